@@ -1,0 +1,91 @@
+"""Dense leg: FAISS inner product over L2-normalised float32 vectors.
+
+``IndexIDMap2`` keeps our stable int64 chunk ids, so vectors can be looked up by id
+(re-used when content is unchanged) and removed by id. ``flat`` is exact; ``hnsw`` is
+approximate for large corpora.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from indexes.errors import IndexCorruptError
+
+
+def new_index(dim: int, kind: str = "flat", *, hnsw_m: int = 32) -> faiss.IndexIDMap2:
+    if kind == "flat":
+        inner = faiss.IndexFlatIP(dim)
+    elif kind == "hnsw":
+        inner = faiss.IndexHNSWFlat(dim, hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        inner.hnsw.efConstruction = 200
+    else:
+        raise ValueError(f"unknown dense index type {kind!r}; use 'flat' or 'hnsw'")
+    return faiss.IndexIDMap2(inner)
+
+
+class DenseIndex:
+    """A FAISS index plus the settings needed to search it."""
+
+    def __init__(self, index: faiss.IndexIDMap2, kind: str, *, ef_search: int = 128) -> None:
+        self.index = index
+        self.kind = kind
+        self.ef_search = ef_search
+        if kind == "hnsw":
+            faiss.downcast_index(index.index).hnsw.efSearch = ef_search
+
+    @classmethod
+    def build(
+        cls, vectors: np.ndarray, ids: np.ndarray, dim: int, kind: str = "flat", *, hnsw_m: int = 32,
+        ef_search: int = 128,
+    ) -> DenseIndex:
+        index = new_index(dim, kind, hnsw_m=hnsw_m)
+        out = cls(index, kind, ef_search=ef_search)
+        out.add(vectors, ids)
+        return out
+
+    @property
+    def size(self) -> int:
+        return int(self.index.ntotal)
+
+    @property
+    def dim(self) -> int:
+        return int(self.index.d)
+
+    def add(self, vectors: np.ndarray, ids: np.ndarray) -> None:
+        if len(ids):
+            self.index.add_with_ids(
+                np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64)
+            )
+
+    def remove(self, ids: np.ndarray) -> int:
+        if self.kind == "hnsw":  # HNSW can't delete; callers rebuild instead
+            raise NotImplementedError("HNSW indexes are rebuilt, not edited")
+        return int(self.index.remove_ids(np.asarray(ids, dtype=np.int64)))
+
+    def vectors_for(self, ids: list[int]) -> np.ndarray:
+        """Stored vectors of the given ids (KeyError-free: callers pass known ids)."""
+        out = np.zeros((len(ids), self.dim), dtype=np.float32)
+        for row, vid in enumerate(ids):
+            out[row] = self.index.reconstruct(int(vid))
+        return out
+
+    def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
+        if self.size == 0 or k <= 0:
+            return []
+        scores, ids = self.index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32),
+                                        min(k, self.size))
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i != -1]
+
+    def save(self, path: Path) -> None:
+        faiss.write_index(self.index, str(path))
+
+    @classmethod
+    def load(cls, path: Path, kind: str, *, ef_search: int = 128) -> DenseIndex:
+        try:
+            index = faiss.read_index(str(path))
+        except RuntimeError as exc:
+            raise IndexCorruptError(f"cannot read FAISS index {path}: {exc}") from exc
+        return cls(index, kind, ef_search=ef_search)

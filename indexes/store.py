@@ -1,0 +1,251 @@
+"""Self-describing index folders on disk, built beside the serving one and swapped atomically.
+
+Layout under ``DATA_DIR/indexes``::
+
+    current -> idx-20261123T140501-3f2a      (symlink, replaced atomically)
+    idx-20261123T140501-3f2a/
+        manifest.json   embedder id + dim, tokenizer, chunker, BM25 and FAISS parameters, counts
+        chunks.jsonl    one chunk per line (ids, text, section, meta, content hash)
+        dense.faiss     FAISS IndexIDMap2 (ids = stable chunk vector ids)
+        lexical/        Kiwi tokens per chunk + BM25 parameters
+
+A build that fails leaves ``current`` untouched; old folders beyond ``keep`` are pruned.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from indexes.dense import DenseIndex
+from indexes.embedder import Embedder
+from indexes.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
+from indexes.hybrid import HybridIndex
+from indexes.lexical import TOKENIZER_ID, LexicalIndex, tokenize_many
+from indexes.types import Chunk
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+CURRENT = "current"
+REBUILD_HINT = "rebuild it with `kms reindex` (or `kms init --sample --rebuild` for the sample KB)"
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    """The parameters a build records in its manifest."""
+
+    dense_index: str = "flat"
+    hnsw_m: int = 32
+    hnsw_ef_search: int = 128
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.75
+    chunk_max_chars: int = 700
+    chunk_overlap_sentences: int = 1
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> IndexConfig:
+        return cls(**{f: getattr(settings, f) for f in cls.__dataclass_fields__})
+
+
+@dataclass
+class BuildStats:
+    chunks: int = 0
+    embedded: int = 0
+    reused: int = 0
+    tokenized: int = 0
+
+
+def build(
+    chunks: Sequence[Chunk],
+    embedder: Embedder,
+    config: IndexConfig,
+    *,
+    previous: HybridIndex | None = None,
+    batch_size: int = 32,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[HybridIndex, BuildStats]:
+    """Build an in-memory index; vectors/tokens of unchanged chunks come from ``previous``."""
+    ids = [c.chunk_id for c in chunks]
+    if len(set(ids)) != len(ids):
+        dup = next(i for i in ids if ids.count(i) > 1)
+        raise ValueError(f"duplicate chunk id {dup!r}")
+    stats = BuildStats(chunks=len(chunks))
+    vectors = np.zeros((len(chunks), embedder.dim), dtype=np.float32)
+    tokens: list[list[str] | None] = [None] * len(chunks)
+    todo: list[int] = []
+    reusable = previous is not None and previous.dense.dim == embedder.dim
+    for i, chunk in enumerate(chunks):
+        pos = previous.pos_by_id.get(chunk.chunk_id) if previous is not None else None
+        if pos is not None and previous is not None and previous.chunks[pos].hash == chunk.hash:
+            tokens[i] = previous.lexical.tokens[pos]
+            if reusable:
+                vectors[i] = previous.dense.vectors_for([chunk.vid])[0]
+                stats.reused += 1
+                continue
+        todo.append(i)
+    for start in range(0, len(todo), batch_size):
+        batch = todo[start : start + batch_size]
+        vectors[batch] = embedder.embed_documents([chunks[i].text for i in batch])
+        stats.embedded += len(batch)
+        if progress:
+            progress(len(batch))
+    need_tokens = [i for i, t in enumerate(tokens) if t is None]
+    for i, toks in zip(need_tokens, tokenize_many([chunks[i].text for i in need_tokens]), strict=True):
+        tokens[i] = toks
+    stats.tokenized = len(need_tokens)
+    dense = DenseIndex.build(
+        vectors, np.array([c.vid for c in chunks], dtype=np.int64), embedder.dim, config.dense_index,
+        hnsw_m=config.hnsw_m, ef_search=config.hnsw_ef_search,
+    )
+    lexical = LexicalIndex([t or [] for t in tokens], k1=config.bm25_k1, b=config.bm25_b)
+    return HybridIndex(list(chunks), dense, lexical, embedder), stats
+
+
+def _chunk_to_json(c: Chunk) -> str:
+    row = asdict(c)
+    row["hash"] = c.hash
+    return json.dumps(row, ensure_ascii=False)
+
+
+def manifest_for(index: HybridIndex, config: IndexConfig, name: str) -> dict[str, Any]:
+    by_type: dict[str, int] = {}
+    docs: dict[str, set[str]] = {}
+    for c in index.chunks:
+        by_type[c.doc_type] = by_type.get(c.doc_type, 0) + 1
+        docs.setdefault(c.doc_type, set()).add(c.doc_id)
+    return {
+        "format": FORMAT_VERSION,
+        "name": name,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "embedder": {"id": index.embedder.model_id, "dim": index.embedder.dim},
+        "tokenizer": {"id": TOKENIZER_ID},
+        "chunker": {"max_chars": config.chunk_max_chars, "overlap_sentences": config.chunk_overlap_sentences},
+        "bm25": {"k1": config.bm25_k1, "b": config.bm25_b},
+        "dense": {"type": config.dense_index, "hnsw_m": config.hnsw_m, "ef_search": config.hnsw_ef_search},
+        "counts": {
+            "chunks": len(index.chunks),
+            "chunks_by_type": by_type,
+            "docs_by_type": {t: len(v) for t, v in docs.items()},
+        },
+    }
+
+
+def write(index: HybridIndex, root: Path, config: IndexConfig) -> Path:
+    """Write a new index folder under ``root`` (not yet serving); returns it."""
+    root.mkdir(parents=True, exist_ok=True)
+    name = f"idx-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
+    tmp = root / f".{name}.partial"
+    try:
+        tmp.mkdir()
+        with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
+            for c in index.chunks:
+                fh.write(_chunk_to_json(c) + "\n")
+        index.dense.save(tmp / "dense.faiss")
+        index.lexical.save(tmp / "lexical")
+        manifest = manifest_for(index, config, name)
+        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        final = root / name
+        os.replace(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final
+
+
+def swap(root: Path, folder: Path, *, keep: int = 2) -> None:
+    """Point ``root/current`` at ``folder`` atomically, then prune old folders."""
+    link = root / CURRENT
+    tmp = root / f".current-{secrets.token_hex(4)}"
+    os.symlink(folder.name, tmp)
+    os.replace(tmp, link)
+    versions = sorted(p for p in root.glob("idx-*") if p.is_dir() and p.name != folder.name)
+    for old in versions[: max(0, len(versions) - (keep - 1))]:
+        shutil.rmtree(old, ignore_errors=True)
+    for stale in root.glob(".idx-*.partial"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def current_folder(root: Path) -> Path:
+    link = root / CURRENT
+    if not link.exists():
+        raise IndexNotFoundError(
+            f"no index in {root}: build one with `kms init --sample` (sample KB) or `kms ingest PATH`"
+        )
+    return link.resolve()
+
+
+def current_folder_or_none(root: Path) -> Path | None:
+    link = root / CURRENT
+    return link.resolve() if link.exists() else None
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    try:
+        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexCorruptError(f"index {folder} has no readable {MANIFEST}: {exc}; {REBUILD_HINT}") from exc
+
+
+def check_compatible(manifest: dict[str, Any], embedder: Embedder, folder: Path) -> None:
+    if manifest.get("format") != FORMAT_VERSION:
+        raise IndexMismatchError(
+            f"index {folder} has format {manifest.get('format')}, this version reads {FORMAT_VERSION}; "
+            f"{REBUILD_HINT}"
+        )
+    built = manifest.get("embedder", {})
+    if built.get("id") != embedder.model_id or built.get("dim") != embedder.dim:
+        raise IndexMismatchError(
+            f"index {folder} was built with embedder {built.get('id')!r} (dim {built.get('dim')}), but "
+            f"the configured embedder is {embedder.model_id!r} (dim {embedder.dim}); set KMS_EMBEDDER back "
+            f"or {REBUILD_HINT}",
+            details={"index_embedder": built, "configured": embedder.model_id},
+        )
+    if manifest.get("tokenizer", {}).get("id") != TOKENIZER_ID:
+        raise IndexMismatchError(
+            f"index {folder} used tokenizer {manifest.get('tokenizer')}, this version uses {TOKENIZER_ID}; "
+            f"{REBUILD_HINT}"
+        )
+
+
+def load(folder: Path, embedder: Embedder) -> HybridIndex:
+    """Load an index folder, failing clearly if it was built by another model."""
+    manifest = read_manifest(folder)
+    check_compatible(manifest, embedder, folder)
+    try:
+        with (folder / "chunks.jsonl").open(encoding="utf-8") as fh:
+            rows = [json.loads(line) for line in fh]
+        chunks = [Chunk(**{k: v for k, v in r.items() if k != "hash"}) for r in rows]
+        lexical = LexicalIndex.load(folder / "lexical")
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise IndexCorruptError(f"index {folder} is incomplete or unreadable: {exc}; {REBUILD_HINT}") from exc
+    dense = DenseIndex.load(folder / "dense.faiss", manifest["dense"]["type"],
+                            ef_search=manifest["dense"].get("ef_search", 128))
+    if dense.size != len(chunks) or lexical.size != len(chunks):
+        raise IndexCorruptError(
+            f"index {folder} is inconsistent ({len(chunks)} chunks, {dense.size} vectors, "
+            f"{lexical.size} BM25 rows); {REBUILD_HINT}"
+        )
+    return HybridIndex(chunks, dense, lexical, embedder)
+
+
+def load_current(root: Path, embedder: Embedder) -> HybridIndex:
+    return load(current_folder(root), embedder)
+
+
+def persist(index: HybridIndex, root: Path, config: IndexConfig) -> Path:
+    """Write ``index`` as a new version and make it current (build-beside-then-swap)."""
+    folder = write(index, root, config)
+    swap(root, folder)
+    return folder

@@ -1,0 +1,41 @@
+"""Shared fixtures: isolated settings with the tiny hash embedder, and the real bundled model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from indexes.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for one test: own data dir and SQLite DB, hash embedder (fast, deterministic)."""
+    return Settings(data_dir=tmp_path / "kms", embedder="hash")
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One materialised copy of the bundled model for the whole test session."""
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture
+def real_settings(tmp_path: Path, model_dir: Path) -> Settings:
+    """Settings with the real bundled e5 model (models dir shared across tests)."""
+    data = tmp_path / "kms"
+    data.mkdir()
+    (data / "models").symlink_to(model_dir, target_is_directory=True)
+    return Settings(data_dir=data)
+
+
+def shared_dataset(*parts: str) -> Path:
+    """A file of ../shared/data, or skip the test where that folder is absent."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"dataset {path} not available (../shared/data is absent here)")
+    return path

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from indexes import store
+from indexes.embedder import HashEmbedder
+from indexes.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
+from indexes.hybrid import SearchParams
+from indexes.types import Chunk
+
+TEXTS = {
+    "a1": "환불은 카드 취소 후 3~5영업일 안에 처리됩니다",
+    "a2": "배송이 지연되면 문자로 안내합니다",
+    "a3": "결제가 두 번 되었을 때 이중 결제를 취소합니다",
+    "a4": "비밀번호 재설정은 로그인 화면에서 합니다",
+}
+
+
+def _chunks(texts: dict[str, str] = TEXTS) -> list[Chunk]:
+    return [
+        Chunk(f"article:{k}#policy-0", f"article:{k}", "article", f"제목 {k}", "policy", v, v) for k, v in texts.items()
+    ]
+
+
+class CountingEmbedder(HashEmbedder):
+    def __init__(self) -> None:
+        super().__init__(64)
+        self.documents = 0
+
+    def embed_documents(self, texts):  # type: ignore[no-untyped-def]
+        self.documents += len(texts)
+        return super().embed_documents(texts)
+
+
+def test_build_search_persist_load(tmp_path: Path) -> None:
+    emb = HashEmbedder(64)
+    index, stats = store.build(_chunks(), emb, store.IndexConfig())
+    assert stats.embedded == 4
+    folder = store.persist(index, tmp_path, store.IndexConfig())
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["embedder"] == {"id": "hash-64", "dim": 64}
+    assert manifest["counts"]["chunks"] == 4
+    assert manifest["bm25"] == {"k1": 1.2, "b": 0.75}
+    loaded = store.load_current(tmp_path, emb)
+    q = "환불이 언제 되나요"
+    before = [(h.doc_id, round(h.score, 6)) for h in index.search(q, SearchParams(k=3))]
+    after = [(h.doc_id, round(h.score, 6)) for h in loaded.search(q, SearchParams(k=3))]
+    assert before == after
+    assert before[0][0] == "article:a1"
+
+
+def test_unchanged_chunks_are_not_re_embedded(tmp_path: Path) -> None:
+    emb = CountingEmbedder()
+    first, _ = store.build(_chunks(), emb, store.IndexConfig())
+    store.persist(first, tmp_path, store.IndexConfig())
+    previous = store.load_current(tmp_path, emb)
+    emb.documents = 0
+    same, stats = store.build(_chunks(), emb, store.IndexConfig(), previous=previous)
+    assert (stats.embedded, stats.reused, emb.documents) == (0, 4, 0)
+    changed = dict(TEXTS, a2="배송 지연 시 쿠폰을 드립니다")
+    _, stats = store.build(_chunks(changed), emb, store.IndexConfig(), previous=previous)
+    assert (stats.embedded, stats.reused) == (1, 3)
+    np.testing.assert_allclose(same.dense.vectors_for([same.chunks[0].vid]),
+                               first.dense.vectors_for([first.chunks[0].vid]))
+
+
+def test_failed_build_leaves_serving_index(tmp_path: Path) -> None:
+    emb = HashEmbedder(64)
+    index, _ = store.build(_chunks(), emb, store.IndexConfig())
+    serving = store.persist(index, tmp_path, store.IndexConfig())
+
+    class Boom(HashEmbedder):
+        def embed_documents(self, texts):  # type: ignore[no-untyped-def]
+            raise RuntimeError("model crashed")
+
+    with pytest.raises(RuntimeError):
+        bad, _ = store.build(_chunks({"x": "새 문서"}), Boom(64), store.IndexConfig())
+    assert store.current_folder(tmp_path) == serving
+    assert len(store.load_current(tmp_path, emb).chunks) == 4
+    assert not list(tmp_path.glob(".*partial"))
+
+
+def test_swap_is_atomic_and_prunes_old_versions(tmp_path: Path) -> None:
+    emb = HashEmbedder(64)
+    index, _ = store.build(_chunks(), emb, store.IndexConfig())
+    folders = [store.persist(index, tmp_path, store.IndexConfig()) for _ in range(3)]
+    assert store.current_folder(tmp_path) == folders[-1]
+    remaining = sorted(p.name for p in tmp_path.glob("idx-*"))
+    assert folders[-1].name in remaining and len(remaining) == 2
+
+
+def test_missing_index_says_how_to_build(tmp_path: Path) -> None:
+    with pytest.raises(IndexNotFoundError, match="kms init --sample"):
+        store.load_current(tmp_path, HashEmbedder(64))
+
+
+def test_model_mismatch_fails_with_rebuild_hint(tmp_path: Path) -> None:
+    index, _ = store.build(_chunks(), HashEmbedder(64), store.IndexConfig())
+    store.persist(index, tmp_path, store.IndexConfig())
+    with pytest.raises(IndexMismatchError, match="kms reindex") as err:
+        store.load_current(tmp_path, HashEmbedder(32))
+    assert "hash-64" in str(err.value) and "hash-32" in str(err.value)
+
+
+def test_truncated_index_is_reported(tmp_path: Path) -> None:
+    index, _ = store.build(_chunks(), HashEmbedder(64), store.IndexConfig())
+    folder = store.persist(index, tmp_path, store.IndexConfig())
+    (folder / "lexical" / "tokens.jsonl").write_text("[]\n")
+    with pytest.raises(IndexCorruptError, match="inconsistent"):
+        store.load(folder, HashEmbedder(64))
+
+
+def test_incremental_add_and_remove_are_searchable() -> None:
+    emb = HashEmbedder(64)
+    index, _ = store.build(_chunks(), emb, store.IndexConfig())
+    new = Chunk("ticket:t1#ticket-0", "ticket:t1", "ticket", "선물 포장", "ticket", "선물 포장 요청 문의", "b")
+    from indexes.lexical import tokenize_many
+
+    index.add([new], emb.embed_documents([new.text]), tokenize_many([new.text]))
+    hits = index.search("선물 포장", SearchParams(k=1, doc_types={"ticket"}))
+    assert hits and hits[0].doc_id == "ticket:t1"
+    assert index.remove(["ticket:t1#ticket-0"]) == 1
+    assert index.search("선물 포장", SearchParams(k=1, doc_types={"ticket"})) == []
+
+
+@pytest.mark.parametrize("fusion", ["weighted", "rrf", "dense", "bm25"])
+def test_fusion_modes_rank_the_obvious_document_first(fusion: str) -> None:
+    index, _ = store.build(_chunks(), HashEmbedder(64), store.IndexConfig())
+    hits = index.search("비밀번호 재설정", SearchParams(k=2, fusion=fusion))
+    assert hits[0].doc_id == "article:a4"
+    if fusion == "weighted":
+        assert set(hits[0].legs) == {"dense", "bm25"}
+
+
+def test_hnsw_index_type() -> None:
+    cfg = store.IndexConfig(dense_index="hnsw")
+    index, _ = store.build(_chunks(), HashEmbedder(64), cfg)
+    assert index.search("이중 결제", SearchParams(k=1))[0].doc_id == "article:a3"
