@@ -72,7 +72,12 @@ class KnowledgeBase:
         return SearchParams.from_settings(self.settings, **overrides)
 
     def search(
-        self, query: str, *, k: int = 5, doc_types: Collection[str] | None = None,
-        trace: SearchTrace | None = None, **overrides: object,
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        doc_types: Collection[str] | None = None,
+        trace: SearchTrace | None = None,
+        **overrides: object,
     ) -> list[DocHit]:
         return self.index.search(query, self.params(k=k, doc_types=doc_types, **overrides), trace=trace)

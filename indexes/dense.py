@@ -7,6 +7,7 @@ approximate for large corpora.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import faiss
@@ -32,13 +33,20 @@ class DenseIndex:
     def __init__(self, index: faiss.IndexIDMap2, kind: str, *, ef_search: int = 128) -> None:
         self.index = index
         self.kind = kind
+        self._lock = threading.Lock()  # FAISS is not safe for concurrent add/remove and search
         self.ef_search = ef_search
         if kind == "hnsw":
             faiss.downcast_index(index.index).hnsw.efSearch = ef_search
 
     @classmethod
     def build(
-        cls, vectors: np.ndarray, ids: np.ndarray, dim: int, kind: str = "flat", *, hnsw_m: int = 32,
+        cls,
+        vectors: np.ndarray,
+        ids: np.ndarray,
+        dim: int,
+        kind: str = "flat",
+        *,
+        hnsw_m: int = 32,
         ef_search: int = 128,
     ) -> DenseIndex:
         index = new_index(dim, kind, hnsw_m=hnsw_m)
@@ -56,27 +64,32 @@ class DenseIndex:
 
     def add(self, vectors: np.ndarray, ids: np.ndarray) -> None:
         if len(ids):
-            self.index.add_with_ids(
-                np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64)
-            )
+            with self._lock:
+                self.index.add_with_ids(
+                    np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64)
+                )
 
     def remove(self, ids: np.ndarray) -> int:
         if self.kind == "hnsw":  # HNSW can't delete; callers rebuild instead
             raise NotImplementedError("HNSW indexes are rebuilt, not edited")
-        return int(self.index.remove_ids(np.asarray(ids, dtype=np.int64)))
+        with self._lock:
+            return int(self.index.remove_ids(np.asarray(ids, dtype=np.int64)))
 
     def vectors_for(self, ids: list[int]) -> np.ndarray:
         """Stored vectors of the given ids (KeyError-free: callers pass known ids)."""
         out = np.zeros((len(ids), self.dim), dtype=np.float32)
-        for row, vid in enumerate(ids):
-            out[row] = self.index.reconstruct(int(vid))
+        with self._lock:
+            for row, vid in enumerate(ids):
+                out[row] = self.index.reconstruct(int(vid))
         return out
 
     def search(self, query: np.ndarray, k: int) -> list[tuple[int, float]]:
         if self.size == 0 or k <= 0:
             return []
-        scores, ids = self.index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32),
-                                        min(k, self.size))
+        with self._lock:
+            scores, ids = self.index.search(
+                np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), min(k, self.size)
+            )
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i != -1]
 
     def save(self, path: Path) -> None:

@@ -104,10 +104,8 @@ def _read(path: Path) -> tuple[_Header, list[tuple[str, float]], dict[str, np.nd
     offsets = np.frombuffer(r.raw(4 * (npieces + 1)), dtype="<u4")
     scores = np.frombuffer(r.raw(4 * npieces), dtype="<f4")
     blob = r.raw(blob_len)
-    pieces = [
-        (blob[offsets[i] : offsets[i + 1]].decode("utf-8"), float(scores[i])) for i in range(npieces)
-    ]
-    (n_norm,) = r.take("<i")
+    pieces = [(blob[offsets[i] : offsets[i + 1]].decode("utf-8"), float(scores[i])) for i in range(npieces)]
+    r.take("<i")  # n_norm: entries of the normalisation table, skipped below
     (norm_bytes,) = r.take("<I")
     r.pos += norm_bytes
 
@@ -184,9 +182,7 @@ def _write_tokenizer(out: Path, pieces: list[tuple[str, float]], specials: dict[
     from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 
     tok = Tokenizer(models.Unigram(pieces, unk_id=specials["unk"], byte_fallback=False))
-    tok.normalizer = normalizers.Sequence(
-        [normalizers.NFKC(), normalizers.Replace(Regex(" {2,}"), " ")]
-    )
+    tok.normalizer = normalizers.Sequence([normalizers.NFKC(), normalizers.Replace(Regex(" {2,}"), " ")])
     tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always")
     tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always")
     bos, eos = pieces[specials["bos"]][0], pieces[specials["eos"]][0]
@@ -270,8 +266,10 @@ def convert(source: Path, dest: Path) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=".convert-", dir=dest.parent))
     try:
         sd = _state_dict(head, tensors, vocab_size)
-        save_file({k: np.ascontiguousarray(v, dtype=np.float16) for k, v in sd.items()},
-                  str(tmp / "model.safetensors"))
+        save_file(
+            {k: np.ascontiguousarray(v, dtype=np.float16) for k, v in sd.items()},
+            str(tmp / "model.safetensors"),
+        )
         _write_tokenizer(tmp, pieces, specials)
         _write_st_config(tmp, head, vocab_size, specials)
         if dest.exists():

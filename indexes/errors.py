@@ -1,11 +1,11 @@
 """Domain errors of the index layer.
 
-    KmsError
-    ├── EmbedderError      - a model can't be found, loaded or converted
-    ├── IndexNotFoundError - no built index in the data directory
-    ├── IndexMismatchError - the index was built by another model/tokenizer than configured
-    ├── IndexCorruptError  - an index folder is incomplete or unreadable
-    └── StorageError       - the database can't be reached or migrated
+KmsError
+├── EmbedderError      - a model can't be found, loaded or converted
+├── IndexNotFoundError - no built index in the data directory
+├── IndexMismatchError - the index was built by another model/tokenizer than configured
+├── IndexCorruptError  - an index folder is incomplete or unreadable
+└── StorageError       - the database can't be reached or migrated
 """
 
 from __future__ import annotations

@@ -28,7 +28,11 @@ def weighted_fusion(
 
 
 def rrf_fusion(
-    dense_ranked: list[int], lexical_ranked: list[int], *, k: int = 60, w_dense: float = 1.0,
+    dense_ranked: list[int],
+    lexical_ranked: list[int],
+    *,
+    k: int = 60,
+    w_dense: float = 1.0,
     w_lexical: float = 1.0,
 ) -> dict[int, float]:
     out: dict[int, float] = {}

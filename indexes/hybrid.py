@@ -52,7 +52,9 @@ class SearchTrace:
 class HybridIndex:
     """Rows (positions) align across ``chunks``, the BM25 matrix and the vid map."""
 
-    def __init__(self, chunks: list[Chunk], dense: DenseIndex, lexical: LexicalIndex, embedder: Embedder) -> None:
+    def __init__(
+        self, chunks: list[Chunk], dense: DenseIndex, lexical: LexicalIndex, embedder: Embedder
+    ) -> None:
         if lexical.size != len(chunks):
             raise ValueError("lexical index and chunk list differ in length")
         self.chunks = chunks
@@ -85,7 +87,9 @@ class HybridIndex:
         self.dense.remove(np.array([self.chunks[self.pos_by_id[c]].vid for c in drop], dtype=np.int64))
         keep = [i for i, c in enumerate(self.chunks) if c.chunk_id not in drop]
         self.chunks = [self.chunks[i] for i in keep]
-        self.lexical = LexicalIndex([self.lexical.tokens[i] for i in keep], k1=self.lexical.k1, b=self.lexical.b)
+        self.lexical = LexicalIndex(
+            [self.lexical.tokens[i] for i in keep], k1=self.lexical.k1, b=self.lexical.b
+        )
         self._reindex()
         return len(drop)
 
@@ -100,7 +104,12 @@ class HybridIndex:
         return mask
 
     def search_chunks(
-        self, query: str, params: SearchParams, *, qvec: np.ndarray | None = None, trace: SearchTrace | None = None
+        self,
+        query: str,
+        params: SearchParams,
+        *,
+        qvec: np.ndarray | None = None,
+        trace: SearchTrace | None = None,
     ) -> list[ChunkHit]:
         trace = trace or SearchTrace()
         if not self.chunks:
@@ -161,15 +170,26 @@ class HybridIndex:
         elif params.fusion == "bm25":
             fused = {p: lex_score[p] for p in union}
         elif params.fusion == "rrf":
-            fused = rrf_fusion([p for p, _ in dense_hits], [p for p, _ in lexical_hits], k=params.rrf_k,
-                               w_dense=params.w_dense, w_lexical=params.w_lexical)
+            fused = rrf_fusion(
+                [p for p, _ in dense_hits],
+                [p for p, _ in lexical_hits],
+                k=params.rrf_k,
+                w_dense=params.w_dense,
+                w_lexical=params.w_lexical,
+            )
         else:
-            fused = weighted_fusion(dense_score, lex_score, w_dense=params.w_dense, w_lexical=params.w_lexical)
+            fused = weighted_fusion(
+                dense_score, lex_score, w_dense=params.w_dense, w_lexical=params.w_lexical
+            )
         ranked = sorted(union, key=lambda p: (-fused[p], p))
         hits = [
             ChunkHit(
-                chunk=self.chunks[p], score=float(fused[p]), dense=dense_score.get(p), lexical=lex_score.get(p),
-                dense_rank=dense_rank.get(p), lexical_rank=lex_rank.get(p),
+                chunk=self.chunks[p],
+                score=float(fused[p]),
+                dense=dense_score.get(p),
+                lexical=lex_score.get(p),
+                dense_rank=dense_rank.get(p),
+                lexical_rank=lex_rank.get(p),
             )
             for p in ranked
         ]
@@ -177,7 +197,12 @@ class HybridIndex:
         return hits
 
     def search(
-        self, query: str, params: SearchParams, *, qvec: np.ndarray | None = None, trace: SearchTrace | None = None
+        self,
+        query: str,
+        params: SearchParams,
+        *,
+        qvec: np.ndarray | None = None,
+        trace: SearchTrace | None = None,
     ) -> list[DocHit]:
         """Documents ranked by their best chunk, each with its best-matching sections."""
         chunk_hits = self.search_chunks(query, params, qvec=qvec, trace=trace)
@@ -192,8 +217,12 @@ def aggregate(chunk_hits: Sequence[ChunkHit], *, k: int, chunks_per_doc: int = 3
             if len(docs) >= k:
                 continue
             docs[hit.chunk.doc_id] = DocHit(
-                doc_id=hit.chunk.doc_id, doc_type=hit.chunk.doc_type, title=hit.chunk.title,
-                score=hit.score, chunks=[hit], meta=dict(hit.chunk.meta),
+                doc_id=hit.chunk.doc_id,
+                doc_type=hit.chunk.doc_type,
+                title=hit.chunk.title,
+                score=hit.score,
+                chunks=[hit],
+                meta=dict(hit.chunk.meta),
             )
         elif len(doc.chunks) < chunks_per_doc:
             doc.chunks.append(hit)

@@ -19,6 +19,7 @@ import numpy as np
 from bm25s.stopwords import STOPWORDS_EN
 
 log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
 TOKENIZER_ID = "kiwi-morph-v1"
 KEEP_TAGS: tuple[str, ...] = ("NNG", "NNP", "NR", "XR", "SL", "SN", "SH", "VV", "VA", "MAG")
@@ -33,13 +34,16 @@ _STOP_STEMS = frozenset({"하", "되", "있", "이", "보", "주", "않", "싶",
 
 
 @functools.lru_cache(maxsize=1)
-def _kiwi():  # type: ignore[no-untyped-def]
+def kiwi():  # type: ignore[no-untyped-def]
+    """The one process-wide Kiwi analyser (about 1 s and ~100 MB to create); use with KIWI_LOCK."""
     from kiwipiepy import Kiwi
 
     return Kiwi(num_workers=1)
 
 
-_KIWI_LOCK = threading.Lock()
+KIWI_LOCK = threading.RLock()
+_kiwi = kiwi
+_KIWI_LOCK = KIWI_LOCK
 
 
 def _keep(form: str, tag: str) -> str | None:
@@ -99,17 +103,6 @@ class LexicalIndex:
         if not ids or self.size == 0:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)[: self.size]
-
-    def top(self, query_tokens: Sequence[str], k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
-        scores = self.scores(query_tokens)
-        if mask is not None:
-            scores = np.where(mask, scores, 0.0)
-        k = min(k, int((scores > 0).sum()))
-        if k <= 0:
-            return []
-        idx = np.argpartition(-scores, k - 1)[:k]
-        idx = idx[np.argsort(-scores[idx], kind="stable")]
-        return [(int(i), float(scores[i])) for i in idx]
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)

@@ -85,6 +85,55 @@ class Settings(BaseSettings):
         365, ge=1, description="An article not updated for this many days is flagged stale."
     )
 
+    # --- suggestions and answers ---------------------------------------------------------
+    max_inquiry_chars: int = Field(
+        4000, ge=10, description="Longest inquiry/question accepted (characters); longer is a 4xx error."
+    )
+    brand_name: str = Field("고객센터", description="Name used in reply greetings, e.g. '바로마켓 고객센터'.")
+    answer_threshold: float = Field(
+        0.45,
+        ge=0,
+        le=1,
+        description="Below this confidence the chatbot abstains and hands off (README: how chosen).",
+    )
+    confidence_cos_low: float = Field(
+        0.80, description="Dense cosine mapped to confidence 0 (calibrated for the bundled e5 model)."
+    )
+    confidence_cos_high: float = Field(
+        0.90, description="Dense cosine mapped to confidence 1 (calibrated for the bundled e5 model)."
+    )
+    confidence_dense_weight: float = Field(
+        0.5, ge=0, le=1, description="Share of dense similarity (vs. query-term coverage) in confidence."
+    )
+    draft_min_script_fit: float = Field(
+        0.35, ge=0, le=1, description="Least fit of a 상담 스크립트 Q/A to use it for the draft reply."
+    )
+    answer_use_tickets: bool = Field(
+        False, description="Let chatbot answers cite past tickets (default: articles and documents only)."
+    )
+    handoff_message_ko: str = Field(
+        "정확한 답변을 드리기 어려운 문의입니다. 상담사를 연결해 드릴까요?",
+        description="Chatbot reply when it abstains (Korean).",
+    )
+    handoff_message_en: str = Field(
+        "I'm not confident I can answer that correctly. Would you like me to connect you with an agent?",
+        description="Chatbot reply when it abstains (English).",
+    )
+
+    # --- optional LLM (OpenAI-compatible) ----------------------------------------------
+    llm_base_url: str | None = Field(
+        None, description="OpenAI-compatible base URL (e.g. http://127.0.0.1:8080/v1); unset = no LLM."
+    )
+    llm_model: str = Field("gpt-4o-mini", description="Model name sent to the LLM endpoint.")
+    llm_api_key: str | None = Field(None, description="API key for the LLM endpoint, if it needs one.")
+    llm_timeout_s: float = Field(30.0, gt=0, description="Timeout of one LLM call in seconds.")
+    llm_min_support: float = Field(
+        0.80,
+        ge=0,
+        le=1,
+        description="An LLM sentence is kept only if this similar to its cited evidence (fuzzy/embedding).",
+    )
+
     @field_validator("data_dir", mode="before")
     @classmethod
     def _expand(cls, value: object) -> object:

@@ -106,8 +106,12 @@ def build(
         tokens[i] = toks
     stats.tokenized = len(need_tokens)
     dense = DenseIndex.build(
-        vectors, np.array([c.vid for c in chunks], dtype=np.int64), embedder.dim, config.dense_index,
-        hnsw_m=config.hnsw_m, ef_search=config.hnsw_ef_search,
+        vectors,
+        np.array([c.vid for c in chunks], dtype=np.int64),
+        embedder.dim,
+        config.dense_index,
+        hnsw_m=config.hnsw_m,
+        ef_search=config.hnsw_ef_search,
     )
     lexical = LexicalIndex([t or [] for t in tokens], k1=config.bm25_k1, b=config.bm25_b)
     return HybridIndex(list(chunks), dense, lexical, embedder), stats
@@ -230,8 +234,9 @@ def load(folder: Path, embedder: Embedder) -> HybridIndex:
         lexical = LexicalIndex.load(folder / "lexical")
     except (OSError, ValueError, TypeError, KeyError) as exc:
         raise IndexCorruptError(f"index {folder} is incomplete or unreadable: {exc}; {REBUILD_HINT}") from exc
-    dense = DenseIndex.load(folder / "dense.faiss", manifest["dense"]["type"],
-                            ef_search=manifest["dense"].get("ef_search", 128))
+    dense = DenseIndex.load(
+        folder / "dense.faiss", manifest["dense"]["type"], ef_search=manifest["dense"].get("ef_search", 128)
+    )
     if dense.size != len(chunks) or lexical.size != len(chunks):
         raise IndexCorruptError(
             f"index {folder} is inconsistent ({len(chunks)} chunks, {dense.size} vectors, "

@@ -76,7 +76,9 @@ def chunk_knowledge(session: Session, settings: Settings) -> list[Chunk]:
             chunk_article(art, max_chars=settings.chunk_max_chars, overlap=settings.chunk_overlap_sentences)
         )
     for ticket in knowledge_tickets(session):
-        chunks.extend(chunk_ticket(ticket))
+        chunks.extend(
+            chunk_ticket(ticket, max_chars=settings.chunk_max_chars, overlap=settings.chunk_overlap_sentences)
+        )
     return chunks
 
 
@@ -97,8 +99,9 @@ def _store_records(session: Session, result: ReadResult, settings: Settings, rep
         if masked.missing:
             report.incomplete.append(masked.article_id)
     for ticket in result.tickets:
-        report.tickets[upsert_ticket(session, mask_record_ticket(ticket),
-                                     resolved_statuses=settings.resolved_statuses)] += 1
+        report.tickets[
+            upsert_ticket(session, mask_record_ticket(ticket), resolved_statuses=settings.resolved_statuses)
+        ] += 1
 
 
 def _prune(session: Session, paths: Sequence[Path], result: ReadResult, report: IngestReport) -> None:
@@ -130,14 +133,19 @@ def rebuild(
     chunks = chunk_knowledge(session, settings)
     previous = _previous_index(settings)
     todo = len(chunks) - sum(
-        1 for c in chunks
-        if previous is not None and c.chunk_id in previous.pos_by_id
+        1
+        for c in chunks
+        if previous is not None
+        and c.chunk_id in previous.pos_by_id
         and previous.chunks[previous.pos_by_id[c.chunk_id]].hash == c.hash
     )
     if progress:
         progress("embed", 0, todo)
     index, report.build = store.build(
-        chunks, embedder, store.IndexConfig.from_settings(settings), previous=previous,
+        chunks,
+        embedder,
+        store.IndexConfig.from_settings(settings),
+        previous=previous,
         batch_size=settings.embed_batch_size,
         progress=(lambda n: progress("embed", n, None)) if progress else None,
     )
@@ -162,7 +170,9 @@ def ingest_paths(
         report.issues.append(IngestIssue(file=str(p), reason="no such file or directory"))
     existing = [p for p in paths if p.exists()]
     result = read_paths(
-        existing, kind=kind, ticket_columns=ticket_columns,
+        existing,
+        kind=kind,
+        ticket_columns=ticket_columns,
         progress=(lambda n: progress("read", n, None)) if progress else None,
     )
     report.issues.extend(result.issues)
@@ -177,7 +187,11 @@ def ingest_paths(
             folder = rebuild(session, settings, report, progress)
         store.swap(settings.index_root, folder)
     except BaseException:
-        if folder is not None and folder.exists() and store.current_folder_or_none(settings.index_root) != folder:
+        if (
+            folder is not None
+            and folder.exists()
+            and store.current_folder_or_none(settings.index_root) != folder
+        ):
             shutil.rmtree(folder, ignore_errors=True)
         raise
     report.index_folder = folder.name

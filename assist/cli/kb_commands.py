@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -27,8 +27,13 @@ out = Console()
 def _progress() -> Iterator[object]:
     """A rich progress bar fed by the pipeline's (stage, advance, total) callback."""
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), console=console, transient=False,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
     ) as bar:
         tasks: dict[str, int] = {}
 
@@ -81,7 +86,9 @@ def _print_report(report: IngestReport, as_json: bool) -> None:
 def init(
     sample: Annotated[bool, typer.Option("--sample", help="Build the bundled sample KB (바로마켓).")] = False,
     if_missing: Annotated[bool, typer.Option("--if-missing", help="Do nothing if an index exists.")] = False,
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Re-embed everything from the database.")] = False,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Re-embed everything from the database.")
+    ] = False,
 ) -> None:
     """Create the data directory and database; with --sample, ingest the sample KB."""
     settings = Settings()
@@ -89,7 +96,7 @@ def init(
         out.print(f"index exists in {settings.index_root}; nothing to do")
         return
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    KnowledgeBase(settings).sessions  # creates and migrates the database
+    _ = KnowledgeBase(settings).sessions  # creates and migrates the database
     if rebuild:
         with _progress() as progress:
             _print_report(reindex(settings, progress=progress), False)  # type: ignore[arg-type]
@@ -110,9 +117,13 @@ def ingest(
     kind: Annotated[str, typer.Option(help="articles | tickets | auto (decide per file).")] = "auto",
     column: Annotated[
         list[str] | None,
-        typer.Option("--column", "-c", help="Ticket column mapping FIELD=COLUMN, e.g. inquiry='Customer text'."),
+        typer.Option(
+            "--column", "-c", help="Ticket column mapping FIELD=COLUMN, e.g. inquiry='Customer text'."
+        ),
     ] = None,
-    prune: Annotated[bool, typer.Option(help="Delete articles that vanished from re-read files/folders.")] = True,
+    prune: Annotated[
+        bool, typer.Option(help="Delete articles that vanished from re-read files/folders.")
+    ] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Ingest KMS articles and resolved tickets; exit code 1 if any record failed."""
@@ -130,8 +141,9 @@ def ingest(
         report = ingest_paths(paths, settings, kind=k, ticket_columns=mapping or None, prune=prune)
     else:
         with _progress() as progress:
-            report = ingest_paths(paths, settings, kind=k, ticket_columns=mapping or None, prune=prune,
-                                  progress=progress)  # type: ignore[arg-type]
+            report = ingest_paths(
+                paths, settings, kind=k, ticket_columns=mapping or None, prune=prune, progress=progress
+            )  # type: ignore[arg-type]
     _print_report(report, as_json)
     if not report.ok:
         raise typer.Exit(1)
@@ -147,7 +159,7 @@ def reindex_cmd() -> None:
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="The question, e.g. \"환불 언제 되나요\".")],
+    query: Annotated[str, typer.Argument(help='The question, e.g. "환불 언제 되나요".')],
     k: Annotated[int, typer.Option("--k", min=1, max=100, help="How many documents.")] = 5,
     doc_type: Annotated[str | None, typer.Option("--type", help="article | ticket")] = None,
     fusion: Annotated[str | None, typer.Option(help="weighted | rrf | dense | bm25")] = None,
@@ -160,11 +172,22 @@ def search(
     if as_json:
         rows = [
             {
-                "rank": r, "doc_id": h.doc_id, "type": h.doc_type, "title": h.title, "score": round(h.score, 4),
-                "legs": h.legs, "tag": h.meta.get("tag") or h.meta.get("tags"),
+                "rank": r,
+                "doc_id": h.doc_id,
+                "type": h.doc_type,
+                "title": h.title,
+                "score": round(h.score, 4),
+                "legs": h.legs,
+                "tag": h.meta.get("tag") or h.meta.get("tags"),
                 "sections": [
-                    {"chunk_id": c.chunk.chunk_id, "section": c.chunk.section, "score": round(c.score, 4),
-                     "dense": c.dense, "bm25": c.lexical, "snippet": c.chunk.body[:200]}
+                    {
+                        "chunk_id": c.chunk.chunk_id,
+                        "section": c.chunk.section,
+                        "score": round(c.score, 4),
+                        "dense": c.dense,
+                        "bm25": c.lexical,
+                        "snippet": c.chunk.body[:200],
+                    }
                     for c in h.chunks
                 ],
             }
@@ -178,7 +201,10 @@ def search(
     for r, h in enumerate(hits, start=1):
         best = h.best.chunk
         table.add_row(
-            str(r), f"{h.title}\n[dim]{h.doc_id}[/]", f"{h.score:.3f}", "+".join(h.legs),
+            str(r),
+            f"{h.title}\n[dim]{h.doc_id}[/]",
+            f"{h.score:.3f}",
+            "+".join(h.legs),
             f"[bold]{best.meta.get('section_label', best.section)}[/] {best.body[:160]}",
         )
     out.print(table)
@@ -205,6 +231,8 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
     if manifest:
         out.print(f"index: {manifest['name']} ({manifest['created_at']})")
         out.print(f"  embedder: {manifest['embedder']['id']} (dim {manifest['embedder']['dim']})")
-        out.print(f"  chunks: {manifest['counts']['chunks']}  by type: {manifest['counts']['chunks_by_type']}")
+        out.print(
+            f"  chunks: {manifest['counts']['chunks']}  by type: {manifest['counts']['chunks_by_type']}"
+        )
     else:
         out.print("index: none (run `kms init --sample` or `kms ingest PATH`)")

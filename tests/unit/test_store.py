@@ -22,7 +22,8 @@ TEXTS = {
 
 def _chunks(texts: dict[str, str] = TEXTS) -> list[Chunk]:
     return [
-        Chunk(f"article:{k}#policy-0", f"article:{k}", "article", f"제목 {k}", "policy", v, v) for k, v in texts.items()
+        Chunk(f"article:{k}#policy-0", f"article:{k}", "article", f"제목 {k}", "policy", v, v)
+        for k, v in texts.items()
     ]
 
 
@@ -64,8 +65,9 @@ def test_unchanged_chunks_are_not_re_embedded(tmp_path: Path) -> None:
     changed = dict(TEXTS, a2="배송 지연 시 쿠폰을 드립니다")
     _, stats = store.build(_chunks(changed), emb, store.IndexConfig(), previous=previous)
     assert (stats.embedded, stats.reused) == (1, 3)
-    np.testing.assert_allclose(same.dense.vectors_for([same.chunks[0].vid]),
-                               first.dense.vectors_for([first.chunks[0].vid]))
+    np.testing.assert_allclose(
+        same.dense.vectors_for([same.chunks[0].vid]), first.dense.vectors_for([first.chunks[0].vid])
+    )
 
 
 def test_failed_build_leaves_serving_index(tmp_path: Path) -> None:
@@ -78,7 +80,7 @@ def test_failed_build_leaves_serving_index(tmp_path: Path) -> None:
             raise RuntimeError("model crashed")
 
     with pytest.raises(RuntimeError):
-        bad, _ = store.build(_chunks({"x": "새 문서"}), Boom(64), store.IndexConfig())
+        store.build(_chunks({"x": "새 문서"}), Boom(64), store.IndexConfig())
     assert store.current_folder(tmp_path) == serving
     assert len(store.load_current(tmp_path, emb).chunks) == 4
     assert not list(tmp_path.glob(".*partial"))
@@ -117,7 +119,9 @@ def test_truncated_index_is_reported(tmp_path: Path) -> None:
 def test_incremental_add_and_remove_are_searchable() -> None:
     emb = HashEmbedder(64)
     index, _ = store.build(_chunks(), emb, store.IndexConfig())
-    new = Chunk("ticket:t1#ticket-0", "ticket:t1", "ticket", "선물 포장", "ticket", "선물 포장 요청 문의", "b")
+    new = Chunk(
+        "ticket:t1#ticket-0", "ticket:t1", "ticket", "선물 포장", "ticket", "선물 포장 요청 문의", "b"
+    )
     from indexes.lexical import tokenize_many
 
     index.add([new], emb.embed_documents([new.text]), tokenize_many([new.text]))

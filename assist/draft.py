@@ -1,0 +1,171 @@
+"""Draft reply scripts for agents, without an LLM.
+
+1. Pick the best-fitting 상담 스크립트 Q/A among the top articles (retrieval score of the
+   Q/A chunk plus rapidfuzz similarity of its question to the inquiry); if none fits, use
+   the resolution of the closest resolved ticket.
+2. Add up to two policy caveats: policy lines of the same article that share terms with
+   the inquiry.
+3. Keep one speech level, the one of the main source (하십시오체 or 해요체): every other
+   sentence is normalised to it; greeting and closing come from the template in that level.
+4. Render with ``prompts/reply_draft.j2``. Every body/caveat sentence is cited [n] and
+   keeps its exact ``source_text``, which the cited chunk contains.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz
+
+from assist.evidence import Evidence, detect_lang
+from assist.prompts import render
+from assist.schemas import Citation, Draft, DraftSentence, SpeechLevel
+from assist.speech import dominant_level, to_level
+from indexes.lexical import tokenize
+from indexes.settings import Settings
+from indexes.types import Chunk, ChunkHit, DocHit
+from ingest.sentences import split_sentences
+
+_MAX_CAVEATS = 2
+
+
+def _answer_part(chunk: Chunk) -> str:
+    """The answer text of a script chunk as stored in its body (after 'A: ')."""
+    body = chunk.body
+    marker = body.find("A: ")
+    return body[marker + 3 :].strip() if marker >= 0 else str(chunk.meta.get("answer", "")).strip()
+
+
+def _resolution_part(chunk: Chunk) -> str:
+    for label in ("답변:", "Answer:"):
+        at = chunk.body.find(label)
+        if at >= 0:
+            return chunk.body[at + len(label) :].strip()
+    return str(chunk.meta.get("resolution", "")).strip()
+
+
+def script_fit(hit: ChunkHit, inquiry: str, best_score: float) -> float:
+    """How well a script Q/A answers the inquiry: relative retrieval score + question similarity."""
+    question = str(hit.chunk.meta.get("question", ""))
+    rel = hit.score / best_score if best_score > 0 else 0.0
+    sim = fuzz.token_set_ratio(inquiry, question) / 100 if question else 0.0
+    return 0.5 * rel + 0.5 * sim
+
+
+def best_script(evidence: Evidence, inquiry: str, *, top_articles: int = 2) -> tuple[ChunkHit, float] | None:
+    allowed = {d.doc_id for d in evidence.articles[:top_articles]}
+    scripts = [
+        h
+        for h in evidence.chunk_hits
+        if h.chunk.doc_id in allowed and h.chunk.section == "scripts" and h.chunk.meta.get("question")
+    ]
+    if not scripts:
+        return None
+    best_score = max(h.score for h in evidence.chunk_hits[:1] + scripts)
+    scored = [(h, script_fit(h, inquiry, best_score)) for h in scripts]
+    return max(scored, key=lambda hs: (hs[1], hs[0].score))
+
+
+def _caveats(
+    evidence: Evidence, doc: DocHit | None, inquiry: str, used: set[str]
+) -> list[tuple[ChunkHit, str]]:
+    if doc is None:
+        return []
+    terms = set(tokenize(inquiry))
+    policy = [h for h in evidence.chunk_hits if h.chunk.doc_id == doc.doc_id and h.chunk.section == "policy"]
+    scored: list[tuple[int, int, ChunkHit, str]] = []
+    for rank, hit in enumerate(policy):
+        for line in split_sentences(hit.chunk.body):
+            text = line.strip().lstrip("-*• ").strip()
+            if len(text) < 6 or text in used:
+                continue
+            overlap = len(terms & set(tokenize(text)))
+            if overlap:
+                scored.append((overlap, -rank, hit, text))
+    scored.sort(key=lambda s: (-s[0], -s[1]))
+    out: list[tuple[ChunkHit, str]] = []
+    for _, _, hit, text in scored:
+        if text not in {t for _, t in out}:
+            out.append((hit, text))
+        if len(out) == _MAX_CAVEATS:
+            break
+    return out
+
+
+def _citation(n: int, chunk: Chunk, snippet: str) -> Citation:
+    article_id = chunk.doc_id.split(":", 1)[1] if chunk.doc_type == "article" else None
+    return Citation(
+        n=n,
+        doc_id=chunk.doc_id,
+        article_id=article_id,
+        title=chunk.title,
+        section=str(chunk.meta.get("section_label", chunk.section)),
+        snippet=snippet[:300],
+        chunk_id=chunk.chunk_id,
+    )
+
+
+def build_draft(evidence: Evidence, inquiry: str, settings: Settings) -> Draft:
+    """A reply draft in one speech level whose every body sentence is cited."""
+    lang = detect_lang(inquiry)
+    picked = best_script(evidence, inquiry)
+    main: ChunkHit | None = None
+    strategy = "none"
+    body_text = ""
+    if picked is not None and picked[1] >= settings.draft_min_script_fit:
+        main, strategy = picked[0], "script"
+        body_text = _answer_part(main.chunk)
+    ticket_hits = [
+        h for h in evidence.chunk_hits if h.chunk.doc_type == "ticket" and _resolution_part(h.chunk)
+    ]
+    if main is None and ticket_hits:
+        main, strategy = ticket_hits[0], "ticket"
+        body_text = _resolution_part(main.chunk)
+
+    sentences: list[DraftSentence] = []
+    citations: list[Citation] = []
+    if main is None:
+        level: SpeechLevel = "formal"
+        return Draft(text="", strategy="none", speech_level=level, sentences=[], citations=[])
+
+    body_sentences = [s.strip() for s in split_sentences(body_text) if s.strip()]
+    level = dominant_level(body_sentences)
+    citations.append(_citation(1, main.chunk, body_text))
+    doc = next((d for d in evidence.articles if d.doc_id == main.chunk.doc_id), None)
+    caveats = _caveats(evidence, doc, inquiry, set(body_sentences)) if strategy == "script" else []
+    for source in body_sentences:
+        sentences.append(
+            DraftSentence(text=to_level(source, level), kind="body", citation=1, source_text=source)
+        )
+    for hit, source in caveats:
+        existing = next((c for c in citations if c.chunk_id == hit.chunk.chunk_id), None)
+        if existing is None:
+            existing = _citation(len(citations) + 1, hit.chunk, hit.chunk.body)
+            citations.append(existing)
+        sentences.append(
+            DraftSentence(
+                text=to_level(source, level), kind="caveat", citation=existing.n, source_text=source
+            )
+        )
+    rendered = render(
+        "reply_draft.j2",
+        lang=lang,
+        level=level,
+        brand=settings.brand_name,
+        body=[s for s in sentences if s.kind == "body"],
+        caveats=[s for s in sentences if s.kind == "caveat"],
+    )
+    greeting, closing = rendered.greeting, rendered.closing
+    full = (
+        ([DraftSentence(text=g, kind="greeting") for g in greeting])
+        + sentences
+        + ([DraftSentence(text=c, kind="closing") for c in closing])
+    )
+    return Draft(
+        text=rendered.text, strategy=strategy, speech_level=level, sentences=full, citations=citations
+    )
+
+
+def citation_sources(draft: Draft) -> Sequence[tuple[str, int]]:
+    """(source_text, citation n) of every cited sentence (used by tests and the eval)."""
+    return [(s.source_text or "", s.citation) for s in draft.sentences if s.citation is not None]

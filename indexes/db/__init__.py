@@ -1,0 +1,78 @@
+"""Storage for KMS Assist: SQLAlchemy models, Alembic migrations and plain repository functions.
+
+SQLite by default, PostgreSQL (``postgresql+psycopg://...``) through the same code::
+
+    sessions = open_db(settings)          # engine + migrate to head + sessionmaker
+    with sessions.begin() as session:     # the caller owns the transaction
+        upsert_article(session, record)
+"""
+
+from indexes.db.chunks import ChunkChanges, add_chunks, delete_chunks, get_chunks, replace_chunks
+from indexes.db.engine import alembic_config, make_engine, mask_url, migrate, open_db
+from indexes.db.models import (
+    ARTICLE_STATUSES,
+    ArticleRevisionRow,
+    ArticleRow,
+    Base,
+    ChunkRow,
+    FeedbackRow,
+    QueryLogRow,
+    SuggestionRow,
+    TicketRow,
+)
+from indexes.db.repo import (
+    Outcome,
+    active_articles,
+    add_feedback,
+    article_hash,
+    articles_from_source,
+    counts,
+    get_article,
+    get_ticket,
+    knowledge_tickets,
+    list_revisions,
+    log_query,
+    mark_articles_deleted,
+    query_hash,
+    save_suggestion,
+    upsert_article,
+    upsert_ticket,
+)
+
+__all__ = [
+    "ARTICLE_STATUSES",
+    "ArticleRevisionRow",
+    "ArticleRow",
+    "Base",
+    "ChunkChanges",
+    "ChunkRow",
+    "FeedbackRow",
+    "Outcome",
+    "QueryLogRow",
+    "SuggestionRow",
+    "TicketRow",
+    "active_articles",
+    "add_chunks",
+    "add_feedback",
+    "alembic_config",
+    "article_hash",
+    "articles_from_source",
+    "counts",
+    "delete_chunks",
+    "get_article",
+    "get_chunks",
+    "get_ticket",
+    "knowledge_tickets",
+    "list_revisions",
+    "log_query",
+    "make_engine",
+    "mark_articles_deleted",
+    "mask_url",
+    "migrate",
+    "open_db",
+    "query_hash",
+    "replace_chunks",
+    "save_suggestion",
+    "upsert_article",
+    "upsert_ticket",
+]

@@ -1,0 +1,87 @@
+"""Query logs, stored suggestions and agent feedback. Nothing here commits.
+
+Queries may hold personal data, so only a hash of the normalised query is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+import uuid
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from sqlalchemy.orm import Session
+
+from indexes.db.models import FeedbackRow, QueryLogRow, SuggestionRow
+
+QueryKind = Literal["search", "suggest", "answer", "chat"]
+Verdict = Literal["used", "edited", "rejected"]
+
+
+def query_hash(query: str) -> str:
+    """sha256 of the normalised query (NFKC, case-folded, whitespace collapsed)."""
+    normalised = " ".join(unicodedata.normalize("NFKC", query).casefold().split())
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def log_query(
+    session: Session,
+    *,
+    kind: QueryKind,
+    query: str,
+    hit_ids: Sequence[str],
+    timings_ms: dict[str, float],
+    confidence: float | None = None,
+    abstained: bool | None = None,
+) -> str:
+    """Record a served query (its hash only, never the text); returns the log id."""
+    log_id = uuid.uuid4().hex
+    session.add(
+        QueryLogRow(
+            id=log_id,
+            kind=kind,
+            query_hash=query_hash(query),
+            hit_ids=list(hit_ids),
+            timings_ms={stage: float(ms) for stage, ms in timings_ms.items()},
+            confidence=confidence,
+            abstained=abstained,
+        )
+    )
+    return log_id
+
+
+def save_suggestion(
+    session: Session,
+    payload: dict[str, Any],
+    *,
+    ticket_id: str | None = None,
+    query_log_id: str | None = None,
+    suggestion_id: str | None = None,
+) -> str:
+    """Store a suggestion as returned; ``ticket_id`` must name a stored ticket (or be None)."""
+    sid = suggestion_id or uuid.uuid4().hex
+    session.add(SuggestionRow(id=sid, ticket_id=ticket_id, query_log_id=query_log_id, payload=payload))
+    return sid
+
+
+def add_feedback(
+    session: Session,
+    suggestion_id: str,
+    verdict: Verdict,
+    *,
+    final_text: str | None = None,
+    reason: str | None = None,
+    edit_distance: float | None = None,
+) -> int:
+    """Record what an agent did with a suggestion; returns the feedback id."""
+    row = FeedbackRow(
+        suggestion_id=suggestion_id,
+        verdict=verdict,
+        final_text=final_text,
+        reason=reason,
+        edit_distance=edit_distance,
+    )
+    session.add(row)
+    session.flush()
+    return row.id
