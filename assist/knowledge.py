@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from indexes import store
-from indexes.db import open_db
+from indexes.db import add_chunks, delete_chunks, open_db
 from indexes.embedder import Embedder, load_embedder
 from indexes.hybrid import HybridIndex, SearchParams, SearchTrace
+from indexes.lexical import tokenize_many
 from indexes.settings import Settings
-from indexes.types import DocHit
+from indexes.types import Chunk, DocHit
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,34 @@ class KnowledgeBase:
         """Serve an index this process has just built and persisted."""
         with self._lock:
             self._index, self._index_folder = index, folder
+
+    def index_documents(self, chunks: Sequence[Chunk], *, replace_docs: Collection[str] = ()) -> Path:
+        """Add/replace documents incrementally: embedded once, searchable at once, persisted.
+
+        ``replace_docs`` lists doc ids whose old chunks are dropped first (an article that
+        got a new revision). The new index version is written beside the old one and
+        swapped in; the chunks table follows. No full rebuild, no re-embedding of others.
+        """
+        with self._lock:
+            index = self.index
+            replace = set(replace_docs)
+            index = index.removed([c.chunk_id for c in index.chunks if c.doc_id in replace])
+            if chunks:
+                texts = [c.text for c in chunks]
+                index = index.added(list(chunks), self.embedder.embed_documents(texts), tokenize_many(texts))
+            config = store.IndexConfig.from_settings(self.settings)
+            folder = store.persist(index, self.settings.index_root, config)
+            self._index, self._index_folder = index, folder
+        with self.sessions() as session, session.begin():
+            if replace_docs:
+                delete_chunks(session, list(replace_docs))
+            add_chunks(session, list(chunks), index_version=folder.name)
+        log.info("indexed %d chunks incrementally into %s", len(chunks), folder.name)
+        return folder
+
+    def warm_up(self) -> None:
+        """Load model, index and Kiwi now rather than on the first request."""
+        self.search("환불 문의", k=1)
 
     def params(self, **overrides: object) -> SearchParams:
         return SearchParams.from_settings(self.settings, **overrides)

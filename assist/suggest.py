@@ -7,6 +7,8 @@ import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy.orm import Session
+
 from assist.draft import build_draft
 from assist.evidence import Evidence, clean_query, gather
 from assist.knowledge import KnowledgeBase
@@ -113,19 +115,25 @@ def suggest(
     suggestion.timings_ms = {key: round(v, 3) for key, v in timings.items()}
     if log:
         with kb.sessions() as session, session.begin():
-            log_id = log_query(
-                session,
-                kind="suggest",
-                query=query,
-                hit_ids=[d.doc_id for d in evidence.articles + evidence.tickets],
-                timings_ms=suggestion.timings_ms,
-                confidence=suggestion.confidence,
-            )
-            save_suggestion(
-                session,
-                suggestion.model_dump(mode="json"),
-                ticket_id=ticket_id,
-                query_log_id=log_id,
-                suggestion_id=suggestion.id,
-            )
+            record_suggestion(session, suggestion, query)
     return suggestion
+
+
+def record_suggestion(session: Session, suggestion: Suggestion, query: str) -> None:
+    """Log the query (hash only) and store the suggestion as returned, in the caller's transaction."""
+    log_id = log_query(
+        session,
+        kind="suggest",
+        query=query,
+        hit_ids=[f"article:{a.article_id}" for a in suggestion.articles]
+        + [f"ticket:{t.ticket_id}" for t in suggestion.tickets],
+        timings_ms=suggestion.timings_ms,
+        confidence=suggestion.confidence,
+    )
+    save_suggestion(
+        session,
+        suggestion.model_dump(mode="json"),
+        ticket_id=suggestion.ticket_id,
+        query_log_id=log_id,
+        suggestion_id=suggestion.id,
+    )

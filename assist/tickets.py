@@ -1,0 +1,196 @@
+"""Live tickets: store an incoming inquiry, suggest, resolve (→ knowledge), feedback.
+
+Incoming text is PII-masked before it is stored. Resolving a ticket makes it knowledge at
+once: it is chunked, embedded and added to the serving index incrementally.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from rapidfuzz.distance import Levenshtein
+from sqlalchemy import func, or_, select
+
+from assist.errors import ConflictError, InvalidInputError, NotFoundError
+from assist.evidence import clean_query
+from assist.knowledge import KnowledgeBase
+from assist.schemas import Suggestion, TicketOut
+from assist.suggest import record_suggestion, suggest
+from indexes.db import FeedbackRow, SuggestionRow, TicketRow, add_feedback, get_ticket, upsert_ticket
+from indexes.db.repo import ticket_to_record
+from ingest.pii import mask_pii
+from ingest.records import TicketRecord
+from ingest.split import chunk_ticket
+
+VERDICTS = ("used", "edited", "rejected")
+
+
+def _out(row: TicketRow) -> TicketOut:
+    return TicketOut(
+        id=row.id,
+        subject=row.subject,
+        inquiry=row.inquiry,
+        resolution=row.resolution,
+        status=row.status,
+        channel=row.channel,
+        tags=list(row.tags or []),
+        customer_ref=row.customer_ref,
+        created_at=row.created_at,
+        resolved_at=row.resolved_at,
+    )
+
+
+def _require(kb: KnowledgeBase, ticket_id: str) -> TicketRow:
+    with kb.sessions() as session:
+        row = get_ticket(session, ticket_id)
+    if row is None:
+        raise NotFoundError(f"ticket {ticket_id!r} does not exist", details={"ticket_id": ticket_id})
+    return row
+
+
+def create_ticket(
+    kb: KnowledgeBase,
+    *,
+    body: str,
+    subject: str | None = None,
+    channel: str = "",
+    customer_ref: str | None = None,
+) -> tuple[TicketOut, Suggestion]:
+    """Store an open ticket (masked) and return it with its suggestion."""
+    inquiry = clean_query(body, kb.settings, field_name="body")
+    subj = mask_pii(subject.strip()) if subject else ""
+    ticket_id = f"W-{datetime.now(UTC):%Y%m%d}-{secrets.token_hex(3)}"
+    rec = TicketRecord(
+        ticket_id=ticket_id,
+        inquiry=inquiry,
+        subject=subj,
+        source="api",
+        status="open",
+        channel=channel or "",
+        created_at=datetime.now(UTC),
+        customer_ref=mask_pii(customer_ref) if customer_ref else None,
+    )
+    suggestion = suggest(kb, inquiry, subject=subj or None, ticket_id=ticket_id, log=False)
+    with kb.sessions() as session, session.begin():  # ticket, log and suggestion together or nothing
+        upsert_ticket(session, rec, resolved_statuses=kb.settings.resolved_statuses)
+        session.flush()
+        record_suggestion(session, suggestion, f"{subj}\n{inquiry}" if subj else inquiry)
+    return _out(_require(kb, ticket_id)), suggestion
+
+
+def get_ticket_out(kb: KnowledgeBase, ticket_id: str) -> TicketOut:
+    return _out(_require(kb, ticket_id))
+
+
+def list_tickets(
+    kb: KnowledgeBase,
+    *,
+    status: str | None = None,
+    query: str | None = None,
+    tag: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[TicketOut], int]:
+    """Tickets newest first; ``status`` 'open' = not resolved/closed, 'resolved' = knowledge."""
+    stmt = select(TicketRow)
+    if status == "open":
+        stmt = stmt.where(TicketRow.is_knowledge.is_(False))
+    elif status == "resolved":
+        stmt = stmt.where(TicketRow.is_knowledge.is_(True))
+    if query:
+        like = f"%{query.strip()}%"
+        stmt = stmt.where(
+            or_(TicketRow.subject.like(like), TicketRow.inquiry.like(like), TicketRow.id.like(like))
+        )
+    with kb.sessions() as session:
+        rows = list(session.scalars(stmt.order_by(TicketRow.created_at.desc(), TicketRow.id.desc())))
+    if tag:
+        rows = [r for r in rows if any(t == tag or t.startswith(tag + "::") for t in r.tags or [])]
+    return [_out(r) for r in rows[offset : offset + limit]], len(rows)
+
+
+def ticket_suggestions(kb: KnowledgeBase, ticket_id: str) -> list[Suggestion]:
+    """Stored suggestions of a ticket, newest first (computed anew if it has none)."""
+    row = _require(kb, ticket_id)
+    with kb.sessions() as session:
+        payloads = list(
+            session.scalars(
+                select(SuggestionRow.payload)
+                .where(SuggestionRow.ticket_id == ticket_id)
+                .order_by(SuggestionRow.created_at.desc())
+            )
+        )
+    if payloads:
+        return [Suggestion.model_validate(p) for p in payloads]
+    return [suggest(kb, row.inquiry, subject=row.subject or None, ticket_id=ticket_id)]
+
+
+def resolve_ticket(
+    kb: KnowledgeBase, ticket_id: str, *, resolution: str, tags: Sequence[str] | None = None
+) -> TicketOut:
+    """Store the final answer; the ticket becomes knowledge, searchable immediately."""
+    row = _require(kb, ticket_id)
+    if row.is_knowledge:
+        raise ConflictError(f"ticket {ticket_id!r} is already resolved", details={"ticket_id": ticket_id})
+    answer = clean_query(resolution, kb.settings, field_name="resolution")
+    rec = ticket_to_record(row)
+    rec.resolution = answer
+    rec.status = "resolved"
+    rec.resolved_at = datetime.now(UTC)
+    if tags is not None:
+        rec.tags = [t.strip() for t in tags if t and t.strip()]
+    with kb.sessions() as session, session.begin():
+        upsert_ticket(session, rec, resolved_statuses=kb.settings.resolved_statuses)
+    kb.index_documents(
+        chunk_ticket(rec, max_chars=kb.settings.chunk_max_chars, overlap=kb.settings.chunk_overlap_sentences),
+        replace_docs=[f"ticket:{ticket_id}"],
+    )
+    return _out(_require(kb, ticket_id))
+
+
+def record_feedback(
+    kb: KnowledgeBase,
+    suggestion_id: str,
+    *,
+    verdict: str,
+    final_text: str | None = None,
+    reason: str | None = None,
+) -> dict[str, object]:
+    """Store what the agent did with a suggestion, with the draft→final edit distance."""
+    if verdict not in VERDICTS:
+        raise InvalidInputError(
+            f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}", field="verdict"
+        )
+    with kb.sessions() as session, session.begin():
+        row = session.get(SuggestionRow, suggestion_id)
+        if row is None:
+            raise NotFoundError(
+                f"suggestion {suggestion_id!r} does not exist", details={"suggestion_id": suggestion_id}
+            )
+        final = mask_pii(final_text) if final_text else None
+        draft = str(row.payload.get("draft", {}).get("text", ""))
+        distance = Levenshtein.normalized_distance(draft, final) if final is not None else None
+        if verdict == "used" and distance is None:
+            distance = 0.0
+        fid = add_feedback(
+            session,
+            suggestion_id,
+            verdict,
+            final_text=final,
+            reason=mask_pii(reason) if reason else None,
+            edit_distance=distance,
+        )
+    return {"id": fid, "suggestion_id": suggestion_id, "verdict": verdict, "edit_distance": distance}
+
+
+def feedback_summary(kb: KnowledgeBase) -> dict[str, object]:
+    """Counts per verdict and the mean edit distance (a quality metric of drafts)."""
+    with kb.sessions() as session:
+        rows = session.execute(
+            select(FeedbackRow.verdict, func.count(), func.avg(FeedbackRow.edit_distance)).group_by(
+                FeedbackRow.verdict
+            )
+        ).all()
+    return {v: {"count": int(n), "mean_edit_distance": None if d is None else float(d)} for v, n, d in rows}
