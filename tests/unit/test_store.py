@@ -124,11 +124,13 @@ def test_incremental_add_and_remove_are_searchable() -> None:
     )
     from indexes.lexical import tokenize_many
 
-    index.add([new], emb.embed_documents([new.text]), tokenize_many([new.text]))
-    hits = index.search("선물 포장", SearchParams(k=1, doc_types={"ticket"}))
+    bigger = index.added([new], emb.embed_documents([new.text]), tokenize_many([new.text]))
+    hits = bigger.search("선물 포장", SearchParams(k=1, doc_types={"ticket"}))
     assert hits and hits[0].doc_id == "ticket:t1"
-    assert index.remove(["ticket:t1#ticket-0"]) == 1
-    assert index.search("선물 포장", SearchParams(k=1, doc_types={"ticket"})) == []
+    assert len(index.chunks) == 4 and len(bigger.chunks) == 5  # the old snapshot is untouched
+    smaller = bigger.removed(["ticket:t1#ticket-0"])
+    assert len(smaller.chunks) == 4
+    assert smaller.search("선물 포장", SearchParams(k=1, doc_types={"ticket"})) == []
 
 
 @pytest.mark.parametrize("fusion", ["weighted", "rrf", "dense", "bm25"])
