@@ -70,28 +70,24 @@ class HybridIndex:
         self._type_masks = {t: types == t for t in set(types.tolist())}
 
     # ------------------------------------------------------------------ maintenance
-    def add(self, chunks: Sequence[Chunk], vectors: np.ndarray, tokens: Sequence[list[str]]) -> None:
-        """Add (or replace) chunks in place: searchable immediately, no full rebuild."""
-        replaced = [c.chunk_id for c in chunks if c.chunk_id in self.pos_by_id]
-        if replaced:
-            self.remove(replaced)
-        self.dense.add(vectors, np.array([c.vid for c in chunks], dtype=np.int64))
-        self.chunks = self.chunks + list(chunks)
-        self.lexical = LexicalIndex(self.lexical.tokens + list(tokens), k1=self.lexical.k1, b=self.lexical.b)
-        self._reindex()
+    # Both return a NEW HybridIndex sharing the (locked) FAISS index, so searches running on
+    # the old object keep a consistent chunk list; the caller swaps the reference.
+    def added(self, chunks: Sequence[Chunk], vectors: np.ndarray, tokens: Sequence[list[str]]) -> HybridIndex:
+        """This index plus ``chunks`` (existing ids are replaced): searchable at once, no rebuild."""
+        base = self.removed([c.chunk_id for c in chunks if c.chunk_id in self.pos_by_id])
+        base.dense.add(vectors, np.array([c.vid for c in chunks], dtype=np.int64))
+        lexical = LexicalIndex(base.lexical.tokens + list(tokens), k1=base.lexical.k1, b=base.lexical.b)
+        return HybridIndex(base.chunks + list(chunks), base.dense, lexical, base.embedder)
 
-    def remove(self, chunk_ids: Collection[str]) -> int:
+    def removed(self, chunk_ids: Collection[str]) -> HybridIndex:
+        """This index without the given chunks (unknown ids are ignored)."""
         drop = {cid for cid in chunk_ids if cid in self.pos_by_id}
         if not drop:
-            return 0
+            return self
         self.dense.remove(np.array([self.chunks[self.pos_by_id[c]].vid for c in drop], dtype=np.int64))
         keep = [i for i, c in enumerate(self.chunks) if c.chunk_id not in drop]
-        self.chunks = [self.chunks[i] for i in keep]
-        self.lexical = LexicalIndex(
-            [self.lexical.tokens[i] for i in keep], k1=self.lexical.k1, b=self.lexical.b
-        )
-        self._reindex()
-        return len(drop)
+        lexical = LexicalIndex([self.lexical.tokens[i] for i in keep], k1=self.lexical.k1, b=self.lexical.b)
+        return HybridIndex([self.chunks[i] for i in keep], self.dense, lexical, self.embedder)
 
     # ------------------------------------------------------------------ search
     def _mask(self, doc_types: Collection[str] | None) -> np.ndarray | None:
