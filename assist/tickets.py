@@ -6,6 +6,7 @@ once: it is chunked, embedded and added to the serving index incrementally.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -25,6 +26,7 @@ from ingest.records import TicketRecord
 from ingest.split import chunk_ticket
 
 VERDICTS = ("used", "edited", "rejected")
+_MARKERS = re.compile(r"\s?\[\d+\]")
 
 
 def _out(row: TicketRow) -> TicketOut:
@@ -170,7 +172,8 @@ def record_feedback(
                 f"suggestion {suggestion_id!r} does not exist", details={"suggestion_id": suggestion_id}
             )
         final = mask_pii(final_text) if final_text else None
-        draft = str(row.payload.get("draft", {}).get("text", ""))
+        # compare with the draft as the agent saw it in the reply box: without [n] markers
+        draft = _MARKERS.sub("", str(row.payload.get("draft", {}).get("text", "")))
         distance = Levenshtein.normalized_distance(draft, final) if final is not None else None
         if verdict == "used" and distance is None:
             distance = 0.0

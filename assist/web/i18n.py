@@ -1,0 +1,248 @@
+"""Page labels in Korean (default) and English, and how a request picks its language.
+
+The language is ``?lang=ko|en`` if given (remembered in a cookie), else the cookie, else the
+first supported language of ``Accept-Language``, else Korean.
+"""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from ingest.records import SECTION_LABELS_EN, SECTION_LABELS_KO
+
+LANGS: tuple[str, ...] = ("ko", "en")
+COOKIE = "kms_lang"
+
+# key -> (Korean, English)
+MESSAGES: dict[str, tuple[str, str]] = {
+    # layout
+    "brand": ("KMS Assist", "KMS Assist"),
+    "skip": ("본문으로 건너뛰기", "Skip to content"),
+    "nav.console": ("상담 콘솔", "Agent console"),
+    "nav.kms": ("KMS", "KMS"),
+    "nav.drafts": ("초안 검토", "Draft review"),
+    "nav.eval": ("평가", "Evaluation"),
+    "nav.main": ("주 메뉴", "Main menu"),
+    "lang.switch": ("언어", "Language"),
+    "footer.index": ("색인", "Index"),
+    "footer.chunks": ("청크", "chunks"),
+    "footer.model": ("모델", "model"),
+    "footer.noindex": (
+        "색인 없음 — `kms init --sample` 또는 `kms ingest`로 만드세요",
+        "no index yet — run `kms init --sample` or `kms ingest`",
+    ),
+    # generic
+    "search": ("검색", "Search"),
+    "apply": ("적용", "Apply"),
+    "all": ("전체", "All"),
+    "prev": ("이전", "Previous"),
+    "next": ("다음", "Next"),
+    "save": ("저장", "Save"),
+    "cancel": ("취소", "Cancel"),
+    "close": ("닫기", "Close"),
+    "score": ("점수", "score"),
+    "tag": ("태그", "Tag"),
+    "status": ("상태", "Status"),
+    "created": ("생성", "Created"),
+    "updated": ("최종 수정", "Updated"),
+    "version": ("버전", "Version"),
+    "none": ("없음", "none"),
+    "home": ("처음으로", "Home"),
+    "error.title": ("오류", "Error"),
+    "error.404": ("찾을 수 없습니다", "Not found"),
+    "error.400": ("입력을 확인해 주세요", "Please check your input"),
+    "error.405": ("허용되지 않는 요청입니다", "Method not allowed"),
+    "error.409": ("이미 처리되었습니다", "Already done"),
+    "error.503": ("아직 준비되지 않았습니다", "Not ready yet"),
+    "error.500": ("서버 오류", "Server error"),
+    # inbox
+    "inbox.title": ("티켓 인박스", "Ticket inbox"),
+    "inbox.open": ("진행 중", "Open"),
+    "inbox.resolved": ("해결됨", "Resolved"),
+    "inbox.q": ("제목·문의·ID 검색", "Search subject, inquiry or id"),
+    "inbox.tag": ("태그 필터", "Tag filter"),
+    "inbox.empty": ("조건에 맞는 티켓이 없습니다.", "No tickets match."),
+    "inbox.count": ("{start}–{end} / 총 {total}건", "{start}–{end} of {total}"),
+    "inbox.pages": ("페이지", "Pages"),
+    "col.id": ("ID", "ID"),
+    "col.subject": ("제목 / 문의", "Subject / inquiry"),
+    "col.channel": ("채널", "Channel"),
+    "ticket.new": ("새 티켓", "New ticket"),
+    "ticket.try": ("질문해 보기", "Try a question"),
+    "ticket.inquiry": ("고객 문의", "Customer inquiry"),
+    "ticket.resolution": ("최종 답변", "Final answer"),
+    "ticket.subject": ("제목", "Subject"),
+    "ticket.body": ("문의 내용", "Inquiry"),
+    "ticket.channel": ("채널", "Channel"),
+    "ticket.create": ("티켓 만들기", "Create ticket"),
+    "ticket.resolved_at": ("해결 시각", "Resolved at"),
+    "ticket.no_subject": ("(제목 없음)", "(no subject)"),
+    "status.open": ("진행 중", "open"),
+    "status.resolved": ("해결됨", "resolved"),
+    # suggestion panel
+    "sg.title": ("추천", "Suggestions"),
+    "sg.confidence": ("신뢰도", "Confidence"),
+    "sg.low": ("낮음 — 답변 전 원문을 확인하세요", "low — check the sources before replying"),
+    "sg.tag": ("추천 상담태그", "Suggested tag"),
+    "sg.draft": ("답변 초안", "Draft reply"),
+    "sg.no_draft": ("근거가 부족해 초안을 만들지 않았습니다.", "Not enough evidence for a draft."),
+    "sg.citations": ("출처", "Sources"),
+    "sg.copy": ("복사", "Copy"),
+    "sg.copied": ("복사했습니다", "Copied"),
+    "sg.copy_failed": (
+        "복사하지 못했습니다. 직접 선택해 복사하세요.",
+        "Copy failed; select the text and copy it.",
+    ),
+    "sg.reply": ("보낼 답변 (수정 가능)", "Reply to send (editable)"),
+    "sg.used": ("사용함", "Used"),
+    "sg.edited": ("수정 후 사용", "Used after editing"),
+    "sg.rejected": ("도움 안 됨", "Not helpful"),
+    "sg.reason": ("이유 (선택)", "Reason (optional)"),
+    "sg.send_rejected": ("도움 안 됨으로 보내기", "Send as not helpful"),
+    "sg.resolve": ("해결", "Resolve"),
+    "sg.resolve_tag": ("상담태그", "Consultation tag"),
+    "sg.resolve_help": (
+        "보낼 답변을 최종 답변으로 저장하고 티켓을 지식으로 만듭니다.",
+        "Stores the reply as the final answer; the ticket becomes knowledge.",
+    ),
+    "sg.articles": ("관련 문서", "Related articles"),
+    "sg.no_articles": ("관련 문서가 없습니다.", "No related articles."),
+    "sg.tickets": ("유사한 해결 티켓", "Similar resolved tickets"),
+    "sg.no_tickets": ("유사한 해결 티켓이 없습니다.", "No similar resolved tickets."),
+    "sg.stale": ("오래된 문서", "Stale article"),
+    "sg.full_section": ("전체 섹션 보기", "Read the full section"),
+    "sg.open_article": ("문서 열기", "Open article"),
+    "sg.cite_source": ("출처 보기", "Show source"),
+    "msg.feedback": ("피드백을 저장했습니다: {verdict}", "Feedback saved: {verdict}"),
+    "msg.resolved": (
+        "해결했습니다. 이 티켓은 이제 지식으로 검색됩니다.",
+        "Resolved. The ticket is now searchable knowledge.",
+    ),
+    "msg.created": ("티켓을 만들었습니다.", "Ticket created."),
+    "msg.saved": ("저장했습니다. 새 버전: v{version}", "Saved. New version: v{version}"),
+    "msg.unchanged": ("변경 사항이 없습니다.", "Nothing changed."),
+    # try
+    "try.title": ("질문해 보기", "Try a question"),
+    "try.q": ("고객 문의를 입력하세요", "Type a customer inquiry"),
+    "try.submit": ("추천 받기", "Get suggestions"),
+    "try.hint": (
+        "임시 문의로 추천을 확인합니다. 티켓은 만들지 않습니다.",
+        "Shows suggestions for an ad-hoc inquiry; no ticket is created.",
+    ),
+    "try.as_ticket": ("이 문의로 티켓 만들기", "Create a ticket from this"),
+    # kms
+    "kms.title": ("KMS 문서", "KMS articles"),
+    "kms.q": ("문서 검색", "Search articles"),
+    "kms.empty": ("문서가 없습니다.", "No articles."),
+    "kms.results": ("검색 결과 {n}건", "{n} results"),
+    "kms.count": ("문서 {n}건", "{n} articles"),
+    "kms.edit": ("편집", "Edit"),
+    "kms.history": ("변경 이력", "Version history"),
+    "kms.diff": ("비교", "Compare"),
+    "kms.diff_prev": ("이전 버전과 비교", "Compare with previous"),
+    "kms.empty_section": ("(비어 있음)", "(empty)"),
+    "kms.required_missing": ("필수 항목 누락", "required section missing"),
+    "kms.owner": ("담당", "Owner"),
+    "kms.valid_until": ("유효기간", "Valid until"),
+    "kms.contents": ("목차", "Contents"),
+    "kms.change_note": ("변경 내용", "Change note"),
+    "kms.author": ("작성자", "Author"),
+    "kms.edit_title": ("문서 편집", "Edit article"),
+    "kms.edit_help": (
+        "저장하면 새 버전이 만들어지고 검색 색인에 바로 반영됩니다.",
+        "Saving creates a new version and updates the search index at once.",
+    ),
+    "kms.diff_title": ("버전 비교", "Compare versions"),
+    "kms.from": ("이전", "From"),
+    "kms.to": ("이후", "To"),
+    "kms.no_changes": ("두 버전의 내용이 같습니다.", "The two versions have the same content."),
+    "kms.unchanged_sections": ("변경 없는 섹션", "Unchanged sections"),
+    "kms.status.published": ("게시됨", "published"),
+    "kms.status.draft": ("초안", "draft"),
+    "kms.status.archived": ("보관됨", "archived"),
+    "kms.status.deleted": ("삭제됨", "deleted"),
+    "kms.status.all": ("전체", "all"),
+    "kms.matched": ("일치 섹션", "Matched section"),
+    "kms.note": ("메모", "Note"),
+    # drafts
+    "drafts.title": ("초안 검토", "Draft review"),
+    "drafts.empty": ("검토할 초안이 없습니다.", "No drafts to review."),
+    "drafts.missing": (
+        "초안 모듈(assist.drafts)이 아직 없습니다.",
+        "The drafts module (assist.drafts) is not available yet.",
+    ),
+    "drafts.size": ("주제 규모", "Topic size"),
+    "drafts.growth": ("증가", "Growth"),
+    "drafts.tickets": ("근거 티켓", "Evidence tickets"),
+    "drafts.approve": ("승인", "Approve"),
+    "drafts.reject": ("반려", "Reject"),
+    "drafts.reject_reason": ("반려 사유", "Reason for rejecting"),
+    "drafts.merge": ("기존 문서에 병합", "Merge into an article"),
+    "drafts.merge_into": ("병합할 문서 ID", "Article id to merge into"),
+    "drafts.edit": ("섹션 편집", "Edit sections"),
+    "drafts.sources": ("근거", "Sources"),
+    "drafts.coverage": ("문서 유사도", "Coverage"),
+    "drafts.reason.weak_coverage": ("기존 문서 부족", "weak coverage"),
+    "drafts.reason.bad_feedback": ("추천 불만족", "bad feedback"),
+    "drafts.review": ("검토", "Review"),
+    "drafts.reviewer": ("검토자", "Reviewer"),
+    "drafts.published_as": ("게시된 문서:", "Published as"),
+    "drafts.merged_into": ("병합된 문서:", "Merged into"),
+    "drafts.review_needed": ("검토 필요", "needs review"),
+    "drafts.status.pending": ("검토 대기", "pending"),
+    "drafts.status.approved": ("승인됨", "approved"),
+    "drafts.status.rejected": ("반려됨", "rejected"),
+    "drafts.status.merged": ("병합됨", "merged"),
+    "drafts.hover": (
+        "문장을 가리키거나 누르면 근거 티켓이 강조됩니다.",
+        "Hover or click a sentence to highlight its source tickets.",
+    ),
+    "msg.approved": ("승인했습니다. 새 문서가 게시되었습니다.", "Approved. The new article is published."),
+    "msg.rejected": ("반려했습니다.", "Rejected."),
+    "msg.merged": ("병합했습니다.", "Merged."),
+    "msg.draft_saved": ("초안을 저장했습니다.", "Draft saved."),
+    # eval
+    "eval.title": ("평가 실행", "Evaluation runs"),
+    "eval.empty": (
+        "평가 실행 결과가 없습니다. `kms eval retrieval ...`로 만드세요.",
+        "No evaluation runs yet; create one with `kms eval retrieval ...`.",
+    ),
+    "eval.run": ("실행", "Run"),
+    "eval.kind": ("종류", "Kind"),
+    "eval.dataset": ("데이터셋", "Dataset"),
+    "eval.primary": ("주요 지표", "Primary metric"),
+    "eval.date": ("날짜", "Date"),
+    "eval.source": ("위치", "Source"),
+    "eval.report": ("보고서", "Report"),
+    "eval.baseline": ("기준선", "baseline"),
+    "eval.runs": ("실행 결과", "run"),
+    "eval.local": ("작업 폴더", "working folder"),
+}
+
+
+def translate(key: str, lang: str, **values: object) -> str:
+    """The label ``key`` in ``lang`` with ``{name}`` placeholders filled; the key itself if unknown."""
+    pair = MESSAGES.get(key)
+    text = key if pair is None else pair[1 if lang == "en" else 0]
+    return text.format(**values) if values else text
+
+
+def section_label(key: str, lang: str) -> str:
+    labels = SECTION_LABELS_EN if lang == "en" else SECTION_LABELS_KO
+    return labels.get(key, key)
+
+
+def pick_lang(request: Request) -> str:
+    """The page language of ``request`` (see the module docstring)."""
+    asked = request.query_params.get("lang")
+    if asked in LANGS:
+        return asked
+    cookie = request.cookies.get(COOKIE)
+    if cookie in LANGS:
+        return cookie
+    header = request.headers.get("accept-language", "")
+    for part in header.split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LANGS:
+            return code
+    return "ko"

@@ -1,0 +1,220 @@
+"""Rendering pages: the jinja2 environment, the shared layout context and HTML error pages.
+
+Every page route uses :class:`PageRoute`, which turns domain errors (unknown id, bad input, no
+index yet) and HTTP errors into an error page in the site layout, so the JSON error handlers of
+the API never answer a browser with JSON.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Coroutine
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote, urlencode
+
+from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+from starlette.exceptions import HTTPException
+
+from assist.api.errors import status_for
+from assist.knowledge import KnowledgeBase
+from assist.web.i18n import COOKIE, LANGS, MESSAGES, pick_lang, section_label, translate
+from indexes import store
+from indexes.errors import KmsError
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+STATIC = HERE / "static"
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+env = templates.env
+env.trim_blocks = True
+env.lstrip_blocks = True
+
+_CITE = re.compile(r"\[(\d+)\]")
+
+
+def fmt_dt(value: datetime | date | None) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value.isoformat()
+
+
+def cite_links(text: str, prefix: str) -> Markup:
+    """Draft text as paragraphs whose ``[n]`` markers link to the citation ``{prefix}-n``."""
+    paragraphs = []
+    for para in re.split(r"\n\s*\n", text.strip()):
+        html = str(escape(para)).replace("\n", "<br>")
+        html = _CITE.sub(
+            lambda m: (
+                f'<a class="cite" href="#{prefix}-{m.group(1)}" data-cite="{prefix}-{m.group(1)}">'
+                f"[{m.group(1)}]</a>"
+            ),
+            html,
+        )
+        paragraphs.append(f"<p>{html}</p>")
+    return Markup("\n".join(paragraphs))
+
+
+def highlight(text: str, part: str) -> Markup:
+    """``text`` with the first occurrence of ``part`` (or of its first line) wrapped in <mark>."""
+    for needle in (part.strip(), part.strip().split("\n")[0].strip()):
+        if needle and (at := text.find(needle)) >= 0:
+            return Markup(
+                f"{escape(text[:at])}<mark>{escape(needle)}</mark>{escape(text[at + len(needle) :])}"
+            )
+    return Markup(escape(text))
+
+
+_HEADING = re.compile(r"^\s*#{1,6}\s+")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def inline_md(text: str) -> Markup:
+    """Escaped ``text`` with ``**bold**`` shown bold (article bodies are light Markdown)."""
+    return Markup(_BOLD.sub(r"<strong>\1</strong>", str(escape(text))))
+
+
+def prose(text: str) -> Markup:
+    """A section body for a ``white-space: pre-wrap`` block: headings and bold rendered."""
+    lines = []
+    for line in text.split("\n"):
+        if _HEADING.match(line):
+            lines.append(f'<strong class="md-h">{inline_md(_HEADING.sub("", line))}</strong>')
+        else:
+            lines.append(str(inline_md(line)))
+    return Markup("\n".join(lines))
+
+
+env.filters["dt"] = fmt_dt
+env.filters["prose"] = prose
+env.filters["md"] = inline_md
+env.filters["cite_links"] = cite_links
+env.filters["highlight"] = highlight
+env.filters["pct"] = lambda v: f"{round(float(v) * 100)}%"
+
+
+def index_status(kb: KnowledgeBase | None) -> dict[str, Any] | None:
+    """Chunks, model and version of the serving index (for the footer); None without one."""
+    if kb is None:
+        return None
+    try:
+        folder = store.current_folder_or_none(kb.settings.index_root)
+        if folder is None:
+            return None
+        manifest = store.read_manifest(folder)
+    except (KmsError, OSError, ValueError):
+        return None
+    return {
+        "chunks": manifest.get("counts", {}).get("chunks"),
+        "model": manifest.get("embedder", {}).get("id"),
+        "name": manifest.get("name"),
+    }
+
+
+def url_with(request: Request, **changes: object) -> str:
+    """The current URL with query parameters changed (None removes one)."""
+    params = dict(request.query_params)
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    return request.url.path + ("?" + urlencode(params) if params else "")
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+) -> Response:
+    """Render template ``name`` in the site layout, in the request's language."""
+    lang = pick_lang(request)
+    kb = getattr(request.app.state, "kb", None)
+    ctx: dict[str, Any] = {
+        "lang": lang,
+        "langs": LANGS,
+        "t": lambda key, **kw: translate(key, lang, **kw),
+        "section_label": lambda key: section_label(key, lang),
+        "index_status": index_status(kb),
+        "url_with": lambda **kw: url_with(request, **kw),
+        "path": request.url.path,
+        "flash": _flash(request, lang),
+    }
+    ctx.update(context or {})
+    response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
+    if request.query_params.get("lang") in LANGS:
+        response.set_cookie(COOKIE, lang, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+def _flash(request: Request, lang: str) -> str | None:
+    """A one-line notice named by ``?msg=`` (after a form post redirected here)."""
+    msg = request.query_params.get("msg")
+    if not msg or not re.fullmatch(r"[a-z_]{1,32}", msg):
+        return None
+    values = {k: v[:40] for k in ("verdict", "version") if (v := request.query_params.get(k))}
+    if "verdict" in values:
+        values["verdict"] = translate(f"sg.{values['verdict']}", lang)
+    try:
+        text = translate(f"msg.{msg}", lang, **values)
+    except KeyError:
+        return None
+    return None if text.startswith("msg.") else text
+
+
+def remember(response: Response, name: str, value: str) -> None:
+    """Keep a short text (e.g. an author name, Hangul included) in a cookie for a year."""
+    response.set_cookie(name, quote(value.strip()[:100]), max_age=365 * 86400, samesite="lax")
+
+
+def recall(request: Request, name: str) -> str:
+    return unquote(request.cookies.get(name, ""))[:100]
+
+
+def error_page(request: Request, status: int, message: str) -> Response:
+    key = f"error.{status}"
+    if key not in MESSAGES:
+        key = "error.500" if status >= 500 else "error.400"
+    return render(
+        request, "error.html", {"status": status, "heading_key": key, "message": message}, status_code=status
+    )
+
+
+def validation_message(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err.get("loc", ())[1:]) or "request"
+        parts.append(f"{loc}: {err.get('msg', '')}")
+    return "; ".join(parts) or "invalid request"
+
+
+class PageRoute(APIRoute):
+    """An APIRoute whose errors become HTML error pages in the site layout."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def page_handler(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except KmsError as exc:
+                status = status_for(exc)
+                if status >= 500:
+                    log.warning("%s %s -> %d: %s", request.method, request.url.path, status, exc.message)
+                return error_page(request, status, exc.message)
+            except RequestValidationError as exc:
+                return error_page(request, 422, validation_message(exc))
+            except HTTPException as exc:
+                return error_page(request, exc.status_code, str(exc.detail))
+            except Exception:
+                log.exception("unexpected error on %s %s", request.method, request.url.path)
+                return error_page(request, 500, "unexpected server error; it has been logged")
+
+        return page_handler
