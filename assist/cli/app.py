@@ -21,7 +21,11 @@ console = Console(stderr=True)
 
 
 def _register() -> None:
-    from assist.cli import kb_commands  # noqa: F401  (registers commands on import)
+    from assist.cli import (  # noqa: F401  (registers commands on import)
+        draft_commands,
+        kb_commands,
+        serve_commands,
+    )
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ SQLite by default, PostgreSQL (``postgresql+psycopg://...``) through the same co
 """
 
 from indexes.db.chunks import ChunkChanges, add_chunks, delete_chunks, get_chunks, replace_chunks
+from indexes.db.draft_models import DRAFT_STATUSES, TOPIC_STATUSES, DraftRevisionRow, DraftRow, TopicRow
 from indexes.db.engine import alembic_config, make_engine, mask_url, migrate, open_db
 from indexes.db.models import (
     ARTICLE_STATUSES,
@@ -41,16 +42,21 @@ from indexes.db.repo import (
 
 __all__ = [
     "ARTICLE_STATUSES",
+    "DRAFT_STATUSES",
+    "TOPIC_STATUSES",
     "ArticleRevisionRow",
     "ArticleRow",
     "Base",
     "ChunkChanges",
     "ChunkRow",
+    "DraftRevisionRow",
+    "DraftRow",
     "FeedbackRow",
     "Outcome",
     "QueryLogRow",
     "SuggestionRow",
     "TicketRow",
+    "TopicRow",
     "active_articles",
     "add_chunks",
     "add_feedback",

@@ -246,3 +246,6 @@ class FeedbackRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     suggestion: Mapped[SuggestionRow] = relationship()
+
+
+from indexes.db import draft_models as draft_models  # noqa: E402  (drafts tables join Base.metadata)

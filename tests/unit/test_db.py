@@ -24,6 +24,7 @@ from indexes.types import Chunk
 from ingest.records import ArticleRecord, TicketRecord
 
 TABLES = {"articles", "article_revisions", "tickets", "chunks", "query_logs", "suggestions", "feedback"}
+TABLES |= {"topics", "drafts", "draft_revisions"}  # 0002_drafts (assist.drafts)
 RESOLVED = ["resolved", "closed", "해결", "완료"]
 
 
@@ -92,7 +93,7 @@ def test_migrate_creates_all_tables(sessions: sessionmaker[Session], settings: S
     engine = engine_of(sessions)
     assert set(inspect(engine).get_table_names()) == TABLES | {"alembic_version"}
     with engine.connect() as conn:
-        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0001"
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0002"
         assert conn.scalar(text("PRAGMA foreign_keys")) == 1
         assert conn.scalar(text("PRAGMA journal_mode")) == "wal"
     assert (settings.data_dir / "kms.db").exists()

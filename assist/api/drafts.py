@@ -1,0 +1,102 @@
+"""Draft articles for recurring uncovered topics: generate, review (list, show, edit), decide.
+
+Thin: every route calls one function of :mod:`assist.drafts`; domain errors (NotFoundError,
+ConflictError, InvalidInputError) propagate to the app's error handlers, which give them the
+project's JSON error shape.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from assist.api.deps import KB
+from assist.drafts import (
+    DraftDetail,
+    DraftSettings,
+    DraftSummary,
+    GenerateResult,
+    approve_draft,
+    edit_draft,
+    generate,
+    get_draft,
+    list_draft_summaries,
+    merge_draft,
+    reject_draft,
+)
+
+router = APIRouter(prefix="/v1/drafts", tags=["drafts"])
+
+
+class GenerateRequest(BaseModel):
+    since: str | None = Field(None, description="Window such as '90d', '12w', '3m' or 'all'; default 90d.")
+    min_size: int | None = Field(None, ge=2, description="Fewest tickets of a recurring topic (default 5).")
+
+
+class EditRequest(BaseModel):
+    sections: dict[str, str] = Field(description="Section key -> new Markdown body ('title' allowed).")
+    author: str = Field("reviewer", min_length=1, max_length=255)
+    note: str | None = Field(None, description="Why the edit was made.")
+
+
+class ApproveRequest(BaseModel):
+    owner: str | None = Field(None, description="Owner (담당자) of the published article.")
+    author: str = Field("reviewer", min_length=1, max_length=255)
+
+
+class RejectRequest(BaseModel):
+    reason: str = Field(description="Why the draft is rejected (its topic stays suppressed).")
+    author: str = Field("reviewer", min_length=1, max_length=255)
+
+
+class MergeRequest(BaseModel):
+    article_id: str = Field(
+        min_length=1, description="Published article that gets the scripts and situations."
+    )
+    author: str = Field("reviewer", min_length=1, max_length=255)
+
+
+@router.get("", response_model=list[DraftSummary])
+def list_drafts(
+    kb: KB,
+    status: Annotated[str | None, Query(description="pending | approved | rejected | merged")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[DraftSummary]:
+    """Drafts, biggest and fastest-growing topics first."""
+    return list_draft_summaries(kb, status=status, limit=limit)
+
+
+@router.post("/generate", response_model=GenerateResult)
+def generate_drafts(kb: KB, body: GenerateRequest | None = None) -> GenerateResult:
+    """Mine recurring topics of the window and create/refresh drafts for the uncovered ones."""
+    body = body or GenerateRequest()
+    return generate(kb, DraftSettings(), since=body.since, min_size=body.min_size)
+
+
+@router.get("/{draft_id}", response_model=DraftDetail)
+def show_draft(kb: KB, draft_id: int) -> DraftDetail:
+    """One draft with its evidence: source tickets and per-sentence provenance."""
+    return get_draft(kb, draft_id)
+
+
+@router.patch("/{draft_id}", response_model=DraftDetail)
+def edit(kb: KB, draft_id: int, body: EditRequest) -> DraftDetail:
+    return edit_draft(kb, draft_id, body.sections, author=body.author, note=body.note)
+
+
+@router.post("/{draft_id}/approve", response_model=DraftDetail)
+def approve(kb: KB, draft_id: int, body: ApproveRequest | None = None) -> DraftDetail:
+    body = body or ApproveRequest()
+    return approve_draft(kb, draft_id, owner=body.owner, author=body.author)
+
+
+@router.post("/{draft_id}/reject", response_model=DraftDetail)
+def reject(kb: KB, draft_id: int, body: RejectRequest) -> DraftDetail:
+    return reject_draft(kb, draft_id, body.reason, author=body.author)
+
+
+@router.post("/{draft_id}/merge", response_model=DraftDetail)
+def merge(kb: KB, draft_id: int, body: MergeRequest) -> DraftDetail:
+    return merge_draft(kb, draft_id, body.article_id, author=body.author)

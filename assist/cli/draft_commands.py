@@ -1,0 +1,177 @@
+"""`kms drafts generate | list | show | approve | reject | merge`: auto-drafted KMS articles."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from assist.cli.app import app, console
+from assist.drafts import (
+    DraftDetail,
+    DraftSettings,
+    approve_draft,
+    generate,
+    get_draft,
+    list_draft_summaries,
+    merge_draft,
+    reject_draft,
+)
+from assist.knowledge import KnowledgeBase
+from indexes.settings import Settings
+
+drafts = typer.Typer(
+    name="drafts",
+    help="Recurring inquiry topics the KB does not answer, as draft articles to review.",
+    no_args_is_help=True,
+)
+app.add_typer(drafts, name="drafts")
+out = Console()
+_STAGES = {"vectors": "티켓 벡터 (tickets)", "topics": "주제 분석·초안 (topics)"}
+
+
+def _kb() -> KnowledgeBase:
+    return KnowledgeBase(Settings())
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[str, int, int | None], None]]:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def update(stage: str, advance: int, total: int | None) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(_STAGES.get(stage, stage), total=total)
+            elif total is not None:
+                bar.update(tasks[stage], total=total)
+            bar.advance(tasks[stage], advance)
+
+        yield update
+
+
+def _print_detail(draft: DraftDetail) -> None:
+    out.print(f"[bold]#{draft.id} {draft.title}[/]  ({draft.status}, 티켓 {draft.size}건, +{draft.growth:g})")
+    if draft.coverage is not None:
+        out.print(f"coverage {draft.coverage:.3f}  reasons: {', '.join(draft.reasons) or '-'}")
+    if draft.article_id or draft.merged_into:
+        out.print(f"article: {draft.article_id or draft.merged_into}")
+    if draft.reject_reason:
+        out.print(f"rejected: {draft.reject_reason}")
+
+
+@drafts.command("generate")
+def generate_cmd(
+    since: Annotated[str, typer.Option(help="Window of resolved tickets: 90d, 12w, 3m or all.")] = "90d",
+    min_size: Annotated[
+        int | None, typer.Option("--min-size", min=2, help="Fewest tickets of a topic.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Mine recurring topics and create/refresh drafts for those the KB does not cover."""
+    kb = _kb()
+    if as_json:
+        result = generate(kb, DraftSettings(), since=since, min_size=min_size)
+        out.print_json(result.model_dump_json())
+        return
+    with _progress() as progress:
+        result = generate(kb, DraftSettings(), since=since, min_size=min_size, progress=progress)
+    out.print(
+        f"tickets: {result.tickets}  topics: {result.topics}  gaps: {result.gaps}  "
+        f"created: {len(result.created)}  updated: {len(result.updated)}  "
+        f"suppressed: {len(result.suppressed)}  already covered by a decision: {len(result.skipped)}"
+    )
+    if result.created or result.updated:
+        out.print("see them with `kms drafts list`")
+
+
+@drafts.command("list")
+def list_cmd(
+    status: Annotated[str | None, typer.Option(help="pending | approved | rejected | merged")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500)] = 100,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Drafts, biggest and fastest-growing topics first."""
+    rows = list_draft_summaries(_kb(), status=status, limit=limit)
+    if as_json:
+        out.print_json(json.dumps([r.model_dump(mode="json") for r in rows], ensure_ascii=False))
+        return
+    table = Table(title="초안 (drafts)")
+    for col in ("#", "상태", "제목", "티켓", "증가", "유사도", "이유"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(
+            str(r.id), r.status, r.title, str(r.size), f"+{r.growth:g}",
+            f"{r.coverage:.3f}" if r.coverage is not None else "-", ", ".join(r.reasons),
+        )  # fmt: skip
+    out.print(table)
+
+
+@drafts.command("show")
+def show_cmd(
+    draft_id: Annotated[int, typer.Argument(help="Draft id (see `kms drafts list`).")],
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print the raw Markdown only.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (with provenance).")] = False,
+) -> None:
+    """A draft with its evidence: rendered article, per-sentence sources, source tickets."""
+    draft = get_draft(_kb(), draft_id)
+    if markdown:
+        out.print(draft.markdown, markup=False, highlight=False, end="")
+        return
+    if as_json:
+        out.print_json(draft.model_dump_json())
+        return
+    _print_detail(draft)
+    out.print(Markdown(draft.markdown))
+    table = Table(title="근거 (provenance)", show_lines=False)
+    for col in ("섹션", "문장", "티켓", "종류"):
+        table.add_column(col)
+    for section, sentences in draft.provenance.items():
+        for s in sentences:
+            table.add_row(
+                section, s.text, ", ".join(s.tickets[:6]) + (" …" if len(s.tickets) > 6 else ""), s.kind
+            )
+    out.print(table)
+
+
+@drafts.command("approve")
+def approve_cmd(
+    draft_id: Annotated[int, typer.Argument(help="Draft id.")],
+    owner: Annotated[str | None, typer.Option(help="Owner (담당자) of the new article.")] = None,
+    author: Annotated[str, typer.Option(help="Reviewer name for the revision log.")] = "reviewer",
+) -> None:
+    """Publish a pending draft as a new article (indexed at once)."""
+    draft = approve_draft(_kb(), draft_id, owner=owner, author=author)
+    _print_detail(draft)
+
+
+@drafts.command("reject")
+def reject_cmd(
+    draft_id: Annotated[int, typer.Argument(help="Draft id.")],
+    reason: Annotated[str, typer.Option(help="Why the draft is rejected.")],
+    author: Annotated[str, typer.Option(help="Reviewer name.")] = "reviewer",
+) -> None:
+    """Reject a pending draft; its topic stays suppressed until it grows."""
+    _print_detail(reject_draft(_kb(), draft_id, reason, author=author))
+
+
+@drafts.command("merge")
+def merge_cmd(
+    draft_id: Annotated[int, typer.Argument(help="Draft id.")],
+    into: Annotated[str, typer.Option("--into", help="Id of the published article to extend.")],
+    author: Annotated[str, typer.Option(help="Reviewer name.")] = "reviewer",
+) -> None:
+    """Append a pending draft's scripts and situations to an existing article."""
+    _print_detail(merge_draft(_kb(), draft_id, into, author=author))

@@ -1,0 +1,165 @@
+"""Is a recurring topic a KB gap? Weak article coverage and/or bad suggestion feedback.
+
+- **coverage**: for every ticket, the best dense cosine to any article chunk of the serving
+  index (what ``ChunkHit.dense`` of the best article hit would be), computed as one matrix
+  product; a topic's coverage is the median over its tickets. Below
+  ``DraftSettings.coverage_threshold`` the KB does not answer the topic. Between that and
+  ``coverage_ceiling`` it does not either when one of the topic's top keywords appears in no
+  article at all (the bundled e5 model rates every same-domain text as fairly similar; a word no
+  article uses is the sharper sign, see ``bench_gaps``).
+- **feedback**: suggestions stored for the topic's tickets whose feedback was ``rejected`` or
+  ``edited`` with a normalised edit distance above ``bad_edit_distance``; with at least
+  ``feedback_min`` feedback rows and a bad share of ``feedback_bad_share`` or more, agents did
+  not find the KB's answer usable.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assist.drafts.config import DraftSettings
+from assist.knowledge import KnowledgeBase
+from indexes.db import FeedbackRow, SuggestionRow
+from ingest.records import TicketRecord
+
+__all__ = [
+    "Coverage",
+    "GapAssessment",
+    "article_coverage",
+    "article_text",
+    "assess",
+    "feedback_counts",
+    "inquiry_vectors",
+]
+
+_BATCH = 500
+
+
+@dataclass
+class Coverage:
+    """Per ticket (row of the run): best article-chunk cosine and the article it belongs to."""
+
+    best: np.ndarray
+    articles: list[str | None]
+
+
+def inquiry_vectors(kb: KnowledgeBase, tickets: Sequence[TicketRecord]) -> np.ndarray:
+    """The tickets' inquiries embedded as queries (as agents' suggestions search them)."""
+    texts = [f"{t.subject}\n{t.inquiry}".strip() for t in tickets]
+    return kb.embedder.embed_queries(texts)
+
+
+def article_coverage(kb: KnowledgeBase, vectors: np.ndarray) -> Coverage:
+    """Best cosine of each vector to the article chunks of the serving index."""
+    index = kb.index
+    positions = [p for p, chunk in enumerate(index.chunks) if chunk.doc_type == "article"]
+    if not positions or len(vectors) == 0:
+        return Coverage(best=np.zeros(len(vectors), dtype=np.float32), articles=[None] * len(vectors))
+    article_vectors = index.dense.vectors_for([index.chunks[p].vid for p in positions])
+    sims = vectors @ article_vectors.T
+    arg = sims.argmax(axis=1)
+    doc_ids = [index.chunks[positions[int(a)]].doc_id.split(":", 1)[1] for a in arg]
+    return Coverage(best=sims.max(axis=1).astype(np.float32), articles=list(doc_ids))
+
+
+def feedback_counts(
+    session: Session, ticket_ids: Sequence[str], *, bad_edit_distance: float
+) -> dict[str, tuple[int, int]]:
+    """ticket id -> (feedback rows, bad ones) over the suggestions stored for that ticket."""
+    out: dict[str, tuple[int, int]] = {}
+    ids = list(dict.fromkeys(ticket_ids))
+    for start in range(0, len(ids), _BATCH):
+        stmt = (
+            select(SuggestionRow.ticket_id, FeedbackRow.verdict, FeedbackRow.edit_distance)
+            .join(FeedbackRow, FeedbackRow.suggestion_id == SuggestionRow.id)
+            .where(SuggestionRow.ticket_id.in_(ids[start : start + _BATCH]))
+        )
+        for ticket_id, verdict, distance in session.execute(stmt):
+            bad = verdict == "rejected" or (
+                verdict == "edited" and distance is not None and distance > bad_edit_distance
+            )
+            n, b = out.get(ticket_id, (0, 0))
+            out[ticket_id] = (n + 1, b + int(bad))
+    return out
+
+
+def article_text(kb: KnowledgeBase) -> str:
+    """All article chunk texts of the serving index, lowercased (for keyword look-ups)."""
+    return "\n".join(c.text.lower() for c in kb.index.chunks if c.doc_type == "article")
+
+
+@dataclass
+class GapAssessment:
+    """Why a topic is (not) a gap; stored as the draft's evidence."""
+
+    coverage: float
+    weak_coverage: bool
+    feedback_total: int
+    feedback_bad: int
+    bad_feedback: bool
+    nearest: list[tuple[str, int]] = field(default_factory=list)  # (article id, tickets it is best for)
+    keywords: list[str] = field(default_factory=list)
+    missing_keywords: list[str] = field(default_factory=list)  # top keywords no article contains
+
+    @property
+    def is_gap(self) -> bool:
+        return self.weak_coverage or self.bad_feedback
+
+    @property
+    def reasons(self) -> list[str]:
+        out = []
+        if self.weak_coverage:
+            out.append("weak_coverage")
+        if self.bad_feedback:
+            out.append("bad_feedback")
+        return out
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "coverage": round(self.coverage, 4),
+            "weak_coverage": self.weak_coverage,
+            "feedback_total": self.feedback_total,
+            "feedback_bad": self.feedback_bad,
+            "bad_feedback": self.bad_feedback,
+            "nearest_articles": [{"article_id": a, "tickets": n} for a, n in self.nearest],
+            "keywords": self.keywords,
+            "missing_keywords": self.missing_keywords,
+            "reasons": self.reasons,
+            "is_gap": self.is_gap,
+        }
+
+
+def assess(
+    rows: Sequence[int],
+    ids: Sequence[str],
+    coverage: Coverage,
+    feedback: Mapping[str, tuple[int, int]],
+    config: DraftSettings,
+    *,
+    keywords: Sequence[str] = (),
+    articles_text: str = "",
+) -> GapAssessment:
+    """The gap verdict of one topic (its rows into the run's coverage, its ticket ids, its top
+    keywords and the lowercased text of every article)."""
+    median = float(np.median(coverage.best[list(rows)])) if rows else 0.0
+    missing = [w for w in keywords if w.lower() not in articles_text]
+    total = sum(feedback.get(t, (0, 0))[0] for t in ids)
+    bad = sum(feedback.get(t, (0, 0))[1] for t in ids)
+    nearest = Counter(a for a in (coverage.articles[r] for r in rows) if a is not None).most_common(3)
+    return GapAssessment(
+        coverage=median,
+        weak_coverage=median < config.coverage_threshold
+        or (median < config.coverage_ceiling and bool(missing)),
+        feedback_total=total,
+        feedback_bad=bad,
+        bad_feedback=total >= config.feedback_min and bad / total >= config.feedback_bad_share,
+        nearest=nearest,
+        keywords=list(keywords),
+        missing_keywords=missing,
+    )

@@ -1,0 +1,218 @@
+"""One generation run: mine recurring topics, find the gaps, write or refresh their drafts.
+
+    tickets of the window -> stored vectors -> clusters (>= min_size) -> coverage + feedback
+    -> match to stored topics -> per gap topic: new draft | refresh pending | suppressed | done
+
+- A topic that continues a stored one keeps its id and key; ``previous_size`` is its size in
+  the run before and a draft's ``growth`` is the tickets gained since then.
+- A pending draft is refreshed, never duplicated: its content is recomposed unless a reviewer
+  has edited it (then only its evidence and size change).
+- A rejected topic stays suppressed until it has grown ``regrow_factor`` × its size at
+  rejection; then it gets a new draft. Approved or merged topics get no new draft.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from assist.drafts.compose import DraftContent, TopicDocs, compose
+from assist.drafts.config import DraftSettings
+from assist.drafts.gaps import GapAssessment, article_coverage, article_text, assess, feedback_counts
+from assist.drafts.keywords import DocFreq, keywords, noun_tokens
+from assist.drafts.mining import Cluster, find_clusters, parse_since, ticket_vectors, window_tickets
+from assist.drafts.rewrite import rewrite
+from assist.drafts.schemas import GenerateResult
+from assist.drafts.store import latest_draft, load_topics, revisions
+from assist.drafts.topics import match_topics, topic_key
+from assist.knowledge import KnowledgeBase
+from indexes.db import DraftRow, TopicRow
+
+__all__ = ["Progress", "generate", "resolve_window"]
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str, int, int | None], None]  # (stage, advance, total)
+
+
+@dataclass
+class _Run:
+    kb: KnowledgeBase
+    config: DraftSettings
+    now: datetime
+    docs: Callable[[Cluster], TopicDocs]
+    created: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    suppressed: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+
+
+def resolve_window(since: str | timedelta | None, config: DraftSettings) -> timedelta | None:
+    """None -> the configured default; "all" -> no window; "90d" / timedelta as given."""
+    if since is None:
+        return timedelta(days=config.since_days)
+    if isinstance(since, timedelta):
+        return since
+    return parse_since(since)
+
+
+def _content(run: _Run, cl: Cluster, gap: GapAssessment) -> tuple[DraftContent, TopicDocs]:
+    docs = run.docs(cl)
+    content = compose(run.kb, docs, gap, today=run.now.date())
+    if run.kb.settings.llm_base_url:
+        content = rewrite(run.kb.settings, content, docs.tickets)
+    return content, docs
+
+
+def _write(
+    row: DraftRow,
+    content: DraftContent | None,
+    evidence: dict[str, Any],
+    cl: Cluster,
+    growth: int,
+    now: datetime,
+) -> None:
+    if content is not None:
+        row.title, row.tag = content.title, content.tag
+        row.sections, row.provenance, row.markdown = (
+            content.sections(),
+            content.provenance(),
+            content.markdown(),
+        )
+    row.evidence, row.size, row.growth, row.updated_at = evidence, cl.size, float(growth), now
+
+
+def _handle(
+    session: Session, run: _Run, topic: TopicRow, cl: Cluster, gap: GapAssessment, growth: int
+) -> None:
+    latest = latest_draft(session, topic.id)
+    evidence = {**gap.as_json(), "ticket_ids": cl.ids, "generated_at": run.now.isoformat()}
+    if latest is not None and latest.status == "pending":
+        edited = bool(revisions(session, latest.id))
+        content = None if edited or not gap.is_gap else _content(run, cl, gap)[0]
+        _write(latest, content, evidence, cl, growth, run.now)
+        run.updated.append(latest.id)
+        return
+    if not gap.is_gap:
+        return
+    if latest is not None and latest.status == "rejected":
+        if cl.size < run.config.regrow_factor * latest.size:
+            topic.status = "suppressed"
+            run.suppressed.append(topic.id)
+            return
+        topic.status = "active"
+        evidence["regrown_from"] = {"draft_id": latest.id, "size": latest.size}
+    elif latest is not None:  # approved or merged: the KB has (had) an article for it
+        run.skipped.append(topic.id)
+        return
+    content, _ = _content(run, cl, gap)
+    row = DraftRow(topic_id=topic.id, status="pending", created_at=run.now)
+    _write(row, content, evidence, cl, growth, run.now)
+    session.add(row)
+    session.flush()
+    run.created.append(row.id)
+
+
+def generate(
+    kb: KnowledgeBase,
+    config: DraftSettings | None = None,
+    *,
+    since: str | timedelta | None = None,
+    min_size: int | None = None,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> GenerateResult:
+    """Mine the window's resolved tickets and create/refresh drafts for the gap topics."""
+    config = config or DraftSettings()
+    size = min_size or config.min_size
+    window = resolve_window(since, config)
+    now = now or datetime.now(UTC)
+    tick = progress or (lambda stage, n, total: None)
+    result = GenerateResult(
+        tickets=0,
+        topics=0,
+        gaps=0,
+        created=[],
+        updated=[],
+        suppressed=[],
+        skipped=[],
+        min_size=size,
+        since_days=window.total_seconds() / 86400 if window else None,
+        method=config.method,
+    )
+    with kb.sessions() as session:
+        tickets = window_tickets(session, window, now=now, limit=config.max_tickets)
+        feedback = feedback_counts(
+            session, [t.ticket_id for t in tickets], bad_edit_distance=config.bad_edit_distance
+        )
+    result.tickets = len(tickets)
+    if len(tickets) < size:
+        return result
+    ids = [t.ticket_id for t in tickets]
+    tick("vectors", 0, 1)
+    vectors = ticket_vectors(kb, tickets)
+    tick("vectors", 1, 1)
+    clusters = find_clusters(vectors, ids, config, min_size=size)
+    coverage = article_coverage(kb, vectors)
+    articles_text = article_text(kb)
+    nouns = noun_tokens([f"{t.subject}\n{t.inquiry}" for t in tickets])
+    background = DocFreq(nouns)
+
+    def docs(cl: Cluster) -> TopicDocs:
+        return TopicDocs(
+            tickets=[tickets[r] for r in cl.rows],
+            vectors=vectors[cl.rows],
+            nouns=[nouns[r] for r in cl.rows],
+            medoid=cl.rows.index(cl.medoid),
+            background=background,
+        )
+
+    run = _Run(kb=kb, config=config, now=now, docs=docs)
+    tick("topics", 0, len(clusters))
+    with kb.sessions() as session, session.begin():
+        stored = load_topics(session)
+        keys = {t.key for t in stored}
+        matches = match_topics(clusters, stored, config)
+        for ci, cl in enumerate(clusters):
+            words = keywords([nouns[r] for r in cl.rows], background, k=max(config.gap_keywords, 3))
+            gap = assess(
+                cl.rows,
+                cl.ids,
+                coverage,
+                feedback,
+                config,
+                keywords=words[: config.gap_keywords],
+                articles_text=articles_text,
+            )
+            result.gaps += int(gap.is_gap)
+            topic = matches.get(ci)
+            if topic is None:
+                key = topic_key(cl.ids)
+                key = key if key not in keys else f"{key}-{len(keys)}"  # ids seen before under another topic
+                keys.add(key)
+                topic = TopicRow(key=key, size=0, status="active", first_seen=now)
+                session.add(topic)
+            growth = cl.size - (topic.size or 0)
+            topic.previous_size, topic.size, topic.member_ids = topic.size or 0, cl.size, cl.ids
+            topic.centroid = [round(float(x), 6) for x in cl.centroid]
+            topic.label = " · ".join(words[:3])
+            topic.last_seen = now
+            session.flush()
+            _handle(session, run, topic, cl, gap, growth)
+            tick("topics", 1, None)
+    result.topics = len(clusters)
+    result.created, result.updated = run.created, run.updated
+    result.suppressed, result.skipped = run.suppressed, run.skipped
+    log.info(
+        "drafts: %d tickets, %d topics, %d gaps, %d created, %d updated",
+        result.tickets,
+        result.topics,
+        result.gaps,
+        len(run.created),
+        len(run.updated),
+    )
+    return result

@@ -1,0 +1,76 @@
+"""Topic keywords: Kiwi nouns (and Latin words) weighted by tf-idf against all tickets of the run.
+
+``tf`` is the share of the topic's tickets that use a noun, ``idf`` is smoothed over every
+ticket of the run, so words every inquiry uses (주문, 고객) sink and words that set the topic
+apart (선물하기, 세금계산서) rise. Generic support words never become keywords.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+from indexes.lexical import KIWI_LOCK, kiwi
+
+__all__ = ["DocFreq", "keywords", "noun_tokens", "title_for"]
+
+_NOUN_TAGS = ("NNG", "NNP", "SL", "XR")
+_STOP = frozenset(
+    "문의 고객 고객님 확인 안내 요청 처리 감사 상담 상담원 답변 경우 부분 문제 해결 관련 진행 말씀 방법 가능 "
+    "이용 사용 내용 정도 지금 오늘 어제 이번 저번 하나 그거 이거 혹시 다시 정말 계속 때문 어디 언제 얼마 뭐 "
+    "what how can why when where which does please thanks thank help need want get know still".split()
+)
+
+
+def noun_tokens(texts: Sequence[str]) -> list[list[str]]:
+    """Per text: nouns, roots and Latin words (lowercased, 2+ characters, generic words dropped)."""
+    if not texts:
+        return []
+    with KIWI_LOCK:
+        analysed = kiwi().tokenize(list(texts))
+    out: list[list[str]] = []
+    for tokens in analysed:
+        words: list[str] = []
+        for tok in tokens:
+            if tok.tag.split("-")[0] not in _NOUN_TAGS:
+                continue
+            word = tok.form.lower() if tok.tag.startswith("SL") else tok.form
+            if len(word) >= 2 and word not in _STOP:
+                words.append(word)
+        out.append(words)
+    return out
+
+
+class DocFreq:
+    """Document frequencies over a background collection (every ticket of the run)."""
+
+    def __init__(self, docs: Sequence[Sequence[str]]) -> None:
+        self.n = len(docs)
+        self.df: Counter[str] = Counter(word for doc in docs for word in set(doc))
+
+    def idf(self, word: str) -> float:
+        return math.log((1 + self.n) / (1 + self.df.get(word, 0))) + 1.0
+
+
+def keywords(docs: Sequence[Sequence[str]], background: DocFreq, k: int = 5) -> list[str]:
+    """The ``k`` nouns that best set ``docs`` apart from the background (tf-idf, ties by word)."""
+    if not docs:
+        return []
+    tf: Counter[str] = Counter(word for doc in docs for word in set(doc))
+    least = 2 if len(docs) >= 4 else 1
+    scored = [
+        (count / len(docs) * background.idf(word), word) for word, count in tf.items() if count >= least
+    ]
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    return [word for _, word in scored[:k]]
+
+
+def title_for(words: Sequence[str], representative: Sequence[str]) -> str:
+    """Keyword-first title: up to three keywords, those of the representative inquiry first."""
+    picked = list(words[:3])
+    if not picked:
+        return "반복 문의 처리 가이드"
+    in_rep = {w: representative.index(w) for w in picked if w in representative}
+    picked.sort(key=lambda w: (w not in in_rep, in_rep.get(w, 0)))
+    return f"{' '.join(picked)} 문의 처리 가이드"

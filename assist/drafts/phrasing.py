@@ -1,0 +1,125 @@
+"""Resolution sentences as article statements: cut into clauses, reported speech made direct.
+
+Agents write resolutions as reports ("7일 이내 수정 가능하다고 안내드렸고, 방법을 알려드렸습니다").
+An article states the rule and the action ("7일 이내 수정 가능합니다.", "방법을 알려드립니다.").
+With Kiwi morphemes:
+
+- ``clauses``: a sentence is cut after a past-tense connective (``-었고``, ``-었으며``), the seam
+  between two reported actions;
+- ``to_statement``: a quoted statement (``-다고/-라고`` + 안내/말씀/설명 ...) keeps what was said;
+  otherwise the main predicate loses its past tense; either way it ends in 하십시오체
+  (``-ㅂ니다/-습니다``), rebuilt with ``Kiwi.join``. Text Kiwi can't read this way (English, noun
+  endings like "확인 후 안내 예정") is returned as it was.
+
+Only endings change, never content words, so a statement stays supported by its source ticket.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from itertools import pairwise
+from typing import Any
+
+from indexes.lexical import KIWI_LOCK, kiwi
+from ingest.sentences import split_sentences
+
+__all__ = ["clauses", "one_line", "statements", "to_statement"]
+
+_QUOTATIVE = frozenset({"다고", "ᆫ다고", "는다고", "라고", "이라고", "냐고", "자고"})
+_REPORT_NOUNS = frozenset({"안내", "말씀", "설명", "전달", "고지", "공지", "답변", "회신", "문자", "통보"})
+_PREDICATES = frozenset({"VV", "VA", "VX", "XSV", "XSA", "VCP", "VCN"})
+_PAST = frozenset({"었", "았", "였", "었었", "았었"})
+_SEAM_ENDINGS = frozenset({"고", "으며", "며"})
+_ENDING = ("ᆸ니다", "EF")
+_TRAILING = re.compile(r"[\s.,!?…~]+$")
+
+
+def one_line(text: str) -> str:
+    """Whitespace (line breaks included) collapsed to single spaces."""
+    return " ".join(text.split())
+
+
+def _tokens(text: str) -> list[Any]:
+    with KIWI_LOCK:
+        return list(kiwi().tokenize(text))
+
+
+def _join(morphs: Sequence[tuple[str, str]]) -> str:
+    with KIWI_LOCK:
+        return str(kiwi().join(list(morphs)))
+
+
+def clauses(sentence: str) -> list[str]:
+    """``sentence`` cut after each past-tense connective (``안내드렸고,`` | ``확인했으며``)."""
+    text = one_line(sentence)
+    tokens = _tokens(text)
+    cuts: list[int] = []
+    for prev, tok in pairwise(tokens):
+        if tok.tag == "EC" and tok.form in _SEAM_ENDINGS and prev.tag == "EP" and prev.form in _PAST:
+            end = tok.start + tok.len
+            while end < len(text) and text[end] in ", ":
+                end += 1
+            cuts.append(end)
+    pieces: list[str] = []
+    start = 0
+    for cut in [*cuts, len(text)]:
+        piece = text[start:cut].strip().rstrip(",").strip()
+        if piece:
+            pieces.append(piece)
+        start = cut
+    return pieces
+
+
+def _stem_index(tokens: Sequence[Any], before: int) -> int | None:
+    """Index of the last predicate stem before position ``before`` (skipping past-tense marks)."""
+    i = before - 1
+    while i >= 0 and tokens[i].tag == "EP":
+        i -= 1
+    return i if i >= 0 and tokens[i].tag.split("-")[0] in _PREDICATES else None
+
+
+def to_statement(clause: str) -> str:
+    """A clause as a direct 하십시오체 statement in the present ("…합니다."), or unchanged."""
+    text = _TRAILING.sub("", one_line(clause))
+    if not text:
+        return ""
+    tokens = _tokens(text)
+    if not tokens:
+        return text
+    quote = next(
+        (
+            i
+            for i in range(len(tokens) - 1, 0, -1)
+            if tokens[i].tag == "EC"
+            and tokens[i].form in _QUOTATIVE
+            and any(t.form in _REPORT_NOUNS or t.tag.startswith("V") for t in tokens[i + 1 :])
+        ),
+        None,
+    )
+    if quote is not None:  # "…가능하다고 안내드렸습니다" -> "…가능합니다"
+        stem = quote - 1
+        if tokens[stem].tag == "EP" and stem > 0:
+            stem -= 1
+        if tokens[stem].tag.split("-")[0] not in _PREDICATES:
+            return text + "."
+        morphs = [(t.form, t.tag) for t in tokens[stem:quote]]
+        return text[: tokens[stem].start] + _join([*morphs, _ENDING]) + "."
+    last = len(tokens) - 1
+    if tokens[last].tag not in ("EF", "EC"):
+        return text + "."
+    stem = _stem_index(tokens, last)
+    if stem is None:
+        return text + "."
+    return text[: tokens[stem].start] + _join([(tokens[stem].form, tokens[stem].tag), _ENDING]) + "."
+
+
+def statements(text: str) -> list[str]:
+    """Every clause of ``text`` (a resolution) as a statement, in order."""
+    out: list[str] = []
+    for sentence in split_sentences(text):
+        for clause in clauses(sentence):
+            statement = to_statement(clause)
+            if statement and re.search(r"\w", statement):
+                out.append(statement)
+    return out

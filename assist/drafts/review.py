@@ -1,0 +1,245 @@
+"""The review workflow of KMS owners: list, show, edit, approve, reject, merge.
+
+    pending --edit--> pending (a draft revision per edit)
+    pending --approve--> approved   new published article ``KB-D-<id>`` (version 1), indexed at once
+    pending --reject(reason)--> rejected   the topic is suppressed until it regrows
+    pending --merge(article)--> merged   scripts + situations appended to that article (new revision)
+
+Anything but a pending draft raises ``ConflictError``; an unknown draft or article
+``NotFoundError``; bad input ``InvalidInputError``. Approved and merged articles get their 문서 관리
+section updated (date, change, owner) and are indexed incrementally, so agents get them as
+suggestions immediately.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+from rapidfuzz import fuzz
+from sqlalchemy.orm import Session
+
+from assist.drafts.render import render_markdown, to_record
+from assist.drafts.schemas import DraftDetail, DraftSummary
+from assist.drafts.store import detail, list_drafts, require_draft, summary
+from assist.errors import ConflictError, InvalidInputError, NotFoundError
+from assist.knowledge import KnowledgeBase
+from indexes.db import DraftRevisionRow, DraftRow, get_article, upsert_article
+from indexes.db.repo import to_record as article_record
+from ingest.pii import mask_pii
+from ingest.records import REQUIRED_SECTIONS, SECTION_KEYS, ArticleRecord
+from ingest.sentences import split_sentences
+from ingest.split import chunk_article
+
+__all__ = [
+    "approve_draft",
+    "draft_article_id",
+    "edit_draft",
+    "get_draft",
+    "list_draft_summaries",
+    "merge_draft",
+    "reject_draft",
+    "updated_management",
+]
+
+_MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]\s+|[-*•]\s+|[QA]\d*\s*[:：]\s*|#{1,6}\s+)")
+_LOG_LINE = re.compile(r"^\s*[-*•]?\s*\d{4}-\d{2}-\d{2}\s*[:：]")
+
+
+def draft_article_id(draft_id: int) -> str:
+    return f"KB-D-{draft_id}"
+
+
+def _pending(session: Session, draft_id: int, action: str) -> DraftRow:
+    row = require_draft(session, draft_id)
+    if row.status != "pending":
+        raise ConflictError(
+            f"draft {draft_id} is {row.status}; only a pending draft can be {action}",
+            details={"draft_id": draft_id, "status": row.status},
+        )
+    return row
+
+
+def updated_management(body: str, today: date, change: str, *, owner: str | None = None) -> str:
+    """A 문서 관리 section with today's date, the owner (if given) and ``change`` logged first."""
+    day = today.isoformat()
+    lines = body.splitlines()
+    labelled = {"최종 수정일": f"최종 수정일: {day}"} | ({"담당자": f"담당자: {owner}"} if owner else {})
+    for label, new in labelled.items():
+        at = next((i for i, line in enumerate(lines) if line.strip().startswith(label)), None)
+        if at is None:
+            lines.insert(0 if label == "최종 수정일" else 1, new)
+        else:
+            lines[at] = new
+    entry = f"- {day}: {change}"
+    first_log = next((i for i, line in enumerate(lines) if _LOG_LINE.match(line)), None)
+    lines.insert(first_log if first_log is not None else len(lines), entry)
+    return mask_pii("\n".join(lines).strip())
+
+
+def _reindex(kb: KnowledgeBase, rec: ArticleRecord) -> None:
+    s = kb.settings
+    chunks = chunk_article(rec, max_chars=s.chunk_max_chars, overlap=s.chunk_overlap_sentences)
+    kb.index_documents(chunks, replace_docs=[f"article:{rec.article_id}"])
+
+
+def list_draft_summaries(
+    kb: KnowledgeBase, *, status: str | None = None, limit: int = 100
+) -> list[DraftSummary]:
+    with kb.sessions() as session:
+        return [summary(row) for row in list_drafts(session, status=status, limit=limit)]
+
+
+def get_draft(kb: KnowledgeBase, draft_id: int) -> DraftDetail:
+    with kb.sessions() as session:
+        return detail(session, require_draft(session, draft_id))
+
+
+def _provenance(old: list[dict[str, Any]], body: str, author: str) -> list[dict[str, Any]]:
+    """Provenance of an edited section: unchanged sentences keep theirs, new ones are the author's."""
+    out: list[dict[str, Any]] = []
+    for raw in body.splitlines():
+        text = _MARKER.sub("", raw).strip()
+        for sentence in split_sentences(text) if text else []:
+            match = max(old, key=lambda s: fuzz.ratio(sentence, s["text"]), default=None)
+            if match is not None and fuzz.ratio(sentence, match["text"]) >= 90:
+                out.append({**match, "text": sentence})
+            else:
+                out.append({"text": sentence, "tickets": [], "kind": "edited", "author": author})
+    return out
+
+
+def edit_draft(
+    kb: KnowledgeBase,
+    draft_id: int,
+    sections: Mapping[str, str],
+    *,
+    author: str = "reviewer",
+    note: str | None = None,
+) -> DraftDetail:
+    """Replace some sections (``title`` included) of a pending draft; writes a draft revision."""
+    unknown = sorted(set(sections) - set(SECTION_KEYS))
+    if unknown or not sections:
+        raise InvalidInputError(
+            f"sections to edit must be some of {', '.join(SECTION_KEYS)}; got {unknown or 'none'}",
+            field="sections",
+        )
+    for key, body in sections.items():
+        if not isinstance(body, str) or (key in REQUIRED_SECTIONS and not body.strip()):
+            raise InvalidInputError(
+                f"section {key!r} must be non-empty text (write '검토 필요: …' if it can't be filled yet)",
+                field=f"sections.{key}",
+            )
+    with kb.sessions() as session, session.begin():
+        row = _pending(session, draft_id, "edited")
+        new_sections, prov = dict(row.sections or {}), dict(row.provenance or {})
+        changed: list[str] = []
+        for key, body in sections.items():
+            clean = mask_pii(body.strip())
+            current = row.title if key == "title" else new_sections.get(key, "")
+            if clean == current:
+                continue
+            changed.append(key)
+            prov[key] = _provenance(list(prov.get(key, [])), clean, author)
+            if key == "title":
+                row.title = " ".join(clean.split())
+            else:
+                new_sections[key] = clean
+        if changed:
+            row.sections, row.provenance = new_sections, prov
+            row.markdown = render_markdown(row.title, new_sections)
+            row.updated_at = datetime.now(UTC)
+            session.add(
+                DraftRevisionRow(
+                    draft_id=row.id,
+                    sections={**new_sections, "title": row.title},
+                    changed=changed,
+                    author=author,
+                    note=mask_pii(note) if note else None,
+                )
+            )
+        session.flush()
+        return detail(session, row)
+
+
+def approve_draft(
+    kb: KnowledgeBase, draft_id: int, *, owner: str | None = None, author: str = "reviewer"
+) -> DraftDetail:
+    """Publish a pending draft as article ``KB-D-<id>`` (version 1) and index it at once."""
+    today = datetime.now(UTC).date()
+    with kb.sessions() as session, session.begin():
+        row = _pending(session, draft_id, "approved")
+        article_id = draft_article_id(row.id)
+        sections = dict(row.sections or {})
+        sections["management"] = updated_management(
+            sections.get("management", ""),
+            today,
+            f"초안 #{row.id} 승인·게시 (검토: {author})",
+            owner=owner or "미지정",
+        )
+        sections["management"] = sections["management"].replace(
+            "상태: 초안 (자동 생성, 검토 대기)", "상태: 게시"
+        )
+        markdown = render_markdown(row.title, sections)
+        rec = to_record(markdown, article_id=article_id, source=f"drafts/{row.id}")
+        rec.owner = owner or rec.owner
+        if get_article(session, article_id) is not None:
+            raise ConflictError(f"article {article_id} already exists", details={"article_id": article_id})
+        upsert_article(session, rec, author=author, change_note=f"초안 #{row.id} 승인")
+        row.status, row.article_id, row.sections, row.markdown = "approved", article_id, sections, markdown
+        row.updated_at = datetime.now(UTC)
+        session.flush()
+        out = detail(session, row)
+    _reindex(kb, rec)
+    return out
+
+
+def reject_draft(kb: KnowledgeBase, draft_id: int, reason: str, *, author: str = "reviewer") -> DraftDetail:
+    """Reject a pending draft with a reason; its topic is suppressed until it regrows."""
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidInputError("a rejection needs a reason (what is wrong with the draft)", field="reason")
+    with kb.sessions() as session, session.begin():
+        row = _pending(session, draft_id, "rejected")
+        row.status, row.reject_reason = "rejected", mask_pii(f"{reason.strip()} (검토: {author})")
+        row.topic.status = "suppressed"
+        row.updated_at = datetime.now(UTC)
+        session.flush()
+        return detail(session, row)
+
+
+def merge_draft(
+    kb: KnowledgeBase, draft_id: int, article_id: str, *, author: str = "reviewer"
+) -> DraftDetail:
+    """Append a pending draft's scripts and situations to a published article as a new revision."""
+    today = datetime.now(UTC).date()
+    with kb.sessions() as session, session.begin():
+        row = _pending(session, draft_id, "merged")
+        target = get_article(session, article_id)
+        if target is None:
+            raise NotFoundError(f"article {article_id!r} does not exist", details={"article_id": article_id})
+        if target.status != "published":
+            raise ConflictError(
+                f"article {article_id!r} is {target.status}; merge into a published article",
+                details={"article_id": article_id, "status": target.status},
+            )
+        rec = article_record(target)
+        n = len((row.evidence or {}).get("ticket_ids", []))
+        for key in ("scripts", "situations"):
+            extra = (row.sections or {}).get(key, "").strip()
+            if extra:
+                head = f"### 추가 사례 (초안 #{row.id})\n" if key == "scripts" else ""
+                rec.sections[key] = f"{rec.sections.get(key, '').strip()}\n\n{head}{extra}".strip()
+        rec.sections["management"] = updated_management(
+            rec.sections.get("management", ""),
+            today,
+            f"초안 #{row.id} 병합: 상담 스크립트·주요 상황 추가 (티켓 {n}건, 검토: {author})",
+        )
+        rec.updated_at = today
+        upsert_article(session, rec, author=author, change_note=f"초안 #{row.id} 병합")
+        row.status, row.merged_into, row.updated_at = "merged", article_id, datetime.now(UTC)
+        session.flush()
+        out = detail(session, row)
+    _reindex(kb, rec)
+    return out

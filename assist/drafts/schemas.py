@@ -1,0 +1,82 @@
+"""What the drafts API and CLI return (pydantic), built from the rows by ``assist.drafts.store``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+__all__ = [
+    "DraftDetail",
+    "DraftSummary",
+    "GenerateResult",
+    "RevisionOut",
+    "SentenceSource",
+    "SourceTicket",
+]
+
+
+class SentenceSource(BaseModel):
+    text: str
+    tickets: list[str] = Field(description="Ids of the tickets the sentence was taken from or is about.")
+    kind: str = Field(description="'extracted' (a ticket's words), 'generated' (structural) or 'edited'.")
+
+
+class SourceTicket(BaseModel):
+    id: str
+    subject: str
+    inquiry: str
+    resolution: str
+    tags: list[str]
+    resolved_at: datetime | None = None
+
+
+class RevisionOut(BaseModel):
+    id: int
+    changed: list[str]
+    author: str
+    note: str | None = None
+    created_at: datetime
+
+
+class DraftSummary(BaseModel):
+    id: int
+    topic_id: int
+    topic_key: str
+    status: str
+    title: str
+    tag: str | None = None
+    size: int = Field(description="Tickets of the topic in the last run.")
+    growth: float = Field(
+        description="Tickets the topic gained since the run before (a new topic: its size)."
+    )
+    coverage: float | None = Field(None, description="Median best article cosine of the topic's tickets.")
+    reasons: list[str] = Field(default_factory=list, description="'weak_coverage' and/or 'bad_feedback'.")
+    article_id: str | None = None
+    merged_into: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class DraftDetail(DraftSummary):
+    sections: dict[str, str]
+    provenance: dict[str, list[SentenceSource]]
+    markdown: str
+    evidence: dict[str, Any]
+    tickets: list[SourceTicket]
+    revisions: list[RevisionOut]
+    reject_reason: str | None = None
+
+
+class GenerateResult(BaseModel):
+    tickets: int = Field(description="Resolved tickets in the window.")
+    topics: int = Field(description="Recurring topics (clusters of at least min_size tickets).")
+    gaps: int = Field(description="Topics the KB does not cover.")
+    created: list[int] = Field(description="Ids of drafts created.")
+    updated: list[int] = Field(description="Ids of pending drafts whose content/evidence was refreshed.")
+    suppressed: list[int] = Field(description="Topic ids skipped: their draft was rejected, no regrowth.")
+    skipped: list[int] = Field(description="Topic ids skipped: their draft was approved or merged.")
+    since_days: float | None = None
+    min_size: int
+    method: str

@@ -1,0 +1,129 @@
+"""Plain functions over a ``Session`` for topics, drafts and draft revisions (nothing commits)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assist.drafts.schemas import DraftDetail, DraftSummary, RevisionOut, SentenceSource, SourceTicket
+from assist.errors import InvalidInputError, NotFoundError
+from indexes.db import DRAFT_STATUSES, DraftRevisionRow, DraftRow, TicketRow, TopicRow
+from ingest.pii import mask_pii
+
+__all__ = [
+    "detail",
+    "latest_draft",
+    "list_drafts",
+    "load_topics",
+    "require_draft",
+    "revisions",
+    "summary",
+    "tickets_by_id",
+]
+
+
+def require_draft(session: Session, draft_id: int) -> DraftRow:
+    row = session.get(DraftRow, draft_id)
+    if row is None:
+        raise NotFoundError(
+            f"draft {draft_id} does not exist; `kms drafts list` shows the drafts",
+            details={"draft_id": draft_id},
+        )
+    return row
+
+
+def load_topics(session: Session) -> list[TopicRow]:
+    return list(session.scalars(select(TopicRow).order_by(TopicRow.id)))
+
+
+def latest_draft(session: Session, topic_id: int) -> DraftRow | None:
+    stmt = select(DraftRow).where(DraftRow.topic_id == topic_id).order_by(DraftRow.id.desc()).limit(1)
+    return session.scalars(stmt).first()
+
+
+def list_drafts(
+    session: Session, *, status: str | None = None, limit: int = 100, offset: int = 0
+) -> list[DraftRow]:
+    """Drafts, biggest topic first, then fastest growing, then oldest."""
+    stmt = select(DraftRow)
+    if status is not None:
+        if status not in DRAFT_STATUSES:
+            raise InvalidInputError(
+                f"status must be one of {', '.join(DRAFT_STATUSES)}, not {status!r}",
+                field="status",
+                value=status,
+            )
+        stmt = stmt.where(DraftRow.status == status)
+    stmt = (
+        stmt.order_by(DraftRow.size.desc(), DraftRow.growth.desc(), DraftRow.id).limit(limit).offset(offset)
+    )
+    return list(session.scalars(stmt))
+
+
+def revisions(session: Session, draft_id: int) -> list[DraftRevisionRow]:
+    stmt = select(DraftRevisionRow).where(DraftRevisionRow.draft_id == draft_id)
+    return list(session.scalars(stmt.order_by(DraftRevisionRow.id)))
+
+
+def tickets_by_id(session: Session, ids: Sequence[str]) -> list[TicketRow]:
+    """Stored tickets with the given ids, in that order (missing ones skipped)."""
+    found: dict[str, TicketRow] = {}
+    wanted = list(dict.fromkeys(ids))
+    for start in range(0, len(wanted), 500):
+        for row in session.scalars(select(TicketRow).where(TicketRow.id.in_(wanted[start : start + 500]))):
+            found[row.id] = row
+    return [found[i] for i in wanted if i in found]
+
+
+def summary(row: DraftRow) -> DraftSummary:
+    evidence = row.evidence or {}
+    coverage = evidence.get("coverage")
+    return DraftSummary(
+        id=row.id,
+        topic_id=row.topic_id,
+        topic_key=row.topic.key,
+        status=row.status,
+        title=row.title,
+        tag=row.tag,
+        size=row.size,
+        growth=row.growth,
+        coverage=float(coverage) if coverage is not None else None,
+        reasons=list(evidence.get("reasons", [])),
+        article_id=row.article_id,
+        merged_into=row.merged_into,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def detail(session: Session, row: DraftRow) -> DraftDetail:
+    """A draft with its evidence: source tickets (texts, PII-masked once more), per-sentence
+    provenance, revisions."""
+    tickets = tickets_by_id(session, (row.evidence or {}).get("ticket_ids", []))
+    return DraftDetail(
+        **summary(row).model_dump(),
+        sections=dict(row.sections or {}),
+        provenance={k: [SentenceSource(**s) for s in v] for k, v in (row.provenance or {}).items()},
+        markdown=row.markdown,
+        evidence=dict(row.evidence or {}),
+        tickets=[
+            SourceTicket(
+                id=t.id,
+                subject=mask_pii(t.subject),
+                inquiry=mask_pii(t.inquiry),
+                resolution=mask_pii(t.resolution),
+                tags=list(t.tags or []),
+                resolved_at=t.resolved_at,
+            )
+            for t in tickets
+        ],
+        revisions=[
+            RevisionOut(
+                id=r.id, changed=list(r.changed or []), author=r.author, note=r.note, created_at=r.created_at
+            )
+            for r in revisions(session, row.id)
+        ],
+        reject_reason=row.reject_reason,
+    )
