@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from rapidfuzz import fuzz
@@ -27,6 +28,7 @@ from indexes.types import Chunk, ChunkHit, DocHit
 from ingest.sentences import split_sentences
 
 _MAX_CAVEATS = 2
+_SCRIPT_MARGIN = 0.15  # how much better a ticket must fit than the best script to be used
 
 
 def _answer_part(chunk: Chunk) -> str:
@@ -44,12 +46,12 @@ def _resolution_part(chunk: Chunk) -> str:
     return str(chunk.meta.get("resolution", "")).strip()
 
 
-def script_fit(hit: ChunkHit, inquiry: str, best_score: float) -> float:
-    """How well a script Q/A answers the inquiry: relative retrieval score + question similarity."""
-    question = str(hit.chunk.meta.get("question", ""))
+def fit(hit: ChunkHit, inquiry: str, question: str, best_score: float) -> float:
+    """How well a Q/A (script or past ticket) answers the inquiry: relative retrieval score of
+    its chunk (dense + BM25, question and answer) and rapidfuzz similarity of its question."""
     rel = hit.score / best_score if best_score > 0 else 0.0
     sim = fuzz.token_set_ratio(inquiry, question) / 100 if question else 0.0
-    return 0.5 * rel + 0.5 * sim
+    return 0.65 * rel + 0.35 * sim
 
 
 def best_script(evidence: Evidence, inquiry: str, *, top_articles: int = 2) -> tuple[ChunkHit, float] | None:
@@ -61,9 +63,24 @@ def best_script(evidence: Evidence, inquiry: str, *, top_articles: int = 2) -> t
     ]
     if not scripts:
         return None
-    best_score = max(h.score for h in evidence.chunk_hits[:1] + scripts)
-    scored = [(h, script_fit(h, inquiry, best_score)) for h in scripts]
+    best_score = evidence.chunk_hits[0].score
+    scored = [(h, fit(h, inquiry, str(h.chunk.meta.get("question", "")), best_score)) for h in scripts]
     return max(scored, key=lambda hs: (hs[1], hs[0].score))
+
+
+def best_ticket(evidence: Evidence, inquiry: str) -> tuple[ChunkHit, float] | None:
+    tickets = [h for h in evidence.chunk_hits if h.chunk.doc_type == "ticket" and _resolution_part(h.chunk)]
+    if not tickets:
+        return None
+    best_score = evidence.chunk_hits[0].score
+    scored = [(h, fit(h, inquiry, str(h.chunk.meta.get("inquiry", "")), best_score)) for h in tickets[:5]]
+    return max(scored, key=lambda hs: (hs[1], hs[0].score))
+
+
+@functools.lru_cache(maxsize=8192)
+def _terms(text: str) -> frozenset[str]:
+    """Kiwi content tokens of a text, cached: policy sentences recur across inquiries."""
+    return frozenset(tokenize(text))
 
 
 def _caveats(
@@ -71,7 +88,7 @@ def _caveats(
 ) -> list[tuple[ChunkHit, str]]:
     if doc is None:
         return []
-    terms = set(tokenize(inquiry))
+    terms = _terms(inquiry)
     policy = [h for h in evidence.chunk_hits if h.chunk.doc_id == doc.doc_id and h.chunk.section == "policy"]
     scored: list[tuple[int, int, ChunkHit, str]] = []
     for rank, hit in enumerate(policy):
@@ -79,7 +96,7 @@ def _caveats(
             text = line.strip().lstrip("-*• ").strip()
             if len(text) < 6 or text in used:
                 continue
-            overlap = len(terms & set(tokenize(text)))
+            overlap = len(terms & _terms(text))
             if overlap:
                 scored.append((overlap, -rank, hit, text))
     scored.sort(key=lambda s: (-s[0], -s[1]))

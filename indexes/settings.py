@@ -106,7 +106,7 @@ class Settings(BaseSettings):
         0.5, ge=0, le=1, description="Share of dense similarity (vs. query-term coverage) in confidence."
     )
     draft_min_script_fit: float = Field(
-        0.35, ge=0, le=1, description="Least fit of a 상담 스크립트 Q/A to use it for the draft reply."
+        0.45, ge=0, le=1, description="Least fit of a 상담 스크립트 Q/A to use it for the draft reply."
     )
     answer_use_tickets: bool = Field(
         False, description="Let chatbot answers cite past tickets (default: articles and documents only)."
@@ -151,3 +151,17 @@ class Settings(BaseSettings):
     @property
     def models_dir(self) -> Path:
         return self.data_dir / "models"
+
+
+def settings_table() -> str:
+    """The Markdown table of every setting (kept in README.md; a test checks they agree)."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        default = field.default_factory() if field.default_factory is not None else field.default  # type: ignore[call-arg]
+        shown = ", ".join(default) if isinstance(default, list) else default
+        rows.append(f"| `KMS_{name.upper()}` | `{shown}` | {field.description} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":  # python -m indexes.settings  → the README table
+    print(settings_table())

@@ -33,6 +33,30 @@ def real_settings(tmp_path: Path, model_dir: Path) -> Settings:
     return Settings(data_dir=data)
 
 
+@pytest.fixture(scope="session")
+def real_sample_kb(tmp_path_factory: pytest.TempPathFactory, model_dir: Path) -> Path:
+    """The bundled sample KB built once with the real model (about a minute of embedding)."""
+    from ingest.pipeline import ingest_paths
+    from ingest.sample import sample_paths
+
+    data = tmp_path_factory.mktemp("sample-kb") / "kms"
+    data.mkdir()
+    (data / "models").symlink_to(model_dir, target_is_directory=True)
+    report = ingest_paths(sample_paths(), Settings(data_dir=data))
+    assert report.ok, [str(i) for i in report.errors]
+    return data
+
+
+@pytest.fixture
+def real_sample_settings(real_sample_kb: Path, tmp_path: Path) -> Settings:
+    """A private, writable copy of the real-model sample KB (model folder shared)."""
+    import shutil
+
+    data = tmp_path / "kms"
+    shutil.copytree(real_sample_kb, data, symlinks=True)
+    return Settings(data_dir=data)
+
+
 def shared_dataset(*parts: str) -> Path:
     """A file of ../shared/data, or skip the test where that folder is absent."""
     path = SHARED_DATA.joinpath(*parts)

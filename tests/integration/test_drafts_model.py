@@ -23,7 +23,7 @@ from assist.knowledge import KnowledgeBase
 from indexes.settings import Settings
 from ingest.pipeline import ingest_paths
 from ingest.records import REQUIRED_SECTIONS
-from ingest.sample import SAMPLE_DIR, sample_paths
+from ingest.sample import SAMPLE_DIR
 from ingest.sources import read_paths
 
 pytestmark = pytest.mark.model
@@ -45,10 +45,8 @@ def planted_gaps() -> dict[str, set[str]]:
 
 
 @pytest.fixture
-def sample_kb(real_settings: Settings) -> Iterator[KnowledgeBase]:
-    report = ingest_paths(sample_paths(), real_settings)
-    assert report.ok, [str(i) for i in report.errors]
-    kb = KnowledgeBase(real_settings)
+def sample_kb(real_sample_settings: Settings) -> Iterator[KnowledgeBase]:
+    kb = KnowledgeBase(real_sample_settings)
     yield kb
     engine = kb.sessions.kw["bind"]
     assert isinstance(engine, Engine)
