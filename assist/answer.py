@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from typing import Literal
 
 from assist.evidence import Evidence, clean_query, detect_lang, gather
 from assist.knowledge import KnowledgeBase
@@ -106,8 +107,12 @@ def answer_question(
     locale: str | None = None,
     threshold: float | None = None,
     log: bool = True,
+    kind: Literal["answer", "chat"] = "answer",
 ) -> Answer:
-    """A cited answer, or ``abstained=True`` with the handoff message when evidence is weak."""
+    """A cited answer, or ``abstained=True`` with the handoff message when evidence is weak.
+
+    ``kind`` is what the query log records: "answer" (``/v1/answer``) or "chat" (chat completions).
+    """
     t0 = time.perf_counter()
     s = kb.settings
     text = clean_query(question, s, field_name="question")
@@ -157,7 +162,7 @@ def answer_question(
         with kb.sessions() as session, session.begin():
             result.log_id = log_query(
                 session,
-                kind="answer",
+                kind=kind,
                 query=text,
                 hit_ids=[c.doc_id for c in result.citations]
                 or [h.chunk.doc_id for h in evidence.chunk_hits[:5]],

@@ -60,6 +60,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
+        # WAL + NORMAL: commits no longer fsync (≈1 ms instead of 5–10 ms); a power loss can drop
+        # the last commits but never corrupts the database.
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=5000")
     finally:
         cursor.close()

@@ -1,0 +1,125 @@
+"""The app factory: ``create_app(settings)`` → FastAPI (no import-time globals).
+
+The lifespan opens the knowledge base once (database, model, index, Kiwi). Without a built
+index the app still starts: index-backed endpoints answer 503 saying how to build one, and
+/healthz reports not ready until an ingest (in any process) swaps an index in.
+
+Routers, one module each: tickets, suggestions, answers, openai_compat, health; plus
+``assist.api.drafts`` when it exists, and the web pages (``assist.web``) mounted last on "/"
+(see ``_mount_web``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from types import ModuleType
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import RedirectResponse
+
+from assist.api import answers, health, openai_compat, suggestions, tickets
+from assist.api.errors import install_error_handlers
+from assist.api.readiness import open_kb
+from assist.knowledge import KnowledgeBase
+from indexes.settings import Settings
+
+log = logging.getLogger(__name__)
+
+TAGS = [
+    {
+        "name": "tickets",
+        "description": "티켓 인박스 · Ticket inbox; resolved tickets become knowledge at once.",
+    },
+    {"name": "suggestions", "description": "상담 추천 · Articles, similar tickets, tag and a cited draft."},
+    {"name": "answers", "description": "챗봇 답변 · Grounded answers with citations, or a handoff."},
+    {"name": "openai", "description": "OpenAI 호환 · Chat completions for any OpenAI-speaking front end."},
+    {"name": "health", "description": "상태 · Readiness and counts."},
+]
+DESCRIPTION = """KMS Assist: 한국어 우선 상담 지원 API · Korean-first retrieval-augmented assistant for
+customer-support teams. Every answer and draft sentence is cited from your knowledge base.
+
+Every error has one shape: `{"error": {"code", "message", "details"}}`."""
+
+
+def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        kb = KnowledgeBase(settings)
+        app.state.kb = kb
+        problems = open_kb(kb)
+        app.state.model_loaded = "model" not in problems
+        app.state.startup_problems = list(problems.values())
+        if problems:
+            log.warning("KMS Assist started degraded: %s", "; ".join(problems.values()))
+        try:
+            yield
+        finally:
+            bind = kb.sessions.kw.get("bind") if "database" not in problems else None
+            if bind is not None:
+                bind.dispose()
+
+    return lifespan
+
+
+def optional_module(name: str) -> ModuleType | None:
+    """The module ``name`` if it exists (written by another team), else None.
+
+    Only the module itself being absent is tolerated; an import error inside it is raised.
+    """
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name == name or (exc.name is not None and name.startswith(exc.name + ".")):
+            return None
+        raise
+
+
+def optional_router(name: str) -> APIRouter | None:
+    """``name.router`` when that module exists and defines one."""
+    router = getattr(optional_module(name), "router", None)
+    return router if isinstance(router, APIRouter) else None
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A new app serving the knowledge base of ``settings`` (default: from KMS_* env vars)."""
+    settings = settings or Settings()
+    app = FastAPI(
+        title="KMS Assist API",
+        version="0.1.0",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=_lifespan(settings),
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    for module in (tickets, suggestions, answers, openai_compat, health):
+        app.include_router(module.router)
+    drafts = optional_router("assist.api.drafts")
+    if drafts is not None:
+        app.include_router(drafts)
+    _mount_web(app)
+    return app
+
+
+def _mount_web(app: FastAPI) -> None:
+    """Web pages for agents (``assist.web``), mounted on "/" after the API and its error handlers.
+
+    ``assist.web.mount_web(app)`` when it exists (pages plus HTML error pages for browsers),
+    else ``assist.web.router``; until there are pages, "/" points at the API docs.
+    """
+    web = optional_module("assist.web")
+    mount = getattr(web, "mount_web", None)
+    if callable(mount):
+        mount(app)
+        return
+    router = getattr(web, "router", None)
+    if isinstance(router, APIRouter):
+        app.include_router(router)
+        return
+
+    @app.get("/", include_in_schema=False)
+    def index() -> RedirectResponse:
+        return RedirectResponse("/docs")

@@ -1,0 +1,71 @@
+"""/v1/tickets: the agent inbox. Thin: ``assist.tickets`` does the work."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from assist import tickets
+from assist.api.deps import KB
+from assist.api.errors import ERROR_RESPONSES, ErrorBody
+from assist.api.models import TicketCreate, TicketCreated, TicketPage, TicketResolve
+from assist.api.readiness import IndexedKB
+from assist.schemas import Suggestion, TicketOut
+
+router = APIRouter(prefix="/v1/tickets", tags=["tickets"], responses=ERROR_RESPONSES)
+_404 = {404: {"model": ErrorBody, "description": "Unknown ticket id · 없는 티켓"}}
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="티켓 생성 · Create a ticket",
+    description="Stores the inquiry (PII-masked) as an open ticket and returns it with its suggestion. "
+    "Ticket and suggestion are written together or not at all.",
+)
+def create_ticket(req: TicketCreate, kb: IndexedKB) -> TicketCreated:
+    ticket, suggestion = tickets.create_ticket(
+        kb, body=req.body, subject=req.subject, channel=req.channel or "", customer_ref=req.customer_ref
+    )
+    return TicketCreated(ticket=ticket, suggestion=suggestion)
+
+
+@router.get("", summary="티켓 목록 · List tickets (inbox)")
+def list_tickets(
+    kb: KB,
+    status: Annotated[
+        Literal["open", "resolved"] | None, Query(description="open = not yet knowledge; resolved")
+    ] = None,
+    q: Annotated[str | None, Query(description="Text in subject, inquiry or id.", max_length=200)] = None,
+    tag: Annotated[str | None, Query(description="Tag or tag prefix, e.g. '고객::결제'.")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> TicketPage:
+    items, total = tickets.list_tickets(kb, status=status, query=q, tag=tag, limit=limit, offset=offset)
+    return TicketPage(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/{ticket_id}", summary="티켓 조회 · Get a ticket", responses=_404)
+def get_ticket(ticket_id: str, kb: KB) -> TicketOut:
+    return tickets.get_ticket_out(kb, ticket_id)
+
+
+@router.get(
+    "/{ticket_id}/suggestions",
+    summary="티켓의 추천 · Suggestions of a ticket",
+    description="Stored suggestions, newest first; computed anew when the ticket has none.",
+    responses=_404,
+)
+def ticket_suggestions(ticket_id: str, kb: KB) -> list[Suggestion]:
+    return tickets.ticket_suggestions(kb, ticket_id)
+
+
+@router.post(
+    "/{ticket_id}/resolve",
+    summary="티켓 해결 · Resolve a ticket",
+    description="Stores the final answer; the ticket becomes knowledge, searchable immediately.",
+    responses={**_404, 409: {"model": ErrorBody, "description": "Already resolved · 이미 해결됨"}},
+)
+def resolve_ticket(ticket_id: str, req: TicketResolve, kb: IndexedKB) -> TicketOut:
+    return tickets.resolve_ticket(kb, ticket_id, resolution=req.resolution, tags=req.tags)

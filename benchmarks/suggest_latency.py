@@ -1,0 +1,314 @@
+"""Latency of suggestions (`/v1/suggestions`) at 1k, 10k and 100k chunks, on 2 CPU threads.
+
+For each corpus size it prints and records p50/p95 of
+
+- ``embed``: the query embedding alone (the floor of any dense search),
+- ``inprocess``: ``assist.suggest.suggest(kb, inquiry)`` as the API calls it (logged to SQLite),
+  with the median of each stage it reports (embed, dense, bm25, fuse, draft, ...),
+- ``http``: sequential POST /v1/suggestions to ``uvicorn assist.api.app:create_app`` on
+  127.0.0.1 (a separate process) through an httpx client,
+
+plus peak RSS (the server process's high-water mark; the benchmark process's own peak).
+
+Corpus, grown from real text in ../shared/data: the bundled sample KB articles, welfare_qa_ko
+program documents (articles), korean_petitions (documents), welfare_qa_ko Q/A pairs,
+chatbot_data_ko Q/A pairs and banking77 train queries (tickets), chunked like ingest does.
+Beyond the unique chunks the list is cycled under new ids. Only the first ``--real-chunks``
+chunks are embedded with the real model (2 busy CPU threads embed ~7 chunks/s); the rest get
+random unit vectors, reported as synthetic: search cost does not depend on vector values.
+Queries are held-out welfare questions and banking77 test queries.
+
+Threads: ``torch.set_num_threads(2)`` (KMS_EMBED_THREADS=2 in the server) and, like `kms serve`,
+OMP_WAIT_POLICY=PASSIVE (``--omp-wait-policy ACTIVE`` measures torch's spinning default).
+``--dense-index hnsw`` measures the approximate FAISS index instead of the exact flat one.
+
+    python benchmarks/suggest_latency.py --sizes 1000,10000,100000   # JSON in eval-runs/
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import pickle
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import numpy as np
+import torch
+
+from assist.knowledge import KnowledgeBase
+from assist.suggest import suggest
+from indexes import store
+from indexes.db import open_db
+from indexes.dense import DenseIndex
+from indexes.hybrid import HybridIndex
+from indexes.lexical import LexicalIndex, tokenize_many
+from indexes.settings import Settings
+from indexes.types import Chunk, DocType, content_hash
+from ingest.records import TicketRecord
+from ingest.sample import SAMPLE_DIR
+from ingest.sources import read_paths
+from ingest.split import chunk_article, chunk_ticket, split_text
+
+ROOT = Path(__file__).resolve().parents[1]
+HOLDOUT = 200  # welfare questions kept out of the tickets, used as queries
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _doc_chunks(doc_type: DocType, doc_id: str, title: str, text: str, section: str) -> list[Chunk]:
+    return [
+        Chunk(
+            f"{doc_type}:{doc_id}#{section}-{n}",
+            f"{doc_type}:{doc_id}",
+            doc_type,
+            title,
+            section,
+            f"{title}\n{piece}",
+            piece,
+            {"section_label": section, "lang": "ko"},
+        )
+        for n, piece in enumerate(split_text(text, 700, 1))
+    ]
+
+
+def corpus(data: Path, size: int, seed: int = 0) -> tuple[list[Chunk], int]:
+    """``size`` chunks (sample articles first, then a seeded shuffle); and how many are unique."""
+    head = [c for rec in read_paths([SAMPLE_DIR / "articles"]).articles for c in chunk_article(rec)]
+    rest: list[Chunk] = []
+    for row in _jsonl(data / "welfare_qa_ko" / "corpus.jsonl"):
+        rest += _doc_chunks("article", f"W{len(rest)}", row["title"], row["text"], "policy")
+    for row in _jsonl(data / "korean_petitions" / "petitions.jsonl"):
+        rest += _doc_chunks("doc", f"P{row['id']}", row["title"], row["text"], "body")
+    tickets = [
+        TicketRecord(f"WQ{r['qid']}", r["question"], "welfare", resolution=r["reference_answer"])
+        for r in _jsonl(data / "welfare_qa_ko" / "queries.jsonl")[:-HOLDOUT]
+    ]
+    tickets += [
+        TicketRecord(f"CB{r['id']}", r["question"], "chatbot", resolution=r["answer"])
+        for r in _jsonl(data / "chatbot_data_ko" / "qa.jsonl")
+    ]
+    tickets += [
+        TicketRecord(r["id"], r["text"], "banking77", tags=[r["label"]])
+        for r in _jsonl(data / "banking77" / "queries.jsonl")
+        if r["split"] == "train"
+    ]
+    rest += [c for t in tickets for c in chunk_ticket(t)]
+    random.Random(seed).shuffle(rest)
+    unique = head + rest
+    out = unique[:size]
+    copy = 1
+    while len(out) < size:
+        take = unique[: size - len(out)]
+        out += [Chunk(f"{c.chunk_id}~{copy}", f"{c.doc_id}~{copy}", c.doc_type, c.title, c.section, c.text,
+                      c.body, c.meta) for c in take]  # fmt: skip
+        copy += 1
+    return out, min(size, len(unique))
+
+
+def queries(data: Path, n: int) -> list[str]:
+    welfare = [r["question"] for r in _jsonl(data / "welfare_qa_ko" / "queries.jsonl")[-HOLDOUT:]]
+    banking = [r["text"] for r in _jsonl(data / "banking77" / "queries.jsonl") if r["split"] == "test"]
+    mixed = [q for pair in zip(welfare, banking[: len(welfare)], strict=True) for q in pair]
+    return mixed[:n]
+
+
+def _cached(path: Path, make: Any) -> Any:
+    if path.exists():
+        return pickle.loads(path.read_bytes())
+    value = make()
+    path.write_bytes(pickle.dumps(value))
+    return value
+
+
+def vectors_for(chunks: list[Chunk], kb: KnowledgeBase, real: int, work: Path) -> np.ndarray:
+    """Real embeddings of the first ``real`` chunks (cached per text), random unit vectors after."""
+    cache_file = work / f"vectors-{kb.embedder.model_id.replace(':', '_').replace('/', '_')}.pkl"
+    cache: dict[str, np.ndarray] = pickle.loads(cache_file.read_bytes()) if cache_file.exists() else {}
+    todo = list(dict.fromkeys(c.text for c in chunks[:real] if c.hash not in cache))
+    t0 = time.perf_counter()
+    if todo:
+        for text, vec in zip(todo, kb.embedder.embed_documents(todo), strict=True):
+            cache[content_hash(text)] = vec
+        cache_file.write_bytes(pickle.dumps(cache))
+    print(f"  real embeddings: {real} chunks, {len(todo)} new ({time.perf_counter() - t0:.1f} s)")
+    rng = np.random.default_rng(0)
+    tail = rng.standard_normal((len(chunks) - real, kb.embedder.dim)).astype(np.float32)
+    tail /= np.linalg.norm(tail, axis=1, keepdims=True)
+    head = np.array([cache[c.hash] for c in chunks[:real]], dtype=np.float32).reshape(real, -1)
+    return np.vstack([head, tail])
+
+
+def build(chunks: list[Chunk], settings: Settings, real: int, work: Path) -> KnowledgeBase:
+    kb = KnowledgeBase(settings)
+    open_db(settings)
+    vectors = vectors_for(chunks, kb, real, work)
+    key = hashlib.sha256("\x00".join(c.text for c in chunks).encode()).hexdigest()[:16]
+    t0 = time.perf_counter()
+    tokens = _cached(work / f"tokens-{key}.pkl", lambda: tokenize_many([c.text for c in chunks]))
+    print(f"  Kiwi tokens: {len(chunks)} chunks ({time.perf_counter() - t0:.1f} s)")
+    t0 = time.perf_counter()
+    ids = np.array([c.vid for c in chunks], dtype=np.int64)
+    dense = DenseIndex.build(vectors, ids, vectors.shape[1], settings.dense_index, hnsw_m=settings.hnsw_m,
+                             ef_search=settings.hnsw_ef_search)  # fmt: skip
+    print(f"  {settings.dense_index} dense index: {time.perf_counter() - t0:.1f} s")
+    index = HybridIndex(chunks, dense, LexicalIndex(tokens), kb.embedder)
+    kb.adopt(index, store.persist(index, settings.index_root, store.IndexConfig.from_settings(settings)))
+    return kb
+
+
+def pct(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    at = lambda q: ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]  # noqa: E731
+    return {"p50": round(at(0.5), 2), "p95": round(at(0.95), 2), "mean": round(statistics.fmean(values), 2)}
+
+
+def bench_inprocess(kb: KnowledgeBase, qs: list[str]) -> tuple[dict[str, Any], dict[str, float]]:
+    for q in qs[:10]:
+        suggest(kb, q)
+    embed_ms, wall_ms, stages = [], [], {}
+    for q in qs:
+        t0 = time.perf_counter()
+        kb.embedder.embed_queries([q])
+        embed_ms.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        s = suggest(kb, q)
+        wall_ms.append((time.perf_counter() - t0) * 1000)
+        for stage, ms in s.timings_ms.items():
+            stages.setdefault(stage, []).append(ms)
+        stages.setdefault("log (db write)", []).append(wall_ms[-1] - s.timings_ms["total"])
+    medians = {k: round(statistics.median(v), 2) for k, v in stages.items()}
+    return {"embed_only_ms": pct(embed_ms), "suggest_ms": pct(wall_ms)}, medians
+
+
+def bench_http(settings: Settings, qs: list[str], port: int) -> dict[str, Any]:
+    env = {**os.environ, "KMS_DATA_DIR": str(settings.data_dir), "KMS_EMBEDDER": settings.embedder,
+           "KMS_EMBED_THREADS": "2", "OMP_NUM_THREADS": "2"}  # fmt: skip
+    cmd = [sys.executable, "-m", "uvicorn", "assist.api.app:create_app", "--factory", "--host", "127.0.0.1",
+           "--port", str(port), "--log-level", "warning"]  # fmt: skip
+    log_path = settings.data_dir / "server.log"
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+            deadline = time.monotonic() + 300
+            while True:
+                try:
+                    if client.get("/healthz").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the API server did not become ready")
+                time.sleep(0.2)
+            for q in qs[:10]:
+                client.post("/v1/suggestions", json={"inquiry": q}).raise_for_status()
+            wall_ms = []
+            for q in qs:
+                t0 = time.perf_counter()
+                client.post("/v1/suggestions", json={"inquiry": q}).raise_for_status()
+                wall_ms.append((time.perf_counter() - t0) * 1000)
+        status = Path(f"/proc/{server.pid}/status").read_text()
+        hwm = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
+        return {"suggest_ms": pct(wall_ms), "server_peak_rss_mb": round(hwm / 1024, 1)}
+    except httpx.TransportError as exc:
+        raise RuntimeError(f"{exc}; server exit code {server.poll()}, log in {log_path}") from exc
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--real-chunks", type=int, default=2000, help="chunks embedded with the real model")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/kms-bench"), help="data dirs and caches")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="JSON report (default eval-runs/suggest-latency-<time>.json)"
+    )
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--dense-index", choices=["flat", "hnsw"], default="flat", help="KMS_DENSE_INDEX")
+    parser.add_argument(
+        "--omp-wait-policy",
+        choices=["PASSIVE", "ACTIVE"],
+        default="PASSIVE",
+        help="OpenMP idle threads sleep (PASSIVE, what `kms serve` sets) or spin (ACTIVE, the default "
+        "of torch's OpenMP); read when OpenMP loads, so the script re-executes itself to apply it",
+    )
+    args = parser.parse_args()
+    if os.environ.get("OMP_WAIT_POLICY") != args.omp_wait_policy:
+        env = {**os.environ, "OMP_WAIT_POLICY": args.omp_wait_policy}
+        os.execve(sys.executable, [sys.executable, *sys.argv], env)
+    torch.set_num_threads(2)
+    args.work.mkdir(parents=True, exist_ok=True)
+    (args.work / "models").mkdir(exist_ok=True)
+    qs = queries(args.data, args.queries)
+    results: dict[str, Any] = {
+        "threads": 2,
+        "cpus": os.cpu_count(),
+        "omp_wait_policy": args.omp_wait_policy,
+        "dense_index": args.dense_index,
+        "load_average_at_start": os.getloadavg(),
+        "queries": len(qs),
+        "runs": [],
+    }
+    for size in [int(s) for s in args.sizes.split(",")]:
+        print(f"== {size:,} chunks")
+        chunks, unique = corpus(args.data, size)
+        data_dir = args.work / f"kms-{size}-{args.dense_index}"
+        if data_dir.exists():
+            subprocess.run(["rm", "-rf", str(data_dir)], check=True)
+        data_dir.mkdir(parents=True)
+        (data_dir / "models").symlink_to(args.work / "models", target_is_directory=True)
+        settings = Settings(data_dir=data_dir, embed_threads=2, dense_index=args.dense_index)
+        kb = build(chunks, settings, min(args.real_chunks, size), args.work)
+        inproc, stages = bench_inprocess(kb, qs)
+        run: dict[str, Any] = {
+            "chunks": size,
+            "unique_chunks": unique,
+            "real_vectors": min(args.real_chunks, size),
+            "synthetic_vectors": size - min(args.real_chunks, size),
+            "by_type": {t: sum(1 for c in chunks if c.doc_type == t) for t in ("article", "ticket", "doc")},
+            **inproc,
+            "stage_medians_ms": stages,
+            "bench_process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "load_average": os.getloadavg(),
+        }
+        print(
+            f"  embed only  p50 {run['embed_only_ms']['p50']:7.2f}  p95 {run['embed_only_ms']['p95']:7.2f} ms"
+        )
+        print(f"  in-process  p50 {run['suggest_ms']['p50']:7.2f}  p95 {run['suggest_ms']['p95']:7.2f} ms")
+        print(f"  stage medians (ms): {stages}")
+        if not args.no_http:
+            try:
+                run["http"] = bench_http(settings, qs, args.port)
+                http = run["http"]["suggest_ms"]
+                print(f"  HTTP        p50 {http['p50']:7.2f}  p95 {http['p95']:7.2f} ms  "
+                      f"(server peak RSS {run['http']['server_peak_rss_mb']} MB)")  # fmt: skip
+            except (httpx.HTTPError, RuntimeError) as exc:  # keep the in-process figures
+                run["http"] = {"error": str(exc)}
+                print(f"  HTTP        failed: {exc}")
+        results["runs"].append(run)
+    args.out = args.out or ROOT / "eval-runs" / f"suggest-latency-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
