@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 
 from rapidfuzz import fuzz
@@ -77,18 +76,12 @@ def best_ticket(evidence: Evidence, inquiry: str) -> tuple[ChunkHit, float] | No
     return max(scored, key=lambda hs: (hs[1], hs[0].score))
 
 
-@functools.lru_cache(maxsize=8192)
-def _terms(text: str) -> frozenset[str]:
-    """Kiwi content tokens of a text, cached: policy sentences recur across inquiries."""
-    return frozenset(tokenize(text))
-
-
 def _caveats(
     evidence: Evidence, doc: DocHit | None, inquiry: str, used: set[str]
 ) -> list[tuple[ChunkHit, str]]:
     if doc is None:
         return []
-    terms = _terms(inquiry)
+    terms = set(tokenize(inquiry))
     policy = [h for h in evidence.chunk_hits if h.chunk.doc_id == doc.doc_id and h.chunk.section == "policy"]
     scored: list[tuple[int, int, ChunkHit, str]] = []
     for rank, hit in enumerate(policy):
@@ -96,7 +89,7 @@ def _caveats(
             text = line.strip().lstrip("-*• ").strip()
             if len(text) < 6 or text in used:
                 continue
-            overlap = len(terms & _terms(text))
+            overlap = len(terms & set(tokenize(text)))
             if overlap:
                 scored.append((overlap, -rank, hit, text))
     scored.sort(key=lambda s: (-s[0], -s[1]))
