@@ -23,6 +23,7 @@ console = Console(stderr=True)
 def _register() -> None:
     from assist.cli import (  # noqa: F401  (registers commands on import)
         draft_commands,
+        eval_commands,
         kb_commands,
         serve_commands,
     )

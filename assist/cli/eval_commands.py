@@ -1,0 +1,520 @@
+"""`kms eval retrieval|answers|abstention|topics|sample` and `kms bench`: thin glue over ``eval``.
+
+Each command builds Settings (``--embedder`` overrides the model for the run), calls one
+``eval`` function with a rich progress callback, compares with ``--baseline`` if given, writes
+``report.json`` + ``report.html`` atomically into ``--out`` and prints a summary. Domain errors are
+printed as one line (exit 2); ``--fail-on-regression`` exits 1 when a metric regressed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from assist.cli.app import app, console
+from eval.adapters import DEFAULT_DATA_ROOT, retrieval_dataset, topic_dataset
+from eval.compare import Comparison, compare, dataset_changes, load_baseline
+from eval.datasets import RetrievalSet, add_out_of_scope, load_items, load_retrieval_set
+from eval.errors import EvalConfigError
+from eval.progress import Progress as ProgressFn
+from eval.report import metric_label, write_report
+from eval.result import EvalRun
+from indexes.errors import KmsError
+from indexes.settings import Settings
+
+out = Console()
+eval_app = typer.Typer(
+    name="eval",
+    help="Measure answer quality on your own data (reports: report.json + report.html).",
+    no_args_is_help=True,
+)
+app.add_typer(eval_app, name="eval")
+
+# ----------------------------------------------------------------------------- shared options
+Out = Annotated[
+    Path | None, typer.Option("--out", help="Report folder (default eval-runs/<kind>-<name>-<time>).")
+]
+Dataset = Annotated[
+    str | None, typer.Option("--dataset", help="Named dataset under --data-root, e.g. welfare_qa_ko.")
+]
+DataRoot = Annotated[Path, typer.Option("--data-root", help="Folder of the shared datasets.")]
+Corpus = Annotated[
+    Path | None, typer.Option("--corpus", help="Corpus JSONL: doc_id + text/body/content (+ title).")
+]
+Queries = Annotated[
+    Path | None, typer.Option("--queries", help="Queries JSONL: qid, question/query, doc_id(s).")
+]
+Limit = Annotated[
+    int | None, typer.Option("--limit", min=1, help="Sample this many queries/items (deterministic).")
+]
+Seed = Annotated[int, typer.Option("--seed", help="Seed of the --limit sample.")]
+EmbedderOpt = Annotated[
+    str | None, typer.Option("--embedder", help="Embedding model for this run (KMS_EMBEDDER).")
+]
+Baseline = Annotated[Path | None, typer.Option("--baseline", help="Previous report.json to diff against.")]
+Tolerance = Annotated[
+    float, typer.Option("--tolerance", min=0, help="Allowed absolute drop before a regression.")
+]
+FailOnRegression = Annotated[
+    bool, typer.Option("--fail-on-regression", help="Exit 1 if any metric regressed (CI).")
+]
+NoCache = Annotated[
+    bool, typer.Option("--no-cache", help="Do not reuse/store embeddings in DATA_DIR/eval-cache.")
+]
+
+
+@contextlib.contextmanager
+def _errors() -> Iterator[None]:
+    """Domain errors → one friendly line and exit 2; Ctrl-C → exit 130 (no report is written)."""
+    try:
+        yield
+    except KmsError as exc:
+        console.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+        raise typer.Exit(2) from exc
+    except KeyboardInterrupt as exc:
+        console.print("[yellow]interrupted: no report was written[/]")
+        raise typer.Exit(130) from exc
+
+
+_STAGES = {
+    "embed": "임베딩 (embedding)",
+    "queries": "질의 임베딩 (query vectors)",
+    "search": "검색 (search)",
+    "answers": "답변 (answers)",
+    "confidence": "신뢰도 (confidence)",
+    "cluster": "군집화 (clustering)",
+    "read": "읽기 (files)",
+}
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[ProgressFn]:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def update(stage: str, advance: int, total: int | None) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(_STAGES.get(stage, stage), total=total)
+            elif total is not None:
+                bar.update(tasks[stage], total=total)
+            if advance:
+                bar.advance(tasks[stage], advance)
+
+        yield update
+
+
+def _settings(embedder: str | None) -> Settings:
+    settings = Settings()
+    return settings.model_copy(update={"embedder": embedder}) if embedder else settings
+
+
+def _cache(settings: Settings, no_cache: bool) -> Path | None:
+    return None if no_cache else settings.data_dir / "eval-cache"
+
+
+def _floats(text: str | None, option: str) -> list[float] | None:
+    if not text:
+        return None
+    try:
+        return [float(x) for x in text.split(",") if x.strip()]
+    except ValueError as exc:
+        raise EvalConfigError(f"{option} expects comma-separated numbers, got {text!r}") from exc
+
+
+def _retrieval_set(
+    dataset: str | None,
+    data_root: Path,
+    corpus: Path | None,
+    queries: Path | None,
+    *,
+    qrels: Path | None = None,
+    out_of_scope: Path | None = None,
+) -> RetrievalSet:
+    if dataset:
+        if corpus or queries:
+            raise EvalConfigError("give either --dataset or --corpus/--queries, not both")
+        rset = retrieval_dataset(dataset, data_root)
+        if out_of_scope:
+            add_out_of_scope(rset, out_of_scope)
+        return rset
+    if not corpus or not queries:
+        raise EvalConfigError("give --corpus and --queries (JSONL files), or --dataset NAME")
+    return load_retrieval_set(corpus, queries, qrels_path=qrels, out_of_scope_path=out_of_scope)
+
+
+def _default_out(kind: str, name: str) -> Path:
+    return Path("eval-runs") / f"{kind}-{name}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}"
+
+
+def _finish(
+    run: EvalRun, out_dir: Path | None, baseline: Path | None, tolerance: float, fail_on_regression: bool
+) -> None:
+    comparison: Comparison | None = None
+    if baseline is not None:
+        base = load_baseline(baseline)
+        comparison = compare(run.metrics, base, tolerance=tolerance, baseline_path=str(baseline))
+        changes = dataset_changes(run.dataset, base.get("dataset", {}))
+        if changes:
+            shown = "; ".join(changes[:5]) + (f"; … ({len(changes)} in all)" if len(changes) > 5 else "")
+            run.notes.append(f"inputs differ from the baseline's: {shown}")
+    folder = write_report(
+        run, out_dir or _default_out(run.kind, str(run.dataset.get("name", "run"))), comparison=comparison
+    )
+    _print_summary(run, comparison)
+    out.print(f"report: {folder / 'report.html'}  ({folder / 'report.json'})")
+    if comparison is not None and comparison.regressions:
+        console.print(
+            f"[bold red]{len(comparison.regressions)} regression(s)[/] beyond ±{tolerance}: "
+            + ", ".join(r.metric for r in comparison.regressions),
+            highlight=False,
+        )
+        if fail_on_regression:
+            raise typer.Exit(1)
+
+
+def _print_summary(run: EvalRun, comparison: Comparison | None) -> None:
+    """Retrieval/topics/bench: their result tables; other kinds: the flat metrics (with the diff)."""
+    if run.kind in ("retrieval", "topics", "bench") and comparison is None:
+        for t in run.tables:
+            table = Table(title=t.title)
+            for col in t.columns:
+                table.add_column(col)
+            for row in t.rows:
+                table.add_row(*(_fmt(c) for c in row))
+            out.print(table)
+    else:
+        table = Table(title=f"{run.kind} · {run.dataset.get('name', '')}")
+        table.add_column("metric")
+        table.add_column("value", justify="right")
+        if comparison is not None:
+            table.add_column("baseline", justify="right")
+            table.add_column("diff", justify="right")
+        base = {r.metric: r for r in comparison.rows} if comparison else {}
+        for key, value in run.metrics.items():
+            cells = [metric_label(key), _fmt(value)]
+            if comparison is not None:
+                row = base.get(key)
+                mark = " [red]✗[/]" if row and row.regressed else ""
+                delta = f"{row.delta:+.4f}" if row and row.delta is not None else "–"
+                cells += [_fmt(row.baseline if row else None), delta + mark]
+            table.add_row(*cells)
+        out.print(table)
+    out.print(f"primary: {run.primary_metric} = {_fmt(run.primary_value)}")
+    for note in run.notes:
+        out.print(f"• {note}", highlight=False)
+
+
+def _fmt(value: object) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.4f}" if abs(value) < 100 else f"{value:,.1f}"
+    return str(value)
+
+
+# ----------------------------------------------------------------------------- commands
+@eval_app.command("retrieval")
+def retrieval_cmd(
+    corpus: Corpus = None,
+    queries: Queries = None,
+    qrels: Annotated[
+        Path | None, typer.Option("--qrels", help="qid, doc_id[, score] (JSONL or TSV).")
+    ] = None,
+    dataset: Dataset = None,
+    data_root: DataRoot = DEFAULT_DATA_ROOT,
+    out_dir: Out = None,
+    fusions: Annotated[str | None, typer.Option("--fusions", help="Sweep fusions: weighted,rrf.")] = None,
+    weights: Annotated[
+        str | None, typer.Option("--weights", help="Sweep dense weights: 0.3,0.5,0.7.")
+    ] = None,
+    limit: Limit = None,
+    seed: Seed = 0,
+    embedder: EmbedderOpt = None,
+    baseline: Baseline = None,
+    tolerance: Tolerance = 0.02,
+    fail_on_regression: FailOnRegression = False,
+    no_cache: NoCache = False,
+) -> None:
+    """Recall@1/5/10, MRR@10, nDCG@10 for dense, BM25 and hybrid search (plus any sweep)."""
+    from eval.retrieval import run_retrieval
+
+    with _errors():
+        settings = _settings(embedder)
+        rset = _retrieval_set(dataset, data_root, corpus, queries, qrels=qrels)
+        fusion_list = [f.strip() for f in fusions.split(",") if f.strip()] if fusions else None
+        with _progress() as progress:
+            run = run_retrieval(
+                rset,
+                settings,
+                fusions=fusion_list,
+                weights=_floats(weights, "--weights"),
+                limit=limit,
+                seed=seed,
+                cache_dir=_cache(settings, no_cache),
+                progress=progress,
+            )
+        _finish(run, out_dir, baseline, tolerance, fail_on_regression)
+
+
+@eval_app.command("answers")
+def answers_cmd(
+    corpus: Corpus = None,
+    queries: Queries = None,
+    dataset: Dataset = None,
+    data_root: DataRoot = DEFAULT_DATA_ROOT,
+    out_dir: Out = None,
+    limit: Limit = None,
+    seed: Seed = 0,
+    embedder: EmbedderOpt = None,
+    baseline: Baseline = None,
+    tolerance: Tolerance = 0.02,
+    fail_on_regression: FailOnRegression = False,
+    no_cache: NoCache = False,
+) -> None:
+    """Token F1 / ROUGE-L vs. reference answers, citation precision, groundedness, abstention rate."""
+    from eval.answers import run_answers
+
+    with _errors():
+        settings = _settings(embedder)
+        rset = _retrieval_set(dataset, data_root, corpus, queries)
+        with _progress() as progress:
+            run = run_answers(
+                rset,
+                settings,
+                limit=limit,
+                seed=seed,
+                cache_dir=_cache(settings, no_cache),
+                progress=progress,
+            )
+        _finish(run, out_dir, baseline, tolerance, fail_on_regression)
+
+
+@eval_app.command("abstention")
+def abstention_cmd(
+    corpus: Corpus = None,
+    queries: Queries = None,
+    out_of_scope: Annotated[
+        Path | None, typer.Option("--out-of-scope", help="Out-of-scope questions JSONL.")
+    ] = None,
+    dataset: Dataset = None,
+    data_root: DataRoot = DEFAULT_DATA_ROOT,
+    out_dir: Out = None,
+    target_far: Annotated[
+        float, typer.Option("--target-far", min=0, max=1, help="Target false-answer rate.")
+    ] = 0.1,
+    write_setting: Annotated[
+        bool, typer.Option("--write-setting", help="Write KMS_ANSWER_THRESHOLD to --env-file.")
+    ] = False,
+    env_file: Annotated[
+        Path | None, typer.Option("--env-file", help="Default DATA_DIR/recommended.env.")
+    ] = None,
+    limit: Limit = None,
+    seed: Seed = 0,
+    embedder: EmbedderOpt = None,
+    baseline: Baseline = None,
+    tolerance: Tolerance = 0.02,
+    fail_on_regression: FailOnRegression = False,
+    no_cache: NoCache = False,
+) -> None:
+    """Coverage vs. false-answer rate over the confidence threshold, and the threshold to set."""
+    from eval.abstention import ENV_KEY, run_abstention, write_env_setting
+
+    with _errors():
+        settings = _settings(embedder)
+        rset = _retrieval_set(dataset, data_root, corpus, queries, out_of_scope=out_of_scope)
+        with _progress() as progress:
+            run = run_abstention(
+                rset,
+                settings,
+                target_far=target_far,
+                limit=limit,
+                seed=seed,
+                cache_dir=_cache(settings, no_cache),
+                progress=progress,
+            )
+        _finish(run, out_dir, baseline, tolerance, fail_on_regression)
+        value = run.metrics.get("recommended_threshold")
+        if write_setting:
+            if not isinstance(value, float | int):
+                raise EvalConfigError(
+                    f"no threshold reaches a false-answer rate ≤ {target_far}; nothing written"
+                )
+            path = env_file or settings.data_dir / "recommended.env"
+            write_env_setting(path, float(value))
+            out.print(f"wrote {ENV_KEY}={value:g} to {path}")
+
+
+@eval_app.command("topics")
+def topics_cmd(
+    items: Annotated[Path | None, typer.Option("--items", help="JSONL of texts with gold labels.")] = None,
+    label_field: Annotated[
+        str | None, typer.Option("--label-field", help="Gold label field (default label).")
+    ] = None,
+    text_field: Annotated[str | None, typer.Option("--text-field", help="Text field (default text).")] = None,
+    method: Annotated[str, typer.Option("--method", help="agglomerative,hdbscan,community or all.")] = "all",
+    param: Annotated[
+        list[str] | None, typer.Option("--param", help="KEY=V[,V2…], e.g. threshold=0.85,0.9.")
+    ] = None,
+    dataset: Dataset = None,
+    data_root: DataRoot = DEFAULT_DATA_ROOT,
+    out_dir: Out = None,
+    limit: Limit = None,
+    seed: Seed = 0,
+    embedder: EmbedderOpt = None,
+    baseline: Baseline = None,
+    tolerance: Tolerance = 0.02,
+    fail_on_regression: FailOnRegression = False,
+    no_cache: NoCache = False,
+) -> None:
+    """Cluster the texts' embeddings; NMI, ARI, V-measure against gold labels, cluster sizes."""
+    from eval.topics import METHODS, run_topics
+
+    with _errors():
+        settings = _settings(embedder)
+        if dataset:
+            if items:
+                raise EvalConfigError("give either --dataset or --items, not both")
+            item_set = topic_dataset(dataset, data_root, label_field=label_field, text_field=text_field)
+        elif items:
+            item_set = load_items(items, text_field=text_field or "text", label_field=label_field or "label")
+        else:
+            raise EvalConfigError("give --items FILE (with --label-field) or --dataset NAME")
+        methods = list(METHODS) if method == "all" else [m.strip() for m in method.split(",") if m.strip()]
+        params: dict[str, list[float]] = {}
+        for item in param or []:
+            key, sep, values = item.partition("=")
+            parsed = _floats(values, f"--param {key}") if sep else None
+            if not parsed or not key.strip():
+                raise EvalConfigError(f"--param expects KEY=VALUE[,VALUE…], got {item!r}")
+            params[key.strip()] = parsed
+        with _progress() as progress:
+            run = run_topics(
+                item_set,
+                settings,
+                methods=methods,
+                params=params,
+                limit=limit,
+                seed=seed,
+                cache_dir=_cache(settings, no_cache),
+                progress=progress,
+            )
+        _finish(run, out_dir, baseline, tolerance, fail_on_regression)
+
+
+@eval_app.command("sample")
+def sample_cmd(
+    out_dir: Out = None,
+    baseline: Baseline = None,
+    tolerance: Tolerance = 0.02,
+    fail_on_regression: FailOnRegression = False,
+    eval_file: Annotated[
+        Path | None, typer.Option("--eval-file", help="Default eval/data/sample_kb_eval.jsonl.")
+    ] = None,
+    target_far: Annotated[float, typer.Option("--target-far", min=0, max=1)] = 0.1,
+    embedder: EmbedderOpt = None,
+    no_cache: NoCache = False,
+) -> None:
+    """Retrieval, answer and abstention metrics on the bundled sample KB (CI: --fail-on-regression)."""
+    from eval.sample import SAMPLE_EVAL, run_sample
+
+    with _errors():
+        settings = _settings(embedder)
+        cache = None if no_cache else settings.data_dir / "eval-cache" / "sample-index"
+        with _progress() as progress:
+            run = run_sample(
+                settings,
+                eval_file=eval_file or SAMPLE_EVAL,
+                target_far=target_far,
+                index_cache=cache,
+                progress=progress,
+            )
+        _finish(run, out_dir, baseline, tolerance, fail_on_regression)
+
+
+@app.command("bench")
+def bench_cmd(
+    corpus: Corpus = None,
+    sample: Annotated[
+        bool, typer.Option("--sample", help="Start from the bundled sample KB's chunks.")
+    ] = False,
+    sizes: Annotated[str, typer.Option("--sizes", help="Corpus sizes in chunks.")] = "1000,10000,100000",
+    queries: Annotated[int, typer.Option("--queries", min=1, help="Queries timed per size.")] = 200,
+    embed_max: Annotated[
+        int, typer.Option("--embed-max", min=1, help="Chunks embedded with the real model.")
+    ] = 1000,
+    data_root: DataRoot = DEFAULT_DATA_ROOT,
+    out_dir: Out = None,
+    dense_index: Annotated[
+        str | None, typer.Option("--dense-index", help="flat | hnsw (KMS_DENSE_INDEX).")
+    ] = None,
+    suggest: Annotated[bool, typer.Option("--suggest/--no-suggest", help="Also time assist.suggest.")] = True,
+    faiss_threads: Annotated[
+        int | None, typer.Option("--faiss-threads", min=1, help="FAISS OpenMP threads (default: FAISS's).")
+    ] = None,
+    seed: Seed = 0,
+    embedder: EmbedderOpt = None,
+    no_cache: NoCache = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Latency p50/p95/p99 and throughput of search and suggestion, ingest rate and peak RSS."""
+    from eval.bench import bench_queries, run_bench
+    from eval.datasets import load_corpus
+    from eval.textpool import build_pool, corpus_documents, sample_kb_chunks, shared_documents
+
+    with _errors():
+        settings = _settings(embedder)
+        if dense_index:
+            if dense_index not in ("flat", "hnsw"):
+                raise EvalConfigError(f"--dense-index must be flat or hnsw, not {dense_index!r}")
+            settings = settings.model_copy(update={"dense_index": dense_index})
+        size_list = [int(x) for x in (_floats(sizes, "--sizes") or [])]
+        files = []
+        if corpus:
+            docs_map, info = load_corpus(corpus)
+            docs, source, files = corpus_documents(docs_map), corpus.name, [info]
+        else:
+            docs, source = [], "shared"
+        with _progress() as progress:
+            pool_chunks = sample_kb_chunks(settings) if sample else []
+            if sample:
+                source = "sample_kb"
+            need = max(size_list or [0]) - len(pool_chunks)
+            if need > 0:
+                pool_docs = docs or shared_documents(data_root)
+                seen = {c.chunk_id for c in pool_chunks}
+                pool_chunks += [c for c in build_pool(pool_docs, need, seed=seed) if c.chunk_id not in seen]
+                if not docs and sample:
+                    source = "sample_kb+shared"
+            run = run_bench(
+                pool_chunks,
+                size_list,
+                settings,
+                queries=bench_queries(data_root, queries, seed),
+                embed_max=embed_max,
+                seed=seed,
+                with_suggest=suggest,
+                progress=progress,
+                source=source,
+                files=files,
+                faiss_threads=faiss_threads,
+                cache_dir=_cache(settings, no_cache),
+            )
+        if as_json:
+            out.print_json(json.dumps(run.metrics))
+        _finish(run, out_dir, None, 0.0, False)

@@ -1,0 +1,293 @@
+"""Evaluation metrics as pure functions (checked by hand and against scikit-learn in the tests).
+
+Retrieval, for a ranked list of doc ids and a ``gold`` map ``{doc_id: relevance > 0}``:
+
+- ``recall@k``: 1 if *any* gold document is in the top k, else 0 (a.k.a. success@k/hit@k). Where a
+  query lists several gold ids they are alternatives (the same programme filed twice, say), so a hit
+  on either counts; with one gold id this is classical recall. ``mode="all"`` gives the classical
+  share of the gold set instead.
+- ``mrr@k``: 1 / rank of the first gold document within the top k (0 if none).
+- ``ndcg@k``: DCG with linear gains ``rel / log2(rank + 1)`` over the ideal DCG of the gold set
+  (as ``sklearn.metrics.ndcg_score``).
+
+Answers: token F1 (bag of tokens, SQuAD style), ROUGE-L F1 (longest common subsequence), citation
+precision, groundedness. Abstention: coverage / false-answer-rate curve over a confidence threshold.
+Clustering: NMI (arithmetic normalisation), ARI and V-measure from the contingency table.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "CurvePoint",
+    "abstention_curve",
+    "adjusted_rand_index",
+    "citation_precision",
+    "curve_auc",
+    "first_relevant_rank",
+    "groundedness",
+    "is_supported",
+    "mean",
+    "ndcg_at_k",
+    "normalize_ws",
+    "normalized_mutual_info",
+    "percentiles",
+    "recall_at_k",
+    "reciprocal_rank",
+    "rouge_l",
+    "threshold_for_far",
+    "token_f1",
+    "v_measure",
+]
+
+
+def mean(values: Iterable[float | None]) -> float | None:
+    """Mean of the values that are not None (None when there are none)."""
+    kept = [float(v) for v in values if v is not None]
+    return sum(kept) / len(kept) if kept else None
+
+
+# ------------------------------------------------------------------------------- retrieval
+def first_relevant_rank(ranked: Sequence[str], gold: Mapping[str, float]) -> int | None:
+    """1-based rank of the first gold document, or None if none was retrieved."""
+    for rank, doc_id in enumerate(ranked, start=1):
+        if gold.get(doc_id, 0) > 0:
+            return rank
+    return None
+
+
+def recall_at_k(ranked: Sequence[str], gold: Mapping[str, float], k: int, *, mode: str = "any") -> float:
+    relevant = {d for d, r in gold.items() if r > 0}
+    if not relevant:
+        return 0.0
+    found = relevant & set(ranked[:k])
+    if mode == "all":
+        return len(found) / len(relevant)
+    return 1.0 if found else 0.0
+
+
+def reciprocal_rank(ranked: Sequence[str], gold: Mapping[str, float], k: int) -> float:
+    rank = first_relevant_rank(ranked[:k], gold)
+    return 1.0 / rank if rank else 0.0
+
+
+def ndcg_at_k(ranked: Sequence[str], gold: Mapping[str, float], k: int) -> float:
+    gains = [float(gold.get(d, 0.0)) for d in ranked[:k]]
+    dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains))
+    ideal = sorted((float(r) for r in gold.values() if r > 0), reverse=True)[:k]
+    idcg = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / idcg if idcg > 0 else 0.0
+
+
+# ------------------------------------------------------------------------------- answers
+def token_f1(prediction: Sequence[str], reference: Sequence[str]) -> float:
+    """Harmonic mean of token precision and recall over the multiset overlap."""
+    if not prediction or not reference:
+        return 1.0 if not prediction and not reference else 0.0
+    overlap = sum((Counter(prediction) & Counter(reference)).values())
+    if overlap == 0:
+        return 0.0
+    precision, recall = overlap / len(prediction), overlap / len(reference)
+    return 2 * precision * recall / (precision + recall)
+
+
+def lcs_length(a: Sequence[str], b: Sequence[str]) -> int:
+    if len(a) < len(b):
+        a, b = b, a
+    prev = [0] * (len(b) + 1)
+    for x in a:
+        cur = [0]
+        for j, y in enumerate(b, start=1):
+            cur.append(prev[j - 1] + 1 if x == y else max(prev[j], cur[j - 1]))
+        prev = cur
+    return prev[-1]
+
+
+def rouge_l(prediction: Sequence[str], reference: Sequence[str]) -> float:
+    """ROUGE-L F1: LCS-based precision and recall, equally weighted."""
+    if not prediction or not reference:
+        return 1.0 if not prediction and not reference else 0.0
+    lcs = lcs_length(prediction, reference)
+    if lcs == 0:
+        return 0.0
+    precision, recall = lcs / len(prediction), lcs / len(reference)
+    return 2 * precision * recall / (precision + recall)
+
+
+def citation_precision(cited_doc_ids: Sequence[str], gold: Mapping[str, float]) -> float | None:
+    """Share of distinct cited documents that are gold; None when nothing was cited."""
+    cited = list(dict.fromkeys(cited_doc_ids))
+    if not cited:
+        return None
+    return sum(1 for d in cited if gold.get(d, 0) > 0) / len(cited)
+
+
+_WS = re.compile(r"\s+")
+
+
+def normalize_ws(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def is_supported(sentence: str, sources: Sequence[str], *, min_ratio: float = 90.0) -> bool:
+    """A sentence is supported if it appears (whitespace-normalised) in one of the sources, or has
+    rapidfuzz ``partial_ratio`` ≥ ``min_ratio`` with one."""
+    from rapidfuzz import fuzz
+
+    needle = normalize_ws(sentence)
+    if not needle:
+        return True
+    for source in sources:
+        hay = normalize_ws(source)
+        if needle in hay or fuzz.partial_ratio(needle, hay) >= min_ratio:
+            return True
+    return False
+
+
+def groundedness(sentences: Sequence[str], sources_per_sentence: Sequence[Sequence[str]]) -> float | None:
+    """Share of sentences supported by their own sources (None for an empty answer)."""
+    if not sentences:
+        return None
+    flags = [is_supported(s, src) for s, src in zip(sentences, sources_per_sentence, strict=True)]
+    return sum(flags) / len(flags)
+
+
+# ------------------------------------------------------------------------------- abstention
+@dataclass(frozen=True)
+class CurvePoint:
+    """At ``threshold`` (answer when confidence ≥ threshold): the share of in-scope questions
+    answered (coverage), of out-of-scope ones answered (false-answer rate), and of answered
+    in-scope ones whose top citation is gold (None when unknown or nothing answered)."""
+
+    threshold: float
+    coverage: float
+    far: float
+    answered_correct: float | None = None
+
+
+def abstention_curve(
+    in_scope: Sequence[float], out_of_scope: Sequence[float], top_gold: Sequence[bool] | None = None
+) -> list[CurvePoint]:
+    """One point per distinct confidence (plus 0 and one just above the maximum), ascending."""
+    ins, outs = np.asarray(in_scope, dtype=float), np.asarray(out_of_scope, dtype=float)
+    every = np.concatenate([ins, outs])
+    top = max(1.0, float(every.max())) if every.size else 1.0
+    thresholds = sorted({0.0, *(float(x) for x in every), float(np.nextafter(top, np.inf))})
+    gold = np.asarray(top_gold, dtype=bool) if top_gold is not None else None
+    points = []
+    for t in thresholds:
+        answered = ins >= t
+        correct = None
+        if gold is not None and answered.any():
+            correct = float(gold[answered].mean())
+        points.append(
+            CurvePoint(
+                t,
+                float(answered.mean()) if ins.size else 0.0,
+                float((outs >= t).mean()) if outs.size else 0.0,
+                correct,
+            )
+        )
+    return points
+
+
+def threshold_for_far(points: Sequence[CurvePoint], target_far: float) -> CurvePoint | None:
+    """The lowest threshold (so the highest coverage) whose false-answer rate is ≤ the target."""
+    ok = [p for p in points if p.far <= target_far + 1e-12]
+    return min(ok, key=lambda p: p.threshold) if ok else None
+
+
+def curve_auc(points: Sequence[CurvePoint]) -> float:
+    """Area under coverage as a function of false-answer rate (1.0 = perfect separation)."""
+    pts = sorted({(p.far, p.coverage) for p in points} | {(0.0, 0.0), (1.0, 1.0)})
+    area = 0.0
+    best: dict[float, float] = {}
+    for far, cov in pts:
+        best[far] = max(best.get(far, 0.0), cov)
+    xs = sorted(best)
+    for x0, x1 in itertools.pairwise(xs):
+        area += (x1 - x0) * (best[x0] + best[x1]) / 2
+    return area
+
+
+# ------------------------------------------------------------------------------- clustering
+def _contingency(labels_true: Sequence[object], labels_pred: Sequence[object]) -> np.ndarray:
+    if len(labels_true) != len(labels_pred):
+        raise ValueError(f"label lists differ in length ({len(labels_true)} vs {len(labels_pred)})")
+    _, t = np.unique(np.asarray(labels_true, dtype=str), return_inverse=True)
+    _, p = np.unique(np.asarray(labels_pred, dtype=str), return_inverse=True)
+    table = np.zeros((t.max() + 1 if t.size else 0, p.max() + 1 if p.size else 0), dtype=np.int64)
+    np.add.at(table, (t, p), 1)
+    return table
+
+
+def _entropy(counts: np.ndarray) -> float:
+    total = counts.sum()
+    probs = counts[counts > 0] / total
+    return float(-(probs * np.log(probs)).sum())
+
+
+def _mutual_info(table: np.ndarray) -> float:
+    n = table.sum()
+    rows, cols = table.sum(axis=1), table.sum(axis=0)
+    nz = np.nonzero(table)
+    nij = table[nz].astype(float)
+    return float((nij / n * np.log(nij * n / (rows[nz[0]] * cols[nz[1]]))).sum())
+
+
+def normalized_mutual_info(labels_true: Sequence[object], labels_pred: Sequence[object]) -> float:
+    """NMI with the arithmetic mean of the entropies (scikit-learn's default)."""
+    table = _contingency(labels_true, labels_pred)
+    h_true, h_pred = _entropy(table.sum(axis=1)), _entropy(table.sum(axis=0))
+    if h_true == 0 and h_pred == 0:
+        return 1.0
+    denom = (h_true + h_pred) / 2
+    return max(0.0, _mutual_info(table) / denom) if denom > 0 else 0.0
+
+
+def adjusted_rand_index(labels_true: Sequence[object], labels_pred: Sequence[object]) -> float:
+    table = _contingency(labels_true, labels_pred)
+
+    def pairs(x: np.ndarray) -> float:
+        return float((x * (x - 1) / 2).sum())
+
+    n = table.sum()
+    index, a, b = pairs(table), pairs(table.sum(axis=1)), pairs(table.sum(axis=0))
+    total = n * (n - 1) / 2
+    expected = a * b / total if total else 0.0
+    maximum = (a + b) / 2
+    if maximum == expected:
+        return 1.0
+    return (index - expected) / (maximum - expected)
+
+
+def v_measure(labels_true: Sequence[object], labels_pred: Sequence[object]) -> tuple[float, float, float]:
+    """(homogeneity, completeness, V-measure with beta = 1)."""
+    table = _contingency(labels_true, labels_pred)
+    h_true, h_pred = _entropy(table.sum(axis=1)), _entropy(table.sum(axis=0))
+    mi = _mutual_info(table)
+    homogeneity = mi / h_true if h_true > 0 else 1.0
+    completeness = mi / h_pred if h_pred > 0 else 1.0
+    v = (
+        0.0
+        if homogeneity + completeness == 0
+        else 2 * homogeneity * completeness / (homogeneity + completeness)
+    )
+    return homogeneity, completeness, v
+
+
+# ------------------------------------------------------------------------------- latency
+def percentiles(values_ms: Sequence[float], qs: Sequence[int] = (50, 95, 99)) -> dict[str, float]:
+    """``{"p50": …, "p95": …, "p99": …}`` (linear interpolation, numpy's default)."""
+    if not values_ms:
+        return {f"p{q}": float("nan") for q in qs}
+    arr = np.asarray(values_ms, dtype=float)
+    return {f"p{q}": float(np.percentile(arr, q)) for q in qs}
