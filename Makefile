@@ -31,10 +31,12 @@ run: install
 
 test: install-dev
 	$(BIN)/ruff check .
+	KMS_DATA_DIR=$(CURDIR)/test-output/eval-sample-kms $(BIN)/kms eval sample \
+		--baseline eval/baselines/sample_kb/report.json --fail-on-regression --out test-output/eval-sample
 	$(BIN)/pytest
 
 bench: install
-	$(BIN)/python benchmarks/ingest_search.py
+	$(BIN)/kms bench --sizes 1000,10000
 
 clean:
 	rm -rf $(VENV) .kms test-output

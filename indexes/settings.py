@@ -61,8 +61,8 @@ class Settings(BaseSettings):
         description="How dense and BM25 results are fused: weighted sum of per-query min-max "
         "scaled scores, or reciprocal rank fusion.",
     )
-    weight_dense: float = Field(0.5, ge=0, description="Weight of the dense leg in weighted fusion.")
-    weight_lexical: float = Field(0.5, ge=0, description="Weight of the BM25 leg in weighted fusion.")
+    weight_dense: float = Field(0.7, ge=0, description="Weight of the dense leg in weighted fusion.")
+    weight_lexical: float = Field(0.3, ge=0, description="Weight of the BM25 leg in weighted fusion.")
     rrf_k: int = Field(60, ge=1, description="RRF constant k.")
     candidates: int = Field(50, ge=1, description="Chunks fetched from each leg before fusion.")
 
@@ -91,7 +91,7 @@ class Settings(BaseSettings):
     )
     brand_name: str = Field("고객센터", description="Name used in reply greetings, e.g. '바로마켓 고객센터'.")
     answer_threshold: float = Field(
-        0.45,
+        0.52,
         ge=0,
         le=1,
         description="Below this confidence the chatbot abstains and hands off (README: how chosen).",
