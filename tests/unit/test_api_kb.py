@@ -180,8 +180,12 @@ def write_sources(folder: Path) -> list[Path]:
 
 
 def tiny_settings(data_dir: Path, **overrides: object) -> Settings:
-    """Settings for the tiny KB: its own data dir and the hash embedder (unless overridden)."""
-    return Settings(**{"data_dir": data_dir, "embedder": "hash", **overrides})  # type: ignore[arg-type]
+    """Settings for the tiny KB: its own data dir and the hash embedder (unless overridden).
+
+    The answer threshold is the hash embedder's own: the default is calibrated for the e5 model.
+    """
+    base = {"data_dir": data_dir, "embedder": "hash", "answer_threshold": 0.45}
+    return Settings(**{**base, **overrides})  # type: ignore[arg-type]
 
 
 def build_tiny_kb(root: Path) -> Path:

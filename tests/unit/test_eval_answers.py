@@ -48,16 +48,15 @@ class FakeAnswer:
 def fake_answer(
     kb: KnowledgeBase, question: str, *, log: bool = True, threshold: float | None = None
 ) -> FakeAnswer:
-    """Answers with the top search hit's first sentence; 'confidence' from a keyword."""
+    """Answers with the first sentence of the top BM25 hit; 'confidence' from a keyword."""
     assert log is False
-    hit = kb.search(question, k=1)[0]
-    chunk = hit.best.chunk
     confidence = 0.9 if ("환불" in question or "배송" in question) else 0.2
-    if threshold is None and confidence < 0.5:
+    hits = kb.search(question, k=1, fusion="bm25")
+    if not hits or (threshold is None and confidence < 0.5):
         return FakeAnswer("상담원에게 연결해 드릴게요.", [], confidence, True)
-    return FakeAnswer(
-        chunk.body.split(". ")[0] + ". [1]", [FakeCitation(1, hit.doc_id, chunk.chunk_id)], confidence
-    )
+    chunk = hits[0].best.chunk
+    first = chunk.body.split(". ")[0] + ". [1]"
+    return FakeAnswer(first, [FakeCitation(1, hits[0].doc_id, chunk.chunk_id)], confidence)
 
 
 def test_score_answer_hand_checked() -> None:

@@ -82,13 +82,13 @@ def test_retrieval_writes_json_and_html(runner: CliRunner, files: tuple[Path, Pa
             "--out",
             str(out),
             "--weights",
-            "0.3,0.7",
+            "0.2,0.4",
         ],
     )
     assert result.exit_code == 0, result.output
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["primary_metric"] == "hybrid/ndcg@10" and report["primary_value"] is not None
-    for config in ("dense", "bm25", "hybrid", "weighted@0.3", "weighted@0.7"):
+    for config in ("dense", "bm25", "hybrid", "weighted@0.2", "weighted@0.4"):
         for metric in ("recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10"):
             assert 0.0 <= report["metrics"][f"{config}/{metric}"] <= 1.0
     assert [f["rows"] for f in report["dataset"]["files"]] == [4, 5]
