@@ -118,18 +118,18 @@ def _citation(n: int, chunk: Chunk, snippet: str) -> Citation:
 def build_draft(evidence: Evidence, inquiry: str, settings: Settings) -> Draft:
     """A reply draft in one speech level whose every body sentence is cited."""
     lang = detect_lang(inquiry)
-    picked = best_script(evidence, inquiry)
+    script = best_script(evidence, inquiry)
+    ticket = best_ticket(evidence, inquiry)
     main: ChunkHit | None = None
     strategy = "none"
     body_text = ""
-    if picked is not None and picked[1] >= settings.draft_min_script_fit:
-        main, strategy = picked[0], "script"
+    # Official scripts win unless a past ticket fits clearly better (a topic no article covers).
+    script_ok = script is not None and script[1] >= settings.draft_min_script_fit
+    if script is not None and script_ok and (ticket is None or script[1] >= ticket[1] - _SCRIPT_MARGIN):
+        main, strategy = script[0], "script"
         body_text = _answer_part(main.chunk)
-    ticket_hits = [
-        h for h in evidence.chunk_hits if h.chunk.doc_type == "ticket" and _resolution_part(h.chunk)
-    ]
-    if main is None and ticket_hits:
-        main, strategy = ticket_hits[0], "ticket"
+    elif ticket is not None:
+        main, strategy = ticket[0], "ticket"
         body_text = _resolution_part(main.chunk)
 
     sentences: list[DraftSentence] = []
