@@ -7,16 +7,16 @@ Dropped: particles, endings, suffixes, punctuation, so 환불은 / 환불이 / �
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import bm25s
 import numpy as np
 from bm25s.stopwords import STOPWORDS_EN
+
+from korean.kiwi import KIWI_LOCK, kiwi
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
@@ -33,15 +33,6 @@ _KEEP_ADVERBS = frozenset({"안", "못", "다시", "또", "두", "이중", "아�
 _STOP_STEMS = frozenset({"하", "되", "있", "이", "보", "주", "않", "싶", "같", "드리", "받", "나", "가"})
 
 
-@functools.lru_cache(maxsize=1)
-def kiwi():  # type: ignore[no-untyped-def]
-    """The one process-wide Kiwi analyser (about 1 s and ~100 MB to create); use with KIWI_LOCK."""
-    from kiwipiepy import Kiwi
-
-    return Kiwi(num_workers=1)
-
-
-KIWI_LOCK = threading.RLock()
 _kiwi = kiwi
 _KIWI_LOCK = KIWI_LOCK
 
