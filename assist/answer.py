@@ -1,7 +1,9 @@
 """Grounded answers for chatbot front ends, or an honest abstention with a handoff.
 
-Extractive by default: the answer of the best-matching 상담 스크립트 Q/A, or the sentences
-of the best section that share the most terms with the question, each cited [n]. With an
+Extractive by default (:mod:`assist.compose`): a 상담 스크립트 Q/A whose question is the
+inquiry's, or the general sentences of the top articles that answer the question's focus, each
+cited [n]; case reports and agent notes are never sent. Confidence is the calibrated probability
+that the answer is right (:mod:`assist.confidence`). With an
 OpenAI-compatible LLM configured, the evidence is sent through ``prompts/answer_llm.j2``
 and every generated sentence must be supported by its cited evidence (``assist.grounding``)
 or it is dropped; if nothing supported remains, the extractive answer is used.
@@ -14,19 +16,16 @@ import time
 from collections.abc import Sequence
 from typing import Literal
 
+from assist.compose import Composition, compose
+from assist.confidence import answer_confidence
 from assist.evidence import Evidence, clean_query, detect_lang, gather
 from assist.knowledge import KnowledgeBase
 from assist.schemas import Answer, Citation
 from assist.speech import dominant_level, to_level
 from indexes.db import log_query
-from indexes.lexical import tokenize
-from indexes.types import ChunkHit
-from ingest.sentences import split_sentences
+from indexes.types import Chunk
 
 log = logging.getLogger(__name__)
-
-_MAX_SENTENCES = 3
-
 
 def retrieval_query(question: str, history: Sequence[dict[str, str]] | None) -> str:
     """The question, refined by the last user turns (follow-ups like "그럼 언제 돼요?")."""
@@ -39,45 +38,7 @@ def retrieval_query(question: str, history: Sequence[dict[str, str]] | None) -> 
     return "\n".join([*context, question]) if context else question
 
 
-def _answer_text(chunk: ChunkHit) -> str:
-    body = chunk.chunk.body
-    if chunk.chunk.section == "scripts" and "A: " in body:
-        return body[body.index("A: ") + 3 :].strip()
-    if chunk.chunk.doc_type == "ticket":
-        for label in ("답변:", "Answer:"):
-            if label in body:
-                return body[body.index(label) + len(label) :].strip()
-    return body
-
-
-def select_sentences(hit: ChunkHit, question: str, limit: int = _MAX_SENTENCES) -> list[str]:
-    """Script answers whole; other sections: the sentences sharing most terms, in source order."""
-    sentences = [s.strip() for s in split_sentences(_answer_text(hit)) if s.strip()]
-    if hit.chunk.section == "scripts" or len(sentences) <= limit:
-        return sentences[: max(limit, 4)] if hit.chunk.section == "scripts" else sentences
-    terms = set(tokenize(question))
-    scored = [(len(terms & set(tokenize(s))), -i, i) for i, s in enumerate(sentences)]
-    keep = sorted(i for _, _, i in sorted(scored, reverse=True)[:limit])
-    return [sentences[i] for i in keep]
-
-
-def _pick(evidence: Evidence, lang: str, allowed: set[str]) -> ChunkHit | None:
-    hits = [h for h in evidence.chunk_hits if h.chunk.doc_type in allowed]
-    if not hits:
-        return None
-    top = hits[0]
-    same_lang = [h for h in hits[:10] if h.chunk.meta.get("lang", detect_lang(h.chunk.body)) == lang]
-    if same_lang and same_lang[0] is not top and same_lang[0].score >= 0.8 * top.score:
-        top = same_lang[0]
-    # prefer a script Q/A of the same document when it is nearly as good
-    scripts = [h for h in hits[:10] if h.chunk.doc_id == top.chunk.doc_id and h.chunk.section == "scripts"]
-    if scripts and top.chunk.section != "scripts" and scripts[0].score >= 0.85 * top.score:
-        return scripts[0]
-    return top
-
-
-def citation_for(n: int, hit: ChunkHit) -> Citation:
-    chunk = hit.chunk
+def citation_for(n: int, chunk: Chunk) -> Citation:
     return Citation(
         n=n,
         doc_id=chunk.doc_id,
@@ -89,14 +50,34 @@ def citation_for(n: int, hit: ChunkHit) -> Citation:
     )
 
 
-def extractive(evidence: Evidence, question: str, allowed: set[str]) -> tuple[str, list[Citation]]:
-    hit = _pick(evidence, detect_lang(question), allowed)
-    if hit is None:
+def render_answer(comp: Composition, lang: str) -> tuple[str, list[Citation]]:
+    """The composed sentences in one speech level, each cited [n] (one number per chunk)."""
+    if not comp.sentences:
         return "", []
-    sentences = select_sentences(hit, question)
-    level = dominant_level(sentences, default="polite")
-    text = " ".join(to_level(s, level) for s in sentences)
-    return f"{text} [1]", [citation_for(1, hit)]
+    citations: list[Citation] = []
+    by_chunk: dict[str, int] = {}
+    level = dominant_level([c.text for c in comp.sentences], default="polite")
+    parts: list[str] = []
+    for cand in comp.sentences:
+        n = by_chunk.get(cand.chunk.chunk_id)
+        if n is None:
+            n = by_chunk[cand.chunk.chunk_id] = len(citations) + 1
+            citations.append(citation_for(n, cand.chunk))
+        parts.append(f"{to_level(cand.text, level) if lang == 'ko' else cand.text} [{n}]")
+    return " ".join(parts), citations
+
+
+def assess(
+    kb: KnowledgeBase, evidence: Evidence, question: str, allowed: set[str]
+) -> tuple[Composition, float, dict[str, float]]:
+    """Compose the best general-sentence answer and its calibrated confidence (answers and
+    suggestions both call this, so the same text gets the same number)."""
+    index = kb.index
+    docs = [d for d in sorted(evidence.articles + evidence.docs + evidence.tickets, key=lambda d: -d.score)
+            if d.doc_type in allowed]
+    comp = compose(evidence, question, index, docs=docs)
+    confidence, values = answer_confidence(evidence, comp, index, kb.settings.data_dir)
+    return comp, confidence, values
 
 
 def answer_question(
@@ -122,14 +103,19 @@ def answer_question(
     evidence = gather(kb, retrieval_query(text, history), k=5, confidence_types=allowed)
     timings = dict(evidence.trace.timings_ms)
     limit = s.answer_threshold if threshold is None else threshold
-    if evidence.confidence < limit or not any(h.chunk.doc_type in allowed for h in evidence.chunk_hits):
+    t_assess = time.perf_counter()
+    comp, conf, values = assess(kb, evidence, text, allowed)
+    timings["assess"] = (time.perf_counter() - t_assess) * 1000
+    if conf < limit or not comp.sentences:
         result = Answer(
             answer=s.handoff_message_en if lang == "en" else s.handoff_message_ko,
             citations=[],
-            confidence=evidence.confidence,
+            confidence=conf,
             abstained=True,
             handoff_reason=(
-                f"low_confidence: {evidence.confidence:.2f} < threshold {limit:.2f}"
+                f"low_confidence: {conf:.2f} < threshold {limit:.2f}"
+                if comp.sentences
+                else "no_answer: no sentence of the closest articles answers this question"
                 if evidence.chunk_hits
                 else "no_evidence: nothing in the knowledge base matches"
             ),
@@ -138,7 +124,7 @@ def answer_question(
         )
     else:
         t1 = time.perf_counter()
-        answer, citations = extractive(evidence, text, allowed)
+        answer, citations = render_answer(comp, lang)
         generated_by = "extractive"
         if s.llm_base_url:
             from assist.llm import llm_answer
@@ -151,13 +137,14 @@ def answer_question(
         result = Answer(
             answer=answer,
             citations=citations,
-            confidence=evidence.confidence,
+            confidence=conf,
             abstained=False,
             lang=lang,
             generated_by=generated_by,  # type: ignore[arg-type]
         )
     timings["total"] = (time.perf_counter() - t0) * 1000
     result.timings_ms = {k: round(v, 3) for k, v in timings.items()}
+    result.features = values
     if log:
         with kb.sessions() as session, session.begin():
             result.log_id = log_query(

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
+from assist.compose import Composition
 from assist.evidence import Evidence, detect_lang
 from assist.prompts import render
 from assist.schemas import Citation, Draft, DraftSentence, SpeechLevel
@@ -25,6 +26,7 @@ from indexes.lexical import tokenize
 from indexes.settings import Settings
 from indexes.types import Chunk, ChunkHit, DocHit
 from ingest.sentences import split_sentences
+from korean.roles import classify
 
 _MAX_CAVEATS = 2
 _SCRIPT_MARGIN = 0.15  # how much better a ticket must fit than the best script to be used
@@ -87,7 +89,7 @@ def _caveats(
     for rank, hit in enumerate(policy):
         for line in split_sentences(hit.chunk.body):
             text = line.strip().lstrip("-*• ").strip()
-            if len(text) < 6 or text in used:
+            if len(text) < 6 or text in used or not classify(text).sendable:
                 continue
             overlap = len(terms & set(tokenize(text)))
             if overlap:
@@ -115,9 +117,63 @@ def _citation(n: int, chunk: Chunk, snippet: str) -> Citation:
     )
 
 
-def build_draft(evidence: Evidence, inquiry: str, settings: Settings) -> Draft:
-    """A reply draft in one speech level whose every body sentence is cited."""
+_SLOT_TOPICS = (
+    ("환불", "환불 진행 상태"),
+    ("적립금", "적립금 내역"),
+    ("쿠폰", "쿠폰 내역"),
+    ("배송", "배송 상태"),
+    ("출고", "배송 상태"),
+    ("결제", "결제 내역"),
+    ("취소", "주문 상태"),
+    ("반품", "반품 진행 상태"),
+    ("교환", "교환 진행 상태"),
+    ("계정", "계정 상태"),
+    ("refund", "refund status"),
+    ("order", "order status"),
+    ("deliver", "delivery status"),
+)
+
+
+def slot_for(sentence: str, lang: str) -> str:
+    """The fill-in slot shown instead of a claim about one customer's case."""
+    low = sentence.lower()
+    topic = next((label for key, label in _SLOT_TOPICS if key in low), None)
+    if lang == "en":
+        return f"[To check: {topic or 'this customer’s case'}]"
+    return f"[확인 필요: {topic or '고객 건 확인 결과'}]"
+
+
+def safe_body(sentences: Sequence[str], lang: str) -> list[tuple[str, str, str]]:
+    """(kind, text, source) per sentence an agent may send: general ones as written, agent notes
+    through their safe rewrite, case reports as one fill-in slot; internal notes are left out."""
+    out: list[tuple[str, str, str]] = []
+    for source in sentences:
+        label = classify(source)
+        if label.sendable:
+            out.append(("body", source, source))
+        elif label.rewrite:
+            out.append(("body", label.rewrite, source))
+        elif label.role == "case_report" and not any(kind == "slot" for kind, _, _ in out):
+            out.append(("slot", slot_for(source, lang), source))
+    return out
+
+
+def build_draft(
+    evidence: Evidence,
+    inquiry: str,
+    settings: Settings,
+    *,
+    composition: Composition | None = None,
+    confident: bool = True,
+) -> Draft:
+    """A reply draft in one speech level whose every body sentence is cited and safe to send.
+
+    ``confident=False`` (the suggestion's confidence is below ``KMS_ANSWER_THRESHOLD``) gives an
+    empty draft: the agent writes the reply, with the closest articles still listed beside it.
+    """
     lang = detect_lang(inquiry)
+    if not confident:
+        return Draft(text="", strategy="none", speech_level="formal", sentences=[], citations=[])
     script = best_script(evidence, inquiry)
     ticket = best_ticket(evidence, inquiry)
     main: ChunkHit | None = None
@@ -132,44 +188,57 @@ def build_draft(evidence: Evidence, inquiry: str, settings: Settings) -> Draft:
         main, strategy = ticket[0], "ticket"
         body_text = _resolution_part(main.chunk)
 
-    sentences: list[DraftSentence] = []
-    citations: list[Citation] = []
-    if main is None:
-        level: SpeechLevel = "formal"
-        return Draft(text="", strategy="none", speech_level=level, sentences=[], citations=[])
+    body: list[tuple[str, str, str, Chunk]] = []
+    if main is not None:
+        sources = [s.strip() for s in split_sentences(body_text) if s.strip()]
+        body = [(k, t, src, main.chunk) for k, t, src in safe_body(sources, lang)]
+    if not any(kind == "body" for kind, *_ in body) and composition is not None and composition.sentences:
+        # nothing sendable in the best Q/A: the general sentences that answer the question
+        strategy = "sentences"
+        body = [("body", c.text, c.text, c.chunk) for c in composition.sentences]
+    if not any(kind == "body" for kind, *_ in body):
+        return Draft(text="", strategy="none", speech_level="formal", sentences=[], citations=[])
 
-    body_sentences = [s.strip() for s in split_sentences(body_text) if s.strip()]
-    level = dominant_level(body_sentences)
-    citations.append(_citation(1, main.chunk, body_text))
-    doc = next((d for d in evidence.articles if d.doc_id == main.chunk.doc_id), None)
-    caveats = _caveats(evidence, doc, inquiry, set(body_sentences)) if strategy == "script" else []
-    for source in body_sentences:
-        sentences.append(
-            DraftSentence(text=to_level(source, level), kind="body", citation=1, source_text=source)
-        )
-    for hit, source in caveats:
-        existing = next((c for c in citations if c.chunk_id == hit.chunk.chunk_id), None)
+    level: SpeechLevel = dominant_level([src for kind, _, src, _ in body if kind == "body"])
+    citations: list[Citation] = []
+    sentences: list[DraftSentence] = []
+
+    def cite(chunk: Chunk, snippet: str) -> int:
+        existing = next((c for c in citations if c.chunk_id == chunk.chunk_id), None)
         if existing is None:
-            existing = _citation(len(citations) + 1, hit.chunk, hit.chunk.body)
+            existing = _citation(len(citations) + 1, chunk, snippet)
             citations.append(existing)
+        return existing.n
+
+    for kind, text, source, chunk in body:
+        if kind == "slot":
+            sentences.append(DraftSentence(text=text, kind="slot", source_text=source))
+            continue
+        n = cite(chunk, body_text if chunk is (main.chunk if main else None) else chunk.body)
         sentences.append(
-            DraftSentence(
-                text=to_level(source, level), kind="caveat", citation=existing.n, source_text=source
-            )
+            DraftSentence(text=to_level(text, level), kind="body", citation=n, source_text=source)
+        )
+    doc_id = body[0][3].doc_id
+    doc = next((d for d in evidence.articles if d.doc_id == doc_id), None)
+    used = {src for _, _, src, _ in body}
+    caveats = _caveats(evidence, doc, inquiry, used) if strategy in ("script", "sentences") else []
+    for hit, source in caveats:
+        n = cite(hit.chunk, hit.chunk.body)
+        sentences.append(
+            DraftSentence(text=to_level(source, level), kind="caveat", citation=n, source_text=source)
         )
     rendered = render(
         "reply_draft.j2",
         lang=lang,
         level=level,
         brand=settings.brand_name,
-        body=[s for s in sentences if s.kind == "body"],
+        body=[s for s in sentences if s.kind in ("body", "slot")],
         caveats=[s for s in sentences if s.kind == "caveat"],
     )
-    greeting, closing = rendered.greeting, rendered.closing
     full = (
-        ([DraftSentence(text=g, kind="greeting") for g in greeting])
+        [DraftSentence(text=g, kind="greeting") for g in rendered.greeting]
         + sentences
-        + ([DraftSentence(text=c, kind="closing") for c in closing])
+        + [DraftSentence(text=c, kind="closing") for c in rendered.closing]
     )
     return Draft(
         text=rendered.text, strategy=strategy, speech_level=level, sentences=full, citations=citations

@@ -21,6 +21,7 @@ from assist.schemas import Citation
 from indexes.settings import Settings
 from ingest.pii import mask_pii
 from ingest.sentences import split_sentences
+from korean.roles import classify
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +79,15 @@ def llm_answer(
 ) -> tuple[str, list[Citation]] | None:
     """A grounded LLM answer with citations, or None to keep the extractive answer."""
     from assist.answer import citation_for
+    from assist.compose import candidates_of
 
-    hits = [h for h in evidence.chunk_hits if h.chunk.doc_type in allowed][:_EVIDENCE_CHUNKS]
+    # only sentences that may be sent to any customer go to the model (no case reports, no notes)
+    general = {
+        h.chunk.chunk_id: " ".join(c.text for c in candidates_of([h.chunk]) if c.role.sendable)
+        for h in evidence.chunk_hits
+        if h.chunk.doc_type in allowed
+    }
+    hits = [h for h in evidence.chunk_hits if general.get(h.chunk.chunk_id)][:_EVIDENCE_CHUNKS]
     if not hits:
         return None
     numbered = {n: hit for n, hit in enumerate(hits, start=1)}
@@ -92,7 +100,7 @@ def llm_answer(
                 "n": n,
                 "title": h.chunk.title,
                 "section": h.chunk.meta.get("section_label", h.chunk.section),
-                "text": h.chunk.body,
+                "text": general[h.chunk.chunk_id],
             }
             for n, h in numbered.items()
         ],
@@ -107,11 +115,17 @@ def llm_answer(
         return None
     if NO_ANSWER in text:
         return None
-    kept = grounded_sentences(
-        text, {n: h.chunk.body for n, h in numbered.items()}, min_support=kb.settings.llm_min_support
-    )
+    kept = [
+        (sentence, cited)
+        for sentence, cited in grounded_sentences(
+            text,
+            {n: general[h.chunk.chunk_id] for n, h in numbered.items()},
+            min_support=kb.settings.llm_min_support,
+        )
+        if classify(sentence).sendable
+    ]
     if not kept:
         return None
     used = sorted({n for _, cited in kept for n in cited})
     answer = " ".join(f"{s} " + "".join(f"[{n}]" for n in cited) for s, cited in kept)
-    return answer, [citation_for(n, numbered[n]) for n in used]
+    return answer, [citation_for(n, numbered[n].chunk) for n in used]

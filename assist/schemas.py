@@ -59,7 +59,9 @@ class Citation(BaseModel):
 
 class DraftSentence(BaseModel):
     text: str = Field(description="The sentence as it appears in the draft.")
-    kind: Literal["greeting", "body", "caveat", "closing"]
+    kind: Literal["greeting", "body", "caveat", "closing", "slot"] = Field(
+        description="'slot': a fill-in ([확인 필요: …]) shown instead of a claim about one customer's case."
+    )
     citation: int | None = Field(None, description="Citation number, None for template greeting/closing.")
     source_text: str | None = Field(
         None, description="The exact source sentence (before speech-level normalisation)."
@@ -68,7 +70,7 @@ class DraftSentence(BaseModel):
 
 class Draft(BaseModel):
     text: str
-    strategy: Literal["script", "ticket", "none"]
+    strategy: Literal["script", "ticket", "sentences", "none"]
     speech_level: SpeechLevel
     sentences: list[DraftSentence]
     citations: list[Citation]
@@ -96,6 +98,9 @@ class Answer(BaseModel):
     generated_by: Literal["extractive", "llm", "handoff"] = "extractive"
     timings_ms: dict[str, float] = Field(default_factory=dict)
     log_id: str | None = None
+    features: dict[str, float] = Field(
+        default_factory=dict, exclude=True, description="Confidence-model inputs (evaluation only)."
+    )
 
 
 class TicketOut(BaseModel):

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from assist.answer import assess
 from assist.draft import build_draft
 from assist.evidence import Evidence, clean_query, gather
 from assist.knowledge import KnowledgeBase
@@ -94,7 +95,13 @@ def suggest(
     query = f"{subj}\n{text}" if subj else text
     evidence: Evidence = gather(kb, query, k=k, confidence_types={"article", "ticket"})
     t_draft = time.perf_counter()
-    draft = build_draft(evidence, text, kb.settings)
+    # the same composition and calibrated confidence as /v1/answer for the same text
+    comp, confidence, _ = assess(kb, evidence, text, {"article", "doc"})
+    confident = confidence >= kb.settings.answer_threshold
+    draft = build_draft(evidence, text, kb.settings, composition=comp, confident=confident)
+    tag = suggest_tag(sorted(evidence.articles + evidence.tickets, key=lambda d: -d.score)[:8])
+    if tag is not None and (not confident or tag.confidence < kb.settings.tag_min_confidence):
+        tag = None  # no pre-filled tag the agent would have to notice and undo
     timings = dict(evidence.trace.timings_ms)
     timings["draft"] = (time.perf_counter() - t_draft) * 1000
     today = today or datetime.now(UTC).date()
@@ -105,9 +112,9 @@ def suggest(
             _article(d, today=today, max_age_days=kb.settings.stale_after_days) for d in evidence.articles
         ],
         tickets=[_ticket(d) for d in evidence.tickets],
-        tag=suggest_tag(sorted(evidence.articles + evidence.tickets, key=lambda d: -d.score)[:8]),
+        tag=tag,
         draft=draft,
-        confidence=evidence.confidence,
+        confidence=confidence,
         timings_ms={},
         created_at=datetime.now(UTC),
     )

@@ -162,3 +162,35 @@ def histogram(values: Mapping[str, Sequence[float]], title: str, xlabel: str, *,
         ax.legend(fontsize=7)
     ax.grid(alpha=0.3)
     return _png(fig)
+
+
+def reliability(confidences: Sequence[float], correct: Sequence[bool], title: str, *, bins: int = 10) -> str:
+    """Reliability diagram: share of right answers per confidence bin against the diagonal."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), dpi=100)
+    if hangul_font():
+        plt.rcParams["font.family"] = hangul_font()
+    conf = np.asarray(confidences, dtype=float)
+    ok = np.asarray(correct, dtype=float)
+    edges = np.linspace(0, 1, bins + 1)
+    which = np.clip(np.digitize(conf, edges) - 1, 0, bins - 1)
+    mids, acc, counts = [], [], []
+    for b in range(bins):
+        sel = which == b
+        counts.append(int(sel.sum()))
+        if sel.any():
+            mids.append(float(conf[sel].mean()))
+            acc.append(float(ok[sel].mean()))
+    left.plot([0, 1], [0, 1], color="grey", linestyle="--", label=label("완벽한 보정", "perfect calibration"))
+    left.plot(mids, acc, marker="o", label=label("실제 정답 비율", "observed share right"))
+    left.set_xlabel(label("신뢰도", "confidence"))
+    left.set_ylabel(label("정답 비율", "share right"))
+    left.set_xlim(0, 1)
+    left.set_ylim(0, 1.02)
+    left.legend(fontsize=7)
+    left.grid(alpha=0.3)
+    right.bar((edges[:-1] + edges[1:]) / 2, counts, width=0.9 / bins)
+    right.set_xlabel(label("신뢰도", "confidence"))
+    right.set_ylabel(label("질문 수", "questions"))
+    right.grid(axis="y", alpha=0.3)
+    fig.suptitle(title)
+    return _png(fig)

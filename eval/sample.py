@@ -14,12 +14,14 @@ changed (its usual hash-skip), and the result is the same as a fresh build.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import secrets
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +38,7 @@ from eval.retrieval import SearchConfig, evaluate_retrieval, search_configs
 from indexes import store
 from indexes.settings import Settings
 
-__all__ = ["BASELINE", "SAMPLE_EVAL", "kb_searcher", "run_sample"]
+__all__ = ["BASELINE", "SAMPLE_EVAL", "kb_searcher", "run_sample", "sample_kb"]
 
 SAMPLE_EVAL = Path(__file__).parent / "data" / "sample_kb_eval.jsonl"
 BASELINE = Path(__file__).parent / "baselines" / "sample_kb" / "report.json"
@@ -98,6 +100,18 @@ def _ingest(settings: Settings, data: Path, index_cache: Path | None, progress: 
     if index_cache is not None:
         _save(local.index_root, index_cache)
     return local
+
+
+@contextlib.contextmanager
+def sample_kb(
+    settings: Settings, *, index_cache: Path | None = None, progress: Progress | None = None
+) -> Iterator[KnowledgeBase]:
+    """The sample KB ingested by the product pipeline into a temporary data dir (index cached)."""
+    with tempfile.TemporaryDirectory(prefix="kms-eval-sample-") as tmp:
+        data = Path(tmp) / "kms"
+        data.mkdir()
+        local = _ingest(settings, data, index_cache, progress)
+        yield KnowledgeBase(local)
 
 
 def run_sample(

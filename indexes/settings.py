@@ -85,6 +85,13 @@ class Settings(BaseSettings):
         365, ge=1, description="An article not updated for this many days is flagged stale."
     )
 
+    # --- colloquial Korean ---------------------------------------------------------------
+    colloquial_file: Path | None = Field(
+        None,
+        description="Your own colloquial-Korean TSV (abbreviations, slang, typos -> standard words), "
+        "merged over the bundled one; default DATA_DIR/colloquial.tsv if that file exists.",
+    )
+
     # --- suggestions and answers ---------------------------------------------------------
     max_inquiry_chars: int = Field(
         4000, ge=10, description="Longest inquiry/question accepted (characters); longer is a 4xx error."
@@ -104,6 +111,12 @@ class Settings(BaseSettings):
     )
     confidence_dense_weight: float = Field(
         0.5, ge=0, le=1, description="Share of dense similarity (vs. query-term coverage) in confidence."
+    )
+    tag_min_confidence: float = Field(
+        0.35,
+        ge=0,
+        le=1,
+        description="Below this tag confidence the agent console pre-fills no consultation tag.",
     )
     draft_min_script_fit: float = Field(
         0.45, ge=0, le=1, description="Least fit of a 상담 스크립트 Q/A to use it for the draft reply."
@@ -139,6 +152,13 @@ class Settings(BaseSettings):
     def _expand(cls, value: object) -> object:
         return Path(value).expanduser() if isinstance(value, str) else value
 
+    @field_validator("colloquial_file", mode="before")
+    @classmethod
+    def _optional_path(cls, value: object) -> object:
+        if isinstance(value, str):
+            return Path(value).expanduser() if value.strip() else None
+        return value
+
     # --- derived paths -------------------------------------------------------------------
     @property
     def db_url(self) -> str:
@@ -151,6 +171,20 @@ class Settings(BaseSettings):
     @property
     def models_dir(self) -> Path:
         return self.data_dir / "models"
+
+    @property
+    def colloquial_user_file(self) -> Path:
+        """Where this site's colloquial entries live (the KMS page writes here)."""
+        return self.colloquial_file or self.data_dir / "colloquial.tsv"
+
+    @property
+    def colloquial_path(self) -> Path | None:
+        """The user lexicon to merge over the bundled one: the configured file (even if it is
+        missing, so that is reported), else DATA_DIR/colloquial.tsv if it exists, else None."""
+        if self.colloquial_file is not None:
+            return self.colloquial_file
+        default = self.data_dir / "colloquial.tsv"
+        return default if default.is_file() else None
 
 
 def settings_table() -> str:

@@ -9,6 +9,7 @@ from indexes.settings import Settings
 from ingest.pipeline import ingest_paths
 
 TINY = Path(__file__).resolve().parent / "data" / "tinykb"
+QUESTIONS = Path(__file__).resolve().parent / "data" / "tinykb_questions.jsonl"
 
 
 def build_tiny_kb(data_dir: Path, **overrides: object) -> Settings:
@@ -16,7 +17,19 @@ def build_tiny_kb(data_dir: Path, **overrides: object) -> Settings:
     settings = Settings(data_dir=data_dir, embedder="hash", **overrides)  # type: ignore[arg-type]
     report = ingest_paths([TINY], settings)
     assert report.ok, report.issues
+    calibrate_hash_model(settings, QUESTIONS)
     return settings
+
+
+def calibrate_hash_model(settings: Settings, questions: Path) -> None:
+    """Fit the confidence model for the hash embedder on a test KB's labelled questions (the
+    bundled model assumes the e5 model), as ``kms eval calibrate --kb --questions`` would."""
+    from assist.confidence import MODEL_FILE
+    from assist.knowledge import KnowledgeBase
+    from eval.calibrate import calibrate, from_queries
+
+    model, _ = calibrate(KnowledgeBase(settings), from_queries(questions), source=questions.name)
+    model.save(settings.data_dir / MODEL_FILE)
 
 
 def copy_kb(src: Path, dest: Path, **overrides: object) -> Settings:

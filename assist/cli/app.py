@@ -25,6 +25,7 @@ def _register() -> None:
         draft_commands,
         eval_commands,
         kb_commands,
+        safety_commands,
         serve_commands,
     )
 
@@ -36,5 +37,5 @@ def main() -> None:
     try:
         app()
     except KmsError as exc:
-        console.print(f"[bold red]error:[/] {exc.message}")
+        console.print(f"[bold red]error:[/] {exc.message}", highlight=False, soft_wrap=True)
         sys.exit(2)

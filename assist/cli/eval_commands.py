@@ -78,7 +78,7 @@ def _errors() -> Iterator[None]:
     try:
         yield
     except KmsError as exc:
-        console.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+        console.print(f"[bold red]error:[/] {exc.message}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from exc
     except KeyboardInterrupt as exc:
         console.print("[yellow]interrupted: no report was written[/]")

@@ -85,7 +85,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sg.low": ("낮음 — 답변 전 원문을 확인하세요", "low — check the sources before replying"),
     "sg.tag": ("추천 상담태그", "Suggested tag"),
     "sg.draft": ("답변 초안", "Draft reply"),
-    "sg.no_draft": ("근거가 부족해 초안을 만들지 않았습니다.", "Not enough evidence for a draft."),
+    "sg.no_draft": ("관련 지식 없음 — 직접 작성", "No matching knowledge — write the reply yourself"),
+    "sg.no_draft_help": (
+        "신뢰도가 기준보다 낮아 초안을 채우지 않았습니다. 아래 가까운 문서를 참고하세요.",
+        "Confidence is below the threshold, so no draft was filled in; the closest articles are below.",
+    ),
+    "sg.slot_help": (
+        "[확인 필요: …] 부분은 고객 건을 확인한 뒤 직접 채워 주세요.",
+        "Fill in the [To check: …] parts after checking this customer's case.",
+    ),
     "sg.citations": ("출처", "Sources"),
     "sg.copy": ("복사", "Copy"),
     "sg.copied": ("복사했습니다", "Copied"),
@@ -164,6 +172,55 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kms.status.all": ("전체", "all"),
     "kms.matched": ("일치 섹션", "Matched section"),
     "kms.note": ("메모", "Note"),
+    # kms: colloquial-Korean lexicon
+    "coll.title": ("구어체·약어 사전", "Colloquial Korean & abbreviations"),
+    "coll.help": (
+        "고객이 쓰는 줄임말·속어·오타를 문서의 표준 표현으로 바꿔 검색합니다(검색어에만 적용). "
+        "기본 사전 {n}개 항목에 이 사이트의 항목이 더해지며, 같은 표현은 이 사이트의 항목이 우선합니다.",
+        "Customers' abbreviations, slang and typos are rewritten to the articles' wording before "
+        "searching (queries only). This site's entries are added to the {n} bundled ones and win over them.",
+    ),
+    "coll.variant": ("고객 표현", "Customer wording"),
+    "coll.standard": ("표준 표현", "Standard wording"),
+    "coll.add": ("추가", "Add"),
+    "coll.remove": ("삭제", "Remove"),
+    "coll.empty": ("이 사이트의 항목이 아직 없습니다.", "This site has no entries yet."),
+    "coll.off": ("(기본 항목 끔)", "(bundled entry off)"),
+    "coll.file": ("사전 파일", "Lexicon file"),
+    "coll.hint": (
+        "표준 표현에 '-'를 넣으면 기본 사전의 항목을 끕니다. 고객 표현 끝의 '*'는 뒤에 어미가 붙어도, "
+        "앞의 '*'는 다른 말 뒤에 붙어도 맞춥니다(예: 됬* → 됐).",
+        "A standard wording of '-' turns a bundled entry off. A trailing '*' also matches when an ending "
+        "follows, a leading '*' when the wording ends another word (e.g. 됬* → 됐).",
+    ),
+    "coll.err.empty": (
+        "고객 표현과 표준 표현을 모두 입력하세요.",
+        "Enter both the customer and the standard wording.",
+    ),
+    "coll.err.control": ("탭이나 줄바꿈은 넣을 수 없습니다.", "Tabs and line breaks are not allowed."),
+    "coll.err.too_long": (
+        "각 표현은 {max}자 이하로 입력하세요.",
+        "Each wording may have at most {max} characters.",
+    ),
+    "coll.err.reserved": (
+        "고객 표현은 '#'으로 시작하거나 '=', '-'일 수 없습니다.",
+        "A customer wording cannot start with '#' or be '=' or '-'.",
+    ),
+    "coll.err.marks": (
+        "'*'는 고객 표현의 앞이나 끝에만 쓸 수 있습니다.",
+        "'*' may only start or end a customer wording.",
+    ),
+    "coll.err.missing": ("삭제할 항목이 없습니다: {variant}", "No such entry: {variant}"),
+    "coll.err.action": ("알 수 없는 요청입니다.", "Unknown request."),
+    "coll.err.file": (
+        "사전 파일을 고쳐야 저장할 수 있습니다: {detail}",
+        "Fix the lexicon file first: {detail}",
+    ),
+    "msg.colloquial_added": (
+        "사전에 저장했습니다. 다음 검색부터 적용됩니다.",
+        "Saved to the lexicon; it applies from the next search.",
+    ),
+    "msg.colloquial_removed": ("사전에서 삭제했습니다.", "Removed from the lexicon."),
     # drafts
     "drafts.title": ("초안 검토", "Draft review"),
     "drafts.empty": ("검토할 초안이 없습니다.", "No drafts to review."),

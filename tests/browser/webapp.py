@@ -22,7 +22,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from indexes.settings import Settings
-from tests.tinykb import TINY, copy_kb
+from tests.tinykb import QUESTIONS, TINY, calibrate_hash_model, copy_kb
 
 HERE = Path(__file__).resolve().parent
 GIFT_TICKETS = HERE / "data" / "gift_tickets.csv"
@@ -103,6 +103,7 @@ def build_web_kb(data_dir: Path) -> Settings:
 
     settings = Settings(data_dir=data_dir, embedder="hash")
     report = ingest_paths([TINY, GIFT_TICKETS], settings)
+    calibrate_hash_model(settings, QUESTIONS)
     assert report.ok, report.issues
     created = seed_draft(settings)
     assert created, "the drafts module generated no draft from the gift-wrapping tickets"

@@ -96,7 +96,9 @@ def test_earlier_messages_are_history(client: TestClient) -> None:
             {"role": "user", "content": [{"type": "text", "text": "언제 들어와요?"}]},
         ],
     )
-    assert body["citations"][0]["chunk_id"] == "article:KB-102-refund#scripts-1"
+    # the follow-up is answered from the refund article's rule for 무통장입금 (policy or script)
+    assert body["citations"][0]["doc_id"] == "article:KB-102-refund"
+    assert "1~2일" in body["choices"][0]["message"]["content"]
 
 
 def test_unknown_fields_are_ignored(client: TestClient) -> None:

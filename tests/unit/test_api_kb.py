@@ -21,6 +21,7 @@ import uvicorn
 from indexes import store
 from indexes.settings import Settings
 from ingest.pipeline import ingest_paths
+from tests.tinykb import calibrate_hash_model
 
 ARTICLES: dict[str, str] = {
     "KB-101-double-charge.md": """# 이중 결제 처리 가이드
@@ -179,10 +180,14 @@ def write_sources(folder: Path) -> list[Path]:
     return [articles, tickets]
 
 
+API_QUESTIONS = Path(__file__).resolve().parents[1] / "data" / "api_tinykb_questions.jsonl"
+
+
 def tiny_settings(data_dir: Path, **overrides: object) -> Settings:
     """Settings for the tiny KB: its own data dir and the hash embedder (unless overridden).
 
-    The answer threshold is the hash embedder's own: the default is calibrated for the e5 model.
+    The confidence model is fitted for the hash embedder (:func:`calibrate_hash_model`; the bundled
+    one assumes the e5 model), with the hash embedder's own answer threshold.
     """
     base = {"data_dir": data_dir, "embedder": "hash", "answer_threshold": 0.45}
     return Settings(**{**base, **overrides})  # type: ignore[arg-type]
@@ -193,6 +198,7 @@ def build_tiny_kb(root: Path) -> Path:
     data_dir = root / "kms"
     report = ingest_paths(write_sources(root / "sources"), tiny_settings(data_dir))
     assert report.ok, [str(i) for i in report.errors]
+    calibrate_hash_model(tiny_settings(data_dir), API_QUESTIONS)
     return data_dir
 
 

@@ -1,0 +1,224 @@
+"""Answer composition by question fit: the sentences that answer what was asked, never a case.
+
+Shared by chatbot answers (``assist.answer``) and agents' reply drafts (``assist.draft``):
+
+1. Candidates are the sentences of the retrieved articles' 정책, 단계별 절차, 주요 상황 및
+   해결책 and 상담 스크립트 answers (all chunks of the top articles, not only the retrieved
+   ones), each labelled by :mod:`korean.roles`.
+2. A 상담 스크립트 Q/A is used whole only when its question matches the inquiry (rapidfuzz
+   over the script question plus weighted term overlap) and every answer sentence is general.
+3. Otherwise sentences are scored by question fit: weighted overlap with the question's terms
+   (weights are local IDF over the candidate pool, so 적립금 in every sentence counts little and
+   유효기간 a lot), whether the sentence serves the question's focus (기간/방법/가능 여부 …,
+   :mod:`korean.focus`) and the retrieval score of its article. The best sentence and up to
+   two close neighbours of the same article are kept, in source order.
+
+The :class:`Composition` also carries the features that :mod:`assist.confidence` turns into one
+calibrated probability that the answer is right.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+import weakref
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from assist.evidence import Evidence
+from indexes.hybrid import HybridIndex
+from indexes.lexical import tokenize
+from indexes.types import Chunk, DocHit
+from ingest.sentences import split_sentences
+from korean.focus import question_focus, serves
+from korean.roles import RoleLabel, classify
+
+__all__ = ["Candidate", "Composition", "candidates_of", "compose", "script_answer_text"]
+
+ANSWER_SECTIONS = ("policy", "scripts", "situations", "procedure", "body", "ticket", "summary")
+_MAX_SENTENCES = 3
+_SCRIPT_FIT = 0.62  # script question similarity from which a Q/A is used whole
+_HEADING = re.compile(r"^\s*(?:\*\*(?P<b>.+?)\*\*|#{1,6}\s*(?P<h>.+?))\s*$")
+_BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One sentence that could go into an answer, with where it came from and its role."""
+
+    chunk: Chunk
+    text: str  # the exact source sentence (bullets stripped)
+    order: int  # position within its document
+    role: RoleLabel
+    context: str = ""  # the situation heading it sits under, if any
+
+
+@dataclass
+class Composition:
+    """The chosen sentences and the question-fit features of the best answer."""
+
+    sentences: list[Candidate] = field(default_factory=list)
+    strategy: str = "none"  # "script" | "sentences" | "none"
+    doc: DocHit | None = None
+    focus: frozenset[str] = frozenset()
+    features: dict[str, float] = field(default_factory=dict)
+
+
+def script_answer_text(chunk: Chunk) -> str:
+    body = chunk.body
+    marker = body.find("A: ")
+    return body[marker + 3 :].strip() if marker >= 0 else str(chunk.meta.get("answer", "")).strip()
+
+
+@functools.lru_cache(maxsize=100_000)
+def _terms(text: str) -> frozenset[str]:
+    return frozenset(tokenize(text))
+
+
+_DOC_CHUNKS: weakref.WeakKeyDictionary[HybridIndex, dict[str, list[Chunk]]] = weakref.WeakKeyDictionary()
+
+
+def doc_chunks(index: HybridIndex, doc_id: str) -> list[Chunk]:
+    """Every chunk of one document, in chunk order (a per-index map, built once)."""
+    by_doc = _DOC_CHUNKS.get(index)
+    if by_doc is None:
+        by_doc = {}
+        for chunk in index.chunks:
+            by_doc.setdefault(chunk.doc_id, []).append(chunk)
+        _DOC_CHUNKS[index] = by_doc
+    return by_doc.get(doc_id, [])
+
+
+def candidates_of(chunks: Sequence[Chunk]) -> list[Candidate]:
+    """The answer sentences of a document's chunks, de-duplicated (chunks overlap by a sentence)."""
+    out: list[Candidate] = []
+    seen: set[str] = set()
+    for chunk in chunks:
+        if chunk.section not in ANSWER_SECTIONS:
+            continue
+        body = script_answer_text(chunk) if chunk.section == "scripts" else chunk.body
+        if chunk.doc_type == "ticket":
+            body = str(chunk.meta.get("resolution") or body)
+        context = ""
+        for line in body.splitlines():
+            heading = _HEADING.match(line)
+            if heading:
+                context = (heading.group("b") or heading.group("h") or "").strip()
+                continue
+            for sentence in split_sentences(_BULLET.sub("", line)):
+                text = sentence.strip()
+                if len(text) < 4 or text in seen:
+                    continue
+                seen.add(text)
+                out.append(Candidate(chunk, text, len(out), classify(text), context))
+    return out
+
+
+def _weights(pool: Sequence[frozenset[str]]) -> dict[str, float]:
+    df: Counter[str] = Counter(t for terms in pool for t in terms)
+    n = max(len(pool), 1)
+    return {t: math.log(1 + n / (1 + c)) for t, c in df.items()}
+
+
+def _overlap(q: frozenset[str], terms: frozenset[str], w: dict[str, float], default: float) -> float:
+    total = sum(w.get(t, default) for t in q)
+    return sum(w.get(t, default) for t in q & terms) / total if total else 0.0
+
+
+def _script_fit(question: str, qterms: frozenset[str], chunk: Chunk, w: dict[str, float]) -> float:
+    asked = str(chunk.meta.get("question", ""))
+    if not asked:
+        return 0.0
+    default = max(w.values(), default=1.0)
+    fuzzy = fuzz.token_set_ratio(question, asked) / 100
+    overlap = _overlap(qterms, _terms(asked), w, default)
+    back = _overlap(_terms(asked), qterms, w, default)
+    return 0.4 * fuzzy + 0.35 * overlap + 0.25 * back
+
+
+def compose(
+    evidence: Evidence,
+    question: str,
+    index: HybridIndex,
+    *,
+    docs: Sequence[DocHit] | None = None,
+    sendable_only: bool = True,
+    limit: int = _MAX_SENTENCES,
+) -> Composition:
+    """The best answer sentences for ``question`` from the top documents of ``evidence``.
+
+    ``sendable_only`` (chatbot answers) keeps only general sentences; reply drafts pass False
+    and decide per sentence (rewrite, slot or drop) themselves.
+    """
+    docs = list(docs if docs is not None else evidence.knowledge)[:3]
+    focus = question_focus(question)
+    qterms = frozenset(evidence.trace.query_tokens) or _terms(question)
+    result = Composition(focus=focus)
+    if not docs:
+        return result
+    top_score = max(docs[0].score, 1e-9)
+    per_doc = [(d, candidates_of(doc_chunks(index, d.doc_id) or [h.chunk for h in d.chunks])) for d in docs]
+    pool = [_terms(f"{c.context} {c.text}") for _, cands in per_doc for c in cands]
+    w = _weights(pool)
+    default = max(w.values(), default=1.0)
+
+    best: tuple[float, DocHit, Candidate] | None = None
+    scored: dict[str, list[tuple[float, Candidate]]] = {}
+    for doc, cands in per_doc:
+        rel = max(doc.score, 0.0) / top_score
+        rows: list[tuple[float, Candidate]] = []
+        for cand in cands:
+            if sendable_only and not cand.role.sendable:
+                continue
+            terms = _terms(f"{cand.context} {cand.text}")
+            fit = 0.5 * _overlap(qterms, terms, w, default) + 0.25 * serves(cand.text, focus) + 0.25 * rel
+            rows.append((fit, cand))
+            if best is None or fit > best[0]:
+                best = (fit, doc, cand)
+        scored[doc.doc_id] = rows
+
+    # a whole script Q/A when its question is the inquiry's and it is safe to send
+    script_best: tuple[float, DocHit, Chunk] | None = None
+    for doc, _ in per_doc[:2]:
+        for chunk in doc_chunks(index, doc.doc_id) or [h.chunk for h in doc.chunks]:
+            if chunk.section == "scripts":
+                fit = _script_fit(question, qterms, chunk, w)
+                if script_best is None or fit > script_best[0]:
+                    script_best = (fit, doc, chunk)
+    result.features = {
+        "script_fit": script_best[0] if script_best else 0.0,
+        "sentence_fit": best[0] if best else 0.0,
+        "focus_served": serves(best[2].text, focus) if best else 0.0,
+        "has_focus": 1.0 if focus else 0.0,
+    }
+    if script_best and script_best[0] >= _SCRIPT_FIT:
+        cands = [c for c in candidates_of([script_best[2]])]
+        if (
+            cands
+            and all(c.role.sendable for c in cands)
+            and (not focus or max(serves(c.text, focus) for c in cands) > 0)
+        ):
+            result.sentences, result.strategy, result.doc = cands[: max(limit, 4)], "script", script_best[1]
+            result.features["focus_served"] = max(serves(c.text, focus) for c in cands)
+            return result
+    if best is None:
+        return result
+    fit0, doc, first = best
+    rows = sorted(scored[doc.doc_id], key=lambda r: -r[0])
+    chosen = [first]
+    for fit, cand in rows:
+        if len(chosen) >= limit:
+            break
+        if cand is first or fit < 0.8 * fit0:
+            continue
+        near = abs(cand.order - first.order) <= 2 or cand.chunk.chunk_id == first.chunk.chunk_id
+        repeats = any(fuzz.token_set_ratio(cand.text, c.text) >= 80 for c in chosen)
+        if near and not repeats and _overlap(qterms, _terms(cand.text), w, default) > 0:
+            chosen.append(cand)
+    result.sentences = sorted(chosen, key=lambda c: c.order)
+    result.strategy, result.doc = "sentences", doc
+    return result

@@ -1,0 +1,179 @@
+"""One confidence for every answer: the calibrated probability that it is right.
+
+Features of one retrieval + composition (dense similarity of the answering article, query-term
+coverage, sentence and script-question fit, whether the answer serves the question's focus, and
+the margins between the first and second article) go through a logistic regression fitted on
+labelled questions (``kms eval calibrate``). The model file records its features, coefficients,
+the fingerprint of the data it was fitted on and the embedding model it assumes.
+
+Lookup order: ``DATA_DIR/confidence_model.json`` (fitted on your own labelled questions), then the
+bundled ``assist/data/confidence_model.json`` (fitted on the sample KB's tickets and questions with
+the bundled e5 model). ``/v1/answer``, ``/v1/chat/completions`` and ``/v1/suggestions`` all call
+:func:`answer_confidence`, so the same text gets the same number everywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assist.compose import Composition, doc_chunks
+from assist.evidence import Evidence
+from indexes.hybrid import HybridIndex
+
+log = logging.getLogger(__name__)
+
+FEATURES = (
+    "dense",
+    "coverage",
+    "sentence_fit",
+    "script_fit",
+    "focus_served",
+    "has_focus",
+    "margin",
+    "dense_margin",
+)
+BUNDLED = Path(__file__).parent / "data" / "confidence_model.json"
+MODEL_FILE = "confidence_model.json"
+
+
+def features(evidence: Evidence, comp: Composition, index: HybridIndex) -> dict[str, float]:
+    """The model's inputs for one answer (all 0..1-ish; missing legs count as 0)."""
+    docs = evidence.knowledge
+    doc = comp.doc or (docs[0] if docs else None)
+    if doc is None:
+        return dict.fromkeys(FEATURES, 0.0)
+    hits = [h for h in evidence.chunk_hits if h.chunk.doc_id == doc.doc_id]
+    dense = max((h.dense for h in hits if h.dense is not None), default=0.0)
+    terms = set(evidence.trace.query_tokens)
+    coverage = 0.0
+    if terms:
+        doc_tokens: set[str] = set()
+        for chunk in doc_chunks(index, doc.doc_id):
+            pos = index.pos_by_id.get(chunk.chunk_id)
+            if pos is not None:
+                doc_tokens.update(index.lexical.tokens[pos])
+        coverage = len(terms & doc_tokens) / len(terms)
+    others = [d for d in docs if d.doc_id != doc.doc_id]
+    second = others[0] if others else None
+    second_dense = 0.0
+    if second is not None:
+        second_dense = max(
+            (h.dense for h in evidence.chunk_hits if h.chunk.doc_id == second.doc_id and h.dense is not None),
+            default=0.0,
+        )
+    return {
+        "dense": float(dense),
+        "coverage": coverage,
+        "sentence_fit": comp.features.get("sentence_fit", 0.0),
+        "script_fit": comp.features.get("script_fit", 0.0),
+        "focus_served": comp.features.get("focus_served", 0.0),
+        "has_focus": comp.features.get("has_focus", 0.0),
+        "margin": max(doc.score - (second.score if second else 0.0), 0.0),
+        "dense_margin": float(dense - second_dense),
+    }
+
+
+@dataclass
+class ConfidenceModel:
+    """Standardised logistic regression over :data:`FEATURES`."""
+
+    coef: list[float]
+    intercept: float
+    mean: list[float]
+    scale: list[float]
+    features: tuple[str, ...] = FEATURES
+    fit: dict[str, Any] = field(default_factory=dict)
+
+    def predict(self, values: dict[str, float]) -> float:
+        z = self.intercept
+        for name, c, m, s in zip(self.features, self.coef, self.mean, self.scale, strict=True):
+            z += c * (values.get(name, 0.0) - m) / (s or 1.0)
+        return round(1 / (1 + math.exp(-max(min(z, 40.0), -40.0))), 4)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "features": list(self.features),
+            "coef": self.coef,
+            "intercept": self.intercept,
+            "mean": self.mean,
+            "scale": self.scale,
+            "fit": self.fit,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ConfidenceModel:
+        return cls(
+            coef=[float(x) for x in data["coef"]],
+            intercept=float(data["intercept"]),
+            mean=[float(x) for x in data["mean"]],
+            scale=[float(x) for x in data["scale"]],
+            features=tuple(data["features"]),
+            fit=dict(data.get("fit") or {}),
+        )
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        tmp.replace(path)
+
+
+def fit_model(
+    rows: Sequence[dict[str, float]], labels: Sequence[int], *, fit_info: dict[str, Any]
+) -> ConfidenceModel:
+    """Fit on feature rows and 0/1 labels (1 = the composed answer cites the right article)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    if len(set(labels)) < 2:
+        raise ValueError("calibration needs both right and wrong answers among the labelled questions")
+    x = np.array([[r.get(f, 0.0) for f in FEATURES] for r in rows], dtype=float)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    clf = LogisticRegression(C=1.0, max_iter=1000).fit((x - mean) / scale, np.asarray(labels))
+    return ConfidenceModel(
+        coef=[round(float(c), 6) for c in clf.coef_[0]],
+        intercept=round(float(clf.intercept_[0]), 6),
+        mean=[round(float(m), 6) for m in mean],
+        scale=[round(float(s), 6) for s in scale],
+        fit={**fit_info, "rows": len(rows), "positives": int(sum(labels))},
+    )
+
+
+_CACHE: dict[Path, tuple[float, ConfidenceModel]] = {}
+
+
+def load_model(data_dir: Path | None) -> ConfidenceModel:
+    """The data dir's fitted model if there is one, else the bundled one (cached by mtime)."""
+    for path in ([data_dir / MODEL_FILE] if data_dir else []) + [BUNDLED]:
+        try:
+            mtime = path.stat().st_mtime
+        except OSError:
+            continue
+        cached = _CACHE.get(path)
+        if cached and cached[0] == mtime:
+            return cached[1]
+        try:
+            model = ConfidenceModel.from_json(json.loads(path.read_text(encoding="utf-8")))
+        except (ValueError, KeyError, TypeError) as exc:
+            log.warning("confidence model %s is unreadable (%s); using the next one", path, exc)
+            continue
+        _CACHE[path] = (mtime, model)
+        return model
+    raise FileNotFoundError(f"no confidence model: {BUNDLED} is missing from the installation")
+
+
+def answer_confidence(
+    evidence: Evidence, comp: Composition, index: HybridIndex, data_dir: Path | None
+) -> tuple[float, dict[str, float]]:
+    """(probability the composed answer is right, the features it was computed from)."""
+    values = features(evidence, comp, index)
+    if not comp.sentences:
+        return 0.0, values
+    return load_model(data_dir).predict(values), values

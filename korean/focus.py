@@ -1,0 +1,70 @@
+"""Question focus: what an inquiry asks for (기간, 방법, 가능 여부, 비용, 이유, 한도, 시점 …).
+
+Two inquiries can share every noun and still ask different things: "적립금 유효기간이 얼마나
+돼요?" asks for a period, "반품했는데 적립금은 어떻게 돼요?" for what happens. The focus of the
+question is read from its interrogative cues; a candidate answer sentence *serves* a focus when it
+carries the kind of information that focus needs (a duration for 기간, an amount for 비용 …).
+Korean and English cues; both sides are plain regular expressions, measured through the answer
+safety eval (``kms eval safety``).
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["FOCI", "question_focus", "serves"]
+
+# focus -> (question cues, answer-sentence cues)
+_CUES: dict[str, tuple[str, str]] = {
+    "period": (
+        r"언제|며칠|몇\s*일|몇\s*시|몇\s*달|몇\s*년|몇\s*개월|얼마\s*(?:나|동안)\s*(?:걸|기다|오래|가|유지|남|돼|되|있)|"
+        r"기간|유효\s*기간|까지\s*(?:인|이|가능|돼|되|해야|하면)|소요|오래\s*걸|걸리|지나면|"
+        r"how long|when|until|what time|how many days|deadline|expire",
+        r"\d+\s*(?:일|년|개월|달|시간|분|주|영업일|시)|까지|이내|안에|후에?|전에?|즉시|당일|익일|바로|"
+        r"매월|매일|평일|주말|영업일|\b\d+\s*(?:days?|hours?|weeks?|months?|years?|minutes?)\b|"
+        r"\bwithin\b|\bimmediately\b|\bbusiness days?\b",
+    ),
+    "method": (
+        r"어떻게|어케|어캐|어떡|방법|어디서|어디에서|어디로|어디에|하는\s*법|하려면|절차|순서|"
+        r"how (?:do|can|to|should)|where (?:do|can)|what should i do|steps?",
+        r"주세요|하세요|하시면|누르|선택|버튼|메뉴|>|통해|에서\s|방법|신청|입력|로그인|들어가|"
+        r"\bplease\b|\bgo to\b|\btap\b|\bclick\b|\bselect\b|\bopen\b|\bvia\b|\buse\b|\bcontact\b",
+    ),
+    "possible": (
+        r"될까요|되나요|되나|되요\?|돼요\?|돼\?|되\?|되죠|됩니까|가능|할\s*수\s*있|수\s*있나|수\s*있어요\?|괜찮|"
+        r"하나요\?|해도|\bcan i\b|\bcan you\b|\bis it possible\b|\ballowed\b|\bam i able\b|"
+        r"\bdo you (?:ship|accept)\b",
+        r"가능|불가|수\s*있|수\s*없|안\s*돼|안\s*됩|않습니다|않아요|없습니다|없어요|돼요|됩니다|제외|"
+        r"\bcan\b|\bcannot\b|\bcan't\b|\bnot (?:possible|available|allowed)\b|\bonly\b",
+    ),
+    "cost": (
+        r"얼마(?!\s*(?:나|동안))|비용|수수료|요금|배송비|택배비|왕복|편도|부담|무료|유료|돈\s*(?:내|들)|"
+        r"how much|\bfee\b|\bcost\b|\bcharge|\bprice\b|\bfree\b",
+        r"\d[\d,]*\s*원|무료|부담|수수료|배송비|차감|\bfree\b|\bfee\b|\$\s*\d|\bcharged?\b|\d+\s*%",
+    ),
+    "reason": (
+        r"왜|이유|어째서|원인|무슨\s*일|\bwhy\b|\breason\b",
+        r"때문|이라서|이어서|라서|므로|위해|경우|거절|초과|부족|만료|\bbecause\b|\bsince\b|\bdue to\b|\bif\b",
+    ),
+    "limit": (
+        r"한도|최대|최소|몇\s*(?:장|개|번|회|%|퍼)|얼마까지|제한|"
+        r"\blimit\b|\bmaximum\b|\bminimum\b|\bhow many\b",
+        r"최대|최소|까지|이상|이하|\d+\s*(?:장|개|번|회|%|만\s*원)|"
+        r"\blimit\b|\bup to\b|\bat most\b|\bat least\b",
+    ),
+}
+FOCI = tuple(_CUES)
+_Q = {name: re.compile(q, re.IGNORECASE) for name, (q, _) in _CUES.items()}
+_A = {name: re.compile(a, re.IGNORECASE) for name, (_, a) in _CUES.items()}
+
+
+def question_focus(question: str) -> frozenset[str]:
+    """The foci an inquiry asks for (empty when it only states a problem)."""
+    return frozenset(name for name, rx in _Q.items() if rx.search(question))
+
+
+def serves(sentence: str, focus: frozenset[str]) -> float:
+    """Share of the question's foci that the sentence carries information for (0.5 when no focus)."""
+    if not focus:
+        return 0.5
+    return sum(1 for name in focus if _A[name].search(sentence)) / len(focus)

@@ -1,0 +1,312 @@
+"""Sentence roles: may this sentence be sent to any customer, or was it written for one case?
+
+Every candidate sentence of an answer or a draft gets one of three roles:
+
+- ``general``: a rule, fact, procedure or instruction true for any customer
+  ("구매 적립금 유효기간은 적립일로부터 1년이에요.", "주문내역에서 '구매확정'을 눌러 주세요.").
+- ``case_report``: what was checked, found or done for one customer, or a promise for this case
+  ("확인해 보니 … 소멸됐어요", "적립금 2,000원을 지급해 드렸습니다", "바로 취소해 드리겠습니다",
+  "말씀하신 주문은 기한 안이라 …").
+- ``agent_note``: reported speech, notes to colleagues and instructions to the agent
+  ("… 환불된다고 안내드렸습니다", "혜택운영팀에 수동 지급을 요청해요", "상담태그 … 입력해요").
+
+Korean sentences are read with Kiwi morphology: the tense of the main predicate (past ``었``
+before the final ending or a non-conditional connective), honorific actions (``드리다``) with
+past or promise endings (``겠``, ``ㄹ게요``), quotative connectives (``다고``/``라고``/``도록``)
+before a report verb (안내·설명·말씀·전달 …), nominal note endings (``…함``, ``…요망``), and
+phrase cues (확인해 보니, 말씀하신, 해당 주문, 관리자 페이지 …). English sentences use phrase
+rules. The rules are measured on ``tests/data/sentence_roles.jsonl`` (hand-labelled sentences
+from the sample KB, its tickets and public data; see the test for the figures).
+
+An agent note whose quoted content is itself general gets a ``rewrite``: the customer-facing
+sentence ("… 환불된다고 안내드렸습니다" → "… 환불됩니다"); agent drafts may use it, chatbot
+answers use only ``general`` sentences.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from korean.kiwi import KIWI_LOCK, kiwi
+
+__all__ = ["Role", "RoleLabel", "classify", "classify_many", "is_general"]
+
+Role = Literal["general", "case_report", "agent_note"]
+
+_HANGUL = re.compile(r"[가-힣]")
+
+# --- Korean phrase cues ----------------------------------------------------------------------
+_CASE_PHRASES = re.compile(
+    r"확인\s*해\s*보니|확인해\s*봤|확인\s*결과|조회\s*해\s*보니|조회\s*결과|살펴\s*보니|알아\s*보니|"
+    r"확인\s*되었|확인\s*됐|확인되네|확인되는데|확인되셨|확인돼요|확인됩니다|"
+    r"말씀하신|문의하신|문의\s*주신|요청하신|주문하신\s*(?:상품|건|주문)|신청하신|"
+    r"고객님\s*(?:의\s*)?(?:주문|계정|적립금|쿠폰|결제|환불|배송|상품|건)|"
+    r"해당\s*(?:주문|건|상품|결제)|이번\s*(?:주문|건|결제)|지금\s*주문|현재\s*주문|"
+    r"방금|어제|오늘|내일|지금\s|지난달|지난주|저번\s*주|금일|\d{13}|\b건(?:입니다|이에요|이라|으로)|"
+    r"주문하신|받으신\s*(?:상품|주문)|상태라\s|상태이므로|상태여서|가능성이\s*있|[았었였]을\s*것"
+)
+_INTERNAL_PHRASES = re.compile(
+    r"관리자\s*페이지|어드민|상담\s*태그|에스컬레이션|이관|티켓|내부\s*(?:메모|시스템)|"
+    r"(?:운영|물류|정산|결제|혜택|회원|개발|배송|고객)\s*(?:운영)?팀\s*(?:에|으로|에게)|"
+    r"담당\s*부서|CS\s*팀|요망|바람\s*[.]?$|할\s*것\s*[.]?$|고객\s*(?:에게|께|한테)|"
+    r"고객\s*요청으로|고객이\s*(?:원|요청|문의|말|재)|통화\s*(?:함|완료)|부재중|"
+    r"상담원|상담사|팀장|채널에\s*공유|(?:다고|라고|도록)\s*안내|안내\s*(?:바랍|부탁|요망)|고객\s*본인\s*확인"
+)
+_REPORT_NOUNS = frozenset(
+    "안내 설명 말씀 전달 고지 답변 회신 요청 권유 유도 공지 통보 언급 문의 확인 부탁 당부 요구".split()
+)
+# Present-tense instructions to the agent ("… 조회해요", "… 입력합니다").
+_AGENT_VERBS = frozenset("안내 조회 입력 기록 이관 요청 전달 메모 확인 체크".split())
+_NOTE_NOUNS = frozenset("완료 요망 필요 예정 처리 안내 확인 요청 접수 전달 이관 조치 진행 대기 발송".split())
+_QUOTE_EC = frozenset({"다고", "ᆫ다고", "는다고", "라고", "으라고", "냐고", "느냐고", "자고", "도록", "게끔"})
+_CONDITIONAL_EC = frozenset({"다면", "으면", "면", "더라도", "어도", "아도", "어야", "더니", "다가", "거나"})
+_PROMISE_EF = ("ᆯ게요", "을게요", "ᆯ께요", "ᆯ게", "을게")
+_PUNCT = frozenset({"SF", "SP", "SS", "SE", "SO", "SW", "SSO", "SSC"})
+
+# --- English phrase cues ---------------------------------------------------------------------
+_EN_CASE = re.compile(
+    r"\b(?:I|we)(?:'ve| have| had|'d)?\s+(?:just\s+|already\s+)?(?:checked|confirmed|processed|refunded|"
+    r"cancell?ed|issued|sent|updated|escalated|reviewed|looked|found|credited|changed|reset|resent|"
+    r"noticed|verified|applied|added|removed)\b|\bI can see\b|\bI see that\b|\blooks like your\b|"
+    r"\b(?:I|we)(?:'ll| will| am going to| are going to)\b|\byour order (?:#|number|no\.?|\d)|"
+    r"\b(?:has|have) been (?:refunded|cancell?ed|shipped|processed|credited|issued|sent)\b|"
+    r"\byesterday\b|\blast (?:week|month)\b|\bthis order\b|"
+    r"\byour (?:order|return|refund|payment|account|package|item|parcel) (?:is|was|has|had)\b|"
+    r"\b(?:was|were|had been)\s+(?:\w+ed|made|sent|shown|paid|taken|given)\b|\bshowed\b|\bhas already\b",
+    re.IGNORECASE,
+)
+_EN_AGENT = re.compile(
+    r"\bthe customer\b|\bcustomers?'s?\b(?= (?:said|says|was|is|asked|wanted|wants|reported|called|"
+    r"claims|needs))|"
+    r"\b(?:told|informed|advised|explained to|reminded) (?:the )?(?:customer|cx|them|him|her)\b|"
+    r"\bescalat(?:e|ed) to\b|\bticket\b|\bagent\b|\bin the (?:admin|back ?office|crm)\b|^\s*(?:note|fyi)\s*:|"
+    r"^\s*(?:explained|suggested|advised|informed|told|offered|noted|asked|start by|explain that)\b|"
+    r"\bI (?:explained|suggested|advised|told|informed|offered|noted|asked)\b|\bask the [\w ]{0,30}team\b",
+    re.IGNORECASE,
+)
+_EN_AGENT_IMPERATIVE = re.compile(
+    r"^\s*(?:ask|tell|inform|advise|escalate|transfer|offer|explain|record|log|note|enter|search|"
+    r"look up|pull up|apologi[sz]e|verify|confirm|check|make sure|let the|direct|instruct|remind|"
+    r"update the|gather|collect|get the|validate|notify)\b",
+    re.IGNORECASE,
+)
+_EN_YOU = re.compile(r"\byou(?:r|rs)?\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class RoleLabel:
+    """The role of one sentence, the cue that decided it, and a safe rewrite where one exists."""
+
+    role: Role
+    reason: str
+    rewrite: str | None = None
+
+    @property
+    def sendable(self) -> bool:
+        """True when the sentence may be sent to any customer as written."""
+        return self.role == "general"
+
+
+def is_general(sentence: str) -> bool:
+    return classify(sentence).role == "general"
+
+
+def classify_many(sentences: Iterable[str]) -> list[RoleLabel]:
+    return [classify(s) for s in sentences]
+
+
+@functools.lru_cache(maxsize=50_000)
+def classify(sentence: str) -> RoleLabel:
+    """The role of ``sentence`` (cached: answers classify the same KB sentences again and again)."""
+    text = sentence.strip()
+    if not text:
+        return RoleLabel("general", "empty")
+    if not _HANGUL.search(text):
+        return _classify_en(text)
+    with KIWI_LOCK:
+        analysed = kiwi().tokenize(text)
+    tokens = [(t.form, t.tag.split("-", 1)[0]) for t in analysed]
+    spans = [(t.start, t.start + t.len) for t in analysed]
+    return _classify_ko(text, tokens, spans)
+
+
+# ------------------------------------------------------------------------------------ English
+def _classify_en(text: str) -> RoleLabel:
+    if _EN_AGENT.search(text):
+        return RoleLabel("agent_note", "en: third person / internal")
+    if _EN_AGENT_IMPERATIVE.search(text) and not _EN_YOU.search(text):
+        return RoleLabel("agent_note", "en: instruction to the agent")
+    if _EN_CASE.search(text):
+        return RoleLabel("case_report", "en: done or promised for this case")
+    return RoleLabel("general", "en: no case or note cue")
+
+
+# ------------------------------------------------------------------------------------ Korean
+def _main_end(tokens: Sequence[tuple[str, str]]) -> int:
+    """Index of the sentence's last non-punctuation morpheme."""
+    i = len(tokens) - 1
+    while i >= 0 and tokens[i][1] in _PUNCT:
+        i -= 1
+    return i
+
+
+def _eps_before(tokens: Sequence[tuple[str, str]], i: int) -> list[str]:
+    """Pre-final endings (EP) directly before position ``i``."""
+    out: list[str] = []
+    j = i - 1
+    while j >= 0 and tokens[j][1] == "EP":
+        out.append(tokens[j][0])
+        j -= 1
+    return out
+
+
+def _past_clause(tokens: Sequence[tuple[str, str]]) -> bool:
+    """A past-tense predicate that reports an event (not a conditional or relative clause)."""
+    for i, (form, tag) in enumerate(tokens):
+        if tag not in ("EF", "EC") or "었" not in _eps_before(tokens, i):
+            continue
+        if tag == "EF" or form not in _CONDITIONAL_EC:
+            return True
+    return False
+
+
+def _promise(tokens: Sequence[tuple[str, str]]) -> bool:
+    """드리다 / 하다 with 겠 or ㄹ게요: an action promised for this customer."""
+    for i, (form, tag) in enumerate(tokens):
+        if tag == "EF" and form.startswith(_PROMISE_EF):
+            return True
+        if tag == "EP" and form == "겠" and i > 0 and tokens[i - 1][0] in ("드리", "하"):
+            # "…해 드리겠습니다", "처리하겠습니다"; but not "…하겠지만" style hedges in rules
+            prev_noun = tokens[i - 2][0] if i > 1 else ""
+            if tokens[i - 1][0] == "드리" or prev_noun in _AGENT_VERBS | {
+                "처리",
+                "취소",
+                "환불",
+                "발송",
+                "부담",
+            }:
+                return True
+    return False
+
+
+def _report_predicate(tokens: Sequence[tuple[str, str]], end: int) -> int | None:
+    """Index of the report noun (안내/설명/말씀 …) heading the main predicate, if any."""
+    j = end
+    # walk back over endings, EP, auxiliaries and light verbs to the noun they attach to
+    while (
+        j >= 0
+        and tokens[j][1] in ("EF", "EP", "EC", "ETN", "VX", "XSV", "VV")
+        and (tokens[j][1] not in ("VV",) or tokens[j][0] in ("드리", "하", "주"))
+    ):
+        j -= 1
+    if j >= 0 and tokens[j][1] == "NNG" and tokens[j][0] in _REPORT_NOUNS:
+        return j
+    return None
+
+
+def _nominal_note(tokens: Sequence[tuple[str, str]], end: int) -> bool:
+    """Telegraphic note endings: "…안내함", "…처리 완료", "…연락 요망"."""
+    if end < 0:
+        return False
+    form, tag = tokens[end]
+    if tag in ("ETN", "EF") and form in ("ᆷ", "음"):
+        return True
+    return tag == "NNG" and form in _NOTE_NOUNS
+
+
+def _classify_ko(text: str, tokens: list[tuple[str, str]], spans: list[tuple[int, int]]) -> RoleLabel:
+    end = _main_end(tokens)
+    report = _report_predicate(tokens, end)
+    quote = (
+        report is not None
+        and report > 0
+        and tokens[report - 1][1] == "EC"
+        and (tokens[report - 1][0] in _QUOTE_EC)
+    )
+    if quote:
+        assert report is not None
+        return RoleLabel("agent_note", "quotative + report verb", _rewrite(text, tokens, spans, report - 1))
+    if _INTERNAL_PHRASES.search(text):
+        return RoleLabel("agent_note", "internal or third-person cue")
+    if _nominal_note(tokens, end):
+        return RoleLabel("agent_note", "note ending")
+    if _CASE_PHRASES.search(text):
+        return RoleLabel("case_report", "case cue")
+    if _past_clause(tokens):
+        return RoleLabel("case_report", "past-tense event")
+    if _promise(tokens):
+        return RoleLabel("case_report", "promise for this case")
+    if report is not None or _agent_instruction(tokens, end):
+        return RoleLabel("agent_note", "instruction to the agent")
+    return RoleLabel("general", "no case or note cue")
+
+
+def _agent_instruction(tokens: Sequence[tuple[str, str]], end: int) -> bool:
+    """Plain present "…조회해요/입력합니다" with no 주세요 (to the customer) and no honorific 시."""
+    if end < 1 or tokens[end][1] != "EF":
+        return False
+    j = end - 1
+    eps = []
+    while j >= 0 and tokens[j][1] == "EP":
+        eps.append(tokens[j][0])
+        j -= 1
+    if any(e in ("시", "으시", "겠") for e in eps):
+        return False
+    if j >= 1 and tokens[j][1] == "XSV" and tokens[j][0] == "하":
+        return tokens[j - 1][1] == "NNG" and tokens[j - 1][0] in _AGENT_VERBS
+    return False
+
+
+# ------------------------------------------------------------------------------------ rewrite
+def _rewrite(
+    text: str, tokens: list[tuple[str, str]], spans: list[tuple[int, int]], quote_at: int
+) -> str | None:
+    """The quoted content as a customer-facing 하십시오체 sentence, when that is safe.
+
+    The text before the quoted clause's last word is kept exactly as written; only that word
+    is re-conjugated by Kiwi with a final ending instead of the quotative one.
+    """
+    start = 0
+    for i in range(quote_at):
+        if tokens[i][0] in ("고객", "고객님") and i + 1 < quote_at and tokens[i + 1][1] in ("JKB", "JX"):
+            start = i + 1
+            while start < quote_at and tokens[start][1] in ("JKB", "JX", "SP"):
+                start += 1
+    if start >= quote_at:
+        return None
+    word = quote_at - 1  # first morpheme of the quoted clause's last word
+    while word > start and spans[word - 1][1] == spans[word][0]:
+        word -= 1
+    content: list[Any] = list(tokens[word:quote_at])
+    quote = tokens[quote_at][0]
+    if quote in ("냐고", "느냐고", "자고"):
+        return None
+    if quote in ("도록", "게끔", "라고", "으라고") and content[-1][0] in ("시", "으시"):
+        content = content[:-1]
+        content.append(("세요", "EF") if content and content[-1][0] == "주" else ("십시오", "EF"))
+    elif quote in ("도록", "게끔"):
+        content.append(("세요", "EF") if content[-1][0] == "주" else ("ᆸ니다", "EF"))
+    elif (
+        quote in ("라고", "으라고")
+        and content[-1][1] not in ("VCP", "EP", "SN", "SL")
+        and not (content[-1][1].startswith("N"))
+    ):
+        content.append(("세요", "EF"))
+    elif content[-1][1].startswith("N") or content[-1][1] in ("SN", "SL"):
+        content += [("이", "VCP"), ("ᆸ니다", "EF")]
+    else:
+        content.append(("ᆸ니다", "EF"))
+    try:
+        with KIWI_LOCK:
+            last = kiwi().join(content)
+    except Exception:  # a morpheme sequence Kiwi cannot join: no rewrite rather than a bad one
+        return None
+    sentence = (text[spans[start][0] : spans[word][0]] + last).strip().rstrip(",") + "."
+    label = classify(sentence)
+    if label.role != "general" or _INTERNAL_PHRASES.search(sentence) or len(sentence) < 6:
+        return None
+    return sentence

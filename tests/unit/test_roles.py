@@ -1,0 +1,104 @@
+"""Sentence roles on hand-labelled sentences (tests/data/sentence_roles.jsonl)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from korean.roles import classify
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    path = DATA / name
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _measure(rows: list[dict[str, str]]) -> tuple[float, float, Counter[tuple[str, str]]]:
+    confusion: Counter[tuple[str, str]] = Counter((r["role"], classify(r["text"]).role) for r in rows)
+    accuracy = sum(v for (gold, got), v in confusion.items() if gold == got) / len(rows)
+    said_general = sum(v for (_, got), v in confusion.items() if got == "general")
+    leaked = sum(v for (gold, got), v in confusion.items() if got == "general" and gold != "general")
+    return accuracy, leaked / max(said_general, 1), confusion
+
+
+def test_labelled_set_is_large_and_mixed() -> None:
+    rows = _rows("sentence_roles.jsonl")
+    roles = Counter(r["role"] for r in rows)
+    assert len(rows) >= 300
+    assert min(roles.values()) >= 60 and set(roles) == {"general", "case_report", "agent_note"}
+    assert sum(1 for r in rows if r["lang"] == "en") >= 40
+
+
+def test_roles_on_the_labelled_set() -> None:
+    accuracy, leak, confusion = _measure(_rows("sentence_roles.jsonl"))
+    # measured: accuracy 0.915, 6 of 182 sentences called general are not (the rules were
+    # developed on this set; see the held-out test below)
+    assert accuracy >= 0.9, confusion
+    assert leak <= 0.04, confusion
+
+
+@pytest.mark.skipif(not (DATA / "sentence_roles_holdout.jsonl").is_file(), reason="no held-out set")
+def test_roles_on_the_held_out_set() -> None:
+    accuracy, leak, confusion = _measure(_rows("sentence_roles_holdout.jsonl"))
+    assert accuracy >= 0.75, confusion
+    assert leak <= 0.12, confusion
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role"),
+    [
+        ("구매 적립금 유효기간은 적립일로부터 1년이에요.", "general"),
+        ("반품하신 주문으로 받으셨던 구매 적립금은 반품 시 회수돼요.", "general"),
+        ("주문내역에서 '구매확정'을 눌러 주세요.", "general"),
+        ("주문이 취소되었다면 환불됩니다.", "general"),
+        (
+            "확인해 보니 지난달 이벤트로 받으신 적립금 2,000원이 유효기간 30일이 지나 소멸됐어요.",
+            "case_report",
+        ),
+        ("적립금 2,000원을 지급해 드렸습니다.", "case_report"),
+        ("말씀하신 주문은 기한 안이라 무료로 반품하실 수 있습니다.", "case_report"),
+        ("바로 취소해 드리겠습니다.", "case_report"),
+        ("지금 주문 금액 기준으로는 3,600원까지 사용 가능해요.", "case_report"),
+        ("휴대폰 결제는 달이 바뀌면 환불 계좌로 환불된다고 안내드렸습니다.", "agent_note"),
+        ("혜택운영팀에 수동 지급을 요청해요.", "agent_note"),
+        ('상담태그 "고객::혜택::적립금"을 입력해요.', "agent_note"),
+        ("환불 완료 안내함", "agent_note"),
+        ("Refunds take 3-5 business days.", "general"),
+        ("I've refunded your order.", "case_report"),
+        ("Ask the customer for their order number.", "agent_note"),
+    ],
+)
+def test_examples(sentence: str, role: str) -> None:
+    assert classify(sentence).role == role
+
+
+@pytest.mark.parametrize(
+    ("note", "rewrite"),
+    [
+        (
+            "해외 발급 카드는 할부가 불가하여 일시불로만 결제 가능하다고 안내드렸습니다.",
+            "해외 발급 카드는 할부가 불가하여 일시불로만 결제 가능합니다.",
+        ),
+        ("수령 후 반품 신청해 주시도록 안내드렸습니다.", "수령 후 반품 신청해 주세요."),
+        (
+            "휴대폰 결제는 달이 바뀌면 환불 계좌로 환불된다고 안내드렸습니다.",
+            "휴대폰 결제는 달이 바뀌면 환불 계좌로 환불됩니다.",
+        ),
+        ("고객에게는 1영업일 안에 지급된다고 안내해요.", "1영업일 안에 지급됩니다."),
+    ],
+)
+def test_safe_rewrites(note: str, rewrite: str) -> None:
+    label = classify(note)
+    assert label.role == "agent_note"
+    assert label.rewrite == rewrite
+
+
+def test_no_rewrite_when_the_quoted_content_is_case_specific() -> None:
+    label = classify("주문하신 상품은 이미 출고되었다고 안내드렸습니다.")
+    assert label.role != "general"
+    assert label.rewrite is None
