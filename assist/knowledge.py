@@ -20,6 +20,7 @@ from indexes.hybrid import HybridIndex, SearchParams, SearchTrace
 from indexes.lexical import tokenize_many
 from indexes.settings import Settings
 from indexes.types import Chunk, DocHit
+from korean.colloquial import Lexicon, load_lexicon
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ class KnowledgeBase:
         self._index_folder: Path | None = None
         self._embedder: Embedder | None = None
         self._sessions: sessionmaker[Session] | None = None
+        self._lexicon_problem: str | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -97,7 +99,28 @@ class KnowledgeBase:
         """Load model, index and Kiwi now rather than on the first request."""
         self.search("환불 문의", k=1)
 
+    @property
+    def lexicon(self) -> Lexicon:
+        """The colloquial-Korean lexicon: bundled + this site's file (re-read when it changes).
+
+        A user file that cannot be read or parsed must not break serving: one warning naming
+        the file and line is logged (again only when the problem changes) and the bundled
+        lexicon is used until the file is fixed.
+        """
+        path = self.settings.colloquial_path
+        try:
+            lexicon = load_lexicon(path)
+        except (OSError, ValueError) as exc:
+            problem = f"{exc}"
+            if problem != self._lexicon_problem:
+                self._lexicon_problem = problem
+                log.warning("colloquial lexicon %s ignored, using the bundled one: %s", path, problem)
+            return load_lexicon(None)
+        self._lexicon_problem = None
+        return lexicon
+
     def params(self, **overrides: object) -> SearchParams:
+        overrides.setdefault("lexicon", self.lexicon)
         return SearchParams.from_settings(self.settings, **overrides)
 
     def search(

@@ -16,6 +16,7 @@ import bm25s
 import numpy as np
 from bm25s.stopwords import STOPWORDS_EN
 
+from korean.colloquial import typo_tokens
 from korean.kiwi import KIWI_LOCK, kiwi
 
 log = logging.getLogger(__name__)
@@ -60,10 +61,12 @@ def _from_tokens(tokens: Sequence[object]) -> list[str]:
     return out
 
 
-def tokenize(text: str) -> list[str]:
-    """Morpheme tokens of one text (queries)."""
+def tokenize(text: str, *, typos: bool = False) -> list[str]:
+    """Morpheme tokens of one text (queries); ``typos`` uses Kiwi's typo-tolerant analysis."""
     if not text.strip():
         return []
+    if typos:
+        return _from_tokens(typo_tokens(text))
     with _KIWI_LOCK:
         return _from_tokens(_kiwi().tokenize(text))
 
@@ -87,6 +90,10 @@ class LexicalIndex:
         corpus = [t if t else [""] for t in tokens] or [[""]]
         self._bm25.index(corpus, show_progress=False)
         self.size = len(tokens)
+
+    def knows(self, token: str) -> bool:
+        """Whether ``token`` occurs in any chunk (unknown query tokens score nothing)."""
+        return bool(token) and token in self._bm25.vocab_dict
 
     def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
         """BM25 score of every chunk for the query (zeros when no token is known)."""

@@ -3,7 +3,8 @@ history, a diff between two versions, and the edit form (new version + increment
 
 from __future__ import annotations
 
-from typing import Annotated
+import threading
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import RedirectResponse
@@ -11,22 +12,49 @@ from fastapi.responses import RedirectResponse
 from assist import articles
 from assist.api.deps import KB
 from assist.errors import InvalidInputError
+from assist.knowledge import KnowledgeBase
+from assist.web.i18n import pick_lang, translate
 from assist.web.render import PageRoute, recall, remember, render
 from indexes.db import ARTICLE_STATUSES
 from ingest.records import REQUIRED_SECTIONS, SECTION_KEYS
+from korean import colloquial
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 AUTHOR_COOKIE = "kms_author"
 
 
-@router.get("/kms")
-def kms_list(
+_COLLOQUIAL_LOCK = threading.Lock()  # one read-modify-write of the user file at a time
+
+
+def _colloquial_section(
+    request: Request, kb: KnowledgeBase, *, error: str | None = None, values: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The "구어체·약어 사전" section: this site's entries, the add form and its error."""
+    path = kb.settings.colloquial_user_file
+    entries: list[tuple[str, str]] = []
+    try:
+        entries = colloquial.read_user_entries(path)
+    except (OSError, ValueError) as exc:
+        error = error or translate("coll.err.file", pick_lang(request), detail=str(exc))
+    return {
+        "path": str(path),
+        "entries": entries,
+        "bundled": len(colloquial.load_lexicon(None).replacements),
+        "error": error,
+        "values": values or {"variant": "", "standard": ""},
+    }
+
+
+def _list_page(
     request: Request,
-    kb: KB,
-    q: Annotated[str, Query(max_length=500)] = "",
-    tag: Annotated[str, Query(max_length=200)] = "",
-    status: Annotated[str, Query(max_length=20)] = "published",
+    kb: KnowledgeBase,
+    *,
+    q: str = "",
+    tag: str = "",
+    status: str = "published",
+    coll: dict[str, Any] | None = None,
+    status_code: int = 200,
 ) -> Response:
     items = articles.list_articles(kb, q=q, tag=tag, status=status or "published")
     return render(
@@ -38,8 +66,59 @@ def kms_list(
             "tag": tag,
             "status": status or "published",
             "statuses": (*ARTICLE_STATUSES, "all"),
+            "coll": coll or _colloquial_section(request, kb),
         },
+        status_code=status_code,
     )
+
+
+@router.get("/kms")
+def kms_list(
+    request: Request,
+    kb: KB,
+    q: Annotated[str, Query(max_length=500)] = "",
+    tag: Annotated[str, Query(max_length=200)] = "",
+    status: Annotated[str, Query(max_length=20)] = "published",
+) -> Response:
+    return _list_page(request, kb, q=q, tag=tag, status=status)
+
+
+@router.post("/kms/colloquial")
+async def colloquial_submit(request: Request, kb: KB) -> Response:
+    """Add (or replace) or remove one entry of this site's colloquial lexicon file."""
+    form = await request.form()
+    action = str(form.get("action") or "add")
+    variant = str(form.get("variant") or "")
+    standard = str(form.get("standard") or "")
+    lang = pick_lang(request)
+    path = kb.settings.colloquial_user_file
+
+    def fail(message: str) -> Response:
+        values = {"variant": variant, "standard": standard}
+        coll = _colloquial_section(request, kb, error=message, values=values)
+        return _list_page(request, kb, coll=coll, status_code=400)
+
+    if action not in ("add", "remove"):
+        return fail(translate("coll.err.action", lang))
+    problem = colloquial.check_entry(variant, standard if action == "add" else "-")
+    if problem is not None:
+        return fail(translate(f"coll.err.{problem}", lang, max=colloquial.MAX_FIELD_CHARS))
+    variant, standard = variant.strip(), standard.strip()
+    key = colloquial.entry_key(variant)
+    with _COLLOQUIAL_LOCK:
+        try:
+            entries = colloquial.read_user_entries(path)
+        except (OSError, ValueError) as exc:
+            return fail(translate("coll.err.file", lang, detail=str(exc)))
+        kept = [(v, s) for v, s in entries if colloquial.entry_key(v) != key]
+        if action == "remove" and len(kept) == len(entries):
+            return fail(translate("coll.err.missing", lang, variant=variant))
+        try:
+            colloquial.write_user_entries(path, kept if action == "remove" else [*kept, (variant, standard)])
+        except (OSError, ValueError) as exc:
+            return fail(translate("coll.err.file", lang, detail=str(exc)))
+    msg = "colloquial_added" if action == "add" else "colloquial_removed"
+    return RedirectResponse(f"/kms?msg={msg}#colloquial", status_code=303)
 
 
 @router.get("/kms/{article_id}")

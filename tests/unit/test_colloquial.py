@@ -1,0 +1,390 @@
+"""Colloquial Korean in queries: the lexicon file, normalisation, synonyms, and the search path
+(KnowledgeBase with the hash embedder) and the KMS page section that edits the user file."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from assist.knowledge import KnowledgeBase
+from indexes.hybrid import SearchParams, SearchTrace
+from indexes.lexical import tokenize
+from indexes.settings import Settings
+from korean import colloquial
+from korean.colloquial import (
+    BUNDLED,
+    Lexicon,
+    check_entry,
+    expand_tokens,
+    load_lexicon,
+    normalize_query,
+    parse_lexicon,
+    read_user_entries,
+    write_user_entries,
+)
+from tests.browser.webapp import make_app
+from tests.tinykb import build_tiny_kb, copy_kb
+
+HTML = {"accept": "text/html"}
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Lexicon:
+    return load_lexicon()
+
+
+def lex(text: str) -> Lexicon:
+    return parse_lexicon(text)
+
+
+# ------------------------------------------------------------------ parsing and merging
+def test_parse_replacements_and_synonym_groups() -> None:
+    lexicon = lex("# comment\n\n비번*\t비밀번호\n폰\t휴대폰\n=\t휴대폰,핸드폰, SMS\n")
+    assert lexicon.replacements == (("비번*", "비밀번호"), ("폰", "휴대폰"))
+    assert lexicon.synonyms == (frozenset({"휴대폰", "핸드폰", "sms"}),)  # Latin lowercased like BM25
+    assert len(lexicon.fingerprint) == 12
+    assert lex("폰\t휴대폰\n").fingerprint != lex("폰\t핸드폰\n").fingerprint
+    assert lex("폰\t휴대폰\n").fingerprint == lex("# same\n폰\t휴대폰\n").fingerprint
+
+
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [
+        ("비번 비밀번호", "expected 'variant<TAB>standard'"),  # no tab
+        ("비번\t비밀번호\t추가", "expected 'variant<TAB>standard'"),
+        ("비번\t", "empty or malformed"),
+        ("*\t됐", "empty or malformed"),
+        ("됬*어\t됐어", "empty or malformed"),
+        ("=\t휴대폰,,핸드폰", "synonym words"),
+        ("=\t휴대 폰,핸드폰", "synonym words"),
+    ],
+)
+def test_malformed_line_names_file_line_and_text(tmp_path: Path, line: str, why: str) -> None:
+    user = tmp_path / "colloquial.tsv"
+    user.write_text(f"# mine\n폰\t휴대폰\n{line}\n", encoding="utf-8")
+    with pytest.raises(ValueError) as err:
+        load_lexicon(user)
+    message = str(err.value)
+    assert message.startswith(f"{user}:3: ") and why in message and repr(line) in message
+
+
+def test_user_file_overrides_removes_and_regroups(tmp_path: Path, bundled: Lexicon) -> None:
+    assert ("폰", "휴대폰") in bundled.replacements
+    user = tmp_path / "colloquial.tsv"
+    lines = ["비번\t암호", "폰\t-", "핸드폰\t-", "갤폰\t갤럭시", "=\t후기", "=\t랩탑,노트북,넷북"]
+    user.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    merged = load_lexicon(user)
+    variants = dict(merged.replacements)
+    assert variants["비번"] == "암호"
+    assert "폰" not in variants and "핸드폰" not in variants  # 핸드폰 was not bundled: nothing to remove
+    assert variants["갤폰"] == "갤럭시"
+    assert not any("후기" in g for g in merged.synonyms)  # a one-word user group drops the bundled group
+    assert frozenset({"리뷰", "후기"}) in bundled.synonyms
+    assert frozenset({"랩탑", "노트북", "넷북"}) in merged.synonyms
+    assert frozenset({"노트북", "랩탑"}) not in merged.synonyms
+    assert normalize_query("비번 알려주세요 폰 번호도요", merged).startswith("암호 알려주세요 폰 번호도요")
+
+
+def test_bundled_file_is_sane(bundled: Lexicon) -> None:
+    text = BUNDLED.read_text(encoding="utf-8")
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    keys = [colloquial.entry_key(ln.split("\t")[0]) for ln in lines if not ln.startswith("=\t")]
+    assert len(keys) == len(set(keys)), sorted({k for k in keys if keys.count(k) > 1})
+    assert 150 <= len(lines) <= 250
+    assert all(standard != "-" for _, standard in bundled.replacements)
+    for group in bundled.synonyms:  # synonyms are BM25 tokens: each must survive tokenising as itself
+        for word in group:
+            assert tokenize(word) == [word], word
+    assert "넘\t" not in text and "적금\t" not in text  # documented as deliberately left out
+
+
+# ------------------------------------------------------------------ matching
+def test_word_start_matching_and_particles(bundled: Lexicon) -> None:
+    assert normalize_query("폰으로 인증이 안 돼요", bundled) == "휴대폰으로 인증이 안 돼요"
+    assert normalize_query("비번을 바꾸고 싶어요", bundled) == "비밀번호를 바꾸고 싶어요"  # 을 → 를
+    assert normalize_query("비번은요?", bundled) == "비밀번호는요?"
+    assert normalize_query("오더를 취소", bundled) == "주문을 취소"  # 를 → 을
+    for text in (
+        "스마트폰 케이스 주문했어요",  # 폰 inside a word
+        "알뜰폰인데 인증 안 돼요",
+        "폰트가 깨져 보여요",  # 폰 followed by more than particles
+        "5만원 넘는 주문은 무료배송인가요",  # 넘 is not in the lexicon (넘다)
+        "아디다스 운동화 사이즈",  # 아디 + 다스 is not a particle
+        "레이저버튼 불량",  # *됬*-style anywhere entries are only never-correct spellings
+        "햇반 유통기한",
+        "되도록 빨리 보내 주세요",
+        "현금영수증 발급",
+        "비밀번호 재설정 메일",
+    ):
+        assert normalize_query(text, bundled) is text, text
+
+
+def test_glob_marks() -> None:
+    lexicon = lex("됬*\t됐\n*되요\t돼요\n*햇어*\t했어\n결제 씹힘\t결제 안 됨\n")
+    assert normalize_query("됬나요", lexicon) == "됐나요"
+    assert normalize_query("안되요", lexicon) == "안돼요"
+    assert normalize_query("되요되요x", lexicon) == "되요되요x"  # *되요 must end a word
+    assert normalize_query("주문햇어요", lexicon) == "주문했어요"
+    assert normalize_query("결제씹힘 결제   씹힘", lexicon) == "결제 안 됨 결제 안 됨"
+    assert "안 됨" not in normalize_query("카드결제씹힘", lexicon)  # no leading '*'
+
+
+def test_normalize_examples(bundled: Lexicon) -> None:
+    assert "비밀번호" in normalize_query("비번 까먹었어요", bundled)
+    assert normalize_query("비번 까먹었어요 ㅠㅠㅠ", bundled) == "비밀번호 잊어버렸어요 ㅠ"
+    assert normalize_query("환불언제되요", bundled) == "환불 언제 돼요"
+    assert normalize_query("배송이안와요", bundled) == "배송이 안 와요"
+    assert normalize_query("결제가 두번됬어요!!!", bundled) == "결제가 두번 됐어요!"
+    assert normalize_query("로그인 버튼이 엇어요", bundled) == "로그인 버튼이 없어요"
+    assert normalize_query("결재가 안되요", bundled) == "결제가 안돼요"
+    assert normalize_query("어케 해요??", bundled) == "어떻게 해요?"
+    assert normalize_query("앱이 자꾸 튕겨요", bundled) == "앱이 자꾸 꺼져요"
+    assert normalize_query("앱튕김", bundled) == "앱 강제 종료"
+    assert normalize_query("결제씹힘", bundled) == "결제 안 됨"
+    assert normalize_query("쿠폰이 안먹혀요", bundled) == "쿠폰 적용이 안 돼요"
+    assert normalize_query("핸펀 번호 바꼇어요", bundled) == "휴대폰 번호 바뀌었어요"
+    # glued compounds stay glued (one BM25 token in the KB), nothing else to do: the same object
+    for text in ("네이버페이로 결제한 영수증", "개인통관고유부호 어디서 받아요", "", "   "):
+        assert normalize_query(text, bundled) is text
+
+
+def test_normalize_is_idempotent(bundled: Lexicon) -> None:
+    samples = [v.strip("*") + "요" for v, _ in bundled.replacements] + [
+        "환불언제되요 비번 까먹었어요 ㅠㅠ 앱튕김 결제씹힘 어케해요 폰번호 바꼈어요",
+        "배송이안와요 주문한지 5일째인데 아직도 상품준비중이에요",
+    ]
+    for text in samples:
+        once = normalize_query(text, bundled)
+        assert normalize_query(once, bundled) == once, (text, once)
+
+
+def test_normalize_is_fast_and_safe_on_long_input(bundled: Lexicon) -> None:
+    query = ("주문하고 4일 지났는데 출고준비중이래요 환불언제되요 비번 까먹었어요 ㅠㅠ " * 3)[:100]
+    normalize_query(query, bundled)  # warm-up (Kiwi)
+    runs = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        for _ in range(20):
+            normalize_query(query, bundled)
+        runs.append((time.perf_counter() - t0) / 20)
+    assert min(runs) < 0.02, runs  # ~1-2 ms on a quiet machine; generous for shared CI cores
+    hostile = "폰" + "이나" * 2000 + "x"  # overlapping particles must not backtrack exponentially
+    t0 = time.perf_counter()
+    normalize_query(hostile, bundled)
+    assert time.perf_counter() - t0 < 2.0
+
+
+def test_expand_tokens_keeps_order_and_adds_synonyms_once(bundled: Lexicon) -> None:
+    tokens = ["핸드폰", "번호", "핸드폰", "변경"]
+    out = expand_tokens(tokens, bundled)
+    assert out[:4] == tokens  # the query as tokenised, duplicates and all
+    assert set(out[4:]) == {"휴대폰", "스마트폰"} and len(out) == 6
+    assert expand_tokens(["환불"], bundled) == ["환불"]
+    assert expand_tokens([], bundled) == []
+
+
+def test_typo_tolerant_query_tokens() -> None:
+    assert "잊어버리" in tokenize("비밀번호를 이저버렸어요", typos=True)
+    assert "잊어버리" not in tokenize("비밀번호를 이저버렸어요")
+    assert "결제" in tokenize("결졔가 안 돼요", typos=True)
+    text = "환불은 결제 취소 후 3~5영업일 안에 카드사로 처리됩니다."  # correct text: same tokens
+    assert tokenize(text, typos=True) == tokenize(text)
+
+
+# ------------------------------------------------------------------ cache and user file
+def test_load_is_cached_and_follows_edits(tmp_path: Path) -> None:
+    user = tmp_path / "colloquial.tsv"
+    user.write_text("갤폰\t갤럭시\n", encoding="utf-8")
+    first = load_lexicon(user)
+    assert load_lexicon(user) is first
+    user.write_text("갤폰\t갤럭시 휴대폰\n", encoding="utf-8")
+    stat = user.stat()
+    os.utime(user, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    second = load_lexicon(user)
+    assert second is not first and dict(second.replacements)["갤폰"] == "갤럭시 휴대폰"
+    assert normalize_query("갤폰 액정", second) == "갤럭시 휴대폰 액정"
+    with pytest.raises(FileNotFoundError):
+        load_lexicon(tmp_path / "missing.tsv")
+
+
+def test_user_file_round_trip_keeps_comments_and_groups(tmp_path: Path) -> None:
+    user = tmp_path / "colloquial.tsv"
+    user.write_text("# 우리 사이트\n=\t랩탑,노트북\n갤폰\t갤럭시\n", encoding="utf-8")
+    write_user_entries(user, [*read_user_entries(user), ("됬*", "됐"), ("폰", "-")])
+    text = user.read_text(encoding="utf-8")
+    assert text.startswith("# 우리 사이트\n=\t랩탑,노트북\n") and text.endswith("폰\t-\n")
+    assert read_user_entries(user) == [("갤폰", "갤럭시"), ("됬*", "됐"), ("폰", "-")]
+    assert not list(tmp_path.glob(".*.tmp"))
+    assert read_user_entries(tmp_path / "none.tsv") == []
+
+
+@pytest.mark.parametrize(
+    ("variant", "standard", "problem"),
+    [
+        ("핸펀", "휴대폰", None),
+        ("됬*", "됐", None),
+        ("폰", "-", None),
+        ("", "휴대폰", "empty"),
+        ("핸펀", "  ", "empty"),
+        ("핸\t펀", "휴대폰", "control"),
+        ("핸펀", "휴대\n폰", "control"),
+        ("가" * 41, "휴대폰", "too_long"),
+        ("#핸펀", "휴대폰", "reserved"),
+        ("=", "휴대폰", "reserved"),
+        ("핸*펀", "휴대폰", "marks"),
+    ],
+)
+def test_check_entry(variant: str, standard: str, problem: str | None) -> None:
+    assert check_entry(variant, standard) == problem
+
+
+# ------------------------------------------------------------------ settings and the search path
+def test_settings_effective_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings(data_dir=tmp_path / "kms", embedder="hash")
+    assert settings.colloquial_path is None
+    assert settings.colloquial_user_file == tmp_path / "kms" / "colloquial.tsv"
+    settings.colloquial_user_file.parent.mkdir(parents=True)
+    settings.colloquial_user_file.write_text("갤폰\t갤럭시\n", encoding="utf-8")
+    assert settings.colloquial_path == settings.colloquial_user_file
+    monkeypatch.setenv("KMS_COLLOQUIAL_FILE", str(tmp_path / "site.tsv"))
+    explicit = Settings(data_dir=tmp_path / "kms", embedder="hash")
+    assert explicit.colloquial_path == explicit.colloquial_user_file == tmp_path / "site.tsv"
+    monkeypatch.setenv("KMS_COLLOQUIAL_FILE", "")
+    assert Settings(data_dir=tmp_path / "kms").colloquial_file is None
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("tiny-colloquial") / "kms"
+    build_tiny_kb(data)
+    return data
+
+
+@pytest.fixture
+def kb(tiny: Path, tmp_path: Path) -> KnowledgeBase:
+    return KnowledgeBase(copy_kb(tiny, tmp_path / "kms"))
+
+
+def test_colloquial_query_finds_the_standard_article_through_bm25(kb: KnowledgeBase) -> None:
+    query = "비번 까먹었어요 ㅠㅠ"  # the article says 비밀번호 / 잊어버렸어요
+    plain = SearchTrace()
+    assert kb.search(query, k=3, fusion="bm25", lexicon=None, trace=plain) == []
+    assert plain.query_tokens == ["비번", "까먹"]
+    trace = SearchTrace()
+    hits = kb.search(query, k=3, fusion="bm25", trace=trace)
+    assert hits and hits[0].doc_id == "article:password"
+    assert trace.normalized_query == "비밀번호 잊어버렸어요 ㅠ"
+    assert trace.query_tokens == ["비밀", "번호", "잊어버리"] == trace.bm25_tokens
+    assert "normalize" in trace.timings_ms
+    assert kb.search(query, k=1)[0].doc_id == "article:password"  # default hybrid fusion too
+    assert kb.search("환불언제되요???", k=1, fusion="bm25")[0].doc_id == "article:refund"
+
+
+def test_synonyms_are_added_only_when_the_index_knows_them(kb: KnowledgeBase) -> None:
+    trace = SearchTrace()
+    kb.search("택배비 문자", k=1, fusion="bm25", trace=trace)  # 택배비 → 배송비; sms: not in the tiny KB
+    assert trace.bm25_tokens == trace.query_tokens == ["배송비", "문자"]
+    custom = parse_lexicon("=\t택배,배송\n")
+    trace = SearchTrace()
+    hits = kb.index.search("택배 언제 와요", SearchParams(k=1, fusion="bm25", lexicon=custom), trace=trace)
+    assert trace.bm25_tokens == ["택배", "오", "배송"] and hits[0].doc_id == "article:delivery"
+    assert trace.query_tokens == ["택배", "오"]  # confidence's term coverage counts no synonyms
+    assert SearchParams(lexicon=custom) == SearchParams()  # the lexicon is not part of equality
+
+
+def test_user_file_is_picked_up_and_a_broken_one_falls_back(
+    kb: KnowledgeBase, caplog: pytest.LogCaptureFixture
+) -> None:
+    user = kb.settings.colloquial_user_file
+    user.write_text("패쓰워드\t비밀번호\n", encoding="utf-8")
+    trace = SearchTrace()
+    assert kb.search("패쓰워드 잊어버렸어요", k=1, fusion="bm25", trace=trace)[0].doc_id == "article:password"
+    user.write_text("패쓰워드\t비밀번호\n이건 잘못된 줄\n", encoding="utf-8")
+    os.utime(user, ns=(user.stat().st_atime_ns, user.stat().st_mtime_ns + 1_000_000))
+    with caplog.at_level(logging.WARNING, logger="assist.knowledge"):
+        trace = SearchTrace()
+        hits = kb.search("비번 까먹었어요", k=1, fusion="bm25", trace=trace)
+        kb.search("비번 까먹었어요", k=1, fusion="bm25")
+    assert hits[0].doc_id == "article:password"  # the bundled lexicon still serves
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and f"{user}:2" in warnings[0] and "이건 잘못된 줄" in warnings[0]
+    assert kb.lexicon == load_lexicon()
+
+
+# ------------------------------------------------------------------ the KMS page section
+@pytest.fixture
+def client(tiny: Path, tmp_path: Path) -> Iterator[tuple[TestClient, Settings]]:
+    settings = copy_kb(tiny, tmp_path / "kb")
+    with TestClient(make_app(settings), headers=HTML) as c:
+        yield c, settings
+
+
+def test_kms_page_edits_the_user_lexicon(client: tuple[TestClient, Settings]) -> None:
+    c, settings = client
+    page = c.get("/kms").text
+    assert "구어체·약어 사전" in page and "이 사이트의 항목이 아직 없습니다." in page
+    assert 'action="/kms/colloquial"' in page
+
+    entry = {"variant": " 패쓰워드 ", "standard": "비밀번호"}
+    r = c.post("/kms/colloquial", data=entry, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/kms?msg=colloquial_added#colloquial"
+    assert read_user_entries(settings.colloquial_user_file) == [("패쓰워드", "비밀번호")]
+    page = c.get(r.headers["location"]).text
+    assert "사전에 저장했습니다." in page and "<code>패쓰워드</code>" in page
+    found = c.get("/kms", params={"q": "패쓰워드"}).text  # applies at the next search, no restart
+    assert found.index("/kms/password") < found.index("/kms/refund")
+
+    c.post("/kms/colloquial", data={"variant": "패쓰워드", "standard": "암호"})  # replaces, not duplicates
+    c.post("/kms/colloquial", data={"variant": "폰", "standard": "-"})
+    assert read_user_entries(settings.colloquial_user_file) == [("패쓰워드", "암호"), ("폰", "-")]
+    assert "(기본 항목 끔)" in c.get("/kms").text
+
+    r = c.post("/kms/colloquial", data={"action": "remove", "variant": "패쓰워드"}, follow_redirects=False)
+    assert r.status_code == 303 and "msg=colloquial_removed" in r.headers["location"]
+    assert read_user_entries(settings.colloquial_user_file) == [("폰", "-")]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"variant": "핸펀", "standard": ""}, "고객 표현과 표준 표현을 모두 입력하세요."),
+        ({"variant": "핸\t펀", "standard": "휴대폰"}, "탭이나 줄바꿈은 넣을 수 없습니다."),
+        ({"variant": "가" * 41, "standard": "휴대폰"}, "각 표현은 40자 이하로 입력하세요."),
+        ({"variant": "핸*펀", "standard": "휴대폰"}, "앞이나 끝에만"),
+        ({"action": "remove", "variant": "없는말"}, "삭제할 항목이 없습니다: 없는말"),
+        ({"action": "drop", "variant": "핸펀"}, "알 수 없는 요청입니다."),
+    ],
+)
+def test_bad_input_rerenders_with_one_error(
+    client: tuple[TestClient, Settings], data: dict[str, str], message: str
+) -> None:
+    c, settings = client
+    r = c.post("/kms/colloquial", data=data)
+    assert r.status_code == 400 and r.text.count('class="form-error"') == 1 and message in r.text
+    assert 'class="mainnav"' in r.text and "구어체·약어 사전" in r.text
+    assert not settings.colloquial_user_file.exists()
+
+
+def test_broken_user_file_is_shown_not_overwritten(client: tuple[TestClient, Settings]) -> None:
+    c, settings = client
+    settings.colloquial_user_file.write_text("좋은\t줄\n나쁜 줄\n", encoding="utf-8")
+    page = c.get("/kms")
+    assert page.status_code == 200 and "사전 파일을 고쳐야 저장할 수 있습니다" in page.text
+    r = c.post("/kms/colloquial", data={"variant": "핸펀", "standard": "휴대폰"})
+    assert r.status_code == 400 and ":2:" in r.text
+    assert settings.colloquial_user_file.read_text(encoding="utf-8") == "좋은\t줄\n나쁜 줄\n"
+
+
+def test_section_in_english(client: tuple[TestClient, Settings]) -> None:
+    c, _ = client
+    page = c.get("/kms", params={"lang": "en"}).text
+    c.cookies.clear()
+    assert "Colloquial Korean &amp; abbreviations" in page and "Customer wording" in page
+    r = c.post("/kms/colloquial?lang=en", data={"variant": "", "standard": "x"})
+    assert r.status_code == 400 and "Enter both the customer and the standard wording." in r.text
