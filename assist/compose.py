@@ -22,14 +22,17 @@ from __future__ import annotations
 import functools
 import math
 import re
+import threading
 import weakref
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from assist.evidence import Evidence
+from indexes.embedder import Embedder
 from indexes.hybrid import HybridIndex
 from indexes.lexical import tokenize
 from indexes.types import Chunk, DocHit
@@ -39,9 +42,11 @@ from korean.roles import RoleLabel, classify
 
 __all__ = ["Candidate", "Composition", "candidates_of", "compose", "script_answer_text"]
 
-ANSWER_SECTIONS = ("policy", "scripts", "situations", "procedure", "body", "ticket", "summary")
+ANSWER_SECTIONS = ("policy", "scripts", "situations", "procedure", "body", "ticket")
 _MAX_SENTENCES = 3
 _SCRIPT_FIT = 0.62  # script question similarity from which a Q/A is used whole
+# query-vs-question cosine span of the bundled e5 model (other models: only the ordering matters)
+_COS_LOW, _COS_HIGH = 0.80, 0.92
 _HEADING = re.compile(r"^\s*(?:\*\*(?P<b>.+?)\*\*|#{1,6}\s*(?P<h>.+?))\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
 
@@ -77,6 +82,35 @@ def script_answer_text(chunk: Chunk) -> str:
 @functools.lru_cache(maxsize=100_000)
 def _terms(text: str) -> frozenset[str]:
     return frozenset(tokenize(text))
+
+
+_VECTOR_CACHE_SIZE = 50_000
+_VECTORS: weakref.WeakKeyDictionary[object, OrderedDict[str, np.ndarray]] = weakref.WeakKeyDictionary()
+_VECTORS_LOCK = threading.Lock()
+
+
+def sentence_vectors(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+    """Passage vectors of candidate sentences, embedded once and kept (LRU, 50k per embedder)."""
+    with _VECTORS_LOCK:
+        cache = _VECTORS.setdefault(embedder, OrderedDict())
+        missing = list(dict.fromkeys(t for t in texts if t not in cache))
+    if missing:
+        vectors = embedder.embed_documents(missing)
+        with _VECTORS_LOCK:
+            for text, vec in zip(missing, vectors, strict=True):
+                cache[text] = vec
+            while len(cache) > _VECTOR_CACHE_SIZE:
+                cache.popitem(last=False)
+    with _VECTORS_LOCK:
+        out = []
+        for t in texts:
+            vec = cache.get(t)
+            if vec is None:  # evicted by a concurrent request: embed it again
+                vec = embedder.embed_documents([t])[0]
+            else:
+                cache.move_to_end(t)
+            out.append(vec)
+    return np.vstack(out) if out else np.zeros((0, 1), dtype=np.float32)
 
 
 _DOC_CHUNKS: weakref.WeakKeyDictionary[HybridIndex, dict[str, list[Chunk]]] = weakref.WeakKeyDictionary()
@@ -166,30 +200,53 @@ def compose(
     w = _weights(pool)
     default = max(w.values(), default=1.0)
 
+    flat = [
+        (doc, cand) for doc, cands in per_doc for cand in cands if cand.role.sendable or not sendable_only
+    ]
+    qvec = evidence.trace.query_vector
+    sims: dict[str, float] = {}
+    if qvec is not None and flat:
+        texts = [c.text for _, c in flat]
+        sims = dict(zip(texts, (sentence_vectors(index.embedder, texts) @ qvec).tolist(), strict=True))
+    lo, hi = (min(sims.values()), max(sims.values())) if sims else (0.0, 1.0)
+    span = max(hi - lo, 1e-6)
+
     best: tuple[float, DocHit, Candidate] | None = None
-    scored: dict[str, list[tuple[float, Candidate]]] = {}
-    for doc, cands in per_doc:
+    scored: dict[str, list[tuple[float, Candidate]]] = {d.doc_id: [] for d in docs}
+    for doc, cand in flat:
         rel = max(doc.score, 0.0) / top_score
-        rows: list[tuple[float, Candidate]] = []
-        for cand in cands:
-            if sendable_only and not cand.role.sendable:
-                continue
-            terms = _terms(f"{cand.context} {cand.text}")
-            fit = 0.5 * _overlap(qterms, terms, w, default) + 0.25 * serves(cand.text, focus) + 0.25 * rel
-            rows.append((fit, cand))
-            if best is None or fit > best[0]:
-                best = (fit, doc, cand)
-        scored[doc.doc_id] = rows
+        terms = _terms(f"{cand.context} {cand.text}")
+        dense = (sims[cand.text] - lo) / span if sims else 0.0
+        fit = (
+            0.3 * _overlap(qterms, terms, w, default)
+            + 0.3 * dense
+            + 0.15 * serves(cand.text, focus)
+            + 0.25 * rel
+        )
+        scored[doc.doc_id].append((fit, cand))
+        if best is None or fit > best[0]:
+            best = (fit, doc, cand)
 
     # a whole script Q/A when its question is the inquiry's and it is safe to send
     script_best: tuple[float, DocHit, Chunk] | None = None
-    for doc, _ in per_doc[:2]:
-        for chunk in doc_chunks(index, doc.doc_id) or [h.chunk for h in doc.chunks]:
-            if chunk.section == "scripts":
-                fit = _script_fit(question, qterms, chunk, w)
-                if script_best is None or fit > script_best[0]:
-                    script_best = (fit, doc, chunk)
+    scripts = [
+        (doc, chunk)
+        for doc, _ in per_doc[:2]
+        for chunk in doc_chunks(index, doc.doc_id) or [h.chunk for h in doc.chunks]
+        if chunk.section == "scripts" and chunk.meta.get("question")
+    ]
+    qsims: list[float] = [0.0] * len(scripts)
+    if qvec is not None and scripts:
+        asked = [str(chunk.meta["question"]) for _, chunk in scripts]
+        qsims = (sentence_vectors(index.embedder, asked) @ qvec).tolist()
+    for (doc, chunk), qsim in zip(scripts, qsims, strict=True):
+        dense = min(1.0, max(0.0, (qsim - _COS_LOW) / (_COS_HIGH - _COS_LOW))) if qvec is not None else None
+        lexical = _script_fit(question, qterms, chunk, w)
+        fit = lexical if dense is None else 0.5 * lexical + 0.5 * dense
+        if script_best is None or fit > script_best[0]:
+            script_best = (fit, doc, chunk)
     result.features = {
+        "sentence_dense": sims.get(best[2].text, 0.0) if best else 0.0,
         "script_fit": script_best[0] if script_best else 0.0,
         "sentence_fit": best[0] if best else 0.0,
         "focus_served": serves(best[2].text, focus) if best else 0.0,

@@ -7,10 +7,13 @@ Every row goes through the product's own :func:`assist.answer.answer_question` w
 (so each gets its confidence), then the threshold is applied:
 
 - coverage: answerable rows answered;
-- wrong-answer rate: answered answerable rows whose first citation is not the expected article
-  and section (any listed section counts);
+- wrong-answer rate: answered answerable rows none of whose citations is the expected article
+  and section (any listed section counts; answers cite one to three chunks); the stricter
+  wrong-first-citation rate and the wrong-article rate are reported beside it;
+- fact contained: answered rows whose text holds most content words of the row's key fact;
 - claim rate: answers holding a sentence that :mod:`korean.roles` labels a case report or an
-  agent note;
+  agent note; the labelled claim rate counts sentences a person labelled so
+  (``eval/data/sentence_roles*.jsonl``), independent of the classifier;
 - abstention: ``abstain`` rows not answered (uncovered in-domain and off-domain separately).
 
 The report has a reliability diagram (confidence against the share of right answers).
@@ -33,12 +36,14 @@ from eval.datasets import file_info
 from eval.errors import DatasetError
 from eval.progress import Progress, report
 from eval.result import EvalRun, Figure, Table, dataset_fingerprint
+from indexes.lexical import tokenize
 from ingest.sentences import split_sentences
 from korean.roles import classify
 
 __all__ = ["SAFETY_EVAL", "SafetyRow", "load_safety", "run_safety", "score_rows"]
 
 SAFETY_EVAL = Path(__file__).parent / "data" / "sample_kb_safety.jsonl"
+LABELLED = Path(__file__).parent / "data" / "sentence_roles*.jsonl"
 CLASSES = ("direct", "paraphrase", "colloquial", "neighbour", "uncovered", "off_domain", "multi_turn")
 _MARKER = re.compile(r"\s*\[\d+\]")
 
@@ -51,6 +56,7 @@ class SafetyRow:
     history: list[dict[str, str]] = field(default_factory=list)
     doc_ids: tuple[str, ...] = ()  # empty: the right answer is to abstain
     sections: tuple[str, ...] = ()
+    fact: str = ""  # the key fact a right answer states (for the fact-contained metric)
 
     @property
     def answerable(self) -> bool:
@@ -92,6 +98,7 @@ def load_safety(path: Path) -> list[SafetyRow]:
                 list(data.get("history") or []),
                 docs,
                 tuple(str(s) for s in expected.get("sections") or []),
+                str(data.get("answer_fact") or ""),
             )
         )
     if not rows:
@@ -103,15 +110,43 @@ def _section_key(chunk_id: str) -> str:
     return chunk_id.split("#", 1)[1].rsplit("-", 1)[0] if "#" in chunk_id else ""
 
 
+def _sentences(answer_text: str) -> list[str]:
+    return [s.strip() for s in split_sentences(_MARKER.sub("", answer_text)) if s.strip()]
+
+
 def _claims(answer_text: str) -> list[str]:
-    sentences = [s.strip() for s in split_sentences(_MARKER.sub("", answer_text)) if s.strip()]
-    return [s for s in sentences if not classify(s).sendable]
+    return [s for s in _sentences(answer_text) if not classify(s).sendable]
+
+
+def _labelled_claims(answer_text: str, labels: dict[str, str]) -> list[str]:
+    """Answer sentences that a person labelled case report or agent note (independent of the
+    classifier; only sentences present in the labelled files can be checked this way)."""
+    return [s for s in _sentences(answer_text) if labels.get(s, "general") != "general"]
+
+
+def load_labels() -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for path in sorted(LABELLED.parent.glob(LABELLED.name)):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                labels[str(row["text"]).strip()] = str(row["role"])
+    return labels
+
+
+def _fact_contained(answer_text: str, fact: str) -> bool | None:
+    """True when most of the key fact's content words (Kiwi morphemes) appear in the answer."""
+    want = set(tokenize(fact))
+    if not want:
+        return None
+    return len(want & set(tokenize(answer_text))) / len(want) >= 0.6
 
 
 def _answer_rows(
     kb: KnowledgeBase, rows: Sequence[SafetyRow], progress: Progress | None
 ) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
+    labels = load_labels()
     report(progress, "safety", 0, len(rows))
     for row in rows:
         t0 = time.perf_counter()
@@ -121,7 +156,10 @@ def _answer_rows(
         doc = first.doc_id.split(":", 1)[1] if first else None
         section = _section_key(first.chunk_id) if first else None
         right_doc = doc in row.doc_ids
-        right = bool(first) and right_doc and (not row.sections or section in row.sections)
+        first_right = bool(first) and right_doc and (not row.sections or section in row.sections)
+        # right: some cited chunk is the expected article and section (answers cite 1-3 chunks)
+        cited = {(c.doc_id.split(":", 1)[1], _section_key(c.chunk_id)) for c in ans.citations}
+        right = any(d in row.doc_ids and (not row.sections or sec in row.sections) for d, sec in cited)
         out.append(
             {
                 "qid": row.qid,
@@ -135,7 +173,10 @@ def _answer_rows(
                 "section": section,
                 "right_doc": right_doc,
                 "right": right,
+                "first_right": first_right,
+                "fact_contained": _fact_contained(ans.answer, row.fact) if ans.citations else None,
                 "claims": _claims(ans.answer) if ans.citations else [],
+                "labelled_claims": _labelled_claims(ans.answer, labels) if ans.citations else [],
                 "answer": ans.answer,
                 "ms": round(ms, 2),
             }
@@ -165,8 +206,14 @@ def score_rows(results: Sequence[dict[str, Any]], threshold: float) -> dict[str,
         metrics[f"{name}/coverage"] = rate(len(got), len(ans))
         metrics[f"{name}/wrong_answer_rate"] = rate(sum(1 for r in got if not r["right"]), len(got))
         metrics[f"{name}/wrong_article_rate"] = rate(sum(1 for r in got if not r["right_doc"]), len(got))
+        metrics[f"{name}/wrong_first_citation_rate"] = rate(
+            sum(1 for r in got if not r["first_right"]), len(got)
+        )
+        facts = [r for r in got if r["fact_contained"] is not None]
+        metrics[f"{name}/fact_contained"] = rate(sum(1 for r in facts if r["fact_contained"]), len(facts))
         sent = [r for r in rows if answered(r)]
         metrics[f"{name}/claim_rate"] = rate(sum(1 for r in sent if r["claims"]), len(sent))
+        metrics[f"{name}/labelled_claim_rate"] = rate(sum(1 for r in sent if r["labelled_claims"]), len(sent))
         metrics[f"{name}/abstention_on_unanswerable"] = rate(
             sum(1 for r in abst if not answered(r)), len(abst)
         )

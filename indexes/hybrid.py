@@ -56,6 +56,7 @@ class SearchTrace:
     # KB: abstention AUC 0.974 -> 0.965, coverage@FAR 0.1 0.93 -> 0.88).
     bm25_tokens: list[str] = field(default_factory=list)
     normalized_query: str = ""  # the query as searched (after colloquial normalisation)
+    query_vector: np.ndarray | None = None  # the dense query vector (answer composition reuses it)
 
 
 class HybridIndex:
@@ -141,6 +142,7 @@ class HybridIndex:
             t0 = time.perf_counter()
             if qvec is None:
                 qvec = self.embedder.embed_queries([query])[0]
+            trace.query_vector = qvec
             trace.timings_ms["embed"] = (time.perf_counter() - t0) * 1000
             t0 = time.perf_counter()
             fetch = params.candidates * (4 if mask is not None else 1)

@@ -15,7 +15,7 @@ before the final ending or a non-conditional connective), honorific actions (``�
 past or promise endings (``겠``, ``ㄹ게요``), quotative connectives (``다고``/``라고``/``도록``)
 before a report verb (안내·설명·말씀·전달 …), nominal note endings (``…함``, ``…요망``), and
 phrase cues (확인해 보니, 말씀하신, 해당 주문, 관리자 페이지 …). English sentences use phrase
-rules. The rules are measured on ``tests/data/sentence_roles.jsonl`` (hand-labelled sentences
+rules. The rules are measured on ``eval/data/sentence_roles.jsonl`` (hand-labelled sentences
 from the sample KB, its tickets and public data; see the test for the figures).
 
 An agent note whose quoted content is itself general gets a ``rewrite``: the customer-facing
@@ -47,7 +47,8 @@ _CASE_PHRASES = re.compile(
     r"고객님\s*(?:의\s*)?(?:주문|계정|적립금|쿠폰|결제|환불|배송|상품|건)|"
     r"해당\s*(?:주문|건|상품|결제)|이번\s*(?:주문|건|결제)|지금\s*주문|현재\s*주문|"
     r"방금|어제|오늘|내일|지금\s|지난달|지난주|저번\s*주|금일|\d{13}|\b건(?:입니다|이에요|이라|으로)|"
-    r"주문하신|받으신\s*(?:상품|주문)|상태라\s|상태이므로|상태여서|가능성이\s*있|[았었였]을\s*것"
+    r"주문하신|받으신\s*(?:상품|주문)|상태라\s|상태이므로|상태여서|가능성이\s*있|[았었였]을\s*것|"
+    r"이번\s|셨을\s*것|으셨겠|확인\s*되며|확인되어|예정입니다|예정이에요"
 )
 _INTERNAL_PHRASES = re.compile(
     r"관리자\s*페이지|어드민|상담\s*태그|에스컬레이션|이관|티켓|내부\s*(?:메모|시스템)|"

@@ -1,4 +1,4 @@
-"""Sentence roles on hand-labelled sentences (tests/data/sentence_roles.jsonl)."""
+"""Sentence roles on hand-labelled sentences (eval/data/sentence_roles*.jsonl)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from korean.roles import classify
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[2] / "eval" / "data"
 
 
 def _rows(name: str) -> list[dict[str, str]]:
