@@ -1,0 +1,80 @@
+"""`kms eval answerability`: coverage, wrong-answer and false-answer rates of the chatbot's answers
+on a public dataset, measured through the product path (see :mod:`eval.answerability`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from assist.cli.eval_commands import (
+    Baseline,
+    DataRoot,
+    EmbedderOpt,
+    FailOnRegression,
+    NoCache,
+    Out,
+    Seed,
+    Tolerance,
+    _errors,
+    _finish,
+    _progress,
+    _settings,
+    eval_app,
+)
+from eval.adapters import DEFAULT_DATA_ROOT
+
+
+@eval_app.command("answerability")
+def answerability_cmd(
+    dataset: Annotated[
+        str,
+        typer.Option(
+            "--dataset", help="welfare_qa_ko (Korean) or banking77 (English, half the intents held out)."
+        ),
+    ],
+    limit: Annotated[
+        int,
+        typer.Option("--limit", min=1, help="Answerable questions (welfare) / test utterances (banking77)."),
+    ] = 300,
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            "--threshold", min=0, max=1, help="Confidence threshold (default KMS_ANSWER_THRESHOLD)."
+        ),
+    ] = None,
+    target_far: Annotated[
+        float, typer.Option("--target-far", min=0, max=1, help="False-answer rate to find a threshold for.")
+    ] = 0.1,
+    data_root: DataRoot = DEFAULT_DATA_ROOT,
+    out_dir: Out = None,
+    seed: Seed = 0,
+    embedder: EmbedderOpt = None,
+    baseline: Baseline = None,
+    tolerance: Tolerance = 0.02,
+    fail_on_regression: FailOnRegression = False,
+    no_cache: NoCache = False,
+) -> None:
+    """Does the chatbot answer what its KB covers and abstain on the rest? (coverage, wrong-answer
+    rate, false-answer rate at the threshold, a threshold sweep, the threshold for FAR ≤ target)."""
+    from eval.answerability import run_answerability
+
+    with _errors():
+        settings = _settings(embedder)
+        cache: Path | None = (
+            None if no_cache else settings.data_dir / "eval-cache" / f"answerability-{dataset}-index"
+        )
+        with _progress() as progress:
+            run = run_answerability(
+                settings,
+                dataset,
+                data_root=data_root,
+                limit=limit,
+                seed=seed,
+                threshold=threshold,
+                target_far=target_far,
+                index_cache=cache,
+                progress=progress,
+            )
+        _finish(run, out_dir, baseline, tolerance, fail_on_regression)

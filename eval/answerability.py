@@ -1,0 +1,725 @@
+"""`kms eval answerability`: does the chatbot answer what its KB covers, and hold back on the rest?
+
+Measured through the product path on public data (``--data-root``, default ``../shared/data``):
+the dataset becomes a folder of 9-section KMS articles (Markdown, the template of
+``ingest/sample_kb/articles``), which :func:`ingest.pipeline.ingest_paths` ingests into a temporary
+data directory exactly as ``kms kb ingest`` would (read → PII mask → chunk → embed → index). Every
+question then goes through :func:`assist.answer.answer_question` with ``threshold=0.0``, so each
+gets its calibrated confidence and the article it would cite first.
+
+Datasets
+- ``welfare_qa_ko``: one article per programme document (제목 = the document's title, 요약 = its
+  first sentence, 정책 = its text; 목적/단계별 절차/상담 스크립트/주요 상황 및 해결책 say
+  "해당 없음", 참고 자료 is the source link). Answerable: a deterministic sample of the welfare
+  questions, gold = their programme's article (two ids: either counts). Unanswerable: as many
+  ``chatbot_data_ko`` daily-life questions.
+- ``banking77`` (English): every second intent in sorted order is held out (no article); every
+  other intent gets one article whose Consultation scripts are up to 15 of its *train* utterances,
+  each answered by one generic sentence templated from the intent name (no policy is invented).
+  Questions: a deterministic sample of *test* utterances; covered intent → gold = its article,
+  held-out intent → should abstain.
+
+At threshold t a question is *answered* when an answer was composed and its confidence ≥ t (the
+product abstains below ``KMS_ANSWER_THRESHOLD``). Then
+
+- coverage(t): share of answerable questions answered;
+- wrong_answer_rate(t): share of the answered answerable questions whose first citation is not gold;
+- far(t) (false-answer rate): share of unanswerable questions answered;
+- correct_answer_rate(t): share of answerable questions answered with a gold first citation.
+
+They are reported at the run's threshold (``--threshold``, default the configured one), at the
+confidence model's recommended threshold (``fit.recommended_threshold``), at the lowest threshold
+whose false-answer rate is ≤ ``target_far``, and over a sweep 0, 0.02, …, 1 (table and plot).
+
+Embedding a dataset's chunks takes minutes on a small CPU, so the built index folder is kept in
+``index_cache`` (default ``DATA_DIR/eval-cache/answerability-<dataset>-index``) and seeds the next
+build, as ``kms eval sample`` does: only chunks whose text changed are embedded again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import re
+import shutil
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assist.knowledge import KnowledgeBase
+from eval import plots
+from eval.datasets import FileInfo, file_info, read_jsonl
+from eval.errors import DatasetError, EvalConfigError, EvalError
+from eval.kb import strip_doc_prefix
+from eval.metrics import CurvePoint, curve_auc, percentiles
+from eval.progress import Progress, report
+from eval.result import EvalRun, Figure, Table, dataset_fingerprint
+from eval.sampling import sample
+from indexes.settings import Settings
+
+__all__ = [
+    "DATASETS",
+    "AnswerabilitySet",
+    "Article",
+    "Question",
+    "answerability_kb",
+    "banking_article",
+    "collect_answers",
+    "far_threshold",
+    "humanise_intent",
+    "load_answerability_set",
+    "rates",
+    "run_answerability",
+    "sweep",
+    "welfare_article",
+]
+
+DATASETS = ("welfare_qa_ko", "banking77")
+SWEEP_STEP = 0.02
+SCRIPT_PAIRS = 15  # train utterances per banking77 article
+UPDATED = "2026-01-01"  # fixed, so the articles (and their cached embeddings) never change
+PLACEHOLDER_KO = "해당 없음"
+PLACEHOLDER_EN = "Not applicable."
+WELFARE_SOURCE = "https://github.com/ssisOneTeam/Ask-for-Welfare"
+BANKING_SOURCE = "https://github.com/PolyAI-LDN/task-specific-datasets"
+_ACRONYMS = {"atm": "ATM", "pin": "PIN", "apple": "Apple", "google": "Google", "visa": "Visa"}
+
+
+@dataclass(frozen=True)
+class Article:
+    """One KMS article to ingest: ``markdown`` is written to ``<article_id>.md``."""
+
+    article_id: str
+    title: str
+    markdown: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question; ``gold`` = article ids that answer it (empty: the bot should abstain)."""
+
+    qid: str
+    text: str
+    gold: frozenset[str]
+    source: str
+    label: str | None = None
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.gold)
+
+
+@dataclass
+class AnswerabilitySet:
+    name: str
+    articles: list[Article]
+    questions: list[Question]
+    files: list[FileInfo] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+# ----------------------------------------------------------------------------- articles
+def _safe_lines(text: str) -> str:
+    """Body text whose lines cannot be taken for a template heading (such a line becomes a bullet)."""
+    from ingest.sources.labels import parse_heading
+
+    return "\n".join(
+        f"- {line.strip()}" if parse_heading(line) else line.rstrip() for line in text.split("\n")
+    )
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def welfare_article(article_id: str, title: str, text: str, *, source: str = WELFARE_SOURCE) -> Article:
+    """A programme document as a 9-section article: 요약 = first sentence, 정책 = the text."""
+    from ingest.sentences import split_sentences
+
+    text = text.replace("\r\n", "\n").strip()
+    head, sep, rest = text.partition("\n\n")
+    # a first paragraph of one short line is the document's heading (it repeats the title)
+    body = rest.strip() if sep and "\n" not in head and len(head) <= 120 and rest.strip() else text
+    title = _one_line(title or head)
+    sentences = split_sentences(body)
+    summary = _one_line(sentences[0]) if sentences else PLACEHOLDER_KO
+    markdown = "\n".join(
+        [
+            f"# {title}",
+            "",
+            "## 요약",
+            summary,
+            "",
+            "## 목적",
+            PLACEHOLDER_KO,
+            "",
+            "## 정책",
+            _safe_lines(body),
+            "",
+            "## 단계별 절차",
+            PLACEHOLDER_KO,
+            "",
+            "## 상담 스크립트",
+            PLACEHOLDER_KO,
+            "",
+            "## 주요 상황 및 해결책",
+            PLACEHOLDER_KO,
+            "",
+            "## 참고 자료",
+            f"- {source}",
+            "",
+            "## 문서 관리 및 업데이트",
+            f"최종 수정일: {UPDATED}",
+            "담당자: 평가 데이터 (welfare_qa_ko)",
+            "",
+        ]
+    )
+    return Article(article_id, title, markdown)
+
+
+def humanise_intent(intent: str) -> str:
+    """``card_arrival`` → ``card arrival``; ``atm_support`` → ``ATM support`` (lower case otherwise)."""
+    words = [w for w in re.split(r"[_\s]+", intent.strip().strip("?").lower()) if w]
+    return " ".join(_ACRONYMS.get(w, w) for w in words)
+
+
+def banking_article(
+    article_id: str, intent: str, utterances: Sequence[str], *, source: str = BANKING_SOURCE
+) -> Article:
+    """An intent as a 9-section English article whose scripts are its utterances as Q/A pairs."""
+    words = humanise_intent(intent)
+    title = words[:1].upper() + words[1:]
+    answer = f"For {words}, please see the steps in the app or contact support."
+    pairs: list[str] = []
+    for utterance in utterances:
+        question = _one_line(utterance)
+        if question:
+            pairs += [f"Q: {question}", f"A: {answer}", ""]
+    markdown = "\n".join(
+        [
+            f"# {title}",
+            "",
+            "## Summary",
+            PLACEHOLDER_EN,
+            "",
+            "## Purpose",
+            PLACEHOLDER_EN,
+            "",
+            "## Policy",
+            f"This article covers customer questions about {words}.",
+            "",
+            "## Step-by-step procedure",
+            PLACEHOLDER_EN,
+            "",
+            "## Consultation scripts",
+            *(pairs or [PLACEHOLDER_EN, ""]),
+            "## Main situations and solutions",
+            PLACEHOLDER_EN,
+            "",
+            "## References",
+            f"- {source}",
+            "",
+            "## Document management and updates",
+            f"Last updated: {UPDATED}",
+            "Owner: evaluation data (banking77)",
+            "",
+        ]
+    )
+    return Article(article_id, title, markdown)
+
+
+# ----------------------------------------------------------------------------- datasets
+def _require(root: Path, name: str, *parts: str) -> Path:
+    path = root.joinpath(name, *parts)
+    if not path.is_file():
+        raise DatasetError(path, f"dataset {name!r} not found", hint=f"is --data-root {root} right?")
+    return path
+
+
+def _welfare(root: Path, limit: int | None, seed: int) -> AnswerabilitySet:
+    corpus_path = _require(root, "welfare_qa_ko", "corpus.jsonl")
+    queries_path = _require(root, "welfare_qa_ko", "queries.jsonl")
+    chat_path = _require(root, "chatbot_data_ko", "qa.jsonl")
+    articles: list[Article] = []
+    ids: dict[str, str] = {}
+    for n, row in read_jsonl(corpus_path, "corpus"):
+        doc_id, text = str(row.get("doc_id") or "").strip(), str(row.get("text") or "").strip()
+        if not doc_id or not text:
+            raise DatasetError(corpus_path, "row needs doc_id and text", line=n)
+        ids[doc_id] = f"WQ-{len(ids) + 1:03d}"
+        articles.append(welfare_article(ids[doc_id], str(row.get("title") or ""), text))
+    pool: list[Question] = []
+    rows = 0
+    for n, row in read_jsonl(queries_path, "queries"):
+        rows += 1
+        question = str(row.get("question") or "").strip()
+        gold = frozenset(ids[str(d)] for d in (row.get("doc_ids") or []) if str(d) in ids)
+        if question and gold:  # a few questions have no matched document: not usable here
+            pool.append(Question(str(row.get("qid", n)), question, gold, "welfare_qa_ko"))
+    chat: list[Question] = []
+    for n, row in read_jsonl(chat_path, "qa"):
+        question = str(row.get("question") or "").strip()
+        if question:
+            chat.append(Question(f"chat-{row.get('id', n)}", question, frozenset(), "chatbot_data_ko"))
+    answerable = [pool[i] for i in sample(len(pool), limit, seed)]
+    outside = [chat[i] for i in sample(len(chat), len(answerable), seed)]
+    notes = [
+        f"{len(articles)} articles, one per welfare programme document (정책 = the document's text; "
+        f"목적/단계별 절차/상담 스크립트/주요 상황 및 해결책 = '{PLACEHOLDER_KO}')",
+        f"answerable: {len(answerable)} of {len(pool)} welfare questions with a gold document "
+        "(two gold ids: either counts); unanswerable: as many chatbot_data_ko daily-life questions",
+    ]
+    return AnswerabilitySet(
+        "welfare_qa_ko",
+        articles,
+        answerable + outside,
+        [
+            file_info(corpus_path, len(articles)),
+            file_info(queries_path, rows),
+            file_info(chat_path, len(chat)),
+        ],
+        notes,
+    )
+
+
+def _banking(root: Path, limit: int | None, seed: int) -> AnswerabilitySet:
+    path = _require(root, "banking77", "queries.jsonl")
+    train: dict[str, list[str]] = defaultdict(list)
+    test: list[tuple[str, str, str]] = []
+    for n, row in read_jsonl(path, "queries"):
+        text, label, split = (str(row.get(k) or "").strip() for k in ("text", "label", "split"))
+        if not text or not label:
+            raise DatasetError(path, "row needs text and label", line=n)
+        if split == "train":
+            train[label].append(text)
+        elif split == "test":
+            test.append((str(row.get("id", n)), text, label))
+    intents = sorted(set(train) | {label for _, _, label in test})
+    if not intents or not test:
+        raise DatasetError(path, "no labelled train and test utterances")
+    held_out = set(intents[1::2])
+    articles: list[Article] = []
+    article_of: dict[str, str] = {}
+    for i, intent in enumerate(intents):
+        if intent in held_out or not train.get(intent):
+            continue
+        article_of[intent] = f"B77-{i:02d}"
+        articles.append(banking_article(article_of[intent], intent, train[intent][:SCRIPT_PAIRS]))
+    questions = [
+        Question(
+            qid,
+            text,
+            frozenset([article_of[label]]) if label in article_of else frozenset(),
+            "banking77",
+            label,
+        )
+        for qid, text, label in (test[i] for i in sample(len(test), limit, seed))
+    ]
+    covered = sum(q.answerable for q in questions)
+    notes = [
+        f"{len(articles)} articles, one per covered intent (scripts: up to {SCRIPT_PAIRS} train utterances, "
+        "each answered by a generic sentence from the intent name); "
+        f"{len(held_out)} intents held out (every second in sorted order), no article",
+        f"questions: {len(questions)} test utterances ({covered} of covered intents, "
+        f"{len(questions) - covered} of held-out intents: should abstain)",
+    ]
+    return AnswerabilitySet(
+        "banking77",
+        articles,
+        questions,
+        [file_info(path, sum(len(v) for v in train.values()) + len(test))],
+        notes,
+        {"held_out_intents": sorted(held_out)},
+    )
+
+
+def load_answerability_set(
+    name: str, data_root: Path, *, limit: int | None = 300, seed: int = 0
+) -> AnswerabilitySet:
+    """The articles and questions of a named dataset under ``data_root``."""
+    loaders = {"welfare_qa_ko": _welfare, "banking77": _banking}
+    if name not in loaders:
+        raise EvalConfigError(f"unknown answerability dataset {name!r}; known: {', '.join(DATASETS)}")
+    return loaders[name](data_root, limit, seed)
+
+
+# ----------------------------------------------------------------------------- the KB
+@contextlib.contextmanager
+def answerability_kb(
+    settings: Settings,
+    articles: Sequence[Article],
+    *,
+    index_cache: Path | None = None,
+    progress: Progress | None = None,
+) -> Iterator[tuple[KnowledgeBase, list[str]]]:
+    """The articles ingested by the product pipeline into a temporary data dir, and its warnings.
+
+    The configured models folder is linked in (no re-conversion) and the data dir's fitted
+    confidence model, if any, is copied, so answers score as they would in that installation."""
+    from assist.confidence import MODEL_FILE
+    from eval.sample import _save, _seed
+    from ingest.pipeline import ingest_paths
+
+    with tempfile.TemporaryDirectory(prefix="kms-eval-answerability-") as tmp:
+        folder = Path(tmp) / "articles"
+        folder.mkdir()
+        for article in articles:
+            (folder / f"{article.article_id}.md").write_text(article.markdown, encoding="utf-8")
+        data = Path(tmp) / "kms"
+        data.mkdir()
+        models = settings.models_dir.resolve()
+        models.mkdir(parents=True, exist_ok=True)
+        (data / "models").symlink_to(models, target_is_directory=True)
+        fitted = settings.data_dir / MODEL_FILE
+        if fitted.is_file():
+            shutil.copy2(fitted, data / MODEL_FILE)
+        local = settings.model_copy(update={"data_dir": data, "database_url": None})
+        if index_cache is not None:
+            _seed(index_cache, local.index_root)
+        result = ingest_paths([folder], local, kind="articles", progress=progress)
+        if not result.ok:
+            raise EvalError(
+                "the dataset's articles did not ingest cleanly: "
+                + "; ".join(str(i) for i in result.errors[:3])
+            )
+        if index_cache is not None:
+            _save(local.index_root, index_cache)
+        yield KnowledgeBase(local), [str(i) for i in result.issues]
+
+
+# ----------------------------------------------------------------------------- answers
+def collect_answers(
+    kb: KnowledgeBase, questions: Sequence[Question], *, progress: Progress | None = None
+) -> list[dict[str, Any]]:
+    """Each question through ``answer_question`` (threshold 0): confidence and first citation."""
+    from assist.answer import answer_question
+
+    titles = {c.doc_id: c.title for c in kb.index.chunks}
+    rows: list[dict[str, Any]] = []
+    report(progress, "answers", 0, len(questions))
+    for q in questions:
+        answer = answer_question(kb, q.text, threshold=0.0, log=False)
+        top = answer.citations[0] if answer.citations else None
+        top_id = (top.article_id or strip_doc_prefix(top.doc_id)) if top else None
+        rows.append(
+            {
+                "qid": q.qid,
+                "question": q.text,
+                "source": q.source,
+                "label": q.label,
+                "answerable": q.answerable,
+                "gold": sorted(q.gold),
+                "gold_title": next((titles.get(f"article:{g}") for g in sorted(q.gold)), None),
+                "confidence": float(answer.confidence),
+                "composed": not answer.abstained,
+                "handoff_reason": answer.handoff_reason,
+                "top_citation": top_id,
+                "top_title": top.title if top else None,
+                "correct": bool(top_id is not None and top_id in q.gold),
+                "answer": answer.answer[:300],
+                "total_ms": (answer.timings_ms or {}).get("total"),
+            }
+        )
+        report(progress, "answers", 1)
+    return rows
+
+
+def _answered(row: dict[str, Any], threshold: float) -> bool:
+    return bool(row["composed"]) and float(row["confidence"]) >= threshold
+
+
+def rates(rows: Sequence[dict[str, Any]], threshold: float) -> dict[str, float | int | None]:
+    """Coverage, wrong-answer, false-answer and correct-answer rates at one threshold."""
+    ins = [r for r in rows if r["answerable"]]
+    outs = [r for r in rows if not r["answerable"]]
+    answered = [r for r in ins if _answered(r, threshold)]
+    wrong = sum(1 for r in answered if not r["correct"])
+    false = sum(1 for r in outs if _answered(r, threshold))
+    return {
+        "threshold": threshold,
+        "coverage": len(answered) / len(ins) if ins else None,
+        "wrong_answer_rate": wrong / len(answered) if answered else None,
+        "far": false / len(outs) if outs else None,
+        "correct_answer_rate": (len(answered) - wrong) / len(ins) if ins else None,
+        "n_answered": len(answered) + false,
+    }
+
+
+def sweep(rows: Sequence[dict[str, Any]], step: float = SWEEP_STEP) -> list[dict[str, float | int | None]]:
+    """:func:`rates` at 0, step, 2·step, …, 1."""
+    n = round(1 / step)
+    return [rates(rows, round(i * step, 6)) for i in range(n + 1)]
+
+
+def far_threshold(rows: Sequence[dict[str, Any]], target_far: float) -> float | None:
+    """The lowest threshold (4 decimals, rounded up) whose false-answer rate is ≤ ``target_far``.
+
+    None when there are no unanswerable questions, or only a threshold above 1 (never answering)
+    would reach the target."""
+    outs = [r for r in rows if not r["answerable"]]
+    if not outs:
+        return None
+    scores = sorted({float(r["confidence"]) for r in rows if r["composed"]})
+    top = scores[-1] if scores else 0.0
+
+    def far(t: float) -> float:
+        return sum(_answered(r, t) for r in outs) / len(outs)
+
+    for t in [0.0, *scores, math.nextafter(top, math.inf)]:
+        if far(t) <= target_far + 1e-12:
+            value = math.ceil(t * 10_000 - 1e-9) / 10_000
+            return value if value <= 1.0 and far(value) <= target_far + 1e-12 else None
+    return None
+
+
+def _model_threshold(settings: Settings) -> float | None:
+    from assist.confidence import load_model
+
+    try:
+        value = load_model(settings.data_dir).fit.get("recommended_threshold")
+    except (FileNotFoundError, OSError):
+        return None
+    return float(value) if isinstance(value, int | float) else None
+
+
+# ----------------------------------------------------------------------------- the run
+def run_answerability(
+    settings: Settings,
+    dataset: str,
+    *,
+    data_root: Path,
+    limit: int | None = 300,
+    seed: int = 0,
+    threshold: float | None = None,
+    target_far: float = 0.1,
+    index_cache: Path | None = None,
+    progress: Progress | None = None,
+) -> EvalRun:
+    if not 0.0 <= target_far <= 1.0:
+        raise EvalConfigError(f"--target-far must be between 0 and 1, got {target_far}")
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        raise EvalConfigError(f"--threshold must be between 0 and 1, got {threshold}")
+    aset = load_answerability_set(dataset, data_root, limit=limit, seed=seed)
+    chosen = settings.answer_threshold if threshold is None else threshold
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    built = answerability_kb(settings, aset.articles, index_cache=index_cache, progress=progress)
+    with built as (kb, issues):
+        timings["ingest"] = time.perf_counter() - t0
+        chunks = len(kb.index.chunks)
+        embedder_id = kb.embedder.model_id
+        t0 = time.perf_counter()
+        rows = collect_answers(kb, aset.questions, progress=progress)
+        timings["answers"] = time.perf_counter() - t0
+    report(progress, "done", 0)
+    return answerability_run(
+        aset,
+        rows,
+        threshold=chosen,
+        threshold_source="--threshold" if threshold is not None else "KMS_ANSWER_THRESHOLD",
+        model_threshold=_model_threshold(settings),
+        target_far=target_far,
+        chunks=chunks,
+        timings=timings,
+        config={"embedder": embedder_id, "limit": limit, "seed": seed, "ingest_issues": len(issues)},
+    )
+
+
+def _fmt(value: float | int | None) -> str:
+    return "–" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def answerability_run(
+    aset: AnswerabilitySet,
+    rows: list[dict[str, Any]],
+    *,
+    threshold: float,
+    threshold_source: str,
+    model_threshold: float | None,
+    target_far: float,
+    chunks: int,
+    timings: dict[str, float],
+    config: dict[str, Any],
+) -> EvalRun:
+    """The metrics, tables and figures of finished answers (no model needed: unit-testable)."""
+    ins = [r for r in rows if r["answerable"]]
+    tag = f"far{target_far:g}"
+    safe = far_threshold(rows, target_far)
+    at = rates(rows, threshold)
+    metrics: dict[str, float | int | None] = {
+        "n_answerable": len(ins),
+        "n_unanswerable": len(rows) - len(ins),
+        "n_no_answer": sum(1 for r in rows if not r["composed"]),
+        **{k: v for k, v in at.items() if k != "n_answered"},
+    }
+    points = sweep(rows)
+    curve = [
+        CurvePoint(
+            float(p["threshold"] or 0.0),
+            float(p["coverage"] or 0.0),
+            float(p["far"] or 0.0),
+            None if p["wrong_answer_rate"] is None else 1.0 - float(p["wrong_answer_rate"]),
+        )
+        for p in points
+    ]
+    metrics["auc"] = curve_auc(curve)
+    metrics["top_citation_gold"] = sum(r["correct"] for r in ins) / len(ins) if ins else None
+    run_label = (
+        "given by --threshold" if threshold_source == "--threshold" else f"configured, {threshold_source}"
+    )
+    named: list[tuple[str, str, float | None]] = [("", run_label, threshold)]
+    if model_threshold is not None:
+        named.append(("at_model/", "confidence model's recommended threshold", model_threshold))
+    named.append((f"at_{tag}/", f"lowest threshold with false-answer rate ≤ {target_far:g}", safe))
+    for prefix, _, value in named[1:]:
+        if value is None:
+            metrics[f"{prefix}threshold"] = None
+            metrics[f"{prefix}coverage"] = 0.0
+            continue
+        for key, v in rates(rows, value).items():
+            if key != "n_answered":
+                metrics[f"{prefix}{key}"] = v
+    ms = [float(r["total_ms"]) for r in rows if isinstance(r.get("total_ms"), int | float)]
+    if ms:
+        lat = percentiles(ms, (50, 95))
+        metrics["answer_ms/p50"], metrics["answer_ms/p95"] = lat["p50"], lat["p95"]
+
+    notes = list(aset.notes)
+    for _, what, value in named:
+        if value is None:
+            notes.append(f"{what}: none (only never answering reaches it)")
+            continue
+        r = rates(rows, value)
+        notes.append(
+            f"threshold {value:g} ({what}): coverage {_fmt(r['coverage'])}, wrong-answer rate "
+            f"{_fmt(r['wrong_answer_rate'])}, false-answer rate {_fmt(r['far'])}"
+        )
+    if config.get("ingest_issues"):
+        notes.append(f"ingest reported {config['ingest_issues']} warning(s) (see the KB build)")
+
+    summary_rows = []
+    for _, what, value in named:
+        r = rates(rows, value) if value is not None else {}
+        summary_rows.append(
+            [
+                what,
+                value,
+                r.get("coverage"),
+                r.get("wrong_answer_rate"),
+                r.get("far"),
+                r.get("correct_answer_rate"),
+            ]
+        )
+    confident = [r for r in rows if r["composed"]]
+    groups = {
+        "answerable, right article": [r["confidence"] for r in ins if r["composed"] and r["correct"]],
+        "answerable, wrong article": [r["confidence"] for r in ins if r["composed"] and not r["correct"]],
+        "unanswerable": [r["confidence"] for r in rows if not r["answerable"] and r["composed"]],
+    }
+    rate_cols = [
+        "응답률 (coverage)",
+        "오인용 답변율 (wrong-answer rate)",
+        "오답변율 (false-answer rate)",
+        "정답 응답률 (correct-answer rate)",
+    ]
+    return EvalRun(
+        kind="answerability",
+        primary_metric=f"at_{tag}/coverage",
+        metrics=metrics,
+        config={
+            **config,
+            **aset.config,
+            "dataset": aset.name,
+            "threshold": threshold,
+            "threshold_source": threshold_source,
+            "model_threshold": model_threshold,
+            "target_far": target_far,
+            "sweep_step": SWEEP_STEP,
+        },
+        dataset=dataset_fingerprint(
+            aset.name,
+            aset.files,
+            articles=len(aset.articles),
+            chunks=chunks,
+            questions=len(rows),
+            answerable=len(ins),
+            unanswerable=len(rows) - len(ins),
+        ),
+        timings_s=timings,
+        notes=notes,
+        tables=[
+            Table(
+                "임계값별 결과 (Results at the thresholds)",
+                ["기준 (which)", "임계값 (threshold)", *rate_cols],
+                summary_rows,
+            ),
+            Table(
+                "임계값 스윕 (Threshold sweep)",
+                ["임계값 (threshold)", *rate_cols],
+                [
+                    [
+                        p["threshold"],
+                        p["coverage"],
+                        p["wrong_answer_rate"],
+                        p["far"],
+                        p["correct_answer_rate"],
+                    ]
+                    for p in points
+                ],
+            ),
+            Table(
+                "질문별 결과 (Per question)",
+                [
+                    "qid",
+                    "질문 (question)",
+                    "답변 가능 (answerable)",
+                    "정답 문서 (gold)",
+                    "첫 인용 (first citation)",
+                    "신뢰도 (conf.)",
+                    "맞음 (right)",
+                ],
+                [
+                    [
+                        r["qid"],
+                        r["question"],
+                        r["answerable"],
+                        r["gold_title"] or r.get("label") or "–",
+                        r["top_title"] or "–",
+                        r["confidence"],
+                        r["correct"],
+                    ]
+                    for r in rows
+                ],
+            ),
+        ],
+        figures=[
+            Figure(
+                "응답률 / 오답변율 곡선 (Coverage vs. false-answer rate)",
+                plots.curve(curve, f"{aset.name}: coverage vs false-answer rate", chosen=threshold),
+            ),
+            Figure(
+                "신뢰도 보정 (Reliability: composed answers)",
+                plots.reliability(
+                    [r["confidence"] for r in confident],
+                    [bool(r["answerable"] and r["correct"]) for r in confident],
+                    f"{aset.name}: confidence vs share right",
+                ),
+            ),
+            Figure(
+                "신뢰도 분포 (Confidence by outcome)",
+                plots.histogram(
+                    {k: v for k, v in groups.items() if v},
+                    f"{aset.name}: confidence by outcome",
+                    plots.label("신뢰도", "confidence"),
+                    bins=25,
+                ),
+            ),
+        ],
+        per_query=rows,
+        details={"sweep": points, "target_far": target_far, "far_threshold": safe},
+    )
