@@ -33,6 +33,9 @@ test: install-dev
 	$(BIN)/ruff check .
 	KMS_DATA_DIR=$(CURDIR)/test-output/eval-sample-kms $(BIN)/kms eval sample \
 		--baseline eval/baselines/sample_kb/report.json --fail-on-regression --out test-output/eval-sample
+	KMS_DATA_DIR=$(CURDIR)/test-output/eval-sample-kms $(BIN)/kms eval safety \
+		--baseline eval/baselines/sample_kb_safety/report.json --tolerance 0.05 --fail-on-regression \
+		--out test-output/eval-safety
 	$(BIN)/pytest
 
 bench: install

@@ -18,7 +18,7 @@ from eval.errors import DatasetError
 
 __all__ = ["Comparison", "DiffRow", "compare", "dataset_changes", "direction", "load_baseline"]
 
-_LOWER = re.compile(r"(^|/)(far|false_answer|error_rate|wrong_answer|claim_rate)")
+_LOWER = re.compile(r"(^|/)(far|false_answer|error_rate|wrong_|claim_rate|labelled_claim_rate|brier)")
 _NEUTRAL = re.compile(
     r"(^|/)(n_|clusters|singleton_clusters|abstention_rate|noise_share|cache_|size_|embedded_chunks|mean_chunk)"
     r"|threshold|_ms(_|\b)|_s$|latency|rss|per_s|_qps|throughput|(^|/)p\d+$"

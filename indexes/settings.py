@@ -98,10 +98,11 @@ class Settings(BaseSettings):
     )
     brand_name: str = Field("고객센터", description="Name used in reply greetings, e.g. '바로마켓 고객센터'.")
     answer_threshold: float = Field(
-        0.52,
+        0.73,
         ge=0,
         le=1,
-        description="Below this confidence the chatbot abstains and hands off (README: how chosen).",
+        description="Below this confidence (the calibrated probability that the answer is right) the "
+        "chatbot abstains and hands off, and agents get no pre-filled draft (README: how chosen).",
     )
     confidence_cos_low: float = Field(
         0.80, description="Dense cosine mapped to confidence 0 (calibrated for the bundled e5 model)."

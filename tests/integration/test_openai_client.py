@@ -63,7 +63,7 @@ def test_streamed_completion_reassembles_to_the_same_text(client: OpenAI) -> Non
     assert len(chunks) > 3
     final = chunks[-1]
     assert final.choices[0].finish_reason == "stop"
-    assert (final.model_extra or {})["citations"][0]["chunk_id"] == "article:KB-102-refund#scripts-1"
+    assert (final.model_extra or {})["citations"][0]["doc_id"] == "article:KB-102-refund"
 
 
 def test_errors_surface_as_openai_errors(client: OpenAI) -> None:

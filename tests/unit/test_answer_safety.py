@@ -46,7 +46,8 @@ def test_the_agent_draft_shows_a_slot_instead_of_a_claim(kb: KnowledgeBase) -> N
     assert "드리겠습니다" not in s.draft.text
     for sentence in body:
         if sentence.kind == "body":
-            assert classify(sentence.source_text or "").sendable or classify(sentence.source_text or "").rewrite
+            label = classify(sentence.source_text or "")
+            assert label.sendable or label.rewrite
         else:
             assert sentence.text.startswith("[확인 필요") and sentence.citation is None
 

@@ -75,7 +75,11 @@ def test_history_refines_a_follow_up_question(client: TestClient) -> None:
     assert followed["abstained"] is False
     assert followed["citations"][0]["doc_id"] == "article:KB-102-refund"  # type: ignore[index]
     assert "1~2일" in str(followed["answer"])
-    assert alone["abstained"] or alone["citations"] != followed["citations"] or alone["answer"] != followed["answer"]
+    assert (
+        alone["abstained"]
+        or alone["citations"] != followed["citations"]
+        or alone["answer"] != followed["answer"]
+    )
 
 
 def test_answer_language_follows_the_question(client: TestClient) -> None:
