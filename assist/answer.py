@@ -12,6 +12,7 @@ or it is dropped; if nothing supported remains, the extractive answer is used.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Sequence
 from typing import Literal
@@ -26,6 +27,7 @@ from indexes.db import log_query
 from indexes.types import Chunk
 
 log = logging.getLogger(__name__)
+_SENTENCE_END = re.compile(r"[.!?。…)\]]\s*$|[다요죠까]\s*$")
 
 def retrieval_query(question: str, history: Sequence[dict[str, str]] | None) -> str:
     """The question, refined by the last user turns (follow-ups like "그럼 언제 돼요?")."""
@@ -63,8 +65,10 @@ def render_answer(comp: Composition, lang: str) -> tuple[str, list[Citation]]:
         if n is None:
             n = by_chunk[cand.chunk.chunk_id] = len(citations) + 1
             citations.append(citation_for(n, cand.chunk))
-        parts.append(f"{to_level(cand.text, level) if lang == 'ko' else cand.text} [{n}]")
-    return " ".join(parts), citations
+        text = to_level(cand.text, level) if lang == "ko" else cand.text
+        # a bullet line without a sentence end ("등급 산정: 매월 1일 …") stays on its own line
+        parts.append(f"{text} [{n}]" + (" " if _SENTENCE_END.search(text) else "\n"))
+    return "".join(parts).strip(), citations
 
 
 def assess(
