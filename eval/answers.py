@@ -3,6 +3,8 @@ groundedness and abstention rate, through the same ``answer_question`` the API c
 
 Per answered (not abstained) question:
 
+- gold contained: share of answers holding at least 80 % of the reference's tokens (the metric
+  for short-answer sets, where token F1 of a long reply against a short span says little);
 - token F1 / ROUGE-L: answer vs. reference tokens (:func:`eval.text.answer_tokens`; citation
   markers removed). Only questions with a reference count.
 - citation precision: distinct cited documents that are gold (questions with gold ids and ≥ 1 citation).
@@ -26,7 +28,15 @@ from eval import plots
 from eval.datasets import Query, RetrievalSet
 from eval.errors import EvalError
 from eval.kb import build_index, cache_note, corpus_chunks, open_embedder, strip_doc_prefix, temporary_kb
-from eval.metrics import citation_precision, groundedness, mean, percentiles, rouge_l, token_f1
+from eval.metrics import (
+    answer_contained,
+    citation_precision,
+    groundedness,
+    mean,
+    percentiles,
+    rouge_l,
+    token_f1,
+)
 from eval.progress import Progress, report
 from eval.result import EvalRun, Figure, Table, dataset_fingerprint
 from eval.sampling import sample
@@ -88,6 +98,7 @@ def score_answer(answer: AnswerLike, query: Query, chunk_text: Callable[[str], s
         "cited": [strip_doc_prefix(c.doc_id) for c in cites],
         "token_f1": None,
         "rouge_l": None,
+        "gold_contained": None,
         "citation_precision": None,
         "groundedness": None,
     }
@@ -96,6 +107,7 @@ def score_answer(answer: AnswerLike, query: Query, chunk_text: Callable[[str], s
     if query.reference:
         pred, ref = answer_tokens(answer.answer), answer_tokens(query.reference)
         row["token_f1"], row["rouge_l"] = token_f1(pred, ref), rouge_l(pred, ref)
+        row["gold_contained"] = 1.0 if answer_contained(pred, ref) else 0.0
     if query.gold:
         row["citation_precision"] = citation_precision(row["cited"], query.gold)
     texts = {c.n: chunk_text(c.chunk_id) or c.snippet for c in cites}
@@ -124,7 +136,7 @@ def evaluate_answers(
         "n_answered": len(answered),
         "abstention_rate": (len(rows) - len(answered)) / len(rows) if rows else None,
     }
-    for name in ("token_f1", "rouge_l", "citation_precision", "groundedness"):
+    for name in ("token_f1", "rouge_l", "gold_contained", "citation_precision", "groundedness"):
         metrics[name] = mean(r[name] for r in answered)
     metrics["answer_ms_p50"] = percentiles(latencies)["p50"]
     metrics["answer_ms_p95"] = percentiles(latencies)["p95"]
@@ -185,7 +197,7 @@ def answers_run(
     notes: list[str],
     config: dict[str, Any],
 ) -> EvalRun:
-    shown = ("token_f1", "rouge_l", "citation_precision", "groundedness", "abstention_rate")
+    shown = ("token_f1", "rouge_l", "gold_contained", "citation_precision", "groundedness", "abstention_rate")
     worst = sorted((r for r in rows if not r["abstained"]), key=lambda r: r["token_f1"] or 0.0)[:15]
     return EvalRun(
         kind="answers",

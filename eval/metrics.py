@@ -30,6 +30,7 @@ __all__ = [
     "CurvePoint",
     "abstention_curve",
     "adjusted_rand_index",
+    "answer_contained",
     "citation_precision",
     "curve_auc",
     "first_relevant_rank",
@@ -97,6 +98,16 @@ def token_f1(prediction: Sequence[str], reference: Sequence[str]) -> float:
         return 0.0
     precision, recall = overlap / len(prediction), overlap / len(reference)
     return 2 * precision * recall / (precision + recall)
+
+
+def answer_contained(prediction: Sequence[str], reference: Sequence[str], *, min_recall: float = 0.8) -> bool:
+    """Whether a (long) answer contains a (short) gold answer: at least ``min_recall`` of the
+    reference's tokens appear in the prediction. Token F1 of a long reply against a short span is
+    low even when the span is there; this is the metric for short-answer sets."""
+    if not reference:
+        return not prediction
+    overlap = sum((Counter(prediction) & Counter(reference)).values())
+    return overlap / len(reference) >= min_recall
 
 
 def lcs_length(a: Sequence[str], b: Sequence[str]) -> int:

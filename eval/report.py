@@ -38,6 +38,7 @@ METRIC_LABELS: dict[str, str] = {
     "rouge_l": "ROUGE-L",
     "citation_precision": "인용 정밀도 (citation precision)",
     "groundedness": "근거 충실도 (groundedness)",
+    "gold_contained": "정답 포함률 (gold answer contained)",
     "abstention_rate": "답변 보류율 (abstention rate)",
     "coverage": "응답률 (coverage)",
     "far": "오답변율 (false-answer rate)",

@@ -131,3 +131,12 @@ def test_percentiles() -> None:
     assert got["p50"] == pytest.approx(50.5)
     assert got["p95"] == pytest.approx(95.05)
     assert math.isnan(percentiles([])["p99"])
+
+
+def test_answer_contained_judges_short_gold_answers_inside_long_replies() -> None:
+    from eval.metrics import answer_contained
+
+    reply = "환불 은 결제 취소 후 3~5 영업일 안 에 카드사 로 처리 되 ㅂ니다".split()
+    assert answer_contained(reply, ["3~5", "영업일"])
+    assert not answer_contained(reply, ["7", "영업일", "이내"])
+    assert answer_contained([], []) and not answer_contained(["x"], [])
