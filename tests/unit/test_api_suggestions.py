@@ -55,17 +55,25 @@ def test_suggestion_has_articles_with_sections_tickets_tag_and_a_draft(client: T
 
 def test_every_draft_citation_points_at_an_indexed_chunk_holding_the_sentence(client: TestClient) -> None:
     index = _kb(client).index
+    threshold = _kb(client).settings.answer_threshold
+    drafted = 0
     for inquiry in (INQUIRY, "반품했는데 환불은 언제 되나요?", "I forgot my password", "배송이 너무 늦어요"):
-        draft = _suggest(client, inquiry=inquiry)["draft"]
+        suggestion = _suggest(client, inquiry=inquiry)
+        draft = suggestion["draft"]
         assert isinstance(draft, dict)
         citations = {c["n"]: c for c in draft["citations"]}
         cited = [s for s in draft["sentences"] if s["citation"] is not None]
+        if suggestion["confidence"] < threshold:  # type: ignore[operator]
+            assert draft["text"] == "" and not cited, inquiry  # the agent writes this one
+            continue
+        drafted += 1
         assert cited, inquiry
         for sentence in cited:
             chunk_id = citations[sentence["citation"]]["chunk_id"]
             assert chunk_id in index.pos_by_id, chunk_id
             chunk = index.chunks[index.pos_by_id[chunk_id]]
             assert sentence["source_text"] and sentence["source_text"] in chunk.text, (inquiry, sentence)
+    assert drafted >= 2
 
 
 def test_k_limits_the_articles_and_tickets(client: TestClient) -> None:
