@@ -22,7 +22,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from indexes.settings import Settings
-from tests.tinykb import QUESTIONS, TINY, calibrate_hash_model, copy_kb
+from tests.tinykb import HASH_THRESHOLD, QUESTIONS, TINY, calibrate_hash_model, copy_kb
 
 HERE = Path(__file__).resolve().parent
 GIFT_TICKETS = HERE / "data" / "gift_tickets.csv"
@@ -101,7 +101,7 @@ def seed_draft(settings: Settings) -> list[int]:
 def build_web_kb(data_dir: Path) -> Settings:
     from ingest.pipeline import ingest_paths
 
-    settings = Settings(data_dir=data_dir, embedder="hash")
+    settings = Settings(data_dir=data_dir, embedder="hash", answer_threshold=HASH_THRESHOLD)
     report = ingest_paths([TINY, GIFT_TICKETS], settings)
     calibrate_hash_model(settings, QUESTIONS)
     assert report.ok, report.issues

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from assist.answer import answer_question, retrieval_query
+from assist.draft import build_draft
 from assist.errors import InvalidInputError
+from assist.evidence import gather
 from assist.knowledge import KnowledgeBase
 from assist.speech import level_of
 from assist.suggest import staleness, suggest
@@ -65,7 +67,15 @@ def test_draft_keeps_one_speech_level(kb: KnowledgeBase) -> None:
 
 
 def test_draft_falls_back_to_ticket_resolution(kb: KnowledgeBase) -> None:
-    draft = suggest(kb, "선물 포장 가능한가요 리본").draft
+    # no article covers gift wrapping: the suggestion's confidence (the same as /v1/answer's) is
+    # low, so the agent gets no pre-filled draft, but the similar ticket is listed beside it
+    inquiry = "선물 포장 가능한가요 리본"
+    s = suggest(kb, inquiry)
+    assert s.draft.strategy == "none" and s.draft.text == ""
+    assert any(t.ticket_id == "T-1" for t in s.tickets)
+    # when the draft is asked for anyway, the closest resolved ticket is what it is built from
+    evidence = gather(kb, inquiry, confidence_types={"article", "ticket"})
+    draft = build_draft(evidence, inquiry, kb.settings, confident=True)
     assert draft.strategy == "ticket"
     assert draft.citations[0].doc_id == "ticket:T-1"
 
