@@ -26,7 +26,7 @@ import threading
 import weakref
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -130,6 +130,40 @@ def doc_chunks(index: HybridIndex, doc_id: str) -> list[Chunk]:
     return by_doc.get(doc_id, [])
 
 
+_CANDIDATES: OrderedDict[tuple[str, str], list[Candidate]] = OrderedDict()
+_CANDIDATES_SIZE = 20_000
+
+
+def _chunk_candidates(chunk: Chunk) -> list[Candidate]:
+    """The sentences of one chunk with their roles (cached by chunk id and content hash: Kiwi
+    sentence splitting and role analysis run once per chunk version, not once per query)."""
+    key = (chunk.chunk_id, chunk.hash)
+    with _VECTORS_LOCK:
+        hit = _CANDIDATES.get(key)
+        if hit is not None:
+            _CANDIDATES.move_to_end(key)
+            return hit
+    body = script_answer_text(chunk) if chunk.section == "scripts" else chunk.body
+    if chunk.doc_type == "ticket":
+        body = str(chunk.meta.get("resolution") or body)
+    out: list[Candidate] = []
+    context = ""
+    for line in body.splitlines():
+        heading = _HEADING.match(line)
+        if heading:
+            context = (heading.group("b") or heading.group("h") or "").strip()
+            continue
+        for sentence in split_sentences(_BULLET.sub("", line)):
+            text = sentence.strip()
+            if len(text) >= 4:
+                out.append(Candidate(chunk, text, 0, classify(text), context))
+    with _VECTORS_LOCK:
+        _CANDIDATES[key] = out
+        while len(_CANDIDATES) > _CANDIDATES_SIZE:
+            _CANDIDATES.popitem(last=False)
+    return out
+
+
 def candidates_of(chunks: Sequence[Chunk]) -> list[Candidate]:
     """The answer sentences of a document's chunks, de-duplicated (chunks overlap by a sentence)."""
     out: list[Candidate] = []
@@ -137,21 +171,10 @@ def candidates_of(chunks: Sequence[Chunk]) -> list[Candidate]:
     for chunk in chunks:
         if chunk.section not in ANSWER_SECTIONS:
             continue
-        body = script_answer_text(chunk) if chunk.section == "scripts" else chunk.body
-        if chunk.doc_type == "ticket":
-            body = str(chunk.meta.get("resolution") or body)
-        context = ""
-        for line in body.splitlines():
-            heading = _HEADING.match(line)
-            if heading:
-                context = (heading.group("b") or heading.group("h") or "").strip()
-                continue
-            for sentence in split_sentences(_BULLET.sub("", line)):
-                text = sentence.strip()
-                if len(text) < 4 or text in seen:
-                    continue
-                seen.add(text)
-                out.append(Candidate(chunk, text, len(out), classify(text), context))
+        for cand in _chunk_candidates(chunk):
+            if cand.text not in seen:
+                seen.add(cand.text)
+                out.append(replace(cand, order=len(out)))
     return out
 
 
