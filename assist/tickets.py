@@ -21,8 +21,8 @@ from assist.schemas import Suggestion, TicketOut
 from assist.suggest import record_suggestion, suggest
 from indexes.db import FeedbackRow, SuggestionRow, TicketRow, add_feedback, get_ticket, upsert_ticket
 from indexes.db.repo import ticket_to_record
+from indexes.records import TicketRecord
 from ingest.pii import mask_pii
-from ingest.records import TicketRecord
 from ingest.split import chunk_ticket
 
 VERDICTS = ("used", "edited", "rejected")

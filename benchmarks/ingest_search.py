@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import sys
 
-from assist.cli import eval_commands  # noqa: F401  (registers `kms bench` on the app)
 from assist.cli.app import app
+from eval.cli import eval_commands  # noqa: F401  (registers `kms bench` on the app)
 
 
 def main() -> None:

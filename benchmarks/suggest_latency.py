@@ -52,9 +52,9 @@ from indexes.db import open_db
 from indexes.dense import DenseIndex
 from indexes.hybrid import HybridIndex
 from indexes.lexical import LexicalIndex, tokenize_many
+from indexes.records import TicketRecord
 from indexes.settings import Settings
 from indexes.types import Chunk, DocType, content_hash
-from ingest.records import TicketRecord
 from ingest.sample import SAMPLE_DIR
 from ingest.sources import read_paths
 from ingest.split import chunk_article, chunk_ticket, split_text

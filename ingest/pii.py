@@ -44,7 +44,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from ingest.records import ArticleRecord, TicketRecord
+from indexes.records import ArticleRecord, TicketRecord
 
 __all__ = [
     "PII_PLACEHOLDERS",

@@ -32,10 +32,10 @@ from indexes.db import (
 from indexes.embedder import load_embedder
 from indexes.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
 from indexes.hybrid import HybridIndex
+from indexes.records import IngestIssue, ReadResult
 from indexes.settings import Settings
 from indexes.types import Chunk
 from ingest.pii import mask_record_article, mask_record_ticket
-from ingest.records import IngestIssue, ReadResult
 from ingest.sources import read_paths
 from ingest.split import chunk_article, chunk_ticket
 

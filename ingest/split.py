@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from indexes.records import SECTION_KEYS, SECTION_LABELS_EN, SECTION_LABELS_KO, ArticleRecord, TicketRecord
 from indexes.types import Chunk
 from ingest.pii import PII_PLACEHOLDERS
-from ingest.records import SECTION_KEYS, SECTION_LABELS_EN, SECTION_LABELS_KO, ArticleRecord, TicketRecord
 from ingest.sentences import sentence_spans
 
 __all__ = ["ScriptPair", "chunk_article", "chunk_ticket", "parse_script_pairs", "split_text"]

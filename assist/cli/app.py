@@ -22,11 +22,8 @@ console = Console(stderr=True)
 
 def _register() -> None:
     from assist.cli import (  # noqa: F401  (registers commands on import)
-        answerability_commands,
         draft_commands,
-        eval_commands,
         kb_commands,
-        safety_commands,
         serve_commands,
     )
 

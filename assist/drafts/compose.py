@@ -23,7 +23,7 @@ from assist.drafts.phrasing import one_line, statements
 from assist.drafts.policy import policy_lines, step_lines
 from assist.drafts.render import render_markdown
 from assist.knowledge import KnowledgeBase
-from ingest.records import SECTION_KEYS, TicketRecord
+from indexes.records import SECTION_KEYS, TicketRecord
 
 __all__ = ["DraftContent", "TopicDocs", "common_tag", "compose", "management_lines"]
 

@@ -19,7 +19,7 @@ from assist.drafts.keywords import DocFreq, keywords
 from assist.drafts.lines import BLANK, Line, make_line
 from assist.drafts.phrasing import one_line
 from indexes.lexical import tokenize_many
-from ingest.records import TicketRecord
+from indexes.records import TicketRecord
 
 __all__ = ["pick_examples", "script_lines", "situation_groups", "situation_lines"]
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from assist.drafts.config import DraftSettings
 from assist.knowledge import KnowledgeBase
 from indexes.db import FeedbackRow, SuggestionRow
-from ingest.records import TicketRecord
+from indexes.records import TicketRecord
 
 __all__ = [
     "Coverage",

@@ -20,7 +20,7 @@ from assist.drafts.config import DraftSettings
 from assist.errors import InvalidInputError
 from assist.knowledge import KnowledgeBase
 from indexes.db import knowledge_tickets
-from ingest.records import TicketRecord
+from indexes.records import TicketRecord
 from ingest.split import chunk_ticket
 
 __all__ = ["Cluster", "find_clusters", "parse_since", "ticket_time", "ticket_vectors", "window_tickets"]

@@ -29,7 +29,7 @@ from assist.knowledge import KnowledgeBase
 from assist.web.kms import AUTHOR_COOKIE
 from assist.web.render import PageRoute, recall, remember, render
 from indexes.db import DRAFT_STATUSES, active_articles
-from ingest.records import REQUIRED_SECTIONS, SECTION_KEYS
+from indexes.records import REQUIRED_SECTIONS, SECTION_KEYS
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from ingest.records import SECTION_LABELS_EN, SECTION_LABELS_KO
+from indexes.records import SECTION_LABELS_EN, SECTION_LABELS_KO
 
 LANGS: tuple[str, ...] = ("ko", "en")
 COOKIE = "kms_lang"

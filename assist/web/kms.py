@@ -16,7 +16,7 @@ from assist.knowledge import KnowledgeBase
 from assist.web.i18n import pick_lang, translate
 from assist.web.render import PageRoute, recall, remember, render
 from indexes.db import ARTICLE_STATUSES
-from ingest.records import REQUIRED_SECTIONS, SECTION_KEYS
+from indexes.records import REQUIRED_SECTIONS, SECTION_KEYS
 from korean import colloquial
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)

@@ -35,7 +35,7 @@ from indexes.db.models import (
     TicketRow,
     utcnow,
 )
-from ingest.records import ArticleRecord, TicketRecord
+from indexes.records import ArticleRecord, TicketRecord
 
 Outcome = Literal["created", "updated", "unchanged"]
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from bs4.element import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
-from ..records import ReadResult
+from indexes.records import ReadResult
+
 from .markdown import read_markdown
 
 _DROP = {"script", "style", "noscript", "template", "head", "svg", "iframe", "button", "form"}

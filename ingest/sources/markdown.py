@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..records import ReadResult
+from indexes.records import ReadResult
+
 from .template import parse_article
 
 

@@ -10,7 +10,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
-from ..records import SECTION_KEYS, IngestIssue, ReadResult
+from indexes.records import SECTION_KEYS, IngestIssue, ReadResult
+
 from .encoding import SourceDecodeError, decode_bytes
 from .html import read_html
 from .labels import normalize_label

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..records import IngestIssue
+from indexes.records import IngestIssue
 
 WRAPPER_KEYS = ("articles", "tickets", "rows", "data", "items", "records")
 

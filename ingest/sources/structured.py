@@ -17,7 +17,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..records import IngestIssue, ReadResult
+from indexes.records import IngestIssue, ReadResult
+
 from .labels import match_label, normalize_label
 from .rows import Row, RowSet
 from .template import ArticleDraft, build_article, split_sections

@@ -17,7 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..records import REQUIRED_SECTIONS, SECTION_KEYS, SECTION_LABELS_KO, ArticleRecord, IngestIssue
+from indexes.records import REQUIRED_SECTIONS, SECTION_KEYS, SECTION_LABELS_KO, ArticleRecord, IngestIssue
+
 from .dates import parse_date
 from .labels import parse_heading
 from .metadata import (

@@ -13,7 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..records import IngestIssue, ReadResult, TicketRecord
+from indexes.records import IngestIssue, ReadResult, TicketRecord
+
 from .dates import parse_datetime
 from .labels import normalize_label
 from .rows import Row, RowSet

@@ -20,9 +20,9 @@ from sqlalchemy import Engine
 from assist.drafts import DraftSettings, generate, get_draft
 from assist.drafts.bench_gaps import majority, pr, split_intents, write_corpus
 from assist.knowledge import KnowledgeBase
+from indexes.records import REQUIRED_SECTIONS
 from indexes.settings import Settings
 from ingest.pipeline import ingest_paths
-from ingest.records import REQUIRED_SECTIONS
 from ingest.sample import SAMPLE_DIR
 from ingest.sources import read_paths
 

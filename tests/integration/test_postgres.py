@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from indexes import db
 from indexes.errors import StorageError
+from indexes.records import ArticleRecord, TicketRecord
 from indexes.settings import Settings
 from indexes.types import Chunk
-from ingest.records import ArticleRecord, TicketRecord
 from tests import pg
 
 TABLES = {"articles", "article_revisions", "tickets", "chunks", "query_logs", "suggestions", "feedback"}

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from indexes import db
 from indexes.db.engine import ALEMBIC_INI
 from indexes.errors import StorageError
+from indexes.records import ArticleRecord, TicketRecord
 from indexes.settings import Settings
 from indexes.types import Chunk
-from ingest.records import ArticleRecord, TicketRecord
 
 TABLES = {"articles", "article_revisions", "tickets", "chunks", "query_logs", "suggestions", "feedback"}
 TABLES |= {"topics", "drafts", "draft_revisions"}  # 0002_drafts (assist.drafts)

@@ -25,9 +25,9 @@ from sqlalchemy import Engine
 from assist.drafts import DraftSettings
 from assist.knowledge import KnowledgeBase
 from indexes.db import upsert_ticket
+from indexes.records import TicketRecord
 from indexes.settings import Settings
 from ingest.pipeline import ingest_paths
-from ingest.records import TicketRecord
 from ingest.split import chunk_ticket
 
 CONFIG = DraftSettings(

@@ -17,8 +17,8 @@ from assist.errors import InvalidInputError
 from assist.grounding import is_supported
 from assist.knowledge import KnowledgeBase
 from indexes.db import add_feedback, save_suggestion
+from indexes.records import REQUIRED_SECTIONS
 from ingest.pii import find_pii
-from ingest.records import REQUIRED_SECTIONS
 from ingest.sentences import split_sentences
 from ingest.sources import read_paths
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assist.cli import answerability_commands  # noqa: F401  (registers the command)
 from assist.cli.app import app
 from eval.answerability import (
     banking_article,
@@ -20,8 +19,9 @@ from eval.answerability import (
     sweep,
     welfare_article,
 )
+from eval.cli import answerability_commands  # noqa: F401  (registers the command)
+from indexes.records import REQUIRED_SECTIONS
 from indexes.settings import Settings
-from ingest.records import REQUIRED_SECTIONS
 from ingest.sources.reader import read_paths
 from ingest.split import chunk_article, parse_script_pairs
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assist.cli import eval_commands  # noqa: F401  (registers the commands)
 from assist.cli.app import app
 from eval import report as report_module
 from eval import retrieval as retrieval_module
+from eval.cli import eval_commands  # noqa: F401  (registers the commands)
 from eval.compare import compare, dataset_changes, direction
 
 DOCS = [

@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from indexes.records import ArticleRecord, TicketRecord
 from ingest.pii import (
     PII_PLACEHOLDERS,
     PiiMatch,
@@ -15,7 +16,6 @@ from ingest.pii import (
     mask_record_article,
     mask_record_ticket,
 )
-from ingest.records import ArticleRecord, TicketRecord
 
 RRN, PHONE, EMAIL, CARD = "[주민등록번호]", "[전화번호]", "[이메일]", "[카드번호]"
 ACCOUNT, BIZ = "[계좌번호]", "[사업자등록번호]"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.records import REQUIRED_SECTIONS, ArticleRecord, IngestIssue
+from indexes.records import REQUIRED_SECTIONS, ArticleRecord, IngestIssue
 from ingest.sources import parse_article, read_paths, split_sections
 
 FULL_KO = """\

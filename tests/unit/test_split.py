@@ -8,9 +8,9 @@ from itertools import pairwise
 
 import pytest
 
+from indexes.records import SECTION_LABELS_EN, SECTION_LABELS_KO, ArticleRecord, TicketRecord
 from indexes.types import Chunk
 from ingest.pii import find_pii, mask_record_article, mask_record_ticket
-from ingest.records import SECTION_LABELS_EN, SECTION_LABELS_KO, ArticleRecord, TicketRecord
 from ingest.sentences import get_kiwi, sentence_spans, split_sentences
 from ingest.split import ScriptPair, chunk_article, chunk_ticket, parse_script_pairs, split_text
 

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from assist.articles import get_article_view
 from assist.knowledge import KnowledgeBase
-from ingest.records import SECTION_KEYS, SECTION_LABELS_EN, SECTION_LABELS_KO
+from indexes.records import SECTION_KEYS, SECTION_LABELS_EN, SECTION_LABELS_KO
 from tests.browser.webapp import make_app, web_kb_copy
 
 HTML = {"accept": "text/html"}

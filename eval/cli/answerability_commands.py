@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from assist.cli.eval_commands import (
+from eval.adapters import DEFAULT_DATA_ROOT
+from eval.cli.eval_commands import (
     Baseline,
     DataRoot,
     EmbedderOpt,
@@ -23,7 +24,6 @@ from assist.cli.eval_commands import (
     _settings,
     eval_app,
 )
-from eval.adapters import DEFAULT_DATA_ROOT
 
 
 @eval_app.command("answerability")

@@ -11,7 +11,9 @@ import typer
 from sqlalchemy import select
 
 from assist.cli.app import console
-from assist.cli.eval_commands import (
+from assist.confidence import MODEL_FILE
+from assist.knowledge import KnowledgeBase
+from eval.cli.eval_commands import (
     Baseline,
     EmbedderOpt,
     FailOnRegression,
@@ -25,8 +27,6 @@ from assist.cli.eval_commands import (
     eval_app,
     out,
 )
-from assist.confidence import MODEL_FILE
-from assist.knowledge import KnowledgeBase
 from eval.progress import Progress
 from indexes.db import TicketRow
 from indexes.settings import Settings
