@@ -40,14 +40,15 @@ def retrieval_query(question: str, history: Sequence[dict[str, str]] | None) -> 
     return "\n".join([*context, question]) if context else question
 
 
-def citation_for(n: int, chunk: Chunk) -> Citation:
+def citation_for(n: int, chunk: Chunk, snippet: str | None = None) -> Citation:
+    """Citation [n] of one chunk; the snippet is the chunk body unless a part is given."""
     return Citation(
         n=n,
         doc_id=chunk.doc_id,
         article_id=chunk.doc_id.split(":", 1)[1] if chunk.doc_type == "article" else None,
         title=chunk.title,
         section=str(chunk.meta.get("section_label", chunk.section)),
-        snippet=chunk.body[:300],
+        snippet=(chunk.body if snippet is None else snippet)[:300],
         chunk_id=chunk.chunk_id,
     )
 
@@ -104,7 +105,7 @@ def answer_question(
     lang = (locale or "").split("-")[0].lower() or detect_lang(text)
     lang = lang if lang in ("ko", "en") else detect_lang(text)
     allowed = {"article", "doc"} | ({"ticket"} if s.answer_use_tickets else set())
-    evidence = gather(kb, retrieval_query(text, history), k=5, confidence_types=allowed)
+    evidence = gather(kb, retrieval_query(text, history), k=5)
     timings = dict(evidence.trace.timings_ms)
     limit = s.answer_threshold if threshold is None else threshold
     t_assess = time.perf_counter()

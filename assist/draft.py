@@ -17,7 +17,8 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
-from assist.compose import Composition
+from assist.answer import citation_for
+from assist.compose import Composition, script_answer_text
 from assist.evidence import Evidence, detect_lang
 from assist.prompts import render
 from assist.schemas import Citation, Draft, DraftSentence, SpeechLevel
@@ -30,13 +31,6 @@ from korean.roles import classify
 
 _MAX_CAVEATS = 2
 _SCRIPT_MARGIN = 0.15  # how much better a ticket must fit than the best script to be used
-
-
-def _answer_part(chunk: Chunk) -> str:
-    """The answer text of a script chunk as stored in its body (after 'A: ')."""
-    body = chunk.body
-    marker = body.find("A: ")
-    return body[marker + 3 :].strip() if marker >= 0 else str(chunk.meta.get("answer", "")).strip()
 
 
 def _resolution_part(chunk: Chunk) -> str:
@@ -102,19 +96,6 @@ def _caveats(
         if len(out) == _MAX_CAVEATS:
             break
     return out
-
-
-def _citation(n: int, chunk: Chunk, snippet: str) -> Citation:
-    article_id = chunk.doc_id.split(":", 1)[1] if chunk.doc_type == "article" else None
-    return Citation(
-        n=n,
-        doc_id=chunk.doc_id,
-        article_id=article_id,
-        title=chunk.title,
-        section=str(chunk.meta.get("section_label", chunk.section)),
-        snippet=snippet[:300],
-        chunk_id=chunk.chunk_id,
-    )
 
 
 _SLOT_TOPICS = (
@@ -183,7 +164,7 @@ def build_draft(
     script_ok = script is not None and script[1] >= settings.draft_min_script_fit
     if script is not None and script_ok and (ticket is None or script[1] >= ticket[1] - _SCRIPT_MARGIN):
         main, strategy = script[0], "script"
-        body_text = _answer_part(main.chunk)
+        body_text = script_answer_text(main.chunk)
     elif ticket is not None:
         main, strategy = ticket[0], "ticket"
         body_text = _resolution_part(main.chunk)
@@ -206,7 +187,7 @@ def build_draft(
     def cite(chunk: Chunk, snippet: str) -> int:
         existing = next((c for c in citations if c.chunk_id == chunk.chunk_id), None)
         if existing is None:
-            existing = _citation(len(citations) + 1, chunk, snippet)
+            existing = citation_for(len(citations) + 1, chunk, snippet)
             citations.append(existing)
         return existing.n
 

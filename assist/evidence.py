@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from assist.errors import InvalidInputError
@@ -42,14 +42,15 @@ def clean_query(text: object, settings: Settings, *, field_name: str) -> str:
 
 @dataclass
 class Evidence:
-    """What one retrieval found: chunk hits (best first), per-type documents, confidence."""
+    """What one retrieval found: chunk hits (best first) and per-type documents.
+
+    Confidence is not here: it belongs to a composed answer (:mod:`assist.confidence`)."""
 
     query: str
     chunk_hits: list[ChunkHit]
     articles: list[DocHit]
     tickets: list[DocHit]
     docs: list[DocHit]
-    confidence: float
     lang: str
     trace: SearchTrace = field(default_factory=SearchTrace)
 
@@ -59,57 +60,25 @@ class Evidence:
         return sorted(self.articles + self.docs, key=lambda d: -d.score)
 
 
-def confidence(kb: KnowledgeBase, hits: Sequence[ChunkHit], query_tokens: Sequence[str]) -> float:
-    """0..1 from the best chunk's dense cosine and how many query terms its document contains."""
-    if not hits:
-        return 0.0
-    s = kb.settings
-    top = hits[0]
-    dense_part = 0.0
-    if top.dense is not None:
-        span = max(s.confidence_cos_high - s.confidence_cos_low, 1e-6)
-        dense_part = min(1.0, max(0.0, (top.dense - s.confidence_cos_low) / span))
-    coverage = 0.0
-    terms = set(query_tokens)
-    if terms:
-        index = kb.index
-        doc_tokens: set[str] = set()
-        for hit in hits[:10]:
-            if hit.chunk.doc_id == top.chunk.doc_id:
-                pos = index.pos_by_id.get(hit.chunk.chunk_id)
-                if pos is not None:
-                    doc_tokens.update(index.lexical.tokens[pos])
-        coverage = len(terms & doc_tokens) / len(terms)
-    w = s.confidence_dense_weight if top.dense is not None else 0.0
-    return round(w * dense_part + (1 - w) * coverage, 4)
-
-
 def gather(
     kb: KnowledgeBase,
     query: str,
     *,
     k: int = 5,
     doc_types: Collection[str] | None = None,
-    confidence_types: Collection[str] | None = None,
 ) -> Evidence:
-    """Search once over all chunk types and split the results per document type.
-
-    ``confidence_types`` restricts which hits confidence is computed from (e.g. only
-    articles and documents for chatbot answers).
-    """
+    """Search once over all chunk types and split the results per document type."""
     trace = SearchTrace()
     hits = kb.index.search_chunks(query, kb.params(doc_types=doc_types), trace=trace)
     by_type: dict[str, list[ChunkHit]] = {"article": [], "ticket": [], "doc": []}
     for hit in hits:
         by_type.setdefault(hit.chunk.doc_type, []).append(hit)
-    conf_hits = [h for h in hits if confidence_types is None or h.chunk.doc_type in confidence_types]
     return Evidence(
         query=query,
         chunk_hits=hits,
         articles=aggregate(by_type["article"], k=k),
         tickets=aggregate(by_type["ticket"], k=k),
         docs=aggregate(by_type["doc"], k=k),
-        confidence=confidence(kb, conf_hits, trace.query_tokens),
         lang=detect_lang(query),
         trace=trace,
     )

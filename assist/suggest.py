@@ -93,7 +93,7 @@ def suggest(
     text = clean_query(inquiry, kb.settings, field_name="inquiry")
     subj = clean_query(subject, kb.settings, field_name="subject") if subject and subject.strip() else ""
     query = f"{subj}\n{text}" if subj else text
-    evidence: Evidence = gather(kb, query, k=k, confidence_types={"article", "ticket"})
+    evidence: Evidence = gather(kb, query, k=k)
     t_draft = time.perf_counter()
     # the same composition and calibrated confidence as /v1/answer for the same text
     comp, confidence, _ = assess(kb, evidence, text, {"article", "doc"})

@@ -104,15 +104,6 @@ class Settings(BaseSettings):
         description="Below this confidence (the calibrated probability that the answer is right) the "
         "chatbot abstains and hands off, and agents get no pre-filled draft (README: how chosen).",
     )
-    confidence_cos_low: float = Field(
-        0.80, description="Dense cosine mapped to confidence 0 (calibrated for the bundled e5 model)."
-    )
-    confidence_cos_high: float = Field(
-        0.90, description="Dense cosine mapped to confidence 1 (calibrated for the bundled e5 model)."
-    )
-    confidence_dense_weight: float = Field(
-        0.5, ge=0, le=1, description="Share of dense similarity (vs. query-term coverage) in confidence."
-    )
     tag_min_confidence: float = Field(
         0.35,
         ge=0,

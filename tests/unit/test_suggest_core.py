@@ -74,7 +74,7 @@ def test_draft_falls_back_to_ticket_resolution(kb: KnowledgeBase) -> None:
     assert s.draft.strategy == "none" and s.draft.text == ""
     assert any(t.ticket_id == "T-1" for t in s.tickets)
     # when the draft is asked for anyway, the closest resolved ticket is what it is built from
-    evidence = gather(kb, inquiry, confidence_types={"article", "ticket"})
+    evidence = gather(kb, inquiry)
     draft = build_draft(evidence, inquiry, kb.settings, confident=True)
     assert draft.strategy == "ticket"
     assert draft.citations[0].doc_id == "ticket:T-1"
