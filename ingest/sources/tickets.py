@@ -1,8 +1,10 @@
 """Support tickets stored as rows (CSV/TSV, JSONL, JSON): one row, one :class:`TicketRecord`.
 
 Columns are found by name (case, spacing and punctuation ignored) from :data:`TICKET_COLUMNS`, or
-from an explicit ``ticket_columns`` mapping (our field -> the file's column). Nothing is filtered by
-status and nothing is masked here: the pipeline and the cleaning step do that.
+from an explicit ``ticket_columns`` mapping (our field -> the file's column). Date columns named
+``<stage><date word>`` (상담접수일시, 최종완료일자) are recognised too. Columns that no field reads are
+reported as one warning per file, so an export's data is never dropped silently. Nothing is
+filtered by status and nothing is masked here: the pipeline and the cleaning step do that.
 """
 
 from __future__ import annotations
@@ -29,12 +31,24 @@ TICKET_COLUMNS: dict[str, tuple[str, ...]] = {
     "status": ("status", "상태"),
     "tags": ("tags", "tag", "태그", "상담태그"),
     "channel": ("channel", "채널"),
-    "created_at": ("created_at", "created", "접수일"),
-    "resolved_at": ("resolved_at", "closed_at", "처리일"),
+    "created_at": tuple(
+        "created_at created opened_at 접수일 접수일시 접수일자 접수시간 접수시각 등록일 등록일시 등록일자 "
+        "생성일 생성일시 문의일 문의일시 문의일자".split()
+    ),
+    "resolved_at": tuple(
+        "resolved_at closed_at resolved closed 처리일 처리일시 처리일자 처리시간 완료일 완료일시 완료일자 "
+        "종료일 종료일시 해결일 해결일시 답변일 답변일시".split()
+    ),
     "csat": ("csat", "satisfaction", "만족도"),
     "customer_ref": ("customer", "customer_id", "customer_ref", "고객"),
 }
 FIELD_SYNONYMS: dict[str, str] = {"ticket_id": "id", "customer": "customer_ref"}
+# Date headers not listed above: "<stage><date word>" such as 상담접수일시 or 최종처리일자.
+_DATE_WORDS = ("일시", "일자", "날짜", "시각", "시간", "일")
+_DATE_STAGES: dict[str, tuple[str, ...]] = {
+    "created_at": ("접수", "등록", "생성", "문의", "요청"),
+    "resolved_at": ("처리", "완료", "종료", "해결", "답변", "마감"),
+}
 DEFAULT_STATUS = "resolved"  # a file of past Q/A without a status column is knowledge
 # (a blank cell in a status column stays "": unknown, so the pipeline does not treat it as resolved)
 _TAG_SPLIT = re.compile(r"[,;|]")
@@ -88,7 +102,31 @@ def map_ticket_columns(
         free = [column for column in dict.fromkeys(named) if column not in taken]
         if free:
             mapping[field] = free
+    taken = {column for found in mapping.values() for column in found}
+    for field, column in _date_columns(columns, taken).items():
+        if field not in mapping and field not in missing:
+            mapping[field] = [column]
     return mapping, missing
+
+
+def _date_columns(columns: Sequence[str], taken: set[str]) -> dict[str, str]:
+    """Date fields of columns named like a date header (``상담접수일시`` -> created_at)."""
+    found: dict[str, str] = {}
+    for column in columns:
+        norm = normalize_label(column)
+        if column in taken or not norm.endswith(_DATE_WORDS):
+            continue
+        for field, stages in _DATE_STAGES.items():
+            if any(stage in norm for stage in stages):
+                found.setdefault(field, column)
+                break
+    return found
+
+
+def unmapped_columns(columns: Sequence[str], mapping: Mapping[str, Sequence[str]]) -> list[str]:
+    """The file's columns that no ticket field reads (reported, so no data is dropped silently)."""
+    used = {column for found in mapping.values() for column in found}
+    return [c for c in columns if c not in used and c.strip()]
 
 
 def read_ticket_rows(rowset: RowSet, path: Path, overrides: Mapping[str, str] | None = None) -> ReadResult:
@@ -119,6 +157,18 @@ def read_ticket_rows(rowset: RowSet, path: Path, overrides: Mapping[str, str] | 
             )
         )
         return result
+    unread = unmapped_columns(rowset.columns, mapping)
+    if unread and rowset.rows:
+        result.issues.append(
+            IngestIssue(
+                file=file,
+                field="columns",
+                value=", ".join(unread),
+                severity="warning",
+                reason=f"{len(unread)} column(s) are not read: {', '.join(unread)}; map one with "
+                "ticket_columns={'<field>': '<column>'} (fields: " + ", ".join(TICKET_COLUMNS) + ")",
+            )
+        )
     for row in rowset.rows:
         ticket = _ticket(row, mapping, path=path, issues=result.issues)
         if ticket is not None:

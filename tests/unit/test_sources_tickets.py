@@ -199,3 +199,27 @@ def test_status_defaults_to_resolved_only_without_a_status_column(tmp_path: Path
     with_blank = write(tmp_path / "b.csv", "question,answer,status\n질문,답,\n질문2,답2,open\n")
     assert [t.status for t in read_paths([without]).tickets] == ["resolved"]
     assert [t.status for t in read_paths([with_blank]).tickets] == ["", "open"]
+
+
+def test_korean_date_headers_and_unmapped_columns_reported(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "export.csv",
+        "티켓번호,문의내용,답변,접수일시,처리일시,상담원,고객등급\n"
+        "K-1,환불 문의,환불 안내,2026-09-01 10:00,2026-09-01 11:30,김상담,VIP\n",
+    )
+    result = read_paths([path])
+    [ticket] = result.tickets
+    assert ticket.created_at == datetime(2026, 9, 1, 10, 0)
+    assert ticket.resolved_at == datetime(2026, 9, 1, 11, 30)
+    [issue] = result.issues
+    assert issue.severity == "warning" and issue.field == "columns"
+    assert issue.value == "상담원, 고객등급"
+
+
+def test_date_headers_by_stage_word(tmp_path: Path) -> None:
+    path = write(tmp_path / "e.csv", "문의,상담접수일자,최종완료일시\n질문,2026.09.01,2026년 9월 2일\n")
+    result = read_paths([path])
+    [ticket] = result.tickets
+    assert ticket.created_at == datetime(2026, 9, 1)
+    assert ticket.resolved_at == datetime(2026, 9, 2)
+    assert result.issues == []
