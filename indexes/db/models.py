@@ -172,6 +172,7 @@ class TicketRow(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     is_knowledge: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     ingested_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    resolved_by: Mapped[str | None] = mapped_column(String(120))  # who resolved it here (0003)
 
 
 class ChunkRow(Base):
@@ -244,8 +245,10 @@ class FeedbackRow(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     edit_distance: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    author: Mapped[str | None] = mapped_column(String(120))  # signed-in user or key (0003)
 
     suggestion: Mapped[SuggestionRow] = relationship()
 
 
 from indexes.db import draft_models as draft_models  # noqa: E402  (drafts tables join Base.metadata)
+from indexes.db import access_models as access_models  # noqa: E402  (access tables join Base.metadata)
