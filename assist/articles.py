@@ -22,8 +22,8 @@ from assist.suggest import staleness
 from indexes.db import ARTICLE_STATUSES, ArticleRevisionRow, ArticleRow, get_article, list_revisions
 from indexes.db import upsert_article as db_upsert_article
 from indexes.db.repo import to_record
+from indexes.masking import mask_record_article
 from indexes.records import REQUIRED_SECTIONS, SECTION_KEYS
-from ingest.pii import mask_record_article
 from ingest.sources.template import ArticleDraft, build_article
 from ingest.split import chunk_article
 

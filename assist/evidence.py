@@ -11,7 +11,7 @@ from assist.knowledge import KnowledgeBase
 from indexes.hybrid import SearchTrace, aggregate
 from indexes.settings import Settings
 from indexes.types import ChunkHit, DocHit
-from ingest.pii import mask_pii
+from korean.pii import mask_pii
 
 _HANGUL = re.compile(r"[가-힣ㄱ-ㅎㅏ-ㅣ]")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -37,7 +37,7 @@ def clean_query(text: object, settings: Settings, *, field_name: str) -> str:
             field=field_name,
             value=len(stripped),
         )
-    return mask_pii(stripped)
+    return mask_pii(stripped, allow=settings.pii_allow)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from indexes.db import add_chunks, delete_chunks, open_db
 from indexes.embedder import Embedder, load_embedder
 from indexes.hybrid import HybridIndex, SearchParams, SearchTrace
 from indexes.lexical import tokenize_many
+from indexes.masking import mask_chunk
 from indexes.settings import Settings
 from indexes.types import Chunk, DocHit
 from korean.colloquial import Lexicon, load_lexicon
@@ -77,7 +78,9 @@ class KnowledgeBase:
         ``replace_docs`` lists doc ids whose old chunks are dropped first (an article that
         got a new revision). The new index version is written beside the old one and
         swapped in; the chunks table follows. No full rebuild, no re-embedding of others.
+        Chunks are PII-masked first, whoever made them.
         """
+        chunks = [mask_chunk(c, allow=self.settings.pii_allow) for c in chunks]
         with self._lock:
             index = self.index
             replace = set(replace_docs)

@@ -19,8 +19,8 @@ from assist.knowledge import KnowledgeBase
 from assist.prompts import render_text
 from assist.schemas import Citation
 from indexes.settings import Settings
-from ingest.pii import mask_pii
 from ingest.sentences import split_sentences
+from korean.pii import mask_pii
 from korean.roles import classify
 
 log = logging.getLogger(__name__)

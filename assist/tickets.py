@@ -22,8 +22,8 @@ from assist.suggest import record_suggestion, suggest
 from indexes.db import FeedbackRow, SuggestionRow, TicketRow, add_feedback, get_ticket, upsert_ticket
 from indexes.db.repo import ticket_to_record
 from indexes.records import TicketRecord
-from ingest.pii import mask_pii
 from ingest.split import chunk_ticket
+from korean.pii import mask_pii
 
 VERDICTS = ("used", "edited", "rejected")
 _MARKERS = re.compile(r"\s?\[\d+\]")

@@ -112,7 +112,7 @@ def _chunks(d: PoolDoc, max_chars: int, overlap: int, seen: set[str]) -> list[Ch
 def sample_kb_chunks(settings: Settings) -> list[Chunk]:
     """Chunks of the bundled sample KB, read, PII-masked and chunked as the ingest pipeline does
     (no database, no embedding)."""
-    from ingest.pii import mask_record_article, mask_record_ticket
+    from indexes.masking import mask_record_article, mask_record_ticket
     from ingest.sample import sample_paths
     from ingest.sources import read_paths
     from ingest.split import chunk_article, chunk_ticket

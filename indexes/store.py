@@ -32,6 +32,7 @@ from indexes.embedder import Embedder
 from indexes.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
 from indexes.hybrid import HybridIndex
 from indexes.lexical import TOKENIZER_ID, LexicalIndex, tokenize_many
+from indexes.masking import mask_chunk
 from indexes.types import Chunk
 
 log = logging.getLogger(__name__)
@@ -75,8 +76,11 @@ def build(
     previous: HybridIndex | None = None,
     batch_size: int = 32,
     progress: Callable[[int], None] | None = None,
+    pii_allow: Sequence[str] = (),
 ) -> tuple[HybridIndex, BuildStats]:
-    """Build an in-memory index; vectors/tokens of unchanged chunks come from ``previous``."""
+    """Build an in-memory index; vectors/tokens of unchanged chunks come from ``previous``.
+    Every chunk is PII-masked first (``masking.mask_chunk``; ``pii_allow`` as in Settings)."""
+    chunks = [mask_chunk(c, allow=pii_allow) for c in chunks]
     ids = [c.chunk_id for c in chunks]
     if len(set(ids)) != len(ids):
         dup = next(i for i in ids if ids.count(i) > 1)

@@ -1,5 +1,7 @@
 """Ingest: read → mask PII → store → chunk → embed only what changed → write new index → swap.
 
+What was masked is counted per kind in the report (``IngestReport.masked``; never the values).
+
 The database transaction and the index build are tied together: the new index folder is
 written beside the serving one, the transaction commits, and only then is ``current``
 swapped. Any failure before that rolls the database back and leaves the serving index as
@@ -32,10 +34,10 @@ from indexes.db import (
 from indexes.embedder import load_embedder
 from indexes.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
 from indexes.hybrid import HybridIndex
+from indexes.masking import mask_record_article, mask_record_ticket
 from indexes.records import IngestIssue, ReadResult
 from indexes.settings import Settings
 from indexes.types import Chunk
-from ingest.pii import mask_record_article, mask_record_ticket
 from ingest.sources import read_paths
 from ingest.split import chunk_article, chunk_ticket
 
@@ -53,6 +55,7 @@ class IngestReport:
     issues: list[IngestIssue] = field(default_factory=list)
     incomplete: list[str] = field(default_factory=list)
     build: store.BuildStats = field(default_factory=store.BuildStats)
+    masked: Counter[str] = field(default_factory=Counter)  # PII values masked per kind (no values)
     index_folder: str | None = None
 
     @property
@@ -93,14 +96,19 @@ def _previous_index(settings: Settings) -> HybridIndex | None:
 
 
 def _store_records(session: Session, result: ReadResult, settings: Settings, report: IngestReport) -> None:
+    allow = settings.pii_allow
     for art in result.articles:
-        masked = mask_record_article(art)
+        masked = mask_record_article(art, allow=allow, counts=report.masked)
         report.articles[upsert_article(session, masked)] += 1
         if masked.missing:
             report.incomplete.append(masked.article_id)
     for ticket in result.tickets:
         report.tickets[
-            upsert_ticket(session, mask_record_ticket(ticket), resolved_statuses=settings.resolved_statuses)
+            upsert_ticket(
+                session,
+                mask_record_ticket(ticket, allow=allow, counts=report.masked),
+                resolved_statuses=settings.resolved_statuses,
+            )
         ] += 1
 
 
@@ -148,6 +156,7 @@ def rebuild(
         previous=previous,
         batch_size=settings.embed_batch_size,
         progress=(lambda n: progress("embed", n, None)) if progress else None,
+        pii_allow=settings.pii_allow,
     )
     folder = store.write(index, settings.index_root, store.IndexConfig.from_settings(settings))
     replace_chunks(session, chunks, index_version=folder.name)

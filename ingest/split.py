@@ -11,7 +11,7 @@ Tickets: one chunk, ``f"{subject}\\n문의: {inquiry}\\n답변: {resolution}"`` 
 ``Answer:`` when the inquiry is mostly Latin script), cut like a section only past 3×max_chars.
 
 Chunk ids are ``f"{doc_id}#{section}-{n}"``; the same record always gives the same chunks. The
-chunker does not mask PII: the pipeline masks records first (:mod:`ingest.pii`).
+chunker does not mask PII: the pipeline masks records first (:mod:`indexes.masking`, :mod:`korean.pii`).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from typing import Any
 
 from indexes.records import SECTION_KEYS, SECTION_LABELS_EN, SECTION_LABELS_KO, ArticleRecord, TicketRecord
 from indexes.types import Chunk
-from ingest.pii import PII_PLACEHOLDERS
 from ingest.sentences import sentence_spans
+from korean.pii import PII_PLACEHOLDERS
 
 __all__ = ["ScriptPair", "chunk_article", "chunk_ticket", "parse_script_pairs", "split_text"]
 

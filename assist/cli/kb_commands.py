@@ -19,6 +19,7 @@ from indexes import store
 from indexes.settings import Settings
 from ingest.pipeline import IngestReport, ingest_paths, reindex
 from ingest.sample import sample_paths
+from korean.pii import PLACEHOLDER_BY_KIND
 
 out = Console()
 
@@ -59,6 +60,7 @@ def _print_report(report: IngestReport, as_json: bool) -> None:
             "articles": dict(report.articles),
             "tickets": dict(report.tickets),
             "incomplete_articles": report.incomplete,
+            "pii_masked": dict(report.masked),
             "chunks": report.build.chunks,
             "embedded": report.build.embedded,
             "reused": report.build.reused,
@@ -74,6 +76,9 @@ def _print_report(report: IngestReport, as_json: bool) -> None:
         f"articles: {dict(report.articles) or 0}  tickets: {dict(report.tickets) or 0}  "
         f"incomplete: {len(report.incomplete)}"
     )
+    if report.masked:  # counts per kind only: the values themselves are never printed
+        shown = ", ".join(f"{PLACEHOLDER_BY_KIND.get(k, k)} {n}" for k, n in sorted(report.masked.items()))
+        out.print(f"PII masked: {shown}", highlight=False, markup=False)
     out.print(
         f"chunks: {report.build.chunks}  embedded: {report.build.embedded}  reused: {report.build.reused}  "
         f"index: {report.index_folder}"

@@ -78,7 +78,7 @@ def load_sets(n: int, seed: int = 13) -> dict[str, tuple[list[str], list[Any]]]:
 
 def sample_tickets() -> tuple[list[str], list[Any]] | None:
     """The bundled sample KB's resolved tickets as indexed (chunk text), gold = first tag."""
-    from ingest.pii import mask_record_ticket
+    from indexes.masking import mask_record_ticket
     from ingest.sample import SAMPLE_DIR
     from ingest.sources import read_paths
     from ingest.split import chunk_ticket

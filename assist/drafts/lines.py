@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ingest.pii import mask_pii
 from ingest.sentences import split_sentences
+from korean.pii import mask_pii
 
 __all__ = ["BLANK", "Kind", "Line", "make_line", "provenance", "section_markdown"]
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from assist.prompts import render_text
+from indexes.masking import mask_record_article
 from indexes.records import SECTION_KEYS, SECTION_LABELS_KO, ArticleRecord
-from ingest.pii import mask_pii, mask_record_article
 from ingest.sources.labels import parse_heading
 from ingest.sources.template import parse_article
+from korean.pii import mask_pii
 
 __all__ = ["guard_line", "guard_section", "render_markdown", "to_record"]
 

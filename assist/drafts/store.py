@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from assist.drafts.schemas import DraftDetail, DraftSummary, RevisionOut, SentenceSource, SourceTicket
 from assist.errors import InvalidInputError, NotFoundError
 from indexes.db import DRAFT_STATUSES, DraftRevisionRow, DraftRow, TicketRow, TopicRow
-from ingest.pii import mask_pii
+from korean.pii import mask_pii
 
 __all__ = [
     "detail",

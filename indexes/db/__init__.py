@@ -1,5 +1,6 @@
 """Storage for KMS Assist: SQLAlchemy models, Alembic migrations and plain repository functions.
 
+Every free-text column is PII-masked on its way in (``masking.py``: one choke point for all writers).
 SQLite by default, PostgreSQL (``postgresql+psycopg://...``) through the same code::
 
     sessions = open_db(settings)          # engine + migrate to head + sessionmaker
@@ -10,6 +11,7 @@ SQLite by default, PostgreSQL (``postgresql+psycopg://...``) through the same co
 from indexes.db.chunks import ChunkChanges, add_chunks, delete_chunks, get_chunks, replace_chunks
 from indexes.db.draft_models import DRAFT_STATUSES, TOPIC_STATUSES, DraftRevisionRow, DraftRow, TopicRow
 from indexes.db.engine import alembic_config, make_engine, mask_url, migrate, open_db
+from indexes.db.masking import MASKED_COLUMNS, mask_value
 from indexes.db.models import (
     ARTICLE_STATUSES,
     ArticleRevisionRow,
@@ -43,6 +45,7 @@ from indexes.db.repo import (
 __all__ = [
     "ARTICLE_STATUSES",
     "DRAFT_STATUSES",
+    "MASKED_COLUMNS",
     "TOPIC_STATUSES",
     "ArticleRevisionRow",
     "ArticleRow",
@@ -74,6 +77,7 @@ __all__ = [
     "make_engine",
     "mark_articles_deleted",
     "mask_url",
+    "mask_value",
     "migrate",
     "open_db",
     "query_hash",

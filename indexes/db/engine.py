@@ -80,7 +80,8 @@ def make_engine(url: str) -> Engine:
             "'postgresql+psycopg://user:pw@host/db' (set KMS_DATABASE_URL).",
             details={"url": mask_url(url)},
         ) from exc
-    kwargs: dict[str, Any] = {"json_serializer": _json_dumps}
+    # hide_parameters: an error message or log line never carries row contents
+    kwargs: dict[str, Any] = {"json_serializer": _json_dumps, "hide_parameters": True}
     is_sqlite = parsed.get_backend_name() == "sqlite"
     if is_sqlite:
         database = parsed.database or ""
@@ -165,7 +166,8 @@ def _foreign_keys(connection: Connection, *, on: bool) -> None:
 
 
 def open_db(settings: Settings) -> sessionmaker[Session]:
-    """Engine for ``settings.db_url`` + ``migrate`` + ``sessionmaker(expire_on_commit=False)``."""
+    """Engine for ``settings.db_url`` + ``migrate`` + ``sessionmaker(expire_on_commit=False)``;
+    the sessions carry ``settings.pii_allow`` for the masking choke point (``masking.py``)."""
     engine = make_engine(settings.db_url)
     try:
         migrate(engine)
@@ -173,7 +175,7 @@ def open_db(settings: Settings) -> sessionmaker[Session]:
         engine.dispose()
         raise
     log.debug("database ready at %s", mask_url(engine.url))
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    return sessionmaker(bind=engine, expire_on_commit=False, info={"pii_allow": tuple(settings.pii_allow)})
 
 
 def _first_line(exc: BaseException) -> str:

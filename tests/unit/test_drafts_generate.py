@@ -18,9 +18,9 @@ from assist.grounding import is_supported
 from assist.knowledge import KnowledgeBase
 from indexes.db import add_feedback, save_suggestion
 from indexes.records import REQUIRED_SECTIONS
-from ingest.pii import find_pii
 from ingest.sentences import split_sentences
 from ingest.sources import read_paths
+from korean.pii import find_pii
 
 template_dir, drafts_kb = data.template_dir, data.drafts_kb  # fixtures
 _MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]\s+|[-*•]\s+|[QA]\s*:\s*|#{1,6}\s+|대표 문의:\s+)")

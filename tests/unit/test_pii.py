@@ -6,19 +6,19 @@ import random
 
 import pytest
 
+from indexes.masking import mask_record_article, mask_record_ticket
 from indexes.records import ArticleRecord, TicketRecord
-from ingest.pii import (
+from korean.pii import (
     PII_PLACEHOLDERS,
     PiiMatch,
     find_pii,
     luhn_ok,
     mask_pii,
-    mask_record_article,
-    mask_record_ticket,
 )
 
 RRN, PHONE, EMAIL, CARD = "[주민등록번호]", "[전화번호]", "[이메일]", "[카드번호]"
 ACCOUNT, BIZ = "[계좌번호]", "[사업자등록번호]"
+FRN, ORDER, NAME = "[외국인등록번호]", "[주문번호]", "[이름]"
 
 
 @pytest.mark.parametrize(
@@ -27,7 +27,7 @@ ACCOUNT, BIZ = "[계좌번호]", "[사업자등록번호]"
         # 주민등록번호 / 외국인등록번호
         ("고객 주민등록번호는 900101-1234567 입니다.", f"고객 주민등록번호는 {RRN} 입니다."),
         ("주민번호 9001012234567 확인 부탁드립니다.", f"주민번호 {RRN} 확인 부탁드립니다."),
-        ("외국인등록번호 851231-5123456로 조회", f"외국인등록번호 {RRN}로 조회"),
+        ("외국인등록번호 851231-5123456로 조회", f"외국인등록번호 {FRN}로 조회"),
         ("생년월일 포함 040229-3123456(윤년)", f"생년월일 포함 {RRN}(윤년)"),
         ("뒷자리 가린 번호 900101-1****** 도 가립니다", f"뒷자리 가린 번호 {RRN} 도 가립니다"),
         # mobile phones
@@ -35,7 +35,7 @@ ACCOUNT, BIZ = "[계좌번호]", "[사업자등록번호]"
         ("010 1234 5678 로 전화 주세요", f"{PHONE} 로 전화 주세요"),
         ("번호: 01012345678", f"번호: {PHONE}"),
         ("번호: 010.9876.5432, 011-123-4567", f"번호: {PHONE}, {PHONE}"),
-        ("T.010-2222-3333 으로 연락", f"T.{PHONE} 으로 연락"),
+        ("T.010-2222-3333 으로 연락", f"T.{PHONE} 로 연락"),
         # +82 forms
         ("해외에서는 +82 10-1234-5678로", f"해외에서는 {PHONE}로"),
         ("+82-10-1234-5678 또는 +821012345678", f"{PHONE} 또는 {PHONE}"),
@@ -46,7 +46,7 @@ ACCOUNT, BIZ = "[계좌번호]", "[사업자등록번호]"
         ("(031) 123-4567 번으로", f"{PHONE} 번으로"),
         ("인터넷전화 070-1234-5678, 안심번호 0505-123-4567", f"인터넷전화 {PHONE}, 안심번호 {PHONE}"),
         # e-mail
-        ("메일 test@example.com으로 보내 주세요.", f"메일 {EMAIL}으로 보내 주세요."),
+        ("메일 test@example.com으로 보내 주세요.", f"메일 {EMAIL}로 보내 주세요."),
         ("회신: kim.cs+refund@shop.co.kr 로", f"회신: {EMAIL} 로"),
         ("메일주소user_01@naver.com입니다", f"메일주소{EMAIL}입니다"),
         # cards (Luhn-valid test numbers)
@@ -56,10 +56,10 @@ ACCOUNT, BIZ = "[계좌번호]", "[사업자등록번호]"
         ("아멕스 3782-822463-10005", f"아멕스 {CARD}"),
         ("아멕스 378282246310005", f"아멕스 {CARD}"),
         # accounts with a bank word
-        ("국민은행 123456-01-123456 으로 입금", f"국민은행 {ACCOUNT} 으로 입금"),
+        ("국민은행 123456-01-123456 으로 입금", f"국민은행 {ACCOUNT} 로 입금"),
         ("신한 110-123-456789로 환불", f"신한 {ACCOUNT}로 환불"),
         ("우리은행 1002-123-456789", f"우리은행 {ACCOUNT}"),
-        ("카카오뱅크 3333-01-1234567 예금주 홍길동", f"카카오뱅크 {ACCOUNT} 예금주 홍길동"),
+        ("카카오뱅크 3333-01-1234567 예금주 홍길동", f"카카오뱅크 {ACCOUNT} 예금주 {NAME}"),
         ("환불 계좌: 12345601123456", f"환불 계좌: {ACCOUNT}"),
         ("토스뱅크 1000-1234-5678", f"토스뱅크 {ACCOUNT}"),
         ("refund account 110-1234-56789", f"refund account {ACCOUNT}"),
@@ -79,9 +79,6 @@ def test_masks_each_kind(text: str, expected: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "주문번호 2026110512345 확인했습니다.",
-        "주문번호 4111111111111111 은 카드가 아닙니다.",
-        "주문 9001011234567 건",
         "가격은 3,000원, 총 1,234,567원입니다.",
         "처리일 2026-11-05 14:30, 2026.11.05, 26/11/05",
         "수량 3개, 무게 2.5kg, 버전 1.10.2",
@@ -94,13 +91,27 @@ def test_masks_each_kind(text: str, expected: str) -> None:
         "990230-1234567 은 2월 30일이라 아님",
         "2026-11-05-1430 은 날짜와 시각",
         "2026년 11월 5일 오후 3시",
-        "CJ대한통운 6543-2109-8765 배송 중, 운송장 123456789012",
+        "CJ대한통운 6543-2109-8765 배송 중",
         "우체국택배 6543-2109-8765 조회",
     ],
 )
 def test_lookalikes_survive(text: str) -> None:
     assert mask_pii(text) == text
     assert find_pii(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("주문번호 2026110512345 확인했습니다.", f"주문번호 {ORDER} 확인했습니다."),
+        ("주문번호 4111111111111111 은 카드가 아닙니다.", f"주문번호 {ORDER} 는 카드가 아닙니다."),
+        ("주문 9001011234567 건", f"주문 {ORDER} 건"),
+        ("운송장 123456789012 조회", f"운송장 {ORDER} 조회"),
+    ],
+)
+def test_order_words_make_an_order_reference(text: str, expected: str) -> None:
+    """A number after an order word is no card or 주민번호, but it is a customer's order: masked."""
+    assert mask_pii(text) == expected
 
 
 def test_find_pii_reports_kind_offsets_and_value() -> None:
@@ -124,7 +135,7 @@ def test_overlaps_are_resolved_once_by_priority() -> None:
 
 def test_particles_after_pii_are_kept() -> None:
     text = "010-1234-5678로 전화하거나 test@example.com으로 메일, 신한 110-123-456789에 입금"
-    assert mask_pii(text) == f"{PHONE}로 전화하거나 {EMAIL}으로 메일, 신한 {ACCOUNT}에 입금"
+    assert mask_pii(text) == f"{PHONE}로 전화하거나 {EMAIL}로 메일, 신한 {ACCOUNT}에 입금"
 
 
 def test_explicit_account_word_beats_order_word() -> None:
@@ -144,7 +155,7 @@ def test_masking_is_idempotent() -> None:
     once = mask_pii(text)
     assert mask_pii(once) == once
     assert find_pii(once) == []
-    assert "2026110512345" in once and "1588-1234" in once
+    assert "2026110512345" not in once and f"주문번호 {ORDER}" in once and "1588-1234" in once
 
 
 def test_idempotent_on_random_digit_soup() -> None:
@@ -182,7 +193,7 @@ def test_idempotent_on_random_digit_soup() -> None:
 def test_placeholders_are_never_masked() -> None:
     text = " ".join(sorted(PII_PLACEHOLDERS))
     assert mask_pii(text) == text
-    assert len(PII_PLACEHOLDERS) == 6
+    assert len(PII_PLACEHOLDERS) == 13
 
 
 def test_luhn() -> None:
@@ -195,14 +206,21 @@ def test_mask_record_article_masks_free_text_only() -> None:
     rec = ArticleRecord(
         article_id="KB-010",
         title="010-1234-5678 고객 응대",
-        sections={"purpose": "메일 cs@shop.com 문의", "steps": "1. 계좌 110-123-456789 확인"},
+        sections={
+            "purpose": "메일 kim.minsu@gmail.com 문의, 안내 cs@shop.com",
+            "steps": "1. 계좌 110-123-456789 확인",
+        },
         source="kb/010.md",
         tag="고객::환불",
         missing=["policy"],
     )
     masked = mask_record_article(rec)
     assert masked.title == f"{PHONE} 고객 응대"
-    assert masked.sections == {"purpose": f"메일 {EMAIL} 문의", "steps": f"1. 계좌 {ACCOUNT} 확인"}
+    # article mode: a personal e-mail goes; the company's role address and account stay
+    assert masked.sections == {
+        "purpose": f"메일 {EMAIL} 문의, 안내 cs@shop.com",
+        "steps": "1. 계좌 110-123-456789 확인",
+    }
     assert (masked.article_id, masked.source, masked.tag, masked.missing) == (
         "KB-010",
         "kb/010.md",
@@ -224,9 +242,9 @@ def test_mask_record_ticket_masks_free_text_only() -> None:
         customer_ref="010-1111-2222",
     )
     masked = mask_record_ticket(rec)
-    assert masked.inquiry == f"제 번호는 {PHONE} 이고 주문번호 2026110512345 입니다"
+    assert masked.inquiry == f"제 번호는 {PHONE} 이고 주문번호 {ORDER} 입니다"
     assert masked.subject == f"{EMAIL} 환불 요청"
-    assert masked.resolution == f"국민은행 {ACCOUNT} 으로 환불 완료"
+    assert masked.resolution == f"국민은행 {ACCOUNT} 로 환불 완료"
     assert masked.customer_ref == PHONE
     assert masked.ticket_id == "T-10001" and masked.tags == ["환불"]
     assert rec.inquiry.startswith("제 번호는 010")

@@ -8,11 +8,12 @@ from itertools import pairwise
 
 import pytest
 
+from indexes.masking import mask_record_article, mask_record_ticket
 from indexes.records import SECTION_LABELS_EN, SECTION_LABELS_KO, ArticleRecord, TicketRecord
 from indexes.types import Chunk
-from ingest.pii import find_pii, mask_record_article, mask_record_ticket
 from ingest.sentences import get_kiwi, sentence_spans, split_sentences
 from ingest.split import ScriptPair, chunk_article, chunk_ticket, parse_script_pairs, split_text
+from korean.pii import find_pii
 
 SCRIPTS = """다음 문구를 상황에 맞게 사용하세요.
 ### 환불 문의
@@ -335,10 +336,14 @@ def test_chunks_of_masked_records_hold_no_pii() -> None:
         sections={
             "purpose": "고객 메일 kim@example.com 으로 회신합니다.",
             "policy": "주민번호 900101-1234567 은 받지 않습니다. " * 30,
-            "scripts": "Q: 카드 4111-1111-1111-1111 로 환불되나요?\nA: 신한 110-123-456789 로 환불됩니다.",
+            "scripts": "Q: 카드 4111-1111-1111-1111 로 환불되나요?\nA: 카드 취소로 환불됩니다.",
         },
     )
-    tick = ticket(inquiry="제 번호 010-1234-5678 로 연락 주세요", resolution="kim@example.com 으로 안내")
+    # a bank account is personal in a ticket; an article may print the company's own (article mode)
+    tick = ticket(
+        inquiry="제 번호 010-1234-5678 로 연락 주세요",
+        resolution="kim@example.com, 신한 110-123-456789 로 안내",
+    )
     chunks = chunk_article(mask_record_article(rec), max_chars=200) + chunk_ticket(mask_record_ticket(tick))
     assert len(chunks) > 4
     for chunk in chunks:

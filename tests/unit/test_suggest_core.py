@@ -14,7 +14,7 @@ from assist.evidence import gather
 from assist.knowledge import KnowledgeBase
 from assist.speech import level_of
 from assist.suggest import staleness, suggest
-from ingest.pii import PII_PLACEHOLDERS
+from korean.pii import PII_PLACEHOLDERS
 from tests.tinykb import build_tiny_kb, copy_kb
 
 

@@ -1,0 +1,88 @@
+"""PII masking of whole records (the text masker itself is :mod:`korean.pii`).
+
+Articles are masked in article mode (company numbers stay), tickets in personal mode. Both take
+the allow-list (``Settings.pii_allow``) and an optional ``Counter`` that gets one per masked value
+per kind, for the ingest report (counts only, never the values).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from indexes.records import ArticleRecord, TicketRecord
+from indexes.types import Chunk
+from korean.pii import MaskMode, mask_pii
+
+__all__ = ["mask_chunk", "mask_record_article", "mask_record_ticket", "mask_value"]
+
+
+def mask_value(value: Any, mode: MaskMode, allow: Sequence[str] = ()) -> Any:
+    """``value`` masked: a string, or every string inside lists, tuples and dicts (keys kept)."""
+    if isinstance(value, str):
+        return mask_pii(value, mode=mode, allow=allow) if value else value
+    if isinstance(value, list):
+        return [mask_value(v, mode, allow) for v in value]
+    if isinstance(value, tuple):
+        return tuple(mask_value(v, mode, allow) for v in value)
+    if isinstance(value, dict):
+        return {k: mask_value(v, mode, allow) for k, v in value.items()}
+    return value
+
+
+def mask_record_article(
+    rec: ArticleRecord, *, allow: Sequence[str] = (), counts: Counter[str] | None = None
+) -> ArticleRecord:
+    """A copy of ``rec`` with title and every section body masked (ids, dates, tag, owner kept)."""
+
+    def mask(text: str) -> str:
+        return mask_pii(text, mode="article", allow=allow, counts=counts)
+
+    return replace(
+        rec,
+        title=mask(rec.title),
+        sections={key: mask(body) for key, body in rec.sections.items()},
+        owner=mask_pii(rec.owner, allow=allow, counts=counts) if rec.owner else rec.owner,
+        missing=list(rec.missing),
+    )
+
+
+def mask_record_ticket(
+    rec: TicketRecord, *, allow: Sequence[str] = (), counts: Counter[str] | None = None
+) -> TicketRecord:
+    """A copy of ``rec`` with every free-text field masked: subject, inquiry, resolution,
+    channel, tags and customer_ref."""
+
+    def mask(text: str) -> str:
+        return mask_pii(text, allow=allow, counts=counts)
+
+    return replace(
+        rec,
+        subject=mask(rec.subject),
+        inquiry=mask(rec.inquiry),
+        resolution=mask(rec.resolution),
+        channel=mask(rec.channel),
+        customer_ref=mask(rec.customer_ref) if rec.customer_ref else rec.customer_ref,
+        tags=[mask(tag) for tag in rec.tags],
+    )
+
+
+def mask_chunk(chunk: Chunk, *, allow: Sequence[str] = ()) -> Chunk:
+    """``chunk`` with title, text, body and every string in ``meta`` masked (ticket chunks in
+    personal mode, article and document chunks in article mode); the same object if nothing
+    changed. What goes into an index folder passes here (``store.build``, incremental adds)."""
+    mode: MaskMode = "personal" if chunk.doc_type == "ticket" else "article"
+
+    def mask(text: str) -> str:
+        return mask_pii(text, mode=mode, allow=allow) if text else text
+
+    masked = replace(
+        chunk,
+        title=mask(chunk.title),
+        text=mask(chunk.text),
+        body=mask(chunk.body),
+        meta=mask_value(dict(chunk.meta), mode, allow),
+    )
+    return chunk if masked == chunk else masked

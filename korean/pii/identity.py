@@ -1,0 +1,144 @@
+"""Detectors of who a customer is: @handles, personal names in address forms, order and
+customer references.
+
+- handle ``@user_123`` (not an e-mail: e-mails win the overlap). Articles keep handles (a
+  company's own account).
+- name, only where the text addresses or labels a person, so common nouns never match:
+  ``김민수 고객님``, ``김민수님``, ``홍길동 님``, ``홍길동 회원님``, ``김민수 씨``, ``예금주 홍길동``,
+  ``성함: 이지은``; ``Mr. Smith``, ``Ms Jane Doe``, ``Dear John,``. A Korean name is a common
+  surname plus one to three syllables (three syllables in all when it stands apart from the
+  address word), and never a role word (상담사님, 고객님, 담당자님, 팀장님, 기사님 ...). Only the
+  name is replaced: ``[이름] 고객님``.
+- order ``주문번호 2024-12345``, ``주문번호: A1234567``, ``order #12345``, 송장/운송장, 예약, 결제,
+  거래, 접수번호; customer ``고객번호``, ``회원번호``, ``고객 ID``, ``customer id``, ``member no``.
+  The reference needs four digits; the label is kept: ``주문번호 [주문번호]``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from korean.pii.spans import Candidate, digits
+
+__all__ = ["find_identities"]
+
+_HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_][A-Za-z0-9_.]{1,29}(?<!\.)")
+
+_SURNAMES = (
+    "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진나지엄채원천방공현"
+    "함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국은편용예경봉사부가복태목형계피두감음빈동온호범"
+    "좌팽승간상갈탁어"
+)
+_COMPOUND = "남궁|황보|제갈|선우|독고|사공|서문|동방"
+_ROLES = frozenset(
+    """고객 회원 손님 사장 회장 원장 실장 팀장 부장 과장 차장 국장 소장 점장 반장 학장
+    총장 관장 기장 선장 대장 주인장 이사 상무 전무 대리 주임 사원 직원 의원 위원 교수
+    박사 목사 선생 기사 상담사 상담원 변호사 세무사 노무사 간호사 약사 의사 판사 검사
+    도사 전도사 담당자 관리자 운영자 사용자 이용자 구매자 판매자 주문자 신청자 문의자
+    작성자 보호자 가입자 당첨자 수령인 수취인 예금주 명의자 작가 감독 기자 선수 배우
+    가수 코치 선배 후배 매니저 대표 대표자 사모 고모 이모 부모 형수 제수 조카 성도
+    신도 장로 권사 집사 스님 신부 수녀 하느 주인 임금 공주 왕자 도련 서방 어머 아버
+    할머 할아버 택배 배송 파트너 셀러 입점사 업체 사업자 총무 실무자 개발자 여러분 신규
+    기존 우수 일반 모든 해당 방문 문의 구매 주문 가입 탈퇴 휴면 정회원 준회원 개인
+    법인 외국인 내국인 미성년자 본인 상대방 가족 보호 선생 강사 원생 학생 학부모 교사
+    선임 책임 수석 전임 상임 주무관 공무원 경찰 소방관 군인 기관 고객사 협력사 거래처""".split()
+)
+_ADNOMINAL = tuple("한된던는할될을의에로와과를")
+_PARTICLES = tuple("는이가을를의에도만로와과한된던할")
+# what follows a label word when no name does ("예금주 이름은", "수령인 정보를", "명의 변경")
+_LABEL_STOP = tuple(
+    "이름 정보 명의 변경 주소 연락 성명 전화 계좌 은행 서명 신분 상호 사업"
+    " 정확 동일 일치 본인 확인 정정 기재 입력 등록 표시 조회 문의 번호 변동".split()
+)
+_HANGUL = "가-힣"
+_NAME = rf"(?:(?:{_COMPOUND})[{_HANGUL}]{{1,2}}|[{_SURNAMES}][{_HANGUL}]{{1,3}})"
+# 김민수님, 김민수고객님, 김민수 님, 김민수 고객님, 김민수 씨
+_ADDRESSED = re.compile(
+    rf"(?<![{_HANGUL}\[])({_NAME})(?:(?:[ \t]?(?:고객|회원)?님)|(?:[ \t]씨(?![{_HANGUL}]{{2}})))"
+)
+_LABELS = (
+    "고객명|고객 ?이름|이름|성함|성명|예금주|수령인|수취인|받는 ?분|보내는 ?분"
+    "|주문자|신청인|신청자|명의자|가입자|보호자|작성자|구매자"
+)
+_LABELLED = re.compile(rf"(?<![{_HANGUL}\[])(?:{_LABELS})[ \t]*[:：]?[ \t]*({_NAME})")
+_TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+([A-Z][a-z]+(?:[ \t-][A-Z][a-z]+)?)\b")
+_GREETED = re.compile(
+    r"\b(?:Dear|Hi|Hello|Hey|Thanks|Thank you)[ \t]+([A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?)[ \t]*[,!]"
+)
+_NOT_NAMES = frozenset(
+    "Team All There Everyone Customer Customers Sir Madam Support Friend Friends Valued Guest Guests Again "
+    "Agent Manager Admin Folks Both You".split()
+)
+
+_ORDER_LABEL = (
+    r"주문번호|주문|예약번호|결제번호|거래번호|접수번호|운송장번호|운송장|송장번호|송장|반품번호|교환번호"
+    r"|\border(?:[ \t]?(?:no\.?|number|id))?|\binvoice(?:[ \t]?(?:no\.?|number))?"
+    r"|\btracking(?:[ \t]?(?:no\.?|number))?"
+    r"|\bbooking(?:[ \t]?(?:no\.?|number|id))?|\breservation(?:[ \t]?(?:no\.?|number))?"
+)
+_CUSTOMER_LABEL = (
+    r"고객번호|회원번호|고객[ \t]?ID|회원[ \t]?ID|고객[ \t]?아이디|회원[ \t]?아이디|멤버십[ \t]?번호|가입번호"
+    r"|\bcustomer[ \t]?(?:no\.?|number|id|#)|\bmember(?:ship)?[ \t]?(?:no\.?|number|id|#)|\buser[ \t]?id"
+)
+_REF = r"([A-Za-z]{0,4}-?\d[0-9A-Za-z]*(?:-[0-9A-Za-z]+)*)(?![0-9A-Za-z_\-])"
+_ORDER = re.compile(
+    rf"(?<![{_HANGUL}\[])(?:{_ORDER_LABEL})[ \t]*(?:[:：][ \t]*)?#?[ \t]*{_REF}", re.IGNORECASE
+)
+_CUSTOMER = re.compile(rf"(?<!\[)(?:{_CUSTOMER_LABEL})[ \t]*(?:[:：][ \t]*)?#?[ \t]*{_REF}", re.IGNORECASE)
+_NAME_CUES = re.compile(rf"님|[ \t]씨|{_LABELS}|\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Dear|Hi|Hello|Hey|Thanks|Thank)\b")
+_FOUR_DIGITS = re.compile(r"\d(?:\D{0,3}\d){3}")
+_DATE = re.compile(r"\d{2,4}[-./]\d{1,2}[-./]\d{1,2}$")
+
+
+def _korean_name(name: str, apart: bool) -> bool:
+    """A plausible full name: not a role word, not an adnominal form, three syllables if ``apart``."""
+    if any(name.endswith(role) for role in _ROLES) or name in _ROLES:
+        return False
+    if apart:
+        compound = any(name.startswith(s) for s in _COMPOUND.split("|"))
+        if len(name) != (4 if compound else 3) or name.endswith(_ADNOMINAL):
+            return False
+    return True
+
+
+def _names(text: str) -> Iterator[Candidate]:
+    for m in _ADDRESSED.finditer(text):
+        name = m.group(1)
+        after = text[m.end(1) : m.end()]
+        apart = after[:1] in (" ", "\t")
+        strict = apart or after.lstrip().startswith(("고객", "회원"))
+        if len(name) >= 3 - apart and _korean_name(name, strict):
+            yield Candidate("name", m.start(1), m.end(1))
+    for m in _LABELLED.finditer(text):
+        name, colon = m.group(1), ":" in m.group(0) or "：" in m.group(0)
+        glued = m.end(1) < len(text) and "가" <= text[m.end(1)] <= "힣"
+        if colon and len(name) == 4 and (name[3] in _PARTICLES or glued):
+            name = name[:3]
+        elif not colon and (len(name) != 3 or name.endswith(_PARTICLES) or name.startswith(_LABEL_STOP)):
+            continue  # "수령인 정보를 ..." is no name: without a colon only a bare full name counts
+        if not any(name.endswith(role) for role in _ROLES):
+            yield Candidate("name", m.start(1), m.start(1) + len(name))
+    for pattern in (_TITLED, _GREETED):
+        for m in pattern.finditer(text):
+            if m.group(1).split()[0] not in _NOT_NAMES:
+                yield Candidate("name", m.start(1), m.end(1))
+
+
+def _refs(text: str) -> Iterator[Candidate]:
+    for pattern, kind in ((_ORDER, "order"), (_CUSTOMER, "customer")):
+        for m in pattern.finditer(text):
+            ref = m.group(1)
+            if len(digits(ref)) >= 4 and not _DATE.match(ref):
+                yield Candidate(kind, m.start(1), m.end(1))
+
+
+def find_identities(text: str) -> Iterator[Candidate]:
+    """Handles, names and references in ``text`` (a shadow text, see ``spans.shadow``)."""
+    if "@" in text:
+        for m in _HANDLE.finditer(text):
+            yield Candidate("handle", m.start(), m.end(), company=True)
+    if _NAME_CUES.search(text):
+        yield from _names(text)
+    if _FOUR_DIGITS.search(text):
+        yield from _refs(text)
