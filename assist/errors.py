@@ -4,7 +4,9 @@ KmsError (indexes.errors)
 ├── InvalidInputError  - 400/422: empty, over-long or malformed input; names the field
 ├── NotFoundError      - 404: unknown ticket/suggestion/article id
 ├── ConflictError      - 409: the request contradicts the current state
-└── UpstreamError      - 502: the configured LLM endpoint failed
+├── UpstreamError      - 502: the configured LLM endpoint failed
+├── UnauthenticatedError - 401: no or bad credentials (assist.access)
+└── ForbiddenError     - 403: the caller's roles don't allow it, or a cross-site post
 """
 
 from __future__ import annotations
@@ -34,3 +36,15 @@ class ConflictError(KmsError):
 
 class UpstreamError(KmsError):
     code = "upstream_error"
+
+
+class UnauthenticatedError(KmsError):
+    """401: no credentials, or credentials that are unknown, expired, revoked or disabled."""
+
+    code = "unauthenticated"
+
+
+class ForbiddenError(KmsError):
+    """403: signed in, but none of the caller's roles may do this (or a cross-site post)."""
+
+    code = "forbidden"

@@ -114,3 +114,4 @@ class TicketOut(BaseModel):
     customer_ref: str | None = None
     created_at: datetime | None = None
     resolved_at: datetime | None = None
+    resolved_by: str | None = None  # the signed-in user or key that resolved it here

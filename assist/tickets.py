@@ -41,6 +41,7 @@ def _out(row: TicketRow) -> TicketOut:
         customer_ref=row.customer_ref,
         created_at=row.created_at,
         resolved_at=row.resolved_at,
+        resolved_by=row.resolved_by,
     )
 
 
@@ -130,9 +131,16 @@ def ticket_suggestions(kb: KnowledgeBase, ticket_id: str) -> list[Suggestion]:
 
 
 def resolve_ticket(
-    kb: KnowledgeBase, ticket_id: str, *, resolution: str, tags: Sequence[str] | None = None
+    kb: KnowledgeBase,
+    ticket_id: str,
+    *,
+    resolution: str,
+    tags: Sequence[str] | None = None,
+    actor: str | None = None,
 ) -> TicketOut:
-    """Store the final answer; the ticket becomes knowledge, searchable immediately."""
+    """Store the final answer; the ticket becomes knowledge, searchable immediately.
+
+    ``actor`` (the signed-in user or key) is stored as ``resolved_by``."""
     row = _require(kb, ticket_id)
     if row.is_knowledge:
         raise ConflictError(f"ticket {ticket_id!r} is already resolved", details={"ticket_id": ticket_id})
@@ -145,6 +153,8 @@ def resolve_ticket(
         rec.tags = [t.strip() for t in tags if t and t.strip()]
     with kb.sessions() as session, session.begin():
         upsert_ticket(session, rec, resolved_statuses=kb.settings.resolved_statuses)
+        if actor is not None and (stored := session.get(TicketRow, ticket_id)) is not None:
+            stored.resolved_by = actor[:120]
     kb.index_documents(
         chunk_ticket(rec, max_chars=kb.settings.chunk_max_chars, overlap=kb.settings.chunk_overlap_sentences),
         replace_docs=[f"ticket:{ticket_id}"],
@@ -159,8 +169,10 @@ def record_feedback(
     verdict: str,
     final_text: str | None = None,
     reason: str | None = None,
+    actor: str | None = None,
 ) -> dict[str, object]:
-    """Store what the agent did with a suggestion, with the draft→final edit distance."""
+    """Store what the agent did with a suggestion, with the draft→final edit distance and who
+    gave it (``actor``: the signed-in user or key)."""
     if verdict not in VERDICTS:
         raise InvalidInputError(
             f"verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}", field="verdict"
@@ -185,6 +197,8 @@ def record_feedback(
             reason=mask_pii(reason) if reason else None,
             edit_distance=distance,
         )
+        if actor is not None and (stored := session.get(FeedbackRow, fid)) is not None:
+            stored.author = actor[:120]
     return {"id": fid, "suggestion_id": suggestion_id, "verdict": verdict, "edit_distance": distance}
 
 

@@ -7,10 +7,10 @@ explicitly; nothing reads the environment at import time.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_EMBEDDER = "bundled:multilingual-e5-small"
 
@@ -80,14 +80,6 @@ class Settings(BaseSettings):
         description="Ticket statuses that make a ticket knowledge (case-insensitive).",
     )
 
-    # --- privacy -------------------------------------------------------------------------
-    pii_allow: Annotated[list[str], NoDecode] = Field(
-        default_factory=list,
-        description="Values PII masking keeps (comma-separated): literals such as 02-1234-5678 (any "
-        "separators) or 're:' + a regular expression. Company numbers (1588-..., 080-..., landlines in "
-        "articles) are kept without it.",
-    )
-
     # --- freshness -----------------------------------------------------------------------
     stale_after_days: int = Field(
         365, ge=1, description="An article not updated for this many days is flagged stale."
@@ -147,6 +139,13 @@ class Settings(BaseSettings):
         description="An LLM sentence is kept only if this similar to its cited evidence (fuzzy/embedding).",
     )
 
+    # --- access control ------------------------------------------------------------------
+    auth: Literal["on", "off"] = Field(
+        "on",
+        description="'on': sign-in and API keys required (default). 'off': local demo only, every "
+        "page shows a warning and `kms serve` refuses a non-loopback address.",
+    )
+
     @field_validator("data_dir", mode="before")
     @classmethod
     def _expand(cls, value: object) -> object:
@@ -157,21 +156,6 @@ class Settings(BaseSettings):
     def _optional_path(cls, value: object) -> object:
         if isinstance(value, str):
             return Path(value).expanduser() if value.strip() else None
-        return value
-
-    @field_validator("pii_allow", mode="before")
-    @classmethod
-    def _allow_list(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
-
-    @field_validator("pii_allow")
-    @classmethod
-    def _allow_patterns(cls, value: list[str]) -> list[str]:
-        from korean.pii import compile_allow
-
-        compile_allow(tuple(value))  # a bad 're:' entry fails here, naming the entry
         return value
 
     # --- derived paths -------------------------------------------------------------------

@@ -23,6 +23,7 @@ from fastapi.responses import RedirectResponse
 from assist.api import answers, health, openai_compat, suggestions, tickets
 from assist.api.errors import install_error_handlers
 from assist.api.readiness import open_kb
+from assist.api.security import install_access
 from assist.knowledge import KnowledgeBase
 from indexes.settings import Settings
 
@@ -101,6 +102,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if drafts is not None:
         app.include_router(drafts)
     _mount_web(app)
+    install_access(app)
+    if settings.auth == "off":
+        log.warning("KMS_AUTH=off: no sign-in, every visitor has every role (local demo only)")
     return app
 
 

@@ -1,18 +1,20 @@
 """Draft articles for recurring uncovered topics: generate, review (list, show, edit), decide.
 
-Thin: every route calls one function of :mod:`assist.drafts`; domain errors (NotFoundError,
-ConflictError, InvalidInputError) propagate to the app's error handlers, which give them the
-project's JSON error shape.
+Thin: every route calls one function of :mod:`assist.drafts`; the author of every edit and
+decision is the caller (signed-in user or API key, see ``assist.api.security``). Domain errors
+(NotFoundError, ConflictError, InvalidInputError) propagate to the app's error handlers, which
+give them the project's JSON error shape.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from assist.api.deps import KB
+from assist.api.security import principal_of
 from assist.drafts import (
     DraftDetail,
     DraftSettings,
@@ -37,25 +39,21 @@ class GenerateRequest(BaseModel):
 
 class EditRequest(BaseModel):
     sections: dict[str, str] = Field(description="Section key -> new Markdown body ('title' allowed).")
-    author: str = Field("reviewer", min_length=1, max_length=255)
     note: str | None = Field(None, description="Why the edit was made.")
 
 
 class ApproveRequest(BaseModel):
     owner: str | None = Field(None, description="Owner (담당자) of the published article.")
-    author: str = Field("reviewer", min_length=1, max_length=255)
 
 
 class RejectRequest(BaseModel):
     reason: str = Field(description="Why the draft is rejected (its topic stays suppressed).")
-    author: str = Field("reviewer", min_length=1, max_length=255)
 
 
 class MergeRequest(BaseModel):
     article_id: str = Field(
         min_length=1, description="Published article that gets the scripts and situations."
     )
-    author: str = Field("reviewer", min_length=1, max_length=255)
 
 
 @router.get("", response_model=list[DraftSummary])
@@ -82,21 +80,21 @@ def show_draft(kb: KB, draft_id: int) -> DraftDetail:
 
 
 @router.patch("/{draft_id}", response_model=DraftDetail)
-def edit(kb: KB, draft_id: int, body: EditRequest) -> DraftDetail:
-    return edit_draft(kb, draft_id, body.sections, author=body.author, note=body.note)
+def edit(kb: KB, draft_id: int, body: EditRequest, request: Request) -> DraftDetail:
+    return edit_draft(kb, draft_id, body.sections, author=principal_of(request).actor, note=body.note)
 
 
 @router.post("/{draft_id}/approve", response_model=DraftDetail)
-def approve(kb: KB, draft_id: int, body: ApproveRequest | None = None) -> DraftDetail:
+def approve(kb: KB, draft_id: int, request: Request, body: ApproveRequest | None = None) -> DraftDetail:
     body = body or ApproveRequest()
-    return approve_draft(kb, draft_id, owner=body.owner, author=body.author)
+    return approve_draft(kb, draft_id, owner=body.owner, author=principal_of(request).actor)
 
 
 @router.post("/{draft_id}/reject", response_model=DraftDetail)
-def reject(kb: KB, draft_id: int, body: RejectRequest) -> DraftDetail:
-    return reject_draft(kb, draft_id, body.reason, author=body.author)
+def reject(kb: KB, draft_id: int, body: RejectRequest, request: Request) -> DraftDetail:
+    return reject_draft(kb, draft_id, body.reason, author=principal_of(request).actor)
 
 
 @router.post("/{draft_id}/merge", response_model=DraftDetail)
-def merge(kb: KB, draft_id: int, body: MergeRequest) -> DraftDetail:
-    return merge_draft(kb, draft_id, body.article_id, author=body.author)
+def merge(kb: KB, draft_id: int, body: MergeRequest, request: Request) -> DraftDetail:
+    return merge_draft(kb, draft_id, body.article_id, author=principal_of(request).actor)

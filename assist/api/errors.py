@@ -22,7 +22,14 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assist.errors import ConflictError, InvalidInputError, NotFoundError, UpstreamError
+from assist.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+    UnauthenticatedError,
+    UpstreamError,
+)
 from indexes.errors import (
     EmbedderError,
     IndexCorruptError,
@@ -36,6 +43,8 @@ log = logging.getLogger(__name__)
 
 STATUS_BY_ERROR: dict[type[KmsError], int] = {
     InvalidInputError: 400,
+    UnauthenticatedError: 401,
+    ForbiddenError: 403,
     NotFoundError: 404,
     ConflictError: 409,
     UpstreamError: 502,
@@ -45,7 +54,14 @@ STATUS_BY_ERROR: dict[type[KmsError], int] = {
     StorageError: 503,
     EmbedderError: 503,
 }
-HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media"}
+HTTP_CODES = {
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media",
+}
 _SMALL = 200  # a bad value is echoed in details only when its repr is at most this long
 
 

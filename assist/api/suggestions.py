@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from assist import tickets
 from assist.api.deps import KB
 from assist.api.errors import ERROR_RESPONSES, ErrorBody
 from assist.api.models import FeedbackCreate, FeedbackOut, FeedbackSummary, SuggestionRequest, VerdictStats
 from assist.api.readiness import IndexedKB
+from assist.api.security import principal_of
 from assist.schemas import Suggestion
 from assist.suggest import suggest
 
@@ -32,9 +33,14 @@ def create_suggestion(req: SuggestionRequest, kb: IndexedKB) -> Suggestion:
     description="used / edited / rejected, with the final text; stores the draft→final edit distance.",
     responses={404: {"model": ErrorBody, "description": "Unknown suggestion id · 없는 추천"}},
 )
-def add_feedback(suggestion_id: str, req: FeedbackCreate, kb: KB) -> FeedbackOut:
+def add_feedback(suggestion_id: str, req: FeedbackCreate, kb: KB, request: Request) -> FeedbackOut:
     stored = tickets.record_feedback(
-        kb, suggestion_id, verdict=req.verdict, final_text=req.final_text, reason=req.reason
+        kb,
+        suggestion_id,
+        verdict=req.verdict,
+        final_text=req.final_text,
+        reason=req.reason,
+        actor=principal_of(request).actor,
     )
     return FeedbackOut.model_validate(stored)
 

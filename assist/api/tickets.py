@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from assist import tickets
 from assist.api.deps import KB
 from assist.api.errors import ERROR_RESPONSES, ErrorBody
 from assist.api.models import TicketCreate, TicketCreated, TicketPage, TicketResolve
 from assist.api.readiness import IndexedKB
+from assist.api.security import principal_of
 from assist.schemas import Suggestion, TicketOut
 
 router = APIRouter(prefix="/v1/tickets", tags=["tickets"], responses=ERROR_RESPONSES)
@@ -24,10 +25,11 @@ _404 = {404: {"model": ErrorBody, "description": "Unknown ticket id · 없는 �
     description="Stores the inquiry (PII-masked) as an open ticket and returns it with its suggestion. "
     "Ticket and suggestion are written together or not at all.",
 )
-def create_ticket(req: TicketCreate, kb: IndexedKB) -> TicketCreated:
+def create_ticket(req: TicketCreate, kb: IndexedKB, request: Request) -> TicketCreated:
     ticket, suggestion = tickets.create_ticket(
         kb, body=req.body, subject=req.subject, channel=req.channel or "", customer_ref=req.customer_ref
     )
+    request.state.audit_object = ticket.id
     return TicketCreated(ticket=ticket, suggestion=suggestion)
 
 
@@ -67,5 +69,6 @@ def ticket_suggestions(ticket_id: str, kb: KB) -> list[Suggestion]:
     description="Stores the final answer; the ticket becomes knowledge, searchable immediately.",
     responses={**_404, 409: {"model": ErrorBody, "description": "Already resolved · 이미 해결됨"}},
 )
-def resolve_ticket(ticket_id: str, req: TicketResolve, kb: IndexedKB) -> TicketOut:
-    return tickets.resolve_ticket(kb, ticket_id, resolution=req.resolution, tags=req.tags)
+def resolve_ticket(ticket_id: str, req: TicketResolve, kb: IndexedKB, request: Request) -> TicketOut:
+    actor = principal_of(request).actor
+    return tickets.resolve_ticket(kb, ticket_id, resolution=req.resolution, tags=req.tags, actor=actor)

@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse
 from starlette.exceptions import HTTPException
 
 from assist.errors import NotFoundError
-from assist.web import console, drafts, evals, kms
+from assist.web import admin, auth, console, drafts, evals, kms
 from assist.web.render import STATIC, PageRoute, error_page
 
 __all__ = ["mount_web", "router"]
@@ -35,7 +35,7 @@ def static_file(path: str) -> Response:
     return FileResponse(target, headers={"Cache-Control": "no-cache"})
 
 
-for _module in (console, kms, drafts, evals):
+for _module in (auth, console, kms, drafts, evals, admin):
     router.include_router(_module.router)
 
 
@@ -51,6 +51,7 @@ def mount_web(app: FastAPI) -> None:
     that is registered at that time and hands non-page requests back to it.
     """
     app.include_router(router)
+    app.state.page_error = error_page  # the access middleware's 401/403 pages for browsers
     previous = app.exception_handlers.get(HTTPException) or app.exception_handlers.get(404)
 
     async def handler(request: Request, exc: Exception) -> Response:

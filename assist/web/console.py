@@ -16,8 +16,10 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy import select
 
 from assist import tickets
+from assist.access import home_for
 from assist.api.deps import KB
 from assist.api.errors import status_for
+from assist.api.security import principal_of
 from assist.errors import InvalidInputError
 from assist.knowledge import KnowledgeBase
 from assist.schemas import Suggestion
@@ -94,8 +96,9 @@ def _tag_options(kb: KnowledgeBase) -> list[str]:
 
 
 @router.get("/")
-def home() -> RedirectResponse:
-    return RedirectResponse("/tickets", status_code=303)
+def home(request: Request) -> RedirectResponse:
+    """The first section the signed-in roles may open (the inbox for agents)."""
+    return RedirectResponse(home_for(principal_of(request).roles), status_code=303)
 
 
 @router.get("/tickets")
@@ -147,7 +150,12 @@ def new_ticket(
     body: Annotated[str, Form()] = "",
     subject: Annotated[str, Form()] = "",
     channel: Annotated[str, Form()] = "",
+    q: Annotated[str, Form()] = "",
+    prefill: Annotated[str, Form()] = "",
 ) -> Response:
+    if prefill:  # "make it a ticket" from try-a-question: the form, filled in (text never in a URL)
+        form = {"subject": subject, "body": body or q, "channel": channel or "chat"}
+        return render(request, "ticket_new.html", {"form": form, "channels": CHANNELS, "error": None})
     try:
         ticket, _suggestion = tickets.create_ticket(kb, body=body, subject=subject or None, channel=channel)
     except InvalidInputError as exc:
@@ -167,13 +175,14 @@ def ticket_page(request: Request, kb: KB, ticket_id: str) -> Response:
 
 @router.post("/tickets/{ticket_id}/resolve")
 def resolve(
+    request: Request,
     kb: KB,
     ticket_id: str,
     text: Annotated[str, Form()] = "",
     tag: Annotated[str, Form()] = "",
 ) -> Response:
     tags = [tag.strip()] if tag.strip() else None
-    tickets.resolve_ticket(kb, ticket_id, resolution=text, tags=tags)
+    tickets.resolve_ticket(kb, ticket_id, resolution=text, tags=tags, actor=principal_of(request).actor)
     return RedirectResponse(f"/tickets/{ticket_id}?msg=resolved", status_code=303)
 
 
@@ -195,6 +204,7 @@ def feedback(
             verdict=verdict,
             final_text=text if verdict == "edited" and text.strip() else None,
             reason=(reason.strip() or None) if verdict == "rejected" else None,
+            actor=principal_of(request).actor,
         )
     except KmsError as exc:
         if wants_json:
@@ -209,7 +219,13 @@ def feedback(
 
 
 @router.get("/try")
-def try_question(request: Request, kb: KB, q: Annotated[str, Query(max_length=8000)] = "") -> Response:
+def try_form(request: Request) -> Response:
+    return render(request, "try.html", {"q": "", "error": None})
+
+
+@router.post("/try")
+def try_question(request: Request, kb: KB, q: Annotated[str, Form(max_length=8000)] = "") -> Response:
+    """A question posted (never in the URL, so never in access logs) and its suggestion panel."""
     context: dict = {"q": q, "error": None}
     status = 200
     if q.strip():

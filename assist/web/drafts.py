@@ -15,6 +15,7 @@ from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from assist.api.deps import KB
+from assist.api.security import principal_of
 from assist.drafts.review import (
     approve_draft,
     edit_draft,
@@ -26,8 +27,7 @@ from assist.drafts.review import (
 from assist.drafts.schemas import DraftDetail, SentenceSource
 from assist.errors import InvalidInputError, NotFoundError
 from assist.knowledge import KnowledgeBase
-from assist.web.kms import AUTHOR_COOKIE
-from assist.web.render import PageRoute, recall, remember, render
+from assist.web.render import PageRoute, render
 from indexes.db import DRAFT_STATUSES, active_articles
 from indexes.records import REQUIRED_SECTIONS, SECTION_KEYS
 
@@ -102,7 +102,7 @@ def _page(
         "keys": keys,
         "annotated": annotated,
         "articles": _published_articles(kb) if draft.status == "pending" else [],
-        "author": recall(request, AUTHOR_COOKIE),
+        "author": principal_of(request).actor,
         "error": error,
     }
     return render(request, "draft.html", context, status_code=status_code)
@@ -128,13 +128,14 @@ def draft_page(request: Request, kb: KB, draft_id: str) -> Response:
 def draft_edit_form(request: Request, kb: KB, draft_id: str) -> Response:
     draft = get_draft(kb, _draft_id(draft_id))
     values = {"title": draft.title, **{k: draft.sections.get(k, "") for k in SECTION_KEYS if k != "title"}}
-    values |= {"note": "", "author": recall(request, AUTHOR_COOKIE)}
+    values |= {"note": ""}
     context = {
         "d": draft,
         "keys": SECTION_KEYS,
         "required": REQUIRED_SECTIONS,
         "values": values,
         "error": None,
+        "author": principal_of(request).actor,
     }
     return render(request, "draft_edit.html", context)
 
@@ -143,8 +144,8 @@ def draft_edit_form(request: Request, kb: KB, draft_id: str) -> Response:
 async def draft_edit(request: Request, kb: KB, draft_id: str) -> Response:
     did = _draft_id(draft_id)
     form = await request.form()
-    values = {key: str(form.get(key) or "") for key in (*SECTION_KEYS, "note", "author")}
-    author = values["author"].strip() or "reviewer"
+    values = {key: str(form.get(key) or "") for key in (*SECTION_KEYS, "note")}
+    author = principal_of(request).actor
     try:
         edit_draft(kb, did, {k: values[k] for k in SECTION_KEYS}, author=author, note=values["note"] or None)
     except InvalidInputError as exc:
@@ -157,29 +158,28 @@ async def draft_edit(request: Request, kb: KB, draft_id: str) -> Response:
             "values": values,
             "error": exc.message,
             "error_field": field,
+            "author": author,
         }
         return render(request, "draft_edit.html", context, status_code=400)
     return RedirectResponse(f"/drafts/{did}?msg=draft_saved", status_code=303)
 
 
-def _reviewer(author: str) -> str:
-    return author.strip()[:100] or "reviewer"
+def _reviewer(request: Request) -> str:
+    """The reviewer is the signed-in user (never a free-text field)."""
+    return principal_of(request).actor
 
 
-def _done(did: int, msg: str, author: str) -> Response:
-    response = RedirectResponse(f"/drafts/{did}?msg={msg}", status_code=303)
-    if author.strip():
-        remember(response, AUTHOR_COOKIE, author)
-    return response
+def _done(did: int, msg: str) -> Response:
+    return RedirectResponse(f"/drafts/{did}?msg={msg}", status_code=303)
 
 
 @router.post("/drafts/{draft_id}/approve")
 def draft_approve(
-    kb: KB, draft_id: str, author: Annotated[str, Form()] = "", owner: Annotated[str, Form()] = ""
+    request: Request, kb: KB, draft_id: str, owner: Annotated[str, Form()] = ""
 ) -> Response:
     did = _draft_id(draft_id)
-    approve_draft(kb, did, owner=owner.strip() or None, author=_reviewer(author))
-    return _done(did, "approved", author)
+    approve_draft(kb, did, owner=owner.strip() or None, author=_reviewer(request))
+    return _done(did, "approved")
 
 
 @router.post("/drafts/{draft_id}/reject")
@@ -187,15 +187,14 @@ def draft_reject(
     request: Request,
     kb: KB,
     draft_id: str,
-    author: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
 ) -> Response:
     did = _draft_id(draft_id)
     try:
-        reject_draft(kb, did, reason, author=_reviewer(author))
+        reject_draft(kb, did, reason, author=_reviewer(request))
     except InvalidInputError as exc:
         return _page(request, kb, get_draft(kb, did), error=exc.message, status_code=400)
-    return _done(did, "rejected", author)
+    return _done(did, "rejected")
 
 
 @router.post("/drafts/{draft_id}/merge")
@@ -203,12 +202,11 @@ def draft_merge(
     request: Request,
     kb: KB,
     draft_id: str,
-    author: Annotated[str, Form()] = "",
     article_id: Annotated[str, Form()] = "",
 ) -> Response:
     did = _draft_id(draft_id)
     if not article_id.strip():
         message = "choose the article to merge into (article id)"
         return _page(request, kb, get_draft(kb, did), error=message, status_code=400)
-    merge_draft(kb, did, article_id.strip(), author=_reviewer(author))
-    return _done(did, "merged", author)
+    merge_draft(kb, did, article_id.strip(), author=_reviewer(request))
+    return _done(did, "merged")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from assist.web.access_labels import ACCESS_MESSAGES
 from indexes.records import SECTION_LABELS_EN, SECTION_LABELS_KO
 
 LANGS: tuple[str, ...] = ("ko", "en")
@@ -275,6 +276,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "eval.runs": ("실행 결과", "run"),
     "eval.local": ("작업 폴더", "working folder"),
 }
+
+MESSAGES.update(ACCESS_MESSAGES)  # sign-in, navigation by role, admin pages
 
 
 def translate(key: str, lang: str, **values: object) -> str:

@@ -11,17 +11,18 @@ from fastapi.responses import RedirectResponse
 
 from assist import articles
 from assist.api.deps import KB
+from assist.api.security import principal_of
 from assist.errors import InvalidInputError
 from assist.knowledge import KnowledgeBase
 from assist.web.i18n import pick_lang, translate
-from assist.web.render import PageRoute, recall, remember, render
+from assist.web.render import PageRoute, render
 from indexes.db import ARTICLE_STATUSES
 from indexes.records import REQUIRED_SECTIONS, SECTION_KEYS
 from korean import colloquial
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
-AUTHOR_COOKIE = "kms_author"
+AUTHOR_COOKIE = "kms_author"  # no longer written: authors are the signed-in user
 
 
 _COLLOQUIAL_LOCK = threading.Lock()  # one read-modify-write of the user file at a time
@@ -146,6 +147,7 @@ def _edit_form(
         "error": error,
         "error_field": error_field,
         "notice": notice,
+        "author": principal_of(request).actor,
     }
     return render(request, "article_edit.html", context, status_code=status_code)
 
@@ -153,29 +155,26 @@ def _edit_form(
 @router.get("/kms/{article_id}/edit")
 def edit_form(request: Request, kb: KB, article_id: str) -> Response:
     view = articles.get_article_view(kb, article_id)
-    values = {"title": view.title, **view.sections, "change_note": "", "author": ""}
-    values["author"] = recall(request, AUTHOR_COOKIE)
+    values = {"title": view.title, **view.sections, "change_note": ""}
     return _edit_form(request, view, values)
 
 
 @router.post("/kms/{article_id}/edit")
 async def edit_submit(request: Request, kb: KB, article_id: str) -> Response:
     form = await request.form()
-    values = {key: str(form.get(key) or "") for key in (*SECTION_KEYS, "change_note", "author")}
+    values = {key: str(form.get(key) or "") for key in (*SECTION_KEYS, "change_note")}
     view = articles.get_article_view(kb, article_id)
     sections = {key: values[key] for key in SECTION_KEYS}
     try:
         result = articles.edit_article(
-            kb, article_id, sections, change_note=values["change_note"], author=values["author"]
+            kb, article_id, sections, change_note=values["change_note"], author=principal_of(request).actor
         )
     except InvalidInputError as exc:
         field = str(exc.details.get("field") or "")
         return _edit_form(request, view, values, error=exc.message, error_field=field, status_code=400)
     if result.outcome == "unchanged":
         return _edit_form(request, view, values, notice="msg.unchanged")
-    response = RedirectResponse(f"/kms/{article_id}?msg=saved&version={result.version}", status_code=303)
-    remember(response, AUTHOR_COOKIE, values["author"])
-    return response
+    return RedirectResponse(f"/kms/{article_id}?msg=saved&version={result.version}", status_code=303)
 
 
 @router.get("/kms/{article_id}/diff")

@@ -146,12 +146,37 @@ def render(
         "url_with": lambda **kw: url_with(request, **kw),
         "path": request.url.path,
         "flash": _flash(request, lang),
+        **access_context(request),
     }
     ctx.update(context or {})
     response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
     if request.query_params.get("lang") in LANGS:
         response.set_cookie(COOKIE, lang, max_age=365 * 86400, samesite="lax")
     return response
+
+
+NAV: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("/tickets", "nav.console", ("/tickets", "/try"), ("agent",)),
+    ("/kms", "nav.kms", ("/kms",), ("agent", "kms_owner", "evaluator")),
+    ("/drafts", "nav.drafts", ("/drafts",), ("kms_owner",)),
+    ("/eval", "nav.eval", ("/eval",), ("evaluator",)),
+    ("/admin", "nav.admin", ("/admin",), ("admin",)),
+)
+
+
+def access_context(request: Request) -> dict[str, Any]:
+    """Who is signed in, the sections their roles open, the CSRF field for forms, demo mode."""
+    principal = getattr(request.state, "principal", None)
+    roles: frozenset[str] = getattr(principal, "roles", frozenset())
+    token = getattr(principal, "csrf_token", None) or ""
+    settings = getattr(request.app.state, "settings", None)
+    return {
+        "principal": principal if getattr(principal, "kind", "") in ("user", "demo") else None,
+        "nav": [(href, key, prefixes) for href, key, prefixes, needs in NAV if roles.intersection(needs)],
+        "csrf_token": token,
+        "csrf_field": Markup(f'<input type="hidden" name="csrf_token" value="{escape(token)}">'),
+        "auth_off": getattr(settings, "auth", "on") == "off",
+    }
 
 
 def _flash(request: Request, lang: str) -> str | None:

@@ -250,5 +250,5 @@ class FeedbackRow(Base):
     suggestion: Mapped[SuggestionRow] = relationship()
 
 
-from indexes.db import draft_models as draft_models  # noqa: E402  (drafts tables join Base.metadata)
 from indexes.db import access_models as access_models  # noqa: E402  (access tables join Base.metadata)
+from indexes.db import draft_models as draft_models  # noqa: E402  (drafts tables join Base.metadata)

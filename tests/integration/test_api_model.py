@@ -6,11 +6,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 from assist.api import create_app
 from indexes.settings import Settings
 from ingest.pipeline import ingest_paths
+from tests.auth import api_client
 
 try:
     from tests.unit.test_api_kb import write_sources
@@ -22,7 +22,7 @@ except ModuleNotFoundError:  # tests/ is not a package: import it from the repos
 @pytest.mark.model
 def test_suggestion_and_answer_on_the_real_model(real_settings: Settings, tmp_path: Path) -> None:
     assert ingest_paths(write_sources(tmp_path / "src"), real_settings).ok
-    with TestClient(create_app(real_settings)) as client:
+    with api_client(create_app(real_settings)) as client:
         assert client.get("/healthz").json()["embedder"].startswith("bundled:")
         s = client.post(
             "/v1/suggestions", json={"inquiry": "카드 결제가 두 번 승인됐는데 언제 취소되나요?"}

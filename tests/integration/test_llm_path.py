@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 
 from assist.api import create_app
+from tests.auth import api_client
 
 try:
     from tests.unit.test_api_kb import build_tiny_kb, serve_in_thread, tiny_settings
@@ -89,7 +90,7 @@ def client(data_dir: Path, fake_llm: tuple[FakeLLM, str]) -> Iterator[TestClient
     fake, url = fake_llm
     fake.mode, fake.requests = "mixed", []
     settings = tiny_settings(data_dir, llm_base_url=url, llm_model="fake-model", llm_timeout_s=10)
-    with TestClient(create_app(settings)) as c:
+    with api_client(create_app(settings)) as c:
         yield c
 
 

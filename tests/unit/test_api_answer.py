@@ -15,12 +15,13 @@ from assist.api import create_app
 from assist.knowledge import KnowledgeBase
 from indexes.db import QueryLogRow
 from indexes.settings import Settings
+from tests.auth import api_client
 
 
 @pytest.fixture
 def client(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Iterator[TestClient]:
     data_dir = copy_kb(shared_tiny_kb(tmp_path_factory), tmp_path / "kms")
-    with TestClient(create_app(tiny_settings(data_dir))) as c:
+    with api_client(create_app(tiny_settings(data_dir))) as c:
         yield c
 
 

@@ -17,6 +17,7 @@ from assist.api.models import recent_turns
 from assist.api.openai_compat import word_deltas
 from assist.knowledge import KnowledgeBase
 from indexes.db import QueryLogRow
+from tests.auth import api_client
 
 QUESTION = "결제가 두 번 됐어요. 환불은 언제 되나요?"
 
@@ -24,7 +25,7 @@ QUESTION = "결제가 두 번 됐어요. 환불은 언제 되나요?"
 @pytest.fixture
 def client(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Iterator[TestClient]:
     data_dir = copy_kb(shared_tiny_kb(tmp_path_factory), tmp_path / "kms")
-    with TestClient(create_app(tiny_settings(data_dir))) as c:
+    with api_client(create_app(tiny_settings(data_dir))) as c:
         yield c
 
 

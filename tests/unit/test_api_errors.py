@@ -20,6 +20,7 @@ from indexes.errors import (
     KmsError,
     StorageError,
 )
+from tests.auth import api_client
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def client(data_dir: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(tiny_settings(data_dir, max_inquiry_chars=50))) as c:
+    with api_client(create_app(tiny_settings(data_dir, max_inquiry_chars=50))) as c:
         yield c
 
 
@@ -169,7 +170,7 @@ def test_unexpected_exception_is_500_without_leaking(
 
 
 def test_without_an_index_the_app_starts_and_answers_503(tmp_path: Path) -> None:
-    with TestClient(create_app(tiny_settings(tmp_path / "empty"))) as client:
+    with api_client(create_app(tiny_settings(tmp_path / "empty"))) as client:
         for path, payload in [
             ("/v1/suggestions", {"inquiry": "환불 언제 되나요?"}),
             ("/v1/answer", {"question": "환불 언제 되나요?"}),

@@ -12,10 +12,12 @@ from fastapi import APIRouter
 from fastapi.testclient import TestClient
 from test_api_kb import assert_error, copy_kb, shared_tiny_kb, tiny_settings, write_sources
 
+from assist.access import ROUTES, Rule
 from assist.api import create_app
 from assist.api.app import optional_module, optional_router
 from indexes import store
 from ingest.pipeline import ingest_paths
+from tests.auth import api_client
 
 
 @pytest.fixture
@@ -25,7 +27,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def client(data_dir: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(tiny_settings(data_dir))) as c:
+    with api_client(create_app(tiny_settings(data_dir))) as c:
         yield c
 
 
@@ -43,7 +45,7 @@ def test_ready_health_reports_index_model_db_and_counts(client: TestClient, data
 
 def test_health_turns_ready_once_an_index_is_built(tmp_path: Path) -> None:
     settings = tiny_settings(tmp_path / "kms")
-    with TestClient(create_app(settings)) as client:
+    with api_client(create_app(settings)) as client:
         before = client.get("/healthz")
         assert before.status_code == 503
         health = before.json()
@@ -87,7 +89,10 @@ def test_drafts_router_is_included_when_present(data_dir: Path, monkeypatch: pyt
     fake = types.ModuleType("assist.api.drafts")
     fake.router = router  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "assist.api.drafts", fake)
-    with TestClient(create_app(tiny_settings(data_dir))) as client:
+    with api_client(create_app(tiny_settings(data_dir))) as client:
+        # a route nobody declared in the access policy is refused, never served by default
+        assert client.get("/v1/drafts/ping").status_code == 403
+        monkeypatch.setitem(ROUTES, ("GET", "/v1/drafts/ping"), Rule(("kms_owner",)))
         assert client.get("/v1/drafts/ping").json() == {"pong": "초안"}
 
 
@@ -115,7 +120,7 @@ def test_web_pages_are_mounted_when_present(data_dir: Path, monkeypatch: pytest.
 def test_root_points_at_the_docs_without_web_pages(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "assist.web", None)  # as if assist/web did not exist
     assert optional_module("assist.web") is None
-    with TestClient(create_app(tiny_settings(data_dir))) as client:
+    with api_client(create_app(tiny_settings(data_dir))) as client:
         response = client.get("/", follow_redirects=False)
     assert response.status_code == 307 and response.headers["location"] == "/docs"
 
@@ -128,7 +133,7 @@ def test_api_errors_stay_json_for_browsers(client: TestClient) -> None:
 
 def test_a_broken_model_starts_degraded_and_answers_503(data_dir: Path, tmp_path: Path) -> None:
     settings = tiny_settings(data_dir, embedder=str(tmp_path / "no-such-model"))
-    with TestClient(create_app(settings)) as client:
+    with api_client(create_app(settings)) as client:
         health = client.get("/healthz")
         assert health.status_code == 503
         assert health.json()["model_loaded"] is False and health.json()["index_loaded"] is False

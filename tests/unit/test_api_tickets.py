@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from test_api_kb import assert_error, copy_kb, shared_tiny_kb, tiny_settings
 
 from assist.api import create_app
+from tests.auth import api_client
 
 INQUIRY = "결제가 두 번 됐어요. 환불은 언제 되나요?"
 
@@ -17,7 +18,7 @@ INQUIRY = "결제가 두 번 됐어요. 환불은 언제 되나요?"
 @pytest.fixture
 def client(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Iterator[TestClient]:
     data_dir = copy_kb(shared_tiny_kb(tmp_path_factory), tmp_path / "kms")
-    with TestClient(create_app(tiny_settings(data_dir))) as c:
+    with api_client(create_app(tiny_settings(data_dir))) as c:
         yield c
 
 

@@ -28,6 +28,7 @@ from korean.colloquial import (
     read_user_entries,
     write_user_entries,
 )
+from tests.auth import api_client
 from tests.browser.webapp import make_app
 from tests.tinykb import build_tiny_kb, copy_kb
 
@@ -321,7 +322,7 @@ def test_user_file_is_picked_up_and_a_broken_one_falls_back(
 @pytest.fixture
 def client(tiny: Path, tmp_path: Path) -> Iterator[tuple[TestClient, Settings]]:
     settings = copy_kb(tiny, tmp_path / "kb")
-    with TestClient(make_app(settings), headers=HTML) as c:
+    with api_client(make_app(settings), headers=HTML) as c:
         yield c, settings
 
 

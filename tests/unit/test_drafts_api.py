@@ -12,7 +12,9 @@ from test_drafts_data import PICKUP_Q
 
 from assist.api.drafts import router
 from assist.api.errors import install_error_handlers
+from assist.api.security import install_access
 from assist.knowledge import KnowledgeBase
+from tests.auth import api_client
 
 template_dir, drafts_kb = data.template_dir, data.drafts_kb  # fixtures
 
@@ -24,9 +26,11 @@ def client(drafts_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> Iterato
         monkeypatch.setenv(f"KMS_DRAFTS_{name.upper()}", str(value))
     app = FastAPI()
     app.state.kb = drafts_kb
+    app.state.settings = drafts_kb.settings
     install_error_handlers(app)
     app.include_router(router)
-    with TestClient(app) as test_client:
+    install_access(app)  # the product's access rules: a kms_owner key reviews drafts
+    with api_client(app, roles=["kms_owner"]) as test_client:
         yield test_client
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.auth import api_client
 from tests.browser.webapp import make_app, web_kb_copy
 
 HTML = {"accept": "text/html"}
@@ -19,14 +20,14 @@ HTML = {"accept": "text/html"}
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """Read-only tests share one app."""
     settings = web_kb_copy(tmp_path_factory.mktemp("web") / "kb")
-    with TestClient(make_app(settings), headers=HTML) as c:
+    with api_client(make_app(settings), headers=HTML) as c:
         yield c
 
 
 @pytest.fixture
 def fresh(tmp_path: Path) -> Iterator[TestClient]:
     """Tests that write get their own copy of the KB."""
-    with TestClient(make_app(web_kb_copy(tmp_path / "kb")), headers=HTML) as c:
+    with api_client(make_app(web_kb_copy(tmp_path / "kb")), headers=HTML) as c:
         yield c
 
 
@@ -79,10 +80,12 @@ def test_resolved_ticket_has_no_resolve_button_and_lists_its_resolution(client: 
 def test_try_a_question(client: TestClient) -> None:
     blank = client.get("/try")
     assert blank.status_code == 200 and "추천 받기" in blank.text and "답변 초안" not in blank.text
-    html = client.get("/try", params={"q": "비밀번호를 잊어버렸어요"}).text
+    html = client.post("/try", data={"q": "비밀번호를 잊어버렸어요"}).text
     assert 'href="/kms/password"' in html and 'data-testid="stale-badge"' in html
-    assert "/tickets/new?body=" in html
-    too_long = client.get("/try", params={"q": "가" * 5000})
+    assert 'formaction="/tickets/new"' in html and "?body=" not in html and "q=" not in html
+    prefilled = client.post("/tickets/new", data={"q": "비밀번호를 잊어버렸어요", "prefill": "1"})
+    assert prefilled.status_code == 200 and ">비밀번호를 잊어버렸어요</textarea>" in prefilled.text
+    too_long = client.post("/try", data={"q": "가" * 5000})
     assert too_long.status_code == 400 and 'class="field-error"' in too_long.text
 
 
@@ -198,20 +201,21 @@ def test_resolve_makes_the_ticket_knowledge(fresh: TestClient) -> None:
     assert "해결했습니다" in page and "택배사 사정으로 하루 늦어집니다." in page and "/resolve" not in page
     again = fresh.post("/tickets/T-3/resolve", data={"text": "또"})
     assert again.status_code == 409 and "이미 처리되었습니다" in again.text
-    html = fresh.get("/try", params={"q": "택배가 하루 늦어진대요"}).text
+    html = fresh.post("/try", data={"q": "택배가 하루 늦어진대요"}).text
     assert 'data-ticket="T-3"' in html
+    assert 'data-testid="resolved-by">key:tests<' in fresh.get("/tickets/T-3").text
 
 
 def test_pages_without_an_index_say_how_to_build_one(tmp_path: Path) -> None:
     from indexes.settings import Settings
 
     app = make_app(Settings(data_dir=tmp_path / "empty", embedder="hash"))
-    with TestClient(app, headers=HTML) as c:
+    with api_client(app, headers=HTML) as c:
         inbox = c.get("/tickets")
         assert (
             inbox.status_code == 200
             and "색인 없음" in inbox.text
             and "조건에 맞는 티켓이 없습니다." in inbox.text
         )
-        r = c.get("/try", params={"q": "환불은 언제 되나요?"})
+        r = c.post("/try", data={"q": "환불은 언제 되나요?"})
         assert r.status_code == 503 and "아직 준비되지 않았습니다" in r.text and 'class="mainnav"' in r.text

@@ -16,6 +16,7 @@ from assist.drafts.review import list_draft_summaries
 from assist.drafts.schemas import SentenceSource
 from assist.knowledge import KnowledgeBase
 from assist.web.drafts import annotate
+from tests.auth import api_client
 from tests.browser.webapp import make_app, web_kb_copy
 
 HTML = {"accept": "text/html"}
@@ -25,7 +26,7 @@ HTML = {"accept": "text/html"}
 def fresh(tmp_path: Path) -> Iterator[tuple[TestClient, KnowledgeBase, int]]:
     settings = web_kb_copy(tmp_path / "kb")
     kb = KnowledgeBase(settings)
-    with TestClient(make_app(settings), headers=HTML) as c:
+    with api_client(make_app(settings), headers=HTML) as c:
         yield c, kb, list_draft_summaries(kb, status="pending")[0].id
 
 

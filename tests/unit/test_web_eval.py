@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from assist.errors import NotFoundError
 from assist.web.evals import BASELINES, eval_roots, list_runs, resolve_run_file
+from tests.auth import api_client
 from tests.browser.webapp import EVAL_RUN, make_app, web_kb_copy
 
 
@@ -95,7 +96,7 @@ def test_default_roots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     settings = web_kb_copy(tmp_path_factory.mktemp("web") / "kb")
-    with TestClient(make_app(settings), headers={"accept": "text/html"}) as c:
+    with api_client(make_app(settings), headers={"accept": "text/html"}) as c:
         yield c
 
 

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from assist.articles import get_article_view
+from assist.articles import get_article_view, revisions
 from assist.knowledge import KnowledgeBase
 from indexes.records import SECTION_KEYS, SECTION_LABELS_EN, SECTION_LABELS_KO
+from tests.auth import api_client
 from tests.browser.webapp import make_app, web_kb_copy
 
 HTML = {"accept": "text/html"}
@@ -21,20 +22,20 @@ HTML = {"accept": "text/html"}
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     settings = web_kb_copy(tmp_path_factory.mktemp("web") / "kb")
-    with TestClient(make_app(settings), headers=HTML) as c:
+    with api_client(make_app(settings), headers=HTML) as c:
         yield c
 
 
 @pytest.fixture
 def fresh(tmp_path: Path) -> Iterator[tuple[TestClient, KnowledgeBase]]:
     settings = web_kb_copy(tmp_path / "kb")
-    with TestClient(make_app(settings), headers=HTML) as c:
+    with api_client(make_app(settings), headers=HTML) as c:
         yield c, KnowledgeBase(settings)
 
 
 def _form(kb: KnowledgeBase, article_id: str, **changes: str) -> dict[str, str]:
     view = get_article_view(kb, article_id)
-    return {"title": view.title, **view.sections, "change_note": "", "author": "김담당"} | changes
+    return {"title": view.title, **view.sections, "change_note": ""} | changes
 
 
 def test_list_search_and_filters(client: TestClient) -> None:
@@ -74,8 +75,7 @@ def test_edit_validation_errors_keep_the_form(fresh: tuple[TestClient, Knowledge
     assert r.status_code == 400 and 'class="form-error"' in r.text
     assert re.search(r'id="f-title"[^>]*aria-invalid="true"', r.text)
     assert "새 정책" in r.text
-    r = client.post("/kms/refund/edit", data=_form(kb, "refund", author=""))
-    assert r.status_code == 400 and re.search(r'id="f-author"[^>]*aria-invalid="true"', r.text)
+    assert 'name="author"' not in r.text  # the author is the signed-in user, not a text field
     assert get_article_view(kb, "refund").version == 1
 
 
@@ -95,11 +95,9 @@ def test_edit_creates_a_version_and_the_diff_shows_it(fresh: tuple[TestClient, K
         follow_redirects=False,
     )
     assert r.status_code == 303 and r.headers["location"] == "/kms/refund?msg=saved&version=2"
-    assert "kms_author=" in r.headers["set-cookie"]
     page = client.get(r.headers["location"]).text
     assert "저장했습니다. 새 버전: v2" in page and "해외 카드는 7영업일" in page
     assert 'href="/kms/refund/diff?from=1&amp;to=2"' in page
-    assert 'value="김담당"' in client.get("/kms/refund/edit").text  # the author is remembered
 
     diff = client.get("/kms/refund/diff").text  # defaults: previous -> current
     assert 'data-testid="diff-policy"' in diff and diff.count('class="card diff-section"') == 1
@@ -107,6 +105,10 @@ def test_edit_creates_a_version_and_the_diff_shows_it(fresh: tuple[TestClient, K
     assert "변경 없는 섹션 (8)" in diff
     same = client.get("/kms/refund/diff", params={"from": 2, "to": 2}).text
     assert "두 버전의 내용이 같습니다." in same
+
+    # the revision's author is whoever is signed in (here the tests' API key), whatever the form says
+    forged = client.post("/kms/refund/edit", data=_form(kb, "refund", policy=policy + "!", author="남"))
+    assert forged.status_code == 200 and [r.author for r in revisions(kb, "refund")[:2]] == ["key:tests"] * 2
     missing = client.get("/kms/refund/diff", params={"from": 1, "to": 9})
     assert missing.status_code == 404 and "versions: 1, 2" in missing.text
     assert client.get("/kms/refund/diff", params={"from": "x"}).status_code == 422
