@@ -7,6 +7,7 @@ per kind, for the ingest report (counts only, never the values).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -14,9 +15,24 @@ from typing import Any
 
 from indexes.records import ArticleRecord, TicketRecord
 from indexes.types import Chunk
-from korean.pii import MaskMode, mask_pii
+from korean.pii import PII_PLACEHOLDERS, PLACEHOLDER_BY_KIND, MaskMode, compile_allow, mask_pii
 
-__all__ = ["mask_chunk", "mask_record_article", "mask_record_ticket", "mask_value"]
+__all__ = ["mask_chunk", "mask_identity", "mask_record_article", "mask_record_ticket", "mask_value"]
+
+_PLACEHOLDERS = re.compile("|".join(re.escape(p) for p in sorted(PII_PLACEHOLDERS)))
+CUSTOMER_PLACEHOLDER = PLACEHOLDER_BY_KIND["customer"]
+
+
+def mask_identity(value: str, *, allow: Sequence[str] = (), counts: Counter[str] | None = None) -> str:
+    """A field that *is* a customer's identity (``customer_ref``): masked as text, and if anything
+    but placeholders is left (``C-1042``, a bare name), the whole value becomes ``[고객번호]``."""
+    masked = mask_pii(value, allow=allow, counts=counts)
+    rest = _PLACEHOLDERS.sub("", masked)
+    if not any(ch.isalnum() for ch in rest) or any(p.search(value) for p in compile_allow(tuple(allow))):
+        return masked
+    if counts is not None:
+        counts["customer"] += 1
+    return CUSTOMER_PLACEHOLDER
 
 
 def mask_value(value: Any, mode: MaskMode, allow: Sequence[str] = ()) -> Any:
@@ -53,7 +69,7 @@ def mask_record_ticket(
     rec: TicketRecord, *, allow: Sequence[str] = (), counts: Counter[str] | None = None
 ) -> TicketRecord:
     """A copy of ``rec`` with every free-text field masked: subject, inquiry, resolution,
-    channel, tags and customer_ref."""
+    channel and tags; ``customer_ref`` is an identity (:func:`mask_identity`)."""
 
     def mask(text: str) -> str:
         return mask_pii(text, allow=allow, counts=counts)
@@ -64,7 +80,9 @@ def mask_record_ticket(
         inquiry=mask(rec.inquiry),
         resolution=mask(rec.resolution),
         channel=mask(rec.channel),
-        customer_ref=mask(rec.customer_ref) if rec.customer_ref else rec.customer_ref,
+        customer_ref=mask_identity(rec.customer_ref, allow=allow, counts=counts)
+        if rec.customer_ref
+        else None,
         tags=[mask(tag) for tag in rec.tags],
     )
 

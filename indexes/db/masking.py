@@ -6,7 +6,8 @@ route, CLI command or job can store unmasked text, however it builds its rows. T
 memory is masked too, so what the caller reads back is what was stored.
 
 Articles (and their revisions, and chunks cut from articles or documents) use the article mode:
-the company's own numbers stay. Everything else uses the personal mode. The allow-list comes from
+the company's own numbers stay. ``tickets.customer_ref`` is an identity: what is not masked as
+PII becomes ``[고객번호]``. Everything else uses the personal mode. The allow-list comes from
 the session (``open_db`` puts ``Settings.pii_allow`` in ``sessionmaker(info=...)``).
 
 Ids, hashes, statuses, timestamps and numbers are not text a person typed and are left alone.
@@ -21,7 +22,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Mapper, object_session
 
 from indexes.db.models import SECTION_ATTRS, Base
-from indexes.masking import mask_value
+from indexes.masking import mask_identity, mask_value
 
 __all__ = ["MASKED_COLUMNS", "mask_value"]
 
@@ -33,9 +34,8 @@ MASKED_COLUMNS: dict[str, dict[str, str]] = {
         "title": "article", "sections": "article", "tag": "personal", "change_note": "personal",
         "author": "personal",
     },
-    "tickets": dict.fromkeys(
-        ("channel", "subject", "inquiry", "resolution", "tags", "customer_ref"), "personal"
-    ),
+    "tickets": dict.fromkeys(("channel", "subject", "inquiry", "resolution", "tags"), "personal")
+    | {"customer_ref": "identity"},
     "chunks": dict.fromkeys(("title", "text", "body", "meta"), "chunk"),
     "suggestions": {"payload": "article"},
     "feedback": {"final_text": "personal", "reason": "personal"},
@@ -60,9 +60,12 @@ def _mask_row(target: Any, *, changed_only: bool) -> None:
         value = getattr(target, attr)
         if value is None:
             continue
-        if mode == "chunk":
-            mode = "personal" if getattr(target, "doc_type", "") == "ticket" else "article"
-        masked = mask_value(value, mode, allow)  # type: ignore[arg-type]
+        if mode == "identity":
+            masked = mask_identity(value, allow=allow) if isinstance(value, str) and value else value
+        else:
+            if mode == "chunk":
+                mode = "personal" if getattr(target, "doc_type", "") == "ticket" else "article"
+            masked = mask_value(value, mode, allow)  # type: ignore[arg-type]
         if masked != value:
             setattr(target, attr, masked)
 

@@ -64,7 +64,7 @@ _LABELS = (
 _LABELLED = re.compile(rf"(?<![{_HANGUL}\[])(?:{_LABELS})[ \t]*[:：]?[ \t]*({_NAME})")
 _TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+([A-Z][a-z]+(?:[ \t-][A-Z][a-z]+)?)\b")
 _GREETED = re.compile(
-    r"\b(?:Dear|Hi|Hello|Hey|Thanks|Thank you)[ \t]+([A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?)[ \t]*[,!]"
+    r"\b(?:Dear|Hi|Hello|Hey|Thanks|Thank you)[ \t]+([A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?)(?=[ \t]*(?:[,!:\n]|$))"
 )
 _NOT_NAMES = frozenset(
     "Team All There Everyone Customer Customers Sir Madam Support Friend Friends Valued Guest Guests Again "

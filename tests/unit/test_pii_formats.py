@@ -58,9 +58,9 @@ def test_toll_free_080_is_no_account() -> None:
 
 
 def test_articles_keep_company_mail_accounts_and_handles() -> None:
-    text = "문의 cs@baromarket.co.kr, 입금 계좌 국민은행 123456-01-123456, 사업자 220-81-62517, 공식 @baromarket"
+    text = "문의 cs@baromarket.co.kr, 입금 계좌 국민은행 123456-01-123456, 사업자 220-81-62517, @baromarket"
     assert mask_pii(text, mode="article") == text
-    assert mask_pii(text) == "문의 [이메일], 입금 계좌 국민은행 [계좌번호], 사업자 [사업자등록번호], 공식 [아이디]"
+    assert mask_pii(text) == "문의 [이메일], 입금 계좌 국민은행 [계좌번호], 사업자 [사업자등록번호], [아이디]"
 
 
 @pytest.mark.parametrize(
