@@ -7,10 +7,10 @@ explicitly; nothing reads the environment at import time.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_EMBEDDER = "bundled:multilingual-e5-small"
 
@@ -78,6 +78,14 @@ class Settings(BaseSettings):
     resolved_statuses: list[str] = Field(
         default_factory=lambda: ["resolved", "closed", "solved", "done", "해결", "완료", "종료", "처리완료"],
         description="Ticket statuses that make a ticket knowledge (case-insensitive).",
+    )
+
+    # --- privacy -------------------------------------------------------------------------
+    pii_allow: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Values PII masking keeps (comma-separated): literals such as 02-1234-5678 (any "
+        "separators) or 're:' + a regular expression. Company numbers (1588-..., 080-..., landlines in "
+        "articles) are kept without it.",
     )
 
     # --- freshness -----------------------------------------------------------------------
@@ -150,6 +158,21 @@ class Settings(BaseSettings):
     @classmethod
     def _expand(cls, value: object) -> object:
         return Path(value).expanduser() if isinstance(value, str) else value
+
+    @field_validator("pii_allow", mode="before")
+    @classmethod
+    def _allow_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("pii_allow")
+    @classmethod
+    def _allow_patterns(cls, value: list[str]) -> list[str]:
+        from korean.pii import compile_allow
+
+        compile_allow(tuple(value))  # a bad 're:' entry fails here, naming the entry
+        return value
 
     @field_validator("colloquial_file", mode="before")
     @classmethod
