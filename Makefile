@@ -27,7 +27,7 @@ install-dev: $(VENV)/.installed-dev
 
 run: install
 	$(BIN)/kms init --sample --if-missing
-	$(BIN)/kms serve --host $(HOST) --port $(PORT)
+	$(BIN)/kms serve --host $(HOST) --port $(PORT) --sign-in-link
 
 test: install-dev
 	$(BIN)/ruff check .

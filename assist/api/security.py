@@ -201,11 +201,6 @@ class AccessMiddleware:
             await audit("denied", 401)
             await self._unauthenticated(scope, receive, secure_send, "the API key is unknown or revoked")
             return
-        if unsafe and how not in ("key",) and not same_origin(scope):
-            await audit("refused", 403)
-            message = "cross-site request refused: Origin/Referer is not this site"
-            await self._deny(scope, receive, secure_send, 403, message)
-            return
         if not rule.public:
             if principal is None:
                 await audit("denied", 401)
@@ -216,6 +211,11 @@ class AccessMiddleware:
                 roles = ", ".join(rule.roles)
                 await self._deny(scope, receive, secure_send, 403, f"this needs the role {roles}")
                 return
+        if unsafe and how != "key" and not same_origin(scope):
+            await audit("refused", 403)
+            message = "cross-site request refused: Origin/Referer is not this site"
+            await self._deny(scope, receive, secure_send, 403, message)
+            return
         if unsafe and how == "session":
             body, receive = await _buffer(receive)
             token = _header(scope, CSRF_HEADER.encode()) or await _form_token(scope, body)

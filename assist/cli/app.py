@@ -22,6 +22,7 @@ console = Console(stderr=True)
 
 def _register() -> None:
     from assist.cli import (  # noqa: F401  (registers commands on import)
+        access_commands,
         draft_commands,
         kb_commands,
         serve_commands,

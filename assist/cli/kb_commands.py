@@ -94,14 +94,23 @@ def init(
     rebuild: Annotated[
         bool, typer.Option("--rebuild", help="Re-embed everything from the database.")
     ] = False,
+    url: Annotated[str, typer.Option(help="Base URL printed in the admin's sign-in link.")] = (
+        "http://127.0.0.1:8000"
+    ),
 ) -> None:
-    """Create the data directory and database; with --sample, ingest the sample KB."""
+    """Create the data directory and database (and, the first time, the admin user with a
+    one-time sign-in link); with --sample, ingest the sample KB."""
+    from assist.cli.access_commands import bootstrap_admin
+
     settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    _ = KnowledgeBase(settings).sessions  # creates and migrates the database
+    link = bootstrap_admin(url)
+    if link is not None:
+        out.print(f"admin user created. Sign in once with this link (valid 1 hour): {link}", soft_wrap=True)
     if if_missing and store.current_folder_or_none(settings.index_root) is not None:
         out.print(f"index exists in {settings.index_root}; nothing to do")
         return
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    _ = KnowledgeBase(settings).sessions  # creates and migrates the database
     if rebuild:
         with _progress() as progress:
             _print_report(reindex(settings, progress=progress), False)  # type: ignore[arg-type]
