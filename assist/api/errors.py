@@ -38,6 +38,7 @@ from indexes.errors import (
     KmsError,
     StorageError,
 )
+from indexes.masking import mask_value
 
 log = logging.getLogger(__name__)
 
@@ -106,9 +107,10 @@ def status_for(exc: KmsError) -> int:
 
 
 def _small(value: Any) -> Any:
-    """The value as JSON when it is small enough to echo back, else None."""
+    """The value as JSON when it is small enough to echo back, else None; PII-masked (an error
+    body may end up in a client's or proxy's log)."""
     try:
-        encoded = jsonable_encoder(value)
+        encoded = mask_value(jsonable_encoder(value), "personal")
         return encoded if len(json.dumps(encoded, ensure_ascii=False)) <= _SMALL else None
     except (TypeError, ValueError):
         return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from pii_plant import PLANTS, Plant, planted_text, scan_files, scan_text
+from sqlalchemy.exc import IntegrityError
 from test_api_kb import copy_kb, shared_tiny_kb, tiny_settings
 from typer.testing import CliRunner
 
 from assist.api import create_app
+from assist.articles import get_article_view
 from assist.cli.app import _register, app
 from assist.knowledge import KnowledgeBase
 from indexes.db import (
@@ -308,3 +311,69 @@ def test_other_customers_identities_never_reach_answers_drafts_indexes_or_logs(
     suggested = json.loads(texts[1])
     assert any(t["ticket_id"].startswith("R-") for t in suggested["tickets"])  # the replies were found
     assert _leaks(data_dir, caplog.text, *texts, plants=plants) == {}
+
+
+def test_web_forms_store_no_planted_pii(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The agent console (new ticket, resolve, feedback, try), the KMS editor and the draft review
+    forms, posted as a browser would; articles keep company lines, so the editor gets personal data.
+    Pages may show a user's own typed text back; what is stored, indexed and logged never holds it."""
+    from assist.drafts import get_draft, list_draft_summaries
+    from tests.browser.webapp import make_app, web_kb_copy
+
+    caplog.set_level(logging.DEBUG)
+    settings = web_kb_copy(tmp_path / "kb")
+    kb = KnowledgeBase(settings)
+    short = planted_text(["phone", "name", "handle", "email"])
+    pages: list[str] = []
+    with api_client(make_app(settings), headers={"accept": "text/html"}) as client:
+        created = client.post(
+            "/tickets/new", data={"body": f"환불 문의\n{TEXT}", "subject": short[:80], "channel": "chat"}
+        )
+        assert created.status_code == 200, created.text
+        ticket_id = str(created.url).rsplit("/", 1)[-1].split("?")[0]
+        sid = re.search(r'action="/suggestions/([0-9a-f]+)/feedback"', created.text)
+        assert sid, "no feedback form on the ticket page"
+        feedback = {"verdict": "edited", "text": TEXT, "reason": short}
+        pages.append(client.post(f"/suggestions/{sid.group(1)}/feedback", data=feedback).text)
+        resolve = {"text": TEXT, "tag": "@minsu_kim88"}
+        pages.append(client.post(f"/tickets/{ticket_id}/resolve", data=resolve).text)
+        tried = client.post("/try", data={"q": TEXT})  # the page shows the asker's own text back
+        assert tried.status_code == 200 and not scan_files([settings.data_dir])
+        view = get_article_view(kb, "refund")
+        personal = "\n".join(p.sentence for p in ARTICLE_PLANTS)
+        form = {"title": view.title, **view.sections, "change_note": short} | {"policy": personal}
+        edited = client.post("/kms/refund/edit", data=form)
+        assert edited.status_code == 200 and "[주민등록번호]" in client.get("/kms/refund").text
+        pending = list_draft_summaries(kb, status="pending")
+        did = pending[0].id
+        draft = get_draft(kb, did)
+        sections = {"title": draft.title, **draft.sections, "steps": TEXT, "note": short}
+        reviewed = client.post(f"/drafts/{did}/edit", data=sections)
+        assert reviewed.status_code == 200, reviewed.text
+        pages.append(reviewed.text)
+        if len(pending) > 1:
+            pages.append(client.post(f"/drafts/{pending[1].id}/reject", data={"reason": short}).text)
+        pages += [client.get(f"/tickets/{ticket_id}").text, client.get(f"/drafts/{did}").text]
+    assert _leaks(settings.data_dir, caplog.text, *pages) == {}
+
+
+def test_database_errors_carry_no_row_contents(tmp_path: Path) -> None:
+    """SQL errors (and so tracebacks in error logs) name the table and column, never the values."""
+    sessions = KnowledgeBase(Settings(data_dir=tmp_path / "kms", embedder="hash")).sessions
+    marker = "row-content-7f3a 문의 본문"
+
+    def ticket() -> TicketRow:
+        return TicketRow(id="T-1", inquiry=marker, status="open", source="x", content_hash="h")
+
+    with sessions.begin() as session:
+        session.add(ticket())
+    with pytest.raises(IntegrityError) as info, sessions.begin() as session:
+        session.add(ticket())
+    assert "tickets.id" in str(info.value) and marker not in str(info.value)
+
+
+def test_validation_errors_echo_no_pii(data_dir: Path) -> None:
+    with api_client(create_app(tiny_settings(data_dir))) as client:
+        response = client.post("/v1/suggestions", json={"inquiry": "환불 문의", "k": "010-1234-5678"})
+    assert response.status_code == 422
+    assert "010-1234-5678" not in response.text and "[전화번호]" in response.text
