@@ -88,6 +88,8 @@ _ORDER = re.compile(
 _CUSTOMER = re.compile(rf"(?<!\[)(?:{_CUSTOMER_LABEL})[ \t]*(?:[:：][ \t]*)?#?[ \t]*{_REF}", re.IGNORECASE)
 _NAME_CUES = re.compile(rf"님|[ \t]씨|{_LABELS}|\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Dear|Hi|Hello|Hey|Thanks|Thank)\b")
 _FOUR_DIGITS = re.compile(r"\d(?:\D{0,3}\d){3}")
+_UNITS = r"(?:원|개|건|일|월|년|시|분|초|명|회|차|장|권|병|박|달러|엔|%|kg\b|g\b)"
+_UNIT = re.compile(rf"{_UNITS}|[ \t]{_UNITS}(?![가-힣])")
 _DATE = re.compile(r"\d{2,4}[-./]\d{1,2}[-./]\d{1,2}$")
 
 
@@ -129,6 +131,8 @@ def _refs(text: str) -> Iterator[Candidate]:
     for pattern, kind in ((_ORDER, "order"), (_CUSTOMER, "customer")):
         for m in pattern.finditer(text):
             ref = m.group(1)
+            if ref.isdigit() and len(ref) <= 8 and _UNIT.match(text, m.end(1)):
+                continue  # an amount or a date: "주문 3000원", "주문 2026년"
             if len(digits(ref)) >= 4 and not _DATE.match(ref):
                 yield Candidate(kind, m.start(1), m.end(1))
 

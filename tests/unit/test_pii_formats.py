@@ -94,7 +94,7 @@ def test_particles_agree_with_the_placeholder(text: str, expected: str) -> None:
         "수령인 정보를 확인하고 예금주 이름은 본인과 같아야 합니다.",
         "고객 이름을 확인하세요. 고객명과 연락처를 남겨 주세요.",
         "Hi there, Dear Customer, Hello Team, thanks!",
-        "주문일 2026-11-05, 주문 후 7일 이내, 주문 3건",
+        "주문일 2026-11-05, 주문 후 7일 이내, 주문 3건, 주문 3000원 결제, 주문 2026년 11월",
         "관련 문서 KB-003, 티켓 T-10001, W-20261130-abc123",
         "이메일 주소 @ 기호를 빼먹었어요",
     ],
