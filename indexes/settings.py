@@ -6,6 +6,7 @@ explicitly; nothing reads the environment at import time.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -83,8 +84,8 @@ class Settings(BaseSettings):
     # --- privacy -------------------------------------------------------------------------
     pii_allow: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
-        description="Values PII masking keeps (comma-separated): literals such as 02-1234-5678 (any "
-        "separators) or 're:' + a regular expression. Company numbers (1588-..., 080-..., landlines in "
+        description="Values PII masking keeps (comma-separated, or a JSON list): literals such as "
+        "02-1234-5678 (any separators) or 're:' + a regular expression. Company numbers (1588-..., 080-..., landlines in "
         "articles) are kept without it.",
     )
 
@@ -162,6 +163,8 @@ class Settings(BaseSettings):
     @field_validator("pii_allow", mode="before")
     @classmethod
     def _allow_list(cls, value: object) -> object:
+        if isinstance(value, str) and value.lstrip().startswith("["):
+            return json.loads(value)  # a JSON list, as pydantic-settings reads other list settings
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value

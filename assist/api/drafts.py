@@ -26,6 +26,7 @@ from assist.drafts import (
     get_draft,
     list_draft_summaries,
     merge_draft,
+    merge_into_draft,
     reject_draft,
 )
 
@@ -43,7 +44,11 @@ class EditRequest(BaseModel):
 
 
 class ApproveRequest(BaseModel):
-    owner: str | None = Field(None, description="Owner (담당자) of the published article.")
+    owner: str | None = Field(None, description="Owner (담당자) of the published article (required).")
+    article_id: str | None = Field(None, description="Id of the new article (default KB-D-<draft id>).")
+    override: str | None = Field(
+        None, description="Why the draft is published despite its lint findings (required when it has any)."
+    )
 
 
 class RejectRequest(BaseModel):
@@ -51,9 +56,10 @@ class RejectRequest(BaseModel):
 
 
 class MergeRequest(BaseModel):
-    article_id: str = Field(
-        min_length=1, description="Published article that gets the scripts and situations."
+    article_id: str | None = Field(
+        None, description="Published article that gets the scripts and situations."
     )
+    draft_id: int | None = Field(None, description="Or: another pending draft that absorbs this one.")
 
 
 @router.get("", response_model=list[DraftSummary])
@@ -87,7 +93,14 @@ def edit(kb: KB, draft_id: int, body: EditRequest, request: Request) -> DraftDet
 @router.post("/{draft_id}/approve", response_model=DraftDetail)
 def approve(kb: KB, draft_id: int, request: Request, body: ApproveRequest | None = None) -> DraftDetail:
     body = body or ApproveRequest()
-    return approve_draft(kb, draft_id, owner=body.owner, author=principal_of(request).actor)
+    return approve_draft(
+        kb,
+        draft_id,
+        owner=body.owner,
+        author=principal_of(request).actor,
+        article_id=body.article_id,
+        override=body.override,
+    )
 
 
 @router.post("/{draft_id}/reject", response_model=DraftDetail)
@@ -97,4 +110,6 @@ def reject(kb: KB, draft_id: int, body: RejectRequest, request: Request) -> Draf
 
 @router.post("/{draft_id}/merge", response_model=DraftDetail)
 def merge(kb: KB, draft_id: int, body: MergeRequest, request: Request) -> DraftDetail:
-    return merge_draft(kb, draft_id, body.article_id, author=principal_of(request).actor)
+    if body.draft_id is not None:
+        return merge_into_draft(kb, draft_id, body.draft_id, author=principal_of(request).actor)
+    return merge_draft(kb, draft_id, body.article_id or "", author=principal_of(request).actor)

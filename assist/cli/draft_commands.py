@@ -22,6 +22,7 @@ from assist.drafts import (
     get_draft,
     list_draft_summaries,
     merge_draft,
+    merge_into_draft,
     reject_draft,
 )
 from assist.knowledge import KnowledgeBase
@@ -70,6 +71,8 @@ def _print_detail(draft: DraftDetail) -> None:
         out.print(f"article: {draft.article_id or draft.merged_into}")
     if draft.reject_reason:
         out.print(f"rejected: {draft.reject_reason}")
+    for note in draft.review_notes:
+        out.print(f"[dim]검토 메모: {note}[/]", highlight=False)
 
 
 @drafts.command("generate")
@@ -144,16 +147,38 @@ def show_cmd(
                 section, s.text, ", ".join(s.tickets[:6]) + (" …" if len(s.tickets) > 6 else ""), s.kind
             )
     out.print(table)
+    _print_lint(draft)
+
+
+def _print_lint(draft: DraftDetail) -> None:
+    if not draft.lint:
+        out.print("[green]초안 점검 (lint): 문제 없음[/]")
+        return
+    table = Table(title=f"초안 점검 (lint): {len(draft.lint)}건 — 승인하려면 고치거나 --override 사유 필요")
+    for col in ("섹션", "코드", "문장", "설명"):
+        table.add_column(col)
+    for f in draft.lint:
+        table.add_row(f.section, f.code, f.text, f.message)
+    out.print(table)
 
 
 @drafts.command("approve")
 def approve_cmd(
     draft_id: Annotated[int, typer.Argument(help="Draft id.")],
-    owner: Annotated[str | None, typer.Option(help="Owner (담당자) of the new article.")] = None,
-    author: Annotated[str, typer.Option(help="Reviewer name for the revision log.")] = "reviewer",
+    owner: Annotated[str, typer.Option(help="Owner (담당자) of the new article (required).")],
+    author: Annotated[str, typer.Option(help="Reviewer name for the revision log (required).")],
+    article_id: Annotated[
+        str | None, typer.Option("--article-id", help="Id of the new article (default KB-D-<draft id>).")
+    ] = None,
+    override: Annotated[
+        str | None,
+        typer.Option(help="Why the draft is published despite its lint findings (needed when it has any)."),
+    ] = None,
 ) -> None:
-    """Publish a pending draft as a new article (indexed at once)."""
-    draft = approve_draft(_kb(), draft_id, owner=owner, author=author)
+    """Publish a pending draft as a new article (indexed at once); lint findings block it."""
+    draft = approve_draft(
+        _kb(), draft_id, owner=owner, author=author, article_id=article_id, override=override
+    )
     _print_detail(draft)
 
 
@@ -161,7 +186,7 @@ def approve_cmd(
 def reject_cmd(
     draft_id: Annotated[int, typer.Argument(help="Draft id.")],
     reason: Annotated[str, typer.Option(help="Why the draft is rejected.")],
-    author: Annotated[str, typer.Option(help="Reviewer name.")] = "reviewer",
+    author: Annotated[str, typer.Option(help="Reviewer name (required).")],
 ) -> None:
     """Reject a pending draft; its topic stays suppressed until it grows."""
     _print_detail(reject_draft(_kb(), draft_id, reason, author=author))
@@ -170,8 +195,16 @@ def reject_cmd(
 @drafts.command("merge")
 def merge_cmd(
     draft_id: Annotated[int, typer.Argument(help="Draft id.")],
-    into: Annotated[str, typer.Option("--into", help="Id of the published article to extend.")],
-    author: Annotated[str, typer.Option(help="Reviewer name.")] = "reviewer",
+    author: Annotated[str, typer.Option(help="Reviewer name (required).")],
+    into: Annotated[str | None, typer.Option("--into", help="Id of the published article to extend.")] = None,
+    into_draft: Annotated[
+        int | None, typer.Option("--into-draft", help="Or: id of another pending draft that absorbs it.")
+    ] = None,
 ) -> None:
-    """Append a pending draft's scripts and situations to an existing article."""
-    _print_detail(merge_draft(_kb(), draft_id, into, author=author))
+    """Append a pending draft's scripts and situations to an existing article or another draft."""
+    if (into is None) == (into_draft is None):
+        raise typer.BadParameter("give exactly one of --into ARTICLE_ID or --into-draft DRAFT_ID")
+    if into_draft is not None:
+        _print_detail(merge_into_draft(_kb(), draft_id, into_draft, author=author))
+        return
+    _print_detail(merge_draft(_kb(), draft_id, into or "", author=author))

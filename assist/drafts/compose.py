@@ -1,8 +1,12 @@
-"""Compose a draft article for one gap topic from its tickets: all 9 template sections.
+"""Compose an article draft (a KMS article to review, not a reply draft) for one gap topic.
 
 No LLM: every line is either taken from a ticket (``extracted``, with that ticket's id) or a
-structural sentence about the topic (``generated``, with the topic's ticket ids). Sections with
-nothing to take from the tickets say "검토 필요: …" instead of inventing anything.
+structural sentence about the topic (``generated``, with the topic's ticket ids). Resolutions are
+read clause by clause with sentence roles (:func:`assist.drafts.phrasing.read_resolution`): general
+rules feed 정책, handling actions 단계별 절차, general sentences the script answers, case outcomes
+주요 상황 및 해결책. Sections with nothing to take from the tickets say "검토 필요: …" instead of
+inventing anything. How the draft came about (coverage, feedback, single-ticket rule candidates)
+goes into ``DraftContent.notes`` for the review page, never into a section.
 """
 
 from __future__ import annotations
@@ -15,19 +19,23 @@ from typing import Any
 
 import numpy as np
 
-from assist.drafts.examples import script_lines, situation_lines
+from assist.drafts.examples import script_lines, script_question, situation_lines
 from assist.drafts.gaps import GapAssessment
-from assist.drafts.keywords import DocFreq, keywords, title_for
+from assist.drafts.keywords import DocFreq, keywords
 from assist.drafts.lines import Line, make_line, provenance, section_markdown
-from assist.drafts.phrasing import one_line, statements
+from assist.drafts.phrasing import Said, read_resolution
 from assist.drafts.policy import policy_lines, step_lines
+from assist.drafts.references import relevant_articles
 from assist.drafts.render import render_markdown
+from assist.drafts.titles import topic_title
+from assist.grounding import is_supported
 from assist.knowledge import KnowledgeBase
 from indexes.records import SECTION_KEYS, TicketRecord
 
 __all__ = ["DraftContent", "TopicDocs", "common_tag", "compose", "management_lines"]
 
 OWNER_UNASSIGNED = "미지정"
+ARTICLE_SUPPORT = 0.9  # share of a rule's content morphemes an existing article must contain
 _REP_CHARS = 160
 
 
@@ -54,6 +62,7 @@ class DraftContent:
     tag: str | None
     keywords: list[str]
     lines: dict[str, list[Line]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # for reviewers (draft evidence), never sections
 
     def sections(self) -> dict[str, str]:
         """Markdown body per section (title excluded), in template order."""
@@ -101,65 +110,100 @@ def management_lines(
     ]
 
 
-def _reference_lines(kb: KnowledgeBase, rep: TicketRecord, gap: GapAssessment, ids: list[str]) -> list[Line]:
-    found: dict[str, str] = {}
-    for hit in kb.search(f"{rep.subject}\n{rep.inquiry}".strip(), k=3, doc_types={"article"}):
-        found.setdefault(hit.doc_id.split(":", 1)[1], hit.title)
-    for article_id, _n in gap.nearest:
-        if article_id not in found:
-            pos = next((c for c in kb.index.chunks if c.doc_id == f"article:{article_id}"), None)
-            found[article_id] = pos.title if pos is not None else article_id
-    if not found:
-        return [make_line("관련 문서를 찾지 못했습니다.", ids, "generated")]
-    return [make_line(f"{a} ({title})", ids, "generated", "- ") for a, title in list(found.items())[:4]]
+def _reference_lines(kb: KnowledgeBase, docs: TopicDocs) -> list[Line]:
+    """Existing articles above the measured relevance (:mod:`assist.drafts.references`), or none."""
+    return [
+        make_line(f"{article_id} ({title})", docs.ids, "generated", "- ")
+        for article_id, title, _score in relevant_articles(kb, docs.vectors)
+    ]
+
+
+def _article_texts(kb: KnowledgeBase) -> list[str]:
+    texts: dict[str, list[str]] = {}
+    for chunk in kb.index.chunks:
+        if chunk.doc_type == "article":
+            texts.setdefault(chunk.doc_id, []).append(chunk.text)
+    return ["\n".join(parts) for parts in texts.values()]
+
+
+def review_notes(gap: GapAssessment, candidates: Sequence[str]) -> list[str]:
+    """Why the draft exists and what was left out: for reviewers (draft evidence), never sections."""
+    notes: list[str] = []
+    if gap.weak_coverage:
+        notes.append(
+            f"기존 문서와의 유사도(중앙값 {gap.coverage:.2f})가 낮아 이 주제를 다루는 문서가 없습니다."
+        )
+    if gap.bad_feedback:
+        notes.append(
+            f"이 주제의 추천 답변 피드백 {gap.feedback_total}건 중 {gap.feedback_bad}건이 거절되거나 "
+            "크게 수정되었습니다."
+        )
+    notes.extend(f"티켓 한 건에서만 확인된 정책 후보: {c}" for c in candidates)
+    return notes
+
+
+def _subject(title: str) -> str:
+    for head in (" 안내", " 처리"):
+        if title.endswith(head):
+            return title[: -len(head)]
+    return title
+
+
+def _summary(subject: str, docs: TopicDocs, said: dict[str, list[Said]]) -> list[Line]:
+    ids = docs.ids
+    lines = [
+        make_line(
+            f"{subject}에 관한 고객 문의를 처리하는 기준과 절차, 상담 스크립트를 정리한 문서입니다.",
+            ids,
+            "generated",
+        )
+    ]
+    order = [docs.medoid, *[r for r in range(len(docs.tickets)) if r != docs.medoid]]
+    for row in order:
+        t = docs.tickets[row]
+        question = script_question(t.inquiry)
+        if question and len(question) <= _REP_CHARS and said.get(t.ticket_id):
+            lines.append(make_line(f"“{question}”", [t.ticket_id], "extracted", "고객 문의 예: "))
+            break
+    return lines
 
 
 def compose(kb: KnowledgeBase, docs: TopicDocs, gap: GapAssessment, *, today: date) -> DraftContent:
-    """All nine sections of the draft for one gap topic."""
+    """All nine sections of the draft for one gap topic, and its review notes."""
     ids = docs.ids
-    rep = docs.tickets[docs.medoid]
     words = keywords(docs.nouns, docs.background, k=5)
-    title = title_for(words, docs.nouns[docs.medoid])
+    rep = docs.tickets[docs.medoid]
+    texts = [f"{t.subject}\n{t.inquiry}" for t in docs.tickets]
+    title = topic_title(texts, docs.background, fallback=rep.subject)
+    subject = _subject(title)
     tag, tag_ids = common_tag(docs.tickets)
-    said = {t.ticket_id: statements(t.resolution) for t in docs.tickets if t.resolution.strip()}
-    topic = ", ".join(words[:5]) or one_line(rep.inquiry)[:40]
-    summary = [
-        make_line(f"해결된 문의 {len(ids)}건에서 반복된 주제입니다: {topic}.", ids, "generated"),
-        make_line(one_line(rep.inquiry)[:_REP_CHARS], [rep.ticket_id], "extracted", "대표 문의: "),
-    ]
-    if gap.weak_coverage:
-        summary.append(
-            make_line(
-                f"기존 문서와의 유사도(중앙값 {gap.coverage:.2f})가 낮아 이 주제를 다루는 문서가 없습니다.",
-                ids,
-                "generated",
-            )
-        )
-    if gap.bad_feedback:
-        summary.append(
-            make_line(
-                f"이 주제의 추천 답변 피드백 {gap.feedback_total}건 중 {gap.feedback_bad}건이 거절되거나 "
-                "크게 수정되었습니다.",
-                ids,
-                "generated",
-            )
-        )
+    said = {t.ticket_id: read_resolution(t.resolution) for t in docs.tickets if t.resolution.strip()}
+    articles = _article_texts(kb)
+    policy, candidates = policy_lines(
+        said, ids, lambda text: is_supported(text, articles, min_support=ARTICLE_SUPPORT)
+    )
     lines: dict[str, list[Line]] = {
         "title": [make_line(title, ids, "generated")],
-        "summary": summary,
+        "summary": _summary(subject, docs, said),
         "purpose": [
             make_line(
-                f"고객이 {' · '.join(words[:3]) or '이 주제'} 관련 문의를 할 때 확인할 기준과 안내 방법을 "
-                "정리해, 상담원이 같은 답변을 일관되게 드리기 위해 사용합니다.",
+                f"고객이 {subject} 관련 문의를 할 때 확인할 기준과 안내 방법을 정리해, 상담원이 같은 "
+                "답변을 일관되게 드리기 위해 사용합니다.",
                 ids,
                 "generated",
             )
         ],
-        "policy": policy_lines(said, ids),
+        "policy": policy,
         "steps": step_lines(said, ids, tag, tag_ids),
         "scripts": script_lines(docs.tickets, docs.vectors, said),
-        "situations": situation_lines(docs.tickets, docs.vectors, docs.nouns, said),
-        "references": _reference_lines(kb, rep, gap, ids),
+        "situations": situation_lines(docs.tickets, docs.vectors, said, docs.background),
+        "references": _reference_lines(kb, docs),
         "management": management_lines(ids, today, note=f"해결 티켓 {len(ids)}건에서 자동 초안 생성"),
     }
-    return DraftContent(title=lines["title"][0].text, tag=tag, keywords=words, lines=lines)
+    return DraftContent(
+        title=lines["title"][0].text,
+        tag=tag,
+        keywords=words,
+        lines=lines,
+        notes=review_notes(gap, candidates),
+    )

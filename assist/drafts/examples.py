@@ -1,33 +1,57 @@
 """상담 스크립트 and 주요 상황 from a topic's own tickets.
 
-- Scripts: 2-3 real Q/A pairs (the inquiry as Q, its resolution as A, phrased as statements),
-  picked by maximal marginal relevance: the medoid first, then tickets close to the centroid and
-  unlike those already picked.
+- Scripts: 2-3 real Q/A pairs, picked by maximal marginal relevance (the medoid first, then
+  tickets close to the centroid and unlike those already picked) among the tickets whose inquiry
+  is a customer's own question without placeholders and whose resolution states something general
+  (the answer is those general sentences, customer-facing).
 - Situations: the topic's tickets grouped by resolution type (tf-idf of resolution morphemes,
-  average-linkage clustering); each group is a sub-heading named by its distinctive inquiry
-  keywords, with the statements of its most typical resolution.
+  average-linkage clustering); each group is one entry "<situation>: <solution>", the situation
+  named from the group's inquiries ("한도 상향을 요청하는 경우"), the solution the generalised
+  outcome of its most typical resolution.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from assist.clustering import agglomerative
-from assist.drafts.keywords import DocFreq, keywords
+from assist.drafts.keywords import DocFreq
 from assist.drafts.lines import BLANK, Line, make_line
-from assist.drafts.phrasing import one_line
+from assist.drafts.lint import has_placeholder, question_problem
+from assist.drafts.phrasing import Said, one_line
+from assist.drafts.policy import is_action, object_particle
+from assist.drafts.titles import best_phrase
 from indexes.lexical import tokenize_many
 from indexes.records import TicketRecord
 
-__all__ = ["pick_examples", "script_lines", "situation_groups", "situation_lines"]
+__all__ = [
+    "outcome",
+    "pick_examples",
+    "script_answer",
+    "script_lines",
+    "script_question",
+    "situation_groups",
+    "situation_label",
+    "situation_lines",
+]
 
 NO_SCRIPTS = "검토 필요: 상담 스크립트로 쓸 티켓 답변을 찾지 못했습니다."
 NO_SITUATIONS = "검토 필요: 티켓에서 주요 상황을 찾지 못했습니다."
 SITUATION_DISTANCE = 0.85
 MAX_SITUATIONS = 4
-MAX_SITUATION_STATEMENTS = 3
+MAX_SITUATION_STATEMENTS = 2
+MAX_ANSWER_SENTENCES = 4
+_MAX_QUESTION = 200
+_PROBLEM = re.compile(
+    r"안\s*(?:돼|되|들어|와|열려|보여|떠)|못\s*(?:받|하|찾)|오류|에러|실패|누락|지연|꺼[져지]|튕|먹통|"
+    r"사라졌|없어졌|이상해|잘못"
+)
+_REQUEST = re.compile(r"해\s*주세요|해주실|원해|싶어|싶은데|요청|바꿔|변경|올려|늘려|취소해|환불해|보내\s*주")
+_ADDRESS = re.compile(r"^고객님\s*(?:은|께서는|께서|의|이)\s*")
+_PAST_CHECK = re.compile(r"확인\s*(?:해\s*보니|결과|되어|돼)|조회\s*결과")
 
 
 def pick_examples(vectors: np.ndarray, eligible: Sequence[int], k: int, *, weight: float = 0.7) -> list[int]:
@@ -48,27 +72,46 @@ def pick_examples(vectors: np.ndarray, eligible: Sequence[int], k: int, *, weigh
     return picked
 
 
+def script_question(inquiry: str) -> str | None:
+    """The inquiry as a script question: the customer's own words, no placeholder, not a memo."""
+    text = one_line(inquiry)
+    if not 4 <= len(text) <= _MAX_QUESTION or question_problem(text):
+        return None
+    return text
+
+
+def script_answer(said: Sequence[Said]) -> str | None:
+    """A customer-facing answer: the resolution's general sentences (safe rewrites included)."""
+    parts = [s.general for s in said if s.general and not has_placeholder(s.general)]
+    text = " ".join(list(dict.fromkeys(parts))[:MAX_ANSWER_SENTENCES])
+    return text or None
+
+
 def script_lines(
-    tickets: Sequence[TicketRecord], vectors: np.ndarray, statements: Mapping[str, Sequence[str]]
+    tickets: Sequence[TicketRecord], vectors: np.ndarray, said: Mapping[str, Sequence[Said]]
 ) -> list[Line]:
-    """2-3 Q/A pairs (3 when the topic has 6+ answered tickets), a blank line between pairs."""
+    """2-3 Q/A pairs (3 when the topic has 6+ usable tickets), a blank line between pairs.
+
+    A pair is a real customer question (:func:`script_question`) and the general sentences of its
+    resolution (:func:`script_answer`); tickets with neither are not used.
+    """
     seen: set[str] = set()
-    eligible: list[int] = []
+    pairs: dict[int, tuple[str, str]] = {}
     for row, t in enumerate(tickets):
-        key = one_line(t.inquiry)
-        if t.resolution.strip() and key and key not in seen:
-            seen.add(key)
-            eligible.append(row)
-    if not eligible:
+        question = script_question(t.inquiry)
+        answer = script_answer(said.get(t.ticket_id, ()))
+        if question and answer and question not in seen:
+            seen.add(question)
+            pairs[row] = (question, answer)
+    if not pairs:
         return [make_line(NO_SCRIPTS, [t.ticket_id for t in tickets], "generated")]
     lines: list[Line] = []
-    for row in pick_examples(vectors, eligible, 3 if len(eligible) >= 6 else 2):
-        t = tickets[row]
-        answer = " ".join(statements.get(t.ticket_id) or []) or t.resolution
+    for row in pick_examples(vectors, list(pairs), 3 if len(pairs) >= 6 else 2):
+        question, answer = pairs[row]
         if lines:
             lines.append(BLANK)
-        lines.append(make_line(t.inquiry, [t.ticket_id], "extracted", "Q: "))
-        lines.append(make_line(answer, [t.ticket_id], "extracted", "A: "))
+        lines.append(make_line(question, [tickets[row].ticket_id], "extracted", "Q: "))
+        lines.append(make_line(answer, [tickets[row].ticket_id], "extracted", "A: "))
     return lines
 
 
@@ -90,28 +133,67 @@ def situation_groups(tickets: Sequence[TicketRecord]) -> list[list[int]]:
     return shared[:MAX_SITUATIONS] if shared else groups[: MAX_SITUATIONS - 1]
 
 
+def _intent(texts: Sequence[str]) -> str:
+    votes = {"request": 0, "problem": 0}
+    for text in texts:
+        if _PROBLEM.search(text):
+            votes["problem"] += 1
+        elif _REQUEST.search(text):
+            votes["request"] += 1
+    best = max(votes, key=lambda k: votes[k])
+    return best if votes[best] * 2 >= len(texts) else "ask"
+
+
+def situation_label(texts: Sequence[str], background: DocFreq) -> str:
+    """The situation of a group of inquiries as a KMS heading ("한도 상향을 요청하는 경우")."""
+    phrase = best_phrase(texts, background)
+    if not phrase:
+        return "그 밖의 문의인 경우"
+    intent = _intent(texts)
+    if intent == "request":
+        return f"{phrase}{object_particle(phrase)} 요청하는 경우"
+    if intent == "problem":
+        return f"{phrase} 문제가 있는 경우"
+    return f"{phrase}에 대해 문의하는 경우"
+
+
+def outcome(said: Sequence[Said]) -> list[str]:
+    """A resolution as a situation's solution: its general sentences, then its handling actions
+    stated in the present for any customer in that situation (a case's one-off concession
+    included: 주요 상황 is where exceptions belong). States and reported checks are left out."""
+    out: list[str] = []
+    for s in said:
+        text = s.general
+        if text is None and s.role in ("case_report", "agent_note") and is_action(s.statement):
+            text = _ADDRESS.sub("", s.statement).strip()
+            if _PAST_CHECK.search(text) or "고 안내" in text:
+                text = None
+        if text and not has_placeholder(text) and text not in out:
+            out.append(text)
+    return out[:MAX_SITUATION_STATEMENTS]
+
+
 def situation_lines(
     tickets: Sequence[TicketRecord],
     vectors: np.ndarray,
-    nouns: Sequence[Sequence[str]],
-    statements: Mapping[str, Sequence[str]],
+    said: Mapping[str, Sequence[Said]],
+    background: DocFreq,
 ) -> list[Line]:
-    """A ``### <keywords> (n건)`` sub-heading per resolution type, then that type's statements."""
-    groups = situation_groups(tickets)
-    if not groups:
-        return [make_line(NO_SITUATIONS, [t.ticket_id for t in tickets], "generated")]
-    topic_freq = DocFreq(nouns)
+    """``- <situation>: <solution>`` per resolution type (the heading is the line's prefix, so the
+    per-sentence provenance covers the solution taken from the group's most typical ticket)."""
     lines: list[Line] = []
-    for n, group in enumerate(groups, start=1):
-        ids = [tickets[r].ticket_id for r in group]
-        words = keywords([nouns[r] for r in group], topic_freq, k=2) if len(groups) > 1 else []
-        label = " ".join(words) if words else f"사례 {n}"
-        rep = group[pick_examples(vectors[group], list(range(len(group))), 1)[0]]
-        said = list(statements.get(tickets[rep].ticket_id) or [tickets[rep].resolution])
-        if lines:
-            lines.append(BLANK)
-        lines.append(make_line(f"{label} ({len(group)}건)", ids, "generated", "### "))
-        lines.extend(
-            make_line(s, [tickets[rep].ticket_id], "extracted", "- ") for s in said[:MAX_SITUATION_STATEMENTS]
-        )
+    for group in situation_groups(tickets):
+        ranked = [group[i] for i in pick_examples(vectors[group], list(range(len(group))), len(group))]
+        for rep in ranked:
+            solution = outcome(said.get(tickets[rep].ticket_id, ()))
+            if solution:
+                break
+        else:
+            continue
+        label = situation_label([f"{tickets[r].subject}\n{tickets[r].inquiry}" for r in group], background)
+        if any(line.prefix == f"- {label}: " for line in lines):
+            continue
+        lines.append(make_line(" ".join(solution), [tickets[rep].ticket_id], "extracted", f"- {label}: "))
+    if not lines:
+        return [make_line(NO_SITUATIONS, [t.ticket_id for t in tickets], "generated")]
     return lines

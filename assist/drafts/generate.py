@@ -83,6 +83,8 @@ def _write(
             content.provenance(),
             content.markdown(),
         )
+    notes = content.notes if content is not None else (row.evidence or {}).get("review_notes", [])
+    evidence = {**evidence, "review_notes": list(notes)}  # generator notes: review metadata only
     row.evidence, row.size, row.growth, row.updated_at = evidence, cl.size, float(growth), now
 
 

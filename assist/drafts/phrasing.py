@@ -11,6 +11,12 @@ With Kiwi morphemes:
   (``-ㅂ니다/-습니다``), rebuilt with ``Kiwi.join``. Text Kiwi can't read this way (English, noun
   endings like "확인 후 안내 예정") is returned as it was.
 
+- ``to_step``: a handling action as an instruction to the agent, benefactive 드리다 and past tense
+  dropped ("방법을 안내드렸고" -> "방법을 안내하세요.", "추적을 요청했습니다" -> "추적을 요청하세요.");
+- ``read_resolution``: every clause with its sentence role (:mod:`korean.roles`), the general,
+  customer-facing sentence it states (a ``general`` clause, or the safe rewrite of a quotative
+  agent note) and its step form.
+
 Only endings change, never content words, so a statement stays supported by its source ticket.
 """
 
@@ -18,13 +24,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
 from indexes.lexical import KIWI_LOCK, kiwi
 from ingest.sentences import split_sentences
+from korean.roles import Role, classify
 
-__all__ = ["clauses", "one_line", "statements", "to_statement"]
+__all__ = ["Said", "clauses", "one_line", "read_resolution", "statements", "to_statement", "to_step"]
 
 _QUOTATIVE = frozenset({"다고", "ᆫ다고", "는다고", "라고", "이라고", "냐고", "자고"})
 _REPORT_NOUNS = frozenset({"안내", "말씀", "설명", "전달", "고지", "공지", "답변", "회신", "문자", "통보"})
@@ -122,4 +130,57 @@ def statements(text: str) -> list[str]:
             statement = to_statement(clause)
             if statement and re.search(r"\w", statement):
                 out.append(statement)
+    return out
+
+
+def to_step(clause: str) -> str | None:
+    """The clause's main action as an instruction to the agent ("…을 안내하세요."), or None."""
+    text = _TRAILING.sub("", one_line(clause))
+    tokens = _tokens(text) if text else []
+    if not tokens or tokens[-1].tag not in ("EF", "EC"):
+        return None
+    i = len(tokens) - 2
+    while i >= 0 and tokens[i].tag == "EP":
+        i -= 1
+    benefactive = None
+    if i >= 0 and tokens[i].form == "드리" and tokens[i].tag.startswith("V"):  # 안내드리다, 처리해 드리다
+        benefactive = tokens[i]
+        i -= 1
+        if i >= 0 and tokens[i].tag.startswith("NN"):
+            return text[: tokens[i].start + tokens[i].len] + "하세요."
+        if i >= 0 and tokens[i].tag == "EC":
+            i -= 1
+    if i < 0 or tokens[i].tag.split("-")[0] not in ("VV", "XSV") or tokens[i].form in ("되", "있", "없"):
+        return None
+    if tokens[i].form == "하" and tokens[i].tag.startswith("XSV"):
+        return text[: tokens[i].start] + "하세요."
+    if benefactive is not None:  # "알려드렸고" -> "알려 주세요."
+        return text[: benefactive.start].rstrip() + " 주세요."
+    return (
+        text[: tokens[i].start] + _join([(tokens[i].form, tokens[i].tag.split("-")[0]), ("세요", "EF")]) + "."
+    )
+
+
+@dataclass(frozen=True)
+class Said:
+    """One clause of a resolution: as written, its role, its general sentence and its step form."""
+
+    clause: str
+    statement: str  # the clause as a present 하십시오체 statement (to_statement)
+    role: Role
+    general: str | None  # customer-facing and true for any customer, else None
+    step: str | None  # the clause's action as an instruction to the agent, else None
+
+
+def read_resolution(text: str) -> list[Said]:
+    """Every clause of a resolution with its role (see the module docstring), in order."""
+    out: list[Said] = []
+    for sentence in split_sentences(text):
+        for clause in clauses(sentence):
+            statement = to_statement(clause)
+            if not statement or not re.search(r"\w", statement):
+                continue
+            label = classify(clause)
+            general = statement if label.role == "general" else label.rewrite
+            out.append(Said(clause, statement, label.role, general, to_step(clause)))
     return out

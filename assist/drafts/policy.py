@@ -1,24 +1,29 @@
 """Policy and procedure from resolutions: which statements are rules, which are actions.
 
-Every resolution is cut into statements (:mod:`assist.drafts.phrasing`). A statement is a
-**rule** when it carries at least two rule cues (가능/불가, 이내/까지, 이상/이하, 경우, 반드시,
-"-만", 제외, 수수료/배송비/차감, 기간, 영업일, or a number with a unit such as 7일, 3,000원, 30%),
-else an **action** when its main predicate (the sentence end) is a handling verb (확인, 안내, 접수,
-요청, 처리, 발송, 변경, 취소, 환불, ...). Courtesy phrases and states ("…어렵습니다", "…상태입니다")
-are neither. Near-duplicates (rapidfuzz over content morphemes) are
-merged and keep every ticket they came from; the most widely supported ones are kept. Nothing
-is invented: with no rule statement the policy section says so ("검토 필요").
+Every resolution is cut into clauses with sentence roles (:func:`assist.drafts.phrasing.
+read_resolution`). A **rule** is a clause's general sentence (a ``general`` clause, or the safe
+rewrite of a quotative agent note; never a case report) carrying at least two rule cues (가능/불가,
+이내/까지, 이상/이하, 경우, 반드시, "-만", 제외, 수수료/배송비/차감, 기간, 영업일, or a number
+with a unit such as 7일, 3,000원, 30%) and passing the draft lint's case check. It enters 정책
+only when at least two tickets state it (or an existing article does); the others are review notes.
+An **action** is a clause's step form (an instruction to the agent: "…을 안내하세요.") whose main
+predicate is a handling verb (확인, 안내, 접수, 요청, 처리, 발송, 변경, 취소, 환불, ...) and that
+is about no single case. Courtesy phrases and states are neither. Near-duplicates (rapidfuzz over
+content morphemes) are merged and keep every ticket they came from; the most widely supported
+ones are kept. Nothing is invented: with no rule the policy section says so ("검토 필요").
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
 from assist.drafts.lines import Line, make_line
+from assist.drafts.lint import case_problem
+from assist.drafts.phrasing import Said
 from indexes.lexical import tokenize_many
 
 __all__ = [
@@ -29,7 +34,9 @@ __all__ = [
     "is_action",
     "object_particle",
     "policy_lines",
+    "rule_items",
     "rule_score",
+    "step_items",
     "step_lines",
 ]
 
@@ -112,24 +119,53 @@ def group_statements(items: Sequence[tuple[str, str, float]]) -> list[Group]:
     return sorted(groups, key=lambda g: (-g.support, -g.score, len(g.text)))
 
 
-def _items(statements: Mapping[str, Sequence[str]], keep: str) -> list[tuple[str, str, float]]:
+def _keep(text: str) -> bool:
+    return 8 <= len(text) <= 240 and not _COURTESY.search(text)
+
+
+def rule_items(said: Mapping[str, Sequence[Said]]) -> list[tuple[str, str, float]]:
+    """General, customer-independent rule statements: ``(text, ticket, relative position)``."""
     out: list[tuple[str, str, float]] = []
-    for ticket, sents in statements.items():
-        for i, text in enumerate(sents):
-            if len(text) < 8 or len(text) > 240 or _COURTESY.search(text):
-                continue
-            rule = rule_score(text) >= 2
-            if (keep == "rule" and rule) or (keep == "action" and not rule and is_action(text)):
-                out.append((text, ticket, i / max(len(sents) - 1, 1)))
+    for ticket, clauses in said.items():
+        for i, s in enumerate(clauses):
+            text = s.general
+            if text and _keep(text) and rule_score(text) >= 2 and case_problem(text, "policy") is None:
+                out.append((text, ticket, i / max(len(clauses) - 1, 1)))
     return out
 
 
-def policy_lines(statements: Mapping[str, Sequence[str]], topic_ids: Sequence[str]) -> list[Line]:
-    """The policy section: rule statements as bullets, or one explicit "검토 필요" line."""
-    groups = group_statements(_items(statements, "rule"))[:MAX_POLICY]
-    if not groups:
-        return [make_line(NO_POLICY, topic_ids, "generated")]
-    return [make_line(g.text, g.tickets, "extracted", "- ") for g in groups]
+def step_items(said: Mapping[str, Sequence[Said]]) -> list[tuple[str, str, float]]:
+    """Handling actions as instructions to the agent, none of them about one case."""
+    out: list[tuple[str, str, float]] = []
+    for ticket, clauses in said.items():
+        for i, s in enumerate(clauses):
+            step = s.step
+            if not step or not _keep(step) or not is_action(step) or case_problem(step, "steps"):
+                continue
+            if s.role == "agent_note" and s.general is None and "고" in step[-12:]:
+                continue  # "…다고 안내하세요" whose quoted content is not general
+            out.append((step, ticket, i / max(len(clauses) - 1, 1)))
+    return out
+
+
+def policy_lines(
+    said: Mapping[str, Sequence[Said]],
+    topic_ids: Sequence[str],
+    stated_elsewhere: Callable[[str], bool] = lambda _text: False,
+) -> tuple[list[Line], list[str]]:
+    """The policy section: rules stated by at least two tickets (or by an existing article, per
+    ``stated_elsewhere``) as bullets, else one "검토 필요" line; plus the single-ticket rule
+    candidates left out (review notes, never section text)."""
+    kept: list[Group] = []
+    left: list[str] = []
+    for g in group_statements(rule_items(said)):
+        if g.support >= 2 or stated_elsewhere(g.text):
+            kept.append(g)
+        else:
+            left.append(f"{g.text} ({', '.join(dict.fromkeys(g.tickets))})")
+    if not kept:
+        return [make_line(NO_POLICY, topic_ids, "generated")], left[:MAX_POLICY]
+    return [make_line(g.text, g.tickets, "extracted", "- ") for g in kept[:MAX_POLICY]], left[:MAX_POLICY]
 
 
 def object_particle(word: str) -> str:
@@ -145,10 +181,10 @@ def _pick_steps(groups: list[Group]) -> list[Group]:
 
 
 def step_lines(
-    statements: Mapping[str, Sequence[str]], topic_ids: Sequence[str], tag: str | None, tag_ids: Sequence[str]
+    said: Mapping[str, Sequence[Said]], topic_ids: Sequence[str], tag: str | None, tag_ids: Sequence[str]
 ) -> list[Line]:
-    """Numbered actions in the order resolutions take them, then the 상담태그 step."""
-    steps = _pick_steps(group_statements(_items(statements, "action")))
+    """Numbered instructions in the order resolutions take them, then the 상담태그 step."""
+    steps = _pick_steps(group_statements(step_items(said)))
     lines = [make_line(g.text, g.tickets, "extracted", f"{n}. ") for n, g in enumerate(steps, start=1)]
     if not lines:
         lines.append(make_line(NO_STEPS, topic_ids, "generated"))
@@ -157,7 +193,7 @@ def step_lines(
         prefix = f"{n}. " if steps else "- "
         lines.append(
             make_line(
-                f'상담태그 "{tag}"{object_particle(tag)} 입력합니다.',
+                f'상담태그 "{tag}"{object_particle(tag)} 입력하세요.',
                 tag_ids or topic_ids,
                 "generated",
                 prefix,

@@ -4,6 +4,11 @@
     pending --approve--> approved   new published article ``KB-D-<id>`` (version 1), indexed at once
     pending --reject(reason)--> rejected   the topic is suppressed until it regrows
     pending --merge(article)--> merged   scripts + situations appended to that article (new revision)
+    pending --merge(draft)--> merged     scripts + situations + tickets added to another pending draft
+
+Approval needs a reviewer and an owner, takes an optional article id (default ``KB-D-<id>``)
+and is refused while the draft lint (:mod:`assist.drafts.lint`) has findings, unless the reviewer
+gives an override reason (logged in the change log and the draft's evidence).
 
 Anything but a pending draft raises ``ConflictError``; an unknown draft or article
 ``NotFoundError``; bad input ``InvalidInputError``. Approved and merged articles get their 문서 관리
@@ -21,9 +26,10 @@ from typing import Any
 from rapidfuzz import fuzz
 from sqlalchemy.orm import Session
 
+from assist.drafts.lint import REVIEW_MARKER
 from assist.drafts.render import render_markdown, to_record
 from assist.drafts.schemas import DraftDetail, DraftSummary
-from assist.drafts.store import detail, list_drafts, require_draft, summary
+from assist.drafts.store import detail, draft_lint, list_drafts, require_draft, summary
 from assist.errors import ConflictError, InvalidInputError, NotFoundError
 from assist.knowledge import KnowledgeBase
 from indexes.db import DraftRevisionRow, DraftRow, get_article, upsert_article
@@ -40,10 +46,12 @@ __all__ = [
     "get_draft",
     "list_draft_summaries",
     "merge_draft",
+    "merge_into_draft",
     "reject_draft",
     "updated_management",
 ]
 
+ARTICLE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,63}")
 _MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]\s+|[-*•]\s+|[QA]\d*\s*[:：]\s*|#{1,6}\s+)")
 _LOG_LINE = re.compile(r"^\s*[-*•]?\s*\d{4}-\d{2}-\d{2}\s*[:：]")
 
@@ -164,31 +172,83 @@ def edit_draft(
         return detail(session, row)
 
 
+def _required(value: str | None, field: str, what: str) -> str:
+    text = " ".join((value or "").split())
+    if not text:
+        raise InvalidInputError(f"{what} is required", field=field)
+    return text[:100]
+
+
+def _article_id(row: DraftRow, wanted: str | None) -> str:
+    article_id = (wanted or "").strip() or draft_article_id(row.id)
+    if not ARTICLE_ID.fullmatch(article_id):
+        raise InvalidInputError(
+            f"article id {article_id!r} is not valid: use 2-64 letters, digits, '.', '_' or '-' "
+            "(for example KB-012-gift-refund)",
+            field="article_id",
+            value=article_id,
+        )
+    return article_id
+
+
 def approve_draft(
-    kb: KnowledgeBase, draft_id: int, *, owner: str | None = None, author: str = "reviewer"
+    kb: KnowledgeBase,
+    draft_id: int,
+    *,
+    owner: str | None,
+    author: str | None,
+    article_id: str | None = None,
+    override: str | None = None,
 ) -> DraftDetail:
-    """Publish a pending draft as article ``KB-D-<id>`` (version 1) and index it at once."""
+    """Publish a pending draft as a new article (version 1) and index it at once.
+
+    ``owner`` (담당자) and ``author`` (the reviewer) are required; ``article_id`` defaults to
+    ``KB-D-<id>``. A draft with lint findings is approved only with an ``override`` reason, which
+    is logged in the article's change log and kept in the draft's evidence.
+    """
+    owner = _required(owner, "owner", "the article's owner (담당자)")
+    author = _required(author, "author", "the reviewer")
+    reason = " ".join((override or "").split())
     today = datetime.now(UTC).date()
     with kb.sessions() as session, session.begin():
         row = _pending(session, draft_id, "approved")
-        article_id = draft_article_id(row.id)
+        target = _article_id(row, article_id)
+        findings = draft_lint(row)
+        if findings and not reason:
+            codes = ", ".join(sorted({f.code for f in findings}))
+            raise InvalidInputError(
+                f"the draft has {len(findings)} lint finding(s) ({codes}); fix them, or approve with an "
+                "override reason",
+                field="override",
+                value=len(findings),
+            )
+        if get_article(session, target) is not None:
+            raise ConflictError(
+                f"article {target} already exists; choose another article id",
+                details={"article_id": target, "field": "article_id"},
+            )
+        change = f"초안 #{row.id} 승인·게시 (검토: {author})"
+        if findings:
+            change += f"; 검토 경고 {len(findings)}건 확인 후 게시: {reason}"
         sections = dict(row.sections or {})
         sections["management"] = updated_management(
-            sections.get("management", ""),
-            today,
-            f"초안 #{row.id} 승인·게시 (검토: {author})",
-            owner=owner or "미지정",
+            sections.get("management", ""), today, change, owner=owner
         )
         sections["management"] = sections["management"].replace(
             "상태: 초안 (자동 생성, 검토 대기)", "상태: 게시"
         )
         markdown = render_markdown(row.title, sections)
-        rec = to_record(markdown, article_id=article_id, source=f"drafts/{row.id}")
-        rec.owner = owner or rec.owner
-        if get_article(session, article_id) is not None:
-            raise ConflictError(f"article {article_id} already exists", details={"article_id": article_id})
+        rec = to_record(markdown, article_id=target, source=f"drafts/{row.id}")
+        rec.owner = owner
         upsert_article(session, rec, author=author, change_note=f"초안 #{row.id} 승인")
-        row.status, row.article_id, row.sections, row.markdown = "approved", article_id, sections, markdown
+        if findings:
+            override_log = {
+                "reason": mask_pii(reason),
+                "author": author,
+                "findings": [f.as_json() for f in findings],
+            }
+            row.evidence = {**(row.evidence or {}), "lint_override": override_log}
+        row.status, row.article_id, row.sections, row.markdown = "approved", target, sections, markdown
         row.updated_at = datetime.now(UTC)
         session.flush()
         out = detail(session, row)
@@ -196,10 +256,11 @@ def approve_draft(
     return out
 
 
-def reject_draft(kb: KnowledgeBase, draft_id: int, reason: str, *, author: str = "reviewer") -> DraftDetail:
+def reject_draft(kb: KnowledgeBase, draft_id: int, reason: str, *, author: str | None) -> DraftDetail:
     """Reject a pending draft with a reason; its topic is suppressed until it regrows."""
     if not isinstance(reason, str) or not reason.strip():
         raise InvalidInputError("a rejection needs a reason (what is wrong with the draft)", field="reason")
+    author = _required(author, "author", "the reviewer")
     with kb.sessions() as session, session.begin():
         row = _pending(session, draft_id, "rejected")
         row.status, row.reject_reason = "rejected", mask_pii(f"{reason.strip()} (검토: {author})")
@@ -209,10 +270,10 @@ def reject_draft(kb: KnowledgeBase, draft_id: int, reason: str, *, author: str =
         return detail(session, row)
 
 
-def merge_draft(
-    kb: KnowledgeBase, draft_id: int, article_id: str, *, author: str = "reviewer"
-) -> DraftDetail:
+def merge_draft(kb: KnowledgeBase, draft_id: int, article_id: str, *, author: str | None) -> DraftDetail:
     """Append a pending draft's scripts and situations to a published article as a new revision."""
+    author = _required(author, "author", "the reviewer")
+    article_id = _required(article_id, "article_id", "the article to merge into")
     today = datetime.now(UTC).date()
     with kb.sessions() as session, session.begin():
         row = _pending(session, draft_id, "merged")
@@ -228,9 +289,8 @@ def merge_draft(
         n = len((row.evidence or {}).get("ticket_ids", []))
         for key in ("scripts", "situations"):
             extra = (row.sections or {}).get(key, "").strip()
-            if extra:
-                head = f"### 추가 사례 (초안 #{row.id})\n" if key == "scripts" else ""
-                rec.sections[key] = f"{rec.sections.get(key, '').strip()}\n\n{head}{extra}".strip()
+            if extra and REVIEW_MARKER not in extra:
+                rec.sections[key] = f"{rec.sections.get(key, '').strip()}\n\n{extra}".strip()
         rec.sections["management"] = updated_management(
             rec.sections.get("management", ""),
             today,
@@ -243,3 +303,61 @@ def merge_draft(
         out = detail(session, row)
     _reindex(kb, rec)
     return out
+
+
+def _append_lines(body: str, extra: str) -> str:
+    """``body`` with the lines of ``extra`` it does not have yet (blank-line separated)."""
+    have = {line.strip() for line in body.splitlines() if line.strip()}
+    new = [line for line in extra.splitlines() if not line.strip() or line.strip() not in have]
+    text = "\n".join(new).strip()
+    return f"{body.strip()}\n\n{text}".strip() if text else body.strip()
+
+
+def merge_into_draft(kb: KnowledgeBase, draft_id: int, into: int, *, author: str | None) -> DraftDetail:
+    """Merge a pending draft into another pending draft (the same subject found twice).
+
+    The target gains the source's tickets (evidence), its scripts and situations (lines it does not
+    have yet, with their provenance) and a draft revision; the source becomes ``merged`` with
+    ``merged_into = "draft:<into>"``. Returns the target.
+    """
+    author = _required(author, "author", "the reviewer")
+    if draft_id == into:
+        raise InvalidInputError("a draft cannot be merged into itself; choose another draft", field="into")
+    with kb.sessions() as session, session.begin():
+        row = _pending(session, draft_id, "merged")
+        target = _pending(session, into, "merged into")
+        sections, prov = dict(target.sections or {}), dict(target.provenance or {})
+        changed: list[str] = []
+        for key in ("scripts", "situations"):
+            extra = (row.sections or {}).get(key, "").strip()
+            if not extra or REVIEW_MARKER in extra:
+                continue
+            current = sections.get(key, "")
+            body = extra if REVIEW_MARKER in current or not current.strip() else _append_lines(current, extra)
+            if body != current:
+                sections[key] = body
+                kept = [] if REVIEW_MARKER in current else list(prov.get(key, []))
+                prov[key] = kept + list((row.provenance or {}).get(key, []))
+                changed.append(key)
+        evidence = dict(target.evidence or {})
+        ids = list(
+            dict.fromkeys([*evidence.get("ticket_ids", []), *(row.evidence or {}).get("ticket_ids", [])])
+        )
+        evidence["ticket_ids"] = ids
+        evidence["merged_drafts"] = [*evidence.get("merged_drafts", []), row.id]
+        target.sections, target.provenance, target.evidence = sections, prov, evidence
+        target.size = len(ids)
+        target.markdown = render_markdown(target.title, sections)
+        target.updated_at = datetime.now(UTC)
+        session.add(
+            DraftRevisionRow(
+                draft_id=target.id,
+                sections={**sections, "title": target.title},
+                changed=changed,
+                author=author,
+                note=f"초안 #{row.id} 병합 (티켓 {len((row.evidence or {}).get('ticket_ids', []))}건)",
+            )
+        )
+        row.status, row.merged_into, row.updated_at = "merged", f"draft:{target.id}", datetime.now(UTC)
+        session.flush()
+        return detail(session, target)

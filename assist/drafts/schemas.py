@@ -11,6 +11,7 @@ __all__ = [
     "DraftDetail",
     "DraftSummary",
     "GenerateResult",
+    "LintOut",
     "RevisionOut",
     "SentenceSource",
     "SourceTicket",
@@ -21,6 +22,16 @@ class SentenceSource(BaseModel):
     text: str
     tickets: list[str] = Field(description="Ids of the tickets the sentence was taken from or is about.")
     kind: str = Field(description="'extracted' (a ticket's words), 'generated' (structural) or 'edited'.")
+
+
+class LintOut(BaseModel):
+    code: str = Field(
+        description="case_specific | placeholder | script_memo | missing_section | review_marker | "
+        "generator_note | duplicate"
+    )
+    section: str = Field(description="Section key ('title' for the draft as a whole).")
+    text: str = Field(description="The offending sentence or line.")
+    message: str = Field(description="What is wrong and what to do, in Korean.")
 
 
 class SourceTicket(BaseModel):
@@ -67,6 +78,12 @@ class DraftDetail(DraftSummary):
     tickets: list[SourceTicket]
     revisions: list[RevisionOut]
     reject_reason: str | None = None
+    lint: list[LintOut] = Field(
+        default_factory=list, description="What keeps the draft from being published as written."
+    )
+    review_notes: list[str] = Field(
+        default_factory=list, description="Generator notes for reviewers (never part of the article)."
+    )
 
 
 class GenerateResult(BaseModel):

@@ -7,13 +7,23 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assist.drafts.schemas import DraftDetail, DraftSummary, RevisionOut, SentenceSource, SourceTicket
+from assist.drafts.config import DraftSettings
+from assist.drafts.lint import LintFinding, lint_draft
+from assist.drafts.schemas import (
+    DraftDetail,
+    DraftSummary,
+    LintOut,
+    RevisionOut,
+    SentenceSource,
+    SourceTicket,
+)
 from assist.errors import InvalidInputError, NotFoundError
 from indexes.db import DRAFT_STATUSES, DraftRevisionRow, DraftRow, TicketRow, TopicRow
 from korean.pii import mask_pii
 
 __all__ = [
     "detail",
+    "draft_lint",
     "latest_draft",
     "list_drafts",
     "load_topics",
@@ -126,4 +136,13 @@ def detail(session: Session, row: DraftRow) -> DraftDetail:
             for r in revisions(session, row.id)
         ],
         reject_reason=row.reject_reason,
+        lint=[LintOut(**f.as_json()) for f in draft_lint(row)],
+        review_notes=list((row.evidence or {}).get("review_notes", [])),
     )
+
+
+def draft_lint(row: DraftRow) -> list[LintFinding]:
+    """The lint of a stored draft (its sections, title and evidence)."""
+    threshold = DraftSettings().coverage_threshold
+    sections = dict(row.sections or {})
+    return lint_draft(row.title, sections, evidence=row.evidence, coverage_threshold=threshold)

@@ -18,17 +18,21 @@ from assist.api.deps import KB
 from assist.api.security import principal_of
 from assist.drafts.review import (
     approve_draft,
+    draft_article_id,
     edit_draft,
     get_draft,
     list_draft_summaries,
     merge_draft,
+    merge_into_draft,
     reject_draft,
 )
 from assist.drafts.schemas import DraftDetail, SentenceSource
-from assist.errors import InvalidInputError, NotFoundError
+from assist.errors import ConflictError, InvalidInputError, NotFoundError
 from assist.knowledge import KnowledgeBase
+from assist.web.i18n import MESSAGES, pick_lang, translate
 from assist.web.render import PageRoute, render
 from indexes.db import DRAFT_STATUSES, active_articles
+from indexes.errors import KmsError
 from indexes.records import REQUIRED_SECTIONS, SECTION_KEYS
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -87,6 +91,10 @@ def _published_articles(kb: KnowledgeBase) -> list[tuple[str, str]]:
         return [(a.article_id, a.title) for a in active_articles(session)]
 
 
+def _pending_drafts(kb: KnowledgeBase, but: int) -> list[tuple[int, str]]:
+    return [(d.id, d.title) for d in list_draft_summaries(kb, status="pending", limit=200) if d.id != but]
+
+
 def _page(
     request: Request,
     kb: KnowledgeBase,
@@ -94,6 +102,7 @@ def _page(
     *,
     error: str | None = None,
     status_code: int = 200,
+    form: dict[str, str] | None = None,
 ) -> Response:
     keys = [k for k in SECTION_KEYS if k != "title"]
     annotated = {k: annotate(draft.sections.get(k, ""), draft.provenance.get(k, [])) for k in keys}
@@ -102,6 +111,9 @@ def _page(
         "keys": keys,
         "annotated": annotated,
         "articles": _published_articles(kb) if draft.status == "pending" else [],
+        "other_drafts": _pending_drafts(kb, draft.id) if draft.status == "pending" else [],
+        "default_article_id": draft_article_id(draft.id),
+        "form": form or {},
         "author": principal_of(request).actor,
         "error": error,
     }
@@ -156,7 +168,7 @@ async def draft_edit(request: Request, kb: KB, draft_id: str) -> Response:
             "keys": SECTION_KEYS,
             "required": REQUIRED_SECTIONS,
             "values": values,
-            "error": exc.message,
+            "error": _korean(request, exc),
             "error_field": field,
             "author": author,
         }
@@ -173,12 +185,53 @@ def _done(did: int, msg: str) -> Response:
     return RedirectResponse(f"/drafts/{did}?msg={msg}", status_code=303)
 
 
+def _korean(request: Request, exc: KmsError) -> str:
+    """The Korean (or English) page message for a review error, by the field it names."""
+    field = str(exc.details.get("field") or "")
+    if isinstance(exc, NotFoundError) and "article_id" in exc.details:
+        key = "drafts.err.no_article"
+    elif isinstance(exc, NotFoundError):
+        key = "drafts.err.no_draft"
+    elif isinstance(exc, ConflictError) and field == "article_id":
+        key = "drafts.err.article_exists"
+    elif isinstance(exc, ConflictError):
+        key = "drafts.err.conflict"
+    else:
+        key = f"drafts.err.{field}" if f"drafts.err.{field}" in MESSAGES else "drafts.err.input"
+    values = {k: v for k, v in exc.details.items() if isinstance(v, str | int)}
+    return translate(key, pick_lang(request), **({"article_id": "", "value": ""} | values))
+
+
+def _review_error(
+    request: Request, kb: KnowledgeBase, did: int, exc: KmsError, form: dict[str, str]
+) -> Response:
+    status = 409 if isinstance(exc, ConflictError) else 404 if isinstance(exc, NotFoundError) else 400
+    draft = get_draft(kb, did)
+    return _page(request, kb, draft, error=_korean(request, exc), status_code=status, form=form)
+
+
 @router.post("/drafts/{draft_id}/approve")
 def draft_approve(
-    request: Request, kb: KB, draft_id: str, owner: Annotated[str, Form()] = ""
+    request: Request,
+    kb: KB,
+    draft_id: str,
+    owner: Annotated[str, Form(max_length=200)] = "",
+    new_article_id: Annotated[str, Form(max_length=200)] = "",
+    override: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     did = _draft_id(draft_id)
-    approve_draft(kb, did, owner=owner.strip() or None, author=_reviewer(request))
+    form = {"owner": owner, "new_article_id": new_article_id, "override": override}
+    try:
+        approve_draft(
+            kb,
+            did,
+            owner=owner,
+            author=_reviewer(request),
+            article_id=new_article_id.strip() or None,
+            override=override,
+        )
+    except (InvalidInputError, ConflictError) as exc:
+        return _review_error(request, kb, did, exc, form)
     return _done(did, "approved")
 
 
@@ -187,13 +240,13 @@ def draft_reject(
     request: Request,
     kb: KB,
     draft_id: str,
-    reason: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     did = _draft_id(draft_id)
     try:
         reject_draft(kb, did, reason, author=_reviewer(request))
-    except InvalidInputError as exc:
-        return _page(request, kb, get_draft(kb, did), error=exc.message, status_code=400)
+    except (InvalidInputError, ConflictError) as exc:
+        return _review_error(request, kb, did, exc, {"reason": reason})
     return _done(did, "rejected")
 
 
@@ -202,11 +255,22 @@ def draft_merge(
     request: Request,
     kb: KB,
     draft_id: str,
-    article_id: Annotated[str, Form()] = "",
+    article_id: Annotated[str, Form(max_length=200)] = "",
+    into_draft: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
     did = _draft_id(draft_id)
-    if not article_id.strip():
-        message = "choose the article to merge into (article id)"
-        return _page(request, kb, get_draft(kb, did), error=message, status_code=400)
-    merge_draft(kb, did, article_id.strip(), author=_reviewer(request))
+    form = {"merge_article": article_id, "into_draft": into_draft}
+    try:
+        if into_draft.strip() and article_id.strip():
+            raise InvalidInputError("choose an article or a draft, not both", field="merge_target")
+        if into_draft.strip():
+            if not into_draft.strip().isdigit():
+                raise InvalidInputError("draft ids are numbers", field="into", value=into_draft)
+            target = merge_into_draft(kb, did, int(into_draft), author=_reviewer(request))
+            return RedirectResponse(f"/drafts/{target.id}?msg=merged", status_code=303)
+        if not article_id.strip():
+            raise InvalidInputError("choose the article or draft to merge into", field="merge_target")
+        merge_draft(kb, did, article_id.strip(), author=_reviewer(request))
+    except (InvalidInputError, ConflictError, NotFoundError) as exc:
+        return _review_error(request, kb, did, exc, form)
     return _done(did, "merged")

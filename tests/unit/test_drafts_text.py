@@ -10,7 +10,7 @@ from assist.drafts.config import DraftSettings
 from assist.drafts.keywords import DocFreq, keywords, noun_tokens, title_for
 from assist.drafts.lines import make_line, provenance, section_markdown
 from assist.drafts.mining import Cluster
-from assist.drafts.phrasing import clauses, statements, to_statement
+from assist.drafts.phrasing import Said, clauses, read_resolution, statements, to_statement
 from assist.drafts.policy import (
     NO_POLICY,
     NO_STEPS,
@@ -58,37 +58,49 @@ def test_rules_and_actions() -> None:
     assert not is_action("불편을 드려 죄송합니다.")
 
 
+def _said(resolutions: dict[str, str]) -> dict[str, list[Said]]:
+    return {ticket: read_resolution(text) for ticket, text in resolutions.items()}
+
+
 def test_policy_says_review_needed_when_no_resolution_states_a_rule() -> None:
-    said = {
-        "T-1": ["설정 메뉴에서 화면 모드를 변경하는 방법을 안내드립니다."],
-        "T-2": ["앱을 다시 설치합니다."],
-    }
-    [line] = policy_lines(said, ["T-1", "T-2"])
+    said = _said(
+        {"T-1": "설정 메뉴에서 화면 모드를 변경하는 방법을 안내드렸습니다.", "T-2": "앱을 다시 설치했습니다."}
+    )
+    [line], left = policy_lines(said, ["T-1", "T-2"])
     assert line.text == NO_POLICY and line.kind == "generated" and line.tickets == ("T-1", "T-2")
     assert NO_POLICY.startswith("검토 필요: 티켓에서 정책 근거를 찾지 못했습니다")
+    assert left == []
 
 
-def test_policy_merges_near_duplicates_and_keeps_every_source() -> None:
-    said = {
-        "T-1": ["픽업 상품은 도착 후 3일 이내 수령해야 합니다."],
-        "T-2": ["픽업 상품은 도착 후 3일 이내에 수령해야 합니다."],
-        "T-3": ["무료 반품은 수령 후 7일 이내만 가능합니다."],
-    }
-    lines = policy_lines(said, list(said))
-    assert [line.tickets for line in lines] == [("T-1", "T-2"), ("T-3",)]
+def test_policy_keeps_rules_two_tickets_state_and_notes_the_others() -> None:
+    said = _said(
+        {
+            "T-1": "픽업 상품은 도착 후 3일 이내 수령해야 한다고 안내드렸습니다.",
+            "T-2": "픽업 상품은 도착 후 3일 이내에 수령해야 합니다.",
+            "T-3": "무료 반품은 수령 후 7일 이내만 가능하다고 안내했습니다.",
+        }
+    )
+    lines, left = policy_lines(said, list(said))
+    assert [line.tickets for line in lines] == [("T-1", "T-2")]
     assert all(line.prefix == "- " and line.kind == "extracted" for line in lines)
+    assert left == ["무료 반품은 수령 후 7일 이내만 가능합니다. (T-3)"]
+    # an existing article stating the rule is as good as a second ticket
+    lines, _ = policy_lines(said, list(said), lambda text: "무료 반품" in text)
+    assert len(lines) == 2
 
 
-def test_steps_are_numbered_in_resolution_order_with_the_tag_last() -> None:
-    said = {
-        "T-1": ["주문 상태를 확인합니다.", "도착 문자를 재발송합니다."],
-        "T-2": ["주문 상태를 확인합니다.", "도착 문자를 재발송합니다."],
-    }
+def test_steps_are_instructions_in_resolution_order_with_the_tag_last() -> None:
+    said = _said(
+        {
+            "T-1": "주문 상태를 확인했고, 도착 문자를 재발송했습니다.",
+            "T-2": "주문 상태를 확인했고 도착 문자를 재발송해 드렸습니다.",
+        }
+    )
     lines = step_lines(said, ["T-1", "T-2"], "고객::배송::픽업", ["T-2"])
     assert [line.markdown for line in lines] == [
-        "1. 주문 상태를 확인합니다.",
-        "2. 도착 문자를 재발송합니다.",
-        '3. 상담태그 "고객::배송::픽업"을 입력합니다.',
+        "1. 주문 상태를 확인하세요.",
+        "2. 도착 문자를 재발송하세요.",
+        '3. 상담태그 "고객::배송::픽업"을 입력하세요.',
     ]
     assert lines[-1].tickets == ("T-2",) and lines[-1].kind == "generated"
     assert step_lines({}, ["T-1"], None, [])[0].text == NO_STEPS

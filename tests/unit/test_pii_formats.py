@@ -115,6 +115,8 @@ def test_allow_list_keeps_listed_values_in_any_mode() -> None:
 def test_allow_list_setting_is_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KMS_PII_ALLOW", "02-1234-5678, re:EMP-\\d+")
     assert Settings().pii_allow == ["02-1234-5678", "re:EMP-\\d+"]
+    monkeypatch.setenv("KMS_PII_ALLOW", '["02-1234-5678", "re:A{1,3}"]')  # JSON when a regex has a comma
+    assert Settings().pii_allow == ["02-1234-5678", "re:A{1,3}"]
     monkeypatch.setenv("KMS_PII_ALLOW", "re:(")
     with pytest.raises(ValueError, match="KMS_PII_ALLOW"):
         Settings()

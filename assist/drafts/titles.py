@@ -1,0 +1,198 @@
+"""Article draft titles as a KMS owner writes them: "휴대폰 소액결제 차단·한도 안내".
+
+The topic's noun phrases are Kiwi noun runs (NNG/NNP/SL, adjacent in the text or one space
+apart, never across a line break: subject and inquiry are separate lines) and their
+sub-runs, taken from each ticket's subject and inquiry with their spacing as written. A phrase
+scores by the share of the topic's tickets that use it times the mean background idf of its
+nouns (words every inquiry uses sink), with a small bonus per extra noun so "휴대폰 소액결제"
+beats "소액결제" when they are equally common. The best phrase leads; a second one that is
+nearly as characteristic and not part of the first is joined with "·" (a shared leading noun is
+written once: "소액결제 차단" + "소액결제 한도" -> "소액결제 차단·한도"). A head noun ends the
+title: "처리" after a problem word (오류, 지연, 누락 …), else "안내"; a phrase already ending in a
+head (문의, 안내, 방법 …) keeps its own.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assist.drafts.keywords import DocFreq
+from indexes.lexical import KIWI_LOCK, kiwi
+
+__all__ = ["best_phrase", "noun_phrases", "title_from_phrases", "topic_title"]
+
+FALLBACK_TITLE = "반복 문의 안내"
+MAX_NOUNS = 4
+SECOND_RATIO = 0.5  # a second phrase joins when its score is at least this share of the best
+_NOUN_TAGS = ("NNG", "NNP", "SL")
+_GENERIC = frozenset(
+    "문의 고객 고객님 확인 안내 요청 처리 감사 상담 상담원 답변 경우 부분 문제 해결 관련 진행 말씀 방법 가능 "
+    "이용 사용 내용 정도 지금 오늘 어제 이번 저번 하나 그거 이거 혹시 다시 정말 계속 때문 어디 언제 얼마 뭐 "
+    "건 것 수 거 때 중 후 전 번 분 좀 네 저 제 왜 어떻게 여기 거기 이것 저것 동안 방금 아까 며칠 "
+    "일 월".split()
+)
+_HEADS = frozenset("문의 안내 방법 절차 가이드 처리 기준 정책 신청 해결".split())
+_PROBLEMS = frozenset(
+    "오류 실패 지연 누락 장애 불가 중복 오배송 파손 미수령 미지급 미입금 분실 먹통".split()
+)
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    text: str  # as written (spacing kept)
+    nouns: tuple[str, ...]
+
+
+def _runs(text: str) -> list[list[tuple[str, int, int]]]:
+    """Noun runs of ``text``: (form, start, end) of adjacent nouns (at most one space between)."""
+    with KIWI_LOCK:
+        tokens = kiwi().tokenize(text)
+    runs: list[list[tuple[str, int, int]]] = []
+    current: list[tuple[str, int, int]] = []
+    for tok in tokens:
+        tag = tok.tag.split("-")[0]
+        noun = tag in _NOUN_TAGS or (tag == "XSN" and current)
+        joined = not current or text[current[-1][2] : tok.start] in ("", " ")
+        if noun and current and joined and tag != "XSN":
+            current.append((tok.form, tok.start, tok.start + tok.len))
+        elif noun and tag == "XSN":
+            form, start, _end = current[-1]
+            current[-1] = (form + tok.form, start, tok.start + tok.len)
+        elif noun:
+            if current:
+                runs.append(current)
+            current = [(tok.form, tok.start, tok.start + tok.len)]
+        else:
+            if current:
+                runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return runs
+
+
+def noun_phrases(text: str) -> set[_Phrase]:
+    """Every noun run of ``text`` and its sub-runs of up to :data:`MAX_NOUNS` nouns."""
+    out: set[_Phrase] = set()
+    for run in _runs(text):
+        for i in range(len(run)):
+            for j in range(i + 1, min(len(run), i + MAX_NOUNS) + 1):
+                part = run[i:j]
+                nouns = tuple(form for form, _, _ in part)
+                if nouns[0] in _GENERIC or nouns[-1] in _GENERIC or any(len(n) < 2 for n in nouns):
+                    continue
+                out.add(_Phrase(text[part[0][1] : part[-1][2]], nouns))
+    return out
+
+
+def _score(share: float, nouns: Sequence[str], background: DocFreq) -> float:
+    idf = sum(background.idf(n) for n in nouns) / len(nouns)
+    return share * idf * (1 + 0.15 * (len(nouns) - 1))
+
+
+def title_from_phrases(first: Sequence[str], second: Sequence[str] | None = None) -> str:
+    """A title from one or two phrases (lists of words as written), ending in a head noun."""
+    text = " ".join(first)
+    if second:
+        shared = 0
+        while shared < min(len(first), len(second)) - 1 and first[shared] == second[shared]:
+            shared += 1
+        head = " ".join(first[:shared])
+        text = f"{head} " if head else ""
+        text += f"{' '.join(first[shared:])}·{' '.join(second[shared:])}"
+    last = (second or first)[-1]
+    if any(last.endswith(h) for h in _HEADS):
+        return text
+    return f"{text} {'처리' if any(last.endswith(p) for p in _PROBLEMS) else '안내'}"
+
+
+_Ranked = tuple[list[tuple[float, tuple[str, ...]]], dict[tuple[str, ...], Counter[str]]]
+
+
+def _ranked(texts: Sequence[str], background: DocFreq, *, least: int = 1) -> _Ranked:
+    counts: Counter[tuple[str, ...]] = Counter()
+    written: dict[tuple[str, ...], Counter[str]] = {}
+    for text in texts:
+        for phrase in noun_phrases(text):
+            counts[phrase.nouns] += 1
+            written.setdefault(phrase.nouns, Counter())[phrase.text] += 1
+    scored = sorted(
+        ((_score(n / len(texts), nouns, background), nouns) for nouns, n in counts.items() if n >= least),
+        key=lambda s: (-s[0], s[1]),
+    )
+    return scored, written
+
+
+def _extended(best: tuple[str, ...], scored: Sequence[tuple[float, tuple[str, ...]]]) -> tuple[str, ...]:
+    """The longest phrase containing ``best`` that scores at least :data:`SECOND_RATIO` of it
+    ("해외" -> "해외 카드" when tickets write them together)."""
+    top = scored[0][0]
+    longer = [
+        (len(nouns), score, nouns)
+        for score, nouns in scored
+        if len(nouns) > len(best) and score >= SECOND_RATIO * top and _contains(nouns, best)
+    ]
+    return max(longer)[2] if longer else best
+
+
+def _pairs_with(best: Sequence[str], other: Sequence[str]) -> bool:
+    """A second phrase for the title: no noun of ``best``, or the same leading nouns and a different
+    last one ("소액결제 차단" + "소액결제 한도")."""
+    if not set(best) & set(other):
+        return True
+    return len(best) == len(other) > 1 and tuple(best[:-1]) == tuple(other[:-1]) and best[-1] != other[-1]
+
+
+def _contains(outer: Sequence[str], inner: Sequence[str]) -> bool:
+    n = len(inner)
+    return any(tuple(outer[i : i + n]) == tuple(inner) for i in range(len(outer) - n + 1))
+
+
+def best_phrase(texts: Sequence[str], background: DocFreq) -> str | None:
+    """The most characteristic noun phrase of ``texts`` as written, or None."""
+    scored, written = _ranked(texts, background, least=2 if len(texts) >= 3 else 1)
+    return written[_extended(scored[0][1], scored)].most_common(1)[0][0] if scored else None
+
+
+def topic_title(texts: Sequence[str], background: DocFreq, *, fallback: str = "") -> str:
+    """The title of a topic from its tickets' subject + inquiry texts; with no phrase that two
+    tickets share, ``fallback`` (the representative ticket's subject) + "문의"."""
+    scored, written = _ranked(texts, background, least=2 if len(texts) >= 4 else 1) if texts else ([], {})
+    if not scored:
+        fallback = " ".join(fallback.split())
+        return f"{fallback} 문의" if fallback else FALLBACK_TITLE
+    best_score, best = scored[0]
+    best = _extended(best, scored)
+    second = next(
+        (
+            nouns
+            for score, nouns in scored[1:]
+            if score >= SECOND_RATIO * best_score and _pairs_with(best, nouns)
+        ),
+        None,
+    )
+    common = {nouns for _, nouns in scored}
+    if second is not None and (*best, *second) in common:  # "소액결제" + "차단" -> "소액결제 차단·한도"
+        lead = written[best].most_common(1)[0][0].split()
+        third = next(
+            (
+                nouns
+                for score, nouns in scored
+                if score >= SECOND_RATIO * best_score
+                and nouns != second
+                and not set(nouns) & set(best)
+                and (*best, *nouns) in common
+            ),
+            None,
+        )
+        return title_from_phrases([*lead, *second], [*lead, *third] if third else None)
+    if second is not None:
+        joined, size = set(best) | set(second), len(best) + len(second)
+        together = [n for _, n in scored if set(n) == joined and len(n) == size]
+        if together:  # "해외" + "카드" written as one phrase "해외카드": one phrase, not "해외·카드"
+            best, second = max(together, key=lambda n: sum(written[n].values())), None
+    first = written[best].most_common(1)[0][0].split()
+    other = written[second].most_common(1)[0][0].split() if second is not None else None
+    return title_from_phrases(first, other)

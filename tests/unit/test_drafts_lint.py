@@ -1,0 +1,151 @@
+"""Article-draft content from sentence roles, natural titles, and the draft lint."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assist.drafts.examples import outcome, script_answer, script_question, situation_label, situation_lines
+from assist.drafts.keywords import DocFreq, noun_tokens
+from assist.drafts.lint import case_problem, has_placeholder, lint_draft
+from assist.drafts.phrasing import read_resolution, to_step
+from assist.drafts.titles import title_from_phrases, topic_title
+from indexes.records import REQUIRED_SECTIONS, TicketRecord
+
+_BACKGROUND = [
+    "배송 언제 와요",
+    "환불 언제 돼요",
+    "주문 취소하고 싶어요",
+    "쿠폰 사용이 안 돼요",
+    "로그인이 안 돼요",
+]
+
+
+def _freq(texts: list[str]) -> DocFreq:
+    return DocFreq(noun_tokens([*_BACKGROUND, *texts]))
+
+
+def _clean_sections() -> dict[str, str]:
+    return {
+        "summary": "휴대폰 소액결제에 관한 문의를 처리하는 기준을 정리한 문서입니다.",
+        "purpose": "상담원이 같은 답변을 일관되게 드리기 위해 사용합니다.",
+        "policy": "- 소액결제 한도는 통신사 기준으로 최대 100만 원까지 가능합니다.",
+        "steps": "1. 가입 통신사를 확인하세요.\n2. 한도 변경 방법을 안내하세요.",
+        "scripts": "Q: 소액결제 한도 올릴 수 있나요?\nA: 통신사 고객센터에서 한도를 변경하실 수 있습니다.",
+        "situations": "- 한도 상향을 요청하는 경우: 통신사 앱에서 한도를 변경해 드립니다.",
+        "management": "최종 수정일: 2026-11-30\n담당자: 결제CX팀\n- 2026-11-30: 티켓 12건에서 자동 초안 생성",
+    }
+
+
+def test_the_issue_examples_are_case_specific_in_policy_and_steps() -> None:
+    assert (
+        case_problem("고객님은 50만 원까지 상향 가능하여 한도를 변경해 드립니다.", "policy") == "one_customer"
+    )
+    assert case_problem("팀장 승인으로 적립금 3,000원을 보상해 드립니다.", "steps") == "concession"
+    assert case_problem("장애가 있었으나 현재 복구되었습니다.", "policy") == "case_report"
+    assert case_problem("환불 계좌로 환불된다고 안내드렸습니다.", "policy") == "agent_note"
+    assert case_problem("환불 계좌 등록 방법을 안내드렸습니다.", "steps") is not None
+    assert case_problem("소액결제 한도는 최대 100만 원까지 가능합니다.", "policy") is None
+    assert case_problem("결제CX팀에 환불 추적을 요청하세요.", "steps") is None
+
+
+def test_a_clean_draft_lints_clean_and_each_problem_is_found() -> None:
+    sections = _clean_sections()
+    assert lint_draft("휴대폰 소액결제 한도 안내", sections) == []
+    bad = dict(sections)
+    bad["policy"] = "- 고객님은 50만 원까지 상향 가능하여 한도를 변경해 드립니다."
+    bad["steps"] = "1. 팀장 승인으로 적립금 3,000원을 보상해 드립니다."
+    bad["scripts"] = (
+        "Q: 제 이메일은 [이메일] 입니다\nA: 확인해 드리겠습니다.\n\n"
+        "Q: 고객이 한도 상향 문의함\nA: 가능합니다."
+    )
+    bad["summary"] = "기존 문서와의 유사도(중앙값 0.90)가 낮아 이 주제를 다루는 문서가 없습니다."
+    bad["situations"] = "### 사례 1 (6건)\n- 검토 필요: 티켓에서 주요 상황을 찾지 못했습니다."
+    bad["purpose"] = ""
+    found = lint_draft(
+        "꺼짐 로그인 안내", bad, evidence={"proposal": {"kind": "update", "article_id": "KB-009"}}
+    )
+    codes = {(f.code, f.section) for f in found}
+    assert codes == {
+        ("case_specific", "policy"),
+        ("case_specific", "steps"),
+        ("placeholder", "scripts"),
+        ("script_memo", "scripts"),
+        ("generator_note", "summary"),
+        ("review_marker", "situations"),
+        ("missing_section", "purpose"),
+        ("duplicate", "title"),
+    }
+    assert all(f.message and not f.message.isascii() for f in found)  # Korean messages
+    assert "purpose" in REQUIRED_SECTIONS
+    assert has_placeholder("010-****-1234 로 연락") == "****"
+
+
+def test_resolution_clauses_carry_roles_general_sentences_and_steps() -> None:
+    said = read_resolution(
+        "휴대폰 결제는 달이 바뀌면 환불 계좌로 환불된다고 안내드렸습니다. "
+        "결제CX팀에 환불 추적을 요청했습니다. 장애가 있었으나 현재 복구되었습니다."
+    )
+    assert [s.role for s in said] == ["agent_note", "case_report", "case_report"]
+    assert said[0].general == "휴대폰 결제는 달이 바뀌면 환불 계좌로 환불됩니다."
+    assert said[1].general is None and said[1].step == "결제CX팀에 환불 추적을 요청하세요."
+    assert said[2].general is None  # a past state is never rewritten into a broken present
+    assert to_step("등록 방법을 알려드렸고") == "등록 방법을 알려 주세요."
+    assert to_step("등록 후 영업일 1~3일 내 입금됩니다.") is None
+
+
+def test_scripts_use_customer_questions_and_customer_facing_answers() -> None:
+    assert script_question("제 이메일은 [이메일] 입니다") is None
+    assert script_question("지난달 소액결제 환불 어떻게 받냐고 문의") is None
+    assert script_question("소액결제 한도 올릴 수 있나요?") == "소액결제 한도 올릴 수 있나요?"
+    said = read_resolution(
+        "소액결제 한도는 최대 100만 원까지 가능하다고 안내드렸고 한도를 변경해 드렸습니다."
+    )
+    assert script_answer(said) == "소액결제 한도는 최대 100만 원까지 가능합니다."
+
+
+def test_case_outcomes_become_situations() -> None:
+    texts = [
+        "한도 상향\n한도 올려주세요",
+        "한도 상향 요청\n결제 한도 상향해 주세요",
+        "한도 변경\n한도 좀 늘려주세요",
+    ]
+    assert situation_label(texts, _freq(texts)) == "한도 상향을 요청하는 경우"
+    said = read_resolution(
+        "고객님은 50만 원까지 상향 가능하여 한도를 변경해 드렸습니다. 확인해 보니 정상 처리되었습니다."
+    )
+    assert outcome(said) == ["50만 원까지 상향 가능하여 한도를 변경해 드립니다."]
+    tickets = [
+        TicketRecord(ticket_id=f"T-{i}", inquiry=text.split("\n")[1], subject=text.split("\n")[0],
+                     resolution="한도를 50만 원으로 변경해 드렸습니다.", source="t")
+        for i, text in enumerate(texts)
+    ]  # fmt: skip
+    said_by = {t.ticket_id: read_resolution(t.resolution) for t in tickets}
+    [line] = situation_lines(tickets, np.eye(3, dtype=np.float32), said_by, _freq(texts))
+    assert (
+        line.prefix == "- 한도 상향을 요청하는 경우: " and line.text == "한도를 50만 원으로 변경해 드립니다."
+    )
+
+
+def test_titles_are_noun_phrases_with_a_head_noun() -> None:
+    topics = {
+        "휴대폰 소액결제 한도·차단 안내": [
+            "휴대폰 소액결제 차단\n휴대폰 소액결제 차단하고 싶어요",
+            "휴대폰 소액결제 한도\n휴대폰 소액결제 한도 올려주세요",
+            "소액결제 한도 초과\n휴대폰 소액결제 한도가 초과래요",
+            "휴대폰 소액결제 차단 해제\n소액결제 차단 풀어주세요",
+        ],
+        "세금계산서 발행 안내": [
+            "세금계산서 발행\n세금계산서 발행해 주세요",
+            "세금계산서 재발행\n세금계산서 재발행 가능한가요",
+            "계산서 발행\n사업자 세금계산서 요청",
+        ],
+        "해외카드 할부·결제 안내": [
+            "해외카드 할부\n해외카드로 할부 돼요?",
+            "해외카드 결제\n해외카드 결제가 안돼요",
+        ],
+    }
+    for title, texts in topics.items():
+        assert topic_title(texts, _freq(texts)) == title
+    assert topic_title(["2개 시켰는데 1개만 왔어요"], _freq([]), fallback="하나만 옴") == "하나만 옴 문의"
+    assert title_from_phrases(["결제", "오류"]) == "결제 오류 처리"
+    assert title_from_phrases(["편의점", "픽업"], ["반송"]) == "편의점 픽업·반송 안내"
