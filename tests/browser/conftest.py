@@ -3,6 +3,10 @@ Playwright in Debian's Chromium (never a downloaded browser).
 
 Without /usr/bin/chromium the tests are skipped, unless ``KMS_REQUIRE_BROWSER=1`` (CI), where
 they fail and say what to install. Screenshots go to ``test-output/screenshots/``.
+
+Authentication is on: the browser signs in once with a one-time sign-in link for
+``session.USER`` (every web role). After each test, every write the page posted has its entry in
+the audit log, and no page reported a Content-Security-Policy violation.
 """
 
 from __future__ import annotations
@@ -17,7 +21,10 @@ from typing import Any
 
 import pytest
 
+from assist import access
+from assist.knowledge import KnowledgeBase
 from indexes.settings import Settings
+from tests.browser.session import USER, USER_ROLES, rule_of
 from tests.browser.webapp import make_app, web_kb_copy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,9 +89,17 @@ def chromium() -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser_context(chromium: Path, tmp_path_factory: pytest.TempPathFactory, base_url: str) -> Iterator[Any]:
-    """One Chromium with a fresh profile for the session (Korean locale, clipboard allowed)."""
+def browser_context(
+    chromium: Path, tmp_path_factory: pytest.TempPathFactory, live_server: tuple[str, Settings]
+) -> Iterator[Any]:
+    """One Chromium with a fresh profile for the session (Korean locale, clipboard allowed),
+    signed in as ``USER`` through a one-time sign-in link."""
     from playwright.sync_api import sync_playwright
+
+    base_url, settings = live_server
+    sessions = KnowledgeBase(settings).sessions
+    access.create_user(sessions, USER, USER_ROLES)
+    link = f"{base_url}/signin/link/{access.create_sign_in_link(sessions, USER)}"
 
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
@@ -97,6 +112,10 @@ def browser_context(chromium: Path, tmp_path_factory: pytest.TempPathFactory, ba
         )
         context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
         context.set_default_timeout(15_000)
+        first = context.new_page()
+        first.goto(link)
+        assert first.get_by_test_id("signed-in-as").inner_text() == USER, "sign-in link did not sign in"
+        first.close()
         try:
             yield context
         finally:
@@ -104,17 +123,48 @@ def browser_context(chromium: Path, tmp_path_factory: pytest.TempPathFactory, ba
 
 
 @pytest.fixture
-def page(browser_context: Any) -> Iterator[Any]:
-    """A new tab; the test fails if the page threw a JavaScript error."""
+def page(browser_context: Any, live_server: tuple[str, Settings]) -> Iterator[Any]:
+    """A new tab; the test fails if the page threw a JavaScript error, broke the CSP, or made a
+    write that the audit log does not hold."""
+    base_url, settings = live_server
     tab = browser_context.new_page()
     errors: list[str] = []
+    writes: list[str] = []
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.on(
+        "console",
+        lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None,
+    )
+
+    def on_response(response: Any) -> None:
+        request = response.request
+        if request.method == "POST" and request.url.startswith(base_url):
+            path = request.url[len(base_url) :].split("?", 1)[0]
+            rule = rule_of("POST", path)
+            if rule is not None and rule.action is not None:
+                writes.append(f"{rule.action} {path} {response.status}")
+
+    tab.on("response", on_response)
     tab.set_viewport_size(WIDE)
+    sessions = KnowledgeBase(settings).sessions
+    before = access.count_events(sessions)
     try:
         yield tab
     finally:
         tab.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not errors, f"JavaScript errors or CSP violations on the page: {errors}"
+    new_events = access.count_events(sessions) - before
+    recorded = (
+        [e.action for e in access.list_events(sessions, limit=max(new_events, 1))] if new_events else []
+    )
+    missing = []
+    for write in writes:  # each write needs its own entry (same action, newest first)
+        action = write.split()[0]
+        if action in recorded:
+            recorded.remove(action)
+        else:
+            missing.append(write)
+    assert not missing, f"writes without an audit log entry: {missing}"
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.session import USER, ask
+
 pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -50,7 +52,7 @@ def test_owner_edits_an_article_and_reads_the_diff(
     scripts = page.get_by_label("상담 스크립트")
     scripts.fill(scripts.input_value() + "\n" + NEW_SCRIPT)
     page.get_by_label("변경 내용").fill("링크 만료 문의 스크립트 추가")
-    page.get_by_label("작성자").fill("김담당")
+    expect(page.get_by_test_id("author")).to_have_text(USER)  # the author is the signed-in user
     shoot(page, "article-edit")
     page.get_by_role("button", name="저장").click()
 
@@ -58,7 +60,7 @@ def test_owner_edits_an_article_and_reads_the_diff(
     expect(page.get_by_test_id("article-version")).to_have_text("v2")
     revisions = page.get_by_test_id("revisions").locator("li")
     expect(revisions).to_have_count(2)
-    expect(revisions.first).to_contain_text("김담당")
+    expect(revisions.first).to_contain_text(USER)
     expect(revisions.first).to_contain_text("링크 만료 문의 스크립트 추가")
 
     revisions.first.get_by_role("link", name="이전 버전과 비교").click()
@@ -72,7 +74,7 @@ def test_owner_edits_an_article_and_reads_the_diff(
     # re-indexed at once: searchable in KMS and suggested to agents
     page.goto(f"{base_url}/kms?q=링크가 만료됐어요")
     expect(page.get_by_test_id("article-list").locator("li").first).to_contain_text("비밀번호 재설정 안내")
-    page.goto(f"{base_url}/try?q=재설정 링크가 만료됐다고 나와요")
+    ask(page, base_url, "재설정 링크가 만료됐다고 나와요")
     expect(page.locator(".article-hit").first).to_contain_text("비밀번호 재설정 안내")
     expect(page.locator(".article-hit").first).to_contain_text("링크가 만료됐어요")
 
@@ -80,8 +82,8 @@ def test_owner_edits_an_article_and_reads_the_diff(
 def test_edit_form_shows_validation_errors(page: Any, base_url: str) -> None:
     page.goto(f"{base_url}/kms/refund/edit")
     page.get_by_label("제목").fill("")
-    page.get_by_label("작성자").fill("김담당")
+    page.get_by_label("변경 내용").fill("제목 비우기")
     page.get_by_role("button", name="저장").click()
     expect(page.get_by_role("alert")).to_contain_text("title")
     expect(page.get_by_label("제목")).to_have_attribute("aria-invalid", "true")
-    expect(page.get_by_label("작성자")).to_have_value("김담당")  # the form keeps what was typed
+    expect(page.get_by_label("변경 내용")).to_have_value("제목 비우기")  # the form keeps what was typed

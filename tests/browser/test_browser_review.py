@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser.session import USER, ask
 from tests.browser.webapp import EVAL_RUN
 
 pytestmark = pytest.mark.browser
@@ -42,7 +43,7 @@ def test_owner_edits_and_approves_a_draft(page: Any, base_url: str, shoot: Calla
     page.get_by_role("link", name="섹션 편집").click()
     policy = page.get_by_label("정책")
     policy.fill(policy.input_value() + "\n- " + EXTRA_POLICY)
-    page.get_by_label("검토자").fill("박검토")
+    expect(page.get_by_test_id("reviewer")).to_have_text(USER)  # the reviewer is the signed-in user
     page.get_by_role("button", name="저장").click()
     expect(page.locator(".flash")).to_have_text("초안을 저장했습니다.")
     expect(page.locator("#sec-policy")).to_contain_text(EXTRA_POLICY)
@@ -58,7 +59,7 @@ def test_owner_edits_and_approves_a_draft(page: Any, base_url: str, shoot: Calla
 
     page.goto(f"{base_url}/kms?q=선물 포장 비용")
     expect(page.get_by_test_id("article-list").locator("li").first).to_contain_text(article_id)
-    page.goto(f"{base_url}/try?q=선물 포장 되나요? 비용은요?")
+    ask(page, base_url, "선물 포장 되나요? 비용은요?")
     expect(page.locator(f".article-hit a[href='/kms/{article_id}']")).to_be_visible()
 
 
