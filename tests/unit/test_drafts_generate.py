@@ -23,7 +23,9 @@ from ingest.sources import read_paths
 from korean.pii import find_pii
 
 template_dir, drafts_kb = data.template_dir, data.drafts_kb  # fixtures
-_MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]\s+|[-*•]\s+|[QA]\s*:\s*|#{1,6}\s+|대표 문의:\s+)")
+_MARKER = re.compile(
+    r"^\s*(?:\d{1,2}[.)]\s+|[-*•]\s+|[QA]\s*:\s*|#{1,6}\s+|고객 문의 예:\s+)(?:[^:]{1,40} 경우:\s+)?"
+)
 
 
 def drafts_by_prefix(kb: KnowledgeBase) -> dict[str, int]:
@@ -45,7 +47,7 @@ def test_drafts_are_proposed_for_the_uncovered_topics_only(drafts_kb: KnowledgeB
     pickup = get_draft(drafts_kb, by["PU"])
     assert pickup.status == "pending" and pickup.size == 6 and pickup.growth == 6
     assert pickup.reasons == ["weak_coverage"] and pickup.coverage is not None and pickup.coverage < 0.5
-    assert pickup.title == "편의점 픽업 상품 문의 처리 가이드" and pickup.tag == "고객::배송::픽업"
+    assert pickup.title == "편의점 픽업 안내" and pickup.tag == "고객::배송::픽업"
     assert [t.id for t in pickup.tickets] == [f"PU-{n}" for n in range(1, 7)]
     assert pickup.tickets[0].inquiry == PICKUP_Q[0]
 
@@ -77,8 +79,8 @@ def test_policy_comes_from_resolutions_or_says_review_needed(drafts_kb: Knowledg
     assert dark.sections["policy"] == "검토 필요: 티켓에서 정책 근거를 찾지 못했습니다."
     assert dark.provenance["policy"][0].kind == "generated"
     steps = pickup.sections["steps"].splitlines()
-    assert steps[0] == "1. 도착 문자를 재발송합니다." and steps[-1].endswith(
-        '상담태그 "고객::배송::픽업"을 입력합니다.'
+    assert "도착 문자를 재발송하세요." in "\n".join(steps) and steps[-1].endswith(
+        '상담태그 "고객::배송::픽업"을 입력하세요.'
     )
     assert [line.split(". ", 1)[0] for line in steps] == [str(n) for n in range(1, len(steps) + 1)]
     pairs = [line for line in pickup.sections["scripts"].splitlines() if line.startswith("Q: ")]
@@ -167,7 +169,7 @@ def test_an_edited_pending_draft_keeps_its_edits_on_a_rerun(drafts_kb: Knowledge
 def test_a_rejected_topic_stays_suppressed_until_it_grows_by_the_factor(drafts_kb: KnowledgeBase) -> None:
     generate(drafts_kb, CONFIG)
     did = drafts_by_prefix(drafts_kb)["DM"]
-    rejected = reject_draft(drafts_kb, did, "앱 설정 문서로 충분합니다")
+    rejected = reject_draft(drafts_kb, did, "앱 설정 문서로 충분합니다", author="이검토")
     again = generate(drafts_kb, CONFIG)
     assert again.created == [] and again.suppressed == [rejected.topic_id]
     answer = "설정 메뉴의 화면 모드에서 다크모드를 변경하는 방법을 안내드렸습니다."
