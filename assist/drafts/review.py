@@ -206,12 +206,12 @@ def approve_draft(
     ``KB-D-<id>``. A draft with lint findings is approved only with an ``override`` reason, which
     is logged in the article's change log and kept in the draft's evidence.
     """
-    owner = _required(owner, "owner", "the article's owner (담당자)")
-    author = _required(author, "author", "the reviewer")
     reason = " ".join((override or "").split())
     today = datetime.now(UTC).date()
     with kb.sessions() as session, session.begin():
         row = _pending(session, draft_id, "approved")
+        owner = _required(owner, "owner", "the article's owner (담당자)")
+        author = _required(author, "author", "the reviewer")
         target = _article_id(row, article_id)
         findings = draft_lint(row)
         if findings and not reason:

@@ -59,7 +59,7 @@ def test_edit_approve_and_conflict(client: TestClient) -> None:
         f"/v1/drafts/{draft_id}", json={"sections": {"summary": "픽업 요약"}, "author": "김"}
     )
     assert edited.status_code == 200 and edited.json()["sections"]["summary"] == "픽업 요약"
-    approved = client.post(f"/v1/drafts/{draft_id}/approve", json={"owner": "물류팀"})
+    approved = client.post(f"/v1/drafts/{draft_id}/approve", json={"owner": "물류팀", "override": "확인"})
     assert approved.status_code == 200 and approved.json()["article_id"] == f"KB-D-{draft_id}"
     again = client.post(f"/v1/drafts/{draft_id}/approve", json={})
     assert again.status_code == 409

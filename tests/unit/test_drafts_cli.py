@@ -37,13 +37,18 @@ def test_generate_list_show_and_decide(cli_env: CliRunner) -> None:
     assert shown.exit_code == 0 and shown.stdout.startswith("## 제목\n편의점 픽업")
     table = cli_env.invoke(app, ["drafts", "show", str(first)])
     assert table.exit_code == 0 and "근거 (provenance)" in table.stdout
-    approved = cli_env.invoke(app, ["drafts", "approve", str(first), "--owner", "물류팀"])
+    approved = cli_env.invoke(
+        app,
+        ["drafts", "approve", str(first), "--owner", "물류팀", "--author", "이검토", "--override", "확인"],
+    )
     assert approved.exit_code == 0 and f"KB-D-{first}" in approved.stdout
-    rejected = cli_env.invoke(app, ["drafts", "reject", str(second), "--reason", "불필요"])
+    rejected = cli_env.invoke(
+        app, ["drafts", "reject", str(second), "--reason", "불필요", "--author", "이검토"]
+    )
     assert rejected.exit_code == 0 and "rejected" in rejected.stdout
-    again = cli_env.invoke(app, ["drafts", "approve", str(first)])
+    again = cli_env.invoke(app, ["drafts", "approve", str(first), "--owner", "물류팀", "--author", "이검토"])
     assert isinstance(again.exception, ConflictError)  # main() turns it into "error: ..." + exit 2
-    missing = cli_env.invoke(app, ["drafts", "merge", "42", "--into", "KB-PW"])
+    missing = cli_env.invoke(app, ["drafts", "merge", "42", "--into", "KB-PW", "--author", "이검토"])
     assert isinstance(missing.exception, NotFoundError)
     assert cli_env.invoke(app, ["drafts", "list"]).exit_code == 0
 

@@ -13,6 +13,7 @@ from assist.knowledge import KnowledgeBase
 from indexes.db import get_article, list_revisions
 
 template_dir, drafts_kb = data.template_dir, data.drafts_kb  # fixtures
+OVERRIDE = "시험용 KB: 점검 결과 확인함"
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def pickup_id(drafts_kb: KnowledgeBase) -> int:
 def test_approval_publishes_version_1_and_agents_get_it_at_once(
     drafts_kb: KnowledgeBase, pickup_id: int
 ) -> None:
-    draft = approve_draft(drafts_kb, pickup_id, owner="물류CX팀", author="이검토")
+    draft = approve_draft(drafts_kb, pickup_id, owner="물류CX팀", author="이검토", override=OVERRIDE)
     article_id = draft_article_id(pickup_id)
     assert draft.status == "approved" and draft.article_id == article_id
     with drafts_kb.sessions() as session:
@@ -43,11 +44,11 @@ def test_approval_publishes_version_1_and_agents_get_it_at_once(
 
 
 def test_a_decided_draft_cannot_be_decided_again(drafts_kb: KnowledgeBase, pickup_id: int) -> None:
-    approve_draft(drafts_kb, pickup_id)
+    approve_draft(drafts_kb, pickup_id, owner="물류CX팀", author="이검토", override=OVERRIDE)
     with pytest.raises(ConflictError, match=f"draft {pickup_id} is approved"):
-        approve_draft(drafts_kb, pickup_id)
+        approve_draft(drafts_kb, pickup_id, owner="물류CX팀", author="이검토", override=OVERRIDE)
     with pytest.raises(ConflictError):
-        reject_draft(drafts_kb, pickup_id, "늦었음")
+        reject_draft(drafts_kb, pickup_id, "늦었음", author="이검토")
     with pytest.raises(ConflictError):
         edit_draft(drafts_kb, pickup_id, {"summary": "수정"})
     rerun = generate(drafts_kb, CONFIG)  # the new article covers the topic now: no gap, no new draft
@@ -56,13 +57,13 @@ def test_a_decided_draft_cannot_be_decided_again(drafts_kb: KnowledgeBase, picku
 
 def test_unknown_ids_and_bad_input(drafts_kb: KnowledgeBase, pickup_id: int) -> None:
     with pytest.raises(NotFoundError, match="draft 999 does not exist"):
-        approve_draft(drafts_kb, 999)
+        approve_draft(drafts_kb, 999, owner="물류CX팀", author="이검토")
     with pytest.raises(NotFoundError):
         get_draft(drafts_kb, 999)
     with pytest.raises(InvalidInputError, match="needs a reason"):
-        reject_draft(drafts_kb, pickup_id, "  ")
+        reject_draft(drafts_kb, pickup_id, "  ", author="이검토")
     with pytest.raises(NotFoundError, match="article 'KB-NOPE' does not exist"):
-        merge_draft(drafts_kb, pickup_id, "KB-NOPE")
+        merge_draft(drafts_kb, pickup_id, "KB-NOPE", author="이검토")
     with pytest.raises(InvalidInputError, match="sections to edit"):
         edit_draft(drafts_kb, pickup_id, {"appendix": "x"})
     with pytest.raises(InvalidInputError, match="section 'policy' must be non-empty"):
@@ -87,7 +88,7 @@ def test_merge_appends_scripts_and_situations_as_a_new_revision(
     with drafts_kb.sessions() as session:
         row = get_article(session, "KB-PW")
         assert row is not None and row.version == 2
-        assert f"### 추가 사례 (초안 #{pickup_id})" in row.scripts and PICKUP_Q[0] in row.scripts
+        assert "추가 사례" not in row.scripts and PICKUP_Q[0] in row.scripts
         assert row.scripts.startswith("Q: 비밀번호 재설정 메일이 안 와요")
         assert "편의점 픽업" in row.situations and "메일 미수신" in row.situations
         assert f"초안 #{pickup_id} 병합" in row.management and row.owner == "계정팀"

@@ -88,16 +88,17 @@ def test_edit_a_section(fresh: tuple[TestClient, KnowledgeBase, int]) -> None:
 def test_reject_needs_a_reason(fresh: tuple[TestClient, KnowledgeBase, int]) -> None:
     client, _kb, did = fresh
     r = client.post(f"/drafts/{did}/reject", data={"reason": " ", "author": "박검토"})
-    assert r.status_code == 400 and "reason" in r.text and 'class="form-error"' in r.text
+    assert r.status_code == 400 and "반려 사유를 입력해 주세요." in r.text and 'class="form-error"' in r.text
+    assert "a rejection needs" not in r.text  # no English domain message inside the Korean page
     r = client.post(f"/drafts/{did}/reject", data={"reason": "중복 주제", "author": "박검토"})
     assert r.status_code == 200 and "반려했습니다." in r.text and "중복 주제" in r.text
     again = client.post(f"/drafts/{did}/approve", data={})
-    assert again.status_code == 409 and "only a pending draft" in again.text
+    assert again.status_code == 409 and "이미 처리된 초안" in again.text
 
 
 def test_approve_publishes_an_article(fresh: tuple[TestClient, KnowledgeBase, int]) -> None:
     client, kb, did = fresh
-    r = client.post(f"/drafts/{did}/approve", data={"author": "박검토", "owner": "CX운영팀"})
+    r = client.post(f"/drafts/{did}/approve", data={"owner": "CX운영팀", "override": "시험용 KB"})
     assert r.status_code == 200 and "승인했습니다." in r.text
     article_id = re.search(r'data-testid="draft-article">([^<]+)</a>', r.text)
     assert article_id
@@ -109,7 +110,7 @@ def test_approve_publishes_an_article(fresh: tuple[TestClient, KnowledgeBase, in
 def test_merge_into_an_article(fresh: tuple[TestClient, KnowledgeBase, int]) -> None:
     client, kb, did = fresh
     none = client.post(f"/drafts/{did}/merge", data={"article_id": ""})
-    assert none.status_code == 400 and "choose the article" in none.text
+    assert none.status_code == 400 and "병합할 문서 또는 초안을" in none.text
     unknown = client.post(f"/drafts/{did}/merge", data={"article_id": "nope"})
     assert unknown.status_code == 404
     r = client.post(f"/drafts/{did}/merge", data={"article_id": "refund", "author": "박검토"})
