@@ -1,6 +1,10 @@
-"""Recurring-topic clustering of inquiry embeddings, scored against gold labels.
+"""Recurring-topic clustering of inquiry texts, scored against gold labels.
 
-:func:`cluster` is the reusable part (the drafting feature can call it on its own vectors):
+``product`` (the default) is the drafts feature's own clustering, run through the same functions
+with the same settings as ``kms drafts generate`` (:func:`product_topics`:
+``assist.drafts.clusters.inquiry_texts`` → ``embed_inquiries`` → ``noun_tokens`` →
+``find_topics`` with ``DraftSettings().topic_params()``). The three older methods below are kept
+for comparison only (``--method agglomerative`` …): the product does not run them.
 
 - ``agglomerative``: cosine distance, average linkage, cut at ``distance_threshold``
   (scikit-learn ``AgglomerativeClustering``).
@@ -22,11 +26,16 @@ import statistics
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from assist.drafts import clusters
+from assist.drafts.config import DraftSettings
+from assist.drafts.keywords import noun_tokens
+from assist.knowledge import KnowledgeBase
 from eval import plots
 from eval.datasets import ItemSet
 from eval.errors import EvalConfigError
@@ -44,14 +53,17 @@ __all__ = [
     "cluster",
     "cluster_stats",
     "community_detection",
+    "product_topics",
     "run_topics",
     "score_clusters",
 ]
 
-METHODS = ("agglomerative", "hdbscan", "community")
+METHODS = ("product", "agglomerative", "hdbscan", "community")
+LEGACY = METHODS[1:]
 # Tuned for the bundled e5 model (its cosines are compressed: unrelated inquiries still score
 # ~0.8) on 2,000-item samples of banking77 and paraKQC; see eval/README.md for the sweep.
 DEFAULTS: dict[str, dict[str, float]] = {
+    "product": {},  # DraftSettings (KMS_DRAFTS_*), exactly as the drafts feature runs it
     "agglomerative": {"distance_threshold": 0.10},
     "hdbscan": {"min_cluster_size": 5, "min_samples": 2},
     "community": {"threshold": 0.94, "min_size": 3},
@@ -92,8 +104,8 @@ def community_detection(
 
 def cluster(vectors: np.ndarray, method: str, **params: float) -> np.ndarray:
     """Cluster labels (-1 = unassigned) for ``vectors`` with one of :data:`METHODS`."""
-    if method not in METHODS:
-        raise EvalConfigError(f"unknown clustering method {method!r}; use one of {', '.join(METHODS)}")
+    if method not in LEGACY:
+        raise EvalConfigError(f"unknown clustering method {method!r}; use one of {', '.join(LEGACY)}")
     unknown = set(params) - set(DEFAULTS[method])
     if unknown:
         raise EvalConfigError(
@@ -125,6 +137,16 @@ def cluster(vectors: np.ndarray, method: str, **params: float) -> np.ndarray:
         )
         return model.fit_predict(v).astype(np.int64)
     return community_detection(v, threshold=p["threshold"], min_size=max(1, p["min_size"]))
+
+
+def product_topics(
+    texts: Sequence[str], settings: Settings, embedder: Embedder, config: DraftSettings | None = None
+) -> np.ndarray:
+    """Topic labels (-1 = none) of ``texts`` by the drafts feature's own code path and settings."""
+    config = config or DraftSettings()
+    normalised = clusters.inquiry_texts(texts, KnowledgeBase(settings).lexicon)
+    vectors = clusters.embed_inquiries(embedder, normalised)
+    return clusters.find_topics(vectors, noun_tokens(normalised), config.topic_params())
 
 
 def _singletons(labels: np.ndarray) -> list[str]:
@@ -191,7 +213,7 @@ def run_topics(
     items: ItemSet,
     settings: Settings,
     *,
-    methods: Sequence[str] = METHODS,
+    methods: Sequence[str] = ("product",),
     params: Mapping[str, Sequence[float]] | None = None,
     limit: int | None = None,
     seed: int = 0,
@@ -207,7 +229,8 @@ def run_topics(
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     embedder = open_embedder(settings, cache_dir)
-    vectors = embed_texts(embedder, texts, progress)
+    legacy = any(m != "product" for _, m, _ in runs)
+    vectors = embed_texts(embedder, texts, progress) if legacy else np.zeros((0, 0), dtype=np.float32)
     flush = getattr(embedder, "flush", None)
     if flush:
         flush()
@@ -217,7 +240,10 @@ def run_topics(
     report(progress, "cluster", 0, len(runs))
     for name, method, chosen in runs:
         t0 = time.perf_counter()
-        labels = cluster(vectors, method, **chosen)
+        if method == "product":
+            labels = product_topics(texts, settings, embedder)
+        else:
+            labels = cluster(vectors, method, **chosen)
         timings[f"cluster:{name}"] = time.perf_counter() - t0
         for key, value in score_clusters(gold, labels).items():
             metrics[f"{name}/{key}"] = value
@@ -228,6 +254,8 @@ def run_topics(
     if limit is not None and limit < len(items.texts):
         notes.append(f"{len(texts)} of {len(items.texts)} items, stratified by label (seed {seed})")
     notes.append("unassigned (-1) points are scored as singleton clusters")
+    if legacy:
+        notes.append("agglomerative/hdbscan/community: older eval-only clusterings the product does not run")
     if getattr(embedder, "hits", 0):
         notes.append(f"{embedder.hits:,} vectors came from the embedding cache")  # type: ignore[attr-defined]
     cols = [
@@ -247,7 +275,16 @@ def run_topics(
         metrics=metrics,
         config={
             "embedder": embedder.model_id,
-            "runs": [{"name": n, "method": m, "params": {**DEFAULTS[m], **p}} for n, m, p in runs],
+            "runs": [
+                {
+                    "name": n,
+                    "method": m,
+                    "params": asdict(DraftSettings().topic_params())
+                    if m == "product"
+                    else {**DEFAULTS[m], **p},
+                }
+                for n, m, p in runs
+            ],
             "limit": limit,
             "seed": seed,
         },

@@ -73,6 +73,13 @@ def _print_detail(draft: DraftDetail) -> None:
         out.print(f"rejected: {draft.reject_reason}")
     for note in draft.review_notes:
         out.print(f"[dim]검토 메모: {note}[/]", highlight=False)
+    proposal = draft.evidence.get("proposal") or {}
+    if proposal.get("kind") == "update":
+        out.print(f"[bold]proposal: update article {proposal.get('article_id')}[/] (not a new article)")
+        for pair in proposal.get("add_scripts", []):
+            out.print(f"  + Q: {pair['question']}\n    A: {pair['answer']}  ({pair['ticket']})")
+        if proposal.get("add_situations"):
+            out.print(f"  + situations: {', '.join(proposal['add_situations'])}")
 
 
 @drafts.command("generate")
@@ -96,6 +103,17 @@ def generate_cmd(
         f"created: {len(result.created)}  updated: {len(result.updated)}  "
         f"suppressed: {len(result.suppressed)}  already covered by a decision: {len(result.skipped)}"
     )
+    if result.outside_window:
+        out.print(
+            f"{result.outside_window} resolved tickets are older than the window ({since}) and were left "
+            "out; "
+            "include them with `kms drafts generate --since all` (or a longer window such as --since 180d)"
+        )
+    if result.update_proposals:
+        out.print(
+            f"{len(result.update_proposals)} of these drafts propose updating an existing article instead of "
+            "a new one: " + ", ".join(f"#{d}" for d in result.update_proposals)
+        )
     if result.created or result.updated:
         out.print("see them with `kms drafts list`")
 

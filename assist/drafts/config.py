@@ -3,27 +3,27 @@
 Kept apart from the product's shared ``Settings``; build it at the edge (CLI command, API call,
 test) and pass it down. The defaults were chosen by measurement with the bundled e5 model:
 
-- clustering (``python -m assist.drafts.bench_clustering``, ~1,500 items each of banking77,
-  paraKQC, korean_petitions and the sample KB's tickets): HDBSCAN has the best mean ARI but
-  collapses whole sets into one or two giant clusters (petitions, the sample KB: clustered ARI
-  0.00), which would make one useless "topic" of a whole domain; average linkage merges topics
-  fast above a cosine distance of 0.09 (paraKQC: 150 sets -> 43 clusters at 0.10). Complete
-  linkage never collapses (worst set: clustered ARI 0.18-0.27). At 0.12 it keeps 67% of items in
-  clusters (0.10: 51%, 0.11: 59%) and, of 0.10/0.11/0.12, is the only one that surfaces all five
-  planted gaps of the sample KB at ``min_size`` 5: recurring topics are not lost to noise.
-- gaps (``python -m assist.drafts.bench_gaps``): a median best-article cosine below 0.905, or
-  below 0.93 with a top keyword that no article contains, had the best F1 averaged over the
-  banking77 set-up (P 0.79 / R 0.56) and the sample KB (P 0.83 / R 1.0). Re-embedding the
-  inquiries as queries instead of using the stored ticket vectors did worse on both.
+- topics (``assist.drafts.clusters``; ``kms eval gaps`` on banking77 (77 intents × 10 tickets),
+  paraKQC (60 paraphrase sets) and the hand-written gaps_ko set, every combination of base cut
+  0.10/0.12/0.14, merge centroid 0.95/0.97, attach 0.88/0.92 and the gap rule below, ranked by
+  gap F1 averaged over the three sets): inquiries embedded as queries, average linkage cut at
+  0.10, groups merged at centroid cosine 0.97 with half their keywords shared, leftovers attached
+  at 0.88. Stored ticket passages (inquiry + resolution) were dropped: a resolution wording many
+  tickets share made whole sets one topic (paraKQC: 7 topics for 60 sets).
+- gaps: a median best-article cosine (query vectors) below 0.88, or below 0.90 with a top
+  keyword that no article contains. A gap topic within 0.89 of one article that is the nearest
+  for 60 % of its tickets proposes updating that article (``assist.drafts.proposals``).
 - topic identity: ticket overlap first; centroid cosine only at 0.98 (see ``match_centroid``).
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from assist.drafts.clusters import TopicParams
 
 __all__ = ["DraftSettings"]
 
@@ -35,35 +35,52 @@ class DraftSettings(BaseSettings):
 
     since_days: int = Field(90, ge=1, description="Default window: tickets resolved in the last N days.")
     min_size: int = Field(5, ge=2, description="Fewest tickets that make a recurring topic.")
-    method: Literal["agglomerative", "hdbscan", "community"] = Field(
-        "agglomerative", description="Clustering method (assist.clustering), chosen by bench_clustering."
+    method: Literal["agglomerative"] = Field(
+        "agglomerative", description="Base clustering of assist.drafts.clusters (then merge, split, attach)."
     )
     cluster_threshold: float = Field(
-        0.12,
-        gt=0,
-        lt=1,
-        description="Cosine distance cut for 'agglomerative', cosine similarity for 'community'; "
-        "unused by 'hdbscan'.",
+        0.10, gt=0, lt=1, description="Cosine distance cut of the base agglomerative clustering."
     )
     cluster_linkage: Literal["average", "complete"] = Field(
-        "complete", description="Linkage of 'agglomerative' (complete: no chaining, bench_clustering)."
+        "average", description="Linkage of the base agglomerative clustering."
     )
-    hdbscan_min_samples: int | None = Field(
-        None, ge=1, description="HDBSCAN min_samples (None: the same as min_size)."
+    merge_centroid: float = Field(
+        0.97, gt=0, le=1, description="Groups merge when their centroids are at least this cosine-similar ..."
+    )
+    merge_keywords: float = Field(
+        0.5, ge=0, le=1, description="... and their keyword sets share this share of the smaller set."
+    )
+    keyword_share: float = Field(
+        0.3, gt=0, le=1, description="A group's keyword: a noun used by at least this share of its members."
+    )
+    attach_similarity: float = Field(
+        0.88, gt=0, le=1, description="A leftover ticket joins the nearest topic at this centroid cosine."
+    )
+    split_common_share: float = Field(
+        0.1, gt=0, le=1, description="Nouns in more than this share of all tickets link nothing in a split."
     )
     coverage_threshold: float = Field(
-        0.905,
+        0.88,
         gt=0,
         le=1,
         description="A topic is weakly covered when the median over its tickets of the best dense "
-        "cosine to an article chunk is below this (bench_gaps).",
+        "cosine to an article chunk is below this (kms eval gaps).",
     )
     coverage_ceiling: float = Field(
-        0.93,
+        0.90,
         gt=0,
         le=1,
         description="Below this median cosine a topic is also weakly covered when one of its top "
-        "keywords appears in no article (bench_gaps).",
+        "keywords appears in no article (kms eval gaps).",
+    )
+    update_floor: float = Field(
+        0.89,
+        gt=0,
+        le=1,
+        description="A gap topic at least this close (median cosine) to one article proposes updating it.",
+    )
+    update_share: float = Field(
+        0.6, gt=0, le=1, description="... when that article is the nearest one for this share of its tickets."
     )
     gap_keywords: int = Field(3, ge=0, description="Top topic keywords checked against the articles' text.")
     feedback_min: int = Field(2, ge=1, description="Fewest feedback rows before feedback can mark a gap.")
@@ -90,11 +107,15 @@ class DraftSettings(BaseSettings):
         10000, ge=10, description="Most recent tickets clustered in one run (agglomerative memory is O(n²))."
     )
 
-    def cluster_params(self, min_size: int | None = None) -> dict[str, Any]:
-        """Keyword arguments of ``assist.clustering.cluster`` for the configured method."""
-        size = min_size or self.min_size
-        if self.method == "hdbscan":
-            return {"min_size": size, "min_samples": self.hdbscan_min_samples}
-        if self.method == "agglomerative":
-            return {"min_size": size, "threshold": self.cluster_threshold, "linkage": self.cluster_linkage}
-        return {"min_size": size, "threshold": self.cluster_threshold}
+    def topic_params(self, min_size: int | None = None) -> TopicParams:
+        """The settings of ``assist.drafts.clusters.find_topics`` (drafts and evals use these)."""
+        return TopicParams(
+            min_size=min_size or self.min_size,
+            threshold=self.cluster_threshold,
+            linkage=self.cluster_linkage,
+            merge_centroid=self.merge_centroid,
+            merge_keywords=self.merge_keywords,
+            keyword_share=self.keyword_share,
+            attach_similarity=self.attach_similarity,
+            common_share=self.split_common_share,
+        )

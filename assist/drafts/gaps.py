@@ -1,12 +1,12 @@
 """Is a recurring topic a KB gap? Weak article coverage and/or bad suggestion feedback.
 
-- **coverage**: for every ticket, the best dense cosine to any article chunk of the serving
-  index (what ``ChunkHit.dense`` of the best article hit would be), computed as one matrix
+- **coverage**: for every ticket, the best dense cosine of its inquiry (embedded as a query, the
+  vectors mining clusters) to any article chunk of the serving index, computed as one matrix
   product; a topic's coverage is the median over its tickets. Below
   ``DraftSettings.coverage_threshold`` the KB does not answer the topic. Between that and
   ``coverage_ceiling`` it does not either when one of the topic's top keywords appears in no
   article at all (the bundled e5 model rates every same-domain text as fairly similar; a word no
-  article uses is the sharper sign, see ``bench_gaps``).
+  article uses is the sharper sign). Measured with ``kms eval gaps``.
 - **feedback**: suggestions stored for the topic's tickets whose feedback was ``rejected`` or
   ``edited`` with a normalised edit distance above ``bad_edit_distance``; with at least
   ``feedback_min`` feedback rows and a bad share of ``feedback_bad_share`` or more, agents did
@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session
 from assist.drafts.config import DraftSettings
 from assist.knowledge import KnowledgeBase
 from indexes.db import FeedbackRow, SuggestionRow
-from indexes.records import TicketRecord
 
 __all__ = [
     "Coverage",
@@ -35,7 +34,6 @@ __all__ = [
     "article_text",
     "assess",
     "feedback_counts",
-    "inquiry_vectors",
 ]
 
 _BATCH = 500
@@ -47,12 +45,6 @@ class Coverage:
 
     best: np.ndarray
     articles: list[str | None]
-
-
-def inquiry_vectors(kb: KnowledgeBase, tickets: Sequence[TicketRecord]) -> np.ndarray:
-    """The tickets' inquiries embedded as queries (as agents' suggestions search them)."""
-    texts = [f"{t.subject}\n{t.inquiry}".strip() for t in tickets]
-    return kb.embedder.embed_queries(texts)
 
 
 def article_coverage(kb: KnowledgeBase, vectors: np.ndarray) -> Coverage:

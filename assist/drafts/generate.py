@@ -25,7 +25,16 @@ from assist.drafts.compose import DraftContent, TopicDocs, compose
 from assist.drafts.config import DraftSettings
 from assist.drafts.gaps import GapAssessment, article_coverage, article_text, assess, feedback_counts
 from assist.drafts.keywords import DocFreq, keywords, noun_tokens
-from assist.drafts.mining import Cluster, find_clusters, parse_since, ticket_vectors, window_tickets
+from assist.drafts.mining import (
+    Cluster,
+    count_outside,
+    find_clusters,
+    inquiry_vectors,
+    parse_since,
+    ticket_inquiries,
+    window_tickets,
+)
+from assist.drafts.proposals import Proposal, propose
 from assist.drafts.rewrite import rewrite
 from assist.drafts.schemas import GenerateResult
 from assist.drafts.store import latest_draft, load_topics, revisions
@@ -49,6 +58,7 @@ class _Run:
     updated: list[int] = field(default_factory=list)
     suppressed: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)
+    proposals: list[int] = field(default_factory=list)  # drafts that propose updating an article
 
 
 def resolve_window(since: str | timedelta | None, config: DraftSettings) -> timedelta | None:
@@ -89,15 +99,28 @@ def _write(
 
 
 def _handle(
-    session: Session, run: _Run, topic: TopicRow, cl: Cluster, gap: GapAssessment, growth: int
+    session: Session,
+    run: _Run,
+    topic: TopicRow,
+    cl: Cluster,
+    gap: GapAssessment,
+    growth: int,
+    proposal: Proposal,
 ) -> None:
     latest = latest_draft(session, topic.id)
-    evidence = {**gap.as_json(), "ticket_ids": cl.ids, "generated_at": run.now.isoformat()}
+    evidence = {
+        **gap.as_json(),
+        "ticket_ids": cl.ids,
+        "generated_at": run.now.isoformat(),
+        "proposal": proposal.as_json(),
+    }
     if latest is not None and latest.status == "pending":
         edited = bool(revisions(session, latest.id))
         content = None if edited or not gap.is_gap else _content(run, cl, gap)[0]
         _write(latest, content, evidence, cl, growth, run.now)
         run.updated.append(latest.id)
+        if proposal.kind == "update":
+            run.proposals.append(latest.id)
         return
     if not gap.is_gap:
         return
@@ -117,6 +140,8 @@ def _handle(
     session.add(row)
     session.flush()
     run.created.append(row.id)
+    if proposal.kind == "update":
+        run.proposals.append(row.id)
 
 
 def generate(
@@ -148,6 +173,7 @@ def generate(
     )
     with kb.sessions() as session:
         tickets = window_tickets(session, window, now=now, limit=config.max_tickets)
+        result.outside_window = count_outside(session, window, now=now)
         feedback = feedback_counts(
             session, [t.ticket_id for t in tickets], bad_edit_distance=config.bad_edit_distance
         )
@@ -155,13 +181,14 @@ def generate(
     if len(tickets) < size:
         return result
     ids = [t.ticket_id for t in tickets]
+    texts = ticket_inquiries(kb, tickets)
     tick("vectors", 0, 1)
-    vectors = ticket_vectors(kb, tickets)
+    vectors = inquiry_vectors(kb, texts)
     tick("vectors", 1, 1)
-    clusters = find_clusters(vectors, ids, config, min_size=size)
+    nouns = noun_tokens(texts)
+    clusters = find_clusters(vectors, ids, nouns, config, min_size=size)
     coverage = article_coverage(kb, vectors)
     articles_text = article_text(kb)
-    nouns = noun_tokens([f"{t.subject}\n{t.inquiry}" for t in tickets])
     background = DocFreq(nouns)
 
     def docs(cl: Cluster) -> TopicDocs:
@@ -204,11 +231,13 @@ def generate(
             topic.label = " · ".join(words[:3])
             topic.last_seen = now
             session.flush()
-            _handle(session, run, topic, cl, gap, growth)
+            proposal = propose(gap, cl.rows, [tickets[r] for r in cl.rows], coverage, config)
+            _handle(session, run, topic, cl, gap, growth, proposal)
             tick("topics", 1, None)
     result.topics = len(clusters)
     result.created, result.updated = run.created, run.updated
     result.suppressed, result.skipped = run.suppressed, run.skipped
+    result.update_proposals = run.proposals
     log.info(
         "drafts: %d tickets, %d topics, %d gaps, %d created, %d updated",
         result.tickets,

@@ -1,8 +1,10 @@
 """Topic mining: the resolved tickets of a window, their vectors, and their clusters.
 
-Vectors come from the serving index (``kb.index.dense.vectors_for``): a knowledge ticket is
-already embedded there as a passage (subject + 문의 + 답변), so mining embeds nothing unless a
-ticket is missing from the index.
+Mining clusters what the customer asked: each ticket's subject + inquiry, colloquial Korean
+normalised (``korean.colloquial``) and embedded as a query (:func:`inquiry_vectors`), grouped by
+``assist.drafts.clusters.find_topics`` -- the same functions and settings ``kms eval topics`` and
+``kms eval gaps`` measure. The stored ticket passages (inquiry + resolution) are not used: a
+shared resolution wording pulled unrelated inquiries together.
 """
 
 from __future__ import annotations
@@ -15,15 +17,24 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from sqlalchemy.orm import Session
 
-from assist.clustering import centroid, cluster, medoid
+from assist.clustering import centroid, medoid
+from assist.drafts import clusters
 from assist.drafts.config import DraftSettings
 from assist.errors import InvalidInputError
 from assist.knowledge import KnowledgeBase
 from indexes.db import knowledge_tickets
 from indexes.records import TicketRecord
-from ingest.split import chunk_ticket
 
-__all__ = ["Cluster", "find_clusters", "parse_since", "ticket_time", "ticket_vectors", "window_tickets"]
+__all__ = [
+    "Cluster",
+    "count_outside",
+    "find_clusters",
+    "inquiry_vectors",
+    "parse_since",
+    "ticket_inquiries",
+    "ticket_time",
+    "window_tickets",
+]
 
 _SINCE = re.compile(r"^\s*(\d+)\s*([dwm]?)\s*$", re.IGNORECASE)
 _UNIT_DAYS = {"": 1, "d": 1, "w": 7, "m": 30}
@@ -67,25 +78,23 @@ def window_tickets(
     return sorted(out[:limit], key=lambda t: t.ticket_id)
 
 
-def ticket_vectors(kb: KnowledgeBase, tickets: Sequence[TicketRecord]) -> np.ndarray:
-    """One unit vector per ticket: its (first) chunk's stored vector, embedded only if missing."""
-    index = kb.index
-    out = np.zeros((len(tickets), index.dense.dim), dtype=np.float32)
-    found: list[tuple[int, int]] = []
-    missing: list[tuple[int, str]] = []
-    for row, ticket in enumerate(tickets):
-        chunk_id = f"ticket:{ticket.ticket_id}#ticket-0"
-        pos = index.pos_by_id.get(chunk_id)
-        if pos is not None:
-            found.append((row, index.chunks[pos].vid))
-        else:
-            chunks = chunk_ticket(ticket, max_chars=kb.settings.chunk_max_chars)
-            missing.append((row, chunks[0].text if chunks else ticket.inquiry))
-    if found:
-        out[[r for r, _ in found]] = index.dense.vectors_for([vid for _, vid in found])
-    if missing:
-        out[[r for r, _ in missing]] = kb.embedder.embed_documents([text for _, text in missing])
-    return out
+def count_outside(session: Session, since: timedelta | None, *, now: datetime | None = None) -> int:
+    """Knowledge tickets resolved (else created) before the window: left out of this run."""
+    if since is None:
+        return 0
+    cutoff = (now or datetime.now(UTC)) - since
+    times = (ticket_time(t) for t in knowledge_tickets(session))
+    return sum(1 for when in times if when is not None and when < cutoff)
+
+
+def ticket_inquiries(kb: KnowledgeBase, tickets: Sequence[TicketRecord]) -> list[str]:
+    """What each customer asked (subject + inquiry), colloquial Korean normalised."""
+    return clusters.inquiry_texts([f"{t.subject}\n{t.inquiry}".strip() for t in tickets], kb.lexicon)
+
+
+def inquiry_vectors(kb: KnowledgeBase, texts: Sequence[str]) -> np.ndarray:
+    """One unit vector per inquiry, embedded as a query (as agents' suggestions search them)."""
+    return clusters.embed_inquiries(kb.embedder, texts)
 
 
 @dataclass
@@ -103,13 +112,18 @@ class Cluster:
 
 
 def find_clusters(
-    vectors: np.ndarray, ids: Sequence[str], config: DraftSettings, *, min_size: int | None = None
+    vectors: np.ndarray,
+    ids: Sequence[str],
+    tokens: Sequence[Sequence[str]],
+    config: DraftSettings,
+    *,
+    min_size: int | None = None,
 ) -> list[Cluster]:
-    """Clusters of at least ``min_size`` tickets, largest first."""
-    size = min_size or config.min_size
-    if len(ids) < size:
+    """Topics of at least ``min_size`` tickets (``find_topics``), largest first."""
+    params = config.topic_params(min_size)
+    if len(ids) < params.min_size:
         return []
-    labels = cluster(vectors, config.method, **config.cluster_params(size))
+    labels = clusters.find_topics(vectors, tokens, params)
     out: list[Cluster] = []
     for label in range(int(labels.max()) + 1 if len(labels) else 0):
         rows = [int(r) for r in np.flatnonzero(labels == label)]

@@ -88,12 +88,20 @@ class DraftDetail(DraftSummary):
 
 class GenerateResult(BaseModel):
     tickets: int = Field(description="Resolved tickets in the window.")
+    outside_window: int = Field(
+        0, description="Resolved tickets older than the window (since='all' or a longer one includes them)."
+    )
     topics: int = Field(description="Recurring topics (clusters of at least min_size tickets).")
     gaps: int = Field(description="Topics the KB does not cover.")
     created: list[int] = Field(description="Ids of drafts created.")
     updated: list[int] = Field(description="Ids of pending drafts whose content/evidence was refreshed.")
     suppressed: list[int] = Field(description="Topic ids skipped: their draft was rejected, no regrowth.")
     skipped: list[int] = Field(description="Topic ids skipped: their draft was approved or merged.")
+    update_proposals: list[int] = Field(
+        default_factory=list,
+        description="Ids of the created/updated drafts whose topic an existing article covers: they "
+        "propose adding questions and situations to that article (evidence['proposal']).",
+    )
     since_days: float | None = None
     min_size: int
     method: str

@@ -367,7 +367,14 @@ def topics_cmd(
         str | None, typer.Option("--label-field", help="Gold label field (default label).")
     ] = None,
     text_field: Annotated[str | None, typer.Option("--text-field", help="Text field (default text).")] = None,
-    method: Annotated[str, typer.Option("--method", help="agglomerative,hdbscan,community or all.")] = "all",
+    method: Annotated[
+        str,
+        typer.Option(
+            "--method",
+            help="product (the drafts feature's own clustering, default); agglomerative,hdbscan,community "
+            "(older eval-only clusterings, for comparison) or all.",
+        ),
+    ] = "product",
     param: Annotated[
         list[str] | None, typer.Option("--param", help="KEY=V[,V2…], e.g. threshold=0.85,0.9.")
     ] = None,

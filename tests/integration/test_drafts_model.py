@@ -2,13 +2,13 @@
 
 - The sample KB (ingest/sample_kb) plants five recurring ticket topics no article covers (README,
   "Knowledge gaps"): each must come out as a complete draft.
-- A small version of ``python -m assist.drafts.bench_gaps``: 12 banking77 intents, 8 with an
-  article and 4 without; drafts must go to the uncovered intents (skipped without ../shared/data).
+  Golden: each planted gap gets exactly one new-article draft, whose title names the topic.
+- A small version of ``kms eval gaps --dataset banking77``: 12 intents, 6 with an article and 6
+  without; drafts must go to the uncovered intents (skipped without ../shared/data).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -18,11 +18,11 @@ import pytest
 from sqlalchemy import Engine
 
 from assist.drafts import DraftSettings, generate, get_draft
-from assist.drafts.bench_gaps import majority, pr, split_intents, write_corpus
 from assist.knowledge import KnowledgeBase
+from eval.gaps import build_corpus_kb, product_run, score_drafts
+from eval.gaps_data import banking77_corpus
 from indexes.records import REQUIRED_SECTIONS
 from indexes.settings import Settings
-from ingest.pipeline import ingest_paths
 from ingest.sample import SAMPLE_DIR
 from ingest.sources import read_paths
 
@@ -53,17 +53,30 @@ def sample_kb(real_sample_settings: Settings) -> Iterator[KnowledgeBase]:
     engine.dispose()
 
 
-def test_the_planted_sample_gaps_all_get_complete_drafts(sample_kb: KnowledgeBase, tmp_path: Path) -> None:
+TITLE_WORDS = {  # a title names the topic when it has one of these words
+    "고객::배송::픽업": ("픽업", "보관함"),
+    "고객::통관::관부가세": ("관부가세", "통관"),
+    "고객::이벤트::라이브특가": ("라이브",),
+    "고객::리뷰::적립": ("리뷰",),
+    "고객::구매::대량견적": ("대량", "견적"),
+}
+
+
+def test_the_planted_sample_gaps_each_get_exactly_one_complete_draft(
+    sample_kb: KnowledgeBase, tmp_path: Path
+) -> None:
     gaps = planted_gaps()
-    assert len(gaps) == 5
+    assert set(gaps) == set(TITLE_WORDS)
     result = generate(sample_kb, DraftSettings(), since="all")
     drafts = [get_draft(sample_kb, i) for i in result.created]
+    new = [d for d in drafts if d.evidence["proposal"]["kind"] == "new"]
     tag_of = {t: tag for tag, ids in gaps.items() for t in ids}
-    owners = [
-        Counter(tag_of.get(t, "") for t in d.evidence["ticket_ids"]).most_common(1)[0][0] for d in drafts
-    ]
-    assert set(gaps) <= set(owners), f"missed {set(gaps) - set(owners)}"
-    assert owners.count("") <= 2  # few drafts for covered topics (measured: 1, see bench_gaps)
+    owners = [Counter(tag_of.get(t, "") for t in d.evidence["ticket_ids"]).most_common(1)[0][0] for d in new]
+    for tag, words in TITLE_WORDS.items():
+        mine = [d for d, o in zip(new, owners, strict=True) if o == tag]
+        assert len(mine) == 1, (tag, [d.title for d in mine])
+        assert any(w in mine[0].title for w in words), (tag, mine[0].title)
+    assert owners.count("") <= 2  # few new-article drafts for covered topics
     for draft in drafts:
         assert all(draft.sections.get(k, "").strip() for k in REQUIRED_SECTIONS if k != "title"), draft.id
         path = tmp_path / f"{draft.id}.md"
@@ -71,19 +84,11 @@ def test_the_planted_sample_gaps_all_get_complete_drafts(sample_kb: KnowledgeBas
         [rec] = read_paths([path]).articles
         assert rec.missing == [] and rec.title == draft.title
         assert all(s.tickets for sentences in draft.provenance.values() for s in sentences)
-    pickup = next(d for d in drafts if set(d.evidence["ticket_ids"]) & gaps["고객::배송::픽업"])
-    assert pickup.tag == "고객::배송::픽업" and "픽업" in pickup.title
 
 
 def test_small_banking_gap_benchmark(real_settings: Settings, tmp_path: Path) -> None:
-    path = shared_dataset("banking77", "queries.jsonl")
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    covered, uncovered, tickets, train = split_intents(rows, 8, 10, intents_n=12)
-    report = ingest_paths(write_corpus(tmp_path / "corpus", covered, tickets, train), real_settings)
-    assert report.ok
-    kb = KnowledgeBase(real_settings)
-    result = generate(kb, DraftSettings(), since="all")
-    label_of = {tid: intent for tid, intent, _ in tickets}
-    owners = {majority(get_draft(kb, d).evidence["ticket_ids"], label_of) for d in result.created}
-    scores = pr(owners, set(uncovered))
-    assert scores["recall"] >= 0.5 and scores["precision"] >= 0.5, scores
+    root = shared_dataset("banking77", "queries.jsonl").parents[1]
+    corpus = banking77_corpus(root, per_intent=10, intents=12)
+    kb_settings = build_corpus_kb(corpus, real_settings, tmp_path)
+    scores = score_drafts(*product_run(kb_settings, DraftSettings()), corpus)
+    assert scores["gap_recall"] >= 0.5 and scores["gap_precision"] >= 0.5, scores

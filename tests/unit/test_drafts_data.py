@@ -7,9 +7,9 @@
   policy section says "검토 필요".
 - three one-off tickets (noise).
 
-Imported by the other ``test_drafts_*`` modules. With the hash embedder every pair of tickets of
-one topic has cosine > 0.35 and tickets of different topics are never all that close, so complete
-linkage at distance 0.65 (:data:`CONFIG`) finds exactly the three topics, planted PII included.
+Imported by the other ``test_drafts_*`` modules. With the hash embedder every pair of inquiries of
+one topic has cosine > 0.2 (PII planted or not) and different topics rarely do, so complete
+linkage at distance 0.8 (:data:`CONFIG`) finds exactly the three topics, planted PII included.
 """
 
 from __future__ import annotations
@@ -31,7 +31,11 @@ from ingest.pipeline import ingest_paths
 from ingest.split import chunk_ticket
 
 CONFIG = DraftSettings(
-    method="agglomerative", cluster_threshold=0.65, min_size=4, coverage_threshold=0.5, coverage_ceiling=0.5
+    cluster_threshold=0.8,
+    cluster_linkage="complete",
+    min_size=4,
+    coverage_threshold=0.5,
+    coverage_ceiling=0.5,
 )
 NOW = datetime.now(UTC)
 

@@ -1,0 +1,202 @@
+"""The product's topic clustering: what customers asked, grouped into recurring topics.
+
+    texts   = inquiry_texts(subjects_and_inquiries, lexicon)   PII masked, colloquial Korean normalised
+    vectors = embed_inquiries(embedder, texts)                 embedded as queries
+    tokens  = noun_tokens(texts)                               (assist.drafts.keywords)
+    labels  = find_topics(vectors, tokens, params)             -1 = no topic
+
+Drafts (``mining.find_clusters``) and ``kms eval topics`` / ``kms eval gaps`` call these same
+functions with the same :class:`TopicParams` (``DraftSettings.topic_params()``), so the eval
+measures the clustering the product runs. Four steps:
+
+1. **base**: agglomerative clustering of the inquiry vectors (``linkage``, cosine distance cut
+   ``threshold``), no minimum size yet.
+2. **merge**: two groups become one when their centroids have a cosine of at least
+   ``merge_centroid`` *and* their keyword sets (nouns used by at least a ``keyword_share`` of the
+   members) overlap by at least ``merge_keywords`` of the smaller set: near-duplicate topics
+   written with different wording end up in one draft.
+3. **split**: a group whose members fall into keyword-disconnected parts (members linked when
+   they share a keyword of the group that is not common across the whole run) is cut into those
+   parts when at least two of them have ``min_size`` members: one draft does not mix review
+   deletion with defective earbuds.
+4. **attach**: groups still below ``min_size`` are leftovers; each leftover joins the topic whose
+   centroid is nearest if that cosine is at least ``attach_similarity``.
+
+Labels are renumbered by decreasing size (``assist.clustering.relabel``): deterministic.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assist.clustering import agglomerative, relabel
+from indexes.embedder import Embedder
+from ingest.pii import mask_pii
+from korean.colloquial import Lexicon, normalize_query
+
+__all__ = ["TopicParams", "embed_inquiries", "find_topics", "inquiry_texts"]
+
+_BATCH = 64
+
+
+@dataclass(frozen=True)
+class TopicParams:
+    """Settings of :func:`find_topics` (built by ``DraftSettings.topic_params``)."""
+
+    min_size: int = 5
+    threshold: float = 0.12
+    linkage: str = "average"
+    merge_centroid: float = 0.9
+    merge_keywords: float = 0.5
+    keyword_share: float = 0.3
+    attach_similarity: float = 0.88
+    common_share: float = 0.1  # a noun in more than this share of all texts links nothing when splitting
+
+
+def inquiry_texts(texts: Sequence[str], lexicon: Lexicon | None) -> list[str]:
+    """Each text (subject + inquiry) PII-masked, with colloquial Korean normalised as queries are
+    (a phone number or e-mail address says nothing about the topic)."""
+    cleaned = [" ".join(mask_pii(t).split()) for t in texts]
+    return [normalize_query(t, lexicon) for t in cleaned] if lexicon is not None else cleaned
+
+
+def embed_inquiries(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+    """Unit vectors of the texts, embedded as queries (what the customer asked)."""
+    if not texts:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    parts = [embedder.embed_queries(list(texts[s : s + _BATCH])) for s in range(0, len(texts), _BATCH)]
+    out = np.vstack(parts).astype(np.float32)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return out / norms
+
+
+def _unit(arr: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(arr))
+    return arr / norm if norm > 0 else arr
+
+
+def _keyword_set(members: Sequence[int], tokens: Sequence[set[str]], share: float) -> set[str]:
+    counts = Counter(w for m in members for w in tokens[m])
+    least = max(2, int(np.ceil(share * len(members)))) if len(members) >= 2 else 1
+    return {w for w, c in counts.items() if c >= least}
+
+
+def _groups(labels: np.ndarray) -> list[list[int]]:
+    by: dict[int, list[int]] = {}
+    for i, lab in enumerate(labels.tolist()):
+        if lab >= 0:
+            by.setdefault(lab, []).append(i)
+    return sorted(by.values(), key=lambda m: m[0])
+
+
+def _merge(
+    groups: list[list[int]], arr: np.ndarray, tokens: Sequence[set[str]], params: TopicParams
+) -> list[list[int]]:
+    """Union of groups whose centroids and keyword sets agree (single pass over all pairs)."""
+    big = [g for g in groups if len(g) >= 2]
+    small = [g for g in groups if len(g) < 2]
+    if len(big) < 2:
+        return groups
+    cents = np.vstack([_unit(arr[g].mean(axis=0)) for g in big])
+    words = [_keyword_set(g, tokens, params.keyword_share) for g in big]
+    parent = list(range(len(big)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    sims = cents @ cents.T
+    pairs = np.argwhere(np.triu(sims >= params.merge_centroid, k=1))
+    for a, b in sorted(pairs.tolist(), key=lambda p: (-sims[p[0], p[1]], p[0], p[1])):
+        wa, wb = words[a], words[b]
+        if not wa or not wb:
+            continue
+        if len(wa & wb) / min(len(wa), len(wb)) >= params.merge_keywords:
+            parent[find(b)] = find(a)
+    merged: dict[int, list[int]] = {}
+    for i, g in enumerate(big):
+        merged.setdefault(find(i), []).extend(g)
+    return [sorted(g) for g in merged.values()] + small
+
+
+def _components(members: Sequence[int], links: Sequence[set[str]]) -> list[list[int]]:
+    """Connected parts of ``members``; two members are linked when they share a word."""
+    owner: dict[str, int] = {}
+    parent = list(range(len(members)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, words in enumerate(links):
+        for w in sorted(words):
+            if w in owner:
+                parent[find(i)] = find(owner[w])
+            else:
+                owner[w] = i
+    parts: dict[int, list[int]] = {}
+    for i, m in enumerate(members):
+        parts.setdefault(find(i), []).append(m)
+    return list(parts.values())
+
+
+def _split(
+    group: list[int], arr: np.ndarray, tokens: Sequence[set[str]], common: set[str], params: TopicParams
+) -> list[list[int]]:
+    """The group cut into keyword-disconnected parts of at least ``min_size`` members (others
+    rejoin the nearest such part); the group itself when there are fewer than two such parts."""
+    if len(group) < 2 * params.min_size:
+        return [group]
+    counts = Counter(w for m in group for w in tokens[m])
+    vocab = {w for w, c in counts.items() if c >= 2 and w not in common}
+    links = [tokens[m] & vocab for m in group]
+    parts = _components(group, links)
+    keep = [p for p in parts if len(p) >= params.min_size]
+    if len(keep) < 2:
+        return [group]
+    cents = np.vstack([_unit(arr[p].mean(axis=0)) for p in keep])
+    for p in parts:
+        if len(p) < params.min_size:
+            for m in p:
+                keep[int(np.argmax(cents @ arr[m]))].append(m)
+    return [sorted(p) for p in keep]
+
+
+def find_topics(vectors: np.ndarray, tokens: Sequence[Sequence[str]], params: TopicParams) -> np.ndarray:
+    """Topic label per row (``-1``: no topic), numbered by decreasing size."""
+    arr = np.asarray(vectors, dtype=np.float32)
+    if arr.ndim != 2 or len(arr) != len(tokens):
+        raise ValueError(f"need one token list per vector, got {arr.shape} and {len(tokens)}")
+    n = len(arr)
+    if n < params.min_size or n < 2:
+        return np.full(n, -1, dtype=np.int64)
+    norms = np.linalg.norm(arr, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    arr = arr / norms
+    sets = [set(t) for t in tokens]
+    base = agglomerative(arr, threshold=params.threshold, min_size=1, linkage=params.linkage)
+    groups = _merge(_groups(base), arr, sets, params)
+    df = Counter(w for s in sets for w in s)
+    common = {w for w, c in df.items() if c > params.common_share * n}
+    groups = [part for g in groups for part in _split(g, arr, sets, common, params)]
+    topics = [g for g in groups if len(g) >= params.min_size]
+    labels = np.full(n, -1, dtype=np.int64)
+    for lab, g in enumerate(topics):
+        labels[g] = lab
+    leftovers = np.flatnonzero(labels < 0)
+    if topics and len(leftovers):
+        cents = np.vstack([_unit(arr[g].mean(axis=0)) for g in topics])
+        sims = arr[leftovers] @ cents.T
+        best = sims.argmax(axis=1)
+        ok = sims[np.arange(len(leftovers)), best] >= params.attach_similarity
+        labels[leftovers[ok]] = best[ok]
+    return relabel(labels, min_size=params.min_size)

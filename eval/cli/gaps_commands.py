@@ -1,0 +1,91 @@
+"""`kms eval gaps`: gap precision/recall, duplicate drafts and tickets attached, through the
+product's ingest and draft generation (see :mod:`eval.gaps`)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from eval.adapters import DEFAULT_DATA_ROOT
+from eval.cli.eval_commands import (
+    Baseline,
+    DataRoot,
+    EmbedderOpt,
+    FailOnRegression,
+    NoCache,
+    Out,
+    Seed,
+    Tolerance,
+    _errors,
+    _finish,
+    _progress,
+    _settings,
+    eval_app,
+)
+from eval.errors import EvalConfigError
+
+
+@eval_app.command("gaps")
+def gaps_cmd(
+    dataset: Annotated[
+        str | None,
+        typer.Option(
+            "--dataset", help="banking77, parakqc (paraphrase sets) or gaps_ko (bundled Korean set)."
+        ),
+    ] = None,
+    items: Annotated[
+        Path | None, typer.Option("--items", help="Any labelled JSONL (text + label) instead of --dataset.")
+    ] = None,
+    label_field: Annotated[str, typer.Option("--label-field", help="Label field of --items.")] = "label",
+    text_field: Annotated[str, typer.Option("--text-field", help="Text field of --items.")] = "text",
+    labels: Annotated[
+        int | None, typer.Option("--labels", min=2, help="Use this many intents (random, --seed).")
+    ] = None,
+    per_label: Annotated[
+        int | None, typer.Option("--per-label", min=1, help="Tickets per intent (banking77 default 12).")
+    ] = None,
+    covered_share: Annotated[
+        float, typer.Option("--covered-share", min=0, max=1, help="Share of intents given an article.")
+    ] = 0.5,
+    data_root: DataRoot = DEFAULT_DATA_ROOT,
+    out_dir: Out = None,
+    seed: Seed = 7,
+    embedder: EmbedderOpt = None,
+    baseline: Baseline = None,
+    tolerance: Tolerance = 0.02,
+    fail_on_regression: FailOnRegression = False,
+    no_cache: NoCache = False,
+) -> None:
+    """Covered/uncovered intents in; gap precision and recall, duplicate-draft rate, tickets attached
+    to their draft and NMI/ARI of the product's topics out (product ingest + `kms drafts generate`)."""
+    from eval.gaps import run_gaps
+    from eval.gaps_data import items_corpus, named_corpus
+
+    with _errors():
+        settings = _settings(embedder)
+        if dataset and items:
+            raise EvalConfigError("give either --dataset or --items, not both")
+        if items:
+            corpus = items_corpus(
+                items,
+                text_field=text_field,
+                label_field=label_field,
+                labels=labels,
+                per_label=per_label,
+                covered_share=covered_share,
+                seed=seed,
+            )
+        elif dataset:
+            corpus = named_corpus(dataset, data_root, limit=labels, per_label=per_label, seed=seed)
+        else:
+            raise EvalConfigError("give --dataset NAME or --items FILE")
+        digest = "".join(f.sha256[:6] for f in corpus.files)
+        model = settings.embedder.replace("/", "_")
+        key = f"gaps-{corpus.name}-{len(corpus.tickets)}-{seed}-{digest}-{model}"
+        cache = None if no_cache else settings.data_dir / "eval-cache" / key
+        with tempfile.TemporaryDirectory(prefix="kms-eval-gaps-") as tmp, _progress() as progress:
+            run = run_gaps(corpus, settings, Path(tmp), cache=cache, progress=progress)
+        _finish(run, out_dir, baseline, tolerance, fail_on_regression)

@@ -1,0 +1,116 @@
+"""assist.drafts.clusters: merge, split and attach on toy inputs; the eval runs the product's path."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import test_drafts_data as data
+
+from assist.drafts import DraftSettings, clusters, generate
+from assist.drafts.clusters import TopicParams, find_topics, inquiry_texts
+from assist.knowledge import KnowledgeBase
+from eval.datasets import load_items
+from eval.topics import run_topics
+from korean.colloquial import load_lexicon
+
+template_dir, drafts_kb = data.template_dir, data.drafts_kb  # fixtures
+
+P = TopicParams(min_size=3, threshold=0.02, merge_centroid=0.9, merge_keywords=0.5, attach_similarity=0.9)
+
+
+def around(direction: np.ndarray, n: int, seed: int, noise: float = 0.002) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    rows = direction + rng.normal(0, noise, (n, len(direction)))
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def unit(*values: float, dim: int = 8) -> np.ndarray:
+    v = np.zeros(dim)
+    v[: len(values)] = values
+    return v / np.linalg.norm(v)
+
+
+def test_near_duplicate_groups_with_the_same_keywords_merge_into_one_topic() -> None:
+    a, b = unit(1.0, 0.0), unit(0.95, 0.31)  # cosine ≈ 0.95: apart at distance 0.02, close as topics
+    vectors = np.vstack([around(a, 4, 1), around(b, 4, 2)])
+    same = [["선물", "포장"]] * 8
+    assert find_topics(vectors, same, P).tolist() == [0] * 8
+    other = [["선물", "포장"]] * 4 + [["렌탈", "해지"]] * 4
+    assert sorted(find_topics(vectors, other, P).tolist()) == [0, 0, 0, 0, 1, 1, 1, 1]
+
+
+def test_a_group_of_keyword_disconnected_parts_is_split() -> None:
+    vectors = around(unit(1.0), 8, 3)  # one tight group by vectors
+    tokens = [["리뷰", "삭제"]] * 4 + [["이어폰", "불량"]] * 4
+    labels = find_topics(vectors, tokens, replace(P, threshold=0.2, common_share=0.9))
+    assert len(set(labels[:4].tolist())) == 1 and len(set(labels[4:].tolist())) == 1
+    assert labels[0] != labels[4] and -1 not in labels
+    linked = [["리뷰", "삭제"]] * 4 + [["리뷰", "불량"]] + [["불량"]] * 3  # 리뷰 links the parts
+    assert find_topics(vectors, linked, replace(P, threshold=0.2, common_share=0.9)).tolist() == [0] * 8
+
+
+def test_leftovers_join_the_nearest_topic_above_the_attach_similarity() -> None:
+    a = unit(1.0)
+    vectors = np.vstack([around(a, 4, 4), unit(0.95, 0.31)[None], unit(0.0, 1.0)[None]])
+    tokens = [["환불"]] * 6
+    labels = find_topics(vectors, tokens, P)
+    assert labels.tolist() == [0, 0, 0, 0, 0, -1]  # cos 0.95 ≥ 0.9 joins; the orthogonal one does not
+    assert find_topics(vectors, tokens, replace(P, attach_similarity=0.99)).tolist()[4:] == [-1, -1]
+
+
+def test_small_inputs_and_bad_shapes() -> None:
+    assert find_topics(np.ones((2, 4)), [[], []], P).tolist() == [-1, -1]
+    with pytest.raises(ValueError, match="one token list per vector"):
+        find_topics(np.ones((3, 4)), [[]], P)
+
+
+def test_inquiries_are_normalised_like_queries() -> None:
+    lexicon = load_lexicon(None)
+    assert (
+        inquiry_texts(["비번  까먹었어요ㅠㅠ"], lexicon) == ["비밀번호 까먹었어요"]
+        or "비밀번호" in (inquiry_texts(["비번  까먹었어요ㅠㅠ"], lexicon)[0])
+    )
+    assert inquiry_texts(["a  b"], None) == ["a b"]
+
+
+def _spy(monkeypatch: pytest.MonkeyPatch, calls: list[tuple[str, Any]]) -> None:
+    for name in ("inquiry_texts", "embed_inquiries", "find_topics"):
+        real: Callable[..., Any] = getattr(clusters, name)
+
+        def wrapper(*args: Any, _real: Callable[..., Any] = real, _name: str = name) -> Any:
+            calls.append((_name, args[-1] if _name == "find_topics" else None))
+            return _real(*args)
+
+        monkeypatch.setattr(clusters, name, wrapper)
+
+
+def test_the_eval_and_the_product_run_the_same_clustering_with_the_same_settings(
+    drafts_kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    product: list[tuple[str, Any]] = []
+    _spy(monkeypatch, product)
+    generate(drafts_kb, DraftSettings(), since="all")
+    monkeypatch.undo()
+    evaluated: list[tuple[str, Any]] = []
+    _spy(monkeypatch, evaluated)
+    items = tmp_path / "items.jsonl"
+    items.write_text(
+        "\n".join(f'{{"text": "{q}", "label": "pickup"}}' for q in data.PICKUP_Q), encoding="utf-8"
+    )
+    run_topics(load_items(items), drafts_kb.settings)
+    assert (
+        [name for name, _ in product]
+        == [name for name, _ in evaluated]
+        == [
+            "inquiry_texts",
+            "embed_inquiries",
+            "find_topics",
+        ]
+    )
+    assert product[-1][1] == evaluated[-1][1] == DraftSettings().topic_params()
+    assert run_topics(load_items(items), drafts_kb.settings).config["runs"][0]["method"] == "product"
