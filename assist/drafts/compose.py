@@ -110,11 +110,11 @@ def management_lines(
     ]
 
 
-def _reference_lines(kb: KnowledgeBase, docs: TopicDocs) -> list[Line]:
+def _reference_lines(kb: KnowledgeBase, docs: TopicDocs, words: Sequence[str]) -> list[Line]:
     """Existing articles above the measured relevance (:mod:`assist.drafts.references`), or none."""
     return [
         make_line(f"{article_id} ({title})", docs.ids, "generated", "- ")
-        for article_id, title, _score in relevant_articles(kb, docs.vectors)
+        for article_id, title, _score in relevant_articles(kb, docs.vectors, words[:3])
     ]
 
 
@@ -197,7 +197,7 @@ def compose(kb: KnowledgeBase, docs: TopicDocs, gap: GapAssessment, *, today: da
         "steps": step_lines(said, ids, tag, tag_ids),
         "scripts": script_lines(docs.tickets, docs.vectors, said),
         "situations": situation_lines(docs.tickets, docs.vectors, said, docs.background),
-        "references": _reference_lines(kb, docs),
+        "references": _reference_lines(kb, docs, words),
         "management": management_lines(ids, today, note=f"해결 티켓 {len(ids)}건에서 자동 초안 생성"),
     }
     return DraftContent(

@@ -50,6 +50,9 @@ def test_owner_edits_and_approves_a_draft(page: Any, base_url: str, shoot: Calla
 
     # approve: published as a new article, searchable at once
     page.get_by_label("담당").fill("CX운영팀")
+    override = page.get_by_label("점검 결과를 무시하고 승인하는 사유")  # only when the lint found something
+    if override.count():
+        override.fill("시험용 KB: 점검 결과를 확인했습니다")
     page.get_by_role("button", name="승인").click()
     expect(page.get_by_test_id("draft-status")).to_have_text("승인됨")
     article_link = page.get_by_test_id("draft-article")
