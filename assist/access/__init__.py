@@ -8,7 +8,7 @@ links, the route policy table and the audit log.
 The HTTP layer (``assist.api.security``) enforces :data:`ROUTES` and records the audit log.
 """
 
-from assist.access.audit import OUTCOMES, AuditEvent, count_events, list_events, record
+from assist.access.audit import OUTCOMES, AuditEvent, count_events, count_failures, list_events, record
 from assist.access.keys import KeyInfo, authenticate_key, create_key, list_keys, revoke_key
 from assist.access.policy import PUBLIC, ROUTES, SIGNED_IN, Rule, home_for, rule_for
 from assist.access.roles import ROLES, Principal, parse_roles
@@ -45,6 +45,7 @@ __all__ = [
     "authenticate_key",
     "check_password",
     "count_events",
+    "count_failures",
     "create_key",
     "create_sign_in_link",
     "create_user",

@@ -18,7 +18,7 @@ from indexes.db.access_models import AuditRow
 
 OUTCOMES: tuple[str, ...] = ("ok", "failed", "denied", "refused")
 
-__all__ = ["OUTCOMES", "AuditEvent", "count_events", "list_events", "record"]
+__all__ = ["OUTCOMES", "AuditEvent", "count_events", "count_failures", "list_events", "record"]
 
 
 @dataclass(frozen=True)
@@ -80,3 +80,19 @@ def list_events(
 def count_events(sessions: sessionmaker[Session]) -> int:
     with sessions() as session:
         return int(session.scalar(select(func.count()).select_from(AuditRow)) or 0)
+
+
+def count_failures(sessions: sessionmaker[Session], *, actor: str, action: str, since: datetime) -> int:
+    """Failed ``action`` events of ``actor`` since ``since`` (e.g. sign-ins, for the lockout)."""
+    stmt = (
+        select(func.count())
+        .select_from(AuditRow)
+        .where(
+            AuditRow.actor == actor,
+            AuditRow.action == action,
+            AuditRow.outcome == "failed",
+            AuditRow.at >= since,
+        )
+    )
+    with sessions() as session:
+        return int(session.scalar(stmt) or 0)

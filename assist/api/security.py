@@ -336,5 +336,22 @@ async def _form_token(scope: Scope, body: bytes) -> str | None:
 
 
 def install_access(app: FastAPI) -> None:
-    """Add the access middleware (outermost, so even a 500 gets the security headers)."""
+    """Add the access middleware (outermost, so even a 500 gets the security headers) and
+    declare the Bearer scheme in the OpenAPI document (the "Authorize" button of /docs)."""
     app.add_middleware(AccessMiddleware, fastapi_app=app)
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()
+            schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
+            schemes["bearer"] = {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "An API key: `kms keys create --role bot --name NAME`.",
+            }
+            schema["security"] = [{"bearer": []}]
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

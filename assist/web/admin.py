@@ -1,6 +1,8 @@
 """Admin pages: users (create with a one-time sign-in link, disable), API keys (create, shown
-once; revoke) and the audit log. Writes are audited by the access middleware; each route puts
-the object it created in ``request.state.audit_object`` (a username or key prefix)."""
+once; revoke), the effective settings (read-only, secrets hidden) and the audit log.
+
+Writes are audited by the access middleware; each route puts the object it created in
+``request.state.audit_object`` (a username or key prefix)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from assist.api.security import principal_of
 from assist.errors import ConflictError, InvalidInputError
 from assist.knowledge import KnowledgeBase
 from assist.web.render import PageRoute, render
+from indexes.db import mask_url
+from indexes.settings import Settings
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -25,10 +29,29 @@ def sign_in_url(request: Request, token: str) -> str:
     return f"{str(request.base_url).rstrip('/')}/signin/link/{token}"
 
 
+SECRET_SETTINGS = ("llm_api_key",)
+
+
+def settings_view(settings: Settings) -> list[tuple[str, str]]:
+    """(KMS_NAME, value) of every setting, read-only; secrets hidden, database password masked."""
+    rows = []
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        if name in SECRET_SETTINGS and value:
+            shown = "***"
+        elif name == "database_url" and value:
+            shown = mask_url(value)
+        else:
+            shown = ", ".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+        rows.append((f"KMS_{name.upper()}", shown))
+    return rows
+
+
 def _admin_page(request: Request, kb: KnowledgeBase, *, status_code: int = 200, **extra: Any) -> Response:
     context = {
         "users": access.list_users(kb.sessions),
         "keys": access.list_keys(kb.sessions),
+        "settings": settings_view(kb.settings),
         "roles": access.ROLES,
         "error": None,
         "new_key": None,

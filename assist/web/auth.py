@@ -13,16 +13,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
-from sqlalchemy import func, select
 
 from assist import access
 from assist.access import Principal, home_for
 from assist.api.deps import KB
 from assist.api.security import SESSION_COOKIE
+from assist.errors import NotFoundError
 from assist.knowledge import KnowledgeBase
 from assist.web.i18n import pick_lang, translate
 from assist.web.render import PageRoute, render
-from indexes.db.access_models import AuditRow, UserRow
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -64,25 +63,16 @@ def _signed_in(request: Request, kb: KnowledgeBase, principal: Principal, target
 
 def _known_user(kb: KnowledgeBase, username: str) -> str:
     """The username when such a user exists, else '?' (the audit log never holds a typed secret)."""
-    with kb.sessions() as session:
-        found = session.scalar(select(UserRow.username).where(UserRow.username == username.strip()))
-    return found or "?"
+    try:
+        return access.find_user(kb.sessions, username).username
+    except NotFoundError:
+        return "?"
 
 
 def _locked(kb: KnowledgeBase, username: str) -> bool:
     since = datetime.now(UTC) - LOCKOUT
-    with kb.sessions() as session:
-        failures = session.scalar(
-            select(func.count())
-            .select_from(AuditRow)
-            .where(
-                AuditRow.action == "auth.sign_in",
-                AuditRow.actor == username,
-                AuditRow.outcome == "failed",
-                AuditRow.at >= since,
-            )
-        )
-    return int(failures or 0) >= MAX_FAILURES
+    failures = access.count_failures(kb.sessions, actor=username, action="auth.sign_in", since=since)
+    return failures >= MAX_FAILURES
 
 
 @router.get("/signin")

@@ -145,3 +145,5 @@ def test_security_headers_on_every_kind_of_response(
     assert (
         "cdn.jsdelivr.net" in client.get("/docs", headers=headers["bot"]).headers["content-security-policy"]
     )
+    schema = client.get("/openapi.json", headers=headers["bot"]).json()
+    assert schema["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"

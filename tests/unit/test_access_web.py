@@ -246,6 +246,8 @@ def test_admin_creates_a_key_shown_once_and_revokes_it(client: TestClient, setti
         headers={"origin": SITE},
     )
     assert "/signin/link/" in made.text
+    admin = client.get("/admin").text
+    assert "<code>KMS_AUTH</code>" in admin and "<code>KMS_LLM_API_KEY</code>" in admin  # settings, read-only
     log = client.get("/admin/audit").text
     for action in ("key.create", "key.revoke", "user.create", "auth.sign_in"):
         assert f"<code>{action}</code>" in log
