@@ -218,6 +218,12 @@ class AccessMiddleware:
             return
         if unsafe and how == "session":
             body, receive = await _buffer(receive)
+            if len(body) > MAX_FORM_BYTES:
+                response = error_response(
+                    413, "payload_too_large", f"a form may hold at most {MAX_FORM_BYTES} bytes"
+                )
+                await response(scope, receive, secure_send)
+                return
             token = _header(scope, CSRF_HEADER.encode()) or await _form_token(scope, body)
             if not token or principal is None or not tokens_equal(token, principal.csrf_token or ""):
                 await audit("refused", 403)
@@ -288,7 +294,8 @@ class AccessMiddleware:
 
 
 async def _buffer(receive: Receive) -> tuple[bytes, Receive]:
-    """Read the whole request body; return it and a ``receive`` that replays it."""
+    """Read the request body (stopping once past MAX_FORM_BYTES); return it and a ``receive``
+    that replays it."""
     chunks: list[bytes] = []
     size = 0
     while True:

@@ -158,6 +158,13 @@ def test_csrf_token_and_origin_are_required_for_cookie_posts(client: TestClient,
     assert all("010" not in (a.object or "") and "환불" not in (a.object or "") for a in audit(settings))
 
 
+def test_an_oversized_form_is_413_not_a_truncated_write(client: TestClient) -> None:
+    token = sign_in(client, "kim")
+    big = {"body": "가" * 1_000_000, "csrf_token": token}
+    r = client.post("/tickets/new", data=big, headers={"origin": SITE, "accept": "application/json"})
+    assert r.status_code == 413 and r.json()["error"]["code"] == "payload_too_large"
+
+
 def test_navigation_follows_roles_and_sign_out_ends_the_session(client: TestClient) -> None:
     token = sign_in(client, "park")
     page = client.get("/kms").text
