@@ -29,7 +29,7 @@ from assist.drafts.review import (
 from assist.drafts.schemas import DraftDetail, SentenceSource
 from assist.errors import ConflictError, InvalidInputError, NotFoundError
 from assist.knowledge import KnowledgeBase
-from assist.web.i18n import MESSAGES, pick_lang, translate
+from assist.web.i18n import MESSAGES, pick_lang, section_label, translate
 from assist.web.render import PageRoute, render
 from indexes.db import DRAFT_STATUSES, active_articles
 from indexes.errors import KmsError
@@ -196,6 +196,9 @@ def _korean(request: Request, exc: KmsError) -> str:
         key = "drafts.err.article_exists"
     elif isinstance(exc, ConflictError):
         key = "drafts.err.conflict"
+    elif field.startswith("sections.") and field.removeprefix("sections.") in SECTION_KEYS:
+        label = section_label(field.removeprefix("sections."), pick_lang(request))
+        return translate("drafts.err.section_empty", pick_lang(request), section=label)
     else:
         key = f"drafts.err.{field}" if f"drafts.err.{field}" in MESSAGES else "drafts.err.input"
     values = {k: v for k, v in exc.details.items() if isinstance(v, str | int)}

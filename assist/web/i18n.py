@@ -306,6 +306,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The draft was already handled, or the target cannot be merged into.",
     ),
     "drafts.err.sections": ("편집할 섹션을 확인해 주세요.", "Check the sections to edit."),
+    "drafts.err.section_empty": (
+        "{section} 섹션은 비워 둘 수 없습니다. 아직 채울 수 없으면 '검토 필요: …'라고 적어 주세요.",
+        "Section {section} cannot be empty; write '검토 필요: …' if it cannot be filled yet.",
+    ),
     "drafts.err.input": ("입력을 확인해 주세요.", "Please check your input."),
     # eval
     "eval.title": ("평가 실행", "Evaluation runs"),

@@ -162,3 +162,10 @@ def test_review_page_shows_lint_and_speaks_korean(client: TestClient, case_id: i
     )
     assert done.status_code == 303
     assert client.get(f"/drafts/{case_id}").text.count("KB-090-limit") >= 1
+
+
+def test_edit_errors_name_the_section_in_korean(client: TestClient, clean_id: int) -> None:
+    data = {"title": "편의점 픽업 안내", **CLEAN, "policy": " ", "note": ""}
+    bad = client.post(f"/drafts/{clean_id}/edit", data=data)
+    assert bad.status_code == 400 and "정책 섹션은 비워 둘 수 없습니다." in bad.text
+    assert "must be non-empty" not in bad.text

@@ -36,7 +36,7 @@ def test_generate_list_show_and_decide(cli_env: CliRunner) -> None:
     shown = cli_env.invoke(app, ["drafts", "show", str(first), "--markdown"])
     assert shown.exit_code == 0 and shown.stdout.startswith("## 제목\n편의점 픽업")
     table = cli_env.invoke(app, ["drafts", "show", str(first)])
-    assert table.exit_code == 0 and "근거 (provenance)" in table.stdout
+    assert table.exit_code == 0 and "근거 (provenance)" in table.stdout and "초안 점검 (lint)" in table.stdout
     approved = cli_env.invoke(
         app,
         ["drafts", "approve", str(first), "--owner", "물류팀", "--author", "이검토", "--override", "확인"],

@@ -76,6 +76,7 @@ def test_edit_a_section(fresh: tuple[TestClient, KnowledgeBase, int]) -> None:
     data = {"title": title.group(1), **sections, "author": "박검토", "note": "정책 보강"}
     bad = client.post(f"/drafts/{did}/edit", data=data | {"policy": " "})
     assert bad.status_code == 400 and 'class="form-error"' in bad.text
+    assert "정책 섹션은 비워 둘 수 없습니다." in bad.text and "must be non-empty" not in bad.text
     data["policy"] += "\n- 출고 후에는 포장을 추가할 수 없습니다."
     r = client.post(f"/drafts/{did}/edit", data=data, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/drafts/{did}?msg=draft_saved"
