@@ -85,8 +85,8 @@ class Settings(BaseSettings):
     pii_allow: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Values PII masking keeps (comma-separated, or a JSON list): literals such as "
-        "02-1234-5678 (any separators) or 're:' + a regular expression. Company numbers (1588-..., 080-..., landlines in "
-        "articles) are kept without it.",
+        "02-1234-5678 (any separators) or 're:' + a regular expression. Company numbers (1588-..., "
+        "080-..., landlines in articles) are kept without it.",
     )
 
     # --- freshness -----------------------------------------------------------------------
