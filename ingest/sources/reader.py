@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from indexes.records import SECTION_KEYS, IngestIssue, ReadResult
+from korean.pii import mask_pii
 
 from .encoding import SourceDecodeError, decode_bytes
 from .html import read_html
@@ -127,7 +128,7 @@ def read_file(
     if chosen == "articles":
         return read_article_rows(rowset, path)
     result = ReadResult(issues=list(rowset.issues))
-    columns = ", ".join(rowset.columns) or "none"
+    columns = mask_pii(", ".join(rowset.columns)) or "none"  # a headerless file's "columns" are data
     result.issues.append(
         IngestIssue(
             file=file,

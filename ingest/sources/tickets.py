@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from indexes.records import IngestIssue, ReadResult, TicketRecord
+from korean.pii import mask_pii
 
 from .dates import parse_datetime
 from .labels import normalize_label
@@ -142,7 +143,7 @@ def read_ticket_rows(rowset: RowSet, path: Path, overrides: Mapping[str, str] | 
                     field=field,
                     value=column,
                     reason=f"ticket_columns maps {field!r} to column {column!r}, which the file does not "
-                    f"have (columns: {', '.join(rowset.columns) or 'none'}); no rows were read",
+                    f"have (columns: {mask_pii(', '.join(rowset.columns)) or 'none'}); no rows were read",
                 )
             )
         return result
@@ -159,13 +160,14 @@ def read_ticket_rows(rowset: RowSet, path: Path, overrides: Mapping[str, str] | 
         return result
     unread = unmapped_columns(rowset.columns, mapping)
     if unread and rowset.rows:
+        listed = mask_pii(", ".join(unread))  # a headerless file's "columns" are a customer's data
         result.issues.append(
             IngestIssue(
                 file=file,
                 field="columns",
-                value=", ".join(unread),
+                value=listed,
                 severity="warning",
-                reason=f"{len(unread)} column(s) are not read: {', '.join(unread)}; map one with "
+                reason=f"{len(unread)} column(s) are not read: {listed}; map one with "
                 "ticket_columns={'<field>': '<column>'} (fields: " + ", ".join(TICKET_COLUMNS) + ")",
             )
         )

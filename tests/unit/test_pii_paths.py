@@ -377,3 +377,15 @@ def test_validation_errors_echo_no_pii(data_dir: Path) -> None:
         response = client.post("/v1/suggestions", json={"inquiry": "환불 문의", "k": "010-1234-5678"})
     assert response.status_code == 422
     assert "010-1234-5678" not in response.text and "[전화번호]" in response.text
+
+
+def test_ingest_issues_of_a_headerless_file_hold_no_pii(tmp_path: Path) -> None:
+    """A file without a header row: its first row is read as column names, and issues name them."""
+    from ingest.sources import read_paths
+
+    rows = tmp_path / "export.csv"
+    rows.write_text("김민수 고객님,010-1234-5678,kim.minsu@gmail.com\n문의,010-2345-6789,x@y.kr\n", "utf-8")
+    plain = read_paths([rows])
+    as_tickets = read_paths([rows], kind="tickets", ticket_columns={"inquiry": "본문"})
+    issues = [str(i) for i in plain.issues + as_tickets.issues]
+    assert issues and scan_text(" ".join(issues)) == []
