@@ -26,6 +26,7 @@ from assist.drafts.policy import is_action, object_particle
 from assist.drafts.titles import best_phrase
 from indexes.lexical import tokenize_many
 from indexes.records import TicketRecord
+from korean.pii import mask_pii
 
 __all__ = [
     "outcome",
@@ -74,7 +75,7 @@ def pick_examples(vectors: np.ndarray, eligible: Sequence[int], k: int, *, weigh
 
 def script_question(inquiry: str) -> str | None:
     """The inquiry as a script question: the customer's own words, no placeholder, not a memo."""
-    text = one_line(inquiry)
+    text = mask_pii(one_line(inquiry))  # a masked value ("[주문번호]") is a placeholder in a script
     if not 4 <= len(text) <= _MAX_QUESTION or question_problem(text):
         return None
     return text
@@ -82,7 +83,7 @@ def script_question(inquiry: str) -> str | None:
 
 def script_answer(said: Sequence[Said]) -> str | None:
     """A customer-facing answer: the resolution's general sentences (safe rewrites included)."""
-    parts = [s.general for s in said if s.general and not has_placeholder(s.general)]
+    parts = [s.general for s in said if s.general and not has_placeholder(mask_pii(s.general))]
     text = " ".join(list(dict.fromkeys(parts))[:MAX_ANSWER_SENTENCES])
     return text or None
 
@@ -168,7 +169,7 @@ def outcome(said: Sequence[Said]) -> list[str]:
             text = _ADDRESS.sub("", s.statement).strip()
             if _PAST_CHECK.search(text) or "고 안내" in text:
                 text = None
-        if text and not has_placeholder(text) and text not in out:
+        if text and not has_placeholder(mask_pii(text)) and text not in out:
             out.append(text)
     return out[:MAX_SITUATION_STATEMENTS]
 

@@ -40,6 +40,7 @@ _PREDICATES = frozenset({"VV", "VA", "VX", "XSV", "XSA", "VCP", "VCN"})
 _PAST = frozenset({"었", "았", "였", "었었", "았었"})
 _SEAM_ENDINGS = frozenset({"고", "으며", "며"})
 _ENDING = ("ᆸ니다", "EF")
+_DONE_NOUNS = frozenset({"완료", "성공", "종료"})
 _TRAILING = re.compile(r"[\s.,!?…~]+$")
 
 
@@ -153,6 +154,8 @@ def to_step(clause: str) -> str | None:
     if i < 0 or tokens[i].tag.split("-")[0] not in ("VV", "XSV") or tokens[i].form in ("되", "있", "없"):
         return None
     if tokens[i].form == "하" and tokens[i].tag.startswith("XSV"):
+        if i > 0 and tokens[i - 1].form in _DONE_NOUNS:  # "재설정 완료했습니다": a report, not an action
+            return None
         return text[: tokens[i].start] + "하세요."
     if benefactive is not None:  # "알려드렸고" -> "알려 주세요."
         return text[: benefactive.start].rstrip() + " 주세요."

@@ -46,6 +46,10 @@ def test_the_issue_examples_are_case_specific_in_policy_and_steps() -> None:
     assert case_problem("환불 계좌 등록 방법을 안내드렸습니다.", "steps") is not None
     assert case_problem("소액결제 한도는 최대 100만 원까지 가능합니다.", "policy") is None
     assert case_problem("결제CX팀에 환불 추적을 요청하세요.", "steps") is None
+    assert case_problem("오배송 보상 적립금 2,000원을 지급하세요.", "steps") == "concession"
+    assert case_problem("해당 송장번호를 안내하세요.", "steps") == "case_report"
+    assert case_problem("검정 재고가 있어 당일 선발송하세요.", "steps") == "case_report"
+    assert case_problem("재고가 없으면 품절 안내를 하세요.", "steps") is None
 
 
 def test_a_clean_draft_lints_clean_and_each_problem_is_found() -> None:
@@ -91,10 +95,12 @@ def test_resolution_clauses_carry_roles_general_sentences_and_steps() -> None:
     assert said[2].general is None  # a past state is never rewritten into a broken present
     assert to_step("등록 방법을 알려드렸고") == "등록 방법을 알려 주세요."
     assert to_step("등록 후 영업일 1~3일 내 입금됩니다.") is None
+    assert to_step("재설정 완료했습니다.") is None  # a report of a result, not an action
 
 
 def test_scripts_use_customer_questions_and_customer_facing_answers() -> None:
     assert script_question("제 이메일은 [이메일] 입니다") is None
+    assert script_question("제 이메일은 kim.minji@example.com 입니다") is None  # masked: a placeholder
     assert script_question("지난달 소액결제 환불 어떻게 받냐고 문의") is None
     assert script_question("소액결제 한도 올릴 수 있나요?") == "소액결제 한도 올릴 수 있나요?"
     said = read_resolution(
