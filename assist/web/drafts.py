@@ -86,6 +86,15 @@ def _draft_id(raw: str) -> int:
     return int(raw)
 
 
+def _get(request: Request, kb: KnowledgeBase, raw: str) -> DraftDetail:
+    """The draft of a page's URL; an unknown one is a 404 with a message in the page language."""
+    try:
+        return get_draft(kb, _draft_id(raw))
+    except NotFoundError as exc:
+        message = translate("drafts.err.no_draft", pick_lang(request))
+        raise NotFoundError(message, details=exc.details) from exc
+
+
 def _published_articles(kb: KnowledgeBase) -> list[tuple[str, str]]:
     with kb.sessions() as session:
         return [(a.article_id, a.title) for a in active_articles(session)]
@@ -125,7 +134,11 @@ def drafts_queue(
     request: Request, kb: KB, status: Annotated[str, Query(max_length=20)] = "pending"
 ) -> Response:
     wanted = None if status == "all" else status
-    drafts = list_draft_summaries(kb, status=wanted, limit=200)
+    try:
+        drafts = list_draft_summaries(kb, status=wanted, limit=200)
+    except InvalidInputError as exc:
+        message = translate("drafts.err.status", pick_lang(request), value=status)
+        raise InvalidInputError(message, field="status", value=status) from exc
     biggest = max((d.size for d in drafts), default=1) or 1
     context = {"drafts": drafts, "status": status, "statuses": (*DRAFT_STATUSES, "all"), "biggest": biggest}
     return render(request, "drafts.html", context)
@@ -133,12 +146,12 @@ def drafts_queue(
 
 @router.get("/drafts/{draft_id}")
 def draft_page(request: Request, kb: KB, draft_id: str) -> Response:
-    return _page(request, kb, get_draft(kb, _draft_id(draft_id)))
+    return _page(request, kb, _get(request, kb, draft_id))
 
 
 @router.get("/drafts/{draft_id}/edit")
 def draft_edit_form(request: Request, kb: KB, draft_id: str) -> Response:
-    draft = get_draft(kb, _draft_id(draft_id))
+    draft = _get(request, kb, draft_id)
     values = {"title": draft.title, **{k: draft.sections.get(k, "") for k in SECTION_KEYS if k != "title"}}
     values |= {"note": ""}
     context = {
@@ -154,7 +167,7 @@ def draft_edit_form(request: Request, kb: KB, draft_id: str) -> Response:
 
 @router.post("/drafts/{draft_id}/edit")
 async def draft_edit(request: Request, kb: KB, draft_id: str) -> Response:
-    did = _draft_id(draft_id)
+    did = _get(request, kb, draft_id).id
     form = await request.form()
     values = {key: str(form.get(key) or "") for key in (*SECTION_KEYS, "note")}
     author = principal_of(request).actor
@@ -222,7 +235,7 @@ def draft_approve(
     new_article_id: Annotated[str, Form(max_length=200)] = "",
     override: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
-    did = _draft_id(draft_id)
+    did = _get(request, kb, draft_id).id
     form = {"owner": owner, "new_article_id": new_article_id, "override": override}
     try:
         approve_draft(
@@ -245,7 +258,7 @@ def draft_reject(
     draft_id: str,
     reason: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
-    did = _draft_id(draft_id)
+    did = _get(request, kb, draft_id).id
     try:
         reject_draft(kb, did, reason, author=_reviewer(request))
     except (InvalidInputError, ConflictError) as exc:
@@ -261,7 +274,7 @@ def draft_merge(
     article_id: Annotated[str, Form(max_length=200)] = "",
     into_draft: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
-    did = _draft_id(draft_id)
+    did = _get(request, kb, draft_id).id
     form = {"merge_article": article_id, "into_draft": into_draft}
     try:
         if into_draft.strip() and article_id.strip():

@@ -311,6 +311,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Section {section} cannot be empty; write '검토 필요: …' if it cannot be filled yet.",
     ),
     "drafts.err.input": ("입력을 확인해 주세요.", "Please check your input."),
+    "drafts.err.status": (
+        "알 수 없는 상태입니다: {value} (pending, approved, rejected, merged, all 중 하나)",
+        "Unknown status: {value} (one of pending, approved, rejected, merged, all)",
+    ),
     # eval
     "eval.title": ("평가 실행", "Evaluation runs"),
     "eval.empty": (

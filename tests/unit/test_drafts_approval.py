@@ -169,3 +169,11 @@ def test_edit_errors_name_the_section_in_korean(client: TestClient, clean_id: in
     bad = client.post(f"/drafts/{clean_id}/edit", data=data)
     assert bad.status_code == 400 and "정책 섹션은 비워 둘 수 없습니다." in bad.text
     assert "must be non-empty" not in bad.text
+
+
+def test_unknown_drafts_and_statuses_are_reported_in_korean(client: TestClient) -> None:
+    missing = client.get("/drafts/999")
+    assert missing.status_code == 404 and "초안을 찾을 수 없습니다." in missing.text
+    assert "does not exist" not in missing.text
+    bogus = client.get("/drafts", params={"status": "bogus"})
+    assert bogus.status_code == 400 and "알 수 없는 상태입니다: bogus" in bogus.text
