@@ -16,6 +16,7 @@ try:
 except ModuleNotFoundError:  # tests/ is not a package: import it from the repository root
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from tests.unit.test_api_kb import build_tiny_kb, serve_in_thread, tiny_settings
+from tests.auth import key_for
 
 QUESTION = "결제가 두 번 됐어요. 환불은 언제 되나요?"
 
@@ -23,9 +24,10 @@ QUESTION = "결제가 두 번 됐어요. 환불은 언제 되나요?"
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenAI]:
     data_dir = build_tiny_kb(tmp_path_factory.mktemp("openai-kb"))
+    key = key_for(tiny_settings(data_dir), ["bot"])  # a chatbot front end holds a bot key
     with (
         serve_in_thread(create_app(tiny_settings(data_dir))) as base_url,
-        OpenAI(base_url=f"{base_url}/v1", api_key="x", max_retries=0, timeout=30) as openai_client,
+        OpenAI(base_url=f"{base_url}/v1", api_key=key, max_retries=0, timeout=30) as openai_client,
     ):
         yield openai_client
 
@@ -73,3 +75,14 @@ def test_errors_surface_as_openai_errors(client: OpenAI) -> None:
         client.chat.completions.create(model="kms-assist", messages=[{"role": "user", "content": "  "}])
     assert caught.value.status_code == 400
     assert "messages[0].content" in str(caught.value)
+
+
+def test_a_wrong_key_is_an_authentication_error(client: OpenAI) -> None:
+    import openai
+
+    with (
+        OpenAI(base_url=str(client.base_url), api_key="not-a-key", max_retries=0, timeout=30) as stranger,
+        pytest.raises(openai.AuthenticationError) as caught,
+    ):
+        stranger.models.list()
+    assert caught.value.status_code == 401
