@@ -93,7 +93,7 @@ def seed_draft(settings: Settings) -> list[int]:
     from assist.drafts.generate import generate
     from assist.knowledge import KnowledgeBase
 
-    config = DraftSettings(method="community", cluster_threshold=0.5, coverage_threshold=0.99)
+    config = DraftSettings(cluster_threshold=0.5, coverage_threshold=0.99)
     result = generate(KnowledgeBase(settings), config, since="all", min_size=3)
     return result.created
 
