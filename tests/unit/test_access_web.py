@@ -85,6 +85,7 @@ def test_sign_in_sets_a_hardened_session_cookie(client: TestClient, settings: Se
             follow_redirects=False,
         )
         assert r.status_code == 303 and "secure" in r.headers["set-cookie"].lower()
+        assert r.headers["strict-transport-security"] == "max-age=31536000"
     client.cookies.clear()
     evil = client.post(
         "/signin",
