@@ -22,8 +22,6 @@ from korean import colloquial
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
-AUTHOR_COOKIE = "kms_author"  # no longer written: authors are the signed-in user
-
 
 _COLLOQUIAL_LOCK = threading.Lock()  # one read-modify-write of the user file at a time
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Coroutine
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -192,15 +192,6 @@ def _flash(request: Request, lang: str) -> str | None:
     except KeyError:
         return None
     return None if text.startswith("msg.") else text
-
-
-def remember(response: Response, name: str, value: str) -> None:
-    """Keep a short text (e.g. an author name, Hangul included) in a cookie for a year."""
-    response.set_cookie(name, quote(value.strip()[:100]), max_age=365 * 86400, samesite="lax")
-
-
-def recall(request: Request, name: str) -> str:
-    return unquote(request.cookies.get(name, ""))[:100]
 
 
 def error_page(request: Request, status: int, message: str) -> Response:
