@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import test_drafts_data as data
 
-from assist.drafts import DraftSettings, clusters, generate
+from assist.drafts import DraftSettings, clusters, generate, get_draft
 from assist.drafts.clusters import TopicParams, find_topics, inquiry_texts
 from assist.knowledge import KnowledgeBase
 from eval.datasets import load_items
@@ -114,3 +114,25 @@ def test_the_eval_and_the_product_run_the_same_clustering_with_the_same_settings
     )
     assert product[-1][1] == evaluated[-1][1] == DraftSettings().topic_params()
     assert run_topics(load_items(items), drafts_kb.settings).config["runs"][0]["method"] == "product"
+
+
+def test_a_gap_topic_close_to_one_article_proposes_updating_it(drafts_kb: KnowledgeBase) -> None:
+    config = data.CONFIG.model_copy(update={"coverage_threshold": 0.99, "coverage_ceiling": 0.99})
+    config = config.model_copy(update={"update_floor": 0.5, "update_share": 0.6})
+    result = generate(drafts_kb, config)
+    kinds = {}
+    for draft_id in result.created:
+        evidence = get_draft(drafts_kb, draft_id).evidence
+        kinds[evidence["ticket_ids"][0].split("-")[0]] = evidence["proposal"]
+    assert kinds["PW"]["kind"] == "update" and kinds["PW"]["article_id"] == "KB-PW"  # 비밀번호 재설정
+    assert result.update_proposals == [d for d in result.created if d in result.update_proposals]
+    assert len(result.update_proposals) == 1
+    scripts = kinds["PW"]["add_scripts"]
+    assert scripts and {s["ticket"] for s in scripts} <= {f"PW-{n}" for n in range(1, 6)}
+    assert all(s["question"] in data.PASSWORD_Q and s["answer"] == data.PASSWORD_A for s in scripts)
+    assert kinds["PU"]["kind"] == kinds["DM"]["kind"] == "new"
+
+
+def test_generate_counts_the_resolved_tickets_outside_the_window(drafts_kb: KnowledgeBase) -> None:
+    assert generate(drafts_kb, data.CONFIG, since="1d").outside_window == 19
+    assert generate(drafts_kb, data.CONFIG, since="all").outside_window == 0
