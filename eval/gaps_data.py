@@ -20,7 +20,7 @@ import csv
 import json
 import random
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -247,7 +247,3 @@ def named_corpus(
     if name == "gaps_ko":
         return gaps_ko_corpus()
     raise EvalConfigError(f"unknown gap dataset {name!r}; use banking77, parakqc, gaps_ko or --items")
-
-
-def labels_of(corpus: GapCorpus) -> Mapping[str, str]:
-    return corpus.label_of
