@@ -34,6 +34,7 @@ from korean.kiwi import KIWI_LOCK, kiwi
 from korean.roles import classify
 
 __all__ = [
+    "LINT_CODES",
     "LintFinding",
     "case_problem",
     "has_placeholder",
@@ -74,6 +75,7 @@ _MESSAGES: dict[str, str] = {
     "generator_note": "초안 생성 메모가 본문에 있습니다 ({why}). 문서 내용이 아니므로 지우세요.",
     "duplicate": "기존 문서 {why}와(과) 같은 주제입니다. 새 문서 대신 병합을 검토하세요.",
 }
+LINT_CODES: tuple[str, ...] = tuple(_MESSAGES)
 _WHY: dict[str, str] = {
     "case_report": "처리 결과·약속",
     "agent_note": "상담 메모",

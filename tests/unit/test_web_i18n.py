@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from starlette.requests import Request
 
+from assist.drafts.lint import LINT_CODES
 from assist.tickets import VERDICTS
 from assist.web.i18n import MESSAGES, pick_lang, translate
 from indexes.db import ARTICLE_STATUSES, DRAFT_STATUSES
@@ -27,6 +28,7 @@ def test_every_literal_label_in_the_templates_is_translated() -> None:
         "kms.status.": (*ARTICLE_STATUSES, "all"),
         "drafts.status.": DRAFT_STATUSES,
         "drafts.reason.": ("weak_coverage", "bad_feedback"),
+        "drafts.lint.": LINT_CODES,
     }
     assert prefixes == set(dynamic)
     used = (used - prefixes) | {prefix + value for prefix, values in dynamic.items() for value in values}
