@@ -9,6 +9,8 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated
 
@@ -20,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from assist import access
 from assist.cli.app import app, console
 from assist.knowledge import KnowledgeBase
+from indexes.errors import KmsError
 from indexes.settings import Settings
 
 out = Console()
@@ -42,15 +45,29 @@ def _sessions() -> sessionmaker[Session]:
     return KnowledgeBase(Settings()).sessions
 
 
-def _cli_actor() -> str:
+def cli_actor() -> str:
+    """Who a CLI write is recorded as: ``cli:<os user>`` (the person with shell access)."""
     try:
         return f"cli:{getpass.getuser()}"[:120]
     except (KeyError, OSError):
         return "cli"
 
 
-def _audit(action: str, obj: str | None) -> None:
-    access.record(_sessions(), actor=_cli_actor(), roles=("admin",), action=action, object=obj)
+def _audit(action: str, obj: str | None, outcome: str = "ok") -> None:
+    access.record(
+        _sessions(), actor=cli_actor(), roles=("admin",), action=action, object=obj, outcome=outcome
+    )
+
+
+@contextmanager
+def audited(action: str, obj: str | None) -> Iterator[None]:
+    """Record the CLI write in the block: ``ok`` when it returns, ``failed`` when it raises."""
+    try:
+        yield
+    except KmsError:
+        _audit(action, obj, outcome="failed")
+        raise
+    _audit(action, obj)
 
 
 def _dt(value: datetime | None) -> str:
@@ -87,7 +104,7 @@ def keys_create(
     ] = False,
 ) -> None:
     """Create an API key; it is printed once (store it in your secret manager)."""
-    info, key = access.create_key(_sessions(), name, role, created_by=_cli_actor())
+    info, key = access.create_key(_sessions(), name, role, created_by=cli_actor())
     _audit("key.create", f"kms_{info.prefix}")
     if as_json:
         payload = {"key": key, "prefix": f"kms_{info.prefix}", "name": info.name, "roles": info.roles}

@@ -13,6 +13,7 @@ from rich.markdown import Markdown
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from assist.cli.access_commands import audited, cli_actor
 from assist.cli.app import app, console
 from assist.drafts import (
     DraftDetail,
@@ -184,7 +185,6 @@ def _print_lint(draft: DraftDetail) -> None:
 def approve_cmd(
     draft_id: Annotated[int, typer.Argument(help="Draft id.")],
     owner: Annotated[str, typer.Option(help="Owner (담당자) of the new article (required).")],
-    author: Annotated[str, typer.Option(help="Reviewer name for the revision log (required).")],
     article_id: Annotated[
         str | None, typer.Option("--article-id", help="Id of the new article (default KB-D-<draft id>).")
     ] = None,
@@ -193,10 +193,12 @@ def approve_cmd(
         typer.Option(help="Why the draft is published despite its lint findings (needed when it has any)."),
     ] = None,
 ) -> None:
-    """Publish a pending draft as a new article (indexed at once); lint findings block it."""
-    draft = approve_draft(
-        _kb(), draft_id, owner=owner, author=author, article_id=article_id, override=override
-    )
+    """Publish a pending draft as a new article (indexed at once); lint findings block it.
+    The reviewer is recorded as cli:<os user>, in the revision log and the audit log."""
+    with audited("draft.approve", str(draft_id)):
+        draft = approve_draft(
+            _kb(), draft_id, owner=owner, author=cli_actor(), article_id=article_id, override=override
+        )
     _print_detail(draft)
 
 
@@ -204,16 +206,16 @@ def approve_cmd(
 def reject_cmd(
     draft_id: Annotated[int, typer.Argument(help="Draft id.")],
     reason: Annotated[str, typer.Option(help="Why the draft is rejected.")],
-    author: Annotated[str, typer.Option(help="Reviewer name (required).")],
 ) -> None:
-    """Reject a pending draft; its topic stays suppressed until it grows."""
-    _print_detail(reject_draft(_kb(), draft_id, reason, author=author))
+    """Reject a pending draft; its topic stays suppressed until it grows (reviewer: cli:<os user>)."""
+    with audited("draft.reject", str(draft_id)):
+        draft = reject_draft(_kb(), draft_id, reason, author=cli_actor())
+    _print_detail(draft)
 
 
 @drafts.command("merge")
 def merge_cmd(
     draft_id: Annotated[int, typer.Argument(help="Draft id.")],
-    author: Annotated[str, typer.Option(help="Reviewer name (required).")],
     into: Annotated[str | None, typer.Option("--into", help="Id of the published article to extend.")] = None,
     into_draft: Annotated[
         int | None, typer.Option("--into-draft", help="Or: id of another pending draft that absorbs it.")
@@ -222,7 +224,9 @@ def merge_cmd(
     """Append a pending draft's scripts and situations to an existing article or another draft."""
     if (into is None) == (into_draft is None):
         raise typer.BadParameter("give exactly one of --into ARTICLE_ID or --into-draft DRAFT_ID")
-    if into_draft is not None:
-        _print_detail(merge_into_draft(_kb(), draft_id, into_draft, author=author))
-        return
-    _print_detail(merge_draft(_kb(), draft_id, into or "", author=author))
+    with audited("draft.merge", str(draft_id)):
+        if into_draft is not None:
+            draft = merge_into_draft(_kb(), draft_id, into_draft, author=cli_actor())
+        else:
+            draft = merge_draft(_kb(), draft_id, into or "", author=cli_actor())
+    _print_detail(draft)

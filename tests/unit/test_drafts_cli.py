@@ -10,6 +10,7 @@ import pytest
 import test_drafts_data as data
 from typer.testing import CliRunner
 
+from assist.cli.access_commands import cli_actor
 from assist.cli.app import _register, app
 from assist.errors import ConflictError, NotFoundError
 
@@ -39,18 +40,25 @@ def test_generate_list_show_and_decide(cli_env: CliRunner) -> None:
     assert table.exit_code == 0 and "근거 (provenance)" in table.stdout and "초안 점검 (lint)" in table.stdout
     approved = cli_env.invoke(
         app,
-        ["drafts", "approve", str(first), "--owner", "물류팀", "--author", "이검토", "--override", "확인"],
+        ["drafts", "approve", str(first), "--owner", "물류팀", "--override", "확인"],
     )
     assert approved.exit_code == 0 and f"KB-D-{first}" in approved.stdout
-    rejected = cli_env.invoke(
-        app, ["drafts", "reject", str(second), "--reason", "불필요", "--author", "이검토"]
-    )
+    rejected = cli_env.invoke(app, ["drafts", "reject", str(second), "--reason", "불필요"])
     assert rejected.exit_code == 0 and "rejected" in rejected.stdout
-    again = cli_env.invoke(app, ["drafts", "approve", str(first), "--owner", "물류팀", "--author", "이검토"])
+    again = cli_env.invoke(app, ["drafts", "approve", str(first), "--owner", "물류팀"])
     assert isinstance(again.exception, ConflictError)  # main() turns it into "error: ..." + exit 2
-    missing = cli_env.invoke(app, ["drafts", "merge", "42", "--into", "KB-PW", "--author", "이검토"])
+    missing = cli_env.invoke(app, ["drafts", "merge", "42", "--into", "KB-PW"])
     assert isinstance(missing.exception, NotFoundError)
     assert cli_env.invoke(app, ["drafts", "list"]).exit_code == 0
+    # the reviewer is the shell user, never a typed name; every decision is in the audit log
+    audit = [json.loads(line) for line in cli_env.invoke(app, ["audit", "--json"]).stdout.splitlines()]
+    assert [(e["action"], e["outcome"]) for e in audit] == [
+        ("draft.merge", "failed"),
+        ("draft.approve", "failed"),
+        ("draft.reject", "ok"),
+        ("draft.approve", "ok"),
+    ]
+    assert {e["actor"] for e in audit} == {cli_actor()}
 
 
 def test_generate_shows_progress_and_a_summary(cli_env: CliRunner) -> None:
