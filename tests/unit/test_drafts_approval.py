@@ -177,3 +177,17 @@ def test_unknown_drafts_and_statuses_are_reported_in_korean(client: TestClient) 
     assert "does not exist" not in missing.text
     bogus = client.get("/drafts", params={"status": "bogus"})
     assert bogus.status_code == 400 and "알 수 없는 상태입니다: bogus" in bogus.text
+
+
+def test_the_api_merges_drafts_and_requires_an_owner(drafts_kb: KnowledgeBase, clean_id: int) -> None:
+    source = add_draft(drafts_kb, CLEAN, title="픽업 기간 안내", tickets=["PU-6"])
+    with api_client(make_app(drafts_kb.settings)) as api:
+        no_owner = api.post(f"/v1/drafts/{clean_id}/approve", json={})
+        assert no_owner.status_code in (400, 422) and no_owner.json()["error"]["code"] == "invalid_input"
+        merged = api.post(f"/v1/drafts/{source}/merge", json={"draft_id": clean_id})
+        assert merged.status_code == 200 and merged.json()["id"] == clean_id
+        assert api.get(f"/v1/drafts/{source}").json()["merged_into"] == f"draft:{clean_id}"
+        body = {"owner": "물류팀", "article_id": "KB-PU-1"}
+        approved = api.post(f"/v1/drafts/{clean_id}/approve", json=body)
+        assert approved.status_code == 200 and approved.json()["article_id"] == "KB-PU-1"
+        assert approved.json()["lint"] == []
