@@ -34,9 +34,7 @@ _GENERIC = frozenset(
     "일 월".split()
 )
 _HEADS = frozenset("문의 안내 방법 절차 가이드 처리 기준 정책 신청 해결".split())
-_PROBLEMS = frozenset(
-    "오류 실패 지연 누락 장애 불가 중복 오배송 파손 미수령 미지급 미입금 분실 먹통".split()
-)
+_PROBLEMS = frozenset("오류 실패 지연 누락 장애 불가 중복 오배송 파손 미수령 미지급 미입금 분실 먹통".split())
 
 
 @dataclass(frozen=True)
