@@ -52,7 +52,7 @@ _PROBLEM = re.compile(
 )
 _REQUEST = re.compile(r"해\s*주세요|해주실|원해|싶어|싶은데|요청|바꿔|변경|올려|늘려|취소해|환불해|보내\s*주")
 _ADDRESS = re.compile(r"^고객님\s*(?:은|께서는|께서|의|이)\s*")
-_PAST_CHECK = re.compile(r"확인\s*(?:해\s*보니|결과|되어|돼)|조회\s*결과")
+_PAST_CHECK = re.compile(r"확인\s*(?:해\s*보니|결과|되어|돼|해\s+안내)|조회\s*결과|(?:된|한)\s*것으로\s*확인")
 
 
 def pick_examples(vectors: np.ndarray, eligible: Sequence[int], k: int, *, weight: float = 0.7) -> list[int]:
