@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -136,3 +137,20 @@ def test_a_gap_topic_close_to_one_article_proposes_updating_it(drafts_kb: Knowle
 def test_generate_counts_the_resolved_tickets_outside_the_window(drafts_kb: KnowledgeBase) -> None:
     assert generate(drafts_kb, data.CONFIG, since="1d").outside_window == 19
     assert generate(drafts_kb, data.CONFIG, since="all").outside_window == 0
+
+
+def test_the_cli_says_how_many_tickets_are_outside_the_window_and_how_to_include_them(
+    template_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from assist.cli.app import _register, app
+
+    shutil.copytree(template_dir, tmp_path / "kms", symlinks=True)
+    monkeypatch.setenv("KMS_DATA_DIR", str(tmp_path / "kms"))
+    monkeypatch.setenv("KMS_EMBEDDER", "hash")
+    _register()
+    result = CliRunner().invoke(app, ["drafts", "generate", "--since", "1d"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert "19 resolved tickets are older than the window (1d)" in text and "--since all" in text
