@@ -70,12 +70,9 @@ def test_small_inputs_and_bad_shapes() -> None:
         find_topics(np.ones((3, 4)), [[]], P)
 
 
-def test_inquiries_are_normalised_like_queries() -> None:
-    lexicon = load_lexicon(None)
-    assert (
-        inquiry_texts(["비번  까먹었어요ㅠㅠ"], lexicon) == ["비밀번호 까먹었어요"]
-        or "비밀번호" in (inquiry_texts(["비번  까먹었어요ㅠㅠ"], lexicon)[0])
-    )
+def test_inquiries_are_pii_masked_and_normalised_like_queries() -> None:
+    texts = inquiry_texts(["비번  까먹었어요ㅠㅠ", "환불언제되요 010-1234-5678"], load_lexicon(None))
+    assert texts == ["비밀번호 잊어버렸어요ㅠ", "환불 언제 돼요 [전화번호]"]
     assert inquiry_texts(["a  b"], None) == ["a b"]
 
 
