@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
@@ -99,8 +100,22 @@ class KnowledgeBase:
         return folder
 
     def warm_up(self) -> None:
-        """Load model, index and Kiwi now rather than on the first request."""
+        """Load model, index and Kiwi now rather than on the first request; then embed the
+        articles' answer sentences in a background thread (``KMS_WARM_SENTENCES``)."""
         self.search("환불 문의", k=1)
+        if self.settings.warm_sentences:
+            threading.Thread(target=self._warm_sentences, name="kms-warm-sentences", daemon=True).start()
+
+    def _warm_sentences(self) -> None:
+        from assist.compose import warm
+
+        t0 = time.perf_counter()
+        try:
+            count = warm(self.index)
+        except Exception as exc:  # a failed warm-up only costs speed: never take serving down
+            log.warning("answer sentences were not pre-embedded (%s)", type(exc).__name__)
+            return
+        log.info("pre-embedded %d answer sentences in %.1f s", count, time.perf_counter() - t0)
 
     @property
     def lexicon(self) -> Lexicon:

@@ -39,6 +39,12 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--limit", type=int, default=150)
     parser.add_argument("--cold", action="store_true", help="no warm-up pass")
+    parser.add_argument(
+        "--serve-start",
+        action="store_true",
+        help="with --cold: start as `kms serve` does (KnowledgeBase.warm_up and its background "
+        "sentence warm-up, waited for) before measuring the first questions",
+    )
     args = parser.parse_args()
 
     import torch
@@ -59,6 +65,15 @@ def main() -> None:
     kb = KnowledgeBase(settings)
     rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
     questions = [r["question"] for r in rows][: args.limit]
+    if args.serve_start:
+        import threading
+
+        t0 = time.perf_counter()
+        kb.warm_up()
+        for thread in threading.enumerate():
+            if thread.name == "kms-warm-sentences":
+                thread.join()
+        print(f"start-up warm-up (index, model, answer sentences): {time.perf_counter() - t0:.1f} s")
     answer_question(kb, "환불은 언제 되나요?", log=False)
     if not args.cold:
         for q in questions:

@@ -107,7 +107,7 @@ class Settings(BaseSettings):
     )
     brand_name: str = Field("고객센터", description="Name used in reply greetings, e.g. '바로마켓 고객센터'.")
     answer_threshold: float = Field(
-        0.73,
+        0.69,
         ge=0,
         le=1,
         description="Below this confidence (the calibrated probability that the answer is right) the "
@@ -118,6 +118,11 @@ class Settings(BaseSettings):
         ge=0,
         le=1,
         description="Below this tag confidence the agent console pre-fills no consultation tag.",
+    )
+    warm_sentences: bool = Field(
+        True,
+        description="At start-up, embed every answer sentence of the articles in the background, so "
+        "the first questions about an article do not pay for it (turn off for one-shot CLI runs).",
     )
     draft_min_script_fit: float = Field(
         0.45, ge=0, le=1, description="Least fit of a 상담 스크립트 Q/A to use it for the draft reply."

@@ -84,3 +84,25 @@ def test_below_the_threshold_the_draft_is_empty_and_no_tag_is_prefilled(kb: Know
     assert s.draft.text == "" and s.draft.strategy == "none" and s.draft.citations == []
     assert s.tag is None
     assert s.articles  # the closest articles are still listed for the agent
+
+
+def test_warm_embeds_every_answer_sentence_once(kb: KnowledgeBase) -> None:
+    from assist import compose
+
+    index = kb.index
+    count = compose.warm(index)
+    assert count > 10
+    calls: list[int] = []
+    embed = index.embedder.embed_documents
+
+    def counting(texts: list[str]) -> object:
+        calls.append(len(texts))
+        return embed(texts)
+
+    index.embedder.embed_documents = counting  # type: ignore[method-assign]
+    try:
+        kb.search("환불은 언제 되나요?", k=3)
+        answer_question(kb, "환불은 언제 되나요?", log=False)
+    finally:
+        del index.embedder.embed_documents
+    assert calls == [], "a warmed article sentence was embedded again on the first question"
