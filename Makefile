@@ -31,6 +31,7 @@ run: install
 
 test: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	KMS_DATA_DIR=$(CURDIR)/test-output/eval-sample-kms $(BIN)/kms eval sample \
 		--baseline eval/baselines/sample_kb/report.json --fail-on-regression --out test-output/eval-sample
 	KMS_DATA_DIR=$(CURDIR)/test-output/eval-sample-kms $(BIN)/kms eval safety \

@@ -115,7 +115,7 @@ class EditResult:
 
 
 def _stale(kb: KnowledgeBase, updated_at: date | None, valid_until: date | None) -> tuple[bool, str | None]:
-    meta = {"updated_at": updated_at, "valid_until": valid_until}
+    meta: dict[str, object] = {"updated_at": updated_at, "valid_until": valid_until}
     return staleness(meta, today=datetime.now(UTC).date(), max_age_days=kb.settings.stale_after_days)
 
 

@@ -19,6 +19,7 @@ fine for tens of thousands of tickets, not for millions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -112,7 +113,11 @@ def community(vectors: np.ndarray, *, threshold: float = 0.9, min_size: int = 5)
 
 def cluster(vectors: np.ndarray, method: str = "agglomerative", **params: Any) -> np.ndarray:
     """Labels (``-1`` = noise) of ``vectors`` by ``method``; see the module docstring for params."""
-    funcs = {"agglomerative": agglomerative, "hdbscan": hdbscan, "community": community}
+    funcs: dict[str, Callable[..., np.ndarray]] = {
+        "agglomerative": agglomerative,
+        "hdbscan": hdbscan,
+        "community": community,
+    }
     if method not in funcs:
         raise ValueError(f"unknown clustering method {method!r}; use one of {', '.join(METHODS)}")
     try:

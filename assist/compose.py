@@ -284,9 +284,10 @@ def compose(
         asked = [str(chunk.meta["question"]) for _, chunk in scripts]
         qsims = (sentence_vectors(index.embedder, asked) @ qvec).tolist()
     for (doc, chunk), qsim in zip(scripts, qsims, strict=True):
-        dense = min(1.0, max(0.0, (qsim - _COS_LOW) / (_COS_HIGH - _COS_LOW))) if qvec is not None else None
         lexical = _script_fit(question, qterms, chunk, w)
-        fit = lexical if dense is None else 0.5 * lexical + 0.5 * dense
+        fit = lexical
+        if qvec is not None:
+            fit = 0.5 * lexical + 0.5 * min(1.0, max(0.0, (qsim - _COS_LOW) / (_COS_HIGH - _COS_LOW)))
         if script_best is None or fit > script_best[0]:
             script_best = (fit, doc, chunk)
     result.features = {

@@ -10,6 +10,7 @@ import re
 import secrets
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any, cast
 
 from rapidfuzz.distance import Levenshtein
 from sqlalchemy import func, or_, select
@@ -20,6 +21,7 @@ from assist.knowledge import KnowledgeBase
 from assist.schemas import Suggestion, TicketOut
 from assist.suggest import record_suggestion, suggest
 from indexes.db import FeedbackRow, SuggestionRow, TicketRow, add_feedback, get_ticket, upsert_ticket
+from indexes.db.logs import Verdict
 from indexes.db.repo import ticket_to_record
 from indexes.records import TicketRecord
 from ingest.split import chunk_ticket
@@ -118,7 +120,7 @@ def ticket_suggestions(kb: KnowledgeBase, ticket_id: str) -> list[Suggestion]:
     """Stored suggestions of a ticket, newest first (computed anew if it has none)."""
     row = _require(kb, ticket_id)
     with kb.sessions() as session:
-        payloads = list(
+        payloads: list[dict[str, Any]] = list(
             session.scalars(
                 select(SuggestionRow.payload)
                 .where(SuggestionRow.ticket_id == ticket_id)
@@ -192,7 +194,7 @@ def record_feedback(
         fid = add_feedback(
             session,
             suggestion_id,
-            verdict,
+            cast(Verdict, verdict),
             final_text=final,
             reason=mask_pii(reason) if reason else None,
             edit_distance=distance,
@@ -210,4 +212,10 @@ def feedback_summary(kb: KnowledgeBase) -> dict[str, object]:
                 FeedbackRow.verdict
             )
         ).all()
-    return {v: {"count": int(n), "mean_edit_distance": None if d is None else float(d)} for v, n, d in rows}
+    return {
+        str(v): {
+            "count": int(cast(int, n)),
+            "mean_edit_distance": None if d is None else float(cast(float, d)),
+        }
+        for v, n, d in rows
+    }

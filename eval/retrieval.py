@@ -122,7 +122,8 @@ def evaluate_retrieval(
     latencies: dict[str, list[float]] = {}
     report(progress, "search", 0, len(queries) * len(configs))
     for config in configs:
-        scores: dict[str, list[float]] = {f"recall@{k}": [] for k in CUTOFFS} | {"mrr@10": [], "ndcg@10": []}
+        scores: dict[str, list[float]] = {f"recall@{k}": [] for k in CUTOFFS}
+        scores |= {"mrr@10": [], "ndcg@10": []}
         times: list[float] = []
         for i, q in enumerate(queries):
             qvec = qvecs[i] if qvecs is not None and config.fusion != "bm25" else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any, cast
 
 import faiss
 import numpy as np
@@ -21,11 +22,13 @@ faiss.omp_set_num_threads(1)
 
 
 def new_index(dim: int, kind: str = "flat", *, hnsw_m: int = 32) -> faiss.IndexIDMap2:
+    inner: faiss.Index
     if kind == "flat":
         inner = faiss.IndexFlatIP(dim)
     elif kind == "hnsw":
-        inner = faiss.IndexHNSWFlat(dim, hnsw_m, faiss.METRIC_INNER_PRODUCT)
-        inner.hnsw.efConstruction = 200
+        graph = faiss.IndexHNSWFlat(dim, hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        graph.hnsw.efConstruction = 200
+        inner = graph
     else:
         raise ValueError(f"unknown dense index type {kind!r}; use 'flat' or 'hnsw'")
     return faiss.IndexIDMap2(inner)
@@ -40,7 +43,7 @@ class DenseIndex:
         self._lock = threading.Lock()  # FAISS is not safe for concurrent add/remove and search
         self.ef_search = ef_search
         if kind == "hnsw":
-            faiss.downcast_index(index.index).hnsw.efSearch = ef_search
+            cast(Any, faiss.downcast_index(index.index)).hnsw.efSearch = ef_search
 
     @classmethod
     def build(
@@ -77,7 +80,8 @@ class DenseIndex:
         if self.kind == "hnsw":  # HNSW can't delete; callers rebuild instead
             raise NotImplementedError("HNSW indexes are rebuilt, not edited")
         with self._lock:
-            return int(self.index.remove_ids(np.asarray(ids, dtype=np.int64)))
+            # the Python wrapper takes an id array (the SWIG signature says IDSelector)
+            return int(cast(Any, self.index).remove_ids(np.asarray(ids, dtype=np.int64)))
 
     def vectors_for(self, ids: list[int]) -> np.ndarray:
         """Stored vectors of the given ids (KeyError-free: callers pass known ids)."""
@@ -105,4 +109,4 @@ class DenseIndex:
             index = faiss.read_index(str(path))
         except RuntimeError as exc:
             raise IndexCorruptError(f"cannot read FAISS index {path}: {exc}") from exc
-        return cls(index, kind, ef_search=ef_search)
+        return cls(cast(faiss.IndexIDMap2, index), kind, ef_search=ef_search)

@@ -8,7 +8,7 @@ fields are plain strings here: emptiness and length are checked by the core, whi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,7 +18,7 @@ from assist.schemas import Suggestion, TicketOut
 MAX_HISTORY_TURNS = 10  # earlier turns passed to the core (retrieval uses the last user turns)
 
 
-def _examples(*examples: dict[str, object]) -> ConfigDict:
+def _examples(*examples: dict[str, Any]) -> ConfigDict:
     return ConfigDict(extra="forbid", json_schema_extra={"examples": list(examples)})
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 
@@ -15,7 +15,9 @@ from assist.api.security import principal_of
 from assist.schemas import Suggestion, TicketOut
 
 router = APIRouter(prefix="/v1/tickets", tags=["tickets"], responses=ERROR_RESPONSES)
-_404 = {404: {"model": ErrorBody, "description": "Unknown ticket id · 없는 티켓"}}
+_404: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorBody, "description": "Unknown ticket id · 없는 티켓"}
+}
 
 
 @router.post(

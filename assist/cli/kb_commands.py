@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from assist.cli.app import app, console
@@ -25,7 +25,7 @@ out = Console()
 
 
 @contextmanager
-def _progress() -> Iterator[object]:
+def _progress() -> Iterator[Callable[[str, int, int | None], None]]:
     """A rich progress bar fed by the pipeline's (stage, advance, total) callback."""
     with Progress(
         TextColumn("{task.description}"),
@@ -36,7 +36,7 @@ def _progress() -> Iterator[object]:
         console=console,
         transient=False,
     ) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def update(stage: str, advance: int, total: int | None) -> None:
             label = {"read": "읽기 (files)", "embed": "임베딩 (chunks)"}.get(stage, stage)
@@ -157,7 +157,7 @@ def ingest(
         with _progress() as progress:
             report = ingest_paths(
                 paths, settings, kind=k, ticket_columns=mapping or None, prune=prune, progress=progress
-            )  # type: ignore[arg-type]
+            )
     _print_report(report, as_json)
     if not report.ok:
         raise typer.Exit(1)
@@ -181,8 +181,11 @@ def search(
 ) -> None:
     """Search the knowledge base: ranked documents, scores, legs and matching snippets."""
     kb = KnowledgeBase(Settings())
-    overrides = {"fusion": fusion} if fusion else {}
-    hits = kb.search(query, k=k, doc_types={doc_type} if doc_type else None, **overrides)
+    types = {doc_type} if doc_type else None
+    if fusion:
+        hits = kb.search(query, k=k, doc_types=types, fusion=fusion)
+    else:
+        hits = kb.search(query, k=k, doc_types=types)
     if as_json:
         rows = [
             {

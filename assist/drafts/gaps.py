@@ -73,6 +73,8 @@ def feedback_counts(
             .where(SuggestionRow.ticket_id.in_(ids[start : start + _BATCH]))
         )
         for ticket_id, verdict, distance in session.execute(stmt):
+            if ticket_id is None:
+                continue
             bad = verdict == "rejected" or (
                 verdict == "edited" and distance is not None and distance > bad_edit_distance
             )

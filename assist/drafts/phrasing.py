@@ -117,10 +117,11 @@ def to_statement(clause: str) -> str:
     last = len(tokens) - 1
     if tokens[last].tag not in ("EF", "EC"):
         return text + "."
-    stem = _stem_index(tokens, last)
-    if stem is None:
+    end_stem = _stem_index(tokens, last)
+    if end_stem is None:
         return text + "."
-    return text[: tokens[stem].start] + _join([(tokens[stem].form, tokens[stem].tag), _ENDING]) + "."
+    head = tokens[end_stem]
+    return text[: head.start] + _join([(head.form, head.tag), _ENDING]) + "."
 
 
 def statements(text: str) -> list[str]:

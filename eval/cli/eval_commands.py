@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from assist.cli.app import app, console
@@ -106,7 +106,7 @@ def _progress() -> Iterator[ProgressFn]:
         console=console,
         transient=True,
     ) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def update(stage: str, advance: int, total: int | None) -> None:
             if stage not in tasks:
@@ -209,10 +209,10 @@ def _print_summary(run: EvalRun, comparison: Comparison | None) -> None:
         for key, value in run.metrics.items():
             cells = [metric_label(key), _fmt(value)]
             if comparison is not None:
-                row = base.get(key)
-                mark = " [red]✗[/]" if row and row.regressed else ""
-                delta = f"{row.delta:+.4f}" if row and row.delta is not None else "–"
-                cells += [_fmt(row.baseline if row else None), delta + mark]
+                diff = base.get(key)
+                mark = " [red]✗[/]" if diff and diff.regressed else ""
+                delta = f"{diff.delta:+.4f}" if diff and diff.delta is not None else "–"
+                cells += [_fmt(diff.baseline if diff else None), delta + mark]
             table.add_row(*cells)
         out.print(table)
     out.print(f"primary: {run.primary_metric} = {_fmt(run.primary_value)}")

@@ -52,7 +52,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("prefix", name=op.f("uq_api_keys_prefix")),
     )
     for table in ("web_sessions", "sign_in_links"):
-        columns = [
+        columns: list[sa.schema.SchemaItem] = [
             sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
             sa.Column("token_hash", sa.String(64), nullable=False),
             sa.Column("user_id", sa.Integer(), nullable=False),
