@@ -38,9 +38,9 @@ from indexes.embedder import Embedder
 from indexes.hybrid import HybridIndex
 from indexes.lexical import tokenize
 from indexes.types import Chunk, DocHit
-from ingest.sentences import split_sentences
 from korean.focus import question_focus, serves
 from korean.roles import RoleLabel, classify
+from korean.sentences import split_sentences
 
 __all__ = ["Candidate", "Composition", "candidates_of", "compose", "script_answer_text", "warm"]
 

@@ -26,8 +26,8 @@ from assist.speech import dominant_level, to_level
 from indexes.lexical import tokenize
 from indexes.settings import Settings
 from indexes.types import Chunk, ChunkHit, DocHit
-from ingest.sentences import split_sentences
 from korean.roles import classify
+from korean.sentences import split_sentences
 
 _MAX_CAVEATS = 2
 _SCRIPT_MARGIN = 0.15  # how much better a ticket must fit than the best script to be used

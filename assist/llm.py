@@ -19,9 +19,9 @@ from assist.knowledge import KnowledgeBase
 from assist.prompts import render_text
 from assist.schemas import Citation
 from indexes.settings import Settings
-from ingest.sentences import split_sentences
 from korean.pii import mask_pii
 from korean.roles import classify
+from korean.sentences import split_sentences
 
 log = logging.getLogger(__name__)
 

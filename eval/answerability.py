@@ -139,7 +139,7 @@ def _one_line(text: str) -> str:
 
 def welfare_article(article_id: str, title: str, text: str, *, source: str = WELFARE_SOURCE) -> Article:
     """A programme document as a 9-section article: 요약 = first sentence, 정책 = the text."""
-    from ingest.sentences import split_sentences
+    from korean.sentences import split_sentences
 
     text = text.replace("\r\n", "\n").strip()
     head, sep, rest = text.partition("\n\n")

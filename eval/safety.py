@@ -37,8 +37,8 @@ from eval.errors import DatasetError
 from eval.progress import Progress, report
 from eval.result import EvalRun, Figure, Table, dataset_fingerprint
 from indexes.lexical import tokenize
-from ingest.sentences import split_sentences
 from korean.roles import classify
+from korean.sentences import split_sentences
 
 __all__ = ["SAFETY_EVAL", "SafetyRow", "load_safety", "run_safety", "score_rows"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import string
 
-from ingest.sentences import get_kiwi, split_sentences
+from korean.sentences import get_kiwi, split_sentences
 
 __all__ = ["answer_sentences", "answer_tokens", "is_korean", "strip_citations"]
 

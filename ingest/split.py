@@ -23,8 +23,8 @@ from typing import Any
 
 from indexes.records import SECTION_KEYS, SECTION_LABELS_EN, SECTION_LABELS_KO, ArticleRecord, TicketRecord
 from indexes.types import Chunk
-from ingest.sentences import sentence_spans
 from korean.pii import PII_PLACEHOLDERS
+from korean.sentences import sentence_spans
 
 __all__ = ["ScriptPair", "chunk_article", "chunk_ticket", "parse_script_pairs", "split_text"]
 

@@ -35,8 +35,8 @@ import numpy as np
 
 from assist.clustering import agglomerative, relabel
 from indexes.embedder import Embedder
-from ingest.pii import mask_pii
 from korean.colloquial import Lexicon, normalize_query
+from korean.pii import mask_pii
 
 __all__ = ["TopicParams", "embed_inquiries", "find_topics", "inquiry_texts"]
 

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ingest.sentences import split_sentences
 from korean.pii import mask_pii
+from korean.sentences import split_sentences
 
 __all__ = ["BLANK", "Kind", "Line", "make_line", "provenance", "section_markdown"]
 

@@ -29,9 +29,9 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from indexes.records import REQUIRED_SECTIONS, SECTION_KEYS, SECTION_LABELS_KO
-from ingest.sentences import split_sentences
 from korean.kiwi import KIWI_LOCK, kiwi
 from korean.roles import classify
+from korean.sentences import split_sentences
 
 __all__ = [
     "LINT_CODES",

@@ -29,8 +29,8 @@ from itertools import pairwise
 from typing import Any
 
 from indexes.lexical import KIWI_LOCK, kiwi
-from ingest.sentences import split_sentences
 from korean.roles import Role, classify
+from korean.sentences import split_sentences
 
 __all__ = ["Said", "clauses", "one_line", "read_resolution", "statements", "to_statement", "to_step"]
 

@@ -26,7 +26,7 @@ import numpy as np
 from assist.drafts.config import DraftSettings
 from assist.drafts.gaps import Coverage, GapAssessment
 from indexes.records import TicketRecord
-from ingest.pii import mask_pii
+from korean.pii import mask_pii
 
 __all__ = ["Proposal", "propose"]
 

@@ -35,9 +35,9 @@ from assist.knowledge import KnowledgeBase
 from indexes.db import DraftRevisionRow, DraftRow, get_article, upsert_article
 from indexes.db.repo import to_record as article_record
 from indexes.records import REQUIRED_SECTIONS, SECTION_KEYS, ArticleRecord
-from ingest.sentences import split_sentences
 from ingest.split import chunk_article
 from korean.pii import mask_pii
+from korean.sentences import split_sentences
 
 __all__ = [
     "approve_draft",

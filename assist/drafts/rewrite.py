@@ -21,7 +21,7 @@ from assist.grounding import is_supported
 from assist.llm import chat_completion
 from indexes.records import TicketRecord
 from indexes.settings import Settings
-from ingest.sentences import split_sentences
+from korean.sentences import split_sentences
 
 __all__ = ["REWRITE_SECTIONS", "rewrite"]
 

@@ -18,9 +18,9 @@ from assist.grounding import is_supported
 from assist.knowledge import KnowledgeBase
 from indexes.db import add_feedback, save_suggestion
 from indexes.records import REQUIRED_SECTIONS
-from ingest.sentences import split_sentences
 from ingest.sources import read_paths
 from korean.pii import find_pii
+from korean.sentences import split_sentences
 
 template_dir, drafts_kb = data.template_dir, data.drafts_kb  # fixtures
 _MARKER = re.compile(

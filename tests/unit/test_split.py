@@ -11,9 +11,9 @@ import pytest
 from indexes.masking import mask_record_article, mask_record_ticket
 from indexes.records import SECTION_LABELS_EN, SECTION_LABELS_KO, ArticleRecord, TicketRecord
 from indexes.types import Chunk
-from ingest.sentences import get_kiwi, sentence_spans, split_sentences
 from ingest.split import ScriptPair, chunk_article, chunk_ticket, parse_script_pairs, split_text
 from korean.pii import find_pii
+from korean.sentences import get_kiwi, sentence_spans, split_sentences
 
 SCRIPTS = """다음 문구를 상황에 맞게 사용하세요.
 ### 환불 문의

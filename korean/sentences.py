@@ -17,7 +17,7 @@ import re
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from indexes.lexical import KIWI_LOCK, kiwi
+from korean.kiwi import KIWI_LOCK, kiwi
 
 if TYPE_CHECKING:
     from kiwipiepy import Kiwi
