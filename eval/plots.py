@@ -29,20 +29,32 @@ __all__ = ["bars", "curve", "hangul_font", "histogram", "label", "rank_distribut
 
 @functools.lru_cache(maxsize=1)
 def hangul_font() -> str | None:
-    """A font family that renders Hangul and that matplotlib can use, or None."""
+    """A font family that renders Hangul, registered with matplotlib, or None.
+
+    The fonts come from fontconfig (``fc-list :lang=ko``); a font installed after matplotlib
+    built its font cache (or a ``.ttc`` collection it did not scan) is added at run time, so a
+    report never needs a rebuilt cache to show Hangul. Sans faces and KR faces are preferred.
+    """
     if not shutil.which("fc-list"):
         return None
     try:
         out = subprocess.run(
-            ["fc-list", ":lang=ko", "family"], capture_output=True, text=True, timeout=10
+            ["fc-list", ":lang=ko", "-f", "%{file}\t%{family}\n"], capture_output=True, text=True, timeout=10
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return None
-    known = {f.name for f in font_manager.fontManager.ttflist}
-    for line in out.splitlines():
-        for family in line.split(","):
-            if family.strip() in known:
-                return family.strip()
+    fonts = [line.split("\t", 1) for line in out.splitlines() if "\t" in line]
+    fonts.sort(key=lambda f: ("Regular" not in f[0], "Sans" not in f[1], "KR" not in f[1], f[0]))
+    by_file = {f.fname: f.name for f in font_manager.fontManager.ttflist}
+    for path, _ in fonts:
+        if path not in by_file:
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):
+                continue
+            by_file = {f.fname: f.name for f in font_manager.fontManager.ttflist}
+        if path in by_file:
+            return by_file[path]
     return None
 
 
