@@ -64,8 +64,8 @@ def label(ko: str, en: str) -> str:
 
 def _figure(width: float = 7.5, height: float = 3.6) -> tuple[Any, Any]:
     font = hangul_font()
-    if font:
-        plt.rcParams["font.family"] = font
+    if font:  # DejaVu Sans (matplotlib's own) as the fallback for any glyph the CJK face lacks
+        plt.rcParams["font.family"] = [font, "DejaVu Sans"]
     plt.rcParams["axes.unicode_minus"] = False
     return plt.subplots(figsize=(width, height), dpi=100)
 
