@@ -6,6 +6,7 @@ once: it is chunked, embedded and added to the serving index incrementally.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from collections.abc import Sequence
@@ -13,10 +14,12 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, String, func, or_, select
+from sqlalchemy import cast as sql_cast
 
 from assist.errors import ConflictError, InvalidInputError, NotFoundError
 from assist.evidence import clean_query
+from assist.fields import MAX_CHANNEL_CHARS, MAX_REF_CHARS, MAX_SUBJECT_CHARS, check_text, clean_tags
 from assist.knowledge import KnowledgeBase
 from assist.schemas import Suggestion, TicketOut
 from assist.suggest import record_suggestion, suggest
@@ -64,6 +67,9 @@ def create_ticket(
     customer_ref: str | None = None,
 ) -> tuple[TicketOut, Suggestion]:
     """Store an open ticket (masked) and return it with its suggestion."""
+    check_text(subject, field="subject", limit=MAX_SUBJECT_CHARS)
+    check_text(channel, field="channel", limit=MAX_CHANNEL_CHARS)
+    check_text(customer_ref, field="customer_ref", limit=MAX_REF_CHARS)
     inquiry = clean_query(body, kb.settings, field_name="body")
     subj = mask_pii(subject.strip()) if subject else ""
     ticket_id = f"W-{datetime.now(UTC):%Y%m%d}-{secrets.token_hex(3)}"
@@ -98,22 +104,40 @@ def list_tickets(
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[TicketOut], int]:
-    """Tickets newest first; ``status`` 'open' = not resolved/closed, 'resolved' = knowledge."""
-    stmt = select(TicketRow)
+    """One page of tickets, newest first, and how many match; ``status`` 'open' = not
+    resolved/closed, 'resolved' = knowledge; ``tag`` matches a tag or its children ('고객::결제'
+    matches '고객::결제::오류'). Only the page's rows are loaded (plus one COUNT)."""
+    conditions: list[ColumnElement[bool]] = []
     if status == "open":
-        stmt = stmt.where(TicketRow.is_knowledge.is_(False))
+        conditions.append(TicketRow.is_knowledge.is_(False))
     elif status == "resolved":
-        stmt = stmt.where(TicketRow.is_knowledge.is_(True))
-    if query:
-        like = f"%{query.strip()}%"
-        stmt = stmt.where(
-            or_(TicketRow.subject.like(like), TicketRow.inquiry.like(like), TicketRow.id.like(like))
+        conditions.append(TicketRow.is_knowledge.is_(True))
+    if query and query.strip():
+        text = query.strip()
+        conditions.append(
+            or_(
+                TicketRow.subject.contains(text, autoescape=True),
+                TicketRow.inquiry.contains(text, autoescape=True),
+                TicketRow.id.contains(text, autoescape=True),
+            )
         )
+    if tag and tag.strip():
+        conditions.append(_has_tag(tag.strip()))
+    stmt = select(TicketRow).where(*conditions)
+    page = stmt.order_by(TicketRow.created_at.desc(), TicketRow.id.desc())
+    page = page.limit(max(1, limit)).offset(max(0, offset))
     with kb.sessions() as session:
-        rows = list(session.scalars(stmt.order_by(TicketRow.created_at.desc(), TicketRow.id.desc())))
-    if tag:
-        rows = [r for r in rows if any(t == tag or t.startswith(tag + "::") for t in r.tags or [])]
-    return [_out(r) for r in rows[offset : offset + limit]], len(rows)
+        total = session.scalar(select(func.count()).select_from(TicketRow).where(*conditions)) or 0
+        rows = list(session.scalars(page))
+    return [_out(r) for r in rows], int(total)
+
+
+def _has_tag(tag: str) -> ColumnElement[bool]:
+    """``tags`` (a JSON list, stored as written by the engine's serializer) holds ``tag`` or a
+    tag under it: the JSON text contains ``"tag"`` or ``"tag::``."""
+    stored = sql_cast(TicketRow.tags, String)
+    exact = json.dumps(tag, ensure_ascii=False)
+    return or_(stored.contains(exact, autoescape=True), stored.contains(exact[:-1] + "::", autoescape=True))
 
 
 def ticket_suggestions(kb: KnowledgeBase, ticket_id: str) -> list[Suggestion]:
@@ -152,7 +176,7 @@ def resolve_ticket(
     rec.status = "resolved"
     rec.resolved_at = datetime.now(UTC)
     if tags is not None:
-        rec.tags = [t.strip() for t in tags if t and t.strip()]
+        rec.tags = clean_tags(tags) or []
     with kb.sessions() as session, session.begin():
         upsert_ticket(session, rec, resolved_statuses=kb.settings.resolved_statuses)
         if actor is not None and (stored := session.get(TicketRow, ticket_id)) is not None:

@@ -105,6 +105,11 @@ class Settings(BaseSettings):
     max_inquiry_chars: int = Field(
         4000, ge=10, description="Longest inquiry/question accepted (characters); longer is a 4xx error."
     )
+    max_body_bytes: int = Field(
+        1_000_000,
+        ge=1024,
+        description="Largest HTTP request body accepted (bytes, JSON or form); larger is a 413 error.",
+    )
     brand_name: str = Field("고객센터", description="Name used in reply greetings, e.g. '바로마켓 고객센터'.")
     answer_threshold: float = Field(
         0.69,

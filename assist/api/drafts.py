@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
+from assist import fields as lim
 from assist.api.deps import KB
 from assist.api.security import principal_of
 from assist.drafts import (
@@ -31,41 +32,65 @@ from assist.drafts import (
 )
 
 router = APIRouter(prefix="/v1/drafts", tags=["drafts"])
+MAX_ID = 2**63 - 1  # database ids are signed 64-bit integers
+DraftId = Annotated[int, Path(ge=1, le=MAX_ID, description="Draft id.")]
+SectionKey = Annotated[str, Field(max_length=lim.MAX_NAME_CHARS)]
+SectionBody = Annotated[str, Field(max_length=lim.MAX_TEXT_CHARS)]
 
 
 class GenerateRequest(BaseModel):
-    since: str | None = Field(None, description="Window such as '90d', '12w', '3m' or 'all'; default 90d.")
-    min_size: int | None = Field(None, ge=2, description="Fewest tickets of a recurring topic (default 5).")
+    since: str | None = Field(
+        None, max_length=32, description="Window such as '90d', '12w', '3m' or 'all'; default 90d."
+    )
+    min_size: int | None = Field(
+        None, ge=2, le=100_000, description="Fewest tickets of a recurring topic (default 5)."
+    )
 
 
 class EditRequest(BaseModel):
-    sections: dict[str, str] = Field(description="Section key -> new Markdown body ('title' allowed).")
-    note: str | None = Field(None, description="Why the edit was made.")
+    sections: dict[SectionKey, SectionBody] = Field(
+        max_length=50, description="Section key -> new Markdown body ('title' allowed)."
+    )
+    note: str | None = Field(None, max_length=lim.MAX_NOTE_CHARS, description="Why the edit was made.")
 
 
 class ApproveRequest(BaseModel):
-    owner: str | None = Field(None, description="Owner (담당자) of the published article (required).")
-    article_id: str | None = Field(None, description="Id of the new article (default KB-D-<draft id>).")
+    owner: str | None = Field(
+        None, max_length=lim.MAX_NAME_CHARS, description="Owner (담당자) of the published article (required)."
+    )
+    article_id: str | None = Field(
+        None, max_length=lim.MAX_NAME_CHARS, description="Id of the new article (default KB-D-<draft id>)."
+    )
     override: str | None = Field(
-        None, description="Why the draft is published despite its lint findings (required when it has any)."
+        None,
+        max_length=lim.MAX_NOTE_CHARS,
+        description="Why the draft is published despite its lint findings (required when it has any).",
     )
 
 
 class RejectRequest(BaseModel):
-    reason: str = Field(description="Why the draft is rejected (its topic stays suppressed).")
+    reason: str = Field(
+        max_length=lim.MAX_NOTE_CHARS, description="Why the draft is rejected (its topic stays suppressed)."
+    )
 
 
 class MergeRequest(BaseModel):
     article_id: str | None = Field(
-        None, description="Published article that gets the scripts and situations."
+        None,
+        max_length=lim.MAX_NAME_CHARS,
+        description="Published article that gets the scripts and situations.",
     )
-    draft_id: int | None = Field(None, description="Or: another pending draft that absorbs this one.")
+    draft_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Or: another pending draft that absorbs this one."
+    )
 
 
 @router.get("", response_model=list[DraftSummary])
 def list_drafts(
     kb: KB,
-    status: Annotated[str | None, Query(description="pending | approved | rejected | merged")] = None,
+    status: Annotated[
+        str | None, Query(max_length=32, description="pending | approved | rejected | merged")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[DraftSummary]:
     """Drafts, biggest and fastest-growing topics first."""
@@ -80,18 +105,18 @@ def generate_drafts(kb: KB, body: GenerateRequest | None = None) -> GenerateResu
 
 
 @router.get("/{draft_id}", response_model=DraftDetail)
-def show_draft(kb: KB, draft_id: int) -> DraftDetail:
+def show_draft(kb: KB, draft_id: DraftId) -> DraftDetail:
     """One draft with its evidence: source tickets and per-sentence provenance."""
     return get_draft(kb, draft_id)
 
 
 @router.patch("/{draft_id}", response_model=DraftDetail)
-def edit(kb: KB, draft_id: int, body: EditRequest, request: Request) -> DraftDetail:
+def edit(kb: KB, draft_id: DraftId, body: EditRequest, request: Request) -> DraftDetail:
     return edit_draft(kb, draft_id, body.sections, author=principal_of(request).actor, note=body.note)
 
 
 @router.post("/{draft_id}/approve", response_model=DraftDetail)
-def approve(kb: KB, draft_id: int, request: Request, body: ApproveRequest | None = None) -> DraftDetail:
+def approve(kb: KB, draft_id: DraftId, request: Request, body: ApproveRequest | None = None) -> DraftDetail:
     body = body or ApproveRequest()
     return approve_draft(
         kb,
@@ -104,12 +129,12 @@ def approve(kb: KB, draft_id: int, request: Request, body: ApproveRequest | None
 
 
 @router.post("/{draft_id}/reject", response_model=DraftDetail)
-def reject(kb: KB, draft_id: int, body: RejectRequest, request: Request) -> DraftDetail:
+def reject(kb: KB, draft_id: DraftId, body: RejectRequest, request: Request) -> DraftDetail:
     return reject_draft(kb, draft_id, body.reason, author=principal_of(request).actor)
 
 
 @router.post("/{draft_id}/merge", response_model=DraftDetail)
-def merge(kb: KB, draft_id: int, body: MergeRequest, request: Request) -> DraftDetail:
+def merge(kb: KB, draft_id: DraftId, body: MergeRequest, request: Request) -> DraftDetail:
     if body.draft_id is not None:
         return merge_into_draft(kb, draft_id, body.draft_id, author=principal_of(request).actor)
     return merge_draft(kb, draft_id, body.article_id or "", author=principal_of(request).actor)

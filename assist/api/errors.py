@@ -111,7 +111,9 @@ def _small(value: Any) -> Any:
     body may end up in a client's or proxy's log)."""
     try:
         encoded = mask_value(jsonable_encoder(value), "personal")
-        return encoded if len(json.dumps(encoded, ensure_ascii=False)) <= _SMALL else None
+        text = json.dumps(encoded, ensure_ascii=False, allow_nan=False)  # NaN/Infinity: not JSON
+        text.encode("utf-8")  # a lone surrogate can't be sent back either
+        return encoded if len(text) <= _SMALL else None
     except (TypeError, ValueError):
         return None
 
@@ -119,7 +121,7 @@ def _small(value: Any) -> Any:
 def validation_details(exc: RequestValidationError) -> dict[str, Any]:
     fields: list[dict[str, Any]] = []
     for err in exc.errors():
-        loc = [str(part) for part in err.get("loc", ())]
+        loc = [str(part)[:_SMALL] for part in err.get("loc", ())]  # a key may be the client's
         entry: dict[str, Any] = {
             "location": ".".join(loc),
             "field": ".".join(loc[1:]) if len(loc) > 1 else ".".join(loc),

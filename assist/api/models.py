@@ -1,17 +1,19 @@
 """Request and response bodies of the /v1 API (results of the core are ``assist.schemas``).
 
-Request models reject unknown fields (a typo such as ``"inqury"`` is a 422 naming it). Text
-fields are plain strings here: emptiness and length are checked by the core, which answers
-400 naming the field and the limit.
+Request models reject unknown fields (a typo such as ``"inqury"`` is a 422 naming it). The
+inquiry/question/resolution texts are plain strings here: emptiness and length are checked by the
+core, which answers 400 naming the field and KMS_MAX_INQUIRY_CHARS. Every other string field and
+list has a ``max_length`` (limits in :mod:`assist.fields`): over it is a 422 naming the field.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assist import fields as lim
 from assist.errors import InvalidInputError
 from assist.schemas import Suggestion, TicketOut
 
@@ -34,10 +36,16 @@ class TicketCreate(BaseModel):
             "customer_ref": "C-1042",
         }
     )
-    subject: str | None = Field(None, description="제목 · Subject line, if the channel has one.")
+    subject: str | None = Field(
+        None, max_length=lim.MAX_SUBJECT_CHARS, description="제목 · Subject line, if the channel has one."
+    )
     body: str = Field(description="문의 내용 · The customer's message.")
-    channel: str | None = Field(None, description="채널 · e.g. 'chat', 'email', 'phone'.")
-    customer_ref: str | None = Field(None, description="고객 참조 · Your customer id (masked if it is PII).")
+    channel: str | None = Field(
+        None, max_length=lim.MAX_CHANNEL_CHARS, description="채널 · e.g. 'chat', 'email', 'phone'."
+    )
+    customer_ref: str | None = Field(
+        None, max_length=lim.MAX_REF_CHARS, description="고객 참조 · Your customer id (masked if it is PII)."
+    )
 
 
 class TicketCreated(BaseModel):
@@ -62,7 +70,9 @@ class TicketResolve(BaseModel):
         }
     )
     resolution: str = Field(description="해결 답변 · The answer that resolved the ticket.")
-    tags: list[str] | None = Field(None, description="상담태그 · e.g. ['고객::결제::이중결제'].")
+    tags: list[Annotated[str, Field(max_length=lim.MAX_TAG_CHARS)]] | None = Field(
+        None, max_length=lim.MAX_TAGS, description="상담태그 · e.g. ['고객::결제::이중결제']."
+    )
 
 
 # --- suggestions and feedback ----------------------------------------------------------------
@@ -72,7 +82,9 @@ class SuggestionRequest(BaseModel):
         {"inquiry": "배송이 일주일째 안 와요", "subject": "배송 지연"},
     )
     inquiry: str = Field(description="고객 문의 · The customer's inquiry.")
-    subject: str | None = Field(None, description="제목 · Optional subject line.")
+    subject: str | None = Field(
+        None, max_length=lim.MAX_SUBJECT_CHARS, description="제목 · Optional subject line."
+    )
     k: int = Field(5, ge=1, le=20, description="How many articles and tickets to return (1..20).")
 
 
@@ -87,8 +99,12 @@ class FeedbackCreate(BaseModel):
     verdict: Literal["used", "edited", "rejected"] = Field(
         description="used (sent as is) · edited (changed before sending) · rejected (not used)."
     )
-    final_text: str | None = Field(None, description="최종 발송 답변 · The reply actually sent.")
-    reason: str | None = Field(None, description="사유 · Why it was edited or rejected.")
+    final_text: str | None = Field(
+        None, max_length=lim.MAX_TEXT_CHARS, description="최종 발송 답변 · The reply actually sent."
+    )
+    reason: str | None = Field(
+        None, max_length=lim.MAX_NOTE_CHARS, description="사유 · Why it was edited or rejected."
+    )
 
 
 class FeedbackOut(BaseModel):
@@ -114,7 +130,7 @@ class FeedbackSummary(BaseModel):
 class ChatTurn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     role: Literal["user", "assistant", "system"]
-    content: str
+    content: str = Field(max_length=lim.MAX_TEXT_CHARS)
 
 
 class AnswerRequest(BaseModel):
@@ -132,9 +148,13 @@ class AnswerRequest(BaseModel):
     question: str = Field(description="질문 · The customer's question.")
     history: list[ChatTurn] = Field(
         default_factory=list,
-        description=f"이전 대화 · Earlier turns, oldest first; the last {MAX_HISTORY_TURNS} are used.",
+        max_length=lim.MAX_HISTORY_TURNS,
+        description=f"이전 대화 · Earlier turns, oldest first (at most {lim.MAX_HISTORY_TURNS}); the last "
+        f"{MAX_HISTORY_TURNS} are used.",
     )
-    locale: str | None = Field(None, description="'ko' / 'en' (default: the question's language).")
+    locale: str | None = Field(
+        None, max_length=lim.MAX_LOCALE_CHARS, description="'ko' / 'en' (default: the question's language)."
+    )
 
 
 def check_length(text: str, *, limit_chars: int, field: str) -> None:

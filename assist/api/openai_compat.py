@@ -16,12 +16,13 @@ import re
 import time
 import uuid
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from assist import fields as lim
 from assist.answer import answer_question
 from assist.api.errors import ERROR_RESPONSES
 from assist.api.models import check_length, recent_turns
@@ -36,14 +37,20 @@ router = APIRouter(prefix="/v1", tags=["openai"], responses=ERROR_RESPONSES)
 
 class ContentPart(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    type: str = "text"
-    text: str | None = None
+    type: str = Field("text", max_length=lim.MAX_NAME_CHARS)
+    text: str | None = Field(None, max_length=lim.MAX_TEXT_CHARS)
 
 
 class ChatMessage(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    role: str = Field(description="system | user | assistant (others are ignored)")
-    content: str | list[ContentPart] | None = None
+    role: str = Field(
+        max_length=lim.MAX_NAME_CHARS, description="system | user | assistant (others are ignored)"
+    )
+    content: (
+        Annotated[str, Field(max_length=lim.MAX_TEXT_CHARS)]
+        | Annotated[list[ContentPart], Field(max_length=lim.MAX_MESSAGES)]
+        | None
+    ) = None
 
     def text(self) -> str:
         if isinstance(self.content, list):
@@ -79,8 +86,12 @@ class ChatCompletionRequest(BaseModel):
             ]
         },
     )
-    model: str = Field(MODEL_ID, description=f"Echoed back; KMS serves one model, '{MODEL_ID}'.")
-    messages: list[ChatMessage] = Field(min_length=1)
+    model: str = Field(
+        MODEL_ID,
+        max_length=lim.MAX_NAME_CHARS,
+        description=f"Echoed back; KMS serves one model, '{MODEL_ID}'.",
+    )
+    messages: list[ChatMessage] = Field(min_length=1, max_length=lim.MAX_MESSAGES)
     stream: bool = False
     stream_options: StreamOptions | None = None
     temperature: float | None = Field(None, description="Ignored: answers are grounded, not sampled.")

@@ -37,6 +37,7 @@ from assist import access
 from assist.access import Principal, Rule, rule_for
 from assist.access.hashing import tokens_equal
 from assist.api.errors import error_response
+from assist.api.limits import install_limits, max_body_bytes
 from assist.errors import UnauthenticatedError
 from indexes.errors import KmsError
 
@@ -48,7 +49,6 @@ CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 DEMO = Principal("demo", "demo", frozenset(access.ROLES))
 API_PREFIXES = ("/v1", "/openapi.json", "/healthz")
-MAX_FORM_BYTES = 2_000_000
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
@@ -219,10 +219,11 @@ class AccessMiddleware:
             await self._deny(scope, receive, secure_send, 403, message)
             return
         if unsafe and how == "session":
-            body, receive = await _buffer(receive)
-            if len(body) > MAX_FORM_BYTES:
+            limit = max_body_bytes(self.fastapi_app)
+            body, receive = await _buffer(receive, limit)
+            if len(body) > limit:
                 response = error_response(
-                    413, "payload_too_large", f"a form may hold at most {MAX_FORM_BYTES} bytes"
+                    413, "payload_too_large", f"a form may hold at most {limit} bytes (KMS_MAX_BODY_BYTES)"
                 )
                 await response(scope, receive, secure_send)
                 return
@@ -295,8 +296,8 @@ class AccessMiddleware:
         await response(scope, receive, send)
 
 
-async def _buffer(receive: Receive) -> tuple[bytes, Receive]:
-    """Read the request body (stopping once past MAX_FORM_BYTES); return it and a ``receive``
+async def _buffer(receive: Receive, limit: int) -> tuple[bytes, Receive]:
+    """Read the request body (stopping once past ``limit`` bytes); return it and a ``receive``
     that replays it."""
     chunks: list[bytes] = []
     size = 0
@@ -307,7 +308,7 @@ async def _buffer(receive: Receive) -> tuple[bytes, Receive]:
         chunk = message.get("body", b"")
         size += len(chunk)
         chunks.append(chunk)
-        if not message.get("more_body", False) or size > MAX_FORM_BYTES:
+        if not message.get("more_body", False) or size > limit:
             break
     body = b"".join(chunks)
     sent = False
@@ -346,7 +347,10 @@ async def _form_token(scope: Scope, body: bytes) -> str | None:
 
 def install_access(app: FastAPI) -> None:
     """Add the access middleware (outermost, so even a 500 gets the security headers) and
-    declare the Bearer scheme in the OpenAPI document (the "Authorize" button of /docs)."""
+    declare the Bearer scheme in the OpenAPI document (the "Authorize" button of /docs).
+
+    Just inside it: the body-size limit and hostile-value checks of :mod:`assist.api.limits`."""
+    install_limits(app)
     app.add_middleware(AccessMiddleware, fastapi_app=app)
     build = app.openapi
 

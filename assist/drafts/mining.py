@@ -36,8 +36,9 @@ __all__ = [
     "window_tickets",
 ]
 
-_SINCE = re.compile(r"^\s*(\d+)\s*([dwm]?)\s*$", re.IGNORECASE)
+_SINCE = re.compile(r"^\s*(\d{1,12})\s*([dwm]?)\s*$", re.IGNORECASE)
 _UNIT_DAYS = {"": 1, "d": 1, "w": 7, "m": 30}
+MAX_SINCE_DAYS = 36_500
 
 
 def parse_since(text: str | None) -> timedelta | None:
@@ -47,9 +48,16 @@ def parse_since(text: str | None) -> timedelta | None:
     m = _SINCE.match(text)
     if m is None or int(m.group(1)) <= 0:
         raise InvalidInputError(
-            f"since must look like '90d', '12w' or '3m' (or 'all'), not {text!r}", field="since", value=text
+            f"since must look like '90d', '12w' or '3m' (or 'all'), not {text[:40]!r}", field="since"
         )
-    return timedelta(days=int(m.group(1)) * _UNIT_DAYS[m.group(2).lower()])
+    days = int(m.group(1)) * _UNIT_DAYS[m.group(2).lower()]
+    if days > MAX_SINCE_DAYS:  # also keeps ``now - since`` a valid date
+        raise InvalidInputError(
+            f"since is at most {MAX_SINCE_DAYS} days (100 years), not {text[:40]!r}; use 'all' for every "
+            "ticket",
+            field="since",
+        )
+    return timedelta(days=days)
 
 
 def ticket_time(ticket: TicketRecord) -> datetime | None:
