@@ -14,11 +14,15 @@ from __future__ import annotations
 import logging
 import re
 import time
+import uuid
 from collections.abc import Sequence
 from typing import Literal
 
+from sqlalchemy.orm import Session
+
 from assist.compose import Composition, compose
 from assist.confidence import answer_confidence
+from assist.consistency import log_writer
 from assist.evidence import Evidence, clean_query, detect_lang, gather
 from assist.knowledge import KnowledgeBase
 from assist.schemas import Answer, Citation
@@ -150,16 +154,23 @@ def answer_question(
     timings["total"] = (time.perf_counter() - t0) * 1000
     result.timings_ms = {k: round(v, 3) for k, v in timings.items()}
     result.features = values
-    if log:
-        with kb.sessions() as session, session.begin():
-            result.log_id = log_query(
+    if log:  # never fails the request: a locked database defers the write (assist/logwriter.py)
+        log_id = uuid.uuid4().hex
+        hit_ids = [c.doc_id for c in result.citations] or [h.chunk.doc_id for h in evidence.chunk_hits[:5]]
+        final = result
+
+        def write(session: Session) -> None:
+            log_query(
                 session,
                 kind=kind,
                 query=text,
-                hit_ids=[c.doc_id for c in result.citations]
-                or [h.chunk.doc_id for h in evidence.chunk_hits[:5]],
-                timings_ms=result.timings_ms,
-                confidence=result.confidence,
-                abstained=result.abstained,
+                hit_ids=hit_ids,
+                timings_ms=final.timings_ms,
+                confidence=final.confidence,
+                abstained=final.abstained,
+                log_id=log_id,
             )
+
+        log_writer(kb).write(write)
+        result.log_id = log_id
     return result

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from assist.answer import assess
+from assist.consistency import log_writer
 from assist.draft import build_draft
 from assist.evidence import Evidence, clean_query, gather
 from assist.knowledge import KnowledgeBase
@@ -120,9 +121,8 @@ def suggest(
     )
     timings["total"] = (time.perf_counter() - t0) * 1000
     suggestion.timings_ms = {key: round(v, 3) for key, v in timings.items()}
-    if log:
-        with kb.sessions() as session, session.begin():
-            record_suggestion(session, suggestion, query)
+    if log:  # never fails the request: a locked database defers the write (assist/logwriter.py)
+        log_writer(kb).write(lambda session: record_suggestion(session, suggestion, query))
     return suggestion
 
 

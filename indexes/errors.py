@@ -5,7 +5,8 @@ KmsError
 ├── IndexNotFoundError - no built index in the data directory
 ├── IndexMismatchError - the index was built by another model/tokenizer than configured
 ├── IndexCorruptError  - an index folder is incomplete or unreadable
-└── StorageError       - the database can't be reached or migrated
+├── StorageError       - the database can't be reached or migrated
+└── DuplicateIdError   - a new record's id is already taken (inserts never overwrite)
 """
 
 from __future__ import annotations
@@ -40,3 +41,7 @@ class IndexCorruptError(KmsError):
 
 class StorageError(KmsError):
     code = "storage_error"
+
+
+class DuplicateIdError(KmsError):
+    code = "duplicate_id"

@@ -2,10 +2,11 @@
 
 What was masked is counted per kind in the report (``IngestReport.masked``; never the values).
 
-The database transaction and the index build are tied together: the new index folder is
-written beside the serving one, the transaction commits, and only then is ``current``
-swapped. Any failure before that rolls the database back and leaves the serving index as
-it was.
+Writes never block serving: records are committed in bounded batches, the index is built
+from a read snapshot with no transaction open, and only the final step touches what serving
+reads (one short transaction syncing the chunks table, then the atomic swap of ``current``).
+A failure before the swap leaves the serving index and chunks table as they were; stored
+records stay (a re-run finds them unchanged). One ingest per data folder (``ingest.lock``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from indexes import store
 from indexes.db import (
@@ -38,6 +39,7 @@ from indexes.masking import mask_record_article, mask_record_ticket
 from indexes.records import IngestIssue, ReadResult
 from indexes.settings import Settings
 from indexes.types import Chunk
+from ingest.lock import ingest_lock
 from ingest.sources import read_paths
 from ingest.split import chunk_article, chunk_ticket
 
@@ -95,21 +97,28 @@ def _previous_index(settings: Settings) -> HybridIndex | None:
         return None
 
 
-def _store_records(session: Session, result: ReadResult, settings: Settings, report: IngestReport) -> None:
+_STORE_BATCH = 200  # records per write transaction: the write lock is held for ≈ a few ms each
+
+
+def _store_records(
+    factory: sessionmaker[Session], result: ReadResult, settings: Settings, report: IngestReport
+) -> None:
+    """Mask (outside any transaction), then store in bounded batches, each its own commit."""
     allow = settings.pii_allow
-    for art in result.articles:
-        masked = mask_record_article(art, allow=allow, counts=report.masked)
-        report.articles[upsert_article(session, masked)] += 1
-        if masked.missing:
-            report.incomplete.append(masked.article_id)
-    for ticket in result.tickets:
-        report.tickets[
-            upsert_ticket(
-                session,
-                mask_record_ticket(ticket, allow=allow, counts=report.masked),
-                resolved_statuses=settings.resolved_statuses,
-            )
-        ] += 1
+    articles = [mask_record_article(a, allow=allow, counts=report.masked) for a in result.articles]
+    tickets = [mask_record_ticket(t, allow=allow, counts=report.masked) for t in result.tickets]
+    for start in range(0, len(articles), _STORE_BATCH):
+        with factory() as session, session.begin():
+            for masked in articles[start : start + _STORE_BATCH]:
+                report.articles[upsert_article(session, masked)] += 1
+                if masked.missing:
+                    report.incomplete.append(masked.article_id)
+    for start in range(0, len(tickets), _STORE_BATCH):
+        with factory() as session, session.begin():
+            for ticket in tickets[start : start + _STORE_BATCH]:
+                report.tickets[
+                    upsert_ticket(session, ticket, resolved_statuses=settings.resolved_statuses)
+                ] += 1
 
 
 def _prune(session: Session, paths: Sequence[Path], result: ReadResult, report: IngestReport) -> None:
@@ -133,12 +142,12 @@ def _prune(session: Session, paths: Sequence[Path], result: ReadResult, report: 
         report.articles["deleted"] += mark_articles_deleted(session, sorted(stale), author="ingest")
 
 
-def rebuild(
-    session: Session, settings: Settings, report: IngestReport, progress: Progress | None = None
+def _build_folder(
+    chunks: Sequence[Chunk], settings: Settings, report: IngestReport, progress: Progress | None
 ) -> Path:
-    """Chunk everything, build a new index (re-using unchanged vectors), write it (not swapped)."""
+    """Build a new index (re-using unchanged vectors) and write its folder (not swapped). No
+    database transaction is open meanwhile: embedding never holds the write lock."""
     embedder = load_embedder(settings)
-    chunks = chunk_knowledge(session, settings)
     previous = _previous_index(settings)
     todo = len(chunks) - sum(
         1
@@ -158,8 +167,31 @@ def rebuild(
         progress=(lambda n: progress("embed", n, None)) if progress else None,
         pii_allow=settings.pii_allow,
     )
-    folder = store.write(index, settings.index_root, store.IndexConfig.from_settings(settings))
-    replace_chunks(session, chunks, index_version=folder.name)
+    return store.write(index, settings.index_root, store.IndexConfig.from_settings(settings))
+
+
+def _rebuild_and_swap(
+    factory: sessionmaker[Session], settings: Settings, report: IngestReport, progress: Progress | None
+) -> Path:
+    """Snapshot the knowledge (a read: never blocks writers under WAL), build and write the new
+    folder, then one short write transaction syncs the chunks table and ``current`` is swapped.
+    A failure before the swap removes the new folder and leaves serving as it was."""
+    with factory() as session:
+        chunks = chunk_knowledge(session, settings)
+    folder: Path | None = None
+    try:
+        folder = _build_folder(chunks, settings, report, progress)
+        with factory() as session, session.begin():
+            replace_chunks(session, chunks, index_version=folder.name)
+        store.swap(settings.index_root, folder)
+    except BaseException:
+        if (
+            folder is not None
+            and folder.exists()
+            and store.current_folder_or_none(settings.index_root) != folder
+        ):
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
     return folder
 
 
@@ -171,54 +203,48 @@ def ingest_paths(
     ticket_columns: Mapping[str, str] | None = None,
     prune: bool = True,
     progress: Progress | None = None,
+    lock_wait_s: float = 0.0,
 ) -> IngestReport:
-    """Ingest files/folders into the database and the serving index (atomically)."""
+    """Ingest files/folders into the database and the serving index.
+
+    One ingest at a time per data folder (``ingest.lock``; a second waits ``lock_wait_s`` and
+    then raises ``IngestLockedError`` naming the running one). Records are committed in
+    batches of ``_STORE_BATCH``; serving only sees the result at the final chunks sync + swap.
+    """
     report = IngestReport()
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         report.issues.append(IngestIssue(file=str(p), reason="no such file or directory"))
     existing = [p for p in paths if p.exists()]
-    result = read_paths(
-        existing,
-        kind=kind,
-        ticket_columns=ticket_columns,
-        progress=(lambda n: progress("read", n, None)) if progress else None,
-    )
-    report.issues.extend(result.issues)
-    factory = open_db(settings)
-    folder: Path | None = None
-    try:
-        with factory() as session, session.begin():
-            _store_records(session, result, settings, report)
+    with ingest_lock(settings.data_dir, wait_s=lock_wait_s):
+        result = read_paths(
+            existing,
+            kind=kind,
+            ticket_columns=ticket_columns,
+            progress=(lambda n: progress("read", n, None)) if progress else None,
+        )
+        report.issues.extend(result.issues)
+        factory = open_db(settings)
+        try:
+            _store_records(factory, result, settings, report)
             if prune:
-                _prune(session, existing, result, report)
-            session.flush()
-            folder = rebuild(session, settings, report, progress)
-        store.swap(settings.index_root, folder)
-    except BaseException:
-        if (
-            folder is not None
-            and folder.exists()
-            and store.current_folder_or_none(settings.index_root) != folder
-        ):
-            shutil.rmtree(folder, ignore_errors=True)
-        raise
-    report.index_folder = folder.name
+                with factory() as session, session.begin():
+                    _prune(session, existing, result, report)
+            report.index_folder = _rebuild_and_swap(factory, settings, report, progress).name
+        finally:
+            factory.kw["bind"].dispose()
     return report
 
 
-def reindex(settings: Settings, progress: Progress | None = None) -> IngestReport:
+def reindex(
+    settings: Settings, progress: Progress | None = None, *, lock_wait_s: float = 0.0
+) -> IngestReport:
     """Rebuild the index from the database (e.g. after changing the embedding model)."""
     report = IngestReport()
-    factory = open_db(settings)
-    folder: Path | None = None
-    try:
-        with factory() as session, session.begin():
-            folder = rebuild(session, settings, report, progress)
-        store.swap(settings.index_root, folder)
-    except BaseException:
-        if folder is not None and store.current_folder_or_none(settings.index_root) != folder:
-            shutil.rmtree(folder, ignore_errors=True)
-        raise
-    report.index_folder = folder.name
+    with ingest_lock(settings.data_dir, wait_s=lock_wait_s):
+        factory = open_db(settings)
+        try:
+            report.index_folder = _rebuild_and_swap(factory, settings, report, progress).name
+        finally:
+            factory.kw["bind"].dispose()
     return report

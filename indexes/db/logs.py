@@ -34,9 +34,11 @@ def log_query(
     timings_ms: dict[str, float],
     confidence: float | None = None,
     abstained: bool | None = None,
+    log_id: str | None = None,
 ) -> str:
-    """Record a served query (its hash only, never the text); returns the log id."""
-    log_id = uuid.uuid4().hex
+    """Record a served query (its hash only, never the text); returns the log id (``log_id`` or
+    a new one)."""
+    log_id = log_id or uuid.uuid4().hex
     session.add(
         QueryLogRow(
             id=log_id,

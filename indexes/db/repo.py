@@ -35,6 +35,7 @@ from indexes.db.models import (
     TicketRow,
     utcnow,
 )
+from indexes.errors import DuplicateIdError
 from indexes.records import ArticleRecord, TicketRecord
 
 Outcome = Literal["created", "updated", "unchanged"]
@@ -225,6 +226,23 @@ def upsert_ticket(session: Session, rec: TicketRecord, *, resolved_statuses: Seq
     row.tags, row.content_hash, row.is_knowledge = list(rec.tags), digest, knowledge
     row.ingested_at = utcnow()
     return outcome
+
+
+def insert_ticket(session: Session, rec: TicketRecord, *, resolved_statuses: Sequence[str]) -> None:
+    """Insert a new ticket; an existing id is a conflict (``DuplicateIdError``), never an update.
+    (A concurrent insert of the same id fails at flush with the primary key's IntegrityError.)"""
+    if session.get(TicketRow, rec.ticket_id) is not None:
+        raise DuplicateIdError(
+            f"ticket {rec.ticket_id!r} already exists", details={"ticket_id": rec.ticket_id}
+        )
+    row = TicketRow(id=rec.ticket_id)
+    for name in _TICKET_FIELDS:
+        setattr(row, name, getattr(rec, name))
+    row.tags, row.content_hash = list(rec.tags), ticket_hash(rec)
+    row.is_knowledge = is_knowledge(rec, resolved_statuses)
+    row.ingested_at = utcnow()
+    session.add(row)
+    session.flush()
 
 
 def ticket_to_record(row: TicketRow) -> TicketRecord:

@@ -1,0 +1,65 @@
+"""Crash consistency between the database and the serving index, and best-effort log writes.
+
+Resolve, approve and article edits commit the database first and write the index after. A
+crash or a failed index write in between leaves a document the database calls knowledge that
+is not searchable; ``reconcile`` (run at start-up by ``KnowledgeBase.warm_up``, after a failed
+index write, and by a retried resolve) re-indexes exactly those documents and brings the
+chunks table back in line with the index.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import weakref
+
+from assist.knowledge import KnowledgeBase
+from assist.logwriter import LogWriter
+from indexes.db import replace_chunks
+from ingest.reconcile import chunk_rows_differ, plan
+
+log = logging.getLogger(__name__)
+
+_writers: weakref.WeakKeyDictionary[KnowledgeBase, LogWriter] = weakref.WeakKeyDictionary()
+_writers_lock = threading.Lock()
+
+
+def log_writer(kb: KnowledgeBase) -> LogWriter:
+    """The knowledge base's best-effort log writer (one per ``KnowledgeBase``)."""
+    with _writers_lock:
+        writer = _writers.get(kb)
+        if writer is None:
+            writer = _writers[kb] = LogWriter(lambda: kb.sessions)
+        return writer
+
+
+def indexed(kb: KnowledgeBase, doc_id: str) -> bool:
+    """Whether the serving index holds chunks of ``doc_id`` ("ticket:W-1", "article:A-1")."""
+    return any(c.doc_id == doc_id for c in kb.index.chunks)
+
+
+def reconcile(kb: KnowledgeBase) -> int:
+    """Make the serving index and the chunks table agree with the database; returns how many
+    documents were (re-)indexed or dropped."""
+    with kb._lock:
+        index = kb.index
+        with kb.sessions() as session:
+            todo = plan(session, kb.settings, index)
+        if not todo.empty:
+            log.warning("reconcile: re-indexing %d documents the index did not match", len(todo.replace_docs))
+            kb.index_documents(todo.chunks, replace_docs=todo.replace_docs)
+            return len(todo.replace_docs)
+        folder = kb.index_folder
+        with kb.sessions() as session, session.begin():
+            if folder is not None and chunk_rows_differ(session, index):
+                log.warning("reconcile: the chunks table did not mirror the index; synced")
+                replace_chunks(session, index.chunks, index_version=folder.name)
+    return 0
+
+
+def reconcile_quietly(kb: KnowledgeBase) -> None:
+    """``reconcile`` after a failure, never raising (the next start-up tries again)."""
+    try:
+        reconcile(kb)
+    except Exception as exc:  # the caller is already handling a failure
+        log.warning("reconcile after a failed index write did not finish (%s)", type(exc).__name__)
