@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from indexes import store
 from indexes.db import add_chunks, delete_chunks, open_db
 from indexes.embedder import Embedder, load_embedder
+from indexes.errors import IndexCorruptError, IndexMismatchError, KmsError
 from indexes.hybrid import HybridIndex, SearchParams, SearchTrace
 from indexes.lexical import tokenize_many
 from indexes.masking import mask_chunk
@@ -35,6 +36,8 @@ class KnowledgeBase:
         self._lock = threading.RLock()
         self._index: HybridIndex | None = None
         self._index_folder: Path | None = None
+        self._current_seen: Path | None = None  # the `current` target last tried (loaded or not)
+        self.index_warning: str | None = None  # set while serving a fallback index
         self._embedder: Embedder | None = None
         self._sessions: sessionmaker[Session] | None = None
         self._lexicon_problem: str | None = None
@@ -55,14 +58,39 @@ class KnowledgeBase:
 
     @property
     def index(self) -> HybridIndex:
-        """The serving index; reloaded if another process swapped in a new version."""
+        """The serving index; reloaded if another process swapped in a new version.
+
+        A ``current`` index that does not load (damaged manifest, FAISS file or id map) never
+        takes serving down while a good one exists: the one already in memory, else the newest
+        retained previous folder, is served and ``index_warning`` says so (shown by /readyz).
+        """
         with self._lock:
-            folder = store.current_folder(self.settings.index_root)
-            if self._index is None or folder != self._index_folder:
-                self._index = store.load(folder, self.embedder)
-                self._index_folder = folder
-                log.info("serving index %s (%d chunks)", folder.name, len(self._index.chunks))
+            root = self.settings.index_root
+            folder = store.current_folder(root)
+            if self._index is None or folder != self._current_seen:
+                try:
+                    index = store.load(folder, self.embedder)
+                except (IndexCorruptError, IndexMismatchError) as exc:
+                    self._fall_back(root, folder, exc)
+                else:
+                    self._index, self._index_folder, self.index_warning = index, folder, None
+                    log.info("serving index %s (%d chunks)", folder.name, len(index.chunks))
+                self._current_seen = folder
+            assert self._index is not None
             return self._index
+
+    def _fall_back(self, root: Path, broken: Path, exc: KmsError) -> None:
+        """Serve the last good index instead of ``broken`` (re-raises ``exc`` when there is none)."""
+        if self._index is None or self._index_folder is None:
+            found = store.load_fallback(root, self.embedder, exclude=broken)
+            if found is None:
+                raise exc
+            self._index, self._index_folder = found
+        self.index_warning = (
+            f"index {broken.name} cannot be loaded ({exc.message}); serving the previous index "
+            f"{self._index_folder.name} until a new ingest or `kms reindex`"
+        )
+        log.warning("%s", self.index_warning)
 
     @property
     def index_folder(self) -> Path | None:
@@ -72,6 +100,7 @@ class KnowledgeBase:
         """Serve an index this process has just built and persisted."""
         with self._lock:
             self._index, self._index_folder = index, folder
+            self._current_seen, self.index_warning = folder, None
 
     def index_documents(self, chunks: Sequence[Chunk], *, replace_docs: Collection[str] = ()) -> Path:
         """Add/replace documents incrementally: embedded once, searchable at once, persisted.
@@ -92,6 +121,7 @@ class KnowledgeBase:
             config = store.IndexConfig.from_settings(self.settings)
             folder = store.persist(index, self.settings.index_root, config)
             self._index, self._index_folder = index, folder
+            self._current_seen, self.index_warning = folder, None
         with self.sessions() as session, session.begin():
             if replace_docs:
                 delete_chunks(session, list(replace_docs))

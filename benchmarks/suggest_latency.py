@@ -206,7 +206,7 @@ def bench_http(settings: Settings, qs: list[str], port: int) -> dict[str, Any]:
             deadline = time.monotonic() + 300
             while True:
                 try:
-                    if client.get("/healthz").status_code == 200:
+                    if client.get("/readyz").status_code == 200:
                         break
                 except httpx.TransportError:
                     pass

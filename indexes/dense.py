@@ -107,6 +107,13 @@ class DenseIndex:
     def load(cls, path: Path, kind: str, *, ef_search: int = 128) -> DenseIndex:
         try:
             index = faiss.read_index(str(path))
-        except RuntimeError as exc:
+        except (RuntimeError, MemoryError, ValueError) as exc:
             raise IndexCorruptError(f"cannot read FAISS index {path}: {exc}") from exc
-        return cls(cast(faiss.IndexIDMap2, index), kind, ef_search=ef_search)
+        if not isinstance(index, faiss.IndexIDMap2):
+            raise IndexCorruptError(f"FAISS index {path} has no id map ({type(index).__name__})")
+        return cls(index, kind, ef_search=ef_search)
+
+    def ids(self) -> list[int]:
+        """The stored vector ids (the id map)."""
+        with self._lock:
+            return [int(i) for i in faiss.vector_to_array(self.index.id_map)]

@@ -165,6 +165,26 @@ class Settings(BaseSettings):
         "page shows a warning and `kms serve` refuses a non-loopback address.",
     )
 
+    # --- serving under load --------------------------------------------------------------
+    max_concurrent_requests: int = Field(
+        4,
+        ge=1,
+        description="Heavy requests (answer, chat, suggestions, search) served at once; more wait in "
+        "a short queue (KMS_MAX_QUEUED_REQUESTS) and the rest get 503 with Retry-After.",
+    )
+    max_queued_requests: int = Field(
+        16, ge=0, description="Heavy requests that may wait for a free slot before new ones are shed."
+    )
+    request_timeout_s: float = Field(
+        20.0,
+        gt=0,
+        description="Longest a heavy request may take, waiting included; past it the caller gets 503 "
+        "`request_timeout` with Retry-After.",
+    )
+    min_free_disk_mb: int = Field(
+        200, ge=0, description="/readyz turns not-ready when the data folder's disk has less free space."
+    )
+
     @field_validator("data_dir", mode="before")
     @classmethod
     def _expand(cls, value: object) -> object:

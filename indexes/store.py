@@ -238,15 +238,35 @@ def load(folder: Path, embedder: Embedder) -> HybridIndex:
         lexical = LexicalIndex.load(folder / "lexical")
     except (OSError, ValueError, TypeError, KeyError) as exc:
         raise IndexCorruptError(f"index {folder} is incomplete or unreadable: {exc}; {REBUILD_HINT}") from exc
-    dense = DenseIndex.load(
-        folder / "dense.faiss", manifest["dense"]["type"], ef_search=manifest["dense"].get("ef_search", 128)
-    )
+    spec = manifest.get("dense")
+    if not isinstance(spec, dict) or spec.get("type") not in ("flat", "hnsw"):
+        raise IndexCorruptError(f"index {folder} has no valid 'dense' entry in {MANIFEST}; {REBUILD_HINT}")
+    dense = DenseIndex.load(folder / "dense.faiss", spec["type"], ef_search=int(spec.get("ef_search", 128)))
     if dense.size != len(chunks) or lexical.size != len(chunks):
         raise IndexCorruptError(
             f"index {folder} is inconsistent ({len(chunks)} chunks, {dense.size} vectors, "
             f"{lexical.size} BM25 rows); {REBUILD_HINT}"
         )
+    if sorted(dense.ids()) != sorted(c.vid for c in chunks):
+        raise IndexCorruptError(f"index {folder}: the FAISS id map does not match its chunks; {REBUILD_HINT}")
     return HybridIndex(chunks, dense, lexical, embedder)
+
+
+def previous_folders(root: Path, *, exclude: Path | None = None) -> list[Path]:
+    """Retained index folders other than ``exclude``, newest first (fallbacks for a broken one)."""
+    skip = exclude.resolve() if exclude is not None else None
+    folders = [p for p in root.glob("idx-*") if p.is_dir() and p.resolve() != skip]
+    return sorted(folders, key=lambda p: p.name, reverse=True)
+
+
+def load_fallback(root: Path, embedder: Embedder, *, exclude: Path) -> tuple[HybridIndex, Path] | None:
+    """The newest retained index other than ``exclude`` that loads cleanly, or None."""
+    for folder in previous_folders(root, exclude=exclude):
+        try:
+            return load(folder, embedder), folder
+        except (IndexCorruptError, IndexMismatchError) as exc:
+            log.warning("retained index %s does not load either: %s", folder.name, exc.message)
+    return None
 
 
 def load_current(root: Path, embedder: Embedder) -> HybridIndex:

@@ -38,7 +38,8 @@ class Rule:
 
 ROUTES: dict[tuple[str, str], Rule] = {
     # --- public ------------------------------------------------------------------------------
-    ("GET", "/healthz"): Rule(PUBLIC),
+    ("GET", "/healthz"): Rule(PUBLIC),  # liveness: answered by assist.api.shedding first
+    ("GET", "/readyz"): Rule(PUBLIC),
     ("GET", "/static/{path:path}"): Rule(PUBLIC),
     ("GET", "/signin"): Rule(PUBLIC),
     ("POST", "/signin"): Rule(PUBLIC),  # audited by the page itself (auth.sign_in)

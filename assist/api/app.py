@@ -2,7 +2,8 @@
 
 The lifespan opens the knowledge base once (database, model, index, Kiwi). Without a built
 index the app still starts: index-backed endpoints answer 503 saying how to build one, and
-/healthz reports not ready until an ingest (in any process) swaps an index in.
+/readyz reports not ready until an ingest (in any process) swaps an index in. /healthz
+(liveness) and load shedding are the outermost middleware (``assist.api.shedding``).
 
 Routers, one module each: tickets, suggestions, answers, openai_compat, health; plus
 ``assist.api.drafts`` when it exists, and the web pages (``assist.web``) mounted last on "/"
@@ -24,6 +25,7 @@ from assist.api import answers, health, openai_compat, suggestions, tickets
 from assist.api.errors import install_error_handlers
 from assist.api.readiness import open_kb
 from assist.api.security import install_access
+from assist.api.shedding import install_shedding
 from assist.knowledge import KnowledgeBase
 from indexes.settings import Settings
 
@@ -37,7 +39,7 @@ TAGS = [
     {"name": "suggestions", "description": "상담 추천 · Articles, similar tickets, tag and a cited draft."},
     {"name": "answers", "description": "챗봇 답변 · Grounded answers with citations, or a handoff."},
     {"name": "openai", "description": "OpenAI 호환 · Chat completions for any OpenAI-speaking front end."},
-    {"name": "health", "description": "상태 · Readiness and counts."},
+    {"name": "health", "description": "상태 · Liveness, readiness and counts."},
 ]
 DESCRIPTION = """KMS Assist: 한국어 우선 상담 지원 API · Korean-first retrieval-augmented assistant for
 customer-support teams. Every answer and draft sentence is cited from your knowledge base.
@@ -103,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(drafts)
     _mount_web(app)
     install_access(app)
+    install_shedding(app)  # outermost: /healthz and load shedding never wait behind anything
     if settings.auth == "off":
         log.warning("KMS_AUTH=off: no sign-in, every visitor has every role (local demo only)")
     return app

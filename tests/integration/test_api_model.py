@@ -23,7 +23,7 @@ except ModuleNotFoundError:  # tests/ is not a package: import it from the repos
 def test_suggestion_and_answer_on_the_real_model(real_settings: Settings, tmp_path: Path) -> None:
     assert ingest_paths(write_sources(tmp_path / "src"), real_settings).ok
     with api_client(create_app(real_settings)) as client:
-        assert client.get("/healthz").json()["embedder"].startswith("bundled:")
+        assert client.get("/readyz").json()["embedder"].startswith("bundled:")
         s = client.post(
             "/v1/suggestions", json={"inquiry": "카드 결제가 두 번 승인됐는데 언제 취소되나요?"}
         ).json()

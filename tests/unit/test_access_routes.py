@@ -66,6 +66,7 @@ def test_every_route_declares_its_roles(world: tuple[TestClient, dict[str, dict[
     public = {key for key, rule in ROUTES.items() if rule.public}
     assert {path for _, path in public} == {
         "/healthz",
+        "/readyz",
         "/static/{path:path}",
         "/signin",
         "/signin/link/{token}",

@@ -181,6 +181,6 @@ def test_without_an_index_the_app_starts_and_answers_503(tmp_path: Path) -> None
             error = assert_error(client.post(path, json=payload), 503, "index_not_found")
             assert "kms init --sample" in error["message"] and "kms ingest PATH" in error["message"]
         assert client.get("/v1/tickets").json()["total"] == 0  # the database still works
-        health = client.get("/healthz")
+        health = client.get("/readyz")
         assert health.status_code == 503
         assert health.json()["ready"] is False and health.json()["index_loaded"] is False

@@ -1,4 +1,4 @@
-"""/healthz, the OpenAPI docs, the optional drafts router and the web hook of the app factory."""
+"""/readyz, the OpenAPI docs, the optional drafts router and the web hook of the app factory."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def client(data_dir: Path) -> Iterator[TestClient]:
 
 
 def test_ready_health_reports_index_model_db_and_counts(client: TestClient, data_dir: Path) -> None:
-    response = client.get("/healthz")
+    response = client.get("/readyz")
     assert response.status_code == 200
     health = response.json()
     assert health["status"] == "ok" and health["ready"] is True and health["problems"] == []
@@ -46,14 +46,14 @@ def test_ready_health_reports_index_model_db_and_counts(client: TestClient, data
 def test_health_turns_ready_once_an_index_is_built(tmp_path: Path) -> None:
     settings = tiny_settings(tmp_path / "kms")
     with api_client(create_app(settings)) as client:
-        before = client.get("/healthz")
+        before = client.get("/readyz")
         assert before.status_code == 503
         health = before.json()
         assert health["status"] == "degraded" and health["ready"] is False
         assert health["db_reachable"] is True and health["index"] is None
         assert any("kms init --sample" in p for p in health["problems"])
         assert ingest_paths(write_sources(tmp_path / "src"), settings).ok  # e.g. `kms ingest` elsewhere
-        after = client.get("/healthz")
+        after = client.get("/readyz")
         assert after.status_code == 200 and after.json()["counts"]["indexed_chunks"] > 0
         assert client.post("/v1/suggestions", json={"inquiry": "환불 언제 되나요?"}).status_code == 200
 
@@ -70,7 +70,7 @@ def test_openapi_has_korean_examples_tags_and_bilingual_summaries(client: TestCl
     assert {t["name"] for t in spec["tags"]} >= {"tickets", "suggestions", "answers", "openai", "health"}
     ours = {"tickets", "suggestions", "answers", "openai", "health"}  # drafts: another team's router
     operations = [op for path in spec["paths"].values() for op in path.values() if set(op["tags"]) & ours]
-    assert len(operations) == 12
+    assert len(operations) == 13
     for op in operations:
         summary = op["summary"]
         assert " · " in summary and any("가" <= ch <= "힣" for ch in summary), summary
@@ -134,7 +134,7 @@ def test_api_errors_stay_json_for_browsers(client: TestClient) -> None:
 def test_a_broken_model_starts_degraded_and_answers_503(data_dir: Path, tmp_path: Path) -> None:
     settings = tiny_settings(data_dir, embedder=str(tmp_path / "no-such-model"))
     with api_client(create_app(settings)) as client:
-        health = client.get("/healthz")
+        health = client.get("/readyz")
         assert health.status_code == 503
         assert health.json()["model_loaded"] is False and health.json()["index_loaded"] is False
         assert health.json()["db_reachable"] is True

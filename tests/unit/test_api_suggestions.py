@@ -89,7 +89,7 @@ def test_suggestion_is_logged_and_stored(client: TestClient) -> None:
     assert [row.kind for row in logs] == ["suggest"]
     assert INQUIRY not in str(logs[0].hit_ids) and logs[0].query_hash  # hash only, never the text
     assert "article:KB-101-double-charge" in logs[0].hit_ids and "total" in logs[0].timings_ms
-    assert client.get("/healthz").json()["counts"]["suggestions"] == 1
+    assert client.get("/readyz").json()["counts"]["suggestions"] == 1
     assert client.post(f"/v1/suggestions/{s['id']}/feedback", json={"verdict": "used"}).status_code == 201
 
 

@@ -87,7 +87,7 @@ def test_resolved_ticket_is_searchable_immediately(client: TestClient) -> None:
     after = client.post("/v1/suggestions", json={"inquiry": "주문 후 선물 포장 추가 가능한가요?"}).json()
     found = [t for t in after["tickets"] if t["ticket_id"] == ticket["id"]]
     assert found and found[0]["resolution"] == resolution
-    assert client.get("/healthz").json()["counts"]["knowledge_tickets"] == 5
+    assert client.get("/readyz").json()["counts"]["knowledge_tickets"] == 5
     assert_error(
         client.post(f"/v1/tickets/{ticket['id']}/resolve", json={"resolution": "다시"}), 409, "conflict"
     )
@@ -110,7 +110,7 @@ def test_a_failing_suggestion_stores_no_ticket(client: TestClient, monkeypatch: 
     assert_error(client.post("/v1/tickets", json={"body": INQUIRY}), 500, "internal_error")
     assert_error(client.post("/v1/tickets", json={"body": ""}), 400, "invalid_input")
     assert client.get("/v1/tickets").json()["total"] == 4
-    assert client.get("/healthz").json()["counts"]["suggestions"] == 0
+    assert client.get("/readyz").json()["counts"]["suggestions"] == 0
 
 
 def test_ticket_without_stored_suggestions_gets_a_fresh_one(client: TestClient) -> None:
