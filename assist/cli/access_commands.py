@@ -15,17 +15,16 @@ from datetime import datetime
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
 from assist import access
-from assist.cli.app import app, console
+from assist.cli.app import CliConsole, app, console
 from assist.knowledge import KnowledgeBase
 from indexes.errors import KmsError
 from indexes.settings import Settings
 
-out = Console()
+out = CliConsole()
 keys_app = typer.Typer(help="API keys for machines: create (shown once), list, revoke.", no_args_is_help=True)
 users_app = typer.Typer(
     help="Web users: create, list, disable, sign-in link, password.", no_args_is_help=True

@@ -6,9 +6,40 @@ import logging
 import sys
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 
 from indexes.errors import KmsError
+
+NO_WRAP_WIDTH = 10_000  # the width output that is not a terminal is laid out for: no hard wraps
+
+
+class CliConsole(Console):
+    """A rich Console that wraps only on a terminal.
+
+    Written to a pipe, a file or a CI log it soft-wraps (a line is as long as its text) and lays
+    tables out without a width limit, so an error stays one line and ``kms drafts show
+    --markdown > file`` writes the Markdown as it is. Whether the stream is a terminal is decided
+    at each print (a test runner swaps sys.stdout/sys.stderr)."""
+
+    @property  # type: ignore[override]
+    def size(self) -> ConsoleDimensions:
+        dimensions = super().size
+        if self._width is None and not self.is_terminal:
+            return ConsoleDimensions(NO_WRAP_WIDTH, dimensions.height)
+        return dimensions
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        self._width, self._height = new_size
+
+    @property  # type: ignore[override]
+    def soft_wrap(self) -> bool:
+        return self._soft_wrap or not self.is_terminal
+
+    @soft_wrap.setter
+    def soft_wrap(self, value: bool) -> None:
+        self._soft_wrap = value
+
 
 app = typer.Typer(
     name="kms",
@@ -17,7 +48,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(stderr=True)
+console = CliConsole(stderr=True)
 
 
 def _register() -> None:

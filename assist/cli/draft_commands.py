@@ -8,13 +8,12 @@ from contextlib import contextmanager
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markdown import Markdown
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from assist.cli.access_commands import audited, cli_actor
-from assist.cli.app import app, console
+from assist.cli.app import CliConsole, app, console
 from assist.drafts import (
     DraftDetail,
     DraftSettings,
@@ -35,7 +34,7 @@ drafts = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(drafts, name="drafts")
-out = Console()
+out = CliConsole()
 _STAGES = {"vectors": "티켓 벡터 (tickets)", "topics": "주제 분석·초안 (topics)"}
 
 
@@ -156,7 +155,10 @@ def show_cmd(
         out.print_json(draft.model_dump_json())
         return
     _print_detail(draft)
-    out.print(Markdown(draft.markdown))
+    if out.is_terminal:
+        out.print(Markdown(draft.markdown))
+    else:  # rendered Markdown centres headings across the line: a pipe gets the Markdown itself
+        out.print(draft.markdown, markup=False, highlight=False)
     table = Table(title="근거 (provenance)", show_lines=False)
     for col in ("섹션", "문장", "티켓", "종류"):
         table.add_column(col)

@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from assist.cli.app import app, console
+from assist.cli.app import CliConsole, app, console
 from assist.knowledge import KnowledgeBase
 from indexes import store
 from indexes.settings import Settings
@@ -21,7 +20,7 @@ from ingest.pipeline import IngestReport, ingest_paths, reindex
 from ingest.sample import sample_paths
 from korean.pii import PLACEHOLDER_BY_KIND
 
-out = Console()
+out = CliConsole()
 
 
 @contextmanager

@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from assist.cli.app import app, console
+from assist.cli.app import CliConsole, app, console
 from eval.adapters import DEFAULT_DATA_ROOT, retrieval_dataset, topic_dataset
 from eval.compare import Comparison, compare, dataset_changes, load_baseline
 from eval.datasets import RetrievalSet, add_out_of_scope, load_items, load_retrieval_set
@@ -31,7 +30,7 @@ from eval.result import EvalRun
 from indexes.errors import KmsError
 from indexes.settings import Settings
 
-out = Console()
+out = CliConsole()
 eval_app = typer.Typer(
     name="eval",
     help="Measure answer quality on your own data (reports: report.json + report.html).",
