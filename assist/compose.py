@@ -172,7 +172,11 @@ def _chunk_candidates(chunk: Chunk) -> list[Candidate]:
 def warm(index: HybridIndex, *, batch: int = 64) -> int:
     """Split, label and embed every answer sentence of the index's articles ahead of the first
     questions (the serving start-up runs this in a background thread); returns how many."""
-    chunks = [c for c in index.chunks if c.doc_type != "ticket" and c.section in ANSWER_SECTIONS]
+    by_doc: dict[str, list[Chunk]] = {}
+    for chunk in index.chunks:
+        if chunk.doc_type != "ticket":
+            by_doc.setdefault(chunk.doc_id, []).append(chunk)
+    chunks = [c for doc in by_doc.values() for c in _answer_chunks(doc)]
     texts = [cand.text for chunk in chunks for cand in _chunk_candidates(chunk)]
     texts += [str(c.meta["question"]) for c in chunks if c.section == "scripts" and c.meta.get("question")]
     texts = list(dict.fromkeys(texts))
@@ -181,13 +185,23 @@ def warm(index: HybridIndex, *, batch: int = 64) -> int:
     return len(texts)
 
 
+def _answer_chunks(chunks: Sequence[Chunk]) -> list[Chunk]:
+    """The chunks answers may quote: the answer sections; a document written without the
+    template's sections (plain text, an FAQ page) has only a summary, which then is its body."""
+    answer = [c for c in chunks if c.section in ANSWER_SECTIONS]
+    if answer or any(c.section not in _UNTEMPLATED for c in chunks):
+        return answer
+    return [c for c in chunks if c.section == "summary"]
+
+
+_UNTEMPLATED = frozenset({"summary", "title", "management", "references"})
+
+
 def candidates_of(chunks: Sequence[Chunk]) -> list[Candidate]:
     """The answer sentences of a document's chunks, de-duplicated (chunks overlap by a sentence)."""
     out: list[Candidate] = []
     seen: set[str] = set()
-    for chunk in chunks:
-        if chunk.section not in ANSWER_SECTIONS:
-            continue
+    for chunk in _answer_chunks(chunks):
         for cand in _chunk_candidates(chunk):
             if cand.text not in seen:
                 seen.add(cand.text)

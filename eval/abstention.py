@@ -30,7 +30,7 @@ from eval import plots
 from eval.answers import AnswerFn, default_answer_fn
 from eval.datasets import Query, RetrievalSet
 from eval.errors import DatasetError, EvalConfigError
-from eval.kb import build_index, cache_note, corpus_chunks, open_embedder, strip_doc_prefix, temporary_kb
+from eval.kb import corpus_kb, strip_doc_prefix
 from eval.metrics import CurvePoint, abstention_curve, curve_auc, threshold_for_far
 from eval.progress import Progress, report
 from eval.result import EvalRun, Figure, Table, dataset_fingerprint
@@ -132,9 +132,11 @@ def run_abstention(
     target_far: float = 0.1,
     limit: int | None = None,
     seed: int = 0,
-    cache_dir: Path | None = None,
     progress: Progress | None = None,
 ) -> EvalRun:
+    """Confidences on the corpus ingested through the product pipeline (:func:`eval.kb.corpus_kb`):
+    articles chunked by section as the product does, so the recommended threshold is one the
+    product can use on the same content."""
     if not 0.0 <= target_far <= 1.0:
         raise EvalConfigError(f"--target-far must be between 0 and 1, got {target_far}")
     answer_fn = answer_fn or default_answer_fn()
@@ -150,26 +152,21 @@ def run_abstention(
         outs[i] for i in sample(len(outs), limit, seed)
     ]
     t0 = time.perf_counter()
-    embedder = open_embedder(settings, cache_dir)
-    chunks = corpus_chunks(
-        rset.corpus, max_chars=settings.chunk_max_chars, overlap=settings.chunk_overlap_sentences
-    )
-    index = build_index(chunks, embedder, settings, progress=progress)
-    timings = {"build_index": time.perf_counter() - t0}
-    t0 = time.perf_counter()
-    with temporary_kb(index, settings) as kb:
+    with corpus_kb(rset.corpus, settings, progress=progress) as (kb, kb_notes):
+        timings = {"ingest": time.perf_counter() - t0}
+        t0 = time.perf_counter()
         rows = collect_confidences(kb, queries, answer_fn, progress=progress)
-    timings["answers"] = time.perf_counter() - t0
-    note = cache_note(embedder)
+        timings["answers"] = time.perf_counter() - t0
+        n_chunks, model_id = len(kb.index.chunks), kb.embedder.model_id
     return abstention_run(
         rows,
         target_far,
         settings,
         rset,
-        chunks=len(chunks),
+        chunks=n_chunks,
         timings=timings,
-        config={"embedder": index.embedder.model_id, "limit": limit, "seed": seed},
-        extra_notes=[note] if note else [],
+        config={"embedder": model_id, "limit": limit, "seed": seed},
+        extra_notes=kb_notes,
     )
 
 

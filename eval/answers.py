@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any, Protocol
 
 from assist.knowledge import KnowledgeBase
 from eval import plots
 from eval.datasets import Query, RetrievalSet
 from eval.errors import EvalError
-from eval.kb import build_index, cache_note, corpus_chunks, open_embedder, strip_doc_prefix, temporary_kb
+from eval.kb import corpus_kb, strip_doc_prefix
 from eval.metrics import (
     answer_contained,
     citation_precision,
@@ -150,28 +149,21 @@ def run_answers(
     answer_fn: AnswerFn | None = None,
     limit: int | None = None,
     seed: int = 0,
-    cache_dir: Path | None = None,
     progress: Progress | None = None,
 ) -> EvalRun:
+    """Answers on the corpus ingested through the product pipeline (:func:`eval.kb.corpus_kb`)."""
     answer_fn = answer_fn or default_answer_fn()
     usable = [q for q in rset.queries if q.in_scope and (q.reference or q.gold)]
     queries = [usable[i] for i in sample(len(usable), limit, seed)]
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    embedder = open_embedder(settings, cache_dir)
-    chunks = corpus_chunks(
-        rset.corpus, max_chars=settings.chunk_max_chars, overlap=settings.chunk_overlap_sentences
-    )
-    index = build_index(chunks, embedder, settings, progress=progress)
-    timings["build_index"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    with temporary_kb(index, settings) as kb:
+    with corpus_kb(rset.corpus, settings, progress=progress) as (kb, kb_notes):
+        timings["ingest"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
         metrics, rows = evaluate_answers(kb, queries, answer_fn, progress=progress)
-    timings["answers"] = time.perf_counter() - t0
-    notes = list(rset.notes)
-    note = cache_note(embedder)
-    if note:
-        notes.append(note)
+        timings["answers"] = time.perf_counter() - t0
+        n_chunks, model_id = len(kb.index.chunks), kb.embedder.model_id
+    notes = [*rset.notes, *kb_notes]
     if limit is not None and limit < len(usable):
         notes.append(f"{len(queries)} of {len(usable)} questions sampled (seed {seed})")
     return answers_run(
@@ -179,10 +171,10 @@ def run_answers(
         rows,
         settings,
         rset,
-        chunks=len(chunks),
+        chunks=n_chunks,
         timings=timings,
         notes=notes,
-        config={"embedder": index.embedder.model_id, "limit": limit, "seed": seed},
+        config={"embedder": model_id, "limit": limit, "seed": seed},
     )
 
 

@@ -1,16 +1,19 @@
-"""Throwaway indexes and knowledge bases over an evaluation corpus.
+"""Knowledge bases over an evaluation corpus.
 
-Each document is cut with :func:`ingest.split.split_text` (the configured ``chunk_max_chars`` and
-overlap) into ``Chunk(doc_type="doc", doc_id=f"doc:{id}", section="body", text=title+"\\n"+piece,
-body=piece)`` and indexed with :func:`indexes.store.build` and the configured embedder: the same
-code the product serves with. :func:`temporary_kb` persists such an index into a temporary data
-directory and opens a :class:`assist.knowledge.KnowledgeBase` on it, for the answer pipeline.
+:func:`corpus_kb` is the product path, used by ``kms eval answers`` and ``kms eval abstention``:
+every document becomes an article file ingested by :func:`ingest.pipeline.ingest_paths` (reader,
+PII masking, section-aware chunker, index build), so answers and confidences are the product's.
+``kms eval retrieval`` still measures the search engine alone: :func:`corpus_chunks` cuts each
+document with :func:`ingest.split.split_text` into ``Chunk(doc_type="doc", section="body")`` and
+:func:`build_index` indexes them with the configured embedder (cached on disk between runs);
+:func:`temporary_kb` serves such an index from a temporary data dir.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -26,7 +29,15 @@ from indexes.settings import Settings
 from indexes.types import Chunk
 from ingest.split import split_text
 
-__all__ = ["build_index", "cache_note", "corpus_chunks", "open_embedder", "strip_doc_prefix", "temporary_kb"]
+__all__ = [
+    "build_index",
+    "cache_note",
+    "corpus_chunks",
+    "corpus_kb",
+    "open_embedder",
+    "strip_doc_prefix",
+    "temporary_kb",
+]
 
 PREFIXES = ("doc:", "article:", "ticket:")
 
@@ -108,3 +119,60 @@ def temporary_kb(index: HybridIndex, settings: Settings) -> Iterator[KnowledgeBa
         kb = KnowledgeBase(local)
         kb.adopt(index, folder)
         yield kb
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _article_markdown(doc: Doc) -> str:
+    """One corpus document as a KMS article file: its id in front matter, its title as the
+    heading and its text as written (untemplated text becomes the article's summary/body)."""
+    doc_id = _one_line(doc.doc_id).replace('"', "")
+    title = _one_line(doc.title) or doc_id
+    return f"---\nid: {doc_id}\n---\n# {title}\n\n{doc.text.strip()}\n"
+
+
+@contextlib.contextmanager
+def corpus_kb(
+    corpus: Mapping[str, Doc], settings: Settings, *, progress: Progress | None = None
+) -> Iterator[tuple[KnowledgeBase, list[str]]]:
+    """The corpus ingested exactly as the product ingests articles, with the notes to report.
+
+    Every document becomes a Markdown article file (front-matter id = the corpus id, so gold
+    labels still match) and goes through :func:`ingest.pipeline.ingest_paths`: the real reader,
+    PII masking, the section-aware chunker and the index build, into a temporary data dir that
+    shares the configured models folder and copies its fitted confidence model. Answers and
+    confidences measured on it are what the product would give on the same content.
+    """
+    from assist.confidence import MODEL_FILE
+    from eval.errors import EvalError
+    from ingest.pipeline import ingest_paths
+
+    with tempfile.TemporaryDirectory(prefix="kms-eval-") as tmp:
+        folder = Path(tmp) / "articles"
+        folder.mkdir()
+        written = 0
+        for n, doc in enumerate(corpus.values()):
+            if doc.text.strip():
+                (folder / f"doc-{n:06d}.md").write_text(_article_markdown(doc), encoding="utf-8")
+                written += 1
+        if not written:
+            raise EvalError("the corpus has no document with text to ingest")
+        data = Path(tmp) / "kms"
+        data.mkdir()
+        models = settings.models_dir.resolve()
+        models.mkdir(parents=True, exist_ok=True)
+        os.symlink(models, data / "models", target_is_directory=True)
+        fitted = settings.data_dir / MODEL_FILE
+        if fitted.is_file():
+            shutil.copy2(fitted, data / MODEL_FILE)
+        local = settings.model_copy(update={"data_dir": data, "database_url": None})
+        result = ingest_paths([folder], local, kind="articles", progress=progress)
+        failed = len({i.file for i in result.errors})
+        if failed >= written:
+            raise EvalError("no corpus document ingested: " + "; ".join(str(i) for i in result.errors[:3]))
+        notes = [f"corpus ingested as {written} articles through the product pipeline"]
+        if failed:
+            notes.append(f"{failed} of {written} documents were not ingested (ingest errors)")
+        yield KnowledgeBase(local), notes

@@ -63,6 +63,9 @@ class SafetyRow:
         return bool(self.doc_ids)
 
 
+# labels name 단계별 절차 "procedure"; its chunks are "steps" (indexes.records.SECTION_KEYS)
+_SECTION_ALIASES = {"procedure": "steps"}
+
 def load_safety(path: Path) -> list[SafetyRow]:
     rows: list[SafetyRow] = []
     seen: set[str] = set()
@@ -97,7 +100,7 @@ def load_safety(path: Path) -> list[SafetyRow]:
                 question,
                 list(data.get("history") or []),
                 docs,
-                tuple(str(s) for s in expected.get("sections") or []),
+                tuple(_SECTION_ALIASES.get(str(s), str(s)) for s in expected.get("sections") or []),
                 str(data.get("answer_fact") or ""),
             )
         )

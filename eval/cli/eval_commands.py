@@ -284,7 +284,6 @@ def answers_cmd(
     baseline: Baseline = None,
     tolerance: Tolerance = 0.02,
     fail_on_regression: FailOnRegression = False,
-    no_cache: NoCache = False,
 ) -> None:
     """Token F1 / ROUGE-L vs. reference answers, citation precision, groundedness, abstention rate."""
     from eval.answers import run_answers
@@ -293,14 +292,7 @@ def answers_cmd(
         settings = _settings(embedder)
         rset = _retrieval_set(dataset, data_root, corpus, queries)
         with _progress() as progress:
-            run = run_answers(
-                rset,
-                settings,
-                limit=limit,
-                seed=seed,
-                cache_dir=_cache(settings, no_cache),
-                progress=progress,
-            )
+            run = run_answers(rset, settings, limit=limit, seed=seed, progress=progress)
         _finish(run, out_dir, baseline, tolerance, fail_on_regression)
 
 
@@ -329,7 +321,6 @@ def abstention_cmd(
     baseline: Baseline = None,
     tolerance: Tolerance = 0.02,
     fail_on_regression: FailOnRegression = False,
-    no_cache: NoCache = False,
 ) -> None:
     """Coverage vs. false-answer rate over the confidence threshold, and the threshold to set."""
     from eval.abstention import ENV_KEY, run_abstention, write_env_setting
@@ -344,7 +335,6 @@ def abstention_cmd(
                 target_far=target_far,
                 limit=limit,
                 seed=seed,
-                cache_dir=_cache(settings, no_cache),
                 progress=progress,
             )
         _finish(run, out_dir, baseline, tolerance, fail_on_regression)

@@ -136,3 +136,28 @@ def test_write_env_setting_replaces_and_keeps_other_lines(tmp_path: Path) -> Non
     env.write_text("# tuned\nKMS_FUSION=rrf\nexport KMS_ANSWER_THRESHOLD=0.1\nKMS_ANSWER_THRESHOLD=0.2\n")
     write_env_setting(env, 0.55)
     assert env.read_text() == "# tuned\nKMS_FUSION=rrf\nKMS_ANSWER_THRESHOLD=0.55\n"
+
+
+def test_answers_and_abstention_run_on_the_products_ingest_of_the_corpus(tmp_path: Path) -> None:
+    """The eval KB is what ingest.pipeline makes of the same articles: the same chunks (ids,
+    sections, text) as ingesting the corpus files directly, and the real answer path answers."""
+    from assist.answer import answer_question
+    from eval.kb import _article_markdown, corpus_kb
+    from ingest.pipeline import ingest_paths
+
+    settings = Settings(data_dir=tmp_path / "eval-kms", embedder="hash")
+    with corpus_kb(CORPUS, settings) as (kb, notes):
+        eval_chunks = sorted((c.chunk_id, c.section, c.text) for c in kb.index.chunks)
+        answer = answer_question(kb, "환불은 며칠 걸려요?", threshold=0.0, log=False)
+    assert notes and "product pipeline" in notes[0]
+    assert {cid.split("#")[0] for cid, _, _ in eval_chunks} == {"article:refund", "article:delivery"}
+    assert answer.citations and answer.citations[0].doc_id == "article:refund"
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for doc in CORPUS.values():
+        (folder / f"{doc.doc_id}.md").write_text(_article_markdown(doc), encoding="utf-8")
+    product = Settings(data_dir=tmp_path / "product-kms", embedder="hash")
+    assert ingest_paths([folder], product, kind="articles").ok
+    served = KnowledgeBase(product)
+    assert sorted((c.chunk_id, c.section, c.text) for c in served.index.chunks) == eval_chunks
