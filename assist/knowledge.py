@@ -122,16 +122,22 @@ class KnowledgeBase:
             folder = store.persist(index, self.settings.index_root, config)
             self._index, self._index_folder = index, folder
             self._current_seen, self.index_warning = folder, None
-        with self.sessions() as session, session.begin():
-            if replace_docs:
-                delete_chunks(session, list(replace_docs))
-            add_chunks(session, list(chunks), index_version=folder.name)
+            # the chunks table follows under the same lock; should this fail (or the process
+            # die here), ``reconcile`` brings it back in line with the index
+            with self.sessions() as session, session.begin():
+                if replace_docs:
+                    delete_chunks(session, list(replace_docs))
+                add_chunks(session, list(chunks), index_version=folder.name)
         log.info("indexed %d chunks incrementally into %s", len(chunks), folder.name)
         return folder
 
     def warm_up(self) -> None:
         """Load model, index and Kiwi now rather than on the first request; then embed the
-        articles' answer sentences in a background thread (``KMS_WARM_SENTENCES``)."""
+        articles' answer sentences in a background thread (``KMS_WARM_SENTENCES``). Writes
+        that crashed between the database and the index are reconciled first."""
+        from assist.consistency import reconcile
+
+        reconcile(self)
         self.search("환불 문의", k=1)
         if self.settings.warm_sentences:
             threading.Thread(target=self._warm_sentences, name="kms-warm-sentences", daemon=True).start()

@@ -16,7 +16,9 @@ from typing import Any, cast
 from rapidfuzz.distance import Levenshtein
 from sqlalchemy import ColumnElement, String, func, or_, select
 from sqlalchemy import cast as sql_cast
+from sqlalchemy.exc import IntegrityError
 
+from assist.consistency import indexed, log_writer, reconcile, reconcile_quietly
 from assist.errors import ConflictError, InvalidInputError, NotFoundError
 from assist.evidence import clean_query
 from assist.fields import MAX_CHANNEL_CHARS, MAX_REF_CHARS, MAX_SUBJECT_CHARS, check_text, clean_tags
@@ -25,7 +27,8 @@ from assist.schemas import Suggestion, TicketOut
 from assist.suggest import record_suggestion, suggest
 from indexes.db import FeedbackRow, SuggestionRow, TicketRow, add_feedback, get_ticket, upsert_ticket
 from indexes.db.logs import Verdict
-from indexes.db.repo import ticket_to_record
+from indexes.db.repo import insert_ticket, ticket_to_record
+from indexes.errors import DuplicateIdError
 from indexes.records import TicketRecord
 from ingest.split import chunk_ticket
 from korean.pii import mask_pii
@@ -72,7 +75,7 @@ def create_ticket(
     check_text(customer_ref, field="customer_ref", limit=MAX_REF_CHARS)
     inquiry = clean_query(body, kb.settings, field_name="body")
     subj = mask_pii(subject.strip()) if subject else ""
-    ticket_id = f"W-{datetime.now(UTC):%Y%m%d}-{secrets.token_hex(3)}"
+    ticket_id = new_ticket_id()
     rec = TicketRecord(
         ticket_id=ticket_id,
         inquiry=inquiry,
@@ -84,11 +87,26 @@ def create_ticket(
         customer_ref=mask_pii(customer_ref) if customer_ref else None,
     )
     suggestion = suggest(kb, inquiry, subject=subj or None, ticket_id=ticket_id, log=False)
-    with kb.sessions() as session, session.begin():  # ticket, log and suggestion together or nothing
-        upsert_ticket(session, rec, resolved_statuses=kb.settings.resolved_statuses)
-        session.flush()
-        record_suggestion(session, suggestion, f"{subj}\n{inquiry}" if subj else inquiry)
+    for attempt in range(3):  # a taken id (≈never with 64 random bits) gets a fresh one
+        try:
+            with kb.sessions() as session, session.begin():  # an insert: never overwrites a ticket
+                insert_ticket(session, rec, resolved_statuses=kb.settings.resolved_statuses)
+            break
+        except (DuplicateIdError, IntegrityError):
+            if attempt == 2:
+                raise
+            rec.ticket_id = ticket_id = new_ticket_id()
+            suggestion.ticket_id = ticket_id
+    # the log and stored suggestion never fail the request (assist/logwriter.py)
+    query = f"{subj}\n{inquiry}" if subj else inquiry
+    log_writer(kb).write(lambda session: record_suggestion(session, suggestion, query))
     return _out(_require(kb, ticket_id)), suggestion
+
+
+def new_ticket_id(now: datetime | None = None) -> str:
+    """``W-YYYYMMDD-`` + 16 hex digits (64 random bits: at 1,000 tickets a day the chance of
+    any collision in a day is ≈3·10⁻¹⁴; an insert of a taken id is a conflict anyway)."""
+    return f"W-{(now or datetime.now(UTC)):%Y%m%d}-{secrets.token_hex(8)}"
 
 
 def get_ticket_out(kb: KnowledgeBase, ticket_id: str) -> TicketOut:
@@ -166,9 +184,15 @@ def resolve_ticket(
 ) -> TicketOut:
     """Store the final answer; the ticket becomes knowledge, searchable immediately.
 
-    ``actor`` (the signed-in user or key) is stored as ``resolved_by``."""
+    ``actor`` (the signed-in user or key) is stored as ``resolved_by``. The database commits
+    first, then the index is written; if that write fails (or the process dies), the ticket is
+    re-indexed by ``reconcile`` (at start-up, right after the failure, or when the resolve is
+    retried: a retry of a resolved ticket the index lacks completes it instead of a 409)."""
     row = _require(kb, ticket_id)
     if row.is_knowledge:
+        if not indexed(kb, f"ticket:{ticket_id}"):
+            reconcile(kb)
+            return _out(_require(kb, ticket_id))
         raise ConflictError(f"ticket {ticket_id!r} is already resolved", details={"ticket_id": ticket_id})
     answer = clean_query(resolution, kb.settings, field_name="resolution")
     rec = ticket_to_record(row)
@@ -181,10 +205,15 @@ def resolve_ticket(
         upsert_ticket(session, rec, resolved_statuses=kb.settings.resolved_statuses)
         if actor is not None and (stored := session.get(TicketRow, ticket_id)) is not None:
             stored.resolved_by = actor[:120]
-    kb.index_documents(
-        chunk_ticket(rec, max_chars=kb.settings.chunk_max_chars, overlap=kb.settings.chunk_overlap_sentences),
-        replace_docs=[f"ticket:{ticket_id}"],
-    )
+    try:
+        settings = kb.settings
+        kb.index_documents(
+            chunk_ticket(rec, max_chars=settings.chunk_max_chars, overlap=settings.chunk_overlap_sentences),
+            replace_docs=[f"ticket:{ticket_id}"],
+        )
+    except Exception:
+        reconcile_quietly(kb)  # a second try now; else start-up or a retried resolve finishes it
+        raise
     return _out(_require(kb, ticket_id))
 
 

@@ -119,18 +119,26 @@ def test_a_stale_lock_of_a_dead_process_is_taken_over(tmp_path: Path) -> None:
                           text=True, check=True)  # fmt: skip
     data = tmp_path / "kms"
     data.mkdir()
-    holder = {"pid": int(dead.stdout), "host": socket.gethostname(), "started_at": "2026-11-30T00:00:00+00:00"}
+    holder = {"pid": int(dead.stdout), "host": socket.gethostname(), "started_at": "2026-11-30T00:00:00"}
     (data / LOCK_NAME).write_text(json.dumps(holder), encoding="utf-8")
     assert ingest_paths([TINY], _settings(data)).ok
 
 
 def test_a_second_ingest_waits_for_the_first(tmp_path: Path) -> None:
     data = tmp_path / "kms"
-    release = threading.Timer(0.5, lambda: None)
-    with ingest_lock(data):
-        release.start()
-        with pytest.raises(IngestLockedError):
-            with ingest_lock(data, wait_s=0.3, poll_s=0.05):
-                pass
-    with ingest_lock(data, wait_s=0.3):
+    held = threading.Event()
+
+    def first() -> None:
+        with ingest_lock(data):
+            held.set()
+            time.sleep(0.5)
+
+    runner = threading.Thread(target=first)
+    runner.start()
+    held.wait(5)
+    with pytest.raises(IngestLockedError), ingest_lock(data, wait_s=0.1, poll_s=0.02):
         pass
+    t0 = time.perf_counter()
+    with ingest_lock(data, wait_s=10, poll_s=0.02):  # waits for the first, then runs
+        assert time.perf_counter() - t0 > 0.2
+    runner.join()
