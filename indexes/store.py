@@ -150,8 +150,30 @@ def manifest_for(index: HybridIndex, config: IndexConfig, name: str) -> dict[str
     }
 
 
+def fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries (new, renamed or replaced names) to disk."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_tree(folder: Path) -> None:
+    """fsync every file under ``folder``, then every folder, deepest first."""
+    for dirpath, _dirs, files in os.walk(folder, topdown=False):
+        for name in files:
+            fd = os.open(os.path.join(dirpath, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        fsync_dir(Path(dirpath))
+
+
 def write(index: HybridIndex, root: Path, config: IndexConfig) -> Path:
-    """Write a new index folder under ``root`` (not yet serving); returns it."""
+    """Write a new index folder under ``root`` (not yet serving), fsynced with its folder
+    before it is renamed into place; returns it."""
     root.mkdir(parents=True, exist_ok=True)
     name = f"idx-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
     tmp = root / f".{name}.partial"
@@ -164,8 +186,10 @@ def write(index: HybridIndex, root: Path, config: IndexConfig) -> Path:
         index.lexical.save(tmp / "lexical")
         manifest = manifest_for(index, config, name)
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        fsync_tree(tmp)  # every file and folder on disk before it can be swapped in
         final = root / name
         os.replace(tmp, final)
+        fsync_dir(root)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -178,6 +202,7 @@ def swap(root: Path, folder: Path, *, keep: int = 2) -> None:
     tmp = root / f".current-{secrets.token_hex(4)}"
     os.symlink(folder.name, tmp)
     os.replace(tmp, link)
+    fsync_dir(root)  # the new `current` survives a power loss once swap returns
     versions = sorted(p for p in root.glob("idx-*") if p.is_dir() and p.name != folder.name)
     for old in versions[: max(0, len(versions) - (keep - 1))]:
         shutil.rmtree(old, ignore_errors=True)

@@ -146,3 +146,29 @@ def test_hnsw_index_type() -> None:
     cfg = store.IndexConfig(dense_index="hnsw")
     index, _ = store.build(_chunks(), HashEmbedder(64), cfg)
     assert index.search("이중 결제", SearchParams(k=1))[0].doc_id == "article:a3"
+
+
+def test_write_and_swap_fsync_every_file_and_folder_before_the_swap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def spy(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", spy)
+    text = "환불은 3일 걸립니다"
+    chunk = Chunk("article:A#1", "article:A", "article", "제목", "summary", text, text)
+    index, _ = store.build([chunk], HashEmbedder(), store.IndexConfig())
+    root = tmp_path / "indexes"
+    folder = store.write(index, root, store.IndexConfig())
+    partial = root / f".{folder.name}.partial"
+    assert {f"{partial}/chunks.jsonl", f"{partial}/dense.faiss", f"{partial}/{store.MANIFEST}",
+            str(partial), str(root)} <= set(synced)  # fmt: skip
+    synced.clear()
+    store.swap(root, folder)
+    assert synced == [str(root)]
