@@ -118,10 +118,15 @@ def _small(value: Any) -> Any:
         return None
 
 
+def _printable(text: str) -> str:
+    """``text`` with control characters and lone surrogates as '?' (the message stays one line)."""
+    return "".join(c if c.isprintable() and not 0xD800 <= ord(c) <= 0xDFFF else "?" for c in text)
+
+
 def validation_details(exc: RequestValidationError) -> dict[str, Any]:
     fields: list[dict[str, Any]] = []
     for err in exc.errors():
-        loc = [str(part)[:_SMALL] for part in err.get("loc", ())]  # a key may be the client's
+        loc = [_printable(str(part)[:_SMALL]) for part in err.get("loc", ())]  # a key may be the client's
         entry: dict[str, Any] = {
             "location": ".".join(loc),
             "field": ".".join(loc[1:]) if len(loc) > 1 else ".".join(loc),

@@ -13,6 +13,7 @@ Everything else goes on untouched (the body is replayed as read). No value is lo
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import parse_qsl, unquote_to_bytes
 
@@ -24,6 +25,7 @@ from assist.api.errors import error_response
 DEFAULT_MAX_BODY_BYTES = 1_000_000
 _JSON_TYPES = ("application/json", "application/merge-patch+json")
 _FORM_TYPE = "application/x-www-form-urlencoded"
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 
 class BadValue(ValueError):
@@ -65,7 +67,8 @@ def check_json(value: Any, path: str = "") -> None:
             raise BadValue(path or "body", problem)
     elif isinstance(value, dict):
         for key, item in value.items():
-            where = f"{path}.{key}" if path else str(key)
+            label = key if _PLAIN_KEY.match(key) else "<key>"  # a client's key is not echoed as is
+            where = f"{path}.{label}" if path else label
             problem = text_problem(str(key))
             if problem:
                 raise BadValue(path or "body", f"has a key that {problem}")
@@ -93,7 +96,7 @@ def check_url(path_bytes: bytes, query: bytes) -> None:
         except UnicodeDecodeError:
             raise BadValue("query", "holds bytes that are not valid UTF-8") from None
         if b"\x00" in raw_name or b"\x00" in raw_value:
-            raise BadValue(label.replace("\x00", ""), "holds a NUL byte")
+            raise BadValue(label if _PLAIN_KEY.match(label) else "query", "holds a NUL byte")
 
 
 def check_body(content_type: str, body: bytes) -> None:
@@ -119,7 +122,7 @@ def check_body(content_type: str, body: bytes) -> None:
         for name, value in pairs:
             problem = text_problem(name) or text_problem(value)
             if problem:
-                raise BadValue(name if not text_problem(name) else "form", problem)
+                raise BadValue(name if _PLAIN_KEY.match(name) else "form", problem)
 
 
 def _bad(exc: BadValue) -> Any:

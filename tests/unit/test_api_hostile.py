@@ -93,6 +93,16 @@ def test_lone_surrogates_and_nul_in_json_are_400_naming_the_field(
     assert error["details"] == {"field": field} and field in error["message"]
 
 
+def test_a_client_key_is_never_echoed_raw_and_messages_stay_one_line(client: TestClient) -> None:
+    raw = '{"messages": [{"role": "user", "content": "환불?", "a\\nb": {"x": "\\u0000"}}]}'
+    error = assert_error(client.post("/v1/chat/completions", content=raw.encode(), headers=JSON), 400,
+                         "invalid_input")  # fmt: skip
+    assert error["details"] == {"field": "messages[0].<key>.x"} and "\n" not in error["message"]
+    error = assert_error(client.post("/v1/suggestions", json={"inquiry": "환불", "a\nb": 1}), 422,
+                         "validation_error")  # fmt: skip
+    assert "\n" not in error["message"] and "a?b" in error["message"]
+
+
 @pytest.mark.parametrize(
     ("url", "field"),
     [
