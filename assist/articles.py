@@ -16,6 +16,7 @@ from typing import Literal
 
 from sqlalchemy import select
 
+from assist.consistency import doc_matches, index_or_reconcile
 from assist.errors import ConflictError, InvalidInputError, NotFoundError
 from assist.knowledge import KnowledgeBase
 from assist.suggest import staleness
@@ -351,12 +352,12 @@ def edit_article(
         assert saved is not None
         version, status = saved.version, saved.status
     reindexed = False
-    if outcome != "unchanged" and status == "published":
-        kb.index_documents(
-            chunk_article(
-                masked, max_chars=kb.settings.chunk_max_chars, overlap=kb.settings.chunk_overlap_sentences
-            ),
-            replace_docs=[f"article:{article_id}"],
-        )
+    chunks = chunk_article(
+        masked, max_chars=kb.settings.chunk_max_chars, overlap=kb.settings.chunk_overlap_sentences
+    )
+    doc_id = f"article:{article_id}"
+    # a retried edit whose first index write failed is "unchanged" in the database: index it now
+    if status == "published" and (outcome != "unchanged" or not doc_matches(kb, doc_id, chunks)):
+        index_or_reconcile(kb, chunks, doc_id)
         reindexed = True
     return EditResult(article_id, version, outcome, reindexed, list(masked.missing))

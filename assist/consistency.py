@@ -12,10 +12,13 @@ from __future__ import annotations
 import logging
 import threading
 import weakref
+from collections.abc import Sequence
 
 from assist.knowledge import KnowledgeBase
 from assist.logwriter import LogWriter
 from indexes.db import replace_chunks
+from indexes.masking import mask_chunk
+from indexes.types import Chunk
 from ingest.reconcile import chunk_rows_differ, plan
 
 log = logging.getLogger(__name__)
@@ -36,6 +39,22 @@ def log_writer(kb: KnowledgeBase) -> LogWriter:
 def indexed(kb: KnowledgeBase, doc_id: str) -> bool:
     """Whether the serving index holds chunks of ``doc_id`` ("ticket:W-1", "article:A-1")."""
     return any(c.doc_id == doc_id for c in kb.index.chunks)
+
+
+def doc_matches(kb: KnowledgeBase, doc_id: str, chunks: Sequence[Chunk]) -> bool:
+    """Whether the serving index holds exactly ``chunks`` (ids and masked text) for ``doc_id``."""
+    want = {(c.chunk_id, c.hash) for c in (mask_chunk(c, allow=kb.settings.pii_allow) for c in chunks)}
+    return want == {(c.chunk_id, c.hash) for c in kb.index.chunks if c.doc_id == doc_id}
+
+
+def index_or_reconcile(kb: KnowledgeBase, chunks: Sequence[Chunk], doc_id: str) -> None:
+    """``kb.index_documents`` for one document after its database commit; when the index write
+    fails, a reconcile is tried at once (and again at start-up) before the error propagates."""
+    try:
+        kb.index_documents(chunks, replace_docs=[doc_id])
+    except Exception:
+        reconcile_quietly(kb)
+        raise
 
 
 def reconcile(kb: KnowledgeBase) -> int:

@@ -26,6 +26,7 @@ from typing import Any
 from rapidfuzz import fuzz
 from sqlalchemy.orm import Session
 
+from assist.consistency import index_or_reconcile
 from assist.drafts.lint import REVIEW_MARKER
 from assist.drafts.render import render_markdown, to_record
 from assist.drafts.schemas import DraftDetail, DraftSummary
@@ -90,7 +91,7 @@ def updated_management(body: str, today: date, change: str, *, owner: str | None
 def _reindex(kb: KnowledgeBase, rec: ArticleRecord) -> None:
     s = kb.settings
     chunks = chunk_article(rec, max_chars=s.chunk_max_chars, overlap=s.chunk_overlap_sentences)
-    kb.index_documents(chunks, replace_docs=[f"article:{rec.article_id}"])
+    index_or_reconcile(kb, chunks, f"article:{rec.article_id}")  # a failure: reconciled now or at start
 
 
 def list_draft_summaries(

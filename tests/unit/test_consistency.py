@@ -14,7 +14,7 @@ from assist.knowledge import KnowledgeBase
 from assist.suggest import suggest
 from assist.tickets import create_ticket, new_ticket_id, resolve_ticket
 from indexes.db import QueryLogRow, SuggestionRow, TicketRow
-from indexes.db.models import ChunkRow
+from indexes.db.models import ArticleRow, ChunkRow
 from indexes.db.repo import insert_ticket
 from indexes.errors import DuplicateIdError
 from indexes.records import TicketRecord
@@ -180,3 +180,28 @@ def test_kill_9_during_resolves_then_restart_leaves_database_and_index_agreeing(
     with restarted.sessions() as session:
         stored = session.scalar(select(func.count()).select_from(TicketRow)) or 0
     assert stored >= 4  # the tiny KB's 3 tickets and at least the one being resolved
+
+
+def test_a_retried_article_edit_whose_index_write_failed_is_indexed(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assist.articles import edit_article
+
+    article = next(c.doc_id.split(":", 1)[1] for c in kb.index.chunks if c.doc_type == "article")
+    new_text = "환불은 승인 후 영업일 기준 2일 안에 카드사로 취소 요청됩니다."
+    with kb.sessions() as session:
+        row = session.get(ArticleRow, article)
+        assert row is not None
+        sections = {"title": row.title, **row.sections(), "summary": new_text}
+
+    def broken(*_a: object, **_k: object) -> Path:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(kb, "index_documents", broken)
+    with pytest.raises(OSError):
+        edit_article(kb, article, sections, None, "kim")
+    monkeypatch.undo()
+    assert not any(new_text in c.text for c in kb.index.chunks)  # committed, not searchable
+    result = edit_article(kb, article, sections, None, "kim")  # the retry
+    assert result.outcome == "unchanged" and result.reindexed
+    assert any(new_text in c.text for c in kb.index.chunks) and _agree(kb)
