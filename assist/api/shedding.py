@@ -10,7 +10,9 @@
   cannot be interrupted: it keeps its slot until it finishes (so the bound is real), and its
   late response is dropped.
 
-Everything else (ticket CRUD, pages, /readyz) passes straight through.
+A heavy response carries ``Server-Timing: queue;dur=…, app;dur=…`` (milliseconds waiting for a
+slot and in the app until the response started). Everything else (ticket CRUD, pages, /readyz)
+passes straight through.
 """
 
 from __future__ import annotations
@@ -97,11 +99,12 @@ class SheddingMiddleware:
         if not is_heavy(method, path):
             await self.app(scope, receive, send)
             return
-        deadline = time.monotonic() + self.timeout_s
+        arrived = time.monotonic()
+        deadline = arrived + self.timeout_s
         if not await self._acquire(deadline):
             await self._refuse(send, "overloaded", "the service is at capacity; retry after a moment")
             return
-        await self._run(scope, receive, send, deadline)
+        await self._run(scope, receive, send, deadline, arrived)
 
     # --- slots -----------------------------------------------------------------------------
     async def _acquire(self, deadline: float) -> bool:
@@ -144,7 +147,7 @@ class SheddingMiddleware:
         stats.in_flight -= 1
 
     # --- one heavy request ------------------------------------------------------------------
-    async def _run(self, scope: Scope, receive: Receive, send: Send, deadline: float) -> None:
+    async def _run(self, scope: Scope, receive: Receive, send: Send, deadline: float, arrived: float) -> None:
         started = time.monotonic()
         state = {"started": False, "abandoned": False}
 
@@ -153,6 +156,10 @@ class SheddingMiddleware:
                 return  # the caller already got 503 request_timeout
             if message["type"] == "http.response.start":
                 state["started"] = True
+                now = time.monotonic()
+                timing = f"queue;dur={(started - arrived) * 1000:.1f}, app;dur={(now - started) * 1000:.1f}"
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"server-timing", timing.encode())]
             await send(message)
 
         task = asyncio.ensure_future(self.app(scope, receive, guarded_send))

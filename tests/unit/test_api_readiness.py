@@ -94,7 +94,9 @@ def test_excess_requests_are_shed_with_503_and_retry_after_while_healthz_answers
             assert live.status_code == 200 and live.json()["load"]["in_flight"] == 1
             assert live.headers["x-frame-options"] == "DENY"
             app.release.set()
-            assert (await first).status_code == 200 and (await second).status_code == 200
+            done = [await first, await second]
+            assert [r.status_code for r in done] == [200, 200]
+            assert all(r.headers["server-timing"].startswith("queue;dur=") for r in done)
             assert app.started == 2 and stats.shed == 1 and stats.in_flight == 0
 
     asyncio.run(scenario())
