@@ -281,7 +281,7 @@ def previous_folders(root: Path, *, exclude: Path | None = None) -> list[Path]:
     """Retained index folders other than ``exclude``, newest first (fallbacks for a broken one)."""
     skip = exclude.resolve() if exclude is not None else None
     folders = [p for p in root.glob("idx-*") if p.is_dir() and p.resolve() != skip]
-    return sorted(folders, key=lambda p: p.name, reverse=True)
+    return sorted(folders, key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
 
 
 def load_fallback(root: Path, embedder: Embedder, *, exclude: Path) -> tuple[HybridIndex, Path] | None:

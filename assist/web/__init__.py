@@ -21,7 +21,7 @@ from assist.web.render import STATIC, PageRoute, error_page
 
 __all__ = ["mount_web", "router"]
 
-API_PREFIXES = ("/v1", "/docs", "/redoc", "/openapi.json", "/healthz", "/health")
+API_PREFIXES = ("/v1", "/docs", "/redoc", "/openapi.json", "/healthz", "/health", "/readyz")
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from indexes import store
+from indexes.dense import DenseIndex
 from indexes.embedder import HashEmbedder
 from indexes.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
 from indexes.hybrid import SearchParams
@@ -172,3 +173,31 @@ def test_write_and_swap_fsync_every_file_and_folder_before_the_swap(
     synced.clear()
     store.swap(root, folder)
     assert synced == [str(root)]
+
+
+def test_a_manifest_without_dense_or_a_wrong_id_map_is_corrupt(tmp_path: Path) -> None:
+    index, _ = store.build(_chunks(), HashEmbedder(64), store.IndexConfig())
+    folder = store.persist(index, tmp_path, store.IndexConfig())
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    del manifest["dense"]
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IndexCorruptError, match="'dense'"):
+        store.load(folder, HashEmbedder(64))
+    other = store.persist(index, tmp_path, store.IndexConfig())
+    ids = np.array([c.vid + 1 for c in index.chunks], dtype=np.int64)
+    vectors = index.dense.vectors_for([c.vid for c in index.chunks])
+    DenseIndex.build(vectors, ids, 64).save(other / "dense.faiss")
+    with pytest.raises(IndexCorruptError, match="id map"):
+        store.load(other, HashEmbedder(64))
+
+
+def test_load_fallback_finds_the_newest_retained_index_that_loads(tmp_path: Path) -> None:
+    index, _ = store.build(_chunks(), HashEmbedder(64), store.IndexConfig())
+    good = store.persist(index, tmp_path, store.IndexConfig())
+    broken = store.persist(index, tmp_path, store.IndexConfig())
+    (broken / "dense.faiss").write_bytes(b"not faiss")
+    assert store.previous_folders(tmp_path, exclude=broken) == [good]
+    found = store.load_fallback(tmp_path, HashEmbedder(64), exclude=broken)
+    assert found is not None and found[1] == good and len(found[0].chunks) == len(TEXTS)
+    (good / "manifest.json").unlink()
+    assert store.load_fallback(tmp_path, HashEmbedder(64), exclude=broken) is None
