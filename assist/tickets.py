@@ -7,6 +7,7 @@ once: it is chunked, embedded and added to the serving index incrementally.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import secrets
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from typing import Any, cast
 from rapidfuzz.distance import Levenshtein
 from sqlalchemy import ColumnElement, String, func, or_, select
 from sqlalchemy import cast as sql_cast
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from assist.consistency import indexed, log_writer, reconcile, reconcile_quietly
 from assist.errors import ConflictError, InvalidInputError, NotFoundError
@@ -32,6 +33,8 @@ from indexes.errors import DuplicateIdError
 from indexes.records import TicketRecord
 from ingest.split import chunk_ticket
 from korean.pii import mask_pii
+
+log = logging.getLogger(__name__)
 
 VERDICTS = ("used", "edited", "rejected")
 _MARKERS = re.compile(r"\s?\[\d+\]")
@@ -87,16 +90,20 @@ def create_ticket(
         customer_ref=mask_pii(customer_ref) if customer_ref else None,
     )
     suggestion = suggest(kb, inquiry, subject=subj or None, ticket_id=ticket_id, log=False)
-    for attempt in range(3):  # a taken id (≈never with 64 random bits) gets a fresh one
+    for attempt in range(3):
         try:
             with kb.sessions() as session, session.begin():  # an insert: never overwrites a ticket
                 insert_ticket(session, rec, resolved_statuses=kb.settings.resolved_statuses)
             break
-        except (DuplicateIdError, IntegrityError):
+        except (DuplicateIdError, IntegrityError):  # a taken id (≈never with 64 random bits)
             if attempt == 2:
                 raise
             rec.ticket_id = ticket_id = new_ticket_id()
             suggestion.ticket_id = ticket_id
+        except OperationalError as exc:  # a writer held the lock past the busy timeout: try again
+            if attempt == 2:
+                raise
+            log.warning("ticket insert retried (%s)", type(exc).__name__)
     # the log and stored suggestion never fail the request (assist/logwriter.py)
     query = f"{subj}\n{inquiry}" if subj else inquiry
     log_writer(kb).write(lambda session: record_suggestion(session, suggestion, query))

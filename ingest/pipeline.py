@@ -97,7 +97,7 @@ def _previous_index(settings: Settings) -> HybridIndex | None:
         return None
 
 
-_STORE_BATCH = 200  # records per write transaction: the write lock is held for ≈ a few ms each
+_STORE_BATCH = 100  # records per write transaction: the write lock is held for ≈ a few ms each
 
 
 def _store_records(
