@@ -12,9 +12,11 @@ from assist.api.errors import ERROR_RESPONSES, ErrorBody
 from assist.api.models import TicketCreate, TicketCreated, TicketPage, TicketResolve
 from assist.api.readiness import IndexedKB
 from assist.api.security import principal_of
+from assist.fields import MAX_TAG_CHARS
 from assist.schemas import Suggestion, TicketOut
 
 router = APIRouter(prefix="/v1/tickets", tags=["tickets"], responses=ERROR_RESPONSES)
+MAX_OFFSET = 2**63 - 1  # SQL OFFSET is a signed 64-bit integer
 _404: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "Unknown ticket id · 없는 티켓"}
 }
@@ -42,9 +44,11 @@ def list_tickets(
         Literal["open", "resolved"] | None, Query(description="open = not yet knowledge; resolved")
     ] = None,
     q: Annotated[str | None, Query(description="Text in subject, inquiry or id.", max_length=200)] = None,
-    tag: Annotated[str | None, Query(description="Tag or tag prefix, e.g. '고객::결제'.")] = None,
+    tag: Annotated[
+        str | None, Query(description="Tag or tag prefix, e.g. '고객::결제'.", max_length=MAX_TAG_CHARS)
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> TicketPage:
     items, total = tickets.list_tickets(kb, status=status, query=q, tag=tag, limit=limit, offset=offset)
     return TicketPage(items=items, total=total, limit=limit, offset=offset)

@@ -8,8 +8,10 @@ database (about half a minute on the tiny KB).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import schemathesis
@@ -20,7 +22,7 @@ from schemathesis.python import asgi
 from test_api_kb import copy_kb, shared_tiny_kb, tiny_settings
 
 from assist.api import create_app
-from tests.auth import bearer
+from tests.auth import api_client, bearer
 
 EXAMPLES = 12
 
@@ -82,4 +84,88 @@ def test_no_operation_answers_a_server_error(
             run()
         except AssertionError as exc:
             failures.append(str(exc).splitlines()[0])
+    assert not failures, "\n".join(failures)
+
+
+HOSTILE: list[Any] = [
+    2**64,
+    -(2**64),
+    float("nan"),
+    float("inf"),
+    1e308,
+    "\x00",
+    "\ud800",
+    "99999999999d",
+    "x" * 1_000_000,  # in a URL: its first 10,000 characters (clients refuse longer URLs)
+    [],
+    {},
+    None,
+]
+
+
+def _url_value(value: Any) -> str:
+    text = json.dumps(value) if not isinstance(value, str) else value[:10_000]
+    return quote(text.encode("utf-8", "surrogatepass"), safe="")
+
+
+def _operations(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method in ("get", "post", "put", "patch", "delete"):
+                yield method.upper(), path, operation
+
+
+def _body_example(spec: dict[str, Any], operation: dict[str, Any]) -> dict[str, Any] | None:
+    content = operation.get("requestBody", {}).get("content", {}).get("application/json")
+    if content is None:
+        return None
+    ref = content["schema"].get("$ref") or next(
+        (s["$ref"] for s in content["schema"].get("anyOf", []) if "$ref" in s), None
+    )
+    model = spec["components"]["schemas"][ref.rsplit("/", 1)[-1]] if ref else {}
+    examples = model.get("examples") or [{}]
+    return dict(examples[0]) | {name: "x" for name in model.get("required", []) if name not in examples[0]}
+
+
+def test_hostile_values_in_every_parameter_and_body_field(fuzz_app: FastAPI) -> None:
+    """Every query/path parameter and top-level body field of every operation, one hostile value at
+    a time (huge and negative integers, NaN, Infinity, NUL, a lone surrogate, 1 MB of text, ...):
+    never a 5xx, always the one error shape."""
+    spec = fuzz_app.openapi()
+    failures: list[str] = []
+    sent = 0
+    with api_client(fuzz_app) as client:
+        for method, path, operation in _operations(spec):
+            params = [p for p in operation.get("parameters", []) if p["in"] in ("query", "path")]
+            example = _body_example(spec, operation)
+            fields = list(example) if example is not None else []
+            targets = [("param", p["name"]) for p in params] + [("body", name) for name in fields]
+            for kind, name in targets:
+                for value in HOSTILE:
+                    url = path
+                    for p in params:
+                        if p["in"] == "path":
+                            filler = _url_value(value) if (kind, name) == ("param", p["name"]) else "1"
+                            url = url.replace("{" + p["name"] + "}", filler)
+                    if kind == "param" and any(p["name"] == name and p["in"] == "query" for p in params):
+                        url += f"?{name}={_url_value(value)}"
+                    body = None
+                    if example is not None:
+                        payload = dict(example)
+                        if kind == "body":
+                            payload[name] = value
+                        body = json.dumps(payload).encode()
+                    response = client.request(
+                        method, url, content=body, headers={"content-type": "application/json"}
+                    )
+                    sent += 1
+                    where = f"{method} {path} {kind} {name}={str(value)[:20]!r}"
+                    if response.status_code >= 500:
+                        failures.append(f"{where} -> {response.status_code}")
+                    elif response.status_code >= 400:
+                        error = response.json().get("error", {})
+                        if set(error) != {"code", "message", "details"} or "\n" in error["message"]:
+                            failures.append(f"{where}: not the one error shape: {response.text[:200]}")
+    assert sent >= 300, sent  # 384 when written: 32 parameters and fields x 12 values
+    print(f"{sent} hostile requests, {len(failures)} failures")
     assert not failures, "\n".join(failures)

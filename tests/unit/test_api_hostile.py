@@ -132,6 +132,9 @@ def test_ids_beyond_64_bits_are_422(client: TestClient) -> None:
     response = client.post("/v1/drafts/1/merge", json={"draft_id": huge})
     assert_error(response, 422, "validation_error")
     assert_error(client.post("/v1/drafts/generate", json={"min_size": huge}), 422, "validation_error")
+    error = assert_error(client.get("/v1/tickets", params={"offset": huge}), 422, "validation_error")
+    assert error["details"]["errors"][0]["field"] == "offset"
+    assert client.get("/v1/tickets", params={"offset": 2**63 - 1}).json()["items"] == []
 
 
 @pytest.mark.parametrize("since", ["99999999999d", "36501d", "99999999w", "9" * 30])
