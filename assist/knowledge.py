@@ -114,12 +114,18 @@ class KnowledgeBase:
         with self._lock:
             index = self.index
             replace = set(replace_docs)
-            index = index.removed([c.chunk_id for c in index.chunks if c.doc_id in replace])
-            if chunks:
-                texts = [c.text for c in chunks]
-                index = index.added(list(chunks), self.embedder.embed_documents(texts), tokenize_many(texts))
-            config = store.IndexConfig.from_settings(self.settings)
-            folder = store.persist(index, self.settings.index_root, config)
+            try:
+                index = index.removed([c.chunk_id for c in index.chunks if c.doc_id in replace])
+                if chunks:
+                    texts = [c.text for c in chunks]
+                    vectors = self.embedder.embed_documents(texts)
+                    index = index.added(list(chunks), vectors, tokenize_many(texts))
+                config = store.IndexConfig.from_settings(self.settings)
+                folder = store.persist(index, self.settings.index_root, config)
+            except BaseException:
+                # removed/added edit the FAISS index in place: serve `current` from disk again
+                self._index = None
+                raise
             self._index, self._index_folder = index, folder
             self._current_seen, self.index_warning = folder, None
             # the chunks table follows under the same lock; should this fail (or the process
