@@ -93,6 +93,12 @@ def test_lone_surrogates_and_nul_in_json_are_400_naming_the_field(
     assert error["details"] == {"field": field} and field in error["message"]
 
 
+def test_a_surrogate_pair_is_a_real_character_and_passes(client: TestClient) -> None:
+    raw = '{"inquiry": "\\ud83d\\ude00 결제가 두 번 됐어요"}'  # an emoji, escaped as JSON does
+    response = client.post("/v1/suggestions", content=raw.encode(), headers=JSON)
+    assert response.status_code == 200, response.text
+
+
 def test_a_client_key_is_never_echoed_raw_and_messages_stay_one_line(client: TestClient) -> None:
     raw = '{"messages": [{"role": "user", "content": "환불?", "a\\nb": {"x": "\\u0000"}}]}'
     error = assert_error(client.post("/v1/chat/completions", content=raw.encode(), headers=JSON), 400,
