@@ -148,7 +148,7 @@ def test_new_ticket_form_validation_and_creation(fresh: TestClient) -> None:
     )
     assert ok.status_code == 303
     location = ok.headers["location"]
-    assert re.fullmatch(r"/tickets/W-\d{8}-[0-9a-f]{6}\?msg=created", location)
+    assert re.fullmatch(r"/tickets/W-\d{8}-[0-9a-f]{16}\?msg=created", location)
     page = fresh.get(location).text
     assert "티켓을 만들었습니다." in page and "[전화번호]" in page and "010-1234-5678" not in page
 
