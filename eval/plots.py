@@ -62,12 +62,18 @@ def label(ko: str, en: str) -> str:
     return f"{ko} ({en})" if hangul_font() else en
 
 
-def _figure(width: float = 7.5, height: float = 3.6) -> tuple[Any, Any]:
+def _fonts() -> None:
+    """Set the fonts before any figure exists: axes create their label texts with the fonts
+    current at creation, so a font set afterwards would leave Hangul labels without glyphs."""
     font = hangul_font()
     if font:  # DejaVu Sans (matplotlib's own) as the fallback for any glyph the CJK face lacks
         plt.rcParams["font.family"] = [font, "DejaVu Sans"]
     plt.rcParams["axes.unicode_minus"] = False
-    return plt.subplots(figsize=(width, height), dpi=100)
+
+
+def _figure(width: float = 7.5, height: float = 3.6, ncols: int = 1) -> tuple[Any, Any]:
+    _fonts()
+    return plt.subplots(1, ncols, figsize=(width, height), dpi=100)
 
 
 def _png(fig: Any) -> str:
@@ -122,9 +128,7 @@ def rank_distribution(ranks: Mapping[str, Sequence[int | None]], title: str, *, 
 
 def curve(points: Sequence[CurvePoint], title: str, *, chosen: float | None = None) -> str:
     """Coverage, false-answer rate and answered-correct share against the confidence threshold."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), dpi=100)
-    if hangul_font():
-        plt.rcParams["font.family"] = hangul_font()
+    fig, (left, right) = _figure(10, 3.8, ncols=2)
     ts = [p.threshold for p in points]
     left.step(ts, [p.coverage for p in points], where="post", label=label("응답률", "coverage"))
     left.step(ts, [p.far for p in points], where="post", label=label("오답변율", "false-answer rate"))
@@ -178,9 +182,7 @@ def histogram(values: Mapping[str, Sequence[float]], title: str, xlabel: str, *,
 
 def reliability(confidences: Sequence[float], correct: Sequence[bool], title: str, *, bins: int = 10) -> str:
     """Reliability diagram: share of right answers per confidence bin against the diagonal."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), dpi=100)
-    if hangul_font():
-        plt.rcParams["font.family"] = hangul_font()
+    fig, (left, right) = _figure(10, 3.8, ncols=2)
     conf = np.asarray(confidences, dtype=float)
     ok = np.asarray(correct, dtype=float)
     edges = np.linspace(0, 1, bins + 1)

@@ -10,15 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from assist.cli.app import app
-from eval.answerability import (
-    banking_article,
-    far_threshold,
-    humanise_intent,
-    load_answerability_set,
-    rates,
-    sweep,
-    welfare_article,
-)
+from eval.answerability import far_threshold, rates, sweep
+from eval.answerability_data import banking_article, humanise_intent, load_answerability_set, welfare_article
 from eval.cli import answerability_commands  # noqa: F401  (registers the command)
 from indexes.records import REQUIRED_SECTIONS
 from indexes.settings import Settings
