@@ -8,8 +8,10 @@ import asyncio
 import errno
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 import numpy as np
@@ -57,6 +59,13 @@ class SlowApp:
         await send({"type": "http.response.body", "body": b"ok"})
 
 
+def _run_in_own_loop(scenario: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run an async scenario on a fresh event loop in its own thread: a session-wide fixture
+    (Playwright's sync API in the browser tests) may keep a loop running in the main thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(lambda: asyncio.run(scenario())).result()
+
+
 def _shed_client(app: SlowApp, **limits: float) -> tuple[httpx.AsyncClient, LoadStats]:
     stats = LoadStats()
     options = {"max_concurrent": 1, "max_queued": 1, "timeout_s": 30.0, **limits}
@@ -99,7 +108,7 @@ def test_excess_requests_are_shed_with_503_and_retry_after_while_healthz_answers
             assert all(r.headers["server-timing"].startswith("queue;dur=") for r in done)
             assert app.started == 2 and stats.shed == 1 and stats.in_flight == 0
 
-    asyncio.run(scenario())
+    _run_in_own_loop(scenario)
 
 
 def test_a_request_past_its_timeout_gets_503_and_keeps_its_slot_until_done() -> None:
@@ -118,7 +127,7 @@ def test_a_request_past_its_timeout_gets_503_and_keeps_its_slot_until_done() -> 
                 await asyncio.sleep(0.01)
             assert stats.in_flight == 0 and stats.served == 1
 
-    asyncio.run(scenario())
+    _run_in_own_loop(scenario)
 
 
 def test_a_queued_request_that_waits_past_its_timeout_is_shed() -> None:
@@ -140,7 +149,7 @@ def test_a_queued_request_that_waits_past_its_timeout_is_shed() -> None:
                 await asyncio.sleep(0.01)
             assert app.started == 1 and stats.queued == 0 and stats.in_flight == 0
 
-    asyncio.run(scenario())
+    _run_in_own_loop(scenario)
 
 
 # --- liveness and readiness of the real app --------------------------------------------------
