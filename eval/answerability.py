@@ -40,8 +40,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import shutil
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -51,7 +49,7 @@ from assist.knowledge import KnowledgeBase
 from eval import plots
 from eval.answerability_data import DATASETS, AnswerabilitySet, Article, Question, load_answerability_set
 from eval.errors import EvalConfigError, EvalError
-from eval.kb import strip_doc_prefix
+from eval.kb import ingested_kb, strip_doc_prefix
 from eval.metrics import CurvePoint, curve_auc, percentiles
 from eval.progress import Progress, report
 from eval.result import EvalRun, Figure, Table, dataset_fingerprint
@@ -80,39 +78,16 @@ def answerability_kb(
     index_cache: Path | None = None,
     progress: Progress | None = None,
 ) -> Iterator[tuple[KnowledgeBase, list[str]]]:
-    """The articles ingested by the product pipeline into a temporary data dir, and its warnings.
-
-    The configured models folder is linked in (no re-conversion) and the data dir's fitted
-    confidence model, if any, is copied, so answers score as they would in that installation."""
-    from assist.confidence import MODEL_FILE
-    from eval.sample import _save, _seed
-    from ingest.pipeline import ingest_paths
-
-    with tempfile.TemporaryDirectory(prefix="kms-eval-answerability-") as tmp:
-        folder = Path(tmp) / "articles"
-        folder.mkdir()
-        for article in articles:
-            (folder / f"{article.article_id}.md").write_text(article.markdown, encoding="utf-8")
-        data = Path(tmp) / "kms"
-        data.mkdir()
-        models = settings.models_dir.resolve()
-        models.mkdir(parents=True, exist_ok=True)
-        (data / "models").symlink_to(models, target_is_directory=True)
-        fitted = settings.data_dir / MODEL_FILE
-        if fitted.is_file():
-            shutil.copy2(fitted, data / MODEL_FILE)
-        local = settings.model_copy(update={"data_dir": data, "database_url": None})
-        if index_cache is not None:
-            _seed(index_cache, local.index_root)
-        result = ingest_paths([folder], local, kind="articles", progress=progress)
+    """The articles ingested by the product pipeline (:func:`eval.kb.ingested_kb`) into a temporary
+    data dir, and its warnings; any ingest error stops the run."""
+    files = {f"{article.article_id}.md": article.markdown for article in articles}
+    with ingested_kb(settings, files, index_cache=index_cache, progress=progress) as (kb, result):
         if not result.ok:
             raise EvalError(
                 "the dataset's articles did not ingest cleanly: "
                 + "; ".join(str(i) for i in result.errors[:3])
             )
-        if index_cache is not None:
-            _save(local.index_root, index_cache)
-        yield KnowledgeBase(local), [str(i) for i in result.issues]
+        yield kb, [str(i) for i in result.issues]
 
 
 # ----------------------------------------------------------------------------- answers

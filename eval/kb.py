@@ -27,6 +27,7 @@ from indexes.embedder import Embedder, load_embedder
 from indexes.hybrid import HybridIndex
 from indexes.settings import Settings
 from indexes.types import Chunk
+from ingest.pipeline import IngestReport
 from ingest.split import split_text
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "cache_note",
     "corpus_chunks",
     "corpus_kb",
+    "ingested_kb",
     "open_embedder",
     "strip_doc_prefix",
     "temporary_kb",
@@ -134,31 +136,28 @@ def _article_markdown(doc: Doc) -> str:
 
 
 @contextlib.contextmanager
-def corpus_kb(
-    corpus: Mapping[str, Doc], settings: Settings, *, progress: Progress | None = None
-) -> Iterator[tuple[KnowledgeBase, list[str]]]:
-    """The corpus ingested exactly as the product ingests articles, with the notes to report.
+def ingested_kb(
+    settings: Settings,
+    files: Mapping[str, str],
+    *,
+    index_cache: Path | None = None,
+    progress: Progress | None = None,
+) -> Iterator[tuple[KnowledgeBase, IngestReport]]:
+    """Article files (name → Markdown) ingested by :func:`ingest.pipeline.ingest_paths` into a
+    temporary data dir, with the ingest report.
 
-    Every document becomes a Markdown article file (front-matter id = the corpus id, so gold
-    labels still match) and goes through :func:`ingest.pipeline.ingest_paths`: the real reader,
-    PII masking, the section-aware chunker and the index build, into a temporary data dir that
-    shares the configured models folder and copies its fitted confidence model. Answers and
-    confidences measured on it are what the product would give on the same content.
-    """
+    The configured models folder is linked in (no re-conversion) and the data dir's fitted
+    confidence model, if any, is copied, so answers score as they would in that installation.
+    ``index_cache`` seeds the index build and keeps a clean build's index for the next run."""
     from assist.confidence import MODEL_FILE
-    from eval.errors import EvalError
+    from eval.sample import _save, _seed
     from ingest.pipeline import ingest_paths
 
     with tempfile.TemporaryDirectory(prefix="kms-eval-") as tmp:
         folder = Path(tmp) / "articles"
         folder.mkdir()
-        written = 0
-        for n, doc in enumerate(corpus.values()):
-            if doc.text.strip():
-                (folder / f"doc-{n:06d}.md").write_text(_article_markdown(doc), encoding="utf-8")
-                written += 1
-        if not written:
-            raise EvalError("the corpus has no document with text to ingest")
+        for name, text in files.items():
+            (folder / name).write_text(text, encoding="utf-8")
         data = Path(tmp) / "kms"
         data.mkdir()
         models = settings.models_dir.resolve()
@@ -168,11 +167,40 @@ def corpus_kb(
         if fitted.is_file():
             shutil.copy2(fitted, data / MODEL_FILE)
         local = settings.model_copy(update={"data_dir": data, "database_url": None})
+        if index_cache is not None:
+            _seed(index_cache, local.index_root)
         result = ingest_paths([folder], local, kind="articles", progress=progress)
+        if index_cache is not None and result.ok:
+            _save(local.index_root, index_cache)
+        yield KnowledgeBase(local), result
+
+
+@contextlib.contextmanager
+def corpus_kb(
+    corpus: Mapping[str, Doc], settings: Settings, *, progress: Progress | None = None
+) -> Iterator[tuple[KnowledgeBase, list[str]]]:
+    """The corpus ingested exactly as the product ingests articles, with the notes to report.
+
+    Every document becomes a Markdown article file (front-matter id = the corpus id, so gold
+    labels still match) and goes through :func:`ingested_kb`: the real reader, PII masking, the
+    section-aware chunker and the index build. Answers and confidences measured on it are what
+    the product would give on the same content.
+    """
+    from eval.errors import EvalError
+
+    files = {
+        f"doc-{n:06d}.md": _article_markdown(doc)
+        for n, doc in enumerate(corpus.values())
+        if doc.text.strip()
+    }
+    if not files:
+        raise EvalError("the corpus has no document with text to ingest")
+    with ingested_kb(settings, files, progress=progress) as (kb, result):
+        written = len(files)
         failed = len({i.file for i in result.errors})
         if failed >= written:
             raise EvalError("no corpus document ingested: " + "; ".join(str(i) for i in result.errors[:3]))
         notes = [f"corpus ingested as {written} articles through the product pipeline"]
         if failed:
             notes.append(f"{failed} of {written} documents were not ingested (ingest errors)")
-        yield KnowledgeBase(local), notes
+        yield kb, notes
