@@ -172,11 +172,8 @@ def _chunk_candidates(chunk: Chunk) -> list[Candidate]:
 def warm(index: HybridIndex, *, batch: int = 64) -> int:
     """Split, label and embed every answer sentence of the index's articles ahead of the first
     questions (the serving start-up runs this in a background thread); returns how many."""
-    by_doc: dict[str, list[Chunk]] = {}
-    for chunk in index.chunks:
-        if chunk.doc_type != "ticket":
-            by_doc.setdefault(chunk.doc_id, []).append(chunk)
-    chunks = [c for doc in by_doc.values() for c in _answer_chunks(doc)]
+    docs = dict.fromkeys(c.doc_id for c in index.chunks if c.doc_type != "ticket")
+    chunks = [c for doc_id in docs for c in _answer_chunks(doc_chunks(index, doc_id))]
     texts = [cand.text for chunk in chunks for cand in _chunk_candidates(chunk)]
     texts += [str(c.meta["question"]) for c in chunks if c.section == "scripts" and c.meta.get("question")]
     texts = list(dict.fromkeys(texts))
