@@ -7,6 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from indexes import db
+from indexes.settings import Settings
 
 try:
     from tests import pg
@@ -22,3 +27,17 @@ def postgres_db_url(postgres_url: str) -> Iterator[str]:
     """URL of an empty database on the session's PostgreSQL server, dropped after the test."""
     with pg.fresh_database(postgres_url) as url:
         yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def sessions(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+    """A migrated database on SQLite and on a real PostgreSQL server (test_postgres.py has its own)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'kms.db'}"
+    else:
+        url = request.getfixturevalue("postgres_db_url")
+    maker = db.open_db(Settings(database_url=url))
+    yield maker
+    engine = maker.kw["bind"]
+    assert isinstance(engine, Engine)
+    engine.dispose()

@@ -6,32 +6,15 @@ The PostgreSQL case skips when no server binary is installed (tests/pg.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, inspect
+from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assist import access
-from indexes import db
 from indexes.db.access_models import UserRow
-from indexes.settings import Settings
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def sessions(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'kms.db'}"
-    else:
-        url = request.getfixturevalue("postgres_db_url")
-    maker = db.open_db(Settings(database_url=url))
-    yield maker
-    engine = maker.kw["bind"]
-    assert isinstance(engine, Engine)
-    engine.dispose()
 
 
 def test_access_round_trip(sessions: sessionmaker[Session]) -> None:

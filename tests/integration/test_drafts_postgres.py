@@ -5,32 +5,16 @@ The PostgreSQL case skips when no server binary is installed (tests/pg.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from indexes import db
-from indexes.settings import Settings
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def sessions(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'kms.db'}"
-    else:
-        url = request.getfixturevalue("postgres_db_url")
-    maker = db.open_db(Settings(database_url=url))
-    yield maker
-    engine = maker.kw["bind"]
-    assert isinstance(engine, Engine)
-    engine.dispose()
 
 
 def test_drafts_tables_round_trip(sessions: sessionmaker[Session]) -> None:
