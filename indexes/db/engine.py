@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,8 @@ MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
 ALEMBIC_INI = PACKAGE_DIR / "alembic.ini"
 _MIGRATE_LOCK = 0x4B4D53  # "KMS": PostgreSQL advisory lock held while migrating
 
+
+_ALEMBIC_LOCK = threading.Lock()
 
 def mask_url(url: str | URL) -> str:
     """The URL as text with its password replaced by ``***`` (safe for messages and logs)."""
@@ -139,7 +142,8 @@ def migrate(engine: Engine) -> None:
                     if connection.dialect.name == "postgresql":  # one migrator at a time
                         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATE_LOCK})
                     config.attributes["connection"] = connection
-                    command.upgrade(config, "head")
+                    with _ALEMBIC_LOCK:  # alembic's context proxy is module-global: one thread at a time
+                        command.upgrade(config, "head")
             finally:
                 if sqlite:
                     _foreign_keys(connection, on=True)
