@@ -41,6 +41,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/healthz"): Rule(PUBLIC),  # liveness: answered by assist.api.shedding first
     ("GET", "/readyz"): Rule(PUBLIC),
     ("GET", "/static/{path:path}"): Rule(PUBLIC),
+    ("GET", "/favicon.ico"): Rule(PUBLIC),
+    ("GET", "/docs/assets/{name}"): Rule(PUBLIC),  # Swagger UI / ReDoc files (assist.api.docs)
     ("GET", "/signin"): Rule(PUBLIC),
     ("POST", "/signin"): Rule(PUBLIC),  # audited by the page itself (auth.sign_in)
     ("GET", "/signin/link/{token}"): Rule(PUBLIC),  # audited by the page itself (auth.sign_in_link)

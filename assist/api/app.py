@@ -22,6 +22,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import RedirectResponse
 
 from assist.api import answers, health, openai_compat, suggestions, tickets
+from assist.api.docs import install_docs
 from assist.api.errors import install_error_handlers
 from assist.api.readiness import open_kb
 from assist.api.security import install_access
@@ -40,6 +41,10 @@ TAGS = [
     {"name": "answers", "description": "챗봇 답변 · Grounded answers with citations, or a handoff."},
     {"name": "openai", "description": "OpenAI 호환 · Chat completions for any OpenAI-speaking front end."},
     {"name": "health", "description": "상태 · Liveness, readiness and counts."},
+    {
+        "name": "drafts",
+        "description": "문서 초안 · Draft articles for recurring uncovered topics: generate, review, decide.",
+    },
 ]
 DESCRIPTION = """KMS Assist: 한국어 우선 상담 지원 API · Korean-first retrieval-augmented assistant for
 customer-support teams. Every answer and draft sentence is cited from your knowledge base.
@@ -95,9 +100,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         openapi_tags=TAGS,
         lifespan=_lifespan(settings),
+        docs_url=None,  # install_docs serves /docs and /redoc from installed assets (no CDN)
+        redoc_url=None,
     )
     app.state.settings = settings
     install_error_handlers(app)
+    install_docs(app)
     for module in (tickets, suggestions, answers, openai_compat, health):
         app.include_router(module.router)
     drafts = optional_router("assist.api.drafts")

@@ -85,7 +85,7 @@ class MergeRequest(BaseModel):
     )
 
 
-@router.get("", response_model=list[DraftSummary])
+@router.get("", response_model=list[DraftSummary], summary="초안 목록 · List drafts")
 def list_drafts(
     kb: KB,
     status: Annotated[
@@ -97,25 +97,35 @@ def list_drafts(
     return list_draft_summaries(kb, status=status, limit=limit)
 
 
-@router.post("/generate", response_model=GenerateResult)
+@router.post("/generate", response_model=GenerateResult, summary="초안 생성 · Generate drafts")
 def generate_drafts(kb: KB, body: GenerateRequest | None = None) -> GenerateResult:
     """Mine recurring topics of the window and create/refresh drafts for the uncovered ones."""
     body = body or GenerateRequest()
     return generate(kb, DraftSettings(), since=body.since, min_size=body.min_size)
 
 
-@router.get("/{draft_id}", response_model=DraftDetail)
+@router.get("/{draft_id}", response_model=DraftDetail, summary="초안 조회 · Get a draft")
 def show_draft(kb: KB, draft_id: DraftId) -> DraftDetail:
     """One draft with its evidence: source tickets and per-sentence provenance."""
     return get_draft(kb, draft_id)
 
 
-@router.patch("/{draft_id}", response_model=DraftDetail)
+@router.patch(
+    "/{draft_id}",
+    response_model=DraftDetail,
+    summary="초안 편집 · Edit a draft",
+    description="Replaces the given sections of a pending draft; the caller is recorded as the author.",
+)
 def edit(kb: KB, draft_id: DraftId, body: EditRequest, request: Request) -> DraftDetail:
     return edit_draft(kb, draft_id, body.sections, author=principal_of(request).actor, note=body.note)
 
 
-@router.post("/{draft_id}/approve", response_model=DraftDetail)
+@router.post(
+    "/{draft_id}/approve",
+    response_model=DraftDetail,
+    summary="초안 승인 · Approve a draft",
+    description="Publishes the draft as a new article (indexed at once); lint findings need an override.",
+)
 def approve(kb: KB, draft_id: DraftId, request: Request, body: ApproveRequest | None = None) -> DraftDetail:
     body = body or ApproveRequest()
     return approve_draft(
@@ -128,12 +138,23 @@ def approve(kb: KB, draft_id: DraftId, request: Request, body: ApproveRequest | 
     )
 
 
-@router.post("/{draft_id}/reject", response_model=DraftDetail)
+@router.post(
+    "/{draft_id}/reject",
+    response_model=DraftDetail,
+    summary="초안 반려 · Reject a draft",
+    description="Rejects the draft with a reason; its topic is not drafted again.",
+)
 def reject(kb: KB, draft_id: DraftId, body: RejectRequest, request: Request) -> DraftDetail:
     return reject_draft(kb, draft_id, body.reason, author=principal_of(request).actor)
 
 
-@router.post("/{draft_id}/merge", response_model=DraftDetail)
+@router.post(
+    "/{draft_id}/merge",
+    response_model=DraftDetail,
+    summary="초안 병합 · Merge a draft",
+    description="Merges the draft's scripts and situations into a published article, or into another "
+    "pending draft.",
+)
 def merge(kb: KB, draft_id: DraftId, body: MergeRequest, request: Request) -> DraftDetail:
     if body.draft_id is not None:
         return merge_into_draft(kb, draft_id, body.draft_id, author=principal_of(request).actor)

@@ -35,6 +35,12 @@ def static_file(path: str) -> Response:
     return FileResponse(target, headers={"Cache-Control": "no-cache"})
 
 
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """The site icon (an SVG; browsers that ask for /favicon.ico accept it)."""
+    return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
+
+
 for _module in (auth, console, kms, drafts, evals, admin):
     router.include_router(_module.router)
 
