@@ -2,7 +2,8 @@
 
 ``h1``-``h6`` become ``#`` headings (deeper than ``####`` are capped at four), ``<strong>``/``<b>``
 become ``**bold**`` (so a paragraph holding only a bold label is a bold line), ``li`` becomes a
-``- `` line, ``br``/``p``/block elements become line breaks and table rows ``a | b`` lines.
+``- `` line (``1. ``, ``2. ``, ... in an ``ol``, from its ``start``), ``br``/``p``/block elements
+become line breaks and table rows ``a | b`` lines.
 ``script``, ``style``, ``noscript``, ``template`` and ``head`` are dropped; the ``<title>`` serves
 as the article title when the page has no ``h1``.
 """
@@ -84,7 +85,7 @@ def _render(node: Tag, out: list[str], *, inline: bool = False) -> None:
             inner: list[str] = []
             _render(child, inner)
             lines = [line.strip() for line in "".join(inner).split("\n") if line.strip()]
-            out.append("\n- " + "\n".join(lines) if lines else "")
+            out.append(f"\n{_marker(child)} " + "\n".join(lines) if lines else "")
         elif name == "pre":
             out.append("\n" + child.get_text() + "\n")
         elif name == "tr":
@@ -97,3 +98,14 @@ def _render(node: Tag, out: list[str], *, inline: bool = False) -> None:
             out.append(gap)
         else:
             _render(child, out)
+
+
+def _marker(item: Tag) -> str:
+    """``- `` for an item of a ``ul``; its number (``3.``) for an item of an ``ol``."""
+    parent = item.parent
+    if not isinstance(parent, Tag) or parent.name != "ol":
+        return "-"
+    start = str(parent.get("start") or "1")
+    first = int(start) if start.isdigit() else 1
+    before = sum(1 for sibling in item.find_previous_siblings("li"))
+    return f"{first + before}."

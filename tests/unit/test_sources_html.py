@@ -46,7 +46,7 @@ def test_html_article(tmp_path: Path) -> None:
     assert record.sections["summary"] == "카드 결제 오류 안내."
     assert record.sections["policy"] == "- 환불은 **7일** 이내\n- 유효기간: 2026-01-01 ~ 2026-06-30"
     assert record.sections["steps"] == (
-        '- 오류 코드 확인\n- 상담태그 "고객::결제::오류" 입력\n\n'
+        '1. 오류 코드 확인\n2. 상담태그 "고객::결제::오류" 입력\n\n'
         "### 결제 실패 시\n\n재시도 안내\n다른 카드 안내"
     )
     assert record.sections["scripts"] == "Q: 결제가 안 돼요\nA: 죄송합니다."
@@ -84,6 +84,11 @@ def test_empty_html_is_an_error(tmp_path: Path) -> None:
 def test_list_items_holding_paragraphs_and_nested_lists() -> None:
     html = "<ul><li><p>하나</p><p>설명</p></li><li>둘<ul><li>둘-1</li></ul></li></ul><p>끝</p>"
     assert html_to_markdown(html) == "- 하나\n설명\n- 둘\n- 둘-1\n\n끝\n"
+
+
+def test_ordered_lists_keep_their_numbers() -> None:
+    html = '<ol><li>확인</li><li>입력</li></ol><ol start="3"><li>저장</li></ol><ul><li>참고</li></ul>'
+    assert html_to_markdown(html) == "1. 확인\n2. 입력\n\n3. 저장\n\n- 참고\n"
 
 
 def test_url_only_and_xhtml_pages_do_not_warn(tmp_path: Path) -> None:
