@@ -57,10 +57,11 @@ class Settings(BaseSettings):
     hnsw_ef_search: int = Field(128, ge=8, description="HNSW search breadth when dense_index='hnsw'.")
     bm25_k1: float = Field(1.2, gt=0, description="BM25 term-frequency saturation.")
     bm25_b: float = Field(0.75, ge=0, le=1, description="BM25 length normalisation.")
-    fusion: Literal["weighted", "rrf"] = Field(
+    fusion: Literal["adaptive", "weighted", "rrf"] = Field(
         "weighted",
-        description="How dense and BM25 results are fused: weighted sum of per-query min-max "
-        "scaled scores, or reciprocal rank fusion.",
+        description="How dense and BM25 results are fused: 'adaptive' (a learned ranker over both legs' "
+        "scores and per-query features, DATA_DIR/fusion_model.json or the bundled one), 'weighted' "
+        "(weighted sum of per-query min-max scaled scores) or 'rrf' (reciprocal rank fusion).",
     )
     weight_dense: float = Field(0.7, ge=0, description="Weight of the dense leg in weighted fusion.")
     weight_lexical: float = Field(0.3, ge=0, description="Weight of the BM25 leg in weighted fusion.")
