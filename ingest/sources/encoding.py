@@ -9,6 +9,17 @@ import unicodedata
 
 from charset_normalizer import from_bytes
 
+_SNIFF_BYTES = 8192  # a binary file shows itself (NUL bytes, a file signature) in its first bytes
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx or Word .docx file is one)"),
+    (b"\xd0\xcf\x11\xe0", "an old Office document (.xls/.doc)"),
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"SQLite format 3", "an SQLite database"),
+)
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-16 text holds NUL bytes too: it is text to re-save
 MAX_GUESS_CHAOS = 0.1  # charset-normalizer's mess ratio above which a guess is not trusted
 _ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f"}
 
@@ -27,8 +38,16 @@ def decode_bytes(data: bytes, path: str) -> str:
 
     UTF-8 (a BOM is dropped) first; else CP949 when it decodes cleanly (no control characters and
     mostly Hangul among non-ASCII letters); else charset-normalizer's best guess when its mess ratio
-    is low and the text is clean. Raises :class:`SourceDecodeError` otherwise.
+    is low and the text is clean. Raises :class:`SourceDecodeError` otherwise, saying so when the
+    bytes are not text at all (an image, a PDF, a spreadsheet saved in Excel's own format).
     """
+    binary = binary_kind(data)
+    if binary is not None:
+        raise SourceDecodeError(
+            path,
+            f"not a text file but {binary}: export it as CSV/JSONL (tickets, article rows) or "
+            "Markdown/HTML (articles) and ingest that",
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -46,6 +65,17 @@ def decode_bytes(data: bytes, path: str) -> str:
         if _clean(text):
             return text.removeprefix("\ufeff")
     raise SourceDecodeError(path)
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What a binary file holds ("a PDF document", "binary data"), or None for bytes that may be text."""
+    head = data[:_SNIFF_BYTES]
+    for signature, name in _SIGNATURES:
+        if head.startswith(signature):
+            return name
+    if b"\x00" in head and not head.startswith(_UTF16_BOMS):
+        return "binary data"
+    return None
 
 
 def _clean(text: str) -> bool:

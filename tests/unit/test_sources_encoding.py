@@ -9,7 +9,8 @@ import pytest
 from ingest.sources import SourceDecodeError, decode_bytes, read_paths
 
 KOREAN = "결제 오류 해결 가이드: 카드 결제가 실패하면 다른 카드를 안내합니다."
-UNDECODABLE = bytes(range(256)) * 4  # control characters and byte sequences valid in no text encoding
+UNDECODABLE = bytes(range(1, 256)) * 4  # control characters and byte sequences valid in no text encoding
+BINARY_ADVICE = "export it as CSV/JSONL (tickets, article rows) or Markdown/HTML (articles) and ingest that"
 
 
 @pytest.mark.parametrize(
@@ -42,6 +43,30 @@ def test_undecodable_bytes_raise_a_domain_error_naming_the_file() -> None:
         "kb/broken.csv: cannot decode the file as UTF-8 or CP949/EUC-KR; re-save it as UTF-8"
     )
     assert caught.value.path == "kb/broken.csv"
+
+
+@pytest.mark.parametrize(
+    ("data", "what"),
+    [
+        (
+            b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)),
+            "a ZIP archive (an Excel .xlsx or Word .docx file is one)",
+        ),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "a PDF document"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a PNG image"),
+        (bytes(range(256)) * 4, "binary data"),
+    ],
+)
+def test_a_binary_file_is_named_as_such_not_given_encoding_advice(data: bytes, what: str) -> None:
+    with pytest.raises(SourceDecodeError) as caught:
+        decode_bytes(data, "kb/export.csv")
+    assert str(caught.value) == f"kb/export.csv: not a text file but {what}: {BINARY_ADVICE}"
+    assert "UTF-8" not in str(caught.value)
+
+
+def test_utf16_text_with_a_bom_is_text_not_binary() -> None:
+    """UTF-16 holds NUL bytes too; with its BOM it is text (decoded), never called binary."""
+    assert decode_bytes(("\ufeff" + KOREAN).encode("utf-16-le"), "a.txt") == KOREAN
 
 
 def test_undecodable_file_is_an_error_issue_and_the_batch_goes_on(tmp_path: Path) -> None:
