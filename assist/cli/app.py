@@ -8,6 +8,7 @@ import sys
 import typer
 from rich.console import Console, ConsoleDimensions
 
+from assist.cli.help_text import KmsGroup
 from indexes.errors import KmsError
 
 NO_WRAP_WIDTH = 10_000  # the width output that is not a terminal is laid out for: no hard wraps
@@ -43,6 +44,7 @@ class CliConsole(Console):
 
 app = typer.Typer(
     name="kms",
+    cls=KmsGroup,  # help pages say PATH..., TEXT, INTEGER rather than <list[Path]>, <str>, <int>
     help="KMS Assist: Korean-first retrieval assistant for customer-support teams.",
     no_args_is_help=True,
     add_completion=False,
