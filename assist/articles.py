@@ -9,7 +9,7 @@ incrementally, so agents' suggestions see the change at once.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Literal
@@ -38,6 +38,7 @@ __all__ = [
     "SectionDiff",
     "diff_revisions",
     "edit_article",
+    "existing_ids",
     "get_article_view",
     "list_articles",
     "revisions",
@@ -176,6 +177,18 @@ def _require(kb: KnowledgeBase, article_id: str) -> ArticleRow:
     if row is None:
         raise NotFoundError(f"article {article_id!r} does not exist", details={"article_id": article_id})
     return row
+
+
+def existing_ids(kb: KnowledgeBase, candidates: Iterable[str]) -> set[str]:
+    """The ``candidates`` that are ids of stored articles (of any status but deleted)."""
+    wanted = sorted(set(candidates))[:500]
+    if not wanted:
+        return set()
+    with kb.sessions() as session:
+        found = session.scalars(
+            select(ArticleRow.id).where(ArticleRow.id.in_(wanted), ArticleRow.status != "deleted")
+        )
+        return set(found)
 
 
 def revisions(kb: KnowledgeBase, article_id: str) -> list[ArticleRevisionRow]:

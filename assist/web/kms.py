@@ -15,6 +15,7 @@ from assist.api.security import principal_of
 from assist.errors import InvalidInputError
 from assist.knowledge import KnowledgeBase
 from assist.web.i18n import pick_lang, translate
+from assist.web.markdown import ID_CANDIDATE
 from assist.web.render import PageRoute, render
 from indexes.db import ARTICLE_STATUSES
 from indexes.records import REQUIRED_SECTIONS, SECTION_KEYS
@@ -123,7 +124,13 @@ async def colloquial_submit(request: Request, kb: KB) -> Response:
 @router.get("/kms/{article_id}")
 def article_page(request: Request, kb: KB, article_id: str) -> Response:
     view = articles.get_article_view(kb, article_id)
-    context = {"a": view, "keys": [k for k in SECTION_KEYS if k != "title"], "required": REQUIRED_SECTIONS}
+    mentioned = ID_CANDIDATE.findall(view.sections.get("references", ""))
+    context = {
+        "a": view,
+        "keys": [k for k in SECTION_KEYS if k != "title"],
+        "required": REQUIRED_SECTIONS,
+        "ref_ids": articles.existing_ids(kb, mentioned) - {view.article_id},
+    }
     return render(request, "article.html", context)
 
 

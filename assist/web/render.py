@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException
 from assist.api.errors import status_for
 from assist.knowledge import KnowledgeBase
 from assist.web.i18n import COOKIE, LANGS, MESSAGES, pick_lang, section_label, translate
+from assist.web.markdown import render_markdown, snippet
 from indexes import store
 from indexes.errors import KmsError
 
@@ -74,28 +75,17 @@ def highlight(text: str, part: str) -> Markup:
     return Markup(escape(text))
 
 
-_HEADING = re.compile(r"^\s*#{1,6}\s+")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
 def inline_md(text: str) -> Markup:
-    """Escaped ``text`` with ``**bold**`` shown bold (article bodies are light Markdown)."""
+    """Escaped ``text`` with ``**bold**`` shown bold (one sentence of a draft)."""
     return Markup(_BOLD.sub(r"<strong>\1</strong>", str(escape(text))))
 
 
-def prose(text: str) -> Markup:
-    """A section body for a ``white-space: pre-wrap`` block: headings and bold rendered."""
-    lines = []
-    for line in text.split("\n"):
-        if _HEADING.match(line):
-            lines.append(f'<strong class="md-h">{inline_md(_HEADING.sub("", line))}</strong>')
-        else:
-            lines.append(str(inline_md(line)))
-    return Markup("\n".join(lines))
-
-
 env.filters["dt"] = fmt_dt
-env.filters["prose"] = prose
+env.filters["markdown"] = render_markdown
+env.filters["snippet"] = snippet
 env.filters["md"] = inline_md
 env.filters["cite_links"] = cite_links
 env.filters["highlight"] = highlight

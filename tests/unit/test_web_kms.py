@@ -112,3 +112,29 @@ def test_edit_creates_a_version_and_the_diff_shows_it(fresh: tuple[TestClient, K
     missing = client.get("/kms/refund/diff", params={"from": 1, "to": 9})
     assert missing.status_code == 404 and "versions: 1, 2" in missing.text
     assert client.get("/kms/refund/diff", params={"from": "x"}).status_code == 422
+
+
+def test_article_page_renders_markdown_safely_and_links_references(
+    fresh: tuple[TestClient, KnowledgeBase],
+) -> None:
+    client, kb = fresh
+    references = "- password (비밀번호 재설정 안내)\n- delivery\n- KB-999 (없는 문서)\n- <b>내부 위키</b>"
+    r = client.post("/kms/refund/edit", data=_form(kb, "refund", references=references, change_note="참고"))
+    assert r.status_code == 200 and "저장했습니다" in r.text
+    html = client.get("/kms/refund").text
+    steps = html[html.index('data-testid="md-steps"') :]
+    assert re.match(r'data-testid="md-steps"><ol>\n<li>주문번호를 확인합니다.</li>', steps)
+    policy = html[html.index('data-testid="md-policy"') :]
+    assert policy.startswith('data-testid="md-policy"><ul>\n<li>환불은 결제 취소 후')
+    assert "<strong>수령 7일이 지난 경우</strong>" in html and "**" not in html
+    refs = html[html.index('data-testid="md-references"') :]
+    assert '<a href="/kms/password" class="article-ref">password</a> (비밀번호 재설정 안내)' in refs
+    assert '<a href="/kms/delivery" class="article-ref">delivery</a>' in refs
+    assert "KB-999 (없는 문서)" in refs and "/kms/KB-999" not in refs  # only ids that exist
+    assert "&lt;b&gt;내부 위키&lt;/b&gt;" in refs  # raw HTML is shown as text
+
+
+def test_list_snippets_are_plain_text_cut_at_a_word(client: TestClient) -> None:
+    html = client.get("/kms", params={"q": "환불 정책 카드사"}).text
+    snippets = re.findall(r'<p class="snippet-line"><span class="chip">[^<]*</span> ([^<]*)</p>', html)
+    assert snippets and all(not s.lstrip().startswith(("-", "#", "1.")) and "**" not in s for s in snippets)
