@@ -10,6 +10,13 @@ Layout under ``DATA_DIR/indexes``::
         lexical/        Kiwi tokens per chunk + BM25 parameters
 
 A build that fails leaves ``current`` untouched; old folders beyond ``keep`` are pruned.
+
+The manifest records what the index was actually built with: the chunker parameters of its chunks
+and the BM25 parameters of its lexical leg (not whatever the settings say at write time).
+:func:`load` given the configured :class:`IndexConfig` checks them: chunks cut with other chunker
+parameters fail the load (new chunks would be cut differently from the old ones); BM25 parameters
+and a changed tokenizer need no re-embedding, so the BM25 leg is rebuilt from the stored chunk
+texts with the configured values instead, and the next write records them.
 """
 
 from __future__ import annotations
@@ -140,7 +147,7 @@ def manifest_for(index: HybridIndex, config: IndexConfig, name: str) -> dict[str
         "embedder": {"id": index.embedder.model_id, "dim": index.embedder.dim},
         "tokenizer": {"id": TOKENIZER_ID},
         "chunker": {"max_chars": config.chunk_max_chars, "overlap_sentences": config.chunk_overlap_sentences},
-        "bm25": {"k1": config.bm25_k1, "b": config.bm25_b},
+        "bm25": {"k1": index.lexical.k1, "b": index.lexical.b},  # what the BM25 leg was built with
         "dense": {"type": config.dense_index, "hnsw_m": config.hnsw_m, "ef_search": config.hnsw_ef_search},
         "counts": {
             "chunks": len(index.chunks),
@@ -245,22 +252,60 @@ def check_compatible(manifest: dict[str, Any], embedder: Embedder, folder: Path)
             f"or {REBUILD_HINT}",
             details={"index_embedder": built, "configured": embedder.model_id},
         )
-    if manifest.get("tokenizer", {}).get("id") != TOKENIZER_ID:
+
+
+def check_chunker(manifest: dict[str, Any], config: IndexConfig, folder: Path) -> None:
+    """Chunks cut with other parameters than the configured ones would mix with new chunks."""
+    built = manifest.get("chunker", {})
+    want = {"max_chars": config.chunk_max_chars, "overlap_sentences": config.chunk_overlap_sentences}
+    if {k: built.get(k) for k in want} != want:
         raise IndexMismatchError(
-            f"index {folder} used tokenizer {manifest.get('tokenizer')}, this version uses {TOKENIZER_ID}; "
-            f"{REBUILD_HINT}"
+            f"index {folder} holds chunks cut with max_chars={built.get('max_chars')}, overlap_sentences="
+            f"{built.get('overlap_sentences')}, but KMS_CHUNK_MAX_CHARS={config.chunk_max_chars}, "
+            f"KMS_CHUNK_OVERLAP_SENTENCES={config.chunk_overlap_sentences}; set them back or {REBUILD_HINT}",
+            details={"index_chunker": built, "configured": want},
         )
 
 
-def load(folder: Path, embedder: Embedder) -> HybridIndex:
-    """Load an index folder, failing clearly if it was built by another model."""
+def _lexical(
+    folder: Path, chunks: list[Chunk], manifest: dict[str, Any], config: IndexConfig | None
+) -> LexicalIndex:
+    """The stored BM25 leg, re-tokenised (other tokenizer) or re-indexed (other k1/b) when needed."""
+    lexical = LexicalIndex.load(folder / "lexical")
+    k1, b = (config.bm25_k1, config.bm25_b) if config is not None else (lexical.k1, lexical.b)
+    if manifest.get("tokenizer", {}).get("id") != TOKENIZER_ID:
+        log.warning(
+            "index %s used tokenizer %s: re-tokenising its chunks with %s (no re-embedding)",
+            folder.name,
+            manifest.get("tokenizer"),
+            TOKENIZER_ID,
+        )
+        return LexicalIndex(tokenize_many([c.text for c in chunks]), k1=k1, b=b)
+    if (k1, b) != (lexical.k1, lexical.b):
+        log.info(
+            "index %s: BM25 rebuilt with k1=%s b=%s (built with %s, %s)",
+            folder.name,
+            k1,
+            b,
+            lexical.k1,
+            lexical.b,
+        )
+        return LexicalIndex(lexical.tokens, k1=k1, b=b)
+    return lexical
+
+
+def load(folder: Path, embedder: Embedder, config: IndexConfig | None = None) -> HybridIndex:
+    """Load an index folder, failing clearly if it was built by another model (or, given the
+    configured ``config``, with other chunker parameters; see the module docstring)."""
     manifest = read_manifest(folder)
     check_compatible(manifest, embedder, folder)
+    if config is not None:
+        check_chunker(manifest, config, folder)
     try:
         with (folder / "chunks.jsonl").open(encoding="utf-8") as fh:
             rows = [json.loads(line) for line in fh]
         chunks = [Chunk(**{k: v for k, v in r.items() if k != "hash"}) for r in rows]
-        lexical = LexicalIndex.load(folder / "lexical")
+        lexical = _lexical(folder, chunks, manifest, config)
     except (OSError, ValueError, TypeError, KeyError) as exc:
         raise IndexCorruptError(f"index {folder} is incomplete or unreadable: {exc}; {REBUILD_HINT}") from exc
     spec = manifest.get("dense")
