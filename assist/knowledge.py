@@ -69,7 +69,7 @@ class KnowledgeBase:
             folder = store.current_folder(root)
             if self._index is None or folder != self._current_seen:
                 try:
-                    index = store.load(folder, self.embedder)
+                    index = store.load(folder, self.embedder, store.IndexConfig.from_settings(self.settings))
                 except (IndexCorruptError, IndexMismatchError) as exc:
                     self._fall_back(root, folder, exc)
                 else:
