@@ -12,6 +12,7 @@ from indexes.dense import DenseIndex
 from indexes.embedder import Embedder
 from indexes.fusion import rrf_fusion, weighted_fusion
 from indexes.lexical import LexicalIndex, tokenize
+from indexes.ranker import FusionRanker, QueryStats, feature_matrix, ranker_for
 from indexes.types import Chunk, ChunkHit, DocHit
 from korean.colloquial import Lexicon, expand_tokens, normalize_query
 
@@ -22,7 +23,7 @@ class SearchParams:
 
     k: int = 5
     candidates: int = 50
-    fusion: str = "weighted"  # "weighted" | "rrf" | "dense" | "bm25"
+    fusion: str = "weighted"  # "adaptive" | "weighted" | "rrf" | "dense" | "bm25"
     w_dense: float = 0.5
     w_lexical: float = 0.5
     rrf_k: int = 60
@@ -30,9 +31,12 @@ class SearchParams:
     chunks_per_doc: int = 3
     # Colloquial-Korean lexicon for the query (None: the query is searched as written).
     lexicon: Lexicon | None = field(default=None, compare=False)
+    # The learned fusion model for fusion="adaptive" (None: the bundled one).
+    ranker: FusionRanker | None = field(default=None, compare=False)
 
     @classmethod
     def from_settings(cls, settings: object, **overrides: object) -> SearchParams:
+        """Settings' values (``overrides`` win); adaptive fusion gets DATA_DIR's model if it has one."""
         base = {
             "candidates": settings.candidates,  # type: ignore[attr-defined]
             "fusion": settings.fusion,  # type: ignore[attr-defined]
@@ -41,6 +45,8 @@ class SearchParams:
             "rrf_k": settings.rrf_k,  # type: ignore[attr-defined]
         }
         base.update(overrides)
+        if base["fusion"] == "adaptive" and base.get("ranker") is None:
+            base["ranker"] = ranker_for(getattr(settings, "data_dir", None))
         return cls(**base)  # type: ignore[arg-type]
 
 
@@ -57,6 +63,8 @@ class SearchTrace:
     bm25_tokens: list[str] = field(default_factory=list)
     normalized_query: str = ""  # the query as searched (after colloquial normalisation)
     query_vector: np.ndarray | None = None  # the dense query vector (answer composition reuses it)
+    # fusion="adaptive": the ranker's feature rows, aligned with the returned hits (fitting reads them)
+    fusion_features: np.ndarray | None = None
 
 
 class HybridIndex:
@@ -201,11 +209,26 @@ class HybridIndex:
                 w_dense=params.w_dense,
                 w_lexical=params.w_lexical,
             )
+        elif params.fusion == "adaptive":
+            known = [t for t in trace.query_tokens if self.lexical.knows(t)]
+            stats = QueryStats(len(known) / max(1, len(trace.query_tokens)), len(trace.query_tokens))
+            features = feature_matrix(
+                np.array([dense_score.get(p, 0.0) for p in union]),
+                np.array([lex_score.get(p, 0.0) for p in union]),
+                np.array([dense_rank.get(p, 0) for p in union]),
+                np.array([lex_rank.get(p, 0) for p in union]),
+                stats,
+            )
+            ranker = params.ranker or ranker_for(None)
+            fused = dict(zip(union, ranker.score(features).tolist(), strict=True))
         else:
             fused = weighted_fusion(
                 dense_score, lex_score, w_dense=params.w_dense, w_lexical=params.w_lexical
             )
         ranked = sorted(union, key=lambda p: (-fused[p], p))
+        if params.fusion == "adaptive":
+            row = {p: i for i, p in enumerate(union)}
+            trace.fusion_features = features[[row[p] for p in ranked]]
         hits = [
             ChunkHit(
                 chunk=self.chunks[p],
