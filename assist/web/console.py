@@ -26,7 +26,7 @@ from assist.schemas import Suggestion
 from assist.suggest import suggest
 from assist.web.i18n import pick_lang, translate
 from assist.web.render import PageRoute, render
-from indexes.db import ArticleRow, FeedbackRow, TicketRow
+from indexes.db import ArticleRow, FeedbackRow, SuggestionRow, TicketRow
 from indexes.errors import KmsError
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -72,6 +72,18 @@ def _last_feedback(kb: KnowledgeBase, suggestion_id: str) -> FeedbackRow | None:
             .order_by(FeedbackRow.created_at.desc(), FeedbackRow.id.desc())
         )
         return session.scalars(stmt).first()
+
+
+def ticket_feedback(kb: KnowledgeBase, ticket_id: str) -> list[FeedbackRow]:
+    """Every feedback given on the suggestions of a ticket, oldest first."""
+    with kb.sessions() as session:
+        stmt = (
+            select(FeedbackRow)
+            .join(SuggestionRow, FeedbackRow.suggestion_id == SuggestionRow.id)
+            .where(SuggestionRow.ticket_id == ticket_id)
+            .order_by(FeedbackRow.created_at, FeedbackRow.id)
+        )
+        return list(session.scalars(stmt))
 
 
 def panel_context(kb: KnowledgeBase, suggestion: Suggestion, *, exclude_ticket: str | None = None) -> dict:
@@ -170,6 +182,8 @@ def ticket_page(request: Request, kb: KB, ticket_id: str) -> Response:
     ticket = tickets.get_ticket_out(kb, ticket_id)
     suggestion = tickets.ticket_suggestions(kb, ticket_id)[0]
     context = {"ticket": ticket, **panel_context(kb, suggestion, exclude_ticket=ticket.id)}
+    if ticket.resolution:  # the outcome replaces the reply box: final answer and feedback given
+        context["feedback_given"] = ticket_feedback(kb, ticket.id)
     return render(request, "ticket.html", context)
 
 

@@ -114,6 +114,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "보낼 답변을 최종 답변으로 저장하고 티켓을 지식으로 만듭니다.",
         "Stores the reply as the final answer; the ticket becomes knowledge.",
     ),
+    "sg.feedback_given": ("상담원 피드백", "Agent feedback"),
+    "sg.no_feedback": (
+        "이 티켓의 추천에는 피드백이 없습니다.",
+        "No feedback was given on this ticket's suggestion.",
+    ),
+    "sg.reason_given": ("이유", "Reason"),
     "sg.articles": ("관련 문서", "Related articles"),
     "sg.no_articles": ("관련 문서가 없습니다.", "No related articles."),
     "sg.tickets": ("유사한 해결 티켓", "Similar resolved tickets"),

@@ -219,3 +219,20 @@ def test_pages_without_an_index_say_how_to_build_one(tmp_path: Path) -> None:
         )
         r = c.post("/try", data={"q": "환불은 언제 되나요?"})
         assert r.status_code == 503 and "아직 준비되지 않았습니다" in r.text and 'class="mainnav"' in r.text
+
+
+def test_resolved_ticket_shows_the_outcome_instead_of_the_reply_box(fresh: TestClient) -> None:
+    open_page = fresh.get("/tickets/T-3").text
+    sid = re.search(r'action="/suggestions/([^/"]+)/feedback"', open_page)
+    assert sid and '<textarea id="reply"' in open_page
+    fresh.post(f"/suggestions/{sid.group(1)}/feedback", data={"verdict": "rejected", "reason": "오래된 정보"})
+    fresh.post("/tickets/T-3/resolve", data={"text": "택배사 사정으로 하루 늦어집니다."})
+    html = fresh.get("/tickets/T-3").text
+    assert '<textarea id="reply"' not in html and 'name="verdict"' not in html and "/feedback" not in html
+    outcome = html[html.index('data-testid="outcome"') :]
+    assert re.search(r'data-testid="resolution">택배사 사정으로 하루 늦어집니다.<', outcome)
+    given = outcome[outcome.index('data-testid="feedback-given"') :]
+    assert "도움 안 됨" in given and "이유: 오래된 정보" in given and "key:tests" in given
+    no_feedback = fresh.get("/tickets/T-1").text  # resolved by the import: no feedback on it
+    assert "이 티켓의 추천에는 피드백이 없습니다." in no_feedback
+    assert '<textarea id="reply"' not in no_feedback
