@@ -78,6 +78,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ticket.create": ("티켓 만들기", "Create ticket"),
     "ticket.resolved_at": ("해결 시각", "Resolved at"),
     "ticket.no_subject": ("(제목 없음)", "(no subject)"),
+    "channel.chat": ("채팅", "chat"),
+    "channel.email": ("이메일", "email"),
+    "channel.phone": ("전화", "phone"),
+    "channel.web": ("웹", "web"),
+    "channel.app": ("앱", "app"),
+    "channel.sms": ("문자", "SMS"),
+    "channel.kakao": ("카카오톡", "KakaoTalk"),
     "status.open": ("진행 중", "open"),
     "status.resolved": ("해결됨", "resolved"),
     # suggestion panel
@@ -318,7 +325,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "drafts.err.input": ("입력을 확인해 주세요.", "Please check your input."),
     "drafts.err.status": (
-        "알 수 없는 상태입니다: {value} (pending, approved, rejected, merged, all 중 하나)",
+        "알 수 없는 상태입니다: {value} (검토 대기 pending, 승인됨 approved, 반려됨 rejected, "
+        "병합됨 merged, 전체 all 중 하나)",
         "Unknown status: {value} (one of pending, approved, rejected, merged, all)",
     ),
     # eval
@@ -347,6 +355,12 @@ def translate(key: str, lang: str, **values: object) -> str:
     pair = MESSAGES.get(key)
     text = key if pair is None else pair[1 if lang == "en" else 0]
     return text.format(**values) if values else text
+
+
+def channel_label(channel: str | None, lang: str) -> str:
+    """A ticket channel (``app``, ``chat``, ...) in ``lang``; an unknown one as written."""
+    key = f"channel.{(channel or '').strip().lower()}"
+    return translate(key, lang) if key in MESSAGES else (channel or "")
 
 
 def section_label(key: str, lang: str) -> str:

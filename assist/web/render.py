@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException
 
 from assist.api.errors import status_for
 from assist.knowledge import KnowledgeBase
-from assist.web.i18n import COOKIE, LANGS, MESSAGES, pick_lang, section_label, translate
+from assist.web.i18n import COOKIE, LANGS, MESSAGES, channel_label, pick_lang, section_label, translate
 from assist.web.markdown import render_markdown, snippet
 from indexes import store
 from indexes.errors import KmsError
@@ -132,6 +132,7 @@ def render(
         "langs": LANGS,
         "t": lambda key, **kw: translate(key, lang, **kw),
         "section_label": lambda key: section_label(key, lang),
+        "channel_label": lambda channel: channel_label(channel, lang),
         "index_status": index_status(kb),
         "url_with": lambda **kw: url_with(request, **kw),
         "path": request.url.path,

@@ -236,3 +236,16 @@ def test_resolved_ticket_shows_the_outcome_instead_of_the_reply_box(fresh: TestC
     no_feedback = fresh.get("/tickets/T-1").text  # resolved by the import: no feedback on it
     assert "이 티켓의 추천에는 피드백이 없습니다." in no_feedback
     assert '<textarea id="reply"' not in no_feedback
+
+
+def test_channels_show_in_the_page_language(client: TestClient) -> None:
+    inbox = client.get("/tickets", params={"status": "all"}).text
+    cells = re.findall(r'<td data-label="채널" class="nowrap">([^<]*)</td>', inbox)
+    assert cells and set(cells) <= {"채팅", "이메일", "전화", "웹", "앱"}, cells
+    assert '<span data-testid="ticket-channel">채팅</span>' in client.get("/tickets/T-1").text
+    form = client.get("/tickets/new").text
+    options = re.findall(r'<option value="(\w+)"[^>]*>([^<]*)</option>', form)
+    assert ("app", "앱") in options and ("chat", "채팅") in options and ("phone", "전화") in options
+    english = client.get("/tickets/T-1", params={"lang": "en"}).text
+    client.cookies.clear()
+    assert '<span data-testid="ticket-channel">chat</span>' in english

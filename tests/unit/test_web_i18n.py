@@ -67,3 +67,14 @@ def _request(query: str = "", cookie: str = "", accept_language: str = "") -> Re
 )
 def test_pick_lang(query: str, cookie: str, accept: str, lang: str) -> None:
     assert pick_lang(_request(query, cookie, accept)) == lang
+
+
+def test_channels_are_labelled_in_the_page_language() -> None:
+    from assist.web.console import CHANNELS
+    from assist.web.i18n import channel_label
+
+    korean = [channel_label(ch, "ko") for ch in CHANNELS]
+    assert korean == ["채팅", "이메일", "전화", "웹", "앱"]
+    assert [channel_label(ch, "en") for ch in CHANNELS] == list(CHANNELS)
+    assert channel_label("APP", "ko") == "앱" and channel_label("fax", "ko") == "fax"  # unknown: as written
+    assert channel_label(None, "ko") == ""
