@@ -61,6 +61,7 @@ class ArticleListItem:
     score: float | None = None  # set for search results
     section_label: str | None = None  # best-matching section of a search result
     snippet: str | None = None
+    missing: list[str] = field(default_factory=list)  # required sections it lacks (incomplete)
 
 
 @dataclass
@@ -127,7 +128,9 @@ def _tag_matches(tag: str | None, wanted: str | None) -> bool:
 
 def _item(kb: KnowledgeBase, row: ArticleRow) -> ArticleListItem:
     stale, reason = _stale(kb, row.updated_at, row.valid_until)
-    return ArticleListItem(row.id, row.title, row.tag, row.status, row.version, row.updated_at, stale, reason)
+    item = ArticleListItem(row.id, row.title, row.tag, row.status, row.version, row.updated_at, stale, reason)
+    item.missing = list(row.missing or [])
+    return item
 
 
 def list_articles(
@@ -136,10 +139,12 @@ def list_articles(
     tag: str | None = None,
     status: str | None = "published",
     *,
+    incomplete: bool = False,
     limit: int = 50,
 ) -> list[ArticleListItem]:
     """Articles matching a search ``q`` (hybrid search over articles, best first), or, without
-    ``q``, every article of ``status`` ("all" for any) by title; ``tag`` filters by tag prefix."""
+    ``q``, every article of ``status`` ("all" for any) by title; ``tag`` filters by tag prefix,
+    ``incomplete`` keeps only articles missing a required section."""
     status = (status or "published").strip()
     if status not in STATUS_FILTERS:
         raise InvalidInputError(
@@ -156,6 +161,8 @@ def list_articles(
             row = rows.get(art_id)
             if row is None or not _tag_matches(row.tag, tag) or status not in ("all", row.status):
                 continue
+            if incomplete and row.complete:
+                continue
             item = _item(kb, row)
             best = hit.best.chunk
             item.score = round(hit.score, 4)
@@ -166,6 +173,8 @@ def list_articles(
     stmt = select(ArticleRow).order_by(ArticleRow.title, ArticleRow.id)
     if status != "all":
         stmt = stmt.where(ArticleRow.status == status)
+    if incomplete:
+        stmt = stmt.where(ArticleRow.complete.is_(False))
     with kb.sessions() as session:
         rows_list = list(session.scalars(stmt))
     return [_item(kb, r) for r in rows_list if _tag_matches(r.tag, tag)][:limit]

@@ -164,6 +164,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kms.diff_prev": ("이전 버전과 비교", "Compare with previous"),
     "kms.empty_section": ("(비어 있음)", "(empty)"),
     "kms.required_missing": ("필수 항목 누락", "required section missing"),
+    "kms.incomplete": ("미완성: 필수 항목 {n}개 누락", "Incomplete: {n} required section(s) missing"),
+    "kms.only_incomplete": ("미완성 문서만", "Incomplete only"),
     "kms.owner": ("담당", "Owner"),
     "kms.valid_until": ("유효기간", "Valid until"),
     "kms.contents": ("목차", "Contents"),

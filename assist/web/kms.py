@@ -53,10 +53,11 @@ def _list_page(
     q: str = "",
     tag: str = "",
     status: str = "published",
+    incomplete: bool = False,
     coll: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> Response:
-    items = articles.list_articles(kb, q=q, tag=tag, status=status or "published")
+    items = articles.list_articles(kb, q=q, tag=tag, status=status or "published", incomplete=incomplete)
     return render(
         request,
         "kms_list.html",
@@ -66,6 +67,7 @@ def _list_page(
             "tag": tag,
             "status": status or "published",
             "statuses": (*ARTICLE_STATUSES, "all"),
+            "incomplete": incomplete,
             "coll": coll or _colloquial_section(request, kb),
         },
         status_code=status_code,
@@ -79,8 +81,9 @@ def kms_list(
     q: Annotated[str, Query(max_length=500)] = "",
     tag: Annotated[str, Query(max_length=200)] = "",
     status: Annotated[str, Query(max_length=20)] = "published",
+    incomplete: bool = False,
 ) -> Response:
-    return _list_page(request, kb, q=q, tag=tag, status=status)
+    return _list_page(request, kb, q=q, tag=tag, status=status, incomplete=incomplete)
 
 
 @router.post("/kms/colloquial")

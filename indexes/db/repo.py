@@ -277,8 +277,9 @@ def get_ticket(session: Session, ticket_id: str) -> TicketRow | None:
 
 
 def counts(session: Session) -> dict[str, int]:
-    """Row counts: ``articles`` and ``articles_<status>`` for every status, ``tickets``,
-    ``knowledge_tickets``, ``chunks``, ``revisions``, ``query_logs``, ``suggestions``, ``feedback``."""
+    """Row counts: ``articles`` and ``articles_<status>`` for every status, ``articles_incomplete``
+    (not deleted, missing a required section), ``tickets``, ``knowledge_tickets``, ``chunks``,
+    ``revisions``, ``query_logs``, ``suggestions``, ``feedback``."""
     out = {f"articles_{status}": 0 for status in ARTICLE_STATUSES}
     for status, n in session.execute(select(ArticleRow.status, func.count()).group_by(ArticleRow.status)):
         out[f"articles_{status}"] = n
@@ -286,6 +287,10 @@ def counts(session: Session) -> dict[str, int]:
 
     def count(model: type[Any], *where: Any) -> int:
         return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+    out["articles_incomplete"] = count(
+        ArticleRow, ArticleRow.complete.is_(False), ArticleRow.status != "deleted"
+    )
 
     out["tickets"] = count(TicketRow)
     out["knowledge_tickets"] = count(TicketRow, TicketRow.is_knowledge.is_(True))

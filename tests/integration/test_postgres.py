@@ -176,6 +176,7 @@ def test_round_trip(sessions: sessionmaker[Session]) -> None:
             "articles_draft": 0,
             "articles_archived": 0,
             "articles_deleted": 1,
+            "articles_incomplete": 0,
             "tickets": 2,
             "knowledge_tickets": 1,
             "chunks": 1,

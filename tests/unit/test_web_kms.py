@@ -138,3 +138,29 @@ def test_list_snippets_are_plain_text_cut_at_a_word(client: TestClient) -> None:
     html = client.get("/kms", params={"q": "환불 정책 카드사"}).text
     snippets = re.findall(r'<p class="snippet-line"><span class="chip">[^<]*</span> ([^<]*)</p>', html)
     assert snippets and all(not s.lstrip().startswith(("-", "#", "1.")) and "**" not in s for s in snippets)
+
+
+def test_incomplete_articles_have_a_badge_a_filter_and_a_count(
+    fresh: tuple[TestClient, KnowledgeBase],
+) -> None:
+    from indexes.db import counts
+
+    client, kb = fresh
+    assert 'data-testid="incomplete-badge"' not in client.get("/kms").text
+    with kb.sessions() as session:
+        assert counts(session)["articles_incomplete"] == 0
+    r = client.post("/kms/refund/edit", data=_form(kb, "refund", situations="", change_note="비움"))
+    assert r.status_code == 200 and "저장했습니다" in r.text
+    listing = client.get("/kms").text
+    badges = re.findall(
+        r'<span class="badge badge-incomplete" data-testid="incomplete-badge" title="([^"]*)">', listing
+    )
+    assert badges == ["필수 항목 누락: 주요 상황 및 해결책"]
+    assert "미완성: 필수 항목 1개 누락" in listing
+    only = client.get("/kms", params={"incomplete": "1"}).text
+    assert "문서 1건" in only and "/kms/refund" in only and "/kms/password" not in only
+    assert 'id="incomplete" name="incomplete" type="checkbox" value="1" checked' in only
+    searched = client.get("/kms", params={"incomplete": "1", "q": "비밀번호 재설정"}).text
+    assert "/kms/password" not in searched
+    with kb.sessions() as session:
+        assert counts(session)["articles_incomplete"] == 1  # what `kms stats` prints
