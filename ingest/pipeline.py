@@ -101,10 +101,16 @@ _STORE_BATCH = 100  # records per write transaction: the write lock is held for 
 
 
 def _store_records(
-    factory: sessionmaker[Session], result: ReadResult, settings: Settings, report: IngestReport
+    factory: sessionmaker[Session],
+    result: ReadResult,
+    settings: Settings,
+    report: IngestReport,
+    progress: Progress | None = None,
 ) -> None:
     """Mask (outside any transaction), then store in bounded batches, each its own commit."""
     allow = settings.pii_allow
+    if progress:
+        progress("store", 0, len(result.articles) + len(result.tickets))
     articles = [mask_record_article(a, allow=allow, counts=report.masked) for a in result.articles]
     tickets = [mask_record_ticket(t, allow=allow, counts=report.masked) for t in result.tickets]
     for start in range(0, len(articles), _STORE_BATCH):
@@ -113,12 +119,16 @@ def _store_records(
                 report.articles[upsert_article(session, masked)] += 1
                 if masked.missing:
                     report.incomplete.append(masked.article_id)
+        if progress:
+            progress("store", len(articles[start : start + _STORE_BATCH]), None)
     for start in range(0, len(tickets), _STORE_BATCH):
         with factory() as session, session.begin():
             for ticket in tickets[start : start + _STORE_BATCH]:
                 report.tickets[
                     upsert_ticket(session, ticket, resolved_statuses=settings.resolved_statuses)
                 ] += 1
+        if progress:
+            progress("store", len(tickets[start : start + _STORE_BATCH]), None)
 
 
 def _prune(session: Session, paths: Sequence[Path], result: ReadResult, report: IngestReport) -> None:
@@ -147,6 +157,8 @@ def _build_folder(
 ) -> Path:
     """Build a new index (re-using unchanged vectors) and write its folder (not swapped). No
     database transaction is open meanwhile: embedding never holds the write lock."""
+    if progress:
+        progress("model", 0, None)  # a stage of its own: loading never counts as reading or embedding
     embedder = load_embedder(settings)
     previous = _previous_index(settings)
     todo = len(chunks) - sum(
@@ -216,6 +228,8 @@ def ingest_paths(
     for p in missing:
         report.issues.append(IngestIssue(file=str(p), reason="no such file or directory"))
     existing = [p for p in paths if p.exists()]
+    if not existing:  # nothing to read: the database and the serving index stay as they are
+        return report
     with ingest_lock(settings.data_dir, wait_s=lock_wait_s):
         result = read_paths(
             existing,
@@ -226,7 +240,7 @@ def ingest_paths(
         report.issues.extend(result.issues)
         factory = open_db(settings)
         try:
-            _store_records(factory, result, settings, report)
+            _store_records(factory, result, settings, report, progress)
             if prune:
                 with factory() as session, session.begin():
                     _prune(session, existing, result, report)

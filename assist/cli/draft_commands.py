@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Annotated
 
 import typer
 from rich.markdown import Markdown
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from assist.cli.access_commands import audited, cli_actor
 from assist.cli.app import CliConsole, app, console
+from assist.cli.progress import StageProgress, stage_progress
 from assist.drafts import (
     DraftDetail,
     DraftSettings,
@@ -42,25 +41,9 @@ def _kb() -> KnowledgeBase:
     return KnowledgeBase(Settings())
 
 
-@contextmanager
-def _progress() -> Iterator[Callable[[str, int, int | None], None]]:
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    ) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def update(stage: str, advance: int, total: int | None) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(_STAGES.get(stage, stage), total=total)
-            elif total is not None:
-                bar.update(tasks[stage], total=total)
-            bar.advance(tasks[stage], advance)
-
-        yield update
+def _progress() -> AbstractContextManager[StageProgress]:
+    """One progress line per stage (ticket vectors, then topics) on stderr."""
+    return stage_progress(console, _STAGES)
 
 
 def _print_detail(draft: DraftDetail) -> None:

@@ -3,87 +3,33 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from assist.cli.app import CliConsole, app, console
+from assist.cli.ingest_summary import STAGE_LABELS, print_report
+from assist.cli.progress import StageProgress, stage_progress
 from assist.knowledge import KnowledgeBase
 from indexes import store
+from indexes.errors import KmsError
 from indexes.settings import Settings
 from ingest.pipeline import IngestReport, ingest_paths, reindex
 from ingest.sample import sample_paths
-from korean.pii import PLACEHOLDER_BY_KIND
 
 out = CliConsole()
 
 
-@contextmanager
-def _progress() -> Iterator[Callable[[str, int, int | None], None]]:
-    """A rich progress bar fed by the pipeline's (stage, advance, total) callback."""
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]}"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    ) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def update(stage: str, advance: int, total: int | None) -> None:
-            label = {"read": "읽기 (files)", "embed": "임베딩 (chunks)"}.get(stage, stage)
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(label, total=total, rate="")
-            task_id = tasks[stage]
-            if total is not None:
-                bar.update(task_id, total=total)
-            bar.advance(task_id, advance)
-            task = bar.tasks[task_id]
-            if task.speed:
-                bar.update(task_id, rate=f"{task.speed:.1f}/s")
-
-        yield update
+def _progress() -> AbstractContextManager[StageProgress]:
+    """One progress line per pipeline stage (read, store, model, embed) on stderr."""
+    return stage_progress(console, STAGE_LABELS)
 
 
 def _print_report(report: IngestReport, as_json: bool) -> None:
-    if as_json:
-        payload = {
-            "ok": report.ok,
-            "articles": dict(report.articles),
-            "tickets": dict(report.tickets),
-            "incomplete_articles": report.incomplete,
-            "pii_masked": dict(report.masked),
-            "chunks": report.build.chunks,
-            "embedded": report.build.embedded,
-            "reused": report.build.reused,
-            "index": report.index_folder,
-            "issues": [i.__dict__ for i in report.issues],
-        }
-        out.print_json(json.dumps(payload, ensure_ascii=False))
-        return
-    for issue in report.issues:
-        style = "red" if issue.severity == "error" else "yellow"
-        console.print(str(issue), style=style, highlight=False, markup=False)
-    out.print(
-        f"articles: {dict(report.articles) or 0}  tickets: {dict(report.tickets) or 0}  "
-        f"incomplete: {len(report.incomplete)}"
-    )
-    if report.masked:  # counts per kind only: the values themselves are never printed
-        shown = ", ".join(f"{PLACEHOLDER_BY_KIND.get(k, k)} {n}" for k, n in sorted(report.masked.items()))
-        out.print(f"PII masked: {shown}", highlight=False, markup=False)
-    out.print(
-        f"chunks: {report.build.chunks}  embedded: {report.build.embedded}  reused: {report.build.reused}  "
-        f"index: {report.index_folder}"
-    )
-    if not report.ok:
-        console.print(f"[red]{len(report.errors)} error(s); everything else was ingested.[/]")
+    print_report(report, as_json, out=out, err=console)
 
 
 @app.command()
@@ -112,26 +58,57 @@ def init(
         return
     if rebuild:
         with _progress() as progress:
-            _print_report(reindex(settings, progress=progress), False)  # type: ignore[arg-type]
+            _print_report(reindex(settings, progress=progress), False)
         return
     if not sample:
         out.print(f"database ready in {settings.data_dir}; ingest articles with `kms ingest PATH`")
         return
     with _progress() as progress:
-        report = ingest_paths(sample_paths(), settings, progress=progress)  # type: ignore[arg-type]
+        report = ingest_paths(sample_paths(), settings, progress=progress)
     _print_report(report, False)
     if not report.ok:
         raise typer.Exit(1)
 
 
+KINDS: dict[str, Literal["auto", "articles", "tickets"]] = {
+    "auto": "auto",
+    "articles": "articles",
+    "article": "articles",
+    "tickets": "tickets",
+    "ticket": "tickets",
+}
+
+
+def parse_kind(value: str) -> Literal["auto", "articles", "tickets"]:
+    """``--kind``: articles or tickets (singular or plural, any case) or auto."""
+    kind = KINDS.get(value.strip().lower())
+    if kind is None:
+        raise typer.BadParameter(f"--kind must be articles, tickets or auto, not {value!r}")
+    return kind
+
+
+def missing_paths_error(paths: list[Path]) -> KmsError | None:
+    """The error for paths that do not exist, found before anything is loaded or written."""
+    missing = [str(p) for p in paths if not p.exists()]
+    if not missing:
+        return None
+    return KmsError(f"no such file or folder: {', '.join(missing)}; nothing was ingested")
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (Markdown, HTML, JSON/JSONL, CSV).")],
-    kind: Annotated[str, typer.Option(help="articles | tickets | auto (decide per file).")] = "auto",
+    kind: Annotated[
+        str,
+        typer.Option(metavar="articles|tickets|auto", help="What the files hold; auto decides per file."),
+    ] = "auto",
     column: Annotated[
         list[str] | None,
         typer.Option(
-            "--column", "-c", help="Ticket column mapping FIELD=COLUMN, e.g. inquiry='Customer text'."
+            "--column",
+            "-c",
+            metavar="FIELD=COLUMN",
+            help="Ticket column mapping, e.g. inquiry='Customer text' (repeat for more).",
         ),
     ] = None,
     prune: Annotated[
@@ -140,16 +117,17 @@ def ingest(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Ingest KMS articles and resolved tickets; exit code 1 if any record failed."""
-    if kind not in ("auto", "articles", "tickets"):
-        raise typer.BadParameter(f"--kind must be articles, tickets or auto, not {kind!r}")
+    k = parse_kind(kind)
     mapping: dict[str, str] = {}
     for item in column or []:
         field, sep, col = item.partition("=")
         if not sep or not field.strip() or not col.strip():
             raise typer.BadParameter(f"--column expects FIELD=COLUMN, got {item!r}")
         mapping[field.strip()] = col.strip()
+    error = missing_paths_error(paths)
+    if error is not None:  # before the model loads or an index is written
+        raise error
     settings = Settings()
-    k: Literal["auto", "articles", "tickets"] = kind  # type: ignore[assignment]
     if as_json:
         report = ingest_paths(paths, settings, kind=k, ticket_columns=mapping or None, prune=prune)
     else:
@@ -167,20 +145,50 @@ def reindex_cmd() -> None:
     """Rebuild the index from the database (after changing the model or chunking settings)."""
     settings = Settings()
     with _progress() as progress:
-        _print_report(reindex(settings, progress=progress), False)  # type: ignore[arg-type]
+        _print_report(reindex(settings, progress=progress), False)
+
+
+def parse_doc_type(value: str) -> str:
+    """``--type``: article or ticket (singular or plural, any case)."""
+    kind = KINDS.get(value.strip().lower())
+    if kind not in ("articles", "tickets"):
+        raise typer.BadParameter(f"--type must be article or ticket, not {value!r}")
+    return kind.removesuffix("s")
+
+
+def empty_kb_error(settings: Settings) -> KmsError | None:
+    """The error for a data dir with nothing indexed yet (read from the manifest: no model loads)."""
+    folder = store.current_folder_or_none(settings.index_root)
+    manifest = store.read_manifest(folder) if folder else None
+    if manifest and manifest.get("counts", {}).get("chunks"):
+        return None
+    state = "no index" if manifest is None else "an empty index"
+    return KmsError(
+        f"nothing to search: {settings.data_dir} has {state}; run `kms ingest PATH` first "
+        "(your articles and tickets) or `kms init --sample` (the sample KB)"
+    )
 
 
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help='The question, e.g. "환불 언제 되나요".')],
     k: Annotated[int, typer.Option("--k", min=1, max=100, help="How many documents.")] = 5,
-    doc_type: Annotated[str | None, typer.Option("--type", help="article | ticket")] = None,
-    fusion: Annotated[str | None, typer.Option(help="weighted | rrf | dense | bm25")] = None,
+    doc_type: Annotated[
+        str | None, typer.Option("--type", metavar="article|ticket", help="Only this kind of document.")
+    ] = None,
+    fusion: Annotated[
+        str | None,
+        typer.Option(metavar="weighted|rrf|dense|bm25", help="How the dense and BM25 legs are combined."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Search the knowledge base: ranked documents, scores, legs and matching snippets."""
-    kb = KnowledgeBase(Settings())
-    types = {doc_type} if doc_type else None
+    settings = Settings()
+    empty = empty_kb_error(settings)
+    if empty is not None:  # before the model loads: an empty data dir has nothing to search
+        raise empty
+    kb = KnowledgeBase(settings)
+    types = {parse_doc_type(doc_type)} if doc_type else None
     if fusion:
         hits = kb.search(query, k=k, doc_types=types, fusion=fusion)
     else:
@@ -210,6 +218,9 @@ def search(
             for r, h in enumerate(hits, start=1)
         ]
         out.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    if not hits:
+        console.print(f"검색 결과 없음 (no results) for {query!r}", highlight=False, markup=False)
         return
     table = Table(title=f"검색: {query}", show_lines=True)
     for col in ("#", "문서", "점수", "검색 경로", "일치 구간"):
@@ -247,8 +258,7 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
     if manifest:
         out.print(f"index: {manifest['name']} ({manifest['created_at']})")
         out.print(f"  embedder: {manifest['embedder']['id']} (dim {manifest['embedder']['dim']})")
-        out.print(
-            f"  chunks: {manifest['counts']['chunks']}  by type: {manifest['counts']['chunks_by_type']}"
-        )
+        by_type = ", ".join(f"{n} {kind}" for kind, n in sorted(manifest["counts"]["chunks_by_type"].items()))
+        out.print(f"  chunks: {manifest['counts']['chunks']} ({by_type or 'none'})", highlight=False)
     else:
         out.print("index: none (run `kms init --sample` or `kms ingest PATH`)")

@@ -164,7 +164,7 @@ def test_cli_ingest_of_tickets_and_an_article_masks_and_reports_counts(
     assert set(masked) == {p.kind for p in PLANTS}  # counts per kind, every kind seen
     assert masked["name"] >= len([p for p in PLANTS if p.kind == "name"])
     plain = CliRunner().invoke(app, ["ingest", str(tmp_path / "tickets.csv")])
-    assert "PII masked:" in plain.stdout
+    assert "개인정보 마스킹 (PII masked):" in plain.stdout
     assert _leaks(data_dir, result.output, plain.output, caplog.text) == {}
     kb = KnowledgeBase(Settings(data_dir=data_dir, embedder="hash"))
     with kb.sessions() as session:
