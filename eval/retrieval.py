@@ -39,7 +39,7 @@ __all__ = [
 
 CUTOFFS = (1, 5, 10)
 DEPTH = 50  # documents fetched per query, so first-relevant ranks beyond 10 are still seen
-FUSIONS = ("weighted", "rrf")
+FUSIONS = ("adaptive", "weighted", "rrf")
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,8 @@ Searcher = Callable[[str, np.ndarray | None, SearchConfig, int], list[str]]
 def search_configs(
     settings: Settings, *, fusions: Sequence[str] | None = None, weights: Sequence[float] | None = None
 ) -> list[SearchConfig]:
-    """dense, bm25, hybrid (the configured fusion and weights), then the sweep without repeats."""
+    """dense, bm25, hybrid (the configured fusion and weights), the other fusions at the configured
+    weights (RRF at equal weights), then the sweep; without repeats."""
     for f in fusions or ():
         if f not in FUSIONS:
             raise EvalConfigError(f"--fusions: unknown fusion {f!r}; use {' or '.join(FUSIONS)}")
@@ -67,6 +68,16 @@ def search_configs(
     hybrid = SearchConfig("hybrid", settings.fusion, settings.weight_dense, settings.weight_lexical)
     configs = [SearchConfig("dense", "dense"), SearchConfig("bm25", "bm25"), hybrid]
     seen = {(hybrid.fusion, round(hybrid.w_dense, 6), round(hybrid.w_lexical, 6))}
+    references = [
+        SearchConfig("adaptive", "adaptive"),
+        SearchConfig("weighted", "weighted", settings.weight_dense, settings.weight_lexical),
+        SearchConfig("rrf", "rrf", 1.0, 1.0),
+    ]
+    for ref in references:
+        key = (ref.fusion, round(ref.w_dense, 6), round(ref.w_lexical, 6))
+        if ref.fusion != hybrid.fusion and key not in seen:
+            seen.add(key)
+            configs.append(ref)
     for fusion in fusions or ([settings.fusion] if weights else []):
         pairs = (
             [(w, 1.0 - w) for w in weights] if weights else [(settings.weight_dense, settings.weight_lexical)]
@@ -243,8 +254,8 @@ def _table(metrics: dict[str, float | int | None], configs: Sequence[SearchConfi
         [
             c.name + (" ★" if c.name == best else ""),
             c.fusion,
-            c.w_dense if c.fusion in FUSIONS else None,
-            c.w_lexical if c.fusion in FUSIONS else None,
+            c.w_dense if c.fusion in ("weighted", "rrf") else None,
+            c.w_lexical if c.fusion in ("weighted", "rrf") else None,
             *(metrics.get(f"{c.name}/{m}") for m, _ in _COLUMNS),
         ]
         for c in configs

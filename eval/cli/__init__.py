@@ -17,6 +17,7 @@ def register() -> None:
     from eval.cli import (  # noqa: F401
         answerability_commands,
         eval_commands,
+        fusion_commands,
         gaps_commands,
         safety_commands,
     )

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import numpy as np
+
+from eval.datasets import Query
+from eval.fusion_eval import Split, _candidate_rows, _evaluate, fit_on
+from eval.retrieval import search_configs
+from indexes import store
+from indexes.embedder import HashEmbedder
+from indexes.hybrid import SearchParams
+from indexes.settings import Settings
+from indexes.types import Chunk
+
+TEXTS = {
+    "refund": "환불 신청은 주문 내역에서 환불 버튼을 누르면 됩니다",
+    "delivery": "배송 조회는 주문 내역의 배송 조회 메뉴에서 합니다",
+    "withdraw": "회원 탈퇴는 설정 메뉴의 계정 관리에서 할 수 있습니다",
+    "points": "포인트는 결제 금액의 1%가 적립됩니다",
+}
+QUESTIONS = [
+    ("q1", "환불 신청 방법", "refund"),
+    ("q2", "배송 조회", "delivery"),
+    ("q3", "회원 탈퇴", "withdraw"),
+]
+
+
+def _split(name: str) -> Split:
+    chunks = [Chunk(f"doc:{k}#body-0", f"doc:{k}", "doc", k, "body", v, v) for k, v in TEXTS.items()]
+    index, _ = store.build(chunks, HashEmbedder(64), store.IndexConfig())
+    queries = [Query(qid, text, {gold: 1.0}) for qid, text, gold in QUESTIONS]
+    return Split(name, index, lambda **o: SearchParams(**o), queries, queries, {"files": [name]})
+
+
+def test_search_configs_list_every_fusion_once() -> None:
+    names = [c.name for c in search_configs(Settings(fusion="weighted"))]
+    assert names == ["dense", "bm25", "hybrid", "adaptive", "rrf"]
+    names = [c.name for c in search_configs(Settings(fusion="adaptive"))]
+    assert names == ["dense", "bm25", "hybrid", "weighted", "rrf"]
+
+
+def test_fit_rows_label_gold_chunks_and_the_model_records_its_data() -> None:
+    a, b = _split("a"), _split("b")
+    rows = {s.name: _candidate_rows(s, s.fit) for s in (a, b)}
+    x, y, sizes = rows["a"]
+    assert x.shape[0] == y.size == sum(sizes) and y.sum() == len(QUESTIONS)
+    ranker = fit_on([a, b], rows)
+    assert set(ranker.fit["datasets"]) == {"a", "b"}
+    assert ranker.fit["queries"] == 2 * len(QUESTIONS) and len(ranker.fit["fingerprint"]) == 16
+    metrics, latency = _evaluate(a, {"adaptive": ranker, "adaptive-lodo": ranker}, Settings())
+    assert metrics["adaptive/recall@5"] == 1.0 and set(latency) >= {"dense", "bm25", "rrf", "adaptive"}
+    assert np.isfinite([v for v in metrics.values() if v is not None]).all()
