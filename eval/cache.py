@@ -2,7 +2,9 @@
 
 Vectors are keyed by the sha256 of (kind, prefix, text) and stored in append-only shards
 ``CACHE/<model>/shard-*.npz`` (``keys`` + ``vectors``), one per run that embedded something new.
-The cache is per model id, so switching ``--embedder`` never mixes vectors.
+The cache is per model id and precision (``KMS_EMBED_PRECISION``), so switching ``--embedder``
+or precision never mixes vectors; fp32 vectors are shared by the torch and ONNX runtimes, which
+agree to within float rounding.
 """
 
 from __future__ import annotations
@@ -31,7 +33,10 @@ class CachedEmbedder:
         self.inner = inner
         self.model_id = inner.model_id
         self.dim = inner.dim
-        self.folder = root / re.sub(r"[^A-Za-z0-9._-]+", "_", inner.model_id)
+        self.runtime = inner.runtime
+        self.precision = inner.precision
+        variant = inner.model_id if inner.precision == "fp32" else f"{inner.model_id}-{inner.precision}"
+        self.folder = root / re.sub(r"[^A-Za-z0-9._-]+", "_", variant)
         self._vectors: dict[str, np.ndarray] = {}
         self._new: dict[str, np.ndarray] = {}
         self.hits = 0

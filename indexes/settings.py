@@ -46,7 +46,18 @@ class Settings(BaseSettings):
     )
     embed_batch_size: int = Field(32, ge=1, description="Chunks embedded per batch.")
     embed_threads: int | None = Field(
-        None, ge=1, description="torch CPU threads for the embedder (default: torch's choice)."
+        None, ge=1, description="CPU threads for the embedder (default: the runtime's choice)."
+    )
+    embed_runtime: Literal["onnx", "torch"] = Field(
+        "onnx",
+        description="'onnx': ONNX Runtime, no torch when serving (the bundled model is exported once at "
+        "set-up; another model needs an onnx/model.onnx export in its folder, else torch is used). "
+        "'torch': sentence-transformers.",
+    )
+    embed_precision: Literal["fp32", "int8"] = Field(
+        "fp32",
+        description="ONNX weights: 'fp32', or 'int8' (dynamic quantisation). Recorded in the index; "
+        "an index built at another precision must be rebuilt (README: how chosen).",
     )
 
     # --- index ---------------------------------------------------------------------------

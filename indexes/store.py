@@ -4,7 +4,8 @@ Layout under ``DATA_DIR/indexes``::
 
     current -> idx-20261123T140501-3f2a      (symlink, replaced atomically)
     idx-20261123T140501-3f2a/
-        manifest.json   embedder id + dim, tokenizer, chunker, BM25 and FAISS parameters, counts
+        manifest.json   embedder id + dim + runtime + precision, tokenizer, chunker, BM25 and FAISS
+                        parameters, counts
         chunks.jsonl    one chunk per line (ids, text, section, meta, content hash)
         dense.faiss     FAISS IndexIDMap2 (ids = stable chunk vector ids)
         lexical/        Kiwi tokens per chunk + BM25 parameters
@@ -144,7 +145,12 @@ def manifest_for(index: HybridIndex, config: IndexConfig, name: str) -> dict[str
         "format": FORMAT_VERSION,
         "name": name,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "embedder": {"id": index.embedder.model_id, "dim": index.embedder.dim},
+        "embedder": {
+            "id": index.embedder.model_id,
+            "dim": index.embedder.dim,
+            "runtime": index.embedder.runtime,
+            "precision": index.embedder.precision,
+        },
         "tokenizer": {"id": TOKENIZER_ID},
         "chunker": {"max_chars": config.chunk_max_chars, "overlap_sentences": config.chunk_overlap_sentences},
         "bm25": {"k1": index.lexical.k1, "b": index.lexical.b},  # what the BM25 leg was built with
@@ -251,6 +257,16 @@ def check_compatible(manifest: dict[str, Any], embedder: Embedder, folder: Path)
             f"the configured embedder is {embedder.model_id!r} (dim {embedder.dim}); set KMS_EMBEDDER back "
             f"or {REBUILD_HINT}",
             details={"index_embedder": built, "configured": embedder.model_id},
+        )
+    # fp32 vectors agree across runtimes (torch and ONNX: cosine ≥ 0.99999), so only the precision
+    # has to match; indexes written before it was recorded were built at fp32.
+    built_precision = built.get("precision", "fp32")
+    if built_precision != embedder.precision:
+        raise IndexMismatchError(
+            f"index {folder} was built with {built_precision} embeddings ({built.get('runtime', 'torch')}), "
+            f"but the embedder computes {embedder.precision} ones ({embedder.runtime}); vectors of two "
+            f"precisions do not mix: set KMS_EMBED_PRECISION={built_precision} or {REBUILD_HINT}",
+            details={"index_embedder": built, "configured_precision": embedder.precision},
         )
 
 

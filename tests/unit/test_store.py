@@ -44,7 +44,7 @@ def test_build_search_persist_load(tmp_path: Path) -> None:
     assert stats.embedded == 4
     folder = store.persist(index, tmp_path, store.IndexConfig())
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert manifest["embedder"] == {"id": "hash-64", "dim": 64}
+    assert manifest["embedder"] == {"id": "hash-64", "dim": 64, "runtime": "hash", "precision": "fp32"}
     assert manifest["counts"]["chunks"] == 4
     assert manifest["bm25"] == {"k1": 1.2, "b": 0.75}
     loaded = store.load_current(tmp_path, emb)
@@ -107,6 +107,27 @@ def test_model_mismatch_fails_with_rebuild_hint(tmp_path: Path) -> None:
     with pytest.raises(IndexMismatchError, match="kms reindex") as err:
         store.load_current(tmp_path, HashEmbedder(32))
     assert "hash-64" in str(err.value) and "hash-32" in str(err.value)
+
+
+class Int8HashEmbedder(HashEmbedder):
+    """The same model at another precision (as ONNX int8 is to fp32)."""
+
+    precision = "int8"
+
+
+def test_precision_mismatch_fails_with_rebuild_hint(tmp_path: Path) -> None:
+    index, _ = store.build(_chunks(), HashEmbedder(64), store.IndexConfig())
+    folder = store.persist(index, tmp_path, store.IndexConfig())
+    with pytest.raises(IndexMismatchError, match="KMS_EMBED_PRECISION=fp32 or rebuild") as err:
+        store.load_current(tmp_path, Int8HashEmbedder(64))
+    assert "int8" in str(err.value)
+    # an index written before the precision was recorded was built at fp32
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["embedder"] = {"id": "hash-64", "dim": 64}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    assert store.load_current(tmp_path, HashEmbedder(64)).embedder.precision == "fp32"
+    with pytest.raises(IndexMismatchError):
+        store.load_current(tmp_path, Int8HashEmbedder(64))
 
 
 def test_truncated_index_is_reported(tmp_path: Path) -> None:

@@ -1,0 +1,122 @@
+"""Export a sentence-transformers folder's transformer to ONNX, once, at set-up time.
+
+``ensure_onnx(folder, precision)`` returns ``folder/onnx/model.onnx`` (fp32, exported with
+torch's TorchScript-based exporter) or ``folder/onnx/model_int8.onnx`` (the fp32 graph with
+its weights dynamically quantised to int8 by ONNX Runtime), writing whichever is missing. The
+graph takes ``input_ids`` and ``attention_mask`` (dynamic batch and sequence axes) and returns
+``last_hidden_state``; pooling and normalisation stay in :mod:`indexes.onnx_embedder`.
+
+This module is the only ONNX code that imports torch, and only while exporting: serving an
+existing export never imports it. Each file is written to a temporary name and renamed into
+place, so an interrupted export leaves nothing half-written that a later run would trust.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import time
+import warnings
+from pathlib import Path
+from typing import Literal
+
+from indexes.errors import EmbedderError
+
+log = logging.getLogger(__name__)
+
+Precision = Literal["fp32", "int8"]
+ONNX_DIR = "onnx"
+FILES: dict[str, str] = {"fp32": "model.onnx", "int8": "model_int8.onnx"}
+OPSET = 17
+
+
+def onnx_file(folder: Path, precision: str) -> Path:
+    """Where the export of ``folder`` at ``precision`` lives (it may not exist yet)."""
+    return folder / ONNX_DIR / FILES[precision]
+
+
+def _tmp_for(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{secrets.token_hex(3)}.partial")
+
+
+def _export_fp32(folder: Path, target: Path) -> None:
+    import torch
+    from transformers import AutoModel
+
+    model = AutoModel.from_pretrained(str(folder), dtype=torch.float32, attn_implementation="eager").eval()
+
+    class _Encoder(torch.nn.Module):
+        def __init__(self, inner: torch.nn.Module) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            out = self.inner(input_ids=input_ids, attention_mask=attention_mask)
+            return out.last_hidden_state  # type: ignore[no-any-return]
+
+    # Two rows, one padded: the traced graph keeps the attention mask (an all-ones mask could
+    # be optimised away while tracing and the export would then ignore padding).
+    ids = torch.tensor([[0, 10, 11, 12, 2], [0, 13, 2, 1, 1]], dtype=torch.long)
+    mask = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]], dtype=torch.long)
+    axes = {0: "batch", 1: "sequence"}
+    tmp = _tmp_for(target)
+    try:
+        # The tracer warns about Python-side shape checks it freezes; the graph is verified
+        # against torch by tests/integration/test_model.py, so the warnings are noise here.
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(
+                _Encoder(model),
+                (ids, mask),
+                str(tmp),
+                input_names=["input_ids", "attention_mask"],
+                output_names=["last_hidden_state"],
+                dynamic_axes={"input_ids": axes, "attention_mask": axes, "last_hidden_state": axes},
+                opset_version=OPSET,
+                dynamo=False,  # the TorchScript exporter needs no extra packages (onnxscript)
+            )
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _quantise(source: Path, target: Path) -> None:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    tmp = _tmp_for(target)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            quantize_dynamic(str(source), str(tmp), weight_type=QuantType.QInt8)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def ensure_onnx(folder: Path, precision: str) -> Path:
+    """The ONNX export of ``folder`` at ``precision``, exporting (and quantising) it if missing."""
+    if precision not in FILES:
+        raise EmbedderError(f"unknown embedding precision {precision!r}; use one of {sorted(FILES)}")
+    target = onnx_file(folder, precision)
+    if target.is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fp32 = onnx_file(folder, "fp32")
+    if not fp32.is_file():
+        log.warning("exporting the embedding model to ONNX (once per data dir, about a minute): %s", fp32)
+        t0 = time.perf_counter()
+        try:
+            _export_fp32(folder, fp32)
+        except ImportError as exc:
+            raise EmbedderError(
+                f"exporting {folder} to ONNX needs torch and transformers ({exc}); install them, or "
+                f"set KMS_EMBED_RUNTIME=torch"
+            ) from exc
+        log.warning("exported %s in %.0f s", fp32.name, time.perf_counter() - t0)
+    if precision == "int8":
+        log.warning("quantising the ONNX model to int8 (once per data dir): %s", target)
+        t0 = time.perf_counter()
+        _quantise(fp32, target)
+        log.warning("quantised %s in %.0f s", target.name, time.perf_counter() - t0)
+    return target
