@@ -6,7 +6,6 @@ once: it is chunked, embedded and added to the serving index incrementally.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import secrets
@@ -15,8 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import ColumnElement, String, func, or_, select
-from sqlalchemy import cast as sql_cast
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from assist.consistency import indexed, log_writer, reconcile, reconcile_quietly
@@ -26,6 +24,8 @@ from assist.fields import MAX_CHANNEL_CHARS, MAX_REF_CHARS, MAX_SUBJECT_CHARS, c
 from assist.knowledge import KnowledgeBase
 from assist.schemas import Suggestion, TicketOut
 from assist.suggest import record_suggestion, suggest
+from assist.ticket_pages import list_tickets as list_tickets
+from assist.ticket_pages import ticket_out
 from indexes.db import FeedbackRow, SuggestionRow, TicketRow, add_feedback, get_ticket, upsert_ticket
 from indexes.db.logs import Verdict
 from indexes.db.repo import insert_ticket, ticket_to_record
@@ -38,22 +38,6 @@ log = logging.getLogger(__name__)
 
 VERDICTS = ("used", "edited", "rejected")
 _MARKERS = re.compile(r"\s?\[\d+\]")
-
-
-def _out(row: TicketRow) -> TicketOut:
-    return TicketOut(
-        id=row.id,
-        subject=row.subject,
-        inquiry=row.inquiry,
-        resolution=row.resolution,
-        status=row.status,
-        channel=row.channel,
-        tags=list(row.tags or []),
-        customer_ref=row.customer_ref,
-        created_at=row.created_at,
-        resolved_at=row.resolved_at,
-        resolved_by=row.resolved_by,
-    )
 
 
 def _require(kb: KnowledgeBase, ticket_id: str) -> TicketRow:
@@ -107,7 +91,7 @@ def create_ticket(
     # the log and stored suggestion never fail the request (assist/logwriter.py)
     query = f"{subj}\n{inquiry}" if subj else inquiry
     log_writer(kb).write(lambda session: record_suggestion(session, suggestion, query))
-    return _out(_require(kb, ticket_id)), suggestion
+    return ticket_out(_require(kb, ticket_id)), suggestion
 
 
 def new_ticket_id(now: datetime | None = None) -> str:
@@ -117,52 +101,7 @@ def new_ticket_id(now: datetime | None = None) -> str:
 
 
 def get_ticket_out(kb: KnowledgeBase, ticket_id: str) -> TicketOut:
-    return _out(_require(kb, ticket_id))
-
-
-def list_tickets(
-    kb: KnowledgeBase,
-    *,
-    status: str | None = None,
-    query: str | None = None,
-    tag: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> tuple[list[TicketOut], int]:
-    """One page of tickets, newest first, and how many match; ``status`` 'open' = not
-    resolved/closed, 'resolved' = knowledge; ``tag`` matches a tag or its children ('고객::결제'
-    matches '고객::결제::오류'). Only the page's rows are loaded (plus one COUNT)."""
-    conditions: list[ColumnElement[bool]] = []
-    if status == "open":
-        conditions.append(TicketRow.is_knowledge.is_(False))
-    elif status == "resolved":
-        conditions.append(TicketRow.is_knowledge.is_(True))
-    if query and query.strip():
-        text = query.strip()
-        conditions.append(
-            or_(
-                TicketRow.subject.contains(text, autoescape=True),
-                TicketRow.inquiry.contains(text, autoescape=True),
-                TicketRow.id.contains(text, autoescape=True),
-            )
-        )
-    if tag and tag.strip():
-        conditions.append(_has_tag(tag.strip()))
-    stmt = select(TicketRow).where(*conditions)
-    page = stmt.order_by(TicketRow.created_at.desc(), TicketRow.id.desc())
-    page = page.limit(max(1, limit)).offset(max(0, offset))
-    with kb.sessions() as session:
-        total = session.scalar(select(func.count()).select_from(TicketRow).where(*conditions)) or 0
-        rows = list(session.scalars(page))
-    return [_out(r) for r in rows], int(total)
-
-
-def _has_tag(tag: str) -> ColumnElement[bool]:
-    """``tags`` (a JSON list, stored as written by the engine's serializer) holds ``tag`` or a
-    tag under it: the JSON text contains ``"tag"`` or ``"tag::``."""
-    stored = sql_cast(TicketRow.tags, String)
-    exact = json.dumps(tag, ensure_ascii=False)
-    return or_(stored.contains(exact, autoescape=True), stored.contains(exact[:-1] + "::", autoescape=True))
+    return ticket_out(_require(kb, ticket_id))
 
 
 def ticket_suggestions(kb: KnowledgeBase, ticket_id: str) -> list[Suggestion]:
@@ -199,7 +138,7 @@ def resolve_ticket(
     if row.is_knowledge:
         if not indexed(kb, f"ticket:{ticket_id}"):
             reconcile(kb)
-            return _out(_require(kb, ticket_id))
+            return ticket_out(_require(kb, ticket_id))
         raise ConflictError(f"ticket {ticket_id!r} is already resolved", details={"ticket_id": ticket_id})
     answer = clean_query(resolution, kb.settings, field_name="resolution")
     rec = ticket_to_record(row)
@@ -221,7 +160,7 @@ def resolve_ticket(
     except Exception:
         reconcile_quietly(kb)  # a second try now; else start-up or a retried resolve finishes it
         raise
-    return _out(_require(kb, ticket_id))
+    return ticket_out(_require(kb, ticket_id))
 
 
 def record_feedback(

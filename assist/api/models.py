@@ -58,6 +58,11 @@ class TicketPage(BaseModel):
     total: int = Field(description="Tickets matching the filters (before limit/offset).")
     limit: int
     offset: int
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass as `cursor` for the next page (keyset paging: stable while new tickets "
+        "arrive); null on the last page. · 다음 페이지 커서",
+    )
 
 
 class TicketResolve(BaseModel):

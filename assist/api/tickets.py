@@ -12,11 +12,14 @@ from assist.api.errors import ERROR_RESPONSES, ErrorBody
 from assist.api.models import TicketCreate, TicketCreated, TicketPage, TicketResolve
 from assist.api.readiness import IndexedKB
 from assist.api.security import principal_of
+from assist.errors import InvalidInputError
 from assist.fields import MAX_TAG_CHARS
 from assist.schemas import Suggestion, TicketOut
+from assist.ticket_pages import page_tickets
 
 router = APIRouter(prefix="/v1/tickets", tags=["tickets"], responses=ERROR_RESPONSES)
 MAX_OFFSET = 2**63 - 1  # SQL OFFSET is a signed 64-bit integer
+MAX_CURSOR_CHARS = 2_000
 _404: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "Unknown ticket id · 없는 티켓"}
 }
@@ -48,8 +51,21 @@ def list_tickets(
         str | None, Query(description="Tag or tag prefix, e.g. '고객::결제'.", max_length=MAX_TAG_CHARS)
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    offset: Annotated[
+        int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip (prefer `cursor` for deep pages).")
+    ] = 0,
+    cursor: Annotated[
+        str | None,
+        Query(description="`next_cursor` of the previous page (keyset paging).", max_length=MAX_CURSOR_CHARS),
+    ] = None,
 ) -> TicketPage:
+    if cursor is not None and offset:
+        raise InvalidInputError("use either cursor or offset, not both", field="offset", value=offset)
+    if cursor is not None or offset == 0:
+        page = page_tickets(kb, status=status, query=q, tag=tag, limit=limit, after=cursor or None)
+        return TicketPage(
+            items=page.items, total=page.total, limit=limit, offset=0, next_cursor=page.next_cursor
+        )
     items, total = tickets.list_tickets(kb, status=status, query=q, tag=tag, limit=limit, offset=offset)
     return TicketPage(items=items, total=total, limit=limit, offset=offset)
 

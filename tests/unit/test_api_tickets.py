@@ -69,6 +69,29 @@ def test_inbox_filters_by_status_text_and_tag_with_paging(client: TestClient) ->
     assert_error(client.get("/v1/tickets", params={"limit": 0}), 422, "validation_error")
 
 
+def test_keyset_pages_cover_every_ticket_once_while_new_ones_arrive(client: TestClient) -> None:
+    for i in range(3):
+        _create(client, body=f"배송 문의 {i}번째입니다")
+    everything = [t["id"] for t in client.get("/v1/tickets", params={"limit": 200}).json()["items"]]
+    seen: list[str] = []
+    page = client.get("/v1/tickets", params={"limit": 2}).json()
+    seen += [t["id"] for t in page["items"]]
+    _create(client, body="페이지를 넘기는 사이에 들어온 새 문의")  # would shift an offset page
+    while page["next_cursor"]:
+        page = client.get("/v1/tickets", params={"limit": 2, "cursor": page["next_cursor"]}).json()
+        assert page["total"] == len(everything) + 1
+        seen += [t["id"] for t in page["items"]]
+    assert seen == everything  # every ticket once, in order, none repeated by the new arrival
+    filtered = client.get("/v1/tickets", params={"limit": 1, "status": "resolved"}).json()
+    second = client.get(
+        "/v1/tickets", params={"limit": 1, "status": "resolved", "cursor": filtered["next_cursor"]}
+    ).json()
+    assert second["items"][0]["status"] == "resolved" and second["items"] != filtered["items"]
+    assert_error(client.get("/v1/tickets", params={"cursor": "not-a-cursor"}), 400, "invalid_input")
+    both = client.get("/v1/tickets", params={"cursor": filtered["next_cursor"], "offset": 1})
+    assert_error(both, 400, "invalid_input")
+
+
 def test_resolved_ticket_is_searchable_immediately(client: TestClient) -> None:
     ticket = _create(client, body="주문한 뒤에 선물 포장을 추가할 수 있나요?")["ticket"]
     assert isinstance(ticket, dict)
