@@ -92,6 +92,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/kms/{article_id}/diff"): Rule(KB_READERS),
     # --- draft review pages ------------------------------------------------------------------
     ("GET", "/drafts"): Rule(OWNER),
+    ("POST", "/drafts/generate"): Rule(OWNER, "draft.generate"),
     ("GET", "/drafts/{draft_id}"): Rule(OWNER),
     ("GET", "/drafts/{draft_id}/edit"): Rule(OWNER),
     ("POST", "/drafts/{draft_id}/edit"): Rule(OWNER, "draft.edit"),

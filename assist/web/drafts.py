@@ -10,12 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
+from assist.access import rule_for
 from assist.api.deps import KB
 from assist.api.security import principal_of
+from assist.drafts.config import DraftSettings
+from assist.drafts.generate import generate
 from assist.drafts.review import (
     approve_draft,
     draft_article_id,
@@ -140,8 +144,36 @@ def drafts_queue(
         message = translate("drafts.err.status", pick_lang(request), value=status)
         raise InvalidInputError(message, field="status", value=status) from exc
     biggest = max((d.size for d in drafts), default=1) or 1
-    context = {"drafts": drafts, "status": status, "statuses": (*DRAFT_STATUSES, "all"), "biggest": biggest}
+    config = DraftSettings()
+    context = {
+        "drafts": drafts,
+        "status": status,
+        "statuses": (*DRAFT_STATUSES, "all"),
+        "biggest": biggest,
+        "may_generate": _may_generate(request),
+        "window": {"days": config.since_days, "min_size": config.min_size},
+    }
     return render(request, "drafts.html", context)
+
+
+def _may_generate(request: Request) -> bool:
+    rule = rule_for("POST", "/drafts/generate")
+    roles = getattr(getattr(request.state, "principal", None), "roles", frozenset())
+    return rule is not None and bool(set(rule.roles) & set(roles))
+
+
+@router.post("/drafts/generate")
+def drafts_generate(request: Request, kb: KB) -> Response:
+    """Mine recurring uncovered topics (``assist.drafts.generate``, default window and size)."""
+    result = generate(kb, DraftSettings())
+    params = {
+        "msg": "drafts_generated",
+        "tickets": result.tickets,
+        "topics": result.topics,
+        "created": len(result.created),
+        "updated": len(result.updated),
+    }
+    return RedirectResponse(f"/drafts?{urlencode(params)}", status_code=303)
 
 
 @router.get("/drafts/{draft_id}")

@@ -176,6 +176,8 @@ def _flash(request: Request, lang: str) -> str | None:
     if not msg or not re.fullmatch(r"[a-z_]{1,32}", msg):
         return None
     values = {k: v[:40] for k in ("verdict", "version") if (v := request.query_params.get(k))}
+    counts = ("created", "updated", "topics", "tickets")
+    values |= {k: v for k in counts if (v := request.query_params.get(k, "")).isdigit() and len(v) < 10}
     if "verdict" in values:
         values["verdict"] = translate(f"sg.{values['verdict']}", lang)
     try:

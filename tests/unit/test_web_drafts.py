@@ -117,3 +117,35 @@ def test_merge_into_an_article(fresh: tuple[TestClient, KnowledgeBase, int]) -> 
     r = client.post(f"/drafts/{did}/merge", data={"article_id": "refund", "author": "박검토"})
     assert r.status_code == 200 and "병합했습니다." in r.text and 'href="/kms/refund"' in r.text
     assert get_article_view(kb, "refund").version == 2
+
+
+def test_empty_queue_offers_to_generate_and_says_what_it_does(
+    fresh: tuple[TestClient, KnowledgeBase, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import delete
+
+    from indexes.db.draft_models import DraftRevisionRow, DraftRow, TopicRow
+
+    client, kb, _ = fresh
+    with kb.sessions.begin() as session:  # as after `make run`: no draft generated yet
+        for model in (DraftRevisionRow, DraftRow, TopicRow):
+            session.execute(delete(model))
+    page = client.get("/drafts").text
+    empty = page[page.index('data-testid="drafts-empty"') :]
+    assert "검토할 초안이 없습니다." in empty
+    assert "최근 90일 동안 해결된 티켓에서 5건 이상 반복되는 문의 주제" in empty  # the defaults
+    assert 'action="/drafts/generate"' in empty and ">초안 생성</button>" in empty
+    approved = client.get("/drafts", params={"status": "approved"}).text
+    assert "검토할 초안이 없습니다." in approved and "/drafts/generate" not in approved
+
+    # the same settings as the seeded KB (hash embedder, six gift-wrapping tickets)
+    for name, value in (("CLUSTER_THRESHOLD", "0.5"), ("COVERAGE_THRESHOLD", "0.99"), ("MIN_SIZE", "3")):
+        monkeypatch.setenv(f"KMS_DRAFTS_{name}", value)
+    monkeypatch.setenv("KMS_DRAFTS_SINCE_DAYS", "36500")
+    r = client.post("/drafts/generate", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/drafts?msg=drafts_generated")
+    queue = client.get(r.headers["location"]).text
+    flash = r'class="flash" role="status">해결된 티켓 \d+건에서 반복 주제 [1-9]\d*개를 찾아 초안 [1-9]\d*건을'
+    assert re.search(flash, queue)
+    assert 'data-testid="drafts-queue"' in queue and 'data-testid="generate-drafts"' in queue
+    assert "최근 36500일" not in queue  # the explanation belongs to the empty queue
