@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 import typer
@@ -62,8 +63,24 @@ def _register() -> None:
     )
 
 
+# Model libraries draw their own progress bars and chatter ("Loading weights: 100%|████| 199/199")
+# on every command that loads the model; the CLI shows its own progress. Set before they are
+# imported (they read these once); an explicit value in the environment still wins.
+QUIET_MODEL_LOADING = {
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",  # huggingface_hub and transformers' tqdm bars
+    "TRANSFORMERS_VERBOSITY": "error",  # transformers' info/warning logging (load reports)
+    "TRANSFORMERS_NO_ADVISORY_WARNINGS": "1",
+}
+
+
+def quiet_model_loading() -> None:
+    for name, value in QUIET_MODEL_LOADING.items():
+        os.environ.setdefault(name, value)
+
+
 def main() -> None:
     """Console-script entry: run the app, turning domain errors into one-line messages."""
+    quiet_model_loading()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     _register()
     try:
