@@ -97,6 +97,7 @@ def test_retrieval_writes_json_and_html(runner: CliRunner, files: tuple[Path, Pa
     assert report["metrics"]["n_queries"] == 4  # the out-of-scope row has no gold
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "data:image/png;base64," in html and "재현율" in html and "(Recall)" in html
+    assert all(html.count(f["sha256"]) == 1 for f in report["dataset"]["files"])  # the fingerprint once
     rows = [json.loads(line) for line in (out / "per_query.jsonl").read_text(encoding="utf-8").splitlines()]
     assert rows[0]["first_rank"].keys() >= {"dense", "bm25", "hybrid"}
     assert "best configuration" in result.output or "★" in result.output
