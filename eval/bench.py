@@ -27,6 +27,7 @@ import resource
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ from indexes.dense import DenseIndex
 from indexes.embedder import Embedder, load_embedder
 from indexes.hybrid import HybridIndex, SearchParams
 from indexes.lexical import LexicalIndex, tokenize_many
+from indexes.ranker import ranker_for
 from indexes.settings import Settings
 from indexes.types import Chunk
 
@@ -102,8 +104,10 @@ def _summary(prefix: str, latencies: list[float], metrics: dict[str, float | int
 def _time_queries(
     index: HybridIndex, params: SearchParams, queries: Sequence[str], progress: Progress | None, stage: str
 ) -> dict[str, list[float]]:
-    """Query embedding alone, search end to end, and search given the query vector."""
-    report(progress, stage, 0, 4 * (len(queries) + WARMUP))
+    """Query embedding alone, search end to end, and search given the query vector (with the
+    configured fusion, then with each other fusion: ``search_qvec_<fusion>``)."""
+    others = [f for f in ("weighted", "rrf", "adaptive") if f != params.fusion]
+    report(progress, stage, 0, (4 + len(others)) * (len(queries) + WARMUP))
     qvecs = {q: index.embedder.embed_queries([q])[0] for q in dict.fromkeys(queries)}
 
     def embed(q: str) -> object:
@@ -125,6 +129,14 @@ def _time_queries(
         "search": _timed(search, queries),
         "search_qvec": _timed(search_qvec, queries),
     }
+    for fusion in others:
+        other = replace(params, fusion=fusion, ranker=params.ranker or ranker_for(None))
+
+        def search_other(q: str, other: SearchParams = other) -> object:
+            report(progress, stage, 1)
+            return index.search(q, other, qvec=qvecs[q])
+
+        out[f"search_qvec_{fusion}"] = _timed(search_other, queries)
     threads = faiss.omp_get_max_threads()
     if threads > 1:  # the same searches with FAISS on one OpenMP thread, for comparison
         faiss.omp_set_num_threads(1)

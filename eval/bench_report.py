@@ -31,6 +31,9 @@ def bench_run(
         ("query_embed", "질의 임베딩 (query embedding)"),
         ("search", "하이브리드 검색 (hybrid search)"),
         ("search_qvec", "검색, 벡터 제공 (search, vector given)"),
+        ("search_qvec_weighted", "검색, 벡터 제공, 가중 융합 (vector given, weighted fusion)"),
+        ("search_qvec_rrf", "검색, 벡터 제공, RRF (vector given, RRF)"),
+        ("search_qvec_adaptive", "검색, 벡터 제공, 적응형 융합 (vector given, adaptive fusion)"),
         ("search_faiss1", "하이브리드 검색, FAISS 1스레드 (hybrid search, FAISS 1 thread)"),
         ("suggest", "추천 (suggest)"),
     ]
