@@ -6,6 +6,7 @@ embedder on a fresh data dir; output is not a terminal, so nothing wraps."""
 from __future__ import annotations
 
 import importlib
+import io
 import os
 import re
 import subprocess
@@ -16,10 +17,12 @@ from pathlib import Path
 
 import pytest
 import typer
+from rich.console import Console
 from typer.core import TyperArgument, TyperOption
 from typer.testing import CliRunner
 
 from assist.cli.app import _register, app
+from assist.cli.progress import stage_line, stage_progress
 
 cli_app = importlib.import_module("assist.cli.app")  # the module (assist.cli.app is also the Typer app)
 ROOT = Path(__file__).resolve().parents[2]
@@ -256,3 +259,19 @@ def test_model_libraries_draw_no_progress_bars_of_their_own(
     kms("--help")
     assert os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] == "1"
     assert os.environ["TRANSFORMERS_VERBOSITY"] == "info"
+
+
+def test_on_a_terminal_each_stage_bar_ends_before_the_next_starts() -> None:
+    sink = io.StringIO()
+    terminal = Console(file=sink, force_terminal=True, width=100, color_system=None)
+    with stage_progress(terminal, {"read": "읽기 (files)", "embed": "임베딩 (chunks)"}) as progress:
+        progress("read", 1, None)
+        progress("read", 1, None)
+        progress("embed", 0, 3)
+        progress("embed", 3, None)
+    screen = sink.getvalue()
+    read_done, embed_start = screen.rindex("읽기 (files)"), screen.index("임베딩 (chunks)")
+    assert read_done < embed_start  # the read bar is final (2/2) before embedding starts
+    assert "2/2" in screen[read_done:embed_start] and "3/3" in screen[embed_start:]
+    assert stage_line("임베딩 (chunks)", 0, 0, 1.0) == "임베딩 (chunks): none to do (1.0 s)"
+    assert stage_line("모델 로드 (model)", 0, None, 2.0) == "모델 로드 (model): 2.0 s"
