@@ -277,7 +277,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "msg.drafts_generated": (
         "해결된 티켓 {tickets}건에서 반복 주제 {topics}개를 찾아 "
         "초안 {created}건을 만들고 {updated}건을 갱신했습니다.",
-        "Found {topics} recurring topic(s) in {tickets} resolved ticket(s): {created} draft(s) created, "
+        "{tickets} resolved ticket(s) hold {topics} recurring topic(s): {created} draft(s) created, "
         "{updated} refreshed.",
     ),
     "drafts.generate": ("초안 생성", "Generate drafts"),
