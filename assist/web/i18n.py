@@ -285,10 +285,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "최근 {days}일 동안 해결된 티켓에서 {min_size}건 이상 반복되는 문의 주제를 찾고, 기존 문서가 다루지 "
         "않는 주제마다 9개 섹션 문서 초안을 만듭니다. 초안은 게시되지 않으며, 여기서 검토해 승인해야 문서가 "
         "됩니다. 이미 있는 초안은 새 티켓으로 갱신되고, 반려한 주제는 다시 만들지 않습니다.",
-        "Finds inquiry topics that recur in at least {min_size} tickets resolved in the last {days} days and "
-        "writes a 9-section draft article for each topic no article covers. Drafts are not published: "
-        "review and approve them here. Pending drafts are refreshed with new tickets; rejected topics "
-        "are not drafted again.",
+        "Looks through the tickets resolved in the last {days} days for inquiry topics that recur in at "
+        "least {min_size} of them and writes a 9-section draft article for each topic no article covers. "
+        "Drafts are not published: review and approve them here. Pending drafts are refreshed with new "
+        "tickets; rejected topics are not drafted again.",
     ),
     "drafts.generate_denied": (
         "초안 생성은 KMS 담당자(kms_owner) 역할만 할 수 있습니다.",
