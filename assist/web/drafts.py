@@ -158,7 +158,7 @@ def drafts_queue(
 
 def _may_generate(request: Request) -> bool:
     rule = rule_for("POST", "/drafts/generate")
-    roles = getattr(getattr(request.state, "principal", None), "roles", frozenset())
+    roles: frozenset[str] = getattr(getattr(request.state, "principal", None), "roles", frozenset())
     return rule is not None and bool(set(rule.roles) & set(roles))
 
 
