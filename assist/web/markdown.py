@@ -20,7 +20,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
 
-__all__ = ["ID_CANDIDATE", "render_markdown", "snippet"]
+__all__ = ["ID_CANDIDATE", "render_markdown", "render_marked", "snippet"]
 
 ELLIPSIS = "…"
 ID_CANDIDATE = re.compile(r"(?<![\w/.-])[A-Za-z0-9][A-Za-z0-9._-]{0,62}[A-Za-z0-9](?![\w/-])")
@@ -95,6 +95,38 @@ def render_markdown(text: str, link_ids: Collection[str] = ()) -> Markup:
     if link_ids:
         _link_ids(tokens, link_ids)
     return Markup(_MD.renderer.render(tokens, _MD.options, env))
+
+
+_OPEN, _CLOSE = "\ue000", "\ue001"  # private-use marks: plain text to the Markdown parser
+
+
+def render_marked(text: str, part: str) -> Markup:
+    """:func:`render_markdown` of ``text`` with ``part`` (or its first line) wrapped in <mark>.
+
+    Each line of the matched span is marked on its own, after its list or heading mark, so a
+    match over several list items stays inside each item's HTML.
+    """
+    text = (text or "").replace(_OPEN, "").replace(_CLOSE, "")
+    for needle in (part.strip(), part.strip().split("\n")[0].strip()):
+        at = text.find(needle) if needle else -1
+        if at >= 0:
+            break
+    else:
+        return render_markdown(text)
+    end, out, pos = at + len(needle), [], 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\n")
+        start, stop = pos, pos + len(body)
+        prefix = _LINE_MARK.match(body)
+        content = start + (len(prefix.group(0)) if prefix else 0)
+        lo, hi = max(at, content), min(end, stop)
+        if lo < hi and text[lo:hi].strip():
+            out.append(f"{text[start:lo]}{_OPEN}{text[lo:hi]}{_CLOSE}{text[hi : pos + len(line)]}")
+        else:
+            out.append(line)
+        pos += len(line)
+    html = str(render_markdown("".join(out)))
+    return Markup(html.replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>"))
 
 
 _LINE_MARK = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d{1,3}[.)]\s+|>\s*)+")

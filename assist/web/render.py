@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException
 from assist.api.errors import status_for
 from assist.knowledge import KnowledgeBase
 from assist.web.i18n import COOKIE, LANGS, MESSAGES, channel_label, pick_lang, section_label, translate
-from assist.web.markdown import render_markdown, snippet
+from assist.web.markdown import render_markdown, render_marked, snippet
 from indexes import store
 from indexes.errors import KmsError
 
@@ -65,16 +65,6 @@ def cite_links(text: str, prefix: str) -> Markup:
     return Markup("\n".join(paragraphs))
 
 
-def highlight(text: str, part: str) -> Markup:
-    """``text`` with the first occurrence of ``part`` (or of its first line) wrapped in <mark>."""
-    for needle in (part.strip(), part.strip().split("\n")[0].strip()):
-        if needle and (at := text.find(needle)) >= 0:
-            return Markup(
-                f"{escape(text[:at])}<mark>{escape(needle)}</mark>{escape(text[at + len(needle) :])}"
-            )
-    return Markup(escape(text))
-
-
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
@@ -85,10 +75,10 @@ def inline_md(text: str) -> Markup:
 
 env.filters["dt"] = fmt_dt
 env.filters["markdown"] = render_markdown
+env.filters["marked"] = render_marked
 env.filters["snippet"] = snippet
 env.filters["md"] = inline_md
 env.filters["cite_links"] = cite_links
-env.filters["highlight"] = highlight
 env.filters["pct"] = lambda v: f"{round(float(v) * 100)}%"
 
 

@@ -249,3 +249,11 @@ def test_channels_show_in_the_page_language(client: TestClient) -> None:
     english = client.get("/tickets/T-1", params={"lang": "en"}).text
     client.cookies.clear()
     assert '<span data-testid="ticket-channel">chat</span>' in english
+
+
+def test_full_sections_in_the_panel_are_rendered_markdown_with_the_match_marked(client: TestClient) -> None:
+    html = client.post("/try", data={"q": "환불 정책이 궁금해요 카드 취소 3~5영업일"}).text
+    fulls = re.findall(r'<div class="section-full md">(.*?)</div>', html, re.S)
+    assert fulls and any("<mark>" in f for f in fulls)
+    assert any("<li>" in f for f in fulls)  # the policy bullets are a list, not '- ' lines
+    assert not any(re.search(r"(^|\n)\s*(- |\d\. |#)", re.sub(r"<[^>]+>", "", f)) for f in fulls)

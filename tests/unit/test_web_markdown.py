@@ -3,7 +3,7 @@ images), lists and headings rendered, article ids linked; snippets cut at word b
 
 from __future__ import annotations
 
-from assist.web.markdown import render_markdown, snippet
+from assist.web.markdown import render_markdown, render_marked, snippet
 
 BODY = """### 결제 실패 시
 - 환불은 **7일** 이내
@@ -58,3 +58,14 @@ def test_snippet_is_plain_and_cut_at_a_word_boundary() -> None:
     assert snippet("짧은 문장", 10) == "짧은 문장"
     table = "상황 | 해결\n--- | ---\n한도 초과 | 다른 카드"
     assert snippet(table, 100) == "상황 | 해결 · 한도 초과 | 다른 카드"
+
+
+def test_marked_section_keeps_its_markdown_and_marks_each_matched_line() -> None:
+    text = "- 환불은 3~5영업일 안에 처리됩니다.\n- 수령 후 7일 이내\n\nQ: 언제 되나요?\nA: **곧** 됩니다."
+    html = str(render_marked(text, "3~5영업일 안에 처리됩니다.\n- 수령 후"))
+    assert "<li>환불은 <mark>3~5영업일 안에 처리됩니다.</mark></li>" in html
+    assert "<li><mark>수령 후</mark> 7일 이내</li>" in html  # the list mark stays outside <mark>
+    qa = str(render_marked(text, "Q: 언제 되나요?\nA: **곧** 됩니다."))
+    assert "<p><mark>Q: 언제 되나요?</mark><br />\n<mark>A: <strong>곧</strong> 됩니다.</mark></p>" in qa
+    assert "<mark>" not in str(render_marked(text, "없는 문장"))
+    assert str(render_marked("<b>굵게</b>", "<b>굵게</b>")) == "<p><mark>&lt;b&gt;굵게&lt;/b&gt;</mark></p>\n"
