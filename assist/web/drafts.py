@@ -52,19 +52,25 @@ class Segment:
 class Line:
     segments: list[Segment]
     heading: bool = False
+    marker: str = ""  # "•" for a bullet line, "3." for a numbered one ("" otherwise)
 
 
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
+_LIST_ITEM = re.compile(r"^\s*(?:([-*+])|(\d{1,3})[.)])\s+")
 
 
 def annotate(body: str, sources: list[SentenceSource]) -> list[Line]:
     """The lines of a section body split into plain text and provenance sentences (in order);
-    Markdown heading marks are dropped and the line flagged as a heading."""
+    Markdown heading marks are dropped and the line flagged as a heading, list marks (``- ``,
+    ``2. ``) are dropped and kept as the line's ``marker`` ("•", "2.")."""
     queue = list(sources)
     lines: list[Line] = []
     for raw in body.splitlines():
         heading = bool(_HEADING.match(raw))
         line = _HEADING.sub("", raw) if heading else raw
+        item = None if heading else _LIST_ITEM.match(line)
+        marker = "" if item is None else ("•" if item.group(1) else f"{item.group(2)}.")
+        line = line[item.end() :] if item is not None else line
         segments: list[Segment] = []
         pos = 0
         for src in list(queue):
@@ -78,7 +84,7 @@ def annotate(body: str, sources: list[SentenceSource]) -> list[Line]:
             queue.remove(src)
         if pos < len(line) or not segments:
             segments.append(Segment(line[pos:]))
-        lines.append(Line(segments, heading))
+        lines.append(Line(segments, heading, marker))
     return lines
 
 

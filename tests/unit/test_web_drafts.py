@@ -49,6 +49,12 @@ def test_annotate_marks_sentences_in_order() -> None:
     same = annotate("가. 가.", [_src("가.", "A"), _src("가.", "B")])  # repeated text: each once, in order
     assert [s.source.tickets[0] for s in same[0].segments if s.source] == ["A", "B"]
     assert annotate("", []) == []
+    items = annotate("- 포장 가능\n2. 주문서 확인\n-1도 아님", [_src("주문서 확인", "T-3")])
+    assert [(line.marker, [s.text for s in line.segments]) for line in items] == [
+        ("•", ["포장 가능"]),
+        ("2.", ["주문서 확인"]),
+        ("", ["-1도 아님"]),
+    ]
 
 
 def test_queue_and_draft_page(fresh: tuple[TestClient, KnowledgeBase, int]) -> None:
