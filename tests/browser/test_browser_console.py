@@ -51,7 +51,7 @@ def test_agent_resolves_a_ticket_with_the_suggestions(
     # a matched section expands to the full section text
     first_section = page.locator(".article-hit").first.locator("details.section-hit").first
     first_section.locator("summary").click()
-    expect(first_section.locator(".section-full mark")).to_be_visible()
+    expect(first_section.locator(".section-full mark").first).to_be_visible()  # a mark per matched line
 
     # click a citation: its source snippet shows beside it
     citation = page.locator("a.cite").first
