@@ -23,7 +23,7 @@ from indexes.lexical import tokenize_many
 from indexes.masking import mask_chunk
 from indexes.settings import Settings
 from indexes.types import Chunk, DocHit
-from korean.colloquial import Lexicon, load_lexicon
+from korean.lexicon import Lexicon, load_lexicon
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,8 @@ from indexes.fusion import rrf_fusion, weighted_fusion
 from indexes.lexical import LexicalIndex, tokenize
 from indexes.ranker import FusionRanker, QueryStats, feature_matrix, ranker_for
 from indexes.types import Chunk, ChunkHit, DocHit
-from korean.colloquial import Lexicon, expand_tokens, normalize_query
+from korean.colloquial import expand_tokens, normalize_query
+from korean.lexicon import Lexicon
 
 
 @dataclass(frozen=True)

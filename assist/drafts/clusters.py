@@ -35,7 +35,8 @@ import numpy as np
 
 from assist.clustering import agglomerative, relabel
 from indexes.embedder import Embedder
-from korean.colloquial import Lexicon, normalize_query
+from korean.colloquial import normalize_query
+from korean.lexicon import Lexicon
 from korean.pii import mask_pii
 
 __all__ = ["TopicParams", "embed_inquiries", "find_topics", "inquiry_texts"]

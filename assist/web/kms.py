@@ -19,7 +19,7 @@ from assist.web.markdown import ID_CANDIDATE
 from assist.web.render import PageRoute, render
 from indexes.db import ARTICLE_STATUSES
 from indexes.records import REQUIRED_SECTIONS, SECTION_KEYS
-from korean import colloquial
+from korean import lexicon
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
@@ -34,13 +34,13 @@ def _colloquial_section(
     path = kb.settings.colloquial_user_file
     entries: list[tuple[str, str]] = []
     try:
-        entries = colloquial.read_user_entries(path)
+        entries = lexicon.read_user_entries(path)
     except (OSError, ValueError) as exc:
         error = error or translate("coll.err.file", pick_lang(request), detail=str(exc))
     return {
         "path": str(path),
         "entries": entries,
-        "bundled": len(colloquial.load_lexicon(None).replacements),
+        "bundled": len(lexicon.load_lexicon(None).replacements),
         "error": error,
         "values": values or {"variant": "", "standard": ""},
     }
@@ -103,21 +103,21 @@ async def colloquial_submit(request: Request, kb: KB) -> Response:
 
     if action not in ("add", "remove"):
         return fail(translate("coll.err.action", lang))
-    problem = colloquial.check_entry(variant, standard if action == "add" else "-")
+    problem = lexicon.check_entry(variant, standard if action == "add" else "-")
     if problem is not None:
-        return fail(translate(f"coll.err.{problem}", lang, max=colloquial.MAX_FIELD_CHARS))
+        return fail(translate(f"coll.err.{problem}", lang, max=lexicon.MAX_FIELD_CHARS))
     variant, standard = variant.strip(), standard.strip()
-    key = colloquial.entry_key(variant)
+    key = lexicon.entry_key(variant)
     with _COLLOQUIAL_LOCK:
         try:
-            entries = colloquial.read_user_entries(path)
+            entries = lexicon.read_user_entries(path)
         except (OSError, ValueError) as exc:
             return fail(translate("coll.err.file", lang, detail=str(exc)))
-        kept = [(v, s) for v, s in entries if colloquial.entry_key(v) != key]
+        kept = [(v, s) for v, s in entries if lexicon.entry_key(v) != key]
         if action == "remove" and len(kept) == len(entries):
             return fail(translate("coll.err.missing", lang, variant=variant))
         try:
-            colloquial.write_user_entries(path, kept if action == "remove" else [*kept, (variant, standard)])
+            lexicon.write_user_entries(path, kept if action == "remove" else [*kept, (variant, standard)])
         except (OSError, ValueError) as exc:
             return fail(translate("coll.err.file", lang, detail=str(exc)))
     msg = "colloquial_added" if action == "add" else "colloquial_removed"

@@ -16,14 +16,13 @@ from assist.knowledge import KnowledgeBase
 from indexes.hybrid import SearchParams, SearchTrace
 from indexes.lexical import tokenize
 from indexes.settings import Settings
-from korean import colloquial
-from korean.colloquial import (
+from korean.colloquial import expand_tokens, normalize_query
+from korean.lexicon import (
     BUNDLED,
     Lexicon,
     check_entry,
-    expand_tokens,
+    entry_key,
     load_lexicon,
-    normalize_query,
     parse_lexicon,
     read_user_entries,
     write_user_entries,
@@ -95,7 +94,7 @@ def test_user_file_overrides_removes_and_regroups(tmp_path: Path, bundled: Lexic
 def test_bundled_file_is_sane(bundled: Lexicon) -> None:
     text = BUNDLED.read_text(encoding="utf-8")
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-    keys = [colloquial.entry_key(ln.split("\t")[0]) for ln in lines if not ln.startswith("=\t")]
+    keys = [entry_key(ln.split("\t")[0]) for ln in lines if not ln.startswith("=\t")]
     assert len(keys) == len(set(keys)), sorted({k for k in keys if keys.count(k) > 1})
     assert 150 <= len(lines) <= 250
     assert all(standard != "-" for _, standard in bundled.replacements)

@@ -17,7 +17,7 @@ from assist.drafts.clusters import TopicParams, find_topics, inquiry_texts
 from assist.knowledge import KnowledgeBase
 from eval.datasets import load_items
 from eval.topics import run_topics
-from korean.colloquial import load_lexicon
+from korean.lexicon import load_lexicon
 
 template_dir, drafts_kb = data.template_dir, data.drafts_kb  # fixtures
 
