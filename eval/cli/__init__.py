@@ -7,20 +7,25 @@ commands on the ``kms`` typer app of :mod:`assist.cli.app`; the ``kms`` console 
 
 from __future__ import annotations
 
+import importlib
+
 from assist.cli.app import main as _assist_main
 
 __all__ = ["main", "register"]
 
+_COMMAND_MODULES = (
+    "eval_commands",
+    "answerability_commands",
+    "safety_commands",
+    "gaps_commands",
+    "fusion_commands",
+)
+
 
 def register() -> None:
-    """Import the command modules (each registers its commands on import)."""
-    from eval.cli import (  # noqa: F401
-        answerability_commands,
-        eval_commands,
-        fusion_commands,
-        gaps_commands,
-        safety_commands,
-    )
+    """Import the command modules (each registers its commands on import), in help order."""
+    for name in _COMMAND_MODULES:
+        importlib.import_module(f"eval.cli.{name}")
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from eval.adapters import DEFAULT_DATA_ROOT
-from eval.cli.eval_commands import (
+from eval.cli.common import (
     DataRoot,
     EmbedderOpt,
     NoCache,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from assist.cli.app import console
 from assist.confidence import MODEL_FILE
 from assist.knowledge import KnowledgeBase
-from eval.cli.eval_commands import (
+from eval.cli.common import (
     Baseline,
     EmbedderOpt,
     FailOnRegression,

@@ -1,0 +1,224 @@
+"""What every `kms eval` command shares: the eval Typer group, the common options, one-line
+domain errors, the progress callback, baseline comparison and report writing + summary."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from assist.cli.app import CliConsole, app, console
+from eval.adapters import retrieval_dataset
+from eval.compare import Comparison, compare, dataset_changes, load_baseline
+from eval.datasets import RetrievalSet, add_out_of_scope, load_retrieval_set
+from eval.errors import EvalConfigError
+from eval.progress import Progress as ProgressFn
+from eval.report import metric_label, write_report
+from eval.result import EvalRun
+from indexes.errors import KmsError
+from indexes.settings import Settings
+
+out = CliConsole()
+eval_app = typer.Typer(
+    name="eval",
+    help="Measure answer quality on your own data (reports: report.json + report.html).",
+    no_args_is_help=True,
+)
+app.add_typer(eval_app, name="eval")
+
+# ----------------------------------------------------------------------------- shared options
+Out = Annotated[
+    Path | None, typer.Option("--out", help="Report folder (default eval-runs/<kind>-<name>-<time>).")
+]
+Dataset = Annotated[
+    str | None, typer.Option("--dataset", help="Named dataset under --data-root, e.g. welfare_qa_ko.")
+]
+DataRoot = Annotated[Path, typer.Option("--data-root", help="Folder of the shared datasets.")]
+Corpus = Annotated[
+    Path | None, typer.Option("--corpus", help="Corpus JSONL: doc_id + text/body/content (+ title).")
+]
+Queries = Annotated[
+    Path | None, typer.Option("--queries", help="Queries JSONL: qid, question/query, doc_id(s).")
+]
+Limit = Annotated[
+    int | None, typer.Option("--limit", min=1, help="Sample this many queries/items (deterministic).")
+]
+Seed = Annotated[int, typer.Option("--seed", help="Seed of the --limit sample.")]
+EmbedderOpt = Annotated[
+    str | None, typer.Option("--embedder", help="Embedding model for this run (KMS_EMBEDDER).")
+]
+Baseline = Annotated[Path | None, typer.Option("--baseline", help="Previous report.json to diff against.")]
+Tolerance = Annotated[
+    float, typer.Option("--tolerance", min=0, help="Allowed absolute drop before a regression.")
+]
+FailOnRegression = Annotated[
+    bool, typer.Option("--fail-on-regression", help="Exit 1 if any metric regressed (CI).")
+]
+NoCache = Annotated[
+    bool, typer.Option("--no-cache", help="Do not reuse/store embeddings in DATA_DIR/eval-cache.")
+]
+
+
+@contextlib.contextmanager
+def _errors() -> Iterator[None]:
+    """Domain errors → one friendly line and exit 2; Ctrl-C → exit 130 (no report is written)."""
+    try:
+        yield
+    except KmsError as exc:
+        console.print(f"[bold red]error:[/] {exc.message}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from exc
+    except KeyboardInterrupt as exc:
+        console.print("[yellow]interrupted: no report was written[/]")
+        raise typer.Exit(130) from exc
+
+
+_STAGES = {
+    "embed": "임베딩 (embedding)",
+    "queries": "질의 임베딩 (query vectors)",
+    "search": "검색 (search)",
+    "answers": "답변 (answers)",
+    "confidence": "신뢰도 (confidence)",
+    "cluster": "군집화 (clustering)",
+    "read": "읽기 (files)",
+}
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[ProgressFn]:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def update(stage: str, advance: int, total: int | None) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(_STAGES.get(stage, stage), total=total)
+            elif total is not None:
+                bar.update(tasks[stage], total=total)
+            if advance:
+                bar.advance(tasks[stage], advance)
+
+        yield update
+
+
+def _settings(embedder: str | None) -> Settings:
+    settings = Settings()
+    return settings.model_copy(update={"embedder": embedder}) if embedder else settings
+
+
+def _cache(settings: Settings, no_cache: bool) -> Path | None:
+    return None if no_cache else settings.data_dir / "eval-cache"
+
+
+def _floats(text: str | None, option: str) -> list[float] | None:
+    if not text:
+        return None
+    try:
+        return [float(x) for x in text.split(",") if x.strip()]
+    except ValueError as exc:
+        raise EvalConfigError(f"{option} expects comma-separated numbers, got {text!r}") from exc
+
+
+def _retrieval_set(
+    dataset: str | None,
+    data_root: Path,
+    corpus: Path | None,
+    queries: Path | None,
+    *,
+    qrels: Path | None = None,
+    out_of_scope: Path | None = None,
+) -> RetrievalSet:
+    if dataset:
+        if corpus or queries:
+            raise EvalConfigError("give either --dataset or --corpus/--queries, not both")
+        rset = retrieval_dataset(dataset, data_root)
+        if out_of_scope:
+            add_out_of_scope(rset, out_of_scope)
+        return rset
+    if not corpus or not queries:
+        raise EvalConfigError("give --corpus and --queries (JSONL files), or --dataset NAME")
+    return load_retrieval_set(corpus, queries, qrels_path=qrels, out_of_scope_path=out_of_scope)
+
+
+def _default_out(kind: str, name: str) -> Path:
+    return Path("eval-runs") / f"{kind}-{name}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}"
+
+
+def _finish(
+    run: EvalRun, out_dir: Path | None, baseline: Path | None, tolerance: float, fail_on_regression: bool
+) -> None:
+    comparison: Comparison | None = None
+    if baseline is not None:
+        base = load_baseline(baseline)
+        comparison = compare(run.metrics, base, tolerance=tolerance, baseline_path=str(baseline))
+        changes = dataset_changes(run.dataset, base.get("dataset", {}))
+        if changes:
+            shown = "; ".join(changes[:5]) + (f"; … ({len(changes)} in all)" if len(changes) > 5 else "")
+            run.notes.append(f"inputs differ from the baseline's: {shown}")
+    folder = write_report(
+        run, out_dir or _default_out(run.kind, str(run.dataset.get("name", "run"))), comparison=comparison
+    )
+    _print_summary(run, comparison)
+    out.print(f"report: {folder / 'report.html'}  ({folder / 'report.json'})")
+    if comparison is not None and comparison.regressions:
+        console.print(
+            f"[bold red]{len(comparison.regressions)} regression(s)[/] beyond ±{tolerance}: "
+            + ", ".join(r.metric for r in comparison.regressions),
+            highlight=False,
+        )
+        if fail_on_regression:
+            raise typer.Exit(1)
+
+
+def _print_summary(run: EvalRun, comparison: Comparison | None) -> None:
+    """Retrieval/topics/bench: their result tables; other kinds: the flat metrics (with the diff)."""
+    if run.kind in ("retrieval", "topics", "bench") and comparison is None:
+        for t in run.tables:
+            table = Table(title=t.title)
+            for col in t.columns:
+                table.add_column(col)
+            for row in t.rows:
+                table.add_row(*(_fmt(c) for c in row))
+            out.print(table)
+    else:
+        table = Table(title=f"{run.kind} · {run.dataset.get('name', '')}")
+        table.add_column("metric")
+        table.add_column("value", justify="right")
+        if comparison is not None:
+            table.add_column("baseline", justify="right")
+            table.add_column("diff", justify="right")
+        base = {r.metric: r for r in comparison.rows} if comparison else {}
+        for key, value in run.metrics.items():
+            cells = [metric_label(key), _fmt(value)]
+            if comparison is not None:
+                diff = base.get(key)
+                mark = " [red]✗[/]" if diff and diff.regressed else ""
+                delta = f"{diff.delta:+.4f}" if diff and diff.delta is not None else "–"
+                cells += [_fmt(diff.baseline if diff else None), delta + mark]
+            table.add_row(*cells)
+        out.print(table)
+    out.print(f"primary: {run.primary_metric} = {_fmt(run.primary_value)}")
+    for note in run.notes:
+        out.print(f"• {note}", highlight=False)
+
+
+def _fmt(value: object) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.4f}" if abs(value) < 100 else f"{value:,.1f}"
+    return str(value)
+
+
+# ----------------------------------------------------------------------------- commands
