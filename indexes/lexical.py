@@ -1,26 +1,19 @@
-"""Lexical leg: BM25 (bm25s) over Korean morphemes from kiwipiepy, English words stemmed.
+"""Lexical leg: BM25 (bm25s) over Korean morphemes from kiwipiepy.
 
-The analysis is chosen per text (chunk or query): a text with Hangul goes through Kiwi; kept are
-nouns, verb/adjective stems, roots, foreign words, numbers and Chinese characters, dropped are
-particles, endings, suffixes and punctuation, so 환불은 / 환불이 / 환불 all become ``환불``. A text
-without Hangul (an English article or question) is split into words by a regular expression,
-without Kiwi. Either way Latin words are lowercased, common English stopwords dropped and the
-rest reduced by the Snowball English stemmer (PyStemmer, the stemmer bm25s uses), so refunds /
-refunded / refunding all become ``refund`` in English and Korean text alike.
+Kept: nouns, verb/adjective stems, roots, foreign words, numbers and Chinese characters.
+Dropped: particles, endings, suffixes, punctuation, so 환불은 / 환불이 / 환불 all become
+``환불``. Latin words are lowercased; common English stopwords are dropped.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import bm25s
 import numpy as np
-import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 
 from korean.colloquial import typo_tokens
@@ -29,7 +22,7 @@ from korean.kiwi import KIWI_LOCK, kiwi
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
-TOKENIZER_ID = "kiwi-morph-v2+snowball-en"
+TOKENIZER_ID = "kiwi-morph-v1"
 KEEP_TAGS: tuple[str, ...] = ("NNG", "NNP", "NR", "XR", "SL", "SN", "SH", "VV", "VA", "MAG")
 _EN_STOP = frozenset(STOPWORDS_EN) | frozenset(
     "i me my mine we our ours you your yours am do does did can could would should how what when why "
@@ -43,42 +36,6 @@ _STOP_STEMS = frozenset({"하", "되", "있", "이", "보", "주", "않", "싶",
 
 _kiwi = kiwi
 _KIWI_LOCK = KIWI_LOCK
-_HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
-_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?|\d+(?:[.,]\d+)*")
-_local = threading.local()  # a PyStemmer object is not thread-safe: one per thread
-
-
-def stem(word: str) -> str:
-    """The Snowball English stem of a lowercased word."""
-    stemmer = getattr(_local, "stemmer", None)
-    if stemmer is None:
-        stemmer = _local.stemmer = Stemmer.Stemmer("english")
-    return str(stemmer.stemWord(word))
-
-
-def _latin(word: str) -> str | None:
-    word = word.lower()
-    if word in _EN_STOP or len(word) < 2:
-        return None
-    return stem(word)
-
-
-def is_korean(text: str) -> bool:
-    """Whether a text goes through Kiwi (it has Hangul) rather than the English word splitter."""
-    return _HANGUL.search(text) is not None
-
-
-def _english(text: str) -> list[str]:
-    out: list[str] = []
-    for match in _WORD.finditer(text):
-        word = match.group()
-        if word[0].isdigit():
-            kept: str | None = word
-        else:
-            kept = _latin(word[:-2] if word.lower().endswith("'s") else word.replace("'", ""))
-        if kept:
-            out.append(kept)
-    return out
 
 
 def _keep(form: str, tag: str) -> str | None:
@@ -90,7 +47,8 @@ def _keep(form: str, tag: str) -> str | None:
     if base in ("VV", "VA") and form in _STOP_STEMS:
         return None
     if base == "SL":
-        return _latin(form)
+        word = form.lower()
+        return None if word in _EN_STOP or len(word) < 2 else word
     return form
 
 
@@ -107,8 +65,6 @@ def tokenize(text: str, *, typos: bool = False) -> list[str]:
     """Morpheme tokens of one text (queries); ``typos`` uses Kiwi's typo-tolerant analysis."""
     if not text.strip():
         return []
-    if not is_korean(text):
-        return _english(text)
     if typos:
         return _from_tokens(typo_tokens(text))
     with _KIWI_LOCK:
@@ -119,14 +75,8 @@ def tokenize_many(texts: Sequence[str]) -> list[list[str]]:
     """Morpheme tokens of many texts (chunks), batched through Kiwi."""
     if not texts:
         return []
-    korean = [i for i, t in enumerate(texts) if is_korean(t)]
-    out: list[list[str]] = [[] if is_korean(t) else _english(t) for t in texts]
-    if korean:
-        with _KIWI_LOCK:
-            analysed = _kiwi().tokenize([texts[i] for i in korean])
-            for i, toks in zip(korean, analysed, strict=True):
-                out[i] = _from_tokens(toks)
-    return out
+    with _KIWI_LOCK:
+        return [_from_tokens(toks) for toks in _kiwi().tokenize(list(texts))]
 
 
 class LexicalIndex:

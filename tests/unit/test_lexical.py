@@ -51,21 +51,3 @@ def test_save_and_load_round_trip(tmp_path) -> None:  # type: ignore[no-untyped-
     assert loaded.tokens == index.tokens
     assert (loaded.k1, loaded.b) == (1.5, 0.6)
     np.testing.assert_allclose(loaded.scores(["배송"]), index.scores(["배송"]))
-
-
-def test_english_text_is_stemmed_without_kiwi() -> None:
-    from indexes.lexical import is_korean
-
-    assert not is_korean("Where is my refund?")
-    assert tokenize("Refunds refunded, refunding") == ["refund", "refund", "refund"]
-    assert tokenize("the customer's orders") == tokenize("customer order")
-
-
-def test_latin_words_in_korean_text_are_stemmed_too() -> None:
-    assert "refund" in tokenize("refunds 환불은 언제 되나요?")
-    assert "환불" in tokenize("refunds 환불은 언제 되나요?")
-
-
-def test_tokenize_many_chooses_the_analysis_per_text() -> None:
-    texts = ["Cancelling orders", "주문 취소는 어떻게 하나요?", ""]
-    assert tokenize_many(texts) == [tokenize(t) for t in texts]
