@@ -18,13 +18,14 @@ import json
 import logging
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from assist.compose import Composition, doc_chunks
 from assist.evidence import Evidence
 from indexes.hybrid import HybridIndex
+from indexes.logistic import StandardLogistic, fit_standard_logistic
 
 log = logging.getLogger(__name__)
 
@@ -82,15 +83,10 @@ def features(evidence: Evidence, comp: Composition, index: HybridIndex) -> dict[
 
 
 @dataclass
-class ConfidenceModel:
+class ConfidenceModel(StandardLogistic):
     """Standardised logistic regression over :data:`FEATURES`."""
 
-    coef: list[float]
-    intercept: float
-    mean: list[float]
-    scale: list[float]
     features: tuple[str, ...] = FEATURES
-    fit: dict[str, Any] = field(default_factory=dict)
 
     def predict(self, values: dict[str, float]) -> float:
         z = self.intercept
@@ -98,52 +94,22 @@ class ConfidenceModel:
             z += c * (values.get(name, 0.0) - m) / (s or 1.0)
         return round(1 / (1 + math.exp(-max(min(z, 40.0), -40.0))), 4)
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "features": list(self.features),
-            "coef": self.coef,
-            "intercept": self.intercept,
-            "mean": self.mean,
-            "scale": self.scale,
-            "fit": self.fit,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ConfidenceModel:
-        return cls(
-            coef=[float(x) for x in data["coef"]],
-            intercept=float(data["intercept"]),
-            mean=[float(x) for x in data["mean"]],
-            scale=[float(x) for x in data["scale"]],
-            features=tuple(data["features"]),
-            fit=dict(data.get("fit") or {}),
-        )
-
-    def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        tmp.replace(path)
-
 
 def fit_model(
     rows: Sequence[dict[str, float]], labels: Sequence[int], *, fit_info: dict[str, Any]
 ) -> ConfidenceModel:
     """Fit on feature rows and 0/1 labels (1 = the composed answer cites the right article)."""
     import numpy as np
-    from sklearn.linear_model import LogisticRegression
 
     if len(set(labels)) < 2:
         raise ValueError("calibration needs both right and wrong answers among the labelled questions")
     x = np.array([[r.get(f, 0.0) for f in FEATURES] for r in rows], dtype=float)
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    scale[scale == 0] = 1.0
-    clf = LogisticRegression(C=1.0, max_iter=1000).fit((x - mean) / scale, np.asarray(labels))
+    fitted = fit_standard_logistic(x, np.asarray(labels), c=1.0, max_iter=1000)
     return ConfidenceModel(
-        coef=[round(float(c), 6) for c in clf.coef_[0]],
-        intercept=round(float(clf.intercept_[0]), 6),
-        mean=[round(float(m), 6) for m in mean],
-        scale=[round(float(s), 6) for s in scale],
+        coef=fitted.coef,
+        intercept=fitted.intercept,
+        mean=fitted.mean,
+        scale=fitted.scale,
         fit={**fit_info, "rows": len(rows), "positives": int(sum(labels))},
     )
 

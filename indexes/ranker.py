@@ -18,11 +18,13 @@ from __future__ import annotations
 import json
 import math
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from indexes.logistic import StandardLogistic, fit_standard_logistic
 
 BUNDLED = Path(__file__).parent / "data" / "fusion_model.json"
 MODEL_FILE = "fusion_model.json"
@@ -107,15 +109,10 @@ def feature_matrix(
 
 
 @dataclass
-class FusionRanker:
+class FusionRanker(StandardLogistic):
     """Standardised logistic regression over :data:`FEATURES`; scores are probabilities 0..1."""
 
-    coef: list[float]
-    intercept: float
-    mean: list[float]
-    scale: list[float]
     features: tuple[str, ...] = FEATURES
-    fit: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if tuple(self.features) != FEATURES:
@@ -129,54 +126,23 @@ class FusionRanker:
         z = np.clip(x @ self._w + self._b, -40.0, 40.0)
         return np.asarray(1.0 / (1.0 + np.exp(-z)))
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "features": list(self.features),
-            "coef": self.coef,
-            "intercept": self.intercept,
-            "mean": self.mean,
-            "scale": self.scale,
-            "fit": self.fit,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> FusionRanker:
-        return cls(
-            coef=[float(x) for x in data["coef"]],
-            intercept=float(data["intercept"]),
-            mean=[float(x) for x in data["mean"]],
-            scale=[float(x) for x in data["scale"]],
-            features=tuple(data["features"]),
-            fit=dict(data.get("fit") or {}),
-        )
-
-    def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        tmp.replace(path)
-
 
 def fit_ranker(
     x: np.ndarray, y: np.ndarray, groups: np.ndarray, *, fit_info: dict[str, Any], c: float = 1.0
 ) -> FusionRanker:
     """Fit on candidate rows ``x`` with 0/1 labels ``y`` (1 = a gold document's chunk); ``groups``
     (query index per row) weights every query equally however many candidates it has."""
-    from sklearn.linear_model import LogisticRegression
-
     if len(set(y.tolist())) < 2:
         raise ValueError("fitting the fusion needs candidates of both gold and other documents")
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    scale[scale == 0] = 1.0
     _, inverse, counts = np.unique(groups, return_inverse=True, return_counts=True)
     weights = 1.0 / counts[inverse]
-    model = LogisticRegression(C=c, max_iter=2000)
-    model.fit((x - mean) / scale, y, sample_weight=weights * len(counts) / weights.sum())
+    balanced = weights * len(counts) / weights.sum()
+    fitted = fit_standard_logistic(x, y, c=c, max_iter=2000, sample_weight=balanced)
     return FusionRanker(
-        coef=[round(float(v), 6) for v in model.coef_[0]],
-        intercept=round(float(model.intercept_[0]), 6),
-        mean=[round(float(v), 6) for v in mean],
-        scale=[round(float(v), 6) for v in scale],
+        coef=fitted.coef,
+        intercept=fitted.intercept,
+        mean=fitted.mean,
+        scale=fitted.scale,
         fit={**fit_info, "rows": len(y), "queries": len(counts), "positives": int(y.sum()), "C": c},
     )
 

@@ -1,0 +1,89 @@
+"""A standardised logistic regression stored as JSON: the shared shape of the small learned models.
+
+The adaptive fusion ranker (:mod:`indexes.ranker`) and the answer confidence
+(:mod:`assist.confidence`) are both a logistic regression over named features, fitted on
+standardised inputs with scikit-learn and saved with the fingerprint of the data they were fitted
+on. This module holds that shape once: the fields, the JSON round trip, the atomic save and the fit.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Self
+
+import numpy as np
+
+
+@dataclass
+class StandardLogistic:
+    """``sigmoid(intercept + sum(coef * (x - mean) / scale))`` over :attr:`features`."""
+
+    coef: list[float]
+    intercept: float
+    mean: list[float]
+    scale: list[float]
+    features: tuple[str, ...] = ()
+    fit: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "features": list(self.features),
+            "coef": self.coef,
+            "intercept": self.intercept,
+            "mean": self.mean,
+            "scale": self.scale,
+            "fit": self.fit,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Self:
+        return cls(
+            coef=[float(x) for x in data["coef"]],
+            intercept=float(data["intercept"]),
+            mean=[float(x) for x in data["mean"]],
+            scale=[float(x) for x in data["scale"]],
+            features=tuple(data["features"]),
+            fit=dict(data.get("fit") or {}),
+        )
+
+    def save(self, path: Path) -> None:
+        """Write the model atomically (a reader never sees half a file)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        tmp.replace(path)
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """Rounded parameters of one fit, ready for a :class:`StandardLogistic` subclass."""
+
+    coef: list[float]
+    intercept: float
+    mean: list[float]
+    scale: list[float]
+
+
+def fit_standard_logistic(
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    c: float = 1.0,
+    max_iter: int = 1000,
+    sample_weight: np.ndarray | None = None,
+) -> Fitted:
+    """Standardise the columns of ``x`` (constant columns keep scale 1) and fit a logistic regression."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=c, max_iter=max_iter)
+    model.fit((x - mean) / scale, y, sample_weight=sample_weight)
+    return Fitted(
+        coef=[round(float(v), 6) for v in model.coef_[0]],
+        intercept=round(float(model.intercept_[0]), 6),
+        mean=[round(float(v), 6) for v in mean],
+        scale=[round(float(v), 6) for v in scale],
+    )
