@@ -1,0 +1,163 @@
+"""Agent assist: how agents use suggestions (used / edited / rejected), the mean draft→final
+edit distance, per suggested article, and the articles whose suggestions are most often rejected.
+
+A suggestion counts in the period it was made in; its feedback counts with it. A suggestion is
+attributed to its top-ranked article (``payload.articles[0]``). Agents may give feedback more
+than once on a suggestion; every feedback row counts.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVarTuple
+
+from sqlalchemy import Select, case, distinct, func, select
+from sqlalchemy.orm import Session
+
+from assist.analytics.period import Period
+from assist.analytics.sql import in_period, one, rows_of
+from assist.analytics.tables import Section, Table, ratio, rounded
+from indexes.db import ArticleRow, FeedbackRow, SuggestionRow, TicketRow
+
+TOP_ARTICLES = 50
+TOP_REASONS = 10
+
+_Ts = TypeVarTuple("_Ts")
+
+__all__ = ["agent_assist_section"]
+
+
+def _scope(stmt: Select[*_Ts], period: Period) -> Select[*_Ts]:
+    stmt = stmt.where(in_period(SuggestionRow.created_at, period))
+    if period.channel:
+        stmt = stmt.join(TicketRow, TicketRow.id == SuggestionRow.ticket_id).where(
+            TicketRow.channel == period.channel
+        )
+    return stmt
+
+
+def _verdict(name: str) -> Any:
+    return func.sum(case((FeedbackRow.verdict == name, 1), else_=0))
+
+
+def _edited_distance() -> Any:
+    return func.avg(case((FeedbackRow.verdict == "edited", FeedbackRow.edit_distance), else_=None))
+
+
+def totals(session: Session, period: Period) -> dict[str, Any]:
+    stmt = select(
+        func.count(distinct(SuggestionRow.id)),
+        func.count(distinct(FeedbackRow.suggestion_id)),
+        func.count(FeedbackRow.id),
+        _verdict("used"),
+        _verdict("edited"),
+        _verdict("rejected"),
+        func.avg(FeedbackRow.edit_distance),
+        _edited_distance(),
+    ).select_from(SuggestionRow)
+    stmt = _scope(stmt.outerjoin(FeedbackRow, FeedbackRow.suggestion_id == SuggestionRow.id), period)
+    row: Any = one(session, stmt)
+    s, with_fb, fb, used, edited, rejected, dist, edist = row
+    used, edited, rejected = int(used or 0), int(edited or 0), int(rejected or 0)
+    return {
+        "suggestions": int(s),
+        "suggestions_with_feedback": int(with_fb),
+        "feedback_rate": ratio(with_fb, s),
+        "feedback": int(fb),
+        "used": used,
+        "edited": edited,
+        "rejected": rejected,
+        "use_rate": ratio(used + edited, fb),
+        "used_as_is_rate": ratio(used, fb),
+        "edited_rate": ratio(edited, fb),
+        "rejected_rate": ratio(rejected, fb),
+        "mean_edit_distance": rounded(dist),
+        "mean_edit_distance_edited": rounded(edist),
+    }
+
+
+def by_article(session: Session, period: Period) -> list[list[Any]]:
+    """``[article_id, title, suggestions, feedback, used, edited, rejected, rejected_rate,
+    mean_edit_distance]`` per top-ranked article, most suggested first."""
+    top = SuggestionRow.payload[("articles", 0, "article_id")].as_string()
+    stmt = (
+        select(
+            top,
+            func.count(distinct(SuggestionRow.id)),
+            func.count(FeedbackRow.id),
+            _verdict("used"),
+            _verdict("edited"),
+            _verdict("rejected"),
+            func.avg(FeedbackRow.edit_distance),
+        )
+        .select_from(SuggestionRow)
+        .outerjoin(FeedbackRow, FeedbackRow.suggestion_id == SuggestionRow.id)
+        .group_by(top)
+    )
+    rows: list[Any] = rows_of(session, _scope(stmt, period))
+    ids = [str(r[0]) for r in rows if r[0] is not None]
+    titles = dict(rows_of(session, select(ArticleRow.id, ArticleRow.title).where(ArticleRow.id.in_(ids))))
+    out = [
+        [
+            aid or "(no article)",
+            titles.get(aid, "") if aid else "",
+            int(n),
+            int(fb),
+            int(u or 0),
+            int(e or 0),
+            int(r or 0),
+            ratio(int(r or 0), int(fb)),
+            rounded(d),
+        ]
+        for aid, n, fb, u, e, r, d in rows
+    ]
+    return sorted(out, key=lambda r: (-r[2], str(r[0])))
+
+
+def rejection_reasons(session: Session, period: Period) -> list[list[Any]]:
+    """The reasons agents gave for rejecting (masked text), most frequent first."""
+    stmt = (
+        select(FeedbackRow.reason, func.count())
+        .join(SuggestionRow, SuggestionRow.id == FeedbackRow.suggestion_id)
+        .where(FeedbackRow.verdict == "rejected", FeedbackRow.reason.is_not(None), FeedbackRow.reason != "")
+        .group_by(FeedbackRow.reason)
+        .order_by(func.count().desc(), FeedbackRow.reason)
+        .limit(TOP_REASONS)
+    )
+    return [[str(reason), int(n)] for reason, n in rows_of(session, _scope(stmt, period))]
+
+
+def agent_assist_section(session: Session, period: Period) -> Section:
+    figures = totals(session, period)
+    articles = by_article(session, period)
+    columns = [
+        "article_id",
+        "title",
+        "suggestions",
+        "feedback",
+        "used",
+        "edited",
+        "rejected",
+        "rejected_rate",
+        "mean_edit_distance",
+    ]
+    rejected = sorted((r for r in articles if r[6]), key=lambda r: (-r[6], -(r[7] or 0), str(r[0])))
+    return Section(
+        "agent_assist",
+        "Agent assist",
+        figures=figures,
+        tables=[
+            Table("suggestions_by_article", "Suggestions by top article", columns, articles[:TOP_ARTICLES]),
+            Table(
+                "most_rejected_articles",
+                "Articles whose suggestions are most often rejected",
+                columns,
+                rejected[:10],
+            ),
+            Table(
+                "rejection_reasons",
+                "Reasons given for rejecting",
+                ["reason", "feedback"],
+                rejection_reasons(session, period),
+            ),
+        ],
+    )

@@ -1,0 +1,194 @@
+"""Service KPIs from ticket data: resolution times, backlog, a first-contact-resolution estimate
+and CSAT (overall, by channel, by consultation tag).
+
+Tickets count in the period they were created in. Times are hours from ``created_at`` to
+``resolved_at``; the median and 90th percentile are read with ``ORDER BY … OFFSET`` (portable).
+The first-contact-resolution estimate is the share of tickets with a customer reference after
+which the same customer opened no other ticket within ``REPEAT_DAYS`` days. Customer references
+are masked to ``[고객번호]`` when stored unless ``KMS_PII_ALLOW`` keeps them; masked ones are not
+identities and are left out.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+from typing import Any, TypeVarTuple
+
+from sqlalchemy import ColumnElement, Select, case, func, select, true
+from sqlalchemy.orm import Session
+
+from assist.analytics.period import Period
+from assist.analytics.sql import hours_between, one, rows_of, tag_rows, ticket_time
+from assist.analytics.tables import Section, Table, ratio, rounded
+from indexes.db import TicketRow
+
+REPEAT_DAYS = 7
+SATISFIED = 4.0  # a CSAT of 4 or more (on the usual 1-5 scale) counts as satisfied
+
+NOT_RECORDED = [
+    "first response time: tickets record when they were created and resolved, not the first reply",
+    "reopen rate: a ticket's status history is not recorded (only its current status)",
+]
+
+_Ts = TypeVarTuple("_Ts")
+
+__all__ = ["service_section"]
+
+
+def _scope(stmt: Select[*_Ts], period: Period) -> Select[*_Ts]:
+    ts = ticket_time()
+    stmt = stmt.where(ts >= period.since, ts < period.until)
+    return stmt.where(TicketRow.channel == period.channel) if period.channel else stmt
+
+
+def _hours(session: Session) -> ColumnElement[float]:
+    return hours_between(session, TicketRow.created_at, TicketRow.resolved_at)
+
+
+def _resolved_timed() -> ColumnElement[bool]:
+    return (
+        TicketRow.resolved_at.is_not(None)
+        & TicketRow.created_at.is_not(None)
+        & (TicketRow.resolved_at >= TicketRow.created_at)
+    )
+
+
+def _nth_hours(session: Session, period: Period, offset: int) -> float:
+    hours = _hours(session)
+    stmt = _scope(select(hours).where(_resolved_timed()), period).order_by(hours).offset(offset).limit(1)
+    return float(session.execute(stmt).scalar_one())
+
+
+def resolution_times(session: Session, period: Period) -> dict[str, Any]:
+    """Resolved count, mean, median and 90th percentile hours to resolution."""
+    stmt = _scope(select(func.count(), func.avg(_hours(session))).where(_resolved_timed()), period)
+    n, mean = one(session, stmt)
+    n = int(n)
+    if not n:
+        return {"resolution_hours_mean": None, "resolution_hours_median": None, "resolution_hours_p90": None}
+    lo, hi = (n - 1) // 2, n // 2
+    median = _nth_hours(session, period, lo)
+    if hi != lo:
+        median = (median + _nth_hours(session, period, hi)) / 2
+    p90 = _nth_hours(session, period, max(0, math.ceil(0.9 * n) - 1))
+    return {
+        "resolution_hours_mean": rounded(mean, 2),
+        "resolution_hours_median": rounded(median, 2),
+        "resolution_hours_p90": rounded(p90, 2),
+    }
+
+
+def counts(session: Session, period: Period) -> dict[str, Any]:
+    csat = TicketRow.csat
+    stmt = select(
+        func.count(),
+        func.sum(case((TicketRow.resolved_at.is_not(None), 1), else_=0)),
+        func.count(csat),
+        func.avg(csat),
+        func.sum(case((csat >= SATISFIED, 1), else_=0)),
+    )
+    n, resolved, rated, mean, satisfied = one(session, _scope(stmt, period))
+    n, resolved, rated = int(n), int(resolved or 0), int(rated)
+    return {
+        "tickets": n,
+        "resolved": resolved,
+        "open": n - resolved,
+        "resolved_rate": ratio(resolved, n),
+        "csat_responses": rated,
+        "csat_response_rate": ratio(rated, n),
+        "csat_mean": rounded(mean, 3),
+        "csat_satisfied_rate": ratio(int(satisfied or 0), rated),
+    }
+
+
+def repeat_contacts(session: Session, period: Period) -> tuple[int, int]:
+    """``(tickets with a customer reference, followed by another of that customer within
+    REPEAT_DAYS days)``."""
+    ts = ticket_time()
+    nxt = func.lead(ts).over(partition_by=TicketRow.customer_ref, order_by=(ts, TicketRow.id))
+    inner = (
+        select(ts.label("at"), nxt.label("next_at"), TicketRow.channel.label("channel"))
+        .where(TicketRow.customer_ref.is_not(None), TicketRow.customer_ref != "")
+        .where(TicketRow.customer_ref.not_like("[%]"))  # masked to a placeholder: not an identity
+        .where(ts >= period.since, ts < period.until + timedelta(days=REPEAT_DAYS))
+        .subquery()
+    )
+    gap = hours_between(session, inner.c.at, inner.c.next_at)
+    stmt = select(
+        func.count(), func.sum(case((inner.c.next_at.is_not(None) & (gap <= REPEAT_DAYS * 24), 1), else_=0))
+    ).where(inner.c.at < period.until)
+    if period.channel:
+        stmt = stmt.where(inner.c.channel == period.channel)
+    n, repeated = one(session, stmt)
+    return int(n), int(repeated or 0)
+
+
+def by_channel(session: Session, period: Period) -> list[list[Any]]:
+    hours = func.avg(case((_resolved_timed(), _hours(session)), else_=None))
+    stmt = select(
+        TicketRow.channel,
+        func.count(),
+        func.count(TicketRow.resolved_at),
+        hours,
+        func.count(TicketRow.csat),
+        func.avg(TicketRow.csat),
+    ).group_by(TicketRow.channel)
+    rows = rows_of(session, _scope(stmt, period))
+    out = [[c or "(none)", int(n), int(r), rounded(h, 2), int(k), rounded(m, 3)] for c, n, r, h, k, m in rows]
+    return sorted(out, key=lambda r: (-r[1], r[0]))
+
+
+def csat_by_tag(session: Session, period: Period) -> list[list[Any]]:
+    tv, tag = tag_rows(session)
+    stmt = (
+        select(
+            tag,
+            func.count(),
+            func.count(TicketRow.csat),
+            func.avg(TicketRow.csat),
+            func.sum(case((TicketRow.csat >= SATISFIED, 1), else_=0)),
+        )
+        .select_from(TicketRow)
+        .join(tv, true())
+        .group_by(tag)
+    )
+    rows = rows_of(session, _scope(stmt, period))
+    out = [[str(t), int(n), int(k), rounded(m, 3), ratio(int(s or 0), int(k))] for t, n, k, m, s in rows]
+    return sorted(out, key=lambda r: (-r[1], r[0]))
+
+
+def service_section(session: Session, period: Period) -> Section:
+    figures = counts(session, period) | resolution_times(session, period)
+    with_ref, repeated = repeat_contacts(session, period)
+    notes = list(NOT_RECORDED)
+    figures["tickets_with_customer_ref"] = with_ref
+    figures["repeat_contact_rate_7d"] = ratio(repeated, with_ref)
+    figures["fcr_estimate"] = ratio(with_ref - repeated, with_ref)
+    if not with_ref:
+        notes.append(
+            "first-contact resolution: no ticket in the period has a usable customer reference "
+            "(they are masked to [고객번호] unless KMS_PII_ALLOW keeps them)"
+        )
+    if not figures["csat_responses"]:
+        notes.append("CSAT: no ticket in the period has a CSAT score")
+    return Section(
+        "service",
+        "Service KPIs",
+        figures=figures,
+        tables=[
+            Table(
+                "service_by_channel",
+                "Resolution and CSAT by channel",
+                ["channel", "tickets", "resolved", "resolution_hours_mean", "csat_responses", "csat_mean"],
+                by_channel(session, period),
+            ),
+            Table(
+                "csat_by_tag",
+                "CSAT by consultation tag",
+                ["tag", "tickets", "csat_responses", "csat_mean", "csat_satisfied_rate"],
+                csat_by_tag(session, period),
+            ),
+        ],
+        not_recorded=notes,
+    )

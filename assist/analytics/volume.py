@@ -1,0 +1,162 @@
+"""Inquiry volume: tickets by consultation tag and by channel, over time; new and rising tags.
+
+A ticket counts in the period its ``created_at`` falls in (``ingested_at`` when it has none).
+A ticket with several tags counts once for each tag, so the tag table may sum to more than the
+ticket count; ``untagged`` counts tickets without any tag.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVarTuple
+
+from sqlalchemy import ColumnElement, Select, case, func, select, true
+from sqlalchemy.orm import Session
+
+from assist.analytics.period import Period
+from assist.analytics.sql import bucket_of, in_period, json_length, one, rows_of, tag_rows, ticket_time
+from assist.analytics.tables import Section, Table, ratio
+from indexes.db import TicketRow
+
+NEW_MIN = 2  # a new tag needs this many tickets in the period (one ticket is noise)
+RISING_MIN = 3  # a rising tag needs this many tickets in the period...
+RISING_FACTOR = 1.5  # ...and this many times its count in the previous period
+TOP_TAGS_OVER_TIME = 6
+
+_Ts = TypeVarTuple("_Ts")
+
+__all__ = ["volume_section"]
+
+
+def _where(stmt: Select[*_Ts], period: Period, since: Any = None) -> Select[*_Ts]:
+    ts = ticket_time()
+    stmt = stmt.where(ts >= (since or period.since), ts < period.until)
+    return stmt.where(TicketRow.channel == period.channel) if period.channel else stmt
+
+
+def tag_counts(session: Session, period: Period) -> list[tuple[str, int, int]]:
+    """``(tag, tickets this period, tickets the previous period)``, most tickets first."""
+    tv, tag = tag_rows(session)
+    ts = ticket_time()
+    now = func.sum(case((ts >= period.since, 1), else_=0))
+    before = func.sum(case((ts < period.since, 1), else_=0))
+    stmt = select(tag, now, before).select_from(TicketRow).join(tv, true()).group_by(tag)
+    rows = rows_of(session, _where(stmt, period, since=period.previous().since))
+    out = [(str(t), int(n or 0), int(p or 0)) for t, n, p in rows]
+    return sorted(out, key=lambda r: (-r[1], -r[2], r[0]))
+
+
+def channel_counts(session: Session, period: Period) -> list[tuple[str, int]]:
+    stmt = select(TicketRow.channel, func.count()).group_by(TicketRow.channel)
+    rows = rows_of(session, _where(stmt, period))
+    return sorted(((c or "", int(n)) for c, n in rows), key=lambda r: (-r[1], r[0]))
+
+
+def channel_over_time(session: Session, period: Period) -> dict[tuple[int, str], int]:
+    bucket = bucket_of(ticket_time(), period)
+    stmt = select(bucket, TicketRow.channel, func.count()).group_by(bucket, TicketRow.channel)
+    return {(int(b), c or ""): int(n) for b, c, n in rows_of(session, _where(stmt, period))}
+
+
+def tags_over_time(session: Session, period: Period, tags: list[str]) -> dict[tuple[int, str], int]:
+    if not tags:
+        return {}
+    tv, tag = tag_rows(session)
+    bucket = bucket_of(ticket_time(), period)
+    stmt = (
+        select(bucket, tag, func.count())
+        .select_from(TicketRow)
+        .join(tv, true())
+        .where(tag.in_(tags))
+        .group_by(bucket, tag)
+    )
+    return {(int(b), str(t)): int(n) for b, t, n in rows_of(session, _where(stmt, period))}
+
+
+def ticket_totals(session: Session, period: Period) -> tuple[int, int, int]:
+    """``(tickets this period, tickets the previous period, untagged this period)``."""
+    ts = ticket_time()
+    stmt = select(
+        func.sum(case((ts >= period.since, 1), else_=0)),
+        func.sum(case((ts < period.since, 1), else_=0)),
+        func.sum(case((and_now(ts, period, json_length(TicketRow.tags)), 1), else_=0)),
+    )
+    now, before, untagged = one(session, _where(stmt, period, since=period.previous().since))
+    return int(now or 0), int(before or 0), int(untagged or 0)
+
+
+def and_now(ts: ColumnElement[Any], period: Period, length: ColumnElement[int]) -> ColumnElement[bool]:
+    return in_period(ts, period) & (length == 0)
+
+
+def volume_section(session: Session, period: Period) -> Section:
+    total, previous, untagged = ticket_totals(session, period)
+    tags = tag_counts(session, period)
+    channels = channel_counts(session, period)
+    labels = period.labels()
+    section = Section(
+        "volume",
+        "Inquiry volume",
+        figures={
+            "tickets": total,
+            "tickets_previous_period": previous,
+            "change": ratio(total - previous, previous),
+            "untagged": untagged,
+            "tags": sum(1 for _, n, _ in tags if n),
+            "channels": len(channels),
+        },
+    )
+    section.tables.append(
+        Table(
+            "volume_by_tag",
+            "Tickets by consultation tag",
+            ["tag", "tickets", "previous_period", "share"],
+            [[t, n, p, ratio(n, total)] for t, n, p in tags if n],
+        )
+    )
+    section.tables.append(
+        Table(
+            "volume_by_channel",
+            "Tickets by channel",
+            ["channel", "tickets", "share"],
+            [[c or "(none)", n, ratio(n, total)] for c, n in channels],
+        )
+    )
+    by_time = channel_over_time(session, period)
+    names = [c for c, _ in channels]
+    section.tables.append(
+        Table(
+            "volume_over_time",
+            f"Tickets per {period.bucket} by channel",
+            ["bucket", "channel", "tickets"],
+            [[label, c or "(none)", by_time.get((i, c), 0)] for i, label in enumerate(labels) for c in names],
+        )
+    )
+    top = [t for t, n, _ in tags if n][:TOP_TAGS_OVER_TIME]
+    by_tag = tags_over_time(session, period, top)
+    section.tables.append(
+        Table(
+            "tags_over_time",
+            f"Top tags per {period.bucket}",
+            ["bucket", "tag", "tickets"],
+            [[label, t, by_tag.get((i, t), 0)] for i, label in enumerate(labels) for t in top],
+        )
+    )
+    section.tables.append(
+        Table(
+            "new_tags",
+            "New tags (none the previous period)",
+            ["tag", "tickets"],
+            [[t, n] for t, n, p in tags if p == 0 and n >= NEW_MIN],
+        )
+    )
+    rising = [(t, n, p) for t, n, p in tags if p > 0 and n >= RISING_MIN and n >= RISING_FACTOR * p]
+    rising.sort(key=lambda r: (-(r[1] - r[2]), r[0]))
+    section.tables.append(
+        Table(
+            "rising_tags",
+            "Rising tags (vs the previous period)",
+            ["tag", "tickets", "previous_period", "growth"],
+            [[t, n, p, ratio(n - p, p)] for t, n, p in rising],
+        )
+    )
+    return section
