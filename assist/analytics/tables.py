@@ -41,6 +41,13 @@ class Table:
     def records(self) -> list[dict[str, Value]]:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
 
+    def pivot(self) -> tuple[list[str], list[str], list[list[Value]]]:
+        """A long ``[bucket, series, value]`` table as ``(buckets, series, values[series][bucket])``."""
+        buckets = list(dict.fromkeys(str(r[0]) for r in self.rows))
+        series = list(dict.fromkeys(str(r[1]) for r in self.rows))
+        cells = {(str(r[0]), str(r[1])): r[2] for r in self.rows}
+        return buckets, series, [[cells.get((b, s), 0) for b in buckets] for s in series]
+
     def to_csv(self) -> str:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")

@@ -59,6 +59,7 @@ def _register() -> None:
         access_commands,
         draft_commands,
         kb_commands,
+        report_commands,
         serve_commands,
     )
 

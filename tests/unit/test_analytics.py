@@ -3,14 +3,17 @@ database in tests/analytics_world.py (period 2026-06-01..06-07, previous 05-25..
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
 
 from assist.analytics import Report, build_report, make_period
 from assist.analytics.period import Period
+from assist.cli.app import _register, app
 from assist.errors import InvalidInputError
 from indexes.db import query_hash
 from indexes.settings import Settings
@@ -254,3 +257,46 @@ def test_postgres_gives_the_same_report(postgres_url: str, report: Report, tmp_p
             sessions.kw["bind"].dispose()
     assert on_pg == report.as_dict()["sections"]
     assert chat_pg["service"]["figures"]["fcr_estimate"] == 0.3333
+
+
+# --- kms report -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli(world: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    url = str(world.kw["bind"].url)
+    monkeypatch.setenv("KMS_DATA_DIR", str(Path(url.removeprefix("sqlite:///")).parent))
+    monkeypatch.setenv("KMS_EMBEDDER", "hash")
+    return CliRunner()
+
+
+def test_cli_report_tables_json_and_csv(cli: CliRunner, report: Report, tmp_path: Path) -> None:
+    _register()
+    args = ["report", "--since", "2026-06-01", "--until", "2026-06-07"]
+    human = cli.invoke(app, args)
+    assert human.exit_code == 0, human.output
+    text = human.stdout
+    assert "VOC report 2026-06-01 .. 2026-06-07" in text and "Tickets by consultation tag" in text
+    assert "resolution_hours_median" in text and "not recorded: first response time" in text
+    assert "KB-2 제목" in text and "배송" in text
+    as_json = cli.invoke(app, [*args, "--json"])
+    data = json.loads(as_json.stdout)
+    assert data["sections"]["service"] == report.as_dict()["sections"]["service"]
+    assert data["sections"]["volume"]["figures"]["tickets"] == 6
+    chat = json.loads(cli.invoke(app, [*args, "--channel", "chat", "--json"]).stdout)
+    assert chat["period"]["channel"] == "chat" and chat["sections"]["volume"]["figures"]["tickets"] == 4
+    written = cli.invoke(app, [*args, "--csv", str(tmp_path / "out")])
+    assert written.exit_code == 0 and "18 CSV files" in written.stdout
+    assert (tmp_path / "out" / "csat_by_tag.csv").read_text(encoding="utf-8-sig").startswith("tag,tickets")
+
+
+def test_cli_report_bad_dates(cli: CliRunner) -> None:
+    _register()
+    bad = cli.invoke(app, ["report", "--since", "June 1"])
+    assert isinstance(bad.exception, InvalidInputError) and "YYYY-MM-DD" in bad.exception.message
+    backwards = cli.invoke(app, ["report", "--since", "2026-06-07", "--until", "2026-06-01"])
+    assert (
+        isinstance(backwards.exception, InvalidInputError) and "after --until" in backwards.exception.message
+    )
+    helped = cli.invoke(app, ["report", "--help"])
+    assert "YYYY-MM-DD" in helped.stdout and "DIR" in helped.stdout
