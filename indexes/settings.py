@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_EMBEDDER = "bundled:multilingual-e5-small"
@@ -195,6 +195,51 @@ class Settings(BaseSettings):
     )
     min_free_disk_mb: int = Field(
         200, ge=0, description="/readyz turns not-ready when the data folder's disk has less free space."
+    )
+
+    # --- live integrations (helpdesks and messengers, assist.integrations) -----------------
+    integration_timeout_s: float = Field(
+        5.0, gt=0, description="Timeout of one call to a helpdesk/messenger API (connect and read)."
+    )
+    integration_attempts: int = Field(
+        3, ge=1, le=10, description="Tries per delivery pass (exponential backoff 0.5 s, 1 s, 2 s, …)."
+    )
+    integration_retry_interval_s: float = Field(
+        60.0,
+        ge=0,
+        description="How often the server retries calls still in the outbox (helpdesk was down); "
+        "0 = only `kms integrations retry`.",
+    )
+    integration_link_url: str | None = Field(
+        None,
+        description="This server's address as agents reach it (e.g. https://kms.example.com), for "
+        "article links in helpdesk notes; unset = titles only.",
+    )
+    chatwoot_url: str | None = Field(None, description="Chatwoot base URL, e.g. https://app.chatwoot.com.")
+    chatwoot_api_token: SecretStr | None = Field(
+        None, description="Chatwoot agent-bot (or agent) access token, sent as `api_access_token`."
+    )
+    chatwoot_webhook_secret: SecretStr | None = Field(
+        None, description="Chatwoot webhook secret: when set, X-Chatwoot-Signature must match."
+    )
+    kakao_time_budget_s: float = Field(
+        3.5,
+        gt=0,
+        le=4.5,
+        description="Kakao i Open Builder waits 5 s: past this budget the skill replies '잠시 후' with "
+        "an agent button instead of timing out.",
+    )
+    zendesk_url: str | None = Field(None, description="Zendesk base URL, e.g. https://acme.zendesk.com.")
+    zendesk_email: str | None = Field(None, description="Zendesk agent email of the API token.")
+    zendesk_api_token: SecretStr | None = Field(None, description="Zendesk API token (email/token auth).")
+    zendesk_webhook_secret: SecretStr | None = Field(
+        None, description="Zendesk webhook signing secret: when set, X-Zendesk-Webhook-Signature must match."
+    )
+    freshdesk_url: str | None = Field(
+        None, description="Freshdesk base URL, e.g. https://acme.freshdesk.com."
+    )
+    freshdesk_api_key: SecretStr | None = Field(
+        None, description="Freshdesk API key (basic auth, password X)."
     )
 
     @field_validator("data_dir", mode="before")

@@ -23,6 +23,7 @@ BOT = ("bot",)
 OWNER = ("kms_owner",)
 EVALUATOR = ("evaluator",)
 ADMIN = ("admin",)
+INTEGRATION = ("integration",)
 KB_READERS = ("agent", "kms_owner", "evaluator")
 
 
@@ -66,6 +67,11 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/answer"): Rule(BOT),
     ("POST", "/v1/chat/completions"): Rule(BOT),
     ("GET", "/v1/models"): Rule(BOT),
+    # --- helpdesk and messenger webhooks (assist.api.integrations) ------------------------------
+    ("POST", "/v1/integrations/chatwoot"): Rule(INTEGRATION),
+    ("POST", "/v1/integrations/kakao"): Rule(INTEGRATION),
+    ("POST", "/v1/integrations/zendesk"): Rule(INTEGRATION, "ticket.create"),
+    ("POST", "/v1/integrations/freshdesk"): Rule(INTEGRATION, "ticket.create"),
     # --- drafts API (KMS owners) -------------------------------------------------------------
     ("GET", "/v1/drafts"): Rule(OWNER),
     ("POST", "/v1/drafts/generate"): Rule(OWNER, "draft.generate"),

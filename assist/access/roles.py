@@ -7,6 +7,7 @@ Roles (a user or key may hold several):
 - ``kms_owner``: articles, draft review, the colloquial dictionary
 - ``evaluator``: eval runs and reports, read-only knowledge base
 - ``admin``: users, keys, audit log, settings
+- ``integration``: only the webhooks of connected helpdesks and messengers (/v1/integrations/…)
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 
 from assist.errors import InvalidInputError
 
-ROLES: tuple[str, ...] = ("agent", "bot", "kms_owner", "evaluator", "admin")
+ROLES: tuple[str, ...] = ("agent", "bot", "kms_owner", "evaluator", "admin", "integration")
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 __all__ = ["NAME", "ROLES", "Principal", "check_name", "parse_roles"]

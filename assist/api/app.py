@@ -5,7 +5,7 @@ index the app still starts: index-backed endpoints answer 503 saying how to buil
 /readyz reports not ready until an ingest (in any process) swaps an index in. /healthz
 (liveness) and load shedding are the outermost middleware (``assist.api.shedding``).
 
-Routers, one module each: tickets, suggestions, answers, openai_compat, health; plus
+Routers, one module each: tickets, suggestions, answers, openai_compat, integrations, health; plus
 ``assist.api.drafts`` when it exists, and the web pages (``assist.web``) mounted last on "/"
 (see ``_mount_web``).
 """
@@ -21,12 +21,13 @@ from types import ModuleType
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import RedirectResponse
 
-from assist.api import answers, health, openai_compat, suggestions, tickets
+from assist.api import answers, health, integrations, openai_compat, suggestions, tickets
 from assist.api.docs import install_docs
 from assist.api.errors import install_error_handlers
 from assist.api.readiness import open_kb
 from assist.api.security import install_access
 from assist.api.shedding import install_shedding
+from assist.integrations.worker import start_retry_loop
 from assist.knowledge import KnowledgeBase
 from indexes.settings import Settings
 
@@ -40,6 +41,10 @@ TAGS = [
     {"name": "suggestions", "description": "상담 추천 · Articles, similar tickets, tag and a cited draft."},
     {"name": "answers", "description": "챗봇 답변 · Grounded answers with citations, or a handoff."},
     {"name": "openai", "description": "OpenAI 호환 · Chat completions for any OpenAI-speaking front end."},
+    {
+        "name": "integrations",
+        "description": "헬프데스크·메신저 연동 · Chatwoot, Kakao, Zendesk and Freshdesk webhooks.",
+    },
     {"name": "health", "description": "상태 · Liveness, readiness and counts."},
     {
         "name": "drafts",
@@ -62,9 +67,12 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMan
         app.state.startup_problems = list(problems.values())
         if problems:
             log.warning("KMS Assist started degraded: %s", "; ".join(problems.values()))
+        retry = start_retry_loop(settings, kb.sessions) if "database" not in problems else None
         try:
             yield
         finally:
+            if retry is not None:
+                retry.stop()
             bind = kb.sessions.kw.get("bind") if "database" not in problems else None
             if bind is not None:
                 bind.dispose()
@@ -106,7 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     install_docs(app)
-    for module in (tickets, suggestions, answers, openai_compat, health):
+    for module in (tickets, suggestions, answers, openai_compat, integrations, health):
         app.include_router(module.router)
     drafts = optional_router("assist.api.drafts")
     if drafts is not None:

@@ -4,7 +4,8 @@ For each request it
 
 1. finds the route (method + path template) and its rule in :data:`assist.access.ROUTES`;
    an undeclared route is refused (500 is never right, 403 ``forbidden`` is safe),
-2. names the caller: ``Authorization: Bearer <key>``, else the ``kms_session`` cookie, else
+2. names the caller: ``Authorization: Bearer <key>`` (or ``Basic`` with the key as password, for
+   webhooks that can only carry ``user:key@`` in their URL), else the ``kms_session`` cookie, else
    nobody (``KMS_AUTH=off``: a demo principal with every role),
 3. answers 401 (JSON with ``WWW-Authenticate``, or a redirect to /signin for a page) without
    credentials and 403 with the wrong role,
@@ -20,6 +21,7 @@ The principal is ``request.state.principal`` for the routes (see :func:`principa
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -85,6 +87,14 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+def _basic_password(value: str) -> str:
+    """The password of ``Basic base64(user:password)`` (an API key there); '' if malformed."""
+    try:
+        return base64.b64decode(value.strip(), validate=True).decode("utf-8").partition(":")[2]
+    except (ValueError, UnicodeDecodeError):
+        return ""
+
+
 def _csp_for(path: str) -> str:
     if path in ("/docs", "/redoc", "/docs/oauth2-redirect"):
         return DOCS_CSP
@@ -138,7 +148,11 @@ class AccessMiddleware:
         authz = _header(scope, b"authorization")
         if authz is not None:
             scheme, _, token = authz.partition(" ")
-            if scheme.lower() != "bearer" or kb is None:
+            if scheme.lower() == "basic":  # a webhook that can only carry user:KEY in its URL
+                token = _basic_password(token)
+            elif scheme.lower() != "bearer":
+                return None, "bad_key"
+            if kb is None:
                 return None, "bad_key"
             principal = access.authenticate_key(kb.sessions, token)
             return principal, "key" if principal else "bad_key"

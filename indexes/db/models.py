@@ -252,3 +252,4 @@ class FeedbackRow(Base):
 
 from indexes.db import access_models as access_models  # noqa: E402  (access tables join Base.metadata)
 from indexes.db import draft_models as draft_models  # noqa: E402  (drafts tables join Base.metadata)
+from indexes.db import outbox_models as outbox_models  # noqa: E402  (integration outbox joins Base.metadata)

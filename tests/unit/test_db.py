@@ -26,6 +26,7 @@ from indexes.types import Chunk
 TABLES = {"articles", "article_revisions", "tickets", "chunks", "query_logs", "suggestions", "feedback"}
 TABLES |= {"topics", "drafts", "draft_revisions"}  # 0002_drafts (assist.drafts)
 TABLES |= {"users", "api_keys", "web_sessions", "sign_in_links", "audit_log"}  # 0003_access
+TABLES |= {"integration_outbox"}  # 0004_integration_outbox (assist.integrations)
 RESOLVED = ["resolved", "closed", "해결", "완료"]
 
 
@@ -94,7 +95,7 @@ def test_migrate_creates_all_tables(sessions: sessionmaker[Session], settings: S
     engine = engine_of(sessions)
     assert set(inspect(engine).get_table_names()) == TABLES | {"alembic_version"}
     with engine.connect() as conn:
-        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0003"
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0004"
         assert conn.scalar(text("PRAGMA foreign_keys")) == 1
         assert conn.scalar(text("PRAGMA journal_mode")) == "wal"
     assert (settings.data_dir / "kms.db").exists()
