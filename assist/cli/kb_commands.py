@@ -19,6 +19,7 @@ from indexes.errors import KmsError
 from indexes.settings import Settings
 from ingest.pipeline import IngestReport, ingest_paths, reindex
 from ingest.sample import sample_paths
+from ingest.sources.helpdesk import PRODUCTS, import_helpdesk
 
 out = CliConsole()
 
@@ -87,6 +88,18 @@ def parse_kind(value: str) -> Literal["auto", "articles", "tickets"]:
     return kind
 
 
+def parse_helpdesk(value: str, kind: str, columns: list[str] | None) -> str:
+    """``--from``: a helpdesk product (any case); --kind and --column do not apply to it."""
+    product = value.strip().lower().replace(" ", "")
+    if product not in PRODUCTS:
+        raise typer.BadParameter(f"--from must be one of {', '.join(PRODUCTS)}, not {value!r}")
+    if columns or parse_kind(kind) != "auto":
+        raise typer.BadParameter(
+            "--from reads a helpdesk export as tickets; --kind and --column do not apply"
+        )
+    return product
+
+
 def missing_paths_error(paths: list[Path]) -> KmsError | None:
     """The error for paths that do not exist, found before anything is loaded or written."""
     missing = [str(p) for p in paths if not p.exists()]
@@ -115,9 +128,19 @@ def ingest(
         bool, typer.Option(help="Delete articles that vanished from re-read files/folders.")
     ] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    helpdesk: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="|".join(PRODUCTS),
+            help="Import a helpdesk export (tickets/conversations JSON or JSONL) as tickets.",
+        ),
+    ] = None,
 ) -> None:
-    """Ingest KMS articles and resolved tickets; exit code 1 if any record failed."""
+    """Ingest KMS articles and resolved tickets (or, with --from, a helpdesk's export); exit code
+    1 if any record failed."""
     k = parse_kind(kind)
+    product = parse_helpdesk(helpdesk, kind, column) if helpdesk is not None else None
     mapping: dict[str, str] = {}
     for item in column or []:
         field, sep, col = item.partition("=")
@@ -128,7 +151,13 @@ def ingest(
     if error is not None:  # before the model loads or an index is written
         raise error
     settings = Settings()
-    if as_json:
+    if product is not None:
+        if as_json:
+            report = import_helpdesk(paths, product, settings)
+        else:
+            with _progress() as progress:
+                report = import_helpdesk(paths, product, settings, progress=progress)
+    elif as_json:
         report = ingest_paths(paths, settings, kind=k, ticket_columns=mapping or None, prune=prune)
     else:
         with _progress() as progress:

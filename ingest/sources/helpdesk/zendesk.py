@@ -1,0 +1,138 @@
+"""Zendesk Support: tickets with their comments.
+
+Accepted files (field names as in the Zendesk Support API v2):
+
+- ``{"tickets": [...], "users": [...]}``: a List Tickets / Incremental Ticket Export response, with
+  users side-loaded (``?include=users``) so that end-users and agents can be told apart;
+- ``{"ticket": {...}}``: a Show Ticket response;
+- a JSON list or JSON Lines file of tickets (the account's JSON data export).
+
+Each ticket carries its comments in ``comments`` (a List Comments response's ``comments``, or the
+data export's own). A comment is the customer's when its ``author_id`` is the ticket's
+``requester_id`` or an ``end-user``; it is a bot/automation message when ``via.channel`` says so
+(``rule``, ``answer_bot``, ...); ``public: false`` is an internal note. ``satisfaction_rating.score``
+``good``/``bad`` becomes CSAT 5/1 (``offered``/``unoffered`` mean no rating).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .conversation import (
+    Conversation,
+    ExportError,
+    HelpdeskRead,
+    Message,
+    RecordError,
+    Role,
+    as_list,
+    convert,
+    load_json,
+    obj,
+    parse_time,
+    record_id,
+    text_list,
+)
+
+STATUSES = {"new": "open", "open": "open", "pending": "pending", "hold": "pending",
+            "solved": "resolved", "closed": "closed"}  # fmt: skip
+CSAT = {"good": 5.0, "bad": 1.0}
+BOT_CHANNELS = {"rule", "answer_bot", "answer_bot_for_agents", "answer_bot_for_sdk", "answer_bot_for_slack",
+                "answer_bot_for_web_widget", "answer_bot_api", "sample_ticket", "system"}  # fmt: skip
+
+
+def records_of(data: Any) -> tuple[list[Any], dict[str, dict[str, Any]]]:
+    """(tickets, users by id) of a Zendesk file."""
+    if isinstance(data, list):
+        return data, {}
+    if not isinstance(data, dict):
+        raise ExportError("expected a JSON object with 'tickets', or a list of tickets")
+    users = {
+        str(user.get("id")): user
+        for user in data.get("users") or []
+        if isinstance(user, dict) and "id" in user
+    }
+    if "tickets" in data:
+        if not isinstance(data["tickets"], list):
+            raise ExportError("'tickets' is not a list")
+        return data["tickets"], users
+    if isinstance(data.get("ticket"), dict):
+        return [data["ticket"]], users
+    raise ExportError(
+        "no 'tickets' list here (keys: "
+        + ", ".join(sorted(map(str, data))[:10])
+        + "); is this a Zendesk export?"
+    )
+
+
+def _role(comment: dict[str, Any], requester: str, users: dict[str, dict[str, Any]]) -> Role:
+    via = obj(comment.get("via"))
+    if str(via.get("channel") or "") in BOT_CHANNELS:
+        return "bot"
+    author = str(comment.get("author_id"))
+    if author == requester:
+        return "customer"
+    role = str((users.get(author) or {}).get("role") or "")
+    if role == "end-user":
+        return "customer"
+    return "agent"
+
+
+def parse(ticket: dict[str, Any], users: dict[str, dict[str, Any]]) -> Conversation:
+    source_id = record_id(ticket)
+    requester = str(ticket.get("requester_id"))
+    messages: list[Message] = []
+    comments = as_list(ticket.get("comments"), "comments")
+    for n, comment in enumerate(comments):
+        if not isinstance(comment, dict):
+            raise RecordError(f"comments[{n}]", type(comment).__name__, "expected a comment object")
+        html = comment.get("html_body")
+        text = (
+            html
+            if isinstance(html, str) and html.strip()
+            else comment.get("plain_body") or comment.get("body")
+        )
+        if text is not None and not isinstance(text, str):
+            raise RecordError(f"comments[{n}].body", text, "expected text")
+        public = comment.get("public", True)
+        if not isinstance(public, bool):
+            raise RecordError(f"comments[{n}].public", public, "expected true or false")
+        messages.append(
+            Message(
+                role=_role(comment, requester, users),
+                text=text or "",
+                html=text is html,
+                private=not public,
+                created_at=parse_time(comment.get("created_at"), f"comments[{n}].created_at"),
+            )
+        )
+    if not comments and isinstance(ticket.get("description"), str):
+        messages.append(Message(role="customer", text=ticket["description"]))  # a ticket without comments
+    status = str(ticket.get("status") or "")
+    if status not in STATUSES:
+        raise RecordError(
+            "status", ticket.get("status"), "not a Zendesk status (" + ", ".join(STATUSES) + ")"
+        )
+    rating = ticket.get("satisfaction_rating")
+    score = rating.get("score") if isinstance(rating, dict) else None
+    via = obj(ticket.get("via"))
+    requester_user = users.get(requester) or {}
+    return Conversation(
+        product="zendesk",
+        source_id=source_id,
+        messages=messages,
+        subject=str(ticket.get("subject") or ticket.get("raw_subject") or ""),
+        status=STATUSES[status],
+        tags=text_list(ticket.get("tags"), "tags"),
+        channel=str(via.get("channel") or ""),
+        created_at=parse_time(ticket.get("created_at"), "created_at"),
+        updated_at=parse_time(ticket.get("updated_at"), "updated_at"),
+        csat=CSAT.get(str(score)),
+        customer_ref=str(requester_user.get("email") or ticket.get("requester_id") or "") or None,
+    )
+
+
+def read(path: Path) -> HelpdeskRead:
+    records, users = records_of(load_json(path))
+    return convert("zendesk", path, records, lambda ticket: parse(ticket, users))
