@@ -85,9 +85,24 @@ def send(
     attempts: int,
     connector: str = "",
     sleep: Callable[[float], None] = time.sleep,
-    transport: httpx.BaseTransport | None = None,
+    client: httpx.Client | None = None,
 ) -> Delivery:
-    """Send one call, retrying up to ``attempts`` times (backoff 0.5 s, 1 s, 2 s, …)."""
+    """Send one call, retrying up to ``attempts`` times (backoff 0.5 s, 1 s, 2 s, …); ``client``
+    (shared by a retry pass) or a new one."""
+    if client is None:
+        with httpx.Client() as own:
+            return send(
+                endpoint,
+                method,
+                path,
+                body,
+                key=key,
+                timeout_s=timeout_s,
+                attempts=attempts,
+                connector=connector,
+                sleep=sleep,
+                client=own,
+            )
     headers = {
         **endpoint.headers,
         "Idempotency-Key": key,
@@ -96,22 +111,28 @@ def send(
         "User-Agent": "kms-assist-integrations",
     }
     result = Delivery(ok=False, retryable=True, error="not sent")
-    with httpx.Client(timeout=httpx.Timeout(timeout_s), auth=endpoint.auth, transport=transport) as client:
-        for attempt in range(1, attempts + 1):
-            wait = 0.5 * 2 ** (attempt - 1)
-            try:
-                response = client.request(method, endpoint.base_url + path, json=body, headers=headers)
-            except httpx.HTTPError as exc:  # connection refused, DNS, timeouts, protocol errors
-                result = Delivery(False, True, None, type(exc).__name__, attempt)
-            else:
-                status = response.status_code
-                if status < 300:
-                    return Delivery(True, False, status, None, attempt)
-                retryable = status in RETRYABLE_STATUS or status >= 500
-                result = Delivery(False, retryable, status, f"HTTP {status}", attempt)
-                wait = _retry_after(response) or wait
-            log.info("%s %s attempt %d failed: %s", connector, method, attempt, result.error)
-            if not result.retryable or attempt == attempts:
-                break
-            sleep(wait)
+    for attempt in range(1, attempts + 1):
+        wait = 0.5 * 2 ** (attempt - 1)
+        try:
+            response = client.request(
+                method,
+                endpoint.base_url + path,
+                json=body,
+                headers=headers,
+                auth=endpoint.auth,
+                timeout=httpx.Timeout(timeout_s),
+            )
+        except httpx.HTTPError as exc:  # connection refused, DNS, timeouts, protocol errors
+            result = Delivery(False, True, None, type(exc).__name__, attempt)
+        else:
+            status = response.status_code
+            if status < 300:
+                return Delivery(True, False, status, None, attempt)
+            retryable = status in RETRYABLE_STATUS or status >= 500
+            result = Delivery(False, retryable, status, f"HTTP {status}", attempt)
+            wait = _retry_after(response) or wait
+        log.info("%s %s attempt %d failed: %s", connector, method, attempt, result.error)
+        if not result.retryable or attempt == attempts:
+            break
+        sleep(wait)
     return result

@@ -149,6 +149,23 @@ def _settle(sessions: sessionmaker[Session], row: OutboxRow, result: Delivery, a
         return "retry_later"
 
 
+def _send(settings: Settings, row: OutboxRow, client: httpx.Client) -> Delivery:
+    endpoint = endpoint_for(settings, row.connector)
+    if endpoint is None:
+        return Delivery(False, True, None, f"{row.connector} is not configured")
+    return send(
+        endpoint,
+        row.method,
+        row.path,
+        row.body,
+        key=row.key,
+        timeout_s=settings.integration_timeout_s,
+        attempts=settings.integration_attempts,
+        connector=row.connector,
+        client=client,
+    )
+
+
 def deliver(
     settings: Settings,
     sessions: sessionmaker[Session],
@@ -163,30 +180,17 @@ def deliver(
     at = _now()
     if ids is None:
         ids = due_ids(sessions, now=datetime.max.replace(tzinfo=UTC) if force else at, limit=1000)
-    for row_id in ids:
-        row = _claim(sessions, row_id, at, force=force)
-        if row is None:
-            report.skipped += 1
-            continue
-        endpoint = endpoint_for(settings, row.connector)
-        if endpoint is None:
-            result = Delivery(False, True, None, f"{row.connector} is not configured")
-        else:
-            result = send(
-                endpoint,
-                row.method,
-                row.path,
-                row.body,
-                key=row.key,
-                timeout_s=settings.integration_timeout_s,
-                attempts=settings.integration_attempts,
-                connector=row.connector,
-                transport=transport,
-            )
-        outcome = _settle(sessions, row, result, _now())
-        setattr(report, outcome, getattr(report, outcome) + 1)
-        if not result.ok:
-            report.errors.append(f"{row.connector} #{row.id}: {result.error}")
+    with httpx.Client(transport=transport) as client:  # one connection pool for the pass
+        for row_id in ids:
+            row = _claim(sessions, row_id, at, force=force)
+            if row is None:
+                report.skipped += 1
+                continue
+            result = _send(settings, row, client)
+            outcome = _settle(sessions, row, result, _now())
+            setattr(report, outcome, getattr(report, outcome) + 1)
+            if not result.ok:
+                report.errors.append(f"{row.connector} #{row.id}: {result.error}")
     return report
 
 
