@@ -28,6 +28,7 @@ from tests import pg
 TABLES = {"articles", "article_revisions", "tickets", "chunks", "query_logs", "suggestions", "feedback"}
 TABLES |= {"topics", "drafts", "draft_revisions"}  # 0002_drafts (assist.drafts)
 TABLES |= {"users", "api_keys", "web_sessions", "sign_in_links", "audit_log"}  # 0003_access
+TABLES |= {"integration_outbox"}  # 0004_integration_outbox (assist.integrations)
 RESOLVED = ["resolved", "closed", "해결", "완료"]
 KST = timezone(timedelta(hours=9))
 
@@ -101,7 +102,7 @@ def test_schema_is_migrated_once_and_matches_the_models(sessions: sessionmaker[S
     db.migrate(engine)  # second run: nothing to do
     assert set(inspect(engine).get_table_names()) == TABLES | {"alembic_version"}
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0003"]
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0004"]
         assert compare_metadata(MigrationContext.configure(conn), db.Base.metadata) == []
 
 

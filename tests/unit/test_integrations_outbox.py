@@ -21,6 +21,7 @@ from assist.integrations.signatures import (
     verify_zendesk,
     zendesk_signature,
 )
+from assist.integrations.worker import start_retry_loop
 from assist.knowledge import KnowledgeBase
 from indexes.db.outbox_models import OutboxRow
 from indexes.settings import Settings
@@ -138,3 +139,25 @@ def test_signatures_match_the_documented_schemes() -> None:
     verify_zendesk("s", headers, body, now=1796012411.0)
     with pytest.raises(UnauthenticatedError, match="does not match"):
         verify_zendesk("s", headers, body + b" ", now=1796012411.0)
+
+
+def test_the_server_retry_loop_delivers_what_waits(tmp_path: Path, fake: FakeHelpdesk) -> None:
+    settings = Settings(
+        data_dir=tmp_path / "kms",
+        embedder="hash",
+        chatwoot_url=fake.url,
+        chatwoot_api_token="t",
+        integration_retry_interval_s=0.05,
+    )
+    sessions = KnowledgeBase(settings).sessions
+    assert start_retry_loop(settings.model_copy(update={"chatwoot_url": None}), sessions) is None
+    outbox.enqueue(sessions, [outbox.Call("chatwoot", "POST", "/m", {"content": "ok"}, "loop")])
+    loop = start_retry_loop(settings, sessions)
+    assert loop is not None
+    try:
+        deadline = time.monotonic() + 10
+        while outbox.counts(sessions) != {"delivered": 1} and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        loop.stop()
+    assert outbox.counts(sessions) == {"delivered": 1} and len(fake.requests) == 1
