@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assist.integrations.client import Delivery, endpoint_for, send
@@ -75,7 +76,7 @@ def enqueue(
     sessions: sessionmaker[Session], calls: Sequence[Call], *, allow: Sequence[str] = ()
 ) -> list[int]:
     """Store ``calls`` (bodies PII-masked, company numbers kept); returns the ids of the new rows
-    (a key already queued is skipped). One transaction: all or nothing."""
+    (a key already queued, even by a concurrent request, is skipped)."""
     ids: list[int] = []
     with sessions() as session, session.begin():
         for call in calls:
@@ -91,8 +92,11 @@ def enqueue(
                 attempts=0,
                 next_attempt_at=_now(),
             )
-            session.add(row)
-            session.flush()
+            try:
+                with session.begin_nested():  # a concurrent delivery of the same webhook won the key
+                    session.add(row)
+            except IntegrityError:
+                continue
             ids.append(row.id)
     return ids
 

@@ -161,3 +161,18 @@ def test_the_server_retry_loop_delivers_what_waits(tmp_path: Path, fake: FakeHel
     finally:
         loop.stop()
     assert outbox.counts(sessions) == {"delivered": 1} and len(fake.requests) == 1
+
+
+def test_two_requests_queueing_the_same_key_at_once_store_it_once(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "kms", embedder="hash")
+    sessions = KnowledgeBase(settings).sessions
+    call = outbox.Call("chatwoot", "POST", "/m", {"content": "ok"}, "same-key")
+    results: list[list[int]] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(outbox.enqueue(sessions, [call]))) for _ in range(6)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(len(r) for r in results) == [0, 0, 0, 0, 0, 1] and outbox.counts(sessions) == {"pending": 1}
