@@ -195,3 +195,16 @@ def test_a_malformed_payload_is_a_one_line_4xx(
     assert 400 <= r.status_code < 500, r.text
     message_text = r.json()["error"]["message"]
     assert "\n" not in message_text and message_text.startswith("Chatwoot webhook")
+
+
+def test_no_customer_text_reaches_the_logs(
+    world: tuple[TestClient, FakeHelpdesk, dict[str, str]], caplog: pytest.LogCaptureFixture
+) -> None:
+    client, fake, headers = world
+    caplog.set_level("DEBUG")
+    fake.fail_next = [503, 503, 503]  # a failing helpdesk: retries are logged
+    question = "환불 언제 되나요 제 번호는 010-9876-5432 입니다"
+    assert post(client, headers, message(question, message_id=4950)).status_code == 200
+    assert len(fake.requests) >= 3  # three failed tries of the first call
+    assert "010-9876-5432" not in caplog.text and "환불 언제" not in caplog.text
+    assert "chatwoot POST attempt 1 failed: HTTP 503" in caplog.text
