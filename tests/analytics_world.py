@@ -65,7 +65,7 @@ QUERIES: list[tuple[str, datetime, bool | None, float | None, list[str], str]] =
     ("answer", at(6, 1, 9), False, 0.9, ["article:KB-1"], "배송 얼마나 걸려요"),
     ("chat", at(6, 1, 10), True, 0.3, ["article:KB-3"], REPEATED_QUESTION),
     ("answer", at(6, 2, 10), True, 0.1, [], "환불  언제 되나요"),
-    ("answer", at(6, 3, 10), False, 0.8, ["article:KB-3"], "쿠폰 유효기간"),
+    ("answer", at(6, 3, 10), False, 0.8, ["article:KB-3", "article:KB-3"], "쿠폰 유효기간"),  # 2 sentences
     ("answer", at(5, 20, 10), True, 0.2, [], "기간 밖"),
     ("suggest", at(6, 2, 9), None, 0.7, ["article:KB-3", "ticket:T1"], "티켓 1"),
     ("suggest", at(6, 4, 9), None, 0.6, ["article:KB-30"], "티켓 2"),

@@ -25,6 +25,7 @@ EVALUATOR = ("evaluator",)
 ADMIN = ("admin",)
 INTEGRATION = ("integration",)
 KB_READERS = ("agent", "kms_owner", "evaluator")
+MANAGERS = ("kms_owner", "admin")  # VOC analytics: KMS owners and whoever runs the team (admin)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,9 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/v1/drafts/{draft_id}/approve"): Rule(OWNER, "draft.approve"),
     ("POST", "/v1/drafts/{draft_id}/reject"): Rule(OWNER, "draft.reject"),
     ("POST", "/v1/drafts/{draft_id}/merge"): Rule(OWNER, "draft.merge"),
+    # --- VOC analytics (assist.analytics) --------------------------------------------------------
+    ("GET", "/v1/analytics"): Rule(MANAGERS),
+    ("GET", "/analytics"): Rule(MANAGERS),
     # --- agent console pages -----------------------------------------------------------------
     ("GET", "/tickets"): Rule(AGENT),
     ("GET", "/tickets/new"): Rule(AGENT),

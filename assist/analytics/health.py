@@ -12,16 +12,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Text, case, cast, func, or_, select
+from sqlalchemy import case, distinct, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from assist.analytics.period import Period
-from assist.analytics.sql import in_period, one, rows_of
+from assist.analytics.sql import in_period, json_rows, rows_of
 from assist.analytics.tables import Section, Table, rounded
 from indexes.db import ArticleRow, DraftRow, QueryLogRow, TopicRow
 
-MAX_STALE = 200  # stale articles checked for citations
-BATCH = 40  # articles per citation query (two sums each)
+MAX_STALE = 500  # stale articles checked for citations
 TOP_TOPICS = 30
 
 __all__ = ["health_section"]
@@ -53,20 +52,23 @@ def stale_articles(
 
 
 def citations(session: Session, period: Period, article_ids: list[str]) -> dict[str, tuple[int, int]]:
-    """``{article_id: (suggestions citing it, chatbot answers citing it)}`` in the period."""
-    hits = cast(QueryLogRow.hit_ids, Text)
-    out: dict[str, tuple[int, int]] = {}
-    for start in range(0, len(article_ids), BATCH):
-        batch = article_ids[start : start + BATCH]
-        columns = []
-        for aid in batch:
-            cited = hits.contains(f'"article:{aid}"', autoescape=True)
-            columns.append(func.sum(case((cited & (QueryLogRow.kind == "suggest"), 1), else_=0)))
-            columns.append(func.sum(case((cited & QueryLogRow.kind.in_(("answer", "chat")), 1), else_=0)))
-        row = one(session, select(*columns).where(in_period(QueryLogRow.created_at, period)))
-        for i, aid in enumerate(batch):
-            out[aid] = (int(row[2 * i] or 0), int(row[2 * i + 1] or 0))
-    return out
+    """``{article_id: (suggestions citing it, chatbot answers citing it)}`` in the period: one
+    pass over the period's logged hit ids, grouped by the cited document."""
+    if not article_ids:
+        return {}
+    hits, doc = json_rows(session, QueryLogRow.hit_ids, "hit")
+    stmt = (
+        select(
+            doc,
+            func.count(distinct(case((QueryLogRow.kind == "suggest", QueryLogRow.id)))),
+            func.count(distinct(case((QueryLogRow.kind.in_(("answer", "chat")), QueryLogRow.id)))),
+        )
+        .select_from(QueryLogRow)
+        .join(hits, true())
+        .where(in_period(QueryLogRow.created_at, period), doc.in_([f"article:{a}" for a in article_ids]))
+        .group_by(doc)
+    )
+    return {str(d).removeprefix("article:"): (int(s or 0), int(a or 0)) for d, s, a in rows_of(session, stmt)}
 
 
 def gap_topics(session: Session) -> list[list[Any]]:

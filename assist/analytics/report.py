@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +33,7 @@ class Report:
     sections: list[Section]
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     elapsed_ms: float = 0.0
+    section_ms: dict[str, float] = field(default_factory=dict)
 
     def section(self, name: str) -> Section:
         for section in self.sections:
@@ -53,6 +55,7 @@ class Report:
             "period": self.period.as_dict(),
             "generated_at": self.generated_at.isoformat(timespec="seconds"),
             "elapsed_ms": round(self.elapsed_ms, 1),
+            "section_ms": {name: round(ms, 1) for name, ms in self.section_ms.items()},
             "sections": {s.name: s.as_dict() for s in self.sections},
         }
 
@@ -70,14 +73,19 @@ class Report:
 def build_report(
     session: Session, period: Period, *, stale_after_days: int = 365, now: datetime | None = None
 ) -> Report:
-    t0 = time.perf_counter()
-    sections = [
-        volume_section(session, period),
-        service_section(session, period),
-        agent_assist_section(session, period),
-        chatbot_section(session, period),
-        health_section(session, period, stale_after_days=stale_after_days, now=now),
+    builders: list[Callable[[], Section]] = [
+        lambda: volume_section(session, period),
+        lambda: service_section(session, period),
+        lambda: agent_assist_section(session, period),
+        lambda: chatbot_section(session, period),
+        lambda: health_section(session, period, stale_after_days=stale_after_days, now=now),
     ]
-    report = Report(period, sections)
+    report = Report(period, [])
+    t0 = time.perf_counter()
+    for build in builders:
+        t1 = time.perf_counter()
+        section = build()
+        report.sections.append(section)
+        report.section_ms[section.name] = (time.perf_counter() - t1) * 1000
     report.elapsed_ms = (time.perf_counter() - t0) * 1000
     return report

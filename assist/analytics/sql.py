@@ -2,8 +2,8 @@
 
 - ``bucket_of``: the index of the time bucket a timestamp falls in, as a ``CASE`` over
   boundaries computed in Python (no ``strftime``/``date_trunc``).
-- ``ticket_tags``: the tags of a ticket (a JSON list) as rows: ``json_each`` on SQLite,
-  ``json_array_elements_text`` on PostgreSQL.
+- ``json_rows`` / ``tag_rows``: the elements of a JSON list column (a ticket's tags, a logged
+  query's hit ids) as rows: ``json_each`` on SQLite, ``json_array_elements_text`` on PostgreSQL.
 - ``hours_between``: the hours between two timestamps: ``julianday`` on SQLite,
   ``extract(epoch ...)`` on PostgreSQL.
 - ``json_length``: ``json_array_length`` (the same name on both).
@@ -27,10 +27,10 @@ __all__ = [
     "hours_between",
     "in_period",
     "json_length",
+    "json_rows",
     "one",
     "rows_of",
     "tag_rows",
-    "ticket_tags",
     "ticket_time",
 ]
 
@@ -58,26 +58,36 @@ def in_period(column: Any, period: Period) -> ColumnElement[bool]:
 
 
 def bucket_of(column: Any, period: Period) -> ColumnElement[int]:
-    """The bucket index (0, 1, ...) of ``column`` within ``period``; NULL outside it."""
-    whens = [(column < end, literal(i)) for i, (_, end) in enumerate(period.buckets())]
-    return case(*whens, else_=None).label("bucket")  # type: ignore[return-value]
+    """The bucket index (0, 1, ...) of ``column`` within ``period``; NULL outside it.
+
+    A balanced tree of ``CASE WHEN column < boundary``: about log2(buckets) comparisons a row
+    (a year of days is 9, not 365)."""
+    ends = [end for _, end in period.buckets()]
+
+    def tree(lo: int, hi: int) -> Any:  # the bucket among lo..hi (column < ends[hi] assumed)
+        if lo == hi:
+            return literal(lo)
+        mid = (lo + hi) // 2
+        return case((column < ends[mid], tree(lo, mid)), else_=tree(mid + 1, hi))
+
+    inside = (column >= period.since) & (column < period.until)
+    return case((inside, tree(0, len(ends) - 1)), else_=None).label("bucket")
 
 
-def ticket_tags(session: Session) -> TableValuedAlias:
-    """A table-valued function over ``tickets.tags``: one row (column ``value``) per tag."""
+def json_rows(session: Session, column: Any, name: str) -> tuple[TableValuedAlias, ColumnElement[str]]:
+    """``(from-clause, value column)`` over a JSON list column: join the first with ``true()``
+    to get one row per element (``json_each`` / ``json_array_elements_text ... AS name(value)``)."""
     if dialect(session) == "postgresql":
-        fn = func.json_array_elements_text(TicketRow.tags)
+        fn = func.json_array_elements_text(column)
+        tv = fn.table_valued("value", joins_implicitly=True).alias(name).render_derived()
     else:
-        fn = func.json_each(TicketRow.tags)
-    return fn.table_valued("value", joins_implicitly=True).alias("tag")
+        tv = func.json_each(column).table_valued("value", joins_implicitly=True).alias(name)
+    return tv, tv.c.value
 
 
 def tag_rows(session: Session) -> tuple[TableValuedAlias, ColumnElement[str]]:
-    """``(from-clause, tag column)``: join the first with ``true()`` to get a row per tag."""
-    tv = ticket_tags(session)
-    if dialect(session) == "postgresql":
-        tv = tv.render_derived()  # AS tag(value)
-    return tv, tv.c.value
+    """One row per tag of a ticket (``tickets.tags``)."""
+    return json_rows(session, TicketRow.tags, "tag")
 
 
 def json_length(column: Any) -> ColumnElement[int]:

@@ -21,7 +21,7 @@ from types import ModuleType
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import RedirectResponse
 
-from assist.api import answers, health, integrations, openai_compat, suggestions, tickets
+from assist.api import analytics, answers, health, integrations, openai_compat, suggestions, tickets
 from assist.api.docs import install_docs
 from assist.api.errors import install_error_handlers
 from assist.api.readiness import open_kb
@@ -46,6 +46,7 @@ TAGS = [
         "description": "헬프데스크·메신저 연동 · Chatwoot, Kakao, Zendesk and Freshdesk webhooks.",
     },
     {"name": "health", "description": "상태 · Liveness, readiness and counts."},
+    {"name": "analytics", "description": "VOC 분석 · Volume, KPIs, assist use, deflection, KB health."},
     {
         "name": "drafts",
         "description": "문서 초안 · Draft articles for recurring uncovered topics: generate, review, decide.",
@@ -114,7 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     install_docs(app)
-    for module in (tickets, suggestions, answers, openai_compat, integrations, health):
+    for module in (tickets, suggestions, answers, openai_compat, integrations, health, analytics):
         app.include_router(module.router)
     drafts = optional_router("assist.api.drafts")
     if drafts is not None:

@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse
 from starlette.exceptions import HTTPException
 
 from assist.errors import NotFoundError
-from assist.web import admin, auth, console, drafts, evals, kms
+from assist.web import admin, analytics, auth, console, drafts, evals, kms
 from assist.web.render import STATIC, PageRoute, error_page
 
 __all__ = ["mount_web", "router"]
@@ -41,7 +41,7 @@ def favicon() -> Response:
     return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
 
 
-for _module in (auth, console, kms, drafts, evals, admin):
+for _module in (auth, console, kms, drafts, evals, analytics, admin):
     router.include_router(_module.router)
 
 

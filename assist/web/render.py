@@ -141,6 +141,7 @@ NAV: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("/kms", "nav.kms", ("/kms",), ("agent", "kms_owner", "evaluator")),
     ("/drafts", "nav.drafts", ("/drafts",), ("kms_owner",)),
     ("/eval", "nav.eval", ("/eval",), ("evaluator",)),
+    ("/analytics", "nav.analytics", ("/analytics",), ("kms_owner", "admin")),
     ("/admin", "nav.admin", ("/admin",), ("admin",)),
 )
 

@@ -4,10 +4,12 @@ database in tests/analytics_world.py (period 2026-06-01..06-07, previous 05-25..
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
@@ -19,6 +21,7 @@ from indexes.db import query_hash
 from indexes.settings import Settings
 from tests import pg
 from tests.analytics_world import NOW, PII_ALLOW, REPEATED_QUESTION, SINCE, UNTIL, build_world
+from tests.auth import bearer
 
 
 @pytest.fixture(scope="module")
@@ -300,3 +303,117 @@ def test_cli_report_bad_dates(cli: CliRunner) -> None:
     )
     helped = cli.invoke(app, ["report", "--help"])
     assert "YYYY-MM-DD" in helped.stdout and "DIR" in helped.stdout
+
+
+# --- GET /v1/analytics and the /analytics page ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def app_settings(world: sessionmaker[Session]) -> Settings:
+    url = str(world.kw["bind"].url)
+    return Settings(
+        data_dir=Path(url.removeprefix("sqlite:///")).parent, embedder="hash", pii_allow=PII_ALLOW
+    )
+
+
+@pytest.fixture(scope="module")
+def client(app_settings: Settings) -> Iterator[TestClient]:
+    from assist.api import create_app
+
+    with TestClient(create_app(app_settings)) as test_client:
+        yield test_client
+
+
+PARAMS = {"since": "2026-06-01", "until": "2026-06-07"}
+
+
+def test_api_report_for_managers_only(client: TestClient, app_settings: Settings, report: Report) -> None:
+    for role in ("kms_owner", "admin"):
+        r = client.get(
+            "/v1/analytics", params=PARAMS, headers=bearer(app_settings, [role], name=f"an-{role}")
+        )
+        assert r.status_code == 200, r.text
+        sections = r.json()["sections"]
+        assert sections["service"] == report.as_dict()["sections"]["service"]
+        assert sections["agent_assist"]["figures"]["use_rate"] == 0.6
+    for role in ("agent", "bot", "evaluator"):
+        r = client.get(
+            "/v1/analytics", params=PARAMS, headers=bearer(app_settings, [role], name=f"an-{role}")
+        )
+        assert r.status_code == 403
+    assert client.get("/v1/analytics", params=PARAMS).status_code == 401
+
+
+def test_api_csv_export_of_every_table(client: TestClient, app_settings: Settings, report: Report) -> None:
+    headers = bearer(app_settings, ["kms_owner"], name="an-csv")
+    for name, table in report.tables().items():
+        r = client.get("/v1/analytics", params={**PARAMS, "format": "csv", "table": name}, headers=headers)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+        assert f"{name}_2026-06-01_2026-06-07.csv" in r.headers["content-disposition"]
+        expected = table.to_csv()
+        if name == "pending_drafts":  # ages run from the real clock here, not from NOW
+            expected = expected.splitlines()[0]
+        assert r.content.decode("utf-8-sig").startswith(expected)
+    chat = client.get("/v1/analytics", params={**PARAMS, "channel": "chat", "format": "csv",
+                                                "table": "volume_by_channel"}, headers=headers)  # fmt: skip
+    assert chat.content.decode("utf-8-sig").splitlines() == ["channel,tickets,share", "chat,4,1.0"]
+    missing = client.get("/v1/analytics", params={**PARAMS, "format": "csv"}, headers=headers)
+    assert missing.status_code == 400 and "table" in missing.json()["error"]["message"]
+    unknown = client.get(
+        "/v1/analytics", params={**PARAMS, "format": "csv", "table": "nope"}, headers=headers
+    )
+    assert unknown.status_code == 404
+    bad = client.get("/v1/analytics", params={"since": "yesterday"}, headers=headers)
+    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.json()["error"]["message"]
+
+
+def test_analytics_page(client: TestClient, app_settings: Settings) -> None:
+    owner = bearer(app_settings, ["kms_owner"], name="an-page")
+    page = client.get("/analytics", params=PARAMS, headers={"accept": "text/html", **owner})
+    assert page.status_code == 200
+    html = page.text
+    assert "VOC 분석" in html and "상담 태그별 티켓" in html and "1차 해결률(추정)" in html
+    assert 'href="/analytics"' in html  # the nav link
+    assert html.count('data-plot="') >= 5 and "data:image/svg+xml;base64," in html
+    assert "/v1/analytics?since=2026-06-01&amp;until=2026-06-07&amp;format=csv&amp;table=csat_by_tag" in html
+    assert "60.0%" in html  # the use rate
+    assert "기록되지 않는 항목" in html and "first response time" in html
+    assert "http://" not in html.replace("http://testserver", "") and "https://" not in html  # no CDN
+    english = client.get(
+        "/analytics", params={**PARAMS, "lang": "en"}, headers={"accept": "text/html", **owner}
+    )
+    assert "Tickets by consultation tag" in english.text
+    wrong = client.get("/analytics", params={"since": "junk"}, headers={"accept": "text/html", **owner})
+    assert wrong.status_code == 200 and "YYYY-MM-DD" in wrong.text
+    agent = bearer(app_settings, ["agent"], name="an-page-agent")
+    assert client.get("/analytics", headers={"accept": "text/html", **agent}).status_code == 403
+    tickets = client.get("/tickets", headers={"accept": "text/html", **agent}).text
+    assert 'href="/analytics"' not in tickets  # no nav link for agents
+
+
+def test_plots_are_svg(report: Report, tmp_path: Path) -> None:
+    from assist.analytics.plots import report_plots
+
+    plots = report_plots(report)
+    assert set(plots) == {"volume_over_time", "tags_over_time", "csat_by_tag", "suggestions_by_article",
+                          "chatbot_over_time", "gap_topics"}  # fmt: skip
+    assert all(svg.startswith("<svg") and svg.rstrip().endswith("</svg>") for svg in plots.values())
+    assert all("<script" not in svg for svg in plots.values())
+    from indexes.db import open_db
+
+    with open_db(Settings(data_dir=tmp_path / "kms", embedder="hash"))() as session:
+        empty = build_report(session, make_period(SINCE, UNTIL))
+    assert report_plots(empty) == {}
+
+
+def test_every_part_of_the_report_has_a_page_label(report: Report) -> None:
+    from assist.web.analytics import label
+    from assist.web.i18n import MESSAGES
+
+    names = [("s", s.name) for s in report.sections] + [("b", "day"), ("b", "week")]
+    names += [("f", f) for s in report.sections for f in s.figures]
+    names += [("t", t.name) for t in report.tables().values()]
+    names += [("c", c) for t in report.tables().values() for c in t.columns]
+    missing = sorted({f"an.{kind}.{name}" for kind, name in names} - set(MESSAGES))
+    assert not missing, f"analytics labels missing from assist/web/analytics_labels.py: {missing}"
+    assert label("t", "volume_by_tag", "ko") == "상담 태그별 티켓" and label("c", "nope", "en") == "nope"

@@ -1,0 +1,287 @@
+"""How long the VOC analytics report (``kms report``) takes at 100k or 1M synthetic tickets.
+
+Generates N tickets over the last 365 days (with N/2 stored suggestions, 60% of them with agent
+feedback, N chatbot questions in the query log, 300 articles, 60 topics, 40 drafts) into a
+temporary SQLite database, then times ``build_report`` over the last 28 days (day buckets) and
+over the whole year (week buckets). With ``--postgres URL`` (or ``KMS_BENCH_POSTGRES_URL``) the
+same data goes into that PostgreSQL database too (it must be empty: the schema is created there);
+``--postgres auto`` starts a throwaway server the way the tests do (tests/pg.py: initdb/pg_ctl
+on PATH or under /usr/lib/postgresql).
+
+    python benchmarks/analytics_report.py                 # 100k tickets, SQLite
+    python benchmarks/analytics_report.py --n 1000000 --postgres auto
+
+Rows are written with bulk Core inserts (no ORM events, so no PII masking: the text is made up).
+Never asserts on wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session, sessionmaker
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from assist.analytics import build_report, make_period
+from indexes.db import (
+    ArticleRow,
+    DraftRow,
+    FeedbackRow,
+    QueryLogRow,
+    SuggestionRow,
+    TicketRow,
+    TopicRow,
+    open_db,
+)
+from indexes.settings import Settings
+
+CHANNELS = ["chat", "app", "email", "phone", "kakao"]
+CHANNEL_WEIGHTS = [40, 25, 15, 12, 8]
+AREAS = ["결제", "주문", "배송", "환불", "교환", "회원", "쿠폰", "포인트", "판매자", "앱오류"]
+TAGS = [f"고객::{a}::{i:02d}" for a in AREAS for i in range(6)]  # 60 tags
+BATCH = 20_000
+
+
+def batches(rows: Iterator[dict[str, Any]], size: int = BATCH) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def generate(sessions: sessionmaker[Session], n: int, today: date, seed: int = 17) -> None:
+    rng = random.Random(seed)
+    end = datetime.combine(today, datetime.min.time(), tzinfo=UTC) + timedelta(days=1)
+    start = end - timedelta(days=365)
+    span = (end - start).total_seconds()
+    tag_weights = [1 / (i + 1) ** 0.9 for i in range(len(TAGS))]
+    customers = max(1, n // 3)
+    articles = [f"KB-{i:04d}" for i in range(300)]
+
+    def when() -> datetime:
+        return start + timedelta(seconds=rng.random() * span)
+
+    def tickets() -> Iterator[dict[str, Any]]:
+        for i in range(n):
+            created = when()
+            resolved = created + timedelta(hours=rng.expovariate(1 / 20)) if rng.random() < 0.85 else None
+            yield {
+                "id": f"T-{i:07d}",
+                "channel": rng.choices(CHANNELS, CHANNEL_WEIGHTS)[0],
+                "subject": "",
+                "inquiry": "문의 내용",
+                "resolution": "",
+                "status": "resolved" if resolved else "open",
+                "tags": rng.choices(TAGS, tag_weights, k=1 + (rng.random() < 0.2)),
+                "created_at": created,
+                "resolved_at": resolved,
+                "csat": float(rng.choice([1, 2, 3, 4, 4, 5, 5, 5]))
+                if resolved and rng.random() < 0.4
+                else None,
+                "customer_ref": f"C{rng.randrange(customers):07d}" if rng.random() < 0.7 else None,
+                "source": "bench",
+                "line": None,
+                "content_hash": "x",
+                "is_knowledge": resolved is not None,
+                "ingested_at": created,
+                "resolved_by": None,
+            }
+
+    def suggestions() -> Iterator[dict[str, Any]]:
+        for i in range(n // 2):
+            top = rng.sample(articles, 3)
+            payload = {
+                "id": f"S-{i:07d}",
+                "articles": [
+                    {"article_id": a, "title": f"{a} 안내", "score": 0.5, "sections": []} for a in top
+                ],
+                "tickets": [],
+                "tag": None,
+                "draft": {"text": "안녕하세요. 문의하신 내용은 다음과 같습니다."},
+                "confidence": 0.5,
+            }
+            yield {
+                "id": f"S-{i:07d}",
+                "ticket_id": f"T-{rng.randrange(n):07d}",
+                "query_log_id": None,
+                "payload": payload,
+                "created_at": when(),
+            }
+
+    def feedback() -> Iterator[dict[str, Any]]:
+        for i in range(n // 2):
+            if rng.random() < 0.6:
+                verdict = rng.choices(["used", "edited", "rejected"], [50, 35, 15])[0]
+                yield {
+                    "suggestion_id": f"S-{i:07d}",
+                    "verdict": verdict,
+                    "final_text": None,
+                    "reason": "정책 변경" if verdict == "rejected" and rng.random() < 0.5 else None,
+                    "edit_distance": {"used": 0.0, "edited": rng.random() * 0.6, "rejected": None}[verdict],
+                    "created_at": when(),
+                    "author": None,
+                }
+
+    def questions() -> Iterator[dict[str, Any]]:
+        for i in range(n):
+            handed = rng.random() < 0.3
+            hits = [] if handed and rng.random() < 0.4 else [f"article:{rng.choice(articles)}"]
+            yield {
+                "id": f"q{i:09d}",
+                "kind": rng.choice(["answer", "chat"]),
+                "query_hash": f"{rng.randrange(n // 4 + 1):064x}",
+                "hit_ids": hits,
+                "timings_ms": {},
+                "confidence": rng.random(),
+                "abstained": handed,
+                "created_at": when(),
+            }
+
+    with sessions.begin() as session:
+        for i, aid in enumerate(articles):
+            session.execute(
+                insert(ArticleRow),
+                [
+                    {
+                        "id": aid,
+                        "title": f"{aid} 안내",
+                        "source": "bench",
+                        "content_hash": aid,
+                        "status": "published",
+                        "complete": i % 10 != 0,
+                        "missing": ["steps"] if i % 10 == 0 else [],
+                        "updated_at": today - timedelta(days=30 if i % 7 else 500),
+                        "valid_until": today - timedelta(days=3) if i % 25 == 0 else None,
+                        "summary": "",
+                        "purpose": "",
+                        "policy": "",
+                        "steps": "",
+                        "scripts": "",
+                        "situations": "",
+                        "refs": "",
+                        "management": "",
+                        "version": 1,
+                        "lang": "ko",
+                        "created_at": end,
+                        "modified_at": end,
+                    }
+                ],
+            )
+        for i in range(60):
+            session.execute(
+                insert(TopicRow),
+                [
+                    {
+                        "key": f"t{i}",
+                        "label": f"{AREAS[i % 10]} 주제 {i}",
+                        "size": rng.randrange(5, 80),
+                        "previous_size": rng.randrange(0, 40),
+                        "member_ids": [],
+                        "status": "active",
+                        "first_seen": start,
+                        "last_seen": end,
+                    }
+                ],
+            )
+        for i in range(40):
+            session.execute(
+                insert(DraftRow),
+                [
+                    {
+                        "topic_id": i + 1,
+                        "status": "pending" if i % 2 else "approved",
+                        "title": f"초안 {i}",
+                        "sections": {},
+                        "provenance": {},
+                        "evidence": {},
+                        "markdown": "",
+                        "size": 10,
+                        "growth": 0.0,
+                        "created_at": end - timedelta(days=i),
+                        "updated_at": end,
+                    }
+                ],
+            )
+    for model, rows in (
+        (TicketRow, tickets()),
+        (SuggestionRow, suggestions()),
+        (FeedbackRow, feedback()),
+        (QueryLogRow, questions()),
+    ):
+        for batch in batches(rows):
+            with sessions.begin() as session:
+                session.execute(insert(model), batch)
+
+
+def run(url: str | None, label: str, n: int, data_dir: Path, today: date) -> None:
+    settings = Settings(data_dir=data_dir, embedder="hash", database_url=url)
+    sessions = open_db(settings)
+    try:
+        t0 = time.perf_counter()
+        generate(sessions, n, today)
+        print(
+            f"{label}: generated {n:,} tickets, {n // 2:,} suggestions, {n:,} chatbot questions "
+            f"in {time.perf_counter() - t0:.1f} s",
+            flush=True,
+        )
+        for name, period in (
+            ("last 28 days", make_period(today=today)),
+            ("last 365 days", make_period(today - timedelta(days=364), today)),
+        ):
+            with sessions() as session:
+                build_report(session, period)  # warm the cache once
+                t1 = time.perf_counter()
+                report = build_report(session, period)
+                elapsed = time.perf_counter() - t1
+            figures = report.section("volume").figures
+            print(
+                f"{label}: report over the {name} ({period.bucket} buckets, {figures['tickets']:,} tickets "
+                f"in the period): {elapsed:.2f} s",
+                flush=True,
+            )
+            parts = ", ".join(f"{name} {ms / 1000:.2f}" for name, ms in report.section_ms.items())
+            print(f"{label}:   by section (s): {parts}", flush=True)
+    finally:
+        sessions.kw["bind"].dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=100_000, help="tickets to generate (default 100000)")
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("KMS_BENCH_POSTGRES_URL"),
+        help="an empty PostgreSQL database URL, or 'auto' for a throwaway server",
+    )
+    args = parser.parse_args()
+    today = datetime.now(UTC).date()
+    with ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kms-analytics-bench-")))
+        run(None, "sqlite", args.n, tmp / "sqlite", today)
+        if args.postgres:
+            url = args.postgres
+            if url == "auto":
+                from tests.pg import postgres_server
+
+                url = stack.enter_context(postgres_server())
+            run(url, "postgresql", args.n, tmp / "pg", today)
+
+
+if __name__ == "__main__":
+    main()
