@@ -30,6 +30,10 @@ async def raw_body(request: Request) -> bytes:
 
 
 Body = Annotated[bytes, Depends(raw_body)]
+# the body is read raw (signatures are over its bytes); the schema tells /docs it is a JSON object
+JSON_BODY: dict[str, Any] = {
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}
+}
 
 
 def _require(settings: Settings, connector: str) -> None:
@@ -49,6 +53,7 @@ def _send_later(
 
 @router.post(
     "/chatwoot",
+    openapi_extra=JSON_BODY,
     summary="Chatwoot 에이전트 봇 · Chatwoot agent-bot webhook",
     description="A `message_created` event: a confident answer is posted to the conversation; "
     "otherwise the conversation is opened for a human with a private note (suggestion and citations).",
@@ -72,6 +77,7 @@ def chatwoot_webhook(body: Body, request: Request, kb: IndexedKB, tasks: Backgro
 
 @router.post(
     "/kakao",
+    openapi_extra=JSON_BODY,
     summary="카카오 i 오픈빌더 스킬 · Kakao i Open Builder skill",
     description="A skill request; a version 2.0 skill response (simpleText, and quickReplies "
     "offering an agent on hand-off) within the platform's 5-second limit.",
@@ -107,6 +113,7 @@ def _helpdesk(
 
 @router.post(
     "/zendesk",
+    openapi_extra=JSON_BODY,
     summary="Zendesk 새 티켓 · New Zendesk ticket (side-panel note)",
     description="Stores the ticket and posts its suggestion back as an internal comment "
     "(X-Zendesk-Webhook-Signature checked when KMS_ZENDESK_WEBHOOK_SECRET is set).",
@@ -117,6 +124,7 @@ def zendesk_webhook(body: Body, request: Request, kb: IndexedKB, tasks: Backgrou
 
 @router.post(
     "/freshdesk",
+    openapi_extra=JSON_BODY,
     summary="Freshdesk 새 티켓 · New Freshdesk ticket (side-panel note)",
     description="Stores the ticket and posts its suggestion back as a private note.",
 )
