@@ -21,6 +21,12 @@ measures the clustering the product runs. Four steps:
    deletion with defective earbuds.
 4. **attach**: groups still below ``min_size`` are leftovers; each leftover joins the topic whose
    centroid is nearest if that cosine is at least ``attach_similarity``.
+5. **regroup**: two topics become one when their centroids have a cosine of at least
+   ``regroup_centroid`` *and* they share at least ``regroup_keywords`` of their five most
+   distinctive keywords (tf-idf over the run, :mod:`assist.drafts.keywords`) that are keywords of
+   at most ``regroup_spread`` topics: one uncovered topic asked in two styles (설치 기사 방문
+   일정 / 세탁기 에어컨 설치 일정) gets one draft, not two, while banking77's card topics, which
+   all share "card", stay apart.
 
 Labels are renumbered by decreasing size (``assist.clustering.relabel``): deterministic.
 """
@@ -34,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assist.clustering import agglomerative, relabel
+from assist.drafts.keywords import DocFreq, keywords
 from indexes.embedder import Embedder
 from korean.colloquial import normalize_query
 from korean.lexicon import Lexicon
@@ -56,6 +63,9 @@ class TopicParams:
     keyword_share: float = 0.3
     attach_similarity: float = 0.88
     common_share: float = 0.1  # a noun in more than this share of all texts links nothing when splitting
+    regroup_centroid: float = 0.95
+    regroup_keywords: int = 2
+    regroup_spread: int = 3  # ... counting only keywords of at most this many topics
 
 
 def inquiry_texts(texts: Sequence[str], lexicon: Lexicon | None) -> list[str]:
@@ -200,4 +210,37 @@ def find_topics(vectors: np.ndarray, tokens: Sequence[Sequence[str]], params: To
         best = sims.argmax(axis=1)
         ok = sims[np.arange(len(leftovers)), best] >= params.attach_similarity
         labels[leftovers[ok]] = best[ok]
-    return relabel(labels, min_size=params.min_size)
+    return relabel(_regroup(labels, arr, tokens, params), min_size=params.min_size)
+
+
+def _regroup(
+    labels: np.ndarray, arr: np.ndarray, tokens: Sequence[Sequence[str]], params: TopicParams
+) -> np.ndarray:
+    """Topics merged when centroids and distinctive keywords agree (union over the pairs)."""
+    topics = _groups(labels)
+    if len(topics) < 2 or params.regroup_keywords <= 0:
+        return labels
+    background = DocFreq(tokens)
+    words = [set(keywords([tokens[m] for m in g], background, k=5)) for g in topics]
+    cents = np.vstack([_unit(arr[g].mean(axis=0)) for g in topics])
+    sims = cents @ cents.T
+    parent = list(range(len(topics)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    # a shared keyword counts only when few topics have it: "card" is a keyword of 22 banking77
+    # topics and says nothing, 설치 is one of only the two installation topics of gaps_ko
+    spread = Counter(w for ws in words for w in ws)
+    pairs = np.argwhere(np.triu(sims >= params.regroup_centroid, k=1))
+    for a, b in sorted(pairs.tolist(), key=lambda p: (-sims[p[0], p[1]], p[0], p[1])):
+        shared = [w for w in words[a] & words[b] if spread[w] <= params.regroup_spread]
+        if len(shared) >= params.regroup_keywords:
+            parent[find(b)] = find(a)
+    out = labels.copy()
+    for i, g in enumerate(topics):
+        out[g] = find(i)
+    return out

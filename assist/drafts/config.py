@@ -64,6 +64,15 @@ class DraftSettings(BaseSettings):
     split_common_share: float = Field(
         0.1, gt=0, le=1, description="Nouns in more than this share of all tickets link nothing in a split."
     )
+    regroup_centroid: float = Field(
+        0.95, gt=0, le=1, description="Topics merge when their centroids are at least this cosine-similar ..."
+    )
+    regroup_keywords: int = Field(
+        2, ge=0, description="... and share this many of their five most distinctive keywords (0: never) ..."
+    )
+    regroup_spread: int = Field(
+        3, ge=2, description="... counting only keywords that at most this many topics have."
+    )
     coverage_threshold: float = Field(
         0.88,
         gt=0,
@@ -123,4 +132,7 @@ class DraftSettings(BaseSettings):
             keyword_share=self.keyword_share,
             attach_similarity=self.attach_similarity,
             common_share=self.split_common_share,
+            regroup_centroid=self.regroup_centroid,
+            regroup_keywords=self.regroup_keywords,
+            regroup_spread=self.regroup_spread,
         )

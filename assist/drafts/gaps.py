@@ -28,6 +28,7 @@ from assist.knowledge import KnowledgeBase
 from indexes.db import FeedbackRow, SuggestionRow
 
 __all__ = [
+    "ArticleText",
     "Coverage",
     "GapAssessment",
     "article_coverage",
@@ -83,9 +84,25 @@ def feedback_counts(
     return out
 
 
-def article_text(kb: KnowledgeBase) -> str:
-    """All article chunk texts of the serving index, lowercased (for keyword look-ups)."""
-    return "\n".join(c.text.lower() for c in kb.index.chunks if c.doc_type == "article")
+class ArticleText:
+    """The article chunk texts of the serving index, lowercased, for keyword look-ups:
+    ``word in text`` (any article uses it) and :meth:`together` (one chunk uses all the words)."""
+
+    def __init__(self, chunks: Sequence[str]) -> None:
+        self.chunks = [c.lower() for c in chunks]
+        self._joined = "\n".join(self.chunks)
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and word.lower() in self._joined
+
+    def together(self, words: Sequence[str]) -> bool:
+        low = [w.lower() for w in words]
+        return any(all(w in chunk for w in low) for chunk in self.chunks)
+
+
+def article_text(kb: KnowledgeBase) -> ArticleText:
+    """The article chunk texts of the serving index (for keyword look-ups)."""
+    return ArticleText([c.text for c in kb.index.chunks if c.doc_type == "article"])
 
 
 @dataclass
@@ -99,7 +116,7 @@ class GapAssessment:
     bad_feedback: bool
     nearest: list[tuple[str, int]] = field(default_factory=list)  # (article id, tickets it is best for)
     keywords: list[str] = field(default_factory=list)
-    missing_keywords: list[str] = field(default_factory=list)  # top keywords no article contains
+    missing_keywords: list[str] = field(default_factory=list)  # top keywords (or pair) no article has
 
     @property
     def is_gap(self) -> bool:
@@ -137,12 +154,19 @@ def assess(
     config: DraftSettings,
     *,
     keywords: Sequence[str] = (),
-    articles_text: str = "",
+    articles_text: ArticleText | None = None,
 ) -> GapAssessment:
     """The gap verdict of one topic (its rows into the run's coverage, its ticket ids, its top
-    keywords and the lowercased text of every article)."""
+    keywords and the text of every article chunk).
+
+    A top keyword no article uses is missing; so is the topic's pair of top keywords when no
+    single article chunk uses both (제휴 and 카드 each appear somewhere, 제휴카드 청구할인 nowhere).
+    """
     median = float(np.median(coverage.best[list(rows)])) if rows else 0.0
-    missing = [w for w in keywords if w.lower() not in articles_text]
+    text = articles_text or ArticleText([])
+    missing = [w for w in keywords if w not in text]
+    if not missing and len(keywords) >= 2 and not text.together(keywords[:2]):
+        missing = [f"{keywords[0]}+{keywords[1]}"]
     total = sum(feedback.get(t, (0, 0))[0] for t in ids)
     bad = sum(feedback.get(t, (0, 0))[1] for t in ids)
     nearest = Counter(a for a in (coverage.articles[r] for r in rows) if a is not None).most_common(3)

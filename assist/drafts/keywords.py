@@ -8,6 +8,7 @@ apart (선물하기, 세금계산서) rise. Generic support words never become k
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -15,7 +16,8 @@ from indexes.lexical import KIWI_LOCK, kiwi
 
 __all__ = ["DocFreq", "keywords", "noun_tokens", "title_for"]
 
-_NOUN_TAGS = ("NNG", "NNP", "SL", "XR")
+_NOUN_TAGS = ("NNG", "NNP", "XR")
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*")
 _STOP = frozenset(
     "문의 고객 고객님 확인 안내 요청 처리 감사 상담 상담원 답변 경우 부분 문제 해결 관련 진행 말씀 방법 가능 "
     "이용 사용 내용 정도 지금 오늘 어제 이번 저번 하나 그거 이거 혹시 다시 정말 계속 때문 어디 언제 얼마 뭐 "
@@ -24,21 +26,25 @@ _STOP = frozenset(
 
 
 def noun_tokens(texts: Sequence[str]) -> list[list[str]]:
-    """Per text: nouns, roots and Latin words (lowercased, 2+ characters, generic words dropped)."""
+    """Per text, in text order: Korean nouns and roots (Kiwi) and Latin-script words (a regex:
+    Kiwi splits English oddly, "stolen." → s + tolen.), lowercased, 2+ characters, English
+    stop words and generic support words dropped."""
     if not texts:
         return []
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # scikit-learn loads in seconds
+
     with KIWI_LOCK:
         analysed = kiwi().tokenize(list(texts))
     out: list[list[str]] = []
-    for tokens in analysed:
-        words: list[str] = []
-        for tok in tokens:
-            if tok.tag.split("-")[0] not in _NOUN_TAGS:
-                continue
-            word = tok.form.lower() if tok.tag.startswith("SL") else tok.form
-            if len(word) >= 2 and word not in _STOP:
-                words.append(word)
-        out.append(words)
+    for text, tokens in zip(texts, analysed, strict=True):
+        found = [
+            (tok.start, tok.form)
+            for tok in tokens
+            if tok.tag.split("-")[0] in _NOUN_TAGS and not tok.tag.startswith("SL")
+        ]
+        found += [(m.start(), m.group(0).lower().strip("'’-")) for m in _LATIN.finditer(text)]
+        found.sort()
+        out.append([w for _, w in found if len(w) >= 2 and w not in _STOP and w not in ENGLISH_STOP_WORDS])
     return out
 
 
