@@ -14,7 +14,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from assist.analytics.period import Period
-from assist.analytics.sql import bucket_of, in_period, json_length, one, rows_of
+from assist.analytics.sql import bucket_of, in_period, json_length, rows_of
 from assist.analytics.tables import Section, Table, ratio, rounded
 from indexes.db import QueryLogRow
 
@@ -43,40 +43,54 @@ def _handed_off() -> Any:
     return QueryLogRow.abstained.is_(True)
 
 
-def totals(session: Session, period: Period) -> dict[str, Any]:
+def scan(session: Session, period: Period) -> list[tuple[int, str, int, float, int]]:
+    """One pass over the period's questions: ``(bucket, outcome, questions, sum of confidence,
+    questions with a confidence)`` per bucket and outcome (``answered``, or the hand-off reason:
+    ``no_evidence`` when nothing in the KB matched, else ``weak_evidence``)."""
+    outcome = case(
+        (_handed_off() & (json_length(QueryLogRow.hit_ids) == 0), "no_evidence"),
+        (_handed_off(), "weak_evidence"),
+        else_="answered",
+    ).label("outcome")
+    bucket = bucket_of(QueryLogRow.created_at, period)
     stmt = select(
-        func.count(),
-        func.sum(case((_handed_off(), 1), else_=0)),
-        func.avg(QueryLogRow.confidence),
-    )
-    total, handed, conf = one(session, _scope(stmt, period))
-    total, handed = int(total), int(handed or 0)
+        bucket, outcome, func.count(), func.sum(QueryLogRow.confidence), func.count(QueryLogRow.confidence)
+    ).group_by(bucket, outcome)
+    return [
+        (int(b), str(o), int(n), float(c or 0), int(k))
+        for b, o, n, c, k in rows_of(session, _scope(stmt, period))
+    ]
+
+
+def totals(rows: list[tuple[int, str, int, float, int]]) -> dict[str, Any]:
+    total = sum(r[2] for r in rows)
+    handed = sum(r[2] for r in rows if r[1] != "answered")
+    rated = sum(r[4] for r in rows)
     return {
         "questions": total,
         "answered": total - handed,
         "handed_off": handed,
         "deflection_rate": ratio(total - handed, total),
-        "mean_confidence": rounded(conf),
+        "mean_confidence": rounded(sum(r[3] for r in rows) / rated) if rated else None,
     }
 
 
-def over_time(session: Session, period: Period) -> list[list[Any]]:
-    bucket = bucket_of(QueryLogRow.created_at, period)
-    stmt = select(bucket, func.count(), func.sum(case((_handed_off(), 1), else_=0))).group_by(bucket)
-    counts = {int(b): (int(n), int(h or 0)) for b, n, h in rows_of(session, _scope(stmt, period))}
-    rows = []
+def over_time(rows: list[tuple[int, str, int, float, int]], period: Period) -> list[list[Any]]:
+    out = []
     for i, label in enumerate(period.labels()):
-        n, h = counts.get(i, (0, 0))
-        rows.append([label, n - h, h, ratio(n - h, n)])
-    return rows
+        n = sum(r[2] for r in rows if r[0] == i)
+        h = sum(r[2] for r in rows if r[0] == i and r[1] != "answered")
+        out.append([label, n - h, h, ratio(n - h, n)])
+    return out
 
 
-def handoff_reasons(session: Session, period: Period) -> list[list[Any]]:
-    reason = case((json_length(QueryLogRow.hit_ids) == 0, "no_evidence"), else_="weak_evidence")
-    stmt = select(reason, func.count()).where(_handed_off()).group_by(reason)
-    rows = rows_of(session, _scope(stmt, period))
-    total = sum(int(n) for _, n in rows)
-    return sorted(([str(r), int(n), ratio(int(n), total)] for r, n in rows), key=lambda r: (-r[1], r[0]))
+def handoff_reasons(rows: list[tuple[int, str, int, float, int]]) -> list[list[Any]]:
+    counts: dict[str, int] = {}
+    for _, outcome, n, _, _ in rows:
+        if outcome != "answered":
+            counts[outcome] = counts.get(outcome, 0) + n
+    total = sum(counts.values())
+    return sorted(([r, n, ratio(n, total)] for r, n in counts.items()), key=lambda r: (-r[1], r[0]))
 
 
 def repeated_unanswered(session: Session, period: Period) -> list[list[Any]]:
@@ -99,7 +113,8 @@ def chatbot_section(session: Session, period: Period) -> Section:
     notes = list(NOT_RECORDED)
     if period.channel:
         notes.insert(0, "channel of chatbot questions: the figures cover every channel")
-    figures = totals(session, period)
+    rows = scan(session, period)
+    figures = totals(rows)
     repeated = repeated_unanswered(session, period)
     figures["repeated_unanswered_questions"] = len(repeated)
     return Section(
@@ -111,13 +126,13 @@ def chatbot_section(session: Session, period: Period) -> Section:
                 "chatbot_over_time",
                 f"Answered and handed off per {period.bucket}",
                 ["bucket", "answered", "handed_off", "deflection_rate"],
-                over_time(session, period),
+                over_time(rows, period),
             ),
             Table(
                 "handoff_reasons",
                 "Why questions were handed off",
                 ["reason", "questions", "share"],
-                handoff_reasons(session, period),
+                handoff_reasons(rows),
             ),
             Table(
                 "repeated_unanswered",

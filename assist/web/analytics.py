@@ -25,6 +25,7 @@ MESSAGES.update(ANALYTICS_MESSAGES)  # the page's labels (kept apart: i18n.py is
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 PERCENT = ("_rate", "share", "change", "growth", "fcr_estimate", "_7d")
 MAX_ROWS = 25
+PIVOTED = ("volume_over_time", "tags_over_time")  # [bucket, series, n]: shown a column per series
 
 
 def fmt(name: str, value: Value) -> str:
@@ -68,6 +69,7 @@ def _context(report: Report, lang: str) -> dict[str, Any]:
         "csv_base": "/v1/analytics?" + urlencode({**query, "format": "csv"}),
         "json_url": "/v1/analytics?" + urlencode(query),
         "channels": sorted(channels),
+        "pivots": {name: report.table(name).pivot() for name in PIVOTED},
         "fmt": fmt,
         "lab": lambda kind, name: label(kind, name, lang),
         "max_rows": MAX_ROWS,

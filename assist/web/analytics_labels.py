@@ -13,6 +13,7 @@ ANALYTICS_MESSAGES: dict[str, tuple[str, str]] = {
     "an.b.day": ("일", "day"),
     "an.b.week": ("주", "week"),
     "an.csv": ("CSV", "CSV"),
+    "an.show_table": ("표 보기", "Show the table"),
     "an.json": ("JSON으로 보기", "View as JSON"),
     "an.not_recorded": ("기록되지 않는 항목", "Not recorded"),
     "an.none": ("해당 기간 데이터 없음", "No data in this period"),

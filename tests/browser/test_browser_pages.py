@@ -38,6 +38,7 @@ PAGES = {
     "eval": "/eval",
     "eval-report": f"/eval/runs/{EVAL_RUN}/report.html",
     "eval-baseline": "/eval/baselines/sample_kb/report.html",
+    "analytics": "/analytics?since=2026-01-01&until=2026-12-31",
     "admin": "/admin",
     "audit": "/admin/audit",
     "not-found": "/kms/no-such-article",

@@ -417,3 +417,10 @@ def test_every_part_of_the_report_has_a_page_label(report: Report) -> None:
     missing = sorted({f"an.{kind}.{name}" for kind, name in names} - set(MESSAGES))
     assert not missing, f"analytics labels missing from assist/web/analytics_labels.py: {missing}"
     assert label("t", "volume_by_tag", "ko") == "상담 태그별 티켓" and label("c", "nope", "en") == "nope"
+
+
+def test_median_of_an_even_count(world: sessionmaker[Session]) -> None:
+    with world() as session:  # 06-01..06-02: T1 (2 h) and T2 (24 h)
+        report = build_report(session, make_period(date(2026, 6, 1), date(2026, 6, 2)), now=NOW)
+    figures = report.section("service").figures
+    assert (figures["resolution_hours_median"], figures["resolution_hours_p90"]) == (13.0, 24.0)
