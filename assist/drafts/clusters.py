@@ -21,6 +21,9 @@ measures the clustering the product runs. Four steps:
    deletion with defective earbuds.
 4. **attach**: groups still below ``min_size`` are leftovers; each leftover joins the topic whose
    centroid is nearest if that cosine is at least ``attach_similarity``.
+   Then **seed**: leftovers that still share a noun no clustered topic owns form a topic of
+   their own when there are ``min_size`` of them and they sit close together (see ``_seed``),
+   and the remaining leftovers may attach to it.
 5. **regroup**: two topics become one when their centroids have a cosine of at least
    ``regroup_centroid`` *and* they share at least ``regroup_keywords`` of their five most
    distinctive keywords (tf-idf over the run, :mod:`assist.drafts.keywords`) that are keywords of
@@ -66,6 +69,7 @@ class TopicParams:
     regroup_centroid: float = 0.95
     regroup_keywords: int = 2
     regroup_spread: int = 3  # ... counting only keywords of at most this many topics
+    seed_share: float = 0.6  # a leftover keyword seeds a topic when this share of its tickets are leftovers
 
 
 def inquiry_texts(texts: Sequence[str], lexicon: Lexicon | None) -> list[str]:
@@ -203,14 +207,54 @@ def find_topics(vectors: np.ndarray, tokens: Sequence[Sequence[str]], params: To
     labels = np.full(n, -1, dtype=np.int64)
     for lab, g in enumerate(topics):
         labels[g] = lab
-    leftovers = np.flatnonzero(labels < 0)
-    if topics and len(leftovers):
-        cents = np.vstack([_unit(arr[g].mean(axis=0)) for g in topics])
-        sims = arr[leftovers] @ cents.T
-        best = sims.argmax(axis=1)
-        ok = sims[np.arange(len(leftovers)), best] >= params.attach_similarity
-        labels[leftovers[ok]] = best[ok]
+    _attach(labels, arr, params.attach_similarity)
+    seeded = _seed(np.flatnonzero(labels < 0).tolist(), arr, sets, df, params)
+    if seeded:
+        for lab, g in enumerate(seeded, start=int(labels.max()) + 1):
+            labels[g] = lab
+        _attach(labels, arr, params.attach_similarity)
     return relabel(_regroup(labels, arr, tokens, params), min_size=params.min_size)
+
+
+def _attach(labels: np.ndarray, arr: np.ndarray, similarity: float) -> None:
+    """Each unlabelled row joins the topic whose centroid is nearest, at ``similarity`` or more."""
+    topics = _groups(labels)
+    leftovers = np.flatnonzero(labels < 0)
+    if not topics or not len(leftovers):
+        return
+    ids = np.array([labels[g[0]] for g in topics])
+    cents = np.vstack([_unit(arr[g].mean(axis=0)) for g in topics])
+    sims = arr[leftovers] @ cents.T
+    best = sims.argmax(axis=1)
+    ok = sims[np.arange(len(leftovers)), best] >= similarity
+    labels[leftovers[ok]] = ids[best[ok]]
+
+
+def _seed(
+    leftovers: Sequence[int], arr: np.ndarray, sets: Sequence[set[str]], df: Counter[str], params: TopicParams
+) -> list[list[int]]:
+    """Topics the vectors missed, around one keyword of the leftovers: a noun that at least
+    ``min_size`` leftovers use, that is mostly used by leftovers (``seed_share`` of its tickets:
+    the clustered topics do not own it) and whose tickets sit close to their centroid (mean cosine
+    ``attach_similarity``). Varied wording of one topic (청소기 고장, 무상 수리 기간, 수리비 유상 …)
+    falls apart in the vectors but shares its word."""
+    pool = set(leftovers)
+    counts = Counter(w for m in leftovers for w in sets[m])
+    out: list[list[int]] = []
+    for word, count in sorted(counts.items(), key=lambda c: (-c[1], c[0])):
+        if count < params.min_size:
+            break
+        if count / df[word] < params.seed_share:
+            continue
+        members = sorted(m for m in pool if word in sets[m])
+        if len(members) < params.min_size:
+            continue
+        centre = _unit(arr[members].mean(axis=0))
+        if float((arr[members] @ centre).mean()) < params.attach_similarity:
+            continue
+        out.append(members)
+        pool -= set(members)
+    return out
 
 
 def _regroup(

@@ -73,6 +73,13 @@ class DraftSettings(BaseSettings):
     regroup_spread: int = Field(
         3, ge=2, description="... counting only keywords that at most this many topics have."
     )
+    seed_share: float = Field(
+        0.6,
+        gt=0,
+        le=1,
+        description="Leftover tickets sharing a noun form a topic when this share of the noun's tickets "
+        "are leftovers (0.6: the clustered topics do not own it).",
+    )
     coverage_threshold: float = Field(
         0.88,
         gt=0,
@@ -135,4 +142,5 @@ class DraftSettings(BaseSettings):
             regroup_centroid=self.regroup_centroid,
             regroup_keywords=self.regroup_keywords,
             regroup_spread=self.regroup_spread,
+            seed_share=self.seed_share,
         )

@@ -17,7 +17,7 @@ from indexes.lexical import KIWI_LOCK, kiwi
 __all__ = ["DocFreq", "keywords", "noun_tokens", "title_for"]
 
 _NOUN_TAGS = ("NNG", "NNP", "XR")
-_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*")
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9'’/-]*")
 _STOP = frozenset(
     "문의 고객 고객님 확인 안내 요청 처리 감사 상담 상담원 답변 경우 부분 문제 해결 관련 진행 말씀 방법 가능 "
     "이용 사용 내용 정도 지금 오늘 어제 이번 저번 하나 그거 이거 혹시 다시 정말 계속 때문 어디 언제 얼마 뭐 "
@@ -42,9 +42,16 @@ def noun_tokens(texts: Sequence[str]) -> list[list[str]]:
             for tok in tokens
             if tok.tag.split("-")[0] in _NOUN_TAGS and not tok.tag.startswith("SL")
         ]
-        found += [(m.start(), m.group(0).lower().strip("'’-")) for m in _LATIN.finditer(text)]
+        for m in _LATIN.finditer(text):
+            word = m.group(0).strip("'’/-")
+            compact = word.replace("/", "")
+            # an acronym (AS, A/S, PG, OTP) is one word and never an English stop word
+            if compact.isupper() or (compact != word and len(compact) <= 4):
+                found.append((m.start(), compact.lower()))
+            elif word.lower() not in ENGLISH_STOP_WORDS:
+                found.append((m.start(), word.lower()))
         found.sort()
-        out.append([w for _, w in found if len(w) >= 2 and w not in _STOP and w not in ENGLISH_STOP_WORDS])
+        out.append([w for _, w in found if len(w) >= 2 and w not in _STOP])
     return out
 
 
