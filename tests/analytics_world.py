@@ -142,9 +142,25 @@ def populate(session: Session) -> None:
             _article("KB-4", status="archived", valid_until=date(2026, 1, 1)),
         ]
     )
-    topic_a = TopicRow(key="t-a", label="환불 지연", size=5, previous_size=2, last_seen=at(6, 6))
-    topic_b = TopicRow(key="t-b", label="배송 문의", size=8, previous_size=8, last_seen=at(6, 5))
-    topic_c = TopicRow(key="t-c", label="숨김", size=20, previous_size=1, status="suppressed")
+    topic_a = TopicRow(
+        key="t-a",
+        label="환불 지연",
+        size=5,
+        previous_size=2,
+        last_seen=at(6, 6),
+        member_ids=["T1", "T2", "T6"],
+    )
+    topic_b = TopicRow(
+        key="t-b",
+        label="배송 문의",
+        size=8,
+        previous_size=8,
+        last_seen=at(6, 5),
+        member_ids=["T3", "T5", "T9", "T8"],
+    )
+    topic_c = TopicRow(
+        key="t-c", label="숨김", size=20, previous_size=1, status="suppressed", member_ids=["T1"]
+    )
     session.add_all([topic_a, topic_b, topic_c])
     session.flush()
     session.add(DraftRow(topic_id=topic_a.id, title="환불 지연 안내", size=5, created_at=at(6, 1, 12)))

@@ -13,9 +13,18 @@ from sqlalchemy import ColumnElement, Select, case, func, select, true
 from sqlalchemy.orm import Session
 
 from assist.analytics.period import Period
-from assist.analytics.sql import bucket_of, in_period, json_length, one, rows_of, tag_rows, ticket_time
-from assist.analytics.tables import Section, Table, ratio
-from indexes.db import TicketRow
+from assist.analytics.sql import (
+    bucket_of,
+    in_period,
+    json_length,
+    json_rows,
+    one,
+    rows_of,
+    tag_rows,
+    ticket_time,
+)
+from assist.analytics.tables import Section, Table, ratio, rounded
+from indexes.db import TicketRow, TopicRow
 
 NEW_MIN = 2  # a new tag needs this many tickets in the period (one ticket is noise)
 RISING_MIN = 3  # a rising tag needs this many tickets in the period...
@@ -43,6 +52,30 @@ def tag_counts(session: Session, period: Period) -> list[tuple[str, int, int]]:
     rows = rows_of(session, _where(stmt, period, since=period.previous().since))
     out = [(str(t), int(n or 0), int(p or 0)) for t, n, p in rows]
     return sorted(out, key=lambda r: (-r[1], -r[2], r[0]))
+
+
+def topic_counts(session: Session, period: Period) -> list[list[Any]]:
+    """``[topic, label, tickets, previous period, CSAT mean]`` per active topic of the last
+    ``kms drafts generate`` (its member tickets are resolved tickets), most tickets first."""
+    members, ticket_id = json_rows(session, TopicRow.member_ids, "member")
+    ts = ticket_time()
+    stmt = (
+        select(
+            TopicRow.key,
+            TopicRow.label,
+            func.sum(case((ts >= period.since, 1), else_=0)),
+            func.sum(case((ts < period.since, 1), else_=0)),
+            func.avg(case((ts >= period.since, TicketRow.csat), else_=None)),
+        )
+        .select_from(TopicRow)
+        .join(members, true())
+        .join(TicketRow, TicketRow.id == ticket_id)
+        .where(TopicRow.status == "active")
+        .group_by(TopicRow.key, TopicRow.label)
+    )
+    rows = rows_of(session, _where(stmt, period, since=period.previous().since))
+    out = [[k, lab, int(n or 0), int(p or 0), rounded(c, 3)] for k, lab, n, p, c in rows if n]
+    return sorted(out, key=lambda r: (-r[2], r[0]))
 
 
 def channel_counts(by_time: dict[tuple[int, str], int]) -> list[tuple[str, int]]:
@@ -114,6 +147,14 @@ def volume_section(session: Session, period: Period) -> Section:
             "Tickets by consultation tag",
             ["tag", "tickets", "previous_period", "share"],
             [[t, n, p, ratio(n, total)] for t, n, p in tags if n],
+        )
+    )
+    section.tables.append(
+        Table(
+            "volume_by_topic",
+            "Tickets by recurring topic (resolved tickets, topics of the last drafts run)",
+            ["topic", "label", "tickets", "previous_period", "csat_mean"],
+            topic_counts(session, period),
         )
     )
     section.tables.append(

@@ -76,6 +76,7 @@ ANALYTICS_MESSAGES: dict[str, tuple[str, str]] = {
     # tables
     "an.t.volume_by_tag": ("상담 태그별 티켓", "Tickets by consultation tag"),
     "an.t.volume_by_channel": ("채널별 티켓", "Tickets by channel"),
+    "an.t.volume_by_topic": ("반복 문의 주제별 티켓(해결 티켓)", "Tickets by recurring topic (resolved)"),
     "an.t.volume_over_time": ("기간별·채널별 티켓", "Tickets over time by channel"),
     "an.t.tags_over_time": ("상위 태그 추이", "Top tags over time"),
     "an.t.new_tags": ("새 태그", "New tags"),

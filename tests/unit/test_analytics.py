@@ -88,6 +88,11 @@ def test_volume_over_time_and_new_and_rising_tags(report: Report) -> None:
     assert over[("2026-06-07", "chat")] == 1 and over[("2026-06-06", "email")] == 1  # T9 at 23:00
     tags = {(b, t): n for b, t, n in rows(report, "tags_over_time")}
     assert tags[("2026-06-01", "결제")] == 2 and sum(n for (_, t), n in tags.items() if t == "배송") == 3
+    # topics: t-a holds T1 T2 (T6 the week before), t-b T3 T5 T9 (T8 after); t-c is suppressed
+    assert rows(report, "volume_by_topic") == [
+        ["t-b", "배송 문의", 3, 0, 4.0],
+        ["t-a", "환불 지연", 2, 1, 4.0],
+    ]
     assert rows(report, "new_tags") == [["배송", 3]]  # 환불 is new too but has one ticket only
     assert rows(report, "rising_tags") == []  # 결제 2 vs 1: under the minimum of 3
 
@@ -221,7 +226,7 @@ def test_report_json_and_csv(report: Report, tmp_path: Path) -> None:
     assert data["period"]["since"] == "2026-06-01"
     names = set(report.tables())
     paths = report.write_csv(tmp_path / "csv")
-    assert {p.stem for p in paths} == names and len(names) == 18
+    assert {p.stem for p in paths} == names and len(names) == 19
     text = (tmp_path / "csv" / "volume_by_tag.csv").read_text(encoding="utf-8-sig")
     assert text.splitlines() == ["tag,tickets,previous_period,share", "배송,3,0,0.5", "결제,2,1,0.3333",
                                  "환불,1,0,0.1667"]  # fmt: skip
@@ -289,7 +294,7 @@ def test_cli_report_tables_json_and_csv(cli: CliRunner, report: Report, tmp_path
     chat = json.loads(cli.invoke(app, [*args, "--channel", "chat", "--json"]).stdout)
     assert chat["period"]["channel"] == "chat" and chat["sections"]["volume"]["figures"]["tickets"] == 4
     written = cli.invoke(app, [*args, "--csv", str(tmp_path / "out")])
-    assert written.exit_code == 0 and "18 CSV files" in written.stdout
+    assert written.exit_code == 0 and "19 CSV files" in written.stdout
     assert (tmp_path / "out" / "csat_by_tag.csv").read_text(encoding="utf-8-sig").startswith("tag,tickets")
 
 
