@@ -69,7 +69,8 @@ def test_leftovers_sharing_a_word_no_topic_owns_seed_a_topic() -> None:
 
 
 def test_keywords_of_english_and_acronyms() -> None:
-    assert noun_tokens(["I think my card was stolen.", "OTP 문자가 안와요", "A/S 기간 끝났는데", "AS 되나요"]) == [
+    texts = ["I think my card was stolen.", "OTP 문자가 안와요", "A/S 기간 끝났는데", "AS 되나요"]
+    assert noun_tokens(texts) == [
         ["think", "card", "stolen"],
         ["otp", "문자"],
         ["as", "기간"],
