@@ -17,6 +17,8 @@ from assist.errors import InvalidInputError
 Bucket = Literal["day", "week"]
 DEFAULT_DAYS = 28
 DAY_BUCKETS_UP_TO = 62
+MAX_DAYS = 3660  # ten years of weekly buckets at most
+EARLIEST, LATEST = date(1970, 1, 1), date(2999, 12, 31)
 
 __all__ = ["DEFAULT_DAYS", "Bucket", "Period", "make_period"]
 
@@ -86,7 +88,12 @@ def make_period(
         raise InvalidInputError(
             f"--since {first.isoformat()} is after --until {last.isoformat()}", field="since"
         )
+    for day, name in ((first, "since"), (last, "until")):
+        if not EARLIEST <= day <= LATEST:
+            raise InvalidInputError(f"--{name} {day.isoformat()} is out of range (1970..2999)", field=name)
     days = (last - first).days + 1
+    if days > MAX_DAYS:
+        raise InvalidInputError(f"a period of {days} days is too long (at most {MAX_DAYS})", field="since")
     chosen: Bucket = bucket or ("day" if days <= DAY_BUCKETS_UP_TO else "week")
     return Period(_midnight(first), _midnight(last + timedelta(days=1)), channel or None, chosen)
 

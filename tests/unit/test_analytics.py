@@ -59,6 +59,10 @@ def test_period_days_weeks_and_the_previous_period() -> None:
     assert make_period(today=date(2026, 6, 28)).since.date() == date(2026, 6, 1)  # the last 28 days
     with pytest.raises(InvalidInputError):
         make_period(date(2026, 6, 2), date(2026, 6, 1))
+    for since, until in ((date(1, 1, 1), date(2026, 1, 1)), (date(2026, 1, 1), date(9999, 12, 31)),
+                         (date(2000, 1, 1), date(2026, 1, 1))):  # fmt: skip
+        with pytest.raises(InvalidInputError):  # out of range, or longer than ten years
+            make_period(since, until)
 
 
 # --- volume ---------------------------------------------------------------------------------
