@@ -39,7 +39,6 @@ build, as ``kms eval sample`` does: only chunks whose text changed are embedded 
 from __future__ import annotations
 
 import contextlib
-import math
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -48,6 +47,7 @@ from typing import Any
 from assist.knowledge import KnowledgeBase
 from eval import plots
 from eval.answerability_data import DATASETS, AnswerabilitySet, Article, Question, load_answerability_set
+from eval.answerability_rates import SWEEP_STEP, far_threshold, rates, sweep
 from eval.errors import EvalConfigError, EvalError
 from eval.kb import ingested_kb, strip_doc_prefix
 from eval.metrics import CurvePoint, curve_auc, percentiles
@@ -65,8 +65,6 @@ __all__ = [
     "run_answerability",
     "sweep",
 ]
-
-SWEEP_STEP = 0.02
 
 
 # ----------------------------------------------------------------------------- the KB
@@ -125,54 +123,6 @@ def collect_answers(
         )
         report(progress, "answers", 1)
     return rows
-
-
-def _answered(row: dict[str, Any], threshold: float) -> bool:
-    return bool(row["composed"]) and float(row["confidence"]) >= threshold
-
-
-def rates(rows: Sequence[dict[str, Any]], threshold: float) -> dict[str, float | int | None]:
-    """Coverage, wrong-answer, false-answer and correct-answer rates at one threshold."""
-    ins = [r for r in rows if r["answerable"]]
-    outs = [r for r in rows if not r["answerable"]]
-    answered = [r for r in ins if _answered(r, threshold)]
-    wrong = sum(1 for r in answered if not r["correct"])
-    false = sum(1 for r in outs if _answered(r, threshold))
-    return {
-        "threshold": threshold,
-        "coverage": len(answered) / len(ins) if ins else None,
-        "wrong_answer_rate": wrong / len(answered) if answered else None,
-        "far": false / len(outs) if outs else None,
-        "correct_answer_rate": (len(answered) - wrong) / len(ins) if ins else None,
-        "n_answered": len(answered) + false,
-    }
-
-
-def sweep(rows: Sequence[dict[str, Any]], step: float = SWEEP_STEP) -> list[dict[str, float | int | None]]:
-    """:func:`rates` at 0, step, 2·step, …, 1."""
-    n = round(1 / step)
-    return [rates(rows, round(i * step, 6)) for i in range(n + 1)]
-
-
-def far_threshold(rows: Sequence[dict[str, Any]], target_far: float) -> float | None:
-    """The lowest threshold (4 decimals, rounded up) whose false-answer rate is ≤ ``target_far``.
-
-    None when there are no unanswerable questions, or only a threshold above 1 (never answering)
-    would reach the target."""
-    outs = [r for r in rows if not r["answerable"]]
-    if not outs:
-        return None
-    scores = sorted({float(r["confidence"]) for r in rows if r["composed"]})
-    top = scores[-1] if scores else 0.0
-
-    def far(t: float) -> float:
-        return sum(_answered(r, t) for r in outs) / len(outs)
-
-    for t in [0.0, *scores, math.nextafter(top, math.inf)]:
-        if far(t) <= target_far + 1e-12:
-            value = math.ceil(t * 10_000 - 1e-9) / 10_000
-            return value if value <= 1.0 and far(value) <= target_far + 1e-12 else None
-    return None
 
 
 def _model_threshold(settings: Settings) -> float | None:
