@@ -12,17 +12,16 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
-from sqlalchemy.orm import Session, sessionmaker
 
-from assist import access
 from assist.cli.app import CliConsole, app, console
-from assist.knowledge import KnowledgeBase
 from indexes.errors import KmsError
-from indexes.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 out = CliConsole()
 keys_app = typer.Typer(help="API keys for machines: create (shown once), list, revoke.", no_args_is_help=True)
@@ -35,12 +34,16 @@ app.add_typer(users_app, name="users")
 DEFAULT_URL = "http://127.0.0.1:8000"
 BOOTSTRAP_ADMIN = "admin"
 BOOTSTRAP_ROLES = ("admin", "agent", "kms_owner", "evaluator")
-RoleOpt = Annotated[
-    list[str], typer.Option("--role", "-r", help=f"Role (repeat): {', '.join(access.ROLES)}.")
-]
+# assist.access.ROLES, spelled out so that the help page needs no import of the access layer
+# (argon2, SQLAlchemy); tests/unit/test_cli_lazy.py checks that the two agree.
+ROLES = ("agent", "bot", "kms_owner", "evaluator", "admin", "integration")
+RoleOpt = Annotated[list[str], typer.Option("--role", "-r", help=f"Role (repeat): {', '.join(ROLES)}.")]
 
 
 def _sessions() -> sessionmaker[Session]:
+    from assist.knowledge import KnowledgeBase
+    from indexes.settings import Settings
+
     return KnowledgeBase(Settings()).sessions
 
 
@@ -53,6 +56,8 @@ def cli_actor() -> str:
 
 
 def _audit(action: str, obj: str | None, outcome: str = "ok") -> None:
+    from assist import access
+
     access.record(
         _sessions(), actor=cli_actor(), roles=("admin",), action=action, object=obj, outcome=outcome
     )
@@ -75,12 +80,16 @@ def _dt(value: datetime | None) -> str:
 
 def sign_in_link(base_url: str, username: str) -> str:
     """A new one-time sign-in URL for ``username`` (valid for an hour)."""
+    from assist import access
+
     token = access.create_sign_in_link(_sessions(), username)
     return f"{base_url.rstrip('/')}/signin/link/{token}"
 
 
 def bootstrap_admin(base_url: str = DEFAULT_URL) -> str | None:
     """``kms init``: with no user at all, create ``admin`` and return a one-time sign-in link."""
+    from assist import access
+
     sessions = _sessions()
     if access.list_users(sessions):
         return None
@@ -90,6 +99,8 @@ def bootstrap_admin(base_url: str = DEFAULT_URL) -> str | None:
 
 
 def first_admin() -> str | None:
+    from assist import access
+
     return next((u.username for u in access.list_users(_sessions()) if u.active and "admin" in u.roles), None)
 
 
@@ -103,6 +114,8 @@ def keys_create(
     ] = False,
 ) -> None:
     """Create an API key; it is printed once (store it in your secret manager)."""
+    from assist import access
+
     info, key = access.create_key(_sessions(), name, role, created_by=cli_actor())
     _audit("key.create", f"kms_{info.prefix}")
     if as_json:
@@ -120,6 +133,8 @@ def keys_create(
 @keys_app.command("list")
 def keys_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Keys with prefix, name, roles, creation, last use and revocation (never the key)."""
+    from assist import access
+
     keys = access.list_keys(_sessions())
     if as_json:
         rows = [
@@ -147,6 +162,8 @@ def keys_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON."
 @keys_app.command("revoke")
 def keys_revoke(key: Annotated[str, typer.Argument(help="Prefix (kms_ab12cd34) or unique name.")]) -> None:
     """Revoke a key: it stops working at once."""
+    from assist import access
+
     info = access.revoke_key(_sessions(), key)
     _audit("key.revoke", f"kms_{info.prefix}")
     out.print(f"revoked kms_{info.prefix} ({info.name})")
@@ -163,6 +180,8 @@ def users_create(
     url: Annotated[str, typer.Option(help="Base URL for the sign-in link.")] = DEFAULT_URL,
 ) -> None:
     """Create a web user; prints a one-time sign-in link unless a password is given on stdin."""
+    from assist import access
+
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     user = access.create_user(_sessions(), username, role, password=password)
     _audit("user.create", user.username)
@@ -174,6 +193,8 @@ def users_create(
 @users_app.command("list")
 def users_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Users with roles, last sign-in and state (never a password)."""
+    from assist import access
+
     users = access.list_users(_sessions())
     if as_json:
         rows = [
@@ -202,6 +223,8 @@ def users_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.
 @users_app.command("disable")
 def users_disable(username: Annotated[str, typer.Argument(help="The user to disable.")]) -> None:
     """Disable a user and end their sessions at once."""
+    from assist import access
+
     user = access.disable_user(_sessions(), username)
     _audit("user.disable", user.username)
     out.print(f"user {user.username} disabled; their sessions are ended")
@@ -224,6 +247,8 @@ def users_password(
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read it from stdin.")] = False,
 ) -> None:
     """Set a user's password (prompted twice, or one line from stdin)."""
+    from assist import access
+
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -242,6 +267,8 @@ def audit(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
 ) -> None:
     """The audit log: every write and sign-in (who, roles, action, object, outcome, when)."""
+    from assist import access
+
     events = access.list_events(_sessions(), limit=limit, actor=actor, action=action)
     if as_json:
         for e in events:

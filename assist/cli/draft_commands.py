@@ -4,28 +4,18 @@ from __future__ import annotations
 
 import json
 from contextlib import AbstractContextManager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markdown import Markdown
 from rich.table import Table
 
 from assist.cli.access_commands import audited, cli_actor
 from assist.cli.app import CliConsole, app, console
-from assist.cli.progress import StageProgress, stage_progress
-from assist.drafts import (
-    DraftDetail,
-    DraftSettings,
-    approve_draft,
-    generate,
-    get_draft,
-    list_draft_summaries,
-    merge_draft,
-    merge_into_draft,
-    reject_draft,
-)
-from assist.knowledge import KnowledgeBase
-from indexes.settings import Settings
+
+if TYPE_CHECKING:  # the drafts layer (clustering, the model) loads inside the commands
+    from assist.cli.progress import StageProgress
+    from assist.drafts import DraftDetail
+    from assist.knowledge import KnowledgeBase
 
 drafts = typer.Typer(
     name="drafts",
@@ -38,11 +28,16 @@ _STAGES = {"vectors": "티켓 벡터 (tickets)", "topics": "주제 분석·초�
 
 
 def _kb() -> KnowledgeBase:
+    from assist.knowledge import KnowledgeBase
+    from indexes.settings import Settings
+
     return KnowledgeBase(Settings())
 
 
 def _progress() -> AbstractContextManager[StageProgress]:
     """One progress line per stage (ticket vectors, then topics) on stderr."""
+    from assist.cli.progress import stage_progress
+
     return stage_progress(console, _STAGES)
 
 
@@ -74,6 +69,8 @@ def generate_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Mine recurring topics and create/refresh drafts for those the KB does not cover."""
+    from assist.drafts import DraftSettings, generate
+
     kb = _kb()
     if as_json:
         result = generate(kb, DraftSettings(), since=since, min_size=min_size)
@@ -108,6 +105,8 @@ def list_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Drafts, biggest and fastest-growing topics first."""
+    from assist.drafts import list_draft_summaries
+
     rows = list_draft_summaries(_kb(), status=status, limit=limit)
     if as_json:
         out.print_json(json.dumps([r.model_dump(mode="json") for r in rows], ensure_ascii=False))
@@ -130,6 +129,8 @@ def show_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (with provenance).")] = False,
 ) -> None:
     """A draft with its evidence: rendered article, per-sentence sources, source tickets."""
+    from assist.drafts import get_draft
+
     draft = get_draft(_kb(), draft_id)
     if markdown:
         out.print(draft.markdown, markup=False, highlight=False, end="")
@@ -139,6 +140,8 @@ def show_cmd(
         return
     _print_detail(draft)
     if out.is_terminal:
+        from rich.markdown import Markdown
+
         out.print(Markdown(draft.markdown))
     else:  # rendered Markdown centres headings across the line: a pipe gets the Markdown itself
         out.print(draft.markdown, markup=False, highlight=False)
@@ -180,6 +183,8 @@ def approve_cmd(
 ) -> None:
     """Publish a pending draft as a new article (indexed at once); lint findings block it.
     The reviewer is recorded as cli:<os user>, in the revision log and the audit log."""
+    from assist.drafts import approve_draft
+
     with audited("draft.approve", str(draft_id)):
         draft = approve_draft(
             _kb(), draft_id, owner=owner, author=cli_actor(), article_id=article_id, override=override
@@ -193,6 +198,8 @@ def reject_cmd(
     reason: Annotated[str, typer.Option(help="Why the draft is rejected.")],
 ) -> None:
     """Reject a pending draft; its topic stays suppressed until it grows (reviewer: cli:<os user>)."""
+    from assist.drafts import reject_draft
+
     with audited("draft.reject", str(draft_id)):
         draft = reject_draft(_kb(), draft_id, reason, author=cli_actor())
     _print_detail(draft)
@@ -207,6 +214,8 @@ def merge_cmd(
     ] = None,
 ) -> None:
     """Append a pending draft's scripts and situations to an existing article or another draft."""
+    from assist.drafts import merge_draft, merge_into_draft
+
     if (into is None) == (into_draft is None):
         raise typer.BadParameter("give exactly one of --into ARTICLE_ID or --into-draft DRAFT_ID")
     with audited("draft.merge", str(draft_id)):

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import TYPE_CHECKING
 
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
 
-from ingest.pipeline import IngestReport
-from korean.pii import PLACEHOLDER_BY_KIND
+    from ingest.pipeline import IngestReport
 
 STAGE_LABELS = {
     "read": "읽기 (files)",
@@ -39,6 +40,8 @@ def summary_lines(report: IngestReport) -> list[str]:
             articles += f"; {len(report.incomplete)} incomplete (required sections missing, see warnings)"
         lines += [articles, f"티켓 (tickets): {outcome_counts(report.tickets)}"]
     if report.masked:  # counts per kind only: the values themselves are never printed
+        from korean.pii import PLACEHOLDER_BY_KIND
+
         shown = ", ".join(f"{PLACEHOLDER_BY_KIND.get(k, k)} {n}" for k, n in sorted(report.masked.items()))
         lines.append(f"개인정보 마스킹 (PII masked): {shown}")
     build = report.build

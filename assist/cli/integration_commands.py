@@ -10,9 +10,6 @@ from typing import Annotated
 import typer
 
 from assist.cli.app import CliConsole, app
-from assist.integrations import outbox
-from assist.knowledge import KnowledgeBase
-from indexes.settings import Settings
 
 out = CliConsole()
 integrations = typer.Typer(
@@ -28,6 +25,10 @@ def retry(
     json_out: JsonOpt = False,
 ) -> None:
     """Send the calls waiting in the outbox; exit code 1 if any is still not delivered."""
+    from assist.integrations import outbox
+    from assist.knowledge import KnowledgeBase
+    from indexes.settings import Settings
+
     settings = Settings()
     report = outbox.deliver(settings, KnowledgeBase(settings).sessions, force=now)
     if json_out:
@@ -46,6 +47,10 @@ def retry(
 @integrations.command("status")
 def status(json_out: JsonOpt = False) -> None:
     """Calls in the outbox per status (pending, sending, delivered, failed)."""
+    from assist.integrations import outbox
+    from assist.knowledge import KnowledgeBase
+    from indexes.settings import Settings
+
     counts = outbox.counts(KnowledgeBase(Settings()).sessions)
     if json_out:
         out.print_json(json.dumps(counts))

@@ -2,34 +2,40 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
-from rich.table import Table
 
 from assist.cli.app import CliConsole, app, console
-from assist.cli.ingest_summary import STAGE_LABELS, print_report
-from assist.cli.progress import StageProgress, stage_progress
-from assist.knowledge import KnowledgeBase
-from indexes import store
 from indexes.errors import KmsError
-from indexes.settings import Settings
-from ingest.pipeline import IngestReport, ingest_paths, reindex
-from ingest.sample import sample_paths
-from ingest.sources.helpdesk import PRODUCTS, import_helpdesk
+
+if TYPE_CHECKING:  # the library loads inside the commands: `kms --help` stays instant
+    from assist.cli.progress import StageProgress
+    from indexes.settings import Settings
+    from ingest.pipeline import IngestReport
 
 out = CliConsole()
+# ingest.sources.helpdesk.PRODUCTS, spelled out so that the help page needs no import of the
+# readers (tests/unit/test_cli_lazy.py checks that the two agree).
+PRODUCTS = ("zendesk", "freshdesk", "chatwoot", "channeltalk")
 
 
 def _progress() -> AbstractContextManager[StageProgress]:
     """One progress line per pipeline stage (read, store, model, embed) on stderr."""
+    from assist.cli.ingest_summary import STAGE_LABELS
+    from assist.cli.progress import stage_progress
+
     return stage_progress(console, STAGE_LABELS)
 
 
 def _print_report(report: IngestReport, as_json: bool) -> None:
+    from assist.cli.ingest_summary import print_report
+
     print_report(report, as_json, out=out, err=console)
 
 
@@ -47,6 +53,11 @@ def init(
     """Create the data directory and database (and, the first time, the admin user with a
     one-time sign-in link); with --sample, ingest the sample KB."""
     from assist.cli.access_commands import bootstrap_admin
+    from assist.knowledge import KnowledgeBase
+    from indexes import store
+    from indexes.settings import Settings
+    from ingest.pipeline import ingest_paths, reindex
+    from ingest.sample import sample_paths
 
     settings = Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -150,6 +161,10 @@ def ingest(
     error = missing_paths_error(paths)
     if error is not None:  # before the model loads or an index is written
         raise error
+    from indexes.settings import Settings
+    from ingest.pipeline import ingest_paths
+    from ingest.sources.helpdesk import import_helpdesk
+
     settings = Settings()
     if product is not None:
         if as_json:
@@ -172,6 +187,9 @@ def ingest(
 @app.command("reindex")
 def reindex_cmd() -> None:
     """Rebuild the index from the database (after changing the model or chunking settings)."""
+    from indexes.settings import Settings
+    from ingest.pipeline import reindex
+
     settings = Settings()
     with _progress() as progress:
         _print_report(reindex(settings, progress=progress), False)
@@ -187,6 +205,8 @@ def parse_doc_type(value: str) -> str:
 
 def empty_kb_error(settings: Settings) -> KmsError | None:
     """The error for a data dir with nothing indexed yet (read from the manifest: no model loads)."""
+    from indexes import store
+
     folder = store.current_folder_or_none(settings.index_root)
     manifest = store.read_manifest(folder) if folder else None
     if manifest and manifest.get("counts", {}).get("chunks"):
@@ -196,6 +216,32 @@ def empty_kb_error(settings: Settings) -> KmsError | None:
         f"nothing to search: {settings.data_dir} has {state}; run `kms ingest PATH` first "
         "(your articles and tickets) or `kms init --sample` (the sample KB)"
     )
+
+
+def _load_embedder_in_background(settings: Settings) -> threading.Thread:
+    """Start loading the model on another thread and return it.
+
+    Creating the ONNX Runtime session (~2 s of CPU for the bundled fp32 model) releases the GIL,
+    so it overlaps with what ``kms search`` does meanwhile on the main thread (imports, Kiwi's
+    analyser, the index). The loaded embedder is cached per process: the search then finds it.
+    A failure is left for the search's own load to raise (the same one-line error)."""
+
+    def load() -> None:
+        from indexes.embedder import load_embedder
+
+        with contextlib.suppress(Exception):
+            load_embedder(settings)
+
+    thread = threading.Thread(target=load, name="kms-load-embedder", daemon=True)
+    thread.start()
+    return thread
+
+
+def _warm_up_analyser(query: str) -> None:
+    """Build Kiwi's analyser (seconds the first time in a process) by tokenising the query."""
+    from korean.colloquial import typo_tokens
+
+    typo_tokens(query)
 
 
 @app.command()
@@ -212,11 +258,21 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Search the knowledge base: ranked documents, scores, legs and matching snippets."""
+    from indexes.settings import Settings
+
     settings = Settings()
     empty = empty_kb_error(settings)
     if empty is not None:  # before the model loads: an empty data dir has nothing to search
         raise empty
+    loading = _load_embedder_in_background(settings)
+    if fusion != "dense":
+        _warm_up_analyser(query)  # Kiwi, on this thread while ONNX Runtime loads on the other
+    from rich.table import Table
+
+    from assist.knowledge import KnowledgeBase
+
     kb = KnowledgeBase(settings)
+    loading.join()
     types = {parse_doc_type(doc_type)} if doc_type else None
     if fusion:
         hits = kb.search(query, k=k, doc_types=types, fusion=fusion)
@@ -269,7 +325,10 @@ def search(
 @app.command()
 def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """What is stored and indexed."""
+    from assist.knowledge import KnowledgeBase
+    from indexes import store
     from indexes.db import counts
+    from indexes.settings import Settings
 
     settings = Settings()
     kb = KnowledgeBase(settings)

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table as RichTable
 
-from assist.analytics import Report, Table, build_report, make_period, parse_day
 from assist.cli.app import CliConsole, app
-from indexes.db import open_db
-from indexes.settings import Settings
+
+if TYPE_CHECKING:  # the analytics layer (SQLAlchemy) loads inside the command
+    from assist.analytics import Report, Table
 
 out = CliConsole()
 LONG_TABLES = ("volume_over_time", "tags_over_time")  # [bucket, series, n]: printed one column a series
@@ -91,6 +91,10 @@ def report(
     ] = None,
 ) -> None:
     """VOC analytics: inquiry volume, service KPIs, agent assist, chatbot and knowledge health."""
+    from assist.analytics import build_report, make_period, parse_day
+    from indexes.db import open_db
+    from indexes.settings import Settings
+
     period = make_period(parse_day(since, "--since"), parse_day(until, "--until"), channel)
     settings = Settings()
     sessions = open_db(settings)

@@ -6,15 +6,19 @@ import copy
 import ipaddress
 import logging
 import os
+import sys
 from typing import Annotated, Any
 
 import typer
-from uvicorn.config import LOGGING_CONFIG
 
 from assist.cli.app import app, console
-from indexes.settings import Settings
 
 APP_FACTORY = "assist.api.app:create_app"
+# How long a thread holding the GIL runs before a waiting one may take it (Python's default is
+# 5 ms). The event loop answers /healthz and sheds requests; behind 4+ busy request threads it
+# waits for the GIL at every await, so at 5 ms a probe took 70-90 ms at p99 on 2 cores. 1 ms
+# bounds those waits for a small cost in context switches (benchmarks/load.py).
+GIL_SWITCH_INTERVAL_S = 0.001
 
 
 @app.command()
@@ -36,6 +40,7 @@ def serve(
 
     from assist.cli.access_commands import first_admin
     from assist.cli.access_commands import sign_in_link as make_link
+    from indexes.settings import Settings
 
     settings = Settings()
     if settings.auth == "off":
@@ -59,9 +64,10 @@ def serve(
 
     # Idle OpenMP threads sleep instead of spinning: on a small, shared CPU the spinning threads
     # of the embedder fight Kiwi, FAISS and other requests (p95 of a query embedding on 2 busy
-    # cores: ~2 s spinning vs ~0.1 s passive; see benchmarks/suggest_latency.py). Read when torch
+    # cores: ~2 s spinning vs ~0.1 s passive; see benchmarks/latency.py suggest). Read when torch
     # loads its OpenMP runtime, i.e. with the model in the app's lifespan.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     console.print(f"KMS Assist API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
     uvicorn.run(
         APP_FACTORY,
@@ -95,6 +101,8 @@ class DropQueryString(logging.Filter):
 
 def access_log_config() -> dict[str, Any]:
     """uvicorn's logging config with :class:`DropQueryString` on the access log."""
+    from uvicorn.config import LOGGING_CONFIG
+
     config = copy.deepcopy(LOGGING_CONFIG)
     config.setdefault("filters", {})["drop_query"] = {"()": DropQueryString}
     config["handlers"]["access"]["filters"] = ["drop_query"]

@@ -7,22 +7,22 @@ import contextlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from assist.cli.app import CliConsole, app, console
-from eval.adapters import retrieval_dataset
-from eval.compare import Comparison, compare, dataset_changes, load_baseline
-from eval.datasets import RetrievalSet, add_out_of_scope, load_retrieval_set
 from eval.errors import EvalConfigError
-from eval.progress import Progress as ProgressFn
-from eval.report import metric_label, write_report
-from eval.result import EvalRun
 from indexes.errors import KmsError
-from indexes.settings import Settings
+
+if TYPE_CHECKING:  # the eval library (numpy, the model, reports) loads inside the commands
+    from rich.progress import TaskID
+
+    from eval.compare import Comparison
+    from eval.datasets import RetrievalSet
+    from eval.progress import Progress as ProgressFn
+    from eval.result import EvalRun
+    from indexes.settings import Settings
 
 out = CliConsole()
 eval_app = typer.Typer(
@@ -91,6 +91,8 @@ _STAGES = {
 
 @contextlib.contextmanager
 def _progress() -> Iterator[ProgressFn]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -113,6 +115,8 @@ def _progress() -> Iterator[ProgressFn]:
 
 
 def _settings(embedder: str | None) -> Settings:
+    from indexes.settings import Settings
+
     settings = Settings()
     return settings.model_copy(update={"embedder": embedder}) if embedder else settings
 
@@ -139,6 +143,9 @@ def _retrieval_set(
     qrels: Path | None = None,
     out_of_scope: Path | None = None,
 ) -> RetrievalSet:
+    from eval.adapters import retrieval_dataset
+    from eval.datasets import add_out_of_scope, load_retrieval_set
+
     if dataset:
         if corpus or queries:
             raise EvalConfigError("give either --dataset or --corpus/--queries, not both")
@@ -158,6 +165,9 @@ def _default_out(kind: str, name: str) -> Path:
 def _finish(
     run: EvalRun, out_dir: Path | None, baseline: Path | None, tolerance: float, fail_on_regression: bool
 ) -> None:
+    from eval.compare import compare, dataset_changes, load_baseline
+    from eval.report import write_report
+
     comparison: Comparison | None = None
     if baseline is not None:
         base = load_baseline(baseline)
@@ -183,6 +193,10 @@ def _finish(
 
 def _print_summary(run: EvalRun, comparison: Comparison | None) -> None:
     """Retrieval/topics/bench: their result tables; other kinds: the flat metrics (with the diff)."""
+    from rich.table import Table
+
+    from eval.report import metric_label
+
     if run.kind in ("retrieval", "topics", "bench") and comparison is None:
         for t in run.tables:
             table = Table(title=t.title)

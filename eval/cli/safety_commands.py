@@ -5,14 +5,11 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy import select
 
 from assist.cli.app import console
-from assist.confidence import MODEL_FILE
-from assist.knowledge import KnowledgeBase
 from eval.cli.common import (
     Baseline,
     EmbedderOpt,
@@ -27,9 +24,15 @@ from eval.cli.common import (
     eval_app,
     out,
 )
-from eval.progress import Progress
-from indexes.db import TicketRow
-from indexes.settings import Settings
+
+if TYPE_CHECKING:  # the knowledge base, SQLAlchemy and the model load inside the commands
+    from assist.knowledge import KnowledgeBase
+    from eval.progress import Progress
+    from indexes.settings import Settings
+
+# assist.confidence.MODEL_FILE, spelled out so that the help page needs no import of the answer
+# layer (tests/unit/test_cli_lazy.py checks that the two agree).
+MODEL_FILE = "confidence_model.json"
 
 UseKb = Annotated[
     bool,
@@ -40,6 +43,8 @@ UseKb = Annotated[
 @contextlib.contextmanager
 def _kb(settings: Settings, use_kb: bool, no_cache: bool, progress: Progress) -> Iterator[KnowledgeBase]:
     if use_kb:
+        from assist.knowledge import KnowledgeBase
+
         yield KnowledgeBase(settings)
         return
     from eval.sample import sample_kb
@@ -95,8 +100,11 @@ def calibrate_cmd(
     no_cache: NoCache = False,
 ) -> None:
     """Fit the answer-confidence model on labelled questions and tickets (the product's answer path)."""
+    from sqlalchemy import select
+
     from eval.calibrate import Labelled, calibrate, from_queries, from_tickets
     from eval.sample import SAMPLE_EVAL
+    from indexes.db import TicketRow
 
     with _errors():
         settings = _settings(embedder)
