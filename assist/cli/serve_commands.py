@@ -6,7 +6,6 @@ import copy
 import ipaddress
 import logging
 import os
-import sys
 from typing import Annotated, Any
 
 import typer
@@ -14,11 +13,6 @@ import typer
 from assist.cli.app import app, console
 
 APP_FACTORY = "assist.api.app:create_app"
-# How long a thread holding the GIL runs before a waiting one may take it (Python's default is
-# 5 ms). The event loop answers /healthz and sheds requests; behind 4+ busy request threads it
-# waits for the GIL at every await, so at 5 ms a probe took 70-90 ms at p99 on 2 cores. 1 ms
-# bounds those waits for a small cost in context switches (benchmarks/load.py).
-GIL_SWITCH_INTERVAL_S = 0.001
 
 
 @app.command()
@@ -64,10 +58,9 @@ def serve(
 
     # Idle OpenMP threads sleep instead of spinning: on a small, shared CPU the spinning threads
     # of the embedder fight Kiwi, FAISS and other requests (p95 of a query embedding on 2 busy
-    # cores: ~2 s spinning vs ~0.1 s passive; see benchmarks/latency.py suggest). Read when torch
+    # cores: ~2 s spinning vs ~0.1 s passive; see benchmarks/suggest_latency.py). Read when torch
     # loads its OpenMP runtime, i.e. with the model in the app's lifespan.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
     console.print(f"KMS Assist API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
     uvicorn.run(
         APP_FACTORY,
