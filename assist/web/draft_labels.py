@@ -1,0 +1,109 @@
+"""Page labels of the article-draft review pages (joined into ``i18n.MESSAGES``)."""
+
+from __future__ import annotations
+
+DRAFT_MESSAGES: dict[str, tuple[str, str]] = {
+    "drafts.title": ("초안 검토", "Draft review"),
+    "drafts.empty": ("검토할 초안이 없습니다.", "No drafts to review."),
+    "drafts.missing": (
+        "초안 모듈(assist.drafts)이 아직 없습니다.",
+        "The drafts module (assist.drafts) is not available yet.",
+    ),
+    "drafts.size": ("주제 규모", "Topic size"),
+    "drafts.growth": ("증가", "Growth"),
+    "drafts.tickets": ("근거 티켓", "Evidence tickets"),
+    "drafts.approve": ("승인", "Approve"),
+    "drafts.reject": ("반려", "Reject"),
+    "drafts.reject_reason": ("반려 사유", "Reason for rejecting"),
+    "drafts.merge": ("기존 문서에 병합", "Merge into an article"),
+    "drafts.merge_into": ("병합할 문서 ID", "Article id to merge into"),
+    "drafts.edit": ("섹션 편집", "Edit sections"),
+    "drafts.sources": ("근거", "Sources"),
+    "drafts.coverage": ("문서 유사도", "Coverage"),
+    "drafts.reason.weak_coverage": ("기존 문서 부족", "weak coverage"),
+    "drafts.reason.bad_feedback": ("추천 불만족", "bad feedback"),
+    "drafts.review": ("검토", "Review"),
+    "drafts.reviewer": ("검토자", "Reviewer"),
+    "drafts.published_as": ("게시된 문서:", "Published as"),
+    "drafts.merged_into": ("병합된 문서:", "Merged into"),
+    "drafts.review_needed": ("검토 필요", "needs review"),
+    "drafts.status.pending": ("검토 대기", "pending"),
+    "drafts.status.approved": ("승인됨", "approved"),
+    "drafts.status.rejected": ("반려됨", "rejected"),
+    "drafts.status.merged": ("병합됨", "merged"),
+    "drafts.hover": (
+        "문장을 가리키거나 누르면 근거 티켓이 강조됩니다.",
+        "Hover or click a sentence to highlight its source tickets.",
+    ),
+    "drafts.generate": ("초안 생성", "Generate drafts"),
+    "drafts.generate_help": (
+        "최근 {days}일 동안 해결된 티켓에서 {min_size}건 이상 반복되는 문의 주제를 찾고, 기존 문서가 다루지 "
+        "않는 주제마다 9개 섹션 문서 초안을 만듭니다. 초안은 게시되지 않으며, 여기서 검토해 승인해야 문서가 "
+        "됩니다. 이미 있는 초안은 새 티켓으로 갱신되고, 반려한 주제는 다시 만들지 않습니다.",
+        "Looks through the tickets resolved in the last {days} days for inquiry topics that recur in at "
+        "least {min_size} of them and writes a 9-section draft article for each topic no article covers. "
+        "Drafts are not published: review and approve them here. Pending drafts are refreshed with new "
+        "tickets; rejected topics are not drafted again.",
+    ),
+    "drafts.generate_denied": (
+        "초안 생성은 KMS 담당자(kms_owner) 역할만 할 수 있습니다.",
+        "Only the KMS owner (kms_owner) role may generate drafts.",
+    ),
+    "drafts.lint": ("초안 점검", "Draft lint"),
+    "drafts.lint_ok": ("점검 결과 문제가 없습니다.", "No lint findings."),
+    "drafts.lint_count": (
+        "게시 전에 고칠 점 {n}건. 고치지 않고 승인하려면 사유를 적어 주세요.",
+        "{n} finding(s) to fix before publishing; to approve anyway, give a reason.",
+    ),
+    "drafts.lint.case_specific": ("사례 문장", "case-specific"),
+    "drafts.lint.placeholder": ("빈칸", "placeholder"),
+    "drafts.lint.script_memo": ("상담 메모", "agent memo"),
+    "drafts.lint.missing_section": ("빈 필수 섹션", "missing section"),
+    "drafts.lint.review_marker": ("검토 필요", "needs review"),
+    "drafts.lint.generator_note": ("생성 메모", "generator note"),
+    "drafts.lint.duplicate": ("기존 문서와 중복", "duplicate"),
+    "drafts.notes": ("생성 메모 (문서에 포함되지 않음)", "Generator notes (not part of the article)"),
+    "drafts.override": ("점검 결과를 무시하고 승인하는 사유", "Reason to approve despite the lint"),
+    "drafts.article_id": ("새 문서 ID", "New article id"),
+    "drafts.merge_into_draft": ("다른 초안에 병합", "Merge into another draft"),
+    "drafts.err.owner": ("담당자를 입력해 주세요.", "Enter the article's owner."),
+    "drafts.err.author": (
+        "검토자를 알 수 없습니다. 다시 로그인해 주세요.",
+        "Unknown reviewer; sign in again.",
+    ),
+    "drafts.err.reason": ("반려 사유를 입력해 주세요.", "Enter the reason for rejecting."),
+    "drafts.err.article_id": (
+        "문서 ID는 영문·숫자·'.'·'_'·'-'로 2~64자여야 합니다 (예: KB-012-gift-refund).",
+        "An article id is 2-64 letters, digits, '.', '_' or '-' (e.g. KB-012-gift-refund).",
+    ),
+    "drafts.err.article_exists": (
+        "문서 {article_id}이(가) 이미 있습니다. 다른 문서 ID를 정해 주세요.",
+        "Article {article_id} already exists; choose another id.",
+    ),
+    "drafts.err.override": (
+        "초안 점검에서 {value}건이 발견되었습니다. 고치거나, 그대로 승인하려면 사유를 적어 주세요.",
+        "The draft has {value} lint finding(s); fix them or give a reason to approve anyway.",
+    ),
+    "drafts.err.merge_target": (
+        "병합할 문서 또는 초안을 하나만 골라 주세요.",
+        "Choose one article or one draft to merge into.",
+    ),
+    "drafts.err.into": ("병합할 초안을 다시 골라 주세요.", "Choose the draft to merge into again."),
+    "drafts.err.no_article": ("문서 {article_id}을(를) 찾을 수 없습니다.", "Article {article_id} not found."),
+    "drafts.err.no_draft": ("초안을 찾을 수 없습니다.", "Draft not found."),
+    "drafts.err.conflict": (
+        "이미 처리된 초안이거나 병합할 수 없는 대상입니다.",
+        "The draft was already handled, or the target cannot be merged into.",
+    ),
+    "drafts.err.sections": ("편집할 섹션을 확인해 주세요.", "Check the sections to edit."),
+    "drafts.err.section_empty": (
+        "{section} 섹션은 비워 둘 수 없습니다. 아직 채울 수 없으면 '검토 필요: …'라고 적어 주세요.",
+        "Section {section} cannot be empty; write '검토 필요: …' if it cannot be filled yet.",
+    ),
+    "drafts.err.input": ("입력을 확인해 주세요.", "Please check your input."),
+    "drafts.err.status": (
+        "알 수 없는 상태입니다: {value} (검토 대기 pending, 승인됨 approved, 반려됨 rejected, "
+        "병합됨 merged, 전체 all 중 하나)",
+        "Unknown status: {value} (one of pending, approved, rejected, merged, all)",
+    ),
+}
