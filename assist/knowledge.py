@@ -12,15 +12,17 @@ import time
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
-from indexes import store
+from indexes import compaction, deltalog, store
 from indexes.db import add_chunks, delete_chunks, open_db
 from indexes.embedder import Embedder, load_embedder
 from indexes.errors import IndexCorruptError, IndexMismatchError, KmsError
 from indexes.hybrid import HybridIndex, SearchParams, SearchTrace
 from indexes.lexical import tokenize_many
 from indexes.masking import mask_chunk
+from indexes.segments import DeltaOp
 from indexes.settings import Settings
 from indexes.types import Chunk, DocHit
 from korean.lexicon import Lexicon, load_lexicon
@@ -41,6 +43,7 @@ class KnowledgeBase:
         self._embedder: Embedder | None = None
         self._sessions: sessionmaker[Session] | None = None
         self._lexicon_problem: str | None = None
+        self._compacting: threading.Thread | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -76,6 +79,8 @@ class KnowledgeBase:
                     self._index, self._index_folder, self.index_warning = index, folder, None
                     log.info("serving index %s (%d chunks)", folder.name, len(index.chunks))
                 self._current_seen = folder
+            elif self._index_folder == folder:  # writes another process appended to its delta log
+                self._index = compaction.refreshed(self._index, folder)
             assert self._index is not None
             return self._index
 
@@ -103,39 +108,87 @@ class KnowledgeBase:
             self._current_seen, self.index_warning = folder, None
 
     def index_documents(self, chunks: Sequence[Chunk], *, replace_docs: Collection[str] = ()) -> Path:
-        """Add/replace documents incrementally: embedded once, searchable at once, persisted.
+        """Add/replace documents incrementally: embedded once, searchable at once, durable.
 
         ``replace_docs`` lists doc ids whose old chunks are dropped first (an article that
-        got a new revision). The new index version is written beside the old one and
-        swapped in; the chunks table follows. No full rebuild, no re-embedding of others.
-        Chunks are PII-masked first, whoever made them.
+        got a new revision). One fsynced line is appended to the serving folder's delta log and
+        the chunks join the index's delta segment (``indexes.compaction``): no BM25 rebuild, no
+        folder rewrite, no re-embedding of others. The chunks table follows. A compaction runs in
+        a background thread once the delta is big enough. Chunks are PII-masked first.
         """
         chunks = [mask_chunk(c, allow=self.settings.pii_allow) for c in chunks]
         with self._lock:
             index = self.index
-            replace = set(replace_docs)
-            try:
-                index = index.removed([c.chunk_id for c in index.chunks if c.doc_id in replace])
-                if chunks:
-                    texts = [c.text for c in chunks]
-                    vectors = self.embedder.embed_documents(texts)
-                    index = index.added(list(chunks), vectors, tokenize_many(texts))
-                config = store.IndexConfig.from_settings(self.settings)
-                folder = store.persist(index, self.settings.index_root, config)
-            except BaseException:
-                # removed/added edit the FAISS index in place: serve `current` from disk again
-                self._index = None
-                raise
-            self._index, self._index_folder = index, folder
-            self._current_seen, self.index_warning = folder, None
+            texts = [c.text for c in chunks]
+            vectors = (
+                self.embedder.embed_documents(texts) if chunks else np.zeros((0, index.dense.dim), np.float32)
+            )
+            op = DeltaOp(tuple(replace_docs), (), tuple(chunks), vectors, tuple(tokenize_many(texts)))
+            for attempt in range(3):
+                serving = self._index_folder
+                if serving is None or self.index_warning is not None:  # a fallback: write a new current
+                    index = self.index.applied([op]).compacted()
+                    folder = store.persist(index, self.settings.index_root, self._config())
+                    self._index_folder = self._current_seen = folder
+                    break
+                try:
+                    index = compaction.write_ops(self.index, serving, self.settings.index_root, [op])
+                    folder = serving
+                    break
+                except deltalog.StaleFolderError:  # another process compacted or ingested: reload
+                    if attempt == 2:
+                        raise
+                    self._index = None
+            self._index, self.index_warning = index, None
             # the chunks table follows under the same lock; should this fail (or the process
             # die here), ``reconcile`` brings it back in line with the index
             with self.sessions() as session, session.begin():
                 if replace_docs:
                     delete_chunks(session, list(replace_docs))
                 add_chunks(session, list(chunks), index_version=folder.name)
-        log.info("indexed %d chunks incrementally into %s", len(chunks), folder.name)
+        log.info("indexed %d chunks incrementally into %s (delta)", len(chunks), folder.name)
+        self._maybe_compact()
         return folder
+
+    def _config(self) -> store.IndexConfig:
+        return store.IndexConfig.from_settings(self.settings)
+
+    def _maybe_compact(self) -> None:
+        """Start a background compaction when the delta exceeds its settings (one at a time)."""
+        settings = self.settings
+        index = self._index
+        if index is None or not compaction.due(
+            index, max_chunks=settings.index_delta_max_chunks, max_share=settings.index_delta_max_share
+        ):
+            return
+        with self._lock:
+            if self._compacting is not None and self._compacting.is_alive():
+                return
+            self._compacting = threading.Thread(target=self._compact_quietly, name="kms-compact", daemon=True)
+            self._compacting.start()
+
+    def _compact_quietly(self) -> None:
+        try:
+            self.compact()
+        except Exception as exc:  # serving goes on with the delta; the next write tries again
+            log.warning("index compaction did not finish (%s: %s)", type(exc).__name__, exc)
+
+    def compact(self) -> Path | None:
+        """Fold the delta into a new main segment: built and written aside while this index keeps
+        serving, then swapped in (writes made meanwhile are carried). Returns the new folder, or
+        None when there was nothing to compact or another process swapped ``current`` first."""
+        with self._lock:
+            index, folder = self.index, self._index_folder
+        if folder is None or not index.pending:
+            return None
+        fresh, new = compaction.build_aside(index, self.settings.index_root, self._config())
+        with self._lock:  # in-process writes wait for the short carry-and-swap
+            done = compaction.finish(fresh, new, index, folder, self.settings.index_root)
+            if done is None:
+                return None
+            self._index, self._index_folder = done[0], new.resolve()
+            self._current_seen, self.index_warning = new.resolve(), None
+        return new  # the chunks table needs no sync: the same chunk ids and texts
 
     def warm_up(self) -> None:
         """Load model, index and Kiwi now rather than on the first request; then embed the

@@ -37,9 +37,12 @@ def new_index(dim: int, kind: str = "flat", *, hnsw_m: int = 32) -> faiss.IndexI
 class DenseIndex:
     """A FAISS index plus the settings needed to search it."""
 
-    def __init__(self, index: faiss.IndexIDMap2, kind: str, *, ef_search: int = 128) -> None:
+    def __init__(
+        self, index: faiss.IndexIDMap2, kind: str, *, ef_search: int = 128, hnsw_m: int = 32
+    ) -> None:
         self.index = index
         self.kind = kind
+        self.hnsw_m = hnsw_m  # what a rebuild (compaction) uses
         self._lock = threading.Lock()  # FAISS is not safe for concurrent add/remove and search
         self.ef_search = ef_search
         if kind == "hnsw":
@@ -57,7 +60,7 @@ class DenseIndex:
         ef_search: int = 128,
     ) -> DenseIndex:
         index = new_index(dim, kind, hnsw_m=hnsw_m)
-        out = cls(index, kind, ef_search=ef_search)
+        out = cls(index, kind, ef_search=ef_search, hnsw_m=hnsw_m)
         out.add(vectors, ids)
         return out
 
@@ -104,14 +107,23 @@ class DenseIndex:
         faiss.write_index(self.index, str(path))
 
     @classmethod
-    def load(cls, path: Path, kind: str, *, ef_search: int = 128) -> DenseIndex:
+    def load(cls, path: Path, kind: str, *, ef_search: int = 128, hnsw_m: int = 32) -> DenseIndex:
         try:
             index = faiss.read_index(str(path))
         except (RuntimeError, MemoryError, ValueError) as exc:
             raise IndexCorruptError(f"cannot read FAISS index {path}: {exc}") from exc
         if not isinstance(index, faiss.IndexIDMap2):
             raise IndexCorruptError(f"FAISS index {path} has no id map ({type(index).__name__})")
-        return cls(index, kind, ef_search=ef_search)
+        return cls(index, kind, ef_search=ef_search, hnsw_m=hnsw_m)
+
+    def all_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every stored id and its vector, in storage order (flat and HNSW keep the vectors)."""
+        with self._lock:
+            ids = faiss.vector_to_array(self.index.id_map).astype(np.int64)
+            vectors = self.index.index.reconstruct_n(0, self.size) if self.size else None
+        if vectors is None:
+            return ids, np.zeros((0, self.dim), dtype=np.float32)
+        return ids, np.asarray(vectors, dtype=np.float32).reshape(-1, self.dim)
 
     def ids(self) -> list[int]:
         """The stored vector ids (the id map)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -13,6 +14,7 @@ from indexes.embedder import Embedder
 from indexes.fusion import rrf_fusion, weighted_fusion
 from indexes.lexical import LexicalIndex, tokenize
 from indexes.ranker import FusionRanker, QueryStats, feature_matrix, ranker_for
+from indexes.segments import DeltaOp, DenseView, LexicalView, Main, Segments
 from indexes.types import Chunk, ChunkHit, DocHit
 from korean.colloquial import expand_tokens, normalize_query
 from korean.lexicon import Lexicon
@@ -69,55 +71,95 @@ class SearchTrace:
 
 
 class HybridIndex:
-    """Rows (positions) align across ``chunks``, the BM25 matrix and the vid map."""
+    """Chunks + FAISS + BM25 as segments (``indexes.segments``): an immutable main segment plus a
+    delta of recent writes and tombstones, searched as one corpus with its live statistics.
+
+    ``chunks``, ``pos_by_id``, ``dense`` and ``lexical`` describe the live chunks (positions in
+    ``chunks``), as before segments; searches use the segments' own row numbers."""
 
     def __init__(
         self, chunks: list[Chunk], dense: DenseIndex, lexical: LexicalIndex, embedder: Embedder
     ) -> None:
         if lexical.size != len(chunks):
             raise ValueError("lexical index and chunk list differ in length")
-        self.chunks = chunks
-        self.dense = dense
-        self.lexical = lexical
         self.embedder = embedder
-        self._reindex()
+        self.segments = Segments(Main(chunks, dense, lexical))
+        self.delta_offset = 0  # bytes of the folder's delta log applied (indexes.deltalog)
 
-    def _reindex(self) -> None:
-        self.pos_by_vid = {c.vid: i for i, c in enumerate(self.chunks)}
-        self.pos_by_id = {c.chunk_id: i for i, c in enumerate(self.chunks)}
-        types = np.array([c.doc_type for c in self.chunks], dtype=object)
-        self._type_masks = {t: types == t for t in set(types.tolist())}
+    @classmethod
+    def of(cls, segments: Segments, embedder: Embedder, delta_offset: int) -> HybridIndex:
+        out = cls.__new__(cls)
+        out.embedder, out.segments, out.delta_offset = embedder, segments, delta_offset
+        return out
+
+    # ------------------------------------------------------------------ live views (built lazily)
+    @cached_property
+    def chunks(self) -> list[Chunk]:
+        seg = self.segments
+        return seg.main.chunks if seg.clean else [seg.row(p) for p in seg.live_rows()]
+
+    @cached_property
+    def pos_by_id(self) -> dict[str, int]:
+        return {c.chunk_id: i for i, c in enumerate(self.chunks)}
+
+    @cached_property
+    def pos_by_vid(self) -> dict[int, int]:
+        return {c.vid: i for i, c in enumerate(self.chunks)}
+
+    @cached_property
+    def dense(self) -> DenseIndex | DenseView:
+        return self.segments.main.dense if self.segments.clean else DenseView(self.segments)
+
+    @cached_property
+    def lexical(self) -> LexicalIndex | LexicalView:
+        return self.segments.main.lexical if self.segments.clean else LexicalView(self.segments)
 
     # ------------------------------------------------------------------ maintenance
-    # Both return a NEW HybridIndex sharing the (locked) FAISS index, so searches running on
-    # the old object keep a consistent chunk list; the caller swaps the reference.
+    # Each returns a NEW HybridIndex; the main segment is shared and never edited, so searches
+    # running on the old object stay consistent; the caller swaps the reference.
+    def applied(self, ops: Sequence[DeltaOp], *, delta_offset: int | None = None) -> HybridIndex:
+        """This index with ``ops`` in its delta: searchable at once, no rebuild."""
+        offset = self.delta_offset if delta_offset is None else delta_offset
+        return HybridIndex.of(self.segments.apply(ops), self.embedder, offset)
+
     def added(self, chunks: Sequence[Chunk], vectors: np.ndarray, tokens: Sequence[list[str]]) -> HybridIndex:
-        """This index plus ``chunks`` (existing ids are replaced): searchable at once, no rebuild."""
-        base = self.removed([c.chunk_id for c in chunks if c.chunk_id in self.pos_by_id])
-        base.dense.add(vectors, np.array([c.vid for c in chunks], dtype=np.int64))
-        lexical = LexicalIndex(base.lexical.tokens + list(tokens), k1=base.lexical.k1, b=base.lexical.b)
-        return HybridIndex(base.chunks + list(chunks), base.dense, lexical, base.embedder)
+        """This index plus ``chunks`` (existing ids are replaced)."""
+        return self.applied([DeltaOp(chunks=tuple(chunks), vectors=vectors, tokens=tuple(tokens))])
 
     def removed(self, chunk_ids: Collection[str]) -> HybridIndex:
         """This index without the given chunks (unknown ids are ignored)."""
-        drop = {cid for cid in chunk_ids if cid in self.pos_by_id}
-        if not drop:
+        ids = tuple(c for c in chunk_ids if self.segments.row_of(c) is not None)
+        return self.applied([DeltaOp(ids=ids)]) if ids else self
+
+    def doc_chunk_ids(self, doc_ids: Collection[str]) -> list[str]:
+        """Live chunk ids of the given documents (without building the live chunk list)."""
+        seg = self.segments
+        return [seg.row(p).chunk_id for d in doc_ids for p in seg.doc_rows(d)]
+
+    @property
+    def pending(self) -> int:
+        """Delta chunks plus tombstoned main chunks (what a compaction folds in)."""
+        return self.segments.pending
+
+    def compacted(self) -> HybridIndex:
+        """The live chunks as one fresh main segment (what a full build over them gives)."""
+        seg = self.segments
+        if seg.clean:
             return self
-        self.dense.remove(np.array([self.chunks[self.pos_by_id[c]].vid for c in drop], dtype=np.int64))
-        keep = [i for i, c in enumerate(self.chunks) if c.chunk_id not in drop]
-        lexical = LexicalIndex([self.lexical.tokens[i] for i in keep], k1=self.lexical.k1, b=self.lexical.b)
-        return HybridIndex([self.chunks[i] for i in keep], self.dense, lexical, self.embedder)
+        chunks, vectors, tokens = seg.live()
+        old = seg.main.dense
+        dense = DenseIndex.build(
+            vectors,
+            np.array([c.vid for c in chunks], dtype=np.int64),
+            old.dim,
+            old.kind,
+            hnsw_m=old.hnsw_m,
+            ef_search=old.ef_search,
+        )
+        lexical = LexicalIndex(tokens, k1=seg.main.lexical.k1, b=seg.main.lexical.b)
+        return HybridIndex(chunks, dense, lexical, self.embedder)
 
     # ------------------------------------------------------------------ search
-    def _mask(self, doc_types: Collection[str] | None) -> np.ndarray | None:
-        if not doc_types:
-            return None
-        mask = np.zeros(len(self.chunks), dtype=bool)
-        for t in doc_types:
-            if t in self._type_masks:
-                mask |= self._type_masks[t]
-        return mask
-
     def search_chunks(
         self,
         query: str,
@@ -140,9 +182,10 @@ class HybridIndex:
             query = normalize_query(query, lexicon)
             trace.timings_ms["normalize"] = (time.perf_counter() - t0) * 1000
         trace.normalized_query = query
-        if not self.chunks:
+        seg = self.segments
+        if not seg.n_live:
             return []
-        mask = self._mask(params.doc_types)
+        mask = seg.mask(params.doc_types)
         use_dense = params.fusion != "bm25"
         use_lexical = params.fusion != "dense"
         dense_hits: list[tuple[int, float]] = []
@@ -155,9 +198,8 @@ class HybridIndex:
             trace.timings_ms["embed"] = (time.perf_counter() - t0) * 1000
             t0 = time.perf_counter()
             fetch = params.candidates * (4 if mask is not None else 1)
-            for vid, score in self.dense.search(qvec, fetch):
-                pos = self.pos_by_vid.get(vid)
-                if pos is not None and (mask is None or mask[pos]):
+            for pos, score in seg.dense_search(qvec, fetch):
+                if mask is None or mask[pos]:
                     dense_hits.append((pos, score))
             dense_hits = dense_hits[: params.candidates]
             trace.timings_ms["dense"] = (time.perf_counter() - t0) * 1000
@@ -169,16 +211,17 @@ class HybridIndex:
             trace.query_tokens = list(qtokens)
             if lexicon is not None:  # only synonyms that occur somewhere can change a score
                 extra = expand_tokens(qtokens, lexicon)[len(qtokens) :]
-                qtokens = qtokens + [t for t in extra if self.lexical.knows(t)]
+                qtokens = qtokens + [t for t in extra if seg.knows(t)]
             trace.bm25_tokens = qtokens
-            lex_scores = self.lexical.scores(qtokens)
+            lex_scores = seg.lex_scores(qtokens)
             if mask is not None:
                 lex_scores = np.where(mask, lex_scores, 0.0)
             positive = int((lex_scores > 0).sum())
             k = min(params.candidates, positive)
-            if k > 0:
-                idx = np.argpartition(-lex_scores, k - 1)[:k]
-                idx = idx[np.argsort(-lex_scores[idx], kind="stable")]
+            if k > 0:  # the k best; ties (at the cut too) go to the earlier row, as in a fresh build
+                kth = np.partition(lex_scores, len(lex_scores) - k)[len(lex_scores) - k]
+                idx = np.flatnonzero(lex_scores >= kth)
+                idx = idx[np.argsort(-lex_scores[idx], kind="stable")][:k]
                 lexical_hits = [(int(i), float(lex_scores[i])) for i in idx]
             trace.timings_ms["bm25"] = (time.perf_counter() - t0) * 1000
 
@@ -191,7 +234,7 @@ class HybridIndex:
         if use_dense and qvec is not None:
             missing = [p for p in union if p not in dense_score]
             if missing:
-                vecs = self.dense.vectors_for([self.chunks[p].vid for p in missing])
+                vecs = seg.vectors_at(missing)
                 for p, s in zip(missing, vecs @ qvec, strict=True):
                     dense_score[p] = float(s)
         if lex_scores is not None:
@@ -211,7 +254,7 @@ class HybridIndex:
                 w_lexical=params.w_lexical,
             )
         elif params.fusion == "adaptive":
-            known = [t for t in trace.query_tokens if self.lexical.knows(t)]
+            known = [t for t in trace.query_tokens if seg.knows(t)]
             stats = QueryStats(len(known) / max(1, len(trace.query_tokens)), len(trace.query_tokens))
             features = feature_matrix(
                 np.array([dense_score.get(p, 0.0) for p in union]),
@@ -232,7 +275,7 @@ class HybridIndex:
             trace.fusion_features = features[[row[p] for p in ranked]]
         hits = [
             ChunkHit(
-                chunk=self.chunks[p],
+                chunk=seg.row(p),
                 score=float(fused[p]),
                 dense=dense_score.get(p),
                 lexical=lex_score.get(p),

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import bm25s
@@ -79,28 +81,98 @@ def tokenize_many(texts: Sequence[str]) -> list[list[str]]:
         return [_from_tokens(toks) for toks in _kiwi().tokenize(list(texts))]
 
 
+@dataclass(frozen=True)
+class Bm25Stats:
+    """Corpus statistics BM25 scores with: live documents, their total length, and per-token
+    document frequency. A segment scored with another corpus's statistics (main + delta −
+    removed) gets exactly the scores a build over that whole corpus would give."""
+
+    n_docs: int
+    total_len: int
+    df: Callable[[str], int]
+
+    @property
+    def avgdl(self) -> float:
+        return self.total_len / self.n_docs if self.n_docs else 1.0
+
+    def idf(self, token: str) -> float:
+        """Lucene idf (bm25s' default): ln(1 + (N − df + 0.5) / (df + 0.5)); 0 for unseen tokens."""
+        df = self.df(token)
+        return math.log(1 + (self.n_docs - df + 0.5) / (df + 0.5)) if df > 0 else 0.0
+
+
+def doc_terms(tokens: Sequence[str]) -> list[str]:
+    """A chunk's terms as BM25 counts them: an empty chunk has one placeholder term (as in bm25s)."""
+    return list(tokens) if tokens else [""]
+
+
 class LexicalIndex:
-    """A BM25 index over pre-tokenised chunks; rows align with the chunk list."""
+    """BM25 over pre-tokenised chunks; rows align with the chunk list.
+
+    Scores are bm25s' Lucene variant (idf ln(1 + (N − df + 0.5)/(df + 0.5)), tf / (tf + k1 (1 − b +
+    b·dl/avgdl)); tests/unit/test_index_delta.py checks equality with bm25s to 1e-5). The postings
+    keep term frequencies instead of precomputed scores, so the statistics come in per query:
+    the serving index scores this (main) segment with the statistics of main + delta − removed.
+    """
 
     def __init__(self, tokens: list[list[str]], *, k1: float = 1.2, b: float = 0.75) -> None:
         self.k1, self.b = k1, b
         self.tokens = tokens
-        self._bm25 = bm25s.BM25(k1=k1, b=b)
-        # bm25s needs at least one token per corpus; empty chunks get a placeholder.
-        corpus = [t if t else [""] for t in tokens] or [[""]]
-        self._bm25.index(corpus, show_progress=False)
         self.size = len(tokens)
+        docs = [doc_terms(t) for t in tokens]
+        self.vocab: dict[str, int] = {}
+        setdefault = self.vocab.setdefault
+        flat = [setdefault(tok, len(self.vocab)) for doc in docs for tok in doc]
+        lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+        self.doc_len = lengths.astype(np.float64)
+        self.total_len = int(lengths.sum())
+        n = max(1, len(docs))
+        keys, tf = np.unique(np.asarray(flat, dtype=np.int64) * n + np.repeat(np.arange(len(docs)), lengths),
+                             return_counts=True)  # fmt: skip
+        terms = keys // n
+        self.indptr = np.searchsorted(terms, np.arange(len(self.vocab) + 1)).astype(np.int64)
+        self.rows = (keys % n).astype(np.int32)
+        self.tf = tf.astype(np.float64)
+        self._norm: tuple[float, np.ndarray] | None = None
+
+    def doc_freq(self, token: str) -> int:
+        tid = self.vocab.get(token)
+        return 0 if tid is None else int(self.indptr[tid + 1] - self.indptr[tid])
+
+    def stats(self) -> Bm25Stats:
+        return Bm25Stats(self.size, self.total_len, self.doc_freq)
 
     def knows(self, token: str) -> bool:
         """Whether ``token`` occurs in any chunk (unknown query tokens score nothing)."""
-        return bool(token) and token in self._bm25.vocab_dict
+        return bool(token) and token in self.vocab
 
-    def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
-        """BM25 score of every chunk for the query (zeros when no token is known)."""
-        ids = self._bm25.get_tokens_ids([t for t in query_tokens if t])
-        if not ids or self.size == 0:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)[: self.size]
+    def postings(self, token: str) -> tuple[np.ndarray, np.ndarray]:
+        """Rows holding ``token`` and its term frequency there."""
+        tid = self.vocab.get(token)
+        if tid is None:
+            return self.rows[:0], self.tf[:0]
+        lo, hi = int(self.indptr[tid]), int(self.indptr[tid + 1])
+        return self.rows[lo:hi], self.tf[lo:hi]
+
+    def _length_norm(self, avgdl: float) -> np.ndarray:
+        cached = self._norm
+        if cached is None or cached[0] != avgdl:
+            cached = self._norm = (avgdl, self.k1 * ((1 - self.b) + self.b * self.doc_len / avgdl))
+        return cached[1]
+
+    def scores(self, query_tokens: Sequence[str], stats: Bm25Stats | None = None) -> np.ndarray:
+        """BM25 score of every chunk for the query (zeros when no token is known), with this
+        index's own statistics or the given ones (a segment of a larger corpus)."""
+        out = np.zeros(self.size, dtype=np.float32)
+        stats = stats if stats is not None else self.stats()
+        if self.size == 0 or stats.n_docs == 0:
+            return out
+        norm = self._length_norm(stats.avgdl)
+        for token in query_tokens:
+            rows, tf = self.postings(token) if token else (self.rows[:0], self.tf[:0])
+            if len(rows):
+                out[rows] += (stats.idf(token) * (tf / (norm[rows] + tf))).astype(np.float32)
+        return out
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)

@@ -66,6 +66,18 @@ class Settings(BaseSettings):
     )
     hnsw_m: int = Field(32, ge=4, description="HNSW graph degree when dense_index='hnsw'.")
     hnsw_ef_search: int = Field(128, ge=8, description="HNSW search breadth when dense_index='hnsw'.")
+    index_delta_max_chunks: int = Field(
+        5000,
+        ge=1,
+        description="Pending chunks (new + removed since the last compaction) at which the server "
+        "compacts the index's delta segment into a new main segment, in a background thread.",
+    )
+    index_delta_max_share: float = Field(
+        0.05,
+        gt=0,
+        description="Also compact once the pending chunks exceed this share of the main segment "
+        "(at least 16 pending).",
+    )
     bm25_k1: float = Field(1.2, gt=0, description="BM25 term-frequency saturation.")
     bm25_b: float = Field(0.75, ge=0, le=1, description="BM25 length normalisation.")
     fusion: Literal["adaptive", "weighted", "rrf"] = Field(

@@ -9,6 +9,8 @@ Layout under ``DATA_DIR/indexes``::
         chunks.jsonl    one chunk per line (ids, text, section, meta, content hash)
         dense.faiss     FAISS IndexIDMap2 (ids = stable chunk vector ids)
         lexical/        Kiwi tokens per chunk + BM25 parameters
+        delta.log       incremental writes since the folder was built (``indexes.deltalog``),
+                        applied on load; folded in by a compaction (``indexes.compaction``)
 
 A build that fails leaves ``current`` untouched; old folders beyond ``keep`` are pruned.
 
@@ -35,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from indexes import deltalog
 from indexes.dense import DenseIndex
 from indexes.embedder import Embedder
 from indexes.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
@@ -186,7 +189,8 @@ def fsync_tree(folder: Path) -> None:
 
 def write(index: HybridIndex, root: Path, config: IndexConfig) -> Path:
     """Write a new index folder under ``root`` (not yet serving), fsynced with its folder
-    before it is renamed into place; returns it."""
+    before it is renamed into place; returns it. A pending delta is compacted into it."""
+    index = index.compacted()
     root.mkdir(parents=True, exist_ok=True)
     name = f"idx-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
     tmp = root / f".{name}.partial"
@@ -195,8 +199,8 @@ def write(index: HybridIndex, root: Path, config: IndexConfig) -> Path:
         with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
             for c in index.chunks:
                 fh.write(_chunk_to_json(c) + "\n")
-        index.dense.save(tmp / "dense.faiss")
-        index.lexical.save(tmp / "lexical")
+        index.segments.main.dense.save(tmp / "dense.faiss")
+        index.segments.main.lexical.save(tmp / "lexical")
         manifest = manifest_for(index, config, name)
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         fsync_tree(tmp)  # every file and folder on disk before it can be swapped in
@@ -327,7 +331,12 @@ def load(folder: Path, embedder: Embedder, config: IndexConfig | None = None) ->
     spec = manifest.get("dense")
     if not isinstance(spec, dict) or spec.get("type") not in ("flat", "hnsw"):
         raise IndexCorruptError(f"index {folder} has no valid 'dense' entry in {MANIFEST}; {REBUILD_HINT}")
-    dense = DenseIndex.load(folder / "dense.faiss", spec["type"], ef_search=int(spec.get("ef_search", 128)))
+    dense = DenseIndex.load(
+        folder / "dense.faiss",
+        spec["type"],
+        ef_search=int(spec.get("ef_search", 128)),
+        hnsw_m=int(spec.get("hnsw_m", 32)),
+    )
     if dense.size != len(chunks) or lexical.size != len(chunks):
         raise IndexCorruptError(
             f"index {folder} is inconsistent ({len(chunks)} chunks, {dense.size} vectors, "
@@ -335,7 +344,14 @@ def load(folder: Path, embedder: Embedder, config: IndexConfig | None = None) ->
         )
     if sorted(dense.ids()) != sorted(c.vid for c in chunks):
         raise IndexCorruptError(f"index {folder}: the FAISS id map does not match its chunks; {REBUILD_HINT}")
-    return HybridIndex(chunks, dense, lexical, embedder)
+    index = HybridIndex(chunks, dense, lexical, embedder)
+    ops, end = deltalog.read(folder)  # the incremental writes since the folder was built
+    try:
+        return index.applied(ops, delta_offset=end)
+    except (ValueError, IndexError) as exc:
+        raise IndexCorruptError(
+            f"index {folder}: its {deltalog.LOG} does not apply: {exc}; {REBUILD_HINT}"
+        ) from exc
 
 
 def previous_folders(root: Path, *, exclude: Path | None = None) -> list[Path]:

@@ -4,7 +4,8 @@ What was masked is counted per kind in the report (``IngestReport.masked``; neve
 
 Writes never block serving: records are committed in bounded batches, the index is built
 from a read snapshot with no transaction open, and only the final step touches what serving
-reads (one short transaction syncing the chunks table, then the atomic swap of ``current``).
+reads (one short transaction syncing the chunks table, then the atomic swap of ``current``,
+carrying the resolves made meanwhile: ``indexes.compaction.swap_carrying``).
 A failure before the swap leaves the serving index and chunks table as they were; stored
 records stay (a re-run finds them unchanged). One ingest per data folder (``ingest.lock``).
 """
@@ -21,7 +22,7 @@ from typing import Literal
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from indexes import store
+from indexes import compaction, deltalog, store
 from indexes.db import (
     active_articles,
     articles_from_source,
@@ -188,6 +189,8 @@ def _rebuild_and_swap(
     """Snapshot the knowledge (a read: never blocks writers under WAL), build and write the new
     folder, then one short write transaction syncs the chunks table and ``current`` is swapped.
     A failure before the swap removes the new folder and leaves serving as it was."""
+    old = store.current_folder_or_none(settings.index_root)
+    since = (old, deltalog.size(old)) if old is not None else None  # writes after this are carried
     with factory() as session:
         chunks = chunk_knowledge(session, settings)
     folder: Path | None = None
@@ -195,7 +198,7 @@ def _rebuild_and_swap(
         folder = _build_folder(chunks, settings, report, progress)
         with factory() as session, session.begin():
             replace_chunks(session, chunks, index_version=folder.name)
-        store.swap(settings.index_root, folder)
+        compaction.swap_carrying(settings.index_root, folder, since)
     except BaseException:
         if (
             folder is not None

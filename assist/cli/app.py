@@ -58,6 +58,7 @@ def _register() -> None:
     from assist.cli import (  # noqa: F401  (registers commands on import)
         access_commands,
         draft_commands,
+        index_commands,
         integration_commands,
         kb_commands,
         report_commands,

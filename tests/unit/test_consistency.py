@@ -210,7 +210,7 @@ def test_a_retried_article_edit_whose_index_write_failed_is_indexed(
 def test_a_failed_index_write_leaves_the_serving_index_intact(
     kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from indexes import store
+    from indexes import deltalog
 
     ticket = next(c.doc_id for c in kb.index.chunks if c.doc_type == "ticket")
     before = [(h.doc_id, round(h.score, 6)) for h in kb.search("환불 언제", k=5)]
@@ -219,9 +219,9 @@ def test_a_failed_index_write_leaves_the_serving_index_intact(
     def broken(*_a: object, **_k: object) -> Path:
         raise OSError("disk full")
 
-    monkeypatch.setattr(store, "persist", broken)
+    monkeypatch.setattr(deltalog, "append", broken)  # the delta log write (indexes/compaction.py)
     with pytest.raises(OSError):
-        kb.index_documents([], replace_docs=[ticket])  # drops the ticket's vectors, then fails
+        kb.index_documents([], replace_docs=[ticket])  # drops the ticket's chunks, then fails
     monkeypatch.undo()
     assert len(kb.index.chunks) == chunks_before and kb.index.dense.size == chunks_before
     assert [(h.doc_id, round(h.score, 6)) for h in kb.search("환불 언제", k=5)] == before
