@@ -10,9 +10,11 @@ the server (on 2 cores that costs the server part of its capacity).
 
 Printed per client count: goodput (200 answers/s), p50/p95 latency of the 200s, the share of
 requests shed (503 overloaded), timed out by the server (503 request_timeout), failed otherwise
-(other status or client-side timeout), and /healthz p50/p99/max.
+(other status or client-side timeout), the count of server errors (5xx other than those 503s),
+and /healthz p50/p99/max. Percentiles and the sample KB come from ``bench_common.py`` (shared
+with ``latency.py``).
 
-    .venv/bin/python benchmarks/load.py --clients 50,200,1000 --seconds 20
+    .venv/bin/python benchmarks/load.py --clients 50,200,1000 --seconds 15   # ~2.5 minutes
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from bench_common import build_sample_kb, pct
 
 ROOT = Path(__file__).resolve().parents[1]
 PROCESSES = multiprocessing.get_context("spawn")
@@ -53,18 +56,12 @@ def prepare(data_dir: Path, embedder: str, fresh: bool) -> str:
     os.environ["KMS_EMBEDDER"] = embedder
     from assist.access import create_key
     from assist.knowledge import KnowledgeBase
-    from indexes import store
     from indexes.settings import Settings
-    from ingest.pipeline import ingest_paths
-    from ingest.sample import sample_paths
 
     if fresh and data_dir.exists():
         shutil.rmtree(data_dir)
+    build_sample_kb(data_dir, embedder)
     settings = Settings()
-    if store.current_folder_or_none(settings.index_root) is None:
-        report = ingest_paths(sample_paths(), settings)
-        if not report.ok:
-            raise SystemExit(f"sample KB did not build: {report}")
     _info, key = create_key(KnowledgeBase(settings).sessions, "load-benchmark", ("bot", "agent"))
     return key
 
@@ -81,13 +78,6 @@ class Round:
 
     def count(self, code: str) -> None:
         self.codes[code] = self.codes.get(code, 0) + 1
-
-
-def pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 async def one_round(
@@ -176,6 +166,7 @@ def report(r: Round) -> dict[str, Any]:
     ms = [x * 1000 for x in r.latencies]
     hz = [x * 1000 for x in r.health]
     other = total - ok - r.codes.get("overloaded", 0) - r.codes.get("request_timeout", 0)
+    errors = sum(n for code, n in r.codes.items() if code.isdigit() and int(code) >= 500)
     return {
         "clients": r.clients,
         "seconds": round(r.elapsed, 1),
@@ -189,6 +180,7 @@ def report(r: Round) -> dict[str, Any]:
         "shed_share": round(r.codes.get("overloaded", 0) / total, 3) if total else 0.0,
         "timeout_share": round(r.codes.get("request_timeout", 0) / total, 3) if total else 0.0,
         "other_share": round(other / total, 3) if total else 0.0,
+        "errors_5xx": errors,
         "codes": r.codes,
         "healthz_p50_ms": round(pct(hz, 0.50), 1),
         "healthz_p99_ms": round(pct(hz, 0.99), 1),
@@ -265,11 +257,11 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
     header = f"{'clients':>7} {'goodput/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'shed':>6} {'timeout':>7} "
-    print("\n" + header + f"{'other':>6} {'hz p50':>7} {'hz p99':>7} {'hz max':>7}")
+    print("\n" + header + f"{'other':>6} {'5xx':>5} {'hz p50':>7} {'hz p99':>7} {'hz max':>7}")
     for r in rows:
         print(
             f"{r['clients']:>7} {r['goodput_rps']:>9} {r['p50_ms']:>8} {r['p95_ms']:>8} "
-            f"{r['shed_share']:>6} {r['timeout_share']:>7} {r['other_share']:>6} "
+            f"{r['shed_share']:>6} {r['timeout_share']:>7} {r['other_share']:>6} {r['errors_5xx']:>5} "
             f"{r['healthz_p50_ms']:>7} {r['healthz_p99_ms']:>7} {r['healthz_max_ms']:>7}"
         )
     if args.out:

@@ -58,7 +58,7 @@ def serve(
 
     # Idle OpenMP threads sleep instead of spinning: on a small, shared CPU the spinning threads
     # of the embedder fight Kiwi, FAISS and other requests (p95 of a query embedding on 2 busy
-    # cores: ~2 s spinning vs ~0.1 s passive; see benchmarks/suggest_latency.py). Read when torch
+    # cores: ~2 s spinning vs ~0.1 s passive; see benchmarks/latency.py suggest). Read when torch
     # loads its OpenMP runtime, i.e. with the model in the app's lifespan.
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     console.print(f"KMS Assist API on http://{host}:{port}  (docs: http://{host}:{port}/docs)")

@@ -1,28 +1,28 @@
-"""Latency of suggestions (`/v1/suggestions`) at 1k, 10k and 100k chunks, on 2 CPU threads.
+"""Latency of the retrieval paths, in one module with one percentile helper and corpus builder.
 
-For each corpus size it prints and records p50/p95 of
+``answer`` — chatbot answers (``assist.answer.answer_question``, what POST /v1/answer runs) and
+suggestions (``assist.suggest.suggest``) in process on the bundled sample KB: p50/p95/mean over the
+questions of ``eval/data/sample_kb_safety.jsonl`` after one warm-up pass (``--cold`` skips it;
+``--serve-start`` starts as `kms serve` does), and the median of each answer stage. Run it against
+another checkout to compare versions in one session:
 
-- ``embed``: the query embedding alone (the floor of any dense search),
-- ``inprocess``: ``assist.suggest.suggest(kb, inquiry)`` as the API calls it (logged to SQLite),
-  with the median of each stage it reports (embed, dense, bm25, fuse, draft, ...),
-- ``http``: sequential POST /v1/suggestions to ``uvicorn assist.api.app:create_app`` on
-  127.0.0.1 (a separate process) through an httpx client,
+    python benchmarks/latency.py answer --data-dir /tmp/kms-bench
+    PYTHONPATH=/path/to/old/checkout python benchmarks/latency.py answer --data-dir /tmp/kms-bench
 
-plus peak RSS (the server process's high-water mark; the benchmark process's own peak).
+``suggest`` — suggestions (``/v1/suggestions``) at 1k, 10k and 100k chunks, on 2 CPU threads: p50/p95
+of the query embedding alone, of ``suggest`` in process (with stage medians) and of sequential POST
+/v1/suggestions to ``uvicorn assist.api.app:create_app`` (a separate process), plus peak RSS. The
+corpus (:func:`corpus`) grows from real text in ../shared/data: the sample KB's articles, then
+welfare_qa_ko documents, korean_petitions, welfare_qa_ko and chatbot_data_ko Q/A pairs and banking77
+train queries (tickets), cycled under new ids beyond the unique chunks. Only the first
+``--real-chunks`` are embedded with the real model; the rest get random unit vectors (search cost
+does not depend on vector values). Queries: held-out welfare questions and banking77 test queries.
+``--dense-index hnsw`` measures the approximate FAISS index; ``--omp-wait-policy ACTIVE`` torch's
+spinning OpenMP default (`kms serve` sets PASSIVE).
 
-Corpus, grown from real text in ../shared/data: the bundled sample KB articles, welfare_qa_ko
-program documents (articles), korean_petitions (documents), welfare_qa_ko Q/A pairs,
-chatbot_data_ko Q/A pairs and banking77 train queries (tickets), chunked like ingest does.
-Beyond the unique chunks the list is cycled under new ids. Only the first ``--real-chunks``
-chunks are embedded with the real model (2 busy CPU threads embed ~7 chunks/s); the rest get
-random unit vectors, reported as synthetic: search cost does not depend on vector values.
-Queries are held-out welfare questions and banking77 test queries.
+    python benchmarks/latency.py suggest --sizes 1000,10000,100000   # JSON in eval-runs/
 
-Threads: ``torch.set_num_threads(2)`` (KMS_EMBED_THREADS=2 in the server) and, like `kms serve`,
-OMP_WAIT_POLICY=PASSIVE (``--omp-wait-policy ACTIVE`` measures torch's spinning default).
-``--dense-index hnsw`` measures the approximate FAISS index instead of the exact flat one.
-
-    python benchmarks/suggest_latency.py --sizes 1000,10000,100000   # JSON in eval-runs/
+Percentiles: ``pct`` of ``benchmarks/bench_common.py`` (also used by ``benchmarks/load.py``).
 """
 
 from __future__ import annotations
@@ -41,9 +41,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 import httpx
 import numpy as np
-import torch
+from bench_common import build_sample_kb, pct, summary
 
 from assist.knowledge import KnowledgeBase
 from assist.suggest import suggest
@@ -60,6 +62,7 @@ from ingest.sources import read_paths
 from ingest.split import chunk_article, chunk_ticket, split_text
 
 ROOT = Path(__file__).resolve().parents[1]
+QUESTIONS = ROOT / "eval" / "data" / "sample_kb_safety.jsonl"
 HOLDOUT = 200  # welfare questions kept out of the tickets, used as queries
 
 
@@ -169,12 +172,6 @@ def build(chunks: list[Chunk], settings: Settings, real: int, work: Path) -> Kno
     return kb
 
 
-def pct(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-    at = lambda q: ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]  # noqa: E731
-    return {"p50": round(at(0.5), 2), "p95": round(at(0.95), 2), "mean": round(statistics.fmean(values), 2)}
-
-
 def bench_inprocess(kb: KnowledgeBase, qs: list[str]) -> tuple[dict[str, Any], dict[str, float]]:
     for q in qs[:10]:
         suggest(kb, q)
@@ -190,7 +187,7 @@ def bench_inprocess(kb: KnowledgeBase, qs: list[str]) -> tuple[dict[str, Any], d
             stages.setdefault(stage, []).append(ms)
         stages.setdefault("log (db write)", []).append(wall_ms[-1] - s.timings_ms["total"])
     medians = {k: round(statistics.median(v), 2) for k, v in stages.items()}
-    return {"embed_only_ms": pct(embed_ms), "suggest_ms": pct(wall_ms)}, medians
+    return {"embed_only_ms": summary(embed_ms), "suggest_ms": summary(wall_ms)}, medians
 
 
 def bench_http(settings: Settings, qs: list[str], port: int) -> dict[str, Any]:
@@ -222,7 +219,7 @@ def bench_http(settings: Settings, qs: list[str], port: int) -> dict[str, Any]:
                 wall_ms.append((time.perf_counter() - t0) * 1000)
         status = Path(f"/proc/{server.pid}/status").read_text()
         hwm = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
-        return {"suggest_ms": pct(wall_ms), "server_peak_rss_mb": round(hwm / 1024, 1)}
+        return {"suggest_ms": summary(wall_ms), "server_peak_rss_mb": round(hwm / 1024, 1)}
     except httpx.TransportError as exc:
         raise RuntimeError(f"{exc}; server exit code {server.poll()}, log in {log_path}") from exc
     finally:
@@ -230,30 +227,57 @@ def bench_http(settings: Settings, qs: list[str], port: int) -> dict[str, Any]:
         server.wait(timeout=30)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--real-chunks", type=int, default=2000, help="chunks embedded with the real model")
-    parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/kms-bench"), help="data dirs and caches")
-    parser.add_argument(
-        "--out", type=Path, default=None, help="JSON report (default eval-runs/suggest-latency-<time>.json)"
-    )
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--no-http", action="store_true")
-    parser.add_argument("--dense-index", choices=["flat", "hnsw"], default="flat", help="KMS_DENSE_INDEX")
-    parser.add_argument(
-        "--omp-wait-policy",
-        choices=["PASSIVE", "ACTIVE"],
-        default="PASSIVE",
-        help="OpenMP idle threads sleep (PASSIVE, what `kms serve` sets) or spin (ACTIVE, the default "
-        "of torch's OpenMP); read when OpenMP loads, so the script re-executes itself to apply it",
-    )
-    args = parser.parse_args()
+def answer_main(args: argparse.Namespace) -> None:
+    """``answer``: chatbot answers and suggestions in process on the sample KB."""
+    import torch
+
+    torch.set_num_threads(2)
+    from assist.answer import answer_question
+
+    build_sample_kb(args.data_dir)
+    settings = Settings(data_dir=args.data_dir)
+    kb = KnowledgeBase(settings)
+    questions = [r["question"] for r in _jsonl(QUESTIONS)][: args.limit]
+    if args.serve_start:
+        import threading
+
+        t0 = time.perf_counter()
+        kb.warm_up()
+        for thread in threading.enumerate():
+            if thread.name == "kms-warm-sentences":
+                thread.join()
+        print(f"start-up warm-up (index, model, answer sentences): {time.perf_counter() - t0:.1f} s")
+    answer_question(kb, "환불은 언제 되나요?", log=False)
+    if not args.cold:
+        for q in questions:
+            answer_question(kb, q, log=False)
+    answer_ms, suggest_ms = [], []
+    stages: dict[str, list[float]] = {}
+    for q in questions:
+        t0 = time.perf_counter()
+        a = answer_question(kb, q, log=False)
+        answer_ms.append((time.perf_counter() - t0) * 1000)
+        for key, value in a.timings_ms.items():
+            stages.setdefault(key, []).append(value)
+        t0 = time.perf_counter()
+        suggest(kb, q, log=False)
+        suggest_ms.append((time.perf_counter() - t0) * 1000)
+    for name, values in (("answer", answer_ms), ("suggest", suggest_ms)):
+        print(
+            f"{name}: n={len(values)} p50={pct(values, 0.50):.1f} ms p95={pct(values, 0.95):.1f} ms "
+            f"mean={statistics.fmean(values):.1f} ms"
+        )
+    medians = ", ".join(f"{k}={statistics.median(v):.1f}" for k, v in stages.items())
+    print(f"answer stages (median ms): {medians}")
+
+
+def suggest_main(args: argparse.Namespace) -> None:
+    """``suggest``: suggestions at growing corpus sizes, in process and over HTTP."""
     if os.environ.get("OMP_WAIT_POLICY") != args.omp_wait_policy:
         env = {**os.environ, "OMP_WAIT_POLICY": args.omp_wait_policy}
         os.execve(sys.executable, [sys.executable, *sys.argv], env)
+    import torch
+
     torch.set_num_threads(2)
     args.work.mkdir(parents=True, exist_ok=True)
     (args.work / "models").mkdir(exist_ok=True)
@@ -308,6 +332,45 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"wrote {args.out}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    sub = parser.add_subparsers(dest="benchmark", required=True)
+    a = sub.add_parser("answer", help="answers and suggestions in process on the sample KB")
+    a.add_argument("--data-dir", type=Path, required=True)
+    a.add_argument("--limit", type=int, default=150)
+    a.add_argument("--cold", action="store_true", help="no warm-up pass")
+    a.add_argument(
+        "--serve-start",
+        action="store_true",
+        help="with --cold: start as `kms serve` does (KnowledgeBase.warm_up and its background "
+        "sentence warm-up, waited for) before measuring the first questions",
+    )
+    s = sub.add_parser("suggest", help="suggestions at 1k/10k/100k chunks, in process and over HTTP")
+    s.add_argument("--sizes", default="1000,10000,100000")
+    s.add_argument("--real-chunks", type=int, default=2000, help="chunks embedded with the real model")
+    s.add_argument("--queries", type=int, default=200)
+    s.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    s.add_argument("--work", type=Path, default=Path("/tmp/kms-bench"), help="data dirs and caches")
+    s.add_argument(
+        "--out", type=Path, default=None, help="JSON report (default eval-runs/suggest-latency-<time>.json)"
+    )
+    s.add_argument("--port", type=int, default=8765)
+    s.add_argument("--no-http", action="store_true")
+    s.add_argument("--dense-index", choices=["flat", "hnsw"], default="flat", help="KMS_DENSE_INDEX")
+    s.add_argument(
+        "--omp-wait-policy",
+        choices=["PASSIVE", "ACTIVE"],
+        default="PASSIVE",
+        help="OpenMP idle threads sleep (PASSIVE, what `kms serve` sets) or spin (ACTIVE, the default "
+        "of torch's OpenMP); read when OpenMP loads, so the script re-executes itself to apply it",
+    )
+    args = parser.parse_args()
+    if args.benchmark == "answer":
+        answer_main(args)
+    else:
+        suggest_main(args)
 
 
 if __name__ == "__main__":
