@@ -1,6 +1,6 @@
 """Answer composition by question fit: the sentences that answer what was asked, never a case.
 
-Shared by chatbot answers (``assist.answer``) and agents' reply drafts (``assist.draft``):
+Shared by chatbot answers (``assist.answer``) and agents' reply drafts (``assist.reply_draft``):
 
 1. Candidates are the sentences of the retrieved articles' 정책, 단계별 절차, 주요 상황 및
    해결책 and 상담 스크립트 answers (all chunks of the top articles, not only the retrieved
@@ -121,18 +121,10 @@ def sentence_vectors(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
     return np.vstack(out) if out else np.zeros((0, 1), dtype=np.float32)
 
 
-_DOC_CHUNKS: weakref.WeakKeyDictionary[HybridIndex, dict[str, list[Chunk]]] = weakref.WeakKeyDictionary()
-
-
 def doc_chunks(index: HybridIndex, doc_id: str) -> list[Chunk]:
-    """Every chunk of one document, in chunk order (a per-index map, built once)."""
-    by_doc = _DOC_CHUNKS.get(index)
-    if by_doc is None:
-        by_doc = {}
-        for chunk in index.chunks:
-            by_doc.setdefault(chunk.doc_id, []).append(chunk)
-        _DOC_CHUNKS[index] = by_doc
-    return by_doc.get(doc_id, [])
+    """Every chunk of one document, in chunk order (the index's per-document rows: nothing is
+    rebuilt over the corpus after an incremental write)."""
+    return index.doc_chunks(doc_id)
 
 
 _CANDIDATES: OrderedDict[tuple[str, str], list[Candidate]] = OrderedDict()

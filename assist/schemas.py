@@ -57,7 +57,7 @@ class Citation(BaseModel):
     chunk_id: str
 
 
-class DraftSentence(BaseModel):
+class ReplyDraftSentence(BaseModel):
     text: str = Field(description="The sentence as it appears in the draft.")
     kind: Literal["greeting", "body", "caveat", "closing", "slot"] = Field(
         description="'slot': a fill-in ([확인 필요: …]) shown instead of a claim about one customer's case."
@@ -68,11 +68,13 @@ class DraftSentence(BaseModel):
     )
 
 
-class Draft(BaseModel):
+class ReplyDraft(BaseModel):
+    """A reply an agent may send this customer (an article draft for the KB is ``assist.drafts``)."""
+
     text: str
     strategy: Literal["script", "ticket", "sentences", "none"]
     speech_level: SpeechLevel
-    sentences: list[DraftSentence]
+    sentences: list[ReplyDraftSentence]
     citations: list[Citation]
 
 
@@ -82,7 +84,7 @@ class Suggestion(BaseModel):
     articles: list[ArticleSuggestion]
     tickets: list[TicketSuggestion]
     tag: TagSuggestion | None
-    draft: Draft
+    draft: ReplyDraft
     confidence: float = Field(ge=0, le=1)
     timings_ms: dict[str, float] = Field(default_factory=dict)
     created_at: datetime

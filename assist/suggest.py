@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from assist.answer import assess
 from assist.consistency import log_writer
-from assist.draft import build_draft
 from assist.evidence import Evidence, clean_query, gather
 from assist.knowledge import KnowledgeBase
+from assist.reply_draft import build_reply_draft
 from assist.schemas import ArticleSuggestion, SectionMatch, Suggestion, TicketSuggestion
 from assist.tags import suggest_tag
 from indexes.db import log_query, save_suggestion
@@ -99,7 +99,7 @@ def suggest(
     # the same composition and calibrated confidence as /v1/answer for the same text
     comp, confidence, _ = assess(kb, evidence, text, {"article", "doc"})
     confident = confidence >= kb.settings.answer_threshold
-    draft = build_draft(evidence, text, kb.settings, composition=comp, confident=confident)
+    draft = build_reply_draft(evidence, text, kb.settings, composition=comp, confident=confident)
     tag = suggest_tag(sorted(evidence.articles + evidence.tickets, key=lambda d: -d.score)[:8])
     if tag is not None and (not confident or tag.confidence < kb.settings.tag_min_confidence):
         tag = None  # no pre-filled tag the agent would have to notice and undo

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from assist.answer import answer_question
-from assist.draft import safe_body, slot_for
 from assist.knowledge import KnowledgeBase
+from assist.reply_draft import safe_body, slot_for
 from assist.suggest import suggest
 from korean.roles import classify
 from tests.tinykb import build_tiny_kb, copy_kb

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from assist.answer import answer_question, retrieval_query
-from assist.draft import build_draft
 from assist.errors import InvalidInputError
 from assist.evidence import gather
 from assist.knowledge import KnowledgeBase
+from assist.reply_draft import build_reply_draft
 from assist.speech import level_of
 from assist.suggest import staleness, suggest
 from korean.pii import PII_PLACEHOLDERS
@@ -75,7 +75,7 @@ def test_draft_falls_back_to_ticket_resolution(kb: KnowledgeBase) -> None:
     assert any(t.ticket_id == "T-1" for t in s.tickets)
     # when the draft is asked for anyway, the closest resolved ticket is what it is built from
     evidence = gather(kb, inquiry)
-    draft = build_draft(evidence, inquiry, kb.settings, confident=True)
+    draft = build_reply_draft(evidence, inquiry, kb.settings, confident=True)
     assert draft.strategy == "ticket"
     assert draft.citations[0].doc_id == "ticket:T-1"
 

@@ -1,4 +1,5 @@
-"""Draft reply scripts for agents, without an LLM.
+"""Reply drafts for agents (what to send this customer), without an LLM; article drafts for the KB
+are :mod:`assist.drafts`.
 
 1. Pick the best-fitting 상담 스크립트 Q/A among the top articles (retrieval score of the
    Q/A chunk plus rapidfuzz similarity of its question to the inquiry); if none fits, use
@@ -21,7 +22,7 @@ from assist.answer import citation_for
 from assist.compose import Composition, script_answer_text
 from assist.evidence import Evidence, detect_lang
 from assist.prompts import render
-from assist.schemas import Citation, Draft, DraftSentence, SpeechLevel
+from assist.schemas import Citation, ReplyDraft, ReplyDraftSentence, SpeechLevel
 from assist.speech import dominant_level, to_level
 from indexes.lexical import tokenize
 from indexes.settings import Settings
@@ -139,14 +140,14 @@ def safe_body(sentences: Sequence[str], lang: str) -> list[tuple[str, str, str]]
     return out
 
 
-def build_draft(
+def build_reply_draft(
     evidence: Evidence,
     inquiry: str,
     settings: Settings,
     *,
     composition: Composition | None = None,
     confident: bool = True,
-) -> Draft:
+) -> ReplyDraft:
     """A reply draft in one speech level whose every body sentence is cited and safe to send.
 
     ``confident=False`` (the suggestion's confidence is below ``KMS_ANSWER_THRESHOLD``) gives an
@@ -154,7 +155,7 @@ def build_draft(
     """
     lang = detect_lang(inquiry)
     if not confident:
-        return Draft(text="", strategy="none", speech_level="formal", sentences=[], citations=[])
+        return ReplyDraft(text="", strategy="none", speech_level="formal", sentences=[], citations=[])
     script = best_script(evidence, inquiry)
     ticket = best_ticket(evidence, inquiry)
     main: ChunkHit | None = None
@@ -178,11 +179,11 @@ def build_draft(
         strategy = "sentences"
         body = [("body", c.text, c.text, c.chunk) for c in composition.sentences]
     if not any(kind == "body" for kind, *_ in body):
-        return Draft(text="", strategy="none", speech_level="formal", sentences=[], citations=[])
+        return ReplyDraft(text="", strategy="none", speech_level="formal", sentences=[], citations=[])
 
     level: SpeechLevel = dominant_level([src for kind, _, src, _ in body if kind == "body"])
     citations: list[Citation] = []
-    sentences: list[DraftSentence] = []
+    sentences: list[ReplyDraftSentence] = []
 
     def cite(chunk: Chunk, snippet: str) -> int:
         existing = next((c for c in citations if c.chunk_id == chunk.chunk_id), None)
@@ -193,11 +194,11 @@ def build_draft(
 
     for kind, text, source, chunk in body:
         if kind == "slot":
-            sentences.append(DraftSentence(text=text, kind="slot", source_text=source))
+            sentences.append(ReplyDraftSentence(text=text, kind="slot", source_text=source))
             continue
         n = cite(chunk, body_text if chunk is (main.chunk if main else None) else chunk.body)
         sentences.append(
-            DraftSentence(text=to_level(text, level), kind="body", citation=n, source_text=source)
+            ReplyDraftSentence(text=to_level(text, level), kind="body", citation=n, source_text=source)
         )
     doc_id = body[0][3].doc_id
     doc = next((d for d in evidence.articles if d.doc_id == doc_id), None)
@@ -206,7 +207,7 @@ def build_draft(
     for hit, source in caveats:
         n = cite(hit.chunk, hit.chunk.body)
         sentences.append(
-            DraftSentence(text=to_level(source, level), kind="caveat", citation=n, source_text=source)
+            ReplyDraftSentence(text=to_level(source, level), kind="caveat", citation=n, source_text=source)
         )
     rendered = render(
         "reply_draft.j2",
@@ -217,15 +218,15 @@ def build_draft(
         caveats=[s for s in sentences if s.kind == "caveat"],
     )
     full = (
-        [DraftSentence(text=g, kind="greeting") for g in rendered.greeting]
+        [ReplyDraftSentence(text=g, kind="greeting") for g in rendered.greeting]
         + sentences
-        + [DraftSentence(text=c, kind="closing") for c in rendered.closing]
+        + [ReplyDraftSentence(text=c, kind="closing") for c in rendered.closing]
     )
-    return Draft(
+    return ReplyDraft(
         text=rendered.text, strategy=strategy, speech_level=level, sentences=full, citations=citations
     )
 
 
-def citation_sources(draft: Draft) -> Sequence[tuple[str, int]]:
+def citation_sources(draft: ReplyDraft) -> Sequence[tuple[str, int]]:
     """(source_text, citation n) of every cited sentence (used by tests and the eval)."""
     return [(s.source_text or "", s.citation) for s in draft.sentences if s.citation is not None]
