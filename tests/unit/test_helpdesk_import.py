@@ -20,7 +20,7 @@ from sqlalchemy import select
 from indexes.db import TicketRow, open_db
 from indexes.settings import Settings
 from ingest.sources.helpdesk import PRODUCTS, HelpdeskRead, import_helpdesk, read_export, strip_quoted
-from ingest.sources.helpdesk.conversation import clean_text, stored_updated_at
+from ingest.sources.helpdesk.conversation import clean_text, stored_updated_at, substantive
 from ingest.sources.helpdesk.freshdesk import rating_to_csat
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "helpdesk"
@@ -152,6 +152,14 @@ def test_the_agents_last_public_reply_is_the_resolution_even_before_a_later_note
     tickets = {i.ticket.ticket_id: i.ticket for i in _read("zendesk").items}
     assert tickets["zendesk-1005"].resolution.startswith("오세훈 고객님, 교환 신청이 접수")
     assert "테헤란로" not in tickets["zendesk-1005"].resolution  # the internal note that came after it
+
+
+def test_a_closing_courtesy_reply_does_not_replace_the_answer() -> None:
+    tickets = {i.ticket.ticket_id: i.ticket for i in _read("channeltalk").items}
+    resolution = tickets["channeltalk-uc-5e65fa8b06"].resolution
+    assert "카드사 한도 문제로 보입니다" in resolution  # the answer, then "다행입니다! … 좋은 하루 보내세요."
+    assert resolution.endswith("좋은 하루 보내세요.")
+    assert substantive("카드사 한도 문제로 보입니다.") and not substantive("다행입니다! 좋은 하루 보내세요.")
 
 
 def test_quoted_tails_are_cut() -> None:

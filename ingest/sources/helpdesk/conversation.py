@@ -5,8 +5,10 @@ role, public/private flag and text); :func:`to_ticket` then picks what the knowl
 
 - inquiry: the customer's messages before the first public agent reply (all of them when no agent
   replied), joined by blank lines;
-- resolution: the agent's last public reply; private/internal notes, bot and activity messages
-  never count, even when they come last;
+- resolution: the agent's public replies from the last one that says something of substance
+  (a sentence that is not courtesy and is a general statement, :mod:`korean.roles`) to the end,
+  so "다행입니다! 좋은 하루 보내세요." after the real answer does not replace it; private/internal
+  notes, bot and activity messages never count, even when they come last;
 - text: HTML rendered to text (:func:`~ingest.sources.html.html_to_markdown`, bold markers dropped)
   and quoted reply tails cut ("On … wrote:", "-----Original Message-----", "…님이 작성:", "> …").
 
@@ -28,6 +30,8 @@ from typing import Any, Literal
 from indexes.records import IngestIssue, TicketRecord
 from ingest.sources.html import html_to_markdown
 from korean.pii import mask_pii
+from korean.roles import classify
+from korean.sentences import split_sentences
 
 Role = Literal["customer", "agent", "bot", "system"]
 
@@ -179,6 +183,20 @@ def as_list(value: Any, field: str) -> list[Any]:
 RESOLVED = {"resolved", "closed", "solved"}
 
 
+_COURTESY = re.compile(
+    r"감사|고맙|다행|좋은 하루|즐거운 하루|행복한 하루|언제든|또 문의|문의 주세요|연락 주세요|도움이 되|"
+    r"이용해 주셔서|thank|glad|have a (?:good|great|nice)|anytime|let us know",
+    re.IGNORECASE,
+)
+
+
+def substantive(reply: str) -> bool:
+    """Whether a reply holds a general, non-courtesy sentence (an answer, not only a sign-off)."""
+    return any(
+        not _COURTESY.search(s) and classify(s).role == "general" for s in split_sentences(reply) if s.strip()
+    )
+
+
 def to_ticket(conv: Conversation, *, file: str) -> Imported:
     """The ticket of one conversation (see the module docstring for what is kept)."""
     cleaned = [(m, clean_text(m.text, html=m.html)) for m in conv.messages]
@@ -190,7 +208,8 @@ def to_ticket(conv: Conversation, *, file: str) -> Imported:
     if not inquiry:
         raise RecordError("messages", len(conv.messages), "no customer message with text")
     replies = [(m, text) for m, text in public if m.role == "agent"]
-    resolution = replies[-1][1] if replies else ""
+    start = next((i for i in range(len(replies) - 1, -1, -1) if substantive(replies[i][1])), len(replies) - 1)
+    resolution = "\n\n".join(text for _, text in replies[max(start, 0) :])
     resolved_at = conv.resolved_at
     if resolved_at is None and replies and conv.status in RESOLVED:
         resolved_at = replies[-1][0].created_at or conv.updated_at
