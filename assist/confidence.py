@@ -57,9 +57,7 @@ def features(evidence: Evidence, comp: Composition, index: HybridIndex) -> dict[
     if terms:
         doc_tokens: set[str] = set()
         for chunk in doc_chunks(index, doc.doc_id):
-            pos = index.pos_by_id.get(chunk.chunk_id)
-            if pos is not None:
-                doc_tokens.update(index.lexical.tokens[pos])
+            doc_tokens.update(index.tokens_of(chunk.chunk_id) or ())
         coverage = len(terms & doc_tokens) / len(terms)
     others = [d for d in docs if d.doc_id != doc.doc_id]
     second = others[0] if others else None

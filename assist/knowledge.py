@@ -197,6 +197,7 @@ class KnowledgeBase:
         from assist.consistency import reconcile
 
         reconcile(self)
+        self._maybe_compact()  # a delta other processes grew past the settings
         self.search("환불 문의", k=1)
         if self.settings.warm_sentences:
             threading.Thread(target=self._warm_sentences, name="kms-warm-sentences", daemon=True).start()

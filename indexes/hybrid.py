@@ -136,6 +136,15 @@ class HybridIndex:
         seg = self.segments
         return [seg.row(p).chunk_id for d in doc_ids for p in seg.doc_rows(d)]
 
+    def doc_chunks(self, doc_id: str) -> list[Chunk]:
+        """The live chunks of one document, in row order (no live chunk list is built)."""
+        return [self.segments.row(p) for p in sorted(self.segments.doc_rows(doc_id))]
+
+    def tokens_of(self, chunk_id: str) -> list[str] | None:
+        """The BM25 tokens of a live chunk, or None."""
+        pos = self.segments.row_of(chunk_id)
+        return None if pos is None else self.segments.tokens_at(pos)
+
     @property
     def pending(self) -> int:
         """Delta chunks plus tombstoned main chunks (what a compaction folds in)."""

@@ -132,7 +132,7 @@ class LexicalIndex:
         terms = keys // n
         self.indptr = np.searchsorted(terms, np.arange(len(self.vocab) + 1)).astype(np.int64)
         self.rows = (keys % n).astype(np.int32)
-        self.tf = tf.astype(np.float64)
+        self.tf = tf.astype(np.float32)  # counts: exact in float32; scored in float64
         self._norm: tuple[float, np.ndarray] | None = None
 
     def doc_freq(self, token: str) -> int:

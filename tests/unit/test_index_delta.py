@@ -287,3 +287,43 @@ def test_knowledge_base_writes_go_to_the_delta_and_compact_in_the_background(tmp
     assert "ticket:D7000" not in {c.doc_id for c in kb.index.chunks}
     again = CliRunner().invoke(app, ["index", "compact"], env=env)
     assert again.exit_code == 0 and "nothing to compact" in again.output
+
+
+def test_a_resolve_killed_mid_append_is_indexed_after_a_restart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import select
+
+    from assist.consistency import indexed, reconcile
+    from assist.knowledge import KnowledgeBase
+    from assist.tickets import create_ticket, resolve_ticket
+    from indexes.db import TicketRow
+    from indexes.settings import Settings
+    from ingest.pipeline import ingest_paths
+    from ingest.reconcile import chunk_rows_differ
+    from tests.tinykb import TINY
+
+    settings = Settings(data_dir=tmp_path / "kms", embedder="hash")
+    assert ingest_paths([TINY], settings).ok
+    kb = KnowledgeBase(settings)
+    ticket, _ = create_ticket(kb, body="선물 포장이 빠져서 왔어요")
+    real = os.pwrite
+
+    def torn(fd: int, data: bytes, offset: int) -> int:
+        real(fd, data[: len(data) // 3], offset)
+        raise OSError("killed")
+
+    monkeypatch.setattr(os, "pwrite", torn)
+    with pytest.raises(OSError):  # the database says resolved; the log has a torn line
+        resolve_ticket(kb, ticket.id, resolution="포장 누락은 포장비를 환불해 드립니다.")
+    monkeypatch.undo()
+    restarted = KnowledgeBase(settings)  # a new process: the torn line is ignored...
+    assert not indexed(restarted, f"ticket:{ticket.id}")
+    assert reconcile(restarted) == 1  # ...and start-up's reconcile indexes the ticket
+    assert indexed(restarted, f"ticket:{ticket.id}")
+    with restarted.sessions() as session:
+        assert session.get(TicketRow, ticket.id).is_knowledge  # type: ignore[union-attr]
+        assert not chunk_rows_differ(session, restarted.index)
+        assert session.scalars(select(TicketRow.id)).all()
+    assert restarted.search("포장 누락 환불", k=1)[0].doc_id == f"ticket:{ticket.id}"
+    assert indexed(KnowledgeBase(settings), f"ticket:{ticket.id}")  # durable: read from the log
