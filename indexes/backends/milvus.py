@@ -89,12 +89,22 @@ class MilvusBackend:
     # ------------------------------------------------------------------ writes
     def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray, tokens: Sequence[list[str]]) -> None:
         """Insert or replace chunks (by chunk id); searchable on return."""
+        self._write("an upsert", self.client.upsert, chunks, vectors, tokens)
+
+    def bulk_load(self, chunks: Sequence[Chunk], vectors: np.ndarray, tokens: Sequence[list[str]]) -> None:
+        """Fill a new, empty collection (plain inserts, no id lookups), then seal it so its
+        indexes are built: a full build or a migration from the local backend."""
+        self._write("an insert", self.client.insert, chunks, vectors, tokens)
+        self._call("a flush", self.client.flush, self.name)
+
+    def _write(self, what: str, fn: Any, chunks: Sequence[Chunk], vectors: np.ndarray,
+               tokens: Sequence[list[str]]) -> None:  # fmt: skip
         if len(chunks) != len(vectors) or len(chunks) != len(tokens):
             raise ValueError("chunks, vectors and tokens differ in length")
         vecs = np.asarray(vectors, dtype=np.float32)
         for lo in range(0, len(chunks), _BATCH):
             rows = [to_row(c, vecs[i], tokens[i]) for i, c in enumerate(chunks[lo : lo + _BATCH], start=lo)]
-            self._call("an upsert", self.client.upsert, self.name, rows)
+            self._call(what, fn, self.name, rows)
 
     def delete(self, chunk_ids: Collection[str]) -> None:
         if chunk_ids:

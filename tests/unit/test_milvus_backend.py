@@ -40,7 +40,7 @@ def milvus(local: HybridIndex, tmp_path_factory: pytest.TempPathFactory) -> Iter
     except MilvusBackendError as exc:
         pytest.skip(f"Milvus Lite cannot start here: {exc.message}")
     chunks, vectors, tokens = local.segments.live()
-    backend.upsert(chunks, vectors, tokens)
+    backend.bulk_load(chunks, vectors, tokens)
     yield backend
     backend.close()
 
