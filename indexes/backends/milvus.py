@@ -118,8 +118,17 @@ class MilvusBackend:
         rows = self._call("a count", self.client.query, self.name, filter="", output_fields=["count(*)"])
         return int(rows[0]["count(*)"])
 
-    def drop(self) -> None:
-        self._call("a drop", self.client.drop_collection, self.name)
+    def hashes(self) -> dict[str, str]:
+        """Every stored chunk id with its content hash (paged: fine for millions of rows)."""
+        out: dict[str, str] = {}
+        it = self._call("a scan", self.client.query_iterator, self.name, batch_size=5000, filter="",
+                        output_fields=["chunk_id", "hash"])  # fmt: skip
+        try:
+            while rows := self._call("a scan", it.next):
+                out.update((r["chunk_id"], r["hash"]) for r in rows)
+        finally:
+            it.close()
+        return out
 
     def close(self) -> None:
         self.client.close()

@@ -22,7 +22,7 @@ from indexes.errors import KmsError
 from indexes.lexical import TOKENIZER_ID, doc_terms
 from indexes.types import Chunk
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 INDEX_TYPES = ("FLAT", "IVF_FLAT", "HNSW")
 
 
@@ -114,6 +114,7 @@ def schema_and_indexes(client: Any, dim: int, config: MilvusConfig) -> tuple[Any
     schema.add_field("doc_id", DataType.VARCHAR, max_length=512)
     schema.add_field("doc_type", DataType.VARCHAR, max_length=16)
     schema.add_field("section", DataType.VARCHAR, max_length=128)
+    schema.add_field("hash", DataType.VARCHAR, max_length=64)  # content hash: what a sync compares
     schema.add_field("chunk", DataType.JSON)
     schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dim)
     schema.add_field(
@@ -162,7 +163,7 @@ def to_row(chunk: Chunk, vector: np.ndarray, tokens: Sequence[str]) -> dict[str,
     c = chunk
     return {
         "chunk_id": c.chunk_id, "doc_id": c.doc_id, "doc_type": c.doc_type, "section": c.section,
-        "chunk": {"title": c.title, "text": c.text, "body": c.body, "meta": c.meta},
+        "hash": c.hash, "chunk": {"title": c.title, "text": c.text, "body": c.body, "meta": c.meta},
         "vector": np.asarray(vector, dtype=np.float32).tolist(), "terms": terms_text(tokens, document=True),
     }  # fmt: skip
 

@@ -169,3 +169,23 @@ def test_missing_collection_is_reported(local: HybridIndex, tmp_path: Path) -> N
     cfg = MilvusConfig(uri=str(tmp_path / "empty.db"), prefix="nothing")
     with pytest.raises(MilvusBackendError, match="has no collection nothing_hash"):
         MilvusBackend.open(cfg, local.embedder, create=False)
+
+
+def test_sync_loads_then_writes_only_the_difference(local: HybridIndex, tmp_path: Path) -> None:
+    from indexes.backends.milvus import MilvusBackend
+    from indexes.backends.milvus_sync import sync
+
+    config = MilvusConfig(uri=str(tmp_path / "sync.db"), index_type="FLAT")
+    backend = MilvusBackend.open(config, local.embedder)
+    try:
+        assert sync(backend, local).loaded == len(local.chunks)
+        assert backend.hashes() == {c.chunk_id: c.hash for c in local.chunks}
+        assert (sync(backend, local).upserted, sync(backend, local).deleted) == (0, 0)
+        stray = Chunk("doc:stray#body-0", "doc:stray", "doc", "stray", "body", "남은 문서", "남은 문서")
+        backend.upsert([stray], local.embedder.embed_documents([stray.text]), [["남다", "문서"]])
+        backend.delete([local.chunks[0].chunk_id])
+        report = sync(backend, local)
+        assert (report.upserted, report.deleted) == (1, 1)
+        assert backend.hashes() == {c.chunk_id: c.hash for c in local.chunks}
+    finally:
+        backend.close()
