@@ -167,6 +167,16 @@ class KnowledgeBase:
             self._compacting = threading.Thread(target=self._compact_quietly, name="kms-compact", daemon=True)
             self._compacting.start()
 
+    def wait_for_compaction(self, timeout: float | None = None) -> bool:
+        """Wait for a background compaction to finish (before copying or archiving the data dir,
+        or at shutdown); False if it is still running after ``timeout`` seconds."""
+        with self._lock:
+            thread = self._compacting
+        if thread is None:
+            return True
+        thread.join(timeout)
+        return not thread.is_alive()
+
     def _compact_quietly(self) -> None:
         try:
             self.compact()

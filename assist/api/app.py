@@ -74,6 +74,8 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], AbstractAsyncContextMan
         finally:
             if retry is not None:
                 retry.stop()
+            if not kb.wait_for_compaction(30):  # it is built aside: stopping mid-way loses nothing
+                log.warning("stopping while an index compaction is still running; the delta stays in use")
             bind = kb.sessions.kw.get("bind") if "database" not in problems else None
             if bind is not None:
                 bind.dispose()

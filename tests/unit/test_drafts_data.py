@@ -164,6 +164,7 @@ def build_kb(
 
 
 def close(kb: KnowledgeBase) -> None:
+    assert kb.wait_for_compaction(60)  # a copy of the data dir must not race a background compaction
     engine = kb.sessions.kw["bind"]
     assert isinstance(engine, Engine)
     engine.dispose()
