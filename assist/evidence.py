@@ -69,7 +69,7 @@ def gather(
 ) -> Evidence:
     """Search once over all chunk types and split the results per document type."""
     trace = SearchTrace()
-    hits = kb.index.search_chunks(query, kb.params(doc_types=doc_types), trace=trace)
+    hits = kb.searcher.search_chunks(query, kb.params(doc_types=doc_types), trace=trace)
     by_type: dict[str, list[ChunkHit]] = {"article": [], "ticket": [], "doc": []}
     for hit in hits:
         by_type.setdefault(hit.chunk.doc_type, []).append(hit)

@@ -11,11 +11,13 @@ import threading
 import time
 from collections.abc import Collection, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
 from indexes import compaction, deltalog, store
+from indexes.backends import SearchBackend
 from indexes.db import add_chunks, delete_chunks, open_db
 from indexes.embedder import Embedder, load_embedder
 from indexes.errors import IndexCorruptError, IndexMismatchError, KmsError
@@ -26,6 +28,9 @@ from indexes.segments import DeltaOp
 from indexes.settings import Settings
 from indexes.types import Chunk, DocHit
 from korean.lexicon import Lexicon, load_lexicon
+
+if TYPE_CHECKING:
+    from indexes.backends.milvus import MilvusBackend
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +49,8 @@ class KnowledgeBase:
         self._sessions: sessionmaker[Session] | None = None
         self._lexicon_problem: str | None = None
         self._compacting: threading.Thread | None = None
+        self._milvus: MilvusBackend | None = None
+        self._milvus_synced: HybridIndex | None = None  # the local index Milvus was last synced from
 
     @property
     def embedder(self) -> Embedder:
@@ -98,6 +105,33 @@ class KnowledgeBase:
         log.warning("%s", self.index_warning)
 
     @property
+    def searcher(self) -> SearchBackend:
+        """What searches go to: the local index, or (``KMS_INDEX_BACKEND=milvus``) the Milvus
+        collection, first synced with the local index whenever that changed other than by this
+        process's own writes (another process's ingest, compaction or writes)."""
+        index = self.index
+        if self.settings.index_backend != "milvus":
+            return index
+        with self._lock:
+            milvus = self._milvus_backend()
+            if self._milvus_synced is not index:
+                from indexes.backends.milvus_sync import sync
+
+                sync(milvus, index)
+                self._milvus_synced = index
+            return milvus
+
+    def _milvus_backend(self) -> MilvusBackend:
+        if self._milvus is None:
+            from indexes.backends.milvus import MilvusBackend
+            from indexes.backends.milvus_config import MilvusConfig
+
+            uri = self.settings.milvus_uri or str(self.settings.data_dir / "milvus.db")
+            config = MilvusConfig.from_settings(self.settings, uri=uri)
+            self._milvus = MilvusBackend.open(config, self.embedder)
+        return self._milvus
+
+    @property
     def index_folder(self) -> Path | None:
         return self._index_folder
 
@@ -118,7 +152,7 @@ class KnowledgeBase:
         """
         chunks = [mask_chunk(c, allow=self.settings.pii_allow) for c in chunks]
         with self._lock:
-            index = self.index
+            index = before = self.index
             texts = [c.text for c in chunks]
             vectors = (
                 self.embedder.embed_documents(texts) if chunks else np.zeros((0, index.dense.dim), np.float32)
@@ -140,6 +174,12 @@ class KnowledgeBase:
                         raise
                     self._index = None
             self._index, self.index_warning = index, None
+            if self.settings.index_backend == "milvus":  # the shared collection follows at once
+                milvus = self._milvus_backend()
+                milvus.delete_docs(list(replace_docs))
+                milvus.upsert(op.chunks, op.vectors, op.tokens)
+                if self._milvus_synced is before:
+                    self._milvus_synced = index
             # the chunks table follows under the same lock; should this fail (or the process
             # die here), ``reconcile`` brings it back in line with the index
             with self.sessions() as session, session.begin():
@@ -256,4 +296,4 @@ class KnowledgeBase:
         trace: SearchTrace | None = None,
         **overrides: object,
     ) -> list[DocHit]:
-        return self.index.search(query, self.params(k=k, doc_types=doc_types, **overrides), trace=trace)
+        return self.searcher.search(query, self.params(k=k, doc_types=doc_types, **overrides), trace=trace)

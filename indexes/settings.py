@@ -80,6 +80,35 @@ class Settings(BaseSettings):
     )
     bm25_k1: float = Field(1.2, gt=0, description="BM25 term-frequency saturation.")
     bm25_b: float = Field(0.75, ge=0, le=1, description="BM25 length normalisation.")
+    index_backend: Literal["local", "milvus"] = Field(
+        "local",
+        description="'local': the FAISS + BM25 folder in DATA_DIR/indexes; 'milvus': searches go to a Milvus "
+        "collection (KMS_MILVUS_URI), loaded from the local index and kept in step by incremental writes.",
+    )
+    milvus_uri: str | None = Field(
+        None,
+        description="Milvus Lite file (*.db) or a server, http://host:19530; default DATA_DIR/milvus.db "
+        "(Milvus Lite, in-process).",
+    )
+    milvus_token: SecretStr | None = Field(
+        None, description="Milvus credentials: 'user:password' or an API key."
+    )
+    milvus_prefix: str = Field(
+        "kms",
+        description="Collection name prefix (one per site sharing a cluster); model and tokenizer follow.",
+    )
+    milvus_index_type: Literal["FLAT", "IVF_FLAT", "HNSW"] = Field(
+        "HNSW", description="Milvus dense index: exact 'FLAT', 'IVF_FLAT' (nlist/nprobe) or 'HNSW' (M/ef)."
+    )
+    milvus_nlist: int = Field(1024, ge=1, description="IVF_FLAT clusters.")
+    milvus_nprobe: int = Field(64, ge=1, description="IVF_FLAT clusters searched per query.")
+    milvus_hnsw_m: int = Field(32, ge=4, description="Milvus HNSW graph degree.")
+    milvus_ef: int = Field(128, ge=8, description="Milvus HNSW search breadth (at least the candidates).")
+    milvus_fusion: Literal["product", "milvus-rrf"] = Field(
+        "product",
+        description="'product': KMS_FUSION over both Milvus result lists (as the local backend); "
+        "'milvus-rrf': Milvus's RRFRanker in one hybrid search (unweighted RRF whatever KMS_FUSION says).",
+    )
     fusion: Literal["adaptive", "weighted", "rrf"] = Field(
         "weighted",
         description="How dense and BM25 results are fused: 'adaptive' (a learned ranker over both legs' "

@@ -15,6 +15,7 @@ from indexes.backends import MutableBackend, SearchBackend
 from indexes.backends.milvus_config import MilvusBackendError, MilvusConfig, collection_name, term
 from indexes.hybrid import HybridIndex, SearchParams
 from indexes.lexical import tokenize_many
+from indexes.settings import Settings
 from indexes.types import Chunk
 from tests.tinykb import QUESTIONS, build_tiny_kb
 
@@ -23,11 +24,16 @@ FUSIONS = ("weighted", "rrf", "bm25", "dense", "adaptive")
 
 
 @pytest.fixture(scope="module")
-def local(tmp_path_factory: pytest.TempPathFactory) -> HybridIndex:
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny KB's data dir (built once)."""
+    return build_tiny_kb(tmp_path_factory.mktemp("tiny") / "kms").data_dir
+
+
+@pytest.fixture(scope="module")
+def local(tiny: Path) -> HybridIndex:
     from assist.knowledge import KnowledgeBase
 
-    settings = build_tiny_kb(tmp_path_factory.mktemp("tiny") / "kms")
-    return KnowledgeBase(settings).index
+    return KnowledgeBase(Settings(data_dir=tiny, embedder="hash")).index
 
 
 @pytest.fixture(scope="module")
@@ -189,3 +195,35 @@ def test_sync_loads_then_writes_only_the_difference(local: HybridIndex, tmp_path
         assert backend.hashes() == {c.chunk_id: c.hash for c in local.chunks}
     finally:
         backend.close()
+
+
+def test_the_product_searches_and_writes_through_milvus(
+    local: HybridIndex, tiny: Path, tmp_path: Path
+) -> None:
+    """KMS_INDEX_BACKEND=milvus: kms search / suggestions / answers go to Milvus, synced from the local
+    index on first use; an incremental write is visible at once, also to a second worker."""
+    import shutil
+
+    from assist.evidence import gather
+    from assist.knowledge import KnowledgeBase
+
+    data = tmp_path / "kms"
+    shutil.copytree(tiny, data, symlinks=True)
+    uri = str(tmp_path / "shared.db")
+    settings = Settings(data_dir=data, embedder="hash", index_backend="milvus", milvus_uri=uri,
+                        milvus_index_type="FLAT")  # fmt: skip
+    kb, other = KnowledgeBase(settings), KnowledgeBase(settings)
+    question = _questions()[0]
+    want = [
+        d.doc_id
+        for d in KnowledgeBase(settings.model_copy(update={"index_backend": "local"})).search(question)
+    ]
+    assert [d.doc_id for d in kb.search(question)][:1] == want[:1]
+    assert kb.searcher.count() == len(local.chunks)  # type: ignore[attr-defined]
+    assert gather(kb, question).chunk_hits
+    text = "얼음정수기 필터 교체 주기 문의"
+    kb.index_documents(
+        [Chunk("ticket:T-new#ticket-0", "ticket:T-new", "ticket", "정수기", "ticket", text, text)]
+    )
+    assert kb.search("정수기 필터", fusion="bm25")[0].doc_id == "ticket:T-new"
+    assert other.search("정수기 필터", fusion="bm25")[0].doc_id == "ticket:T-new"
