@@ -121,6 +121,27 @@ class KnowledgeBase:
                 self._milvus_synced = index
             return milvus
 
+    def backend_problem(self) -> str | None:
+        """For /readyz: None when searches go to the local index or to a Milvus collection that
+        answers and holds as many chunks as the index it was last synced from; else what is wrong
+        (one line). Nothing is synced here: the next search does that."""
+        if self.settings.index_backend != "milvus":
+            return None
+        from indexes.errors import KmsError
+
+        try:
+            with self._lock:
+                milvus, synced = self._milvus_backend(), self._milvus_synced
+            rows = milvus.count()
+        except KmsError as exc:
+            return exc.message
+        except Exception as exc:  # the client's own errors: one line, never a traceback
+            uri = self.settings.milvus_uri or "DATA_DIR/milvus.db"
+            return f"Milvus ({uri}) is not usable: {exc}".split("\n")[0]
+        if synced is not None and rows != len(synced.chunks):
+            return f"the Milvus collection has {rows} chunks but the index {len(synced.chunks)}"
+        return None
+
     def _milvus_backend(self) -> MilvusBackend:
         if self._milvus is None:
             from indexes.backends.milvus import MilvusBackend

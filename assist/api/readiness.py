@@ -163,6 +163,8 @@ def readiness_checks(kb: KnowledgeBase, report: Health) -> dict[str, str]:
         )
     except OSError as exc:
         checks["disk"] = f"free disk unknown: {exc}"
+    if settings.index_backend == "milvus":
+        checks["search_backend"] = kb.backend_problem() or "ok"
     db_chunks, indexed = report.counts.get("chunks"), report.counts.get("indexed_chunks")
     if db_chunks is not None and indexed is not None and db_chunks != indexed:
         checks["index_matches_database"] = (

@@ -227,3 +227,10 @@ def test_the_product_searches_and_writes_through_milvus(
     )
     assert kb.search("정수기 필터", fusion="bm25")[0].doc_id == "ticket:T-new"
     assert other.search("정수기 필터", fusion="bm25")[0].doc_id == "ticket:T-new"
+    from assist.api.readiness import health_report, readiness_checks
+
+    assert kb.backend_problem() is None
+    assert readiness_checks(kb, health_report(kb, model_loaded=True))["search_backend"] == "ok"
+    gone = KnowledgeBase(settings.model_copy(update={"milvus_uri": "http://127.0.0.1:9"}))
+    problem = gone.backend_problem()
+    assert problem is not None and "http://127.0.0.1:9" in problem and "\n" not in problem
