@@ -7,10 +7,7 @@ Axis labels are Korean with English in parentheses when a Hangul-capable font is
 from __future__ import annotations
 
 import base64
-import functools
 import io
-import shutil
-import subprocess
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -20,42 +17,11 @@ import numpy as np
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
-from matplotlib import font_manager
 
+from assist.fonts import hangul_font
 from eval.metrics import CurvePoint
 
 __all__ = ["bars", "curve", "hangul_font", "histogram", "label", "rank_distribution"]
-
-
-@functools.lru_cache(maxsize=1)
-def hangul_font() -> str | None:
-    """A font family that renders Hangul, registered with matplotlib, or None.
-
-    The fonts come from fontconfig (``fc-list :lang=ko``); a font installed after matplotlib
-    built its font cache (or a ``.ttc`` collection it did not scan) is added at run time, so a
-    report never needs a rebuilt cache to show Hangul. Sans faces and KR faces are preferred.
-    """
-    if not shutil.which("fc-list"):
-        return None
-    try:
-        out = subprocess.run(
-            ["fc-list", ":lang=ko", "-f", "%{file}\t%{family}\n"], capture_output=True, text=True, timeout=10
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    fonts = [line.split("\t", 1) for line in out.splitlines() if "\t" in line]
-    fonts.sort(key=lambda f: ("Regular" not in f[0], "Sans" not in f[1], "KR" not in f[1], f[0]))
-    by_file = {f.fname: f.name for f in font_manager.fontManager.ttflist}
-    for path, _ in fonts:
-        if path not in by_file:
-            try:
-                font_manager.fontManager.addfont(path)
-            except (OSError, RuntimeError, ValueError):
-                continue
-            by_file = {f.fname: f.name for f in font_manager.fontManager.ttflist}
-        if path in by_file:
-            return by_file[path]
-    return None
 
 
 def label(ko: str, en: str) -> str:

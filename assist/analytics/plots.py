@@ -8,10 +8,7 @@ one, Hangul characters would have no glyphs, so such labels are still drawn, in 
 
 from __future__ import annotations
 
-import functools
 import io
-import shutil
-import subprocess
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -20,11 +17,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from assist.analytics.report import Report
 from assist.analytics.tables import Table
+from assist.fonts import hangul_font
 
 COLORS = ["#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#06b6d4", "#84cc16", "#ec4899"]
 VERDICT_COLORS = {"used": "#10b981", "edited": "#f59e0b", "rejected": "#ef4444"}
@@ -32,32 +29,6 @@ TOP = 10
 _LOCK = threading.Lock()
 
 __all__ = ["hangul_font", "report_plots"]
-
-
-@functools.lru_cache(maxsize=1)
-def hangul_font() -> str | None:
-    """A font family with Hangul glyphs registered with matplotlib (sans, KR preferred), or None."""
-    if not shutil.which("fc-list"):
-        return None
-    try:
-        out = subprocess.run(
-            ["fc-list", ":lang=ko", "-f", "%{file}\t%{family}\n"], capture_output=True, text=True, timeout=10
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return None
-    fonts = [line.split("\t", 1) for line in out.splitlines() if "\t" in line]
-    fonts.sort(key=lambda f: ("Regular" not in f[0], "Sans" not in f[1], "KR" not in f[1], f[0]))
-    for path, _ in fonts:
-        known = {f.fname: f.name for f in font_manager.fontManager.ttflist}
-        if path not in known:
-            try:
-                font_manager.fontManager.addfont(path)
-            except (OSError, RuntimeError, ValueError):
-                continue
-            known = {f.fname: f.name for f in font_manager.fontManager.ttflist}
-        if path in known:
-            return known[path]
-    return None
 
 
 def _rc() -> dict[str, Any]:
