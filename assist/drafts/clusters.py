@@ -109,6 +109,26 @@ def _groups(labels: np.ndarray) -> list[list[int]]:
     return sorted(by.values(), key=lambda m: m[0])
 
 
+def _find(parent: list[int], i: int) -> int:
+    """The root of ``i`` in the union-find forest ``parent`` (paths halved on the way)."""
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+def _union(parent: list[int], keep: int, join: int) -> None:
+    """``join``'s set becomes part of ``keep``'s (its root now points at ``keep``'s root)."""
+    root = _find(parent, keep)
+    parent[_find(parent, join)] = root
+
+
+def _close_pairs(sims: np.ndarray, threshold: float) -> list[list[int]]:
+    """Index pairs ``a < b`` with ``sims[a, b] >= threshold``, most similar first (ties by index)."""
+    pairs = np.argwhere(np.triu(sims >= threshold, k=1))
+    return sorted(pairs.tolist(), key=lambda p: (-sims[p[0], p[1]], p[0], p[1]))
+
+
 def _merge(
     groups: list[list[int]], arr: np.ndarray, tokens: Sequence[set[str]], params: TopicParams
 ) -> list[list[int]]:
@@ -121,23 +141,16 @@ def _merge(
     words = [_keyword_set(g, tokens, params.keyword_share) for g in big]
     parent = list(range(len(big)))
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     sims = cents @ cents.T
-    pairs = np.argwhere(np.triu(sims >= params.merge_centroid, k=1))
-    for a, b in sorted(pairs.tolist(), key=lambda p: (-sims[p[0], p[1]], p[0], p[1])):
+    for a, b in _close_pairs(sims, params.merge_centroid):
         wa, wb = words[a], words[b]
         if not wa or not wb:
             continue
         if len(wa & wb) / min(len(wa), len(wb)) >= params.merge_keywords:
-            parent[find(b)] = find(a)
+            _union(parent, a, b)
     merged: dict[int, list[int]] = {}
     for i, g in enumerate(big):
-        merged.setdefault(find(i), []).extend(g)
+        merged.setdefault(_find(parent, i), []).extend(g)
     return [sorted(g) for g in merged.values()] + small
 
 
@@ -146,21 +159,15 @@ def _components(members: Sequence[int], links: Sequence[set[str]]) -> list[list[
     owner: dict[str, int] = {}
     parent = list(range(len(members)))
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     for i, words in enumerate(links):
         for w in sorted(words):
             if w in owner:
-                parent[find(i)] = find(owner[w])
+                _union(parent, owner[w], i)
             else:
                 owner[w] = i
     parts: dict[int, list[int]] = {}
     for i, m in enumerate(members):
-        parts.setdefault(find(i), []).append(m)
+        parts.setdefault(_find(parent, i), []).append(m)
     return list(parts.values())
 
 
@@ -270,21 +277,14 @@ def _regroup(
     sims = cents @ cents.T
     parent = list(range(len(topics)))
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     # a shared keyword counts only when few topics have it: "card" is a keyword of 22 banking77
     # topics and says nothing, 설치 is one of only the two installation topics of gaps_ko
     spread = Counter(w for ws in words for w in ws)
-    pairs = np.argwhere(np.triu(sims >= params.regroup_centroid, k=1))
-    for a, b in sorted(pairs.tolist(), key=lambda p: (-sims[p[0], p[1]], p[0], p[1])):
+    for a, b in _close_pairs(sims, params.regroup_centroid):
         shared = [w for w in words[a] & words[b] if spread[w] <= params.regroup_spread]
         if len(shared) >= params.regroup_keywords:
-            parent[find(b)] = find(a)
+            _union(parent, a, b)
     out = labels.copy()
     for i, g in enumerate(topics):
-        out[g] = find(i)
+        out[g] = _find(parent, i)
     return out
