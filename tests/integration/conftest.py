@@ -7,10 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from indexes import db
 from indexes.settings import Settings
 
 try:
@@ -18,6 +16,7 @@ try:
 except ModuleNotFoundError:  # tests/ is not a package: import it from the repository root
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from tests import pg
+from tests.dbhelp import opened
 
 postgres_url = pg.make_postgres_fixture(scope="session")
 
@@ -31,13 +30,10 @@ def postgres_db_url(postgres_url: str) -> Iterator[str]:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def sessions(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sessionmaker[Session]]:
-    """A migrated database on SQLite and on a real PostgreSQL server (test_postgres.py has its own)."""
+    """A migrated database on SQLite and on a real PostgreSQL server."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'kms.db'}"
     else:
         url = request.getfixturevalue("postgres_db_url")
-    maker = db.open_db(Settings(database_url=url))
-    yield maker
-    engine = maker.kw["bind"]
-    assert isinstance(engine, Engine)
-    engine.dispose()
+    with opened(Settings(database_url=url)) as maker:
+        yield maker

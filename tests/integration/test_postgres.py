@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import os
 import pwd
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from indexes import db
@@ -24,35 +23,10 @@ from indexes.records import ArticleRecord, TicketRecord
 from indexes.settings import Settings
 from indexes.types import Chunk
 from tests import pg
+from tests.dbhelp import TABLES, changed, engine_of
 
-TABLES = {"articles", "article_revisions", "tickets", "chunks", "query_logs", "suggestions", "feedback"}
-TABLES |= {"topics", "drafts", "draft_revisions"}  # 0002_drafts (assist.drafts)
-TABLES |= {"users", "api_keys", "web_sessions", "sign_in_links", "audit_log"}  # 0003_access
-TABLES |= {"integration_outbox"}  # 0004_integration_outbox (assist.integrations)
 RESOLVED = ["resolved", "closed", "해결", "완료"]
 KST = timezone(timedelta(hours=9))
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'kms' / 'kms.db'}"
-    url = request.getfixturevalue("postgres_db_url")
-    assert isinstance(url, str)
-    return url
-
-
-@pytest.fixture
-def sessions(db_url: str) -> Iterator[sessionmaker[Session]]:
-    maker = db.open_db(Settings(database_url=db_url))
-    yield maker
-    engine_of(maker).dispose()
-
-
-def engine_of(sessions: sessionmaker[Session]) -> Engine:
-    engine = sessions.kw["bind"]
-    assert isinstance(engine, Engine)
-    return engine
 
 
 def article(article_id: str, **changes: object) -> ArticleRecord:
@@ -72,9 +46,7 @@ def article(article_id: str, **changes: object) -> ArticleRecord:
         valid_until=date(2025, 12, 31),
         owner="물류팀",
     )
-    for name, value in changes.items():
-        setattr(rec, name, value)
-    return rec
+    return changed(rec, changes)
 
 
 def ticket(ticket_id: str, **changes: object) -> TicketRecord:
@@ -92,9 +64,7 @@ def ticket(ticket_id: str, **changes: object) -> TicketRecord:
         csat=4.5,
         customer_ref="C-77",
     )
-    for name, value in changes.items():
-        setattr(rec, name, value)
-    return rec
+    return changed(rec, changes)
 
 
 def test_schema_is_migrated_once_and_matches_the_models(sessions: sessionmaker[Session]) -> None:

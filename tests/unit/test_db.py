@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from indexes import db
 from indexes.records import ArticleRecord, TicketRecord
-from indexes.settings import Settings
 from indexes.types import Chunk
+from tests.dbhelp import changed
 
 RESOLVED = ["resolved", "closed", "해결", "완료"]
 
@@ -34,9 +33,7 @@ def article(article_id: str = "KB-1", source: str = "kb/refund.md", **changes: o
         valid_from=date(2024, 1, 1),
         owner="결제팀",
     )
-    for name, value in changes.items():
-        setattr(rec, name, value)
-    return rec
+    return changed(rec, changes)
 
 
 def ticket(ticket_id: str = "T-1", **changes: object) -> TicketRecord:
@@ -51,30 +48,13 @@ def ticket(ticket_id: str = "T-1", **changes: object) -> TicketRecord:
         channel="chat",
         created_at=datetime(2024, 5, 1, 9, 30, tzinfo=UTC),
     )
-    for name, value in changes.items():
-        setattr(rec, name, value)
-    return rec
+    return changed(rec, changes)
 
 
 def chunk(doc: str, section: str, body: str, n: int = 0) -> Chunk:
     return Chunk(
         f"{doc}#{section}-{n}", doc, "article", "제목", section, f"제목\n{body}", body, {"tag": "결제"}
     )
-
-
-@pytest.fixture
-def sessions(settings: Settings) -> Iterator[sessionmaker[Session]]:
-    maker = db.open_db(settings)
-    yield maker
-    engine = maker.kw["bind"]
-    assert isinstance(engine, Engine)
-    engine.dispose()
-
-
-def engine_of(sessions: sessionmaker[Session]) -> Engine:
-    engine = sessions.kw["bind"]
-    assert isinstance(engine, Engine)
-    return engine
 
 
 # --- articles ------------------------------------------------------------------------------

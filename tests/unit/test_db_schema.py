@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,39 +11,20 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, event, inspect, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from indexes import db
 from indexes.db.engine import ALEMBIC_INI
 from indexes.errors import StorageError
 from indexes.settings import Settings
-
-TABLES = {"articles", "article_revisions", "tickets", "chunks", "query_logs", "suggestions", "feedback"}
-TABLES |= {"topics", "drafts", "draft_revisions"}  # 0002_drafts (assist.drafts)
-TABLES |= {"users", "api_keys", "web_sessions", "sign_in_links", "audit_log"}  # 0003_access
-TABLES |= {"integration_outbox"}  # 0004_integration_outbox (assist.integrations)
+from tests.dbhelp import TABLES, engine_of
 
 
 def head_revision() -> str:
     heads = ScriptDirectory.from_config(Config(str(ALEMBIC_INI))).get_heads()
     assert len(heads) == 1, f"migrations must form one line, found heads {heads}"
     return heads[0]
-
-
-@pytest.fixture
-def sessions(settings: Settings) -> Iterator[sessionmaker[Session]]:
-    maker = db.open_db(settings)
-    yield maker
-    engine = maker.kw["bind"]
-    assert isinstance(engine, Engine)
-    engine.dispose()
-
-
-def engine_of(sessions: sessionmaker[Session]) -> Engine:
-    engine = sessions.kw["bind"]
-    assert isinstance(engine, Engine)
-    return engine
 
 
 # --- schema --------------------------------------------------------------------------------
