@@ -5,7 +5,8 @@
 
 One module per product turns its export's records into :class:`~.conversation.Conversation`;
 ``conversation`` holds the common model and cleanup (HTML, quoted replies, which message is the
-inquiry and which the resolution); ``importer`` stores them incrementally.
+inquiry and which the resolution); ``fields`` reads a record's fields (or names the bad one);
+``importer`` stores them incrementally.
 """
 
 from __future__ import annotations

@@ -23,21 +23,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .conversation import (
-    Conversation,
-    ExportError,
-    HelpdeskRead,
-    Message,
-    RecordError,
-    Role,
-    as_list,
-    convert,
-    load_json,
-    parse_time,
-    record_id,
-    seq,
-    text_list,
-)
+from .conversation import Conversation, ExportError, HelpdeskRead, Message, Role, convert, load_json
+from .fields import RecordError, mapped, objects, optional_text, parse_time, record_id, seq, text_list
 
 STATES = {"opened": "open", "snoozed": "pending", "closed": "closed"}
 ROLES: dict[str, Role] = {"user": "customer", "manager": "agent", "bot": "bot"}
@@ -96,20 +83,15 @@ def blocks_text(blocks: Any) -> str:
 
 def parse(chat: dict[str, Any]) -> Conversation:
     source_id = record_id(chat)
-    raw = as_list(chat.get("messages"), "messages")
     times = [chat.get(key) for key in CHAT_TIMES]
     messages: list[tuple[Any, Message]] = []
-    for n, message in enumerate(raw):
-        if not isinstance(message, dict):
-            raise RecordError(f"messages[{n}]", type(message).__name__, "expected a message object")
+    for n, message in objects(chat.get("messages"), "messages", "a message object"):
         person = str(message.get("personType") or "")
         if person not in ROLES:
             raise RecordError(
                 f"messages[{n}].personType", message.get("personType"), "expected user, manager or bot"
             )
-        plain = message.get("plainText")
-        if plain is not None and not isinstance(plain, str):
-            raise RecordError(f"messages[{n}].plainText", plain, "expected text")
+        plain = optional_text(message.get("plainText"), f"messages[{n}].plainText")
         options = seq(message.get("options"))
         created = parse_time(message.get("createdAt"), f"messages[{n}].createdAt", unit="ms")
         times += [message.get("createdAt"), message.get("updatedAt")]
@@ -130,20 +112,18 @@ def parse(chat: dict[str, Any]) -> Conversation:
     messages.sort(
         key=lambda pair: pair[0] if isinstance(pair[0], int | float) else 0
     )  # the API lists newest first
-    state = str(chat.get("state") or "")
-    if state not in STATES:
-        raise RecordError("state", chat.get("state"), "not a Channel Talk state (opened, snoozed, closed)")
+    status = mapped(chat.get("state"), "state", STATES, "Channel Talk state")
     stamps = [t for t in times if isinstance(t, int | float) and not isinstance(t, bool)]
     return Conversation(
         product="channeltalk",
         source_id=source_id,
         messages=[message for _, message in messages],
-        status=STATES[state],
+        status=status,
         tags=text_list(chat.get("tags"), "tags"),
         channel=str(chat.get("contactMediumType") or "chat"),
         created_at=parse_time(chat.get("createdAt"), "createdAt", unit="ms"),
         updated_at=parse_time(max(stamps), "updatedAt", unit="ms") if stamps else None,
-        resolved_at=parse_time(chat.get("closedAt"), "closedAt", unit="ms") if state == "closed" else None,
+        resolved_at=parse_time(chat.get("closedAt"), "closedAt", unit="ms") if status == "closed" else None,
         customer_ref=str(chat.get("userId") or "") or None,
     )
 

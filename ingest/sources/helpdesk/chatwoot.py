@@ -21,21 +21,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .conversation import (
-    Conversation,
-    ExportError,
-    HelpdeskRead,
-    Message,
-    RecordError,
-    Role,
-    as_list,
-    convert,
-    load_json,
-    obj,
-    parse_time,
-    record_id,
-    text_list,
-)
+from .conversation import Conversation, ExportError, HelpdeskRead, Message, Role, convert, load_json
+from .fields import RecordError, flag, mapped, obj, objects, optional_text, parse_time, record_id, text_list
 
 STATUSES = {"open": "open", "pending": "pending", "snoozed": "pending", "resolved": "resolved"}
 TYPES = {"incoming": 0, "outgoing": 1, "activity": 2, "template": 3}
@@ -88,15 +75,9 @@ def parse(conv: dict[str, Any], csat: dict[str, float]) -> Conversation:
     source_id = record_id(conv)
     messages: list[Message] = []
     rating = csat.get(source_id)
-    for n, message in enumerate(as_list(conv.get("messages"), "messages")):
-        if not isinstance(message, dict):
-            raise RecordError(f"messages[{n}]", type(message).__name__, "expected a message object")
-        content = message.get("content")
-        if content is not None and not isinstance(content, str):
-            raise RecordError(f"messages[{n}].content", content, "expected text")
-        private = message.get("private", False)
-        if not isinstance(private, bool):
-            raise RecordError(f"messages[{n}].private", private, "expected true or false")
+    for n, message in objects(conv.get("messages"), "messages", "a message object"):
+        content = optional_text(message.get("content"), f"messages[{n}].content")
+        private = flag(message.get("private", False), f"messages[{n}].private")
         rating = rating if rating is not None else _submitted_rating(message)
         messages.append(
             Message(
@@ -107,9 +88,7 @@ def parse(conv: dict[str, Any], csat: dict[str, float]) -> Conversation:
                 created_at=parse_time(message.get("created_at"), f"messages[{n}].created_at"),
             )
         )
-    status = str(conv.get("status") or "")
-    if status not in STATUSES:
-        raise RecordError("status", conv.get("status"), "not a Chatwoot status (" + ", ".join(STATUSES) + ")")
+    status = mapped(conv.get("status"), "status", STATUSES, "Chatwoot status")
     meta = obj(conv.get("meta"))
     sender = obj(meta.get("sender"))
     channel = str(meta.get("channel") or "").removeprefix("Channel::")
@@ -119,7 +98,7 @@ def parse(conv: dict[str, Any], csat: dict[str, float]) -> Conversation:
         product="chatwoot",
         source_id=source_id,
         messages=messages,
-        status=STATUSES[status],
+        status=status,
         tags=text_list(conv.get("labels"), "labels"),
         channel=re.sub(r"(?<=[a-z])(?=[A-Z])", "_", channel).lower(),
         created_at=parse_time(conv.get("created_at"), "created_at"),

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,15 +33,9 @@ from korean.pii import mask_pii
 from korean.roles import classify
 from korean.sentences import split_sentences
 
+from .fields import RecordError
+
 Role = Literal["customer", "agent", "bot", "system"]
-
-
-class RecordError(ValueError):
-    """A record the importer cannot read: names the field, its value and why."""
-
-    def __init__(self, field: str, value: Any, reason: str) -> None:
-        super().__init__(reason)
-        self.field, self.value, self.reason = field, value, reason
 
 
 @dataclass
@@ -123,59 +117,6 @@ def clean_text(text: str, *, html: bool = False) -> str:
     text = strip_quoted(text.replace("\r\n", "\n").replace("\u00a0", " "))
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-# --- values -------------------------------------------------------------------------------------
-
-
-def parse_time(value: Any, field: str, *, unit: Literal["s", "ms"] = "s") -> datetime | None:
-    """A timestamp (ISO 8601 text, or epoch seconds/milliseconds) as aware UTC; None for null."""
-    if value is None or value == "":
-        return None
-    try:
-        if isinstance(value, bool):
-            raise ValueError
-        if isinstance(value, int | float):
-            return datetime.fromtimestamp(value / 1000 if unit == "ms" else value, tz=UTC)
-        stamp = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
-    except (ValueError, OverflowError, OSError):
-        raise RecordError(field, value, "not a timestamp (ISO 8601 or epoch)") from None
-    return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp.astimezone(UTC)
-
-
-def record_id(record: Mapping[str, Any], key: str = "id") -> str:
-    """The record's id as text; a missing or empty id is a :class:`RecordError`."""
-    value = record.get(key)
-    if value is None or isinstance(value, bool | dict | list) or not str(value).strip():
-        raise RecordError(key, value, "missing or empty id")
-    return str(value).strip()
-
-
-def text_list(value: Any, field: str) -> list[str]:
-    """A list of tags/labels (null is empty); anything but a list of strings is a RecordError."""
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise RecordError(field, value, "expected a list of strings")
-    return [v.strip() for v in value if v.strip()]
-
-
-def obj(value: Any) -> dict[str, Any]:
-    """``value`` when it is a JSON object, else an empty one (for optional nested objects)."""
-    return value if isinstance(value, dict) else {}
-
-
-def seq(value: Any) -> list[Any]:
-    """``value`` when it is a JSON list, else an empty one (for optional lists)."""
-    return value if isinstance(value, list) else []
-
-
-def as_list(value: Any, field: str) -> list[Any]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise RecordError(field, type(value).__name__, "expected a list")
-    return value
 
 
 # --- conversation -> ticket ---------------------------------------------------------------------

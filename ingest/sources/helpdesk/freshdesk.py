@@ -19,20 +19,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .conversation import (
-    Conversation,
-    ExportError,
-    HelpdeskRead,
-    Message,
-    RecordError,
-    as_list,
-    convert,
-    load_json,
-    obj,
-    parse_time,
-    record_id,
-    text_list,
-)
+from .conversation import Conversation, ExportError, HelpdeskRead, Message, convert, load_json
+from .fields import RecordError, flag, obj, objects, optional_text, parse_time, record_id, text_list
 
 STATUSES = {2: "open", 3: "pending", 4: "resolved", 5: "closed"}
 SOURCES = {1: "email", 2: "portal", 3: "phone", 7: "chat", 9: "feedback_widget", 10: "outbound_email"}
@@ -77,16 +65,13 @@ def parse(ticket: dict[str, Any], csat: dict[str, float]) -> Conversation:
     html = ticket.get("description")
     first = html if isinstance(html, str) and html.strip() else ticket.get("description_text")
     messages = [Message(role="customer", text=str(first or ""), html=first is html)]
-    for n, item in enumerate(as_list(ticket.get("conversations"), "conversations")):
-        if not isinstance(item, dict):
-            raise RecordError(f"conversations[{n}]", type(item).__name__, "expected a conversation object")
+    for n, item in objects(ticket.get("conversations"), "conversations", "a conversation object"):
         body = item.get("body")
-        text = body if isinstance(body, str) and body.strip() else item.get("body_text")
-        if text is not None and not isinstance(text, str):
-            raise RecordError(f"conversations[{n}].body", text, "expected text")
-        private = item.get("private", False)
-        if not isinstance(private, bool):
-            raise RecordError(f"conversations[{n}].private", private, "expected true or false")
+        text = optional_text(
+            body if isinstance(body, str) and body.strip() else item.get("body_text"),
+            f"conversations[{n}].body",
+        )
+        private = flag(item.get("private", False), f"conversations[{n}].private")
         messages.append(
             Message(
                 role="customer" if item.get("incoming") is True else "agent",

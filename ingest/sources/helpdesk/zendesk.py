@@ -19,21 +19,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .conversation import (
-    Conversation,
-    ExportError,
-    HelpdeskRead,
-    Message,
-    RecordError,
-    Role,
-    as_list,
-    convert,
-    load_json,
-    obj,
-    parse_time,
-    record_id,
-    text_list,
-)
+from .conversation import Conversation, ExportError, HelpdeskRead, Message, Role, convert, load_json
+from .fields import as_list, flag, mapped, obj, objects, optional_text, parse_time, record_id, text_list
 
 STATUSES = {"new": "open", "open": "open", "pending": "pending", "hold": "pending",
             "solved": "resolved", "closed": "closed"}  # fmt: skip
@@ -84,20 +71,15 @@ def parse(ticket: dict[str, Any], users: dict[str, dict[str, Any]]) -> Conversat
     requester = str(ticket.get("requester_id"))
     messages: list[Message] = []
     comments = as_list(ticket.get("comments"), "comments")
-    for n, comment in enumerate(comments):
-        if not isinstance(comment, dict):
-            raise RecordError(f"comments[{n}]", type(comment).__name__, "expected a comment object")
+    for n, comment in objects(comments, "comments", "a comment object"):
         html = comment.get("html_body")
-        text = (
+        text = optional_text(
             html
             if isinstance(html, str) and html.strip()
-            else comment.get("plain_body") or comment.get("body")
+            else comment.get("plain_body") or comment.get("body"),
+            f"comments[{n}].body",
         )
-        if text is not None and not isinstance(text, str):
-            raise RecordError(f"comments[{n}].body", text, "expected text")
-        public = comment.get("public", True)
-        if not isinstance(public, bool):
-            raise RecordError(f"comments[{n}].public", public, "expected true or false")
+        public = flag(comment.get("public", True), f"comments[{n}].public")
         messages.append(
             Message(
                 role=_role(comment, requester, users),
@@ -109,11 +91,7 @@ def parse(ticket: dict[str, Any], users: dict[str, dict[str, Any]]) -> Conversat
         )
     if not comments and isinstance(ticket.get("description"), str):
         messages.append(Message(role="customer", text=ticket["description"]))  # a ticket without comments
-    status = str(ticket.get("status") or "")
-    if status not in STATUSES:
-        raise RecordError(
-            "status", ticket.get("status"), "not a Zendesk status (" + ", ".join(STATUSES) + ")"
-        )
+    status = mapped(ticket.get("status"), "status", STATUSES, "Zendesk status")
     rating = ticket.get("satisfaction_rating")
     score = rating.get("score") if isinstance(rating, dict) else None
     via = obj(ticket.get("via"))
@@ -123,7 +101,7 @@ def parse(ticket: dict[str, Any], users: dict[str, dict[str, Any]]) -> Conversat
         source_id=source_id,
         messages=messages,
         subject=str(ticket.get("subject") or ticket.get("raw_subject") or ""),
-        status=STATUSES[status],
+        status=status,
         tags=text_list(ticket.get("tags"), "tags"),
         channel=str(via.get("channel") or ""),
         created_at=parse_time(ticket.get("created_at"), "created_at"),
