@@ -39,7 +39,7 @@ from assist import access
 from assist.access import Principal, Rule, rule_for
 from assist.access.hashing import tokens_equal
 from assist.api.errors import error_response
-from assist.api.limits import install_limits, max_body_bytes
+from assist.api.limits import install_limits, max_body_bytes, read_body, replay
 from assist.errors import UnauthenticatedError
 from indexes.errors import KmsError
 
@@ -235,8 +235,9 @@ class AccessMiddleware:
             return
         if unsafe and how == "session":
             limit = max_body_bytes(self.fastapi_app)
-            body, receive = await _buffer(receive, limit)
-            if len(body) > limit:
+            body, over = await read_body(receive, limit)
+            receive = replay(body, receive)
+            if over:
                 response = error_response(
                     413, "payload_too_large", f"a form may hold at most {limit} bytes (KMS_MAX_BODY_BYTES)"
                 )
@@ -309,33 +310,6 @@ class AccessMiddleware:
             return
         response: JSONResponse = error_response(status, "forbidden", message)
         await response(scope, receive, send)
-
-
-async def _buffer(receive: Receive, limit: int) -> tuple[bytes, Receive]:
-    """Read the request body (stopping once past ``limit`` bytes); return it and a ``receive``
-    that replays it."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        chunks.append(chunk)
-        if not message.get("more_body", False) or size > limit:
-            break
-    body = b"".join(chunks)
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return body, replay
 
 
 async def _form_token(scope: Scope, body: bytes) -> str | None:
