@@ -19,12 +19,12 @@ fine for tens of thousands of tickets, not for millions.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-__all__ = ["METHODS", "centroid", "cluster", "medoid", "relabel"]
+__all__ = ["METHODS", "centroid", "cluster", "community_seeds", "medoid", "relabel", "take_communities"]
 
 METHODS: tuple[str, ...] = ("agglomerative", "hdbscan", "community")
 _BLOCK = 1024
@@ -87,28 +87,40 @@ def hdbscan(
     return relabel(model.fit_predict(arr.astype(np.float64)), min_size=min_size)
 
 
-def community(vectors: np.ndarray, *, threshold: float = 0.9, min_size: int = 5) -> np.ndarray:
-    """Community detection over the cosine-similarity graph (sentence-transformers' algorithm)."""
-    arr = _check(vectors)
-    n = len(arr)
+def community_seeds(
+    unit: np.ndarray, *, threshold: float, min_size: int, block: int = _BLOCK
+) -> list[np.ndarray]:
+    """Per row of the unit vectors ``unit`` (in row order), its neighbours at cosine >= ``threshold``,
+    most similar first, when there are at least ``min_size`` of them (the row itself included)."""
     seeds: list[np.ndarray] = []
-    for start in range(0, n, _BLOCK):
-        sims = arr[start : start + _BLOCK] @ arr.T
+    for start in range(0, len(unit), block):
+        sims = unit[start : start + block] @ unit.T
         for row in range(sims.shape[0]):
             members = np.flatnonzero(sims[row] >= threshold)
             if len(members) >= min_size:
                 seeds.append(members[np.argsort(-sims[row, members], kind="stable")])
-    seeds.sort(key=lambda m: (-len(m), int(m[0])))
+    return seeds
+
+
+def take_communities(seeds: Sequence[np.ndarray], n: int, *, min_size: int) -> np.ndarray:
+    """Labels of ``n`` items from ``seeds`` taken in order: a seed becomes the next community with
+    its members not taken yet, when at least ``min_size`` are left; the rest stay -1."""
     labels = np.full(n, -1, dtype=np.int64)
-    taken = np.zeros(n, dtype=bool)
     next_label = 0
     for members in seeds:
-        free = members[~taken[members]]
+        free = members[labels[members] == -1]
         if len(free) >= min_size:
             labels[free] = next_label
-            taken[free] = True
             next_label += 1
-    return relabel(labels, min_size=min_size)
+    return labels
+
+
+def community(vectors: np.ndarray, *, threshold: float = 0.9, min_size: int = 5) -> np.ndarray:
+    """Community detection over the cosine-similarity graph (sentence-transformers' algorithm)."""
+    arr = _check(vectors)
+    seeds = community_seeds(arr, threshold=threshold, min_size=min_size)
+    seeds.sort(key=lambda m: (-len(m), int(m[0])))
+    return relabel(take_communities(seeds, len(arr), min_size=min_size), min_size=min_size)
 
 
 def cluster(vectors: np.ndarray, method: str = "agglomerative", **params: Any) -> np.ndarray:

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from assist.clustering import community_seeds, take_communities
 from assist.drafts import clusters
 from assist.drafts.config import DraftSettings
 from assist.drafts.keywords import noun_tokens
@@ -81,25 +82,11 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
 def community_detection(
     vectors: np.ndarray, *, threshold: float = 0.94, min_size: int = 3, block: int = 1024
 ) -> np.ndarray:
+    """sentence-transformers' order: seeds largest first, ties in row order; labels not renumbered."""
     v = _normalise(vectors)
-    n = len(v)
-    seeds: list[np.ndarray] = []
-    for start in range(0, n, block):
-        sims = v[start : start + block] @ v.T
-        for row in range(sims.shape[0]):
-            members = np.flatnonzero(sims[row] >= threshold)
-            if len(members) >= min_size:
-                order = np.argsort(-sims[row][members], kind="stable")
-                seeds.append(members[order])
+    seeds = community_seeds(v, threshold=threshold, min_size=min_size, block=block)
     seeds.sort(key=len, reverse=True)
-    labels = np.full(n, -1, dtype=np.int64)
-    next_id = 0
-    for members in seeds:
-        free = members[labels[members] == -1]
-        if len(free) >= min_size:
-            labels[free] = next_id
-            next_id += 1
-    return labels
+    return take_communities(seeds, len(v), min_size=min_size)
 
 
 def cluster(vectors: np.ndarray, method: str, **params: float) -> np.ndarray:
