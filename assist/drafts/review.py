@@ -157,20 +157,34 @@ def edit_draft(
             else:
                 new_sections[key] = clean
         if changed:
-            row.sections, row.provenance = new_sections, prov
-            row.markdown = render_markdown(row.title, new_sections)
-            row.updated_at = datetime.now(UTC)
-            session.add(
-                DraftRevisionRow(
-                    draft_id=row.id,
-                    sections={**new_sections, "title": row.title},
-                    changed=changed,
-                    author=author,
-                    note=mask_pii(note) if note else None,
-                )
-            )
+            _revise(session, row, new_sections, prov, changed, author, mask_pii(note) if note else None)
         session.flush()
         return detail(session, row)
+
+
+def _revise(
+    session: Session,
+    row: DraftRow,
+    sections: dict[str, str],
+    provenance: dict[str, Any],
+    changed: list[str],
+    author: str | None,
+    note: str | None,
+) -> None:
+    """``row`` with new sections and provenance (markdown rendered again), and the revision that
+    records the change."""
+    row.sections, row.provenance = sections, provenance
+    row.markdown = render_markdown(row.title, sections)
+    row.updated_at = datetime.now(UTC)
+    session.add(
+        DraftRevisionRow(
+            draft_id=row.id,
+            sections={**sections, "title": row.title},
+            changed=changed,
+            author=author,
+            note=note,
+        )
+    )
 
 
 def _required(value: str | None, field: str, what: str) -> str:
@@ -346,19 +360,9 @@ def merge_into_draft(kb: KnowledgeBase, draft_id: int, into: int, *, author: str
         )
         evidence["ticket_ids"] = ids
         evidence["merged_drafts"] = [*evidence.get("merged_drafts", []), row.id]
-        target.sections, target.provenance, target.evidence = sections, prov, evidence
-        target.size = len(ids)
-        target.markdown = render_markdown(target.title, sections)
-        target.updated_at = datetime.now(UTC)
-        session.add(
-            DraftRevisionRow(
-                draft_id=target.id,
-                sections={**sections, "title": target.title},
-                changed=changed,
-                author=author,
-                note=f"초안 #{row.id} 병합 (티켓 {len((row.evidence or {}).get('ticket_ids', []))}건)",
-            )
-        )
+        target.evidence, target.size = evidence, len(ids)
+        merged = len((row.evidence or {}).get("ticket_ids", []))
+        _revise(session, target, sections, prov, changed, author, f"초안 #{row.id} 병합 (티켓 {merged}건)")
         row.status, row.merged_into, row.updated_at = "merged", f"draft:{target.id}", datetime.now(UTC)
         session.flush()
         return detail(session, target)
