@@ -10,23 +10,22 @@ import typer
 
 from eval.adapters import DEFAULT_DATA_ROOT
 from eval.cli.common import (
-    Baseline,
+    REPORT_DEFAULTS,
     DataRoot,
     EmbedderOpt,
-    FailOnRegression,
     NoCache,
-    Out,
+    ReportTo,
     Seed,
-    Tolerance,
     _errors,
-    _finish,
     _progress,
     _settings,
     eval_app,
+    reported,
 )
 
 
 @eval_app.command("answerability")
+@reported
 def answerability_cmd(
     dataset: Annotated[
         str,
@@ -48,12 +47,9 @@ def answerability_cmd(
         float, typer.Option("--target-far", min=0, max=1, help="False-answer rate to find a threshold for.")
     ] = 0.1,
     data_root: DataRoot = DEFAULT_DATA_ROOT,
-    out_dir: Out = None,
+    report: ReportTo = REPORT_DEFAULTS,
     seed: Seed = 0,
     embedder: EmbedderOpt = None,
-    baseline: Baseline = None,
-    tolerance: Tolerance = 0.02,
-    fail_on_regression: FailOnRegression = False,
     no_cache: NoCache = False,
 ) -> None:
     """Does the chatbot answer what its KB covers and abstain on the rest? (coverage, wrong-answer
@@ -77,4 +73,4 @@ def answerability_cmd(
                 index_cache=cache,
                 progress=progress,
             )
-        _finish(run, out_dir, baseline, tolerance, fail_on_regression)
+        report.finish(run)

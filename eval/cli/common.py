@@ -1,10 +1,17 @@
 """What every `kms eval` command shares: the eval Typer group, the common options, one-line
-domain errors, the progress callback, baseline comparison and report writing + summary."""
+domain errors, the progress callback, baseline comparison and report writing + summary.
+
+A command that writes a report compared with a baseline takes ``report: ReportTo`` and is
+decorated with :func:`reported`: its ``--out``, ``--baseline``, ``--tolerance`` and
+``--fail-on-regression`` options are declared once, here, and ``report.finish(run)`` writes it."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import functools
+import inspect
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -63,6 +70,51 @@ FailOnRegression = Annotated[
 NoCache = Annotated[
     bool, typer.Option("--no-cache", help="Do not reuse/store embeddings in DATA_DIR/eval-cache.")
 ]
+
+
+@dataclass(frozen=True)
+class ReportTo:
+    """Where a run's report goes (``--out``) and what it is judged against (``--baseline``,
+    ``--tolerance``, ``--fail-on-regression``)."""
+
+    out_dir: Path | None = None
+    baseline: Path | None = None
+    tolerance: float = 0.02
+    fail_on_regression: bool = False
+
+    def finish(self, run: EvalRun) -> None:
+        """Compare, write ``report.json`` + ``report.html``, print the summary (see :func:`_finish`)."""
+        _finish(run, self.out_dir, self.baseline, self.tolerance, self.fail_on_regression)
+
+
+REPORT_DEFAULTS = ReportTo()
+_REPORT_OPTIONS = [
+    inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default, annotation=annotation)
+    for name, annotation, default in (
+        ("out_dir", Out, None),
+        ("baseline", Baseline, None),
+        ("tolerance", Tolerance, 0.02),
+        ("fail_on_regression", FailOnRegression, False),
+    )
+]
+
+
+def reported(command: Callable[..., None]) -> Callable[..., None]:
+    """``command`` as Typer sees it: its ``report`` parameter replaced by the four report options,
+    which reach it as one :class:`ReportTo` (put ``@reported`` under ``@eval_app.command``)."""
+    signature = inspect.signature(command, eval_str=True)
+    params: list[inspect.Parameter] = []
+    for param in signature.parameters.values():
+        params.extend(_REPORT_OPTIONS if param.name == "report" else [param])
+
+    @functools.wraps(command)
+    def with_report(**options: object) -> None:
+        report = ReportTo(**{p.name: options.pop(p.name) for p in _REPORT_OPTIONS})  # type: ignore[arg-type]
+        command(report=report, **options)
+
+    with_report.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    with_report.__annotations__ = {p.name: p.annotation for p in params} | {"return": None}
+    return with_report
 
 
 @contextlib.contextmanager

@@ -17,18 +17,17 @@ import typer
 from assist.cli.app import app
 from eval.adapters import DEFAULT_DATA_ROOT, topic_dataset
 from eval.cli.common import (
-    Baseline,
+    REPORT_DEFAULTS,
     Corpus,
     DataRoot,
     Dataset,
     EmbedderOpt,
-    FailOnRegression,
     Limit,
     NoCache,
     Out,
     Queries,
+    ReportTo,
     Seed,
-    Tolerance,
     _cache,
     _errors,
     _finish,
@@ -38,12 +37,14 @@ from eval.cli.common import (
     _settings,
     eval_app,
     out,
+    reported,
 )
 from eval.datasets import load_items
 from eval.errors import EvalConfigError
 
 
 @eval_app.command("retrieval")
+@reported
 def retrieval_cmd(
     corpus: Corpus = None,
     queries: Queries = None,
@@ -52,7 +53,7 @@ def retrieval_cmd(
     ] = None,
     dataset: Dataset = None,
     data_root: DataRoot = DEFAULT_DATA_ROOT,
-    out_dir: Out = None,
+    report: ReportTo = REPORT_DEFAULTS,
     fusions: Annotated[str | None, typer.Option("--fusions", help="Sweep fusions: weighted,rrf.")] = None,
     weights: Annotated[
         str | None, typer.Option("--weights", help="Sweep dense weights: 0.3,0.5,0.7.")
@@ -60,9 +61,6 @@ def retrieval_cmd(
     limit: Limit = None,
     seed: Seed = 0,
     embedder: EmbedderOpt = None,
-    baseline: Baseline = None,
-    tolerance: Tolerance = 0.02,
-    fail_on_regression: FailOnRegression = False,
     no_cache: NoCache = False,
 ) -> None:
     """Recall@1/5/10, MRR@10, nDCG@10 for dense, BM25 and hybrid search (plus any sweep)."""
@@ -83,22 +81,20 @@ def retrieval_cmd(
                 cache_dir=_cache(settings, no_cache),
                 progress=progress,
             )
-        _finish(run, out_dir, baseline, tolerance, fail_on_regression)
+        report.finish(run)
 
 
 @eval_app.command("answers")
+@reported
 def answers_cmd(
     corpus: Corpus = None,
     queries: Queries = None,
     dataset: Dataset = None,
     data_root: DataRoot = DEFAULT_DATA_ROOT,
-    out_dir: Out = None,
+    report: ReportTo = REPORT_DEFAULTS,
     limit: Limit = None,
     seed: Seed = 0,
     embedder: EmbedderOpt = None,
-    baseline: Baseline = None,
-    tolerance: Tolerance = 0.02,
-    fail_on_regression: FailOnRegression = False,
 ) -> None:
     """Token F1 / ROUGE-L vs. reference answers, citation precision, groundedness, abstention rate."""
     from eval.answers import run_answers
@@ -108,10 +104,11 @@ def answers_cmd(
         rset = _retrieval_set(dataset, data_root, corpus, queries)
         with _progress() as progress:
             run = run_answers(rset, settings, limit=limit, seed=seed, progress=progress)
-        _finish(run, out_dir, baseline, tolerance, fail_on_regression)
+        report.finish(run)
 
 
 @eval_app.command("abstention")
+@reported
 def abstention_cmd(
     corpus: Corpus = None,
     queries: Queries = None,
@@ -120,7 +117,7 @@ def abstention_cmd(
     ] = None,
     dataset: Dataset = None,
     data_root: DataRoot = DEFAULT_DATA_ROOT,
-    out_dir: Out = None,
+    report: ReportTo = REPORT_DEFAULTS,
     target_far: Annotated[
         float, typer.Option("--target-far", min=0, max=1, help="Target false-answer rate.")
     ] = 0.1,
@@ -133,9 +130,6 @@ def abstention_cmd(
     limit: Limit = None,
     seed: Seed = 0,
     embedder: EmbedderOpt = None,
-    baseline: Baseline = None,
-    tolerance: Tolerance = 0.02,
-    fail_on_regression: FailOnRegression = False,
 ) -> None:
     """Coverage vs. false-answer rate over the confidence threshold, and the threshold to set."""
     from eval.abstention import ENV_KEY, run_abstention, write_env_setting
@@ -152,7 +146,7 @@ def abstention_cmd(
                 seed=seed,
                 progress=progress,
             )
-        _finish(run, out_dir, baseline, tolerance, fail_on_regression)
+        report.finish(run)
         value = run.metrics.get("recommended_threshold")
         if write_setting:
             if not isinstance(value, float | int):
@@ -165,6 +159,7 @@ def abstention_cmd(
 
 
 @eval_app.command("topics")
+@reported
 def topics_cmd(
     items: Annotated[Path | None, typer.Option("--items", help="JSONL of texts with gold labels.")] = None,
     label_field: Annotated[
@@ -184,13 +179,10 @@ def topics_cmd(
     ] = None,
     dataset: Dataset = None,
     data_root: DataRoot = DEFAULT_DATA_ROOT,
-    out_dir: Out = None,
+    report: ReportTo = REPORT_DEFAULTS,
     limit: Limit = None,
     seed: Seed = 0,
     embedder: EmbedderOpt = None,
-    baseline: Baseline = None,
-    tolerance: Tolerance = 0.02,
-    fail_on_regression: FailOnRegression = False,
     no_cache: NoCache = False,
 ) -> None:
     """Cluster the texts' embeddings; NMI, ARI, V-measure against gold labels, cluster sizes."""
@@ -225,15 +217,13 @@ def topics_cmd(
                 cache_dir=_cache(settings, no_cache),
                 progress=progress,
             )
-        _finish(run, out_dir, baseline, tolerance, fail_on_regression)
+        report.finish(run)
 
 
 @eval_app.command("sample")
+@reported
 def sample_cmd(
-    out_dir: Out = None,
-    baseline: Baseline = None,
-    tolerance: Tolerance = 0.02,
-    fail_on_regression: FailOnRegression = False,
+    report: ReportTo = REPORT_DEFAULTS,
     eval_file: Annotated[
         Path | None, typer.Option("--eval-file", help="Default eval/data/sample_kb_eval.jsonl.")
     ] = None,
@@ -255,7 +245,7 @@ def sample_cmd(
                 index_cache=cache,
                 progress=progress,
             )
-        _finish(run, out_dir, baseline, tolerance, fail_on_regression)
+        report.finish(run)
 
 
 @app.command("bench")

@@ -11,24 +11,23 @@ import typer
 
 from eval.adapters import DEFAULT_DATA_ROOT
 from eval.cli.common import (
-    Baseline,
+    REPORT_DEFAULTS,
     DataRoot,
     EmbedderOpt,
-    FailOnRegression,
     NoCache,
-    Out,
+    ReportTo,
     Seed,
-    Tolerance,
     _errors,
-    _finish,
     _progress,
     _settings,
     eval_app,
+    reported,
 )
 from eval.errors import EvalConfigError
 
 
 @eval_app.command("gaps")
+@reported
 def gaps_cmd(
     dataset: Annotated[
         str | None,
@@ -51,12 +50,9 @@ def gaps_cmd(
         float, typer.Option("--covered-share", min=0, max=1, help="Share of intents given an article.")
     ] = 0.5,
     data_root: DataRoot = DEFAULT_DATA_ROOT,
-    out_dir: Out = None,
+    report: ReportTo = REPORT_DEFAULTS,
     seed: Seed = 7,
     embedder: EmbedderOpt = None,
-    baseline: Baseline = None,
-    tolerance: Tolerance = 0.02,
-    fail_on_regression: FailOnRegression = False,
     no_cache: NoCache = False,
 ) -> None:
     """Covered/uncovered intents in; gap precision and recall, duplicate-draft rate, tickets attached
@@ -88,4 +84,4 @@ def gaps_cmd(
         cache = None if no_cache else settings.data_dir / "eval-cache" / key
         with tempfile.TemporaryDirectory(prefix="kms-eval-gaps-") as tmp, _progress() as progress:
             run = run_gaps(corpus, settings, Path(tmp), cache=cache, progress=progress)
-        _finish(run, out_dir, baseline, tolerance, fail_on_regression)
+        report.finish(run)
