@@ -33,11 +33,19 @@ from eval.errors import DatasetError, EvalConfigError
 from eval.kb import corpus_kb, strip_doc_prefix
 from eval.metrics import CurvePoint, abstention_curve, curve_auc, threshold_for_far
 from eval.progress import Progress, report
-from eval.result import EvalRun, Figure, Table, dataset_fingerprint
+from eval.result import EvalRun, Figure, Table, retrieval_fingerprint
 from eval.sampling import sample
 from indexes.settings import Settings
 
-__all__ = ["ENV_KEY", "collect_confidences", "recommend", "run_abstention", "summarise", "write_env_setting"]
+__all__ = [
+    "ENV_KEY",
+    "collect_confidences",
+    "coverage_figure",
+    "recommend",
+    "run_abstention",
+    "summarise",
+    "write_env_setting",
+]
 
 ENV_KEY = "KMS_ANSWER_THRESHOLD"
 
@@ -124,6 +132,16 @@ def write_env_setting(path: Path, value: float, key: str = ENV_KEY) -> None:
     os.replace(tmp, path)
 
 
+def coverage_figure(points: Sequence[CurvePoint], chosen: object) -> Figure:
+    """The coverage vs. false-answer-rate curve, the recommended threshold marked when there is one."""
+    return Figure(
+        "응답률 / 오답변율 곡선 (Coverage vs. false-answer rate)",
+        plots.curve(
+            points, "Coverage vs false-answer rate", chosen=chosen if isinstance(chosen, float) else None
+        ),
+    )
+
+
 def run_abstention(
     rset: RetrievalSet,
     settings: Settings,
@@ -198,9 +216,7 @@ def abstention_run(
         primary_metric=f"coverage@far{target_far:g}",
         metrics=metrics,
         config={**config, "target_far": target_far, "current_threshold": current},
-        dataset=dataset_fingerprint(
-            rset.name, rset.files, documents=len(rset.corpus), chunks=chunks, queries=len(rows)
-        ),
+        dataset=retrieval_fingerprint(rset, chunks=chunks, queries=len(rows)),
         timings_s=timings,
         notes=notes,
         tables=[
@@ -215,16 +231,7 @@ def abstention_run(
                 [[p.threshold, p.coverage, p.far, p.answered_correct] for p in shown],
             )
         ],
-        figures=[
-            Figure(
-                "응답률 / 오답변율 곡선 (Coverage vs. false-answer rate)",
-                plots.curve(
-                    points,
-                    "Coverage vs false-answer rate",
-                    chosen=chosen if isinstance(chosen, float) else None,
-                ),
-            )
-        ],
+        figures=[coverage_figure(points, chosen)],
         per_query=rows,
         details={"curve": [p.__dict__ for p in points], "target_far": target_far},
     )

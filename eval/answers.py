@@ -37,7 +37,7 @@ from eval.metrics import (
     token_f1,
 )
 from eval.progress import Progress, report
-from eval.result import EvalRun, Figure, Table, dataset_fingerprint
+from eval.result import EvalRun, Figure, Table, retrieval_fingerprint
 from eval.sampling import sample
 from eval.text import answer_sentences, answer_tokens
 from indexes.settings import Settings
@@ -196,9 +196,7 @@ def answers_run(
         primary_metric="token_f1",
         metrics=metrics,
         config={**config, "answer_threshold": getattr(settings, "answer_threshold", None)},
-        dataset=dataset_fingerprint(
-            rset.name, rset.files, documents=len(rset.corpus), chunks=chunks, queries=len(rows)
-        ),
+        dataset=retrieval_fingerprint(rset, chunks=chunks, queries=len(rows)),
         timings_s=timings,
         notes=notes,
         tables=[

@@ -10,7 +10,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from eval.datasets import FileInfo
+from eval.datasets import FileInfo, RetrievalSet
 
 __all__ = ["EvalRun", "Figure", "Table", "dataset_fingerprint", "library_versions"]
 
@@ -74,6 +74,13 @@ def dataset_fingerprint(name: str, files: list[FileInfo], **counts: int) -> dict
         "files": [{"path": _display(f.path), "sha256": f.sha256, "rows": f.rows} for f in files],
         **counts,
     }
+
+
+def retrieval_fingerprint(rset: RetrievalSet, *, chunks: int, queries: int) -> dict[str, Any]:
+    """:func:`dataset_fingerprint` of a corpus and its questions: documents, chunks, queries run."""
+    return dataset_fingerprint(
+        rset.name, rset.files, documents=len(rset.corpus), chunks=chunks, queries=queries
+    )
 
 
 def _display(path: str) -> str:

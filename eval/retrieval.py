@@ -22,7 +22,7 @@ from eval.errors import EvalConfigError
 from eval.kb import build_index, corpus_chunks, open_embedder, strip_doc_prefix
 from eval.metrics import first_relevant_rank, mean, ndcg_at_k, percentiles, recall_at_k, reciprocal_rank
 from eval.progress import Progress, report
-from eval.result import EvalRun, Figure, Table, dataset_fingerprint
+from eval.result import EvalRun, Figure, Table, retrieval_fingerprint
 from eval.sampling import sample
 from indexes.embedder import Embedder
 from indexes.hybrid import HybridIndex, SearchParams
@@ -227,9 +227,7 @@ def run_retrieval(
             "limit": limit,
             "seed": seed,
         },
-        dataset=dataset_fingerprint(
-            rset.name, rset.files, documents=len(rset.corpus), chunks=len(chunks), queries=len(queries)
-        ),
+        dataset=retrieval_fingerprint(rset, chunks=len(chunks), queries=len(queries)),
         timings_s=timings,
         notes=notes,
         tables=[_table(metrics, configs, best)],

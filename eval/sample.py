@@ -27,7 +27,7 @@ from typing import Any
 
 from assist.knowledge import KnowledgeBase
 from eval import plots
-from eval.abstention import collect_confidences, summarise
+from eval.abstention import collect_confidences, coverage_figure, summarise
 from eval.answers import AnswerFn, default_answer_fn, evaluate_answers
 from eval.datasets import FileInfo, Query, file_info, load_queries
 from eval.errors import EvalError
@@ -209,14 +209,7 @@ def run_sample(
                     "Sample KB retrieval",
                 ),
             ),
-            Figure(
-                "응답률 / 오답변율 곡선 (Coverage vs. false-answer rate)",
-                plots.curve(
-                    points,
-                    "Coverage vs false-answer rate",
-                    chosen=chosen if isinstance(chosen, float) else None,
-                ),
-            ),
+            coverage_figure(points, chosen),
         ],
         per_query=per_query,
         details={"curve": [p.__dict__ for p in points]},
