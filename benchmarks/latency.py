@@ -22,6 +22,17 @@ spinning OpenMP default (`kms serve` sets PASSIVE).
 
     python benchmarks/latency.py suggest --sizes 1000,10000,100000   # JSON in eval-runs/
 
+``cold`` — what a cold process pays: ``store.load`` of an index folder of ``--chunks`` chunks (synthetic
+corpus of ``benchmarks/incremental_index.py``: Zipf tokens over a 30k vocabulary, random unit vectors)
+in a fresh process each time, as written now (BM25 postings memory-mapped from the folder's arrays)
+and as a folder written before the arrays (``lexical_store`` absent: postings counted from
+tokens.jsonl, what every load did before), with each process's RSS after the load; then ``kms
+search`` wall time from a cold process on the sample KB in ``--data-dir`` (built first if absent).
+``--code PATH`` runs the measured processes on another checkout (PYTHONPATH) to compare versions:
+
+    python benchmarks/latency.py cold --chunks 100000 --data-dir /tmp/kms-sample
+    python benchmarks/latency.py cold --code /path/to/old/checkout --chunks 100000 --data-dir /tmp/kms-sample
+
 Percentiles: ``pct`` of ``benchmarks/bench_common.py`` (also used by ``benchmarks/load.py``).
 """
 
@@ -334,6 +345,119 @@ def suggest_main(args: argparse.Namespace) -> None:
     print(f"wrote {args.out}")
 
 
+_LOAD_PROBE = """
+import json, resource, sys, time
+from pathlib import Path
+t0 = time.perf_counter()
+from indexes import store
+from indexes.embedder import HashEmbedder
+emb = HashEmbedder(int(sys.argv[2])); emb.model_id = sys.argv[3]
+t1 = time.perf_counter()
+index = store.load(Path(sys.argv[1]), emb)
+t2 = time.perf_counter()
+index.segments.lex_scores(["w3", "w40", "w400"])  # BM25 alone: a search would also build Kiwi
+t3 = time.perf_counter()
+status = Path("/proc/self/status").read_text().splitlines()
+rss = next(int(l.split()[1]) for l in status if l.startswith("VmRSS"))
+print(json.dumps({"import_s": t1 - t0, "load_s": t2 - t1, "first_bm25_ms": (t3 - t2) * 1000,
+                  "rss_mb": rss / 1024, "chunks": len(index.chunks)}))
+"""
+
+
+def _probe_env(code: Path | None) -> dict[str, str]:
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
+    return env
+
+
+def _legacy_copy(folder: Path, dest: Path) -> Path:
+    """``folder`` as written before the BM25 arrays: no ``lexical_store``, tokens.jsonl only."""
+    import shutil
+
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(folder, dest)
+    manifest = json.loads((dest / "manifest.json").read_text(encoding="utf-8"))
+    manifest.pop("lexical_store", None)
+    (dest / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    params = json.loads((dest / "lexical" / "params.json").read_text(encoding="utf-8"))
+    params = {k: params[k] for k in ("k1", "b", "tokenizer", "bm25s") if k in params}
+    (dest / "lexical" / "params.json").write_text(json.dumps(params), encoding="utf-8")
+    for extra in dest.joinpath("lexical").iterdir():
+        if extra.name not in ("params.json", "tokens.jsonl"):
+            extra.unlink()
+    return dest
+
+
+def cold_main(args: argparse.Namespace) -> None:
+    """``cold``: index load at ``--chunks`` chunks, and ``kms search`` from a cold process."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from incremental_index import DIM, Corpus
+    from incremental_index import build as synthetic
+
+    from indexes.embedder import HashEmbedder
+
+    args.work.mkdir(parents=True, exist_ok=True)
+    env = _probe_env(args.code)
+    print(f"load average at start: {os.getloadavg()}; code: {args.code or ROOT}", flush=True)
+    if not args.skip_load:
+        root = args.work / f"load-{args.chunks}"
+        folder = store.current_folder_or_none(root)
+        if folder is None or args.rebuild:
+            t0 = time.perf_counter()
+            chunks, vectors, tokens = synthetic(Corpus(0), args.chunks)
+            emb = HashEmbedder(DIM)
+            emb.model_id = "synthetic-384"
+            dense = DenseIndex.build(vectors, np.array([c.vid for c in chunks], dtype=np.int64), DIM)
+            index = HybridIndex(chunks, dense, LexicalIndex(tokens), emb)
+            del chunks, vectors, tokens, dense
+            print(f"built {args.chunks} synthetic chunks in {time.perf_counter() - t0:.1f} s", flush=True)
+            folder = store.persist(index, root, store.IndexConfig())
+            del index
+        # written by this checkout's code; --code measures another checkout loading the same folders
+        folders = {
+            "arrays (mapped)": folder,
+            "before: tokens.jsonl": _legacy_copy(folder, args.work / "legacy"),
+        }
+        runs: dict[str, list[dict[str, float]]] = {name: [] for name in folders}
+        for _ in range(args.repeat):  # interleaved: the shared machine's load hits both alike
+            for name, path in folders.items():
+                probe = [sys.executable, "-c", _LOAD_PROBE, str(path), str(DIM), "synthetic-384"]
+                out = subprocess.run(probe, env=env, cwd=args.work, capture_output=True, text=True)
+                if out.returncode:
+                    raise SystemExit(f"{name}: the load probe failed:\n{out.stderr[-2000:]}")
+                runs[name].append(json.loads(out.stdout.strip().splitlines()[-1]))
+        print(f"\nindex load at {args.chunks} chunks (store.load in a fresh process, n={args.repeat} each):")
+        for name, rows in runs.items():
+            load_s = [r["load_s"] for r in rows]
+            print(f"  {name:<22} load p50 {pct(load_s, 0.5):6.2f} s  min {min(load_s):6.2f} s  "
+                  f"first BM25 query {pct([r['first_bm25_ms'] for r in rows], 0.5):7.1f} ms  "
+                  f"RSS after load {pct([r['rss_mb'] for r in rows], 0.5):7.1f} MB", flush=True)  # fmt: skip
+    if not args.skip_search:
+        build_sample_kb(args.data_dir)
+        kms = Path(sys.executable).with_name("kms")
+        entry = "import sys; from eval.cli import main; sys.argv[0] = 'kms'; sys.exit(main())"
+        cmd = [sys.executable, str(kms)] if args.code is None else [sys.executable, "-c", entry]
+        cmd += ["search", args.query]
+        wall: list[float] = []
+        outputs: set[str] = set()
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            out = subprocess.run(cmd, env={**env, "KMS_DATA_DIR": str(args.data_dir), "COLUMNS": "200"},
+                                 capture_output=True, text=True)  # fmt: skip
+            wall.append(time.perf_counter() - t0)
+            if out.returncode:
+                raise SystemExit(f"kms search failed:\n{out.stderr[-2000:]}")
+            outputs.add(out.stdout)
+        print(f"\n`kms search {args.query!r}` from a cold process (n={args.repeat}): "
+              f"p50 {pct(wall, 0.5):.2f} s  min {min(wall):.2f} s  max {max(wall):.2f} s  "
+              f"({len(outputs)} distinct output{'s' if len(outputs) > 1 else ''})", flush=True)  # fmt: skip
+        if args.save_output:
+            args.save_output.write_text(next(iter(outputs)), encoding="utf-8")
+    print(f"load average at end: {os.getloadavg()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     sub = parser.add_subparsers(dest="benchmark", required=True)
@@ -366,8 +490,23 @@ def main() -> None:
         help="OpenMP idle threads sleep (PASSIVE, what `kms serve` sets) or spin (ACTIVE, the default "
         "of torch's OpenMP); read when OpenMP loads, so the script re-executes itself to apply it",
     )
+    c = sub.add_parser("cold", help="index load at N chunks and `kms search` wall time, cold processes")
+    c.add_argument("--chunks", type=int, default=100_000)
+    c.add_argument("--repeat", type=int, default=3)
+    c.add_argument("--work", type=Path, default=Path("/tmp/kms-bench-cold"), help="index folders (reused)")
+    c.add_argument("--rebuild", action="store_true", help="write the synthetic index folder again")
+    c.add_argument(
+        "--data-dir", type=Path, default=Path("/tmp/kms-bench-sample"), help="sample KB for search"
+    )
+    c.add_argument("--query", default="환불은 언제 되나요?")
+    c.add_argument("--code", type=Path, default=None, help="run the measured processes on this checkout")
+    c.add_argument("--save-output", type=Path, default=None, help="write what `kms search` printed here")
+    c.add_argument("--skip-load", action="store_true")
+    c.add_argument("--skip-search", action="store_true")
     args = parser.parse_args()
-    if args.benchmark == "answer":
+    if args.benchmark == "cold":
+        cold_main(args)
+    elif args.benchmark == "answer":
         answer_main(args)
     else:
         suggest_main(args)

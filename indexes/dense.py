@@ -125,6 +125,11 @@ class DenseIndex:
             return ids, np.zeros((0, self.dim), dtype=np.float32)
         return ids, np.asarray(vectors, dtype=np.float32).reshape(-1, self.dim)
 
+    def id_array(self) -> np.ndarray:
+        """The stored vector ids (the id map), in storage order, as int64."""
+        with self._lock:
+            return faiss.vector_to_array(self.index.id_map).astype(np.int64)
+
     def ids(self) -> list[int]:
         """The stored vector ids (the id map)."""
         with self._lock:

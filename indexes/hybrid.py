@@ -78,12 +78,18 @@ class HybridIndex:
     ``chunks``), as before segments; searches use the segments' own row numbers."""
 
     def __init__(
-        self, chunks: list[Chunk], dense: DenseIndex, lexical: LexicalIndex, embedder: Embedder
+        self,
+        chunks: list[Chunk],
+        dense: DenseIndex,
+        lexical: LexicalIndex,
+        embedder: Embedder,
+        *,
+        vids: np.ndarray | None = None,
     ) -> None:
         if lexical.size != len(chunks):
             raise ValueError("lexical index and chunk list differ in length")
         self.embedder = embedder
-        self.segments = Segments(Main(chunks, dense, lexical))
+        self.segments = Segments(Main(chunks, dense, lexical, vids))
         self.delta_offset = 0  # bytes of the folder's delta log applied (indexes.deltalog)
 
     @classmethod
@@ -100,11 +106,13 @@ class HybridIndex:
 
     @cached_property
     def pos_by_id(self) -> dict[str, int]:
-        return {c.chunk_id: i for i, c in enumerate(self.chunks)}
+        seg = self.segments  # no delta: the main segment's own map (not a second copy of it)
+        return seg.main.pos_by_id if seg.clean else {c.chunk_id: i for i, c in enumerate(self.chunks)}
 
     @cached_property
     def pos_by_vid(self) -> dict[int, int]:
-        return {c.vid: i for i, c in enumerate(self.chunks)}
+        seg = self.segments
+        return seg.main.pos_by_vid if seg.clean else {c.vid: i for i, c in enumerate(self.chunks)}
 
     @cached_property
     def dense(self) -> DenseIndex | DenseView:

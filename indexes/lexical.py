@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
 
 import bm25s
 import numpy as np
@@ -106,6 +107,56 @@ def doc_terms(tokens: Sequence[str]) -> list[str]:
     return list(tokens) if tokens else [""]
 
 
+LEXICAL_STORE = {"format": "csr-npy", "version": 1}  # recorded in the index manifest
+# The arrays a built BM25 leg is stored as (memory-mapped on load, never recomputed):
+#   terms.json     the vocabulary, term id -> term (JSON list)
+#   indptr.npy     int64 [V+1]: term id -> its postings, rows[indptr[t]:indptr[t+1]]
+#   rows.npy       int32 [P]: the chunk rows holding each term (ascending per term)
+#   tf.npy         float32 [P]: the term's frequency in that row
+#   tok_ptr.npy    int64 [N+1]: chunk row -> its terms, tok_ids[tok_ptr[r]:tok_ptr[r+1]]
+#   tok_ids.npy    int32 [T]: every chunk's terms in order (an empty chunk: the placeholder term "")
+# Document lengths are tok_ptr's differences and df is indptr's.
+_DTYPES = {"indptr": np.int64, "rows": np.int32, "tf": np.float32, "tok_ptr": np.int64, "tok_ids": np.int32}
+_ARRAYS = tuple(_DTYPES)
+
+
+class TokenLists(Sequence[list[str]]):
+    """The chunks' BM25 tokens, read from the index's term-id arrays on demand (no per-chunk
+    lists of strings are held: a string object per token occurrence, millions at 100k chunks)."""
+
+    def __init__(self, index: LexicalIndex) -> None:
+        self._index = index
+
+    def __len__(self) -> int:
+        return self._index.size
+
+    @overload
+    def __getitem__(self, pos: int) -> list[str]: ...
+
+    @overload
+    def __getitem__(self, pos: slice) -> list[list[str]]: ...
+
+    def __getitem__(self, pos: int | slice) -> list[str] | list[list[str]]:
+        if isinstance(pos, slice):
+            return [self[i] for i in range(*pos.indices(len(self)))]
+        ix = self._index
+        if pos < 0:
+            pos += ix.size
+        if not 0 <= pos < ix.size:
+            raise IndexError(pos)
+        lo, hi = int(ix.tok_ptr[pos]), int(ix.tok_ptr[pos + 1])
+        terms = ix.terms
+        out = [terms[t] for t in ix.tok_ids[lo:hi].tolist()]
+        return [] if out == [""] else out  # the placeholder of an empty chunk
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or len(other) != len(self):
+            return False
+        return all(a == list(b) for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 class LexicalIndex:
     """BM25 over pre-tokenised chunks; rows align with the chunk list.
 
@@ -113,27 +164,67 @@ class LexicalIndex:
     b·dl/avgdl)); tests/unit/test_index_delta.py checks equality with bm25s to 1e-5). The postings
     keep term frequencies instead of precomputed scores, so the statistics come in per query:
     the serving index scores this (main) segment with the statistics of main + delta − removed.
+
+    Everything is numpy arrays plus the vocabulary (see ``_ARRAYS``); ``save`` writes them and
+    ``load`` memory-maps them, so loading does no counting (100k chunks: seconds -> milliseconds).
     """
 
-    def __init__(self, tokens: list[list[str]], *, k1: float = 1.2, b: float = 0.75) -> None:
-        self.k1, self.b = k1, b
-        self.tokens = tokens
-        self.size = len(tokens)
+    def __init__(self, tokens: Sequence[Sequence[str]], *, k1: float = 1.2, b: float = 0.75) -> None:
         docs = [doc_terms(t) for t in tokens]
-        self.vocab: dict[str, int] = {}
-        setdefault = self.vocab.setdefault
-        flat = [setdefault(tok, len(self.vocab)) for doc in docs for tok in doc]
+        vocab: dict[str, int] = {}
+        setdefault = vocab.setdefault
+        flat = np.fromiter((setdefault(tok, len(vocab)) for doc in docs for tok in doc), dtype=np.int64)
         lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
-        self.doc_len = lengths.astype(np.float64)
-        self.total_len = int(lengths.sum())
         n = max(1, len(docs))
-        keys, tf = np.unique(np.asarray(flat, dtype=np.int64) * n + np.repeat(np.arange(len(docs)), lengths),
-                             return_counts=True)  # fmt: skip
+        keys, tf = np.unique(flat * n + np.repeat(np.arange(len(docs)), lengths), return_counts=True)
         terms = keys // n
-        self.indptr = np.searchsorted(terms, np.arange(len(self.vocab) + 1)).astype(np.int64)
-        self.rows = (keys % n).astype(np.int32)
-        self.tf = tf.astype(np.float32)  # counts: exact in float32; scored in float64
+        tok_ptr = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=tok_ptr[1:])
+        self._set(
+            list(vocab),
+            vocab,
+            indptr=np.searchsorted(terms, np.arange(len(vocab) + 1)).astype(np.int64),
+            rows=(keys % n).astype(np.int32),
+            tf=tf.astype(np.float32),  # counts: exact in float32; scored in float64
+            tok_ptr=tok_ptr,
+            tok_ids=flat.astype(np.int32),
+            k1=k1,
+            b=b,
+        )
+
+    def _set(
+        self,
+        terms: list[str],
+        vocab: dict[str, int],
+        *,
+        indptr: np.ndarray,
+        rows: np.ndarray,
+        tf: np.ndarray,
+        tok_ptr: np.ndarray,
+        tok_ids: np.ndarray,
+        k1: float,
+        b: float,
+    ) -> None:
+        self.k1, self.b = k1, b
+        self.terms, self.vocab = terms, vocab
+        self.indptr, self.rows, self.tf = indptr, rows, tf
+        self.tok_ptr, self.tok_ids = tok_ptr, tok_ids
+        self.size = len(tok_ptr) - 1
+        self.total_len = int(tok_ptr[-1])
+        self.tokens = TokenLists(self)
         self._norm: tuple[float, np.ndarray] | None = None
+
+    def with_params(self, *, k1: float, b: float) -> LexicalIndex:
+        """The same postings scored with other BM25 parameters (nothing is recounted)."""
+        out = LexicalIndex.__new__(LexicalIndex)
+        out._set(self.terms, self.vocab, indptr=self.indptr, rows=self.rows, tf=self.tf,
+                 tok_ptr=self.tok_ptr, tok_ids=self.tok_ids, k1=k1, b=b)  # fmt: skip
+        return out
+
+    @property
+    def doc_len(self) -> np.ndarray:
+        """Each chunk's term count (float64, what the length normalisation divides)."""
+        return np.diff(self.tok_ptr).astype(np.float64)
 
     def doc_freq(self, token: str) -> int:
         tid = self.vocab.get(token)
@@ -175,18 +266,56 @@ class LexicalIndex:
         return out
 
     def save(self, folder: Path) -> None:
+        """The arrays (memory-mappable ``.npy``), the vocabulary, the parameters, and the tokens
+        as JSON lines (what index folders held before the arrays: older versions read them)."""
         folder.mkdir(parents=True, exist_ok=True)
+        for name in _ARRAYS:
+            np.save(folder / f"{name}.npy", np.ascontiguousarray(getattr(self, name)), allow_pickle=False)
+        (folder / "terms.json").write_text(json.dumps(self.terms, ensure_ascii=False), encoding="utf-8")
         with (folder / "tokens.jsonl").open("w", encoding="utf-8") as fh:
             for toks in self.tokens:
                 fh.write(json.dumps(toks, ensure_ascii=False) + "\n")
-        (folder / "params.json").write_text(
-            json.dumps({"k1": self.k1, "b": self.b, "tokenizer": TOKENIZER_ID, "bm25s": bm25s.__version__}),
-            encoding="utf-8",
-        )
+        params = {"k1": self.k1, "b": self.b, "tokenizer": TOKENIZER_ID, "bm25s": bm25s.__version__,
+                  "store": LEXICAL_STORE, "size": self.size, "postings": len(self.rows)}  # fmt: skip
+        (folder / "params.json").write_text(json.dumps(params), encoding="utf-8")
+
+    @staticmethod
+    def has_arrays(folder: Path) -> bool:
+        """Whether ``folder`` holds the stored arrays (folders written before them do not)."""
+        try:
+            params = json.loads((folder / "params.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        return params.get("store") == LEXICAL_STORE
 
     @classmethod
-    def load(cls, folder: Path) -> LexicalIndex:
+    def load(cls, folder: Path, *, arrays: bool | None = None, mmap: bool = True) -> LexicalIndex:
+        """The stored BM25 leg: its arrays memory-mapped (read-only) when the folder has them
+        (``arrays``: True requires them, False ignores them, None: as params.json says), else
+        counted from ``tokens.jsonl`` as before they were stored. Raises ValueError when the
+        stored arrays are missing or disagree with each other (a damaged folder)."""
         params = json.loads((folder / "params.json").read_text(encoding="utf-8"))
-        with (folder / "tokens.jsonl").open(encoding="utf-8") as fh:
-            tokens = [json.loads(line) for line in fh]
-        return cls(tokens, k1=params["k1"], b=params["b"])
+        stored = params.get("store") == LEXICAL_STORE
+        if arrays and not stored:
+            raise ValueError(f"{folder / 'params.json'} does not describe the BM25 arrays {LEXICAL_STORE}")
+        if not (stored if arrays is None else arrays):
+            with (folder / "tokens.jsonl").open(encoding="utf-8") as fh:
+                tokens = [json.loads(line) for line in fh]
+            return cls(tokens, k1=params["k1"], b=params["b"])
+        mapped = {
+            name: np.load(folder / f"{name}.npy", mmap_mode="r" if mmap else None, allow_pickle=False)
+            for name in _ARRAYS
+        }
+        terms = json.loads((folder / "terms.json").read_text(encoding="utf-8"))
+        indptr, tok_ptr = mapped["indptr"], mapped["tok_ptr"]
+        if not (
+            all(mapped[name].ndim == 1 and mapped[name].dtype == dtype for name, dtype in _DTYPES.items())
+            and len(indptr) == len(terms) + 1
+            and len(tok_ptr) == int(params.get("size", -1)) + 1
+            and int(indptr[-1]) == len(mapped["rows"]) == len(mapped["tf"]) == int(params.get("postings", -1))
+            and int(tok_ptr[-1]) == len(mapped["tok_ids"])
+        ):
+            raise ValueError(f"the BM25 arrays in {folder} disagree with each other or with params.json")
+        out = cls.__new__(cls)
+        out._set(terms, {t: i for i, t in enumerate(terms)}, k1=params["k1"], b=params["b"], **mapped)
+        return out

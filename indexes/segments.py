@@ -43,11 +43,16 @@ class DeltaOp:
 class Main:
     """The main segment (as loaded or built) and lookups derived from it once."""
 
-    def __init__(self, chunks: list[Chunk], dense: DenseIndex, lexical: LexicalIndex) -> None:
+    def __init__(
+        self, chunks: list[Chunk], dense: DenseIndex, lexical: LexicalIndex, vids: np.ndarray | None = None
+    ) -> None:
         self.chunks, self.dense, self.lexical = chunks, dense, lexical
+        self._vids = vids  # the chunks' vector ids when already computed (a load checks them)
 
     @cached_property
     def pos_by_vid(self) -> dict[int, int]:
+        if self._vids is not None:  # Chunk.vid hashes the chunk id: 0.5 s at 100k chunks
+            return dict(zip(self._vids.tolist(), range(len(self.chunks)), strict=True))
         return {c.vid: i for i, c in enumerate(self.chunks)}
 
     @cached_property

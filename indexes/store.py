@@ -8,7 +8,10 @@ Layout under ``DATA_DIR/indexes``::
                         parameters, counts
         chunks.jsonl    one chunk per line (ids, text, section, meta, content hash)
         dense.faiss     FAISS IndexIDMap2 (ids = stable chunk vector ids)
-        lexical/        Kiwi tokens per chunk + BM25 parameters
+        lexical/        BM25 parameters; postings (term -> rows, tf), vocabulary and each chunk's
+                        term ids as .npy arrays, memory-mapped on load (``lexical_store`` in the
+                        manifest; folders without it are counted from tokens.jsonl); Kiwi tokens
+                        per chunk as JSON lines (what versions before the arrays read)
         delta.log       incremental writes since the folder was built (``indexes.deltalog``),
                         applied on load; folded in by a compaction (``indexes.compaction``)
 
@@ -42,7 +45,7 @@ from indexes.dense import DenseIndex
 from indexes.embedder import Embedder
 from indexes.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
 from indexes.hybrid import HybridIndex
-from indexes.lexical import TOKENIZER_ID, LexicalIndex, tokenize_many
+from indexes.lexical import LEXICAL_STORE, TOKENIZER_ID, LexicalIndex, tokenize_many
 from indexes.masking import mask_chunk
 from indexes.types import Chunk
 
@@ -138,6 +141,21 @@ def _chunk_to_json(c: Chunk) -> str:
     return json.dumps(row, ensure_ascii=False)
 
 
+_CHUNK_FIELDS = frozenset(Chunk.__dataclass_fields__) | {"hash"}
+
+
+def _chunk_from_json(row: dict[str, Any]) -> Chunk:
+    """A stored chunk row (``_chunk_to_json``) as a Chunk. Rows with exactly the stored fields skip
+    the frozen dataclass's __init__ (a fifth of a 100k-chunk load); others go through it (and fail
+    with TypeError when a field is missing or unknown)."""
+    row.pop("hash", None)
+    if len(row) == len(_CHUNK_FIELDS) - 1 and _CHUNK_FIELDS.issuperset(row) and isinstance(row["meta"], dict):
+        chunk = object.__new__(Chunk)
+        chunk.__dict__.update(row)
+        return chunk
+    return Chunk(**row)
+
+
 def manifest_for(index: HybridIndex, config: IndexConfig, name: str) -> dict[str, Any]:
     by_type: dict[str, int] = {}
     docs: dict[str, set[str]] = {}
@@ -157,6 +175,9 @@ def manifest_for(index: HybridIndex, config: IndexConfig, name: str) -> dict[str
         "tokenizer": {"id": TOKENIZER_ID},
         "chunker": {"max_chars": config.chunk_max_chars, "overlap_sentences": config.chunk_overlap_sentences},
         "bm25": {"k1": index.lexical.k1, "b": index.lexical.b},  # what the BM25 leg was built with
+        # how lexical/ stores it: BM25 postings, vocabulary and term ids as memory-mapped arrays
+        # (a folder without this entry has tokens.jsonl only, counted into postings on load)
+        "lexical_store": dict(LEXICAL_STORE),
         "dense": {"type": config.dense_index, "hnsw_m": config.hnsw_m, "ef_search": config.hnsw_ef_search},
         "counts": {
             "chunks": len(index.chunks),
@@ -291,7 +312,7 @@ def _lexical(
     folder: Path, chunks: list[Chunk], manifest: dict[str, Any], config: IndexConfig | None
 ) -> LexicalIndex:
     """The stored BM25 leg, re-tokenised (other tokenizer) or re-indexed (other k1/b) when needed."""
-    lexical = LexicalIndex.load(folder / "lexical")
+    lexical = LexicalIndex.load(folder / "lexical", arrays=manifest.get("lexical_store") == LEXICAL_STORE)
     k1, b = (config.bm25_k1, config.bm25_b) if config is not None else (lexical.k1, lexical.b)
     if manifest.get("tokenizer", {}).get("id") != TOKENIZER_ID:
         log.warning(
@@ -310,7 +331,7 @@ def _lexical(
             lexical.k1,
             lexical.b,
         )
-        return LexicalIndex(lexical.tokens, k1=k1, b=b)
+        return lexical.with_params(k1=k1, b=b)  # k1 and b only enter at scoring: nothing is recounted
     return lexical
 
 
@@ -323,8 +344,7 @@ def load(folder: Path, embedder: Embedder, config: IndexConfig | None = None) ->
         check_chunker(manifest, config, folder)
     try:
         with (folder / "chunks.jsonl").open(encoding="utf-8") as fh:
-            rows = [json.loads(line) for line in fh]
-        chunks = [Chunk(**{k: v for k, v in r.items() if k != "hash"}) for r in rows]
+            chunks = [_chunk_from_json(json.loads(line)) for line in fh]
         lexical = _lexical(folder, chunks, manifest, config)
     except (OSError, ValueError, TypeError, KeyError) as exc:
         raise IndexCorruptError(f"index {folder} is incomplete or unreadable: {exc}; {REBUILD_HINT}") from exc
@@ -342,9 +362,11 @@ def load(folder: Path, embedder: Embedder, config: IndexConfig | None = None) ->
             f"index {folder} is inconsistent ({len(chunks)} chunks, {dense.size} vectors, "
             f"{lexical.size} BM25 rows); {REBUILD_HINT}"
         )
-    if sorted(dense.ids()) != sorted(c.vid for c in chunks):
+    vids = np.fromiter((c.vid for c in chunks), dtype=np.int64, count=len(chunks))
+    stored = dense.id_array()
+    if not np.array_equal(stored, vids) and not np.array_equal(np.sort(stored), np.sort(vids)):
         raise IndexCorruptError(f"index {folder}: the FAISS id map does not match its chunks; {REBUILD_HINT}")
-    index = HybridIndex(chunks, dense, lexical, embedder)
+    index = HybridIndex(chunks, dense, lexical, embedder, vids=vids)
     ops, end = deltalog.read(folder)  # the incremental writes since the folder was built
     try:
         return index.applied(ops, delta_offset=end)

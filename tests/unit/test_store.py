@@ -133,9 +133,54 @@ def test_precision_mismatch_fails_with_rebuild_hint(tmp_path: Path) -> None:
 def test_truncated_index_is_reported(tmp_path: Path) -> None:
     index, _ = store.build(_chunks(), HashEmbedder(64), store.IndexConfig())
     folder = store.persist(index, tmp_path, store.IndexConfig())
+    tok_ptr = np.load(folder / "lexical" / "tok_ptr.npy")
+    np.save(folder / "lexical" / "tok_ptr.npy", tok_ptr[:-1])  # the BM25 arrays: one chunk short
+    with pytest.raises(IndexCorruptError, match="disagree"):
+        store.load(folder, HashEmbedder(64))
+    (folder / "lexical" / "rows.npy").unlink()
+    with pytest.raises(IndexCorruptError, match="incomplete or unreadable"):
+        store.load(folder, HashEmbedder(64))
+
+
+def test_truncated_index_without_bm25_arrays_is_reported(tmp_path: Path) -> None:
+    index, _ = store.build(_chunks(), HashEmbedder(64), store.IndexConfig())
+    folder = _as_written_before_the_bm25_arrays(store.persist(index, tmp_path, store.IndexConfig()))
     (folder / "lexical" / "tokens.jsonl").write_text("[]\n")
     with pytest.raises(IndexCorruptError, match="inconsistent"):
         store.load(folder, HashEmbedder(64))
+
+
+def _as_written_before_the_bm25_arrays(folder: Path) -> Path:
+    manifest = json.loads((folder / "manifest.json").read_text())
+    del manifest["lexical_store"]
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    params = json.loads((folder / "lexical" / "params.json").read_text())
+    (folder / "lexical" / "params.json").write_text(
+        json.dumps({k: params[k] for k in ("k1", "b", "tokenizer")})
+    )
+    for path in (folder / "lexical").iterdir():
+        if path.name not in ("params.json", "tokens.jsonl"):
+            path.unlink()
+    return folder
+
+
+def test_bm25_arrays_are_mapped_and_score_as_the_tokens_they_were_counted_from(tmp_path: Path) -> None:
+    emb = HashEmbedder(64)
+    index, _ = store.build(_chunks(), emb, store.IndexConfig())
+    folder = store.persist(index, tmp_path, store.IndexConfig())
+    assert store.read_manifest(folder)["lexical_store"] == {"format": "csr-npy", "version": 1}
+    mapped = store.load(folder, emb).segments.main.lexical
+    assert isinstance(mapped.rows, np.memmap) and isinstance(mapped.tf, np.memmap)
+    legacy = store.load(_as_written_before_the_bm25_arrays(folder), emb).segments.main.lexical
+    assert not isinstance(legacy.rows, np.memmap)
+    assert list(mapped.tokens) == list(legacy.tokens) == list(index.lexical.tokens)
+    assert mapped.vocab == legacy.vocab and mapped.total_len == legacy.total_len
+    for query in (["환불"], ["배송", "조회"], ["없는말"], []):
+        assert (
+            mapped.scores(query).tolist()
+            == legacy.scores(query).tolist()
+            == index.lexical.scores(query).tolist()
+        )
 
 
 def test_incremental_add_and_remove_are_searchable() -> None:
