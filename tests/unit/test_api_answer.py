@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from test_api_kb import copy_kb, shared_tiny_kb, tiny_settings
 
-from assist.api import create_app
 from assist.knowledge import KnowledgeBase
 from indexes.db import QueryLogRow
 from indexes.settings import Settings
-from tests.auth import api_client
-
-
-@pytest.fixture
-def client(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Iterator[TestClient]:
-    data_dir = copy_kb(shared_tiny_kb(tmp_path_factory), tmp_path / "kms")
-    with api_client(create_app(tiny_settings(data_dir))) as c:
-        yield c
 
 
 def _kb(client: TestClient) -> KnowledgeBase:

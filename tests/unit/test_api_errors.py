@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from test_api_kb import assert_error, copy_kb, shared_tiny_kb, tiny_settings
+from test_api_kb import assert_error, tiny_settings
 
 from assist.api import create_app
 from assist.errors import ConflictError, InvalidInputError, NotFoundError, UpstreamError
@@ -21,11 +21,6 @@ from indexes.errors import (
     StorageError,
 )
 from tests.auth import api_client
-
-
-@pytest.fixture
-def data_dir(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
-    return copy_kb(shared_tiny_kb(tmp_path_factory), tmp_path / "kms")
 
 
 @pytest.fixture

@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 import sys
 import types
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
-from test_api_kb import assert_error, copy_kb, shared_tiny_kb, tiny_settings, write_sources
+from test_api_kb import assert_error, tiny_settings, write_sources
 
 from assist.access import ROUTES, Rule
 from assist.api import create_app
@@ -19,17 +18,6 @@ from assist.api.app import optional_module, optional_router
 from indexes import store
 from ingest.pipeline import ingest_paths
 from tests.auth import api_client
-
-
-@pytest.fixture
-def data_dir(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
-    return copy_kb(shared_tiny_kb(tmp_path_factory), tmp_path / "kms")
-
-
-@pytest.fixture
-def client(data_dir: Path) -> Iterator[TestClient]:
-    with api_client(create_app(tiny_settings(data_dir))) as c:
-        yield c
 
 
 def test_ready_health_reports_index_model_db_and_counts(client: TestClient, data_dir: Path) -> None:

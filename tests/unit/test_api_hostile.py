@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event
-from test_api_kb import assert_error, copy_kb, shared_tiny_kb, tiny_settings
+from test_api_kb import assert_error, tiny_settings
 
 from assist import fields
 from assist.api import create_app
@@ -24,17 +24,6 @@ from assist.tickets import create_ticket
 from tests.auth import api_client
 
 JSON = {"content-type": "application/json"}
-
-
-@pytest.fixture
-def data_dir(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
-    return copy_kb(shared_tiny_kb(tmp_path_factory), tmp_path / "kms")
-
-
-@pytest.fixture
-def client(data_dir: Path) -> Iterator[TestClient]:
-    with api_client(create_app(tiny_settings(data_dir))) as c:
-        yield c
 
 
 # --- body size ---------------------------------------------------------------------------------

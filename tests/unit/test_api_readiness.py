@@ -8,7 +8,7 @@ import asyncio
 import errno
 import json
 import sqlite3
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from starlette.types import Receive, Scope, Send
-from test_api_kb import assert_error, copy_kb, shared_tiny_kb, tiny_settings
+from test_api_kb import assert_error, tiny_settings
 
 from assist.api import create_app, readiness
 from assist.api.shedding import LoadStats, SheddingMiddleware, is_heavy
@@ -26,17 +26,6 @@ from indexes import store
 from indexes.dense import DenseIndex
 from indexes.embedder import HashEmbedder
 from tests.auth import api_client
-
-
-@pytest.fixture
-def data_dir(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
-    return copy_kb(shared_tiny_kb(tmp_path_factory), tmp_path / "kms")
-
-
-@pytest.fixture
-def client(data_dir: Path) -> Iterator[TestClient]:
-    with api_client(create_app(tiny_settings(data_dir))) as c:
-        yield c
 
 
 # --- shedding middleware (pure ASGI, a fake slow app) ----------------------------------------

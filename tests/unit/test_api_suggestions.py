@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from rapidfuzz.distance import Levenshtein
 from sqlalchemy import select
-from test_api_kb import assert_error, copy_kb, shared_tiny_kb, tiny_settings
+from test_api_kb import assert_error
 
-from assist.api import create_app
 from assist.knowledge import KnowledgeBase
 from indexes.db import QueryLogRow
-from tests.auth import api_client
 
 INQUIRY = "결제가 두 번 됐어요. 환불은 언제 되나요?"
-
-
-@pytest.fixture
-def client(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Iterator[TestClient]:
-    data_dir = copy_kb(shared_tiny_kb(tmp_path_factory), tmp_path / "kms")
-    with api_client(create_app(tiny_settings(data_dir))) as c:
-        yield c
 
 
 def _kb(client: TestClient) -> KnowledgeBase:

@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
-from test_api_kb import assert_error, copy_kb, shared_tiny_kb, tiny_settings
-
-from assist.api import create_app
-from tests.auth import api_client
+from test_api_kb import assert_error
 
 INQUIRY = "결제가 두 번 됐어요. 환불은 언제 되나요?"
-
-
-@pytest.fixture
-def client(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Iterator[TestClient]:
-    data_dir = copy_kb(shared_tiny_kb(tmp_path_factory), tmp_path / "kms")
-    with api_client(create_app(tiny_settings(data_dir))) as c:
-        yield c
 
 
 def _create(client: TestClient, body: str = INQUIRY, **extra: object) -> dict[str, object]:

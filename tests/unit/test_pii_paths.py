@@ -17,7 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pii_plant import PLANTS, Plant, planted_text, scan_files, scan_text
 from sqlalchemy.exc import IntegrityError
-from test_api_kb import copy_kb, shared_tiny_kb, tiny_settings
+from test_api_kb import tiny_settings
 from typer.testing import CliRunner
 
 from assist.api import create_app
@@ -58,11 +58,6 @@ def _leaks(data_dir: Path, *texts: str, plants: list[Plant] | None = None) -> di
         if hits := scan_text(text, plants or PLANTS):
             found[f"text #{n}"] = hits
     return found
-
-
-@pytest.fixture
-def data_dir(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
-    return copy_kb(shared_tiny_kb(tmp_path_factory), tmp_path / "kms")
 
 
 def test_api_write_paths_store_and_return_no_planted_pii(
