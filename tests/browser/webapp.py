@@ -20,6 +20,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from indexes.settings import Settings
 from tests.tinykb import HASH_THRESHOLD, QUESTIONS, TINY, calibrate_hash_model, copy_kb
@@ -27,6 +28,7 @@ from tests.tinykb import HASH_THRESHOLD, QUESTIONS, TINY, calibrate_hash_model, 
 HERE = Path(__file__).resolve().parent
 GIFT_TICKETS = HERE / "data" / "gift_tickets.csv"
 EVAL_RUN = "retrieval-smoke"
+HTML = {"accept": "text/html"}
 
 
 def make_app(settings: Settings) -> FastAPI:
@@ -46,6 +48,13 @@ def make_app(settings: Settings) -> FastAPI:
         mount_web(app)
         return app
     return create_app(settings)
+
+
+def page_client(settings: Settings) -> TestClient:
+    """A ``TestClient`` over :func:`make_app` that asks for HTML pages, with a key of every role."""
+    from tests.auth import api_client
+
+    return api_client(make_app(settings), headers=HTML)
 
 
 def png_data_uri(width: int = 24, height: int = 16) -> str:

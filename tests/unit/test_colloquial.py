@@ -26,11 +26,8 @@ from korean.lexicon import (
     read_user_entries,
     write_user_entries,
 )
-from tests.auth import api_client
-from tests.browser.webapp import make_app
+from tests.browser.webapp import page_client
 from tests.tinykb import build_tiny_kb, copy_kb
-
-HTML = {"accept": "text/html"}
 
 
 @pytest.fixture(scope="module")
@@ -313,7 +310,7 @@ def test_user_file_is_picked_up_and_a_broken_one_falls_back(
 @pytest.fixture
 def client(tiny: Path, tmp_path: Path) -> Iterator[tuple[TestClient, Settings]]:
     settings = copy_kb(tiny, tmp_path / "kb")
-    with api_client(make_app(settings), headers=HTML) as c:
+    with page_client(settings) as c:
         yield c, settings
 
 

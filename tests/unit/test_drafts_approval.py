@@ -16,7 +16,7 @@ from assist.errors import ConflictError, InvalidInputError
 from assist.knowledge import KnowledgeBase
 from indexes.db import DraftRow, TopicRow, get_article
 from tests.auth import api_client
-from tests.browser.webapp import make_app
+from tests.browser.webapp import make_app, page_client
 
 template_dir, drafts_kb = data.template_dir, data.drafts_kb  # fixtures
 
@@ -129,7 +129,7 @@ def test_a_draft_merges_into_another_draft(drafts_kb: KnowledgeBase, clean_id: i
 
 @pytest.fixture
 def client(drafts_kb: KnowledgeBase) -> Iterator[TestClient]:
-    with api_client(make_app(drafts_kb.settings), headers={"accept": "text/html"}) as c:
+    with page_client(drafts_kb.settings) as c:
         yield c
 
 

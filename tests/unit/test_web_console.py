@@ -11,23 +11,21 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.auth import api_client
-from tests.browser.webapp import make_app, web_kb_copy
-
-HTML = {"accept": "text/html"}
+from tests.browser.webapp import HTML, make_app, page_client, web_kb_copy
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """Read-only tests share one app."""
     settings = web_kb_copy(tmp_path_factory.mktemp("web") / "kb")
-    with api_client(make_app(settings), headers=HTML) as c:
+    with page_client(settings) as c:
         yield c
 
 
 @pytest.fixture
 def fresh(tmp_path: Path) -> Iterator[TestClient]:
     """Tests that write get their own copy of the KB."""
-    with api_client(make_app(web_kb_copy(tmp_path / "kb")), headers=HTML) as c:
+    with page_client(web_kb_copy(tmp_path / "kb")) as c:
         yield c
 
 

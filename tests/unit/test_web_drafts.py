@@ -16,17 +16,14 @@ from assist.drafts.review import list_draft_summaries
 from assist.drafts.schemas import SentenceSource
 from assist.knowledge import KnowledgeBase
 from assist.web.drafts import annotate
-from tests.auth import api_client
-from tests.browser.webapp import make_app, web_kb_copy
-
-HTML = {"accept": "text/html"}
+from tests.browser.webapp import page_client, web_kb_copy
 
 
 @pytest.fixture
 def fresh(tmp_path: Path) -> Iterator[tuple[TestClient, KnowledgeBase, int]]:
     settings = web_kb_copy(tmp_path / "kb")
     kb = KnowledgeBase(settings)
-    with api_client(make_app(settings), headers=HTML) as c:
+    with page_client(settings) as c:
         yield c, kb, list_draft_summaries(kb, status="pending")[0].id
 
 

@@ -11,8 +11,7 @@ from fastapi.testclient import TestClient
 
 from assist.errors import NotFoundError
 from assist.web.evals import BASELINES, eval_roots, list_runs, resolve_run_file
-from tests.auth import api_client
-from tests.browser.webapp import EVAL_RUN, make_app, web_kb_copy
+from tests.browser.webapp import EVAL_RUN, page_client, web_kb_copy
 
 
 def _run(folder: Path, *, created: str, value: float = 0.5, html: bool = True) -> Path:
@@ -96,7 +95,7 @@ def test_default_roots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     settings = web_kb_copy(tmp_path_factory.mktemp("web") / "kb")
-    with api_client(make_app(settings), headers={"accept": "text/html"}) as c:
+    with page_client(settings) as c:
         yield c
 
 

@@ -13,23 +13,20 @@ from fastapi.testclient import TestClient
 from assist.articles import get_article_view, revisions
 from assist.knowledge import KnowledgeBase
 from indexes.records import SECTION_KEYS, SECTION_LABELS_EN, SECTION_LABELS_KO
-from tests.auth import api_client
-from tests.browser.webapp import make_app, web_kb_copy
-
-HTML = {"accept": "text/html"}
+from tests.browser.webapp import page_client, web_kb_copy
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     settings = web_kb_copy(tmp_path_factory.mktemp("web") / "kb")
-    with api_client(make_app(settings), headers=HTML) as c:
+    with page_client(settings) as c:
         yield c
 
 
 @pytest.fixture
 def fresh(tmp_path: Path) -> Iterator[tuple[TestClient, KnowledgeBase]]:
     settings = web_kb_copy(tmp_path / "kb")
-    with api_client(make_app(settings), headers=HTML) as c:
+    with page_client(settings) as c:
         yield c, KnowledgeBase(settings)
 
 
