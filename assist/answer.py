@@ -63,14 +63,14 @@ def render_answer(comp: Composition, lang: str) -> tuple[str, list[Citation]]:
         return "", []
     citations: list[Citation] = []
     by_chunk: dict[str, int] = {}
-    level = dominant_level([c.text for c in comp.sentences], default="polite")
+    level = dominant_level([c.send_text for c in comp.sentences], default="polite")
     parts: list[str] = []
     for cand in comp.sentences:
         n = by_chunk.get(cand.chunk.chunk_id)
         if n is None:
             n = by_chunk[cand.chunk.chunk_id] = len(citations) + 1
             citations.append(citation_for(n, cand.chunk))
-        text = to_level(cand.text, level) if lang == "ko" else cand.text
+        text = to_level(cand.send_text, level) if lang == "ko" else cand.send_text
         # a bullet line without a sentence end ("등급 산정: 매월 1일 …") stays on its own line
         parts.append(f"{text} [{n}]" + (" " if _SENTENCE_END.search(text) else "\n"))
     return "".join(parts).strip(), citations

@@ -44,7 +44,7 @@ from korean.sentences import split_sentences
 
 __all__ = ["Candidate", "Composition", "candidates_of", "compose", "script_answer_text", "warm"]
 
-ANSWER_SECTIONS = ("policy", "scripts", "situations", "procedure", "body", "ticket")
+ANSWER_SECTIONS = ("policy", "scripts", "situations", "steps", "body", "ticket")
 _MAX_SENTENCES = 3
 # sentence fit = terms · dense · focus · article score. Eight weightings were scored on the two
 # halves (by qid parity) of the answer-safety set's answerable rows; this one gave the most
@@ -68,6 +68,21 @@ class Candidate:
     order: int  # position within its document
     role: RoleLabel
     context: str = ""  # the situation heading it sits under, if any
+
+    @property
+    def sendable(self) -> bool:
+        """General as written, or an agent note with a safe customer-facing rewrite. 단계별 절차
+        is written to the agent: from it only what the agent is told to say ("… 걸린다고
+        안내합니다") reaches a customer, never the agent's own steps."""
+        if self.chunk.section == "steps":
+            return bool(self.role.rewrite)
+        return self.role.sendable or bool(self.role.rewrite)
+
+    @property
+    def send_text(self) -> str:
+        """What a customer may be sent: the sentence, or its safe rewrite ("… 걸린다고
+        안내합니다" in 단계별 절차 → "… 걸립니다")."""
+        return self.role.rewrite if self.role.rewrite and not self.role.sendable else self.text
 
 
 @dataclass
@@ -248,12 +263,12 @@ def compose(
     default = max(w.values(), default=1.0)
 
     flat = [
-        (doc, cand) for doc, cands in per_doc for cand in cands if cand.role.sendable or not sendable_only
+        (doc, cand) for doc, cands in per_doc for cand in cands if cand.sendable or not sendable_only
     ]
     qvec = evidence.trace.query_vector
     sims: dict[str, float] = {}
     if qvec is not None and flat:
-        texts = [c.text for _, c in flat]
+        texts = [c.send_text for _, c in flat]
         sims = dict(zip(texts, (sentence_vectors(index.embedder, texts) @ qvec).tolist(), strict=True))
     lo, hi = (min(sims.values()), max(sims.values())) if sims else (0.0, 1.0)
     span = max(hi - lo, 1e-6)
@@ -262,13 +277,13 @@ def compose(
     scored: dict[str, list[tuple[float, Candidate]]] = {d.doc_id: [] for d in docs}
     for doc, cand in flat:
         rel = max(doc.score, 0.0) / top_score
-        terms = _terms(f"{cand.context} {cand.text}")
-        dense = (sims[cand.text] - lo) / span if sims else 0.0
+        terms = _terms(f"{cand.context} {cand.send_text}")
+        dense = (sims[cand.send_text] - lo) / span if sims else 0.0
         w_terms, w_dense, w_focus, w_doc = FIT_WEIGHTS
         fit = (
             w_terms * _overlap(qterms, terms, w, default)
             + w_dense * dense
-            + w_focus * serves(cand.text, focus)
+            + w_focus * serves(cand.send_text, focus)
             + w_doc * rel
         )
         scored[doc.doc_id].append((fit, cand))
@@ -295,10 +310,10 @@ def compose(
         if script_best is None or fit > script_best[0]:
             script_best = (fit, doc, chunk)
     result.features = {
-        "sentence_dense": sims.get(best[2].text, 0.0) if best else 0.0,
+        "sentence_dense": sims.get(best[2].send_text, 0.0) if best else 0.0,
         "script_fit": script_best[0] if script_best else 0.0,
         "sentence_fit": best[0] if best else 0.0,
-        "focus_served": serves(best[2].text, focus) if best else 0.0,
+        "focus_served": serves(best[2].send_text, focus) if best else 0.0,
         "has_focus": 1.0 if focus else 0.0,
     }
     if script_best and script_best[0] >= _SCRIPT_FIT:
@@ -331,8 +346,8 @@ def compose(
         if cand is first or fit < 0.8 * fit0:
             continue
         near = abs(cand.order - first.order) <= 2 or cand.chunk.chunk_id == first.chunk.chunk_id
-        repeats = any(fuzz.token_set_ratio(cand.text, c.text) >= 80 for c in chosen)
-        if near and not repeats and _overlap(qterms, _terms(cand.text), w, default) > 0:
+        repeats = any(fuzz.token_set_ratio(cand.send_text, c.send_text) >= 80 for c in chosen)
+        if near and not repeats and _overlap(qterms, _terms(cand.send_text), w, default) > 0:
             chosen.append(cand)
     result.sentences = sorted(chosen, key=lambda c: c.order)
     result.strategy, result.doc = "sentences", doc

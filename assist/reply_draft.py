@@ -177,7 +177,7 @@ def build_reply_draft(
     if not any(kind == "body" for kind, *_ in body) and composition is not None and composition.sentences:
         # nothing sendable in the best Q/A: the general sentences that answer the question
         strategy = "sentences"
-        body = [("body", c.text, c.text, c.chunk) for c in composition.sentences]
+        body = [("body", c.send_text, c.text, c.chunk) for c in composition.sentences if c.sendable]
     if not any(kind == "body" for kind, *_ in body):
         return ReplyDraft(text="", strategy="none", speech_level="formal", sentences=[], citations=[])
 

@@ -106,3 +106,35 @@ def test_warm_embeds_every_answer_sentence_once(kb: KnowledgeBase) -> None:
     finally:
         del index.embedder.embed_documents
     assert calls == [], "a warmed article sentence was embedded again on the first question"
+
+
+def test_steps_reach_customers_only_as_what_the_agent_is_told_to_say() -> None:
+    from assist.compose import candidates_of
+    from indexes.types import Chunk
+
+    body = (
+        "1. 주문번호로 발급 여부를 조회합니다.\n"
+        "2. 용도 변경 요청이면 기존 발급을 취소하고 새 용도로 재발급합니다.\n"
+        "3. 발급 완료 후 국세청 홈택스 반영까지 1~2일 걸린다고 안내합니다.\n"
+    )
+    steps = Chunk("article:KB-9#steps-0", "article:KB-9", "article", "영수증", "steps", body, body)
+    by_text = {c.text: c for c in candidates_of([steps])}
+    quoted = by_text["발급 완료 후 국세청 홈택스 반영까지 1~2일 걸린다고 안내합니다."]
+    assert quoted.sendable and quoted.send_text == "발급 완료 후 국세청 홈택스 반영까지 1~2일 걸립니다."
+    # the agent's own steps never go to a customer, even where they read like a rule
+    assert not by_text["주문번호로 발급 여부를 조회합니다."].sendable
+    assert not by_text["용도 변경 요청이면 기존 발급을 취소하고 새 용도로 재발급합니다."].sendable
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "옵션별로 신청해야 한다는 점을 안내하고, 원하는 옵션으로 다시 신청하도록 도와요.",
+        "승인 내역이 없으면 오류 코드별 안내를 합니다.",
+        "차감 항목을 고객에게 먼저 설명하고 동의를 받습니다.",
+        "지연 건은 메모에 '환불 추적 요청'을 함께 남깁니다.",
+        "수령 후 14일 이내의 초기 불량이라 교환 또는 환불이 가능합니다.",
+    ],
+)
+def test_instructions_to_the_agent_and_judgements_on_one_case_are_not_sent(sentence: str) -> None:
+    assert not classify(sentence).sendable
