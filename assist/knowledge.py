@@ -14,11 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy.orm import Session, sessionmaker
 
 from indexes import compaction, deltalog, store
 from indexes.backends import SearchBackend
-from indexes.db import add_chunks, delete_chunks, open_db
 from indexes.embedder import Embedder, load_embedder
 from indexes.errors import IndexCorruptError, IndexMismatchError, KmsError
 from indexes.hybrid import HybridIndex, SearchParams, SearchTrace
@@ -29,7 +27,9 @@ from indexes.settings import Settings
 from indexes.types import Chunk, DocHit
 from korean.lexicon import Lexicon, load_lexicon
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # SQLAlchemy and the schema load on first database use (not for a search)
+    from sqlalchemy.orm import Session, sessionmaker
+
     from indexes.backends.milvus import MilvusBackend
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,8 @@ class KnowledgeBase:
     def sessions(self) -> sessionmaker[Session]:
         with self._lock:
             if self._sessions is None:
+                from indexes.db import open_db
+
                 self._sessions = open_db(self.settings)
             return self._sessions
 
@@ -203,6 +205,8 @@ class KnowledgeBase:
                     self._milvus_synced = index
             # the chunks table follows under the same lock; should this fail (or the process
             # die here), ``reconcile`` brings it back in line with the index
+            from indexes.db import add_chunks, delete_chunks
+
             with self.sessions() as session, session.begin():
                 if replace_docs:
                     delete_chunks(session, list(replace_docs))

@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import overload
 
-import bm25s
 import numpy as np
-from bm25s.stopwords import STOPWORDS_EN
 
 from korean.colloquial import typo_tokens
 from korean.kiwi import KIWI_LOCK, kiwi
@@ -27,6 +25,12 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index buil
 
 TOKENIZER_ID = "kiwi-morph-v1"
 KEEP_TAGS: tuple[str, ...] = ("NNG", "NNP", "NR", "XR", "SL", "SN", "SH", "VV", "VA", "MAG")
+# bm25s.stopwords.STOPWORDS_EN, spelled out: importing bm25s cost every CLI command ~0.3 s
+# (tests/unit/test_lexical.py checks the copy against bm25s).
+STOPWORDS_EN = (
+    "a an and are as at be but by for if in into is it no not of on or such that the their then there "
+    "these they this to was will with"
+).split()
 _EN_STOP = frozenset(STOPWORDS_EN) | frozenset(
     "i me my mine we our ours you your yours am do does did can could would should how what when why "
     "where which who please hi hello".split()
@@ -275,7 +279,9 @@ class LexicalIndex:
         with (folder / "tokens.jsonl").open("w", encoding="utf-8") as fh:
             for toks in self.tokens:
                 fh.write(json.dumps(toks, ensure_ascii=False) + "\n")
-        params = {"k1": self.k1, "b": self.b, "tokenizer": TOKENIZER_ID, "bm25s": bm25s.__version__,
+        from importlib.metadata import version
+
+        params = {"k1": self.k1, "b": self.b, "tokenizer": TOKENIZER_ID, "bm25s": version("bm25s"),
                   "store": LEXICAL_STORE, "size": self.size, "postings": len(self.rows)}  # fmt: skip
         (folder / "params.json").write_text(json.dumps(params), encoding="utf-8")
 

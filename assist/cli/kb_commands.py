@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import threading
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -218,25 +216,6 @@ def empty_kb_error(settings: Settings) -> KmsError | None:
     )
 
 
-def _load_embedder_in_background(settings: Settings) -> threading.Thread:
-    """Start loading the model on another thread and return it.
-
-    Creating the ONNX Runtime session (~2 s of CPU for the bundled fp32 model) releases the GIL,
-    so it overlaps with what ``kms search`` does meanwhile on the main thread (imports, Kiwi's
-    analyser, the index). The loaded embedder is cached per process: the search then finds it.
-    A failure is left for the search's own load to raise (the same one-line error)."""
-
-    def load() -> None:
-        from indexes.embedder import load_embedder
-
-        with contextlib.suppress(Exception):
-            load_embedder(settings)
-
-    thread = threading.Thread(target=load, name="kms-load-embedder", daemon=True)
-    thread.start()
-    return thread
-
-
 def _warm_up_analyser(query: str) -> None:
     """Build Kiwi's analyser (seconds the first time in a process) by tokenising the query."""
     from korean.colloquial import typo_tokens
@@ -264,15 +243,16 @@ def search(
     empty = empty_kb_error(settings)
     if empty is not None:  # before the model loads: an empty data dir has nothing to search
         raise empty
-    loading = _load_embedder_in_background(settings)
+    # One thing after another: Kiwi's build and tokenizer.json's parse hold the GIL, so loading the
+    # model on a second thread meanwhile made the command slower, not faster (measured: Kiwi +
+    # ONNX Runtime 11.1-15.5 s one after the other, 14.9-16.2 s on two threads, load avg 2-5).
     if fusion != "dense":
-        _warm_up_analyser(query)  # Kiwi, on this thread while ONNX Runtime loads on the other
+        _warm_up_analyser(query)
     from rich.table import Table
 
     from assist.knowledge import KnowledgeBase
 
     kb = KnowledgeBase(settings)
-    loading.join()
     types = {parse_doc_type(doc_type)} if doc_type else None
     if fusion:
         hits = kb.search(query, k=k, doc_types=types, fusion=fusion)

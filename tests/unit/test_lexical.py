@@ -51,3 +51,11 @@ def test_save_and_load_round_trip(tmp_path) -> None:  # type: ignore[no-untyped-
     assert loaded.tokens == index.tokens
     assert (loaded.k1, loaded.b) == (1.5, 0.6)
     np.testing.assert_allclose(loaded.scores(["배송"]), index.scores(["배송"]))
+
+
+def test_english_stopwords_are_bm25s_ones() -> None:
+    from bm25s.stopwords import STOPWORDS_EN as BM25S_STOPWORDS_EN
+
+    from indexes.lexical import STOPWORDS_EN
+
+    assert tuple(STOPWORDS_EN) == tuple(BM25S_STOPWORDS_EN)
