@@ -88,13 +88,21 @@ _EN_AGENT = re.compile(
     r"\b(?:told|informed|advised|explained to|reminded) (?:the )?(?:customer|cx|them|him|her)\b|"
     r"\bescalat(?:e|ed) to\b|\bticket\b|\bagent\b|\bin the (?:admin|back ?office|crm)\b|^\s*(?:note|fyi)\s*:|"
     r"^\s*(?:explained|suggested|advised|informed|told|offered|noted|asked|start by|explain that)\b|"
-    r"\bI (?:explained|suggested|advised|told|informed|offered|noted|asked)\b|\bask the [\w ]{0,30}team\b",
+    r"\bI (?:explained|suggested|advised|told|informed|offered|noted|asked)\b|\bask the [\w ]{0,30}team\b|"
+    # agent guidelines: the support tool's actions and forms, the chat as "the conversation"
+    r"\[[A-Z][\w&'-]*(?: [\w/&'-]+){1,5}\]|\bsub-?flow\b|\binput box\b|"
+    r"\b(?:fill in|nothing to enter in) the form\b|"
+    r"\bas your action\b|\b(?:end|wrap up|close) the (?:conversation|chat|call)\b|\bwrap up\b|"
+    r"\bmark the conversation\b|\b(?:move|skip) (?:on )?to the (?:next|following) steps?\b|"
+    r"\bcustomers? (?:want|wants|usually|often|may (?:ask|call|want)|who (?:call|contact|ask))\b|"
+    r"\bif (?:they|the user) (?:want|wants|need|needs|get|gets|ask|asks|say|says|chose|choose)\b",
     re.IGNORECASE,
 )
 _EN_AGENT_IMPERATIVE = re.compile(
     r"^\s*(?:ask|tell|inform|advise|escalate|transfer|offer|explain|record|log|note|enter|search|"
     r"look up|pull up|apologi[sz]e|verify|confirm|check|make sure|let the|direct|instruct|remind|"
-    r"update the|gather|collect|get the|validate|notify)\b",
+    r"update the|gather|collect|get the|validate|notify|find out|type in|make up|shuffle|skip the|"
+    r"get (?:full name|account id|the customer)|pick these)\b",
     re.IGNORECASE,
 )
 _EN_YOU = re.compile(r"\byou(?:r|rs)?\b", re.IGNORECASE)

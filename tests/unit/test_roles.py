@@ -102,3 +102,25 @@ def test_no_rewrite_when_the_quoted_content_is_case_specific() -> None:
     label = classify("주문하신 상품은 이미 출고되었다고 안내드렸습니다.")
     assert label.role != "general"
     assert label.rewrite is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role"),
+    [
+        # English agent guidelines: the support tool's buttons, forms and the chat as a flow
+        ("Select [Refund Order] and enter the amount shown on the invoice.", "agent_note"),
+        ("Move on to the next step once the address is verified.", "agent_note"),
+        ("If they want a gift card, get their mailing address as well.", "agent_note"),
+        ("Wrap up by asking whether anything else is needed.", "agent_note"),
+        ("Customers usually call about parcels that show delivered but never arrived.", "agent_note"),
+        ("Use the Reset Password subflow for members who forgot their login.", "agent_note"),
+        ("Type in the order number, then confirm.", "agent_note"),
+        # ... while what a customer may be told stays general
+        ("Please contact your bank and ask them to allow online payments to Korean merchants.", "general"),
+        ("You can change the delivery address until 2 p.m. on business days.", "general"),
+        ("Refunds to KakaoPay arrive 1-3 business days after approval.", "general"),
+        ("Tap [Save] to keep the new address.", "general"),
+    ],
+)
+def test_english_guidelines_vs_customer_text(sentence: str, role: str) -> None:
+    assert classify(sentence).role == role
