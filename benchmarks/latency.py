@@ -28,10 +28,11 @@ in a fresh process each time, as written now (BM25 postings memory-mapped from t
 and as a folder written before the arrays (``lexical_store`` absent: postings counted from
 tokens.jsonl, what every load did before), with each process's RSS after the load; then ``kms
 search`` wall time from a cold process on the sample KB in ``--data-dir`` (built first if absent).
-``--code PATH`` runs the measured processes on another checkout (PYTHONPATH) to compare versions:
+``--baseline PATH`` runs another checkout's processes (PYTHONPATH) alternately with this one's and
+prints both, and whether the searches printed the same (``--json``: scores included):
 
     python benchmarks/latency.py cold --chunks 100000 --data-dir /tmp/kms-sample
-    python benchmarks/latency.py cold --code /path/to/old/checkout --chunks 100000 --data-dir /tmp/kms-sample
+    git archive HEAD~3 | tar -x -C /tmp/old && python benchmarks/latency.py cold --baseline /tmp/old --json
 
 Percentiles: ``pct`` of ``benchmarks/bench_common.py`` (also used by ``benchmarks/load.py``).
 """
@@ -365,7 +366,7 @@ print(json.dumps({"import_s": t1 - t0, "load_s": t2 - t1, "first_bm25_ms": (t3 -
 
 
 def _probe_env(code: Path | None) -> dict[str, str]:
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    env = {**os.environ}
     if code is not None:
         env["PYTHONPATH"] = str(code)
     return env
@@ -391,7 +392,8 @@ def _legacy_copy(folder: Path, dest: Path) -> Path:
 
 
 def cold_main(args: argparse.Namespace) -> None:
-    """``cold``: index load at ``--chunks`` chunks, and ``kms search`` from a cold process."""
+    """``cold``: index load at ``--chunks`` chunks, and ``kms search`` from a cold process; with
+    ``--baseline``, that checkout's processes alternate with this one's (a busy machine slows both)."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from incremental_index import DIM, Corpus
     from incremental_index import build as synthetic
@@ -399,8 +401,10 @@ def cold_main(args: argparse.Namespace) -> None:
     from indexes.embedder import HashEmbedder
 
     args.work.mkdir(parents=True, exist_ok=True)
-    env = _probe_env(args.code)
-    print(f"load average at start: {os.getloadavg()}; code: {args.code or ROOT}", flush=True)
+    codes: dict[str, Path | None] = {"now": None}
+    if args.baseline is not None:
+        codes["baseline"] = args.baseline
+    print(f"load average at start: {os.getloadavg()}; now: {ROOT}; baseline: {args.baseline}", flush=True)
     if not args.skip_load:
         root = args.work / f"load-{args.chunks}"
         folder = store.current_folder_or_none(root)
@@ -415,44 +419,47 @@ def cold_main(args: argparse.Namespace) -> None:
             print(f"built {args.chunks} synthetic chunks in {time.perf_counter() - t0:.1f} s", flush=True)
             folder = store.persist(index, root, store.IndexConfig())
             del index
-        # written by this checkout's code; --code measures another checkout loading the same folders
-        folders = {
-            "arrays (mapped)": folder,
-            "before: tokens.jsonl": _legacy_copy(folder, args.work / "legacy"),
-        }
-        runs: dict[str, list[dict[str, float]]] = {name: [] for name in folders}
-        for _ in range(args.repeat):  # interleaved: the shared machine's load hits both alike
-            for name, path in folders.items():
-                probe = [sys.executable, "-c", _LOAD_PROBE, str(path), str(DIM), "synthetic-384"]
-                out = subprocess.run(probe, env=env, cwd=args.work, capture_output=True, text=True)
-                if out.returncode:
-                    raise SystemExit(f"{name}: the load probe failed:\n{out.stderr[-2000:]}")
-                runs[name].append(json.loads(out.stdout.strip().splitlines()[-1]))
+        # both written by this checkout; a baseline without the arrays reads tokens.jsonl from either
+        folders = {"with arrays": folder, "tokens.jsonl only": _legacy_copy(folder, args.work / "legacy")}
+        runs: dict[tuple[str, str], list[dict[str, float]]] = {}
+        for _ in range(args.repeat):  # interleaved: the shared machine's load hits all alike
+            for code_name, code in codes.items():
+                for name, path in folders.items():
+                    probe = [sys.executable, "-c", _LOAD_PROBE, str(path), str(DIM), "synthetic-384"]
+                    out = subprocess.run(
+                        probe, env=_probe_env(code), cwd=args.work, capture_output=True, text=True
+                    )
+                    if out.returncode:
+                        raise SystemExit(f"{code_name}, {name}: the load probe failed:\n{out.stderr[-2000:]}")
+                    runs.setdefault((code_name, name), []).append(
+                        json.loads(out.stdout.strip().splitlines()[-1])
+                    )
         print(f"\nindex load at {args.chunks} chunks (store.load in a fresh process, n={args.repeat} each):")
-        for name, rows in runs.items():
-            load_s = [r["load_s"] for r in rows]
-            print(f"  {name:<22} load p50 {pct(load_s, 0.5):6.2f} s  min {min(load_s):6.2f} s  "
-                  f"first BM25 query {pct([r['first_bm25_ms'] for r in rows], 0.5):7.1f} ms  "
-                  f"RSS after load {pct([r['rss_mb'] for r in rows], 0.5):7.1f} MB", flush=True)  # fmt: skip
+        for (code_name, name), rows in runs.items():
+            load_s, label = [r["load_s"] for r in rows], f"{code_name:<8} {name:<17}"
+            print(f"  {label} load p50 {pct(load_s, 0.5):6.2f} s  min {min(load_s):5.2f} s  "
+                  f"first BM25 query {pct([r['first_bm25_ms'] for r in rows], 0.5):6.1f} ms  "
+                  f"RSS after load {pct([r['rss_mb'] for r in rows], 0.5):6.1f} MB", flush=True)  # fmt: skip
     if not args.skip_search:
         build_sample_kb(args.data_dir)
-        kms = Path(sys.executable).with_name("kms")
         entry = "import sys; from eval.cli import main; sys.argv[0] = 'kms'; sys.exit(main())"
-        cmd = [sys.executable, str(kms)] if args.code is None else [sys.executable, "-c", entry]
-        cmd += ["search", args.query]
-        wall: list[float] = []
+        cmd = [sys.executable, "-c", entry, "search", args.query, *(["--json"] if args.json else [])]
+        wall: dict[str, list[float]] = {name: [] for name in codes}
         outputs: set[str] = set()
         for _ in range(args.repeat):
-            t0 = time.perf_counter()
-            out = subprocess.run(cmd, env={**env, "KMS_DATA_DIR": str(args.data_dir), "COLUMNS": "200"},
-                                 capture_output=True, text=True)  # fmt: skip
-            wall.append(time.perf_counter() - t0)
-            if out.returncode:
-                raise SystemExit(f"kms search failed:\n{out.stderr[-2000:]}")
-            outputs.add(out.stdout)
-        print(f"\n`kms search {args.query!r}` from a cold process (n={args.repeat}): "
-              f"p50 {pct(wall, 0.5):.2f} s  min {min(wall):.2f} s  max {max(wall):.2f} s  "
-              f"({len(outputs)} distinct output{'s' if len(outputs) > 1 else ''})", flush=True)  # fmt: skip
+            for code_name, code in codes.items():
+                env = {**_probe_env(code), "KMS_DATA_DIR": str(args.data_dir), "COLUMNS": "200"}
+                t0 = time.perf_counter()
+                out = subprocess.run(cmd, env=env, capture_output=True, text=True)
+                wall[code_name].append(time.perf_counter() - t0)
+                if out.returncode:
+                    raise SystemExit(f"{code_name}: kms search failed:\n{out.stderr[-2000:]}")
+                outputs.add(out.stdout)
+        print(f"\n`kms search {args.query!r}` from a cold process (n={args.repeat} each):")
+        for code_name, values in wall.items():
+            print(f"  {code_name:<8} p50 {pct(values, 0.5):6.2f} s  min {min(values):6.2f} s  "
+                  f"max {max(values):6.2f} s", flush=True)  # fmt: skip
+        print(f"  distinct outputs over all runs: {len(outputs)}")
         if args.save_output:
             args.save_output.write_text(next(iter(outputs)), encoding="utf-8")
     print(f"load average at end: {os.getloadavg()}")
@@ -499,7 +506,8 @@ def main() -> None:
         "--data-dir", type=Path, default=Path("/tmp/kms-bench-sample"), help="sample KB for search"
     )
     c.add_argument("--query", default="환불은 언제 되나요?")
-    c.add_argument("--code", type=Path, default=None, help="run the measured processes on this checkout")
+    c.add_argument("--baseline", type=Path, default=None, help="another checkout, measured alternately")
+    c.add_argument("--json", action="store_true", help="kms search --json (outputs compared exactly)")
     c.add_argument("--save-output", type=Path, default=None, help="write what `kms search` printed here")
     c.add_argument("--skip-load", action="store_true")
     c.add_argument("--skip-search", action="store_true")
