@@ -170,9 +170,10 @@ def test_bm25_arrays_are_mapped_and_score_as_the_tokens_they_were_counted_from(t
     folder = store.persist(index, tmp_path, store.IndexConfig())
     assert store.read_manifest(folder)["lexical_store"] == {"format": "csr-npy", "version": 1}
     mapped = store.load(folder, emb).segments.main.lexical
-    assert isinstance(mapped.rows, np.memmap) and isinstance(mapped.tf, np.memmap)
+    assert isinstance(mapped.rows.base, np.memmap) and isinstance(mapped.tf.base, np.memmap)
+    assert not mapped.rows.flags.writeable
     legacy = store.load(_as_written_before_the_bm25_arrays(folder), emb).segments.main.lexical
-    assert not isinstance(legacy.rows, np.memmap)
+    assert not isinstance(legacy.rows.base, np.memmap)
     assert list(mapped.tokens) == list(legacy.tokens) == list(index.lexical.tokens)
     assert mapped.vocab == legacy.vocab and mapped.total_len == legacy.total_len
     for query in (["환불"], ["배송", "조회"], ["없는말"], []):
