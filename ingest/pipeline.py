@@ -8,6 +8,11 @@ reads (one short transaction syncing the chunks table, then the atomic swap of `
 carrying the resolves made meanwhile: ``indexes.compaction.swap_carrying``).
 A failure before the swap leaves the serving index and chunks table as they were; stored
 records stay (a re-run finds them unchanged). One ingest per data folder (``ingest.lock``).
+
+Where reading + masking and chunking + embedding run is the ``engine``'s business
+(:class:`IngestEngine`): :class:`LocalEngine` here (this process, the default) or
+``ingest.ray_engine.RayEngine`` (a Ray Data pipeline). Database writes, the index build and the
+swap always happen here, the same way for both, so both give the same index and chunks table.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -33,11 +38,11 @@ from indexes.db import (
     upsert_article,
     upsert_ticket,
 )
-from indexes.embedder import load_embedder
+from indexes.embedder import Embedder, load_embedder
 from indexes.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
 from indexes.hybrid import HybridIndex
 from indexes.masking import mask_record_article, mask_record_ticket
-from indexes.records import IngestIssue, ReadResult
+from indexes.records import ArticleRecord, IngestIssue, ReadResult, TicketRecord
 from indexes.settings import Settings
 from indexes.types import Chunk
 from ingest.lock import ingest_lock
@@ -74,18 +79,102 @@ def _source_file(source: str) -> str:
     return source.split("#", 1)[0]
 
 
-def chunk_knowledge(session: Session, settings: Settings) -> list[Chunk]:
-    """All chunks the index should hold: published articles and knowledge tickets."""
+def mask_result(result: ReadResult, settings: Settings, counts: Counter[str]) -> ReadResult:
+    """``result`` with every record PII-masked (``counts`` gets one per masked value per kind)."""
+    allow = settings.pii_allow
+    return ReadResult(
+        articles=[mask_record_article(a, allow=allow, counts=counts) for a in result.articles],
+        tickets=[mask_record_ticket(t, allow=allow, counts=counts) for t in result.tickets],
+        issues=result.issues,
+    )
+
+
+def chunk_records(
+    articles: Sequence[ArticleRecord], tickets: Sequence[TicketRecord], settings: Settings
+) -> list[Chunk]:
+    """The chunks of ``articles`` then ``tickets``, in that order."""
     chunks: list[Chunk] = []
-    for art in active_articles(session):
+    for art in articles:
         chunks.extend(
             chunk_article(art, max_chars=settings.chunk_max_chars, overlap=settings.chunk_overlap_sentences)
         )
-    for ticket in knowledge_tickets(session):
+    for ticket in tickets:
         chunks.extend(
             chunk_ticket(ticket, max_chars=settings.chunk_max_chars, overlap=settings.chunk_overlap_sentences)
         )
     return chunks
+
+
+def chunk_knowledge(session: Session, settings: Settings) -> list[Chunk]:
+    """All chunks the index should hold: published articles and knowledge tickets."""
+    return chunk_records(active_articles(session), knowledge_tickets(session), settings)
+
+
+class IngestEngine(Protocol):
+    """Where the heavy steps run. ``embeds_in_build``: True when ``store.build`` does the
+    embedding (and reports it); False when :meth:`chunk_embed` already did."""
+
+    embeds_in_build: ClassVar[bool]
+
+    def read_masked(
+        self,
+        paths: Sequence[Path],
+        settings: Settings,
+        *,
+        kind: Literal["auto", "articles", "tickets"],
+        ticket_columns: Mapping[str, str] | None,
+        counts: Counter[str],
+        progress: Progress | None,
+    ) -> ReadResult:
+        """``read_paths`` then :func:`mask_result`: records in file order, masked."""
+        ...
+
+    def chunk_embed(
+        self,
+        articles: Sequence[ArticleRecord],
+        tickets: Sequence[TicketRecord],
+        settings: Settings,
+        embedder: Embedder,
+        previous: HybridIndex | None,
+        progress: Progress | None,
+    ) -> tuple[list[Chunk], Embedder]:
+        """:func:`chunk_records`, and the embedder ``store.build`` is to use on them."""
+        ...
+
+
+class LocalEngine:
+    """Everything in this process."""
+
+    embeds_in_build: ClassVar[bool] = True
+
+    def read_masked(
+        self,
+        paths: Sequence[Path],
+        settings: Settings,
+        *,
+        kind: Literal["auto", "articles", "tickets"],
+        ticket_columns: Mapping[str, str] | None,
+        counts: Counter[str],
+        progress: Progress | None,
+    ) -> ReadResult:
+        result = read_paths(
+            paths,
+            kind=kind,
+            ticket_columns=ticket_columns,
+            progress=(lambda n: progress("read", n, None)) if progress else None,
+        )
+        return mask_result(result, settings, counts)
+
+    def chunk_embed(
+        self,
+        articles: Sequence[ArticleRecord],
+        tickets: Sequence[TicketRecord],
+        settings: Settings,
+        embedder: Embedder,
+        previous: HybridIndex | None,
+        progress: Progress | None,
+    ) -> tuple[list[Chunk], Embedder]:
+        return chunk_records(articles, tickets, settings), embedder
 
 
 def _previous_index(settings: Settings) -> HybridIndex | None:
@@ -108,12 +197,10 @@ def _store_records(
     report: IngestReport,
     progress: Progress | None = None,
 ) -> None:
-    """Mask (outside any transaction), then store in bounded batches, each its own commit."""
-    allow = settings.pii_allow
+    """Store masked records in bounded batches, each its own commit."""
     if progress:
         progress("store", 0, len(result.articles) + len(result.tickets))
-    articles = [mask_record_article(a, allow=allow, counts=report.masked) for a in result.articles]
-    tickets = [mask_record_ticket(t, allow=allow, counts=report.masked) for t in result.tickets]
+    articles, tickets = result.articles, result.tickets
     for start in range(0, len(articles), _STORE_BATCH):
         with factory() as session, session.begin():
             for masked in articles[start : start + _STORE_BATCH]:
@@ -154,14 +241,20 @@ def _prune(session: Session, paths: Sequence[Path], result: ReadResult, report: 
 
 
 def _build_folder(
-    chunks: Sequence[Chunk], settings: Settings, report: IngestReport, progress: Progress | None
-) -> Path:
-    """Build a new index (re-using unchanged vectors) and write its folder (not swapped). No
-    database transaction is open meanwhile: embedding never holds the write lock."""
+    articles: Sequence[ArticleRecord],
+    tickets: Sequence[TicketRecord],
+    settings: Settings,
+    report: IngestReport,
+    progress: Progress | None,
+    engine: IngestEngine,
+) -> tuple[Path, list[Chunk]]:
+    """Chunk, build a new index (re-using unchanged vectors) and write its folder (not swapped).
+    No database transaction is open meanwhile: embedding never holds the write lock."""
     if progress:
         progress("model", 0, None)  # a stage of its own: loading never counts as reading or embedding
     embedder = load_embedder(settings)
     previous = _previous_index(settings)
+    chunks, build_embedder = engine.chunk_embed(articles, tickets, settings, embedder, previous, progress)
     todo = len(chunks) - sum(
         1
         for c in chunks
@@ -169,22 +262,27 @@ def _build_folder(
         and c.chunk_id in previous.pos_by_id
         and previous.chunks[previous.pos_by_id[c.chunk_id]].hash == c.hash
     )
-    if progress:
-        progress("embed", 0, todo)
+    build_progress = progress if progress and engine.embeds_in_build else None
+    if build_progress:
+        build_progress("embed", 0, todo)
     index, report.build = store.build(
         chunks,
-        embedder,
+        build_embedder,
         store.IndexConfig.from_settings(settings),
         previous=previous,
         batch_size=settings.embed_batch_size,
-        progress=(lambda n: progress("embed", n, None)) if progress else None,
+        progress=(lambda n: build_progress("embed", n, None)) if build_progress else None,
         pii_allow=settings.pii_allow,
     )
-    return store.write(index, settings.index_root, store.IndexConfig.from_settings(settings))
+    return store.write(index, settings.index_root, store.IndexConfig.from_settings(settings)), chunks
 
 
 def _rebuild_and_swap(
-    factory: sessionmaker[Session], settings: Settings, report: IngestReport, progress: Progress | None
+    factory: sessionmaker[Session],
+    settings: Settings,
+    report: IngestReport,
+    progress: Progress | None,
+    engine: IngestEngine | None = None,
 ) -> Path:
     """Snapshot the knowledge (a read: never blocks writers under WAL), build and write the new
     folder, then one short write transaction syncs the chunks table and ``current`` is swapped.
@@ -192,10 +290,12 @@ def _rebuild_and_swap(
     old = store.current_folder_or_none(settings.index_root)
     since = (old, deltalog.size(old)) if old is not None else None  # writes after this are carried
     with factory() as session:
-        chunks = chunk_knowledge(session, settings)
+        articles, tickets = active_articles(session), knowledge_tickets(session)
     folder: Path | None = None
     try:
-        folder = _build_folder(chunks, settings, report, progress)
+        folder, chunks = _build_folder(
+            articles, tickets, settings, report, progress, engine if engine is not None else LocalEngine()
+        )
         with factory() as session, session.begin():
             replace_chunks(session, chunks, index_version=folder.name)
         compaction.swap_carrying(settings.index_root, folder, since)
@@ -219,13 +319,16 @@ def ingest_paths(
     prune: bool = True,
     progress: Progress | None = None,
     lock_wait_s: float = 0.0,
+    engine: IngestEngine | None = None,
 ) -> IngestReport:
     """Ingest files/folders into the database and the serving index.
 
     One ingest at a time per data folder (``ingest.lock``; a second waits ``lock_wait_s`` and
     then raises ``IngestLockedError`` naming the running one). Records are committed in
     batches of ``_STORE_BATCH``; serving only sees the result at the final chunks sync + swap.
+    ``engine`` (default :class:`LocalEngine`) runs reading, masking, chunking and embedding.
     """
+    engine = engine if engine is not None else LocalEngine()
     report = IngestReport()
     missing = [p for p in paths if not p.exists()]
     for p in missing:
@@ -234,11 +337,13 @@ def ingest_paths(
     if not existing:  # nothing to read: the database and the serving index stay as they are
         return report
     with ingest_lock(settings.data_dir, wait_s=lock_wait_s):
-        result = read_paths(
+        result = engine.read_masked(
             existing,
+            settings,
             kind=kind,
             ticket_columns=ticket_columns,
-            progress=(lambda n: progress("read", n, None)) if progress else None,
+            counts=report.masked,
+            progress=progress,
         )
         report.issues.extend(result.issues)
         factory = open_db(settings)
@@ -247,21 +352,25 @@ def ingest_paths(
             if prune:
                 with factory() as session, session.begin():
                     _prune(session, existing, result, report)
-            report.index_folder = _rebuild_and_swap(factory, settings, report, progress).name
+            report.index_folder = _rebuild_and_swap(factory, settings, report, progress, engine).name
         finally:
             factory.kw["bind"].dispose()
     return report
 
 
 def reindex(
-    settings: Settings, progress: Progress | None = None, *, lock_wait_s: float = 0.0
+    settings: Settings,
+    progress: Progress | None = None,
+    *,
+    lock_wait_s: float = 0.0,
+    engine: IngestEngine | None = None,
 ) -> IngestReport:
     """Rebuild the index from the database (e.g. after changing the embedding model)."""
     report = IngestReport()
     with ingest_lock(settings.data_dir, wait_s=lock_wait_s):
         factory = open_db(settings)
         try:
-            report.index_folder = _rebuild_and_swap(factory, settings, report, progress).name
+            report.index_folder = _rebuild_and_swap(factory, settings, report, progress, engine).name
         finally:
             factory.kw["bind"].dispose()
     return report

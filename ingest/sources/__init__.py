@@ -17,7 +17,7 @@ from __future__ import annotations
 from .encoding import SourceDecodeError, decode_bytes
 from .html import html_to_markdown
 from .labels import match_label, parse_heading
-from .reader import SUPPORTED_SUFFIXES, detect_kind, discover_files, read_file, read_paths
+from .reader import SUPPORTED_SUFFIXES, detect_kind, discover_files, read_file, read_file_guarded, read_paths
 from .template import ArticleDraft, build_article, parse_article, split_sections
 from .tickets import TICKET_COLUMNS
 
@@ -35,6 +35,7 @@ __all__ = [
     "parse_article",
     "parse_heading",
     "read_file",
+    "read_file_guarded",
     "read_paths",
     "split_sections",
 ]

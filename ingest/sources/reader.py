@@ -80,14 +80,22 @@ def read_paths(
     files, issues = discover_files(paths)
     result = ReadResult(issues=issues)
     for path in files:
-        try:
-            result.extend(read_file(path, kind=kind, ticket_columns=overrides))
-        except Exception as exc:  # one unreadable file must not stop the batch
-            log.exception("unexpected error reading %s", path)
-            result.extend(_issue(str(path), f"could not be read ({type(exc).__name__}: {exc}); skipped"))
+        result.extend(read_file_guarded(path, kind=kind, ticket_columns=overrides))
         if progress is not None:
             progress(1)
     return result
+
+
+def read_file_guarded(
+    path: Path, *, kind: Kind = "auto", ticket_columns: Mapping[str, str] | None = None
+) -> ReadResult:
+    """:func:`read_file`, with an unexpected error turned into an issue naming the file (one
+    unreadable file must not stop a batch; ``ingest.ray_engine`` reads files one by one)."""
+    try:
+        return read_file(path, kind=kind, ticket_columns=ticket_columns)
+    except Exception as exc:
+        log.exception("unexpected error reading %s", path)
+        return _issue(str(path), f"could not be read ({type(exc).__name__}: {exc}); skipped")
 
 
 def read_file(
