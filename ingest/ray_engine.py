@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import socket
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
@@ -305,6 +306,19 @@ class RayEngine:
         return chunks, PrecomputedEmbedder(embedder, vectors)
 
 
+def _probe(address: str, timeout_s: float = 5.0) -> None:
+    """Fail fast when ``host:port`` (or ``ray://host:port``) does not answer: ``ray.init`` itself
+    retries an unreachable address for minutes."""
+    host, sep, port = address.removeprefix("ray://").rpartition(":")
+    if not sep or not port.isdigit():
+        return  # "auto", or no port: ray.init decides (and fails quickly)
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_s).close()
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        raise RayEngineError(f"cannot reach the Ray cluster at {address}: {reason}") from exc
+
+
 def _ray_init(ray: Any, address: str | None, workers: int | None) -> None:
     os.environ.setdefault("RAY_ACCEL_ENV_VAR_OVERRIDE_ON_ZERO", "0")  # else a FutureWarning at init
     common: dict[str, Any] = {
@@ -331,6 +345,8 @@ def connect(
     initialised Ray (tests) is used as it is. ``workers``: embedding actors (default: the
     cluster's CPUs / ``cpus_per_worker``)."""
     ray = _import_ray()
+    if address:
+        _probe(address)
     started = not ray.is_initialized()
     if started:
         _ray_init(ray, address, None if workers is None else workers * cpus_per_worker)
@@ -338,6 +354,12 @@ def connect(
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = False  # our own progress lines read well in logs
         ctx.print_on_execution_start = False
+        # embedding batches are long by nature: no "task running longer than average" warnings
+        detectors = ctx.issue_detectors_config.detectors
+        ctx.issue_detectors_config.detectors = [d for d in detectors if "Hanging" not in d.__name__]
+        for handler in logging.getLogger("ray.data").handlers:  # its INFO lines stay in ray-data.log
+            if handler.get_name() == "console":
+                handler.setLevel(logging.WARNING)
         cpus = int(ray.cluster_resources().get("CPU", 1))
         size = workers if workers is not None else max(1, cpus // cpus_per_worker)
         where = address or "a local Ray"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -15,7 +15,7 @@ from indexes.errors import KmsError
 if TYPE_CHECKING:  # the library loads inside the commands: `kms --help` stays instant
     from assist.cli.progress import StageProgress
     from indexes.settings import Settings
-    from ingest.pipeline import IngestReport
+    from ingest.pipeline import IngestEngine, IngestReport
 
 out = CliConsole()
 # ingest.sources.helpdesk.PRODUCTS, spelled out so that the help page needs no import of the
@@ -29,6 +29,20 @@ def _progress() -> AbstractContextManager[StageProgress]:
     from assist.cli.progress import stage_progress
 
     return stage_progress(console, STAGE_LABELS)
+
+
+def _engine(
+    name: str, address: str | None, workers: int | None
+) -> AbstractContextManager[IngestEngine | None]:
+    """``--engine``: None (the local pipeline) or a Ray engine connected for the command's run."""
+    if name == "local":
+        return nullcontext(None)
+    import logging
+
+    from ingest.ray_engine import connect
+
+    logging.getLogger("ingest.ray_engine").setLevel(logging.INFO)  # its progress lines, in logs too
+    return connect(address, workers=workers)
 
 
 def _print_report(report: IngestReport, as_json: bool) -> None:
@@ -145,6 +159,26 @@ def ingest(
             help="Import a helpdesk export (tickets/conversations JSON or JSONL) as tickets.",
         ),
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            metavar="local|ray",
+            help="Where reading, masking, chunking and embedding run: this process, or a Ray Data "
+            "pipeline (the 'scale' extra); the same index either way.",
+        ),
+    ] = "local",
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            "--ray-address",
+            metavar="ADDR",
+            help="Ray cluster for --engine ray (ray://host:10001, host:6379 or auto); default: a local Ray.",
+        ),
+    ] = None,
+    ray_workers: Annotated[
+        int | None,
+        typer.Option("--ray-workers", min=1, help="Embedding actors for --engine ray (default: 1 per CPU)."),
+    ] = None,
 ) -> None:
     """Ingest KMS articles and resolved tickets (or, with --from, a helpdesk's export); exit code
     1 if any record failed."""
@@ -156,6 +190,12 @@ def ingest(
         if not sep or not field.strip() or not col.strip():
             raise typer.BadParameter(f"--column expects FIELD=COLUMN, got {item!r}")
         mapping[field.strip()] = col.strip()
+    if engine not in ("local", "ray"):
+        raise typer.BadParameter(f"--engine must be local or ray, not {engine!r}")
+    if engine != "ray" and (ray_address is not None or ray_workers is not None):
+        raise typer.BadParameter("--ray-address and --ray-workers go with --engine ray")
+    if engine == "ray" and product is not None:
+        raise typer.BadParameter("--engine ray reads files, not helpdesk exports (--from)")
     error = missing_paths_error(paths)
     if error is not None:  # before the model loads or an index is written
         raise error
@@ -171,11 +211,20 @@ def ingest(
             with _progress() as progress:
                 report = import_helpdesk(paths, product, settings, progress=progress)
     elif as_json:
-        report = ingest_paths(paths, settings, kind=k, ticket_columns=mapping or None, prune=prune)
-    else:
-        with _progress() as progress:
+        with _engine(engine, ray_address, ray_workers) as runner:
             report = ingest_paths(
-                paths, settings, kind=k, ticket_columns=mapping or None, prune=prune, progress=progress
+                paths, settings, kind=k, ticket_columns=mapping or None, prune=prune, engine=runner
+            )
+    else:
+        with _engine(engine, ray_address, ray_workers) as runner, _progress() as progress:
+            report = ingest_paths(
+                paths,
+                settings,
+                kind=k,
+                ticket_columns=mapping or None,
+                prune=prune,
+                progress=progress,
+                engine=runner,
             )
     _print_report(report, as_json)
     if not report.ok:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -124,7 +125,18 @@ def test_missing_ray_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "pip install 'kms-assist[scale]'" in str(err.value)
 
 
-def test_unreachable_address_is_one_line_naming_it() -> None:
+def test_unreachable_address_fails_fast_in_one_line_naming_it() -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    address = f"127.0.0.1:{port}"
+    with pytest.raises(ray_engine.RayEngineError) as err, ray_engine.connect(address):
+        pass
+    assert str(err.value).startswith(f"cannot reach the Ray cluster at {address}: ")
+    assert "\n" not in str(err.value)
+
+
+def test_ray_init_failure_is_one_line_naming_the_address() -> None:
     class Unreachable:
         def init(self, **kwargs: object) -> None:
             raise ConnectionError("Could not find any running Ray instance.\nPlease specify one.")
