@@ -27,8 +27,8 @@ from assist.evidence import Evidence, clean_query, detect_lang, gather
 from assist.knowledge import KnowledgeBase
 from assist.schemas import Answer, Citation
 from assist.speech import dominant_level, to_level
-from indexes.db import log_query
-from indexes.types import Chunk
+from core.types import Chunk
+from storage import log_query
 
 log = logging.getLogger(__name__)
 _SENTENCE_END = re.compile(r"[.!?。…)\]]\s*$|[다요죠까]\s*$")

@@ -20,13 +20,13 @@ from assist.consistency import doc_matches, index_or_reconcile
 from assist.errors import ConflictError, InvalidInputError, NotFoundError
 from assist.knowledge import KnowledgeBase
 from assist.suggest import staleness
-from indexes.db import ARTICLE_STATUSES, ArticleRevisionRow, ArticleRow, get_article, list_revisions
-from indexes.db import upsert_article as db_upsert_article
-from indexes.db.repo import to_record
-from indexes.masking import mask_record_article
-from indexes.records import REQUIRED_SECTIONS, SECTION_KEYS
+from core.masking import mask_record_article
+from core.records import REQUIRED_SECTIONS, SECTION_KEYS
 from ingest.sources.template import ArticleDraft, build_article
 from ingest.split import chunk_article
+from storage import ARTICLE_STATUSES, ArticleRevisionRow, ArticleRow, get_article, list_revisions
+from storage import upsert_article as db_upsert_article
+from storage.repo import to_record
 
 __all__ = [
     "MAX_SECTION_CHARS",

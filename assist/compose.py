@@ -34,10 +34,10 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from assist.evidence import Evidence
+from core.types import Chunk, DocHit
 from indexes.embedder import Embedder
 from indexes.hybrid import HybridIndex
 from indexes.lexical import tokenize
-from indexes.types import Chunk, DocHit
 from korean.focus import question_focus, serves
 from korean.roles import RoleLabel, classify
 from korean.sentences import split_sentences

@@ -16,10 +16,10 @@ from collections.abc import Sequence
 
 from assist.knowledge import KnowledgeBase
 from assist.logwriter import LogWriter
-from indexes.db import replace_chunks
-from indexes.masking import mask_chunk
-from indexes.types import Chunk
+from core.masking import mask_chunk
+from core.types import Chunk
 from ingest.reconcile import chunk_rows_differ, plan
+from storage import replace_chunks
 
 log = logging.getLogger(__name__)
 

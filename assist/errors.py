@@ -1,6 +1,6 @@
 """Domain errors of the service layer (the HTTP edge maps each to a status code).
 
-KmsError (indexes.errors)
+KmsError (core.errors)
 ├── InvalidInputError  - 400/422: empty, over-long or malformed input; names the field
 ├── NotFoundError      - 404: unknown ticket/suggestion/article id
 ├── ConflictError      - 409: the request contradicts the current state
@@ -11,7 +11,7 @@ KmsError (indexes.errors)
 
 from __future__ import annotations
 
-from indexes.errors import KmsError
+from core.errors import KmsError
 
 
 class InvalidInputError(KmsError):

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 from assist.errors import InvalidInputError
 from assist.knowledge import KnowledgeBase
+from core.settings import Settings
+from core.types import ChunkHit, DocHit
 from indexes.hybrid import SearchTrace, aggregate
-from indexes.settings import Settings
-from indexes.types import ChunkHit, DocHit
 from korean.pii import mask_pii
 
 _HANGUL = re.compile(r"[가-힣ㄱ-ㅎㅏ-ㅣ]")

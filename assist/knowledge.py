@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from core.errors import IndexCorruptError, IndexMismatchError, KmsError
+from core.masking import mask_chunk
+from core.settings import Settings
+from core.types import Chunk, DocHit
 from indexes import compaction, deltalog, store
 from indexes.backends import SearchBackend
 from indexes.embedder import Embedder, load_embedder
-from indexes.errors import IndexCorruptError, IndexMismatchError, KmsError
 from indexes.hybrid import HybridIndex, SearchParams, SearchTrace
 from indexes.lexical import tokenize_many
-from indexes.masking import mask_chunk
 from indexes.segments import DeltaOp
-from indexes.settings import Settings
-from indexes.types import Chunk, DocHit
 from korean.lexicon import Lexicon, load_lexicon
 
 if TYPE_CHECKING:  # SQLAlchemy and the schema load on first database use (not for a search)
@@ -63,7 +63,7 @@ class KnowledgeBase:
     def sessions(self) -> sessionmaker[Session]:
         with self._lock:
             if self._sessions is None:
-                from indexes.db import open_db
+                from storage import open_db
 
                 self._sessions = open_db(self.settings)
             return self._sessions
@@ -129,7 +129,7 @@ class KnowledgeBase:
         (one line). Nothing is synced here: the next search does that."""
         if self.settings.index_backend != "milvus":
             return None
-        from indexes.errors import KmsError
+        from core.errors import KmsError
 
         try:
             with self._lock:
@@ -205,7 +205,7 @@ class KnowledgeBase:
                     self._milvus_synced = index
             # the chunks table follows under the same lock; should this fail (or the process
             # die here), ``reconcile`` brings it back in line with the index
-            from indexes.db import add_chunks, delete_chunks
+            from storage import add_chunks, delete_chunks
 
             with self.sessions() as session, session.begin():
                 if replace_docs:

@@ -18,7 +18,7 @@ from assist.grounding import citation_markers, is_supported
 from assist.knowledge import KnowledgeBase
 from assist.prompts import render_text
 from assist.schemas import Citation
-from indexes.settings import Settings
+from core.settings import Settings
 from korean.pii import mask_pii
 from korean.roles import classify
 from korean.sentences import split_sentences

@@ -24,9 +24,9 @@ from assist.evidence import Evidence, detect_lang
 from assist.prompts import render
 from assist.schemas import Citation, ReplyDraft, ReplyDraftSentence, SpeechLevel
 from assist.speech import dominant_level, to_level
+from core.settings import Settings
+from core.types import Chunk, ChunkHit, DocHit
 from indexes.lexical import tokenize
-from indexes.settings import Settings
-from indexes.types import Chunk, ChunkHit, DocHit
 from korean.roles import classify
 from korean.sentences import split_sentences
 

@@ -16,8 +16,8 @@ from assist.knowledge import KnowledgeBase
 from assist.reply_draft import build_reply_draft
 from assist.schemas import ArticleSuggestion, SectionMatch, Suggestion, TicketSuggestion
 from assist.tags import suggest_tag
-from indexes.db import log_query, save_suggestion
-from indexes.types import DocHit
+from core.types import DocHit
+from storage import log_query, save_suggestion
 
 
 def _date(value: object) -> date | None:

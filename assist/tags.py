@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from assist.schemas import TagSuggestion
-from indexes.types import DocHit
+from core.types import DocHit
 
 
 def _tags_of(hit: DocHit) -> list[str]:

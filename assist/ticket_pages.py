@@ -21,8 +21,8 @@ from sqlalchemy import cast as sql_cast
 from assist.errors import InvalidInputError
 from assist.knowledge import KnowledgeBase
 from assist.schemas import TicketOut
-from indexes.db import TicketRow
-from indexes.db.models import UtcDateTime
+from storage import TicketRow
+from storage.models import UtcDateTime
 
 __all__ = ["TicketCursorPage", "list_tickets", "page_tickets", "ticket_out"]
 

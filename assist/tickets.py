@@ -26,13 +26,13 @@ from assist.schemas import Suggestion, TicketOut
 from assist.suggest import record_suggestion, suggest
 from assist.ticket_pages import list_tickets as list_tickets
 from assist.ticket_pages import ticket_out
-from indexes.db import FeedbackRow, SuggestionRow, TicketRow, add_feedback, get_ticket, upsert_ticket
-from indexes.db.logs import Verdict
-from indexes.db.repo import insert_ticket, ticket_to_record
-from indexes.errors import DuplicateIdError
-from indexes.records import TicketRecord
+from core.errors import DuplicateIdError
+from core.records import TicketRecord
 from ingest.split import chunk_ticket
 from korean.pii import mask_pii
+from storage import FeedbackRow, SuggestionRow, TicketRow, add_feedback, get_ticket, upsert_ticket
+from storage.logs import Verdict
+from storage.repo import insert_ticket, ticket_to_record
 
 log = logging.getLogger(__name__)
 

@@ -35,7 +35,8 @@ from sqlalchemy.orm import Session, sessionmaker
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from assist.analytics import build_report, make_period
-from indexes.db import (
+from core.settings import Settings
+from storage import (
     ArticleRow,
     DraftRow,
     FeedbackRow,
@@ -45,7 +46,6 @@ from indexes.db import (
     TopicRow,
     open_db,
 )
-from indexes.settings import Settings
 
 CHANNELS = ["chat", "app", "email", "phone", "kakao"]
 CHANNEL_WEIGHTS = [40, 25, 15, 12, 8]

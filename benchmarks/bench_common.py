@@ -32,8 +32,8 @@ def summary(values: list[float]) -> dict[str, float]:
 def build_sample_kb(data_dir: Path, embedder: str | None = None) -> bool:
     """The bundled sample KB in ``data_dir`` (what ``kms init --sample`` builds), unless an index
     is already there; True when it was built now. ``embedder`` overrides KMS_EMBEDDER."""
+    from core.settings import Settings
     from indexes import store
-    from indexes.settings import Settings
     from ingest.pipeline import ingest_paths
     from ingest.sample import sample_paths
 

@@ -28,12 +28,12 @@ MAX_DROP = 0.005
 
 
 def _measure(precision: str, data_dir: Path, data_root: Path, limit: int, seed: int) -> dict[str, object]:
+    from core.settings import Settings
     from eval.adapters import retrieval_dataset
     from eval.kb import corpus_chunks
     from eval.metrics import recall_at_k, reciprocal_rank
     from eval.sampling import sample
     from indexes.embedder import load_embedder
-    from indexes.settings import Settings
 
     settings = Settings(data_dir=data_dir, embed_runtime="onnx", embed_precision=precision, embed_threads=1)
     embedder = load_embedder(settings)

@@ -45,8 +45,8 @@ def worker(name: str, data_dir: Path) -> None:
     t0 = time.perf_counter()
     out = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # library chatter (progress bars, prints) goes to stderr, not into the protocol
+    from core.settings import Settings
     from indexes.embedder import load_embedder
-    from indexes.settings import Settings
 
     runtime, precision = RUNTIMES[name]
     settings = Settings(data_dir=data_dir, embed_runtime=runtime, embed_precision=precision, embed_threads=1)

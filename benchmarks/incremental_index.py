@@ -28,13 +28,13 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+from core.types import Chunk
 from indexes import compaction, store
 from indexes.dense import DenseIndex
 from indexes.embedder import HashEmbedder
 from indexes.hybrid import HybridIndex
 from indexes.lexical import LexicalIndex
 from indexes.segments import DeltaOp
-from indexes.types import Chunk
 
 DIM = 384
 

@@ -61,17 +61,17 @@ from bench_common import build_sample_kb, pct, summary
 
 from assist.knowledge import KnowledgeBase
 from assist.suggest import suggest
+from core.records import TicketRecord
+from core.settings import Settings
+from core.types import Chunk, DocType, content_hash
 from indexes import store
-from indexes.db import open_db
 from indexes.dense import DenseIndex
 from indexes.hybrid import HybridIndex
 from indexes.lexical import LexicalIndex, tokenize_many
-from indexes.records import TicketRecord
-from indexes.settings import Settings
-from indexes.types import Chunk, DocType, content_hash
 from ingest.sample import SAMPLE_DIR
 from ingest.sources import read_paths
 from ingest.split import chunk_article, chunk_ticket, split_text
+from storage import open_db
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = ROOT / "eval" / "data" / "sample_kb_safety.jsonl"

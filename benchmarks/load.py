@@ -56,7 +56,7 @@ def prepare(data_dir: Path, embedder: str, fresh: bool) -> str:
     os.environ["KMS_EMBEDDER"] = embedder
     from assist.access import create_key
     from assist.knowledge import KnowledgeBase
-    from indexes.settings import Settings
+    from core.settings import Settings
 
     if fresh and data_dir.exists():
         shutil.rmtree(data_dir)

@@ -20,12 +20,12 @@ from pathlib import Path
 
 import numpy as np
 
+from core.settings import Settings
 from indexes import store
 from indexes.backends.milvus import MilvusBackend
 from indexes.backends.milvus_config import MilvusConfig
 from indexes.embedder import load_embedder
 from indexes.hybrid import SearchParams
-from indexes.settings import Settings
 
 
 def main() -> None:

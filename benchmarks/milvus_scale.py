@@ -32,11 +32,11 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.bench_common import pct
+from core.types import Chunk
 from indexes.dense import DenseIndex
 from indexes.embedder import HashEmbedder
 from indexes.hybrid import HybridIndex, SearchParams
 from indexes.lexical import LexicalIndex
-from indexes.types import Chunk
 
 DIM = 384
 

@@ -71,9 +71,9 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     os.environ.setdefault("RAY_ACCEL_ENV_VAR_OVERRIDE_ON_ZERO", "0")
 
+    from core.settings import Settings
     from indexes import store
     from indexes.embedder import load_embedder
-    from indexes.settings import Settings
     from ingest.pipeline import ingest_paths
     from ingest.ray_engine import connect
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from assist.knowledge import KnowledgeBase
+from core.settings import Settings
 from eval import plots
 from eval.answers import AnswerFn, default_answer_fn
 from eval.datasets import Query, RetrievalSet
@@ -35,7 +36,6 @@ from eval.metrics import CurvePoint, abstention_curve, curve_auc, threshold_for_
 from eval.progress import Progress, report
 from eval.result import EvalRun, Figure, Table, retrieval_fingerprint
 from eval.sampling import sample
-from indexes.settings import Settings
 
 __all__ = [
     "ENV_KEY",

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from assist.knowledge import KnowledgeBase
+from core.settings import Settings
 from eval import plots
 from eval.answerability_data import DATASETS, AnswerabilitySet, Article, Question, load_answerability_set
 from eval.answerability_rates import SWEEP_STEP, far_threshold, rates, sweep
@@ -53,7 +54,6 @@ from eval.kb import ingested_kb, strip_doc_prefix
 from eval.metrics import CurvePoint, curve_auc, percentiles
 from eval.progress import Progress, report
 from eval.result import EvalRun, Figure, Table, dataset_fingerprint
-from indexes.settings import Settings
 
 __all__ = [
     "DATASETS",

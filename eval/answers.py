@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from assist.knowledge import KnowledgeBase
+from core.settings import Settings
 from eval import plots
 from eval.datasets import Query, RetrievalSet
 from eval.errors import EvalError
@@ -40,7 +41,6 @@ from eval.progress import Progress, report
 from eval.result import EvalRun, Figure, Table, retrieval_fingerprint
 from eval.sampling import sample
 from eval.text import answer_sentences, answer_tokens
-from indexes.settings import Settings
 
 __all__ = ["AnswerFn", "default_answer_fn", "evaluate_answers", "run_answers", "score_answer"]
 

@@ -33,6 +33,8 @@ from typing import Any
 
 import numpy as np
 
+from core.settings import Settings
+from core.types import Chunk
 from eval.bench_report import bench_run
 from eval.cache import CachedEmbedder
 from eval.datasets import FileInfo, read_jsonl
@@ -47,8 +49,6 @@ from indexes.embedder import Embedder, load_embedder
 from indexes.hybrid import HybridIndex, SearchParams
 from indexes.lexical import LexicalIndex, tokenize_many
 from indexes.ranker import ranker_for
-from indexes.settings import Settings
-from indexes.types import Chunk
 
 __all__ = ["bench_queries", "peak_rss_mb", "run_bench"]
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from core.settings import Settings
 from eval import plots
 from eval.datasets import FileInfo
 from eval.result import EvalRun, Figure, Table, dataset_fingerprint
 from indexes.embedder import Embedder
-from indexes.settings import Settings
 
 __all__ = ["bench_run"]
 

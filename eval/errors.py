@@ -1,6 +1,6 @@
 """Domain errors of the evaluation harness.
 
-    KmsError (indexes.errors)
+    KmsError (core.errors)
     └── EvalError          - anything the harness refuses to do, with a message saying what to fix
         ├── DatasetError   - an input file is missing, unreadable, or has a bad row (file and line named)
         └── EvalConfigError - an option has a bad value (which option, which value, what is allowed)
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indexes.errors import KmsError
+from core.errors import KmsError
 
 __all__ = ["DatasetError", "EvalConfigError", "EvalError"]
 

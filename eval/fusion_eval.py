@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from core.settings import Settings
 from eval import plots
 from eval.adapters import retrieval_dataset
 from eval.datasets import Query, load_queries
@@ -39,7 +40,6 @@ from eval.result import EvalRun, Figure, Table
 from eval.sampling import sample
 from indexes.hybrid import HybridIndex, SearchParams, SearchTrace, aggregate
 from indexes.ranker import FEATURES, FusionRanker, fit_ranker
-from indexes.settings import Settings
 
 __all__ = ["PUBLIC", "run_fusion"]
 

@@ -31,14 +31,14 @@ from sqlalchemy import select
 
 from assist.drafts import DraftSettings, generate
 from assist.knowledge import KnowledgeBase
+from core.settings import Settings
 from eval import plots
 from eval.gaps_data import GapCorpus
 from eval.metrics import adjusted_rand_index, normalized_mutual_info
 from eval.progress import Progress, report
 from eval.result import EvalRun, Figure, Table, dataset_fingerprint
-from indexes.db import DraftRow, TopicRow
-from indexes.settings import Settings
 from ingest.pipeline import ingest_paths
+from storage import DraftRow, TopicRow
 
 __all__ = ["build_corpus_kb", "run_gaps", "score_drafts"]
 

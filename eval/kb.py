@@ -19,14 +19,14 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from assist.knowledge import KnowledgeBase
+from core.settings import Settings
+from core.types import Chunk
 from eval.cache import CachedEmbedder
 from eval.datasets import Doc
 from eval.progress import Progress, report
 from indexes import store
 from indexes.embedder import Embedder, load_embedder
 from indexes.hybrid import HybridIndex
-from indexes.settings import Settings
-from indexes.types import Chunk
 from ingest.pipeline import IngestReport
 from ingest.split import split_text
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from core.settings import Settings
 from eval import plots
 from eval.datasets import Query, RetrievalSet
 from eval.errors import EvalConfigError
@@ -26,7 +27,6 @@ from eval.result import EvalRun, Figure, Table, retrieval_fingerprint
 from eval.sampling import sample
 from indexes.embedder import Embedder
 from indexes.hybrid import HybridIndex, SearchParams
-from indexes.settings import Settings
 
 __all__ = [
     "SearchConfig",

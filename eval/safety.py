@@ -63,7 +63,7 @@ class SafetyRow:
         return bool(self.doc_ids)
 
 
-# labels name 단계별 절차 "procedure"; its chunks are "steps" (indexes.records.SECTION_KEYS)
+# labels name 단계별 절차 "procedure"; its chunks are "steps" (core.records.SECTION_KEYS)
 _SECTION_ALIASES = {"procedure": "steps"}
 
 def load_safety(path: Path) -> list[SafetyRow]:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from assist.knowledge import KnowledgeBase
+from core.settings import Settings
 from eval import plots
 from eval.abstention import collect_confidences, coverage_figure, summarise
 from eval.answers import AnswerFn, default_answer_fn, evaluate_answers
@@ -36,7 +37,6 @@ from eval.progress import Progress, report
 from eval.result import EvalRun, Figure, Table, dataset_fingerprint
 from eval.retrieval import SearchConfig, evaluate_retrieval, search_configs
 from indexes import store
-from indexes.settings import Settings
 
 __all__ = ["BASELINE", "SAMPLE_EVAL", "kb_searcher", "run_sample", "sample_kb"]
 

@@ -17,9 +17,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.settings import Settings
+from core.types import Chunk
 from eval.datasets import Doc, read_jsonl
-from indexes.settings import Settings
-from indexes.types import Chunk
 from ingest.split import split_text
 
 __all__ = ["PASSES", "PoolDoc", "build_pool", "corpus_documents", "sample_kb_chunks", "shared_documents"]
@@ -112,7 +112,7 @@ def _chunks(d: PoolDoc, max_chars: int, overlap: int, seen: set[str]) -> list[Ch
 def sample_kb_chunks(settings: Settings) -> list[Chunk]:
     """Chunks of the bundled sample KB, read, PII-masked and chunked as the ingest pipeline does
     (no database, no embedding)."""
-    from indexes.masking import mask_record_article, mask_record_ticket
+    from core.masking import mask_record_article, mask_record_ticket
     from ingest.sample import sample_paths
     from ingest.sources import read_paths
     from ingest.split import chunk_article, chunk_ticket

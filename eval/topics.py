@@ -37,6 +37,7 @@ from assist.drafts import clusters
 from assist.drafts.config import DraftSettings
 from assist.drafts.keywords import noun_tokens
 from assist.knowledge import KnowledgeBase
+from core.settings import Settings
 from eval import plots
 from eval.datasets import ItemSet
 from eval.errors import EvalConfigError
@@ -46,7 +47,6 @@ from eval.progress import Progress, report
 from eval.result import EvalRun, Figure, Table, dataset_fingerprint
 from eval.sampling import stratified_sample
 from indexes.embedder import Embedder
-from indexes.settings import Settings
 
 __all__ = [
     "DEFAULTS",

@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from core.types import Chunk
 from indexes.segments import DeltaOp
-from indexes.types import Chunk
 
 LOG = "delta.log"
 

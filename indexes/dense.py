@@ -14,7 +14,7 @@ from typing import Any, cast
 import faiss
 import numpy as np
 
-from indexes.errors import IndexCorruptError
+from core.errors import IndexCorruptError
 
 # One query at a time: FAISS's OpenMP workers only fight the embedding model for the cores
 # (measured: a 200-vector flat search took 2.9 ms with 2 threads, 0.007 ms with 1).

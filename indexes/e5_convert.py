@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexes.errors import EmbedderError
+from core.errors import EmbedderError
 
 log = logging.getLogger(__name__)
 

@@ -23,8 +23,8 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from indexes.errors import EmbedderError
-from indexes.settings import DEFAULT_EMBEDDER, Settings
+from core.errors import EmbedderError
+from core.settings import DEFAULT_EMBEDDER, Settings
 
 log = logging.getLogger(__name__)
 

@@ -9,13 +9,13 @@ from functools import cached_property
 
 import numpy as np
 
+from core.types import Chunk, ChunkHit, DocHit
 from indexes.dense import DenseIndex
 from indexes.embedder import Embedder
 from indexes.fusion import rrf_fusion, weighted_fusion
 from indexes.lexical import LexicalIndex, tokenize
 from indexes.ranker import FusionRanker, QueryStats, feature_matrix, ranker_for
 from indexes.segments import DeltaOp, DenseView, LexicalView, Main, Segments
-from indexes.types import Chunk, ChunkHit, DocHit
 from korean.colloquial import expand_tokens, normalize_query
 from korean.lexicon import Lexicon
 

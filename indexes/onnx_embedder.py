@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from indexes.errors import EmbedderError
+from core.errors import EmbedderError
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer

@@ -21,7 +21,7 @@ import warnings
 from pathlib import Path
 from typing import Literal
 
-from indexes.errors import EmbedderError
+from core.errors import EmbedderError
 
 log = logging.getLogger(__name__)
 

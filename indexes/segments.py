@@ -24,9 +24,9 @@ from functools import cached_property
 
 import numpy as np
 
+from core.types import Chunk
 from indexes.dense import DenseIndex
 from indexes.lexical import Bm25Stats, LexicalIndex, doc_terms
-from indexes.types import Chunk
 
 
 @dataclass(frozen=True)

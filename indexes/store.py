@@ -40,14 +40,14 @@ from typing import Any
 
 import numpy as np
 
+from core.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
+from core.masking import mask_chunk
+from core.types import Chunk
 from indexes import deltalog
 from indexes.dense import DenseIndex
 from indexes.embedder import Embedder
-from indexes.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
 from indexes.hybrid import HybridIndex
 from indexes.lexical import LEXICAL_STORE, TOKENIZER_ID, LexicalIndex, tokenize_many
-from indexes.masking import mask_chunk
-from indexes.types import Chunk
 
 log = logging.getLogger(__name__)
 

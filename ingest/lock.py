@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from indexes.errors import KmsError
+from core.errors import KmsError
 
 log = logging.getLogger(__name__)
 

@@ -27,8 +27,18 @@ from typing import ClassVar, Literal, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
+from core.masking import mask_record_article, mask_record_ticket
+from core.records import ArticleRecord, IngestIssue, ReadResult, TicketRecord
+from core.settings import Settings
+from core.types import Chunk
 from indexes import compaction, deltalog, store
-from indexes.db import (
+from indexes.embedder import Embedder, load_embedder
+from indexes.hybrid import HybridIndex
+from ingest.lock import ingest_lock
+from ingest.sources import read_paths
+from ingest.split import chunk_article, chunk_ticket
+from storage import (
     active_articles,
     articles_from_source,
     knowledge_tickets,
@@ -38,16 +48,6 @@ from indexes.db import (
     upsert_article,
     upsert_ticket,
 )
-from indexes.embedder import Embedder, load_embedder
-from indexes.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
-from indexes.hybrid import HybridIndex
-from indexes.masking import mask_record_article, mask_record_ticket
-from indexes.records import ArticleRecord, IngestIssue, ReadResult, TicketRecord
-from indexes.settings import Settings
-from indexes.types import Chunk
-from ingest.lock import ingest_lock
-from ingest.sources import read_paths
-from ingest.split import chunk_article, chunk_ticket
 
 log = logging.getLogger(__name__)
 

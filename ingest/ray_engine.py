@@ -37,13 +37,13 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 
+from core.errors import KmsError
+from core.masking import mask_chunk
+from core.records import ArticleRecord, ReadResult, TicketRecord
+from core.settings import Settings
+from core.types import Chunk
 from indexes.embedder import Embedder, load_embedder
-from indexes.errors import KmsError
 from indexes.hybrid import HybridIndex
-from indexes.masking import mask_chunk
-from indexes.records import ArticleRecord, ReadResult, TicketRecord
-from indexes.settings import Settings
-from indexes.types import Chunk
 from ingest.pipeline import Progress, chunk_records, mask_result
 from ingest.sources.reader import discover_files, read_file_guarded
 from ingest.sources.tickets import normalize_ticket_columns

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from indexes.db.models import ChunkRow
+from core.masking import mask_chunk
+from core.settings import Settings
+from core.types import Chunk
 from indexes.hybrid import HybridIndex
-from indexes.masking import mask_chunk
-from indexes.settings import Settings
-from indexes.types import Chunk
 from ingest.pipeline import chunk_knowledge
+from storage.models import ChunkRow
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Section-aware chunking of articles and tickets into :class:`indexes.types.Chunk`.
+"""Section-aware chunking of articles and tickets into :class:`core.types.Chunk`.
 
 Articles: one chunk per non-empty section (``title`` and ``management`` skipped; ``references``
 skipped when it only lists ids/links), ``text = f"{title}\\n{label}: {body}"``. A section longer
@@ -11,7 +11,7 @@ Tickets: one chunk, ``f"{subject}\\n문의: {inquiry}\\n답변: {resolution}"`` 
 ``Answer:`` when the inquiry is mostly Latin script), cut like a section only past 3×max_chars.
 
 Chunk ids are ``f"{doc_id}#{section}-{n}"``; the same record always gives the same chunks. The
-chunker does not mask PII: the pipeline masks records first (:mod:`indexes.masking`, :mod:`korean.pii`).
+chunker does not mask PII: the pipeline masks records first (:mod:`core.masking`, :mod:`korean.pii`).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from indexes.records import SECTION_KEYS, SECTION_LABELS_EN, SECTION_LABELS_KO, ArticleRecord, TicketRecord
-from indexes.types import Chunk
+from core.records import SECTION_KEYS, SECTION_LABELS_EN, SECTION_LABELS_KO, ArticleRecord, TicketRecord
+from core.types import Chunk
 from korean.pii import PII_PLACEHOLDERS
 from korean.sentences import sentence_spans
 

@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from indexes.db import (
+from core.settings import Settings
+from storage import (
     ArticleRow,
     DraftRow,
     FeedbackRow,
@@ -23,7 +24,6 @@ from indexes.db import (
     log_query,
     open_db,
 )
-from indexes.settings import Settings
 
 NOW = datetime(2026, 6, 8, 12, 0, tzinfo=UTC)
 SINCE, UNTIL = date(2026, 6, 1), date(2026, 6, 7)

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from assist.access import ROLES, create_key
 from assist.knowledge import KnowledgeBase
-from indexes.settings import Settings
+from core.settings import Settings
 
 TEST_ACTOR_NAME = "tests"
 

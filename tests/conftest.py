@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from indexes.settings import Settings
+from core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"

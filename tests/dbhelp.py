@@ -14,8 +14,8 @@ from typing import TypeVar
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from indexes import db
-from indexes.settings import Settings
+import storage as db
+from core.settings import Settings
 
 TABLES = {"articles", "article_revisions", "tickets", "chunks", "query_logs", "suggestions", "feedback"}
 TABLES |= {"topics", "drafts", "draft_revisions"}  # 0002_drafts (assist.drafts)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from indexes.settings import Settings
+from core.settings import Settings
 from ingest.pipeline import ingest_paths
 
 TINY = Path(__file__).resolve().parent / "data" / "tinykb"

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from indexes.db.access_models import AuditRow
+from storage.access_models import AuditRow
 
 OUTCOMES: tuple[str, ...] = ("ok", "failed", "denied", "refused")
 

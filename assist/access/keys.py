@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from assist.access.hashing import KEYS, sha256, verify
 from assist.access.roles import Principal, check_name, parse_roles
 from assist.errors import NotFoundError
-from indexes.db.access_models import ApiKeyRow
+from storage.access_models import ApiKeyRow
 
 KEY_FORMAT = re.compile(r"^kms_([a-z0-9]{8})_([A-Za-z0-9_-]{40,64})$")
 _CACHE_S = 60.0

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from assist.access.hashing import PASSWORDS, verify
 from assist.access.roles import Principal, check_name, parse_roles
 from assist.errors import ConflictError, InvalidInputError, NotFoundError
-from indexes.db.access_models import UserRow, WebSessionRow
+from storage.access_models import UserRow, WebSessionRow
 
 MIN_PASSWORD = 12
 _DUMMY = PASSWORDS.hash("not-a-password-but-a-timing-equaliser")

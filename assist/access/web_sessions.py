@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from assist.access.hashing import new_token, sha256
 from assist.access.roles import Principal
 from assist.errors import NotFoundError
-from indexes.db.access_models import SignInLinkRow, UserRow, WebSessionRow
+from storage.access_models import SignInLinkRow, UserRow, WebSessionRow
 
 IDLE = timedelta(hours=2)
 ABSOLUTE = timedelta(hours=12)

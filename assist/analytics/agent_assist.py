@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from assist.analytics.period import Period
 from assist.analytics.sql import in_period, one, rows_of
 from assist.analytics.tables import Section, Table, ratio, rounded
-from indexes.db import ArticleRow, FeedbackRow, SuggestionRow, TicketRow
+from storage import ArticleRow, FeedbackRow, SuggestionRow, TicketRow
 
 TOP_ARTICLES = 50
 TOP_REASONS = 10

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from assist.analytics.period import Period
 from assist.analytics.sql import bucket_of, in_period, json_length, rows_of
 from assist.analytics.tables import Section, Table, ratio, rounded
-from indexes.db import QueryLogRow
+from storage import QueryLogRow
 
 KINDS = ("answer", "chat")
 TOP_REPEATED = 20

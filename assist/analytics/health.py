@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from assist.analytics.period import Period
 from assist.analytics.sql import in_period, json_rows, rows_of
 from assist.analytics.tables import Section, Table, rounded
-from indexes.db import ArticleRow, DraftRow, QueryLogRow, TopicRow
+from storage import ArticleRow, DraftRow, QueryLogRow, TopicRow
 
 MAX_STALE = 500  # stale articles checked for citations
 TOP_TOPICS = 30

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from assist.analytics.period import Period
 from assist.analytics.sql import hours_between, one, rows_of, tag_rows, ticket_time
 from assist.analytics.tables import Section, Table, ratio, rounded
-from indexes.db import TicketRow
+from storage import TicketRow
 
 REPEAT_DAYS = 7
 SATISFIED = 4.0  # a CSAT of 4 or more (on the usual 1-5 scale) counts as satisfied

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import TableValuedAlias
 
 from assist.analytics.period import Period
-from indexes.db import TicketRow
+from storage import TicketRow
 
 __all__ = [
     "bucket_of",

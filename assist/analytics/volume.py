@@ -24,7 +24,7 @@ from assist.analytics.sql import (
     ticket_time,
 )
 from assist.analytics.tables import Section, Table, ratio, rounded
-from indexes.db import TicketRow, TopicRow
+from storage import TicketRow, TopicRow
 
 NEW_MIN = 2  # a new tag needs this many tickets in the period (one ticket is noise)
 RISING_MIN = 3  # a rising tag needs this many tickets in the period...

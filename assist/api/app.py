@@ -29,7 +29,7 @@ from assist.api.security import install_access
 from assist.api.shedding import install_shedding
 from assist.integrations.worker import start_retry_loop
 from assist.knowledge import KnowledgeBase
-from indexes.settings import Settings
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
     {"error": {"code": "not_found", "message": "ticket 'W-1' does not exist", "details": {...}}}
 
-Domain errors (``indexes.errors`` / ``assist.errors``) keep their ``code``; the status comes
+Domain errors (``core.errors`` / ``assist.errors``) keep their ``code``; the status comes
 from :data:`STATUS_BY_ERROR`. FastAPI's validation errors become 422 ``validation_error``
 with one entry per bad field; routing errors 404 ``not_found`` / 405 ``method_not_allowed``;
 anything unexpected 500 ``internal_error`` (logged, never a traceback in the body).
@@ -30,7 +30,7 @@ from assist.errors import (
     UnauthenticatedError,
     UpstreamError,
 )
-from indexes.errors import (
+from core.errors import (
     EmbedderError,
     IndexCorruptError,
     IndexMismatchError,
@@ -38,7 +38,7 @@ from indexes.errors import (
     KmsError,
     StorageError,
 )
-from indexes.masking import mask_value
+from core.masking import mask_value
 
 log = logging.getLogger(__name__)
 

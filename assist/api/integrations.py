@@ -20,7 +20,7 @@ from assist.integrations.client import endpoint_for
 from assist.integrations.payloads import load_json
 from assist.integrations.signatures import verify_chatwoot, verify_zendesk
 from assist.knowledge import KnowledgeBase
-from indexes.settings import Settings
+from core.settings import Settings
 
 router = APIRouter(prefix="/v1/integrations", tags=["integrations"], responses=ERROR_RESPONSES)
 

@@ -18,9 +18,9 @@ from sqlalchemy.engine import make_url
 from assist.api.deps import KB
 from assist.api.models import Health
 from assist.knowledge import KnowledgeBase
-from indexes.db import counts
-from indexes.errors import KmsError
+from core.errors import KmsError
 from indexes.lexical import tokenize
+from storage import counts
 
 log = logging.getLogger(__name__)
 

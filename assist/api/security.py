@@ -41,7 +41,7 @@ from assist.access.hashing import tokens_equal
 from assist.api.errors import error_response
 from assist.api.limits import install_limits, max_body_bytes, read_body, replay
 from assist.errors import UnauthenticatedError
-from indexes.errors import KmsError
+from core.errors import KmsError
 
 log = logging.getLogger(__name__)
 

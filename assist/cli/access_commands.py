@@ -18,7 +18,7 @@ import typer
 from rich.table import Table
 
 from assist.cli.app import CliConsole, app, console
-from indexes.errors import KmsError
+from core.errors import KmsError
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
@@ -42,7 +42,7 @@ RoleOpt = Annotated[list[str], typer.Option("--role", "-r", help=f"Role (repeat)
 
 def _sessions() -> sessionmaker[Session]:
     from assist.knowledge import KnowledgeBase
-    from indexes.settings import Settings
+    from core.settings import Settings
 
     return KnowledgeBase(Settings()).sessions
 

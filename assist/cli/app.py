@@ -10,7 +10,7 @@ import typer
 from rich.console import Console, ConsoleDimensions
 
 from assist.cli.help_text import KmsGroup
-from indexes.errors import KmsError
+from core.errors import KmsError
 
 NO_WRAP_WIDTH = 10_000  # the width output that is not a terminal is laid out for: no hard wraps
 

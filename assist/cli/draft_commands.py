@@ -29,7 +29,7 @@ _STAGES = {"vectors": "티켓 벡터 (tickets)", "topics": "주제 분석·초�
 
 def _kb() -> KnowledgeBase:
     from assist.knowledge import KnowledgeBase
-    from indexes.settings import Settings
+    from core.settings import Settings
 
     return KnowledgeBase(Settings())
 

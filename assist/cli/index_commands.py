@@ -21,8 +21,8 @@ app.add_typer(index_app, name="index")
 def compact_cmd(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Fold the resolves, approvals and article edits made since the last build into a new main
     index folder now (the server does it by itself past KMS_INDEX_DELTA_MAX_*); serving goes on."""
+    from core.settings import Settings
     from indexes import compaction, store
-    from indexes.settings import Settings
 
     settings = Settings()
     done = compaction.compact_current(settings.index_root, store.IndexConfig.from_settings(settings))

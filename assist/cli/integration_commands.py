@@ -27,7 +27,7 @@ def retry(
     """Send the calls waiting in the outbox; exit code 1 if any is still not delivered."""
     from assist.integrations import outbox
     from assist.knowledge import KnowledgeBase
-    from indexes.settings import Settings
+    from core.settings import Settings
 
     settings = Settings()
     report = outbox.deliver(settings, KnowledgeBase(settings).sessions, force=now)
@@ -49,7 +49,7 @@ def status(json_out: JsonOpt = False) -> None:
     """Calls in the outbox per status (pending, sending, delivered, failed)."""
     from assist.integrations import outbox
     from assist.knowledge import KnowledgeBase
-    from indexes.settings import Settings
+    from core.settings import Settings
 
     counts = outbox.counts(KnowledgeBase(Settings()).sessions)
     if json_out:

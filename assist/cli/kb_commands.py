@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 from assist.cli.app import CliConsole, app, console
-from indexes.errors import KmsError
+from core.errors import KmsError
 
 if TYPE_CHECKING:  # the library loads inside the commands: `kms --help` stays instant
     from assist.cli.progress import StageProgress
-    from indexes.settings import Settings
+    from core.settings import Settings
     from ingest.pipeline import IngestEngine, IngestReport
 
 out = CliConsole()
@@ -66,8 +66,8 @@ def init(
     one-time sign-in link); with --sample, ingest the sample KB."""
     from assist.cli.access_commands import bootstrap_admin
     from assist.knowledge import KnowledgeBase
+    from core.settings import Settings
     from indexes import store
-    from indexes.settings import Settings
     from ingest.pipeline import ingest_paths, reindex
     from ingest.sample import sample_paths
 
@@ -199,7 +199,7 @@ def ingest(
     error = missing_paths_error(paths)
     if error is not None:  # before the model loads or an index is written
         raise error
-    from indexes.settings import Settings
+    from core.settings import Settings
     from ingest.pipeline import ingest_paths
     from ingest.sources.helpdesk import import_helpdesk
 
@@ -234,7 +234,7 @@ def ingest(
 @app.command("reindex")
 def reindex_cmd() -> None:
     """Rebuild the index from the database (after changing the model or chunking settings)."""
-    from indexes.settings import Settings
+    from core.settings import Settings
     from ingest.pipeline import reindex
 
     settings = Settings()
@@ -286,7 +286,7 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Search the knowledge base: ranked documents, scores, legs and matching snippets."""
-    from indexes.settings import Settings
+    from core.settings import Settings
 
     settings = Settings()
     empty = empty_kb_error(settings)
@@ -355,9 +355,9 @@ def search(
 def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """What is stored and indexed."""
     from assist.knowledge import KnowledgeBase
+    from core.settings import Settings
     from indexes import store
-    from indexes.db import counts
-    from indexes.settings import Settings
+    from storage import counts
 
     settings = Settings()
     kb = KnowledgeBase(settings)

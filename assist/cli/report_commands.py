@@ -92,8 +92,8 @@ def report(
 ) -> None:
     """VOC analytics: inquiry volume, service KPIs, agent assist, chatbot and knowledge health."""
     from assist.analytics import build_report, make_period, parse_day
-    from indexes.db import open_db
-    from indexes.settings import Settings
+    from core.settings import Settings
+    from storage import open_db
 
     period = make_period(parse_day(since, "--since"), parse_day(until, "--until"), channel)
     settings = Settings()

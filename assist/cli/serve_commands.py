@@ -34,7 +34,7 @@ def serve(
 
     from assist.cli.access_commands import first_admin
     from assist.cli.access_commands import sign_in_link as make_link
-    from indexes.settings import Settings
+    from core.settings import Settings
 
     settings = Settings()
     if settings.auth == "off":

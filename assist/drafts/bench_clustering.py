@@ -29,8 +29,8 @@ import numpy as np
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
 from assist.clustering import cluster
+from core.settings import Settings
 from indexes.embedder import load_embedder
-from indexes.settings import Settings
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 GRID: dict[str, list[dict[str, Any]]] = {
@@ -78,7 +78,7 @@ def load_sets(n: int, seed: int = 13) -> dict[str, tuple[list[str], list[Any]]]:
 
 def sample_tickets() -> tuple[list[str], list[Any]] | None:
     """The bundled sample KB's resolved tickets as indexed (chunk text), gold = first tag."""
-    from indexes.masking import mask_record_ticket
+    from core.masking import mask_record_ticket
     from ingest.sample import SAMPLE_DIR
     from ingest.sources import read_paths
     from ingest.split import chunk_ticket

@@ -30,7 +30,7 @@ from assist.drafts.render import render_markdown
 from assist.drafts.titles import topic_title
 from assist.grounding import is_supported
 from assist.knowledge import KnowledgeBase
-from indexes.records import SECTION_KEYS, TicketRecord
+from core.records import SECTION_KEYS, TicketRecord
 
 __all__ = ["DraftContent", "TopicDocs", "common_tag", "compose", "management_lines"]
 

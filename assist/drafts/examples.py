@@ -24,8 +24,8 @@ from assist.drafts.lint import has_placeholder, question_problem
 from assist.drafts.phrasing import Said, one_line
 from assist.drafts.policy import is_action, object_particle
 from assist.drafts.titles import best_phrase
+from core.records import TicketRecord
 from indexes.lexical import tokenize_many
-from indexes.records import TicketRecord
 from korean.pii import mask_pii
 
 __all__ = [

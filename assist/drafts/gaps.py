@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from assist.drafts.config import DraftSettings
 from assist.knowledge import KnowledgeBase
-from indexes.db import FeedbackRow, SuggestionRow
+from storage import FeedbackRow, SuggestionRow
 
 __all__ = [
     "ArticleText",

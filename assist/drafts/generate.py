@@ -40,7 +40,7 @@ from assist.drafts.schemas import GenerateResult
 from assist.drafts.store import latest_draft, load_topics, revisions
 from assist.drafts.topics import match_topics, topic_key
 from assist.knowledge import KnowledgeBase
-from indexes.db import DraftRow, TopicRow
+from storage import DraftRow, TopicRow
 
 __all__ = ["Progress", "generate", "resolve_window"]
 

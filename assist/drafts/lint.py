@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from indexes.records import REQUIRED_SECTIONS, SECTION_KEYS, SECTION_LABELS_KO
+from core.records import REQUIRED_SECTIONS, SECTION_KEYS, SECTION_LABELS_KO
 from korean.kiwi import KIWI_LOCK, kiwi
 from korean.roles import classify
 from korean.sentences import split_sentences

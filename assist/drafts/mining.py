@@ -22,8 +22,8 @@ from assist.drafts import clusters
 from assist.drafts.config import DraftSettings
 from assist.errors import InvalidInputError
 from assist.knowledge import KnowledgeBase
-from indexes.db import knowledge_tickets
-from indexes.records import TicketRecord
+from core.records import TicketRecord
+from storage import knowledge_tickets
 
 __all__ = [
     "Cluster",

@@ -25,7 +25,7 @@ import numpy as np
 
 from assist.drafts.config import DraftSettings
 from assist.drafts.gaps import Coverage, GapAssessment
-from indexes.records import TicketRecord
+from core.records import TicketRecord
 from korean.pii import mask_pii
 
 __all__ = ["Proposal", "propose"]

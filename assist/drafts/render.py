@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from assist.prompts import render_text
-from indexes.masking import mask_record_article
-from indexes.records import SECTION_KEYS, SECTION_LABELS_KO, ArticleRecord
+from core.masking import mask_record_article
+from core.records import SECTION_KEYS, SECTION_LABELS_KO, ArticleRecord
 from ingest.sources.labels import parse_heading
 from ingest.sources.template import parse_article
 from korean.pii import mask_pii

@@ -33,12 +33,12 @@ from assist.drafts.schemas import DraftDetail, DraftSummary
 from assist.drafts.store import detail, draft_lint, list_drafts, require_draft, summary
 from assist.errors import ConflictError, InvalidInputError, NotFoundError
 from assist.knowledge import KnowledgeBase
-from indexes.db import DraftRevisionRow, DraftRow, get_article, upsert_article
-from indexes.db.repo import to_record as article_record
-from indexes.records import REQUIRED_SECTIONS, SECTION_KEYS, ArticleRecord
+from core.records import REQUIRED_SECTIONS, SECTION_KEYS, ArticleRecord
 from ingest.split import chunk_article
 from korean.pii import mask_pii
 from korean.sentences import split_sentences
+from storage import DraftRevisionRow, DraftRow, get_article, upsert_article
+from storage.repo import to_record as article_record
 
 __all__ = [
     "approve_draft",

@@ -19,8 +19,8 @@ from assist.drafts.lines import Line, make_line
 from assist.errors import UpstreamError
 from assist.grounding import is_supported
 from assist.llm import chat_completion
-from indexes.records import TicketRecord
-from indexes.settings import Settings
+from core.records import TicketRecord
+from core.settings import Settings
 from korean.sentences import split_sentences
 
 __all__ = ["REWRITE_SECTIONS", "rewrite"]

@@ -18,8 +18,8 @@ from assist.drafts.schemas import (
     SourceTicket,
 )
 from assist.errors import InvalidInputError, NotFoundError
-from indexes.db import DRAFT_STATUSES, DraftRevisionRow, DraftRow, TicketRow, TopicRow
 from korean.pii import mask_pii
+from storage import DRAFT_STATUSES, DraftRevisionRow, DraftRow, TicketRow, TopicRow
 
 __all__ = [
     "detail",

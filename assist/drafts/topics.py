@@ -15,7 +15,7 @@ import numpy as np
 
 from assist.drafts.config import DraftSettings
 from assist.drafts.mining import Cluster
-from indexes.db import TopicRow
+from storage import TopicRow
 
 __all__ = ["match_topics", "topic_key"]
 

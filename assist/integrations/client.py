@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from indexes.settings import Settings
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 

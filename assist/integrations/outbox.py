@@ -26,9 +26,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assist.integrations.client import Delivery, endpoint_for, send
-from indexes.db.outbox_models import OutboxRow
-from indexes.masking import mask_value
-from indexes.settings import Settings
+from core.masking import mask_value
+from core.settings import Settings
+from storage.outbox_models import OutboxRow
 
 LEASE = timedelta(minutes=10)  # a row left "sending" this long (crashed sender) is due again
 MAX_PASSES = 20

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assist.integrations import outbox
 from assist.integrations.client import CONNECTORS, endpoint_for
-from indexes.settings import Settings
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 __all__ = ["RetryLoop", "start_retry_loop"]

@@ -17,8 +17,8 @@ from assist.api.security import principal_of
 from assist.errors import ConflictError, InvalidInputError
 from assist.knowledge import KnowledgeBase
 from assist.web.render import PageRoute, render
-from indexes.db import mask_url
-from indexes.settings import Settings
+from core.settings import Settings
+from storage import mask_url
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 

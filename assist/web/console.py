@@ -26,8 +26,8 @@ from assist.schemas import Suggestion
 from assist.suggest import suggest
 from assist.web.i18n import pick_lang, translate
 from assist.web.render import PageRoute, render
-from indexes.db import ArticleRow, FeedbackRow, SuggestionRow, TicketRow
-from indexes.errors import KmsError
+from core.errors import KmsError
+from storage import ArticleRow, FeedbackRow, SuggestionRow, TicketRow
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 

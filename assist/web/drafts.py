@@ -35,9 +35,9 @@ from assist.errors import ConflictError, InvalidInputError, NotFoundError
 from assist.knowledge import KnowledgeBase
 from assist.web.i18n import MESSAGES, pick_lang, section_label, translate
 from assist.web.render import PageRoute, render
-from indexes.db import DRAFT_STATUSES, active_articles
-from indexes.errors import KmsError
-from indexes.records import REQUIRED_SECTIONS, SECTION_KEYS
+from core.errors import KmsError
+from core.records import REQUIRED_SECTIONS, SECTION_KEYS
+from storage import DRAFT_STATUSES, active_articles
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 

@@ -21,7 +21,7 @@ from fastapi.responses import FileResponse, RedirectResponse
 from assist.api.deps import KB
 from assist.errors import NotFoundError
 from assist.web.render import PageRoute, render
-from indexes.settings import Settings
+from core.settings import Settings
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 

@@ -10,7 +10,7 @@ from fastapi import Request
 
 from assist.web.access_labels import ACCESS_MESSAGES
 from assist.web.draft_labels import DRAFT_MESSAGES
-from indexes.records import SECTION_LABELS_EN, SECTION_LABELS_KO
+from core.records import SECTION_LABELS_EN, SECTION_LABELS_KO
 
 LANGS: tuple[str, ...] = ("ko", "en")
 COOKIE = "kms_lang"

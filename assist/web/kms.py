@@ -17,9 +17,9 @@ from assist.knowledge import KnowledgeBase
 from assist.web.i18n import pick_lang, translate
 from assist.web.markdown import ID_CANDIDATE
 from assist.web.render import PageRoute, render
-from indexes.db import ARTICLE_STATUSES
-from indexes.records import REQUIRED_SECTIONS, SECTION_KEYS
+from core.records import REQUIRED_SECTIONS, SECTION_KEYS
 from korean import lexicon
+from storage import ARTICLE_STATUSES
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 

@@ -26,8 +26,8 @@ from assist.api.errors import status_for
 from assist.knowledge import KnowledgeBase
 from assist.web.i18n import COOKIE, LANGS, MESSAGES, channel_label, pick_lang, section_label, translate
 from assist.web.markdown import render_markdown, render_marked, snippet
+from core.errors import KmsError
 from indexes import store
-from indexes.errors import KmsError
 
 log = logging.getLogger(__name__)
 

@@ -19,17 +19,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from assist.cli.app import CliConsole, app, console
+from core.errors import KmsError
 from eval.errors import EvalConfigError
-from indexes.errors import KmsError
 
 if TYPE_CHECKING:  # the eval library (numpy, the model, reports) loads inside the commands
     from rich.progress import TaskID
 
+    from core.settings import Settings
     from eval.compare import Comparison
     from eval.datasets import RetrievalSet
     from eval.progress import Progress as ProgressFn
     from eval.result import EvalRun
-    from indexes.settings import Settings
 
 out = CliConsole()
 eval_app = typer.Typer(
@@ -167,7 +167,7 @@ def _progress() -> Iterator[ProgressFn]:
 
 
 def _settings(embedder: str | None) -> Settings:
-    from indexes.settings import Settings
+    from core.settings import Settings
 
     settings = Settings()
     return settings.model_copy(update={"embedder": embedder}) if embedder else settings

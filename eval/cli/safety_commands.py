@@ -27,8 +27,8 @@ from eval.cli.common import (
 
 if TYPE_CHECKING:  # the knowledge base, SQLAlchemy and the model load inside the commands
     from assist.knowledge import KnowledgeBase
+    from core.settings import Settings
     from eval.progress import Progress
-    from indexes.settings import Settings
 
 # assist.confidence.MODEL_FILE, spelled out so that the help page needs no import of the answer
 # layer (tests/unit/test_cli_lazy.py checks that the two agree).
@@ -104,7 +104,7 @@ def calibrate_cmd(
 
     from eval.calibrate import Labelled, calibrate, from_queries, from_tickets
     from eval.sample import SAMPLE_EVAL
-    from indexes.db import TicketRow
+    from storage import TicketRow
 
     with _errors():
         settings = _settings(embedder)

@@ -12,8 +12,8 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from core.types import Chunk, ChunkHit, DocHit
 from indexes.hybrid import SearchParams, SearchTrace
-from indexes.types import Chunk, ChunkHit, DocHit
 
 
 @runtime_checkable

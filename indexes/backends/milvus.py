@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from core.types import Chunk, ChunkHit, DocHit
 from indexes.backends.fuse import fuse
 from indexes.backends.milvus_config import (
     MilvusBackendError,
@@ -32,7 +33,6 @@ from indexes.embedder import Embedder
 from indexes.hybrid import SearchParams, SearchTrace, aggregate
 from indexes.lexical import tokenize
 from indexes.ranker import QueryStats
-from indexes.types import Chunk, ChunkHit, DocHit
 from korean.colloquial import expand_tokens, normalize_query
 
 _BATCH = 1000  # rows per insert call (a gRPC message stays far below its 64 MB cap)

@@ -18,9 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from indexes.errors import KmsError
+from core.errors import KmsError
+from core.types import Chunk
 from indexes.lexical import TOKENIZER_ID, doc_terms
-from indexes.types import Chunk
 
 SCHEMA_VERSION = 2
 INDEX_TYPES = ("FLAT", "IVF_FLAT", "HNSW")

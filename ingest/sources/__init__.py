@@ -3,7 +3,7 @@
     read_paths(paths, kind="auto", ticket_columns=None, progress=None) -> ReadResult
 
 Formats: Markdown/text and HTML articles (the 9-section KMS template, parsed tolerantly), JSON/JSONL/
-CSV/TSV rows of articles or tickets. Problems become :class:`~indexes.records.IngestIssue` entries in
+CSV/TSV rows of articles or tickets. Problems become :class:`~core.records.IngestIssue` entries in
 the result; only a bad ``kind`` or ``ticket_columns`` argument raises (ValueError).
 
 Modules, one concept each: ``labels`` (section label matching), ``template`` (section splitting and

@@ -17,7 +17,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from bs4.element import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
-from indexes.records import ReadResult
+from core.records import ReadResult
 
 from .markdown import read_markdown
 

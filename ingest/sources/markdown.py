@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indexes.records import ReadResult
+from core.records import ReadResult
 
 from .template import parse_article
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
-from indexes.records import SECTION_KEYS, IngestIssue, ReadResult
+from core.records import SECTION_KEYS, IngestIssue, ReadResult
 from korean.pii import mask_pii
 
 from .encoding import SourceDecodeError, decode_bytes

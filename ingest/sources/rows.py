@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from indexes.records import IngestIssue
+from core.records import IngestIssue
 
 WRAPPER_KEYS = ("articles", "tickets", "rows", "data", "items", "records")
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from indexes.records import IngestIssue, ReadResult
+from core.records import IngestIssue, ReadResult
 
 from .labels import match_label, normalize_label
 from .rows import Row, RowSet

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from indexes.records import REQUIRED_SECTIONS, SECTION_KEYS, SECTION_LABELS_KO, ArticleRecord, IngestIssue
+from core.records import REQUIRED_SECTIONS, SECTION_KEYS, SECTION_LABELS_KO, ArticleRecord, IngestIssue
 
 from .dates import parse_date
 from .labels import parse_heading

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from indexes.records import IngestIssue, ReadResult, TicketRecord
+from core.records import IngestIssue, ReadResult, TicketRecord
 from korean.pii import mask_pii
 
 from .dates import parse_datetime

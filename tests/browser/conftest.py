@@ -23,7 +23,7 @@ import pytest
 
 from assist import access
 from assist.knowledge import KnowledgeBase
-from indexes.settings import Settings
+from core.settings import Settings
 from tests.browser.session import USER, USER_ROLES, rule_of
 from tests.browser.webapp import make_app, web_kb_copy
 

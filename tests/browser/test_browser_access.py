@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from assist import access
 from assist.knowledge import KnowledgeBase
-from indexes.db import TicketRow
-from indexes.settings import Settings
+from core.settings import Settings
+from storage import TicketRow
 from tests.browser.session import USER
 
 pytestmark = pytest.mark.browser

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from assist.knowledge import KnowledgeBase
-from indexes.db import FeedbackRow, SuggestionRow
-from indexes.settings import Settings
+from core.settings import Settings
+from storage import FeedbackRow, SuggestionRow
 
 pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api").expect

@@ -13,7 +13,7 @@ import pytest
 
 from assist.drafts.review import list_draft_summaries
 from assist.knowledge import KnowledgeBase
-from indexes.settings import Settings
+from core.settings import Settings
 from tests.browser.webapp import EVAL_RUN
 
 pytestmark = pytest.mark.browser

@@ -22,7 +22,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from indexes.settings import Settings
+from core.settings import Settings
 from tests.tinykb import HASH_THRESHOLD, QUESTIONS, TINY, calibrate_hash_model, copy_kb
 
 HERE = Path(__file__).resolve().parent

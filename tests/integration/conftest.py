@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from indexes.settings import Settings
+from core.settings import Settings
 
 try:
     from tests import pg

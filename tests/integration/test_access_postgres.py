@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assist import access
-from indexes.db.access_models import UserRow
+from storage.access_models import UserRow
 
 
 def test_access_round_trip(sessions: sessionmaker[Session]) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assist.api import create_app
-from indexes.settings import Settings
+from core.settings import Settings
 from ingest.pipeline import ingest_paths
 from tests.auth import api_client
 

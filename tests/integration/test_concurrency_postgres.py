@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from indexes.settings import Settings
+from core.settings import Settings
 from tests.tinykb import HASH_THRESHOLD
 from tests.unit.test_concurrency import ingest_under_load
 

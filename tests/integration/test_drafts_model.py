@@ -19,10 +19,10 @@ from sqlalchemy import Engine
 
 from assist.drafts import DraftDetail, DraftSettings, generate, get_draft
 from assist.knowledge import KnowledgeBase
+from core.records import REQUIRED_SECTIONS
+from core.settings import Settings
 from eval.gaps import build_corpus_kb, product_run, score_drafts
 from eval.gaps_data import banking77_corpus
-from indexes.records import REQUIRED_SECTIONS
-from indexes.settings import Settings
 from ingest.sample import SAMPLE_DIR
 from ingest.sources import read_paths
 

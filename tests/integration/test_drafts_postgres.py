@@ -14,7 +14,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from indexes import db
+import storage as db
 
 
 def test_drafts_tables_round_trip(sessions: sessionmaker[Session]) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from core.settings import Settings
 from eval.datasets import Doc, Query, RetrievalSet
 from eval.retrieval import run_retrieval
-from indexes.settings import Settings
 
 pytestmark = pytest.mark.model
 

@@ -13,8 +13,8 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from assist.integrations import outbox
-from indexes.db.outbox_models import OutboxRow
-from indexes.settings import Settings
+from core.settings import Settings
+from storage.outbox_models import OutboxRow
 from tests.fake_helpdesk import closed_port_url, fake_helpdesk
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.settings import Settings
 from indexes.embedder import Embedder, load_embedder
-from indexes.settings import Settings
 
 pytestmark = pytest.mark.model
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,7 +74,7 @@ def test_serving_the_bundled_model_never_imports_torch(real_settings: Settings) 
         "import sys\n"
         "from pathlib import Path\n"
         "from indexes.embedder import load_embedder\n"
-        "from indexes.settings import Settings\n"
+        "from core.settings import Settings\n"
         f"e = load_embedder(Settings(data_dir=Path({str(real_settings.data_dir)!r})))\n"
         "assert e.runtime == 'onnx', e.runtime\n"
         "assert e.embed_queries(['환불 언제 되나요']).shape == (1, 384)\n"

@@ -17,11 +17,11 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from indexes import db
-from indexes.errors import StorageError
-from indexes.records import ArticleRecord, TicketRecord
-from indexes.settings import Settings
-from indexes.types import Chunk
+import storage as db
+from core.errors import StorageError
+from core.records import ArticleRecord, TicketRecord
+from core.settings import Settings
+from core.types import Chunk
 from tests import pg
 from tests.dbhelp import TABLES, changed, engine_of
 

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from indexes.settings import Settings
+from core.settings import Settings
 from tests.dbhelp import opened
 
 

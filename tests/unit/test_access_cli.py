@@ -15,7 +15,7 @@ from assist import access
 from assist.api import create_app
 from assist.cli.app import _register, app
 from assist.knowledge import KnowledgeBase
-from indexes.settings import Settings
+from core.settings import Settings
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from assist import access
 from assist.access import web_sessions
 from assist.errors import ConflictError, InvalidInputError, NotFoundError
 from assist.knowledge import KnowledgeBase
-from indexes.db.access_models import ApiKeyRow, SignInLinkRow, UserRow, WebSessionRow
-from indexes.settings import Settings
+from core.settings import Settings
+from storage.access_models import ApiKeyRow, SignInLinkRow, UserRow, WebSessionRow
 
 PASSWORD = "correct horse battery staple"
 

@@ -15,9 +15,9 @@ from test_api_kb import copy_kb, shared_tiny_kb, tiny_settings
 from assist import access
 from assist.api import create_app
 from assist.knowledge import KnowledgeBase
-from indexes.db import ArticleRevisionRow, FeedbackRow, TicketRow
-from indexes.db.access_models import AuditRow
-from indexes.settings import Settings
+from core.settings import Settings
+from storage import ArticleRevisionRow, FeedbackRow, TicketRow
+from storage.access_models import AuditRow
 
 PASSWORD = "correct horse battery staple"
 SITE = "http://testserver"

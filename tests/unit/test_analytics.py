@@ -17,8 +17,8 @@ from assist.analytics import Report, build_report, make_period
 from assist.analytics.period import Period
 from assist.cli.app import _register, app
 from assist.errors import InvalidInputError
-from indexes.db import query_hash
-from indexes.settings import Settings
+from core.settings import Settings
+from storage import query_hash
 from tests import pg
 from tests.analytics_world import NOW, PII_ALLOW, REPEATED_QUESTION, SINCE, UNTIL, build_world
 from tests.auth import bearer
@@ -240,7 +240,7 @@ def test_report_json_and_csv(report: Report, tmp_path: Path) -> None:
 
 
 def test_an_empty_database(tmp_path: Path) -> None:
-    from indexes.db import open_db
+    from storage import open_db
 
     sessions = open_db(Settings(data_dir=tmp_path / "kms", embedder="hash"))
     with sessions() as session:
@@ -408,7 +408,7 @@ def test_plots_are_svg(report: Report, tmp_path: Path) -> None:
                           "chatbot_over_time", "gap_topics"}  # fmt: skip
     assert all(svg.startswith("<svg") and svg.rstrip().endswith("</svg>") for svg in plots.values())
     assert all("<script" not in svg for svg in plots.values())
-    from indexes.db import open_db
+    from storage import open_db
 
     with open_db(Settings(data_dir=tmp_path / "kms", embedder="hash"))() as session:
         empty = build_report(session, make_period(SINCE, UNTIL))

@@ -110,7 +110,7 @@ def test_warm_embeds_every_answer_sentence_once(kb: KnowledgeBase) -> None:
 
 def test_steps_reach_customers_only_as_what_the_agent_is_told_to_say() -> None:
     from assist.compose import candidates_of
-    from indexes.types import Chunk
+    from core.types import Chunk
 
     body = (
         "1. 주문번호로 발급 여부를 조회합니다.\n"

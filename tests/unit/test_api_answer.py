@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from assist.knowledge import KnowledgeBase
-from indexes.db import QueryLogRow
-from indexes.settings import Settings
+from core.settings import Settings
+from storage import QueryLogRow
 
 
 def _kb(client: TestClient) -> KnowledgeBase:

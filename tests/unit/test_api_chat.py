@@ -13,7 +13,7 @@ from test_api_kb import assert_error
 from assist.api.models import recent_turns
 from assist.api.openai_compat import word_deltas
 from assist.knowledge import KnowledgeBase
-from indexes.db import QueryLogRow
+from storage import QueryLogRow
 
 QUESTION = "결제가 두 번 됐어요. 환불은 언제 되나요?"
 

@@ -12,7 +12,7 @@ from test_api_kb import assert_error, tiny_settings
 
 from assist.api import create_app
 from assist.errors import ConflictError, InvalidInputError, NotFoundError, UpstreamError
-from indexes.errors import (
+from core.errors import (
     EmbedderError,
     IndexCorruptError,
     IndexMismatchError,

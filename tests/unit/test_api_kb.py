@@ -18,8 +18,8 @@ import httpx
 import pytest
 import uvicorn
 
+from core.settings import Settings
 from indexes import store
-from indexes.settings import Settings
 from ingest.pipeline import ingest_paths
 from tests.tinykb import calibrate_hash_model
 

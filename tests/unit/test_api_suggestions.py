@@ -11,7 +11,7 @@ from sqlalchemy import select
 from test_api_kb import assert_error
 
 from assist.knowledge import KnowledgeBase
-from indexes.db import QueryLogRow
+from storage import QueryLogRow
 
 INQUIRY = "결제가 두 번 됐어요. 환불은 언제 되나요?"
 

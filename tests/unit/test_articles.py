@@ -17,7 +17,7 @@ from assist.articles import (
 )
 from assist.errors import ConflictError, InvalidInputError, NotFoundError
 from assist.knowledge import KnowledgeBase
-from indexes.db import get_article, mark_articles_deleted
+from storage import get_article, mark_articles_deleted
 from tests.browser.webapp import web_kb_copy
 
 NEW_QA = "Q: 재설정 메일의 링크가 만료됐어요\nA: 비밀번호 찾기를 다시 눌러 새 링크를 받아 주세요."

@@ -10,7 +10,7 @@ import pytest
 from rich.table import Table
 
 from assist.cli.app import CliConsole
-from indexes.errors import KmsError
+from core.errors import KmsError
 
 cli_app = importlib.import_module("assist.cli.app")  # the module (assist.cli.app is also the Typer app)
 LONG_PATH = "/tmp/pytest-of-runner/pytest-1234/" + "very-long-folder-name/" * 12 + "kms/index"

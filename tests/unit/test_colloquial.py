@@ -12,9 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assist.knowledge import KnowledgeBase
+from core.settings import Settings
 from indexes.hybrid import SearchParams, SearchTrace
 from indexes.lexical import tokenize
-from indexes.settings import Settings
 from korean.colloquial import expand_tokens, normalize_query
 from korean.lexicon import (
     BUNDLED,

@@ -17,10 +17,10 @@ from assist.consistency import log_writer
 from assist.knowledge import KnowledgeBase
 from assist.suggest import suggest
 from assist.tickets import create_ticket
-from indexes.db import QueryLogRow, TicketRow
-from indexes.settings import Settings
+from core.settings import Settings
 from ingest.lock import LOCK_NAME, IngestLockedError, ingest_lock
 from ingest.pipeline import ingest_paths
+from storage import QueryLogRow, TicketRow
 from tests.tinykb import HASH_THRESHOLD, TINY
 
 QUERIES = ["환불 언제 들어와요", "비밀번호를 잊어버렸어요", "배송 조회", "선물 포장 되나요"]

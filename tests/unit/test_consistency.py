@@ -13,14 +13,14 @@ from assist.consistency import indexed, log_writer, reconcile
 from assist.knowledge import KnowledgeBase
 from assist.suggest import suggest
 from assist.tickets import create_ticket, new_ticket_id, resolve_ticket
-from indexes.db import QueryLogRow, SuggestionRow, TicketRow
-from indexes.db.models import ArticleRow, ChunkRow
-from indexes.db.repo import insert_ticket
-from indexes.errors import DuplicateIdError
-from indexes.records import TicketRecord
-from indexes.settings import Settings
+from core.errors import DuplicateIdError
+from core.records import TicketRecord
+from core.settings import Settings
 from ingest.pipeline import ingest_paths
 from ingest.reconcile import chunk_rows_differ
+from storage import QueryLogRow, SuggestionRow, TicketRow
+from storage.models import ArticleRow, ChunkRow
+from storage.repo import insert_ticket
 from tests.tinykb import HASH_THRESHOLD, TINY
 
 
@@ -141,7 +141,7 @@ RESOLVER = """
 import sys
 from assist.knowledge import KnowledgeBase
 from assist.tickets import create_ticket, resolve_ticket
-from indexes.settings import Settings
+from core.settings import Settings
 
 kb = KnowledgeBase(Settings(data_dir=sys.argv[1], embedder="hash", warm_sentences=False))
 for i in range(1000):

@@ -1,4 +1,4 @@
-"""indexes.db on SQLite: upserts with history, chunk sync, logs (schema and errors: test_db_schema)."""
+"""storage on SQLite: upserts with history, chunk sync, logs (schema and errors: test_db_schema)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from indexes import db
-from indexes.records import ArticleRecord, TicketRecord
-from indexes.types import Chunk
+import storage as db
+from core.records import ArticleRecord, TicketRecord
+from core.types import Chunk
 from tests.dbhelp import changed
 
 RESOLVED = ["resolved", "closed", "해결", "완료"]

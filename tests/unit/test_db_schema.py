@@ -1,4 +1,4 @@
-"""indexes.db schema and engine errors: migrations up to the head, the alembic CLI, bad URLs."""
+"""storage schema and engine errors: migrations up to the head, the alembic CLI, bad URLs."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from indexes import db
-from indexes.db.engine import ALEMBIC_INI
-from indexes.errors import StorageError
-from indexes.settings import Settings
+import storage as db
+from core.errors import StorageError
+from core.settings import Settings
+from storage.engine import ALEMBIC_INI
 from tests.dbhelp import TABLES, engine_of
 
 

@@ -14,7 +14,7 @@ from assist.drafts import approve_draft, get_draft, merge_into_draft, reject_dra
 from assist.drafts.render import render_markdown
 from assist.errors import ConflictError, InvalidInputError
 from assist.knowledge import KnowledgeBase
-from indexes.db import DraftRow, TopicRow, get_article
+from storage import DraftRow, TopicRow, get_article
 from tests.auth import api_client
 from tests.browser.webapp import make_app, page_client
 

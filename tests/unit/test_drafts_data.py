@@ -24,11 +24,11 @@ from sqlalchemy import Engine
 
 from assist.drafts import DraftSettings
 from assist.knowledge import KnowledgeBase
-from indexes.db import upsert_ticket
-from indexes.records import TicketRecord
-from indexes.settings import Settings
+from core.records import TicketRecord
+from core.settings import Settings
 from ingest.pipeline import ingest_paths
 from ingest.split import chunk_ticket
+from storage import upsert_ticket
 
 CONFIG = DraftSettings(
     cluster_threshold=0.8,

@@ -16,11 +16,11 @@ from assist.drafts.review import edit_draft
 from assist.errors import InvalidInputError
 from assist.grounding import is_supported
 from assist.knowledge import KnowledgeBase
-from indexes.db import add_feedback, save_suggestion
-from indexes.records import REQUIRED_SECTIONS
+from core.records import REQUIRED_SECTIONS
 from ingest.sources import read_paths
 from korean.pii import find_pii
 from korean.sentences import split_sentences
+from storage import add_feedback, save_suggestion
 
 template_dir, drafts_kb = data.template_dir, data.drafts_kb  # fixtures
 _MARKER = re.compile(

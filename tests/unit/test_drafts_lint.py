@@ -9,7 +9,7 @@ from assist.drafts.keywords import DocFreq, noun_tokens
 from assist.drafts.lint import case_problem, has_placeholder, lint_draft
 from assist.drafts.phrasing import read_resolution, to_step
 from assist.drafts.titles import title_from_phrases, topic_title
-from indexes.records import REQUIRED_SECTIONS, TicketRecord
+from core.records import REQUIRED_SECTIONS, TicketRecord
 
 _BACKGROUND = [
     "배송 언제 와요",

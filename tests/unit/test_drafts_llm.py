@@ -22,7 +22,7 @@ from test_drafts_data import CONFIG, close
 
 from assist.drafts import generate, get_draft
 from assist.knowledge import KnowledgeBase
-from indexes.settings import Settings
+from core.settings import Settings
 
 template_dir = data.template_dir  # fixture
 REWRITE = "도착 후 3일 이내에 편의점 픽업 상품을 수령해야 하며, 기간이 지나면 반송됩니다."

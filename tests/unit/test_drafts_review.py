@@ -10,7 +10,7 @@ from assist.drafts import approve_draft, edit_draft, generate, get_draft, merge_
 from assist.drafts.review import draft_article_id
 from assist.errors import ConflictError, InvalidInputError, NotFoundError
 from assist.knowledge import KnowledgeBase
-from indexes.db import get_article, list_revisions
+from storage import get_article, list_revisions
 
 template_dir, drafts_kb = data.template_dir, data.drafts_kb  # fixtures
 OVERRIDE = "시험용 KB: 점검 결과 확인함"

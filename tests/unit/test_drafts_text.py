@@ -23,8 +23,8 @@ from assist.drafts.policy import (
 from assist.drafts.render import guard_line, render_markdown, to_record
 from assist.drafts.review import updated_management
 from assist.drafts.topics import match_topics, topic_key
-from indexes.db import TopicRow
-from indexes.records import REQUIRED_SECTIONS
+from core.records import REQUIRED_SECTIONS
+from storage import TopicRow
 
 
 def test_reported_speech_becomes_a_direct_statement() -> None:

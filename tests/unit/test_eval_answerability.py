@@ -10,11 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from assist.cli.app import app
+from core.records import REQUIRED_SECTIONS
+from core.settings import Settings
 from eval.answerability import far_threshold, rates, sweep
 from eval.answerability_data import banking_article, humanise_intent, load_answerability_set, welfare_article
 from eval.cli import answerability_commands  # noqa: F401  (registers the command)
-from indexes.records import REQUIRED_SECTIONS
-from indexes.settings import Settings
 from ingest.sources.reader import read_paths
 from ingest.split import chunk_article, parse_script_pairs
 

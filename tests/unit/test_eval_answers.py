@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from assist.knowledge import KnowledgeBase
+from core.settings import Settings
 from eval.abstention import recommend, run_abstention, summarise, write_env_setting
 from eval.answers import run_answers, score_answer
 from eval.datasets import Doc, Query, RetrievalSet
 from eval.errors import EvalConfigError
 from eval.metrics import abstention_curve
-from indexes.settings import Settings
 
 CORPUS = {
     "refund": Doc(

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 import ingest.sample
+from core.settings import Settings
 from eval.abstention import ENV_KEY
 from eval.sample import BASELINE, run_sample
-from indexes.settings import Settings
 
 ARTICLE = """## 제목
 {title}

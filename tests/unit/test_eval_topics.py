@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.settings import Settings
 from eval.datasets import load_items
 from eval.errors import EvalConfigError
 from eval.topics import METHODS, cluster, community_detection, run_topics, score_clusters
-from indexes.settings import Settings
 
 
 def _blobs(n_per: int = 12, k: int = 4, dim: int = 24, noise: float = 0.04) -> tuple[np.ndarray, list[str]]:

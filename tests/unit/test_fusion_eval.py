@@ -2,14 +2,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.settings import Settings
+from core.types import Chunk
 from eval.datasets import Query
 from eval.fusion_eval import Split, _candidate_rows, _evaluate, fit_on
 from eval.retrieval import search_configs
 from indexes import store
 from indexes.embedder import HashEmbedder
 from indexes.hybrid import SearchParams
-from indexes.settings import Settings
-from indexes.types import Chunk
 
 TEXTS = {
     "refund": "환불 신청은 주문 내역에서 환불 버튼을 누르면 됩니다",

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from indexes.db import TicketRow, open_db
-from indexes.settings import Settings
+from core.settings import Settings
 from ingest.sources.helpdesk import PRODUCTS, HelpdeskRead, import_helpdesk, read_export, strip_quoted
 from ingest.sources.helpdesk.conversation import clean_text, stored_updated_at, substantive
 from ingest.sources.helpdesk.freshdesk import rating_to_csat
+from storage import TicketRow, open_db
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "helpdesk"
 FIXTURES = {

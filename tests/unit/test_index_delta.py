@@ -13,13 +13,13 @@ import bm25s
 import numpy as np
 import pytest
 
+from core.types import Chunk
 from indexes import compaction, deltalog, store
 from indexes.dense import DenseIndex
 from indexes.embedder import HashEmbedder
 from indexes.hybrid import HybridIndex, SearchParams
 from indexes.lexical import LexicalIndex, tokenize_many
 from indexes.segments import DeltaOp
-from indexes.types import Chunk
 
 WORDS = (
     "환불 배송 결제 쿠폰 취소 교환 반품 주문 카드 포인트 회원 비밀번호 주소 택배 지연 "
@@ -256,7 +256,7 @@ def test_knowledge_base_writes_go_to_the_delta_and_compact_in_the_background(tmp
 
     from assist.cli.app import _register, app
     from assist.knowledge import KnowledgeBase
-    from indexes.settings import Settings
+    from core.settings import Settings
     from ingest.pipeline import ingest_paths
     from tests.tinykb import TINY
 
@@ -297,10 +297,10 @@ def test_a_resolve_killed_mid_append_is_indexed_after_a_restart(
     from assist.consistency import indexed, reconcile
     from assist.knowledge import KnowledgeBase
     from assist.tickets import create_ticket, resolve_ticket
-    from indexes.db import TicketRow
-    from indexes.settings import Settings
+    from core.settings import Settings
     from ingest.pipeline import ingest_paths
     from ingest.reconcile import chunk_rows_differ
+    from storage import TicketRow
     from tests.tinykb import TINY
 
     settings = Settings(data_dir=tmp_path / "kms", embedder="hash")

@@ -24,8 +24,8 @@ from assist.cli.app import _register
 from assist.cli.app import app as cli_app
 from assist.integrations import outbox
 from assist.integrations.signatures import zendesk_signature
-from indexes.db import TicketRow, get_ticket
-from indexes.db.outbox_models import OutboxRow
+from storage import TicketRow, get_ticket
+from storage.outbox_models import OutboxRow
 from tests.auth import bearer
 from tests.fake_helpdesk import FakeHelpdesk, closed_port_url, fake_helpdesk, fixture
 

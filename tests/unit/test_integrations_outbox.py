@@ -23,8 +23,8 @@ from assist.integrations.signatures import (
 )
 from assist.integrations.worker import start_retry_loop
 from assist.knowledge import KnowledgeBase
-from indexes.db.outbox_models import OutboxRow
-from indexes.settings import Settings
+from core.settings import Settings
+from storage.outbox_models import OutboxRow
 from tests.fake_helpdesk import FakeHelpdesk, closed_port_url, fake_helpdesk
 
 

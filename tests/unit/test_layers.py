@@ -1,4 +1,5 @@
-"""Imports point one way, down: eval → assist → ingest → indexes → korean (prompts: templates only).
+"""Imports point one way, down: eval → assist → ingest → indexes → storage → core → korean
+(prompts: templates only).
 
 Every ``import``/``from … import`` in a package, including ones inside functions, may name only
 its own layer or a lower one; core logic (everything outside the HTTP/web layers) never imports
@@ -11,7 +12,9 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYERS = {"korean": 0, "prompts": 0, "indexes": 1, "ingest": 2, "assist": 3, "eval": 4}
+LAYERS = {
+    "korean": 0, "prompts": 0, "core": 1, "storage": 2, "indexes": 3, "ingest": 4, "assist": 5, "eval": 6
+}  # fmt: skip
 WEB_LAYERS = ("assist/api/", "assist/web/")
 
 

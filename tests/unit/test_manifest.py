@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from core.errors import IndexMismatchError
+from core.types import Chunk
 from indexes import store
 from indexes.embedder import HashEmbedder
-from indexes.errors import IndexMismatchError
 from indexes.lexical import TOKENIZER_ID
-from indexes.types import Chunk
 
 
 def _persist(tmp_path: Path, config: store.IndexConfig) -> Path:

@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.settings import Settings
+from core.types import Chunk
 from indexes.backends import MutableBackend, SearchBackend
 from indexes.backends.milvus_config import MilvusBackendError, MilvusConfig, collection_name, term
 from indexes.hybrid import HybridIndex, SearchParams
 from indexes.lexical import tokenize_many
-from indexes.settings import Settings
-from indexes.types import Chunk
 from tests.tinykb import QUESTIONS, build_tiny_kb
 
 pytest.importorskip("pymilvus", reason="pymilvus is not installed (pip install -e '.[milvus]')")

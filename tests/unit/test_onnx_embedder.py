@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.settings import Settings
 from indexes.embedder import load_embedder
 from indexes.onnx_embedder import OnnxEmbedder, find_export
-from indexes.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 VOCAB = ["<pad>", "<unk>", "query:", "passage:", "환불", "언제", "되나요", "배송", "지연"]
@@ -137,7 +137,7 @@ def test_serving_through_onnx_never_imports_torch(folder: Path, tmp_path: Path) 
         "import sys\n"
         "from pathlib import Path\n"
         "from indexes.embedder import load_embedder\n"
-        "from indexes.settings import Settings\n"
+        "from core.settings import Settings\n"
         f"s = Settings(data_dir=Path({str(tmp_path / 'kms')!r}), embedder={str(folder)!r})\n"
         "e = load_embedder(s)\n"
         "assert e.runtime == 'onnx', e.runtime\n"

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from indexes.masking import mask_record_article, mask_record_ticket
-from indexes.records import ArticleRecord, TicketRecord
+from core.masking import mask_record_article, mask_record_ticket
+from core.records import ArticleRecord, TicketRecord
 from korean.pii import (
     PII_PLACEHOLDERS,
     PiiMatch,

@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 from pii_plant import COMPANY_LINES, PLANTS, Plant, planted_text, scan_text
 
-from indexes.masking import mask_record_article, mask_record_ticket
-from indexes.settings import Settings
+from core.masking import mask_record_article, mask_record_ticket
+from core.settings import Settings
 from ingest.sample import sample_paths
 from ingest.sources import read_paths
 from korean.pii import PLACEHOLDER_BY_KIND, compile_allow, find_pii, mask_pii

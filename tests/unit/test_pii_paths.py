@@ -24,7 +24,10 @@ from assist.api import create_app
 from assist.articles import get_article_view
 from assist.cli.app import _register, app
 from assist.knowledge import KnowledgeBase
-from indexes.db import (
+from core.settings import Settings
+from ingest.pipeline import ingest_paths
+from korean.pii import PLACEHOLDER_BY_KIND
+from storage import (
     MASKED_COLUMNS,
     ArticleRevisionRow,
     ArticleRow,
@@ -35,9 +38,6 @@ from indexes.db import (
     TicketRow,
     TopicRow,
 )
-from indexes.settings import Settings
-from ingest.pipeline import ingest_paths
-from korean.pii import PLACEHOLDER_BY_KIND
 
 try:  # API keys (access control); plain clients where the app has none
     from tests.auth import api_client

@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.types import Chunk
 from indexes import store
 from indexes.embedder import HashEmbedder
 from indexes.hybrid import SearchParams, SearchTrace
@@ -19,7 +20,6 @@ from indexes.ranker import (
     fit_ranker,
     ranker_for,
 )
-from indexes.types import Chunk
 
 
 def _rank(n: int) -> np.ndarray:

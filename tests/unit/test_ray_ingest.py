@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.settings import Settings
 from indexes import store
 from indexes.embedder import load_embedder
 from indexes.hybrid import HybridIndex, SearchParams
-from indexes.settings import Settings
 from ingest import ray_engine
 from ingest.pipeline import IngestReport, ingest_paths
 from tests.tinykb import TINY

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from indexes.settings import Settings
+from core.settings import Settings
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 cli_app = importlib.import_module("assist.cli.app")  # the module (assist.cli.app is also the Typer app)
@@ -24,7 +24,7 @@ def test_readme_starts_with_the_two_commands() -> None:
 def test_every_setting_is_documented() -> None:
     text = README.read_text(encoding="utf-8")
     missing = [name for name in Settings.model_fields if f"`KMS_{name.upper()}`" not in text]
-    assert not missing, f"settings missing from README.md: {missing} (run: python -m indexes.settings)"
+    assert not missing, f"settings missing from README.md: {missing} (run: python -m core.settings)"
 
 
 def test_every_setting_has_a_description() -> None:

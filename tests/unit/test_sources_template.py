@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from indexes.records import REQUIRED_SECTIONS, ArticleRecord, IngestIssue
+from core.records import REQUIRED_SECTIONS, ArticleRecord, IngestIssue
 from ingest.sources import parse_article, read_paths, split_sections
 
 FULL_KO = """\

@@ -8,9 +8,9 @@ from itertools import pairwise
 
 import pytest
 
-from indexes.masking import mask_record_article, mask_record_ticket
-from indexes.records import SECTION_LABELS_EN, SECTION_LABELS_KO, ArticleRecord, TicketRecord
-from indexes.types import Chunk
+from core.masking import mask_record_article, mask_record_ticket
+from core.records import SECTION_LABELS_EN, SECTION_LABELS_KO, ArticleRecord, TicketRecord
+from core.types import Chunk
 from ingest.split import ScriptPair, chunk_article, chunk_ticket, parse_script_pairs, split_text
 from korean.pii import find_pii
 from korean.sentences import get_kiwi, sentence_spans, split_sentences

@@ -6,12 +6,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
+from core.types import Chunk
 from indexes import store
 from indexes.dense import DenseIndex
 from indexes.embedder import HashEmbedder
-from indexes.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
 from indexes.hybrid import SearchParams
-from indexes.types import Chunk
 
 TEXTS = {
     "a1": "환불은 카드 취소 후 3~5영업일 안에 처리됩니다",

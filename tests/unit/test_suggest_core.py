@@ -109,7 +109,7 @@ def test_invalid_inquiries(kb: KnowledgeBase, bad: str) -> None:
 
 
 def test_suggestions_are_logged(kb: KnowledgeBase) -> None:
-    from indexes.db import counts
+    from storage import counts
 
     suggest(kb, "배송이 너무 늦어요")
     with kb.sessions() as session:

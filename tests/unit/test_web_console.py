@@ -205,7 +205,7 @@ def test_resolve_makes_the_ticket_knowledge(fresh: TestClient) -> None:
 
 
 def test_pages_without_an_index_say_how_to_build_one(tmp_path: Path) -> None:
-    from indexes.settings import Settings
+    from core.settings import Settings
 
     app = make_app(Settings(data_dir=tmp_path / "empty", embedder="hash"))
     with api_client(app, headers=HTML) as c:

@@ -127,7 +127,7 @@ def test_empty_queue_offers_to_generate_and_says_what_it_does(
 ) -> None:
     from sqlalchemy import delete
 
-    from indexes.db.draft_models import DraftRevisionRow, DraftRow, TopicRow
+    from storage.draft_models import DraftRevisionRow, DraftRow, TopicRow
 
     client, kb, _ = fresh
     with kb.sessions.begin() as session:  # as after `make run`: no draft generated yet

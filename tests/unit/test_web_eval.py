@@ -79,7 +79,7 @@ def test_resolve_run_file_stays_inside_run_folders(roots: dict[str, Path], tmp_p
 
 
 def test_default_roots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from indexes.settings import Settings
+    from core.settings import Settings
 
     monkeypatch.chdir(tmp_path)
     roots = eval_roots(Settings(data_dir=tmp_path / ".kms", embedder="hash"))

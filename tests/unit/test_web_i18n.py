@@ -11,7 +11,7 @@ from starlette.requests import Request
 from assist.drafts.lint import LINT_CODES
 from assist.tickets import VERDICTS
 from assist.web.i18n import MESSAGES, pick_lang, translate
-from indexes.db import ARTICLE_STATUSES, DRAFT_STATUSES
+from storage import ARTICLE_STATUSES, DRAFT_STATUSES
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "assist" / "web" / "templates"
 

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from assist.articles import get_article_view, revisions
 from assist.knowledge import KnowledgeBase
-from indexes.records import SECTION_KEYS, SECTION_LABELS_EN, SECTION_LABELS_KO
+from core.records import SECTION_KEYS, SECTION_LABELS_EN, SECTION_LABELS_KO
 from tests.browser.webapp import page_client, web_kb_copy
 
 
@@ -140,7 +140,7 @@ def test_list_snippets_are_plain_text_cut_at_a_word(client: TestClient) -> None:
 def test_incomplete_articles_have_a_badge_a_filter_and_a_count(
     fresh: tuple[TestClient, KnowledgeBase],
 ) -> None:
-    from indexes.db import counts
+    from storage import counts
 
     client, kb = fresh
     assert 'data-testid="incomplete-badge"' not in client.get("/kms").text

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from indexes.records import IngestIssue, TicketRecord
+from core.records import IngestIssue, TicketRecord
 from ingest.sources.html import html_to_markdown
 from korean.pii import mask_pii
 from korean.roles import classify

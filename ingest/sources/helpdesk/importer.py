@@ -17,13 +17,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.masking import mask_record_ticket
+from core.records import IngestIssue
+from core.settings import Settings
 from indexes import store
-from indexes.db import TicketRow, open_db, upsert_ticket
-from indexes.masking import mask_record_ticket
-from indexes.records import IngestIssue
-from indexes.settings import Settings
 from ingest.lock import ingest_lock
 from ingest.pipeline import IngestReport, Progress, _rebuild_and_swap
+from storage import TicketRow, open_db, upsert_ticket
 
 from . import channeltalk, chatwoot, freshdesk, zendesk
 from .conversation import ExportError, HelpdeskRead, Imported, stored_updated_at

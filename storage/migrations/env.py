@@ -2,12 +2,12 @@
 
 Two ways in:
 
-* in code, ``indexes.db.migrate(engine)`` passes an open connection through
+* in code, ``storage.migrate(engine)`` passes an open connection through
   ``config.attributes["connection"]``; it is used as is;
 * from the command line, the URL comes from ``-x url=...``, else ``sqlalchemy.url`` in the ini,
   else the settings (``KMS_DATABASE_URL`` or SQLite under ``KMS_DATA_DIR``)::
 
-      alembic -c indexes/db/alembic.ini -x url=postgresql+psycopg://kms@localhost/kms upgrade head
+      alembic -c storage/alembic.ini -x url=postgresql+psycopg://kms@localhost/kms upgrade head
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from indexes.db.engine import make_engine
-from indexes.db.models import Base
+from storage.engine import make_engine
+from storage.models import Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -28,7 +28,7 @@ def _url() -> str:
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option("sqlalchemy.url")
     if url:
         return url
-    from indexes.settings import Settings  # the CLI is an edge: settings are built here
+    from core.settings import Settings  # the CLI is an edge: settings are built here
 
     return Settings().db_url
 

@@ -14,16 +14,18 @@ from typing import Any, Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from indexes.db.chunks import ChunkChanges as ChunkChanges
-from indexes.db.chunks import add_chunks as add_chunks
-from indexes.db.chunks import delete_chunks as delete_chunks
-from indexes.db.chunks import get_chunks as get_chunks
-from indexes.db.chunks import replace_chunks as replace_chunks
-from indexes.db.logs import add_feedback as add_feedback
-from indexes.db.logs import log_query as log_query
-from indexes.db.logs import query_hash as query_hash
-from indexes.db.logs import save_suggestion as save_suggestion
-from indexes.db.models import (
+from core.errors import DuplicateIdError
+from core.records import ArticleRecord, TicketRecord
+from storage.chunks import ChunkChanges as ChunkChanges
+from storage.chunks import add_chunks as add_chunks
+from storage.chunks import delete_chunks as delete_chunks
+from storage.chunks import get_chunks as get_chunks
+from storage.chunks import replace_chunks as replace_chunks
+from storage.logs import add_feedback as add_feedback
+from storage.logs import log_query as log_query
+from storage.logs import query_hash as query_hash
+from storage.logs import save_suggestion as save_suggestion
+from storage.models import (
     ARTICLE_STATUSES,
     SECTION_ATTRS,
     ArticleRevisionRow,
@@ -35,8 +37,6 @@ from indexes.db.models import (
     TicketRow,
     utcnow,
 )
-from indexes.errors import DuplicateIdError
-from indexes.records import ArticleRecord, TicketRecord
 
 Outcome = Literal["created", "updated", "unchanged"]
 

@@ -23,8 +23,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from indexes.errors import StorageError
-from indexes.settings import Settings
+from core.errors import StorageError
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import JSON, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from indexes.db.models import Base, UtcDateTime, utcnow
+from storage.models import Base, UtcDateTime, utcnow
 
 __all__ = ["OUTBOX_STATUSES", "OutboxRow"]
 

@@ -350,5 +350,5 @@ def settings_table() -> str:
     return "\n".join(rows)
 
 
-if __name__ == "__main__":  # python -m indexes.settings  → the README table
+if __name__ == "__main__":  # python -m core.settings  → the README table
     print(settings_table())

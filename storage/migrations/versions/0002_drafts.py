@@ -4,7 +4,7 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-23
 
-Hand-written to match ``indexes/db/draft_models.py`` exactly (a test compares them). Only portable
+Hand-written to match ``storage/draft_models.py`` exactly (a test compares them). Only portable
 types, so it runs unchanged on SQLite and PostgreSQL.
 """
 

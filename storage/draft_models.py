@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from indexes.db.models import Base, UtcDateTime, _in, utcnow
+from storage.models import Base, UtcDateTime, _in, utcnow
 
 TOPIC_STATUSES: tuple[str, ...] = ("active", "suppressed")
 DRAFT_STATUSES: tuple[str, ...] = ("pending", "approved", "rejected", "merged")

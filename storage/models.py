@@ -250,6 +250,6 @@ class FeedbackRow(Base):
     suggestion: Mapped[SuggestionRow] = relationship()
 
 
-from indexes.db import access_models as access_models  # noqa: E402  (access tables join Base.metadata)
-from indexes.db import draft_models as draft_models  # noqa: E402  (drafts tables join Base.metadata)
-from indexes.db import outbox_models as outbox_models  # noqa: E402  (integration outbox joins Base.metadata)
+from storage import access_models as access_models  # noqa: E402  (access tables join Base.metadata)
+from storage import draft_models as draft_models  # noqa: E402  (drafts tables join Base.metadata)
+from storage import outbox_models as outbox_models  # noqa: E402  (integration outbox joins Base.metadata)

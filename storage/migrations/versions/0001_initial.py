@@ -4,7 +4,7 @@ Revision ID: 0001
 Revises:
 Create Date: 2025-01-01
 
-Hand-written to match ``indexes/db/models.py`` exactly (a test compares them). Only portable
+Hand-written to match ``storage/models.py`` exactly (a test compares them). Only portable
 types, so it runs unchanged on SQLite and PostgreSQL.
 """
 

@@ -5,7 +5,7 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-30
 
-Hand-written to match ``indexes/db/access_models.py`` and the two new columns of ``models.py``
+Hand-written to match ``storage/access_models.py`` and the two new columns of ``models.py``
 exactly (a test compares them). Only portable types, so it runs on SQLite and PostgreSQL.
 """
 

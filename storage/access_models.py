@@ -22,7 +22,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from indexes.db.models import Base, UtcDateTime, utcnow
+from storage.models import Base, UtcDateTime, utcnow
 
 __all__ = ["ApiKeyRow", "AuditRow", "SignInLinkRow", "UserRow", "WebSessionRow"]
 

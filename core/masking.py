@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from indexes.records import ArticleRecord, TicketRecord
-from indexes.types import Chunk
+from core.records import ArticleRecord, TicketRecord
+from core.types import Chunk
 from korean.pii import PII_PLACEHOLDERS, PLACEHOLDER_BY_KIND, MaskMode, compile_allow, mask_pii
 
 __all__ = ["mask_chunk", "mask_identity", "mask_record_article", "mask_record_ticket", "mask_value"]

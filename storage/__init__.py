@@ -8,11 +8,11 @@ SQLite by default, PostgreSQL (``postgresql+psycopg://...``) through the same co
         upsert_article(session, record)
 """
 
-from indexes.db.chunks import ChunkChanges, add_chunks, delete_chunks, get_chunks, replace_chunks
-from indexes.db.draft_models import DRAFT_STATUSES, TOPIC_STATUSES, DraftRevisionRow, DraftRow, TopicRow
-from indexes.db.engine import alembic_config, make_engine, mask_url, migrate, open_db
-from indexes.db.masking import MASKED_COLUMNS, mask_value
-from indexes.db.models import (
+from storage.chunks import ChunkChanges, add_chunks, delete_chunks, get_chunks, replace_chunks
+from storage.draft_models import DRAFT_STATUSES, TOPIC_STATUSES, DraftRevisionRow, DraftRow, TopicRow
+from storage.engine import alembic_config, make_engine, mask_url, migrate, open_db
+from storage.masking import MASKED_COLUMNS, mask_value
+from storage.models import (
     ARTICLE_STATUSES,
     ArticleRevisionRow,
     ArticleRow,
@@ -23,7 +23,7 @@ from indexes.db.models import (
     SuggestionRow,
     TicketRow,
 )
-from indexes.db.repo import (
+from storage.repo import (
     Outcome,
     active_articles,
     add_feedback,

@@ -4,7 +4,7 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-30
 
-Hand-written to match ``indexes/db/outbox_models.py`` exactly (a test compares them). Only
+Hand-written to match ``storage/outbox_models.py`` exactly (a test compares them). Only
 portable types, so it runs on SQLite and PostgreSQL.
 """
 

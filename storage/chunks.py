@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from indexes.db.models import ChunkRow, utcnow
-from indexes.masking import mask_value
-from indexes.types import Chunk
+from core.masking import mask_value
+from core.types import Chunk
 from korean.pii import MaskMode
+from storage.models import ChunkRow, utcnow
 
 _BATCH = 500
 # Columns compared to decide whether a stored chunk must be rewritten.

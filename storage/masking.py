@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Mapper, object_session
 
-from indexes.db.models import SECTION_ATTRS, Base
-from indexes.masking import mask_identity, mask_value
+from core.masking import mask_identity, mask_value
+from storage.models import SECTION_ATTRS, Base
 
 __all__ = ["MASKED_COLUMNS", "mask_value"]
 

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
-from indexes.db.models import FeedbackRow, QueryLogRow, SuggestionRow
+from storage.models import FeedbackRow, QueryLogRow, SuggestionRow
 
 QueryKind = Literal["search", "suggest", "answer", "chat"]
 Verdict = Literal["used", "edited", "rejected"]
