@@ -11,13 +11,15 @@ KmsError
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class KmsError(Exception):
     """Base class of every error KMS Assist raises on purpose."""
 
     code = "kms_error"
 
-    def __init__(self, message: str, *, details: dict | None = None) -> None:
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.details = details or {}

@@ -15,6 +15,7 @@ import struct
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -44,7 +45,7 @@ class _Reader:
         self.buf = buf
         self.pos = 0
 
-    def take(self, fmt: str) -> tuple:
+    def take(self, fmt: str) -> tuple[Any, ...]:
         size = struct.calcsize(fmt)
         out = struct.unpack_from(fmt, self.buf, self.pos)
         self.pos += size

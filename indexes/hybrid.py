@@ -50,7 +50,7 @@ class SearchParams:
         base.update(overrides)
         if base["fusion"] == "adaptive" and base.get("ranker") is None:
             base["ranker"] = ranker_for(getattr(settings, "data_dir", None))
-        return cls(**base)  # type: ignore[arg-type]
+        return cls(**base)
 
 
 @dataclass

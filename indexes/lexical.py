@@ -292,7 +292,7 @@ class LexicalIndex:
             params = json.loads((folder / "params.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return False
-        return params.get("store") == LEXICAL_STORE
+        return bool(params.get("store") == LEXICAL_STORE)
 
     @classmethod
     def load(cls, folder: Path, *, arrays: bool | None = None, mmap: bool = True) -> LexicalIndex:

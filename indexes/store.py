@@ -264,7 +264,8 @@ def current_folder_or_none(root: Path) -> Path | None:
 
 def read_manifest(folder: Path) -> dict[str, Any]:
     try:
-        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        manifest: dict[str, Any] = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        return manifest
     except (OSError, ValueError) as exc:
         raise IndexCorruptError(f"index {folder} has no readable {MANIFEST}: {exc}; {REBUILD_HINT}") from exc
 

@@ -196,4 +196,4 @@ def typo_tokens(text: str) -> list:  # type: ignore[type-arg]
     if not text.strip():
         return []
     with KIWI_LOCK:
-        return kiwi().tokenize(text, typos=TYPOS)
+        return list(kiwi().tokenize(text, typos=TYPOS))

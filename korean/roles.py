@@ -318,7 +318,7 @@ def _rewrite(
             last = kiwi().join(content)
     except Exception:  # a morpheme sequence Kiwi cannot join: no rewrite rather than a bad one
         return None
-    sentence = (text[spans[start][0] : spans[word][0]] + last).strip().rstrip(",") + "."
+    sentence = str(text[spans[start][0] : spans[word][0]] + last).strip().rstrip(",") + "."
     label = classify(sentence)
     if label.role != "general" or _INTERNAL_PHRASES.search(sentence) or len(sentence) < 6:
         return None

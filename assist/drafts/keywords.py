@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from indexes.lexical import KIWI_LOCK, kiwi
+from korean.kiwi import KIWI_LOCK, kiwi
 
 __all__ = ["DocFreq", "keywords", "noun_tokens", "title_for"]
 

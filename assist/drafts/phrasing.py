@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from indexes.lexical import KIWI_LOCK, kiwi
+from korean.kiwi import KIWI_LOCK, kiwi
 from korean.roles import Role, classify
 from korean.sentences import split_sentences
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assist.drafts.keywords import DocFreq
-from indexes.lexical import KIWI_LOCK, kiwi
+from korean.kiwi import KIWI_LOCK, kiwi
 
 __all__ = ["best_phrase", "noun_phrases", "title_from_phrases", "topic_title"]
 

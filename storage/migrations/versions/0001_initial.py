@@ -23,7 +23,7 @@ depends_on: str | Sequence[str] | None = None
 TZ = sa.DateTime(timezone=True)
 
 
-def _text_cols(*names: str) -> list[sa.Column]:
+def _text_cols(*names: str) -> list[sa.Column[str]]:
     return [sa.Column(name, sa.Text(), nullable=False) for name in names]
 
 
