@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/ray_ingest.py [--repeat 3] [--workers 2] [--embedder NAME]
 
-The corpus is the bundled sample KB (ingest/sample_kb: 31 articles, 431 tickets) copied
+The corpus is the bundled sample KB (ingest/sample_kb: 31 articles, 428 tickets) copied
 ``--repeat`` times with the ids made unique (``KB-001-r2``, ``T-10001-r2``), so every copy is new
 knowledge. Each engine ingests it into a fresh data folder (whole ``ingest_paths``: read, mask,
 store, chunk, embed, BM25, write, swap), with the model (settings default: the bundled e5 model
