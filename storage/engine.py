@@ -104,7 +104,17 @@ def make_engine(url: str) -> Engine:
             kwargs["connect_args"] = {"connect_timeout": 10}
     try:
         engine = create_engine(parsed, **kwargs)
-    except (NoSuchModuleError, ImportError, ArgumentError) as exc:
+    except ImportError as exc:
+        if "psycopg" not in str(exc):
+            raise StorageError(
+                f"Can't create an engine for {mask_url(parsed)!r}: {exc}.", details={"url": mask_url(parsed)}
+            ) from exc
+        raise StorageError(
+            f"{mask_url(parsed)!r} needs the PostgreSQL driver: pip install 'kms-assist[postgres]' "
+            "(psycopg; make install-dev has it).",
+            details={"url": mask_url(parsed)},
+        ) from exc
+    except (NoSuchModuleError, ArgumentError) as exc:
         raise StorageError(
             f"Can't create an engine for {mask_url(parsed)!r}: {exc}. Check the URL's driver "
             "(use 'sqlite:///...' or 'postgresql+psycopg://...').",

@@ -107,3 +107,21 @@ def test_database_from_a_newer_version_raises_storage_error(settings: Settings) 
     with pytest.raises(StorageError, match="newer KMS Assist"):
         db.migrate(engine)
     engine.dispose()
+
+
+def test_a_postgres_url_without_the_driver_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    # psycopg is the 'postgres' extra: without it the error says what to install, in one line
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_psycopg(name: str, *args: object, **kwargs: object) -> object:
+        if name == "psycopg" or name.startswith("psycopg."):
+            raise ModuleNotFoundError("No module named 'psycopg'")
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", no_psycopg)
+    with pytest.raises(StorageError) as info:
+        db.make_engine("postgresql+psycopg://kms:s3cret@127.0.0.1:5432/kms")
+    assert "kms-assist[postgres]" in info.value.message and "s3cret" not in info.value.message
+    assert "\n" not in info.value.message
