@@ -23,11 +23,12 @@ from sqlalchemy.orm import Session
 from assist.compose import Composition, compose
 from assist.confidence import answer_confidence
 from assist.consistency import log_writer
-from assist.evidence import Evidence, clean_query, detect_lang, gather
+from assist.evidence import Evidence, clean_query, gather
 from assist.knowledge import KnowledgeBase
 from assist.schemas import Answer, Citation
 from assist.speech import dominant_level, to_level
 from core.types import Chunk
+from korean.lang import detect_lang
 from storage import log_query
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -11,16 +10,8 @@ from assist.knowledge import KnowledgeBase
 from core.settings import Settings
 from core.types import ChunkHit, DocHit
 from indexes.hybrid import SearchTrace, aggregate
+from korean.lang import detect_lang
 from korean.pii import mask_pii
-
-_HANGUL = re.compile(r"[가-힣ㄱ-ㅎㅏ-ㅣ]")
-_LATIN = re.compile(r"[A-Za-z]")
-
-
-def detect_lang(text: str) -> str:
-    """'ko' when the text has Hangul in any real proportion, 'en' when it is mostly Latin."""
-    hangul, latin = len(_HANGUL.findall(text)), len(_LATIN.findall(text))
-    return "en" if latin > 0 and hangul * 3 < latin else "ko"
 
 
 def clean_query(text: object, settings: Settings, *, field_name: str) -> str:

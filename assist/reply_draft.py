@@ -20,13 +20,14 @@ from rapidfuzz import fuzz
 
 from assist.answer import citation_for
 from assist.compose import Composition, script_answer_text
-from assist.evidence import Evidence, detect_lang
+from assist.evidence import Evidence
 from assist.prompts import render
 from assist.schemas import Citation, ReplyDraft, ReplyDraftSentence, SpeechLevel
 from assist.speech import dominant_level, to_level
 from core.settings import Settings
 from core.types import Chunk, ChunkHit, DocHit
 from indexes.lexical import tokenize
+from korean.lang import detect_lang
 from korean.roles import classify
 from korean.sentences import split_sentences
 

@@ -19,13 +19,13 @@ from __future__ import annotations
 import csv
 import json
 import random
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from eval.datasets import FileInfo, file_info
 from eval.errors import EvalConfigError
+from korean.lang import detect_lang
 
 __all__ = [
     "GAPS_KO",
@@ -38,7 +38,6 @@ __all__ = [
 ]
 
 GAPS_KO = Path(__file__).resolve().parent / "data" / "gaps_ko" / "tickets.jsonl"
-_HANGUL = re.compile(r"[가-힣]")
 _NEUTRAL = {"ko": "확인 후 처리 결과를 안내드렸습니다.", "en": "Answered."}
 
 
@@ -85,8 +84,9 @@ class GapCorpus:
 
 
 def _lang(texts: Sequence[str]) -> str:
-    hangul = sum(1 for t in texts if _HANGUL.search(t))
-    return "ko" if hangul * 2 >= len(texts) else "en"
+    """The language of most of a label's texts."""
+    korean = sum(1 for t in texts if detect_lang(t) == "ko")
+    return "ko" if korean * 2 >= len(texts) else "en"
 
 
 def article_markdown(title: str, examples: Sequence[str], lang: str) -> str:

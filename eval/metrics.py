@@ -230,69 +230,32 @@ def curve_auc(points: Sequence[CurvePoint]) -> float:
 
 
 # ------------------------------------------------------------------------------- clustering
-def _contingency(labels_true: Sequence[object], labels_pred: Sequence[object]) -> np.ndarray:
+# scikit-learn's implementations; the label lists are compared as strings (ids of any type)
+def _labels(labels_true: Sequence[object], labels_pred: Sequence[object]) -> tuple[list[str], list[str]]:
     if len(labels_true) != len(labels_pred):
         raise ValueError(f"label lists differ in length ({len(labels_true)} vs {len(labels_pred)})")
-    _, t = np.unique(np.asarray(labels_true, dtype=str), return_inverse=True)
-    _, p = np.unique(np.asarray(labels_pred, dtype=str), return_inverse=True)
-    table = np.zeros((t.max() + 1 if t.size else 0, p.max() + 1 if p.size else 0), dtype=np.int64)
-    np.add.at(table, (t, p), 1)
-    return table
-
-
-def _entropy(counts: np.ndarray) -> float:
-    total = counts.sum()
-    probs = counts[counts > 0] / total
-    return float(-(probs * np.log(probs)).sum())
-
-
-def _mutual_info(table: np.ndarray) -> float:
-    n = table.sum()
-    rows, cols = table.sum(axis=1), table.sum(axis=0)
-    nz = np.nonzero(table)
-    nij = table[nz].astype(float)
-    return float((nij / n * np.log(nij * n / (rows[nz[0]] * cols[nz[1]]))).sum())
+    return [str(x) for x in labels_true], [str(x) for x in labels_pred]
 
 
 def normalized_mutual_info(labels_true: Sequence[object], labels_pred: Sequence[object]) -> float:
     """NMI with the arithmetic mean of the entropies (scikit-learn's default)."""
-    table = _contingency(labels_true, labels_pred)
-    h_true, h_pred = _entropy(table.sum(axis=1)), _entropy(table.sum(axis=0))
-    if h_true == 0 and h_pred == 0:
-        return 1.0
-    denom = (h_true + h_pred) / 2
-    return max(0.0, _mutual_info(table) / denom) if denom > 0 else 0.0
+    from sklearn.metrics import normalized_mutual_info_score
+
+    return float(normalized_mutual_info_score(*_labels(labels_true, labels_pred)))
 
 
 def adjusted_rand_index(labels_true: Sequence[object], labels_pred: Sequence[object]) -> float:
-    table = _contingency(labels_true, labels_pred)
+    from sklearn.metrics import adjusted_rand_score
 
-    def pairs(x: np.ndarray) -> float:
-        return float((x * (x - 1) / 2).sum())
-
-    n = table.sum()
-    index, a, b = pairs(table), pairs(table.sum(axis=1)), pairs(table.sum(axis=0))
-    total = n * (n - 1) / 2
-    expected = a * b / total if total else 0.0
-    maximum = (a + b) / 2
-    if maximum == expected:
-        return 1.0
-    return (index - expected) / (maximum - expected)
+    return float(adjusted_rand_score(*_labels(labels_true, labels_pred)))
 
 
 def v_measure(labels_true: Sequence[object], labels_pred: Sequence[object]) -> tuple[float, float, float]:
     """(homogeneity, completeness, V-measure with beta = 1)."""
-    table = _contingency(labels_true, labels_pred)
-    h_true, h_pred = _entropy(table.sum(axis=1)), _entropy(table.sum(axis=0))
-    mi = _mutual_info(table)
-    homogeneity = mi / h_true if h_true > 0 else 1.0
-    completeness = mi / h_pred if h_pred > 0 else 1.0
-    v = (
-        0.0
-        if homogeneity + completeness == 0
-        else 2 * homogeneity * completeness / (homogeneity + completeness)
-    )
-    return homogeneity, completeness, v
+    from sklearn.metrics import homogeneity_completeness_v_measure
+
+    h, c, v = homogeneity_completeness_v_measure(*_labels(labels_true, labels_pred))
+    return float(h), float(c), float(v)
 
 
 # ------------------------------------------------------------------------------- latency

@@ -10,19 +10,19 @@ from __future__ import annotations
 import re
 import string
 
+from korean.lang import detect_lang
 from korean.sentences import get_kiwi, split_sentences
 
 __all__ = ["answer_sentences", "answer_tokens", "is_korean", "strip_citations"]
 
 _PUNCT_TAGS = ("SF", "SP", "SS", "SE", "SO", "SW", "SSO", "SSC")
+_HANGUL_LETTER = re.compile(r"[가-힣ㄱ-ㅎㅏ-ㅣ]")
 _CITATION = re.compile(r"\s*\[(\d+(?:\s*[,，]\s*\d+)*)\]")
 _EDGE_PUNCT = string.punctuation + "“”‘’«»…·、。，！？"
 
 
 def is_korean(text: str) -> bool:
-    hangul = sum(1 for c in text if "\uac00" <= c <= "\ud7a3" or "\u3131" <= c <= "\u318e")
-    latin = sum(1 for c in text if c.isascii() and c.isalpha())
-    return hangul > 0 and hangul >= latin
+    return bool(_HANGUL_LETTER.search(text)) and detect_lang(text) == "ko"
 
 
 def answer_tokens(text: str) -> list[str]:

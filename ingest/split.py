@@ -23,6 +23,7 @@ from typing import Any
 
 from core.records import SECTION_KEYS, SECTION_LABELS_EN, SECTION_LABELS_KO, ArticleRecord, TicketRecord
 from core.types import Chunk
+from korean.lang import detect_lang
 from korean.pii import PII_PLACEHOLDERS
 from korean.sentences import sentence_spans
 
@@ -232,17 +233,13 @@ def chunk_article(rec: ArticleRecord, *, max_chars: int = 700, overlap: int = 1)
 
 
 # --- tickets -------------------------------------------------------------------------------
-def _mostly_latin(text: str) -> bool:
-    latin = sum(1 for c in text if c.isascii() and c.isalpha())
-    hangul = sum(1 for c in text if "\uac00" <= c <= "\ud7a3" or "\u3131" <= c <= "\u318e")
-    return latin > hangul
 
 
 def chunk_ticket(rec: TicketRecord, *, max_chars: int = 700, overlap: int = 1) -> list[Chunk]:
     """Chunks of one (already PII-masked) ticket: one, unless longer than 3×max_chars."""
     doc_id = f"ticket:{rec.ticket_id}"
     inquiry, resolution, subject = rec.inquiry.strip(), rec.resolution.strip(), rec.subject.strip()
-    q_label, a_label = ("Inquiry:", "Answer:") if _mostly_latin(inquiry) else ("문의:", "답변:")
+    q_label, a_label = ("Inquiry:", "Answer:") if detect_lang(inquiry) == "en" else ("문의:", "답변:")
     lines = [f"{q_label} {inquiry}"] if inquiry else []
     if resolution:
         lines.append(f"{a_label} {resolution}")

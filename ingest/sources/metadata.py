@@ -39,7 +39,6 @@ _VALID_LABEL = re.compile(
     re.IGNORECASE,
 )
 _UNTIL_MARK = re.compile(r"(?:~|∼|〜|–|—|(?<![A-Za-z])(?:to|until|through)(?![A-Za-z])|-\s*$)", re.I)
-_URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+")
 
 FRONT_MATTER_KEYS = ("id", "title", "tag", "owner", "lang", "valid_from", "valid_until", "updated_at")
 _FRONT_LINE = re.compile(r"^\s*(?P<key>[A-Za-z_][\w-]*)\s*:\s*(?P<value>.*?)\s*$")
@@ -152,12 +151,3 @@ def find_validity(text: str) -> tuple[date | None, date | None]:
             return day, None
         return None, day
     return None, None
-
-
-def detect_lang(text: str) -> str:
-    """'en' when Latin letters make up most (70%+) of the letters, else 'ko'."""
-    text = _URL.sub(" ", text)
-    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
-    hangul = sum(1 for ch in text if "\uac00" <= ch <= "\ud7a3" or "\u3131" <= ch <= "\u318e")
-    total = latin + hangul
-    return "en" if total and latin / total >= 0.7 else "ko"

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from core.records import REQUIRED_SECTIONS, SECTION_KEYS, SECTION_LABELS_KO, ArticleRecord, IngestIssue
+from korean.lang import detect_lang
 
 from .dates import parse_date
 from .labels import parse_heading
 from .metadata import (
     FRONT_MATTER_KEYS,
-    detect_lang,
     find_owner,
     find_tag,
     find_updated,

@@ -9,13 +9,13 @@ import pytest
 from ingest.sources import parse_article
 from ingest.sources.dates import parse_date, parse_datetime
 from ingest.sources.metadata import (
-    detect_lang,
     find_owner,
     find_tag,
     find_updated,
     find_validity,
     split_front_matter,
 )
+from korean.lang import detect_lang
 
 
 @pytest.mark.parametrize(
