@@ -84,7 +84,8 @@ PLANTS: tuple[Plant, ...] = (
     # order and customer references
     _p("order", "korean", "2024-12345", "주문번호 {v} 배송 문의"),
     _p("order", "colon letters", "A1234567", "주문번호: {v}"),
-    _p("order", "english", "98765", "order #{v} is late"),
+    # nine digits: a 5-digit value was found in a stored timestamp's microseconds (…26.698765)
+    _p("order", "english", "987654321", "order #{v} is late"),
     _p("order", "tracking", "612345678901", "송장번호 {v} 조회가 안 돼요"),
     _p("customer", "korean", "C-104233", "고객번호 {v}"),
     _p("customer", "member", "88812345", "회원번호 {v} 입니다"),

@@ -273,11 +273,11 @@ _IDENTITY_TICKETS = [
         "Dear Olivia, 비밀번호는 로그인 화면의 비밀번호 찾기에서 재설정할 수 있습니다. "
         "고객번호 C-104233",
     ),
-    ("Where is my refund?", "@jane.doe Hi Jane Doe, refunds take 3-5 days. Ms Jane Doe, order #98765"),
+    ("Where is my refund?", "@jane.doe Hi Jane Doe, refunds take 3-5 days. Ms Jane Doe, order #987654321"),
 ]
 _IDENTITIES = {
     "@minsu_kim88", "김민수", "2024-12345", "@115712", "박서연", "612345678901", "Olivia", "C-104233",
-    "@jane.doe", "Jane Doe", "98765",
+    "@jane.doe", "Jane Doe", "987654321",
 }  # fmt: skip
 
 
