@@ -14,7 +14,7 @@ from sqlalchemy import Select, case, distinct, func, select
 from sqlalchemy.orm import Session
 
 from assist.analytics.period import Period
-from assist.analytics.sql import in_period, one, rows_of
+from assist.analytics.sql import one, rows_of, time_range
 from assist.analytics.tables import Section, Table, ratio, rounded
 from storage import ArticleRow, FeedbackRow, SuggestionRow, TicketRow
 
@@ -26,8 +26,8 @@ _Ts = TypeVarTuple("_Ts")
 __all__ = ["agent_assist_section"]
 
 
-def _scope(stmt: Select[*_Ts], period: Period) -> Select[*_Ts]:
-    stmt = stmt.where(in_period(SuggestionRow.created_at, period))
+def _scope(session: Session, stmt: Select[*_Ts], period: Period) -> Select[*_Ts]:
+    stmt = stmt.where(time_range(session, SuggestionRow.created_at, period.since, period.until))
     if period.channel:
         stmt = stmt.join(TicketRow, TicketRow.id == SuggestionRow.ticket_id).where(
             TicketRow.channel == period.channel
@@ -54,7 +54,7 @@ def totals(session: Session, period: Period) -> dict[str, Any]:
         func.avg(FeedbackRow.edit_distance),
         _edited_distance(),
     ).select_from(SuggestionRow)
-    stmt = _scope(stmt.outerjoin(FeedbackRow, FeedbackRow.suggestion_id == SuggestionRow.id), period)
+    stmt = _scope(session, stmt.outerjoin(FeedbackRow, FeedbackRow.suggestion_id == SuggestionRow.id), period)
     row: Any = one(session, stmt)
     s, with_fb, fb, used, edited, rejected, dist, edist = row
     used, edited, rejected = int(used or 0), int(edited or 0), int(rejected or 0)
@@ -93,7 +93,7 @@ def by_article(session: Session, period: Period) -> list[list[Any]]:
         .outerjoin(FeedbackRow, FeedbackRow.suggestion_id == SuggestionRow.id)
         .group_by(top)
     )
-    rows: list[Any] = rows_of(session, _scope(stmt, period))
+    rows: list[Any] = rows_of(session, _scope(session, stmt, period))
     ids = [str(r[0]) for r in rows if r[0] is not None]
     titles = dict(rows_of(session, select(ArticleRow.id, ArticleRow.title).where(ArticleRow.id.in_(ids))))
     out = [
@@ -123,7 +123,7 @@ def rejection_reasons(session: Session, period: Period) -> list[list[Any]]:
         .order_by(func.count().desc(), FeedbackRow.reason)
         .limit(TOP_REASONS)
     )
-    return [[str(reason), int(n)] for reason, n in rows_of(session, _scope(stmt, period))]
+    return [[str(reason), int(n)] for reason, n in rows_of(session, _scope(session, stmt, period))]
 
 
 def agent_assist_section(session: Session, period: Period) -> Section:

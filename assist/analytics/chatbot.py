@@ -14,7 +14,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from assist.analytics.period import Period
-from assist.analytics.sql import bucket_of, in_period, json_length, rows_of
+from assist.analytics.sql import bucket_of, json_length, rows_of, time_range
 from assist.analytics.tables import Section, Table, ratio, rounded
 from storage import QueryLogRow
 
@@ -35,8 +35,9 @@ _Ts = TypeVarTuple("_Ts")
 __all__ = ["chatbot_section"]
 
 
-def _scope(stmt: Select[*_Ts], period: Period) -> Select[*_Ts]:
-    return stmt.where(QueryLogRow.kind.in_(KINDS), in_period(QueryLogRow.created_at, period))
+def _scope(session: Session, stmt: Select[*_Ts], period: Period) -> Select[*_Ts]:
+    in_period = time_range(session, QueryLogRow.created_at, period.since, period.until)
+    return stmt.where(QueryLogRow.kind.in_(KINDS), in_period)
 
 
 def _handed_off() -> Any:
@@ -58,7 +59,7 @@ def scan(session: Session, period: Period) -> list[tuple[int, str, int, float, i
     ).group_by(bucket, outcome)
     return [
         (int(b), str(o), int(n), float(c or 0), int(k))
-        for b, o, n, c, k in rows_of(session, _scope(stmt, period))
+        for b, o, n, c, k in rows_of(session, _scope(session, stmt, period))
     ]
 
 
@@ -105,7 +106,7 @@ def repeated_unanswered(session: Session, period: Period) -> list[list[Any]]:
     )
     return [
         [str(h)[:12], int(n), last.date().isoformat() if last else None]
-        for h, n, last in rows_of(session, _scope(stmt, period))
+        for h, n, last in rows_of(session, _scope(session, stmt, period))
     ]
 
 

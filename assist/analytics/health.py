@@ -16,7 +16,7 @@ from sqlalchemy import case, distinct, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from assist.analytics.period import Period
-from assist.analytics.sql import in_period, json_rows, rows_of
+from assist.analytics.sql import json_rows, rows_of, time_range
 from assist.analytics.tables import Section, Table, rounded
 from storage import ArticleRow, DraftRow, QueryLogRow, TopicRow
 
@@ -65,7 +65,8 @@ def citations(session: Session, period: Period, article_ids: list[str]) -> dict[
         )
         .select_from(QueryLogRow)
         .join(hits, true())
-        .where(in_period(QueryLogRow.created_at, period), doc.in_([f"article:{a}" for a in article_ids]))
+        .where(time_range(session, QueryLogRow.created_at, period.since, period.until))
+        .where(doc.in_([f"article:{a}" for a in article_ids]))
         .group_by(doc)
     )
     return {str(d).removeprefix("article:"): (int(s or 0), int(a or 0)) for d, s, a in rows_of(session, stmt)}

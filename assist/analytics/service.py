@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, Select, case, func, select, true
 from sqlalchemy.orm import Session
 
 from assist.analytics.period import Period
-from assist.analytics.sql import hours_between, one, rows_of, tag_rows, ticket_time
+from assist.analytics.sql import hours_between, one, rows_of, tag_rows, ticket_range, ticket_time
 from assist.analytics.tables import Section, Table, ratio, rounded
 from storage import TicketRow
 
@@ -36,9 +36,8 @@ _Ts = TypeVarTuple("_Ts")
 __all__ = ["service_section"]
 
 
-def _scope(stmt: Select[*_Ts], period: Period) -> Select[*_Ts]:
-    ts = ticket_time()
-    stmt = stmt.where(ts >= period.since, ts < period.until)
+def _scope(session: Session, stmt: Select[*_Ts], period: Period) -> Select[*_Ts]:
+    stmt = stmt.where(ticket_range(session, period.since, period.until))
     return stmt.where(TicketRow.channel == period.channel) if period.channel else stmt
 
 
@@ -58,12 +57,15 @@ def resolution_times(session: Session, period: Period) -> dict[str, Any]:
     """Mean, median and 90th percentile hours to resolution: the mean in one aggregate, the
     percentiles with one sort (``row_number() OVER (ORDER BY hours)``)."""
     hours = _hours(session)
-    n, mean = one(session, _scope(select(func.count(), func.avg(hours)).where(_resolved_timed()), period))
+    n, mean = one(
+        session, _scope(session, select(func.count(), func.avg(hours)).where(_resolved_timed()), period)
+    )
     n = int(n)
     if not n:
         return {"resolution_hours_mean": None, "resolution_hours_median": None, "resolution_hours_p90": None}
     lo, hi, p90 = (n - 1) // 2, n // 2, max(0, math.ceil(0.9 * n) - 1)  # 0-based ranks
     ranked = _scope(
+        session,
         select(hours.label("h"), func.row_number().over(order_by=hours).label("rn")).where(_resolved_timed()),
         period,
     ).subquery()
@@ -85,7 +87,7 @@ def counts(session: Session, period: Period) -> dict[str, Any]:
         func.avg(csat),
         func.sum(case((csat >= SATISFIED, 1), else_=0)),
     )
-    n, resolved, rated, mean, satisfied = one(session, _scope(stmt, period))
+    n, resolved, rated, mean, satisfied = one(session, _scope(session, stmt, period))
     n, resolved, rated = int(n), int(resolved or 0), int(rated)
     return {
         "tickets": n,
@@ -108,7 +110,7 @@ def repeat_contacts(session: Session, period: Period) -> tuple[int, int]:
         select(ts.label("at"), nxt.label("next_at"), TicketRow.channel.label("channel"))
         .where(TicketRow.customer_ref.is_not(None), TicketRow.customer_ref != "")
         .where(TicketRow.customer_ref.not_like("[%]"))  # masked to a placeholder: not an identity
-        .where(ts >= period.since, ts < period.until + timedelta(days=REPEAT_DAYS))
+        .where(ticket_range(session, period.since, period.until + timedelta(days=REPEAT_DAYS)))
         .subquery()
     )
     gap = hours_between(session, inner.c.at, inner.c.next_at)
@@ -131,7 +133,7 @@ def by_channel(session: Session, period: Period) -> list[list[Any]]:
         func.count(TicketRow.csat),
         func.avg(TicketRow.csat),
     ).group_by(TicketRow.channel)
-    rows = rows_of(session, _scope(stmt, period))
+    rows = rows_of(session, _scope(session, stmt, period))
     out = [[c or "(none)", int(n), int(r), rounded(h, 2), int(k), rounded(m, 3)] for c, n, r, h, k, m in rows]
     return sorted(out, key=lambda r: (-r[1], r[0]))
 
@@ -150,7 +152,7 @@ def csat_by_tag(session: Session, period: Period) -> list[list[Any]]:
         .join(tv, true())
         .group_by(tag)
     )
-    rows = rows_of(session, _scope(stmt, period))
+    rows = rows_of(session, _scope(session, stmt, period))
     out = [[str(t), int(n), int(k), rounded(m, 3), ratio(int(s or 0), int(k))] for t, n, k, m, s in rows]
     return sorted(out, key=lambda r: (-r[1], r[0]))
 

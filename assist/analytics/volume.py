@@ -21,6 +21,7 @@ from assist.analytics.sql import (
     one,
     rows_of,
     tag_rows,
+    ticket_range,
     ticket_time,
 )
 from assist.analytics.tables import Section, Table, ratio, rounded
@@ -36,9 +37,8 @@ _Ts = TypeVarTuple("_Ts")
 __all__ = ["volume_section"]
 
 
-def _where(stmt: Select[*_Ts], period: Period, since: Any = None) -> Select[*_Ts]:
-    ts = ticket_time()
-    stmt = stmt.where(ts >= (since or period.since), ts < period.until)
+def _where(session: Session, stmt: Select[*_Ts], period: Period, since: Any = None) -> Select[*_Ts]:
+    stmt = stmt.where(ticket_range(session, since or period.since, period.until))
     return stmt.where(TicketRow.channel == period.channel) if period.channel else stmt
 
 
@@ -49,7 +49,7 @@ def tag_counts(session: Session, period: Period) -> list[tuple[str, int, int]]:
     now = func.sum(case((ts >= period.since, 1), else_=0))
     before = func.sum(case((ts < period.since, 1), else_=0))
     stmt = select(tag, now, before).select_from(TicketRow).join(tv, true()).group_by(tag)
-    rows = rows_of(session, _where(stmt, period, since=period.previous().since))
+    rows = rows_of(session, _where(session, stmt, period, since=period.previous().since))
     out = [(str(t), int(n or 0), int(p or 0)) for t, n, p in rows]
     return sorted(out, key=lambda r: (-r[1], -r[2], r[0]))
 
@@ -71,9 +71,12 @@ def topic_counts(session: Session, period: Period) -> list[list[Any]]:
         .join(members, true())
         .join(TicketRow, TicketRow.id == ticket_id)
         .where(TopicRow.status == "active")
+        .where(ts >= period.previous().since, ts < period.until)  # member tickets by id, not by time
         .group_by(TopicRow.key, TopicRow.label)
     )
-    rows = rows_of(session, _where(stmt, period, since=period.previous().since))
+    if period.channel:
+        stmt = stmt.where(TicketRow.channel == period.channel)
+    rows = rows_of(session, stmt)
     out = [[k, lab, int(n or 0), int(p or 0), rounded(c, 3)] for k, lab, n, p, c in rows if n]
     return sorted(out, key=lambda r: (-r[2], r[0]))
 
@@ -89,7 +92,7 @@ def channel_counts(by_time: dict[tuple[int, str], int]) -> list[tuple[str, int]]
 def channel_over_time(session: Session, period: Period) -> dict[tuple[int, str], int]:
     bucket = bucket_of(ticket_time(), period)
     stmt = select(bucket, TicketRow.channel, func.count()).group_by(bucket, TicketRow.channel)
-    return {(int(b), c or ""): int(n) for b, c, n in rows_of(session, _where(stmt, period))}
+    return {(int(b), c or ""): int(n) for b, c, n in rows_of(session, _where(session, stmt, period))}
 
 
 def tags_over_time(session: Session, period: Period, tags: list[str]) -> dict[tuple[int, str], int]:
@@ -104,7 +107,7 @@ def tags_over_time(session: Session, period: Period, tags: list[str]) -> dict[tu
         .where(tag.in_(tags))
         .group_by(bucket, tag)
     )
-    return {(int(b), str(t)): int(n) for b, t, n in rows_of(session, _where(stmt, period))}
+    return {(int(b), str(t)): int(n) for b, t, n in rows_of(session, _where(session, stmt, period))}
 
 
 def ticket_totals(session: Session, period: Period) -> tuple[int, int, int]:
@@ -115,7 +118,7 @@ def ticket_totals(session: Session, period: Period) -> tuple[int, int, int]:
         func.sum(case((ts < period.since, 1), else_=0)),
         func.sum(case((and_now(ts, period, json_length(TicketRow.tags)), 1), else_=0)),
     )
-    now, before, untagged = one(session, _where(stmt, period, since=period.previous().since))
+    now, before, untagged = one(session, _where(session, stmt, period, since=period.previous().since))
     return int(now or 0), int(before or 0), int(untagged or 0)
 
 
