@@ -29,7 +29,8 @@ and as a folder written before the arrays (``lexical_store`` absent: postings co
 tokens.jsonl, what every load did before), with each process's RSS after the load; then ``kms
 search`` wall time from a cold process on the sample KB in ``--data-dir`` (built first if absent).
 ``--baseline PATH`` runs another checkout's processes (PYTHONPATH) alternately with this one's and
-prints both, and whether the searches printed the same (``--json``: scores included):
+prints both, and whether the searches printed the same (``--json``: scores included); give it its
+own copy of the sample KB with ``--baseline-data-dir`` when this checkout rewrites the data dir:
 
     python benchmarks/latency.py cold --chunks 100000 --data-dir /tmp/kms-sample
     git archive HEAD~3 | tar -x -C /tmp/old && python benchmarks/latency.py cold --baseline /tmp/old --json
@@ -448,7 +449,12 @@ def cold_main(args: argparse.Namespace) -> None:
         outputs: set[str] = set()
         for _ in range(args.repeat):
             for code_name, code in codes.items():
-                env = {**_probe_env(code), "KMS_DATA_DIR": str(args.data_dir), "COLUMNS": "200"}
+                data_dir = (
+                    args.baseline_data_dir
+                    if code_name == "baseline" and args.baseline_data_dir
+                    else args.data_dir
+                )
+                env = {**_probe_env(code), "KMS_DATA_DIR": str(data_dir), "COLUMNS": "200"}
                 t0 = time.perf_counter()
                 out = subprocess.run(cmd, env=env, capture_output=True, text=True)
                 wall[code_name].append(time.perf_counter() - t0)
@@ -507,6 +513,13 @@ def main() -> None:
     )
     c.add_argument("--query", default="환불은 언제 되나요?")
     c.add_argument("--baseline", type=Path, default=None, help="another checkout, measured alternately")
+    c.add_argument(
+        "--baseline-data-dir",
+        type=Path,
+        default=None,
+        help="the baseline's sample KB (default --data-dir): a copy made before this checkout's code "
+        "first ran on it, where that code rewrites files of the data dir (such as the ONNX export)",
+    )
     c.add_argument("--json", action="store_true", help="kms search --json (outputs compared exactly)")
     c.add_argument("--save-output", type=Path, default=None, help="write what `kms search` printed here")
     c.add_argument("--skip-load", action="store_true")
