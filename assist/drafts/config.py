@@ -94,6 +94,23 @@ class DraftSettings(BaseSettings):
         description="Below this median cosine a topic is also weakly covered when one of its top "
         "keywords appears in no article (kms eval gaps).",
     )
+    rival_ceiling: float = Field(
+        0.93,
+        gt=0,
+        le=1,
+        description="Below this median cosine a topic is also weakly covered when another topic fits "
+        "its nearest article better by owner_margin (the article is that topic's).",
+    )
+    owner_floor: float = Field(
+        0.86,
+        gt=0,
+        le=1,
+        description="From this median cosine up a topic is covered when it fits its nearest article "
+        "better than any other topic does by owner_margin (the article was written for it).",
+    )
+    owner_margin: float = Field(
+        0.01, ge=0, lt=1, description="Margin of median cosines that makes an article one topic's."
+    )
     update_floor: float = Field(
         0.89,
         gt=0,

@@ -7,6 +7,13 @@
   ``coverage_ceiling`` it does not either when one of the topic's top keywords appears in no
   article at all (the bundled e5 model rates every same-domain text as fairly similar; a word no
   article uses is the sharper sign). Measured with ``kms eval gaps``.
+- **article fit** (:func:`article_fits`): the article nearest to most of a topic's tickets, and
+  how well it fits this topic (median best cosine of its tickets to that article's chunks) against
+  every other topic of the run. An article answers the topic it fits best: a topic for which
+  another topic fits its nearest article better by ``owner_margin`` is uncovered below
+  ``rival_ceiling`` (the article is the other topic's), and a topic that its nearest article fits
+  best by that margin is covered from ``owner_floor`` up (the article was written for it). The
+  absolute cut alone cannot tell these apart where e5-small rates every same-domain text alike.
 - **feedback**: suggestions stored for the topic's tickets whose feedback was ``rejected`` or
   ``edited`` with a normalised edit distance above ``bad_edit_distance``; with at least
   ``feedback_min`` feedback rows and a bad share of ``feedback_bad_share`` or more, agents did
@@ -32,6 +39,7 @@ __all__ = [
     "Coverage",
     "GapAssessment",
     "article_coverage",
+    "article_fits",
     "article_text",
     "assess",
     "feedback_counts",
@@ -42,10 +50,23 @@ _BATCH = 500
 
 @dataclass
 class Coverage:
-    """Per ticket (row of the run): best article-chunk cosine and the article it belongs to."""
+    """Per ticket (row of the run): best article-chunk cosine and the article it belongs to.
+
+    With the cosines of every ticket to every article chunk (``sims``, tickets × chunks) and each
+    chunk's article (``chunk_articles``), :meth:`fit_to` gives each ticket's best cosine to one
+    article (used by :func:`article_fits`)."""
 
     best: np.ndarray
     articles: list[str | None]
+    sims: np.ndarray | None = None
+    chunk_articles: list[str] = field(default_factory=list)
+
+    def fit_to(self, article: str) -> np.ndarray:
+        """Per ticket, its best cosine to the chunks of ``article`` (zeros when unknown)."""
+        cols = [i for i, a in enumerate(self.chunk_articles) if a == article]
+        if self.sims is None or not cols:
+            return np.zeros(len(self.best), dtype=np.float32)
+        return np.asarray(self.sims[:, cols].max(axis=1), dtype=np.float32)
 
 
 def article_coverage(kb: KnowledgeBase, vectors: np.ndarray) -> Coverage:
@@ -55,10 +76,36 @@ def article_coverage(kb: KnowledgeBase, vectors: np.ndarray) -> Coverage:
     if not positions or len(vectors) == 0:
         return Coverage(best=np.zeros(len(vectors), dtype=np.float32), articles=[None] * len(vectors))
     article_vectors = index.dense.vectors_for([index.chunks[p].vid for p in positions])
-    sims = vectors @ article_vectors.T
-    arg = sims.argmax(axis=1)
-    doc_ids = [index.chunks[positions[int(a)]].doc_id.split(":", 1)[1] for a in arg]
-    return Coverage(best=sims.max(axis=1).astype(np.float32), articles=list(doc_ids))
+    sims = np.asarray(vectors @ article_vectors.T, dtype=np.float32)
+    chunk_articles = [index.chunks[p].doc_id.split(":", 1)[1] for p in positions]
+    doc_ids: list[str | None] = [chunk_articles[int(a)] for a in sims.argmax(axis=1)]
+    return Coverage(best=sims.max(axis=1), articles=doc_ids, sims=sims, chunk_articles=chunk_articles)
+
+
+def _nearest(rows: Sequence[int], coverage: Coverage, n: int = 3) -> list[tuple[str, int]]:
+    """The articles nearest to most of ``rows``' tickets: (article id, tickets), most first."""
+    return Counter(a for a in (coverage.articles[r] for r in rows) if a is not None).most_common(n)
+
+
+def article_fits(coverage: Coverage, topics: Sequence[Sequence[int]]) -> list[tuple[float, float]]:
+    """Per topic (its rows), the (fit, rival fit) of its nearest article: the median best cosine of
+    its own tickets to that article's chunks, and the highest such median among the other topics
+    (0 when there is none); ``(0, 0)`` for a topic without a nearest article."""
+    per_article: dict[str, np.ndarray] = {}
+    out: list[tuple[float, float]] = []
+    for k, rows in enumerate(topics):
+        nearest = _nearest(rows, coverage, 1)
+        if not nearest:
+            out.append((0.0, 0.0))
+            continue
+        article = nearest[0][0]
+        if article not in per_article:
+            per_article[article] = coverage.fit_to(article)
+        fit = per_article[article]
+        own = float(np.median(fit[list(rows)]))
+        others = (float(np.median(fit[list(o)])) for j, o in enumerate(topics) if j != k and len(o))
+        out.append((own, max(others, default=0.0)))
+    return out
 
 
 def feedback_counts(
@@ -117,6 +164,8 @@ class GapAssessment:
     nearest: list[tuple[str, int]] = field(default_factory=list)  # (article id, tickets it is best for)
     keywords: list[str] = field(default_factory=list)
     missing_keywords: list[str] = field(default_factory=list)  # top keywords (or pair) no article has
+    article_fit: float | None = None  # median cosine of its tickets to its nearest article
+    rival_fit: float | None = None  # ... the best such median of another topic (article_fits)
 
     @property
     def is_gap(self) -> bool:
@@ -141,6 +190,8 @@ class GapAssessment:
             "nearest_articles": [{"article_id": a, "tickets": n} for a, n in self.nearest],
             "keywords": self.keywords,
             "missing_keywords": self.missing_keywords,
+            "article_fit": None if self.article_fit is None else round(self.article_fit, 4),
+            "rival_fit": None if self.rival_fit is None else round(self.rival_fit, 4),
             "reasons": self.reasons,
             "is_gap": self.is_gap,
         }
@@ -155,9 +206,10 @@ def assess(
     *,
     keywords: Sequence[str] = (),
     articles_text: ArticleText | None = None,
+    fit: tuple[float, float] | None = None,
 ) -> GapAssessment:
     """The gap verdict of one topic (its rows into the run's coverage, its ticket ids, its top
-    keywords and the text of every article chunk).
+    keywords, the text of every article chunk and its :func:`article_fits` pair).
 
     A top keyword no article uses is missing; so is the topic's pair of top keywords when no
     single article chunk uses both (제휴 and 카드 each appear somewhere, 제휴카드 청구할인 nowhere).
@@ -169,15 +221,23 @@ def assess(
         missing = [f"{keywords[0]}+{keywords[1]}"]
     total = sum(feedback.get(t, (0, 0))[0] for t in ids)
     bad = sum(feedback.get(t, (0, 0))[1] for t in ids)
-    nearest = Counter(a for a in (coverage.articles[r] for r in rows) if a is not None).most_common(3)
+    nearest = _nearest(rows, coverage)
+    weak = median < config.coverage_threshold or (median < config.coverage_ceiling and bool(missing))
+    if fit is not None and nearest:
+        own, rival = fit
+        if not weak and median < config.rival_ceiling and rival - own >= config.owner_margin:
+            weak = True  # its nearest article is another topic's
+        elif weak and median >= config.owner_floor and own - rival >= config.owner_margin:
+            weak = False  # its nearest article was written for it
     return GapAssessment(
         coverage=median,
-        weak_coverage=median < config.coverage_threshold
-        or (median < config.coverage_ceiling and bool(missing)),
+        weak_coverage=weak,
         feedback_total=total,
         feedback_bad=bad,
         bad_feedback=total >= config.feedback_min and bad / total >= config.feedback_bad_share,
         nearest=nearest,
         keywords=list(keywords),
         missing_keywords=missing,
+        article_fit=None if fit is None else fit[0],
+        rival_fit=None if fit is None else fit[1],
     )

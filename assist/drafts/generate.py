@@ -23,7 +23,14 @@ from sqlalchemy.orm import Session
 
 from assist.drafts.compose import DraftContent, TopicDocs, compose
 from assist.drafts.config import DraftSettings
-from assist.drafts.gaps import GapAssessment, article_coverage, article_text, assess, feedback_counts
+from assist.drafts.gaps import (
+    GapAssessment,
+    article_coverage,
+    article_fits,
+    article_text,
+    assess,
+    feedback_counts,
+)
 from assist.drafts.keywords import DocFreq, keywords, noun_tokens
 from assist.drafts.mining import (
     Cluster,
@@ -188,6 +195,7 @@ def generate(
     nouns = noun_tokens(texts)
     clusters = find_clusters(vectors, ids, nouns, config, min_size=size)
     coverage = article_coverage(kb, vectors)
+    fits = article_fits(coverage, [cl.rows for cl in clusters])
     articles_text = article_text(kb)
     background = DocFreq(nouns)
 
@@ -216,6 +224,7 @@ def generate(
                 config,
                 keywords=words[: config.gap_keywords],
                 articles_text=articles_text,
+                fit=fits[ci],
             )
             result.gaps += int(gap.is_gap)
             topic = matches.get(ci)

@@ -1,0 +1,77 @@
+"""assist.drafts.gaps: an article answers the topic it fits best (article_fits and the gap rule)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assist.drafts.config import DraftSettings
+from assist.drafts.gaps import Coverage, article_fits, assess
+
+CFG = DraftSettings()  # rival_ceiling 0.93, owner_floor 0.86, owner_margin 0.01
+
+
+def coverage(sims: list[list[float]], chunk_articles: list[str]) -> Coverage:
+    """Coverage of tickets (rows) against article chunks (columns), as article_coverage builds it."""
+    arr = np.asarray(sims, dtype=np.float32)
+    best = arr.max(axis=1)
+    articles: list[str | None] = [chunk_articles[int(a)] for a in arr.argmax(axis=1)]
+    return Coverage(best=best, articles=articles, sims=arr, chunk_articles=chunk_articles)
+
+
+def test_fit_to_takes_each_tickets_best_chunk_of_one_article() -> None:
+    cov = coverage([[0.8, 0.9, 0.7], [0.95, 0.6, 0.5]], ["KB-1", "KB-1", "KB-2"])
+    assert np.allclose(cov.fit_to("KB-1"), [0.9, 0.95])
+    assert np.allclose(cov.fit_to("KB-2"), [0.7, 0.5])
+    assert np.allclose(cov.fit_to("KB-9"), [0.0, 0.0])  # an article without chunks fits nothing
+    assert np.allclose(Coverage(best=np.ones(2), articles=["KB-1"] * 2).fit_to("KB-1"), [0.0, 0.0])
+
+
+def test_article_fits_compares_each_topic_with_the_others_on_its_nearest_article() -> None:
+    # topic A (rows 0-2) is KB-1's own topic; topic B (rows 3-5) is nearest to KB-1 too, but less
+    # close; topic C (rows 6-7) is nearest to KB-2, which nobody else comes near
+    sims = [
+        [0.95, 0.80],
+        [0.94, 0.80],
+        [0.96, 0.81],
+        [0.90, 0.85],
+        [0.89, 0.86],
+        [0.91, 0.84],
+        [0.80, 0.88],
+        [0.81, 0.87],
+    ]
+    cov = coverage(sims, ["KB-1", "KB-2"])
+    fits = article_fits(cov, [[0, 1, 2], [3, 4, 5], [6, 7]])
+    assert np.allclose(fits[0], (0.95, 0.90))  # A: its own median on KB-1, B's median on KB-1
+    assert np.allclose(fits[1], (0.90, 0.95))  # B: A fits B's nearest article better
+    assert np.allclose(fits[2], (0.875, 0.85))  # C: KB-2; B's median on KB-2 is the best rival
+    assert article_fits(cov, [[0, 1]])[0][1] == 0.0  # a single topic has no rival
+    assert article_fits(Coverage(best=np.zeros(2), articles=[None, None]), [[0, 1]]) == [(0.0, 0.0)]
+
+
+def _verdict(median: float, fit: tuple[float, float] | None) -> bool:
+    cov = Coverage(best=np.full(4, median, dtype=np.float32), articles=["KB-1"] * 4)
+    gap = assess([0, 1, 2, 3], ["a", "b", "c", "d"], cov, {}, CFG, fit=fit)
+    assert gap.article_fit == (None if fit is None else fit[0])
+    assert gap.as_json()["rival_fit"] == (None if fit is None else round(fit[1], 4))
+    return gap.is_gap
+
+
+def test_a_topic_whose_nearest_article_is_another_topics_is_uncovered_below_the_ceiling() -> None:
+    assert not _verdict(0.905, None)  # the absolute rule alone: covered
+    assert _verdict(0.905, (0.905, 0.93))  # another topic fits KB-1 better by 0.025: a gap
+    assert not _verdict(0.905, (0.905, 0.91))  # within the margin: still covered
+    assert not _verdict(0.94, (0.94, 0.96))  # above rival_ceiling the article covers it anyway
+
+
+def test_a_topic_its_nearest_article_fits_best_is_covered_from_the_floor_up() -> None:
+    assert _verdict(0.87, None)  # the absolute rule alone: below 0.88, a gap
+    assert not _verdict(0.87, (0.87, 0.84))  # the article fits it best by 0.03: covered
+    assert _verdict(0.87, (0.87, 0.865))  # within the margin: still a gap
+    assert _verdict(0.85, (0.85, 0.80))  # below owner_floor a best fit is no answer
+
+
+def test_bad_feedback_marks_a_gap_whatever_the_article_fit() -> None:
+    cov = Coverage(best=np.full(2, 0.87, dtype=np.float32), articles=["KB-1"] * 2)
+    feedback = {"a": (2, 2), "b": (1, 1)}
+    gap = assess([0, 1], ["a", "b"], cov, feedback, CFG, fit=(0.87, 0.80))
+    assert not gap.weak_coverage and gap.bad_feedback and gap.is_gap
