@@ -19,6 +19,7 @@ from assist.analytics.agent_assist import agent_assist_section
 from assist.analytics.chatbot import chatbot_section
 from assist.analytics.health import health_section
 from assist.analytics.period import Period
+from assist.analytics.scans import report_scope
 from assist.analytics.service import service_section
 from assist.analytics.tables import Section, Table
 from assist.analytics.volume import volume_section
@@ -82,10 +83,11 @@ def build_report(
     ]
     report = Report(period, [])
     t0 = time.perf_counter()
-    for build in builders:
-        t1 = time.perf_counter()
-        section = build()
-        report.sections.append(section)
-        report.section_ms[section.name] = (time.perf_counter() - t1) * 1000
+    with report_scope(session):
+        for build in builders:
+            t1 = time.perf_counter()
+            section = build()
+            report.sections.append(section)
+            report.section_ms[section.name] = (time.perf_counter() - t1) * 1000
     report.elapsed_ms = (time.perf_counter() - t0) * 1000
     return report

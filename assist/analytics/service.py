@@ -15,16 +15,16 @@ import math
 from datetime import timedelta
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, case, func, select, true
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from assist.analytics.period import Period
-from assist.analytics.sql import hours_between, one, rows_of, tag_rows, ticket_range, ticket_time
+from assist.analytics.scans import PREVIOUS, SATISFIED, tag_scan
+from assist.analytics.sql import hours_between, one, rows_of, ticket_range, ticket_time
 from assist.analytics.tables import Section, Table, ratio, rounded
 from storage import TicketRow
 
 REPEAT_DAYS = 7
-SATISFIED = 4.0  # a CSAT of 4 or more (on the usual 1-5 scale) counts as satisfied
 
 NOT_RECORDED = [
     "first response time: tickets record when they were created and resolved, not the first reply",
@@ -139,21 +139,19 @@ def by_channel(session: Session, period: Period) -> list[list[Any]]:
 
 
 def csat_by_tag(session: Session, period: Period) -> list[list[Any]]:
-    tv, tag = tag_rows(session)
-    stmt = (
-        select(
-            tag,
-            func.count(),
-            func.count(TicketRow.csat),
-            func.avg(TicketRow.csat),
-            func.sum(case((TicketRow.csat >= SATISFIED, 1), else_=0)),
-        )
-        .select_from(TicketRow)
-        .join(tv, true())
-        .group_by(tag)
-    )
-    rows = rows_of(session, _scope(session, stmt, period))
-    out = [[str(t), int(n), int(k), rounded(m, 3), ratio(int(s or 0), int(k))] for t, n, k, m, s in rows]
+    """Per tag in the period: tickets, CSAT responses, mean and satisfied rate (summed over the
+    buckets of the shared tag scan)."""
+    totals: dict[str, list[Any]] = {}
+    for row in tag_scan(session, period):
+        if row.bucket != PREVIOUS:
+            n, k, total, satisfied = totals.setdefault(row.tag, [0, 0, 0.0, 0])
+            totals[row.tag] = [
+                n + row.tickets,
+                k + row.csat_responses,
+                total + row.csat_sum,
+                satisfied + row.satisfied,
+            ]
+    out = [[t, n, k, rounded(s / k, 3) if k else None, ratio(sat, k)] for t, (n, k, s, sat) in totals.items()]
     return sorted(out, key=lambda r: (-r[1], r[0]))
 
 

@@ -7,23 +7,14 @@ ticket count; ``untagged`` counts tickets without any tag.
 
 from __future__ import annotations
 
-from typing import Any, TypeVarTuple
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, select, true
+from sqlalchemy import case, func, select, true
 from sqlalchemy.orm import Session
 
 from assist.analytics.period import Period
-from assist.analytics.sql import (
-    bucket_of,
-    in_period,
-    json_length,
-    json_rows,
-    one,
-    rows_of,
-    tag_rows,
-    ticket_range,
-    ticket_time,
-)
+from assist.analytics.scans import PREVIOUS, tag_scan, ticket_scan
+from assist.analytics.sql import json_rows, rows_of, ticket_time
 from assist.analytics.tables import Section, Table, ratio, rounded
 from storage import TicketRow, TopicRow
 
@@ -32,25 +23,15 @@ RISING_MIN = 3  # a rising tag needs this many tickets in the period...
 RISING_FACTOR = 1.5  # ...and this many times its count in the previous period
 TOP_TAGS_OVER_TIME = 6
 
-_Ts = TypeVarTuple("_Ts")
-
 __all__ = ["volume_section"]
-
-
-def _where(session: Session, stmt: Select[*_Ts], period: Period, since: Any = None) -> Select[*_Ts]:
-    stmt = stmt.where(ticket_range(session, since or period.since, period.until))
-    return stmt.where(TicketRow.channel == period.channel) if period.channel else stmt
 
 
 def tag_counts(session: Session, period: Period) -> list[tuple[str, int, int]]:
     """``(tag, tickets this period, tickets the previous period)``, most tickets first."""
-    tv, tag = tag_rows(session)
-    ts = ticket_time()
-    now = func.sum(case((ts >= period.since, 1), else_=0))
-    before = func.sum(case((ts < period.since, 1), else_=0))
-    stmt = select(tag, now, before).select_from(TicketRow).join(tv, true()).group_by(tag)
-    rows = rows_of(session, _where(session, stmt, period, since=period.previous().since))
-    out = [(str(t), int(n or 0), int(p or 0)) for t, n, p in rows]
+    counts: dict[str, list[int]] = {}
+    for row in tag_scan(session, period):
+        counts.setdefault(row.tag, [0, 0])[row.bucket == PREVIOUS] += row.tickets
+    out = [(t, n, p) for t, (n, p) in counts.items()]
     return sorted(out, key=lambda r: (-r[1], -r[2], r[0]))
 
 
@@ -90,40 +71,32 @@ def channel_counts(by_time: dict[tuple[int, str], int]) -> list[tuple[str, int]]
 
 
 def channel_over_time(session: Session, period: Period) -> dict[tuple[int, str], int]:
-    bucket = bucket_of(ticket_time(), period)
-    stmt = select(bucket, TicketRow.channel, func.count()).group_by(bucket, TicketRow.channel)
-    return {(int(b), c or ""): int(n) for b, c, n in rows_of(session, _where(session, stmt, period))}
+    out: dict[tuple[int, str], int] = {}
+    for bucket, channel, _, n in ticket_scan(session, period):
+        if bucket != PREVIOUS:
+            out[bucket, channel] = out.get((bucket, channel), 0) + n
+    return out
 
 
 def tags_over_time(session: Session, period: Period, tags: list[str]) -> dict[tuple[int, str], int]:
-    if not tags:
-        return {}
-    tv, tag = tag_rows(session)
-    bucket = bucket_of(ticket_time(), period)
-    stmt = (
-        select(bucket, tag, func.count())
-        .select_from(TicketRow)
-        .join(tv, true())
-        .where(tag.in_(tags))
-        .group_by(bucket, tag)
-    )
-    return {(int(b), str(t)): int(n) for b, t, n in rows_of(session, _where(session, stmt, period))}
+    wanted = set(tags)
+    return {
+        (row.bucket, row.tag): row.tickets
+        for row in tag_scan(session, period)
+        if row.bucket != PREVIOUS and row.tag in wanted
+    }
 
 
 def ticket_totals(session: Session, period: Period) -> tuple[int, int, int]:
     """``(tickets this period, tickets the previous period, untagged this period)``."""
-    ts = ticket_time()
-    stmt = select(
-        func.sum(case((ts >= period.since, 1), else_=0)),
-        func.sum(case((ts < period.since, 1), else_=0)),
-        func.sum(case((and_now(ts, period, json_length(TicketRow.tags)), 1), else_=0)),
-    )
-    now, before, untagged = one(session, _where(session, stmt, period, since=period.previous().since))
-    return int(now or 0), int(before or 0), int(untagged or 0)
-
-
-def and_now(ts: ColumnElement[Any], period: Period, length: ColumnElement[int]) -> ColumnElement[bool]:
-    return in_period(ts, period) & (length == 0)
+    now = before = untagged = 0
+    for bucket, _, empty, n in ticket_scan(session, period):
+        if bucket == PREVIOUS:
+            before += n
+        else:
+            now += n
+            untagged += n if empty else 0
+    return now, before, untagged
 
 
 def volume_section(session: Session, period: Period) -> Section:
