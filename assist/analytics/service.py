@@ -78,17 +78,34 @@ def resolution_times(session: Session, period: Period) -> dict[str, Any]:
     }
 
 
-def counts(session: Session, period: Period) -> dict[str, Any]:
+def channel_rows(session: Session, period: Period) -> list[tuple[str, int, int, Any, int, Any, float, int]]:
+    """One pass, per channel: ``(channel, tickets, resolved, mean hours to resolution, CSAT
+    responses, CSAT mean, CSAT sum, satisfied)``; the overall counts are their sums."""
     csat = TicketRow.csat
+    hours = func.avg(case((_resolved_timed(), _hours(session)), else_=None))
     stmt = select(
+        TicketRow.channel,
         func.count(),
-        func.sum(case((TicketRow.resolved_at.is_not(None), 1), else_=0)),
+        func.count(TicketRow.resolved_at),
+        hours,
         func.count(csat),
         func.avg(csat),
+        func.sum(csat),
         func.sum(case((csat >= SATISFIED, 1), else_=0)),
-    )
-    n, resolved, rated, mean, satisfied = one(session, _scope(session, stmt, period))
-    n, resolved, rated = int(n), int(resolved or 0), int(rated)
+    ).group_by(TicketRow.channel)
+    return [
+        (c or "", int(n), int(r), h, int(k), m, float(total or 0), int(sat or 0))
+        for c, n, r, h, k, m, total, sat in rows_of(session, _scope(session, stmt, period))
+    ]
+
+
+def counts(session: Session, period: Period, rows: list[Any] | None = None) -> dict[str, Any]:
+    rows = channel_rows(session, period) if rows is None else rows
+    n = sum(r[1] for r in rows)
+    resolved = sum(r[2] for r in rows)
+    rated = sum(r[4] for r in rows)
+    total = sum(r[6] for r in rows)
+    satisfied = sum(r[7] for r in rows)
     return {
         "tickets": n,
         "resolved": resolved,
@@ -96,8 +113,8 @@ def counts(session: Session, period: Period) -> dict[str, Any]:
         "resolved_rate": ratio(resolved, n),
         "csat_responses": rated,
         "csat_response_rate": ratio(rated, n),
-        "csat_mean": rounded(mean, 3),
-        "csat_satisfied_rate": ratio(int(satisfied or 0), rated),
+        "csat_mean": rounded(total / rated, 3) if rated else None,
+        "csat_satisfied_rate": ratio(satisfied, rated),
     }
 
 
@@ -123,18 +140,9 @@ def repeat_contacts(session: Session, period: Period) -> tuple[int, int]:
     return int(n), int(repeated or 0)
 
 
-def by_channel(session: Session, period: Period) -> list[list[Any]]:
-    hours = func.avg(case((_resolved_timed(), _hours(session)), else_=None))
-    stmt = select(
-        TicketRow.channel,
-        func.count(),
-        func.count(TicketRow.resolved_at),
-        hours,
-        func.count(TicketRow.csat),
-        func.avg(TicketRow.csat),
-    ).group_by(TicketRow.channel)
-    rows = rows_of(session, _scope(session, stmt, period))
-    out = [[c or "(none)", int(n), int(r), rounded(h, 2), int(k), rounded(m, 3)] for c, n, r, h, k, m in rows]
+def by_channel(session: Session, period: Period, rows: list[Any] | None = None) -> list[list[Any]]:
+    rows = channel_rows(session, period) if rows is None else rows
+    out = [[c or "(none)", n, r, rounded(h, 2), k, rounded(m, 3)] for c, n, r, h, k, m, _, _ in rows]
     return sorted(out, key=lambda r: (-r[1], r[0]))
 
 
@@ -156,7 +164,8 @@ def csat_by_tag(session: Session, period: Period) -> list[list[Any]]:
 
 
 def service_section(session: Session, period: Period) -> Section:
-    figures = counts(session, period) | resolution_times(session, period)
+    channels = channel_rows(session, period)
+    figures = counts(session, period, channels) | resolution_times(session, period)
     with_ref, repeated = repeat_contacts(session, period)
     notes = list(NOT_RECORDED)
     figures["tickets_with_customer_ref"] = with_ref
@@ -178,7 +187,7 @@ def service_section(session: Session, period: Period) -> Section:
                 "service_by_channel",
                 "Resolution and CSAT by channel",
                 ["channel", "tickets", "resolved", "resolution_hours_mean", "csat_responses", "csat_mean"],
-                by_channel(session, period),
+                by_channel(session, period, channels),
             ),
             Table(
                 "csat_by_tag",
