@@ -456,7 +456,9 @@ def cold_main(args: argparse.Namespace) -> None:
                 )
                 env = {**_probe_env(code), "KMS_DATA_DIR": str(data_dir), "COLUMNS": "200"}
                 t0 = time.perf_counter()
-                out = subprocess.run(cmd, env=env, capture_output=True, text=True)
+                # cwd: `python -c` puts the working directory first on sys.path, before PYTHONPATH;
+                # run from this checkout, the baseline's processes imported this checkout's code
+                out = subprocess.run(cmd, env=env, cwd=code or ROOT, capture_output=True, text=True)
                 wall[code_name].append(time.perf_counter() - t0)
                 if out.returncode:
                     raise SystemExit(f"{code_name}: kms search failed:\n{out.stderr[-2000:]}")
