@@ -20,7 +20,7 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
-from assist.compose import Composition, compose
+from assist.compose import Composition, answer_texts, compose
 from assist.confidence import answer_confidence
 from assist.consistency import log_writer
 from assist.evidence import Evidence, clean_query, gather
@@ -64,14 +64,15 @@ def render_answer(comp: Composition, lang: str) -> tuple[str, list[Citation]]:
         return "", []
     citations: list[Citation] = []
     by_chunk: dict[str, int] = {}
-    level = dominant_level([c.send_text for c in comp.sentences], default="polite")
+    texts = answer_texts(comp.sentences)
+    level = dominant_level(texts, default="polite")
     parts: list[str] = []
-    for cand in comp.sentences:
+    for cand, sent in zip(comp.sentences, texts, strict=True):
         n = by_chunk.get(cand.chunk.chunk_id)
         if n is None:
             n = by_chunk[cand.chunk.chunk_id] = len(citations) + 1
             citations.append(citation_for(n, cand.chunk))
-        text = to_level(cand.send_text, level) if lang == "ko" else cand.send_text
+        text = to_level(sent, level) if lang == "ko" else sent
         # a bullet line without a sentence end ("등급 산정: 매월 1일 …") stays on its own line
         parts.append(f"{text} [{n}]" + (" " if _SENTENCE_END.search(text) else "\n"))
     return "".join(parts).strip(), citations

@@ -42,7 +42,15 @@ from korean.focus import question_focus, serves
 from korean.roles import RoleLabel, classify
 from korean.sentences import split_sentences
 
-__all__ = ["Candidate", "Composition", "candidates_of", "compose", "script_answer_text", "warm"]
+__all__ = [
+    "Candidate",
+    "Composition",
+    "answer_texts",
+    "candidates_of",
+    "compose",
+    "script_answer_text",
+    "warm",
+]
 
 ANSWER_SECTIONS = ("policy", "scripts", "situations", "steps", "body", "ticket")
 _MAX_SENTENCES = 3
@@ -57,6 +65,10 @@ _SCRIPT_STRONG = 0.8  # ... and from which it is used whole even if another sent
 # question (sample KB safety eval, both qid-parity halves: right-section first sentences 76/71 ->
 # 79/77 of 107/109 answerable rows at 0.4; 0.3: 78/73, 0.5: 76/76)
 _SCRIPT_SENTENCE_FIT = 0.4
+# a second sentence from another section of the answering article joins when its fit is at least
+# this share of the best one (safety eval, qid-parity halves: wrong answers 12/15 -> 9/10 of 79/74
+# answered; key fact contained 0.588 -> 0.628; 0.85: 9/9 but longer answers, 0.95: 0.614)
+_OTHER_SECTION_FIT = 0.9
 # query-vs-question cosine span of the bundled e5 model (other models: only the ordering matters)
 _COS_LOW, _COS_HIGH = 0.80, 0.92
 _HEADING = re.compile(r"^\s*(?:\*\*(?P<b>.+?)\*\*|#{1,6}\s*(?P<h>.+?))\s*$")
@@ -98,6 +110,28 @@ class Composition:
     doc: DocHit | None = None
     focus: frozenset[str] = frozenset()
     features: dict[str, float] = field(default_factory=dict)
+
+
+def answer_texts(sentences: Sequence[Candidate]) -> list[str]:
+    """What each chosen sentence sends. A 주요 상황 및 해결책 sentence holds only under its
+    situation ("두 주문 모두 오배송입니다" is true when the labels were swapped), so the first one
+    quoted from a situation leads with its heading, unless the sentence already names it, the
+    heading speaks of the customer in the third person ("고객이 … 하는 경우") or the joined
+    sentence would no longer be sendable."""
+    out: list[str] = []
+    named: set[str] = set()
+    for cand in sentences:
+        text = cand.send_text
+        if cand.chunk.section == "situations" and cand.context and cand.context not in named:
+            named.add(cand.context)
+            words = [w for w in re.split(r"[\s()\[\]·,/]+", cand.context) if len(w) >= 2]
+            in_text = all(w in text for w in words)
+            third_person = re.search(r"고객|\bcustomers?\b", cand.context, re.IGNORECASE)
+            joined = f"{cand.context}: {text}"
+            if not in_text and not third_person and classify(joined).sendable:
+                text = joined
+        out.append(text)
+    return out
 
 
 def script_answer_text(chunk: Chunk) -> str:
@@ -361,6 +395,24 @@ def compose(
         repeats = any(fuzz.token_set_ratio(cand.send_text, c.send_text) >= 80 for c in chosen)
         if near and not repeats and _overlap(qterms, _terms(cand.send_text), w, default) > 0:
             chosen.append(cand)
-    result.sentences = sorted(chosen, key=lambda c: c.order)
+    # ... and the best sentence of another section of that article when it fits nearly as well:
+    # the rule (정책) and the situation it applies to (주요 상황) often answer one question together
+    extra: list[Candidate] = []
+    if all(c.chunk.section == first.chunk.section for c in chosen):
+        other = next(
+            (
+                cand
+                for fit, cand in rows
+                if cand.chunk.section != first.chunk.section
+                and fit >= _OTHER_SECTION_FIT * fit0
+                and not any(fuzz.token_set_ratio(cand.send_text, c.send_text) >= 80 for c in chosen)
+            ),
+            None,
+        )
+        if other is not None:
+            extra = [other]
+            chosen = chosen[: limit - 1]
+    # the best sentence and its neighbours in source order, then the other section's sentence
+    result.sentences = sorted(chosen, key=lambda c: c.order) + extra
     result.strategy, result.doc = "sentences", doc
     return result

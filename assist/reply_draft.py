@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz
 
 from assist.answer import citation_for
-from assist.compose import Composition, script_answer_text
+from assist.compose import Composition, answer_texts, script_answer_text
 from assist.evidence import Evidence
 from assist.prompts import render
 from assist.schemas import Citation, ReplyDraft, ReplyDraftSentence, SpeechLevel
@@ -178,7 +178,8 @@ def build_reply_draft(
     if not any(kind == "body" for kind, *_ in body) and composition is not None and composition.sentences:
         # nothing sendable in the best Q/A: the general sentences that answer the question
         strategy = "sentences"
-        body = [("body", c.send_text, c.text, c.chunk) for c in composition.sentences if c.sendable]
+        sendable = [c for c in composition.sentences if c.sendable]
+        body = [("body", t, c.text, c.chunk) for c, t in zip(sendable, answer_texts(sendable), strict=True)]
     if not any(kind == "body" for kind, *_ in body):
         return ReplyDraft(text="", strategy="none", speech_level="formal", sentences=[], citations=[])
 

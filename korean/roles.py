@@ -97,7 +97,9 @@ _EN_AGENT = re.compile(
     r"\bas your action\b|\b(?:end|wrap up|close) the (?:conversation|chat|call)\b|\bwrap up\b|"
     r"\bmark the conversation\b|\b(?:move|skip) (?:on )?to the (?:next|following) steps?\b|"
     r"\bcustomers? (?:want|wants|usually|often|may (?:ask|call|want)|who (?:call|contact|ask))\b|"
-    r"\bif (?:they|the user) (?:want|wants|need|needs|get|gets|ask|asks|say|says|chose|choose)\b",
+    r"\bif (?:they|the user) (?:want|wants|need|needs|get|gets|ask|asks|say|says|chose|choose)\b|"
+    # "Change the address … and explain the courier redirect …": the agent's two-part action
+    r"\b(?:and|then) (?:explain|inform|advise)\b",
     re.IGNORECASE,
 )
 _EN_AGENT_IMPERATIVE = re.compile(
