@@ -148,8 +148,11 @@ def test_index_reads_and_scans_give_the_same_report(
     assert scanned == indexed
 
 
-def test_use_index_only_for_a_short_part_of_the_data(world_sessions: sessionmaker[Session]) -> None:
-    # the world's tickets span 2026-05-28 .. 06-08 (T6 .. T8): a day is short, the span is not
+def test_use_index_only_for_a_short_part_of_the_data(
+    world_sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the world's tickets span 2026-05-28 .. 06-08 (T6 .. T8): a day (1/11) is short, the span is not
+    monkeypatch.setattr(sql, "INDEX_SHARE", 0.1)
     with world_sessions() as session:
         day = make_period(UNTIL, UNTIL)
         assert sql.use_index(session, db.TicketRow.created_at, day.since, day.until)
