@@ -274,6 +274,9 @@ class KnowledgeBase:
         reconcile(self)
         self._maybe_compact()  # a delta other processes grew past the settings
         self.search("환불 문의", k=1)
+        load_tokenizer = getattr(self.embedder, "load_tokenizer", None)
+        if load_tokenizer is not None:  # ONNX: the whole tokenizer, not one cut to each query
+            load_tokenizer()
         if self.settings.warm_sentences:
             threading.Thread(target=self._warm_sentences, name="kms-warm-sentences", daemon=True).start()
 
