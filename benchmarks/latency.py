@@ -29,8 +29,9 @@ and as a folder written before the arrays (``lexical_store`` absent: postings co
 tokens.jsonl, what every load did before), with each process's RSS after the load; then ``kms
 search`` wall time from a cold process on the sample KB in ``--data-dir`` (built first if absent).
 ``--baseline PATH`` runs another checkout's processes (PYTHONPATH) alternately with this one's and
-prints both, and whether the searches printed the same (``--json``: scores included); give it its
-own copy of the sample KB with ``--baseline-data-dir`` when this checkout rewrites the data dir:
+prints both (wall time, and CPU time, which a busy machine inflates less), and whether the
+searches printed the same (``--json``: scores included); give it its own copy of the sample KB
+with ``--baseline-data-dir`` when this checkout rewrites the data dir:
 
     python benchmarks/latency.py cold --chunks 100000 --data-dir /tmp/kms-sample
     git archive HEAD~3 | tar -x -C /tmp/old && python benchmarks/latency.py cold --baseline /tmp/old --json
@@ -446,6 +447,7 @@ def cold_main(args: argparse.Namespace) -> None:
         entry = "import sys; from eval.cli import main; sys.argv[0] = 'kms'; sys.exit(main())"
         cmd = [sys.executable, "-c", entry, "search", args.query, *(["--json"] if args.json else [])]
         wall: dict[str, list[float]] = {name: [] for name in codes}
+        cpu: dict[str, list[float]] = {name: [] for name in codes}  # the process's user + sys time
         outputs: set[str] = set()
         for _ in range(args.repeat):
             for code_name, code in codes.items():
@@ -455,18 +457,21 @@ def cold_main(args: argparse.Namespace) -> None:
                     else args.data_dir
                 )
                 env = {**_probe_env(code), "KMS_DATA_DIR": str(data_dir), "COLUMNS": "200"}
-                t0 = time.perf_counter()
+                t0, used = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
                 # cwd: `python -c` puts the working directory first on sys.path, before PYTHONPATH;
                 # run from this checkout, the baseline's processes imported this checkout's code
                 out = subprocess.run(cmd, env=env, cwd=code or ROOT, capture_output=True, text=True)
                 wall[code_name].append(time.perf_counter() - t0)
+                now = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu[code_name].append(now.ru_utime + now.ru_stime - used.ru_utime - used.ru_stime)
                 if out.returncode:
                     raise SystemExit(f"{code_name}: kms search failed:\n{out.stderr[-2000:]}")
                 outputs.add(out.stdout)
         print(f"\n`kms search {args.query!r}` from a cold process (n={args.repeat} each):")
         for code_name, values in wall.items():
             print(f"  {code_name:<8} p50 {pct(values, 0.5):6.2f} s  min {min(values):6.2f} s  "
-                  f"max {max(values):6.2f} s", flush=True)  # fmt: skip
+                  f"max {max(values):6.2f} s  CPU (user+sys) p50 {pct(cpu[code_name], 0.5):6.2f} s",
+                  flush=True)  # fmt: skip
         print(f"  distinct outputs over all runs: {len(outputs)}")
         if args.save_output:
             args.save_output.write_text(next(iter(outputs)), encoding="utf-8")
