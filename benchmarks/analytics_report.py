@@ -4,7 +4,7 @@ Generates N tickets over the last 365 days (with N/2 stored suggestions, 60% of 
 feedback, N chatbot questions in the query log, 300 articles, 60 topics, 40 drafts) into a
 temporary SQLite database, then times ``build_report`` over the last 28 days (day buckets) and
 over the whole year (week buckets). With ``--postgres URL`` (or ``KMS_BENCH_POSTGRES_URL``) the
-same data goes into that PostgreSQL database too (it must be empty: the schema is created there);
+same data goes into that PostgreSQL database too (an empty one, or one that already holds it);
 ``--postgres auto`` starts a throwaway server the way the tests do (tests/pg.py: initdb/pg_ctl
 on PATH or under /usr/lib/postgresql).
 
