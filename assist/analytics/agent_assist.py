@@ -14,7 +14,7 @@ from sqlalchemy import Select, case, distinct, func, select
 from sqlalchemy.orm import Session
 
 from assist.analytics.period import Period
-from assist.analytics.sql import one, rows_of, time_range
+from assist.analytics.sql import rows_of, time_range
 from assist.analytics.tables import Section, Table, ratio, rounded
 from storage import ArticleRow, FeedbackRow, SuggestionRow, TicketRow
 
@@ -39,30 +39,49 @@ def _verdict(name: str) -> Any:
     return func.sum(case((FeedbackRow.verdict == name, 1), else_=0))
 
 
-def _edited_distance() -> Any:
-    return func.avg(case((FeedbackRow.verdict == "edited", FeedbackRow.edit_distance), else_=None))
+def article_rows(session: Session, period: Period) -> list[Any]:
+    """One pass over the period's suggestions and their feedback, per top-ranked article:
+    ``(article_id, suggestions, suggestions with feedback, feedback, used, edited, rejected, mean
+    edit distance, distance sum, distances, edited distance sum, edited distances)``; the totals
+    are their sums (a suggestion has one top article)."""
+    top = SuggestionRow.payload[("articles", 0, "article_id")].as_string()
+    distance = FeedbackRow.edit_distance
+    edited = case((FeedbackRow.verdict == "edited", distance), else_=None)
+    stmt = (
+        select(
+            top,
+            func.count(distinct(SuggestionRow.id)),
+            func.count(distinct(FeedbackRow.suggestion_id)),
+            func.count(FeedbackRow.id),
+            _verdict("used"),
+            _verdict("edited"),
+            _verdict("rejected"),
+            func.avg(distance),
+            func.sum(distance),
+            func.count(distance),
+            func.sum(edited),
+            func.count(edited),
+        )
+        .select_from(SuggestionRow)
+        .outerjoin(FeedbackRow, FeedbackRow.suggestion_id == SuggestionRow.id)
+        .group_by(top)
+    )
+    return rows_of(session, _scope(session, stmt, period))
 
 
-def totals(session: Session, period: Period) -> dict[str, Any]:
-    stmt = select(
-        func.count(distinct(SuggestionRow.id)),
-        func.count(distinct(FeedbackRow.suggestion_id)),
-        func.count(FeedbackRow.id),
-        _verdict("used"),
-        _verdict("edited"),
-        _verdict("rejected"),
-        func.avg(FeedbackRow.edit_distance),
-        _edited_distance(),
-    ).select_from(SuggestionRow)
-    stmt = _scope(session, stmt.outerjoin(FeedbackRow, FeedbackRow.suggestion_id == SuggestionRow.id), period)
-    row: Any = one(session, stmt)
-    s, with_fb, fb, used, edited, rejected, dist, edist = row
-    used, edited, rejected = int(used or 0), int(edited or 0), int(rejected or 0)
+def totals(session: Session, period: Period, rows: list[Any] | None = None) -> dict[str, Any]:
+    rows = article_rows(session, period) if rows is None else rows
+
+    def total(i: int) -> Any:
+        return sum(r[i] or 0 for r in rows)
+
+    s, with_fb, fb, used, edited, rejected = (int(total(i)) for i in range(1, 7))
+    dist_n, edist_n = int(total(9)), int(total(11))
     return {
-        "suggestions": int(s),
-        "suggestions_with_feedback": int(with_fb),
+        "suggestions": s,
+        "suggestions_with_feedback": with_fb,
         "feedback_rate": ratio(with_fb, s),
-        "feedback": int(fb),
+        "feedback": fb,
         "used": used,
         "edited": edited,
         "rejected": rejected,
@@ -70,30 +89,15 @@ def totals(session: Session, period: Period) -> dict[str, Any]:
         "used_as_is_rate": ratio(used, fb),
         "edited_rate": ratio(edited, fb),
         "rejected_rate": ratio(rejected, fb),
-        "mean_edit_distance": rounded(dist),
-        "mean_edit_distance_edited": rounded(edist),
+        "mean_edit_distance": rounded(total(8) / dist_n) if dist_n else None,
+        "mean_edit_distance_edited": rounded(total(10) / edist_n) if edist_n else None,
     }
 
 
-def by_article(session: Session, period: Period) -> list[list[Any]]:
+def by_article(session: Session, period: Period, rows: list[Any] | None = None) -> list[list[Any]]:
     """``[article_id, title, suggestions, feedback, used, edited, rejected, rejected_rate,
     mean_edit_distance]`` per top-ranked article, most suggested first."""
-    top = SuggestionRow.payload[("articles", 0, "article_id")].as_string()
-    stmt = (
-        select(
-            top,
-            func.count(distinct(SuggestionRow.id)),
-            func.count(FeedbackRow.id),
-            _verdict("used"),
-            _verdict("edited"),
-            _verdict("rejected"),
-            func.avg(FeedbackRow.edit_distance),
-        )
-        .select_from(SuggestionRow)
-        .outerjoin(FeedbackRow, FeedbackRow.suggestion_id == SuggestionRow.id)
-        .group_by(top)
-    )
-    rows: list[Any] = rows_of(session, _scope(session, stmt, period))
+    rows = article_rows(session, period) if rows is None else rows
     ids = [str(r[0]) for r in rows if r[0] is not None]
     titles = dict(rows_of(session, select(ArticleRow.id, ArticleRow.title).where(ArticleRow.id.in_(ids))))
     out = [
@@ -108,7 +112,7 @@ def by_article(session: Session, period: Period) -> list[list[Any]]:
             ratio(int(r or 0), int(fb)),
             rounded(d),
         ]
-        for aid, n, fb, u, e, r, d in rows
+        for aid, n, _, fb, u, e, r, d, *_ in rows
     ]
     return sorted(out, key=lambda r: (-r[2], str(r[0])))
 
@@ -127,8 +131,9 @@ def rejection_reasons(session: Session, period: Period) -> list[list[Any]]:
 
 
 def agent_assist_section(session: Session, period: Period) -> Section:
-    figures = totals(session, period)
-    articles = by_article(session, period)
+    rows = article_rows(session, period)
+    figures = totals(session, period, rows)
+    articles = by_article(session, period, rows)
     columns = [
         "article_id",
         "title",
