@@ -4,6 +4,7 @@ and the vectors stay the same bits. A tiny real model: a 1,024 x 64 embedding ta
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -101,7 +102,7 @@ def test_an_interrupted_split_leaves_the_one_file_export_serving(
     folder = tmp_path / "m"
     model = _write(folder)
     before = _vectors(folder, model)
-    real_replace = onnx_export.os.replace
+    real_replace = os.replace
     calls: list[str] = []
 
     def crash_on_graph(src: object, dst: object) -> None:
@@ -110,10 +111,10 @@ def test_an_interrupted_split_leaves_the_one_file_export_serving(
             raise OSError("disk full")
         real_replace(src, dst)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(onnx_export.os, "replace", crash_on_graph)
+    monkeypatch.setattr(os, "replace", crash_on_graph)
     with pytest.raises(OSError):
         externalise(model)
-    monkeypatch.setattr(onnx_export.os, "replace", real_replace)
+    monkeypatch.setattr(os, "replace", real_replace)
     assert np.array_equal(_vectors(folder, model), before)  # the old graph still holds its weights
     assert sorted(p.name for p in folder.joinpath("onnx").iterdir()) == ["model.onnx", "model.onnx_data"]
     assert externalise(model) is True  # the next load finishes the job
