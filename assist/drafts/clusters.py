@@ -24,12 +24,16 @@ measures the clustering the product runs. Four steps:
    Then **seed**: leftovers that still share a noun no clustered topic owns form a topic of
    their own when there are ``min_size`` of them and they sit close together (see ``_seed``),
    and the remaining leftovers may attach to it.
-5. **regroup**: two topics become one when their centroids have a cosine of at least
+5. **subject**: a topic none of whose nouns is used by at least ``subject_share`` of its tickets
+   has no subject a draft could be about (short complaints that something has not arrived --
+   a parcel, a repair, a refund -- embed alike); its tickets go back to no topic.
+6. **regroup**: two topics become one when their centroids have a cosine of at least
    ``regroup_centroid`` *and* they share at least ``regroup_keywords`` of their five most
    distinctive keywords (tf-idf over the run, :mod:`assist.drafts.keywords`) that are keywords of
    at most ``regroup_spread`` topics: one uncovered topic asked in two styles (설치 기사 방문
    일정 / 세탁기 에어컨 설치 일정) gets one draft, not two, while banking77's card topics, which
-   all share "card", stay apart.
+   all share "card", stay apart. Two topics that are each other's nearest (centroid cosine) also
+   become one when one of those keywords is theirs alone (사전 예약 혜택 / 예약 상품 발송).
 
 Labels are renumbered by decreasing size (``assist.clustering.relabel``): deterministic.
 """
@@ -70,6 +74,7 @@ class TopicParams:
     regroup_keywords: int = 2
     regroup_spread: int = 3  # ... counting only keywords of at most this many topics
     seed_share: float = 0.6  # a leftover keyword seeds a topic when this share of its tickets are leftovers
+    subject_share: float = 0.3  # a topic needs a noun that at least this share of its tickets use
 
 
 def inquiry_texts(texts: Sequence[str], lexicon: Lexicon | None) -> list[str]:
@@ -220,7 +225,18 @@ def find_topics(vectors: np.ndarray, tokens: Sequence[Sequence[str]], params: To
         for lab, g in enumerate(seeded, start=int(labels.max()) + 1):
             labels[g] = lab
         _attach(labels, arr, params.attach_similarity)
-    return relabel(_regroup(labels, arr, tokens, params), min_size=params.min_size)
+    labels = _regroup(_without_subject(labels, sets, params.subject_share), arr, tokens, params)
+    return relabel(labels, min_size=params.min_size)
+
+
+def _without_subject(labels: np.ndarray, sets: Sequence[set[str]], share: float) -> np.ndarray:
+    """Topics whose most used noun is in fewer than ``share`` of their tickets become -1."""
+    out = labels.copy()
+    for g in _groups(labels):
+        counts = Counter(w for m in g for w in sets[m])
+        if not counts or counts.most_common(1)[0][1] < share * len(g):
+            out[g] = -1
+    return out
 
 
 def _attach(labels: np.ndarray, arr: np.ndarray, similarity: float) -> None:
@@ -280,9 +296,11 @@ def _regroup(
     # a shared keyword counts only when few topics have it: "card" is a keyword of 22 banking77
     # topics and says nothing, 설치 is one of only the two installation topics of gaps_ko
     spread = Counter(w for ws in words for w in ws)
+    nearest = np.where(np.eye(len(topics), dtype=bool), -np.inf, sims).argmax(axis=1)
     for a, b in _close_pairs(sims, params.regroup_centroid):
         shared = [w for w in words[a] & words[b] if spread[w] <= params.regroup_spread]
-        if len(shared) >= params.regroup_keywords:
+        mutual = nearest[a] == b and nearest[b] == a
+        if len(shared) >= params.regroup_keywords or (mutual and any(spread[w] == 2 for w in shared)):
             _union(parent, a, b)
     out = labels.copy()
     for i, g in enumerate(topics):

@@ -14,6 +14,9 @@
   ``rival_ceiling`` (the article is the other topic's), and a topic that its nearest article fits
   best by that margin is covered from ``owner_floor`` up (the article was written for it). The
   absolute cut alone cannot tell these apart where e5-small rates every same-domain text alike.
+  Each needs that article to be the nearest for enough of the topic's tickets (``rival_share``,
+  ``owner_share``): a broad topic spread over many articles, or a mixed one of which only part is
+  the article's subject, says little about any one article.
 - **feedback**: suggestions stored for the topic's tickets whose feedback was ``rejected`` or
   ``edited`` with a normalised edit distance above ``bad_edit_distance``; with at least
   ``feedback_min`` feedback rows and a bad share of ``feedback_bad_share`` or more, agents did
@@ -225,9 +228,20 @@ def assess(
     weak = median < config.coverage_threshold or (median < config.coverage_ceiling and bool(missing))
     if fit is not None and nearest:
         own, rival = fit
-        if not weak and median < config.rival_ceiling and rival - own >= config.owner_margin:
+        share = nearest[0][1] / len(rows)  # of its tickets, those nearest to that article
+        if (
+            not weak
+            and median < config.rival_ceiling
+            and share >= config.rival_share
+            and rival - own >= config.owner_margin
+        ):
             weak = True  # its nearest article is another topic's
-        elif weak and median >= config.owner_floor and own - rival >= config.owner_margin:
+        elif (
+            weak
+            and median >= config.owner_floor
+            and share >= config.owner_share
+            and own - rival >= config.owner_margin
+        ):
             weak = False  # its nearest article was written for it
     return GapAssessment(
         coverage=median,

@@ -1,9 +1,13 @@
-"""assist.drafts.gaps: an article answers the topic it fits best (article_fits and the gap rule)."""
+"""assist.drafts: an article answers the topic it fits best (article_fits and the gap rule); a topic
+needs a subject word its tickets share."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
+from assist.drafts.clusters import TopicParams, find_topics
 from assist.drafts.config import DraftSettings
 from assist.drafts.gaps import Coverage, article_fits, assess
 
@@ -70,8 +74,38 @@ def test_a_topic_its_nearest_article_fits_best_is_covered_from_the_floor_up() ->
     assert _verdict(0.85, (0.85, 0.80))  # below owner_floor a best fit is no answer
 
 
+def test_the_fit_rules_need_the_article_to_be_nearest_for_enough_of_the_topic() -> None:
+    def verdict(median: float, nearest: list[str | None], fit: tuple[float, float]) -> bool:
+        cov = Coverage(best=np.full(len(nearest), median, dtype=np.float32), articles=nearest)
+        return assess(
+            list(range(len(nearest))), [f"t{i}" for i in range(len(nearest))], cov, {}, CFG, fit=fit
+        ).is_gap
+
+    spread: list[str | None] = ["KB-1", "KB-2", "KB-3", "KB-4", "KB-5", "KB-6"]  # a broad topic
+    assert not verdict(0.905, spread, (0.905, 0.93))  # KB-1 is nearest for 1 of 6 (< rival_share 0.2)
+    assert verdict(0.905, ["KB-1", "KB-1", *spread[2:]], (0.905, 0.93))  # 2 of 6: the rival rule holds
+    half: list[str | None] = ["KB-1"] * 3 + ["KB-2"] * 3  # a mixed topic, half of it KB-1's subject
+    assert verdict(0.87, half, (0.87, 0.84))  # under owner_share 0.6: still a gap
+    assert not verdict(0.87, ["KB-1"] * 4 + ["KB-2"] * 2, (0.87, 0.84))  # 4 of 6: KB-1 was written for it
+
+
 def test_bad_feedback_marks_a_gap_whatever_the_article_fit() -> None:
     cov = Coverage(best=np.full(2, 0.87, dtype=np.float32), articles=["KB-1"] * 2)
     feedback = {"a": (2, 2), "b": (1, 1)}
     gap = assess([0, 1], ["a", "b"], cov, feedback, CFG, fit=(0.87, 0.80))
     assert not gap.weak_coverage and gap.bad_feedback and gap.is_gap
+
+
+def test_a_topic_without_a_shared_subject_word_is_no_topic() -> None:
+    rng = np.random.default_rng(5)
+    rows = np.array([1.0] + [0.0] * 7) + rng.normal(0, 0.002, (12, 8))
+    vectors = rows / np.linalg.norm(rows, axis=1, keepdims=True)  # one tight group by vectors
+    params = TopicParams(min_size=3, threshold=0.05, common_share=0.9)
+    # twelve complaints that something has not come: each about another thing, no word in common
+    scattered = [[f"물건{i}", f"사유{i}"] for i in range(11)] + [["물건0"]]
+    assert find_topics(vectors, scattered, params).tolist() == [-1] * 12
+    assert find_topics(vectors, scattered, replace(params, subject_share=0.0)).tolist() == [0] * 12
+    # four of the twelve (a third) name the same thing: that is the topic's subject
+    shared = [["배송", f"사유{i}"] if i < 4 else [f"물건{i}"] for i in range(12)]
+    assert find_topics(vectors, shared, params).tolist() == [0] * 12
+    assert DraftSettings().topic_params().subject_share == 0.3

@@ -44,8 +44,20 @@ def test_topics_sharing_two_distinctive_keywords_become_one() -> None:
     tokens = [["설치", "기사", "방문"]] * 4 + [["설치", "기사", "에어컨"]] * 4
     assert find_topics(vectors, tokens, P).tolist() == [0] * 8
     assert sorted(find_topics(vectors, tokens, replace(P, regroup_keywords=0)).tolist()) == [0] * 4 + [1] * 4
-    one_word = [["설치", "방문"]] * 4 + [["설치", "에어컨"]] * 4
-    assert len(set(find_topics(vectors, one_word, P).tolist())) == 2
+    # one shared keyword that a third topic has too is not enough
+    three = np.vstack([vectors, around(DIRS[3], 4, 3)])
+    one_word = [["설치", "방문"]] * 4 + [["설치", "에어컨"]] * 4 + [["설치", "세탁기"]] * 4
+    assert len(set(find_topics(three, one_word, P).tolist())) == 3
+
+
+def test_mutually_nearest_topics_with_a_keyword_only_they_have_become_one() -> None:
+    pair = np.vstack([around(DIRS[1], 4, 1), around(DIRS[2], 4, 2)])  # cosine ≈ 0.954
+    tokens = [["사전", "예약", "혜택"]] * 4 + [["예약", "상품", "발송"]] * 4
+    assert find_topics(pair, tokens, P).tolist() == [0] * 8
+    # a third topic nearer to the first (≈ 0.977): the two are no longer each other's nearest
+    third = np.vstack([pair, around(DIRS[0], 4, 3)])
+    labels = find_topics(third, tokens + [["렌탈", "해지"]] * 4, P).tolist()
+    assert len(set(labels)) == 3 and -1 not in labels
 
 
 def test_keywords_that_many_topics_share_do_not_regroup() -> None:
