@@ -14,6 +14,7 @@ import pytest
 from core.settings import Settings
 from indexes.embedder import load_embedder
 from indexes.onnx_embedder import OnnxEmbedder, find_export
+from tests.onnxhelp import save_embedding_model, save_word_tokenizer
 
 ROOT = Path(__file__).resolve().parents[2]
 VOCAB = ["<pad>", "<unk>", "query:", "passage:", "환불", "언제", "되나요", "배송", "지연"]
@@ -28,39 +29,8 @@ def _table() -> np.ndarray:
 
 
 def _write_model(folder: Path, name: str = "onnx/model.onnx") -> Path:
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
-    from tokenizers import Tokenizer, models, pre_tokenizers
-
-    folder.mkdir(parents=True, exist_ok=True)
-    tok = Tokenizer(models.WordLevel({w: i for i, w in enumerate(VOCAB)}, unk_token="<unk>"))
-    tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
-    tok.save(str(folder / "tokenizer.json"))
-    nodes = [
-        helper.make_node("Gather", ["table", "input_ids"], ["emb"]),
-        helper.make_node("Cast", ["attention_mask"], ["maskf"], to=TensorProto.FLOAT),
-        helper.make_node("Unsqueeze", ["maskf", "axis"], ["mask3"]),
-        helper.make_node("Mul", ["emb", "mask3"], ["last_hidden_state"]),
-    ]
-    graph = helper.make_graph(
-        nodes,
-        "tiny",
-        [
-            helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "sequence"]),
-            helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "sequence"]),
-        ],
-        [helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, ["batch", "sequence", DIM])],
-        initializer=[
-            numpy_helper.from_array(_table(), "table"),
-            numpy_helper.from_array(np.array([2], dtype=np.int64), "axis"),
-        ],
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    model.ir_version = 8
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    onnx.save(model, str(path))
-    return path
+    save_word_tokenizer(folder, VOCAB)
+    return save_embedding_model(_table(), folder / name)
 
 
 def _expected(*words: str) -> np.ndarray:

@@ -13,46 +13,16 @@ import pytest
 from indexes import onnx_export
 from indexes.onnx_embedder import OnnxEmbedder
 from indexes.onnx_export import data_file, ensure_onnx, externalise, onnx_file
+from tests.onnxhelp import save_embedding_model, save_word_tokenizer
 
 ROWS, DIM = 1024, 64
 WORDS = ["<pad>", "<unk>", "환불", "언제", "되나요", "배송", "지연", "query:"]
 
 
 def _write(folder: Path) -> Path:
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
-    from tokenizers import Tokenizer, models, pre_tokenizers
-
-    folder.mkdir(parents=True, exist_ok=True)
-    tok = Tokenizer(models.WordLevel({w: i for i, w in enumerate(WORDS)}, unk_token="<unk>"))
-    tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
-    tok.save(str(folder / "tokenizer.json"))
+    save_word_tokenizer(folder, WORDS)
     table = np.random.default_rng(3).normal(size=(ROWS, DIM)).astype(np.float32)
-    nodes = [
-        helper.make_node("Gather", ["table", "input_ids"], ["emb"]),
-        helper.make_node("Cast", ["attention_mask"], ["maskf"], to=TensorProto.FLOAT),
-        helper.make_node("Unsqueeze", ["maskf", "axis"], ["mask3"]),
-        helper.make_node("Mul", ["emb", "mask3"], ["last_hidden_state"]),
-    ]
-    graph = helper.make_graph(
-        nodes,
-        "tiny",
-        [
-            helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "sequence"]),
-            helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "sequence"]),
-        ],
-        [helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, ["batch", "sequence", DIM])],
-        initializer=[
-            numpy_helper.from_array(table, "table"),
-            numpy_helper.from_array(np.array([2], dtype=np.int64), "axis"),
-        ],
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    model.ir_version = 8
-    path = onnx_file(folder, "fp32")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    onnx.save_model(model, str(path))
-    return path
+    return save_embedding_model(table, onnx_file(folder, "fp32"))
 
 
 def _vectors(folder: Path, model: Path) -> np.ndarray:

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from indexes.onnx_embedder import MAX_TOKENS, QUICK_BATCHES, QUICK_CHARS, OnnxEmbedder, _UnigramPieces
+from tests.onnxhelp import save_embedding_model
 
 SYLLABLES = "환불언제되나요배송지연결제취소쿠폰적용교환반품가나다"
 TEXTS = [
@@ -49,35 +50,8 @@ def _write_tokenizer(folder: Path) -> Path:
 
 
 def _write_model(folder: Path, rows: int) -> Path:
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
-
     table = np.random.default_rng(9).normal(size=(rows, 8)).astype(np.float32)
-    nodes = [
-        helper.make_node("Gather", ["table", "input_ids"], ["emb"]),
-        helper.make_node("Cast", ["attention_mask"], ["maskf"], to=TensorProto.FLOAT),
-        helper.make_node("Unsqueeze", ["maskf", "axis"], ["mask3"]),
-        helper.make_node("Mul", ["emb", "mask3"], ["last_hidden_state"]),
-    ]
-    graph = helper.make_graph(
-        nodes,
-        "tiny",
-        [
-            helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "sequence"]),
-            helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "sequence"]),
-        ],
-        [helper.make_tensor_value_info("last_hidden_state", TensorProto.FLOAT, ["batch", "sequence", 8])],
-        initializer=[
-            numpy_helper.from_array(table, "table"),
-            numpy_helper.from_array(np.array([2], dtype=np.int64), "axis"),
-        ],
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    model.ir_version = 8
-    path = folder / "onnx" / "model.onnx"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    onnx.save_model(model, str(path))
-    return path
+    return save_embedding_model(table, folder / "onnx" / "model.onnx")
 
 
 def _whole(path: Path):  # type: ignore[no-untyped-def]
