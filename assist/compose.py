@@ -13,7 +13,9 @@ Shared by chatbot answers (``assist.answer``) and agents' reply drafts (``assist
    similarity to the question and the retrieval score of its article; whether a sentence serves
    the question's focus (기간/방법/가능 여부 …, :mod:`korean.focus`) gates whole script answers
    and is a confidence feature. The best sentence and up to
-   two close neighbours of the same article are kept, in source order.
+   two close neighbours of the same article are kept, in source order, then the best sentence
+   of another section of that article when it fits nearly as well (:data:`_OTHER_SECTION_FIT`).
+4. A 주요 상황 sentence is sent under its situation's heading (:func:`answer_texts`).
 
 The :class:`Composition` also carries the features that :mod:`assist.confidence` turns into one
 calibrated probability that the answer is right.
@@ -25,17 +27,15 @@ import functools
 import math
 import re
 import threading
-import weakref
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-import numpy as np
 from rapidfuzz import fuzz
 
 from assist.evidence import Evidence
+from assist.sentence_vectors import sentence_vectors
 from core.types import Chunk, DocHit
-from indexes.embedder import Embedder
 from indexes.hybrid import HybridIndex
 from indexes.lexical import tokenize
 from korean.focus import question_focus, serves
@@ -71,6 +71,8 @@ _SCRIPT_SENTENCE_FIT = 0.4
 _OTHER_SECTION_FIT = 0.9
 # query-vs-question cosine span of the bundled e5 model (other models: only the ordering matters)
 _COS_LOW, _COS_HIGH = 0.80, 0.92
+_HEADING_WORDS = re.compile(r"[\s()\[\]·,/]+")
+_THIRD_PERSON = re.compile(r"고객|\bcustomers?\b", re.IGNORECASE)
 _HEADING = re.compile(r"^\s*(?:\*\*(?P<b>.+?)\*\*|#{1,6}\s*(?P<h>.+?))\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
 
@@ -124,9 +126,9 @@ def answer_texts(sentences: Sequence[Candidate]) -> list[str]:
         text = cand.send_text
         if cand.chunk.section == "situations" and cand.context and cand.context not in named:
             named.add(cand.context)
-            words = [w for w in re.split(r"[\s()\[\]·,/]+", cand.context) if len(w) >= 2]
+            words = [w for w in _HEADING_WORDS.split(cand.context) if len(w) >= 2]
             in_text = all(w in text for w in words)
-            third_person = re.search(r"고객|\bcustomers?\b", cand.context, re.IGNORECASE)
+            third_person = _THIRD_PERSON.search(cand.context)
             joined = f"{cand.context}: {text}"
             if not in_text and not third_person and classify(joined).sendable:
                 text = joined
@@ -145,35 +147,6 @@ def _terms(text: str) -> frozenset[str]:
     return frozenset(tokenize(text))
 
 
-_VECTOR_CACHE_SIZE = 50_000
-_VECTORS: weakref.WeakKeyDictionary[object, OrderedDict[str, np.ndarray]] = weakref.WeakKeyDictionary()
-_VECTORS_LOCK = threading.Lock()
-
-
-def sentence_vectors(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
-    """Passage vectors of candidate sentences, embedded once and kept (LRU, 50k per embedder)."""
-    with _VECTORS_LOCK:
-        cache = _VECTORS.setdefault(embedder, OrderedDict())
-        missing = list(dict.fromkeys(t for t in texts if t not in cache))
-    if missing:
-        vectors = embedder.embed_documents(missing)
-        with _VECTORS_LOCK:
-            for text, vec in zip(missing, vectors, strict=True):
-                cache[text] = vec
-            while len(cache) > _VECTOR_CACHE_SIZE:
-                cache.popitem(last=False)
-    with _VECTORS_LOCK:
-        out = []
-        for t in texts:
-            vec = cache.get(t)
-            if vec is None:  # evicted by a concurrent request: embed it again
-                vec = embedder.embed_documents([t])[0]
-            else:
-                cache.move_to_end(t)
-            out.append(vec)
-    return np.vstack(out) if out else np.zeros((0, 1), dtype=np.float32)
-
-
 def doc_chunks(index: HybridIndex, doc_id: str) -> list[Chunk]:
     """Every chunk of one document, in chunk order (the index's per-document rows: nothing is
     rebuilt over the corpus after an incremental write)."""
@@ -182,13 +155,14 @@ def doc_chunks(index: HybridIndex, doc_id: str) -> list[Chunk]:
 
 _CANDIDATES: OrderedDict[tuple[str, str], list[Candidate]] = OrderedDict()
 _CANDIDATES_SIZE = 20_000
+_CANDIDATES_LOCK = threading.Lock()
 
 
 def _chunk_candidates(chunk: Chunk) -> list[Candidate]:
     """The sentences of one chunk with their roles (cached by chunk id and content hash: Kiwi
     sentence splitting and role analysis run once per chunk version, not once per query)."""
     key = (chunk.chunk_id, chunk.hash)
-    with _VECTORS_LOCK:
+    with _CANDIDATES_LOCK:
         hit = _CANDIDATES.get(key)
         if hit is not None:
             _CANDIDATES.move_to_end(key)
@@ -208,7 +182,7 @@ def _chunk_candidates(chunk: Chunk) -> list[Candidate]:
             text = sentence.strip()
             if len(text) >= 4:
                 out.append(Candidate(chunk, text, 0, classify(text), context))
-    with _VECTORS_LOCK:
+    with _CANDIDATES_LOCK:
         _CANDIDATES[key] = out
         while len(_CANDIDATES) > _CANDIDATES_SIZE:
             _CANDIDATES.popitem(last=False)
@@ -272,6 +246,11 @@ def _script_fit(question: str, qterms: frozenset[str], chunk: Chunk, w: dict[str
     overlap = _overlap(qterms, _terms(asked), w, default)
     back = _overlap(_terms(asked), qterms, w, default)
     return 0.4 * fuzzy + 0.35 * overlap + 0.25 * back
+
+
+def _repeats(cand: Candidate, chosen: Sequence[Candidate]) -> bool:
+    """The sentence says again what a chosen one says (rapidfuzz token-set ratio ≥ 80)."""
+    return any(fuzz.token_set_ratio(cand.send_text, c.send_text) >= 80 for c in chosen)
 
 
 def compose(
@@ -392,8 +371,7 @@ def compose(
         if cand is first or fit < 0.8 * fit0:
             continue
         near = abs(cand.order - first.order) <= 2 or cand.chunk.chunk_id == first.chunk.chunk_id
-        repeats = any(fuzz.token_set_ratio(cand.send_text, c.send_text) >= 80 for c in chosen)
-        if near and not repeats and _overlap(qterms, _terms(cand.send_text), w, default) > 0:
+        if near and not _repeats(cand, chosen) and _overlap(qterms, _terms(cand.send_text), w, default) > 0:
             chosen.append(cand)
     # ... and the best sentence of another section of that article when it fits nearly as well:
     # the rule (정책) and the situation it applies to (주요 상황) often answer one question together
@@ -405,11 +383,11 @@ def compose(
                 for fit, cand in rows
                 if cand.chunk.section != first.chunk.section
                 and fit >= _OTHER_SECTION_FIT * fit0
-                and not any(fuzz.token_set_ratio(cand.send_text, c.send_text) >= 80 for c in chosen)
+                and not _repeats(cand, chosen)
             ),
             None,
         )
-        if other is not None:
+        if other is not None and limit > 1:  # the best sentence always stays
             extra = [other]
             chosen = chosen[: limit - 1]
     # the best sentence and its neighbours in source order, then the other section's sentence
