@@ -260,3 +260,4 @@ class FeedbackRow(Base):
 from storage import access_models as access_models  # noqa: E402  (access tables join Base.metadata)
 from storage import draft_models as draft_models  # noqa: E402  (drafts tables join Base.metadata)
 from storage import outbox_models as outbox_models  # noqa: E402  (integration outbox joins Base.metadata)
+from storage import rollup_models as rollup_models  # noqa: E402  (analytics rollups join Base.metadata)

@@ -13,6 +13,7 @@ from typing import Any, TypeVarTuple
 from sqlalchemy import Select, case, distinct, func, select
 from sqlalchemy.orm import Session
 
+from assist.analytics import rollups
 from assist.analytics.period import Period
 from assist.analytics.sql import rows_of, time_range
 from assist.analytics.tables import Section, Table, ratio, rounded
@@ -43,7 +44,9 @@ def article_rows(session: Session, period: Period) -> list[Any]:
     """One pass over the period's suggestions and their feedback, per top-ranked article:
     ``(article_id, suggestions, suggestions with feedback, feedback, used, edited, rejected, mean
     edit distance, distance sum, distances, edited distance sum, edited distances)``; the totals
-    are their sums (a suggestion has one top article)."""
+    are their sums (a suggestion has one top article). From the daily rollups for whole days."""
+    if rollups.usable(session, period):
+        return rollups.article_rows(session, period)
     top = SuggestionRow.payload[("articles", 0, "article_id")].as_string()
     distance = FeedbackRow.edit_distance
     edited = case((FeedbackRow.verdict == "edited", distance), else_=None)

@@ -13,6 +13,7 @@ from typing import Any, TypeVarTuple
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
+from assist.analytics import rollups
 from assist.analytics.period import Period
 from assist.analytics.sql import bucket_of, json_length, rows_of, time_range
 from assist.analytics.tables import Section, Table, ratio, rounded
@@ -47,7 +48,10 @@ def _handed_off() -> Any:
 def scan(session: Session, period: Period) -> list[tuple[int, str, int, float, int]]:
     """One pass over the period's questions: ``(bucket, outcome, questions, sum of confidence,
     questions with a confidence)`` per bucket and outcome (``answered``, or the hand-off reason:
-    ``no_evidence`` when nothing in the KB matched, else ``weak_evidence``)."""
+    ``no_evidence`` when nothing in the KB matched, else ``weak_evidence``). From the daily
+    rollups for whole days."""
+    if rollups.usable(session, period):
+        return rollups.answer_rows(session, period)
     outcome = case(
         (_handed_off() & (json_length(QueryLogRow.hit_ids) == 0), "no_evidence"),
         (_handed_off(), "weak_evidence"),

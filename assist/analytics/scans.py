@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import case, func, select, true
 from sqlalchemy.orm import Session
 
+from assist.analytics import rollups
 from assist.analytics.period import Period
 from assist.analytics.sql import bucket_of, json_length, rows_of, tag_rows, ticket_range, ticket_time
 from storage import TicketRow
@@ -79,6 +80,8 @@ def tag_scan(session: Session, period: Period) -> list[TagRow]:
     """``TagRow`` per (bucket, tag) over this period and the previous one."""
 
     def compute() -> list[TagRow]:
+        if rollups.usable(session, period):
+            return [TagRow(*row) for row in rollups.tag_rows(session, period, PREVIOUS)]
         tv, tag = tag_rows(session)
         bucket = _bucket(period).label("bucket")
         csat = TicketRow.csat
@@ -108,6 +111,8 @@ def ticket_scan(session: Session, period: Period) -> list[tuple[int, str, bool, 
     """``(bucket, channel, untagged, tickets)`` over this period and the previous one."""
 
     def compute() -> list[tuple[int, str, bool, int]]:
+        if rollups.usable(session, period):
+            return rollups.ticket_rows(session, period, PREVIOUS)
         bucket = _bucket(period).label("bucket")
         untagged = case((json_length(TicketRow.tags) == 0, 1), else_=0).label("untagged")
         stmt = select(bucket, TicketRow.channel, untagged, func.count()).group_by(

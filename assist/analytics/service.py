@@ -18,6 +18,7 @@ from typing import Any, TypeVarTuple
 from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
+from assist.analytics import rollups
 from assist.analytics.period import Period
 from assist.analytics.scans import PREVIOUS, SATISFIED, tag_scan
 from assist.analytics.sql import hours_between, one, rows_of, ticket_range, ticket_time
@@ -80,7 +81,10 @@ def resolution_times(session: Session, period: Period) -> dict[str, Any]:
 
 def channel_rows(session: Session, period: Period) -> list[tuple[str, int, int, Any, int, Any, float, int]]:
     """One pass, per channel: ``(channel, tickets, resolved, mean hours to resolution, CSAT
-    responses, CSAT mean, CSAT sum, satisfied)``; the overall counts are their sums."""
+    responses, CSAT mean, CSAT sum, satisfied)``; the overall counts are their sums. From the
+    daily rollups for whole days."""
+    if rollups.usable(session, period):
+        return rollups.channel_rows(session, period)
     csat = TicketRow.csat
     hours = func.avg(case((_resolved_timed(), _hours(session)), else_=None))
     stmt = select(

@@ -1,0 +1,89 @@
+"""Daily rollups for the VOC analytics report (issue 17): per-day sums of the ticket, suggestion,
+feedback and chatbot-answer rows, so that a report over whole days reads a few thousand rollup rows
+instead of every ticket of the period.
+
+Created and back-filled by ``migrations/versions/0006_analytics_rollups.py``; kept up to date by
+database triggers in the same transaction as every write to ``tickets``, ``suggestions``,
+``feedback`` and ``query_logs`` (``storage/rollups.py`` writes them; ORM writes, Core bulk inserts
+and updates alike). Imported at the end of ``models.py`` so that ``Base.metadata`` holds them.
+
+The day is the UTC date of the row's time (a ticket's ``created_at``, else ``ingested_at``; a
+suggestion's and a logged question's ``created_at``; feedback counts on its suggestion's day). A
+row whose count has gone back to 0 (a ticket moved to another day) may stay; readers skip it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Date, Float, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models import Base
+
+__all__ = ["AnswerDayRow", "SuggestionDayRow", "TicketDayRow", "TicketTagDayRow"]
+
+
+class TicketDayRow(Base):
+    """Tickets per (day, channel): counts, resolution hours and CSAT sums."""
+
+    __tablename__ = "rollup_ticket_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tickets: Mapped[int] = mapped_column(Integer, default=0)
+    untagged: Mapped[int] = mapped_column(Integer, default=0)
+    resolved: Mapped[int] = mapped_column(Integer, default=0)  # resolved_at set
+    timed: Mapped[int] = mapped_column(Integer, default=0)  # created <= resolved, both set
+    hours_sum: Mapped[float] = mapped_column(Float, default=0.0)  # hours to resolution of ``timed``
+    csat_n: Mapped[int] = mapped_column(Integer, default=0)
+    csat_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    satisfied: Mapped[int] = mapped_column(Integer, default=0)  # CSAT >= 4
+
+
+class TicketTagDayRow(Base):
+    """Tickets per (day, channel, consultation tag): a ticket counts once per tag it carries."""
+
+    __tablename__ = "rollup_ticket_tag_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tag: Mapped[str] = mapped_column(Text, primary_key=True)
+    tickets: Mapped[int] = mapped_column(Integer, default=0)
+    csat_n: Mapped[int] = mapped_column(Integer, default=0)
+    csat_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    satisfied: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SuggestionDayRow(Base):
+    """Suggestions and their feedback per (day of the suggestion, channel of its ticket, top
+    article). ``channel`` is '' without a ticket, ``article`` '' without an article."""
+
+    __tablename__ = "rollup_suggestion_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    article: Mapped[str] = mapped_column(Text, primary_key=True)
+    suggestions: Mapped[int] = mapped_column(Integer, default=0)
+    with_feedback: Mapped[int] = mapped_column(Integer, default=0)  # suggestions with any feedback
+    feedback: Mapped[int] = mapped_column(Integer, default=0)
+    used: Mapped[int] = mapped_column(Integer, default=0)
+    edited: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    dist_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    dist_n: Mapped[int] = mapped_column(Integer, default=0)
+    edited_sum: Mapped[float] = mapped_column(Float, default=0.0)  # distances of ``edited`` feedback
+    edited_n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AnswerDayRow(Base):
+    """Chatbot questions (query log ``kind`` answer or chat) per (day, outcome): ``answered``,
+    ``no_evidence`` (handed off, nothing matched) or ``weak_evidence`` (handed off)."""
+
+    __tablename__ = "rollup_answer_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(16), primary_key=True)
+    questions: Mapped[int] = mapped_column(Integer, default=0)
+    conf_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    conf_n: Mapped[int] = mapped_column(Integer, default=0)
