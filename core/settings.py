@@ -109,11 +109,14 @@ class Settings(BaseSettings):
         description="'product': KMS_FUSION over both Milvus result lists (as the local backend); "
         "'milvus-rrf': Milvus's RRFRanker in one hybrid search (unweighted RRF whatever KMS_FUSION says).",
     )
-    fusion: Literal["adaptive", "weighted", "rrf"] = Field(
+    fusion: Literal["auto", "adaptive", "weighted", "rrf"] = Field(
         "weighted",
-        description="How dense and BM25 results are fused: 'adaptive' (a learned ranker over both legs' "
-        "scores and per-query features, DATA_DIR/fusion_model.json or the bundled one), 'weighted' "
-        "(weighted sum of per-query min-max scaled scores) or 'rrf' (reciprocal rank fusion).",
+        description="How dense and BM25 results are fused: 'auto' (weighted fusion whose dense weight is "
+        "set per query from the share of its words the BM25 vocabulary knows and its share of Latin "
+        "letters, DATA_DIR/fusion_weight.json or the bundled model; KMS_WEIGHT_* are not used), "
+        "'adaptive' (a learned ranker over both legs' scores and per-query features, "
+        "DATA_DIR/fusion_model.json or the bundled one), 'weighted' (weighted sum of per-query min-max "
+        "scaled scores, KMS_WEIGHT_*) or 'rrf' (reciprocal rank fusion).",
     )
     weight_dense: float = Field(0.7, ge=0, description="Weight of the dense leg in weighted fusion.")
     weight_lexical: float = Field(0.3, ge=0, description="Weight of the BM25 leg in weighted fusion.")

@@ -106,7 +106,7 @@ def _time_queries(
 ) -> dict[str, list[float]]:
     """Query embedding alone, search end to end, and search given the query vector (with the
     configured fusion, then with each other fusion: ``search_qvec_<fusion>``)."""
-    others = [f for f in ("weighted", "rrf", "adaptive") if f != params.fusion]
+    others = [f for f in ("auto", "weighted", "rrf", "adaptive") if f != params.fusion]
     report(progress, stage, 0, (4 + len(others)) * (len(queries) + WARMUP))
     qvecs = {q: index.embedder.embed_queries([q])[0] for q in dict.fromkeys(queries)}
 

@@ -1,4 +1,4 @@
-"""`kms eval fusion`: dense, BM25, fixed weights, RRF and adaptive fusion on every dataset, one report.
+"""`kms eval fusion`: dense, BM25, fixed weights, RRF, query-weighted and adaptive fusion on every dataset.
 
 Datasets: ``welfare_qa_ko``, ``parakqc``, ``stackfaq`` (``--data-root``) and the bundled sample KB
 (``eval/data/sample_kb_eval.jsonl`` over the product-ingested sample articles). ``abcd_kb`` has no
@@ -13,8 +13,12 @@ queries, the same ones ``kms eval retrieval --limit N --seed S`` scores) and a d
 - ``adaptive-lodo``: leave one dataset out, fitted on the *other* public datasets' fit splits, so
   the figure on a public dataset says how the method transfers to a corpus it never saw.
 
-``--save PATH`` writes the shipped model (with the fit data's fingerprint) there, e.g.
-``DATA_DIR/fusion_model.json`` or the bundled ``indexes/data/fusion_model.json``.
+The query-weighted fusion (``auto``, :mod:`indexes.fusion_weight`) is fitted the same way, on the
+same fit splits: ``auto`` on all three public sets, ``auto-lodo`` without the scored set.
+
+``--save PATH`` writes the shipped adaptive model (with the fit data's fingerprint) there, e.g.
+``DATA_DIR/fusion_model.json`` or the bundled ``indexes/data/fusion_model.json``; ``--save-weights
+PATH`` the query-weight model (``DATA_DIR/fusion_weight.json`` or ``indexes/data/fusion_weight.json``).
 """
 
 from __future__ import annotations
@@ -33,11 +37,13 @@ from core.settings import Settings
 from eval import plots
 from eval.adapters import retrieval_dataset
 from eval.datasets import Query, load_queries
+from eval.fusion_fit import fit_weights, weight_rows
 from eval.kb import build_index, corpus_chunks, open_embedder, strip_doc_prefix
 from eval.metrics import mean, ndcg_at_k, percentiles, recall_at_k, reciprocal_rank
 from eval.progress import Progress, report
 from eval.result import EvalRun, Figure, Table
 from eval.sampling import sample
+from indexes.fusion_weight import WeightModel
 from indexes.hybrid import HybridIndex, SearchParams, SearchTrace, aggregate
 from indexes.ranker import FEATURES, FusionRanker, fit_ranker
 
@@ -46,7 +52,7 @@ __all__ = ["PUBLIC", "run_fusion"]
 PUBLIC = ("welfare_qa_ko", "parakqc", "stackfaq")
 KOREAN = frozenset({"welfare_qa_ko", "parakqc", "sample_kb"})
 DEPTH = 50
-CONFIGS = ("dense", "bm25", "weighted", "rrf", "adaptive", "adaptive-lodo")
+CONFIGS = ("dense", "bm25", "weighted", "rrf", "auto", "auto-lodo", "adaptive", "adaptive-lodo")
 _METRICS = ("recall@1", "recall@5", "mrr@10", "ndcg@10")
 _ZERO = FusionRanker([0.0] * len(FEATURES), 0.0, [0.0] * len(FEATURES), [1.0] * len(FEATURES))
 
@@ -111,7 +117,10 @@ def fit_on(
 
 
 def _evaluate(
-    split: Split, rankers: dict[str, FusionRanker], settings: Settings
+    split: Split,
+    rankers: dict[str, FusionRanker],
+    settings: Settings,
+    weights: dict[str, WeightModel] | None = None,
 ) -> tuple[dict[str, float | None], dict[str, list[float]]]:
     metrics: dict[str, float | None] = {}
     latency: dict[str, list[float]] = {}
@@ -122,7 +131,13 @@ def _evaluate(
         elif config == "rrf":
             overrides |= {"w_dense": 1.0, "w_lexical": 1.0}
         elif config.startswith("adaptive"):
+            if config not in rankers:
+                continue
             overrides["ranker"] = rankers[config]
+        elif config.startswith("auto"):
+            if not weights or config not in weights:
+                continue
+            overrides["weight_model"] = weights[config]
         scores: dict[str, list[float]] = {m: [] for m in _METRICS}
         times: list[float] = []
         for q in split.test:
@@ -199,6 +214,7 @@ def run_fusion(
     seed: int = 0,
     cache_dir: Path | None = None,
     save: Path | None = None,
+    save_weights: Path | None = None,
     progress: Progress | None = None,
 ) -> EvalRun:
     """Fit the adaptive fusion on the public fit splits and score every fusion on every test split."""
@@ -212,14 +228,18 @@ def run_fusion(
                     _public_split(name, data_root, settings, limit, fit_limit, seed, cache_dir)
                 )
             )
-        rows = {}
+        rows, wrows = {}, {}
         for s in splits:
             report(progress, f"fit rows {s.name}", 0, 1)
             rows[s.name] = _candidate_rows(s, s.fit)
+            wrows[s.name] = weight_rows(s, s.fit)
             _flush(s.index.embedder)
         shipped = fit_on(splits, rows)
         if save is not None:
             shipped.save(save)
+        shipped_w = fit_weights(splits, wrows, split_seed=seed)
+        if save_weights is not None:
+            shipped_w.save(save_weights)
         report(progress, "index sample_kb", 0, 1)
         splits.append(stack.enter_context(_sample_split(settings, cache_dir, progress)))
         metrics: dict[str, float | int | None] = {}
@@ -227,7 +247,13 @@ def run_fusion(
         for split in splits:
             others = [s for s in splits if s.name in PUBLIC and s.name != split.name]
             lodo = fit_on(others, rows) if split.name in PUBLIC else shipped
-            m, lat = _evaluate(split, {"adaptive": shipped, "adaptive-lodo": lodo}, settings)
+            lodo_w = fit_weights(others, wrows, split_seed=seed) if split.name in PUBLIC else shipped_w
+            m, lat = _evaluate(
+                split,
+                {"adaptive": shipped, "adaptive-lodo": lodo},
+                settings,
+                {"auto": shipped_w, "auto-lodo": lodo_w},
+            )
             metrics |= {f"{split.name}/{k}": v for k, v in m.items()}
             metrics[f"{split.name}/n_queries"] = len(split.test)
             latencies[split.name] = lat
@@ -245,6 +271,7 @@ def run_fusion(
             "weights": [settings.weight_dense, settings.weight_lexical],
             "rrf_k": settings.rrf_k,
             "shipped_model": shipped.to_json(),
+            "shipped_weight_model": shipped_w.to_json(),
         },
         dataset={"name": "fusion", "datasets": {s.name: s.fingerprint for s in splits}},
         timings_s={"total": time.perf_counter() - t0},
@@ -256,19 +283,20 @@ def run_fusion(
 
 def _notes(metrics: dict[str, float | int | None], names: Sequence[str]) -> list[str]:
     notes = [
-        "adaptive = fitted on the fit splits of welfare_qa_ko, parakqc and stackfaq (disjoint from their "
-        "test splits); adaptive-lodo = fitted without the dataset it is scored on",
+        "adaptive and auto = fitted on the fit splits of welfare_qa_ko, parakqc and stackfaq (disjoint "
+        "from their test splits); adaptive-lodo and auto-lodo = fitted without the dataset they are "
+        "scored on; the sample KB is never fitted on",
         "abcd_kb: not measurable (no questions with gold articles; three sample dialogues only)",
     ]
     for name in names:
         best_leg = max(
             metrics.get(f"{name}/dense/ndcg@10") or 0.0, metrics.get(f"{name}/bm25/ndcg@10") or 0.0
         )
-        for config in ("adaptive", "adaptive-lodo", "weighted", "rrf"):
+        for config in ("auto", "auto-lodo", "adaptive", "adaptive-lodo", "weighted", "rrf"):
             if (metrics.get(f"{name}/{config}/ndcg@10") or 0.0) < best_leg:
                 notes.append(f"{name}: {config} is below the best single leg on nDCG@10")
-        if name in KOREAN and (metrics.get(f"{name}/adaptive/recall@5") or 0.0) < 0.97:
-            notes.append(f"{name}: adaptive R@5 is below .97")
+        if name in KOREAN and (metrics.get(f"{name}/auto/recall@5") or 0.0) < 0.97:
+            notes.append(f"{name}: auto R@5 is below .97")
     return notes
 
 
@@ -299,6 +327,7 @@ def _figures(
         )
         for name in names
     ]
-    pooled = {c: [t for n in names for t in latencies[n][c]] for c in CONFIGS[:5]}
+    configs = ("dense", "bm25", "weighted", "rrf", "auto")
+    pooled = {c: [t for n in names for t in latencies[n].get(c, [])] for c in configs}
     figures.append(Figure("검색 지연 (Search latency)", plots.histogram(pooled, "Search latency", "ms")))
     return figures

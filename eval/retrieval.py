@@ -39,7 +39,7 @@ __all__ = [
 
 CUTOFFS = (1, 5, 10)
 DEPTH = 50  # documents fetched per query, so first-relevant ranks beyond 10 are still seen
-FUSIONS = ("adaptive", "weighted", "rrf")
+FUSIONS = ("auto", "adaptive", "weighted", "rrf")
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ def search_configs(
     configs = [SearchConfig("dense", "dense"), SearchConfig("bm25", "bm25"), hybrid]
     seen = {(hybrid.fusion, round(hybrid.w_dense, 6), round(hybrid.w_lexical, 6))}
     references = [
+        SearchConfig("auto", "auto"),
         SearchConfig("adaptive", "adaptive"),
         SearchConfig("weighted", "weighted", settings.weight_dense, settings.weight_lexical),
         SearchConfig("rrf", "rrf", 1.0, 1.0),

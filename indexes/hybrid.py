@@ -13,6 +13,7 @@ from core.types import Chunk, ChunkHit, DocHit
 from indexes.dense import DenseIndex
 from indexes.embedder import Embedder
 from indexes.fusion import rrf_fusion, weighted_fusion
+from indexes.fusion_weight import WeightModel, query_features, weight_model_for
 from indexes.lexical import LexicalIndex, tokenize
 from indexes.ranker import FusionRanker, QueryStats, feature_matrix, ranker_for
 from indexes.segments import DeltaOp, DenseView, LexicalView, Main, Segments
@@ -26,7 +27,7 @@ class SearchParams:
 
     k: int = 5
     candidates: int = 50
-    fusion: str = "weighted"  # "adaptive" | "weighted" | "rrf" | "dense" | "bm25"
+    fusion: str = "weighted"  # "auto" | "adaptive" | "weighted" | "rrf" | "dense" | "bm25"
     w_dense: float = 0.5
     w_lexical: float = 0.5
     rrf_k: int = 60
@@ -36,6 +37,8 @@ class SearchParams:
     lexicon: Lexicon | None = field(default=None, compare=False)
     # The learned fusion model for fusion="adaptive" (None: the bundled one).
     ranker: FusionRanker | None = field(default=None, compare=False)
+    # The per-query dense weight model for fusion="auto" (None: the bundled one).
+    weight_model: WeightModel | None = field(default=None, compare=False)
 
     @classmethod
     def from_settings(cls, settings: object, **overrides: object) -> SearchParams:
@@ -50,7 +53,14 @@ class SearchParams:
         base.update(overrides)
         if base["fusion"] == "adaptive" and base.get("ranker") is None:
             base["ranker"] = ranker_for(getattr(settings, "data_dir", None))
+        if base["fusion"] == "auto" and base.get("weight_model") is None:
+            base["weight_model"] = weight_model_for(getattr(settings, "data_dir", None))
         return cls(**base)
+
+    def auto_weight(self, coverage: float, query: str) -> float:
+        """fusion="auto": the dense weight for a query with this BM25 vocabulary coverage."""
+        model = self.weight_model or weight_model_for(None)
+        return model.dense_weight(query_features(coverage, query))
 
 
 @dataclass
@@ -68,6 +78,8 @@ class SearchTrace:
     query_vector: np.ndarray | None = None  # the dense query vector (answer composition reuses it)
     # fusion="adaptive": the ranker's feature rows, aligned with the returned hits (fitting reads them)
     fusion_features: np.ndarray | None = None
+    # fusion="auto": the dense weight this query got (BM25 got 1 - it)
+    fusion_weight: float | None = None
 
 
 class HybridIndex:
@@ -282,6 +294,11 @@ class HybridIndex:
             )
             ranker = params.ranker or ranker_for(None)
             fused = dict(zip(union, ranker.score(features).tolist(), strict=True))
+        elif params.fusion == "auto":
+            n_known = sum(1 for t in trace.query_tokens if seg.knows(t))
+            w = params.auto_weight(n_known / max(1, len(trace.query_tokens)), query)
+            trace.fusion_weight = w
+            fused = weighted_fusion(dense_score, lex_score, w_dense=w, w_lexical=1.0 - w)
         else:
             fused = weighted_fusion(
                 dense_score, lex_score, w_dense=params.w_dense, w_lexical=params.w_lexical

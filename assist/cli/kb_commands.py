@@ -281,7 +281,9 @@ def search(
     ] = None,
     fusion: Annotated[
         str | None,
-        typer.Option(metavar="weighted|rrf|dense|bm25", help="How the dense and BM25 legs are combined."),
+        typer.Option(
+            metavar="auto|weighted|rrf|adaptive|dense|bm25", help="How the dense and BM25 legs are combined."
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:

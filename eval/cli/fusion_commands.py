@@ -39,10 +39,18 @@ def fusion_cmd(
             help="Write the fitted adaptive model here (DATA_DIR/fusion_model.json: the product uses it).",
         ),
     ] = None,
+    save_weights: Annotated[
+        Path | None,
+        typer.Option(
+            "--save-weights",
+            help="Write the fitted auto (query-weighted) model here (DATA_DIR/fusion_weight.json: the "
+            "product uses it).",
+        ),
+    ] = None,
     embedder: EmbedderOpt = None,
     no_cache: NoCache = False,
 ) -> None:
-    """R@1, R@5, MRR@10, nDCG@10 of dense, BM25, weighted, RRF and adaptive fusion on every dataset."""
+    """R@1, R@5, MRR@10, nDCG@10 of dense, BM25, weighted, RRF, auto and adaptive fusion on every dataset."""
     from eval.fusion_eval import run_fusion
 
     with _errors():
@@ -56,6 +64,7 @@ def fusion_cmd(
                 seed=seed,
                 cache_dir=_cache(settings, no_cache),
                 save=save,
+                save_weights=save_weights,
                 progress=progress,
             )
         _finish(run, out_dir, None, 0.0, False)

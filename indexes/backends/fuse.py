@@ -1,7 +1,8 @@
 """The product's fusion of a dense and a BM25 result list, keyed by candidate number.
 
-The same arithmetic as ``HybridIndex.search_chunks`` (weighted min-max, RRF, adaptive ranker,
-single legs) over lists a backend returned; candidates are numbered 0..n-1 in union order.
+The same arithmetic as ``HybridIndex.search_chunks`` (weighted min-max, query-weighted ``auto``,
+RRF, adaptive ranker, single legs) over lists a backend returned; candidates are numbered 0..n-1
+in union order.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ def fuse(
     dense_score: Mapping[int, float],
     lex_score: Mapping[int, float],
     stats: QueryStats | None = None,
+    auto_weight: float | None = None,
 ) -> tuple[dict[int, float], np.ndarray | None]:
-    """Fused score per candidate (and the adaptive ranker's feature rows, in ``union`` order)."""
+    """Fused score per candidate (and the adaptive ranker's feature rows, in ``union`` order).
+    ``auto_weight``: fusion="auto"'s dense weight for this query (``SearchParams.auto_weight``)."""
     union = list(dict.fromkeys([*dense_ranked, *lexical_ranked]))
     if params.fusion == "dense":
         return {p: dense_score.get(p, 0.0) for p in union}, None
@@ -50,4 +53,7 @@ def fuse(
         )
         ranker = params.ranker or ranker_for(None)
         return dict(zip(union, ranker.score(features).tolist(), strict=True)), features
+    if params.fusion == "auto":
+        w = params.auto_weight(stats.coverage if stats else 0.0, "") if auto_weight is None else auto_weight
+        return weighted_fusion(dense_score, lex_score, w_dense=w, w_lexical=1.0 - w), None
     return weighted_fusion(dense_score, lex_score, w_dense=params.w_dense, w_lexical=params.w_lexical), None

@@ -220,12 +220,14 @@ class MilvusBackend:
             found = dict(self._leg("sparse", qterms, len(missing), params, f"chunk_id in {_quoted(missing)}"))
             for c in missing:
                 l_score[num[c]] = found.get(c, 0.0)
-        stats = None
-        if params.fusion == "adaptive":
+        stats, auto_weight = None, None
+        if params.fusion in ("adaptive", "auto"):
             n_tok = len(trace.query_tokens)
             stats = QueryStats(self._known(trace.query_tokens, params) / max(1, n_tok), n_tok)
+        if params.fusion == "auto" and stats is not None:
+            auto_weight = trace.fusion_weight = params.auto_weight(stats.coverage, query)
         d_ranked, l_ranked = [num[c] for c, _ in dense], [num[c] for c, _ in lexical]
-        fused, features = fuse(params, d_ranked, l_ranked, d_score, l_score, stats)
+        fused, features = fuse(params, d_ranked, l_ranked, d_score, l_score, stats, auto_weight)
         ranked = sorted(fused, key=lambda p: (-fused[p], ids[p]))
         if features is not None:
             row_of = {p: i for i, p in enumerate(dict.fromkeys([*d_ranked, *l_ranked]))}

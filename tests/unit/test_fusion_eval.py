@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from core.settings import Settings
 from core.types import Chunk
 from eval.datasets import Query
 from eval.fusion_eval import Split, _candidate_rows, _evaluate, fit_on
+from eval.fusion_fit import fit_weights, weight_rows
 from eval.retrieval import search_configs
 from indexes import store
 from indexes.embedder import HashEmbedder
+from indexes.fusion_weight import FEATURES, GRID
 from indexes.hybrid import SearchParams
 
 TEXTS = {
@@ -33,9 +36,11 @@ def _split(name: str) -> Split:
 
 def test_search_configs_list_every_fusion_once() -> None:
     names = [c.name for c in search_configs(Settings(fusion="weighted"))]
-    assert names == ["dense", "bm25", "hybrid", "adaptive", "rrf"]
+    assert names == ["dense", "bm25", "hybrid", "auto", "adaptive", "rrf"]
     names = [c.name for c in search_configs(Settings(fusion="adaptive"))]
-    assert names == ["dense", "bm25", "hybrid", "weighted", "rrf"]
+    assert names == ["dense", "bm25", "hybrid", "auto", "weighted", "rrf"]
+    names = [c.name for c in search_configs(Settings(fusion="auto"))]
+    assert names == ["dense", "bm25", "hybrid", "adaptive", "weighted", "rrf"]
 
 
 def test_fit_rows_label_gold_chunks_and_the_model_records_its_data() -> None:
@@ -49,3 +54,18 @@ def test_fit_rows_label_gold_chunks_and_the_model_records_its_data() -> None:
     metrics, latency = _evaluate(a, {"adaptive": ranker, "adaptive-lodo": ranker}, Settings())
     assert metrics["adaptive/recall@5"] == 1.0 and set(latency) >= {"dense", "bm25", "rrf", "adaptive"}
     assert np.isfinite([v for v in metrics.values() if v is not None]).all()
+
+
+def test_weight_rows_refuse_the_product_fusion_and_the_auto_model_records_its_data() -> None:
+    a, b = _split("a"), _split("b")
+    rows = {s.name: weight_rows(s, s.fit) for s in (a, b)}
+    r = rows["a"]
+    assert r.x.shape == (len(QUESTIONS), len(FEATURES)) and r.ndcg.shape == (len(QUESTIONS), len(GRID))
+    assert r.ndcg[:, -1] == pytest.approx(r.dense)  # all weight on the dense leg = the dense leg's order
+    assert r.best_leg == max(r.dense.mean(), r.bm25.mean())
+    model = fit_weights([a, b], rows, split_seed=3)
+    assert set(model.fit["datasets"]) == {"a", "b"} and len(model.fit["fingerprint"]) == 16
+    assert model.fit["split_seed"] == 3 and len(model.fit["datasets"]["a"]["fit_qids"]) == 16
+    assert fit_weights([a, b], rows, split_seed=3).to_json() == model.to_json()  # deterministic
+    metrics, latency = _evaluate(a, {}, Settings(), {"auto": model, "auto-lodo": model})
+    assert metrics["auto/recall@5"] == 1.0 and "auto" in latency and "adaptive" not in latency
