@@ -236,7 +236,10 @@ def generate(sessions: sessionmaker[Session], n: int, today: date, seed: int = 1
 
 def run(url: str | None, label: str, n: int, data_dir: Path, today: date) -> None:
     settings = Settings(data_dir=data_dir, embedder="hash", database_url=url)
-    sessions = open_db(settings)
+    t0 = time.perf_counter()
+    sessions = open_db(settings)  # migrates to the head revision (0006 back-fills the rollups)
+    opened = time.perf_counter() - t0
+    print(f"{label}: opened and migrated to the head revision in {opened:.1f} s", flush=True)
     try:
         with sessions() as session:
             existing = session.scalar(select(func.count()).select_from(TicketRow)) or 0

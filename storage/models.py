@@ -156,8 +156,12 @@ class TicketRow(Base):
     """One support ticket; ``is_knowledge`` marks resolved tickets that carry a resolution."""
 
     __tablename__ = "tickets"
-    # the analytics period filter (created_at, or ingested_at when there is none: 0005)
-    __table_args__ = (Index("ix_tickets_created_at_ingested_at", "created_at", "ingested_at"),)
+    # the analytics period filter (created_at, or ingested_at when there is none: 0005) and the
+    # repeat-contact probe (a customer's other tickets, read from the index alone: 0006)
+    __table_args__ = (
+        Index("ix_tickets_created_at_ingested_at", "created_at", "ingested_at"),
+        Index("ix_tickets_customer_ref", "customer_ref", "created_at", "ingested_at", "id"),
+    )
 
     id: Mapped[str] = mapped_column(String(255), primary_key=True)
     channel: Mapped[str] = mapped_column(String(64), default="")

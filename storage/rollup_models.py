@@ -21,13 +21,17 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base
 
-__all__ = ["AnswerDayRow", "SuggestionDayRow", "TicketDayRow", "TicketTagDayRow"]
+# SQLite: WITHOUT ROWID, stored in key order (a period is one range read, no lookup a row)
+_IN_KEY_ORDER = ({"sqlite_with_rowid": False},)
+
+__all__ = ["AnswerDayRow", "ResolutionDayRow", "SuggestionDayRow", "TicketDayRow", "TicketTagDayRow"]
 
 
 class TicketDayRow(Base):
     """Tickets per (day, channel): counts, resolution hours and CSAT sums."""
 
     __tablename__ = "rollup_ticket_days"
+    __table_args__ = _IN_KEY_ORDER
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     channel: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -45,6 +49,7 @@ class TicketTagDayRow(Base):
     """Tickets per (day, channel, consultation tag): a ticket counts once per tag it carries."""
 
     __tablename__ = "rollup_ticket_tag_days"
+    __table_args__ = _IN_KEY_ORDER
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     channel: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -60,6 +65,7 @@ class SuggestionDayRow(Base):
     article). ``channel`` is '' without a ticket, ``article`` '' without an article."""
 
     __tablename__ = "rollup_suggestion_days"
+    __table_args__ = _IN_KEY_ORDER
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     channel: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -81,9 +87,24 @@ class AnswerDayRow(Base):
     ``no_evidence`` (handed off, nothing matched) or ``weak_evidence`` (handed off)."""
 
     __tablename__ = "rollup_answer_days"
+    __table_args__ = _IN_KEY_ORDER
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     outcome: Mapped[str] = mapped_column(String(16), primary_key=True)
     questions: Mapped[int] = mapped_column(Integer, default=0)
     conf_sum: Mapped[float] = mapped_column(Float, default=0.0)
     conf_n: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ResolutionDayRow(Base):
+    """Resolved tickets (``timed``) per (day, channel, whole hours to resolution): the histogram
+    that tells which hour holds the median and the 90th percentile, so that only that hour's
+    tickets are sorted to read them exactly."""
+
+    __tablename__ = "rollup_resolution_days"
+    __table_args__ = _IN_KEY_ORDER
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    hour: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    tickets: Mapped[int] = mapped_column(Integer, default=0)

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-__all__ = ["ROLLUP_TABLES", "backfill", "drop_triggers", "install_triggers", "trigger_sql"]
+__all__ = ["KEYS", "ROLLUP_TABLES", "backfill", "drop_triggers", "install_triggers", "trigger_sql"]
 
 ROLLUP_TABLES: tuple[str, ...] = ("rollup_ticket_days", "rollup_ticket_tag_days", "rollup_suggestion_days")
-ROLLUP_TABLES += ("rollup_answer_days",)
+ROLLUP_TABLES += ("rollup_answer_days", "rollup_resolution_days")
 SATISFIED = "4.0"  # assist.analytics.scans.SATISFIED: a CSAT of 4 or more
 
 _COLUMNS = {  # the source columns the contributions read
@@ -33,11 +33,12 @@ _COLUMNS = {  # the source columns the contributions read
     "feedback": ("suggestion_id", "verdict", "edit_distance"),
     "query_logs": ("kind", "abstained", "hit_ids", "confidence", "created_at"),
 }
-_KEYS = {
+KEYS = {
     "rollup_ticket_days": ("day", "channel"),
     "rollup_ticket_tag_days": ("day", "channel", "tag"),
     "rollup_suggestion_days": ("day", "channel", "article"),
     "rollup_answer_days": ("day", "outcome"),
+    "rollup_resolution_days": ("day", "channel", "hour"),
 }
 _VALUES = {
     "rollup_ticket_days": (
@@ -49,6 +50,7 @@ _VALUES = {
         "dist_sum", "dist_n", "edited_sum", "edited_n",
     ),
     "rollup_answer_days": ("questions", "conf_sum", "conf_n"),
+    "rollup_resolution_days": ("tickets",),
 }  # fmt: skip
 
 
@@ -66,6 +68,10 @@ class _Sql:
         if self.pg:
             return f"(CAST(extract(epoch FROM ({end}) - ({start})) AS DOUBLE PRECISION) / 3600.0)"
         return f"((julianday({end}) - julianday({start})) * 24.0)"
+
+    def hour(self, hours: str) -> str:
+        """The whole hours of a non-negative ``hours`` (as ``assist.analytics.rollups.whole_hours``)."""
+        return f"CAST(floor({hours}) AS INTEGER)" if self.pg else f"CAST({hours} AS INTEGER)"
 
     def length(self, column: str) -> str:
         return f"coalesce(json_array_length({column}), 0)"
@@ -99,6 +105,16 @@ def ticket_rows(q: _Sql, rel: str, sign: str) -> str:
         "AS hours_sum, "
         f"{_flag('r.csat IS NOT NULL', sign)} AS csat_n, {sign} * coalesce(r.csat, 0.0) AS csat_sum, "
         f"{_flag('r.csat >= ' + SATISFIED, sign)} AS satisfied FROM {rel} AS r WHERE {ts} IS NOT NULL"
+    )
+
+
+def resolution_rows(q: _Sql, rel: str, sign: str) -> str:
+    """Resolved tickets by whole hours to resolution (the percentiles' histogram)."""
+    timed = "r.resolved_at IS NOT NULL AND r.created_at IS NOT NULL AND r.resolved_at >= r.created_at"
+    return (
+        f"SELECT {q.day('r.created_at')} AS day, coalesce(r.channel, '') AS channel, "
+        f"{q.hour(q.hours('r.created_at', 'r.resolved_at'))} AS hour, {sign} AS tickets "
+        f"FROM {rel} AS r WHERE {timed}"
     )
 
 
@@ -183,7 +199,7 @@ def answer_rows(q: _Sql, rel: str, sign: str) -> str:
 
 def upsert(table: str, parts: list[str]) -> str:
     """Add the summed contributions ``parts`` (UNION ALL) to ``table``, one row per key."""
-    keys, values = ", ".join(_KEYS[table]), _VALUES[table]
+    keys, values = ", ".join(KEYS[table]), _VALUES[table]
     sums = ", ".join(f"sum(u.{v})" for v in values)
     update = ", ".join(f"{v} = {table}.{v} + excluded.{v}" for v in values)
     return (
@@ -212,12 +228,18 @@ def _statements(q: _Sql, table: str, event: str, new: str, old: str) -> list[str
             return [
                 upsert("rollup_ticket_days", [ticket_rows(q, old, "-1")]),
                 upsert("rollup_ticket_tag_days", [tag_rows(q, old, "-1")]),
+                upsert("rollup_resolution_days", [resolution_rows(q, old, "-1")]),
                 upsert(s, [suggestion_rows(q, moved, "-1"), suggestion_rows(q, moved, "1", channel="''")]),
             ]
-        pairs = [(ticket_rows(q, old, "-1"), tag_rows(q, old, "-1"))] if event == "update" else []
-        pairs.append((ticket_rows(q, new, "1"), tag_rows(q, new, "1")))
-        out = [upsert("rollup_ticket_days", [p[0] for p in pairs])]
-        out.append(upsert("rollup_ticket_tag_days", [p[1] for p in pairs]))
+        signs = [(old, "-1"), (new, "1")] if event == "update" else [(new, "1")]
+        out = [
+            upsert(table, [rows(q, rel, sign) for rel, sign in signs])
+            for table, rows in (
+                ("rollup_ticket_days", ticket_rows),
+                ("rollup_ticket_tag_days", tag_rows),
+                ("rollup_resolution_days", resolution_rows),
+            )
+        ]
         if event == "update":
             moved = _moved(old, "n.channel", new)
             out.append(
@@ -308,6 +330,7 @@ def backfill(connection: Connection) -> None:
         ("rollup_ticket_tag_days", tag_rows(q, "tickets", "1")),
         ("rollup_suggestion_days", suggestion_rows(q, "suggestions", "1", every=True)),
         ("rollup_answer_days", answer_rows(q, "query_logs", "1")),
+        ("rollup_resolution_days", resolution_rows(q, "tickets", "1")),
     ]
     for table, rows in rebuilt:
         connection.exec_driver_sql(upsert(table, [rows]))

@@ -16,16 +16,32 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, literal, select
+from sqlalchemy import ColumnElement, Integer, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from assist.analytics.period import Period
-from assist.analytics.sql import rows_of
-from storage.rollup_models import AnswerDayRow, SuggestionDayRow, TicketDayRow, TicketTagDayRow
+from assist.analytics.sql import dialect, rows_of
+from storage.rollup_models import (
+    AnswerDayRow,
+    ResolutionDayRow,
+    SuggestionDayRow,
+    TicketDayRow,
+    TicketTagDayRow,
+)
 
 DIRECT = "analytics_direct"
 
-__all__ = ["DIRECT", "answer_rows", "article_rows", "channel_rows", "tag_rows", "ticket_rows", "usable"]
+__all__ = [
+    "DIRECT",
+    "answer_rows",
+    "article_rows",
+    "channel_rows",
+    "resolution_histogram",
+    "tag_rows",
+    "ticket_rows",
+    "usable",
+    "whole_hours",
+]
 
 
 def usable(session: Session, period: Period) -> bool:
@@ -157,3 +173,23 @@ def answer_rows(session: Session, period: Period) -> list[tuple[int, str, int, f
         .group_by(bucket, r.outcome)
     )
     return [(int(b), str(o), int(n), float(c or 0), int(k)) for b, o, n, c, k in rows_of(session, stmt)]
+
+
+def whole_hours(session: Session, hours: Any) -> ColumnElement[int]:
+    """The whole hours of ``hours`` (>= 0), as the rollup triggers compute them (``storage.rollups``)."""
+    if dialect(session) == "postgresql":
+        return cast(func.floor(hours), Integer)
+    return cast(hours, Integer)
+
+
+def resolution_histogram(session: Session, period: Period) -> tuple[int, float, list[tuple[int, int]]]:
+    """``(resolved tickets with both times, sum of their hours, [(whole hours, tickets), ...]
+    in order of hours)`` over the period."""
+    t, r = TicketDayRow, ResolutionDayRow
+    totals = select(func.sum(t.timed), func.sum(t.hours_sum)).where(_in(t.day, *_days(period)), t.tickets > 0)
+    hist = select(r.hour, func.sum(r.tickets)).where(_in(r.day, *_days(period)), r.tickets > 0)
+    hist = hist.group_by(r.hour).order_by(r.hour)
+    if period.channel:
+        totals, hist = totals.where(t.channel == period.channel), hist.where(r.channel == period.channel)
+    n, total = session.execute(totals).one()
+    return int(n or 0), float(total or 0), [(int(h), int(k)) for h, k in rows_of(session, hist)]

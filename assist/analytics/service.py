@@ -15,8 +15,8 @@ import math
 from datetime import timedelta
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from assist.analytics import rollups
 from assist.analytics.period import Period
@@ -54,29 +54,79 @@ def _resolved_timed() -> ColumnElement[bool]:
     )
 
 
+def _ranks(n: int) -> tuple[int, int, int]:
+    """0-based ranks of the lower and upper median and the 90th percentile among ``n`` values."""
+    return (n - 1) // 2, n // 2, max(0, math.ceil(0.9 * n) - 1)
+
+
+def _times(mean: Any, at: dict[int, float], n: int) -> dict[str, Any]:
+    lo, hi, p90 = _ranks(n)
+    return {
+        "resolution_hours_mean": rounded(mean, 2),
+        "resolution_hours_median": rounded((at[lo] + at[hi]) / 2, 2),
+        "resolution_hours_p90": rounded(at[p90], 2),
+    }
+
+
+NO_TIMES = {"resolution_hours_mean": None, "resolution_hours_median": None, "resolution_hours_p90": None}
+
+
 def resolution_times(session: Session, period: Period) -> dict[str, Any]:
     """Mean, median and 90th percentile hours to resolution: the mean in one aggregate, the
-    percentiles with one sort (``row_number() OVER (ORDER BY hours)``)."""
+    percentiles with one sort (``row_number() OVER (ORDER BY hours)``). For whole days, from the
+    rollups: the mean from the daily sums, and the percentiles by sorting only the tickets of the
+    whole hour that holds each (``resolution_ranks``)."""
+    if rollups.usable(session, period):
+        return resolution_ranks(session, period)
     hours = _hours(session)
     n, mean = one(
         session, _scope(session, select(func.count(), func.avg(hours)).where(_resolved_timed()), period)
     )
     n = int(n)
     if not n:
-        return {"resolution_hours_mean": None, "resolution_hours_median": None, "resolution_hours_p90": None}
-    lo, hi, p90 = (n - 1) // 2, n // 2, max(0, math.ceil(0.9 * n) - 1)  # 0-based ranks
+        return dict(NO_TIMES)
+    ranks = set(_ranks(n))
     ranked = _scope(
         session,
         select(hours.label("h"), func.row_number().over(order_by=hours).label("rn")).where(_resolved_timed()),
         period,
     ).subquery()
-    stmt = select(ranked.c.rn, ranked.c.h).where(ranked.c.rn.in_({lo + 1, hi + 1, p90 + 1}))
-    at = {int(rn) - 1: float(h) for rn, h in rows_of(session, stmt)}
-    return {
-        "resolution_hours_mean": rounded(mean, 2),
-        "resolution_hours_median": rounded((at[lo] + at[hi]) / 2, 2),
-        "resolution_hours_p90": rounded(at[p90], 2),
-    }
+    stmt = select(ranked.c.rn, ranked.c.h).where(ranked.c.rn.in_({r + 1 for r in ranks}))
+    return _times(mean, {int(rn) - 1: float(h) for rn, h in rows_of(session, stmt)}, n)
+
+
+def resolution_ranks(session: Session, period: Period) -> dict[str, Any]:
+    """The rollups' ``resolution_times``: the daily histogram of whole hours tells which hour
+    holds each rank and its rank within that hour; one pass over the period's tickets then sorts
+    only those hours' tickets (a few percent of them), not all of them."""
+    n, total, histogram = rollups.resolution_histogram(session, period)
+    if not n:
+        return dict(NO_TIMES)
+    wanted: dict[int, tuple[int, int]] = {}  # rank -> (hour, 1-based rank within the hour)
+    before = 0
+    for whole, count in histogram:
+        for rank in _ranks(n):
+            if before <= rank < before + count:
+                wanted[rank] = (whole, rank - before + 1)
+        before += count
+    hours = _hours(session)
+    hour = rollups.whole_hours(session, hours)
+    ranked = _scope(
+        session,
+        select(
+            hour.label("hour"),
+            hours.label("h"),
+            func.row_number().over(partition_by=hour, order_by=hours).label("rn"),
+        )
+        .where(_resolved_timed())
+        .where(hour.in_({h for h, _ in wanted.values()})),
+        period,
+    ).subquery()
+    stmt = select(ranked.c.hour, ranked.c.rn, ranked.c.h).where(
+        ranked.c.rn.in_({r for _, r in wanted.values()})
+    )
+    found = {(int(h), int(rn)): float(v) for h, rn, v in rows_of(session, stmt)}
+    return _times(total / n, {rank: found[key] for rank, key in wanted.items()}, n)
 
 
 def channel_rows(session: Session, period: Period) -> list[tuple[str, int, int, Any, int, Any, float, int]]:
@@ -124,22 +174,27 @@ def counts(session: Session, period: Period, rows: list[Any] | None = None) -> d
 
 def repeat_contacts(session: Session, period: Period) -> tuple[int, int]:
     """``(tickets with a customer reference, followed by another of that customer within
-    REPEAT_DAYS days)``."""
-    ts = ticket_time()
-    nxt = func.lead(ts).over(partition_by=TicketRow.customer_ref, order_by=(ts, TicketRow.id))
-    inner = (
-        select(ts.label("at"), nxt.label("next_at"), TicketRow.channel.label("channel"))
-        .where(TicketRow.customer_ref.is_not(None), TicketRow.customer_ref != "")
-        .where(TicketRow.customer_ref.not_like("[%]"))  # masked to a placeholder: not an identity
-        .where(ticket_range(session, period.since, period.until + timedelta(days=REPEAT_DAYS)))
-        .subquery()
+    REPEAT_DAYS days)``: a ticket is followed when the customer has a later ticket (by time, then
+    id; any channel) at most REPEAT_DAYS days after it, found by one probe of the
+    ``(customer_ref, created_at, ingested_at, id)`` index a ticket (the same count as comparing
+    each ticket with the next of that customer: a later one is never closer than the next)."""
+    ts, other = ticket_time(), aliased(TicketRow, name="later")
+    later_ts = func.coalesce(other.created_at, other.ingested_at, type_=TicketRow.created_at.type)
+    horizon = period.until + timedelta(days=REPEAT_DAYS)
+    followed = (
+        select(other.id)
+        .where(other.customer_ref == TicketRow.customer_ref)
+        .where(or_(later_ts > ts, and_(later_ts == ts, other.id > TicketRow.id)))
+        .where(later_ts < horizon, hours_between(session, ts, later_ts) <= REPEAT_DAYS * 24)
+        .exists()
     )
-    gap = hours_between(session, inner.c.at, inner.c.next_at)
-    stmt = select(
-        func.count(), func.sum(case((inner.c.next_at.is_not(None) & (gap <= REPEAT_DAYS * 24), 1), else_=0))
-    ).where(inner.c.at < period.until)
-    if period.channel:
-        stmt = stmt.where(inner.c.channel == period.channel)
+    stmt = _scope(
+        session,
+        select(func.count(), func.sum(case((followed, 1), else_=0)))
+        .where(TicketRow.customer_ref.is_not(None), TicketRow.customer_ref != "")
+        .where(TicketRow.customer_ref.not_like("[%]")),  # masked to a placeholder: not an identity
+        period,
+    )
     n, repeated = one(session, stmt)
     return int(n), int(repeated or 0)
 
