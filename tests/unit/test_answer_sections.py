@@ -105,3 +105,16 @@ def test_policy_sentences_are_sent_as_written(tmp_path: Path) -> None:
     chunk = Chunk("article:KB-1#policy-0", "article:KB-1", "article", "t", "policy", body, body)
     text = "일반 상품은 수령 후 30일 이내에 접수합니다."
     assert answer_texts([Candidate(chunk, text, 0, classify(text), "")]) == [text]
+
+
+def test_a_situation_sentence_is_embedded_with_its_heading(kb: KnowledgeBase) -> None:
+    """The question fit of a 주요 상황 sentence is measured on "heading: sentence" (the heading
+    says when it holds); other sections' sentences are embedded as they are sent."""
+    from assist.compose import _vector_text, candidates_of, doc_chunks
+
+    doc_id = next(c.doc_id for c in kb.index.chunks)
+    cands = candidates_of(doc_chunks(kb.index, doc_id))
+    situation = next(c for c in cands if c.chunk.section == "situations" and "상품품질팀" in c.text)
+    assert _vector_text(situation) == f"하루가 지나서 알게 된 경우: {situation.send_text}"
+    policy = next(c for c in cands if c.chunk.section == "policy")
+    assert _vector_text(policy) == policy.send_text

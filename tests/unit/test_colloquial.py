@@ -73,18 +73,19 @@ def test_malformed_line_names_file_line_and_text(tmp_path: Path, line: str, why:
 def test_user_file_overrides_removes_and_regroups(tmp_path: Path, bundled: Lexicon) -> None:
     assert ("폰", "휴대폰") in bundled.replacements
     user = tmp_path / "colloquial.tsv"
-    lines = ["비번\t암호", "폰\t-", "핸드폰\t-", "갤폰\t갤럭시", "=\t후기", "=\t랩탑,노트북,넷북"]
+    lines = ["비번\t패스코드", "폰\t-", "핸드폰\t-", "갤폰\t갤럭시", "=\t후기", "=\t랩탑,노트북,넷북"]
     user.write_text("\n".join(lines) + "\n", encoding="utf-8")
     merged = load_lexicon(user)
     variants = dict(merged.replacements)
-    assert variants["비번"] == "암호"
+    assert variants["비번"] == "패스코드"
     assert "폰" not in variants and "핸드폰" not in variants  # 핸드폰 was not bundled: nothing to remove
     assert variants["갤폰"] == "갤럭시"
     assert not any("후기" in g for g in merged.synonyms)  # a one-word user group drops the bundled group
     assert frozenset({"리뷰", "후기"}) in bundled.synonyms
     assert frozenset({"랩탑", "노트북", "넷북"}) in merged.synonyms
     assert frozenset({"노트북", "랩탑"}) not in merged.synonyms
-    assert normalize_query("비번 알려주세요 폰 번호도요", merged).startswith("암호 알려주세요 폰 번호도요")
+    normalized = normalize_query("비번 알려주세요 폰 번호도요", merged)
+    assert normalized.startswith("패스코드 알려주세요 폰 번호도요")
 
 
 def test_bundled_file_is_sane(bundled: Lexicon) -> None:
