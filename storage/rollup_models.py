@@ -24,7 +24,14 @@ from storage.models import Base
 # SQLite: WITHOUT ROWID, stored in key order (a period is one range read, no lookup a row)
 _IN_KEY_ORDER = ({"sqlite_with_rowid": False},)
 
-__all__ = ["AnswerDayRow", "ResolutionDayRow", "SuggestionDayRow", "TicketDayRow", "TicketTagDayRow"]
+__all__ = [
+    "AnswerDayRow",
+    "CitationDayRow",
+    "ResolutionDayRow",
+    "SuggestionDayRow",
+    "TicketDayRow",
+    "TicketTagDayRow",
+]
 
 
 class TicketDayRow(Base):
@@ -108,3 +115,16 @@ class ResolutionDayRow(Base):
     channel: Mapped[str] = mapped_column(String(64), primary_key=True)
     hour: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     tickets: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CitationDayRow(Base):
+    """Logged queries citing an article (``hit_ids`` entry ``article:<id>``) per (day, document):
+    suggestions, and chatbot answers (kind answer or chat); a query counts once per article."""
+
+    __tablename__ = "rollup_citation_days"
+    __table_args__ = _IN_KEY_ORDER
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    doc: Mapped[str] = mapped_column(Text, primary_key=True)
+    suggestions: Mapped[int] = mapped_column(Integer, default=0)
+    answers: Mapped[int] = mapped_column(Integer, default=0)

@@ -24,20 +24,21 @@ from sqlalchemy import Connection, text
 __all__ = ["KEYS", "ROLLUP_TABLES", "backfill", "drop_triggers", "install_triggers", "trigger_sql"]
 
 ROLLUP_TABLES: tuple[str, ...] = ("rollup_ticket_days", "rollup_ticket_tag_days", "rollup_suggestion_days")
-ROLLUP_TABLES += ("rollup_answer_days", "rollup_resolution_days")
+ROLLUP_TABLES += ("rollup_answer_days", "rollup_resolution_days", "rollup_citation_days")
 SATISFIED = "4.0"  # assist.analytics.scans.SATISFIED: a CSAT of 4 or more
 
 _COLUMNS = {  # the source columns the contributions read
     "tickets": ("id", "channel", "tags", "created_at", "ingested_at", "resolved_at", "csat"),
     "suggestions": ("id", "ticket_id", "payload", "created_at"),
     "feedback": ("suggestion_id", "verdict", "edit_distance"),
-    "query_logs": ("kind", "abstained", "hit_ids", "confidence", "created_at"),
+    "query_logs": ("id", "kind", "abstained", "hit_ids", "confidence", "created_at"),
 }
 KEYS = {
     "rollup_ticket_days": ("day", "channel"),
     "rollup_ticket_tag_days": ("day", "channel", "tag"),
     "rollup_suggestion_days": ("day", "channel", "article"),
     "rollup_answer_days": ("day", "outcome"),
+    "rollup_citation_days": ("day", "doc"),
     "rollup_resolution_days": ("day", "channel", "hour"),
 }
 _VALUES = {
@@ -50,6 +51,7 @@ _VALUES = {
         "dist_sum", "dist_n", "edited_sum", "edited_n",
     ),
     "rollup_answer_days": ("questions", "conf_sum", "conf_n"),
+    "rollup_citation_days": ("suggestions", "answers"),
     "rollup_resolution_days": ("tickets",),
 }  # fmt: skip
 
@@ -197,6 +199,21 @@ def answer_rows(q: _Sql, rel: str, sign: str) -> str:
     )
 
 
+def citation_rows(q: _Sql, rel: str, sign: str) -> str:
+    """Articles cited by logged suggestions and chatbot answers: once a query however often its
+    hit ids name the article (as ``assist.analytics.health.citations`` counts them)."""
+    cited = (
+        f"SELECT DISTINCT r.id AS id, r.kind AS kind, r.created_at AS created_at, j.value AS doc "
+        f"FROM {rel} AS r{q.elements('r.hit_ids', 'j')} "
+        "WHERE substr(j.value, 1, 8) = 'article:' AND r.kind IN ('suggest', 'answer', 'chat')"
+    )
+    suggestions, answers = _flag("c.kind = 'suggest'", sign), _flag("c.kind <> 'suggest'", sign)
+    return (
+        f"SELECT {q.day('c.created_at')} AS day, c.doc AS doc, {suggestions} AS suggestions, "
+        f"{answers} AS answers FROM ({cited}) AS c WHERE c.created_at IS NOT NULL"
+    )
+
+
 def upsert(table: str, parts: list[str]) -> str:
     """Add the summed contributions ``parts`` (UNION ALL) to ``table``, one row per key."""
     keys, values = ", ".join(KEYS[table]), _VALUES[table]
@@ -259,9 +276,12 @@ def _statements(q: _Sql, table: str, event: str, new: str, old: str) -> list[str
     if table == "feedback":
         added, removed = (new if event != "delete" else None), (old if event != "insert" else None)
         return [upsert(s, [feedback_rows(q, added, removed)])]
-    parts = [answer_rows(q, old, "-1")] if event in ("update", "delete") else []
-    parts += [answer_rows(q, new, "1")] if event in ("insert", "update") else []
-    return [upsert("rollup_answer_days", parts)]
+    signs = [(old, "-1")] if event in ("update", "delete") else []
+    signs += [(new, "1")] if event in ("insert", "update") else []
+    return [
+        upsert(table, [rows(q, rel, sign) for rel, sign in signs])
+        for table, rows in (("rollup_answer_days", answer_rows), ("rollup_citation_days", citation_rows))
+    ]
 
 
 def _row(prefix: str, table: str) -> str:
@@ -331,6 +351,7 @@ def backfill(connection: Connection) -> None:
         ("rollup_suggestion_days", suggestion_rows(q, "suggestions", "1", every=True)),
         ("rollup_answer_days", answer_rows(q, "query_logs", "1")),
         ("rollup_resolution_days", resolution_rows(q, "tickets", "1")),
+        ("rollup_citation_days", citation_rows(q, "query_logs", "1")),
     ]
     for table, rows in rebuilt:
         connection.exec_driver_sql(upsert(table, [rows]))

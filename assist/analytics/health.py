@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import case, distinct, func, or_, select, true
 from sqlalchemy.orm import Session
 
+from assist.analytics import rollups
 from assist.analytics.period import Period
 from assist.analytics.sql import json_rows, rows_of, time_range
 from assist.analytics.tables import Section, Table, rounded
@@ -53,9 +54,13 @@ def stale_articles(
 
 def citations(session: Session, period: Period, article_ids: list[str]) -> dict[str, tuple[int, int]]:
     """``{article_id: (suggestions citing it, chatbot answers citing it)}`` in the period: one
-    pass over the period's logged hit ids, grouped by the cited document."""
+    pass over the period's logged hit ids, grouped by the cited document (for whole days, the
+    daily citation rollup)."""
     if not article_ids:
         return {}
+    if rollups.usable(session, period):
+        found = rollups.citation_rows(session, period, [f"article:{a}" for a in article_ids])
+        return {d.removeprefix("article:"): (s, a) for d, s, a in found}
     hits, doc = json_rows(session, QueryLogRow.hit_ids, "hit")
     stmt = (
         select(

@@ -23,6 +23,7 @@ from assist.analytics.period import Period
 from assist.analytics.sql import dialect, rows_of
 from storage.rollup_models import (
     AnswerDayRow,
+    CitationDayRow,
     ResolutionDayRow,
     SuggestionDayRow,
     TicketDayRow,
@@ -36,6 +37,7 @@ __all__ = [
     "answer_rows",
     "article_rows",
     "channel_rows",
+    "citation_rows",
     "resolution_histogram",
     "tag_rows",
     "ticket_rows",
@@ -193,3 +195,15 @@ def resolution_histogram(session: Session, period: Period) -> tuple[int, float, 
         totals, hist = totals.where(t.channel == period.channel), hist.where(r.channel == period.channel)
     n, total = session.execute(totals).one()
     return int(n or 0), float(total or 0), [(int(h), int(k)) for h, k in rows_of(session, hist)]
+
+
+def citation_rows(session: Session, period: Period, docs: list[str]) -> list[tuple[str, int, int]]:
+    """``(document, suggestions citing it, chatbot answers citing it)`` in the period, for
+    ``docs`` (``article:<id>``), as ``health.citations``."""
+    r = CitationDayRow
+    stmt = (
+        select(r.doc, func.sum(r.suggestions), func.sum(r.answers))
+        .where(_in(r.day, *_days(period)), r.doc.in_(docs))
+        .group_by(r.doc)
+    )
+    return [(str(d), int(s or 0), int(a or 0)) for d, s, a in rows_of(session, stmt)]

@@ -4,10 +4,10 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-30
 
-Five tables (``storage/rollup_models.py``; a test compares them) hold per-day sums of the
+Six tables (``storage/rollup_models.py``; a test compares them) hold per-day sums of the
 tickets (by channel, by channel and tag, by channel and whole hours to resolution), the
-suggestions and their feedback (by channel and top article) and the chatbot questions (by
-outcome). Upgrading creates them, installs the
+suggestions and their feedback (by channel and top article), the chatbot questions (by
+outcome) and the articles cited by logged suggestions and answers. Upgrading creates them, installs the
 triggers that update them in the transaction of every write to ``tickets``, ``suggestions``,
 ``feedback`` and ``query_logs`` (``storage/rollups.py``), and back-fills them from the rows
 already stored (one grouped pass per table). Downgrading drops the triggers and the tables.
@@ -108,6 +108,14 @@ def upgrade() -> None:
         _channel(),
         *_counts("hour", "tickets"),
         sa.PrimaryKeyConstraint("day", "channel", "hour", name=op.f("pk_rollup_resolution_days")),
+        sqlite_with_rowid=False,
+    )
+    op.create_table(
+        "rollup_citation_days",
+        _day(),
+        _key("doc", sa.Text()),
+        *_counts("suggestions", "answers"),
+        sa.PrimaryKeyConstraint("day", "doc", name=op.f("pk_rollup_citation_days")),
         sqlite_with_rowid=False,
     )
     op.create_index("ix_tickets_customer_ref", "tickets", ["customer_ref", "created_at", "ingested_at", "id"])
