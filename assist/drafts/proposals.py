@@ -4,7 +4,10 @@ A gap topic whose tickets mostly land on one existing article, with a median bes
 least ``DraftSettings.update_floor``, is that article's topic asked in ways the article does not
 answer yet: it becomes an **update** proposal for that article -- the topic's questions (with the
 resolutions agents gave) and situations (top keywords the article never uses) to add -- instead
-of a second article on the same subject. Any other gap topic proposes a **new** article.
+of a second article on the same subject. Any other gap topic proposes a **new** article, and so
+does one whose nearest article fits another topic of the run better by ``owner_margin``
+(``GapAssessment.rival_fit``): that article was written for the other topic, this one is a subject
+of its own that only sits near it (paraKQC: 음료 추천 next to another set's article).
 
 The proposal is stored in the draft's evidence under ``"proposal"``::
 
@@ -89,6 +92,9 @@ def propose(
     share = count / len(rows)
     if gap.coverage < config.update_floor or share < config.update_share:
         return Proposal("new", article_share=share)
+    fit, rival = gap.article_fit, gap.rival_fit
+    if fit is not None and rival is not None and rival - fit >= config.owner_margin:
+        return Proposal("new", article_share=share)  # the article is another topic's
     return Proposal(
         "update",
         article_id=article,

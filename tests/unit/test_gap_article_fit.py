@@ -10,6 +10,8 @@ import numpy as np
 from assist.drafts.clusters import TopicParams, find_topics
 from assist.drafts.config import DraftSettings
 from assist.drafts.gaps import Coverage, article_fits, assess
+from assist.drafts.proposals import propose
+from core.records import TicketRecord
 
 CFG = DraftSettings()  # rival_ceiling 0.93, owner_floor 0.86, owner_margin 0.01
 
@@ -109,3 +111,18 @@ def test_a_topic_without_a_shared_subject_word_is_no_topic() -> None:
     shared = [["배송", f"사유{i}"] if i < 4 else [f"물건{i}"] for i in range(12)]
     assert find_topics(vectors, shared, params).tolist() == [0] * 12
     assert DraftSettings().topic_params().subject_share == 0.3
+
+
+def test_a_gap_near_another_topics_article_proposes_a_new_article_not_an_update() -> None:
+    cov = Coverage(best=np.full(4, 0.895, dtype=np.float32), articles=["KB-1"] * 4)
+    rows, ids = [0, 1, 2, 3], ["a", "b", "c", "d"]
+    tickets = [TicketRecord(ticket_id=t, inquiry=f"음료 추천 {t}", source="t", resolution="네") for t in ids]
+
+    def kind(fit: tuple[float, float]) -> str:
+        # 0.895 < coverage_ceiling with a keyword no article has: a gap; KB-1 nearest for all four
+        gap = assess(rows, ids, cov, {}, CFG, keywords=["음료"], fit=fit)
+        assert gap.is_gap
+        return propose(gap, rows, tickets, cov, CFG).kind
+
+    assert kind((0.895, 0.947)) == "new"  # another topic fits KB-1 by far better: KB-1 is its article
+    assert kind((0.895, 0.90)) == "update"  # within owner_margin: add this topic's questions to KB-1
