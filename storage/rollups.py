@@ -215,13 +215,14 @@ def citation_rows(q: _Sql, rel: str, sign: str) -> str:
 
 
 def upsert(table: str, parts: list[str]) -> str:
-    """Add the summed contributions ``parts`` (UNION ALL) to ``table``, one row per key."""
+    """Add the summed contributions ``parts`` (UNION ALL) to ``table``, one row per key, in key
+    order (so that concurrent writers lock a table's rollup rows in the same order: PostgreSQL)."""
     keys, values = ", ".join(KEYS[table]), _VALUES[table]
     sums = ", ".join(f"sum(u.{v})" for v in values)
     update = ", ".join(f"{v} = {table}.{v} + excluded.{v}" for v in values)
     return (
         f"INSERT INTO {table} ({keys}, {', '.join(values)}) SELECT {keys}, {sums} "
-        f"FROM ({' UNION ALL '.join(parts)}) AS u WHERE true GROUP BY {keys} "
+        f"FROM ({' UNION ALL '.join(parts)}) AS u WHERE true GROUP BY {keys} ORDER BY {keys} "
         f"ON CONFLICT ({keys}) DO UPDATE SET {update}"
     )
 
