@@ -110,7 +110,7 @@ class Settings(BaseSettings):
         "'milvus-rrf': Milvus's RRFRanker in one hybrid search (unweighted RRF whatever KMS_FUSION says).",
     )
     fusion: Literal["auto", "adaptive", "weighted", "rrf"] = Field(
-        "weighted",
+        "auto",
         description="How dense and BM25 results are fused: 'auto' (weighted fusion whose dense weight is "
         "set per query from the share of its words the BM25 vocabulary knows and its share of Latin "
         "letters, DATA_DIR/fusion_weight.json or the bundled model; KMS_WEIGHT_* are not used), "

@@ -79,7 +79,9 @@ def search_configs(
         if ref.fusion != hybrid.fusion and key not in seen:
             seen.add(key)
             configs.append(ref)
-    for fusion in fusions or ([settings.fusion] if weights else []):
+    # a weight sweep without --fusions sweeps the configured fusion when it takes weights
+    swept = settings.fusion if settings.fusion in ("weighted", "rrf") else "weighted"
+    for fusion in fusions or ([swept] if weights else []):
         pairs = (
             [(w, 1.0 - w) for w in weights] if weights else [(settings.weight_dense, settings.weight_lexical)]
         )

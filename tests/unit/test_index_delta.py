@@ -109,7 +109,7 @@ def test_incremental_edits_rank_exactly_as_a_full_rebuild(edited: tuple[HybridIn
         tokens = tokenize_many([q])[0]
         live = seg.lex_scores(tokens)[seg.live_rows()]
         assert np.array_equal(live, rebuilt.lexical.scores(tokens)), q
-    for fusion in ("weighted", "rrf", "bm25", "dense", "adaptive"):
+    for fusion in ("auto", "weighted", "rrf", "bm25", "dense", "adaptive"):
         assert _ranked(index, fusion=fusion) == _ranked(rebuilt, fusion=fusion), fusion
     assert _ranked(index, doc_types=["article"]) == _ranked(rebuilt, doc_types=["article"])
     assert [d.doc_id for d in index.search("환불 배송", SearchParams(k=5))] == [

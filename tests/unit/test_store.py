@@ -201,12 +201,12 @@ def test_incremental_add_and_remove_are_searchable() -> None:
     assert smaller.search("선물 포장", SearchParams(k=1, doc_types={"ticket"})) == []
 
 
-@pytest.mark.parametrize("fusion", ["weighted", "rrf", "dense", "bm25"])
+@pytest.mark.parametrize("fusion", ["auto", "weighted", "rrf", "dense", "bm25"])
 def test_fusion_modes_rank_the_obvious_document_first(fusion: str) -> None:
     index, _ = store.build(_chunks(), HashEmbedder(64), store.IndexConfig())
     hits = index.search("비밀번호 재설정", SearchParams(k=2, fusion=fusion))
     assert hits[0].doc_id == "article:a4"
-    if fusion == "weighted":
+    if fusion in ("weighted", "auto"):
         assert set(hits[0].legs) == {"dense", "bm25"}
 
 
