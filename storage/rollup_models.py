@@ -128,3 +128,18 @@ class CitationDayRow(Base):
     doc: Mapped[str] = mapped_column(Text, primary_key=True)
     suggestions: Mapped[int] = mapped_column(Integer, default=0)
     answers: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ResolutionTicketRow(Base):
+    """Each resolved ticket's hours to resolution, keyed by whole hour first: the percentiles read
+    only the rows of the hours that hold them (``n`` is 0 once the ticket left that key)."""
+
+    __tablename__ = "rollup_resolution_tickets"
+    __table_args__ = _IN_KEY_ORDER
+
+    hour: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ticket: Mapped[str] = mapped_column(String(255), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0)
+    hours: Mapped[float] = mapped_column(Float, default=0.0)

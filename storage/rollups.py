@@ -25,6 +25,7 @@ __all__ = ["KEYS", "ROLLUP_TABLES", "backfill", "drop_triggers", "install_trigge
 
 ROLLUP_TABLES: tuple[str, ...] = ("rollup_ticket_days", "rollup_ticket_tag_days", "rollup_suggestion_days")
 ROLLUP_TABLES += ("rollup_answer_days", "rollup_resolution_days", "rollup_citation_days")
+ROLLUP_TABLES += ("rollup_resolution_tickets",)
 SATISFIED = "4.0"  # assist.analytics.scans.SATISFIED: a CSAT of 4 or more
 
 _COLUMNS = {  # the source columns the contributions read
@@ -39,6 +40,7 @@ KEYS = {
     "rollup_suggestion_days": ("day", "channel", "article"),
     "rollup_answer_days": ("day", "outcome"),
     "rollup_citation_days": ("day", "doc"),
+    "rollup_resolution_tickets": ("hour", "day", "channel", "ticket"),
     "rollup_resolution_days": ("day", "channel", "hour"),
 }
 _VALUES = {
@@ -52,6 +54,7 @@ _VALUES = {
     ),
     "rollup_answer_days": ("questions", "conf_sum", "conf_n"),
     "rollup_citation_days": ("suggestions", "answers"),
+    "rollup_resolution_tickets": ("n", "hours"),
     "rollup_resolution_days": ("tickets",),
 }  # fmt: skip
 
@@ -72,7 +75,7 @@ class _Sql:
         return f"((julianday({end}) - julianday({start})) * 24.0)"
 
     def hour(self, hours: str) -> str:
-        """The whole hours of a non-negative ``hours`` (as ``assist.analytics.rollups.whole_hours``)."""
+        """The whole hours of a non-negative ``hours``."""
         return f"CAST(floor({hours}) AS INTEGER)" if self.pg else f"CAST({hours} AS INTEGER)"
 
     def length(self, column: str) -> str:
@@ -116,6 +119,18 @@ def resolution_rows(q: _Sql, rel: str, sign: str) -> str:
     return (
         f"SELECT {q.day('r.created_at')} AS day, coalesce(r.channel, '') AS channel, "
         f"{q.hour(q.hours('r.created_at', 'r.resolved_at'))} AS hour, {sign} AS tickets "
+        f"FROM {rel} AS r WHERE {timed}"
+    )
+
+
+def resolution_ticket_rows(q: _Sql, rel: str, sign: str) -> str:
+    """Each resolved ticket's hours to resolution under its whole hour, day and channel (``n`` 1
+    while it is there; ``hours`` is exactly its hours then: it is added to 0.0 once)."""
+    timed = "r.resolved_at IS NOT NULL AND r.created_at IS NOT NULL AND r.resolved_at >= r.created_at"
+    hours = q.hours("r.created_at", "r.resolved_at")
+    return (
+        f"SELECT {q.hour(hours)} AS hour, {q.day('r.created_at')} AS day, "
+        f"coalesce(r.channel, '') AS channel, r.id AS ticket, {sign} AS n, {sign} * {hours} AS hours "
         f"FROM {rel} AS r WHERE {timed}"
     )
 
@@ -247,6 +262,7 @@ def _statements(q: _Sql, table: str, event: str, new: str, old: str) -> list[str
                 upsert("rollup_ticket_days", [ticket_rows(q, old, "-1")]),
                 upsert("rollup_ticket_tag_days", [tag_rows(q, old, "-1")]),
                 upsert("rollup_resolution_days", [resolution_rows(q, old, "-1")]),
+                upsert("rollup_resolution_tickets", [resolution_ticket_rows(q, old, "-1")]),
                 upsert(s, [suggestion_rows(q, moved, "-1"), suggestion_rows(q, moved, "1", channel="''")]),
             ]
         signs = [(old, "-1"), (new, "1")] if event == "update" else [(new, "1")]
@@ -256,6 +272,7 @@ def _statements(q: _Sql, table: str, event: str, new: str, old: str) -> list[str
                 ("rollup_ticket_days", ticket_rows),
                 ("rollup_ticket_tag_days", tag_rows),
                 ("rollup_resolution_days", resolution_rows),
+                ("rollup_resolution_tickets", resolution_ticket_rows),
             )
         ]
         if event == "update":
@@ -352,6 +369,7 @@ def backfill(connection: Connection) -> None:
         ("rollup_suggestion_days", suggestion_rows(q, "suggestions", "1", every=True)),
         ("rollup_answer_days", answer_rows(q, "query_logs", "1")),
         ("rollup_resolution_days", resolution_rows(q, "tickets", "1")),
+        ("rollup_resolution_tickets", resolution_ticket_rows(q, "tickets", "1")),
         ("rollup_citation_days", citation_rows(q, "query_logs", "1")),
     ]
     for table, rows in rebuilt:

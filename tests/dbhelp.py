@@ -22,7 +22,8 @@ TABLES |= {"topics", "drafts", "draft_revisions"}  # 0002_drafts (assist.drafts)
 TABLES |= {"users", "api_keys", "web_sessions", "sign_in_links", "audit_log"}  # 0003_access
 TABLES |= {"integration_outbox"}  # 0004_integration_outbox (assist.integrations)
 TABLES |= {"rollup_ticket_days", "rollup_ticket_tag_days", "rollup_suggestion_days"}  # 0006 (analytics)
-TABLES |= {"rollup_answer_days", "rollup_resolution_days", "rollup_citation_days"}  # 0006_analytics_rollups
+TABLES |= {"rollup_answer_days", "rollup_resolution_days", "rollup_citation_days"}
+TABLES |= {"rollup_resolution_tickets"}  # 0006: the percentiles' rows  # 0006_analytics_rollups
 
 R = TypeVar("R")
 

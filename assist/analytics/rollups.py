@@ -16,15 +16,16 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, case, cast, func, literal, select
+from sqlalchemy import ColumnElement, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from assist.analytics.period import Period
-from assist.analytics.sql import dialect, rows_of
+from assist.analytics.sql import rows_of
 from storage.rollup_models import (
     AnswerDayRow,
     CitationDayRow,
     ResolutionDayRow,
+    ResolutionTicketRow,
     SuggestionDayRow,
     TicketDayRow,
     TicketTagDayRow,
@@ -39,10 +40,10 @@ __all__ = [
     "channel_rows",
     "citation_rows",
     "resolution_histogram",
+    "resolution_hours",
     "tag_rows",
     "ticket_rows",
     "usable",
-    "whole_hours",
 ]
 
 
@@ -177,13 +178,6 @@ def answer_rows(session: Session, period: Period) -> list[tuple[int, str, int, f
     return [(int(b), str(o), int(n), float(c or 0), int(k)) for b, o, n, c, k in rows_of(session, stmt)]
 
 
-def whole_hours(session: Session, hours: Any) -> ColumnElement[int]:
-    """The whole hours of ``hours`` (>= 0), as the rollup triggers compute them (``storage.rollups``)."""
-    if dialect(session) == "postgresql":
-        return cast(func.floor(hours), Integer)
-    return cast(hours, Integer)
-
-
 def resolution_histogram(session: Session, period: Period) -> tuple[int, float, list[tuple[int, int]]]:
     """``(resolved tickets with both times, sum of their hours, [(whole hours, tickets), ...]
     in order of hours)`` over the period."""
@@ -207,3 +201,16 @@ def citation_rows(session: Session, period: Period, docs: list[str]) -> list[tup
         .group_by(r.doc)
     )
     return [(str(d), int(s or 0), int(a or 0)) for d, s, a in rows_of(session, stmt)]
+
+
+def resolution_hours(session: Session, period: Period, hours: set[int]) -> dict[int, list[float]]:
+    """``{whole hour: sorted hours to resolution of the period's tickets in it}`` for ``hours``
+    (a range read of those hours' rows, not of the period's tickets)."""
+    r = ResolutionTicketRow
+    stmt = select(r.hour, r.hours).where(r.hour.in_(hours), _in(r.day, *_days(period)), r.n > 0)
+    if period.channel:
+        stmt = stmt.where(r.channel == period.channel)
+    out: dict[int, list[float]] = {h: [] for h in hours}
+    for h, value in rows_of(session, stmt.order_by(r.hour, r.hours)):
+        out[int(h)].append(float(value))
+    return out

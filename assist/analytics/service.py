@@ -97,8 +97,8 @@ def resolution_times(session: Session, period: Period) -> dict[str, Any]:
 
 def resolution_ranks(session: Session, period: Period) -> dict[str, Any]:
     """The rollups' ``resolution_times``: the daily histogram of whole hours tells which hour
-    holds each rank and its rank within that hour; one pass over the period's tickets then sorts
-    only those hours' tickets (a few percent of them), not all of them."""
+    holds each rank and its rank within that hour; only those hours' rows of the per-ticket
+    rollup are then read, in order (a few percent of the period's tickets)."""
     n, total, histogram = rollups.resolution_histogram(session, period)
     if not n:
         return dict(NO_TIMES)
@@ -109,24 +109,8 @@ def resolution_ranks(session: Session, period: Period) -> dict[str, Any]:
             if before <= rank < before + count:
                 wanted[rank] = (whole, rank - before + 1)
         before += count
-    hours = _hours(session)
-    hour = rollups.whole_hours(session, hours)
-    ranked = _scope(
-        session,
-        select(
-            hour.label("hour"),
-            hours.label("h"),
-            func.row_number().over(partition_by=hour, order_by=hours).label("rn"),
-        )
-        .where(_resolved_timed())
-        .where(hour.in_({h for h, _ in wanted.values()})),
-        period,
-    ).subquery()
-    stmt = select(ranked.c.hour, ranked.c.rn, ranked.c.h).where(
-        ranked.c.rn.in_({r for _, r in wanted.values()})
-    )
-    found = {(int(h), int(rn)): float(v) for h, rn, v in rows_of(session, stmt)}
-    return _times(total / n, {rank: found[key] for rank, key in wanted.items()}, n)
+    found = rollups.resolution_hours(session, period, {h for h, _ in wanted.values()})
+    return _times(total / n, {rank: found[h][r - 1] for rank, (h, r) in wanted.items()}, n)
 
 
 def channel_rows(session: Session, period: Period) -> list[tuple[str, int, int, Any, int, Any, float, int]]:

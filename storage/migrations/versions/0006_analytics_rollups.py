@@ -4,10 +4,11 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-30
 
-Six tables (``storage/rollup_models.py``; a test compares them) hold per-day sums of the
+Seven tables (``storage/rollup_models.py``; a test compares them) hold per-day sums of the
 tickets (by channel, by channel and tag, by channel and whole hours to resolution), the
 suggestions and their feedback (by channel and top article), the chatbot questions (by
-outcome) and the articles cited by logged suggestions and answers. Upgrading creates them, installs the
+outcome) and the articles cited by logged suggestions and answers; one more holds each resolved
+ticket's hours to resolution keyed by whole hour, for the percentiles. Upgrading creates them, installs the
 triggers that update them in the transaction of every write to ``tickets``, ``suggestions``,
 ``feedback`` and ``query_logs`` (``storage/rollups.py``), and back-fills them from the rows
 already stored (one grouped pass per table). Downgrading drops the triggers and the tables.
@@ -108,6 +109,19 @@ def upgrade() -> None:
         _channel(),
         *_counts("hour", "tickets"),
         sa.PrimaryKeyConstraint("day", "channel", "hour", name=op.f("pk_rollup_resolution_days")),
+        sqlite_with_rowid=False,
+    )
+    op.create_table(
+        "rollup_resolution_tickets",
+        *_counts("hour"),
+        _day(),
+        _channel(),
+        _key("ticket", sa.String(255)),
+        *_counts("n"),
+        *_sums("hours"),
+        sa.PrimaryKeyConstraint(
+            "hour", "day", "channel", "ticket", name=op.f("pk_rollup_resolution_tickets")
+        ),
         sqlite_with_rowid=False,
     )
     op.create_table(
