@@ -3,10 +3,12 @@ the source rows, when the period is whole UTC days (``make_period`` always gives
 
 Each function returns exactly what the direct query it stands for returns (same rows, same
 order of columns): ``scans.tag_scan`` / ``ticket_scan``, ``service.channel_rows``,
-``agent_assist.article_rows`` and ``chatbot.scan``. The rollups are kept equal to the source rows
-by triggers (``storage/rollups.py``); tests compare the two after inserts, updates and deletes.
-What cannot be summed per day stays a direct query: the resolution percentiles, the repeat
-contacts, the repeated unanswered questions, rejection reasons and citations.
+``agent_assist.article_rows``, ``chatbot.scan`` and ``health.citations``; the resolution mean and
+percentiles come from the daily sums, an hours histogram and the per-ticket hours of the hours
+that hold the percentiles (``service.resolution_ranks``). The rollups are kept equal to the
+source rows by triggers (``storage/rollups.py``); tests compare the two after inserts, updates
+and deletes. What is not summed per day stays a direct query: the repeat contacts (an index probe
+a ticket), the repeated unanswered questions, the rejection reasons and the topic counts.
 
 ``session.info["analytics_direct"] = True`` makes every pass read the source rows (tests).
 """
