@@ -261,7 +261,7 @@ def run_fusion(
     names = [s.name for s in splits]
     return EvalRun(
         kind="fusion",
-        primary_metric="sample_kb/adaptive/ndcg@10",
+        primary_metric="sample_kb/auto/ndcg@10",
         metrics=metrics,
         config={
             "limit": limit,

@@ -125,3 +125,18 @@ def test_from_settings_loads_the_weight_model_for_auto(tmp_path: Path) -> None:
     assert params.weight_model is not None
     assert params.auto_weight(1.0, "환불") == pytest.approx(0.75)
     assert SearchParams.from_settings(Settings(fusion="weighted", data_dir=tmp_path)).weight_model is None
+
+
+def test_capped_objective_does_not_trade_one_dataset_below_its_best_leg() -> None:
+    """A gains up to 0.2 at a dense weight of 0.5; B loses 0.05 x (1 - w) below its dense leg. The
+    mean alone would sacrifice B; capped at 0.01 the fit stays where B keeps (nearly) its leg."""
+    grid = np.array(GRID)
+    x = np.zeros((50, len(FEATURES)))
+    a = np.tile(0.8 + 0.2 * (1 - 2 * np.abs(grid - 0.5)), (50, 1))
+    b = np.tile(0.9 - 0.05 * (1 - grid), (50, 1))
+    info = {"fingerprint": "t"}
+    capped = fit_weight_model([x, x], [a, b], [0.8, 0.9], fit_info=info, iters=800)
+    uncapped = fit_weight_model([x, x], [a, b], [0.8, 0.9], fit_info=info, cap=1.0, iters=800)
+    features = {"coverage": 0.0, "latin": 0.0}
+    assert capped.dense_weight(features) >= 0.9
+    assert uncapped.dense_weight(features) <= 0.6
