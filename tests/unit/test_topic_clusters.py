@@ -61,7 +61,8 @@ def test_leftovers_join_the_nearest_topic_above_the_attach_similarity() -> None:
     tokens = [["환불"]] * 6
     labels = find_topics(vectors, tokens, P)
     assert labels.tolist() == [0, 0, 0, 0, 0, -1]  # cos 0.95 ≥ 0.9 joins; the orthogonal one does not
-    assert find_topics(vectors, tokens, replace(P, attach_similarity=0.99)).tolist()[4:] == [-1, -1]
+    far = replace(P, attach_similarity=0.99, keyword_attach=0.99)  # nor by its keyword
+    assert find_topics(vectors, tokens, far).tolist()[4:] == [-1, -1]
 
 
 def test_small_inputs_and_bad_shapes() -> None:

@@ -101,3 +101,22 @@ def test_a_topic_whose_top_keywords_no_article_uses_together_is_uncovered() -> N
     assert pair.is_gap and pair.missing_keywords == ["제휴+카드"]
     covered = assess([0, 1, 2, 3], ids, coverage, {}, cfg, keywords=["카드", "결제"], articles_text=text)
     assert not covered.is_gap and covered.missing_keywords == []
+
+
+def test_a_leftover_near_a_topic_joins_it_when_it_uses_a_keyword_only_that_topic_has() -> None:
+    repair, rental = unit(1.0), unit(0.0, 1.0)
+    vectors = np.vstack([around(repair, 4, 1), around(rental, 4, 2), unit(1.0, 0, 0, 0, 0, 0, 0.51)])
+    assert 0.88 < float(vectors[-1] @ repair) < P.attach_similarity  # too far for the centroid attach
+    topics = [["수리", "접수"]] * 4 + [["렌탈", "해지"]] * 4
+
+    def last(tokens: list[str], params: TopicParams = P, others: list[list[str]] = topics) -> int:
+        return int(find_topics(vectors, [*others, tokens], params)[-1])
+
+    joined = last(["as", "수리"])
+    assert joined >= 0 and joined == int(find_topics(vectors, [*topics, ["수리"]], P)[0])
+    assert last(["as", "소식"]) == -1  # no word of the topic's: the vectors alone are not enough
+    assert last(["as", "수리"], replace(P, keyword_attach=0.9)) == -1
+    shared = [["수리", "접수"]] * 4 + [["렌탈", "수리"]] * 4  # 수리 is a keyword of both topics
+    assert last(["as", "수리"], others=shared) == -1
+    assert last(["렌탈"]) == -1  # a keyword of a topic that is not the nearest one
+    assert DraftSettings().topic_params().keyword_attach == 0.88
