@@ -27,6 +27,17 @@ test) and pass it down. The defaults were chosen by measurement with the bundled
   banking77 one intent (R 0.641); owner_share 0 lost the sample KB's 관부가세 planted gap.
 - topics need a subject (``subject_share`` 0.3): gaps_ko's mixed delivery-complaint topic (its most
   used noun in 2 of 16 tickets) was a false draft (precision 0.889 → 1.0).
+- an update proposal needs the article to be this topic's: a gap topic that another topic fits
+  its nearest article better by ``owner_margin`` proposes a new article (paraKQC R 0.867 → 0.900,
+  banking77 P/R 0.788/0.667 → 0.794/0.692, gaps_ko unchanged).
+- keyword attach (``keyword_attach_similarity`` 0.88): a ticket in no topic joins its nearest topic
+  from 0.88 when it uses a top keyword only that topic has: gaps_ko attached 0.813 → 0.836, NMI
+  0.844 → 0.852; paraKQC and banking77 P/R unchanged (0.86-0.88 gave the same figures; taking the
+  nearest topic *with* such a keyword instead also cost banking77 precision, 0.794 → 0.778).
+- coverage split (``coverage_split`` 0.035 around ``coverage_ceiling``): paraKQC P/R 1.0/0.900 →
+  1.0/1.0 (two covered+uncovered sets cut apart, NMI 0.982 → 0.988, ARI 0.913 → 0.948); banking77
+  P/R 0.794/0.692 → 0.775/0.795, F1 0.741 → 0.785; gaps_ko unchanged. 0.03/0.04 gave banking77
+  0.756/0.795 and 0.769/0.769; a cut at 0.91 gave 0.784/0.744.
 - topic identity: ticket overlap first; centroid cosine only at 0.98 (see ``match_centroid``).
 """
 
@@ -96,6 +107,13 @@ class DraftSettings(BaseSettings):
         description="A topic needs a noun used by at least this share of its tickets (its subject); "
         "without one its tickets are left out (0: keep every topic).",
     )
+    keyword_attach_similarity: float = Field(
+        0.88,
+        gt=0,
+        le=1,
+        description="A ticket in no topic joins its nearest topic from this centroid cosine when it uses "
+        "one of that topic's own top keywords (no other topic's; gaps_ko attached 0.81 -> 0.84).",
+    )
     coverage_threshold: float = Field(
         0.88,
         gt=0,
@@ -123,6 +141,13 @@ class DraftSettings(BaseSettings):
         le=1,
         description="From this median cosine up a topic is covered when it fits its nearest article "
         "better than any other topic does by owner_margin (the article was written for it).",
+    )
+    coverage_split: float = Field(
+        0.035,
+        ge=0,
+        lt=1,
+        description="A topic is cut in two when its tickets' best article cosines fall into sides whose "
+        "medians differ by this much, on either side of coverage_ceiling (0: never; kms eval gaps).",
     )
     owner_margin: float = Field(
         0.01, ge=0, lt=1, description="Margin of median cosines that makes an article one topic's."
@@ -183,4 +208,5 @@ class DraftSettings(BaseSettings):
             regroup_spread=self.regroup_spread,
             seed_share=self.seed_share,
             subject_share=self.subject_share,
+            keyword_attach=self.keyword_attach_similarity,
         )

@@ -17,6 +17,11 @@
   Each needs that article to be the nearest for enough of the topic's tickets (``rival_share``,
   ``owner_share``): a broad topic spread over many articles, or a mixed one of which only part is
   the article's subject, says little about any one article.
+- **coverage split** (:func:`coverage_split`): a topic whose tickets fall into a well covered part
+  and a weakly covered one is two topics the vectors joined (paraKQC: 학교 메일 즐겨찾기 with 학교와
+  회사 중 메일이 많은 곳, which an article answers). Its tickets' best cosines are cut where the
+  two sides are furthest apart (Otsu, at least ``min_size`` a side); the cut holds when the sides'
+  medians differ by ``coverage_split`` and lie on either side of ``coverage_ceiling``.
 - **feedback**: suggestions stored for the topic's tickets whose feedback was ``rejected`` or
   ``edited`` with a normalised edit distance above ``bad_edit_distance``; with at least
   ``feedback_min`` feedback rows and a bad share of ``feedback_bad_share`` or more, agents did
@@ -45,6 +50,7 @@ __all__ = [
     "article_fits",
     "article_text",
     "assess",
+    "coverage_split",
     "feedback_counts",
 ]
 
@@ -109,6 +115,29 @@ def article_fits(coverage: Coverage, topics: Sequence[Sequence[int]]) -> list[tu
         others = (float(np.median(fit[list(o)])) for j, o in enumerate(topics) if j != k and len(o))
         out.append((own, max(others, default=0.0)))
     return out
+
+
+def coverage_split(
+    rows: Sequence[int], best: np.ndarray, *, min_size: int, gap: float, ceiling: float
+) -> list[list[int]]:
+    """``rows`` as [weakly covered part, covered part] when their best article cosines (``best``,
+    per row of the run) split into two sides of at least ``min_size`` whose medians differ by
+    ``gap`` or more, the lower one below ``ceiling`` and the higher one from it up; else [rows]."""
+    n = len(rows)
+    if gap <= 0 or n < 2 * min_size:
+        return [list(rows)]
+    order = np.argsort(best[list(rows)], kind="stable")
+    ranked = np.asarray(rows)[order]
+    vals = best[ranked].astype(np.float64)
+    cut, score = 0, -1.0
+    for k in range(min_size, n - min_size + 1):  # Otsu: the largest between-sides variance
+        s = k * (n - k) * float(vals[k:].mean() - vals[:k].mean()) ** 2
+        if s > score:
+            cut, score = k, s
+    low, high = float(np.median(vals[:cut])), float(np.median(vals[cut:]))
+    if high - low >= gap and low < ceiling <= high:
+        return [sorted(ranked[:cut].tolist()), sorted(ranked[cut:].tolist())]
+    return [list(rows)]
 
 
 def feedback_counts(

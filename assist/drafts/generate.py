@@ -1,6 +1,7 @@
 """One generation run: mine recurring topics, find the gaps, write or refresh their drafts.
 
     tickets of the window -> stored vectors -> clusters (>= min_size) -> coverage + feedback
+    -> a cluster with a covered and an uncovered part becomes two (gaps.coverage_split)
     -> match to stored topics -> per gap topic: new draft | refresh pending | suppressed | done
 
 - A topic that continues a stored one keeps its id and key; ``previous_size`` is its size in
@@ -29,11 +30,13 @@ from assist.drafts.gaps import (
     article_fits,
     article_text,
     assess,
+    coverage_split,
     feedback_counts,
 )
 from assist.drafts.keywords import DocFreq, keywords, noun_tokens
 from assist.drafts.mining import (
     Cluster,
+    cluster_of,
     count_outside,
     find_clusters,
     inquiry_vectors,
@@ -193,8 +196,18 @@ def generate(
     vectors = inquiry_vectors(kb, texts)
     tick("vectors", 1, 1)
     nouns = noun_tokens(texts)
-    clusters = find_clusters(vectors, ids, nouns, config, min_size=size)
     coverage = article_coverage(kb, vectors)
+    clusters = [  # a covered part and an uncovered part of one topic are two topics
+        cluster_of(part, vectors, ids)
+        for cl in find_clusters(vectors, ids, nouns, config, min_size=size)
+        for part in coverage_split(
+            cl.rows,
+            coverage.best,
+            min_size=size,
+            gap=config.coverage_split,
+            ceiling=config.coverage_ceiling,
+        )
+    ]
     fits = article_fits(coverage, [cl.rows for cl in clusters])
     articles_text = article_text(kb)
     background = DocFreq(nouns)

@@ -27,6 +27,7 @@ from storage import knowledge_tickets
 
 __all__ = [
     "Cluster",
+    "cluster_of",
     "count_outside",
     "find_clusters",
     "inquiry_vectors",
@@ -132,16 +133,19 @@ def find_clusters(
     if len(ids) < params.min_size:
         return []
     labels = clusters.find_topics(vectors, tokens, params)
-    out: list[Cluster] = []
-    for label in range(int(labels.max()) + 1 if len(labels) else 0):
-        rows = [int(r) for r in np.flatnonzero(labels == label)]
-        member_vectors = vectors[rows]
-        out.append(
-            Cluster(
-                rows=rows,
-                ids=[ids[r] for r in rows],
-                centroid=centroid(member_vectors),
-                medoid=rows[medoid(member_vectors)],
-            )
-        )
-    return out
+    count = int(labels.max()) + 1 if len(labels) else 0
+    return [
+        cluster_of([int(r) for r in np.flatnonzero(labels == label)], vectors, ids) for label in range(count)
+    ]
+
+
+def cluster_of(rows: Sequence[int], vectors: np.ndarray, ids: Sequence[str]) -> Cluster:
+    """The :class:`Cluster` of ``rows`` (into the run's ``vectors`` and ticket ``ids``)."""
+    rows = list(rows)
+    member_vectors = vectors[rows]
+    return Cluster(
+        rows=rows,
+        ids=[ids[r] for r in rows],
+        centroid=centroid(member_vectors),
+        medoid=rows[medoid(member_vectors)],
+    )

@@ -126,3 +126,23 @@ def test_a_gap_near_another_topics_article_proposes_a_new_article_not_an_update(
 
     assert kind((0.895, 0.947)) == "new"  # another topic fits KB-1 by far better: KB-1 is its article
     assert kind((0.895, 0.90)) == "update"  # within owner_margin: add this topic's questions to KB-1
+
+
+def test_a_topic_with_a_covered_and_an_uncovered_part_is_cut_in_two() -> None:
+    from assist.drafts.gaps import coverage_split
+
+    mixed = np.array([0.88, 0.89, 0.885, 0.895, 0.89, 0.93, 0.94, 0.935, 0.945, 0.93], dtype=np.float32)
+    rows = [9, 0, 1, 2, 3, 4, 5, 6, 7, 8]  # rows of the run, in any order
+
+    def split(best: np.ndarray, gap: float = 0.035, ceiling: float = 0.90) -> list[list[int]]:
+        return coverage_split(list(range(len(best))), best, min_size=5, gap=gap, ceiling=ceiling)
+
+    assert split(mixed) == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]  # medians 0.89 and 0.935
+    assert coverage_split(rows, mixed, min_size=5, gap=0.035, ceiling=0.90)[0] == [0, 1, 2, 3, 4]
+    assert split(mixed, gap=0.05) == [list(range(10))]  # the sides are not that far apart
+    assert split(mixed, gap=0.0) == [list(range(10))]  # 0: never
+    assert split(mixed, ceiling=0.88) == [list(range(10))]  # both sides covered
+    assert split(mixed[:9]) == [list(range(9))]  # fewer than min_size a side
+    # no test for two modes: a topic whose cosines spread evenly this wide is cut as well
+    even = np.linspace(0.87, 0.95, 10).astype(np.float32)
+    assert len(split(even)) == 2 and len(split(even, gap=0.045)) == 1
