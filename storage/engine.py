@@ -36,6 +36,7 @@ _MIGRATE_LOCK = 0x4B4D53  # "KMS": PostgreSQL advisory lock held while migrating
 
 _ALEMBIC_LOCK = threading.Lock()
 
+
 def mask_url(url: str | URL) -> str:
     """The URL as text with its password replaced by ``***`` (safe for messages and logs)."""
     try:
