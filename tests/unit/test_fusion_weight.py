@@ -135,7 +135,7 @@ def test_capped_objective_does_not_trade_one_dataset_below_its_best_leg() -> Non
     a = np.tile(0.8 + 0.2 * (1 - 2 * np.abs(grid - 0.5)), (50, 1))
     b = np.tile(0.9 - 0.05 * (1 - grid), (50, 1))
     info = {"fingerprint": "t"}
-    capped = fit_weight_model([x, x], [a, b], [0.8, 0.9], fit_info=info, iters=800)
+    capped = fit_weight_model([x, x], [a, b], [0.8, 0.9], fit_info=info, cap=0.01, iters=800)
     uncapped = fit_weight_model([x, x], [a, b], [0.8, 0.9], fit_info=info, cap=1.0, iters=800)
     features = {"coverage": 0.0, "latin": 0.0}
     assert capped.dense_weight(features) >= 0.9
