@@ -10,11 +10,11 @@ Shared by chatbot answers (``assist.answer``) and agents' reply drafts (``assist
 3. Otherwise sentences are scored by question fit: weighted overlap with the question's terms
    (weights are local IDF over the candidate pool, so 적립금 in every sentence counts little and
    유효기간 a lot; a script answer's sentences also count its question's words), dense
-   similarity to the question and the retrieval score of its article; whether a sentence serves
-   the question's focus (기간/방법/가능 여부 …, :mod:`korean.focus`) gates whole script answers
-   and is a confidence feature. The best sentence and up to
-   two close neighbours of the same article are kept, in source order, then the best sentence
-   of another section of that article when it fits nearly as well (:data:`_OTHER_SECTION_FIT`).
+   similarity to the question (a 주요 상황 sentence embedded with its heading) and the retrieval
+   score of its article; whether a sentence serves the question's focus (기간/방법/가능 여부 …,
+   :mod:`korean.focus`) gates whole script answers and is a confidence feature. The best sentence
+   and up to two close neighbours of the same article are kept, in source order, then the best
+   sentence of another section of that article when it fits nearly as well.
 4. A 주요 상황 sentence is sent under its situation's heading (:func:`answer_texts`).
 
 The :class:`Composition` also carries the features that :mod:`assist.confidence` turns into one
@@ -254,9 +254,8 @@ def _repeats(cand: Candidate, chosen: Sequence[Candidate]) -> bool:
 
 
 def _vector_text(cand: Candidate) -> str:
-    """What a sentence's question fit is embedded as: a 주요 상황 및 해결책 sentence with its
-    situation heading, which says when it holds (safety eval, qid-parity halves: wrong answers
-    9/10 -> 8/9 of 79/74 answered; the script question before a script sentence: 11/14, worse)."""
+    """What a sentence is embedded as: a 주요 상황 sentence with its heading, which says when it
+    holds (safety eval halves: wrong 9/10 -> 8/9 of 79/74; a script's question first: 11/14)."""
     if cand.context and cand.chunk.section == "situations":
         return f"{cand.context}: {cand.send_text}"
     return cand.send_text
