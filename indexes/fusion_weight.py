@@ -21,10 +21,8 @@ datasets than the ones it is scored on, and saved with the fingerprint of that d
 
 from __future__ import annotations
 
-import json
 import math
 import re
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,17 +131,9 @@ def fit_weight_model(
     )
 
 
-_cache: dict[tuple[str, int], WeightModel] = {}
-_lock = threading.Lock()
-
-
 def load_weight_model(path: Path) -> WeightModel:
     """The model in ``path``, re-read when the file changes."""
-    key = (str(path.resolve()), path.stat().st_mtime_ns)
-    with _lock:
-        if key not in _cache:
-            _cache[key] = WeightModel.from_json(json.loads(path.read_text(encoding="utf-8")))
-        return _cache[key]
+    return WeightModel.load_cached(path)
 
 
 def weight_model_for(data_dir: Path | None) -> WeightModel:

@@ -9,6 +9,7 @@ on. This module holds that shape once: the fields, the JSON round trip, the atom
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
@@ -48,12 +49,28 @@ class StandardLogistic:
             fit=dict(data.get("fit") or {}),
         )
 
+    @classmethod
+    def load_cached(cls, path: Path) -> Self:
+        """The model in ``path``, read once and re-read when the file changes (one cache for
+        every model class, keyed by class, path and modification time)."""
+        key = (cls, str(path.resolve()), path.stat().st_mtime_ns)
+        with _LOAD_LOCK:
+            if key not in _LOADED:
+                _LOADED[key] = cls.from_json(json.loads(path.read_text(encoding="utf-8")))
+            model = _LOADED[key]
+        assert isinstance(model, cls)
+        return model
+
     def save(self, path: Path) -> None:
         """Write the model atomically (a reader never sees half a file)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         tmp.replace(path)
+
+
+_LOADED: dict[tuple[type, str, int], StandardLogistic] = {}
+_LOAD_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,7 @@ the labelled data it was fitted on (``kms eval fusion --fit``). Lookup: ``DATA_D
 
 from __future__ import annotations
 
-import json
 import math
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -147,17 +145,9 @@ def fit_ranker(
     )
 
 
-_cache: dict[tuple[str, int], FusionRanker] = {}
-_lock = threading.Lock()
-
-
 def load_ranker(path: Path) -> FusionRanker:
     """The model in ``path``, re-read when the file changes."""
-    key = (str(path.resolve()), path.stat().st_mtime_ns)
-    with _lock:
-        if key not in _cache:
-            _cache[key] = FusionRanker.from_json(json.loads(path.read_text(encoding="utf-8")))
-        return _cache[key]
+    return FusionRanker.load_cached(path)
 
 
 def ranker_for(data_dir: Path | None) -> FusionRanker:
