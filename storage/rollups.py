@@ -95,18 +95,21 @@ class _Sql:
         return f"{column} IS TRUE" if self.pg else f"{column} IS 1"
 
 
+# a ticket with a resolution time at or after its creation (resolution hours are measured)
+_TIMED = "r.resolved_at IS NOT NULL AND r.created_at IS NOT NULL AND r.resolved_at >= r.created_at"
+
+
 def _flag(condition: str, sign: str = "1") -> str:
     return f"{sign} * CASE WHEN {condition} THEN 1 ELSE 0 END"
 
 
 def ticket_rows(q: _Sql, rel: str, sign: str) -> str:
     ts = "coalesce(r.created_at, r.ingested_at)"
-    timed = "r.resolved_at IS NOT NULL AND r.created_at IS NOT NULL AND r.resolved_at >= r.created_at"
     return (
         f"SELECT {q.day(ts)} AS day, coalesce(r.channel, '') AS channel, {sign} AS tickets, "
         f"{_flag(q.length('r.tags') + ' = 0', sign)} AS untagged, "
-        f"{_flag('r.resolved_at IS NOT NULL', sign)} AS resolved, {_flag(timed, sign)} AS timed, "
-        f"{sign} * CASE WHEN {timed} THEN {q.hours('r.created_at', 'r.resolved_at')} ELSE 0.0 END "
+        f"{_flag('r.resolved_at IS NOT NULL', sign)} AS resolved, {_flag(_TIMED, sign)} AS timed, "
+        f"{sign} * CASE WHEN {_TIMED} THEN {q.hours('r.created_at', 'r.resolved_at')} ELSE 0.0 END "
         "AS hours_sum, "
         f"{_flag('r.csat IS NOT NULL', sign)} AS csat_n, {sign} * coalesce(r.csat, 0.0) AS csat_sum, "
         f"{_flag('r.csat >= ' + SATISFIED, sign)} AS satisfied FROM {rel} AS r WHERE {ts} IS NOT NULL"
@@ -115,23 +118,21 @@ def ticket_rows(q: _Sql, rel: str, sign: str) -> str:
 
 def resolution_rows(q: _Sql, rel: str, sign: str) -> str:
     """Resolved tickets by whole hours to resolution (the percentiles' histogram)."""
-    timed = "r.resolved_at IS NOT NULL AND r.created_at IS NOT NULL AND r.resolved_at >= r.created_at"
     return (
         f"SELECT {q.day('r.created_at')} AS day, coalesce(r.channel, '') AS channel, "
         f"{q.hour(q.hours('r.created_at', 'r.resolved_at'))} AS hour, {sign} AS tickets "
-        f"FROM {rel} AS r WHERE {timed}"
+        f"FROM {rel} AS r WHERE {_TIMED}"
     )
 
 
 def resolution_ticket_rows(q: _Sql, rel: str, sign: str) -> str:
     """Each resolved ticket's hours to resolution under its whole hour, day and channel (``n`` 1
     while it is there; ``hours`` is exactly its hours then: it is added to 0.0 once)."""
-    timed = "r.resolved_at IS NOT NULL AND r.created_at IS NOT NULL AND r.resolved_at >= r.created_at"
     hours = q.hours("r.created_at", "r.resolved_at")
     return (
         f"SELECT {q.hour(hours)} AS hour, {q.day('r.created_at')} AS day, "
         f"coalesce(r.channel, '') AS channel, r.id AS ticket, {sign} AS n, {sign} * {hours} AS hours "
-        f"FROM {rel} AS r WHERE {timed}"
+        f"FROM {rel} AS r WHERE {_TIMED}"
     )
 
 
