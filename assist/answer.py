@@ -20,7 +20,8 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
-from assist.compose import Composition, answer_texts, compose
+from assist.answer_sentences import answer_texts
+from assist.compose import Composition, compose
 from assist.confidence import answer_confidence
 from assist.consistency import log_writer
 from assist.evidence import Evidence, clean_query, gather

@@ -2,9 +2,9 @@
 
 Shared by chatbot answers (``assist.answer``) and agents' reply drafts (``assist.reply_draft``):
 
-1. Candidates are the sentences of the retrieved articles' 정책, 단계별 절차, 주요 상황 및
-   해결책 and 상담 스크립트 answers (all chunks of the top articles, not only the retrieved
-   ones), each labelled by :mod:`korean.roles`.
+1. Candidates (:mod:`assist.answer_sentences`) are the sentences of the retrieved articles'
+   정책, 단계별 절차, 주요 상황 및 해결책 and 상담 스크립트 answers (all chunks of the top
+   articles, not only the retrieved ones), each labelled by :mod:`korean.roles`.
 2. A 상담 스크립트 Q/A is used whole only when its question matches the inquiry (rapidfuzz
    over the script question plus weighted term overlap) and every answer sentence is general.
 3. Otherwise sentences are scored by question fit: weighted overlap with the question's terms
@@ -25,34 +25,22 @@ from __future__ import annotations
 
 import functools
 import math
-import re
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from assist.answer_sentences import Candidate, candidates_of, doc_chunks, vector_text
 from assist.evidence import Evidence
 from assist.sentence_vectors import sentence_vectors
 from core.types import Chunk, DocHit
 from indexes.hybrid import HybridIndex
 from indexes.lexical import tokenize
 from korean.focus import question_focus, serves
-from korean.roles import RoleLabel, classify
-from korean.sentences import split_sentences
 
-__all__ = [
-    "Candidate",
-    "Composition",
-    "answer_texts",
-    "candidates_of",
-    "compose",
-    "script_answer_text",
-    "warm",
-]
+__all__ = ["FIT_WEIGHTS", "Composition", "compose"]
 
-ANSWER_SECTIONS = ("policy", "scripts", "situations", "steps", "body", "ticket")
 _MAX_SENTENCES = 3
 # sentence fit = terms · dense · focus · article score. Eight weightings were scored on the two
 # halves (by qid parity) of the answer-safety set's answerable rows; this one gave the most
@@ -71,36 +59,6 @@ _SCRIPT_SENTENCE_FIT = 0.4
 _OTHER_SECTION_FIT = 0.9
 # query-vs-question cosine span of the bundled e5 model (other models: only the ordering matters)
 _COS_LOW, _COS_HIGH = 0.80, 0.92
-_HEADING_WORDS = re.compile(r"[\s()\[\]·,/]+")
-_THIRD_PERSON = re.compile(r"고객|\bcustomers?\b", re.IGNORECASE)
-_HEADING = re.compile(r"^\s*(?:\*\*(?P<b>.+?)\*\*|#{1,6}\s*(?P<h>.+?))\s*$")
-_BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One sentence that could go into an answer, with where it came from and its role."""
-
-    chunk: Chunk
-    text: str  # the exact source sentence (bullets stripped)
-    order: int  # position within its document
-    role: RoleLabel
-    context: str = ""  # the situation heading it sits under, if any
-
-    @property
-    def sendable(self) -> bool:
-        """General as written, or an agent note with a safe customer-facing rewrite. 단계별 절차
-        is written to the agent: from it only what the agent is told to say ("… 걸린다고
-        안내합니다") reaches a customer, never the agent's own steps."""
-        if self.chunk.section == "steps":
-            return bool(self.role.rewrite)
-        return self.role.sendable or bool(self.role.rewrite)
-
-    @property
-    def send_text(self) -> str:
-        """What a customer may be sent: the sentence, or its safe rewrite ("… 걸린다고
-        안내합니다" in 단계별 절차 → "… 걸립니다")."""
-        return self.role.rewrite if self.role.rewrite and not self.role.sendable else self.text
 
 
 @dataclass
@@ -114,116 +72,9 @@ class Composition:
     features: dict[str, float] = field(default_factory=dict)
 
 
-def answer_texts(sentences: Sequence[Candidate]) -> list[str]:
-    """What each chosen sentence sends. A 주요 상황 및 해결책 sentence holds only under its
-    situation ("두 주문 모두 오배송입니다" is true when the labels were swapped), so the first one
-    quoted from a situation leads with its heading, unless the sentence already names it, the
-    heading speaks of the customer in the third person ("고객이 … 하는 경우") or the joined
-    sentence would no longer be sendable."""
-    out: list[str] = []
-    named: set[str] = set()
-    for cand in sentences:
-        text = cand.send_text
-        if cand.chunk.section == "situations" and cand.context and cand.context not in named:
-            named.add(cand.context)
-            words = [w for w in _HEADING_WORDS.split(cand.context) if len(w) >= 2]
-            in_text = all(w in text for w in words)
-            third_person = _THIRD_PERSON.search(cand.context)
-            joined = f"{cand.context}: {text}"
-            if not in_text and not third_person and classify(joined).sendable:
-                text = joined
-        out.append(text)
-    return out
-
-
-def script_answer_text(chunk: Chunk) -> str:
-    body = chunk.body
-    marker = body.find("A: ")
-    return body[marker + 3 :].strip() if marker >= 0 else str(chunk.meta.get("answer", "")).strip()
-
-
 @functools.lru_cache(maxsize=100_000)
 def _terms(text: str) -> frozenset[str]:
     return frozenset(tokenize(text))
-
-
-def doc_chunks(index: HybridIndex, doc_id: str) -> list[Chunk]:
-    """Every chunk of one document, in chunk order (the index's per-document rows: nothing is
-    rebuilt over the corpus after an incremental write)."""
-    return index.doc_chunks(doc_id)
-
-
-_CANDIDATES: OrderedDict[tuple[str, str], list[Candidate]] = OrderedDict()
-_CANDIDATES_SIZE = 20_000
-_CANDIDATES_LOCK = threading.Lock()
-
-
-def _chunk_candidates(chunk: Chunk) -> list[Candidate]:
-    """The sentences of one chunk with their roles (cached by chunk id and content hash: Kiwi
-    sentence splitting and role analysis run once per chunk version, not once per query)."""
-    key = (chunk.chunk_id, chunk.hash)
-    with _CANDIDATES_LOCK:
-        hit = _CANDIDATES.get(key)
-        if hit is not None:
-            _CANDIDATES.move_to_end(key)
-            return hit
-    body = script_answer_text(chunk) if chunk.section == "scripts" else chunk.body
-    if chunk.doc_type == "ticket":
-        body = str(chunk.meta.get("resolution") or body)
-    out: list[Candidate] = []
-    # a script answer's sentences answer its question; a situation's sentences sit under its heading
-    context = str(chunk.meta.get("question") or "") if chunk.section == "scripts" else ""
-    for line in body.splitlines():
-        heading = _HEADING.match(line)
-        if heading:
-            context = (heading.group("b") or heading.group("h") or "").strip()
-            continue
-        for sentence in split_sentences(_BULLET.sub("", line)):
-            text = sentence.strip()
-            if len(text) >= 4:
-                out.append(Candidate(chunk, text, 0, classify(text), context))
-    with _CANDIDATES_LOCK:
-        _CANDIDATES[key] = out
-        while len(_CANDIDATES) > _CANDIDATES_SIZE:
-            _CANDIDATES.popitem(last=False)
-    return out
-
-
-def warm(index: HybridIndex, *, batch: int = 64) -> int:
-    """Split, label and embed every answer sentence of the index's articles ahead of the first
-    questions (the serving start-up runs this in a background thread); returns how many."""
-    docs = dict.fromkeys(c.doc_id for c in index.chunks if c.doc_type != "ticket")
-    chunks = [c for doc_id in docs for c in _answer_chunks(doc_chunks(index, doc_id))]
-    texts = [_vector_text(cand) for chunk in chunks for cand in _chunk_candidates(chunk)]
-    texts += [str(c.meta["question"]) for c in chunks if c.section == "scripts" and c.meta.get("question")]
-    texts = list(dict.fromkeys(texts))
-    for start in range(0, len(texts), batch):
-        sentence_vectors(index.embedder, texts[start : start + batch])
-    return len(texts)
-
-
-def _answer_chunks(chunks: Sequence[Chunk]) -> list[Chunk]:
-    """The chunks answers may quote: the answer sections; a document written without the
-    template's sections (plain text, an FAQ page) has only a summary, which then is its body."""
-    answer = [c for c in chunks if c.section in ANSWER_SECTIONS]
-    if answer or any(c.section not in _UNTEMPLATED for c in chunks):
-        return answer
-    return [c for c in chunks if c.section == "summary"]
-
-
-_UNTEMPLATED = frozenset({"summary", "title", "management", "references"})
-
-
-def candidates_of(chunks: Sequence[Chunk]) -> list[Candidate]:
-    """The answer sentences of a document's chunks, de-duplicated (chunks overlap by a sentence)."""
-    out: list[Candidate] = []
-    seen: set[str] = set()
-    for chunk in _answer_chunks(chunks):
-        for cand in _chunk_candidates(chunk):
-            if cand.text not in seen:
-                seen.add(cand.text)
-                out.append(replace(cand, order=len(out)))
-    return out
 
 
 def _weights(pool: Sequence[frozenset[str]]) -> dict[str, float]:
@@ -251,14 +102,6 @@ def _script_fit(question: str, qterms: frozenset[str], chunk: Chunk, w: dict[str
 def _repeats(cand: Candidate, chosen: Sequence[Candidate]) -> bool:
     """The sentence says again what a chosen one says (rapidfuzz token-set ratio ≥ 80)."""
     return any(fuzz.token_set_ratio(cand.send_text, c.send_text) >= 80 for c in chosen)
-
-
-def _vector_text(cand: Candidate) -> str:
-    """What a sentence is embedded as: a 주요 상황 sentence with its heading, which says when it
-    holds (safety eval halves: wrong 9/10 -> 8/9 of 79/74; a script's question first: 11/14)."""
-    if cand.context and cand.chunk.section == "situations":
-        return f"{cand.context}: {cand.send_text}"
-    return cand.send_text
 
 
 def compose(
@@ -293,7 +136,7 @@ def compose(
     qvec = evidence.trace.query_vector
     sims: dict[str, float] = {}
     if qvec is not None and flat:
-        texts = [_vector_text(c) for _, c in flat]
+        texts = [vector_text(c) for _, c in flat]
         sims = dict(zip(texts, (sentence_vectors(index.embedder, texts) @ qvec).tolist(), strict=True))
     lo, hi = (min(sims.values()), max(sims.values())) if sims else (0.0, 1.0)
     span = max(hi - lo, 1e-6)
@@ -330,7 +173,7 @@ def compose(
             continue  # a script answer's sentence answers its own question, not this inquiry
         rel = max(doc.score, 0.0) / top_score
         terms = _terms(f"{cand.context} {cand.send_text}")
-        dense = (sims[_vector_text(cand)] - lo) / span if sims else 0.0
+        dense = (sims[vector_text(cand)] - lo) / span if sims else 0.0
         w_terms, w_dense, w_focus, w_doc = FIT_WEIGHTS
         fit = (
             w_terms * _overlap(qterms, terms, w, default)
@@ -343,7 +186,7 @@ def compose(
             best = (fit, doc, cand)
 
     result.features = {
-        "sentence_dense": sims.get(_vector_text(best[2]), 0.0) if best else 0.0,
+        "sentence_dense": sims.get(vector_text(best[2]), 0.0) if best else 0.0,
         "script_fit": script_best[0] if script_best else 0.0,
         "sentence_fit": best[0] if best else 0.0,
         "focus_served": serves(best[2].send_text, focus) if best else 0.0,

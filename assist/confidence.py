@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assist.compose import Composition, doc_chunks
+from assist.answer_sentences import doc_chunks
+from assist.compose import Composition
 from assist.evidence import Evidence
 from indexes.hybrid import HybridIndex
 from indexes.logistic import StandardLogistic, fit_standard_logistic

@@ -281,7 +281,7 @@ class KnowledgeBase:
             threading.Thread(target=self._warm_sentences, name="kms-warm-sentences", daemon=True).start()
 
     def _warm_sentences(self) -> None:
-        from assist.compose import warm
+        from assist.answer_sentences import warm
 
         t0 = time.perf_counter()
         try:

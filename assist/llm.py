@@ -79,7 +79,7 @@ def llm_answer(
 ) -> tuple[str, list[Citation]] | None:
     """A grounded LLM answer with citations, or None to keep the extractive answer."""
     from assist.answer import citation_for
-    from assist.compose import candidates_of
+    from assist.answer_sentences import candidates_of
 
     # only sentences that may be sent to any customer go to the model (no case reports, no notes)
     general = {

@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz
 
 from assist.answer import citation_for
-from assist.compose import Composition, answer_texts, script_answer_text
+from assist.answer_sentences import answer_texts, script_answer_text
+from assist.compose import Composition
 from assist.evidence import Evidence
 from assist.prompts import render
 from assist.schemas import Citation, ReplyDraft, ReplyDraftSentence, SpeechLevel

@@ -87,10 +87,10 @@ def test_below_the_threshold_the_draft_is_empty_and_no_tag_is_prefilled(kb: Know
 
 
 def test_warm_embeds_every_answer_sentence_once(kb: KnowledgeBase) -> None:
-    from assist import compose
+    from assist import answer_sentences
 
     index = kb.index
-    count = compose.warm(index)
+    count = answer_sentences.warm(index)
     assert count > 10
     calls: list[int] = []
     embed = index.embedder.embed_documents
@@ -109,7 +109,7 @@ def test_warm_embeds_every_answer_sentence_once(kb: KnowledgeBase) -> None:
 
 
 def test_steps_reach_customers_only_as_what_the_agent_is_told_to_say() -> None:
-    from assist.compose import candidates_of
+    from assist.answer_sentences import candidates_of
     from core.types import Chunk
 
     body = (

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assist.answer import answer_question
-from assist.compose import Candidate, answer_texts
+from assist.answer_sentences import Candidate, answer_texts
 from assist.knowledge import KnowledgeBase
 from core.settings import Settings
 from core.types import Chunk
@@ -110,11 +110,11 @@ def test_policy_sentences_are_sent_as_written(tmp_path: Path) -> None:
 def test_a_situation_sentence_is_embedded_with_its_heading(kb: KnowledgeBase) -> None:
     """The question fit of a 주요 상황 sentence is measured on "heading: sentence" (the heading
     says when it holds); other sections' sentences are embedded as they are sent."""
-    from assist.compose import _vector_text, candidates_of, doc_chunks
+    from assist.answer_sentences import candidates_of, doc_chunks, vector_text
 
     doc_id = next(c.doc_id for c in kb.index.chunks)
     cands = candidates_of(doc_chunks(kb.index, doc_id))
     situation = next(c for c in cands if c.chunk.section == "situations" and "상품품질팀" in c.text)
-    assert _vector_text(situation) == f"하루가 지나서 알게 된 경우: {situation.send_text}"
+    assert vector_text(situation) == f"하루가 지나서 알게 된 경우: {situation.send_text}"
     policy = next(c for c in cands if c.chunk.section == "policy")
-    assert _vector_text(policy) == policy.send_text
+    assert vector_text(policy) == policy.send_text
