@@ -65,6 +65,7 @@ ALLOMORPHS: tuple[tuple[str, str], ...] = (
 # At most three stacked particles (폰에서도요): bounded, so overlapping alternatives (이나 = 이+나)
 # cannot make the regex backtrack exponentially on long inputs.
 _PARTICLE_CHAIN = "(?:" + "|".join(map(re.escape, _PARTICLES)) + "){0,3}"
+PARTICLE_CHAIN = _PARTICLE_CHAIN  # what may follow a whole word (assist.drafts.clusters)
 
 
 # ------------------------------------------------------------------ the lexicon

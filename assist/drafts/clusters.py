@@ -1,6 +1,7 @@
 """The product's topic clustering: what customers asked, grouped into recurring topics.
 
-    texts   = inquiry_texts(subjects_and_inquiries, lexicon)   PII masked, colloquial Korean normalised
+    texts   = inquiry_texts(subjects_and_inquiries, lexicon)   PII masked, colloquial Korean normalised,
+                                                               dictionary synonyms one word (unify_synonyms)
     vectors = embed_inquiries(embedder, texts)                 embedded as queries
     tokens  = noun_tokens(texts)                               (assist.drafts.keywords)
     labels  = find_topics(vectors, tokens, params)             -1 = no topic
@@ -45,8 +46,9 @@ Labels are renumbered by decreasing size (``assist.clustering.relabel``): determ
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,10 +57,11 @@ from assist.clustering import agglomerative, relabel
 from assist.drafts.keywords import DocFreq, keywords
 from indexes.embedder import Embedder
 from korean.colloquial import normalize_query
-from korean.lexicon import Lexicon
+from korean.lexicon import PARTICLE_CHAIN, Lexicon
 from korean.pii import mask_pii
+from korean.pii.mask import fix_particle
 
-__all__ = ["TopicParams", "embed_inquiries", "find_topics", "inquiry_texts"]
+__all__ = ["TopicParams", "embed_inquiries", "find_topics", "inquiry_texts", "unify_synonyms"]
 
 _BATCH = 64
 
@@ -87,7 +90,34 @@ def inquiry_texts(texts: Sequence[str], lexicon: Lexicon | None) -> list[str]:
     """Each text (subject + inquiry) PII-masked, with colloquial Korean normalised as queries are
     (a phone number or e-mail address says nothing about the topic)."""
     cleaned = [" ".join(mask_pii(t).split()) for t in texts]
-    return [normalize_query(t, lexicon) for t in cleaned] if lexicon is not None else cleaned
+    if lexicon is None:
+        return cleaned
+    return unify_synonyms([normalize_query(t, lexicon) for t in cleaned], lexicon)
+
+
+def unify_synonyms(texts: Sequence[str], lexicon: Lexicon) -> list[str]:
+    """The texts with each synonym group of the dictionary (``=`` lines: 상품권,기프트카드) written
+    as one word -- the member the texts use most (ties: the first in sorted order) -- wherever they
+    use two or more members. The embedding does not know that a 기프트카드 is a 상품권: one topic
+    asked with both words became two topics and two drafts (gaps_ko, centroids 0.94). A member
+    matches as a whole word, optionally spaced inside (기프트 카드) and followed by particles, which
+    are made to agree with the new word (기프트카드로 -> 상품권으로)."""
+    out = list(texts)
+    for group in sorted(sorted(g) for g in lexicon.synonyms):
+        words = sorted(group, key=lambda w: (-len(w), w))
+        alts = "|".join(r"\s?".join(map(re.escape, w)) if len(w) >= 3 else re.escape(w) for w in words)
+        pattern = re.compile(rf"(?<!\w)(?P<w>{alts})(?P<p>{PARTICLE_CHAIN})(?!\w)", re.IGNORECASE)
+        used = Counter("".join(m["w"].split()).lower() for t in out for m in pattern.finditer(t))
+        if len(used) < 2:
+            continue
+        target = min(used, key=lambda w: (-used[w], w))
+        out = [pattern.sub(_rewrite(target), t) for t in out]
+    return out
+
+
+def _rewrite(word: str) -> Callable[[re.Match[str]], str]:
+    """A ``re.sub`` replacement: ``word`` with the matched particles made to agree with it."""
+    return lambda m: word + fix_particle(word, m["p"])
 
 
 def embed_inquiries(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:

@@ -13,7 +13,7 @@ import pytest
 import test_drafts_data as data
 
 from assist.drafts import DraftSettings, clusters, generate, get_draft
-from assist.drafts.clusters import TopicParams, find_topics, inquiry_texts
+from assist.drafts.clusters import TopicParams, find_topics, inquiry_texts, unify_synonyms
 from assist.knowledge import KnowledgeBase
 from eval.datasets import load_items
 from eval.topics import run_topics
@@ -75,6 +75,31 @@ def test_inquiries_are_pii_masked_and_normalised_like_queries() -> None:
     texts = inquiry_texts(["비번  까먹었어요ㅠㅠ", "환불언제되요 010-1234-5678"], load_lexicon(None))
     assert texts == ["비밀번호 잊어버렸어요ㅠ", "환불 언제 돼요 [전화번호]"]
     assert inquiry_texts(["a  b"], None) == ["a b"]
+
+
+def test_dictionary_synonyms_become_the_word_the_run_uses_most() -> None:
+    lexicon = load_lexicon(None)  # the bundled dictionary has the group 상품권,기프트카드
+    texts = [
+        "기프트카드로 결제했어요",
+        "상품권 등록",
+        "상품권이 안 보여요",
+        "기프트 카드 번호",
+        "상품권 잔액",
+    ]
+    assert unify_synonyms(texts, lexicon) == [
+        "상품권으로 결제했어요",  # the particle agrees with the new word
+        "상품권 등록",
+        "상품권이 안 보여요",
+        "상품권 번호",  # spaced inside
+        "상품권 잔액",
+    ]
+    assert unify_synonyms(["카트리지 교체", "장바구니 비우기", "카트에 담은 것"], lexicon) == [
+        "카트리지 교체",  # not a whole word
+        "장바구니 비우기",
+        "장바구니에 담은 것",
+    ]
+    assert unify_synonyms(["기프트카드 잔액"], lexicon) == ["기프트카드 잔액"]  # one member: as written
+    assert inquiry_texts(["기프트카드 잔액", "상품권 잔액", "상품권 등록"], lexicon)[0] == "상품권 잔액"
 
 
 def _spy(monkeypatch: pytest.MonkeyPatch, calls: list[tuple[str, Any]]) -> None:
