@@ -26,7 +26,8 @@ def fuse(
     auto_weight: float | None = None,
 ) -> tuple[dict[int, float], np.ndarray | None]:
     """Fused score per candidate (and the adaptive ranker's feature rows, in ``union`` order).
-    ``auto_weight``: fusion="auto"'s dense weight for this query (``SearchParams.auto_weight``)."""
+    ``auto_weight``: fusion="auto"'s dense weight for this query (``SearchParams.auto_weight``),
+    required with that fusion."""
     union = list(dict.fromkeys([*dense_ranked, *lexical_ranked]))
     if params.fusion == "dense":
         return {p: dense_score.get(p, 0.0) for p in union}, None
@@ -54,6 +55,7 @@ def fuse(
         ranker = params.ranker or ranker_for(None)
         return dict(zip(union, ranker.score(features).tolist(), strict=True)), features
     if params.fusion == "auto":
-        w = params.auto_weight(stats.coverage if stats else 0.0, "") if auto_weight is None else auto_weight
-        return weighted_fusion(dense_score, lex_score, w_dense=w, w_lexical=1.0 - w), None
+        if auto_weight is None:  # the weight depends on the query's language: the caller has it
+            raise ValueError("fusion='auto' needs the query's dense weight (SearchParams.auto_weight)")
+        return weighted_fusion(dense_score, lex_score, w_dense=auto_weight, w_lexical=1.0 - auto_weight), None
     return weighted_fusion(dense_score, lex_score, w_dense=params.w_dense, w_lexical=params.w_lexical), None

@@ -115,6 +115,9 @@ def test_backend_fuse_auto_uses_the_given_weight() -> None:
     fused, features = fuse(SearchParams(fusion="auto"), [0, 2, 1], [1, 2], dense, lexical, None, 0.8)
     assert features is None
     assert fused == pytest.approx(weighted_fusion(dense, lexical, w_dense=0.8, w_lexical=0.2))
+    # without the query's weight there is no right answer (it depends on the query's language)
+    with pytest.raises(ValueError, match="auto"):
+        fuse(SearchParams(fusion="auto"), [0, 2, 1], [1, 2], dense, lexical, None)
 
 
 def test_from_settings_loads_the_weight_model_for_auto(tmp_path: Path) -> None:
