@@ -2,7 +2,12 @@
 
 Kept: nouns, verb/adjective stems, roots, foreign words, numbers and Chinese characters.
 Dropped: particles, endings, suffixes, punctuation, so 환불은 / 환불이 / 환불 all become
-``환불``. Latin words are lowercased; common English stopwords are dropped.
+``환불``. Latin words are lowercased, common English stopwords dropped, and the rest stemmed with
+the English Snowball stemmer (PyStemmer), so refunds / refunded / refund all become ``refund``.
+
+Stemming is per token, not per chunk language: a Latin word gets the same stem in a Korean chunk,
+an English chunk and a query (SMS, refund inside Korean text included), and Korean morphemes are
+never stemmed. Chunks and queries go through the same ``_keep``, so their stems always agree.
 """
 
 from __future__ import annotations
@@ -10,8 +15,10 @@ from __future__ import annotations
 import json
 import logging
 import math
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import overload
 
@@ -23,7 +30,8 @@ from korean.kiwi import KIWI_LOCK, kiwi
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
-TOKENIZER_ID = "kiwi-morph-v1"
+# v2: Latin words are stemmed (English Snowball). An index of another id is re-tokenised on load.
+TOKENIZER_ID = "kiwi-morph-v2-en-stem"
 KEEP_TAGS: tuple[str, ...] = ("NNG", "NNP", "NR", "XR", "SL", "SN", "SH", "VV", "VA", "MAG")
 # bm25s.stopwords.STOPWORDS_EN, spelled out: importing bm25s cost every CLI command ~0.3 s
 # (tests/unit/test_lexical.py checks the copy against bm25s).
@@ -43,6 +51,25 @@ _STOP_STEMS = frozenset({"하", "되", "있", "이", "보", "주", "않", "싶",
 
 _kiwi = kiwi
 _KIWI_LOCK = KIWI_LOCK
+_STEMMERS = threading.local()  # a PyStemmer object is not safe to share between threads
+
+
+@lru_cache(maxsize=1 << 16)
+def stem_en(word: str) -> str:
+    """The English Snowball stem of a lowercased Latin word: refunds, refunded -> refund."""
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        import Stemmer  # PyStemmer
+
+        stemmer = _STEMMERS.english = Stemmer.Stemmer("english")
+    return str(stemmer.stemWord(word))
+
+
+def tokenizer_versions() -> dict[str, str]:
+    """The versions of the libraries that decide the BM25 tokens (recorded in the index manifest)."""
+    from importlib.metadata import version
+
+    return {"kiwipiepy": version("kiwipiepy"), "pystemmer": version("PyStemmer")}
 
 
 def _keep(form: str, tag: str) -> str | None:
@@ -55,7 +82,7 @@ def _keep(form: str, tag: str) -> str | None:
         return None
     if base == "SL":
         word = form.lower()
-        return None if word in _EN_STOP or len(word) < 2 else word
+        return None if word in _EN_STOP or len(word) < 2 else stem_en(word)
     return form
 
 

@@ -127,10 +127,10 @@ def test_upsert_and_delete_are_visible_at_once(milvus: MutableBackend, local: Hy
 def test_collection_names_are_versioned() -> None:
     cfg = MilvusConfig()
     name = collection_name(cfg, "bundled:multilingual-e5-small", 384)
-    assert name.startswith("kms_bundled_multilingual_e5_small_kiwi_morph_v1_d384_")
+    assert name.startswith("kms_bundled_multilingual_e5_small_kiwi_morph_v2_en_stem_d384_")
     assert name.replace("_", "").isalnum() and len(name) <= 255
     others = {
-        collection_name(cfg, "bundled:multilingual-e5-small", 384, "kiwi-morph-v2"),
+        collection_name(cfg, "bundled:multilingual-e5-small", 384, "kiwi-morph-v1"),  # before stemming
         collection_name(cfg, "intfloat/multilingual-e5-base", 768),
         collection_name(MilvusConfig(k1=1.5), "bundled:multilingual-e5-small", 384),
         collection_name(MilvusConfig(prefix="shop2"), "bundled:multilingual-e5-small", 384),
