@@ -22,7 +22,8 @@ and the BM25 parameters of its lexical leg (not whatever the settings say at wri
 :func:`load` given the configured :class:`IndexConfig` checks them: chunks cut with other chunker
 parameters fail the load (new chunks would be cut differently from the old ones); BM25 parameters
 and a changed tokenizer need no re-embedding, so the BM25 leg is rebuilt from the stored chunk
-texts with the configured values instead, and the next write records them.
+texts with the configured values instead, and the next write records them
+(:mod:`indexes.manifest_checks`).
 """
 
 from __future__ import annotations
@@ -47,14 +48,21 @@ from indexes import deltalog
 from indexes.dense import DenseIndex
 from indexes.embedder import Embedder
 from indexes.hybrid import HybridIndex
-from indexes.lexical import LEXICAL_STORE, TOKENIZER_ID, LexicalIndex, tokenize_many
+from indexes.lexical import LEXICAL_STORE, LexicalIndex, tokenize_many
+from indexes.manifest_checks import (
+    FORMAT_VERSION,
+    REBUILD_HINT,
+    check_chunker,
+    check_compatible,
+    lexical_as_configured,
+    retokenised,
+    tokenizer_entry,
+)
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 CURRENT = "current"
-REBUILD_HINT = "rebuild it with `kms reindex` (or `kms init --sample --rebuild` for the sample KB)"
 
 
 @dataclass(frozen=True)
@@ -172,7 +180,7 @@ def manifest_for(index: HybridIndex, config: IndexConfig, name: str) -> dict[str
             "runtime": index.embedder.runtime,
             "precision": index.embedder.precision,
         },
-        "tokenizer": {"id": TOKENIZER_ID},
+        "tokenizer": tokenizer_entry(),  # id, and the kiwipiepy and PyStemmer versions behind it
         "chunker": {"max_chars": config.chunk_max_chars, "overlap_sentences": config.chunk_overlap_sentences},
         "bm25": {"k1": index.lexical.k1, "b": index.lexical.b},  # what the BM25 leg was built with
         # how lexical/ stores it: BM25 postings, vocabulary and term ids as memory-mapped arrays
@@ -270,72 +278,6 @@ def read_manifest(folder: Path) -> dict[str, Any]:
         raise IndexCorruptError(f"index {folder} has no readable {MANIFEST}: {exc}; {REBUILD_HINT}") from exc
 
 
-def check_compatible(manifest: dict[str, Any], embedder: Embedder, folder: Path) -> None:
-    if manifest.get("format") != FORMAT_VERSION:
-        raise IndexMismatchError(
-            f"index {folder} has format {manifest.get('format')}, this version reads {FORMAT_VERSION}; "
-            f"{REBUILD_HINT}"
-        )
-    built = manifest.get("embedder", {})
-    if built.get("id") != embedder.model_id or built.get("dim") != embedder.dim:
-        raise IndexMismatchError(
-            f"index {folder} was built with embedder {built.get('id')!r} (dim {built.get('dim')}), but "
-            f"the configured embedder is {embedder.model_id!r} (dim {embedder.dim}); set KMS_EMBEDDER back "
-            f"or {REBUILD_HINT}",
-            details={"index_embedder": built, "configured": embedder.model_id},
-        )
-    # fp32 vectors agree across runtimes (torch and ONNX: cosine ≥ 0.99999), so only the precision
-    # has to match; indexes written before it was recorded were built at fp32.
-    built_precision = built.get("precision", "fp32")
-    if built_precision != embedder.precision:
-        raise IndexMismatchError(
-            f"index {folder} was built with {built_precision} embeddings ({built.get('runtime', 'torch')}), "
-            f"but the embedder computes {embedder.precision} ones ({embedder.runtime}); vectors of two "
-            f"precisions do not mix: set KMS_EMBED_PRECISION={built_precision} or {REBUILD_HINT}",
-            details={"index_embedder": built, "configured_precision": embedder.precision},
-        )
-
-
-def check_chunker(manifest: dict[str, Any], config: IndexConfig, folder: Path) -> None:
-    """Chunks cut with other parameters than the configured ones would mix with new chunks."""
-    built = manifest.get("chunker", {})
-    want = {"max_chars": config.chunk_max_chars, "overlap_sentences": config.chunk_overlap_sentences}
-    if {k: built.get(k) for k in want} != want:
-        raise IndexMismatchError(
-            f"index {folder} holds chunks cut with max_chars={built.get('max_chars')}, overlap_sentences="
-            f"{built.get('overlap_sentences')}, but KMS_CHUNK_MAX_CHARS={config.chunk_max_chars}, "
-            f"KMS_CHUNK_OVERLAP_SENTENCES={config.chunk_overlap_sentences}; set them back or {REBUILD_HINT}",
-            details={"index_chunker": built, "configured": want},
-        )
-
-
-def _lexical(
-    folder: Path, chunks: list[Chunk], manifest: dict[str, Any], config: IndexConfig | None
-) -> LexicalIndex:
-    """The stored BM25 leg, re-tokenised (other tokenizer) or re-indexed (other k1/b) when needed."""
-    lexical = LexicalIndex.load(folder / "lexical", arrays=manifest.get("lexical_store") == LEXICAL_STORE)
-    k1, b = (config.bm25_k1, config.bm25_b) if config is not None else (lexical.k1, lexical.b)
-    if manifest.get("tokenizer", {}).get("id") != TOKENIZER_ID:
-        log.warning(
-            "index %s used tokenizer %s: re-tokenising its chunks with %s (no re-embedding)",
-            folder.name,
-            manifest.get("tokenizer"),
-            TOKENIZER_ID,
-        )
-        return LexicalIndex(tokenize_many([c.text for c in chunks]), k1=k1, b=b)
-    if (k1, b) != (lexical.k1, lexical.b):
-        log.info(
-            "index %s: BM25 rebuilt with k1=%s b=%s (built with %s, %s)",
-            folder.name,
-            k1,
-            b,
-            lexical.k1,
-            lexical.b,
-        )
-        return lexical.with_params(k1=k1, b=b)  # k1 and b only enter at scoring: nothing is recounted
-    return lexical
-
-
 def load(folder: Path, embedder: Embedder, config: IndexConfig | None = None) -> HybridIndex:
     """Load an index folder, failing clearly if it was built by another model (or, given the
     configured ``config``, with other chunker parameters; see the module docstring)."""
@@ -346,7 +288,7 @@ def load(folder: Path, embedder: Embedder, config: IndexConfig | None = None) ->
     try:
         with (folder / "chunks.jsonl").open(encoding="utf-8") as fh:
             chunks = [_chunk_from_json(json.loads(line)) for line in fh]
-        lexical = _lexical(folder, chunks, manifest, config)
+        lexical, retokenise = lexical_as_configured(folder, chunks, manifest, config)
     except (OSError, ValueError, TypeError, KeyError) as exc:
         raise IndexCorruptError(f"index {folder} is incomplete or unreadable: {exc}; {REBUILD_HINT}") from exc
     spec = manifest.get("dense")
@@ -369,6 +311,8 @@ def load(folder: Path, embedder: Embedder, config: IndexConfig | None = None) ->
         raise IndexCorruptError(f"index {folder}: the FAISS id map does not match its chunks; {REBUILD_HINT}")
     index = HybridIndex(chunks, dense, lexical, embedder, vids=vids)
     ops, end = deltalog.read(folder)  # the incremental writes since the folder was built
+    if retokenise:  # their tokens are the old tokenizer's too
+        ops = retokenised(ops)
     try:
         return index.applied(ops, delta_offset=end)
     except (ValueError, IndexError) as exc:

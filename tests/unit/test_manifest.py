@@ -12,7 +12,7 @@ from core.errors import IndexMismatchError
 from core.types import Chunk
 from indexes import store
 from indexes.embedder import HashEmbedder
-from indexes.lexical import TOKENIZER_ID
+from indexes.lexical import TOKENIZER_ID, tokenizer_versions
 
 
 def _persist(tmp_path: Path, config: store.IndexConfig) -> Path:
@@ -27,7 +27,7 @@ def test_manifest_records_chunker_and_bm25_values(tmp_path: Path) -> None:
     manifest = store.read_manifest(_persist(tmp_path, config))
     assert manifest["bm25"] == {"k1": 1.5, "b": 0.6}
     assert manifest["chunker"] == {"max_chars": 400, "overlap_sentences": 0}
-    assert manifest["tokenizer"] == {"id": TOKENIZER_ID}
+    assert manifest["tokenizer"] == {"id": TOKENIZER_ID, **tokenizer_versions()}
 
 
 def test_other_chunker_parameters_fail_the_load(tmp_path: Path) -> None:

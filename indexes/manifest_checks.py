@@ -1,0 +1,130 @@
+"""What :func:`indexes.store.load` checks an index folder's manifest against.
+
+- format and embedder (model, dimension, precision): another one fails the load
+  (:class:`IndexMismatchError`), the vectors cannot be reused;
+- chunker parameters (``max_chars``, ``overlap_sentences``), given the configured ones: other ones
+  fail the load too (new chunks would be cut differently from the stored ones);
+- tokenizer: another :data:`TOKENIZER_ID` re-tokenises the stored chunk texts (and the chunks of the
+  folder's delta log) with this one, no re-embedding; the same id made with other versions of the
+  libraries behind it (kiwipiepy, PyStemmer) is kept, with a one-line warning;
+- BM25 ``k1`` / ``b``, given the configured ones: other ones rescore the stored postings (nothing is
+  recounted), with a one-line warning; the next write records the values the leg was built with.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from core.errors import IndexMismatchError
+from core.types import Chunk
+from indexes.embedder import Embedder
+from indexes.lexical import LEXICAL_STORE, TOKENIZER_ID, LexicalIndex, tokenize_many, tokenizer_versions
+from indexes.segments import DeltaOp
+
+if TYPE_CHECKING:
+    from indexes.store import IndexConfig
+
+log = logging.getLogger("indexes.store")
+
+FORMAT_VERSION = 1
+REBUILD_HINT = "rebuild it with `kms reindex` (or `kms init --sample --rebuild` for the sample KB)"
+
+
+def tokenizer_entry() -> dict[str, str]:
+    """The manifest's ``tokenizer``: its id and the versions of the libraries that made the tokens."""
+    return {"id": TOKENIZER_ID, **tokenizer_versions()}
+
+
+def check_compatible(manifest: dict[str, Any], embedder: Embedder, folder: Path) -> None:
+    if manifest.get("format") != FORMAT_VERSION:
+        raise IndexMismatchError(
+            f"index {folder} has format {manifest.get('format')}, this version reads {FORMAT_VERSION}; "
+            f"{REBUILD_HINT}"
+        )
+    built = manifest.get("embedder", {})
+    if built.get("id") != embedder.model_id or built.get("dim") != embedder.dim:
+        raise IndexMismatchError(
+            f"index {folder} was built with embedder {built.get('id')!r} (dim {built.get('dim')}), but "
+            f"the configured embedder is {embedder.model_id!r} (dim {embedder.dim}); set KMS_EMBEDDER back "
+            f"or {REBUILD_HINT}",
+            details={"index_embedder": built, "configured": embedder.model_id},
+        )
+    # fp32 vectors agree across runtimes (torch and ONNX: cosine ≥ 0.99999), so only the precision
+    # has to match; indexes written before it was recorded were built at fp32.
+    built_precision = built.get("precision", "fp32")
+    if built_precision != embedder.precision:
+        raise IndexMismatchError(
+            f"index {folder} was built with {built_precision} embeddings ({built.get('runtime', 'torch')}), "
+            f"but the embedder computes {embedder.precision} ones ({embedder.runtime}); vectors of two "
+            f"precisions do not mix: set KMS_EMBED_PRECISION={built_precision} or {REBUILD_HINT}",
+            details={"index_embedder": built, "configured_precision": embedder.precision},
+        )
+
+
+def check_chunker(manifest: dict[str, Any], config: IndexConfig, folder: Path) -> None:
+    """Chunks cut with other parameters than the configured ones would mix with new chunks."""
+    built = manifest.get("chunker", {})
+    want = {"max_chars": config.chunk_max_chars, "overlap_sentences": config.chunk_overlap_sentences}
+    if {k: built.get(k) for k in want} != want:
+        raise IndexMismatchError(
+            f"index {folder} holds chunks cut with max_chars={built.get('max_chars')}, overlap_sentences="
+            f"{built.get('overlap_sentences')}, but KMS_CHUNK_MAX_CHARS={config.chunk_max_chars}, "
+            f"KMS_CHUNK_OVERLAP_SENTENCES={config.chunk_overlap_sentences}; set them back or {REBUILD_HINT}",
+            details={"index_chunker": built, "configured": want},
+        )
+
+
+def tokenizer_changed(manifest: dict[str, Any], folder: Path) -> bool:
+    """Whether the folder's BM25 tokens were made by another tokenizer (they are then re-made);
+    the same tokenizer under other library versions only warns."""
+    built = manifest.get("tokenizer") or {}
+    if built.get("id") != TOKENIZER_ID:
+        log.warning(
+            "index %s used tokenizer %s: re-tokenising its chunks with %s (no re-embedding)",
+            folder.name,
+            built.get("id"),
+            TOKENIZER_ID,
+        )
+        return True
+    now = tokenizer_versions()
+    other = {k: built[k] for k in now if built.get(k) not in (None, now[k])}
+    if other:
+        log.warning(
+            "index %s: its BM25 tokens were made with %s, this process has %s; kept (same tokenizer "
+            "%s), `kms reindex` re-tokenises them",
+            folder.name,
+            other,
+            {k: now[k] for k in other},
+            TOKENIZER_ID,
+        )
+    return False
+
+
+def lexical_as_configured(
+    folder: Path, chunks: list[Chunk], manifest: dict[str, Any], config: IndexConfig | None
+) -> tuple[LexicalIndex, bool]:
+    """The stored BM25 leg, re-tokenised (other tokenizer) or rescored (other k1/b) when needed, and
+    whether it was re-tokenised (the folder's delta log then needs it too: :func:`retokenised`)."""
+    lexical = LexicalIndex.load(folder / "lexical", arrays=manifest.get("lexical_store") == LEXICAL_STORE)
+    k1, b = (config.bm25_k1, config.bm25_b) if config is not None else (lexical.k1, lexical.b)
+    if tokenizer_changed(manifest, folder):
+        return LexicalIndex(tokenize_many([c.text for c in chunks]), k1=k1, b=b), True
+    if (k1, b) != (lexical.k1, lexical.b):
+        log.warning(
+            "index %s: BM25 built with k1=%s b=%s, rescored with the configured k1=%s b=%s",
+            folder.name,
+            lexical.k1,
+            lexical.b,
+            k1,
+            b,
+        )
+        return lexical.with_params(k1=k1, b=b), False  # k1 and b only enter at scoring: nothing recounted
+    return lexical, False
+
+
+def retokenised(ops: list[DeltaOp]) -> list[DeltaOp]:
+    """Delta-log writes with their chunks' BM25 tokens made by this tokenizer."""
+    return [replace(op, tokens=tuple(tokenize_many([c.text for c in op.chunks]))) for op in ops]
