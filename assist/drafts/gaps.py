@@ -96,23 +96,10 @@ def _nearest(rows: Sequence[int], coverage: Coverage, n: int = 3) -> list[tuple[
     return Counter(a for a in (coverage.articles[r] for r in rows) if a is not None).most_common(n)
 
 
-def article_fits(
-    coverage: Coverage,
-    topics: Sequence[Sequence[int]],
-    centroids: np.ndarray | None = None,
-    *,
-    same_subject: float = 1.0,
-) -> list[tuple[float, float]]:
+def article_fits(coverage: Coverage, topics: Sequence[Sequence[int]]) -> list[tuple[float, float]]:
     """Per topic (its rows), the (fit, rival fit) of its nearest article: the median best cosine of
     its own tickets to that article's chunks, and the highest such median among the other topics
-    (0 when there is none); ``(0, 0)`` for a topic without a nearest article.
-
-    With the topics' unit ``centroids``, a topic whose centroid is at least ``same_subject``
-    cosine-similar is no rival: it is a slice of the same subject (the clustering's own
-    near-duplicate cut, ``DraftSettings.merge_centroid``), and that one slice fits the article a
-    little better does not make the article another subject's (banking77: transfer_timing's
-    tickets cut in two by coverage, 0.97 apart, the weaker slice was a false draft)."""
-    near = None if centroids is None else np.asarray(centroids) @ np.asarray(centroids).T
+    (0 when there is none); ``(0, 0)`` for a topic without a nearest article."""
     per_article: dict[str, np.ndarray] = {}
     out: list[tuple[float, float]] = []
     for k, rows in enumerate(topics):
@@ -125,11 +112,7 @@ def article_fits(
             per_article[article] = coverage.fit_to(article)
         fit = per_article[article]
         own = float(np.median(fit[list(rows)]))
-        others = (
-            float(np.median(fit[list(o)]))
-            for j, o in enumerate(topics)
-            if j != k and len(o) and (near is None or near[k, j] < same_subject)
-        )
+        others = (float(np.median(fit[list(o)])) for j, o in enumerate(topics) if j != k and len(o))
         out.append((own, max(others, default=0.0)))
     return out
 

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import numpy as np
 from sqlalchemy.orm import Session
 
 from assist.drafts.compose import DraftContent, TopicDocs, compose
@@ -209,12 +208,7 @@ def generate(
             ceiling=config.coverage_ceiling,
         )
     ]
-    fits = article_fits(
-        coverage,
-        [cl.rows for cl in clusters],
-        np.vstack([cl.centroid for cl in clusters]) if clusters else None,
-        same_subject=config.merge_centroid,
-    )
+    fits = article_fits(coverage, [cl.rows for cl in clusters])
     articles_text = article_text(kb)
     background = DocFreq(nouns)
 

@@ -54,21 +54,6 @@ def test_article_fits_compares_each_topic_with_the_others_on_its_nearest_article
     assert article_fits(Coverage(best=np.zeros(2), articles=[None, None]), [[0, 1]]) == [(0.0, 0.0)]
 
 
-def test_a_near_duplicate_slice_of_the_same_subject_is_no_rival() -> None:
-    # B (rows 3-5) fits KB-1 less well than A (rows 0-2); as apart subjects A is B's rival, as two
-    # slices of one subject (centroids at least same_subject apart) it is not, C still is
-    sims = [[0.95, 0.8], [0.94, 0.8], [0.96, 0.81], [0.90, 0.85], [0.89, 0.86], [0.91, 0.84], [0.93, 0.8]]
-    cov = coverage(sims, ["KB-1", "KB-2"])
-    topics = [[0, 1, 2], [3, 4, 5], [6]]
-    apart = np.eye(3)  # unit centroids, all orthogonal
-    same = np.array([[1.0, 0.0, 0.0], [0.98, 0.199, 0.0], [0.5, 0.0, 0.866]])  # unit centroids, A·B 0.98
-    assert np.allclose(article_fits(cov, topics, apart, same_subject=0.97)[1], (0.90, 0.95))
-    assert np.allclose(article_fits(cov, topics, same, same_subject=0.97)[1], (0.90, 0.93))
-    assert np.allclose(article_fits(cov, topics, same, same_subject=0.99)[1], (0.90, 0.95))
-    assert np.allclose(article_fits(cov, topics, same, same_subject=0.97)[0], (0.95, 0.93))  # C, not B
-    assert np.allclose(article_fits(cov, topics)[1], (0.90, 0.95))  # no centroids: every topic a rival
-
-
 def _verdict(median: float, fit: tuple[float, float] | None) -> bool:
     cov = Coverage(best=np.full(4, median, dtype=np.float32), articles=["KB-1"] * 4)
     gap = assess([0, 1, 2, 3], ["a", "b", "c", "d"], cov, {}, CFG, fit=fit)
