@@ -8,6 +8,8 @@ the English Snowball stemmer (PyStemmer), so refunds / refunded / refund all bec
 Stemming is per token, not per chunk language: a Latin word gets the same stem in a Korean chunk,
 an English chunk and a query (SMS, refund inside Korean text included), and Korean morphemes are
 never stemmed. Chunks and queries go through the same ``_keep``, so their stems always agree.
+A Latin word Kiwi cuts in two at a sentence end ("refund." -> r + efund.) is joined back first
+(:mod:`korean.latin`).
 """
 
 from __future__ import annotations
@@ -26,12 +28,14 @@ import numpy as np
 
 from korean.colloquial import typo_tokens
 from korean.kiwi import KIWI_LOCK, kiwi
+from korean.latin import latin_words
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
-# v2: Latin words are stemmed (English Snowball). An index of another id is re-tokenised on load.
-TOKENIZER_ID = "kiwi-morph-v2-en-stem"
+# v2: Latin words are stemmed (English Snowball); v3: a sentence-final Latin word is one word.
+# An index of another id is re-tokenised on load.
+TOKENIZER_ID = "kiwi-morph-v3-en-words"
 KEEP_TAGS: tuple[str, ...] = ("NNG", "NNP", "NR", "XR", "SL", "SN", "SH", "VV", "VA", "MAG")
 # bm25s.stopwords.STOPWORDS_EN, spelled out: importing bm25s cost every CLI command ~0.3 s
 # (tests/unit/test_lexical.py checks the copy against bm25s).
@@ -88,8 +92,8 @@ def _keep(form: str, tag: str) -> str | None:
 
 def _from_tokens(tokens: Sequence[object]) -> list[str]:
     out: list[str] = []
-    for tok in tokens:
-        kept = _keep(tok.form, tok.tag)  # type: ignore[attr-defined]
+    for tok in latin_words(tokens):
+        kept = _keep(tok.form, tok.tag)
         if kept:
             out.append(kept)
     return out

@@ -46,3 +46,11 @@ def test_touching_latin_pieces_join_and_punctuation_alone_is_dropped() -> None:
         Tok(".", "SL", 12),
     ]
     assert list(latin_words(toks)) == [Piece("through", "SL"), Piece("환불", "NNG")]
+
+
+def test_bm25_tokens_of_a_sentence_final_english_word_match_the_same_word_elsewhere() -> None:
+    from indexes.lexical import tokenize, tokenize_many
+
+    chunk = tokenize_many(["Refunds are approved after the return is inspected."])[0]
+    assert "inspect" in chunk and "inspect" in tokenize("when is my return inspected")
+    assert tokenize("I want a refund.") == tokenize("I want a refund")

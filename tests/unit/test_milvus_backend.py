@@ -127,7 +127,7 @@ def test_upsert_and_delete_are_visible_at_once(milvus: MutableBackend, local: Hy
 def test_collection_names_are_versioned() -> None:
     cfg = MilvusConfig()
     name = collection_name(cfg, "bundled:multilingual-e5-small", 384)
-    assert name.startswith("kms_bundled_multilingual_e5_small_kiwi_morph_v2_en_stem_d384_")
+    assert name.startswith("kms_bundled_multilingual_e5_small_kiwi_morph_v3_en_words_d384_")
     assert name.replace("_", "").isalnum() and len(name) <= 255
     others = {
         collection_name(cfg, "bundled:multilingual-e5-small", 384, "kiwi-morph-v1"),  # before stemming
