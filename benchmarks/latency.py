@@ -207,6 +207,11 @@ def bench_inprocess(kb: KnowledgeBase, qs: list[str]) -> tuple[dict[str, Any], d
 
 
 def bench_http(settings: Settings, qs: list[str], port: int) -> dict[str, Any]:
+    from assist.access import create_key
+
+    # every route has an owner role: the benchmark signs its requests with an agent key, as load.py
+    _info, key = create_key(KnowledgeBase(settings).sessions, "latency-benchmark", ("agent",))
+    headers = {"Authorization": f"Bearer {key}"}
     env = {**os.environ, "KMS_DATA_DIR": str(settings.data_dir), "KMS_EMBEDDER": settings.embedder,
            "KMS_EMBED_THREADS": "2", "OMP_NUM_THREADS": "2"}  # fmt: skip
     cmd = [sys.executable, "-m", "uvicorn", "assist.api.app:create_app", "--factory", "--host", "127.0.0.1",
@@ -215,7 +220,7 @@ def bench_http(settings: Settings, qs: list[str], port: int) -> dict[str, Any]:
     with log_path.open("wb") as log:
         server = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60, headers=headers) as client:
             deadline = time.monotonic() + 300
             while True:
                 try:
