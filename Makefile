@@ -12,13 +12,15 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 # torch goes first, pinned, so pip never resolves a multi-GB CUDA build for sentence-transformers.
+# Not -q: pip's per-package lines are the progress of a first install (a minute or two of quiet
+# otherwise); no progress bars, which a log would get as redrawn lines.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install --progress-bar off torch==2.13.0
+	$(BIN)/pip install --progress-bar off -e .
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install --progress-bar off -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed
