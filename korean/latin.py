@@ -11,15 +11,14 @@ other token passes through unchanged.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["Piece", "latin_words"]
 
 _EDGE = ".,;:!?'\"()[]{}"
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     """A token reduced to what the lexical leg reads: its surface form and tag."""
 
     form: str
@@ -30,24 +29,25 @@ def latin_words(tokens: Iterable[object]) -> Iterator[Piece]:
     """``tokens`` (Kiwi tokens: ``form``, ``tag``, ``start``, ``len``) with touching ``SL``
     pieces joined into one word and edge punctuation stripped from Latin words
     ("U.S." → "U.S"); a Latin token that is only punctuation is dropped."""
-    run: list[str] = []
+    run: list[str] = []  # the Latin pieces of the word being joined
     run_end = -1
     for tok in tokens:
         form: str = tok.form  # type: ignore[attr-defined]
         tag: str = tok.tag  # type: ignore[attr-defined]
-        start: int = tok.start  # type: ignore[attr-defined]
-        if tag.split("-", 1)[0] == "SL":
-            if run and start == run_end:
-                run.append(form)
-            else:
+        if tag == "SL" or tag.startswith("SL-"):
+            start: int = tok.start  # type: ignore[attr-defined]
+            if run and start != run_end:
                 yield from _word(run)
-                run = [form]
+                run = []
+            run.append(form)
             run_end = start + tok.len  # type: ignore[attr-defined]
             continue
-        yield from _word(run)
-        run = []
+        if run:
+            yield from _word(run)
+            run = []
         yield Piece(form, tag)
-    yield from _word(run)
+    if run:
+        yield from _word(run)
 
 
 def _word(run: list[str]) -> Iterator[Piece]:
