@@ -62,10 +62,10 @@ ALLOMORPHS: tuple[tuple[str, str], ...] = (
     ("을", "를"),
     ("과", "와"),
 )
-# At most three stacked particles (폰에서도요): bounded, so overlapping alternatives (이나 = 이+나)
-# cannot make the regex backtrack exponentially on long inputs.
-_PARTICLE_CHAIN = "(?:" + "|".join(map(re.escape, _PARTICLES)) + "){0,3}"
-PARTICLE_CHAIN = _PARTICLE_CHAIN  # what may follow a whole word (assist.drafts.clusters)
+# What may follow a whole word (the replacement regexes here; assist.drafts.clusters). At most
+# three stacked particles (폰에서도요): bounded, so overlapping alternatives (이나 = 이+나) cannot
+# make the regex backtrack exponentially on long inputs.
+PARTICLE_CHAIN = "(?:" + "|".join(map(re.escape, _PARTICLES)) + "){0,3}"
 
 
 # ------------------------------------------------------------------ the lexicon
@@ -109,7 +109,7 @@ class Lexicon:
 
         parts = []
         if branches["w"]:
-            parts.append(rf"(?<!\w)(?P<w>{alts(branches['w'])})(?P<wp>{_PARTICLE_CHAIN})(?!\w)")
+            parts.append(rf"(?<!\w)(?P<w>{alts(branches['w'])})(?P<wp>{PARTICLE_CHAIN})(?!\w)")
         if branches["p"]:
             parts.append(rf"(?<!\w)(?P<p>{alts(branches['p'])})")
         if branches["s"]:
