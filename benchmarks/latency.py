@@ -12,11 +12,14 @@ another checkout to compare versions in one session:
 ``suggest`` — suggestions (``/v1/suggestions``) at 1k, 10k and 100k chunks, on 2 CPU threads: p50/p95
 of the query embedding alone, of ``suggest`` in process (with stage medians) and of sequential POST
 /v1/suggestions to ``uvicorn assist.api.app:create_app`` (a separate process), plus peak RSS. The
-corpus (:func:`corpus`) grows from real text in ../shared/data: the sample KB's articles, then
-welfare_qa_ko documents, korean_petitions, welfare_qa_ko and chatbot_data_ko Q/A pairs and banking77
-train queries (tickets), cycled under new ids beyond the unique chunks. Only the first
-``--real-chunks`` are embedded with the real model; the rest get random unit vectors (search cost
-does not depend on vector values). Queries: held-out welfare questions and banking77 test queries.
+corpus (``benchmarks/bench_corpus.py``) grows from real text in ../shared/data: the sample KB's
+articles, then welfare_qa_ko documents, korean_petitions, welfare_qa_ko and chatbot_data_ko Q/A pairs
+and banking77 train queries (tickets), repeated under new ids beyond the unique ones. They are
+written as database rows first and the index holds the chunks the product cuts from those rows, so
+the server's start-up reconcile finds index and database agreeing and keeps the index (the HTTP leg
+refuses to report when the server finds nothing). Only the first ``--real-chunks`` are embedded
+with the real model; the rest get random unit vectors (search cost does not depend on vector
+values). Queries: held-out welfare questions and banking77 test queries.
 ``--dense-index hnsw`` measures the approximate FAISS index; ``--omp-wait-policy ACTIVE`` torch's
 spinning OpenMP default (`kms serve` sets PASSIVE).
 
@@ -47,7 +50,6 @@ import hashlib
 import json
 import os
 import pickle
-import random
 import resource
 import statistics
 import subprocess
@@ -61,85 +63,25 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import httpx
 import numpy as np
 from bench_common import build_sample_kb, pct, summary
+from bench_corpus import HOLDOUT, Record, jsonl, records, write_chunk_rows, write_rows
 from latency_cold import add_cold_parser, cold_main
 
 from assist.knowledge import KnowledgeBase
 from assist.suggest import suggest
-from core.records import TicketRecord
 from core.settings import Settings
-from core.types import Chunk, DocType, content_hash
+from core.types import Chunk, content_hash
 from indexes import store
 from indexes.dense import DenseIndex
 from indexes.hybrid import HybridIndex
 from indexes.lexical import LexicalIndex, tokenize_many
-from ingest.sample import SAMPLE_DIR
-from ingest.sources import read_paths
-from ingest.split import chunk_article, chunk_ticket, split_text
-from storage import open_db
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = ROOT / "eval" / "data" / "sample_kb_safety.jsonl"
-HOLDOUT = 200  # welfare questions kept out of the tickets, used as queries
-
-
-def _jsonl(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
-
-
-def _doc_chunks(doc_type: DocType, doc_id: str, title: str, text: str, section: str) -> list[Chunk]:
-    return [
-        Chunk(
-            f"{doc_type}:{doc_id}#{section}-{n}",
-            f"{doc_type}:{doc_id}",
-            doc_type,
-            title,
-            section,
-            f"{title}\n{piece}",
-            piece,
-            {"section_label": section, "lang": "ko"},
-        )
-        for n, piece in enumerate(split_text(text, 700, 1))
-    ]
-
-
-def corpus(data: Path, size: int, seed: int = 0) -> tuple[list[Chunk], int]:
-    """``size`` chunks (sample articles first, then a seeded shuffle); and how many are unique."""
-    head = [c for rec in read_paths([SAMPLE_DIR / "articles"]).articles for c in chunk_article(rec)]
-    rest: list[Chunk] = []
-    for row in _jsonl(data / "welfare_qa_ko" / "corpus.jsonl"):
-        rest += _doc_chunks("article", f"W{len(rest)}", row["title"], row["text"], "policy")
-    for row in _jsonl(data / "korean_petitions" / "petitions.jsonl"):
-        rest += _doc_chunks("doc", f"P{row['id']}", row["title"], row["text"], "body")
-    tickets = [
-        TicketRecord(f"WQ{r['qid']}", r["question"], "welfare", resolution=r["reference_answer"])
-        for r in _jsonl(data / "welfare_qa_ko" / "queries.jsonl")[:-HOLDOUT]
-    ]
-    tickets += [
-        TicketRecord(f"CB{r['id']}", r["question"], "chatbot", resolution=r["answer"])
-        for r in _jsonl(data / "chatbot_data_ko" / "qa.jsonl")
-    ]
-    tickets += [
-        TicketRecord(r["id"], r["text"], "banking77", tags=[r["label"]])
-        for r in _jsonl(data / "banking77" / "queries.jsonl")
-        if r["split"] == "train"
-    ]
-    rest += [c for t in tickets for c in chunk_ticket(t)]
-    random.Random(seed).shuffle(rest)
-    unique = head + rest
-    out = unique[:size]
-    copy = 1
-    while len(out) < size:
-        take = unique[: size - len(out)]
-        out += [Chunk(f"{c.chunk_id}~{copy}", f"{c.doc_id}~{copy}", c.doc_type, c.title, c.section, c.text,
-                      c.body, c.meta) for c in take]  # fmt: skip
-        copy += 1
-    return out, min(size, len(unique))
 
 
 def queries(data: Path, n: int) -> list[str]:
-    welfare = [r["question"] for r in _jsonl(data / "welfare_qa_ko" / "queries.jsonl")[-HOLDOUT:]]
-    banking = [r["text"] for r in _jsonl(data / "banking77" / "queries.jsonl") if r["split"] == "test"]
+    welfare = [r["question"] for r in jsonl(data / "welfare_qa_ko" / "queries.jsonl")[-HOLDOUT:]]
+    banking = [r["text"] for r in jsonl(data / "banking77" / "queries.jsonl") if r["split"] == "test"]
     mixed = [q for pair in zip(welfare, banking[: len(welfare)], strict=True) for q in pair]
     return mixed[:n]
 
@@ -170,10 +112,14 @@ def vectors_for(chunks: list[Chunk], kb: KnowledgeBase, real: int, work: Path) -
     return np.vstack([head, tail])
 
 
-def build(chunks: list[Chunk], settings: Settings, real: int, work: Path) -> KnowledgeBase:
+def build(recs: list[Record], settings: Settings, real: int, work: Path) -> tuple[KnowledgeBase, list[Chunk]]:
+    """Database rows of ``recs``, then the index of their chunks (what the server's reconcile
+    expects), persisted as current, then the chunks table."""
     kb = KnowledgeBase(settings)
-    open_db(settings)
-    vectors = vectors_for(chunks, kb, real, work)
+    t0 = time.perf_counter()
+    chunks = write_rows(settings, recs)
+    print(f"  database rows: {len(recs)} records, {len(chunks)} chunks ({time.perf_counter() - t0:.1f} s)")
+    vectors = vectors_for(chunks, kb, min(real, len(chunks)), work)
     key = hashlib.sha256("\x00".join(c.text for c in chunks).encode()).hexdigest()[:16]
     t0 = time.perf_counter()
     tokens = _cached(work / f"tokens-{key}.pkl", lambda: tokenize_many([c.text for c in chunks]))
@@ -184,14 +130,18 @@ def build(chunks: list[Chunk], settings: Settings, real: int, work: Path) -> Kno
                              ef_search=settings.hnsw_ef_search)  # fmt: skip
     print(f"  {settings.dense_index} dense index: {time.perf_counter() - t0:.1f} s")
     index = HybridIndex(chunks, dense, LexicalIndex(tokens), kb.embedder)
-    kb.adopt(index, store.persist(index, settings.index_root, store.IndexConfig.from_settings(settings)))
-    return kb
+    folder = store.persist(index, settings.index_root, store.IndexConfig.from_settings(settings))
+    write_chunk_rows(settings, chunks, folder.name)
+    kb.adopt(index, folder)
+    return kb, chunks
 
 
 def bench_inprocess(kb: KnowledgeBase, qs: list[str]) -> tuple[dict[str, Any], dict[str, float]]:
     for q in qs[:10]:
         suggest(kb, q)
-    embed_ms, wall_ms, stages = [], [], {}
+    embed_ms: list[float] = []
+    wall_ms: list[float] = []
+    stages: dict[str, list[float]] = {}
     for q in qs:
         t0 = time.perf_counter()
         kb.embedder.embed_queries([q])
@@ -266,7 +216,7 @@ def answer_main(args: argparse.Namespace) -> None:
     build_sample_kb(args.data_dir)
     settings = Settings(data_dir=args.data_dir)
     kb = KnowledgeBase(settings)
-    questions = [r["question"] for r in _jsonl(QUESTIONS)][: args.limit]
+    questions = [r["question"] for r in jsonl(QUESTIONS)][: args.limit]
     if args.serve_start:
         import threading
 
@@ -322,21 +272,22 @@ def suggest_main(args: argparse.Namespace) -> None:
     }
     for size in [int(s) for s in args.sizes.split(",")]:
         print(f"== {size:,} chunks")
-        chunks, unique = corpus(args.data, size)
         data_dir = args.work / f"kms-{size}-{args.dense_index}"
         if data_dir.exists():
             subprocess.run(["rm", "-rf", str(data_dir)], check=True)
         data_dir.mkdir(parents=True)
         (data_dir / "models").symlink_to(args.work / "models", target_is_directory=True)
         settings = Settings(data_dir=data_dir, embed_threads=2, dense_index=args.dense_index)
-        kb = build(chunks, settings, min(args.real_chunks, size), args.work)
+        recs, unique = records(args.data, size, settings)
+        kb, chunks = build(recs, settings, args.real_chunks, args.work)
         inproc, stages = bench_inprocess(kb, qs)
         run: dict[str, Any] = {
-            "chunks": size,
+            "chunks": len(chunks),
+            "records": len(recs),
             "unique_chunks": unique,
-            "real_vectors": min(args.real_chunks, size),
-            "synthetic_vectors": size - min(args.real_chunks, size),
-            "by_type": {t: sum(1 for c in chunks if c.doc_type == t) for t in ("article", "ticket", "doc")},
+            "real_vectors": min(args.real_chunks, len(chunks)),
+            "synthetic_vectors": len(chunks) - min(args.real_chunks, len(chunks)),
+            "by_type": {t: sum(1 for c in chunks if c.doc_type == t) for t in ("article", "ticket")},
             **inproc,
             "stage_medians_ms": stages,
             "bench_process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
