@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-__all__ = ["KEYS", "ROLLUP_TABLES", "backfill", "drop_triggers", "install_triggers", "trigger_sql"]
+__all__ = ["KEYS", "ROLLUP_TABLES", "SOURCE_COLUMNS", "backfill", "change_statements", "drop_triggers"]
+__all__ += ["install_triggers", "trigger_sql"]
 
 ROLLUP_TABLES: tuple[str, ...] = ("rollup_ticket_days", "rollup_ticket_tag_days", "rollup_suggestion_days")
 ROLLUP_TABLES += ("rollup_answer_days", "rollup_resolution_days", "rollup_citation_days")
@@ -34,6 +35,7 @@ _COLUMNS = {  # the source columns the contributions read
     "feedback": ("suggestion_id", "verdict", "edit_distance"),
     "query_logs": ("id", "kind", "abstained", "hit_ids", "confidence", "created_at"),
 }
+SOURCE_COLUMNS = _COLUMNS
 KEYS = {
     "rollup_ticket_days": ("day", "channel"),
     "rollup_ticket_tag_days": ("day", "channel", "tag"),
@@ -301,6 +303,12 @@ def _statements(q: _Sql, table: str, event: str, new: str, old: str) -> list[str
         upsert(table, [rows(q, rel, sign) for rel, sign in signs])
         for table, rows in (("rollup_answer_days", answer_rows), ("rollup_citation_days", citation_rows))
     ]
+
+
+def change_statements(dialect: str, table: str, event: str, new: str, old: str) -> list[str]:
+    """What the ``event`` trigger of ``table`` runs, over the changed rows ``new`` / ``old`` (any
+    relations with ``SOURCE_COLUMNS[table]``): ``storage.bulk`` runs it once per batch."""
+    return _statements(_Sql(dialect), table, event, new, old)
 
 
 def _row(prefix: str, table: str) -> str:
