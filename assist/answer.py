@@ -21,7 +21,7 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from assist.answer_sentences import answer_texts
-from assist.compose import Composition, compose
+from assist.compose import Composition, compose, said_sentences
 from assist.confidence import answer_confidence
 from assist.consistency import log_writer
 from assist.evidence import Evidence, clean_query, gather
@@ -80,14 +80,23 @@ def render_answer(comp: Composition, lang: str) -> tuple[str, list[Citation]]:
 
 
 def assess(
-    kb: KnowledgeBase, evidence: Evidence, question: str, allowed: set[str]
+    kb: KnowledgeBase,
+    evidence: Evidence,
+    question: str,
+    allowed: set[str],
+    *,
+    history: Sequence[dict[str, str]] | None = None,
 ) -> tuple[Composition, float, dict[str, float]]:
     """Compose the best general-sentence answer and its calibrated confidence (answers and
-    suggestions both call this, so the same text gets the same number)."""
+    suggestions both call this, so the same text gets the same number). A conversation's earlier
+    assistant turns are not sent again (``history``)."""
     index = kb.index
     docs = [d for d in sorted(evidence.articles + evidence.docs + evidence.tickets, key=lambda d: -d.score)
             if d.doc_type in allowed]
-    comp = compose(evidence, question, index, docs=docs)
+    said = said_sentences(
+        [str(m.get("content", "")) for m in (history or []) if m.get("role") == "assistant"]
+    )
+    comp = compose(evidence, question, index, docs=docs, said=said)
     confidence, values = answer_confidence(evidence, comp, index, kb.settings.data_dir)
     return comp, confidence, values
 
@@ -116,7 +125,7 @@ def answer_question(
     timings = dict(evidence.trace.timings_ms)
     limit = s.answer_threshold if threshold is None else threshold
     t_assess = time.perf_counter()
-    comp, conf, values = assess(kb, evidence, text, allowed)
+    comp, conf, values = assess(kb, evidence, text, allowed, history=history)
     timings["assess"] = (time.perf_counter() - t_assess) * 1000
     if conf < limit or not comp.sentences:
         result = Answer(

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,8 +39,9 @@ from core.types import Chunk, DocHit
 from indexes.hybrid import HybridIndex
 from indexes.lexical import tokenize
 from korean.focus import question_focus, serves
+from korean.sentences import split_sentences
 
-__all__ = ["FIT_WEIGHTS", "Composition", "compose"]
+__all__ = ["FIT_WEIGHTS", "Composition", "compose", "said_sentences"]
 
 _MAX_SENTENCES = 3
 # sentence fit = terms · dense · focus · article score. Eight weightings were scored on the two
@@ -104,6 +106,26 @@ def _repeats(cand: Candidate, chosen: Sequence[Candidate]) -> bool:
     return any(fuzz.token_set_ratio(cand.send_text, c.send_text) >= 80 for c in chosen)
 
 
+_CITATION = re.compile(r"\s*\[\d+\]")
+
+
+def said_sentences(turns: Sequence[str]) -> list[str]:
+    """The sentences of earlier assistant turns, without their citation marks."""
+    return [s for turn in turns for s in split_sentences(_CITATION.sub("", turn)) if s.strip()]
+
+
+def _said_before(cand: Candidate, said: Sequence[str]) -> bool:
+    """The conversation already told the customer this (a follow-up such as "그래도 똑같으면요?"
+    asks for what comes next, not for the last answer again): at least 75 % of the sentence's
+    morphemes are in one said sentence, whatever its endings or speech level. One way only: a
+    sentence that says more than a short earlier one ("환불 계좌로 입금됩니다." → "… 영업일
+    1~2일 안에 입금됩니다.") is what the follow-up asks for."""
+    terms = _terms(cand.send_text)
+    if not terms:
+        return any(cand.send_text.strip() == s.strip() for s in said)
+    return any(len(terms & _terms(s)) >= 0.75 * len(terms) for s in said)
+
+
 def compose(
     evidence: Evidence,
     question: str,
@@ -112,12 +134,36 @@ def compose(
     docs: Sequence[DocHit] | None = None,
     sendable_only: bool = True,
     limit: int = _MAX_SENTENCES,
+    said: Sequence[str] = (),
 ) -> Composition:
     """The best answer sentences for ``question`` from the top documents of ``evidence``.
 
     ``sendable_only`` (chatbot answers) keeps only general sentences; reply drafts pass False
-    and decide per sentence (rewrite, slot or drop) themselves.
+    and decide per sentence (rewrite, slot or drop) themselves. ``said``: sentences the
+    conversation's earlier assistant turns sent (:func:`said_sentences`); none is sent again.
+    The answer is chosen as without them and the repeated sentences are left out, so what stays
+    is what the last answer did not say (its neighbours, the other section's rule); when every
+    chosen sentence was said before, the answer is chosen again among the sentences not said.
     """
+    comp = _compose(evidence, question, index, docs, sendable_only, limit, ())
+    if not said or not any(_said_before(c, said) for c in comp.sentences):
+        return comp
+    fresh = [c for c in comp.sentences if not _said_before(c, said)]
+    if fresh:
+        comp.sentences = fresh
+        return comp
+    return _compose(evidence, question, index, docs, sendable_only, limit, said)
+
+
+def _compose(
+    evidence: Evidence,
+    question: str,
+    index: HybridIndex,
+    docs: Sequence[DocHit] | None,
+    sendable_only: bool,
+    limit: int,
+    said: Sequence[str],
+) -> Composition:
     docs = list(docs if docs is not None else evidence.knowledge)[:3]
     focus = question_focus(question)
     qterms = frozenset(evidence.trace.query_tokens) or _terms(question)
@@ -131,7 +177,10 @@ def compose(
     default = max(w.values(), default=1.0)
 
     flat = [
-        (doc, cand) for doc, cands in per_doc for cand in cands if cand.sendable or not sendable_only
+        (doc, cand)
+        for doc, cands in per_doc
+        for cand in cands
+        if (cand.sendable or not sendable_only) and not (said and _said_before(cand, said))
     ]
     qvec = evidence.trace.query_vector
     sims: dict[str, float] = {}
@@ -206,6 +255,7 @@ def compose(
             cands
             and (own >= rival or script_best[0] >= _SCRIPT_STRONG)
             and all(c.role.sendable for c in cands)
+            and not any(_said_before(c, said) for c in cands)
             and (not focus or max(serves(c.text, focus) for c in cands) > 0)
         ):
             result.sentences, result.strategy, result.doc = cands[: max(limit, 4)], "script", script_best[1]
