@@ -31,6 +31,36 @@ def _progress() -> AbstractContextManager[StageProgress]:
     return stage_progress(console, STAGE_LABELS)
 
 
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        metavar="local|ray",
+        help="Where chunking and embedding (and, for files, reading and masking) run: this process, "
+        "or a Ray Data pipeline (the 'scale' extra); the same index either way.",
+    ),
+]
+RayAddressOption = Annotated[
+    str | None,
+    typer.Option(
+        "--ray-address",
+        metavar="ADDR",
+        help="Ray cluster for --engine ray (ray://host:10001, host:6379 or auto); default: a local Ray.",
+    ),
+]
+RayWorkersOption = Annotated[
+    int | None,
+    typer.Option("--ray-workers", min=1, help="Embedding actors for --engine ray (default: 1 per CPU)."),
+]
+
+
+def _check_engine(name: str, address: str | None, workers: int | None) -> None:
+    """``--engine`` and the Ray options that go with it, checked before anything loads."""
+    if name not in ("local", "ray"):
+        raise typer.BadParameter(f"--engine must be local or ray, not {name!r}")
+    if name != "ray" and (address is not None or workers is not None):
+        raise typer.BadParameter("--ray-address and --ray-workers go with --engine ray")
+
+
 def _engine(
     name: str, address: str | None, workers: int | None
 ) -> AbstractContextManager[IngestEngine | None]:
@@ -159,26 +189,9 @@ def ingest(
             help="Import a helpdesk export (tickets/conversations JSON or JSONL) as tickets.",
         ),
     ] = None,
-    engine: Annotated[
-        str,
-        typer.Option(
-            metavar="local|ray",
-            help="Where reading, masking, chunking and embedding run: this process, or a Ray Data "
-            "pipeline (the 'scale' extra); the same index either way.",
-        ),
-    ] = "local",
-    ray_address: Annotated[
-        str | None,
-        typer.Option(
-            "--ray-address",
-            metavar="ADDR",
-            help="Ray cluster for --engine ray (ray://host:10001, host:6379 or auto); default: a local Ray.",
-        ),
-    ] = None,
-    ray_workers: Annotated[
-        int | None,
-        typer.Option("--ray-workers", min=1, help="Embedding actors for --engine ray (default: 1 per CPU)."),
-    ] = None,
+    engine: EngineOption = "local",
+    ray_address: RayAddressOption = None,
+    ray_workers: RayWorkersOption = None,
 ) -> None:
     """Ingest KMS articles and resolved tickets (or, with --from, a helpdesk's export); exit code
     1 if any record failed."""
@@ -190,12 +203,7 @@ def ingest(
         if not sep or not field.strip() or not col.strip():
             raise typer.BadParameter(f"--column expects FIELD=COLUMN, got {item!r}")
         mapping[field.strip()] = col.strip()
-    if engine not in ("local", "ray"):
-        raise typer.BadParameter(f"--engine must be local or ray, not {engine!r}")
-    if engine != "ray" and (ray_address is not None or ray_workers is not None):
-        raise typer.BadParameter("--ray-address and --ray-workers go with --engine ray")
-    if engine == "ray" and product is not None:
-        raise typer.BadParameter("--engine ray reads files, not helpdesk exports (--from)")
+    _check_engine(engine, ray_address, ray_workers)
     error = missing_paths_error(paths)
     if error is not None:  # before the model loads or an index is written
         raise error
@@ -206,10 +214,11 @@ def ingest(
     settings = Settings()
     if product is not None:
         if as_json:
-            report = import_helpdesk(paths, product, settings)
+            with _engine(engine, ray_address, ray_workers) as runner:
+                report = import_helpdesk(paths, product, settings, engine=runner)
         else:
-            with _progress() as progress:
-                report = import_helpdesk(paths, product, settings, progress=progress)
+            with _engine(engine, ray_address, ray_workers) as runner, _progress() as progress:
+                report = import_helpdesk(paths, product, settings, progress=progress, engine=runner)
     elif as_json:
         with _engine(engine, ray_address, ray_workers) as runner:
             report = ingest_paths(
@@ -232,14 +241,19 @@ def ingest(
 
 
 @app.command("reindex")
-def reindex_cmd() -> None:
+def reindex_cmd(
+    engine: EngineOption = "local",
+    ray_address: RayAddressOption = None,
+    ray_workers: RayWorkersOption = None,
+) -> None:
     """Rebuild the index from the database (after changing the model or chunking settings)."""
+    _check_engine(engine, ray_address, ray_workers)
     from core.settings import Settings
     from ingest.pipeline import reindex
 
     settings = Settings()
-    with _progress() as progress:
-        _print_report(reindex(settings, progress=progress), False)
+    with _engine(engine, ray_address, ray_workers) as runner, _progress() as progress:
+        _print_report(reindex(settings, progress=progress, engine=runner), False)
 
 
 def parse_doc_type(value: str) -> str:

@@ -133,6 +133,32 @@ def test_a_missing_path_fails_at_once_without_loading_the_model_or_writing_an_in
     assert not (tmp_path / "kms" / "indexes").exists()
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["reindex", "--engine", "spark"], "--engine must be local or ray, not 'spark'"),
+        (["reindex", "--ray-workers", "2"], "--ray-address and --ray-workers go with --engine ray"),
+        (["ingest", "--from", "zendesk", "--ray-address", "auto", "x.json"], "go with --engine ray"),
+    ],
+)
+def test_engine_options_are_checked_before_anything_runs(
+    kms: Kms, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    def no_model(*_: object, **__: object) -> None:
+        raise AssertionError("a wrong engine option must not load the model")
+
+    monkeypatch.setattr("ingest.pipeline.load_embedder", no_model)
+    run = kms(*args)
+    assert run.code == 2 and message in " ".join(run.err.split()), run.err
+
+
+def test_reindex_runs_on_the_local_engine_by_default(kms: Kms, tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(ARTICLE, encoding="utf-8")
+    assert kms("ingest", str(tmp_path / "a.md")).code == 0
+    run = kms("reindex")
+    assert run.code == 0, run.err
+
+
 def test_kind_article_singular_and_a_readable_summary(kms: Kms, tmp_path: Path) -> None:
     (tmp_path / "refund.md").write_text(ARTICLE, encoding="utf-8")
     run = kms("ingest", "--kind", "article", str(tmp_path / "refund.md"))

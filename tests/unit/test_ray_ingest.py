@@ -19,8 +19,11 @@ from indexes import store
 from indexes.embedder import load_embedder
 from indexes.hybrid import HybridIndex, SearchParams
 from ingest import ray_engine
-from ingest.pipeline import IngestReport, ingest_paths
+from ingest.pipeline import IngestReport, ingest_paths, reindex
+from ingest.sources.helpdesk import import_helpdesk
 from tests.tinykb import TINY
+
+HELPDESK = Path(__file__).resolve().parents[1] / "data" / "helpdesk"
 
 ray = pytest.importorskip("ray")
 
@@ -105,6 +108,34 @@ def test_ray_ingest_equals_local(local_ray: None, source: Path, tmp_path: Path) 
     local = _ingest("local", source, tmp_path / "local")
     distributed = _ingest("ray", source, tmp_path / "ray")
     assert distributed.build == local.build and 0 < local.build.embedded < local.build.chunks
+    _assert_same(tmp_path / "local", tmp_path / "ray")
+
+
+def test_ray_helpdesk_import_and_reindex_equal_local(local_ray: None, source: Path, tmp_path: Path) -> None:
+    """`kms ingest --from zendesk --engine ray` and `kms reindex --engine ray`: the export is read in
+    this process, Ray chunks and embeds, and the index is the one the local pipeline builds."""
+    export = HELPDESK / "zendesk_tickets.json"
+    reports = {}
+    for engine in ("local", "ray"):
+        data_dir = tmp_path / engine
+        _ingest(engine, source, data_dir)
+        settings = _settings(data_dir)
+        if engine == "local":
+            reports[engine] = import_helpdesk([export], "zendesk", settings)
+        else:
+            with ray_engine.connect(workers=2) as eng:
+                reports[engine] = import_helpdesk([export], "zendesk", settings, engine=eng)
+    local, distributed = reports["local"], reports["ray"]
+    assert local.ok and distributed.ok, (local.issues, distributed.issues)
+    assert local.tickets["created"] > 0 and distributed.tickets == local.tickets
+    assert distributed.masked == local.masked and distributed.build == local.build
+    _assert_same(tmp_path / "local", tmp_path / "ray")
+    assert any(c.doc_type == "ticket" for c in _index(tmp_path / "ray").chunks)
+
+    # a rebuild from the database on Ray: the same index again, every vector re-used
+    with ray_engine.connect(workers=2) as eng:
+        rebuilt = reindex(_settings(tmp_path / "ray"), engine=eng)
+    assert rebuilt.build.chunks > 0 and rebuilt.build.embedded == 0
     _assert_same(tmp_path / "local", tmp_path / "ray")
 
 

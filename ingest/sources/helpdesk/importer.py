@@ -22,7 +22,7 @@ from core.records import IngestIssue
 from core.settings import Settings
 from indexes import store
 from ingest.lock import ingest_lock
-from ingest.pipeline import IngestReport, Progress, _rebuild_and_swap
+from ingest.pipeline import IngestEngine, IngestReport, Progress, _rebuild_and_swap
 from storage import TicketRow, open_db, upsert_ticket
 
 from . import channeltalk, chatwoot, freshdesk, zendesk
@@ -129,8 +129,13 @@ def import_helpdesk(
     *,
     progress: Progress | None = None,
     lock_wait_s: float = 0.0,
+    engine: IngestEngine | None = None,
 ) -> IngestReport:
-    """Import ``product``'s export files/folders into the database and the serving index."""
+    """Import ``product``'s export files/folders into the database and the serving index.
+
+    The export is read and masked in this process (a helpdesk's JSON, not a folder of files to
+    spread); ``engine`` (default: this process) chunks and embeds the rebuilt index, as for
+    ``ingest_paths``."""
     report = IngestReport()
     for path in paths:
         if not path.exists():
@@ -147,7 +152,7 @@ def import_helpdesk(
         try:
             changed = _store(factory, read.items, settings, report, progress)
             if changed or (read.items and store.current_folder_or_none(settings.index_root) is None):
-                report.index_folder = _rebuild_and_swap(factory, settings, report, progress).name
+                report.index_folder = _rebuild_and_swap(factory, settings, report, progress, engine).name
         finally:
             factory.kw["bind"].dispose()
     return report
