@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
-from assist.sentence_vectors import sentence_vectors
+from assist.sentence_store import load_vectors, text_key, write_vectors
+from assist.sentence_vectors import cached_vectors, remember, sentence_vectors
 from core.types import Chunk
+from indexes.embedder import Embedder
 from indexes.hybrid import HybridIndex
 from korean.roles import RoleLabel, classify
 from korean.sentences import split_sentences
@@ -25,6 +29,8 @@ from korean.sentences import split_sentences
 __all__ = [
     "ANSWER_SECTIONS",
     "Candidate",
+    "WarmResult",
+    "answer_sentence_texts",
     "answer_texts",
     "candidates_of",
     "doc_chunks",
@@ -136,17 +142,70 @@ def _chunk_candidates(chunk: Chunk) -> list[Candidate]:
     return out
 
 
-def warm(index: HybridIndex, *, batch: int = 64) -> int:
-    """Split, label and embed every answer sentence of the index's articles ahead of the first
-    questions (the serving start-up runs this in a background thread); returns how many."""
+@dataclass
+class WarmResult:
+    """What a warm-up did: sentences in all, read from the stored vectors, embedded now."""
+
+    sentences: int = 0
+    stored: int = 0
+    embedded: int = 0
+
+
+def answer_sentence_texts(index: HybridIndex) -> list[str]:
+    """What the warm-up embeds: every answer sentence (as embedded) and script question of the
+    index's articles and documents."""
     docs = dict.fromkeys(c.doc_id for c in index.chunks if c.doc_type != "ticket")
     chunks = [c for doc_id in docs for c in _answer_chunks(doc_chunks(index, doc_id))]
     texts = [vector_text(cand) for chunk in chunks for cand in _chunk_candidates(chunk)]
     texts += [str(c.meta["question"]) for c in chunks if c.section == "scripts" and c.meta.get("question")]
-    texts = list(dict.fromkeys(texts))
-    for start in range(0, len(texts), batch):
-        sentence_vectors(index.embedder, texts[start : start + batch])
-    return len(texts)
+    return list(dict.fromkeys(texts))
+
+
+def warm(
+    index: HybridIndex,
+    *,
+    batch: int = 8,
+    store: Path | None = None,
+    save_every_s: float = 60.0,
+    clock: Callable[[], float] = time.monotonic,
+) -> WarmResult:
+    """Split, label and embed every answer sentence of the index's articles ahead of the first
+    questions (the serving start-up runs this in a background thread).
+
+    ``store`` (``assist.sentence_store``): vectors stored by an earlier start are read from it
+    and only the others are embedded; the vectors of the current sentences are written back at
+    the end, and every ``save_every_s`` meanwhile, so a long warm-up cut short is not lost.
+    Small batches with a pause between them: a request waiting for the embedder waits for one
+    batch (~0.4 s on two cores), not for a warm-up of thousands of sentences."""
+    embedder = index.embedder
+    texts = answer_sentence_texts(index)
+    result = WarmResult(sentences=len(texts))
+    if store is not None:
+        saved = load_vectors(store, embedder.dim)
+        found = {t: saved[k] for t in texts if (k := text_key(t)) in saved}
+        remember(embedder, found)
+        result.stored = len(found)
+        write_needed = len(saved) != len(found)  # vectors of sentences that no longer exist
+    else:
+        write_needed = False
+    have = cached_vectors(embedder, texts)
+    missing = [t for t in texts if t not in have]
+    last_save = clock()
+    for start in range(0, len(missing), batch):
+        sentence_vectors(embedder, missing[start : start + batch])
+        result.embedded += len(missing[start : start + batch])
+        if store is not None and clock() - last_save >= save_every_s:
+            _save(store, embedder, texts)
+            last_save = clock()
+        time.sleep(0.005)  # let a request that waits for the embedder have it
+    if store is not None and (result.embedded or write_needed):
+        _save(store, embedder, texts)
+    return result
+
+
+def _save(store: Path, embedder: Embedder, texts: Sequence[str]) -> None:
+    vectors = cached_vectors(embedder, texts)
+    write_vectors(store, {text_key(t): v for t, v in vectors.items()}, embedder.dim)
 
 
 def _answer_chunks(chunks: Sequence[Chunk]) -> list[Chunk]:

@@ -282,14 +282,22 @@ class KnowledgeBase:
 
     def _warm_sentences(self) -> None:
         from assist.answer_sentences import warm
+        from assist.sentence_store import store_path
 
         t0 = time.perf_counter()
+        index = self.index
         try:
-            count = warm(self.index)
+            done = warm(index, store=store_path(self.settings.data_dir, index.embedder))
         except Exception as exc:  # a failed warm-up only costs speed: never take serving down
             log.warning("answer sentences were not pre-embedded (%s)", type(exc).__name__)
             return
-        log.info("pre-embedded %d answer sentences in %.1f s", count, time.perf_counter() - t0)
+        log.info(
+            "answer sentences ready in %.1f s: %d, %d read from the stored vectors, %d embedded now",
+            time.perf_counter() - t0,
+            done.sentences,
+            done.stored,
+            done.embedded,
+        )
 
     @property
     def lexicon(self) -> Lexicon:

@@ -16,7 +16,7 @@ import numpy as np
 
 from indexes.embedder import Embedder
 
-__all__ = ["sentence_vectors"]
+__all__ = ["cached_vectors", "remember", "sentence_vectors"]
 
 _VECTOR_CACHE_SIZE = 50_000
 _VECTORS: weakref.WeakKeyDictionary[object, OrderedDict[str, np.ndarray]] = weakref.WeakKeyDictionary()
@@ -45,3 +45,21 @@ def sentence_vectors(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
                 cache.move_to_end(t)
             out.append(vec)
     return np.vstack(out) if out else np.zeros((0, 1), dtype=np.float32)
+
+
+def remember(embedder: Embedder, vectors: dict[str, np.ndarray]) -> None:
+    """Put already computed vectors (read from disk) into ``embedder``'s cache."""
+    with _VECTORS_LOCK:
+        cache = _VECTORS.setdefault(embedder, OrderedDict())
+        for text, vec in vectors.items():
+            cache[text] = vec
+            cache.move_to_end(text)
+        while len(cache) > _VECTOR_CACHE_SIZE:
+            cache.popitem(last=False)
+
+
+def cached_vectors(embedder: Embedder, texts: Sequence[str]) -> dict[str, np.ndarray]:
+    """The vectors of ``texts`` that ``embedder``'s cache holds now (none is embedded)."""
+    with _VECTORS_LOCK:
+        cache = _VECTORS.get(embedder) or OrderedDict()
+        return {t: cache[t] for t in texts if t in cache}

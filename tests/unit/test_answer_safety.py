@@ -90,8 +90,8 @@ def test_warm_embeds_every_answer_sentence_once(kb: KnowledgeBase) -> None:
     from assist import answer_sentences
 
     index = kb.index
-    count = answer_sentences.warm(index)
-    assert count > 10
+    done = answer_sentences.warm(index)
+    assert done.sentences > 10
     calls: list[int] = []
     embed = index.embedder.embed_documents
 

@@ -1,0 +1,89 @@
+"""Answer-sentence vectors kept on disk, so a restart (or another API worker) does not embed them again.
+
+The serving warm-up (:func:`assist.answer_sentences.warm`) embeds every answer sentence of the
+articles: at 10k chunks (957 articles) that is ~20k sentences and ~18 min of CPU on two cores, paid
+again by every start of every worker. The vectors it has are written here, in
+``DATA_DIR/cache/sentence-vectors-<model>.npz``, and read back into the in-memory cache
+(:mod:`assist.sentence_vectors`) at the next start, so only new or changed sentences are embedded.
+
+- Keyed by the SHA-256 of the sentence (no text on disk), per model: the file name holds a digest of
+  the model id, runtime, precision, dimension and, for a model file, its size and modification time
+  (a re-converted model gets a new file).
+- Written to a temporary file and renamed over the old one: a reader never sees half a file, and a
+  crash leaves the previous one. Several workers writing it keep the last writer's set: it is a cache.
+- A file that cannot be read is ignored with one warning; the sentences are embedded again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+
+from indexes.embedder import Embedder
+
+__all__ = ["load_vectors", "model_key", "store_path", "text_key", "write_vectors"]
+
+log = logging.getLogger(__name__)
+
+
+def model_key(embedder: Embedder) -> str:
+    """What vectors depend on: the model and how it runs (and its file, when it has one)."""
+    parts = [embedder.model_id, embedder.runtime, embedder.precision, str(embedder.dim)]
+    model_file = getattr(embedder, "model_file", None)
+    if model_file is not None:
+        try:
+            stat = Path(model_file).stat()
+            parts += [str(stat.st_size), str(stat.st_mtime_ns)]
+        except OSError:
+            pass
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def store_path(data_dir: Path, embedder: Embedder) -> Path:
+    return data_dir / "cache" / f"sentence-vectors-{model_key(embedder)}.npz"
+
+
+def text_key(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8")).digest()[:16]
+
+
+def load_vectors(path: Path, dim: int) -> dict[bytes, np.ndarray]:
+    """The stored vectors by :func:`text_key` (empty when there is no usable file)."""
+    if not path.exists():
+        return {}
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            keys, vectors = data["keys"], data["vectors"]
+        if keys.ndim != 2 or keys.shape[1] != 16 or vectors.shape != (len(keys), dim):
+            raise ValueError(f"keys {keys.shape} and vectors {vectors.shape} do not fit dimension {dim}")
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("stored answer-sentence vectors %s ignored (%s); they will be embedded again", path, exc)
+        return {}
+    vectors = np.asarray(vectors, dtype=np.float32)
+    return {bytes(k): vectors[i] for i, k in enumerate(keys)}
+
+
+def write_vectors(path: Path, vectors: Mapping[bytes, np.ndarray], dim: int) -> int:
+    """Replace the file with ``vectors`` (atomically); returns how many were written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    keys = np.frombuffer(b"".join(vectors), dtype=np.uint8).reshape(-1, 16)
+    matrix = np.zeros((0, dim), np.float32)
+    if vectors:
+        matrix = np.vstack(list(vectors.values())).astype(np.float32)
+    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, keys=keys, vectors=matrix)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return len(keys)

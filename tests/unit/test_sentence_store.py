@@ -1,0 +1,141 @@
+"""Answer-sentence vectors persist across starts: a second warm-up (a restart, another worker)
+embeds nothing it has stored, only new sentences; a warm-up cut short keeps what it did; a damaged
+file costs an embedding, never serving."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assist.answer_sentences import answer_sentence_texts, warm
+from assist.sentence_store import load_vectors, model_key, store_path, text_key, write_vectors
+from assist.sentence_vectors import sentence_vectors
+from core.settings import Settings
+from indexes import store
+from indexes.embedder import HashEmbedder, load_embedder
+from indexes.hybrid import HybridIndex
+from ingest.pipeline import ingest_paths
+from tests.tinykb import TINY
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    src = tmp_path / "src"
+    shutil.copytree(TINY, src)
+    settings = Settings(data_dir=tmp_path / "kms", embedder="hash")  # type: ignore[call-arg]
+    assert ingest_paths([src], settings).ok
+    return settings
+
+
+def _fresh_index(settings: Settings) -> tuple[HybridIndex, list[int]]:
+    """The index as a new process loads it (a new embedder: an empty in-memory cache), counting
+    how many texts it embeds as passages."""
+    shared = load_embedder(settings)
+    assert isinstance(shared, HashEmbedder)
+    index = store.load_current(settings.index_root, HashEmbedder(shared.dim))
+    calls: list[int] = []
+    embed = index.embedder.embed_documents
+
+    def counting(texts: Sequence[str]) -> np.ndarray:
+        calls.append(len(texts))
+        return embed(texts)
+
+    index.embedder.embed_documents = counting  # type: ignore[method-assign]
+    return index, calls
+
+
+def test_a_restart_embeds_none_of_the_stored_sentences(settings: Settings) -> None:
+    index, calls = _fresh_index(settings)
+    path = store_path(settings.data_dir, index.embedder)
+    first = warm(index, store=path)
+    assert first.sentences > 10 and first.embedded == first.sentences and first.stored == 0
+    assert sum(calls) == first.sentences and path.exists()
+
+    again, calls = _fresh_index(settings)
+    second = warm(again, store=path)
+    assert (second.stored, second.embedded, calls) == (first.sentences, 0, [])
+    texts = answer_sentence_texts(again)
+    before = sentence_vectors(index.embedder, texts)
+    np.testing.assert_allclose(sentence_vectors(again.embedder, texts), before, atol=1e-6)
+    assert calls == []  # the first question needs no embedding either
+
+
+def test_only_new_sentences_are_embedded_and_removed_ones_leave_the_file(
+    settings: Settings, tmp_path: Path
+) -> None:
+    index, _ = _fresh_index(settings)
+    path = store_path(settings.data_dir, index.embedder)
+    warm(index, store=path)
+    article = tmp_path / "src" / "password.md"
+    text = article.read_text(encoding="utf-8")
+    old = "- 비밀번호 재설정 링크는 30분 동안만 유효합니다."
+    new = "- 비밀번호 재설정 링크는 1시간 동안 유효합니다."
+    assert old in text
+    article.write_text(text.replace(old, new), encoding="utf-8")
+    assert ingest_paths([tmp_path / "src"], settings).ok
+
+    changed, calls = _fresh_index(settings)
+    done = warm(changed, store=path)
+    assert 0 < done.embedded < done.sentences and sum(calls) == done.embedded
+    current = {text_key(t) for t in answer_sentence_texts(changed)}
+    assert set(load_vectors(path, changed.embedder.dim)) == current
+
+
+def test_a_warm_up_cut_short_keeps_what_it_embedded(settings: Settings) -> None:
+    index, _ = _fresh_index(settings)
+    path = store_path(settings.data_dir, index.embedder)
+    embed = index.embedder.embed_documents
+    batches: list[int] = []
+
+    def dies_on_the_third_batch(texts: Sequence[str]) -> np.ndarray:
+        if len(batches) == 2:
+            raise RuntimeError("killed")
+        batches.append(len(texts))
+        return embed(texts)
+
+    index.embedder.embed_documents = dies_on_the_third_batch  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        warm(index, store=path, batch=4, save_every_s=0.0)
+    assert len(load_vectors(path, index.embedder.dim)) == sum(batches) == 8
+
+    again, calls = _fresh_index(settings)
+    done = warm(again, store=path, batch=4)
+    assert done.stored == 8 and sum(calls) == done.embedded == done.sentences - 8
+
+
+def test_a_damaged_file_is_ignored_with_one_warning_and_rewritten(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    index, _ = _fresh_index(settings)
+    path = store_path(settings.data_dir, index.embedder)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"not a numpy file")
+    with caplog.at_level(logging.WARNING, logger="assist.sentence_store"):
+        done = warm(index, store=path)
+    assert done.embedded == done.sentences
+    assert next(r.getMessage() for r in caplog.records if "ignored" in r.getMessage()).startswith(
+        f"stored answer-sentence vectors {path} ignored"
+    )
+    assert len(load_vectors(path, index.embedder.dim)) == done.sentences
+
+
+def test_vectors_of_another_dimension_are_not_used(tmp_path: Path) -> None:
+    path = tmp_path / "v.npz"
+    write_vectors(path, {text_key("가"): np.ones(8, dtype=np.float32)}, 8)
+    assert len(load_vectors(path, 8)) == 1 and load_vectors(path, 16) == {}
+
+
+def test_the_file_belongs_to_one_model_and_its_file(tmp_path: Path) -> None:
+    a, b = HashEmbedder(dim=64), HashEmbedder(dim=128)
+    assert model_key(a) != model_key(b) and model_key(a) == model_key(HashEmbedder(dim=64))
+    model_file = tmp_path / "model.onnx"
+    model_file.write_bytes(b"1")
+    a.model_file = model_file  # type: ignore[attr-defined]
+    key = model_key(a)
+    model_file.write_bytes(b"22")  # a re-converted model
+    assert model_key(a) != key
