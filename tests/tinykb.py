@@ -43,3 +43,13 @@ def copy_kb(src: Path, dest: Path, **overrides: object) -> Settings:
     return Settings(  # type: ignore[arg-type]
         data_dir=dest, embedder="hash", **{"answer_threshold": HASH_THRESHOLD, **overrides}
     )
+
+
+def article_kb(root: Path, name: str, text: str) -> Settings:
+    """A knowledge base of one Markdown article (hash embedder), ingested under ``root``."""
+    (root / "src").mkdir(parents=True)
+    (root / "src" / name).write_text(text, encoding="utf-8")
+    settings = Settings(data_dir=root / "kms", embedder="hash")  # type: ignore[call-arg]
+    report = ingest_paths([root / "src"], settings)
+    assert report.ok, report.issues
+    return settings

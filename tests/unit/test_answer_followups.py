@@ -11,9 +11,8 @@ from assist.answer import answer_question
 from assist.answer_sentences import candidates_of
 from assist.compose import _said_before, said_sentences
 from assist.knowledge import KnowledgeBase
-from core.settings import Settings
 from core.types import Chunk
-from ingest.pipeline import ingest_paths
+from tests.tinykb import article_kb
 
 ARTICLE = """# 앱 로그인 오류
 
@@ -40,12 +39,7 @@ ARTICLE = """# 앱 로그인 오류
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    root = tmp_path_factory.mktemp("followups")
-    (root / "src").mkdir()
-    (root / "src" / "login.md").write_text(ARTICLE, encoding="utf-8")
-    settings = Settings(data_dir=root / "kms", embedder="hash")  # type: ignore[call-arg]
-    assert ingest_paths([root / "src"], settings).ok
-    return KnowledgeBase(settings)
+    return KnowledgeBase(article_kb(tmp_path_factory.mktemp("followups"), "login.md", ARTICLE))
 
 
 def _sentences(answer: str) -> set[str]:

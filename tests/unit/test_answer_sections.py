@@ -10,10 +10,9 @@ import pytest
 from assist.answer import answer_question
 from assist.answer_sentences import Candidate, answer_texts
 from assist.knowledge import KnowledgeBase
-from core.settings import Settings
 from core.types import Chunk
-from ingest.pipeline import ingest_paths
 from korean.roles import classify
+from tests.tinykb import article_kb
 
 ARTICLE = """# 신선식품 파손 접수
 
@@ -39,12 +38,7 @@ ARTICLE = """# 신선식품 파손 접수
 
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    root = tmp_path_factory.mktemp("sections")
-    (root / "src").mkdir()
-    (root / "src" / "fresh.md").write_text(ARTICLE, encoding="utf-8")
-    settings = Settings(data_dir=root / "kms", embedder="hash")  # type: ignore[call-arg]
-    assert ingest_paths([root / "src"], settings).ok
-    return KnowledgeBase(settings)
+    return KnowledgeBase(article_kb(tmp_path_factory.mktemp("sections"), "fresh.md", ARTICLE))
 
 
 def test_the_rule_and_the_situation_answer_together_best_first(kb: KnowledgeBase) -> None:
