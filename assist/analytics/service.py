@@ -161,7 +161,14 @@ def repeat_contacts(session: Session, period: Period) -> tuple[int, int]:
     REPEAT_DAYS days)``: a ticket is followed when the customer has a later ticket (by time, then
     id; any channel) at most REPEAT_DAYS days after it, found by one probe of the
     ``(customer_ref, created_at, ingested_at, id)`` index a ticket (the same count as comparing
-    each ticket with the next of that customer: a later one is never closer than the next)."""
+    each ticket with the next of that customer: a later one is never closer than the next).
+    PostgreSQL reads the same count with a window instead (``_repeat_contacts_by_window``)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return _repeat_contacts_by_window(session, period)
+    return _repeat_contacts_by_probe(session, period)
+
+
+def _repeat_contacts_by_probe(session: Session, period: Period) -> tuple[int, int]:
     ts, other = ticket_time(), aliased(TicketRow, name="later")
     later_ts = func.coalesce(other.created_at, other.ingested_at, type_=TicketRow.created_at.type)
     horizon = period.until + timedelta(days=REPEAT_DAYS)
@@ -179,6 +186,31 @@ def repeat_contacts(session: Session, period: Period) -> tuple[int, int]:
         .where(TicketRow.customer_ref.not_like("[%]")),  # masked to a placeholder: not an identity
         period,
     )
+    n, repeated = one(session, stmt)
+    return int(n), int(repeated or 0)
+
+
+def _repeat_contacts_by_window(session: Session, period: Period) -> tuple[int, int]:
+    """``repeat_contacts`` in one pass: each customer's tickets from the period's start to the
+    horizon in (time, id) order, each with the time of the next one (``lead``); the same count
+    (the next ticket is the closest later one; one beyond the horizon is never within the days).
+    PostgreSQL: a probe a ticket cost 7-9 us at 1M tickets (700k probes over a year)."""
+    ts = ticket_time()
+    horizon = period.until + timedelta(days=REPEAT_DAYS)
+    following = func.lead(ts).over(partition_by=TicketRow.customer_ref, order_by=(ts, TicketRow.id))
+    mine = (
+        select(ts.label("ts"), TicketRow.channel.label("channel"), following.label("later"))
+        .where(TicketRow.customer_ref.is_not(None), TicketRow.customer_ref != "")
+        .where(TicketRow.customer_ref.not_like("[%]"))
+        .where(ticket_range(session, period.since, horizon))
+        .subquery()
+    )
+    close = and_(mine.c.later < horizon, hours_between(session, mine.c.ts, mine.c.later) <= REPEAT_DAYS * 24)
+    stmt = select(func.count(), func.sum(case((close, 1), else_=0))).where(
+        mine.c.ts >= period.since, mine.c.ts < period.until
+    )
+    if period.channel:
+        stmt = stmt.where(mine.c.channel == period.channel)
     n, repeated = one(session, stmt)
     return int(n), int(repeated or 0)
 
