@@ -81,7 +81,10 @@ _EN_CASE = re.compile(
     r"\b(?:has|have) been (?:refunded|cancell?ed|shipped|processed|credited|issued|sent)\b|"
     r"\byesterday\b|\blast (?:week|month)\b|\bthis order\b|"
     r"\byour (?:order|return|refund|payment|account|package|item|parcel) (?:is|was|has|had)\b|"
-    r"\b(?:was|were|had been)\s+(?:\w+ed|made|sent|shown|paid|taken|given)\b|\bshowed\b|\bhas already\b",
+    r"\b(?:was|were|had been)\s+(?:\w+ed|made|sent|shown|paid|taken|given)\b|\bshowed\b|\bhas already\b|"
+    # one person's own experience (a customer's or a forum answer's), not a rule
+    r"\bwhen I (?:tried|did|went|called|clicked|opened|used|checked)\b|\bI (?:tried|think I|thought)\b|"
+    r"\b(?:working|worked|works) for me\b",
     re.IGNORECASE,
 )
 _EN_AGENT = re.compile(
@@ -103,13 +106,18 @@ _EN_AGENT = re.compile(
     re.IGNORECASE,
 )
 _EN_AGENT_IMPERATIVE = re.compile(
-    r"^\s*(?:ask|tell|inform|advise|escalate|transfer|offer|explain|record|log|note|enter|search|"
+    # an instruction, also after "Also"/"Then"/… or a condition ("If it is in transit, explain …")
+    r"^\s*(?:(?:also|then|next|finally|first|afterwards|now)\s*,?\s+|if\b[^,.]{1,80},\s*)?"
+    r"(?:ask|tell|inform|advise|escalate|transfer|offer|explain|record|log|note|enter|search|"
     r"look up|pull up|apologi[sz]e|verify|confirm|check|make sure|let the|direct|instruct|remind|"
     r"update the|gather|collect|get the|validate|notify|find out|type in|make up|shuffle|skip the|"
     r"get (?:full name|account id|the customer)|pick these)\b",
     re.IGNORECASE,
 )
 _EN_YOU = re.compile(r"\byou(?:r|rs)?\b", re.IGNORECASE)
+# the customer as "them" in what the agent is told to do ("Also instruct them to close …"); with
+# "you" in the sentence "them" is someone the customer deals with ("ask them [your bank] to …")
+_EN_AGENT_THEM = re.compile(r"\b(?:instruct|let|tell|remind|advise|inform|show|walk|guide|ask) them\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -153,7 +161,7 @@ def classify(sentence: str) -> RoleLabel:
 def _classify_en(text: str) -> RoleLabel:
     if _EN_AGENT.search(text):
         return RoleLabel("agent_note", "en: third person / internal")
-    if _EN_AGENT_IMPERATIVE.search(text) and not _EN_YOU.search(text):
+    if (_EN_AGENT_IMPERATIVE.search(text) or _EN_AGENT_THEM.search(text)) and not _EN_YOU.search(text):
         return RoleLabel("agent_note", "en: instruction to the agent")
     if _EN_CASE.search(text):
         return RoleLabel("case_report", "en: done or promised for this case")
