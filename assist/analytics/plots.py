@@ -3,13 +3,16 @@ analytics page needs no JavaScript library and works offline.
 
 Text is drawn as paths (``svg.fonttype = path``): the browser needs no font. Hangul labels use a
 Hangul-capable font found with ``fc-list :lang=ko`` when one is installed (tags, topics); without
-one, Hangul characters would have no glyphs, so such labels are still drawn, in the default font.
+one, Hangul characters have no glyphs: the page is still drawn (empty boxes for Hangul), matplotlib's
+missing-glyph warnings are silenced and one log line says which package to install.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import threading
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,6 +30,8 @@ COLORS = ["#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#06b6d4", "#84
 VERDICT_COLORS = {"used": "#10b981", "edited": "#f59e0b", "rejected": "#ef4444"}
 TOP = 10
 _LOCK = threading.Lock()
+log = logging.getLogger(__name__)
+_NO_FONT_LOGGED: list[bool] = []
 
 __all__ = ["hangul_font", "report_plots"]
 
@@ -54,7 +59,17 @@ def _figure(width: float = 7.5, height: float = 3.0) -> tuple[Figure, Any]:
 
 def _svg(fig: Figure) -> str:
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    with warnings.catch_warnings():
+        if hangul_font() is None:
+            # no Hangul font: the plot is drawn anyway (boxes), never a failed page
+            warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font", category=UserWarning)
+            if not _NO_FONT_LOGGED:
+                _NO_FONT_LOGGED.append(True)
+                log.warning(
+                    "no Hangul font (fc-list :lang=ko): plot labels in Korean show as boxes; "
+                    "install one, e.g. apt-get install fonts-noto-cjk"
+                )
+        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = buf.getvalue()
     return text[text.find("<svg") :]
 
