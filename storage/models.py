@@ -206,7 +206,10 @@ class QueryLogRow(Base):
     """One query served; holds a hash of the normalised query, never its text (it may hold PII)."""
 
     __tablename__ = "query_logs"
-    __table_args__ = (CheckConstraint(_in("kind", QUERY_KINDS), name="kind"),)
+    __table_args__ = (
+        CheckConstraint(_in("kind", QUERY_KINDS), name="kind"),
+        Index("ix_query_logs_unanswered", "abstained", "query_hash", "created_at", "kind"),  # 0007
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
