@@ -284,7 +284,9 @@ def suggest_main(args: argparse.Namespace) -> None:
         data_dir.mkdir(parents=True)
         (data_dir / "models").symlink_to(args.work / "models", target_is_directory=True)
         settings = Settings(data_dir=data_dir, embed_threads=2, dense_index=args.dense_index)
+        t0 = time.perf_counter()
         recs, unique = records(args.data, size, settings)
+        print(f"  records: {len(recs)}, masked and chunked to fit ({time.perf_counter() - t0:.1f} s)")
         kb, chunks = build(recs, settings, args.real_chunks, args.work)
         inproc, stages = bench_inprocess(kb, qs)
         run: dict[str, Any] = {
