@@ -30,22 +30,39 @@ def _write(path: Path, rows: list[dict[str, Any]]) -> None:
 def data(tmp_path: Path) -> Path:
     """A few rows of each dataset the corpus reads, in the layout of ../shared/data."""
     root = tmp_path / "data"
-    _write(root / "welfare_qa_ko" / "corpus.jsonl", [
-        {"title": "기초연금", "text": "기초연금은 만 65세 이상 어르신에게 매달 지급됩니다. 신청은 주민센터에서 합니다."},
+    welfare = [
+        {
+            "title": "기초연금",
+            "text": "기초연금은 만 65세 이상 어르신에게 매달 지급됩니다. 신청은 주민센터에서.",
+        },
         {"title": "긴급복지", "text": "갑작스러운 위기 상황에 놓인 가구에 생계비를 지원합니다."},
-    ])  # fmt: skip
-    _write(root / "korean_petitions" / "petitions.jsonl", [
-        {"id": "7", "title": "놀이터 안전 점검 요청", "text": "동네 놀이터의 미끄럼틀이 부서져 아이들이 다칩니다."},
-    ])  # fmt: skip
-    _write(root / "welfare_qa_ko" / "queries.jsonl", [
-        {"qid": f"q{n}", "question": f"장애인 활동지원 {n}번 문의", "reference_answer": "주민센터에 신청하세요."}
+    ]
+    _write(root / "welfare_qa_ko" / "corpus.jsonl", welfare)
+    petition = {"id": "7", "title": "놀이터 안전 점검 요청", "text": "동네 놀이터의 미끄럼틀이 부서졌습니다."}
+    _write(root / "korean_petitions" / "petitions.jsonl", [petition])
+    questions = [
+        {
+            "qid": f"q{n}",
+            "question": f"장애인 활동지원 {n}번 문의",
+            "reference_answer": "주민센터에 신청하세요.",
+        }
         for n in range(bench_corpus.HOLDOUT + 3)
-    ])  # fmt: skip
-    _write(root / "chatbot_data_ko" / "qa.jsonl", [{"id": 1, "question": "오늘 너무 힘들어", "answer": "푹 쉬세요."}])
-    _write(root / "banking77" / "queries.jsonl", [
-        {"id": "train-0", "split": "train", "text": "I am still waiting on my card?", "label": "card_arrival"},
+    ]
+    _write(root / "welfare_qa_ko" / "queries.jsonl", questions)
+    _write(
+        root / "chatbot_data_ko" / "qa.jsonl",
+        [{"id": 1, "question": "오늘 너무 힘들어", "answer": "쉬세요."}],
+    )
+    banking = [
+        {
+            "id": "train-0",
+            "split": "train",
+            "text": "I am still waiting on my card?",
+            "label": "card_arrival",
+        },
         {"id": "test-0", "split": "test", "text": "Where is my card?", "label": "card_arrival"},
-    ])  # fmt: skip
+    ]
+    _write(root / "banking77" / "queries.jsonl", banking)
     return root
 
 
@@ -59,7 +76,7 @@ def test_records_fill_the_size_and_repeat_under_new_ids(data: Path, settings: Se
 
 def test_a_server_start_keeps_the_benchmark_index(data: Path, settings: Settings, tmp_path: Path) -> None:
     recs, _ = bench_corpus.records(data, 340, settings)
-    built, chunks = latency.build(recs, settings, 10, tmp_path)
+    _built, chunks = latency.build(recs, settings, 10, tmp_path)
     kb = KnowledgeBase(settings)  # what the server's lifespan opens, then warms up (reconcile first)
     with kb.sessions() as session:
         assert plan(session, settings, kb.index).empty
