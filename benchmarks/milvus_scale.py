@@ -28,6 +28,7 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -142,6 +143,16 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     return out
 
 
+def _print_backend(args: argparse.Namespace, name: str, f: dict[str, Any]) -> None:
+    label, rrf_label = {
+        "local": (f"local ({args.local_dense})", "local rrf"),
+        "milvus": (f"milvus-lite ({args.index})", "milvus-lite RRFRanker"),
+    }[name]
+    mem = f"RSS {f['rss']:.0f} MB (+{f['rss'] - f['base']:.0f} over the corpus), peak {f['peak']:.0f} MB"
+    line(label, f["build_s"], f["ms"], mem)
+    line(rrf_label, 0.0, f["rrf_ms"], "(rrf fusion, same index)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=100_000, help="chunks (default 100k; try --n 1000000)")
@@ -155,7 +166,10 @@ def main() -> None:
     args = ap.parse_args()
     if args.backend != "both":
         figures = run(args)
-        Path(args.out).write_text(json.dumps(figures), encoding="utf-8")
+        if args.out:  # a child of the "both" run
+            Path(args.out).write_text(json.dumps(figures), encoding="utf-8")
+        else:  # run on its own: print its figures (a run of an hour at 1M must not end in nothing)
+            _print_backend(args, args.backend, figures)
         return
     print(f"corpus: {args.n} chunks, dim {DIM}, Zipf tokens 20-80/chunk over 30k words; "
           f"{args.queries} queries of 4 tokens, weighted fusion, 50 candidates/leg", flush=True)  # fmt: skip
@@ -176,14 +190,8 @@ def main() -> None:
             ]
             subprocess.run(cmd, check=True)
             got[name] = json.loads(out.read_text(encoding="utf-8"))
-    for name, label, rrf_label in (
-        ("local", f"local ({args.local_dense})", "local rrf"),
-        ("milvus", f"milvus-lite ({args.index})", "milvus-lite RRFRanker"),
-    ):
-        f = got[name]
-        mem = f"RSS {f['rss']:.0f} MB (+{f['rss'] - f['base']:.0f} over the corpus), peak {f['peak']:.0f} MB"
-        line(label, f["build_s"], f["ms"], mem)
-        line(rrf_label, 0.0, f["rrf_ms"], "(rrf fusion, same index)")
+    for name in ("local", "milvus"):
+        _print_backend(args, name, got[name])
     for key, label in (("tops", "weighted"), ("rrf_tops", "rrf")):
         pairs = zip(got["milvus"][key], got["local"][key], strict=True)
         overlap = [len(set(a) & set(b)) / max(1, len(b)) for a, b in pairs]
