@@ -20,6 +20,7 @@ import hashlib
 import logging
 import os
 import tempfile
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -62,7 +63,7 @@ def load_vectors(path: Path, dim: int) -> dict[bytes, np.ndarray]:
             keys, vectors = data["keys"], data["vectors"]
         if keys.ndim != 2 or keys.shape[1] != 16 or vectors.shape != (len(keys), dim):
             raise ValueError(f"keys {keys.shape} and vectors {vectors.shape} do not fit dimension {dim}")
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
         log.warning("stored answer-sentence vectors %s ignored (%s); they will be embedded again", path, exc)
         return {}
     vectors = np.asarray(vectors, dtype=np.float32)

@@ -124,6 +124,14 @@ def test_a_damaged_file_is_ignored_with_one_warning_and_rewritten(
     assert len(load_vectors(path, index.embedder.dim)) == done.sentences
 
 
+@pytest.mark.parametrize("cut", [10, 200])
+def test_a_cut_file_is_ignored(tmp_path: Path, cut: int) -> None:
+    path = tmp_path / "v.npz"
+    write_vectors(path, {text_key(str(i)): np.ones(8, dtype=np.float32) for i in range(20)}, 8)
+    path.write_bytes(path.read_bytes()[:cut])  # a zip cut short
+    assert load_vectors(path, 8) == {}
+
+
 def test_vectors_of_another_dimension_are_not_used(tmp_path: Path) -> None:
     path = tmp_path / "v.npz"
     write_vectors(path, {text_key("가"): np.ones(8, dtype=np.float32)}, 8)
