@@ -6,30 +6,54 @@ that is not searchable. ``plan`` compares what the index should hold (published 
 knowledge tickets, chunked and masked as a build would) with what it holds, per document; the
 caller re-indexes the documents that differ (``KnowledgeBase.reconcile``). ``chunk_rows_differ``
 says whether the chunks table mirrors the index (ids and content hashes).
+
+Chunking every document is most of a start-up at scale (100k chunks: ~220 s of the ~250 s until
+ready). A memo (``DATA_DIR/cache/reconcile-memo.json``) remembers, per document, the fingerprint
+of the database record and of the index's chunk set the last time the two were seen to agree; a
+document whose record and index chunks still have those fingerprints is not chunked again.
+Chunking is deterministic given the record, the chunk and PII settings and the code that chunks
+and masks, so the memo is keyed by those (a digest of the settings, the kiwipiepy version and the
+source files of the chunker, the masking and the Korean text layer): any change there, a lost or
+damaged memo, and the plan chunks everything as before.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.masking import mask_chunk
+from core.records import ArticleRecord, TicketRecord
 from core.settings import Settings
 from core.types import Chunk
 from indexes.hybrid import HybridIndex
-from ingest.pipeline import chunk_knowledge
+from ingest.pipeline import chunk_records
+from storage import active_articles, knowledge_tickets
 from storage.models import ChunkRow
+
+log = logging.getLogger(__name__)
+MEMO_FILE = "reconcile-memo.json"
 
 
 @dataclass
 class ReconcilePlan:
-    """Documents to (re-)index: ``chunks`` to add after dropping every doc in ``replace_docs``."""
+    """Documents to (re-)index: ``chunks`` to add after dropping every doc in ``replace_docs``.
+    ``agreed``: the memo entries of the documents seen to agree (:func:`write_memo`)."""
 
     chunks: list[Chunk] = field(default_factory=list)
     replace_docs: list[str] = field(default_factory=list)
+    agreed: dict[str, list[str]] = field(default_factory=dict)
+    chunked: int = 0  # documents chunked to compare (the others were known to agree)
 
     @property
     def empty(self) -> bool:
@@ -43,13 +67,117 @@ def _by_doc(chunks: Sequence[Chunk]) -> dict[str, set[tuple[str, str]]]:
     return out
 
 
-def plan(session: Session, settings: Settings, index: HybridIndex) -> ReconcilePlan:
-    """What differs between the database's knowledge and ``index``, document by document."""
-    expected = [mask_chunk(c, allow=settings.pii_allow) for c in chunk_knowledge(session, settings)]
-    want, have = _by_doc(expected), _by_doc(index.chunks)
-    docs = sorted(d for d in set(want) | set(have) if want.get(d) != have.get(d))
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def _record_key(record: ArticleRecord | TicketRecord) -> str:
+    return _digest(json.dumps(dataclasses.asdict(record), sort_keys=True, default=str, ensure_ascii=False))
+
+
+def _chunks_key(chunks: set[tuple[str, str]] | None) -> str:
+    return _digest("\n".join(f"{i}\t{h}" for i, h in sorted(chunks or ())))
+
+
+def memo_key(settings: Settings) -> str:
+    """What chunking and masking depend on besides the record: settings, library and code."""
+    import kiwipiepy
+
+    import core.masking
+    import core.records
+    import core.types
+    import ingest.split
+    import korean.kiwi
+    import korean.lang
+    import korean.pii
+    import korean.sentences
+
+    h = hashlib.sha256()
+    h.update(
+        json.dumps(
+            [settings.chunk_max_chars, settings.chunk_overlap_sentences, sorted(settings.pii_allow)]
+        ).encode()
+    )
+    h.update(str(getattr(kiwipiepy, "__version__", "")).encode())
+    modules = (core.masking, core.records, core.types, ingest.split, korean.kiwi, korean.lang)
+    files = [Path(str(m.__file__)) for m in (*modules, korean.sentences)]
+    files += sorted(Path(str(korean.pii.__file__)).parent.glob("*.py"))
+    for path in files:
+        if path.is_file():
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:24]
+
+
+def read_memo(path: Path, key: str) -> dict[str, list[str]]:
+    """The memo's entries when it was written under ``key``; else none (everything is chunked)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        log.warning("reconcile memo %s ignored (%s); every document is compared", path, exc)
+        return {}
+    docs = data.get("docs") if isinstance(data, dict) and data.get("key") == key else None
+    return docs if isinstance(docs, dict) else {}
+
+
+def write_memo(path: Path, key: str, agreed: dict[str, list[str]]) -> None:
+    """Replace the memo (atomically) with ``agreed``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump({"key": key, "docs": agreed}, fh)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def plan(
+    session: Session, settings: Settings, index: HybridIndex, *, memo: dict[str, list[str]] | None = None
+) -> ReconcilePlan:
+    """What differs between the database's knowledge and ``index``, document by document.
+
+    ``memo`` (:func:`read_memo`): documents whose record and index chunks still have the
+    fingerprints recorded there agree without being chunked again."""
+    articles, tickets = active_articles(session), knowledge_tickets(session)
+    have = _by_doc(index.chunks)
+    known = memo or {}
+    records: list[tuple[str, ArticleRecord | TicketRecord]] = [
+        *((f"article:{a.article_id}", a) for a in articles),
+        *((f"ticket:{t.ticket_id}", t) for t in tickets),
+    ]
+    agreed: dict[str, list[str]] = {}
+    todo: set[str] = set()
+    record_keys: dict[str, str] = {}
+    for doc_id, record in records:
+        entry = [record_keys.setdefault(doc_id, _record_key(record)), _chunks_key(have.get(doc_id))]
+        if known.get(doc_id) == entry:
+            agreed[doc_id] = entry
+        else:
+            todo.add(doc_id)
+    expected = [
+        mask_chunk(c, allow=settings.pii_allow)
+        for c in chunk_records(
+            [a for a in articles if f"article:{a.article_id}" in todo],
+            [t for t in tickets if f"ticket:{t.ticket_id}" in todo],
+            settings,
+        )
+    ]
+    want = _by_doc(expected)
+    stale = set(have) - set(record_keys)  # indexed, no longer knowledge in the database
+    docs = sorted(d for d in todo | stale if want.get(d) != have.get(d))
     wanted = set(docs)
-    return ReconcilePlan(chunks=[c for c in expected if c.doc_id in wanted], replace_docs=docs)
+    for doc_id in todo - wanted:
+        agreed[doc_id] = [record_keys[doc_id], _chunks_key(have.get(doc_id))]
+    return ReconcilePlan(
+        chunks=[c for c in expected if c.doc_id in wanted],
+        replace_docs=docs,
+        agreed=agreed,
+        chunked=len(todo),
+    )
 
 
 def chunk_rows_differ(session: Session, index: HybridIndex) -> bool:
