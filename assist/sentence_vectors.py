@@ -29,12 +29,7 @@ def sentence_vectors(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
         cache = _VECTORS.setdefault(embedder, OrderedDict())
         missing = list(dict.fromkeys(t for t in texts if t not in cache))
     if missing:
-        vectors = embedder.embed_documents(missing)
-        with _VECTORS_LOCK:
-            for text, vec in zip(missing, vectors, strict=True):
-                cache[text] = vec
-            while len(cache) > _VECTOR_CACHE_SIZE:
-                cache.popitem(last=False)
+        remember(embedder, dict(zip(missing, embedder.embed_documents(missing), strict=True)))
     with _VECTORS_LOCK:
         out = []
         for t in texts:
@@ -48,7 +43,7 @@ def sentence_vectors(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
 
 
 def remember(embedder: Embedder, vectors: dict[str, np.ndarray]) -> None:
-    """Put already computed vectors (read from disk) into ``embedder``'s cache."""
+    """Put computed vectors (just embedded, or read from disk) into ``embedder``'s cache."""
     with _VECTORS_LOCK:
         cache = _VECTORS.setdefault(embedder, OrderedDict())
         for text, vec in vectors.items():
