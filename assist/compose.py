@@ -146,9 +146,11 @@ def compose(
     chosen sentence was said before, the answer is chosen again among the sentences not said.
     """
     comp = _compose(evidence, question, index, docs, sendable_only, limit, ())
-    if not said or not any(_said_before(c, said) for c in comp.sentences):
+    if not said:
         return comp
     fresh = [c for c in comp.sentences if not _said_before(c, said)]
+    if len(fresh) == len(comp.sentences):
+        return comp
     if fresh:
         comp.sentences = fresh
         return comp
