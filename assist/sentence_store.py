@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 
+from core.files import replace_file
 from indexes.embedder import Embedder
 
 __all__ = ["load_vectors", "model_key", "store_path", "text_key", "write_vectors"]
@@ -72,19 +71,9 @@ def load_vectors(path: Path, dim: int) -> dict[bytes, np.ndarray]:
 
 def write_vectors(path: Path, vectors: Mapping[bytes, np.ndarray], dim: int) -> int:
     """Replace the file with ``vectors`` (atomically); returns how many were written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     keys = np.frombuffer(b"".join(vectors), dtype=np.uint8).reshape(-1, 16)
     matrix = np.zeros((0, dim), np.float32)
     if vectors:
         matrix = np.vstack(list(vectors.values())).astype(np.float32)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, keys=keys, vectors=matrix)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_file(path, lambda fh: np.savez(fh, keys=keys, vectors=matrix))
     return len(keys)

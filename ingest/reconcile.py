@@ -23,8 +23,6 @@ import dataclasses
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,10 +30,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.files import replace_file
 from core.masking import mask_chunk
 from core.records import ArticleRecord, TicketRecord
 from core.settings import Settings
-from core.types import Chunk
+from core.types import Chunk, content_hash
 from indexes.hybrid import HybridIndex
 from ingest.pipeline import chunk_records
 from storage import active_articles, knowledge_tickets
@@ -67,16 +66,14 @@ def _by_doc(chunks: Sequence[Chunk]) -> dict[str, set[tuple[str, str]]]:
     return out
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
-
-
 def _record_key(record: ArticleRecord | TicketRecord) -> str:
-    return _digest(json.dumps(dataclasses.asdict(record), sort_keys=True, default=str, ensure_ascii=False))
+    return content_hash(
+        json.dumps(dataclasses.asdict(record), sort_keys=True, default=str, ensure_ascii=False)
+    )
 
 
 def _chunks_key(chunks: set[tuple[str, str]] | None) -> str:
-    return _digest("\n".join(f"{i}\t{h}" for i, h in sorted(chunks or ())))
+    return content_hash("\n".join(f"{i}\t{h}" for i, h in sorted(chunks or ())))
 
 
 def memo_key(settings: Settings) -> str:
@@ -124,15 +121,8 @@ def read_memo(path: Path, key: str) -> dict[str, list[str]]:
 
 def write_memo(path: Path, key: str, agreed: dict[str, list[str]]) -> None:
     """Replace the memo (atomically) with ``agreed``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"key": key, "docs": agreed}, fh)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    data = json.dumps({"key": key, "docs": agreed}).encode("utf-8")
+    replace_file(path, lambda fh: fh.write(data))
 
 
 def plan(
@@ -149,15 +139,8 @@ def plan(
         *((f"article:{a.article_id}", a) for a in articles),
         *((f"ticket:{t.ticket_id}", t) for t in tickets),
     ]
-    agreed: dict[str, list[str]] = {}
-    todo: set[str] = set()
-    record_keys: dict[str, str] = {}
-    for doc_id, record in records:
-        entry = [record_keys.setdefault(doc_id, _record_key(record)), _chunks_key(have.get(doc_id))]
-        if known.get(doc_id) == entry:
-            agreed[doc_id] = entry
-        else:
-            todo.add(doc_id)
+    entries = {doc_id: [_record_key(record), _chunks_key(have.get(doc_id))] for doc_id, record in records}
+    todo = {doc_id for doc_id, entry in entries.items() if known.get(doc_id) != entry}
     expected = [
         mask_chunk(c, allow=settings.pii_allow)
         for c in chunk_records(
@@ -167,15 +150,13 @@ def plan(
         )
     ]
     want = _by_doc(expected)
-    stale = set(have) - set(record_keys)  # indexed, no longer knowledge in the database
+    stale = set(have) - set(entries)  # indexed, no longer knowledge in the database
     docs = sorted(d for d in todo | stale if want.get(d) != have.get(d))
     wanted = set(docs)
-    for doc_id in todo - wanted:
-        agreed[doc_id] = [record_keys[doc_id], _chunks_key(have.get(doc_id))]
     return ReconcilePlan(
         chunks=[c for c in expected if c.doc_id in wanted],
         replace_docs=docs,
-        agreed=agreed,
+        agreed={doc_id: entry for doc_id, entry in entries.items() if doc_id not in wanted},
         chunked=len(todo),
     )
 
