@@ -7,9 +7,10 @@ The period under test is 2026-06-01..2026-06-07 (the previous one 2026-05-25..05
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.settings import Settings
@@ -177,3 +178,32 @@ def build_world(settings: Settings) -> sessionmaker[Session]:
     with sessions.begin() as session:
         populate(session)
     return sessions
+
+
+# Repeat contacts (first-contact resolution): tickets of a few customers around the period.
+REPEAT_T0 = datetime(2026, 6, 2, 9, tzinfo=UTC)
+REPEAT_ROWS = [  # id, customer, created (False: ingested then), hours after REPEAT_T0, channel
+    ("A1", "cust-a", True, 0, "chat"),
+    ("A2", "cust-a", True, 0, "app"),  # the same time as A1: A1's next (a later id)
+    ("A3", "cust-a", True, 24 * 7 + 1, "chat"),  # 7 days and an hour after A2: not a repeat
+    ("E1", "cust-e", True, 30, "chat"),
+    ("E2", "cust-e", False, 30 + 24 * 7, "app"),  # ingested only, exactly 7 days later: a repeat
+    ("B1", "cust-b", True, 10, "chat"),
+    ("B2", "cust-b", True, 10 + 24 * 7 + 1, "chat"),  # 7 days and an hour later: not a repeat
+    ("C1", "cust-c", True, 24 * 5, "chat"),
+    ("C2", "cust-c", True, 24 * 9, "email"),  # after the period, within 7 days of C1
+    ("D1", "[고객번호]", True, 1, "chat"),
+    ("D2", "[고객번호]", True, 2, "chat"),
+]
+
+
+def insert_repeat_rows(session: Session, rows: list[tuple[str, str, bool, int, str]]) -> None:
+    """The tickets of ``rows`` (as :data:`REPEAT_ROWS`), written with Core inserts."""
+    for tid, ref, created, hours, channel in rows:
+        at_ = REPEAT_T0 + timedelta(hours=hours)
+        session.execute(
+            insert(TicketRow).values(
+                id=tid, customer_ref=ref, channel=channel, inquiry="문의", status="open", source="t",
+                content_hash="x", created_at=at_ if created else None, ingested_at=at_,
+            )
+        )  # fmt: skip

@@ -6,11 +6,9 @@ On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert
 from sqlalchemy.orm import Session, sessionmaker
 
 import storage as db
@@ -18,22 +16,11 @@ from assist.analytics import make_period
 from assist.analytics.service import _repeat_contacts_by_probe, _repeat_contacts_by_window, repeat_contacts
 from core.settings import Settings
 from tests import pg
-from tests.analytics_world import PII_ALLOW, SINCE, UNTIL
+from tests.analytics_world import PII_ALLOW, REPEAT_ROWS, SINCE, UNTIL, insert_repeat_rows
 
 postgres_url = pg.make_postgres_fixture(scope="module")
-T0 = datetime(2026, 6, 2, 9, tzinfo=UTC)
-ROWS = [  # id, customer, created (False: ingested then), hours after T0, channel
-    ("A1", "cust-a", True, 0, "chat"),
-    ("A2", "cust-a", True, 0, "app"),  # the same time as A1: A1's next (a later id)
-    ("A3", "cust-a", True, 24 * 7 + 1, "chat"),  # 7 days and an hour after A2: not a repeat
-    ("E1", "cust-e", True, 30, "chat"),
-    ("E2", "cust-e", False, 30 + 24 * 7, "app"),  # ingested only, exactly 7 days later: a repeat
-    ("B1", "cust-b", True, 10, "chat"),
-    ("B2", "cust-b", True, 10 + 24 * 7 + 1, "chat"),  # 7 days and an hour later: not a repeat
-    ("C1", "cust-c", True, 24 * 5, "chat"),
-    ("C2", "cust-c", True, 24 * 9, "email"),  # after the period, within 7 days of C1
-    ("D1", "[고객번호]", True, 1, "chat"),
-    ("D2", "[고객번호]", True, 2, "chat"),
+ROWS = [
+    *REPEAT_ROWS,
     ("F0", "cust-f", True, -24 * 3, "chat"),  # before the period; F1 is its next
     ("F1", "cust-f", True, 24, "chat"),
     ("F2", "cust-f", True, 24 * 12, "chat"),  # beyond the horizon: F1 is not a repeat
@@ -43,14 +30,7 @@ EXPECTED = {None: (6, 3), "chat": (5, 3)}  # A1 C1 E1 repeat; A2 B1 F1 do not
 
 def check(sessions: sessionmaker[Session]) -> None:
     with sessions.begin() as s:
-        for tid, ref, created, hours, channel in ROWS:
-            at_ = T0 + timedelta(hours=hours)
-            s.execute(
-                insert(db.TicketRow).values(
-                    id=tid, customer_ref=ref, channel=channel, inquiry="문의", status="open", source="t",
-                    content_hash="x", created_at=at_ if created else None, ingested_at=at_,
-                )
-            )  # fmt: skip
+        insert_repeat_rows(s, ROWS)
     with sessions() as s:
         for channel, counts in EXPECTED.items():
             period = make_period(SINCE, UNTIL, channel)

@@ -21,7 +21,17 @@ from assist.analytics.rollups import DIRECT, usable
 from core.settings import Settings
 from storage.rollups import KEYS, ROLLUP_TABLES, backfill
 from tests import pg
-from tests.analytics_world import NOW, PII_ALLOW, SINCE, UNTIL, at, build_world
+from tests.analytics_world import (
+    NOW,
+    PII_ALLOW,
+    REPEAT_ROWS,
+    REPEAT_T0,
+    SINCE,
+    UNTIL,
+    at,
+    build_world,
+    insert_repeat_rows,
+)
 from tests.unit.test_analytics_indexes import fill, to_revision
 
 postgres_url = pg.make_postgres_fixture(scope="module")
@@ -254,31 +264,11 @@ def test_repeat_contacts_match_the_next_ticket_of_each_customer(tmp_path: Path) 
     """The index probe counts what comparing each ticket with that customer's next one (by time,
     then id) counts: ties in time, tickets known only by their ingest time, exactly 7 days, other
     channels, tickets after the period, masked references."""
-    t0 = datetime(2026, 6, 2, 9, tzinfo=UTC)
-    rows = [  # id, customer, created (None: ingested then), hours after t0, channel
-        ("A1", "cust-a", True, 0, "chat"),
-        ("A2", "cust-a", True, 0, "app"),  # the same time as A1: A1's next (a later id)
-        ("A3", "cust-a", True, 24 * 7 + 1, "chat"),  # 7 days and an hour after A2: not a repeat
-        ("E1", "cust-e", True, 30, "chat"),
-        ("E2", "cust-e", False, 30 + 24 * 7, "app"),  # ingested only, exactly 7 days later: a repeat
-        ("B1", "cust-b", True, 10, "chat"),
-        ("B2", "cust-b", True, 10 + 24 * 7 + 1, "chat"),  # 7 days and an hour later: not a repeat
-        ("C1", "cust-c", True, 24 * 5, "chat"),
-        ("C2", "cust-c", True, 24 * 9, "email"),  # after the period, within 7 days of C1
-        ("D1", "[고객번호]", True, 1, "chat"),
-        ("D2", "[고객번호]", True, 2, "chat"),
-    ]
+    t0, rows = REPEAT_T0, REPEAT_ROWS
     sessions = db.open_db(Settings(data_dir=tmp_path / "kms", embedder="hash", pii_allow=PII_ALLOW))
     try:
         with sessions.begin() as s:
-            for tid, ref, created, hours, channel in rows:
-                at_ = t0 + timedelta(hours=hours)
-                s.execute(
-                    insert(db.TicketRow).values(
-                        id=tid, customer_ref=ref, channel=channel, inquiry="문의", status="open", source="t",
-                        content_hash="x", created_at=at_ if created else None, ingested_at=at_,
-                    )
-                )  # fmt: skip
+            insert_repeat_rows(s, rows)
         from assist.analytics.service import repeat_contacts
 
         expected: dict[str | None, tuple[int, int]] = {}
