@@ -136,10 +136,7 @@ def _write(sessions: sessionmaker[Session], settings: Settings, recs: Sequence[R
                     upsert_ticket(session, rec, resolved_statuses=settings.resolved_statuses)
     with sessions() as session:
         chunks = [mask_chunk(c, allow=settings.pii_allow) for c in chunk_knowledge(session, settings)]
-    order = {
-        f"article:{r.article_id}" if isinstance(r, ArticleRecord) else f"ticket:{r.ticket_id}": n
-        for n, r in enumerate(recs)
-    }
+    order = {r.doc_id: n for n, r in enumerate(recs)}
     return sorted(chunks, key=lambda c: order[c.doc_id])
 
 

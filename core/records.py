@@ -75,6 +75,11 @@ class ArticleRecord:
     def complete(self) -> bool:
         return not self.missing
 
+    @property
+    def doc_id(self) -> str:
+        """The id its chunks carry in the index."""
+        return f"article:{self.article_id}"
+
 
 @dataclass
 class TicketRecord:
@@ -93,6 +98,11 @@ class TicketRecord:
     resolved_at: datetime | None = None
     csat: float | None = None
     customer_ref: str | None = None
+
+    @property
+    def doc_id(self) -> str:
+        """The id its chunks carry in the index."""
+        return f"ticket:{self.ticket_id}"
 
 
 @dataclass(frozen=True)

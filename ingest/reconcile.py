@@ -135,18 +135,13 @@ def plan(
     articles, tickets = active_articles(session), knowledge_tickets(session)
     have = _by_doc(index.chunks)
     known = memo or {}
-    records: list[tuple[str, ArticleRecord | TicketRecord]] = [
-        *((f"article:{a.article_id}", a) for a in articles),
-        *((f"ticket:{t.ticket_id}", t) for t in tickets),
-    ]
-    entries = {doc_id: [_record_key(record), _chunks_key(have.get(doc_id))] for doc_id, record in records}
+    records: list[ArticleRecord | TicketRecord] = [*articles, *tickets]
+    entries = {r.doc_id: [_record_key(r), _chunks_key(have.get(r.doc_id))] for r in records}
     todo = {doc_id for doc_id, entry in entries.items() if known.get(doc_id) != entry}
     expected = [
         mask_chunk(c, allow=settings.pii_allow)
         for c in chunk_records(
-            [a for a in articles if f"article:{a.article_id}" in todo],
-            [t for t in tickets if f"ticket:{t.ticket_id}" in todo],
-            settings,
+            [a for a in articles if a.doc_id in todo], [t for t in tickets if t.doc_id in todo], settings
         )
     ]
     want = _by_doc(expected)

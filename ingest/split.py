@@ -206,7 +206,7 @@ def _section_units(
 
 def chunk_article(rec: ArticleRecord, *, max_chars: int = 700, overlap: int = 1) -> list[Chunk]:
     """Chunks of one (already PII-masked) article; see the module docstring for the format."""
-    doc_id = f"article:{rec.article_id}"
+    doc_id = rec.doc_id
     labels = SECTION_LABELS_EN if rec.lang.lower().startswith("en") else SECTION_LABELS_KO
     head = rec.title.strip() or rec.article_id
     base_meta: dict[str, Any] = {
@@ -237,7 +237,7 @@ def chunk_article(rec: ArticleRecord, *, max_chars: int = 700, overlap: int = 1)
 
 def chunk_ticket(rec: TicketRecord, *, max_chars: int = 700, overlap: int = 1) -> list[Chunk]:
     """Chunks of one (already PII-masked) ticket: one, unless longer than 3×max_chars."""
-    doc_id = f"ticket:{rec.ticket_id}"
+    doc_id = rec.doc_id
     inquiry, resolution, subject = rec.inquiry.strip(), rec.resolution.strip(), rec.subject.strip()
     q_label, a_label = ("Inquiry:", "Answer:") if detect_lang(inquiry) == "en" else ("문의:", "답변:")
     lines = [f"{q_label} {inquiry}"] if inquiry else []
