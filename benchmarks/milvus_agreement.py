@@ -60,7 +60,10 @@ def main() -> None:
         qvecs = embedder.embed_queries([r["question"] for r in rows])
         weighted = SearchParams(k=10, fusion="weighted")
         rrf = replace(weighted, fusion="rrf")
+        auto = replace(weighted, fusion="auto")
         runs = {
+            "local auto (default)": (local, auto),
+            "milvus auto (product fusion)": (milvus, auto),
             "local weighted": (local, weighted),
             "milvus weighted (product fusion)": (milvus, weighted),
             "local rrf": (local, rrf),
@@ -80,7 +83,9 @@ def main() -> None:
         r5 = np.mean([bool(set(lst[:5]) & g) for lst, g in zip(lists, gold, strict=True)])
         mrr = np.mean([next((1 / (i + 1) for i, d in enumerate(lst[:10]) if d in g), 0.0)
                        for lst, g in zip(lists, gold, strict=True)])  # fmt: skip
-        ref = ranked["local rrf" if "rrf" in name else "local weighted"]
+        ref = ranked[
+            next(k for k in ("local rrf", "local auto (default)", "local weighted") if k.split()[1] in name)
+        ]
         overlap = np.mean(
             [len(set(a[:5]) & set(b[:5])) / max(1, len(set(b[:5]))) for a, b in zip(lists, ref, strict=True)]
         )

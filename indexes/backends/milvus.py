@@ -253,7 +253,15 @@ class MilvusBackend:
         if not ids:
             return {}
         fields = ["chunk_id", "doc_id", "doc_type", "section", "chunk", *(["vector"] if with_vectors else [])]
-        got = self._call("a fetch", self.client.get, self.name, ids=list(ids), output_fields=fields)
+        # a filter with JSON-quoted ids, not ``client.get``: pymilvus quotes the ids of ``get`` with
+        # bare single quotes, so an article id holding one (일본군'위안부') broke every search it hit
+        got = self._call(
+            "a fetch",
+            self.client.query,
+            self.name,
+            filter=f"chunk_id in {_quoted(ids)}",
+            output_fields=fields,
+        )
         return {r["chunk_id"]: r for r in got}
 
     def _milvus_rrf(

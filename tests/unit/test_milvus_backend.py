@@ -124,6 +124,28 @@ def test_upsert_and_delete_are_visible_at_once(milvus: MutableBackend, local: Hy
     assert milvus.count() == len(local.chunks)
 
 
+def test_ids_with_quotes_are_searched_fetched_and_deleted(milvus: MutableBackend, local: HybridIndex) -> None:
+    """Article ids are the customer's file names or titles: 일본군'위안부' or a "quoted" word
+    must not break the filters (pymilvus's own ``get`` quoted ids with bare single quotes)."""
+    texts = {
+        "article:일본군'위안부'_지원": "피해자 생활안정 지원금 안내",
+        'article:"특별"_혜택': "특별 혜택 쿠폰 안내",
+    }
+    chunks = [Chunk(f"{d}#policy-0", d, "article", d, "policy", t, t) for d, t in texts.items()]
+    milvus.upsert(
+        chunks, local.embedder.embed_documents(list(texts.values())), tokenize_many(list(texts.values()))
+    )
+    for fusion in ("weighted", "bm25"):
+        found = {
+            d.doc_id
+            for d in milvus.search("생활안정 지원금 특별 혜택 쿠폰", SearchParams(k=5, fusion=fusion))
+        }
+        assert set(texts) <= found, fusion
+    milvus.delete([c.chunk_id for c in chunks[:1]])
+    milvus.delete_docs(list(texts)[1:])
+    assert milvus.count() == len(local.chunks)
+
+
 def test_collection_names_are_versioned() -> None:
     cfg = MilvusConfig()
     name = collection_name(cfg, "bundled:multilingual-e5-small", 384)
