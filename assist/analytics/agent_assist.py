@@ -1,8 +1,10 @@
 """Agent assist: how agents use suggestions (used / edited / rejected), the mean draft→final
-edit distance, per suggested article, and the articles whose suggestions are most often rejected.
+edit distance, per suggested article and per recurring topic, and the articles whose suggestions
+are most often rejected.
 
 A suggestion counts in the period it was made in; its feedback counts with it. A suggestion is
-attributed to its top-ranked article (``payload.articles[0]``). Agents may give feedback more
+attributed to its top-ranked article (``payload.articles[0]``), and to the active topics (of the
+last ``kms drafts generate``) whose member tickets hold its ticket. Agents may give feedback more
 than once on a suggestion; every feedback row counts.
 """
 
@@ -10,14 +12,14 @@ from __future__ import annotations
 
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import Select, case, distinct, func, select
+from sqlalchemy import Select, case, distinct, func, select, true
 from sqlalchemy.orm import Session
 
 from assist.analytics import rollups
 from assist.analytics.period import Period
-from assist.analytics.sql import rows_of, time_range
+from assist.analytics.sql import json_rows, rows_of, time_range
 from assist.analytics.tables import Section, Table, ratio, rounded
-from storage import ArticleRow, FeedbackRow, SuggestionRow, TicketRow
+from storage import ArticleRow, FeedbackRow, SuggestionRow, TicketRow, TopicRow
 
 TOP_ARTICLES = 50
 TOP_REASONS = 10
@@ -120,6 +122,38 @@ def by_article(session: Session, period: Period, rows: list[Any] | None = None) 
     return sorted(out, key=lambda r: (-r[2], str(r[0])))
 
 
+def by_topic(session: Session, period: Period) -> list[list[Any]]:
+    """``[topic, label, suggestions, feedback, used, edited, rejected, rejected_rate,
+    mean_edit_distance]`` per active topic whose member tickets had suggestions in the period,
+    most suggested first (read from the topics' members: suggestions of other tickets, or of
+    none, are not in this table; a ticket in two topics counts in both)."""
+    members, ticket_id = json_rows(session, TopicRow.member_ids, "member")
+    stmt = (
+        select(
+            TopicRow.key,
+            TopicRow.label,
+            func.count(distinct(SuggestionRow.id)),
+            func.count(FeedbackRow.id),
+            _verdict("used"),
+            _verdict("edited"),
+            _verdict("rejected"),
+            func.avg(FeedbackRow.edit_distance),
+        )
+        .select_from(TopicRow)
+        .join(members, true())
+        .join(SuggestionRow, SuggestionRow.ticket_id == ticket_id)
+        .outerjoin(FeedbackRow, FeedbackRow.suggestion_id == SuggestionRow.id)
+        .where(TopicRow.status == "active")
+        .group_by(TopicRow.key, TopicRow.label)
+    )
+    counted = [
+        (key, label, int(n), int(fb), int(u or 0), int(e or 0), int(r or 0), d)
+        for key, label, n, fb, u, e, r, d in rows_of(session, _scope(session, stmt, period))
+    ]
+    out = [[k, lab, n, fb, u, e, r, ratio(r, fb), rounded(d)] for k, lab, n, fb, u, e, r, d in counted]
+    return sorted(out, key=lambda r: (-r[2], str(r[0])))[:TOP_ARTICLES]
+
+
 def rejection_reasons(session: Session, period: Period) -> list[list[Any]]:
     """The reasons agents gave for rejecting (masked text), most frequent first."""
     stmt = (
@@ -155,6 +189,12 @@ def agent_assist_section(session: Session, period: Period) -> Section:
         figures=figures,
         tables=[
             Table("suggestions_by_article", "Suggestions by top article", columns, articles[:TOP_ARTICLES]),
+            Table(
+                "suggestions_by_topic",
+                "Suggestions by recurring topic (topics of the last drafts run)",
+                ["topic", "label", *columns[2:]],
+                by_topic(session, period),
+            ),
             Table(
                 "most_rejected_articles",
                 "Articles whose suggestions are most often rejected",

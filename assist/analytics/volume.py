@@ -1,4 +1,5 @@
-"""Inquiry volume: tickets by consultation tag and by channel, over time; new and rising tags.
+"""Inquiry volume: tickets by consultation tag, by recurring topic and by channel, over time; new
+and rising tags and topics (the same thresholds for both).
 
 A ticket counts in the period its ``created_at`` falls in (``ingested_at`` when it has none).
 A ticket with several tags counts once for each tag, so the tag table may sum to more than the
@@ -125,12 +126,13 @@ def volume_section(session: Session, period: Period) -> Section:
             [[t, n, p, ratio(n, total)] for t, n, p in tags if n],
         )
     )
+    topics = topic_counts(session, period)
     section.tables.append(
         Table(
             "volume_by_topic",
             "Tickets by recurring topic (resolved tickets, topics of the last drafts run)",
             ["topic", "label", "tickets", "previous_period", "csat_mean"],
-            topic_counts(session, period),
+            topics,
         )
     )
     section.tables.append(
@@ -178,4 +180,29 @@ def volume_section(session: Session, period: Period) -> Section:
             [[t, n, p, ratio(n - p, p)] for t, n, p in rising],
         )
     )
+    section.tables.extend(new_and_rising_topics(topics))
     return section
+
+
+def new_and_rising_topics(topics: list[list[Any]]) -> list[Table]:
+    """The rows of ``volume_by_topic`` that are new (no ticket the previous period, at least
+    ``NEW_MIN`` now) or rising (``RISING_MIN`` and ``RISING_FACTOR`` times the previous period)."""
+    new = [[k, lab, n] for k, lab, n, p, _ in topics if p == 0 and n >= NEW_MIN]
+    rising = [
+        (k, lab, n, p) for k, lab, n, p, _ in topics if p > 0 and n >= RISING_MIN and n >= RISING_FACTOR * p
+    ]
+    rising.sort(key=lambda r: (-(r[2] - r[3]), r[0]))
+    return [
+        Table(
+            "new_topics",
+            "New recurring topics (no ticket the previous period)",
+            ["topic", "label", "tickets"],
+            new,
+        ),
+        Table(
+            "rising_topics",
+            "Rising recurring topics (vs the previous period)",
+            ["topic", "label", "tickets", "previous_period", "growth"],
+            [[k, lab, n, p, ratio(n - p, p)] for k, lab, n, p in rising],
+        ),
+    ]
