@@ -184,6 +184,7 @@ def report_plots(report: Report) -> dict[str, str]:
         drawn = {
             "volume_over_time": stacked_over_time(tables["volume_over_time"], "tickets"),
             "tags_over_time": lines_over_time(tables["tags_over_time"], "tickets"),
+            "topics_over_time": lines_over_time(tables["topics_over_time"], "tickets"),
             "csat_by_tag": csat_bars(tables["csat_by_tag"]),
             "suggestions_by_article": verdict_bars(tables["suggestions_by_article"]),
             "chatbot_over_time": chatbot_bars(tables["chatbot_over_time"]),

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from assist.analytics.period import Period
 from assist.analytics.scans import PREVIOUS, tag_scan, ticket_scan
-from assist.analytics.sql import json_rows, rows_of, ticket_time
+from assist.analytics.sql import bucket_of, json_rows, rows_of, ticket_time
 from assist.analytics.tables import Section, Table, ratio, rounded
 from storage import TicketRow, TopicRow
 
@@ -61,6 +61,36 @@ def topic_counts(session: Session, period: Period) -> list[list[Any]]:
     rows = rows_of(session, stmt)
     out = [[k, lab, int(n or 0), int(p or 0), rounded(c, 3)] for k, lab, n, p, c in rows if n]
     return sorted(out, key=lambda r: (-r[2], r[0]))
+
+
+def topics_over_time(session: Session, period: Period, keys: list[str]) -> dict[tuple[int, str], int]:
+    """``{(bucket, topic key): tickets}`` over the member tickets of the given active topics."""
+    if not keys:
+        return {}
+    members, ticket_id = json_rows(session, TopicRow.member_ids, "member")
+    ts = ticket_time()
+    bucket = bucket_of(ts, period)
+    stmt = (
+        select(bucket, TopicRow.key, func.count())
+        .select_from(TopicRow)
+        .join(members, true())
+        .join(TicketRow, TicketRow.id == ticket_id)
+        .where(TopicRow.status == "active", TopicRow.key.in_(keys))
+        .where(ts >= period.since, ts < period.until)
+        .group_by(bucket, TopicRow.key)
+    )
+    if period.channel:
+        stmt = stmt.where(TicketRow.channel == period.channel)
+    return {(int(b), str(k)): int(n) for b, k, n in rows_of(session, stmt)}
+
+
+def topic_names(topics: list[list[Any]]) -> dict[str, str]:
+    """``{topic key: what to call it}``: its label, with the key when two topics share one."""
+    labels = [str(t[1] or t[0]) for t in topics]
+    return {
+        str(t[0]): name if labels.count(name) == 1 else f"{name} ({t[0]})"
+        for t, name in zip(topics, labels, strict=True)
+    }
 
 
 def channel_counts(by_time: dict[tuple[int, str], int]) -> list[tuple[str, int]]:
@@ -178,6 +208,21 @@ def volume_section(session: Session, period: Period) -> Section:
             "Rising tags (vs the previous period)",
             ["tag", "tickets", "previous_period", "growth"],
             [[t, n, p, ratio(n - p, p)] for t, n, p in rising],
+        )
+    )
+    top_topics = topics[:TOP_TAGS_OVER_TIME]
+    by_topic = topics_over_time(session, period, [t[0] for t in top_topics])
+    topic_name = topic_names(top_topics)
+    section.tables.append(
+        Table(
+            "topics_over_time",
+            f"Top recurring topics per {period.bucket}",
+            ["bucket", "topic", "tickets"],
+            [
+                [label, topic_name[t[0]], by_topic.get((i, t[0]), 0)]
+                for i, label in enumerate(labels)
+                for t in top_topics
+            ],
         )
     )
     section.tables.extend(new_and_rising_topics(topics))

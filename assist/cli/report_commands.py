@@ -19,7 +19,8 @@ if TYPE_CHECKING:  # the analytics layer (SQLAlchemy) loads inside the command
     from assist.analytics import Report, Table
 
 out = CliConsole()
-LONG_TABLES = ("volume_over_time", "tags_over_time")  # [bucket, series, n]: printed one column a series
+# [bucket, series, n] tables: printed a column a series
+LONG_TABLES = ("volume_over_time", "tags_over_time", "topics_over_time")
 MAX_ROWS = 20
 
 

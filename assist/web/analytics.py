@@ -25,7 +25,7 @@ MESSAGES.update(ANALYTICS_MESSAGES)  # the page's labels (kept apart: i18n.py is
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 PERCENT = ("_rate", "share", "change", "growth", "fcr_estimate", "_7d")
 MAX_ROWS = 25
-PIVOTED = ("volume_over_time", "tags_over_time")  # [bucket, series, n]: shown a column per series
+PIVOTED = ("volume_over_time", "tags_over_time", "topics_over_time")  # [bucket, series, n]: a column a series
 
 
 def fmt(name: str, value: Value) -> str:

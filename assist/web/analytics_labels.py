@@ -79,6 +79,7 @@ ANALYTICS_MESSAGES: dict[str, tuple[str, str]] = {
     "an.t.volume_by_topic": ("반복 문의 주제별 티켓(해결 티켓)", "Tickets by recurring topic (resolved)"),
     "an.t.volume_over_time": ("기간별·채널별 티켓", "Tickets over time by channel"),
     "an.t.tags_over_time": ("상위 태그 추이", "Top tags over time"),
+    "an.t.topics_over_time": ("상위 반복 문의 주제 추이", "Top recurring topics over time"),
     "an.t.new_tags": ("새 태그", "New tags"),
     "an.t.rising_tags": ("급증 태그", "Rising tags"),
     "an.t.new_topics": ("새 반복 문의 주제", "New recurring topics"),

@@ -230,7 +230,7 @@ def test_report_json_and_csv(report: Report, tmp_path: Path) -> None:
     assert data["period"]["since"] == "2026-06-01"
     names = set(report.tables())
     paths = report.write_csv(tmp_path / "csv")
-    assert {p.stem for p in paths} == names and len(names) == 22
+    assert {p.stem for p in paths} == names and len(names) == 23
     text = (tmp_path / "csv" / "volume_by_tag.csv").read_text(encoding="utf-8-sig")
     assert text.splitlines() == ["tag,tickets,previous_period,share", "배송,3,0,0.5", "결제,2,1,0.3333",
                                  "환불,1,0,0.1667"]  # fmt: skip
@@ -298,7 +298,7 @@ def test_cli_report_tables_json_and_csv(cli: CliRunner, report: Report, tmp_path
     chat = json.loads(cli.invoke(app, [*args, "--channel", "chat", "--json"]).stdout)
     assert chat["period"]["channel"] == "chat" and chat["sections"]["volume"]["figures"]["tickets"] == 4
     written = cli.invoke(app, [*args, "--csv", str(tmp_path / "out")])
-    assert written.exit_code == 0 and "22 CSV files" in written.stdout
+    assert written.exit_code == 0 and "23 CSV files" in written.stdout
     assert (tmp_path / "out" / "csat_by_tag.csv").read_text(encoding="utf-8-sig").startswith("tag,tickets")
 
 
@@ -404,8 +404,8 @@ def test_plots_are_svg(report: Report, tmp_path: Path) -> None:
     from assist.analytics.plots import report_plots
 
     plots = report_plots(report)
-    assert set(plots) == {"volume_over_time", "tags_over_time", "csat_by_tag", "suggestions_by_article",
-                          "chatbot_over_time", "gap_topics"}  # fmt: skip
+    assert set(plots) == {"volume_over_time", "tags_over_time", "topics_over_time", "csat_by_tag",
+                          "suggestions_by_article", "chatbot_over_time", "gap_topics"}  # fmt: skip
     assert all(svg.startswith("<svg") and svg.rstrip().endswith("</svg>") for svg in plots.values())
     assert all("<script" not in svg for svg in plots.values())
     from storage import open_db

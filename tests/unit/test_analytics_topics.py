@@ -10,6 +10,7 @@ S4 and S5 have no ticket, so no topic.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,6 +62,30 @@ def test_new_and_rising_topics(world: sessionmaker[Session]) -> None:
     report = report_for(world)
     assert report.table("new_topics").rows == NEW_TOPICS
     assert report.table("rising_topics").rows == []  # t-a: 2 vs 1, under the minimum of 3
+
+
+def test_topics_over_time(world: sessionmaker[Session]) -> None:
+    over = report_for(world).table("topics_over_time")
+    assert over.columns == ["bucket", "topic", "tickets"] and len(over.rows) == 7 * 2  # zeros included
+    assert {(b, t): n for b, t, n in over.rows if n} == {
+        ("2026-06-01", "환불 지연"): 2,  # T1 T2
+        ("2026-06-03", "배송 문의"): 1,  # T3
+        ("2026-06-06", "배송 문의"): 1,  # T5
+        ("2026-06-07", "배송 문의"): 1,  # T9 at 23:00
+    }
+    chat = report_for(world, "chat").table("topics_over_time").rows  # T2 (app) and T5 (email) left out
+    assert {(b, t): n for b, t, n in chat if n} == {
+        ("2026-06-01", "환불 지연"): 1,
+        ("2026-06-03", "배송 문의"): 1,
+        ("2026-06-07", "배송 문의"): 1,
+    }
+
+
+def test_topics_sharing_a_label_are_told_apart() -> None:
+    from assist.analytics.volume import topic_names
+
+    topics = [["t-1", "배송", 3, 0, None], ["t-2", "배송", 2, 0, None], ["t-3", "", 1, 0, None]]
+    assert topic_names(topics) == {"t-1": "배송 (t-1)", "t-2": "배송 (t-2)", "t-3": "t-3"}
 
 
 def test_a_rising_topic(tmp_path: Path) -> None:
@@ -118,6 +143,7 @@ def test_page_shows_the_tables_with_csv_links(client: TestClient, app_settings: 
                         ("rising_topics", "급증 반복 문의 주제")):  # fmt: skip
         assert f'data-table="{name}"' in html and title in html
         assert f'data-testid="csv-{name}"' in html
+    assert 'data-plot="topics_over_time"' in html and "상위 반복 문의 주제 추이" in html
 
 
 def test_cli_json_and_csv(
@@ -133,6 +159,9 @@ def test_cli_json_and_csv(
     assert data["sections"]["volume"]["tables"]["new_topics"]["rows"] == NEW_TOPICS
     human = CliRunner().invoke(app, args).stdout
     assert "Suggestions by recurring topic" in human and "New recurring topics" in human
+    assert "Top recurring topics per day" in human  # printed a column a topic, a row a day
+    assert re.search(r"bucket\s+┃\s+배송 문의\s+┃\s+환불 지연", human)
+    assert re.search(r"2026-06-01\s+│\s+0\s+│\s+2\s+│", human)
     assert CliRunner().invoke(app, [*args, "--csv", str(tmp_path / "out")]).exit_code == 0
     text = (tmp_path / "out" / "suggestions_by_topic.csv").read_text(encoding="utf-8-sig")
     assert text.splitlines()[1] == "t-a,환불 지연,2,2,1,1,0,0.0,0.2"
