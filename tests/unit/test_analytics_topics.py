@@ -1,6 +1,7 @@
-"""VOC analytics by recurring topic: agent-assist use per topic and new / rising topics, against
-values computed by hand from tests/analytics_world.py (period 2026-06-01..06-07), in the report,
-the JSON API, its CSV export, `kms report` and the /analytics page.
+"""VOC analytics by recurring topic: agent-assist use per topic, topics over time and new / rising
+topics (and a rising tag, which the main test only sees absent), against values computed by hand
+from tests/analytics_world.py (period 2026-06-01..06-07), in the report, the JSON API, its CSV
+export, `kms report` and the /analytics page.
 
 Topics (active): t-a holds T1 T2 (and T6, the week before), t-b T3 T5 T9 (T8 after the period);
 t-c is suppressed. Suggestions: S1 (T1, used, 0.0), S2 (T2, edited, 0.4), S3 (T3, rejected);
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,7 @@ from typer.testing import CliRunner
 from assist.analytics import Report, build_report, make_period
 from assist.cli.app import _register, app
 from core.settings import Settings
-from storage import TopicRow
+from storage import TicketRow, TopicRow
 from tests.analytics_world import NOW, PII_ALLOW, SINCE, UNTIL, build_world
 from tests.auth import bearer
 
@@ -97,6 +99,20 @@ def test_a_rising_topic(tmp_path: Path) -> None:
     assert report.table("new_topics").rows == NEW_TOPICS  # t-d had a ticket the week before
     # S3's ticket T3 is in t-b and t-d: it counts in both (ties: by topic key)
     assert report.table("suggestions_by_topic").rows == [*BY_TOPIC, ["t-d", "교환", 1, 1, 0, 0, 1, 1.0, None]]
+
+
+def test_a_rising_tag(tmp_path: Path) -> None:
+    """The world's rising_tags is empty (결제 2 vs 1); two more 결제 tickets make it rise."""
+    sessions = build_world(Settings(data_dir=tmp_path / "kms", embedder="hash", pii_allow=PII_ALLOW))
+    with sessions.begin() as session:
+        for tid, day in (("R1", 2), ("R2", 4)):
+            session.add(TicketRow(id=tid, channel="chat", inquiry="결제 문의", status="open", tags=["결제"],
+                                  created_at=datetime(2026, 6, day, 9, tzinfo=UTC), source="test",
+                                  content_hash=tid))  # fmt: skip
+    report = report_for(sessions)
+    assert report.table("rising_tags").rows == [["결제", 4, 1, 3.0]]  # T1 T2 R1 R2 vs T6: 4 >= 3, >= 1.5 x 1
+    assert report.table("new_tags").rows == [["배송", 3]]  # unchanged
+    assert report.section("volume").figures["tickets"] == 8
 
 
 # --- the same tables through the API, its CSV export, `kms report` and the page ----------------
