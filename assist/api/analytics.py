@@ -41,9 +41,10 @@ def csv_response(report: Report, table: str | None) -> Response:
 @router.get(
     "/analytics",
     summary="VOC 분석 · VOC analytics report",
-    description="Inquiry volume by tag and channel over time, new and rising tags, service KPIs "
-    "(resolution times, CSAT, a first-contact-resolution estimate), agent-assist feedback, chatbot "
-    "deflection and hand-offs, knowledge health. `format=csv&table=NAME` returns one table as CSV. "
+    description="Inquiry volume by tag, recurring topic and channel over time, new and rising tags and "
+    "topics, service KPIs (resolution times, CSAT, a first-contact-resolution estimate), agent-assist "
+    "feedback by article and by topic, chatbot deflection and hand-offs, knowledge health. "
+    "`format=csv&table=NAME` returns one table as CSV. "
     "Figures the product does not record are listed under each section's `not_recorded`.",
     responses={200: {"content": {"text/csv": {}}, "description": "The report (JSON) or one table (CSV)."}},
 )
