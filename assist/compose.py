@@ -38,7 +38,7 @@ from assist.sentence_vectors import sentence_vectors
 from core.types import Chunk, DocHit
 from indexes.hybrid import HybridIndex
 from indexes.lexical import tokenize
-from korean.focus import question_focus, serves
+from korean.focus import asked_for, question_focus, serves, unanswered
 from korean.sentences import split_sentences
 
 __all__ = ["FIT_WEIGHTS", "Composition", "compose", "said_sentences"]
@@ -59,6 +59,9 @@ _SCRIPT_SENTENCE_FIT = 0.4
 # this share of the best one (safety eval, qid-parity halves: wrong answers 12/15 -> 9/10 of 79/74
 # answered; key fact contained 0.588 -> 0.628; 0.85: 9/9 but longer answers, 0.95: 0.614)
 _OTHER_SECTION_FIT = 0.9
+# asked for a time or an amount (korean.focus.asked_for) and the best sentence carries none: the
+# best sentence that does carry one answers instead when its fit is at least this share of the best
+_ASKED_FIT = 0.8
 # query-vs-question cosine span of the bundled e5 model (other models: only the ordering matters)
 _COS_LOW, _COS_HIGH = 0.80, 0.92
 
@@ -168,6 +171,7 @@ def _compose(
 ) -> Composition:
     docs = list(docs if docs is not None else evidence.knowledge)[:3]
     focus = question_focus(question)
+    wanted = asked_for(question)  # a time or an amount, asked for outright
     qterms = frozenset(evidence.trace.query_tokens) or _terms(question)
     result = Composition(focus=focus)
     if not docs:
@@ -259,6 +263,7 @@ def _compose(
             and all(c.role.sendable for c in cands)
             and not any(_said_before(c, said) for c in cands)
             and (not focus or max(serves(c.text, focus) for c in cands) > 0)
+            and not unanswered([c.text for c in cands], wanted)
         ):
             result.sentences, result.strategy, result.doc = cands[: max(limit, 4)], "script", script_best[1]
             result.features["focus_served"] = max(serves(c.text, focus) for c in cands)
@@ -266,6 +271,21 @@ def _compose(
     if best is None:
         return result
     fit0, doc, first = best
+    if wanted and unanswered([first.send_text], wanted):
+        # asked for a time or an amount: the best sentence that carries one, if it fits nearly as well
+        by_id = {d.doc_id: d for d in docs}
+        carrying = max(
+            (
+                (f, by_id[d], c)
+                for d, rows_of in scored.items()
+                for f, c in rows_of
+                if not unanswered([c.send_text], wanted)
+            ),
+            key=lambda r: r[0],
+            default=None,
+        )
+        if carrying is not None and carrying[0] >= _ASKED_FIT * fit0:
+            fit0, doc, first = carrying
     rows = sorted(scored[doc.doc_id], key=lambda r: -r[0])
     chosen = [first]
     for fit, cand in rows:
@@ -294,6 +314,10 @@ def _compose(
             extra = [other]
             chosen = chosen[: limit - 1]
     # the best sentence and its neighbours in source order, then the other section's sentence
-    result.sentences = sorted(chosen, key=lambda c: c.order) + extra
+    answer = sorted(chosen, key=lambda c: c.order) + extra
+    if unanswered([c.send_text for c in answer], wanted):
+        result.features["asked_unanswered"] = 1.0
+        return result  # no sentence gives the time or amount asked for: a hand-off, not a near miss
+    result.sentences = answer
     result.strategy, result.doc = "sentences", doc
     return result

@@ -11,8 +11,9 @@ safety eval (``kms eval safety``).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-__all__ = ["FOCI", "question_focus", "serves"]
+__all__ = ["ASKED", "FOCI", "asked_for", "question_focus", "serves", "unanswered"]
 
 # focus -> (question cues, answer-sentence cues)
 _CUES: dict[str, tuple[str, str]] = {
@@ -68,3 +69,42 @@ def serves(sentence: str, focus: frozenset[str]) -> float:
     if not focus:
         return 0.5
     return sum(1 for name in focus if _A[name].search(sentence)) / len(focus)
+
+
+# Asked for outright: a time or duration ("언제", "며칠", "얼마나 걸려요", "how long") or an amount
+# ("얼마예요", "how much"). Narrower than the question cues above ("기한이 지나면 어떻게 돼요?"
+# asks what happens, "언제든 취소돼요?" whether): an answer to these that carries no time or amount
+# does not answer the question, however well its words match. On the sample KB safety set, the
+# confident answers to such period questions that held no time were 6 of 32 and none stated what
+# was asked (3 cited the wrong section; 3 the right one with an apology, a neighbouring step or a
+# rule without the number).
+_ASKED: dict[str, tuple[str, str]] = {
+    "period": (
+        r"언제(?!\s*든)|며칠|몇\s*(?:일|시|시간|달|년|개월|주)(?![가-힣])|"
+        r"몇\s*(?:일|시|시간|달|년|개월|주)(?:이|가|을|를|나|만|정도|쯤|째|까지|에|부터|안|후|뒤|전)|"
+        r"얼마\s*(?:나|동안)\s*(?:걸|기다|오래|유지|남)|"
+        r"^\s*when\b|\bwhen (?:will|can|do|does|did|is|are|should|would)\b|\bhow long\b|\buntil when\b|"
+        r"\bwhat time\b|\bhow many (?:days|hours|weeks|months)\b",
+        _CUES["period"][1]
+        + r"|다음\s*(?:날|달|주|해|결제일|영업일|회차)|익월|당월|말일|월말|월초|오전|오후|자정|새벽|"
+        r"\d{1,2}:\d{2}|이후|이전|부터|\buntil\b|\bbefore\b|\bafter\b|\btoday\b|\btomorrow\b|"
+        r"\bnext (?:day|week|month|business day)\b",
+    ),
+    "cost": (
+        r"얼마(?!\s*(?:나|동안|까지))|\bhow much\b",
+        _CUES["cost"][1] + r"|\bkrw\b|\bwon\b|\busd\b",
+    ),
+}
+ASKED = tuple(_ASKED)
+_ASKED_Q = {name: re.compile(q, re.IGNORECASE) for name, (q, _) in _ASKED.items()}
+_ASKED_A = {name: re.compile(a, re.IGNORECASE) for name, (_, a) in _ASKED.items()}
+
+
+def asked_for(question: str) -> frozenset[str]:
+    """What the inquiry asks for outright (:data:`ASKED`: a time, an amount), if anything."""
+    return frozenset(name for name, rx in _ASKED_Q.items() if rx.search(question))
+
+
+def unanswered(texts: Sequence[str], asked: frozenset[str]) -> frozenset[str]:
+    """The foci of ``asked`` that none of ``texts`` (an answer's sentences) carries."""
+    return frozenset(name for name in asked if not any(_ASKED_A[name].search(t) for t in texts))

@@ -1,0 +1,95 @@
+"""A question that asks for a time or an amount outright gets a sentence that carries one, or a
+hand-off: never the best-matching sentence without it ("발행까지 얼마나 걸리나요?" answered
+with how to cancel a cash receipt)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assist.answer import answer_question
+from assist.knowledge import KnowledgeBase
+from korean.focus import asked_for, unanswered
+from tests.tinykb import article_kb
+
+ARTICLE = """# 세금계산서 발행 요청 처리
+
+## 요약
+사업자 고객의 세금계산서 발행 조건과 발행 절차를 안내합니다.
+
+## 정책
+- 세금계산서 발행은 가상계좌와 계좌이체로 결제한 사업자 회원 주문만 가능합니다.
+- 세금계산서 발행 요청이 접수되면 정산팀이 영업일 2일 이내에 발행합니다.
+- 현금영수증을 이미 발급받은 주문은 세금계산서로 중복 발행할 수 없습니다.
+
+## 주요 상황 및 해결책
+### 세금계산서 수정이 필요한 경우
+발행된 세금계산서의 수정은 수정세금계산서로 처리합니다.
+
+## 문서 관리 및 업데이트
+최종 수정일: 2026-10-01
+담당자: 정산팀
+"""
+
+NO_TIME = ARTICLE.replace("- 세금계산서 발행 요청이 접수되면 정산팀이 영업일 2일 이내에 발행합니다.\n", "")
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("세금계산서 발행까지 얼마나 걸리나요?", {"period"}),
+        ("환불은 언제 들어와요?", {"period"}),
+        ("며칠 안에 교환 신청해야 돼요?", {"period"}),
+        ("몇 시까지 주문하면 오늘 나가요?", {"period"}),
+        ("When will my refund arrive?", {"period"}),
+        ("How long does a transfer take?", {"period"}),
+        ("반품 배송비 얼마예요?", {"cost"}),
+        ("How much is the fee?", {"cost"}),
+        # what happens, whether, which one: not a time or an amount
+        ("기한이 지나면 어떻게 돼요?", set()),
+        ("언제든 취소할 수 있나요?", set()),
+        ("한도 얼마까지 돼요?", set()),
+        ("What happens when I cancel?", set()),
+        ("몇 주문이 취소됐나요?", set()),
+    ],
+)
+def test_what_is_asked_for_outright(question: str, asked: set[str]) -> None:
+    assert asked_for(question) == asked
+
+
+def test_an_answer_carries_what_was_asked_or_not() -> None:
+    period = frozenset({"period"})
+    assert unanswered(["현금영수증 발급을 취소한 뒤 세금계산서를 발행합니다."], period) == period
+    for carries in (
+        "영업일 2일 이내에 발행합니다.",
+        "입금 기한은 주문 다음 날 23:59입니다.",
+        "매월 1일 발급됩니다.",
+    ):
+        assert unanswered(["다른 문장입니다.", carries], period) == frozenset()
+    assert unanswered(["왕복 배송비 6,000원을 결제합니다."], frozenset({"cost"})) == frozenset()
+
+
+@pytest.fixture(scope="module")
+def kbs(tmp_path_factory: pytest.TempPathFactory) -> tuple[KnowledgeBase, KnowledgeBase]:
+    with_time = article_kb(tmp_path_factory.mktemp("asked"), "tax.md", ARTICLE)
+    without = article_kb(tmp_path_factory.mktemp("asked-none"), "tax.md", NO_TIME)
+    return KnowledgeBase(with_time), KnowledgeBase(without)
+
+
+def test_a_how_long_question_gets_the_sentence_with_the_time(
+    kbs: tuple[KnowledgeBase, KnowledgeBase],
+) -> None:
+    answer = answer_question(
+        kbs[0], "세금계산서 발행을 요청하면 발행까지 얼마나 걸리나요?", threshold=0.0, log=False
+    )
+    assert not answer.abstained and "영업일 2일 이내" in answer.answer, answer
+
+
+def test_without_a_time_in_the_kb_it_hands_off(kbs: tuple[KnowledgeBase, KnowledgeBase]) -> None:
+    answer = answer_question(
+        kbs[1], "세금계산서 발행을 요청하면 발행까지 얼마나 걸리나요?", threshold=0.0, log=False
+    )
+    assert answer.abstained and answer.citations == [], answer
+    assert answer.handoff_reason is not None and answer.handoff_reason.startswith("no_answer"), answer
+    # a question that does not ask for a time is still answered from the same article
+    other = answer_question(kbs[1], "현금영수증 받은 주문도 세금계산서 발행되나요?", threshold=0.0, log=False)
+    assert not other.abstained and "중복 발행할 수 없습니다" in other.answer, other
