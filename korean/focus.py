@@ -91,7 +91,7 @@ _ASKED: dict[str, tuple[str, str]] = {
         r"\bnext (?:day|week|month|business day)\b",
     ),
     "cost": (
-        r"얼마(?!\s*(?:나|동안|까지))|\bhow much\b",
+        r"얼마(?!\s*(?:나|동안|까지))|비용|수수료|부담(?!스)|\bhow much\b|\bfees?\b|\bcosts?\b|\bcharges?\b",
         _CUES["cost"][1] + r"|\bkrw\b|\bwon\b|\busd\b",
     ),
 }

@@ -44,12 +44,17 @@ NO_TIME = ARTICLE.replace("- 세금계산서 발행 요청이 접수되면 정�
         ("How long does a transfer take?", {"period"}),
         ("반품 배송비 얼마예요?", {"cost"}),
         ("How much is the fee?", {"cost"}),
+        ("가상계좌 이체 수수료는 누가 부담하나요?", {"cost"}),
+        ("Is there a fee for cancelling?", {"cost"}),
         # what happens, whether, which one: not a time or an amount
         ("기한이 지나면 어떻게 돼요?", set()),
         ("언제든 취소할 수 있나요?", set()),
         ("한도 얼마까지 돼요?", set()),
         ("What happens when I cancel?", set()),
         ("몇 주문이 취소됐나요?", set()),
+        ("휴대폰 요금으로 결제한 주문도 취소되나요?", set()),
+        ("너무 부담스러워요 취소 되나요?", set()),
+        ("I was charged twice, can you cancel one?", set()),
     ],
 )
 def test_what_is_asked_for_outright(question: str, asked: set[str]) -> None:
