@@ -11,9 +11,12 @@ SQLite by default, PostgreSQL (``postgresql+psycopg://...``) through the same co
 from storage.chunks import ChunkChanges, add_chunks, delete_chunks, get_chunks, replace_chunks
 from storage.draft_models import DRAFT_STATUSES, TOPIC_STATUSES, DraftRevisionRow, DraftRow, TopicRow
 from storage.engine import alembic_config, make_engine, mask_url, migrate, open_db
+from storage.logs import add_answer_feedback
 from storage.masking import MASKED_COLUMNS, mask_value
 from storage.models import (
+    ANSWER_VERDICTS,
     ARTICLE_STATUSES,
+    AnswerFeedbackRow,
     ArticleRevisionRow,
     ArticleRow,
     Base,
@@ -43,10 +46,12 @@ from storage.repo import (
 )
 
 __all__ = [
+    "ANSWER_VERDICTS",
     "ARTICLE_STATUSES",
     "DRAFT_STATUSES",
     "MASKED_COLUMNS",
     "TOPIC_STATUSES",
+    "AnswerFeedbackRow",
     "ArticleRevisionRow",
     "ArticleRow",
     "Base",
@@ -61,6 +66,7 @@ __all__ = [
     "TicketRow",
     "TopicRow",
     "active_articles",
+    "add_answer_feedback",
     "add_chunks",
     "add_feedback",
     "alembic_config",

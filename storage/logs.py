@@ -1,4 +1,4 @@
-"""Query logs, stored suggestions and agent feedback. Nothing here commits.
+"""Query logs, stored suggestions, agent feedback and chatbot answer feedback. Nothing here commits.
 
 Queries may hold personal data, so only a hash of the normalised query is kept.
 """
@@ -13,10 +13,11 @@ from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
-from storage.models import FeedbackRow, QueryLogRow, SuggestionRow
+from storage.models import AnswerFeedbackRow, FeedbackRow, QueryLogRow, SuggestionRow
 
 QueryKind = Literal["search", "suggest", "answer", "chat"]
 Verdict = Literal["used", "edited", "rejected"]
+AnswerVerdict = Literal["helpful", "not_helpful"]
 
 
 def query_hash(query: str) -> str:
@@ -84,6 +85,17 @@ def add_feedback(
         reason=reason,
         edit_distance=edit_distance,
     )
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def add_answer_feedback(
+    session: Session, log_id: str, verdict: AnswerVerdict, *, reason: str | None = None
+) -> int:
+    """Record whether a chatbot answer (its query log id) helped; returns the feedback id.
+    A second feedback for the same answer violates the unique ``log_id`` (IntegrityError)."""
+    row = AnswerFeedbackRow(log_id=log_id, verdict=verdict, reason=reason)
     session.add(row)
     session.flush()
     return row.id

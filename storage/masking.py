@@ -39,6 +39,7 @@ MASKED_COLUMNS: dict[str, dict[str, str]] = {
     "chunks": dict.fromkeys(("title", "text", "body", "meta"), "chunk"),
     "suggestions": {"payload": "article"},
     "feedback": {"final_text": "personal", "reason": "personal"},
+    "answer_feedback": {"reason": "personal"},
     "topics": {"label": "personal"},
     "drafts": dict.fromkeys(
         ("title", "tag", "sections", "provenance", "evidence", "markdown", "reject_reason"), "personal"

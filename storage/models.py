@@ -39,6 +39,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 ARTICLE_STATUSES: tuple[str, ...] = ("published", "draft", "archived", "deleted")
 QUERY_KINDS: tuple[str, ...] = ("search", "suggest", "answer", "chat")
 VERDICTS: tuple[str, ...] = ("used", "edited", "rejected")
+ANSWER_VERDICTS: tuple[str, ...] = ("helpful", "not_helpful")  # chatbot answer feedback (0008)
 
 # Article section key -> attribute name ("references" maps to the column "refs").
 SECTION_ATTRS: dict[str, str] = {
@@ -262,6 +263,26 @@ class FeedbackRow(Base):
     author: Mapped[str | None] = mapped_column(String(120))  # signed-in user or key (0003)
 
     suggestion: Mapped[SuggestionRow] = relationship()
+
+
+class AnswerFeedbackRow(Base):
+    """Whether the customer found a chatbot answer helpful (one per answer; migration 0008).
+
+    ``log_id`` is the answer's ``query_logs`` row (kind answer or chat); ``reason`` is the
+    customer's optional words, PII-masked on the way in (``masking.py``)."""
+
+    __tablename__ = "answer_feedback"
+    __table_args__ = (CheckConstraint(_in("verdict", ANSWER_VERDICTS), name="verdict"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    log_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("query_logs.id", ondelete="CASCADE"), unique=True
+    )
+    verdict: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+    query_log: Mapped[QueryLogRow] = relationship()
 
 
 from storage import access_models as access_models  # noqa: E402  (access tables join Base.metadata)

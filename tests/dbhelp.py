@@ -24,6 +24,7 @@ TABLES |= {"integration_outbox"}  # 0004_integration_outbox (assist.integrations
 TABLES |= {"rollup_ticket_days", "rollup_ticket_tag_days", "rollup_suggestion_days"}  # 0006 (analytics)
 TABLES |= {"rollup_answer_days", "rollup_resolution_days", "rollup_citation_days"}
 TABLES |= {"rollup_resolution_tickets"}  # 0006: the percentiles' rows  # 0006_analytics_rollups
+TABLES |= {"answer_feedback"}  # 0008_answer_feedback (chatbot answer feedback)
 
 R = TypeVar("R")
 

@@ -66,6 +66,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/feedback/summary"): Rule(("agent", "kms_owner", "evaluator")),
     # --- chatbot API -------------------------------------------------------------------------
     ("POST", "/v1/answer"): Rule(BOT),
+    ("POST", "/v1/answer/{log_id}/feedback"): Rule(BOT, "answer_feedback.create"),
     ("POST", "/v1/chat/completions"): Rule(BOT),
     ("GET", "/v1/models"): Rule(BOT),
     # --- helpdesk and messenger webhooks (assist.api.integrations) ------------------------------

@@ -9,6 +9,7 @@ list has a ``max_length`` (limits in :mod:`assist.fields`): over it is a 422 nam
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -160,6 +161,29 @@ class AnswerRequest(BaseModel):
     locale: str | None = Field(
         None, max_length=lim.MAX_LOCALE_CHARS, description="'ko' / 'en' (default: the question's language)."
     )
+
+
+class AnswerFeedbackCreate(BaseModel):
+    model_config = _examples(
+        {"verdict": "helpful"},
+        {"verdict": "not_helpful", "reason": "환불 날짜가 없어요"},
+    )
+    verdict: Literal["helpful", "not_helpful"] = Field(
+        description="helpful (the answer helped) · not_helpful (it did not)."
+    )
+    reason: str | None = Field(
+        None,
+        max_length=lim.MAX_NOTE_CHARS,
+        description="사유 · The customer's words, optional (personal data is masked before it is stored).",
+    )
+
+
+class AnswerFeedbackOut(BaseModel):
+    id: int
+    log_id: str = Field(description="The answer's log_id.")
+    verdict: str
+    reason: str | None = Field(description="The reason as stored (personal data masked).")
+    created_at: datetime
 
 
 def check_length(text: str, *, limit_chars: int, field: str) -> None:

@@ -121,6 +121,9 @@ class KmsInfo(BaseModel):
     handoff_reason: str | None = None
     generated_by: str
     lang: str
+    log_id: str | None = Field(
+        None, description="The answer's log id: send feedback to POST /v1/answer/{log_id}/feedback."
+    )
 
 
 class ChatCompletion(BaseModel):
@@ -164,6 +167,7 @@ def _kms(answer: Answer) -> KmsInfo:
         handoff_reason=answer.handoff_reason,
         generated_by=answer.generated_by,
         lang=answer.lang,
+        log_id=answer.log_id,
     )
 
 

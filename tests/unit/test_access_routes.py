@@ -23,6 +23,7 @@ from tests.auth import bearer
 SAMPLE_PARAMS = {
     "ticket_id": "T-1",
     "suggestion_id": "no-such-suggestion",
+    "log_id": "no-such-answer",
     "draft_id": "1",
     "article_id": "KB-1",
     "source": "baselines",

@@ -54,12 +54,13 @@ def test_openapi_has_korean_examples_tags_and_bilingual_summaries(client: TestCl
     assert (
         schemas["SuggestionRequest"]["examples"][0]["inquiry"] == "결제가 두 번 됐어요. 환불은 언제 되나요?"
     )
-    for name in ("TicketCreate", "TicketResolve", "AnswerRequest", "FeedbackCreate", "ChatCompletionRequest"):
+    for name in ("TicketCreate", "TicketResolve", "AnswerRequest", "FeedbackCreate", "AnswerFeedbackCreate",
+                 "ChatCompletionRequest"):  # fmt: skip
         assert schemas[name]["examples"], name
     ours = {"tickets", "suggestions", "answers", "openai", "health", "drafts"}
     assert {t["name"] for t in spec["tags"]} >= ours
     operations = [op for path in spec["paths"].values() for op in path.values() if set(op["tags"]) & ours]
-    assert len(operations) == 20
+    assert len(operations) == 21  # 20 + POST /v1/answer/{log_id}/feedback
     for op in operations:
         summary = op["summary"]
         assert " · " in summary and any("가" <= ch <= "힣" for ch in summary), summary

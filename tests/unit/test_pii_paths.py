@@ -29,11 +29,13 @@ from ingest.pipeline import ingest_paths
 from korean.pii import PLACEHOLDER_BY_KIND
 from storage import (
     MASKED_COLUMNS,
+    AnswerFeedbackRow,
     ArticleRevisionRow,
     ArticleRow,
     DraftRevisionRow,
     DraftRow,
     FeedbackRow,
+    QueryLogRow,
     SuggestionRow,
     TicketRow,
     TopicRow,
@@ -230,6 +232,11 @@ def _every_masked_row(value: str) -> list[Any]:
         ticket,
         suggestion,
         FeedbackRow(suggestion=suggestion, verdict="edited", final_text=value, reason=value),
+        AnswerFeedbackRow(
+            query_log=QueryLogRow(id="Q-PII", kind="answer", query_hash="h"),
+            verdict="not_helpful",
+            reason=value,
+        ),
         draft,
         DraftRevisionRow(draft=draft, sections={"steps": value}, changed=["steps"], author=value, note=value),
     ]
