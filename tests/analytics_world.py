@@ -1,5 +1,6 @@
-"""A small database with known tickets, suggestions, feedback, chatbot answers, articles, topics
-and drafts, for the analytics tests (every figure is hand-computed in tests/unit/test_analytics.py).
+"""A small database with known tickets, suggestions, feedback, chatbot answers (and their
+feedback), articles, topics and drafts, for the analytics tests (every figure is hand-computed
+in tests/unit/test_analytics.py).
 
 The period under test is 2026-06-01..2026-06-07 (the previous one 2026-05-25..05-31); "now" is
 2026-06-08 12:00 UTC.
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from core.settings import Settings
 from storage import (
+    AnswerFeedbackRow,
     ArticleRow,
     DraftRow,
     FeedbackRow,
@@ -70,6 +72,14 @@ QUERIES: list[tuple[str, datetime, bool | None, float | None, list[str], str]] =
     ("answer", at(5, 20, 10), True, 0.2, [], "기간 밖"),
     ("suggest", at(6, 2, 9), None, 0.7, ["article:KB-3", "ticket:T1"], "티켓 1"),
     ("suggest", at(6, 4, 9), None, 0.6, ["article:KB-30"], "티켓 2"),
+]
+
+# chatbot answer feedback: query index (q0 .. q4 above), verdict, reason
+ANSWER_FEEDBACK: list[tuple[int, str, str | None]] = [
+    (0, "helpful", None),  # 06-01, cites KB-1
+    (1, "not_helpful", "상담원 연결이 늦어요"),  # 06-01, handed off: cites nothing
+    (3, "not_helpful", "날짜가 틀려요"),  # 06-03, cites KB-3 (in two sentences)
+    (4, "not_helpful", None),  # 05-20: outside the period
 ]
 
 
@@ -132,6 +142,9 @@ def populate(session: Session) -> None:
         row = session.get(QueryLogRow, f"q{i}")
         assert row is not None
         row.created_at = created
+    for i, verdict, reason in ANSWER_FEEDBACK:
+        created = QUERIES[i][1] + timedelta(minutes=1)
+        session.add(AnswerFeedbackRow(log_id=f"q{i}", verdict=verdict, reason=reason, created_at=created))
     session.add_all(
         [
             _article("KB-1", updated_at=date(2026, 5, 1)),

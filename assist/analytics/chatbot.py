@@ -1,5 +1,6 @@
-"""Chatbot: questions answered vs handed off to a person (deflection), why, and which questions
-keep coming back unanswered.
+"""Chatbot: questions answered vs handed off to a person (deflection), why, which questions
+keep coming back unanswered, and whether customers found the answers helpful
+(``answer_feedback``).
 
 Read from the query log (``kind`` answer or chat). The log keeps a hash of each question, never
 its text (it may hold personal data), and no channel; what that leaves out is listed in the
@@ -13,7 +14,7 @@ from typing import Any, TypeVarTuple
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
-from assist.analytics import rollups
+from assist.analytics import answer_feedback, rollups
 from assist.analytics.period import Period
 from assist.analytics.sql import bucket_of, json_length, rows_of, time_range
 from assist.analytics.tables import Section, Table, ratio, rounded
@@ -26,7 +27,6 @@ NOT_RECORDED = [
     "text of unanswered questions: the query log keeps only a hash (questions may hold personal "
     "data), so they cannot be shown or clustered into topics; recurring topics come from tickets "
     "(knowledge health: gap topics)",
-    "feedback from chatbot users on answers: no endpoint records it",
     "hand-off reason as given to the user: the log keeps only whether the question was handed "
     "off; the reason shown is derived from whether anything in the KB matched",
 ]
@@ -122,6 +122,8 @@ def chatbot_section(session: Session, period: Period) -> Section:
     figures = totals(rows)
     repeated = repeated_unanswered(session, period)
     figures["repeated_unanswered_questions"] = len(repeated)
+    feedback = answer_feedback.scan(session, period)
+    figures |= answer_feedback.feedback_figures(feedback, figures["questions"])
     return Section(
         "chatbot",
         "Chatbot",
@@ -145,6 +147,7 @@ def chatbot_section(session: Session, period: Period) -> Section:
                 ["question_hash", "times", "last_seen"],
                 repeated,
             ),
+            *answer_feedback.feedback_tables(session, period, feedback),
         ],
         not_recorded=notes,
     )

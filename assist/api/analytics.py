@@ -43,7 +43,8 @@ def csv_response(report: Report, table: str | None) -> Response:
     summary="VOC 분석 · VOC analytics report",
     description="Inquiry volume by tag, recurring topic and channel over time, new and rising tags and "
     "topics, service KPIs (resolution times, CSAT, a first-contact-resolution estimate), agent-assist "
-    "feedback by article and by topic, chatbot deflection and hand-offs, knowledge health. "
+    "feedback by article and by topic, chatbot deflection, hand-offs and answer feedback (helpful or "
+    "not, and the articles of unhelpful answers), knowledge health. "
     "`format=csv&table=NAME` returns one table as CSV. "
     "Figures the product does not record are listed under each section's `not_recorded`.",
     responses={200: {"content": {"text/csv": {}}, "description": "The report (JSON) or one table (CSV)."}},

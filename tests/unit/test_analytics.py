@@ -180,7 +180,10 @@ def test_agent_assist(report: Report) -> None:
 def test_chatbot(report: Report) -> None:
     section = report.section("chatbot")
     assert section.figures == {"questions": 4, "answered": 2, "handed_off": 2, "deflection_rate": 0.5,
-                               "mean_confidence": 0.525, "repeated_unanswered_questions": 1}  # fmt: skip
+                               "mean_confidence": 0.525, "repeated_unanswered_questions": 1,
+                               # answer feedback (q0 helpful, q1 q3 not): test_analytics_answer_feedback
+                               "answer_feedback": 3, "answer_feedback_rate": 0.75, "helpful": 1,
+                               "not_helpful": 2, "helpful_rate": 0.3333}  # fmt: skip
     assert rows(report, "chatbot_over_time")[:3] == [
         ["2026-06-01", 1, 1, 0.5],
         ["2026-06-02", 0, 1, 0.0],
@@ -191,7 +194,7 @@ def test_chatbot(report: Report) -> None:
     # the same question twice (spacing differs: the hash is of the normalised text)
     assert rows(report, "repeated_unanswered") == [[query_hash(REPEATED_QUESTION)[:12], 2, "2026-06-02"]]
     assert any(n.startswith("text of unanswered questions") for n in section.not_recorded)
-    assert any(n.startswith("feedback from chatbot users") for n in section.not_recorded)
+    assert not any("feedback" in n for n in section.not_recorded)  # recorded since 0008
 
 
 # --- knowledge health -----------------------------------------------------------------------
@@ -230,7 +233,7 @@ def test_report_json_and_csv(report: Report, tmp_path: Path) -> None:
     assert data["period"]["since"] == "2026-06-01"
     names = set(report.tables())
     paths = report.write_csv(tmp_path / "csv")
-    assert {p.stem for p in paths} == names and len(names) == 23
+    assert {p.stem for p in paths} == names and len(names) == 25
     text = (tmp_path / "csv" / "volume_by_tag.csv").read_text(encoding="utf-8-sig")
     assert text.splitlines() == ["tag,tickets,previous_period,share", "배송,3,0,0.5", "결제,2,1,0.3333",
                                  "환불,1,0,0.1667"]  # fmt: skip
@@ -291,6 +294,7 @@ def test_cli_report_tables_json_and_csv(cli: CliRunner, report: Report, tmp_path
     assert "VOC report 2026-06-01 .. 2026-06-07" in text and "Tickets by consultation tag" in text
     assert "resolution_hours_median" in text and "not recorded: first response time" in text
     assert "KB-2 제목" in text and "배송" in text
+    assert "Answers marked helpful and not helpful per day" in text
     as_json = cli.invoke(app, [*args, "--json"])
     data = json.loads(as_json.stdout)
     assert data["sections"]["service"] == report.as_dict()["sections"]["service"]
@@ -298,7 +302,7 @@ def test_cli_report_tables_json_and_csv(cli: CliRunner, report: Report, tmp_path
     chat = json.loads(cli.invoke(app, [*args, "--channel", "chat", "--json"]).stdout)
     assert chat["period"]["channel"] == "chat" and chat["sections"]["volume"]["figures"]["tickets"] == 4
     written = cli.invoke(app, [*args, "--csv", str(tmp_path / "out")])
-    assert written.exit_code == 0 and "23 CSV files" in written.stdout
+    assert written.exit_code == 0 and "25 CSV files" in written.stdout
     assert (tmp_path / "out" / "csat_by_tag.csv").read_text(encoding="utf-8-sig").startswith("tag,tickets")
 
 
@@ -386,6 +390,7 @@ def test_analytics_page(client: TestClient, app_settings: Settings) -> None:
     assert html.count('data-plot="') >= 5 and "data:image/svg+xml;base64," in html
     assert "/v1/analytics?since=2026-06-01&amp;until=2026-06-07&amp;format=csv&amp;table=csat_by_tag" in html
     assert "60.0%" in html  # the use rate
+    assert "기간별 답변 피드백" in html and "도움 안 됨 답변이 인용한 문서" in html  # answer feedback
     assert "기록되지 않는 항목" in html and "first response time" in html
     assert "http://" not in html.replace("http://testserver", "") and "https://" not in html  # no CDN
     english = client.get(
