@@ -16,7 +16,7 @@ from sqlalchemy import Select, case, distinct, func, select, true
 from sqlalchemy.orm import Session
 
 from assist.analytics.period import Period
-from assist.analytics.sql import bucket_of, json_rows, rows_of, time_range
+from assist.analytics.sql import bucket_of, json_rows, rows_of, unindexed, use_index
 from assist.analytics.tables import Table, ratio
 from storage import AnswerFeedbackRow, ArticleRow, QueryLogRow
 
@@ -29,11 +29,18 @@ __all__ = ["feedback_figures", "feedback_tables", "scan"]
 
 
 def _scope(session: Session, stmt: Select[*_Ts], period: Period) -> Select[*_Ts]:
-    in_period = time_range(session, QueryLogRow.created_at, period.since, period.until)
+    """The period's chatbot answers that have feedback. A short period is read through the
+    answers' time index (each then probes its feedback by the unique ``log_id``); for a longer one
+    SQLite reads the feedback table, the smaller one, and probes each answer by its key, instead
+    of scanning every logged question (``sql.use_index``; PostgreSQL's planner chooses itself)."""
+    ts = QueryLogRow.created_at
+    indexed = use_index(session, ts, period.since, period.until)
+    feedback_log = AnswerFeedbackRow.log_id if indexed else unindexed(AnswerFeedbackRow.log_id)
+    when = ts if indexed else unindexed(ts)
     return (
         stmt.select_from(AnswerFeedbackRow)
-        .join(QueryLogRow, QueryLogRow.id == AnswerFeedbackRow.log_id)
-        .where(QueryLogRow.kind.in_(KINDS), in_period)
+        .join(QueryLogRow, QueryLogRow.id == feedback_log)
+        .where(QueryLogRow.kind.in_(KINDS), when >= period.since, when < period.until)
     )
 
 

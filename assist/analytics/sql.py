@@ -39,6 +39,8 @@ __all__ = [
     "ticket_range",
     "ticket_time",
     "time_range",
+    "unindexed",
+    "use_index",
 ]
 
 # SQLite reads a period through its time index only when it spans less than this share of the data:
@@ -87,14 +89,14 @@ def use_index(session: Session, column: Any, since: datetime, until: datetime) -
     return overlap / (last - first) < INDEX_SHARE
 
 
-def _unindexed(column: Any) -> Any:
+def unindexed(column: Any) -> Any:
     """``+column``: the same value, but SQLite no longer considers the column's indexes."""
     return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
 
 
 def time_range(session: Session, column: Any, since: datetime, until: datetime) -> ColumnElement[bool]:
     """``since <= column < until``, through ``column``'s index when that pays (``use_index``)."""
-    value = column if use_index(session, column, since, until) else _unindexed(column)
+    value = column if use_index(session, column, since, until) else unindexed(column)
     return and_(value >= since, value < until)
 
 
