@@ -4,7 +4,9 @@
 ``not_helpful``) against the answer's query-log row (``Answer.log_id``; answers from
 ``/v1/chat/completions`` carry theirs in ``kms.log_id``). The optional reason is the customer's
 own words: length-checked and PII-masked before it is stored. A second feedback for the same
-answer is a 409 conflict (the first stands; feedback is one click per answer). The analytics
+answer is a 409 conflict (the first stands; feedback is one click per answer), also when two
+arrive at once (the unique ``log_id`` refuses the second insert). An answer whose log write was
+deferred (a locked database, ``assist/logwriter.py``) is a 404 until the write lands. The analytics
 report counts it in the chatbot section (``assist/analytics/answer_feedback.py``).
 """
 
@@ -14,6 +16,7 @@ from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from assist.errors import ConflictError, InvalidInputError, NotFoundError
 from assist.fields import MAX_NOTE_CHARS, check_text
@@ -37,6 +40,10 @@ def _conflict(log_id: str) -> ConflictError:
     return ConflictError(f"answer {log_id!r} already has feedback", details={"log_id": log_id})
 
 
+def _has_feedback(session: Session, log_id: str) -> bool:
+    return session.scalar(select(AnswerFeedbackRow.id).where(AnswerFeedbackRow.log_id == log_id)) is not None
+
+
 def record_answer_feedback(
     kb: KnowledgeBase, log_id: str, *, verdict: str, reason: str | None = None
 ) -> dict[str, object]:
@@ -58,8 +65,7 @@ def record_answer_feedback(
             kind = session.scalar(select(QueryLogRow.kind).where(QueryLogRow.id == log_id))
             if kind not in ANSWER_KINDS:
                 raise _not_found(log_id)
-            taken = session.scalar(select(AnswerFeedbackRow.id).where(AnswerFeedbackRow.log_id == log_id))
-            if taken is not None:
+            if _has_feedback(session, log_id):
                 raise _conflict(log_id)
             fid = add_answer_feedback(session, log_id, cast(AnswerVerdict, verdict), reason=masked)
             row = session.get(AnswerFeedbackRow, fid)

@@ -8,6 +8,7 @@ over-long reason; the reason is stored PII-masked; only the chatbot role (``bot`
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from test_api_kb import assert_error
@@ -101,3 +102,37 @@ def test_chat_completion_answers_carry_their_log_id_for_feedback(client: TestCli
     with _kb(client).sessions() as session:
         assert session.scalar(select(QueryLogRow.kind).where(QueryLogRow.id == log_id)) == "chat"
     assert client.post(f"/v1/answer/{log_id}/feedback", json={"verdict": "helpful"}).status_code == 201
+
+
+def test_two_feedbacks_at_once_store_one_and_the_other_is_a_conflict(client: TestClient) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from assist.answer_feedback import record_answer_feedback
+    from assist.errors import ConflictError
+
+    log_id = _answer_id(client)
+
+    def send(verdict: str) -> str:
+        try:
+            return str(record_answer_feedback(_kb(client), log_id, verdict=verdict)["verdict"])
+        except ConflictError:
+            return "conflict"
+
+    with ThreadPoolExecutor(4) as pool:
+        outcomes = sorted(pool.map(send, ["helpful", "not_helpful"] * 2))
+    stored = _stored(client)
+    assert len(stored) == 1 and outcomes.count("conflict") == 3
+    assert stored[0].verdict in outcomes
+
+
+def test_a_feedback_stored_after_the_check_is_still_a_conflict(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assist import answer_feedback
+
+    log_id = _answer_id(client)
+    url = f"/v1/answer/{log_id}/feedback"
+    assert client.post(url, json={"verdict": "helpful"}).status_code == 201
+    monkeypatch.setattr(answer_feedback, "_has_feedback", lambda session, log_id: False)  # the race
+    assert_error(client.post(url, json={"verdict": "not_helpful"}), 409, "conflict")  # unique log_id
+    assert [r.verdict for r in _stored(client)] == ["helpful"]
