@@ -71,13 +71,18 @@ def serves(sentence: str, focus: frozenset[str]) -> float:
     return sum(1 for name in focus if _A[name].search(sentence)) / len(focus)
 
 
-# Asked for outright: a time or duration ("언제", "며칠", "얼마나 걸려요", "how long") or an amount
-# ("얼마예요", "how much"). Narrower than the question cues above ("기한이 지나면 어떻게 돼요?"
-# asks what happens, "언제든 취소돼요?" whether): an answer to these that carries no time or amount
-# does not answer the question, however well its words match. On the sample KB safety set, the
-# confident answers to such period questions that held no time were 6 of 32 and none stated what
-# was asked (3 cited the wrong section; 3 the right one with an apology, a neighbouring step or a
-# rule without the number).
+# Asked for outright: a time or duration ("언제", "며칠", "얼마나 걸려요", "how long"), a fee or
+# cost ("수수료 있어요?", "누가 부담해요?", "how much does it cost") or a quantity ("얼마인가요":
+# an amount of money, days or hours). Narrower than the question cues above ("기한이 지나면 어떻게
+# 돼요?" asks what happens, "언제든 취소돼요?" whether, "비용 지원은 어디서 신청해요?" where): an
+# answer to these that carries no time, amount or number does not answer the question, however
+# well its words match. On the sample KB safety set, the confident answers to such period
+# questions that held no time were 6 of 32 and none stated what was asked (3 cited the wrong
+# section; 3 the right one with an apology, a neighbouring step or a rule without the number).
+_AMOUNT = (
+    r"\d[\d,.]*\s*(?:만|억|천|백)?\s*(?:원|won|krw|달러|\$|%|퍼센트)|\$\s*\d|무료|전액|"
+    r"\bfree\b|\bno (?:fee|charge|cost)\b"
+)
 _ASKED: dict[str, tuple[str, str]] = {
     "period": (
         r"언제(?!\s*든)|며칠|몇\s*(?:일|시|시간|달|년|개월|주)(?![가-힣])|"
@@ -86,13 +91,22 @@ _ASKED: dict[str, tuple[str, str]] = {
         r"^\s*when\b|\bwhen (?:will|can|do|does|did|is|are|should|would)\b|\bhow long\b|\buntil when\b|"
         r"\bwhat time\b|\bhow many (?:days|hours|weeks|months)\b",
         _CUES["period"][1]
-        + r"|다음\s*(?:날|달|주|해|결제일|영업일|회차)|익월|당월|말일|월말|월초|오전|오후|자정|새벽|"
-        r"\d{1,2}:\d{2}|이후|이전|부터|\buntil\b|\bbefore\b|\bafter\b|\btoday\b|\btomorrow\b|"
+        + r"|\d+\s*월|다음\s*(?:날|달|주|해|결제일|영업일|회차)|익월|당월|말일|월말|월초|오전|오후|자정|새벽|"
+        r"매년|매주|격주|연중|상시|수시|분기|반기|\d{1,2}:\d{2}|이후|이전|부터|"
+        r"\buntil\b|\bbefore\b|\bafter\b|\btoday\b|\btomorrow\b|\banytime\b|\bany time\b|"
         r"\bnext (?:day|week|month|business day)\b",
     ),
     "cost": (
-        r"얼마(?!\s*(?:나|동안|까지))|비용|수수료|부담(?!스)|\bhow much\b|\bfees?\b|\bcosts?\b|\bcharges?\b",
-        _CUES["cost"][1] + r"|\bkrw\b|\bwon\b|\busd\b",
+        r"(?:비용|수수료|요금|배송비|택배비)(?:은|는|이|가|도)?\s*(?:얼마|있|없|들|붙|나와|나오|내야|부과|청구|누가)|"
+        r"누가\s*(?:내|부담)|부담(?:은|는)?\s*누가|(?:제가|고객이|저희가)\s*부담|"
+        r"\bhow much\b|\bis there (?:a|any) (?:fee|charge|cost)\b|"
+        r"\bwhat(?:'s| is| are) the (?:fee|cost|charge)s?\b|"
+        r"\bdo you charge\b|\bwill i be charged\b|\bdoes it cost\b|\bwho pays\b",
+        _CUES["cost"][1] + "|" + _AMOUNT + r"|없(?:습니다|어요|음)|않(?:습니다|아요)|\bno\b",
+    ),
+    "quantity": (
+        r"얼마(?!\s*(?:나|동안|까지|든지))",
+        r"\d|" + _AMOUNT + r"|없(?:습니다|어요|음)",
     ),
 }
 ASKED = tuple(_ASKED)
@@ -101,7 +115,7 @@ _ASKED_A = {name: re.compile(a, re.IGNORECASE) for name, (_, a) in _ASKED.items(
 
 
 def asked_for(question: str) -> frozenset[str]:
-    """What the inquiry asks for outright (:data:`ASKED`: a time, an amount), if anything."""
+    """What the inquiry asks for outright (:data:`ASKED`: a time, a cost, a quantity), if anything."""
     return frozenset(name for name, rx in _ASKED_Q.items() if rx.search(question))
 
 

@@ -42,7 +42,9 @@ NO_TIME = ARTICLE.replace("- 세금계산서 발행 요청이 접수되면 정�
         ("몇 시까지 주문하면 오늘 나가요?", {"period"}),
         ("When will my refund arrive?", {"period"}),
         ("How long does a transfer take?", {"period"}),
-        ("반품 배송비 얼마예요?", {"cost"}),
+        ("반품 배송비 얼마예요?", {"cost", "quantity"}),
+        ("표준 서비스 기간은 얼마인가요?", {"quantity"}),
+        ("반품 배송비는 누가 내요?", {"cost"}),
         ("How much is the fee?", {"cost"}),
         ("가상계좌 이체 수수료는 누가 부담하나요?", {"cost"}),
         ("Is there a fee for cancelling?", {"cost"}),
@@ -54,6 +56,7 @@ NO_TIME = ARTICLE.replace("- 세금계산서 발행 요청이 접수되면 정�
         ("몇 주문이 취소됐나요?", set()),
         ("휴대폰 요금으로 결제한 주문도 취소되나요?", set()),
         ("너무 부담스러워요 취소 되나요?", set()),
+        ("치매 치료 비용 지원은 어디서 신청해요?", set()),
         ("I was charged twice, can you cancel one?", set()),
     ],
 )
@@ -71,6 +74,10 @@ def test_an_answer_carries_what_was_asked_or_not() -> None:
     ):
         assert unanswered(["다른 문장입니다.", carries], period) == frozenset()
     assert unanswered(["왕복 배송비 6,000원을 결제합니다."], frozenset({"cost"})) == frozenset()
+    assert unanswered(["아이 1명당 70만 원을 지원합니다."], frozenset({"cost", "quantity"})) == frozenset()
+    assert unanswered(["취소 수수료는 없습니다."], frozenset({"cost"})) == frozenset()
+    assert unanswered(["매년 1월에서 4월 사이에만 신청할 수 있다."], period) == frozenset()
+    assert unanswered(["표준 서비스를 제공합니다."], frozenset({"quantity"})) == frozenset({"quantity"})
 
 
 @pytest.fixture(scope="module")
