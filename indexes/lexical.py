@@ -9,7 +9,8 @@ Stemming is per token, not per chunk language: a Latin word gets the same stem i
 an English chunk and a query (SMS, refund inside Korean text included), and Korean morphemes are
 never stemmed. Chunks and queries go through the same ``_keep``, so their stems always agree.
 A Latin word Kiwi cuts in two at a sentence end ("refund." -> r + efund.) is joined back first
-(:mod:`korean.latin`).
+(:mod:`korean.latin`). A/S, a/s, and AS/as next to Hangul are read as the one Korean word 에이에스
+(:mod:`korean.abbrev`): as an English stopword and as one-letter pieces they were dropped.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import overload
 
 import numpy as np
 
+from korean.abbrev import after_service
 from korean.colloquial import typo_tokens
 from korean.kiwi import KIWI_LOCK, kiwi
 from korean.latin import latin_words
@@ -33,9 +35,9 @@ from korean.latin import latin_words
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
-# v2: Latin words are stemmed (English Snowball); v3: a sentence-final Latin word is one word.
-# An index of another id is re-tokenised on load.
-TOKENIZER_ID = "kiwi-morph-v3-en-words"
+# v2: Latin words are stemmed (English Snowball); v3: a sentence-final Latin word is one word;
+# v4: A/S and AS in Korean text are 에이에스. An index of another id is re-tokenised on load.
+TOKENIZER_ID = "kiwi-morph-v4-en-words-as"
 KEEP_TAGS: tuple[str, ...] = ("NNG", "NNP", "NR", "XR", "SL", "SN", "SH", "VV", "VA", "MAG")
 # bm25s.stopwords.STOPWORDS_EN, spelled out: importing bm25s cost every CLI command ~0.3 s
 # (tests/unit/test_lexical.py checks the copy against bm25s).
@@ -103,6 +105,7 @@ def tokenize(text: str, *, typos: bool = False) -> list[str]:
     """Morpheme tokens of one text (queries); ``typos`` uses Kiwi's typo-tolerant analysis."""
     if not text.strip():
         return []
+    text = after_service(text)
     if typos:
         return _from_tokens(typo_tokens(text))
     with _KIWI_LOCK:
@@ -114,7 +117,7 @@ def tokenize_many(texts: Sequence[str]) -> list[list[str]]:
     if not texts:
         return []
     with _KIWI_LOCK:
-        return [_from_tokens(toks) for toks in _kiwi().tokenize(list(texts))]
+        return [_from_tokens(toks) for toks in _kiwi().tokenize([after_service(t) for t in texts])]
 
 
 @dataclass(frozen=True)
