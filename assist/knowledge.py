@@ -251,10 +251,12 @@ class KnowledgeBase:
     def compact(self) -> Path | None:
         """Fold the delta into a new main segment: built and written aside while this index keeps
         serving, then swapped in (writes made meanwhile are carried). Returns the new folder, or
-        None when there was nothing to compact or another process swapped ``current`` first."""
+        None when there was nothing to compact or another process swapped ``current`` first.
+        An index re-tokenised at load (an older tokenizer's folder) is compacted too, so that its
+        new tokens are written once instead of re-made at every start."""
         with self._lock:
             index, folder = self.index, self._index_folder
-        if folder is None or not index.pending:
+        if folder is None or not (index.pending or index.retokenised):
             return None
         fresh, new = compaction.build_aside(index, self.settings.index_root, self._config())
         with self._lock:  # in-process writes wait for the short carry-and-swap

@@ -46,7 +46,11 @@ def refreshed(index: HybridIndex, folder: Path) -> HybridIndex:
 
 def due(index: HybridIndex, *, max_chunks: int, max_share: float) -> bool:
     """Whether the delta is big enough to compact: ``max_chunks`` pending chunks, or more than
-    ``max_share`` of the live chunks (never for fewer than 16)."""
+    ``max_share`` of the live chunks (never for fewer than 16); or the index was re-tokenised at
+    load (an older tokenizer's folder: until a compaction writes the new tokens, every process
+    start would re-tokenise every chunk again)."""
+    if index.retokenised:
+        return True
     pending = index.pending
     return pending >= max_chunks or (pending >= 16 and pending > max_share * len(index.segments.main.chunks))
 
@@ -121,12 +125,12 @@ class ManifestEmbedder:
 
 
 def compact_current(root: Path, config: store.IndexConfig) -> tuple[int, Path] | None:
-    """Compact the current folder's delta now (``kms index compact``; no model is loaded).
-    Returns (pending chunks folded in, new folder), or None when there was nothing to compact
-    or another process swapped ``current`` meanwhile."""
+    """Compact the current folder's delta now (``kms index compact``; no model is loaded), or write
+    the tokens of a folder an older tokenizer made. Returns (pending chunks folded in, new folder),
+    or None when there was nothing to do or another process swapped ``current`` meanwhile."""
     folder = store.current_folder(root)
     index = store.load(folder, ManifestEmbedder(store.read_manifest(folder).get("embedder", {})), config)
-    if not index.pending:
+    if not index.pending and not index.retokenised:
         return None
     done = compact(index, folder, root, config)
     return (index.pending, done[1]) if done is not None else None

@@ -89,6 +89,10 @@ class HybridIndex:
     ``chunks``, ``pos_by_id``, ``dense`` and ``lexical`` describe the live chunks (positions in
     ``chunks``), as before segments; searches use the segments' own row numbers."""
 
+    # loaded from a folder whose BM25 tokens another tokenizer made, and re-tokenised in memory
+    # (indexes.store.load): a compaction writes the new tokens (indexes.compaction.due)
+    retokenised: bool = False
+
     def __init__(
         self,
         chunks: list[Chunk],

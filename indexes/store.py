@@ -314,11 +314,13 @@ def load(folder: Path, embedder: Embedder, config: IndexConfig | None = None) ->
     if retokenise:  # their tokens are the old tokenizer's too
         ops = retokenised(ops)
     try:
-        return index.applied(ops, delta_offset=end)
+        loaded = index.applied(ops, delta_offset=end)
     except (ValueError, IndexError) as exc:
         raise IndexCorruptError(
             f"index {folder}: its {deltalog.LOG} does not apply: {exc}; {REBUILD_HINT}"
         ) from exc
+    loaded.retokenised = retokenise
+    return loaded
 
 
 def previous_folders(root: Path, *, exclude: Path | None = None) -> list[Path]:

@@ -95,3 +95,37 @@ def test_other_bm25_values_are_reported_in_one_line(tmp_path: Path, caplog: pyte
     (warning,) = [r.getMessage() for r in caplog.records]
     assert "k1=1.2 b=0.75" in warning and "k1=0.9 b=0.4" in warning and "\n" not in warning
     assert (index.lexical.k1, index.lexical.b) == (0.9, 0.4)
+
+
+def test_an_older_tokenizers_folder_is_written_once_by_a_compaction(tmp_path: Path) -> None:
+    """Re-tokenising at load is in memory: ``kms index compact`` (and the server at start-up,
+    through ``compaction.due``) writes the new tokens, so later loads re-make nothing."""
+    from indexes import compaction
+
+    folder = _persist(tmp_path)
+    _edit_manifest(folder, tokenizer={"id": "kiwi-morph-v1"})
+    index = store.load(folder, EMB, store.IndexConfig())
+    assert index.retokenised and index.pending == 0
+    assert compaction.due(index, max_chunks=1000, max_share=0.5)
+    done = compaction.compact_current(tmp_path, store.IndexConfig())
+    assert done is not None and done[0] == 0
+    written = store.current_folder(tmp_path)
+    assert written != folder.resolve() and store.read_manifest(written)["tokenizer"]["id"] == TOKENIZER_ID
+    again = store.load(written, EMB, store.IndexConfig())
+    assert not again.retokenised and again.lexical.tokens == index.lexical.tokens
+    assert compaction.compact_current(tmp_path, store.IndexConfig()) is None  # nothing left to do
+
+
+def test_the_server_writes_an_older_tokenizers_folder_at_start_up(tmp_path: Path) -> None:
+    from assist.knowledge import KnowledgeBase
+    from tests.tinykb import build_tiny_kb
+
+    settings = build_tiny_kb(tmp_path / "kms", warm_sentences=False)
+    old = store.current_folder(settings.index_root)
+    _edit_manifest(old, tokenizer={"id": "kiwi-morph-v3-en-words"})
+    kb = KnowledgeBase(settings)
+    kb.warm_up()
+    assert kb.wait_for_compaction(60)
+    written = store.current_folder(settings.index_root)
+    assert written != old.resolve() and store.read_manifest(written)["tokenizer"]["id"] == TOKENIZER_ID
+    assert not kb.index.retokenised and kb.search("환불", k=1)
