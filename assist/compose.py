@@ -15,7 +15,11 @@ Shared by chatbot answers (``assist.answer``) and agents' reply drafts (``assist
    :mod:`korean.focus`) gates whole script answers and is a confidence feature. The best sentence
    and up to two close neighbours of the same article are kept, in source order, then the best
    sentence of another section of that article when it fits nearly as well.
-4. A 주요 상황 sentence is sent under its situation's heading (:func:`answer_texts`).
+4. A question that asks for a time, a cost or a quantity outright (:func:`korean.focus.asked_for`)
+   is answered only with sentences that carry one: the best sentence that does answers when it
+   fits at least ``_ASKED_FIT`` as well as the best one; otherwise there is no answer (a
+   hand-off), never the best-matching sentence without the number.
+5. A 주요 상황 sentence is sent under its situation's heading (:func:`answer_texts`).
 
 The :class:`Composition` also carries the features that :mod:`assist.confidence` turns into one
 calibrated probability that the answer is right.
@@ -171,7 +175,7 @@ def _compose(
 ) -> Composition:
     docs = list(docs if docs is not None else evidence.knowledge)[:3]
     focus = question_focus(question)
-    wanted = asked_for(question)  # a time or an amount, asked for outright
+    wanted = asked_for(question)  # a time, a cost or a quantity, asked for outright
     qterms = frozenset(evidence.trace.query_tokens) or _terms(question)
     result = Composition(focus=focus)
     if not docs:
