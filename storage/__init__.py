@@ -9,7 +9,14 @@ SQLite by default, PostgreSQL (``postgresql+psycopg://...``) through the same co
 """
 
 from storage.chunks import ChunkChanges, add_chunks, delete_chunks, get_chunks, replace_chunks
-from storage.draft_models import DRAFT_STATUSES, TOPIC_STATUSES, DraftRevisionRow, DraftRow, TopicRow
+from storage.draft_models import (
+    DRAFT_STATUSES,
+    TOPIC_STATUSES,
+    DraftRevisionRow,
+    DraftRow,
+    TicketCoverageRow,
+    TopicRow,
+)
 from storage.engine import alembic_config, make_engine, mask_url, migrate, open_db
 from storage.logs import add_answer_feedback
 from storage.masking import MASKED_COLUMNS, mask_value
@@ -63,6 +70,7 @@ __all__ = [
     "Outcome",
     "QueryLogRow",
     "SuggestionRow",
+    "TicketCoverageRow",
     "TicketRow",
     "TopicRow",
     "active_articles",

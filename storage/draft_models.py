@@ -10,6 +10,9 @@ of ``models.py`` so that ``Base.metadata`` holds them.
   section, ``provenance`` the sentences of each section with the ticket ids they came from,
   ``evidence`` the gap measurements (coverage, feedback, source tickets).
 - ``draft_revisions``: one row per reviewer edit of a draft's sections.
+- ``ticket_coverage`` (``0009_ticket_coverage.py``): per ticket, how well the articles covered it
+  when the last ``kms drafts generate`` that read it ran: the best dense cosine of its inquiry to
+  an article chunk and that chunk's article (read by the analytics report's knowledge health).
 """
 
 from __future__ import annotations
@@ -25,7 +28,14 @@ from storage.models import Base, UtcDateTime, _in, utcnow
 TOPIC_STATUSES: tuple[str, ...] = ("active", "suppressed")
 DRAFT_STATUSES: tuple[str, ...] = ("pending", "approved", "rejected", "merged")
 
-__all__ = ["DRAFT_STATUSES", "TOPIC_STATUSES", "DraftRevisionRow", "DraftRow", "TopicRow"]
+__all__ = [
+    "DRAFT_STATUSES",
+    "TOPIC_STATUSES",
+    "DraftRevisionRow",
+    "DraftRow",
+    "TicketCoverageRow",
+    "TopicRow",
+]
 
 
 class TopicRow(Base):
@@ -86,3 +96,19 @@ class DraftRevisionRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
     draft: Mapped[DraftRow] = relationship()
+
+
+class TicketCoverageRow(Base):
+    """A ticket's article coverage from the last generation run that read it (one row a ticket).
+
+    ``best``: the best cosine of its inquiry to any article chunk; ``article_id``: that chunk's
+    article (None when the index holds no article); ``computed_at``: when the run ran."""
+
+    __tablename__ = "ticket_coverage"
+
+    ticket_id: Mapped[str] = mapped_column(
+        String(255), ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True
+    )
+    best: Mapped[float] = mapped_column(Float)
+    article_id: Mapped[str | None] = mapped_column(String(255))
+    computed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -25,6 +25,7 @@ TABLES |= {"rollup_ticket_days", "rollup_ticket_tag_days", "rollup_suggestion_da
 TABLES |= {"rollup_answer_days", "rollup_resolution_days", "rollup_citation_days"}
 TABLES |= {"rollup_resolution_tickets"}  # 0006: the percentiles' rows  # 0006_analytics_rollups
 TABLES |= {"answer_feedback"}  # 0008_answer_feedback (chatbot answer feedback)
+TABLES |= {"ticket_coverage"}  # 0009_ticket_coverage (per-ticket article coverage, kms drafts generate)
 
 R = TypeVar("R")
 

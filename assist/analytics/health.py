@@ -1,5 +1,7 @@
 """Knowledge health: incomplete articles, stale or expired articles still being cited, the gap
-topics found in tickets and the drafts waiting for review (and for how long).
+topics found in tickets, the drafts waiting for review (and for how long) and how well the
+articles cover the period's tickets (``assist.analytics.coverage``: stored by the last
+``kms drafts generate``).
 
 Articles, topics and drafts are judged as they are now (``today``); citations are counted in the
 period, from the query log (``hit_ids`` of suggestions and of chatbot answers). An article is
@@ -16,9 +18,11 @@ from sqlalchemy import case, distinct, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from assist.analytics import rollups
+from assist.analytics.coverage import coverage_part
 from assist.analytics.period import Period
 from assist.analytics.sql import json_rows, rows_of, time_range
 from assist.analytics.tables import Section, Table, rounded
+from assist.drafts.config import DraftSettings
 from storage import ArticleRow, DraftRow, QueryLogRow, TopicRow
 
 MAX_STALE = 500  # stale articles checked for citations
@@ -118,8 +122,15 @@ def pending_drafts(session: Session, now: datetime) -> list[list[Any]]:
 
 
 def health_section(
-    session: Session, period: Period, *, stale_after_days: int = 365, now: datetime | None = None
+    session: Session,
+    period: Period,
+    *,
+    stale_after_days: int = 365,
+    now: datetime | None = None,
+    coverage_threshold: float | None = None,
 ) -> Section:
+    """``coverage_threshold``: a ticket counts as covered from this best article cosine up
+    (default: ``DraftSettings().coverage_threshold``, the gap finder's cut)."""
     now = now or datetime.now(UTC)
     published = session.scalar(select(func.count()).where(ArticleRow.status == "published")) or 0
     incomplete = incomplete_articles(session)
@@ -144,6 +155,9 @@ def health_section(
         "drafts_pending_mean_age_days": rounded(sum(ages) / len(ages), 2) if ages else None,
         "drafts_pending_oldest_age_days": max(ages) if ages else None,
     }
+    threshold = DraftSettings().coverage_threshold if coverage_threshold is None else coverage_threshold
+    coverage_figures, coverage_tables, coverage_notes = coverage_part(session, period, threshold)
+    figures |= coverage_figures
     stale_columns = [
         "article_id",
         "title",
@@ -177,9 +191,7 @@ def health_section(
                 ["draft_id", "title", "tickets", "created", "age_days"],
                 drafts,
             ),
+            *coverage_tables,
         ],
-        not_recorded=[
-            "coverage of recent tickets by articles: not computed (it needs the retrieval index); "
-            "see gap topics and `kms drafts generate` for the uncovered ones"
-        ],
+        not_recorded=coverage_notes,
     )

@@ -10,6 +10,8 @@
   has edited it (then only its evidence and size change).
 - A rejected topic stays suppressed until it has grown ``regrow_factor`` × its size at
   rejection; then it gets a new draft. Approved or merged topics get no new draft.
+- Every ticket's coverage (best article cosine, nearest article) is stored in ``ticket_coverage``
+  in the run's transaction, for the analytics report's knowledge health.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ from assist.drafts.mining import (
 from assist.drafts.proposals import Proposal, propose
 from assist.drafts.rewrite import rewrite
 from assist.drafts.schemas import GenerateResult
-from assist.drafts.store import latest_draft, load_topics, revisions
+from assist.drafts.store import latest_draft, load_topics, revisions, save_coverage
 from assist.drafts.topics import match_topics, topic_key
 from assist.knowledge import KnowledgeBase
 from storage import DraftRow, TopicRow
@@ -224,6 +226,7 @@ def generate(
     run = _Run(kb=kb, config=config, now=now, docs=docs)
     tick("topics", 0, len(clusters))
     with kb.sessions() as session, session.begin():
+        save_coverage(session, ids, [float(b) for b in coverage.best], coverage.articles, now)
         stored = load_topics(session)
         keys = {t.key for t in stored}
         matches = match_topics(clusters, stored, config)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from assist.drafts.config import DraftSettings
@@ -19,7 +20,7 @@ from assist.drafts.schemas import (
 )
 from assist.errors import InvalidInputError, NotFoundError
 from korean.pii import mask_pii
-from storage import DRAFT_STATUSES, DraftRevisionRow, DraftRow, TicketRow, TopicRow
+from storage import DRAFT_STATUSES, DraftRevisionRow, DraftRow, TicketCoverageRow, TicketRow, TopicRow
 
 __all__ = [
     "detail",
@@ -29,6 +30,7 @@ __all__ = [
     "load_topics",
     "require_draft",
     "revisions",
+    "save_coverage",
     "summary",
     "tickets_by_id",
 ]
@@ -146,3 +148,25 @@ def draft_lint(row: DraftRow) -> list[LintFinding]:
     threshold = DraftSettings().coverage_threshold
     sections = dict(row.sections or {})
     return lint_draft(row.title, sections, evidence=row.evidence, coverage_threshold=threshold)
+
+
+def save_coverage(
+    session: Session,
+    ticket_ids: Sequence[str],
+    best: Sequence[float],
+    articles: Sequence[str | None],
+    computed_at: datetime,
+    *,
+    batch: int = 500,
+) -> int:
+    """Store each ticket's coverage of this run (``ticket_coverage``), replacing the one an earlier
+    run stored: per batch one DELETE and one multi-row INSERT. Returns the rows written."""
+    for start in range(0, len(ticket_ids), batch):
+        ids = list(ticket_ids[start : start + batch])
+        session.execute(delete(TicketCoverageRow).where(TicketCoverageRow.ticket_id.in_(ids)))
+        rows = [
+            {"ticket_id": t, "best": round(float(b), 6), "article_id": a, "computed_at": computed_at}
+            for t, b, a in zip(ids, best[start : start + batch], articles[start : start + batch], strict=True)
+        ]
+        session.execute(insert(TicketCoverageRow), rows)
+    return len(ticket_ids)

@@ -78,6 +78,12 @@ ANALYTICS_MESSAGES: dict[str, tuple[str, str]] = {
     "an.f.drafts_pending": ("검토 대기 초안", "Drafts awaiting review"),
     "an.f.drafts_pending_mean_age_days": ("대기 초안 평균 일수", "Mean days waiting"),
     "an.f.drafts_pending_oldest_age_days": ("가장 오래 기다린 일수", "Oldest, days waiting"),
+    "an.f.coverage_tickets": ("문서 커버리지가 계산된 티켓", "Tickets with a stored coverage"),
+    "an.f.coverage_covered": ("문서가 커버하는 티켓", "Tickets covered by an article"),
+    "an.f.coverage_covered_share": ("문서 커버 비율", "Share covered by articles"),
+    "an.f.coverage_best_mean": ("최고 문서 유사도 평균", "Mean best article cosine"),
+    "an.f.coverage_threshold": ("커버 기준 유사도", "Coverage threshold (cosine)"),
+    "an.f.coverage_computed_at": ("커버리지 계산 시각(초안 생성)", "Coverage computed at (drafts generate)"),
     # tables
     "an.t.volume_by_tag": ("상담 태그별 티켓", "Tickets by consultation tag"),
     "an.t.volume_by_channel": ("채널별 티켓", "Tickets by channel"),
@@ -104,6 +110,11 @@ ANALYTICS_MESSAGES: dict[str, tuple[str, str]] = {
     "an.t.incomplete_articles": ("미완성 문서", "Incomplete articles"),
     "an.t.gap_topics": ("반복 문의 주제", "Recurring topics"),
     "an.t.pending_drafts": ("검토 대기 초안", "Drafts awaiting review"),
+    "an.t.coverage_by_tag": (
+        "문서 커버가 약한 상담 태그(기준: 커버 기준 유사도)",
+        "Least covered consultation tags (covered: best cosine >= the coverage threshold)",
+    ),
+    "an.t.coverage_nearest_articles": ("티켓에 가장 가까운 문서", "Articles most often nearest to tickets"),
     # columns
     "an.c.tag": ("태그", "Tag"),
     "an.c.tickets": ("티켓", "Tickets"),
@@ -152,4 +163,7 @@ ANALYTICS_MESSAGES: dict[str, tuple[str, str]] = {
     "an.c.draft_status": ("초안 상태", "Draft status"),
     "an.c.created": ("생성", "Created"),
     "an.c.age_days": ("대기 일수", "Days waiting"),
+    "an.c.covered": ("커버됨", "Covered"),
+    "an.c.covered_share": ("커버 비율", "Share covered"),
+    "an.c.best_mean": ("최고 유사도 평균", "Mean best cosine"),
 }

@@ -233,7 +233,7 @@ def test_report_json_and_csv(report: Report, tmp_path: Path) -> None:
     assert data["period"]["since"] == "2026-06-01"
     names = set(report.tables())
     paths = report.write_csv(tmp_path / "csv")
-    assert {p.stem for p in paths} == names and len(names) == 25
+    assert {p.stem for p in paths} == names and len(names) == 27  # 2 of coverage (0009)
     text = (tmp_path / "csv" / "volume_by_tag.csv").read_text(encoding="utf-8-sig")
     assert text.splitlines() == ["tag,tickets,previous_period,share", "배송,3,0,0.5", "결제,2,1,0.3333",
                                  "환불,1,0,0.1667"]  # fmt: skip
@@ -302,7 +302,7 @@ def test_cli_report_tables_json_and_csv(cli: CliRunner, report: Report, tmp_path
     chat = json.loads(cli.invoke(app, [*args, "--channel", "chat", "--json"]).stdout)
     assert chat["period"]["channel"] == "chat" and chat["sections"]["volume"]["figures"]["tickets"] == 4
     written = cli.invoke(app, [*args, "--csv", str(tmp_path / "out")])
-    assert written.exit_code == 0 and "25 CSV files" in written.stdout
+    assert written.exit_code == 0 and "27 CSV files" in written.stdout
     assert (tmp_path / "out" / "csat_by_tag.csv").read_text(encoding="utf-8-sig").startswith("tag,tickets")
 
 
