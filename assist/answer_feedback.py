@@ -4,8 +4,8 @@
 ``not_helpful``) against the answer's query-log row (``Answer.log_id``; answers from
 ``/v1/chat/completions`` carry theirs in ``kms.log_id``). The optional reason is the customer's
 own words: length-checked and PII-masked before it is stored. A second feedback for the same
-answer is a 409 conflict (the first stands; feedback is one click per answer), also when two
-arrive at once (the unique ``log_id`` refuses the second insert). An answer whose log write was
+answer is a 409 conflict (the first stands; feedback is one click per answer): the unique
+``log_id`` refuses the second insert, also when two arrive at once. An answer whose log write was
 deferred (a locked database, ``assist/logwriter.py``) is a 404 until the write lands. The analytics
 report counts it in the chatbot section (``assist/analytics/answer_feedback.py``).
 """
@@ -16,19 +16,17 @@ from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from assist.errors import ConflictError, InvalidInputError, NotFoundError
 from assist.fields import MAX_NOTE_CHARS, check_text
 from assist.knowledge import KnowledgeBase
 from korean.pii import mask_pii
-from storage import ANSWER_VERDICTS, AnswerFeedbackRow, QueryLogRow, add_answer_feedback
+from storage import ANSWER_KINDS, ANSWER_VERDICTS, AnswerFeedbackRow, QueryLogRow, add_answer_feedback
 from storage.logs import AnswerVerdict
 
 __all__ = ["ANSWER_KINDS", "ANSWER_VERDICTS", "record_answer_feedback"]
 
-ANSWER_KINDS = ("answer", "chat")  # the query-log kinds of chatbot answers
-MAX_LOG_ID_CHARS = 32  # query_logs.id is VARCHAR(32) (a uuid4 hex)
+MAX_LOG_ID_CHARS: int = QueryLogRow.__table__.c.id.type.length  # type: ignore[attr-defined]  # 32
 
 
 def _not_found(log_id: str) -> NotFoundError:
@@ -38,10 +36,6 @@ def _not_found(log_id: str) -> NotFoundError:
 
 def _conflict(log_id: str) -> ConflictError:
     return ConflictError(f"answer {log_id!r} already has feedback", details={"log_id": log_id})
-
-
-def _has_feedback(session: Session, log_id: str) -> bool:
-    return session.scalar(select(AnswerFeedbackRow.id).where(AnswerFeedbackRow.log_id == log_id)) is not None
 
 
 def record_answer_feedback(
@@ -65,12 +59,10 @@ def record_answer_feedback(
             kind = session.scalar(select(QueryLogRow.kind).where(QueryLogRow.id == log_id))
             if kind not in ANSWER_KINDS:
                 raise _not_found(log_id)
-            if _has_feedback(session, log_id):
-                raise _conflict(log_id)
             fid = add_answer_feedback(session, log_id, cast(AnswerVerdict, verdict), reason=masked)
             row = session.get(AnswerFeedbackRow, fid)
             assert row is not None
             stored, created = row.reason, row.created_at
-    except IntegrityError:  # another request stored feedback for it between the check and the insert
+    except IntegrityError:  # the unique log_id: the answer already has feedback (the first stands)
         raise _conflict(log_id) from None
     return {"id": fid, "log_id": log_id, "verdict": verdict, "reason": stored, "created_at": created}

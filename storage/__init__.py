@@ -21,6 +21,7 @@ from storage.engine import alembic_config, make_engine, mask_url, migrate, open_
 from storage.logs import add_answer_feedback
 from storage.masking import MASKED_COLUMNS, mask_value
 from storage.models import (
+    ANSWER_KINDS,
     ANSWER_VERDICTS,
     ARTICLE_STATUSES,
     AnswerFeedbackRow,
@@ -53,6 +54,7 @@ from storage.repo import (
 )
 
 __all__ = [
+    "ANSWER_KINDS",
     "ANSWER_VERDICTS",
     "ARTICLE_STATUSES",
     "DRAFT_STATUSES",

@@ -38,6 +38,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 ARTICLE_STATUSES: tuple[str, ...] = ("published", "draft", "archived", "deleted")
 QUERY_KINDS: tuple[str, ...] = ("search", "suggest", "answer", "chat")
+ANSWER_KINDS: tuple[str, ...] = ("answer", "chat")  # the chatbot's answers (/v1/answer, chat completions)
 VERDICTS: tuple[str, ...] = ("used", "edited", "rejected")
 ANSWER_VERDICTS: tuple[str, ...] = ("helpful", "not_helpful")  # chatbot answer feedback (0008)
 

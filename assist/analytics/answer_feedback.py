@@ -18,9 +18,8 @@ from sqlalchemy.orm import Session
 from assist.analytics.period import Period
 from assist.analytics.sql import bucket_of, json_rows, rows_of, unindexed, use_index
 from assist.analytics.tables import Table, ratio
-from storage import AnswerFeedbackRow, ArticleRow, QueryLogRow
+from storage import ANSWER_KINDS, AnswerFeedbackRow, ArticleRow, QueryLogRow
 
-KINDS = ("answer", "chat")
 TOP_ARTICLES = 20
 
 _Ts = TypeVarTuple("_Ts")
@@ -40,7 +39,7 @@ def _scope(session: Session, stmt: Select[*_Ts], period: Period) -> Select[*_Ts]
     return (
         stmt.select_from(AnswerFeedbackRow)
         .join(QueryLogRow, QueryLogRow.id == feedback_log)
-        .where(QueryLogRow.kind.in_(KINDS), when >= period.since, when < period.until)
+        .where(QueryLogRow.kind.in_(ANSWER_KINDS), when >= period.since, when < period.until)
     )
 
 

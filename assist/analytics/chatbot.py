@@ -18,9 +18,8 @@ from assist.analytics import answer_feedback, rollups
 from assist.analytics.period import Period
 from assist.analytics.sql import bucket_of, json_length, rows_of, time_range
 from assist.analytics.tables import Section, Table, ratio, rounded
-from storage import QueryLogRow
+from storage import ANSWER_KINDS, QueryLogRow
 
-KINDS = ("answer", "chat")
 TOP_REPEATED = 20
 
 NOT_RECORDED = [
@@ -38,7 +37,7 @@ __all__ = ["chatbot_section"]
 
 def _scope(session: Session, stmt: Select[*_Ts], period: Period) -> Select[*_Ts]:
     in_period = time_range(session, QueryLogRow.created_at, period.since, period.until)
-    return stmt.where(QueryLogRow.kind.in_(KINDS), in_period)
+    return stmt.where(QueryLogRow.kind.in_(ANSWER_KINDS), in_period)
 
 
 def _handed_off() -> Any:

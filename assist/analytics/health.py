@@ -23,7 +23,7 @@ from assist.analytics.period import Period
 from assist.analytics.sql import json_rows, rows_of, time_range
 from assist.analytics.tables import Section, Table, rounded
 from assist.drafts.config import DraftSettings
-from storage import ArticleRow, DraftRow, QueryLogRow, TopicRow
+from storage import ANSWER_KINDS, ArticleRow, DraftRow, QueryLogRow, TopicRow
 
 MAX_STALE = 500  # stale articles checked for citations
 TOP_TOPICS = 30
@@ -70,7 +70,7 @@ def citations(session: Session, period: Period, article_ids: list[str]) -> dict[
         select(
             doc,
             func.count(distinct(case((QueryLogRow.kind == "suggest", QueryLogRow.id)))),
-            func.count(distinct(case((QueryLogRow.kind.in_(("answer", "chat")), QueryLogRow.id)))),
+            func.count(distinct(case((QueryLogRow.kind.in_(ANSWER_KINDS), QueryLogRow.id)))),
         )
         .select_from(QueryLogRow)
         .join(hits, true())
