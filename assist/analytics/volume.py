@@ -22,6 +22,16 @@ from storage import TicketRow, TopicRow
 NEW_MIN = 2  # a new tag needs this many tickets in the period (one ticket is noise)
 RISING_MIN = 3  # a rising tag needs this many tickets in the period...
 RISING_FACTOR = 1.5  # ...and this many times its count in the previous period
+
+
+def is_new(now: int, before: int) -> bool:
+    """A tag or topic with no ticket the previous period and ``NEW_MIN`` now."""
+    return before == 0 and now >= NEW_MIN
+
+
+def is_rising(now: int, before: int) -> bool:
+    """A tag or topic with ``RISING_MIN`` tickets now and ``RISING_FACTOR`` times the previous period."""
+    return before > 0 and now >= RISING_MIN and now >= RISING_FACTOR * before
 TOP_TAGS_OVER_TIME = 6
 
 __all__ = ["volume_section"]
@@ -197,10 +207,10 @@ def volume_section(session: Session, period: Period) -> Section:
             "new_tags",
             "New tags (none the previous period)",
             ["tag", "tickets"],
-            [[t, n] for t, n, p in tags if p == 0 and n >= NEW_MIN],
+            [[t, n] for t, n, p in tags if is_new(n, p)],
         )
     )
-    rising = [(t, n, p) for t, n, p in tags if p > 0 and n >= RISING_MIN and n >= RISING_FACTOR * p]
+    rising = [(t, n, p) for t, n, p in tags if is_rising(n, p)]
     rising.sort(key=lambda r: (-(r[1] - r[2]), r[0]))
     section.tables.append(
         Table(
@@ -230,12 +240,10 @@ def volume_section(session: Session, period: Period) -> Section:
 
 
 def new_and_rising_topics(topics: list[list[Any]]) -> list[Table]:
-    """The rows of ``volume_by_topic`` that are new (no ticket the previous period, at least
-    ``NEW_MIN`` now) or rising (``RISING_MIN`` and ``RISING_FACTOR`` times the previous period)."""
-    new = [[k, lab, n] for k, lab, n, p, _ in topics if p == 0 and n >= NEW_MIN]
-    rising = [
-        (k, lab, n, p) for k, lab, n, p, _ in topics if p > 0 and n >= RISING_MIN and n >= RISING_FACTOR * p
-    ]
+    """The rows of ``volume_by_topic`` that are new or rising, as tags are (``is_new``,
+    ``is_rising``)."""
+    new = [[k, lab, n] for k, lab, n, p, _ in topics if is_new(n, p)]
+    rising = [(k, lab, n, p) for k, lab, n, p, _ in topics if is_rising(n, p)]
     rising.sort(key=lambda r: (-(r[2] - r[3]), r[0]))
     return [
         Table(
