@@ -9,16 +9,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlalchemy import Engine, func, insert, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 import storage as db
 from assist.analytics import build_report, make_period, sql
 from core.settings import Settings
-from storage.engine import alembic_config
 from tests import pg
 from tests.analytics_world import NOW, PII_ALLOW, SINCE, UNTIL, build_world
+from tests.migrations import on_postgres, on_sqlite, to_revision
 
 NEW_INDEXES = {
     "tickets": {"ix_tickets_created_at_ingested_at": ["created_at", "ingested_at"]},
@@ -27,13 +26,6 @@ NEW_INDEXES = {
 }
 
 postgres_url = pg.make_postgres_fixture(scope="module")
-
-
-def to_revision(engine: Engine, revision: str, *, down: bool = False) -> None:
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, revision)
 
 
 def indexes(engine: Engine, table: str) -> dict[str, list[str]]:
@@ -107,21 +99,12 @@ def check_upgrade_and_downgrade(engine: Engine) -> None:
 
 
 def test_0005_upgrades_a_database_with_data_and_downgrades(tmp_path: Path) -> None:
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'kms.db'}")
-    try:
-        check_upgrade_and_downgrade(engine)
-    finally:
-        engine.dispose()
+    on_sqlite(tmp_path, check_upgrade_and_downgrade)
 
 
 @pytest.mark.postgres
 def test_0005_on_postgres(postgres_url: str) -> None:
-    with pg.fresh_database(postgres_url) as url:
-        engine = db.make_engine(url)
-        try:
-            check_upgrade_and_downgrade(engine)
-        finally:
-            engine.dispose()
+    on_postgres(postgres_url, check_upgrade_and_downgrade)
 
 
 @pytest.fixture(scope="module")

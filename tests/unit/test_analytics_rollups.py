@@ -32,7 +32,8 @@ from tests.analytics_world import (
     build_world,
     insert_repeat_rows,
 )
-from tests.unit.test_analytics_indexes import fill, to_revision
+from tests.migrations import on_postgres, on_sqlite, to_revision
+from tests.unit.test_analytics_indexes import fill
 
 postgres_url = pg.make_postgres_fixture(scope="module")
 
@@ -227,21 +228,12 @@ def check_migration(engine: Engine) -> None:
 
 
 def test_0006_backfills_a_database_with_data_and_downgrades(tmp_path: Path) -> None:
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'kms.db'}")
-    try:
-        check_migration(engine)
-    finally:
-        engine.dispose()
+    on_sqlite(tmp_path, check_migration)
 
 
 @pytest.mark.postgres
 def test_0006_on_postgres(postgres_url: str) -> None:
-    with pg.fresh_database(postgres_url) as url:
-        engine = db.make_engine(url)
-        try:
-            check_migration(engine)
-        finally:
-            engine.dispose()
+    on_postgres(postgres_url, check_migration)
 
 
 @pytest.mark.postgres

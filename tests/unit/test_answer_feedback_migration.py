@@ -8,14 +8,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 import storage as db
 from storage import AnswerFeedbackRow, QueryLogRow
-from storage.engine import alembic_config
 from tests import pg
+from tests.migrations import on_postgres, on_sqlite, to_revision
 
 postgres_url = pg.make_postgres_fixture(scope="module")
 LOGS = [
@@ -23,13 +22,6 @@ LOGS = [
      "confidence": 0.8, "abstained": False, "created_at": datetime(2026, 6, 1, i, tzinfo=UTC)}
     for i in range(3)
 ]  # fmt: skip
-
-
-def to_revision(engine: Engine, revision: str, *, down: bool = False) -> None:
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, revision)
 
 
 def logged(engine: Engine) -> int:
@@ -66,18 +58,9 @@ def check_migration(engine: Engine) -> None:
 
 
 def test_0008_upgrades_a_database_with_answers_and_downgrades(tmp_path: Path) -> None:
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'kms.db'}")
-    try:
-        check_migration(engine)
-    finally:
-        engine.dispose()
+    on_sqlite(tmp_path, check_migration)
 
 
 @pytest.mark.postgres
 def test_0008_on_postgres(postgres_url: str) -> None:
-    with pg.fresh_database(postgres_url) as url:
-        engine = db.make_engine(url)
-        try:
-            check_migration(engine)
-        finally:
-            engine.dispose()
+    on_postgres(postgres_url, check_migration)

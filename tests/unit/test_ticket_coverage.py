@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 import test_drafts_data as data
-from alembic import command
 from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from test_drafts_data import CONFIG
@@ -26,9 +25,9 @@ from assist.drafts.config import DraftSettings
 from assist.knowledge import KnowledgeBase
 from core.settings import Settings
 from storage import TicketCoverageRow, TicketRow
-from storage.engine import alembic_config
 from tests import pg
 from tests.analytics_world import NOW, PII_ALLOW, SINCE, UNTIL, build_world
+from tests.migrations import on_postgres, on_sqlite, to_revision
 
 template_dir, drafts_kb = data.template_dir, data.drafts_kb  # fixtures
 postgres_url = pg.make_postgres_fixture(scope="module")
@@ -160,13 +159,6 @@ def test_generate_stores_each_tickets_coverage(drafts_kb: KnowledgeBase) -> None
 # --- migration 0009 ------------------------------------------------------------------------------
 
 
-def to_revision(engine: Engine, revision: str, *, down: bool = False) -> None:
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        (command.downgrade if down else command.upgrade)(config, revision)
-
-
 def check_migration(engine: Engine) -> None:
     to_revision(engine, "0008")
     ticket = {"id": "T1", "channel": "chat", "subject": "", "inquiry": "문의", "resolution": "",
@@ -195,18 +187,9 @@ def check_migration(engine: Engine) -> None:
 
 
 def test_0009_upgrades_and_downgrades(tmp_path: Path) -> None:
-    engine = db.make_engine(f"sqlite:///{tmp_path / 'kms.db'}")
-    try:
-        check_migration(engine)
-    finally:
-        engine.dispose()
+    on_sqlite(tmp_path, check_migration)
 
 
 @pytest.mark.postgres
 def test_0009_on_postgres(postgres_url: str) -> None:
-    with pg.fresh_database(postgres_url) as url:
-        engine = db.make_engine(url)
-        try:
-            check_migration(engine)
-        finally:
-            engine.dispose()
+    on_postgres(postgres_url, check_migration)
