@@ -256,7 +256,7 @@ class KnowledgeBase:
         new tokens are written once instead of re-made at every start."""
         with self._lock:
             index, folder = self.index, self._index_folder
-        if folder is None or not (index.pending or index.retokenised):
+        if folder is None or not index.compactable:
             return None
         fresh, new = compaction.build_aside(index, self.settings.index_root, self._config())
         with self._lock:  # in-process writes wait for the short carry-and-swap

@@ -130,7 +130,7 @@ def compact_current(root: Path, config: store.IndexConfig) -> tuple[int, Path] |
     or None when there was nothing to do or another process swapped ``current`` meanwhile."""
     folder = store.current_folder(root)
     index = store.load(folder, ManifestEmbedder(store.read_manifest(folder).get("embedder", {})), config)
-    if not index.pending and not index.retokenised:
+    if not index.compactable:
         return None
     done = compact(index, folder, root, config)
     return (index.pending, done[1]) if done is not None else None

@@ -174,6 +174,11 @@ class HybridIndex:
         """Delta chunks plus tombstoned main chunks (what a compaction folds in)."""
         return self.segments.pending
 
+    @property
+    def compactable(self) -> bool:
+        """Whether a compaction would write anything: pending writes, or re-made BM25 tokens."""
+        return self.pending > 0 or self.retokenised
+
     def compacted(self) -> HybridIndex:
         """The live chunks as one fresh main segment (what a full build over them gives)."""
         seg = self.segments
