@@ -320,7 +320,6 @@ def _compose(
     # the best sentence and its neighbours in source order, then the other section's sentence
     answer = sorted(chosen, key=lambda c: c.order) + extra
     if unanswered([c.send_text for c in answer], wanted):
-        result.features["asked_unanswered"] = 1.0
         return result  # no sentence gives the time or amount asked for: a hand-off, not a near miss
     result.sentences = answer
     result.strategy, result.doc = "sentences", doc
