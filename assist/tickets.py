@@ -1,7 +1,12 @@
-"""Live tickets: store an incoming inquiry, suggest, resolve (→ knowledge), feedback.
+"""Live tickets: store an incoming inquiry, suggest, resolve (→ knowledge), reopen, feedback.
 
 Incoming text is PII-masked before it is stored. Resolving a ticket makes it knowledge at
-once: it is chunked, embedded and added to the serving index incrementally.
+once: it is chunked, embedded and added to the serving index incrementally; reopening takes it
+out of the index again until the next resolve.
+
+Service times (issue 17): the first agent reply (``first_response_at``) is the first of the
+agent sending a suggested draft (feedback ``used`` or ``edited``) and the resolve (the final
+answer goes to the customer); a reopen counts in ``reopens``.
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ from typing import Any, cast
 from rapidfuzz.distance import Levenshtein
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 
-from assist.consistency import indexed, log_writer, reconcile, reconcile_quietly
+from assist.consistency import index_or_reconcile, indexed, log_writer, reconcile, reconcile_quietly
 from assist.errors import ConflictError, InvalidInputError, NotFoundError
 from assist.evidence import clean_query
 from assist.fields import MAX_CHANNEL_CHARS, MAX_REF_CHARS, MAX_SUBJECT_CHARS, check_text, clean_tags
@@ -72,6 +78,7 @@ def create_ticket(
         channel=channel or "",
         created_at=datetime.now(UTC),
         customer_ref=mask_pii(customer_ref) if customer_ref else None,
+        reopens=0,  # a ticket made here: every reopen of it is seen here
     )
     suggestion = suggest(kb, inquiry, subject=subj or None, ticket_id=ticket_id, log=False)
     for attempt in range(3):
@@ -145,6 +152,7 @@ def resolve_ticket(
     rec.resolution = answer
     rec.status = "resolved"
     rec.resolved_at = datetime.now(UTC)
+    rec.first_response_at = rec.first_response_at or rec.resolved_at  # the answer is a reply
     if tags is not None:
         rec.tags = clean_tags(tags) or []
     with kb.sessions() as session, session.begin():
@@ -161,6 +169,32 @@ def resolve_ticket(
         reconcile_quietly(kb)  # a second try now; else start-up or a retried resolve finishes it
         raise
     return ticket_out(_require(kb, ticket_id))
+
+
+def reopen_ticket(kb: KnowledgeBase, ticket_id: str) -> TicketOut:
+    """A resolved ticket back to open (the customer wrote again, the answer did not hold): it
+    counts one more reopen, stops being knowledge and leaves the serving index until it is
+    resolved again (its resolution time then runs to the new resolve). Only a resolved ticket
+    can be reopened (409 otherwise). The database commits first; a failed index write is
+    finished by ``reconcile``, as for resolve."""
+    row = _require(kb, ticket_id)
+    if not row.is_knowledge:
+        raise ConflictError(f"ticket {ticket_id!r} is not resolved", details={"ticket_id": ticket_id})
+    rec = ticket_to_record(row)
+    rec.status, rec.resolved_at, rec.reopens = "open", None, (row.reopens or 0) + 1
+    with kb.sessions() as session, session.begin():
+        upsert_ticket(session, rec, resolved_statuses=kb.settings.resolved_statuses)
+    index_or_reconcile(kb, [], f"ticket:{ticket_id}")
+    return ticket_out(_require(kb, ticket_id))
+
+
+def _replied(session: Session, suggestion: SuggestionRow, verdict: str) -> None:
+    """A draft sent (used or edited) is the ticket's first reply if it had none."""
+    if verdict == "rejected" or suggestion.ticket_id is None:
+        return
+    ticket = session.get(TicketRow, suggestion.ticket_id)
+    if ticket is not None and ticket.first_response_at is None:
+        ticket.first_response_at = datetime.now(UTC)
 
 
 def record_feedback(
@@ -200,6 +234,7 @@ def record_feedback(
         )
         if actor is not None and (stored := session.get(FeedbackRow, fid)) is not None:
             stored.author = actor[:120]
+        _replied(session, row, verdict)
     return {"id": fid, "suggestion_id": suggestion_id, "verdict": verdict, "edit_distance": distance}
 
 

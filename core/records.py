@@ -98,6 +98,8 @@ class TicketRecord:
     resolved_at: datetime | None = None
     csat: float | None = None
     customer_ref: str | None = None
+    first_response_at: datetime | None = None  # the first agent reply (None: not known)
+    reopens: int | None = None  # times reopened after a resolve (None: the source does not say)
 
     @property
     def doc_id(self) -> str:

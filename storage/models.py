@@ -182,6 +182,10 @@ class TicketRow(Base):
     is_knowledge: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     ingested_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     resolved_by: Mapped[str | None] = mapped_column(String(120))  # who resolved it here (0003)
+    # service times (0010): the first public agent reply, and how often the ticket was reopened
+    # after a resolve (NULL: not known, e.g. an import whose source does not say)
+    first_response_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    reopens: Mapped[int | None] = mapped_column(Integer)
 
 
 class ChunkRow(Base):

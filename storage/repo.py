@@ -68,10 +68,15 @@ _TICKET_FIELDS = ("channel", "subject", "inquiry", "resolution", "status", "crea
                   "csat", "customer_ref", "source", "line")  # fmt: skip
 
 
+_SERVICE_FIELDS = ("first_response_at", "reopens")  # 0010: hashed only when known (older hashes hold)
+
+
 def ticket_hash(rec: TicketRecord) -> str:
-    """Hash of every stored field of a ticket except where it was read from."""
+    """Hash of every stored field of a ticket except where it was read from (the service times
+    only when known, so the hash of a ticket without them is what it was before 0010)."""
     payload = {name: getattr(rec, name) for name in _TICKET_FIELDS if name not in ("source", "line")}
-    return _sha256(payload | {"tags": list(rec.tags)})
+    known = {name: value for name in _SERVICE_FIELDS if (value := getattr(rec, name)) is not None}
+    return _sha256(payload | known | {"tags": list(rec.tags)})
 
 
 # --- articles ------------------------------------------------------------------------------
@@ -208,8 +213,28 @@ def is_knowledge(rec: TicketRecord, resolved_statuses: Sequence[str]) -> bool:
     return rec.status.strip().casefold() in resolved and bool(rec.resolution.strip())
 
 
+def reopened(old_status: str, new_status: str, resolved_statuses: Sequence[str]) -> bool:
+    """Whether a status change takes a resolved ticket back to an open one (a blank new status
+    is unknown, not a reopen)."""
+    resolved = {status.strip().casefold() for status in resolved_statuses}
+    new = new_status.strip().casefold()
+    return old_status.strip().casefold() in resolved and bool(new) and new not in resolved
+
+
+def _service_times(row: TicketRow, rec: TicketRecord, resolved_statuses: Sequence[str]) -> None:
+    """The record's first reply and reopen count where it knows them; else the stored ones, a
+    reopen seen here (resolved before, open now) counting one more."""
+    if rec.first_response_at is not None or row.first_response_at is None:
+        row.first_response_at = rec.first_response_at
+    if rec.reopens is not None:
+        row.reopens = rec.reopens
+    elif row.status is not None and reopened(row.status, rec.status, resolved_statuses):
+        row.reopens = (row.reopens or 0) + 1
+
+
 def upsert_ticket(session: Session, rec: TicketRecord, *, resolved_statuses: Sequence[str]) -> Outcome:
-    """Insert or update a ticket (decided by its content hash); sets ``is_knowledge``."""
+    """Insert or update a ticket (decided by its content hash); sets ``is_knowledge``. An update
+    that takes a resolved ticket back to open counts a reopen (unless the record says how many)."""
     digest = ticket_hash(rec)
     knowledge = is_knowledge(rec, resolved_statuses)
     row = session.get(TicketRow, rec.ticket_id)
@@ -221,6 +246,7 @@ def upsert_ticket(session: Session, rec: TicketRecord, *, resolved_statuses: Seq
         row = TicketRow(id=rec.ticket_id)
         session.add(row)
         outcome = "created"
+    _service_times(row, rec, resolved_statuses)
     for name in _TICKET_FIELDS:
         setattr(row, name, getattr(rec, name))
     row.tags, row.content_hash, row.is_knowledge = list(rec.tags), digest, knowledge
@@ -239,6 +265,7 @@ def insert_ticket(session: Session, rec: TicketRecord, *, resolved_statuses: Seq
     for name in _TICKET_FIELDS:
         setattr(row, name, getattr(rec, name))
     row.tags, row.content_hash = list(rec.tags), ticket_hash(rec)
+    row.first_response_at, row.reopens = rec.first_response_at, rec.reopens
     row.is_knowledge = is_knowledge(rec, resolved_statuses)
     row.ingested_at = utcnow()
     session.add(row)
@@ -260,6 +287,8 @@ def ticket_to_record(row: TicketRow) -> TicketRecord:
         resolved_at=row.resolved_at,
         csat=row.csat,
         customer_ref=row.customer_ref,
+        first_response_at=row.first_response_at,
+        reopens=row.reopens,
     )
 
 

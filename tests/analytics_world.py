@@ -38,6 +38,12 @@ def at(month: int, day: int, hour: int = 0) -> datetime:
     return datetime(2026, month, day, hour, tzinfo=UTC)
 
 
+# service times (migration 0010): hours from creation to the first agent reply (absent: none
+# recorded) and reopen counts (absent: not known). In the period: replies T1 0.5 T2 3 T3 1 T4 6.5
+# T9 2 (T5 none); reopens known for T1 0, T2 1, T3 0, T4 0 (open, never resolved), T9 2.
+FIRST_REPLY_HOURS = {"T1": 0.5, "T2": 3.0, "T3": 1.0, "T4": 6.5, "T9": 2.0, "T6": 1.0}
+REOPENS = {"T1": 0, "T2": 1, "T3": 0, "T4": 0, "T9": 2, "T6": 1}
+
 # id, created, resolved, channel, tags, csat, customer_ref
 TICKETS: list[tuple[str, datetime, datetime | None, str, list[str], float | None, str | None]] = [
     ("T1", at(6, 1, 10), at(6, 1, 12), "chat", ["결제"], 5.0, "cust-a"),
@@ -109,6 +115,10 @@ def populate(session: Session) -> None:
                 source="test",
                 content_hash=tid,
                 is_knowledge=resolved is not None,
+                first_response_at=created + timedelta(hours=FIRST_REPLY_HOURS[tid])
+                if tid in FIRST_REPLY_HOURS
+                else None,
+                reopens=REOPENS.get(tid),
             )
         )
     session.flush()

@@ -61,6 +61,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/tickets/{ticket_id}"): Rule(AGENT),
     ("GET", "/v1/tickets/{ticket_id}/suggestions"): Rule(AGENT),
     ("POST", "/v1/tickets/{ticket_id}/resolve"): Rule(AGENT, "ticket.resolve"),
+    ("POST", "/v1/tickets/{ticket_id}/reopen"): Rule(AGENT, "ticket.reopen"),
     ("POST", "/v1/suggestions"): Rule(AGENT),
     ("POST", "/v1/suggestions/{suggestion_id}/feedback"): Rule(AGENT, "feedback.create"),
     ("GET", "/v1/feedback/summary"): Rule(("agent", "kms_owner", "evaluator")),

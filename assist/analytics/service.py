@@ -1,8 +1,13 @@
-"""Service KPIs from ticket data: resolution times, backlog, a first-contact-resolution estimate
-and CSAT (overall, by channel, by consultation tag).
+"""Service KPIs from ticket data: first response and resolution times, reopen rate, backlog, a
+first-contact-resolution estimate and CSAT (overall, by channel, by consultation tag).
 
 Tickets count in the period they were created in. Times are hours from ``created_at`` to
-``resolved_at``; the median and 90th percentile are read with ``ORDER BY … OFFSET`` (portable).
+``resolved_at`` (resolution) and to ``first_response_at`` (first response: the first agent reply,
+migration 0010); the median and 90th percentile are read with one ``row_number()`` sort.
+The reopen rate is the share of tickets ever resolved (resolved now, or reopened since) that were
+reopened at least once, over the tickets whose reopen count is known (``reopens`` not NULL).
+First response and reopens are direct queries (no rollup): one aggregate and one sort over the
+period's tickets through the ``(created_at, ingested_at)`` index.
 The first-contact-resolution estimate is the share of tickets with a customer reference after
 which the same customer opened no other ticket within ``REPEAT_DAYS`` days. Customer references
 are masked to ``[고객번호]`` when stored unless ``KMS_PII_ALLOW`` keeps them; masked ones are not
@@ -27,10 +32,16 @@ from storage import TicketRow
 
 REPEAT_DAYS = 7
 
-NOT_RECORDED = [
-    "first response time: tickets record when they were created and resolved, not the first reply",
-    "reopen rate: a ticket's status history is not recorded (only its current status)",
-]
+NOT_RECORDED: list[str] = []
+NO_FIRST_RESPONSE = (
+    "first response time: no ticket in the period has a first agent reply time (recorded when an "
+    "agent sends a suggested reply or resolves here, or imported: first_response_at / 첫응답일시, helpdesk "
+    "ticket metrics or the first agent message)"
+)
+NO_REOPENS = (
+    "reopen rate: no resolved ticket in the period has a known reopen count (counted by reopens here and "
+    "status changes seen on re-import, or imported: reopens / 재오픈횟수, helpdesk ticket metrics)"
+)
 
 _Ts = TypeVarTuple("_Ts")
 
@@ -59,16 +70,40 @@ def _ranks(n: int) -> tuple[int, int, int]:
     return (n - 1) // 2, n // 2, max(0, math.ceil(0.9 * n) - 1)
 
 
-def _times(mean: Any, at: dict[int, float], n: int) -> dict[str, Any]:
+def _times(mean: Any, at: dict[int, float], n: int, prefix: str = "resolution") -> dict[str, Any]:
     lo, hi, p90 = _ranks(n)
     return {
-        "resolution_hours_mean": rounded(mean, 2),
-        "resolution_hours_median": rounded((at[lo] + at[hi]) / 2, 2),
-        "resolution_hours_p90": rounded(at[p90], 2),
+        f"{prefix}_hours_mean": rounded(mean, 2),
+        f"{prefix}_hours_median": rounded((at[lo] + at[hi]) / 2, 2),
+        f"{prefix}_hours_p90": rounded(at[p90], 2),
     }
 
 
-NO_TIMES = {"resolution_hours_mean": None, "resolution_hours_median": None, "resolution_hours_p90": None}
+def _no_times(prefix: str) -> dict[str, Any]:
+    return {f"{prefix}_hours_{stat}": None for stat in ("mean", "median", "p90")}
+
+
+NO_TIMES = _no_times("resolution")
+
+
+def hour_stats(
+    session: Session, period: Period, hours: ColumnElement[float], timed: ColumnElement[bool]
+) -> tuple[int, Any, dict[int, float]]:
+    """``(n, mean, {0-based rank: hours})`` of ``hours`` over the period's tickets where ``timed``:
+    the mean in one aggregate, the median and 90th percentile ranks with one sort
+    (``row_number() OVER (ORDER BY hours)``)."""
+    n, mean = one(session, _scope(session, select(func.count(), func.avg(hours)).where(timed), period))
+    n = int(n)
+    if not n:
+        return 0, None, {}
+    ranks = set(_ranks(n))
+    ranked = _scope(
+        session,
+        select(hours.label("h"), func.row_number().over(order_by=hours).label("rn")).where(timed),
+        period,
+    ).subquery()
+    stmt = select(ranked.c.rn, ranked.c.h).where(ranked.c.rn.in_({r + 1 for r in ranks}))
+    return n, mean, {int(rn) - 1: float(h) for rn, h in rows_of(session, stmt)}
 
 
 def resolution_times(session: Session, period: Period) -> dict[str, Any]:
@@ -78,21 +113,37 @@ def resolution_times(session: Session, period: Period) -> dict[str, Any]:
     whole hour that holds each (``resolution_ranks``)."""
     if rollups.usable(session, period):
         return resolution_ranks(session, period)
-    hours = _hours(session)
-    n, mean = one(
-        session, _scope(session, select(func.count(), func.avg(hours)).where(_resolved_timed()), period)
+    n, mean, at = hour_stats(session, period, _hours(session), _resolved_timed())
+    return _times(mean, at, n) if n else dict(NO_TIMES)
+
+
+def first_response_times(session: Session, period: Period) -> dict[str, Any]:
+    """Mean, median and 90th percentile hours from creation to the first agent reply, over the
+    period's tickets with both times (a reply stamped before creation is left out), and how many
+    tickets that is (``first_responses``)."""
+    timed = (
+        TicketRow.first_response_at.is_not(None)
+        & TicketRow.created_at.is_not(None)
+        & (TicketRow.first_response_at >= TicketRow.created_at)
     )
-    n = int(n)
-    if not n:
-        return dict(NO_TIMES)
-    ranks = set(_ranks(n))
-    ranked = _scope(
-        session,
-        select(hours.label("h"), func.row_number().over(order_by=hours).label("rn")).where(_resolved_timed()),
-        period,
-    ).subquery()
-    stmt = select(ranked.c.rn, ranked.c.h).where(ranked.c.rn.in_({r + 1 for r in ranks}))
-    return _times(mean, {int(rn) - 1: float(h) for rn, h in rows_of(session, stmt)}, n)
+    hours = hours_between(session, TicketRow.created_at, TicketRow.first_response_at)
+    n, mean, at = hour_stats(session, period, hours, timed)
+    return {"first_responses": n} | (
+        _times(mean, at, n, "first_response") if n else _no_times("first_response")
+    )
+
+
+def reopen_rate(session: Session, period: Period) -> dict[str, Any]:
+    """Of the period's tickets ever resolved (resolved now, or reopened since) whose reopen count
+    is known: how many (``reopen_base``), how many were reopened (``reopened``) and the share."""
+    known = TicketRow.reopens.is_not(None)
+    ever_resolved = TicketRow.resolved_at.is_not(None) | (TicketRow.reopens > 0)
+    stmt = select(func.count(), func.sum(case((TicketRow.reopens > 0, 1), else_=0))).where(
+        known, ever_resolved
+    )
+    base, reopened = one(session, _scope(session, stmt, period))
+    base, reopened = int(base), int(reopened or 0)
+    return {"reopen_base": base, "reopened": reopened, "reopen_rate": ratio(reopened, base)}
 
 
 def resolution_ranks(session: Session, period: Period) -> dict[str, Any]:
@@ -241,8 +292,13 @@ def csat_by_tag(session: Session, period: Period) -> list[list[Any]]:
 def service_section(session: Session, period: Period) -> Section:
     channels = channel_rows(session, period)
     figures = counts(session, period, channels) | resolution_times(session, period)
+    figures |= first_response_times(session, period) | reopen_rate(session, period)
     with_ref, repeated = repeat_contacts(session, period)
     notes = list(NOT_RECORDED)
+    if not figures["first_responses"]:
+        notes.append(NO_FIRST_RESPONSE)
+    if not figures["reopen_base"]:
+        notes.append(NO_REOPENS)
     figures["tickets_with_customer_ref"] = with_ref
     figures["repeat_contact_rate_7d"] = ratio(repeated, with_ref)
     figures["fcr_estimate"] = ratio(with_ref - repeated, with_ref)

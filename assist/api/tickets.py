@@ -94,3 +94,15 @@ def ticket_suggestions(ticket_id: str, kb: KB) -> list[Suggestion]:
 def resolve_ticket(ticket_id: str, req: TicketResolve, kb: IndexedKB, request: Request) -> TicketOut:
     actor = principal_of(request).actor
     return tickets.resolve_ticket(kb, ticket_id, resolution=req.resolution, tags=req.tags, actor=actor)
+
+
+@router.post(
+    "/{ticket_id}/reopen",
+    summary="티켓 재오픈 · Reopen a ticket",
+    description="A resolved ticket back to open (counted as a reopen); it leaves the knowledge index "
+    "until it is resolved again.",
+    responses={**_404, 409: {"model": ErrorBody, "description": "Not resolved · 해결되지 않은 티켓"}},
+)
+def reopen_ticket(ticket_id: str, kb: IndexedKB, request: Request) -> TicketOut:
+    request.state.audit_object = ticket_id
+    return tickets.reopen_ticket(kb, ticket_id)

@@ -42,11 +42,20 @@ TICKET_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "csat": ("csat", "satisfaction", "만족도"),
     "customer_ref": ("customer", "customer_id", "customer_ref", "고객"),
+    "first_response_at": tuple(
+        "first_response_at first_responded_at first_reply_at first_replied_at first_response first_reply "
+        "첫응답일 첫응답일시 첫응답시간 첫응답시각 첫답변일 첫답변일시 첫답변시간 최초응답일 최초응답일시 "
+        "최초응답시간 최초답변일 최초답변일시 최초답변시간 1차응답일시 1차답변일시".split()
+    ),
+    "reopens": tuple(
+        "reopens reopen_count reopened ticket_reopens 재오픈 재오픈횟수 재오픈수 재개횟수".split()
+    ),
 }
 FIELD_SYNONYMS: dict[str, str] = {"ticket_id": "id", "customer": "customer_ref"}
 # Date headers not listed above: "<stage><date word>" such as 상담접수일시 or 최종처리일자.
 _DATE_WORDS = ("일시", "일자", "날짜", "시각", "시간", "일")
-_DATE_STAGES: dict[str, tuple[str, ...]] = {
+_DATE_STAGES: dict[str, tuple[str, ...]] = {  # first match wins: 첫답변일시 is not a resolve
+    "first_response_at": ("첫응답", "첫답변", "최초응답", "최초답변", "1차응답", "1차답변", "첫회신"),
     "created_at": ("접수", "등록", "생성", "문의", "요청"),
     "resolved_at": ("처리", "완료", "종료", "해결", "답변", "마감"),
 }
@@ -54,6 +63,8 @@ DEFAULT_STATUS = "resolved"  # a file of past Q/A without a status column is kno
 # (a blank cell in a status column stays "": unknown, so the pipeline does not treat it as resolved)
 _TAG_SPLIT = re.compile(r"[,;|]")
 _CSAT = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(?:점|%|/\s*\d+(?:\.\d+)?)?\s*")
+_COUNT = re.compile(r"\s*(\d+)\s*(?:회|번)?\s*")
+_YES, _NO = {"y", "yes", "true", "예", "o"}, {"n", "no", "false", "아니오", "x"}  # a reopened flag: 1 or 0
 
 
 def normalize_ticket_columns(ticket_columns: Mapping[str, str] | None) -> dict[str, str]:
@@ -213,6 +224,9 @@ def _ticket(
         return parsed
 
     created_at, resolved_at = when("created_at"), when("resolved_at")
+    reopens = _count(raw("reopens"))
+    if reopens is None and text("reopens"):
+        warn("reopens", text("reopens"), "not a reopen count (a whole number, or yes/no); left empty")
     csat: float | None = None
     raw_csat = raw("csat")
     if isinstance(raw_csat, int | float) and not isinstance(raw_csat, bool):
@@ -238,7 +252,23 @@ def _ticket(
         resolved_at=resolved_at,
         csat=csat,
         customer_ref=text("customer_ref") or None,
+        first_response_at=when("first_response_at"),
+        reopens=reopens,
     )
+
+
+def _count(value: Any) -> int | None:
+    """A reopen count: a whole number (3, "3", "3회"), or a yes/no flag as 1/0; None if neither."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int) and value >= 0:
+        return value
+    if isinstance(value, float) and value.is_integer() and value >= 0:
+        return int(value)
+    word = cell_text(value).strip().casefold()
+    if (match := _COUNT.fullmatch(word)) is not None:
+        return int(match.group(1))
+    return 1 if word in _YES else 0 if word in _NO else None
 
 
 def _tags(value: Any) -> list[str]:

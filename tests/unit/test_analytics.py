@@ -109,6 +109,10 @@ def test_channel_filter(world: sessionmaker[Session]) -> None:
     assert service["resolution_hours_mean"] == round((2 + 4 + 2) / 3, 2)
     # T1 → T2 (same customer, other channel, 1 h later) and T3 → T8 repeat; T4 does not
     assert service["tickets_with_customer_ref"] == 3 and service["fcr_estimate"] == 0.3333
+    # chat first replies: T1 0.5, T3 1, T4 6.5, T9 2 → mean 2.5, median (1 + 2) / 2, p90 (4th of 4) 6.5
+    assert (service["first_responses"], service["first_response_hours_mean"]) == (4, 2.5)
+    assert (service["first_response_hours_median"], service["first_response_hours_p90"]) == (1.5, 6.5)
+    assert (service["reopen_base"], service["reopened"], service["reopen_rate"]) == (3, 1, 0.3333)  # T9
     assert any("every channel" in note for note in chat.section("chatbot").not_recorded)
 
 
@@ -123,6 +127,11 @@ def test_service_kpis(report: Report) -> None:
         "csat_responses": 4, "csat_response_rate": 0.6667, "csat_mean": 4.0, "csat_satisfied_rate": 0.75,
         "resolution_hours_mean": 8.0, "resolution_hours_median": 4.0, "resolution_hours_p90": 24.0,
         # customer refs: T1 T2 T5 (a), T3 (b), T4 (c); T1→T2, T2→T5 and T3→T8 within 7 days
+        # first replies (hours): T1 0.5, T2 3, T3 1, T4 6.5, T9 2 → mean 2.6, median 2, p90 (5th) 6.5
+        "first_responses": 5, "first_response_hours_mean": 2.6, "first_response_hours_median": 2.0,
+        "first_response_hours_p90": 6.5,
+        # ever resolved with a known count: T1 0, T2 1, T3 0, T9 2 (T4 never resolved, T5 unknown)
+        "reopen_base": 4, "reopened": 2, "reopen_rate": 0.5,
         "tickets_with_customer_ref": 5, "repeat_contact_rate_7d": 0.6, "fcr_estimate": 0.4,
     }  # fmt: skip
     assert rows(report, "service_by_channel") == [
@@ -135,8 +144,7 @@ def test_service_kpis(report: Report) -> None:
         ["결제", 2, 2, 4.0, 0.5],
         ["환불", 1, 1, 3.0, 0.0],
     ]
-    assert any(n.startswith("first response time") for n in service.not_recorded)
-    assert any(n.startswith("reopen rate") for n in service.not_recorded)
+    assert service.not_recorded == []  # first response and reopens are recorded (0010)
 
 
 def test_masked_customer_refs_are_not_identities(tmp_path: Path) -> None:
@@ -252,6 +260,9 @@ def test_an_empty_database(tmp_path: Path) -> None:
         )
     assert report.section("volume").figures["tickets"] == 0
     assert report.section("service").figures["resolution_hours_median"] is None
+    service = report.section("service")
+    assert service.figures["first_response_hours_median"] is None and service.figures["reopen_rate"] is None
+    assert [n.split(":")[0] for n in service.not_recorded][:2] == ["first response time", "reopen rate"]
     assert report.section("chatbot").figures["deflection_rate"] is None
 
 
@@ -272,6 +283,8 @@ def test_postgres_gives_the_same_report(postgres_url: str, report: Report, tmp_p
             sessions.kw["bind"].dispose()
     assert on_pg == report.as_dict()["sections"]
     assert chat_pg["service"]["figures"]["fcr_estimate"] == 0.3333
+    assert chat_pg["service"]["figures"]["first_response_hours_median"] == 1.5
+    assert chat_pg["service"]["figures"]["reopen_rate"] == 0.3333
 
 
 # --- kms report -----------------------------------------------------------------------------
@@ -292,7 +305,7 @@ def test_cli_report_tables_json_and_csv(cli: CliRunner, report: Report, tmp_path
     assert human.exit_code == 0, human.output
     text = human.stdout
     assert "VOC report 2026-06-01 .. 2026-06-07" in text and "Tickets by consultation tag" in text
-    assert "resolution_hours_median" in text and "not recorded: first response time" in text
+    assert "resolution_hours_median" in text and "first_response_hours_median" in text
     assert "KB-2 제목" in text and "배송" in text
     assert "Answers marked helpful and not helpful per day" in text
     as_json = cli.invoke(app, [*args, "--json"])
@@ -391,7 +404,7 @@ def test_analytics_page(client: TestClient, app_settings: Settings) -> None:
     assert "/v1/analytics?since=2026-06-01&amp;until=2026-06-07&amp;format=csv&amp;table=csat_by_tag" in html
     assert "60.0%" in html  # the use rate
     assert "기간별 답변 피드백" in html and "도움 안 됨 답변이 인용한 문서" in html  # answer feedback
-    assert "기록되지 않는 항목" in html and "first response time" in html
+    assert "평균 첫 응답 시간(시간)" in html and "재오픈율" in html and "50.0%" in html  # 0010
     assert "http://" not in html.replace("http://testserver", "") and "https://" not in html  # no CDN
     english = client.get(
         "/analytics", params={**PARAMS, "lang": "en"}, headers={"accept": "text/html", **owner}

@@ -12,7 +12,7 @@ Each conversation carries its messages in ``messages`` (the List Messages respon
 is an internal note. An optional top-level ``csat_survey_responses`` list (the CSAT Survey
 Responses report, matched by ``conversation_id``) or a submitted ``input_csat`` message gives CSAT
 (``rating`` 1-5). Timestamps are epoch seconds; ``meta.channel`` ``Channel::WebWidget`` becomes
-``web_widget``.
+``web_widget``. ``first_reply_created_at`` is the first reply (else the first agent message).
 """
 
 from __future__ import annotations
@@ -105,6 +105,7 @@ def parse(conv: dict[str, Any], csat: dict[str, float]) -> Conversation:
         updated_at=parse_time(updated, "updated_at"),
         csat=rating,
         customer_ref=str(sender.get("email") or sender.get("id") or "") or None,
+        first_response_at=parse_time(conv.get("first_reply_created_at"), "first_reply_created_at"),
     )
 
 

@@ -9,6 +9,8 @@ role, public/private flag and text); :func:`to_ticket` then picks what the knowl
   (a sentence that is not courtesy and is a general statement, :mod:`korean.roles`) to the end,
   so "다행입니다! 좋은 하루 보내세요." after the real answer does not replace it; private/internal
   notes, bot and activity messages never count, even when they come last;
+- first reply (``first_response_at``): the product's own figure where its export has one, else
+  the time of the first public agent reply; reopens only as the product counts them;
 - text: HTML rendered to text (:func:`~ingest.sources.html.html_to_markdown`, bold markers dropped)
   and quoted reply tails cut ("On … wrote:", "-----Original Message-----", "…님이 작성:", "> …").
 
@@ -61,6 +63,8 @@ class Conversation:
     resolved_at: datetime | None = None
     csat: float | None = None  # 1-5
     customer_ref: str | None = None
+    first_response_at: datetime | None = None  # the product's own figure; else the first agent reply
+    reopens: int | None = None  # as the product counts them (None: it does not say)
 
 
 @dataclass
@@ -149,6 +153,7 @@ def to_ticket(conv: Conversation, *, file: str) -> Imported:
     if not inquiry:
         raise RecordError("messages", len(conv.messages), "no customer message with text")
     replies = [(m, text) for m, text in public if m.role == "agent"]
+    first_reply_at = next((m.created_at for m, _ in replies if m.created_at), None)
     start = next((i for i in range(len(replies) - 1, -1, -1) if substantive(replies[i][1])), len(replies) - 1)
     resolution = "\n\n".join(text for _, text in replies[max(start, 0) :])
     resolved_at = conv.resolved_at
@@ -168,6 +173,8 @@ def to_ticket(conv: Conversation, *, file: str) -> Imported:
         resolved_at=resolved_at,
         csat=conv.csat,
         customer_ref=conv.customer_ref,
+        first_response_at=conv.first_response_at or first_reply_at,
+        reopens=conv.reopens,
     )
     return Imported(ticket=ticket, updated_at=conv.updated_at)
 

@@ -11,7 +11,9 @@ The ticket's ``description`` (HTML) / ``description_text`` is the customer's fir
 ``conversations``, ``incoming: true`` is the customer, ``private: true`` an internal note.
 ``status`` 2/3/4/5 is open/pending/resolved/closed (custom statuses kept as ``status-<n>``),
 ``source`` 1/2/3/7/9/10 email/portal/phone/chat/feedback_widget/outbound_email. A satisfaction
-rating's ``ratings.default_question`` (-103 … 103) becomes CSAT 1-5.
+rating's ``ratings.default_question`` (-103 … 103) becomes CSAT 1-5. ``stats.first_responded_at``
+is the first reply (else the first public agent conversation); ``stats.reopened_at`` set means
+reopened (counted once: Freshdesk keeps the last reopen's time, not a count), null means not.
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ def parse(ticket: dict[str, Any], csat: dict[str, float]) -> Conversation:
     source = ticket.get("source")
     stats = obj(ticket.get("stats"))
     requester = obj(ticket.get("requester"))
+    reopens = (1 if stats["reopened_at"] else 0) if "reopened_at" in stats else None
     return Conversation(
         product="freshdesk",
         source_id=source_id,
@@ -98,6 +101,8 @@ def parse(ticket: dict[str, Any], csat: dict[str, float]) -> Conversation:
         resolved_at=parse_time(stats.get("resolved_at") or stats.get("closed_at"), "stats.resolved_at"),
         csat=csat.get(source_id),
         customer_ref=str(requester.get("email") or ticket.get("requester_id") or "") or None,
+        first_response_at=parse_time(stats.get("first_responded_at"), "stats.first_responded_at"),
+        reopens=reopens,
     )
 
 

@@ -12,10 +12,16 @@ data export's own). A comment is the customer's when its ``author_id`` is the ti
 ``requester_id`` or an ``end-user``; it is a bot/automation message when ``via.channel`` says so
 (``rule``, ``answer_bot``, ...); ``public: false`` is an internal note. ``satisfaction_rating.score``
 ``good``/``bad`` becomes CSAT 5/1 (``offered``/``unoffered`` mean no rating).
+
+Ticket metrics (``?include=metric_sets``: a ``metric_set`` on each ticket, or a side-loaded
+``metric_sets`` list matched by ``ticket_id``) give the first reply (``created_at`` plus
+``reply_time_in_minutes.calendar``) and ``reopens``; without them the first reply is the first
+public agent comment and reopens are not known.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +59,22 @@ def records_of(data: Any) -> tuple[list[Any], dict[str, dict[str, Any]]]:
     )
 
 
+def metric_sets_of(data: Any) -> dict[str, dict[str, Any]]:
+    """Side-loaded ticket metrics (``metric_sets``) by ticket id."""
+    found = data.get("metric_sets") if isinstance(data, dict) else None
+    return {str(m.get("ticket_id")): m for m in found or [] if isinstance(m, dict) and "ticket_id" in m}
+
+
+def service_times(metric: dict[str, Any], created_at: datetime | None) -> tuple[datetime | None, int | None]:
+    """``(first reply, reopens)`` of a ticket metric set (None where it has no figure)."""
+    reopens = metric.get("reopens")
+    count = reopens if isinstance(reopens, int) and not isinstance(reopens, bool) and reopens >= 0 else None
+    minutes = obj(metric.get("reply_time_in_minutes")).get("calendar")
+    if created_at is None or isinstance(minutes, bool) or not isinstance(minutes, int | float):
+        return None, count
+    return created_at + timedelta(minutes=minutes), count
+
+
 def _role(comment: dict[str, Any], requester: str, users: dict[str, dict[str, Any]]) -> Role:
     via = obj(comment.get("via"))
     if str(via.get("channel") or "") in BOT_CHANNELS:
@@ -66,7 +88,11 @@ def _role(comment: dict[str, Any], requester: str, users: dict[str, dict[str, An
     return "agent"
 
 
-def parse(ticket: dict[str, Any], users: dict[str, dict[str, Any]]) -> Conversation:
+def parse(
+    ticket: dict[str, Any],
+    users: dict[str, dict[str, Any]],
+    metrics: dict[str, dict[str, Any]] | None = None,
+) -> Conversation:
     source_id = record_id(ticket)
     requester = str(ticket.get("requester_id"))
     messages: list[Message] = []
@@ -96,6 +122,9 @@ def parse(ticket: dict[str, Any], users: dict[str, dict[str, Any]]) -> Conversat
     score = rating.get("score") if isinstance(rating, dict) else None
     via = obj(ticket.get("via"))
     requester_user = users.get(requester) or {}
+    created_at = parse_time(ticket.get("created_at"), "created_at")
+    metric = obj(ticket.get("metric_set")) or (metrics or {}).get(source_id) or {}
+    first_response_at, reopens = service_times(metric, created_at)
     return Conversation(
         product="zendesk",
         source_id=source_id,
@@ -104,13 +133,17 @@ def parse(ticket: dict[str, Any], users: dict[str, dict[str, Any]]) -> Conversat
         status=status,
         tags=text_list(ticket.get("tags"), "tags"),
         channel=str(via.get("channel") or ""),
-        created_at=parse_time(ticket.get("created_at"), "created_at"),
+        created_at=created_at,
         updated_at=parse_time(ticket.get("updated_at"), "updated_at"),
         csat=CSAT.get(str(score)),
         customer_ref=str(requester_user.get("email") or ticket.get("requester_id") or "") or None,
+        first_response_at=first_response_at,
+        reopens=reopens,
     )
 
 
 def read(path: Path) -> HelpdeskRead:
-    records, users = records_of(load_json(path))
-    return convert("zendesk", path, records, lambda ticket: parse(ticket, users))
+    data = load_json(path)
+    records, users = records_of(data)
+    metrics = metric_sets_of(data)
+    return convert("zendesk", path, records, lambda ticket: parse(ticket, users, metrics))
