@@ -30,10 +30,11 @@ from assist.schemas import Answer, Citation
 from assist.speech import dominant_level, to_level
 from core.types import Chunk
 from korean.lang import detect_lang
-from storage import log_query
+from storage import log_query, record_unanswered
 
 log = logging.getLogger(__name__)
 _SENTENCE_END = re.compile(r"[.!?。…)\]]\s*$|[다요죠까]\s*$")
+
 
 def retrieval_query(question: str, history: Sequence[dict[str, str]] | None) -> str:
     """The question, refined by the last user turns (follow-ups like "그럼 언제 돼요?")."""
@@ -91,8 +92,11 @@ def assess(
     suggestions both call this, so the same text gets the same number). A conversation's earlier
     assistant turns are not sent again (``history``)."""
     index = kb.index
-    docs = [d for d in sorted(evidence.articles + evidence.docs + evidence.tickets, key=lambda d: -d.score)
-            if d.doc_type in allowed]
+    docs = [
+        d
+        for d in sorted(evidence.articles + evidence.docs + evidence.tickets, key=lambda d: -d.score)
+        if d.doc_type in allowed
+    ]
     said = said_sentences(
         [str(m.get("content", "")) for m in (history or []) if m.get("role") == "assistant"]
     )
@@ -182,6 +186,8 @@ def answer_question(
                 abstained=final.abstained,
                 log_id=log_id,
             )
+            if final.abstained:  # handed off: its masked text feeds the report's unanswered topics
+                record_unanswered(session, log_id, text, keep_days=s.unanswered_text_days)
 
         log_writer(kb).write(write)
         result.log_id = log_id

@@ -144,6 +144,12 @@ class Settings(BaseSettings):
         "02-1234-5678 (any separators) or 're:' + a regular expression. Company numbers (1588-..., "
         "080-..., landlines in articles) are kept without it.",
     )
+    unanswered_text_days: int = Field(
+        90,
+        ge=0,
+        description="Days the PII-masked text of chatbot questions that were handed off is kept, for the "
+        "analytics report's unanswered topics (the query log keeps a hash only); 0 keeps none.",
+    )
 
     # --- freshness -----------------------------------------------------------------------
     stale_after_days: int = Field(

@@ -18,7 +18,7 @@ from storage.draft_models import (
     TopicRow,
 )
 from storage.engine import alembic_config, make_engine, mask_url, migrate, open_db
-from storage.logs import add_answer_feedback
+from storage.logs import add_answer_feedback, record_unanswered
 from storage.masking import MASKED_COLUMNS, mask_value
 from storage.models import (
     ANSWER_KINDS,
@@ -33,6 +33,7 @@ from storage.models import (
     QueryLogRow,
     SuggestionRow,
     TicketRow,
+    UnansweredQuestionRow,
 )
 from storage.repo import (
     Outcome,
@@ -75,6 +76,7 @@ __all__ = [
     "TicketCoverageRow",
     "TicketRow",
     "TopicRow",
+    "UnansweredQuestionRow",
     "active_articles",
     "add_answer_feedback",
     "add_chunks",
@@ -97,6 +99,7 @@ __all__ = [
     "migrate",
     "open_db",
     "query_hash",
+    "record_unanswered",
     "replace_chunks",
     "save_suggestion",
     "upsert_article",

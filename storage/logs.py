@@ -1,6 +1,8 @@
 """Query logs, stored suggestions, agent feedback and chatbot answer feedback. Nothing here commits.
 
-Queries may hold personal data, so only a hash of the normalised query is kept.
+Queries may hold personal data, so only a hash of the normalised query is kept in the log. The
+one exception is the text of chatbot questions that were handed off (``record_unanswered``):
+PII-masked on its way in (``storage/masking.py``), kept a set number of days, or not at all.
 """
 
 from __future__ import annotations
@@ -9,11 +11,20 @@ import hashlib
 import unicodedata
 import uuid
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from storage.models import AnswerFeedbackRow, FeedbackRow, QueryLogRow, SuggestionRow
+from storage.models import (
+    AnswerFeedbackRow,
+    FeedbackRow,
+    QueryLogRow,
+    SuggestionRow,
+    UnansweredQuestionRow,
+    utcnow,
+)
 
 QueryKind = Literal["search", "suggest", "answer", "chat"]
 Verdict = Literal["used", "edited", "rejected"]
@@ -52,6 +63,31 @@ def log_query(
         )
     )
     return log_id
+
+
+MAX_QUESTION_CHARS = 2_000  # what the report shows and clusters; a longer question is cut
+
+
+def record_unanswered(
+    session: Session, log_id: str, question: str, *, keep_days: int, now: datetime | None = None
+) -> bool:
+    """Keep the text of a handed-off question (``log_id``: its query log row, written in the same
+    transaction), PII-masked by the mapper events before the insert; and delete the texts older
+    than ``keep_days`` (one range read of the ``created_at`` index). ``keep_days`` 0 keeps none
+    (the opt-out). Returns whether the text was kept."""
+    if keep_days <= 0:
+        return False
+    now = now or utcnow()
+    session.execute(
+        delete(UnansweredQuestionRow).where(
+            UnansweredQuestionRow.created_at < now - timedelta(days=keep_days)
+        )
+    )
+    text = " ".join(question.split())[:MAX_QUESTION_CHARS]
+    if not text:
+        return False
+    session.add(UnansweredQuestionRow(log_id=log_id, text=text, created_at=now))
+    return True
 
 
 def save_suggestion(

@@ -40,6 +40,7 @@ MASKED_COLUMNS: dict[str, dict[str, str]] = {
     "suggestions": {"payload": "article"},
     "feedback": {"final_text": "personal", "reason": "personal"},
     "answer_feedback": {"reason": "personal"},
+    "unanswered_questions": {"text": "personal"},
     "topics": {"label": "personal"},
     "drafts": dict.fromkeys(
         ("title", "tag", "sections", "provenance", "evidence", "markdown", "reject_reason"), "personal"

@@ -290,6 +290,23 @@ class AnswerFeedbackRow(Base):
     query_log: Mapped[QueryLogRow] = relationship()
 
 
+class UnansweredQuestionRow(Base):
+    """The PII-masked text of a chatbot question that was handed off (migration 0011), for the
+    analytics report's unanswered topics; the query log itself keeps only a hash. One per logged
+    question (``log_id``; deleting the log row deletes it); kept ``Settings.unanswered_text_days``
+    days (``created_at``: when it was asked), none when that is 0."""
+
+    __tablename__ = "unanswered_questions"
+
+    log_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("query_logs.id", ondelete="CASCADE"), primary_key=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+
+    query_log: Mapped[QueryLogRow] = relationship()
+
+
 from storage import access_models as access_models  # noqa: E402  (access tables join Base.metadata)
 from storage import draft_models as draft_models  # noqa: E402  (drafts tables join Base.metadata)
 from storage import outbox_models as outbox_models  # noqa: E402  (integration outbox joins Base.metadata)

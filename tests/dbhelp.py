@@ -26,6 +26,7 @@ TABLES |= {"rollup_answer_days", "rollup_resolution_days", "rollup_citation_days
 TABLES |= {"rollup_resolution_tickets"}  # 0006: the percentiles' rows  # 0006_analytics_rollups
 TABLES |= {"answer_feedback"}  # 0008_answer_feedback (chatbot answer feedback)
 TABLES |= {"ticket_coverage"}  # 0009_ticket_coverage (per-ticket article coverage, kms drafts generate)
+TABLES |= {"unanswered_questions"}  # 0011_unanswered_questions (masked text of handed-off questions)
 
 R = TypeVar("R")
 

@@ -1,9 +1,10 @@
 """Chatbot: questions answered vs handed off to a person (deflection), why, which questions
-keep coming back unanswered, and whether customers found the answers helpful
-(``answer_feedback``).
+keep coming back unanswered (by hash, and clustered into topics: ``unanswered``), and whether
+customers found the answers helpful (``answer_feedback``).
 
 Read from the query log (``kind`` answer or chat). The log keeps a hash of each question, never
-its text (it may hold personal data), and no channel; what that leaves out is listed in the
+its text, and no channel; the PII-masked text of handed-off questions is kept apart for a set
+number of days (``unanswered_questions``, migration 0011). What that leaves out is listed in the
 section's ``not_recorded``.
 """
 
@@ -18,14 +19,12 @@ from assist.analytics import answer_feedback, rollups
 from assist.analytics.period import Period
 from assist.analytics.sql import bucket_of, json_length, rows_of, time_range
 from assist.analytics.tables import Section, Table, ratio, rounded
+from assist.analytics.unanswered import TextModels, unanswered_table
 from storage import ANSWER_KINDS, QueryLogRow
 
 TOP_REPEATED = 20
 
 NOT_RECORDED = [
-    "text of unanswered questions: the query log keeps only a hash (questions may hold personal "
-    "data), so they cannot be shown or clustered into topics; recurring topics come from tickets "
-    "(knowledge health: gap topics)",
     "hand-off reason as given to the user: the log keeps only whether the question was handed "
     "off; the reason shown is derived from whether anything in the KB matched",
 ]
@@ -113,7 +112,9 @@ def repeated_unanswered(session: Session, period: Period) -> list[list[Any]]:
     ]
 
 
-def chatbot_section(session: Session, period: Period) -> Section:
+def chatbot_section(session: Session, period: Period, models: TextModels | None = None) -> Section:
+    """``models``: the KB's embedder and lexicon, for the unanswered topics (loaded only when the
+    period has question texts); without them that table stays empty and a note says why."""
     notes = list(NOT_RECORDED)
     if period.channel:
         notes.insert(0, "channel of chatbot questions: the figures cover every channel")
@@ -121,6 +122,9 @@ def chatbot_section(session: Session, period: Period) -> Section:
     figures = totals(rows)
     repeated = repeated_unanswered(session, period)
     figures["repeated_unanswered_questions"] = len(repeated)
+    topics, topic_figures, topic_notes = unanswered_table(session, period, models)
+    figures |= topic_figures
+    notes += topic_notes
     feedback = answer_feedback.scan(session, period)
     figures |= answer_feedback.feedback_figures(feedback, figures["questions"])
     return Section(
@@ -146,6 +150,7 @@ def chatbot_section(session: Session, period: Period) -> Section:
                 ["question_hash", "times", "last_seen"],
                 repeated,
             ),
+            topics,
             *answer_feedback.feedback_tables(session, period, feedback),
         ],
         not_recorded=notes,

@@ -22,6 +22,7 @@ from assist.analytics.period import Period
 from assist.analytics.scans import report_scope
 from assist.analytics.service import service_section
 from assist.analytics.tables import Section, Table
+from assist.analytics.unanswered import TextModels
 from assist.analytics.volume import volume_section
 from assist.errors import NotFoundError
 
@@ -72,13 +73,19 @@ class Report:
 
 
 def build_report(
-    session: Session, period: Period, *, stale_after_days: int = 365, now: datetime | None = None
+    session: Session,
+    period: Period,
+    *,
+    stale_after_days: int = 365,
+    now: datetime | None = None,
+    models: TextModels | None = None,
 ) -> Report:
+    """``models`` (``TextModels.of(kb)``): what clusters the unanswered questions into topics."""
     builders: list[Callable[[], Section]] = [
         lambda: volume_section(session, period),
         lambda: service_section(session, period),
         lambda: agent_assist_section(session, period),
-        lambda: chatbot_section(session, period),
+        lambda: chatbot_section(session, period, models),
         lambda: health_section(session, period, stale_after_days=stale_after_days, now=now),
     ]
     report = Report(period, [])

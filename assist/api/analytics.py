@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from assist.analytics import Report, build_report, make_period, parse_day
+from assist.analytics.unanswered import TextModels
 from assist.api.deps import KB
 from assist.api.errors import ERROR_RESPONSES
 from assist.errors import InvalidInputError
@@ -20,7 +21,9 @@ def report_for(kb: KnowledgeBase, since: str | None, until: str | None, channel:
     """The report over ``since``..``until`` (days, both included; default the last 28 days)."""
     period = make_period(parse_day(since, "since"), parse_day(until, "until"), channel)
     with kb.sessions() as session:
-        return build_report(session, period, stale_after_days=kb.settings.stale_after_days)
+        return build_report(
+            session, period, stale_after_days=kb.settings.stale_after_days, models=TextModels.of(kb)
+        )
 
 
 def csv_response(report: Report, table: str | None) -> Response:

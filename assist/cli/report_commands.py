@@ -93,6 +93,8 @@ def report(
 ) -> None:
     """VOC analytics: inquiry volume, service KPIs, agent assist, chatbot and knowledge health."""
     from assist.analytics import build_report, make_period, parse_day
+    from assist.analytics.unanswered import TextModels
+    from assist.knowledge import KnowledgeBase
     from core.settings import Settings
     from storage import open_db
 
@@ -101,7 +103,8 @@ def report(
     sessions = open_db(settings)
     try:
         with sessions() as session:
-            result = build_report(session, period, stale_after_days=settings.stale_after_days)
+            models = TextModels.of(KnowledgeBase(settings))  # the model loads only for question texts
+            result = build_report(session, period, stale_after_days=settings.stale_after_days, models=models)
     finally:
         sessions.kw["bind"].dispose()
     if csv_dir is not None:

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from assist.analytics import Report, build_report, make_period
 from assist.analytics.period import Period
+from assist.analytics.unanswered import NO_TEXT
 from assist.cli.app import _register, app
 from assist.errors import InvalidInputError
 from core.settings import Settings
@@ -191,7 +192,9 @@ def test_chatbot(report: Report) -> None:
                                "mean_confidence": 0.525, "repeated_unanswered_questions": 1,
                                # answer feedback (q0 helpful, q1 q3 not): test_analytics_answer_feedback
                                "answer_feedback": 3, "answer_feedback_rate": 0.75, "helpful": 1,
-                               "not_helpful": 2, "helpful_rate": 0.3333}  # fmt: skip
+                               "not_helpful": 2, "helpful_rate": 0.3333,
+                               # no question text in this world (0011): test_unanswered_topics.py
+                               "unanswered_texts": 0, "unanswered_topics": 0}  # fmt: skip
     assert rows(report, "chatbot_over_time")[:3] == [
         ["2026-06-01", 1, 1, 0.5],
         ["2026-06-02", 0, 1, 0.0],
@@ -201,7 +204,8 @@ def test_chatbot(report: Report) -> None:
     assert rows(report, "handoff_reasons") == [["no_evidence", 1, 0.5], ["weak_evidence", 1, 0.5]]
     # the same question twice (spacing differs: the hash is of the normalised text)
     assert rows(report, "repeated_unanswered") == [[query_hash(REPEATED_QUESTION)[:12], 2, "2026-06-02"]]
-    assert any(n.startswith("text of unanswered questions") for n in section.not_recorded)
+    assert rows(report, "unanswered_topics") == []
+    assert [n for n in section.not_recorded if "unanswered" in n] == [NO_TEXT]  # not "a hash only" (0011)
     assert not any("feedback" in n for n in section.not_recorded)  # recorded since 0008
 
 
@@ -241,7 +245,7 @@ def test_report_json_and_csv(report: Report, tmp_path: Path) -> None:
     assert data["period"]["since"] == "2026-06-01"
     names = set(report.tables())
     paths = report.write_csv(tmp_path / "csv")
-    assert {p.stem for p in paths} == names and len(names) == 27  # 2 of coverage (0009)
+    assert {p.stem for p in paths} == names and len(names) == 28  # coverage 2 (0009), unanswered 1 (0011)
     text = (tmp_path / "csv" / "volume_by_tag.csv").read_text(encoding="utf-8-sig")
     assert text.splitlines() == ["tag,tickets,previous_period,share", "배송,3,0,0.5", "결제,2,1,0.3333",
                                  "환불,1,0,0.1667"]  # fmt: skip
@@ -315,7 +319,7 @@ def test_cli_report_tables_json_and_csv(cli: CliRunner, report: Report, tmp_path
     chat = json.loads(cli.invoke(app, [*args, "--channel", "chat", "--json"]).stdout)
     assert chat["period"]["channel"] == "chat" and chat["sections"]["volume"]["figures"]["tickets"] == 4
     written = cli.invoke(app, [*args, "--csv", str(tmp_path / "out")])
-    assert written.exit_code == 0 and "27 CSV files" in written.stdout
+    assert written.exit_code == 0 and "28 CSV files" in written.stdout
     assert (tmp_path / "out" / "csat_by_tag.csv").read_text(encoding="utf-8-sig").startswith("tag,tickets")
 
 

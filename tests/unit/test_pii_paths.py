@@ -39,6 +39,7 @@ from storage import (
     SuggestionRow,
     TicketRow,
     TopicRow,
+    UnansweredQuestionRow,
 )
 
 try:  # API keys (access control); plain clients where the app has none
@@ -239,6 +240,7 @@ def _every_masked_row(value: str) -> list[Any]:
         ),
         draft,
         DraftRevisionRow(draft=draft, sections={"steps": value}, changed=["steps"], author=value, note=value),
+        UnansweredQuestionRow(query_log=QueryLogRow(id="Q-PII-2", kind="chat", query_hash="h"), text=value),
     ]
 
 

@@ -1,0 +1,141 @@
+"""Top unanswered topics: the period's handed-off chatbot questions, clustered into topics.
+
+The texts are the PII-masked ones ``storage.record_unanswered`` keeps (migration 0011; none when
+``KMS_UNANSWERED_TEXT_DAYS`` is 0), the latest ``MAX_QUESTIONS`` of the period. They go through the
+product's topic clustering exactly as the gap drafts' tickets do (``assist.drafts.clusters``:
+``inquiry_texts`` with the KB's colloquial lexicon, ``embed_inquiries`` with the KB's embedder,
+``find_topics`` with ``DraftSettings().topic_params``), with a smaller minimum topic size
+(``MIN_QUESTIONS``): a question asked three times without an answer is already worth an article.
+Each topic shows its size, its share of the texts, up to ``KEYWORDS`` tf-idf keywords against all
+the period's questions (``assist.drafts.keywords``; masking placeholders such as ``[전화번호]`` are
+not words of the question) and up to ``EXAMPLES`` distinct masked questions, nearest the topic's
+centroid first.
+
+The model is loaded only when there are texts to cluster (``TextModels``: the KB's, lazily).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assist.analytics.period import Period
+from assist.analytics.sql import rows_of, time_range
+from assist.analytics.tables import Table, ratio
+from korean.pii import PII_PLACEHOLDERS
+from storage import UnansweredQuestionRow
+
+if TYPE_CHECKING:
+    from assist.knowledge import KnowledgeBase
+    from indexes.embedder import Embedder
+    from korean.lexicon import Lexicon
+
+MAX_QUESTIONS = 2_000  # the latest of the period (agglomerative clustering holds an n×n matrix)
+MIN_QUESTIONS = 3
+KEYWORDS = 5
+EXAMPLES = 3
+TOP_TOPICS = 20
+COLUMNS = ["topic", "questions", "share", "keywords", "examples", "last_seen"]
+NO_TEXT = (
+    "unanswered topics: no handed-off question text is stored for the period (kept "
+    "KMS_UNANSWERED_TEXT_DAYS days, none when 0; questions asked before migration 0011 have none)"
+)
+NO_MODEL = "unanswered topics: the report was built without the KB's embedding model"
+
+__all__ = ["TextModels", "period_questions", "topic_rows", "unanswered_table"]
+
+
+@dataclass(frozen=True)
+class TextModels:
+    """The embedder and colloquial lexicon the clustering needs, loaded only when called."""
+
+    embedder: Callable[[], Embedder]
+    lexicon: Callable[[], Lexicon | None] = lambda: None
+
+    @classmethod
+    def of(cls, kb: KnowledgeBase) -> TextModels:
+        return cls(lambda: kb.embedder, lambda: kb.lexicon)
+
+
+def period_questions(
+    session: Session, period: Period, limit: int = MAX_QUESTIONS
+) -> list[tuple[str, datetime]]:
+    """``(masked text, asked at)`` of the period's handed-off questions, latest first."""
+    q = UnansweredQuestionRow
+    stmt = (
+        select(q.text, q.created_at)
+        .where(time_range(session, q.created_at, period.since, period.until))
+        .order_by(q.created_at.desc(), q.log_id)
+        .limit(limit)
+    )
+    return [(str(t), when) for t, when in rows_of(session, stmt)]
+
+
+def topic_rows(questions: Sequence[tuple[str, datetime]], models: TextModels) -> list[list[Any]]:
+    """One row per topic of at least ``MIN_QUESTIONS`` questions, largest first:
+    ``[topic number, questions, share of all, keywords, examples, last seen]``."""
+    from assist.drafts import clusters
+    from assist.drafts.config import DraftSettings
+    from assist.drafts.keywords import DocFreq, keywords, noun_tokens
+
+    if len(questions) < MIN_QUESTIONS:
+        return []
+    texts = clusters.inquiry_texts([t for t, _ in questions], models.lexicon())
+    vectors = clusters.embed_inquiries(models.embedder(), texts)
+    tokens = noun_tokens([_without_placeholders(t) for t in texts])
+    labels = clusters.find_topics(vectors, tokens, DraftSettings().topic_params(MIN_QUESTIONS))
+    background = DocFreq(tokens)
+    out: list[list[Any]] = []
+    for label in range(int(labels.max()) + 1 if len(labels) else 0):
+        members = [int(m) for m in np.flatnonzero(labels == label)]
+        words = keywords([tokens[m] for m in members], background, k=KEYWORDS)
+        last = max(questions[m][1] for m in members)
+        out.append(
+            [label + 1, len(members), ratio(len(members), len(questions)), ", ".join(words),
+             " / ".join(_examples(members, vectors, [questions[m][0] for m in members])),
+             last.date().isoformat()]
+        )  # fmt: skip
+    return out[:TOP_TOPICS]
+
+
+def _without_placeholders(text: str) -> str:
+    for placeholder in PII_PLACEHOLDERS:
+        text = text.replace(placeholder, " ")
+    return text
+
+
+def _examples(members: list[int], vectors: np.ndarray, texts: list[str]) -> list[str]:
+    """Up to ``EXAMPLES`` distinct texts of a topic, nearest its centroid first (ties: latest)."""
+    from assist.clustering import centroid
+
+    arr = vectors[members]
+    closeness = arr @ centroid(arr)
+    order = sorted(range(len(members)), key=lambda i: (-round(float(closeness[i]), 6), i))
+    return list(dict.fromkeys(texts[i] for i in order))[:EXAMPLES]
+
+
+def unanswered_table(
+    session: Session, period: Period, models: TextModels | None
+) -> tuple[Table, dict[str, Any], list[str]]:
+    """The ``unanswered_topics`` table, its figures and what it could not show (notes)."""
+    questions = period_questions(session, period)
+    notes = [] if questions else [NO_TEXT]
+    rows: list[list[Any]] = []
+    if questions and models is None:
+        notes.append(NO_MODEL)
+    elif questions and models is not None:
+        rows = topic_rows(questions, models)
+    table = Table(
+        "unanswered_topics",
+        "Top unanswered topics (handed-off questions, PII-masked, clustered)",
+        list(COLUMNS),
+        rows,
+    )
+    figures = {"unanswered_texts": len(questions), "unanswered_topics": len(rows)}
+    return table, figures, notes
