@@ -19,8 +19,11 @@ rules. The rules are measured on ``eval/data/sentence_roles.jsonl`` (hand-labell
 from the sample KB, its tickets and public data; see the test for the figures).
 
 An agent note whose quoted content is itself general gets a ``rewrite``: the customer-facing
-sentence ("… 환불된다고 안내드렸습니다" → "… 환불됩니다"); agent drafts may use it, chatbot
-answers use only ``general`` sentences.
+sentence ("… 환불된다고 안내드렸습니다" → "… 환불됩니다"). The same holds for content told as a
+noun clause ("… 제외됨을 안내합니다", "… 진행된다는 점을 안내해요" → "… 제외됩니다", "… 진행됩니다")
+and for the reason an instruction states ("… 인증되지 않으므로 신용카드 인증을 안내합니다" →
+"… 인증되지 않습니다"); a rewrite is kept only when it is itself ``general``. Agent drafts and
+chatbot answers send the rewrite, never the note as written.
 """
 
 from __future__ import annotations
@@ -69,6 +72,8 @@ _AGENT_VERBS = frozenset("안내 조회 입력 기록 이관 요청 전달 메�
 _NOTE_NOUNS = frozenset("완료 요망 필요 예정 처리 안내 확인 요청 접수 전달 이관 조치 진행 대기 발송".split())
 _QUOTE_EC = frozenset({"다고", "ᆫ다고", "는다고", "라고", "으라고", "냐고", "느냐고", "자고", "도록", "게끔"})
 _CONDITIONAL_EC = frozenset({"다면", "으면", "면", "더라도", "어도", "아도", "어야", "더니", "다가", "거나"})
+_FACT_NOUNS = frozenset({"점", "것", "사실"})  # "…된다는 점을 안내해요"
+_REASON_EC = frozenset({"므로", "으므로"})  # "…되지 않으므로 신용카드 인증을 안내합니다"
 _PROMISE_EF = ("ᆯ게요", "을게요", "ᆯ께요", "ᆯ게", "을게")
 _PUNCT = frozenset({"SF", "SP", "SS", "SE", "SO", "SW", "SSO", "SSC"})
 
@@ -253,6 +258,11 @@ def _classify_ko(text: str, tokens: list[tuple[str, str]], spans: list[tuple[int
     if quote:
         assert report is not None
         return RoleLabel("agent_note", "quotative + report verb", _rewrite(text, tokens, spans, report - 1))
+    told = _told_content(tokens, report) if report is not None else None
+    if told is not None:
+        rewrite = _rewrite(text, tokens, spans, told)
+        if rewrite is not None:
+            return RoleLabel("agent_note", "content + report verb", rewrite)
     if _INTERNAL_PHRASES.search(text):
         return RoleLabel("agent_note", "internal or third-person cue")
     if _nominal_note(tokens, end):
@@ -282,6 +292,35 @@ def _agent_instruction(tokens: Sequence[tuple[str, str]], end: int) -> bool:
     if j >= 1 and tokens[j][1] == "XSV" and tokens[j][0] == "하":
         return tokens[j - 1][1] == "NNG" and tokens[j - 1][0] in _AGENT_VERBS
     return False
+
+
+def _told_content(tokens: Sequence[tuple[str, str]], report: int) -> int | None:
+    """Where the content the agent is told to give ends, for "…X됨을 안내합니다", "…X된다는 점을
+    안내해요" (the nominalised content) and "…X되지 않으므로 Y를 안내합니다" (the stated reason).
+
+    The index returned is that of the ending to replace (ETN ``ᆷ``, the adnominal ``다는``, or
+    the reason connective ``므로``); None when the object of the report verb is a plain noun
+    ("재발급 불가를 안내합니다"), whose content is not a sentence.
+    """
+    j = report - 1
+    while j >= 0 and (
+        tokens[j][1] == "MAG" or (tokens[j][1] == "JKB" and j > 0 and tokens[j - 1][0] == "고객")
+    ):
+        j -= 2 if tokens[j][1] == "JKB" else 1
+    if j < 1 or tokens[j][1] != "JKO":
+        return None
+    k = j - 1
+    if tokens[k][1] == "ETN" and tokens[k][0] in ("ᆷ", "음"):
+        return k
+    if (
+        tokens[k][0] in _FACT_NOUNS
+        and k > 0
+        and tokens[k - 1][1] == "ETM"
+        and tokens[k - 1][0].endswith(("다는", "라는"))
+    ):
+        return k - 1
+    reasons = [i for i in range(k) if tokens[i][1] == "EC" and tokens[i][0] in _REASON_EC]
+    return reasons[-1] if reasons else None
 
 
 # ------------------------------------------------------------------------------------ rewrite

@@ -94,6 +94,21 @@ def test_examples(sentence: str, role: str) -> None:
             "휴대폰 결제는 달이 바뀌면 환불 계좌로 환불됩니다.",
         ),
         ("고객에게는 1영업일 안에 지급된다고 안내해요.", "1영업일 안에 지급됩니다."),
+        # the content as a noun clause ("…됨을", "…된다는 점을") or the stated reason ("…므로")
+        (
+            "적립금·쿠폰은 현금 결제가 아니어서 발급 대상에서 제외됨을 안내합니다.",
+            "적립금·쿠폰은 현금 결제가 아니어서 발급 대상에서 제외됩니다.",
+        ),
+        (
+            "취소·환불은 보내는 분의 결제수단으로 진행된다는 점을 꼭 함께 안내해요.",
+            "취소·환불은 보내는 분의 결제수단으로 진행됩니다.",
+        ),
+        ("주문 제작 상품은 취소할 수 없다는 것을 안내합니다.", "주문 제작 상품은 취소할 수 없습니다."),
+        ("재고가 없으면 환불됨을 고객에게 안내합니다.", "재고가 없으면 환불됩니다."),
+        (
+            "여권으로 개통한 선불폰은 인증되지 않으므로 신용카드 인증을 안내합니다.",
+            "여권으로 개통한 선불폰은 인증되지 않습니다.",
+        ),
     ],
 )
 def test_safe_rewrites(note: str, rewrite: str) -> None:
@@ -104,6 +119,23 @@ def test_safe_rewrites(note: str, rewrite: str) -> None:
 
 def test_no_rewrite_when_the_quoted_content_is_case_specific() -> None:
     label = classify("주문하신 상품은 이미 출고되었다고 안내드렸습니다.")
+    assert label.role != "general"
+    assert label.rewrite is None
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "해당 주문은 이미 출고되었음을 안내합니다.",  # one customer's order
+        "고객님 주문은 배송 중이므로 취소가 어렵다는 점을 안내합니다.",
+        "확인해 보니 적립금이 소멸됐음을 안내했습니다.",
+        "인증 대행사 장애 가능성이 있으므로 회원서비스팀에 공유하고, 30분 후 재시도를 안내합니다.",
+        "고객 귀책 만료 건은 재발급 불가를 정중히 안내합니다.",  # a noun, not a sentence, is told
+        "결제 기록을 조회해 반영 기간을 안내합니다.",
+    ],
+)
+def test_no_rewrite_of_told_content_that_is_not_general(note: str) -> None:
+    label = classify(note)
     assert label.role != "general"
     assert label.rewrite is None
 
