@@ -242,3 +242,45 @@ def test_0010_upgrades_and_downgrades(tmp_path: Path) -> None:
 @pytest.mark.postgres
 def test_0010_on_postgres(postgres_url: str) -> None:
     on_postgres(postgres_url, check_migration)
+
+
+# --- the percentiles read by whole minutes equal a full sort ---------------------------------------
+
+
+def test_first_response_percentiles_equal_a_sort_of_every_ticket(sessions: sessionmaker[Session]) -> None:
+    check_percentiles(sessions)
+
+
+@pytest.mark.postgres
+def test_first_response_percentiles_on_postgres(postgres_url: str, tmp_path: Path) -> None:
+    from core.settings import Settings
+    from tests.dbhelp import opened
+
+    with (
+        pg.fresh_database(postgres_url) as url,
+        opened(Settings(data_dir=tmp_path, database_url=url)) as maker,
+    ):
+        check_percentiles(maker)
+
+
+def check_percentiles(sessions: sessionmaker[Session]) -> None:
+    import math
+    import random
+
+    from assist.analytics import make_period
+    from assist.analytics.service import first_response_times
+
+    rng = random.Random(3)
+    hours = [round(rng.expovariate(1 / 2), 4) for _ in range(301)] + [0.0, 0.0, 1 / 60, 1 / 60]  # ties, edges
+    with sessions.begin() as session:
+        for i, h in enumerate(hours):
+            created, replied = T0 + timedelta(minutes=i), T0 + timedelta(minutes=i, hours=h)
+            session.add(TicketRow(id=f"P{i}", inquiry="q", status="open", source="t", content_hash="h",
+                                  created_at=created, first_response_at=replied))  # fmt: skip
+    ordered, n = sorted(hours), len(hours)
+    with sessions() as session:
+        figures = first_response_times(session, make_period(T0.date(), T0.date() + timedelta(days=1)))
+    assert figures["first_responses"] == n
+    assert figures["first_response_hours_median"] == round((ordered[(n - 1) // 2] + ordered[n // 2]) / 2, 2)
+    assert figures["first_response_hours_p90"] == round(ordered[math.ceil(0.9 * n) - 1], 2)
+    assert figures["first_response_hours_mean"] == round(sum(hours) / n, 2)

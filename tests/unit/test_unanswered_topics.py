@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import storage as db
 from assist.analytics import build_report, make_period
-from assist.analytics.unanswered import NO_MODEL, NO_TEXT, TextModels, unanswered_table
+from assist.analytics.unanswered import NO_MODEL, NO_TEXT, TextModels, VectorCache, unanswered_table
 from storage import QueryLogRow, UnansweredQuestionRow, log_query, record_unanswered
 from tests import pg
 from tests.migrations import on_postgres, on_sqlite, to_revision
@@ -37,11 +37,11 @@ class AxisEmbedder:
     """Hand-set unit vectors: 환불 → axis 0, 배송 → axis 1, anything else its own axis."""
 
     model_id, dim, runtime, precision = "axes", 16, "hash", "fp32"
-
-    def __init__(self) -> None:
-        self.others: dict[str, int] = {}
+    others: dict[str, int] = {}  # noqa: RUF012 (one axis per text for every instance: vectors are cached)
+    embedded: list[str] = []  # noqa: RUF012
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        self.embedded.extend(texts)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for i, t in enumerate(texts):
             axis = 0 if "환불" in t else 1 if "배송" in t else 2 + self.others.setdefault(t, len(self.others))
@@ -157,6 +157,20 @@ def test_unanswered_topics_by_hand(sessions: sessionmaker[Session]) -> None:
     )
     csv = table.to_csv().splitlines()
     assert csv[0] == "topic,questions,share,keywords,examples,last_seen" and len(csv) == 3
+    AxisEmbedder.embedded.clear()
+    with sessions() as session:  # every text's vector is cached: a second report embeds nothing
+        assert unanswered_table(session, PERIOD, MODELS)[0].rows == table.rows
+    assert AxisEmbedder.embedded == []
+
+
+def test_the_vector_cache_keeps_the_latest_texts() -> None:
+    cache, embedder = VectorCache(size=2), AxisEmbedder()
+    AxisEmbedder.embedded.clear()
+    first = cache.embed(embedder, ["환불 a", "배송 b", "환불 a"])
+    assert first.shape == (3, 16) and AxisEmbedder.embedded == ["환불 a", "배송 b"]  # once a text
+    cache.embed(embedder, ["쿠폰 c"])  # drops the least recently used: "배송 b" ("환불 a" came last)
+    cache.embed(embedder, ["배송 b", "쿠폰 c"])
+    assert AxisEmbedder.embedded == ["환불 a", "배송 b", "쿠폰 c", "배송 b"]
 
 
 def test_the_report_section_and_its_notes(sessions: sessionmaker[Session]) -> None:
