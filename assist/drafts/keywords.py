@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from korean.abbrev import AFTER_SERVICE
 from korean.kiwi import KIWI_LOCK, kiwi
 
 __all__ = ["DocFreq", "keywords", "noun_tokens", "title_for"]
@@ -27,7 +28,8 @@ _STOP = frozenset(
 
 def noun_tokens(texts: Sequence[str]) -> list[list[str]]:
     """Per text, in text order: Korean nouns and roots (Kiwi) and Latin-script words (a regex:
-    Kiwi splits English oddly, "stolen." → s + tolen.), lowercased, 2+ characters, English
+    Kiwi splits English oddly, "stolen." → s + tolen.), 에이에스 (A/S as ``korean.abbrev`` writes
+    it) as one word, lowercased, 2+ characters, English
     stop words and generic support words dropped."""
     if not texts:
         return []
@@ -50,6 +52,10 @@ def noun_tokens(texts: Sequence[str]) -> list[list[str]]:
                 found.append((m.start(), compact.lower()))
             elif word.lower() not in ENGLISH_STOP_WORDS:
                 found.append((m.start(), word.lower()))
+        if AFTER_SERVICE in text:  # Kiwi cuts it into 에이 + 에스 after some nouns (드라이기 에이에스)
+            pieces = {AFTER_SERVICE[:2], AFTER_SERVICE[2:]}
+            found = [f for f in found if f[1] not in pieces and f[1] != AFTER_SERVICE]
+            found += [(m.start(), AFTER_SERVICE) for m in re.finditer(AFTER_SERVICE, text)]
         found.sort()
         out.append([w for _, w in found if len(w) >= 2 and w not in _STOP])
     return out

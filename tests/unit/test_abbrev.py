@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexes.lexical import tokenize, tokenize_many
-from korean.abbrev import after_service
+from korean.abbrev import after_service, gloss_after_service
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,18 @@ def test_every_spelling_is_one_bm25_term() -> None:
         assert "에이에스" in tokenize(query), query
         assert "에이에스" in tokenize(query, typos=True), query
     assert tokenize("as soon as possible") == ["soon", "possibl"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("청소기 AS 되나요", "청소기 에이에스 수리 되나요"),
+        ("a/s 기간 끝났어요", "에이에스 수리 기간 끝났어요"),
+        ("에이에스 맡겼는데 소식이 없어요", "에이에스 수리 맡겼는데 소식이 없어요"),
+        ("A/S 수리 접수", "에이에스 수리 접수"),  # says it already: not twice
+        ("as soon as possible", "as soon as possible"),
+        ("설치 기사 방문 일정", "설치 기사 방문 일정"),
+    ],
+)
+def test_gloss_after_service_adds_what_it_means(text: str, expected: str) -> None:
+    assert gloss_after_service(text) == expected

@@ -14,6 +14,7 @@ import test_drafts_data as data
 
 from assist.drafts import DraftSettings, clusters, generate, get_draft
 from assist.drafts.clusters import TopicParams, find_topics, inquiry_texts, unify_synonyms
+from assist.drafts.keywords import noun_tokens
 from assist.knowledge import KnowledgeBase
 from eval.datasets import load_items
 from eval.topics import run_topics
@@ -75,6 +76,17 @@ def test_inquiries_are_pii_masked_and_normalised_like_queries() -> None:
     texts = inquiry_texts(["비번  까먹었어요ㅠㅠ", "환불언제되요 010-1234-5678"], load_lexicon(None))
     assert texts == ["비밀번호 잊어버렸어요ㅠ", "환불 언제 돼요 [전화번호]"]
     assert inquiry_texts(["a  b"], None) == ["a b"]
+
+
+def test_every_spelling_of_a_s_is_one_word_and_says_repair_in_the_clustered_text() -> None:
+    # the embedder read "AS 되나요" as nothing in particular (gaps_ko: 9 of the 21 repair tickets
+    # write AS/A/S, one of them was in the repair draft); the keywords dropped a lower-case "as"
+    asked = ["드라이기 AS 되나요", "a/s 기간 끝났어요", "에이에스 맡겼어요", "as 되나요", "A/S 수리 접수"]
+    for lexicon in (load_lexicon(None), None):
+        texts = inquiry_texts(asked, lexicon)
+        assert all(t.count("에이에스 수리") == 1 for t in texts), texts
+        assert all({"에이에스", "수리"} <= set(words) for words in noun_tokens(texts)), texts
+    assert inquiry_texts(["as soon as possible"], None) == ["as soon as possible"]
 
 
 def test_dictionary_synonyms_become_the_word_the_run_uses_most() -> None:
