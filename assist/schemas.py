@@ -117,3 +117,13 @@ class TicketOut(BaseModel):
     created_at: datetime | None = None
     resolved_at: datetime | None = None
     resolved_by: str | None = None  # the signed-in user or key that resolved it here
+    first_response_at: datetime | None = Field(
+        default=None,
+        description="첫 응답 시각 · The first agent reply (a sent suggested draft or the resolve); "
+        "null when not known (e.g. an import whose source does not say).",
+    )
+    reopens: int | None = Field(
+        default=None,
+        ge=0,
+        description="재오픈 횟수 · Times the ticket went back to open after a resolve; null when not known.",
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,7 +25,7 @@ from assist.schemas import TicketOut
 from storage import TicketRow
 from storage.models import UtcDateTime
 
-__all__ = ["TicketCursorPage", "list_tickets", "page_tickets", "ticket_out"]
+__all__ = ["TicketCursorPage", "is_resolved", "list_tickets", "page_tickets", "ticket_out"]
 
 _SORT_AT = func.coalesce(TicketRow.created_at, TicketRow.ingested_at, type_=UtcDateTime())
 
@@ -49,7 +50,16 @@ def ticket_out(row: TicketRow) -> TicketOut:
         created_at=row.created_at,
         resolved_at=row.resolved_at,
         resolved_by=row.resolved_by,
+        first_response_at=row.first_response_at,
+        reopens=row.reopens,
     )
+
+
+def is_resolved(ticket: TicketOut, resolved_statuses: Sequence[str]) -> bool:
+    """Resolved as the inbox filter and the index count it (``storage.repo.is_knowledge``): a
+    resolved status and a resolution. A reopened ticket keeps its earlier resolution but is open."""
+    done = {status.strip().casefold() for status in resolved_statuses}
+    return ticket.status.strip().casefold() in done and bool(ticket.resolution.strip())
 
 
 def _conditions(status: str | None, query: str | None, tag: str | None) -> list[ColumnElement[bool]]:

@@ -92,6 +92,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/tickets/new"): Rule(AGENT, "ticket.create"),
     ("GET", "/tickets/{ticket_id}"): Rule(("agent", "kms_owner")),  # owners follow draft evidence
     ("POST", "/tickets/{ticket_id}/resolve"): Rule(AGENT, "ticket.resolve"),
+    ("POST", "/tickets/{ticket_id}/reopen"): Rule(AGENT, "ticket.reopen"),
     ("POST", "/suggestions/{suggestion_id}/feedback"): Rule(AGENT, "feedback.create"),
     ("GET", "/try"): Rule(AGENT),
     ("POST", "/try"): Rule(AGENT),  # a question, never in the URL; not a write

@@ -1,5 +1,5 @@
 """Agent console pages: ticket inbox, ticket page with its suggestion panel, new ticket, try a
-question, and the form posts behind the panel's buttons (feedback, resolve).
+question, and the form posts behind the page's buttons (feedback, resolve, reopen).
 
 Forms post to these routes and are redirected back (works without JavaScript); ``app.js``
 sends the feedback form with ``fetch`` instead so the reply box keeps its text.
@@ -24,6 +24,7 @@ from assist.errors import InvalidInputError
 from assist.knowledge import KnowledgeBase
 from assist.schemas import Suggestion
 from assist.suggest import suggest
+from assist.ticket_pages import is_resolved
 from assist.web.i18n import pick_lang, translate
 from assist.web.render import PageRoute, render
 from core.errors import KmsError
@@ -131,6 +132,7 @@ def inbox(
         offset=(page - 1) * PAGE_SIZE,
     )
     pages = max(1, -(-total // PAGE_SIZE))
+    statuses = kb.settings.resolved_statuses
     return render(
         request,
         "inbox.html",
@@ -145,6 +147,7 @@ def inbox(
             "start": (page - 1) * PAGE_SIZE + 1 if items else 0,
             "end": (page - 1) * PAGE_SIZE + len(items),
             "tag_options": _tag_options(kb),
+            "is_resolved": lambda ticket: is_resolved(ticket, statuses),
         },
     )
 
@@ -181,8 +184,13 @@ def new_ticket(
 def ticket_page(request: Request, kb: KB, ticket_id: str) -> Response:
     ticket = tickets.get_ticket_out(kb, ticket_id)
     suggestion = tickets.ticket_suggestions(kb, ticket_id)[0]
-    context = {"ticket": ticket, **panel_context(kb, suggestion, exclude_ticket=ticket.id)}
-    if ticket.resolution:  # the outcome replaces the reply box: final answer and feedback given
+    resolved = is_resolved(ticket, kb.settings.resolved_statuses)  # reopened: open, resolution kept
+    context = {
+        "ticket": ticket,
+        "resolved": resolved,
+        **panel_context(kb, suggestion, exclude_ticket=ticket.id),
+    }
+    if resolved:  # the outcome replaces the reply box: final answer and feedback given
         context["feedback_given"] = ticket_feedback(kb, ticket.id)
     return render(request, "ticket.html", context)
 
@@ -198,6 +206,13 @@ def resolve(
     tags = [tag.strip()] if tag.strip() else None
     tickets.resolve_ticket(kb, ticket_id, resolution=text, tags=tags, actor=principal_of(request).actor)
     return RedirectResponse(f"/tickets/{ticket_id}?msg=resolved", status_code=303)
+
+
+@router.post("/tickets/{ticket_id}/reopen")
+def reopen(kb: KB, ticket_id: str) -> Response:
+    """A resolved ticket back to open, as ``POST /v1/tickets/{id}/reopen`` (409 page if open)."""
+    tickets.reopen_ticket(kb, ticket_id)
+    return RedirectResponse(f"/tickets/{ticket_id}?msg=reopened", status_code=303)
 
 
 @router.post("/suggestions/{suggestion_id}/feedback")

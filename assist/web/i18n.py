@@ -79,6 +79,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ticket.create": ("티켓 만들기", "Create ticket"),
     "ticket.resolved_at": ("해결 시각", "Resolved at"),
     "ticket.no_subject": ("(제목 없음)", "(no subject)"),
+    "ticket.facts": ("티켓 정보", "Ticket facts"),
+    "ticket.first_response_at": ("첫 응답 시각", "First response"),
+    "ticket.reopens": ("재오픈 횟수", "Reopens"),
+    "ticket.unknown": ("알 수 없음", "not known"),
+    "ticket.previous_resolution": ("이전 최종 답변", "Previous final answer"),
+    "ticket.reopen": ("다시 열기", "Reopen"),
+    "ticket.reopen_help": (
+        "고객이 다시 문의했거나 답변으로 해결되지 않았을 때: 티켓을 진행 중으로 되돌리고 재오픈 횟수를 "
+        "1 늘립니다. 다시 해결할 때까지 지식 검색에서 빠집니다.",
+        "When the customer wrote again or the answer did not hold: the ticket goes back to open and "
+        "counts one more reopen. It leaves knowledge search until it is resolved again.",
+    ),
     "channel.chat": ("채팅", "chat"),
     "channel.email": ("이메일", "email"),
     "channel.phone": ("전화", "phone"),
@@ -140,6 +152,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "msg.resolved": (
         "해결했습니다. 이 티켓은 이제 지식으로 검색됩니다.",
         "Resolved. The ticket is now searchable knowledge.",
+    ),
+    "msg.reopened": (
+        "티켓을 다시 열었습니다. 다시 해결할 때까지 지식 검색에서 빠집니다.",
+        "Ticket reopened. It leaves knowledge search until it is resolved again.",
     ),
     "msg.created": ("티켓을 만들었습니다.", "Ticket created."),
     "msg.saved": ("저장했습니다. 새 버전: v{version}", "Saved. New version: v{version}"),

@@ -159,6 +159,50 @@ def test_csrf_token_and_origin_are_required_for_cookie_posts(client: TestClient,
     assert all("010" not in (a.object or "") and "환불" not in (a.object or "") for a in audit(settings))
 
 
+def test_reopen_form_needs_the_csrf_token_same_origin_and_the_agent_role(
+    client: TestClient, settings: Settings
+) -> None:
+    token = sign_in(client, "kim")
+    form = client.get("/tickets/T-101").text
+    form = form[form.index('action="/tickets/T-101/reopen"') :]
+    assert f'name="csrf_token" value="{token}"' in form[: form.index("</form>")]
+    cases = [
+        ({}, {"origin": SITE}),  # no token
+        ({"csrf_token": "forged"}, {"origin": SITE}),  # wrong token
+        ({"csrf_token": token}, {"origin": "http://evil.example"}),  # cross-site
+        ({"csrf_token": token}, {}),  # neither Origin nor Referer
+    ]
+    for data, headers in cases:
+        r = client.post("/tickets/T-101/reopen", data=data, headers=headers, follow_redirects=False)
+        assert r.status_code == 403 and "권한이 없습니다" in r.text, (headers, data.get("csrf_token"))
+    with TestClient(create_app(settings), headers=HTML) as owner:  # may read the page, not reopen
+        owner_token = sign_in(owner, "park")
+        assert owner.get("/tickets/T-101").status_code == 200
+        denied = owner.post(
+            "/tickets/T-101/reopen", data={"csrf_token": owner_token}, headers={"origin": SITE},
+            follow_redirects=False,
+        )  # fmt: skip
+        assert denied.status_code == 403
+    with KnowledgeBase(settings).sessions() as s:
+        row = s.get(TicketRow, "T-101")
+        assert row is not None and (row.is_knowledge, row.reopens) == (True, None)  # nothing was written
+    ok = client.post(
+        "/tickets/T-101/reopen",
+        data={"csrf_token": token},
+        headers={"referer": f"{SITE}/tickets/T-101"},
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303 and ok.headers["location"] == "/tickets/T-101?msg=reopened"
+    events = [(a.actor, a.action, a.object, a.outcome) for a in audit(settings) if a.action != "auth.sign_in"]
+    assert events == [("kim", "ticket.reopen", "T-101", "refused")] * 4 + [
+        ("park", "ticket.reopen", "T-101", "denied"),
+        ("kim", "ticket.reopen", "T-101", "ok"),
+    ]
+    with KnowledgeBase(settings).sessions() as s:
+        row = s.get(TicketRow, "T-101")
+        assert row is not None and (row.is_knowledge, row.status, row.reopens) == (False, "open", 1)
+
+
 def test_an_oversized_form_is_413_not_a_truncated_write(client: TestClient) -> None:
     token = sign_in(client, "kim")
     big = {"body": "가" * 1_000_000, "csrf_token": token}

@@ -60,7 +60,7 @@ def test_openapi_has_korean_examples_tags_and_bilingual_summaries(client: TestCl
     ours = {"tickets", "suggestions", "answers", "openai", "health", "drafts"}
     assert {t["name"] for t in spec["tags"]} >= ours
     operations = [op for path in spec["paths"].values() for op in path.values() if set(op["tags"]) & ours]
-    assert len(operations) == 21  # 20 + POST /v1/answer/{log_id}/feedback
+    assert len(operations) == 22  # 20 + POST /v1/answer/{log_id}/feedback and /v1/tickets/{id}/reopen
     for op in operations:
         summary = op["summary"]
         assert " · " in summary and any("가" <= ch <= "힣" for ch in summary), summary

@@ -127,3 +127,28 @@ def test_ticket_without_stored_suggestions_gets_a_fresh_one(client: TestClient) 
     suggestions = client.get("/v1/tickets/T-103/suggestions").json()
     assert len(suggestions) == 1 and suggestions[0]["ticket_id"] == "T-103"
     assert suggestions[0]["articles"][0]["article_id"] == "KB-103-delivery-delay"
+
+
+def test_ticket_output_shows_first_response_and_reopens(client: TestClient) -> None:
+    imported = client.get("/v1/tickets/T-101").json()
+    assert (imported["first_response_at"], imported["reopens"]) == (None, None)  # the import did not say
+    ticket = _create(client)["ticket"]
+    assert isinstance(ticket, dict) and (ticket["first_response_at"], ticket["reopens"]) == (None, 0)
+    resolved = client.post(
+        f"/v1/tickets/{ticket['id']}/resolve", json={"resolution": "환불은 3~5영업일 걸립니다."}
+    )
+    assert (
+        resolved.status_code == 200 and resolved.json()["first_response_at"] == resolved.json()["resolved_at"]
+    )
+    reopened = client.post(f"/v1/tickets/{ticket['id']}/reopen").json()
+    assert (reopened["status"], reopened["reopens"]) == ("open", 1)
+    assert reopened["first_response_at"] == resolved.json()["first_response_at"]  # the first reply stays
+    assert client.get(f"/v1/tickets/{ticket['id']}").json() == reopened
+    listed = client.get("/v1/tickets", params={"status": "open"}).json()["items"]
+    assert [t for t in listed if t["id"] == ticket["id"]] == [reopened]
+
+    properties = client.get("/openapi.json").json()["components"]["schemas"]["TicketOut"]["properties"]
+    first, reopens = properties["first_response_at"], properties["reopens"]
+    assert first["anyOf"] == [{"type": "string", "format": "date-time"}, {"type": "null"}]
+    assert reopens["anyOf"] == [{"type": "integer", "minimum": 0}, {"type": "null"}]
+    assert "첫 응답 시각" in first["description"] and "재오픈 횟수" in reopens["description"]

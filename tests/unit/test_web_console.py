@@ -257,3 +257,41 @@ def test_full_sections_in_the_panel_are_rendered_markdown_with_the_match_marked(
     assert fulls and any("<mark>" in f for f in fulls)
     assert any("<li>" in f for f in fulls)  # the policy bullets are a list, not '- ' lines
     assert not any(re.search(r"(^|\n)\s*(- |\d\. |#)", re.sub(r"<[^>]+>", "", f)) for f in fulls)
+
+
+def test_reopen_puts_a_resolved_ticket_back_to_open_and_shows_its_service_times(fresh: TestClient) -> None:
+    before = fresh.get("/tickets/T-1").text  # resolved by the import, which gave no service times
+    assert 'action="/tickets/T-1/reopen"' in before and "다시 열기" in before
+    assert re.search(
+        r'<dt>첫 응답 시각</dt><dd data-testid="first-response-at"><span class="hint">알 수 없음<', before
+    )
+    assert re.search(r'<dt>재오픈 횟수</dt><dd data-testid="reopens"><span class="hint">알 수 없음<', before)
+    assert "/reopen" not in fresh.get("/tickets/T-3").text  # open: nothing to reopen
+
+    r = fresh.post("/tickets/T-1/reopen", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/tickets/T-1?msg=reopened"
+    page = fresh.get(r.headers["location"]).text
+    assert "티켓을 다시 열었습니다. 다시 해결할 때까지 지식 검색에서 빠집니다." in page
+    assert 'data-testid="ticket-status">진행 중<' in page and 'data-testid="reopens">1<' in page
+    assert "/reopen" not in page and 'data-testid="outcome"' not in page
+    assert '<textarea id="reply"' in page and 'formaction="/tickets/T-1/resolve"' in page  # resolvable again
+    previous = page[page.index('data-testid="previous-resolution"') :]
+    assert "선물 포장은 주문서에서 선택하시면 2000원에 가능합니다." in previous
+    api = fresh.get("/v1/tickets/T-1").json()
+    assert (api["status"], api["resolved_at"], api["reopens"], api["first_response_at"]) == (
+        "open",
+        None,
+        1,
+        None,
+    )
+    inbox = fresh.get("/tickets", params={"status": "open"}).text
+    assert "/tickets/T-1" in inbox and "badge-resolved" not in inbox  # its old resolution is not a resolve
+    again = fresh.post("/tickets/T-1/reopen")
+    assert again.status_code == 409 and "이미 처리되었습니다" in again.text
+    assert fresh.post("/tickets/nope/reopen").status_code == 404
+
+    fresh.post("/tickets/T-1/resolve", data={"text": "리본 포장은 주문서 요청사항에 적어 주시면 됩니다."})
+    resolved = fresh.get("/tickets/T-1").text
+    assert 'data-testid="ticket-status">해결됨<' in resolved and 'data-testid="reopens">1<' in resolved
+    assert re.search(r'data-testid="first-response-at">\d{4}-\d\d-\d\d \d\d:\d\d<', resolved)  # the resolve
+    assert 'action="/tickets/T-1/reopen"' in resolved
