@@ -23,8 +23,8 @@ def test_readme_starts_with_the_two_commands() -> None:
 
 def test_every_setting_is_documented() -> None:
     text = README.read_text(encoding="utf-8")
-    missing = [name for name in Settings.model_fields if f"`KMS_{name.upper()}`" not in text]
-    assert not missing, f"settings missing from README.md: {missing} (run: python -m core.settings)"
+    missing = [name for name in Settings.model_fields if f"\n| `KMS_{name.upper()}` |" not in text]
+    assert not missing, f"settings missing from README.md's table: {missing} (run: python -m core.settings)"
 
 
 def test_every_setting_has_a_description() -> None:
