@@ -174,7 +174,7 @@ class Settings(BaseSettings):
     )
     brand_name: str = Field("고객센터", description="Name used in reply greetings, e.g. '바로마켓 고객센터'.")
     answer_threshold: float = Field(
-        0.71,
+        0.81,
         ge=0,
         le=1,
         description="Below this confidence (the calibrated probability that the answer is right) the "
