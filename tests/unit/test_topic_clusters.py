@@ -66,6 +66,18 @@ def test_leftovers_join_the_nearest_topic_above_the_attach_similarity() -> None:
     assert find_topics(vectors, tokens, far).tolist()[4:] == [-1, -1]
 
 
+def test_keyword_attach_compares_again_once_joined_tickets_move_a_topic() -> None:
+    a, b = unit(1.0), unit(0.0, 1.0)
+    near = unit(0.85, 0.0, 0.527)  # cosine 0.85 to topic a: joins it by its keyword in the first pass
+    # nearer b (0.641) than a (0.621) until `near` has joined a, then nearer a (0.659)
+    between = unit(0.62, 0.64, 0.45)
+    vectors = np.vstack([around(a, 5, 5), around(b, 5, 6), near[None], between[None]])
+    tokens = [["선물", "포장"]] * 5 + [["렌탈", "해지"]] * 5 + [["포장"], ["포장"]]
+    labels = find_topics(vectors, tokens, replace(P, keyword_attach=0.6))
+    assert labels.tolist() == [0] * 5 + [1] * 5 + [0, 0]  # one pass left `between` in no topic
+    assert find_topics(vectors, [*tokens[:11], ["기타"]], replace(P, keyword_attach=0.6))[11] == -1
+
+
 def test_small_inputs_and_bad_shapes() -> None:
     assert find_topics(np.ones((2, 4)), [[], []], P).tolist() == [-1, -1]
     with pytest.raises(ValueError, match="one token list per vector"):
