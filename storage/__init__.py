@@ -18,7 +18,7 @@ from storage.draft_models import (
     TopicRow,
 )
 from storage.engine import alembic_config, make_engine, mask_url, migrate, open_db
-from storage.logs import add_answer_feedback, record_unanswered
+from storage.logs import add_answer_feedback, record_unanswered, unanswered_texts
 from storage.masking import MASKED_COLUMNS, mask_value
 from storage.models import (
     ANSWER_KINDS,
@@ -102,6 +102,7 @@ __all__ = [
     "record_unanswered",
     "replace_chunks",
     "save_suggestion",
+    "unanswered_texts",
     "upsert_article",
     "upsert_ticket",
 ]

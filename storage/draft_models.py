@@ -73,6 +73,7 @@ class DraftRow(Base):
     markdown: Mapped[str] = mapped_column(Text, default="")
     size: Mapped[int] = mapped_column(Integer, default=0)
     growth: Mapped[float] = mapped_column(Float, default=0.0)
+    unanswered: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # 0012: chatbot questions
     reject_reason: Mapped[str | None] = mapped_column(Text)
     merged_into: Mapped[str | None] = mapped_column(String(255))
     article_id: Mapped[str | None] = mapped_column(String(255))

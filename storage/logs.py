@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import delete
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -88,6 +88,25 @@ def record_unanswered(
         return False
     session.add(UnansweredQuestionRow(log_id=log_id, text=text, created_at=now))
     return True
+
+
+def unanswered_texts(
+    session: Session,
+    since: datetime | None,
+    until: datetime,
+    *,
+    limit: int,
+    period: ColumnElement[bool] | None = None,
+) -> list[tuple[str, datetime]]:
+    """``(masked text, asked at)`` of the kept handed-off questions asked from ``since`` (None: any
+    time) up to ``until`` inclusive, latest first, ``limit`` at most. ``period`` replaces that
+    range filter with the caller's own (the analytics report's index-aware one). The one reader of
+    the texts: the analytics report and the gap-draft run both call it."""
+    q = UnansweredQuestionRow
+    if period is None:
+        period = q.created_at <= until if since is None else (q.created_at >= since) & (q.created_at <= until)
+    stmt = select(q.text, q.created_at).where(period).order_by(q.created_at.desc(), q.log_id).limit(limit)
+    return [(str(t), when) for t, when in session.execute(stmt).all()]
 
 
 def save_suggestion(

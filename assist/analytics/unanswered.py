@@ -6,6 +6,8 @@ product's topic clustering exactly as the gap drafts' tickets do (``assist.draft
 ``inquiry_texts`` with the KB's colloquial lexicon, ``embed_inquiries`` with the KB's embedder,
 ``find_topics`` with ``DraftSettings().topic_params``), with a smaller minimum topic size
 (``MIN_QUESTIONS``): a question asked three times without an answer is already worth an article.
+The reader, that minimum and the placeholder filter live in ``assist.drafts.demand``, which the
+gap-draft run's question feed shares (its drafts count the questions nearest their topics).
 Each topic shows its size, its share of the texts, up to ``KEYWORDS`` tf-idf keywords against all
 the period's questions (``assist.drafts.keywords``; masking placeholders such as ``[전화번호]`` are
 not words of the question) and up to ``EXAMPLES`` distinct masked questions, nearest the topic's
@@ -28,22 +30,19 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assist.analytics.period import Period
-from assist.analytics.sql import rows_of, time_range
+from assist.analytics.sql import time_range
 from assist.analytics.tables import Table, ratio
-from korean.pii import PII_PLACEHOLDERS
-from storage import UnansweredQuestionRow
+from assist.drafts.demand import MAX_QUESTIONS, MIN_QUESTIONS, without_placeholders
+from storage import UnansweredQuestionRow, unanswered_texts
 
 if TYPE_CHECKING:
     from assist.knowledge import KnowledgeBase
     from indexes.embedder import Embedder
     from korean.lexicon import Lexicon
 
-MAX_QUESTIONS = 2_000  # the latest of the period (agglomerative clustering holds an n×n matrix)
-MIN_QUESTIONS = 3
 KEYWORDS = 5
 EXAMPLES = 3
 TOP_TOPICS = 20
@@ -106,15 +105,17 @@ VECTORS = VectorCache()
 def period_questions(
     session: Session, period: Period, limit: int = MAX_QUESTIONS
 ) -> list[tuple[str, datetime]]:
-    """``(masked text, asked at)`` of the period's handed-off questions, latest first."""
+    """``(masked text, asked at)`` of the period's handed-off questions, latest first
+    (``storage.unanswered_texts``, the reader the gap-draft run shares, with the report's
+    index-aware period filter)."""
     q = UnansweredQuestionRow
-    stmt = (
-        select(q.text, q.created_at)
-        .where(time_range(session, q.created_at, period.since, period.until))
-        .order_by(q.created_at.desc(), q.log_id)
-        .limit(limit)
+    return unanswered_texts(
+        session,
+        period.since,
+        period.until,
+        limit=limit,
+        period=time_range(session, q.created_at, period.since, period.until),
     )
-    return [(str(t), when) for t, when in rows_of(session, stmt)]
 
 
 def topic_rows(questions: Sequence[tuple[str, datetime]], models: TextModels) -> list[list[Any]]:
@@ -128,7 +129,7 @@ def topic_rows(questions: Sequence[tuple[str, datetime]], models: TextModels) ->
         return []
     texts = clusters.inquiry_texts([t for t, _ in questions], models.lexicon())
     vectors = VECTORS.embed(models.embedder(), texts)
-    tokens = noun_tokens([_without_placeholders(t) for t in texts])
+    tokens = noun_tokens([without_placeholders(t) for t in texts])
     labels = clusters.find_topics(vectors, tokens, DraftSettings().topic_params(MIN_QUESTIONS))
     background = DocFreq(tokens)
     out: list[list[Any]] = []
@@ -142,12 +143,6 @@ def topic_rows(questions: Sequence[tuple[str, datetime]], models: TextModels) ->
              last.date().isoformat()]
         )  # fmt: skip
     return out[:TOP_TOPICS]
-
-
-def _without_placeholders(text: str) -> str:
-    for placeholder in PII_PLACEHOLDERS:
-        text = text.replace(placeholder, " ")
-    return text
 
 
 def _examples(members: list[int], vectors: np.ndarray, texts: list[str]) -> list[str]:

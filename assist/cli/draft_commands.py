@@ -49,6 +49,10 @@ def _print_detail(draft: DraftDetail) -> None:
         out.print(f"article: {draft.article_id or draft.merged_into}")
     if draft.reject_reason:
         out.print(f"rejected: {draft.reject_reason}")
+    if draft.unanswered:
+        out.print(f"챗봇 미응답 질문 {draft.unanswered}건 (같은 기간, 이 주제에 가장 가까운 질문)")
+        for question in draft.unanswered_examples:
+            out.print(f"  - {question}", highlight=False, markup=False)
     for note in draft.review_notes:
         out.print(f"[dim]검토 메모: {note}[/]", highlight=False)
     proposal = draft.evidence.get("proposal") or {}
@@ -94,8 +98,16 @@ def generate_cmd(
             f"{len(result.update_proposals)} of these drafts propose updating an existing article instead of "
             "a new one: " + ", ".join(f"#{d}" for d in result.update_proposals)
         )
+    if result.unanswered:
+        out.print(f"챗봇 미응답 질문: {result.unanswered}건 중 {result.unanswered_matched}건이 초안에 연결됨")
     if result.created or result.updated:
         out.print("see them with `kms drafts list`")
+    for gap in result.unanswered_gaps:
+        out.print(
+            f"티켓이 없는 공백 — 직접 작성 필요: 질문 {gap.questions}건, {', '.join(gap.keywords)}",
+            highlight=False,
+            markup=False,
+        )
 
 
 @drafts.command("list")
@@ -104,7 +116,7 @@ def list_cmd(
     limit: Annotated[int, typer.Option(min=1, max=500)] = 100,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Drafts, biggest and fastest-growing topics first."""
+    """Drafts, most asked (tickets + unanswered chatbot questions) and fastest-growing first."""
     from assist.drafts import list_draft_summaries
 
     rows = list_draft_summaries(_kb(), status=status, limit=limit)
@@ -112,11 +124,11 @@ def list_cmd(
         out.print_json(json.dumps([r.model_dump(mode="json") for r in rows], ensure_ascii=False))
         return
     table = Table(title="초안 (drafts)")
-    for col in ("#", "상태", "제목", "티켓", "증가", "유사도", "이유"):
+    for col in ("#", "상태", "제목", "티켓", "챗봇 미응답", "증가", "유사도", "이유"):
         table.add_column(col)
     for r in rows:
         table.add_row(
-            str(r.id), r.status, r.title, str(r.size), f"+{r.growth:g}",
+            str(r.id), r.status, r.title, str(r.size), str(r.unanswered), f"+{r.growth:g}",
             f"{r.coverage:.3f}" if r.coverage is not None else "-", ", ".join(r.reasons),
         )  # fmt: skip
     out.print(table)

@@ -10,6 +10,10 @@
   has edited it (then only its evidence and size change).
 - A rejected topic stays suppressed until it has grown ``regrow_factor`` × its size at
   rejection; then it gets a new draft. Approved or merged topics get no new draft.
+- The chatbot questions handed off in the same window (``assist.drafts.demand``) count for the
+  draft of their nearest topic at the clustering's attach similarity (``drafts.unanswered``, up to
+  3 masked examples in the evidence); question topics that match no topic and no article are
+  reported (``unanswered_gaps``), never drafted.
 - Every ticket's coverage (best article cosine, nearest article) is stored in ``ticket_coverage``
   in the run's transaction, for the analytics report's knowledge health.
 """
@@ -22,10 +26,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from assist.drafts.compose import DraftContent, TopicDocs, compose
 from assist.drafts.config import DraftSettings
+from assist.drafts.demand import assign, draft_demand, embed_questions, question_gaps, window_questions
 from assist.drafts.gaps import (
     GapAssessment,
     article_coverage,
@@ -108,6 +114,7 @@ def _write(
     notes = content.notes if content is not None else (row.evidence or {}).get("review_notes", [])
     evidence = {**evidence, "review_notes": list(notes)}  # generator notes: review metadata only
     row.evidence, row.size, row.growth, row.updated_at = evidence, cl.size, float(growth), now
+    row.unanswered = int((evidence.get("unanswered") or {}).get("questions", 0))
 
 
 def _handle(
@@ -118,6 +125,7 @@ def _handle(
     gap: GapAssessment,
     growth: int,
     proposal: Proposal,
+    demand: dict[str, Any],
 ) -> None:
     latest = latest_draft(session, topic.id)
     evidence = {
@@ -125,6 +133,7 @@ def _handle(
         "ticket_ids": cl.ids,
         "generated_at": run.now.isoformat(),
         "proposal": proposal.as_json(),
+        "unanswered": demand,  # chatbot questions nearest this topic (review metadata)
     }
     if latest is not None and latest.status == "pending":
         edited = bool(revisions(session, latest.id))
@@ -189,8 +198,13 @@ def generate(
         feedback = feedback_counts(
             session, [t.ticket_id for t in tickets], bad_edit_distance=config.bad_edit_distance
         )
-    result.tickets = len(tickets)
+        asked = window_questions(session, window, now=now)
+        stored_centroids = [np.asarray(t.centroid) for t in load_topics(session) if t.centroid]
+    result.tickets, result.unanswered = len(tickets), len(asked)
+    questions = embed_questions(kb, asked) if asked else None
     if len(tickets) < size:
+        if questions is not None:
+            result.unanswered_gaps = question_gaps(kb, questions, stored_centroids, config, article_text(kb))
         return result
     ids = [t.ticket_id for t in tickets]
     texts = ticket_inquiries(kb, tickets)
@@ -224,6 +238,10 @@ def generate(
         )
 
     run = _Run(kb=kb, config=config, now=now, docs=docs)
+    similarity = config.topic_params(size).attach_similarity  # the clustering's leftover attach
+    centroids = [cl.centroid for cl in clusters]
+    asked_topics = assign(questions.vectors, centroids, similarity) if questions is not None else []
+
     tick("topics", 0, len(clusters))
     with kb.sessions() as session, session.begin():
         save_coverage(session, ids, [float(b) for b in coverage.best], coverage.articles, now)
@@ -257,9 +275,16 @@ def generate(
             topic.last_seen = now
             session.flush()
             proposal = propose(gap, cl.rows, [tickets[r] for r in cl.rows], coverage, config)
-            _handle(session, run, topic, cl, gap, growth, proposal)
+            demand = draft_demand(asked, asked_topics, ci)
+            drafts_before = len(run.created) + len(run.updated)
+            _handle(session, run, topic, cl, gap, growth, proposal, demand)
+            if len(run.created) + len(run.updated) > drafts_before:
+                result.unanswered_matched += int(demand["questions"])
             tick("topics", 1, None)
     result.topics = len(clusters)
+    if questions is not None:
+        known = [cl.centroid for cl in clusters] + stored_centroids
+        result.unanswered_gaps = question_gaps(kb, questions, known, config, articles_text)
     result.created, result.updated = run.created, run.updated
     result.suppressed, result.skipped = run.suppressed, run.skipped
     result.update_proposals = run.proposals

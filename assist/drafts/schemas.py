@@ -12,6 +12,7 @@ __all__ = [
     "DraftSummary",
     "GenerateResult",
     "LintOut",
+    "QuestionGap",
     "RevisionOut",
     "SentenceSource",
     "SourceTicket",
@@ -62,6 +63,11 @@ class DraftSummary(BaseModel):
     growth: float = Field(
         description="Tickets the topic gained since the run before (a new topic: its size)."
     )
+    unanswered: int = Field(
+        0,
+        description="Handed-off chatbot questions of the last run's window whose nearest topic is "
+        "this draft's (assist.drafts.demand); drafts are listed by tickets + these.",
+    )
     coverage: float | None = Field(None, description="Median best article cosine of the topic's tickets.")
     reasons: list[str] = Field(default_factory=list, description="'weak_coverage' and/or 'bad_feedback'.")
     article_id: str | None = None
@@ -84,6 +90,15 @@ class DraftDetail(DraftSummary):
     review_notes: list[str] = Field(
         default_factory=list, description="Generator notes for reviewers (never part of the article)."
     )
+    unanswered_examples: list[str] = Field(
+        default_factory=list, description="Up to 3 of those chatbot questions, PII-masked as stored."
+    )
+
+
+class QuestionGap(BaseModel):
+    questions: int = Field(description="Handed-off chatbot questions of the topic.")
+    keywords: list[str]
+    examples: list[str] = Field(description="Up to 3 of its questions, PII-masked as stored.")
 
 
 class GenerateResult(BaseModel):
@@ -101,6 +116,15 @@ class GenerateResult(BaseModel):
         default_factory=list,
         description="Ids of the created/updated drafts whose topic an existing article covers: they "
         "propose adding questions and situations to that article (evidence['proposal']).",
+    )
+    unanswered: int = Field(0, description="Handed-off chatbot questions of the window (masked text kept).")
+    unanswered_matched: int = Field(
+        0, description="... of them attached to a draft created or refreshed by this run."
+    )
+    unanswered_gaps: list[QuestionGap] = Field(
+        default_factory=list,
+        description="Topics of at least 3 such questions that match no topic and no article: gaps no "
+        "ticket shows, to write by hand (no draft is made from questions alone).",
     )
     since_days: float | None = None
     min_size: int

@@ -58,7 +58,8 @@ def latest_draft(session: Session, topic_id: int) -> DraftRow | None:
 def list_drafts(
     session: Session, *, status: str | None = None, limit: int = 100, offset: int = 0
 ) -> list[DraftRow]:
-    """Drafts, biggest topic first, then fastest growing, then oldest."""
+    """Drafts, most demand first (the topic's tickets + its unanswered chatbot questions), then
+    fastest growing, then oldest."""
     stmt = select(DraftRow)
     if status is not None:
         if status not in DRAFT_STATUSES:
@@ -69,7 +70,9 @@ def list_drafts(
             )
         stmt = stmt.where(DraftRow.status == status)
     stmt = (
-        stmt.order_by(DraftRow.size.desc(), DraftRow.growth.desc(), DraftRow.id).limit(limit).offset(offset)
+        stmt.order_by((DraftRow.size + DraftRow.unanswered).desc(), DraftRow.growth.desc(), DraftRow.id)
+        .limit(limit)
+        .offset(offset)
     )
     return list(session.scalars(stmt))
 
@@ -101,6 +104,7 @@ def summary(row: DraftRow) -> DraftSummary:
         tag=row.tag,
         size=row.size,
         growth=row.growth,
+        unanswered=row.unanswered or 0,
         coverage=float(coverage) if coverage is not None else None,
         reasons=list(evidence.get("reasons", [])),
         article_id=row.article_id,
@@ -140,6 +144,9 @@ def detail(session: Session, row: DraftRow) -> DraftDetail:
         reject_reason=row.reject_reason,
         lint=[LintOut(**f.as_json()) for f in draft_lint(row)],
         review_notes=list((row.evidence or {}).get("review_notes", [])),
+        unanswered_examples=[
+            mask_pii(str(q)) for q in ((row.evidence or {}).get("unanswered") or {}).get("examples", [])
+        ],
     )
 
 

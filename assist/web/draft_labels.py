@@ -62,6 +62,12 @@ DRAFT_MESSAGES: dict[str, tuple[str, str]] = {
     "drafts.lint.review_marker": ("검토 필요", "needs review"),
     "drafts.lint.generator_note": ("생성 메모", "generator note"),
     "drafts.lint.duplicate": ("기존 문서와 중복", "duplicate"),
+    "drafts.unanswered": ("챗봇 미응답 질문", "Unanswered chatbot questions"),
+    "drafts.unanswered_count": ("챗봇 미응답 질문 {n}건", "{n} unanswered chatbot question(s)"),
+    "drafts.unanswered_help": (
+        "같은 기간에 챗봇이 답하지 못하고 상담원에게 넘긴 질문 중 이 주제에 가장 가까운 질문 (개인정보 가림)",
+        "Questions the chatbot handed off in the same window whose nearest topic is this one (PII-masked)",
+    ),
     "drafts.notes": ("생성 메모 (문서에 포함되지 않음)", "Generator notes (not part of the article)"),
     "drafts.override": ("점검 결과를 무시하고 승인하는 사유", "Reason to approve despite the lint"),
     "drafts.article_id": ("새 문서 ID", "New article id"),

@@ -72,7 +72,7 @@ def test_schema_is_migrated_once_and_matches_the_models(sessions: sessionmaker[S
     db.migrate(engine)  # second run: nothing to do
     assert set(inspect(engine).get_table_names()) == TABLES | {"alembic_version"}
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0011"]
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0012"]
         assert compare_metadata(MigrationContext.configure(conn), db.Base.metadata) == []
 
 

@@ -86,7 +86,7 @@ def check_upgrade_and_downgrade(engine: Engine) -> None:
         assert not set(expected) & set(indexes(engine, table))
     to_revision(engine, "head")
     with engine.connect() as conn:
-        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0011"  # the head
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0012"  # the head
     for table, expected in NEW_INDEXES.items():
         assert expected.items() <= indexes(engine, table).items()
     assert counts(engine) == (50, 20, 10)

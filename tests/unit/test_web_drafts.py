@@ -16,6 +16,7 @@ from assist.drafts.review import list_draft_summaries
 from assist.drafts.schemas import SentenceSource
 from assist.knowledge import KnowledgeBase
 from assist.web.drafts import annotate
+from storage import DraftRow
 from tests.browser.webapp import page_client, web_kb_copy
 
 
@@ -152,3 +153,21 @@ def test_empty_queue_offers_to_generate_and_says_what_it_does(
     assert re.search(flash, queue)
     assert 'data-testid="drafts-queue"' in queue and 'data-testid="generate-drafts"' in queue
     assert "최근 36500일" not in queue  # the explanation belongs to the empty queue
+
+
+def test_the_review_page_shows_the_unanswered_chatbot_questions(
+    fresh: tuple[TestClient, KnowledgeBase, int],
+) -> None:
+    client, kb, did = fresh
+    assert "챗봇 미응답 질문" not in client.get(f"/drafts/{did}").text.split('<div class="draft-grid">')[0]
+    with kb.sessions.begin() as session:  # as a generation run stores them (assist.drafts.demand)
+        row = session.get(DraftRow, did)
+        assert row is not None
+        row.unanswered = 2
+        asked = {"questions": 2, "examples": ["환불 [전화번호] 언제 돼요"]}
+        row.evidence = {**row.evidence, "unanswered": asked}
+    page = client.get(f"/drafts/{did}").text
+    assert '<span data-testid="draft-unanswered">챗봇 미응답 질문 2건</span>' in page
+    assert "<li>환불 [전화번호] 언제 돼요</li>" in page
+    queue = client.get("/drafts").text
+    assert '<td data-label="챗봇 미응답 질문" class="nowrap">2</td>' in queue
