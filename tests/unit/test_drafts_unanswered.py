@@ -25,9 +25,11 @@ from assist.drafts import generate, get_draft, list_draft_summaries
 from assist.knowledge import KnowledgeBase
 from korean.pii import find_pii
 from storage import log_query, record_unanswered
-from tests.migrations import on_sqlite, to_revision
+from tests import pg
+from tests.migrations import on_postgres, on_sqlite, to_revision
 
 template_dir, drafts_kb = data.template_dir, data.drafts_kb  # fixtures
+postgres_url = pg.make_postgres_fixture(scope="module")
 FEED = CONFIG.model_copy(update={"attach_similarity": 0.5})
 PHONE = "010-1234-5678"
 PICKUP = [f"편의점 픽업 상품 수령 기한이 언제까지예요 {PHONE}"]
@@ -157,3 +159,8 @@ def check_migration(engine: Engine) -> None:
 
 def test_0012_upgrades_and_downgrades(tmp_path: Path) -> None:
     on_sqlite(tmp_path, check_migration)
+
+
+@pytest.mark.postgres
+def test_0012_on_postgres(postgres_url: str) -> None:
+    on_postgres(postgres_url, check_migration)
