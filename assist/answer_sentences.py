@@ -154,7 +154,7 @@ class WarmResult:
 def answer_sentence_texts(index: HybridIndex) -> list[str]:
     """What the warm-up embeds: every answer sentence (as embedded) and script question of the
     index's articles and documents."""
-    docs = dict.fromkeys(c.doc_id for c in index.chunks if c.doc_type != "ticket")
+    docs = dict.fromkeys(k.doc_id for k in index.chunk_keys() if k.doc_type != "ticket")
     chunks = [c for doc_id in docs for c in _answer_chunks(doc_chunks(index, doc_id))]
     texts = [vector_text(cand) for chunk in chunks for cand in _chunk_candidates(chunk)]
     texts += [str(c.meta["question"]) for c in chunks if c.section == "scripts" and c.meta.get("question")]

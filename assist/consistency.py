@@ -38,13 +38,13 @@ def log_writer(kb: KnowledgeBase) -> LogWriter:
 
 def indexed(kb: KnowledgeBase, doc_id: str) -> bool:
     """Whether the serving index holds chunks of ``doc_id`` ("ticket:W-1", "article:A-1")."""
-    return any(c.doc_id == doc_id for c in kb.index.chunks)
+    return bool(kb.index.segments.doc_rows(doc_id))
 
 
 def doc_matches(kb: KnowledgeBase, doc_id: str, chunks: Sequence[Chunk]) -> bool:
     """Whether the serving index holds exactly ``chunks`` (ids and masked text) for ``doc_id``."""
     want = {(c.chunk_id, c.hash) for c in (mask_chunk(c, allow=kb.settings.pii_allow) for c in chunks)}
-    return want == {(c.chunk_id, c.hash) for c in kb.index.chunks if c.doc_id == doc_id}
+    return want == {(c.chunk_id, c.hash) for c in kb.index.doc_chunks(doc_id)}
 
 
 def index_or_reconcile(kb: KnowledgeBase, chunks: Sequence[Chunk], doc_id: str) -> None:

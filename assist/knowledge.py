@@ -159,7 +159,9 @@ class KnowledgeBase:
         return self._index_folder
 
     def adopt(self, index: HybridIndex, folder: Path) -> None:
-        """Serve an index this process has just built and persisted."""
+        """Serve an index this process has just built and persisted (its chunks then read from the
+        folder, as a load would, not held in memory: ``store.file_backed``)."""
+        index = store.file_backed(index, folder)
         with self._lock:
             self._index, self._index_folder = index, folder
             self._current_seen, self.index_warning = folder, None

@@ -59,7 +59,8 @@ def build_aside(index: HybridIndex, root: Path, config: store.IndexConfig) -> tu
     """The live chunks as a fresh main segment, written as a new folder (not yet current). Slow
     (a full BM25 and FAISS build); runs with no lock held while ``index`` keeps serving."""
     fresh = index.compacted()
-    return fresh, store.write(fresh, root, config)
+    folder = store.write(fresh, root, config)
+    return store.file_backed(fresh, folder), folder  # the built lists are not kept while serving
 
 
 def finish(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 
 from core.types import Chunk, ChunkHit, DocHit
+from indexes.chunk_store import ChunkKey, LiveChunks
 from indexes.dense import DenseIndex
 from indexes.embedder import Embedder
 from indexes.fusion import rrf_fusion, weighted_fusion
@@ -95,7 +96,7 @@ class HybridIndex:
 
     def __init__(
         self,
-        chunks: list[Chunk],
+        chunks: Sequence[Chunk],
         dense: DenseIndex,
         lexical: LexicalIndex,
         embedder: Embedder,
@@ -116,19 +117,38 @@ class HybridIndex:
 
     # ------------------------------------------------------------------ live views (built lazily)
     @cached_property
-    def chunks(self) -> list[Chunk]:
+    def chunks(self) -> Sequence[Chunk]:
+        """The live chunks in row order: a list (a build), or read on demand from the folder's
+        chunks.jsonl (a load; ``indexes.chunk_store``). Corpus-wide passes that need no text
+        read ``chunk_keys`` instead."""
         seg = self.segments
-        return seg.main.chunks if seg.clean else [seg.row(p) for p in seg.live_rows()]
+        return seg.main.chunks if seg.clean else seg.live_chunks()
+
+    def chunk_keys(self) -> Iterator[ChunkKey]:
+        """Each live chunk's id, document, type and content hash, in row order (no text read)."""
+        seg = self.segments
+        if seg.clean:
+            return (seg.main.key_at(p) for p in range(seg.m))
+        chunks = self.chunks
+        assert isinstance(chunks, LiveChunks)
+        return chunks.keys()
+
+    def key_at(self, pos: int) -> ChunkKey:
+        """``chunks[pos]``'s id, document, type and content hash (no text read)."""
+        seg, chunks = self.segments, self.chunks
+        return seg.key_at(int(chunks.rows[pos])) if isinstance(chunks, LiveChunks) else seg.key_at(pos)
 
     @cached_property
     def pos_by_id(self) -> dict[str, int]:
         seg = self.segments  # no delta: the main segment's own map (not a second copy of it)
-        return seg.main.pos_by_id if seg.clean else {c.chunk_id: i for i, c in enumerate(self.chunks)}
+        if seg.clean:
+            return seg.main.pos_by_id
+        return {seg.chunk_id_at(p): i for i, p in enumerate(seg.live_rows())}
 
     @cached_property
     def pos_by_vid(self) -> dict[int, int]:
         seg = self.segments
-        return seg.main.pos_by_vid if seg.clean else {c.vid: i for i, c in enumerate(self.chunks)}
+        return seg.main.pos_by_vid if seg.clean else {seg.vid_at(p): i for i, p in enumerate(seg.live_rows())}
 
     @cached_property
     def dense(self) -> DenseIndex | DenseView:
@@ -158,7 +178,7 @@ class HybridIndex:
     def doc_chunk_ids(self, doc_ids: Collection[str]) -> list[str]:
         """Live chunk ids of the given documents (without building the live chunk list)."""
         seg = self.segments
-        return [seg.row(p).chunk_id for d in doc_ids for p in seg.doc_rows(d)]
+        return [seg.chunk_id_at(p) for d in doc_ids for p in seg.doc_rows(d)]
 
     def doc_chunks(self, doc_id: str) -> list[Chunk]:
         """The live chunks of one document, in row order (no live chunk list is built)."""

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -104,7 +105,7 @@ def tokenizer_changed(manifest: dict[str, Any], folder: Path) -> bool:
 
 
 def lexical_as_configured(
-    folder: Path, chunks: list[Chunk], manifest: dict[str, Any], config: IndexConfig | None
+    folder: Path, chunks: Sequence[Chunk], manifest: dict[str, Any], config: IndexConfig | None
 ) -> tuple[LexicalIndex, bool]:
     """The stored BM25 leg, re-tokenised (other tokenizer) or rescored (other k1/b) when needed, and
     whether it was re-tokenised (the folder's delta log then needs it too: :func:`retokenised`)."""

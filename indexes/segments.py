@@ -24,7 +24,8 @@ from functools import cached_property
 
 import numpy as np
 
-from core.types import Chunk
+from core.types import Chunk, vector_id
+from indexes.chunk_store import ChunkFile, ChunkKey, LiveChunks
 from indexes.dense import DenseIndex
 from indexes.lexical import Bm25Stats, LexicalIndex, doc_terms
 
@@ -41,34 +42,67 @@ class DeltaOp:
 
 
 class Main:
-    """The main segment (as loaded or built) and lookups derived from it once."""
+    """The main segment (as loaded or built) and lookups derived from it once. ``chunks`` is a
+    list (a build) or the folder's :class:`ChunkFile` (a load: chunks read on demand); the
+    corpus-wide lookups read only its id, document and type columns."""
 
     def __init__(
-        self, chunks: list[Chunk], dense: DenseIndex, lexical: LexicalIndex, vids: np.ndarray | None = None
+        self,
+        chunks: Sequence[Chunk],
+        dense: DenseIndex,
+        lexical: LexicalIndex,
+        vids: np.ndarray | None = None,
     ) -> None:
         self.chunks, self.dense, self.lexical = chunks, dense, lexical
         self._vids = vids  # the chunks' vector ids when already computed (a load checks them)
 
     @cached_property
-    def pos_by_vid(self) -> dict[int, int]:
+    def chunk_ids(self) -> Sequence[str]:
+        chunks = self.chunks
+        return chunks.chunk_ids if isinstance(chunks, ChunkFile) else [c.chunk_id for c in chunks]
+
+    @cached_property
+    def doc_ids(self) -> Sequence[str]:
+        chunks = self.chunks
+        return chunks.doc_ids if isinstance(chunks, ChunkFile) else [c.doc_id for c in chunks]
+
+    @cached_property
+    def doc_types(self) -> Sequence[str]:
+        chunks = self.chunks
+        return chunks.doc_types if isinstance(chunks, ChunkFile) else [c.doc_type for c in chunks]
+
+    def key_at(self, pos: int) -> ChunkKey:
+        chunks = self.chunks
+        if isinstance(chunks, ChunkFile):
+            return chunks.key_at(pos)
+        c = chunks[pos]
+        return ChunkKey(c.chunk_id, c.doc_id, c.doc_type, c.hash)
+
+    @cached_property
+    def vids(self) -> np.ndarray:
+        """The chunks' vector ids (int64), in row order."""
         if self._vids is not None:  # Chunk.vid hashes the chunk id: 0.5 s at 100k chunks
-            return dict(zip(self._vids.tolist(), range(len(self.chunks)), strict=True))
-        return {c.vid: i for i, c in enumerate(self.chunks)}
+            return self._vids
+        return np.fromiter((vector_id(i) for i in self.chunk_ids), dtype=np.int64, count=len(self.chunks))
+
+    @cached_property
+    def pos_by_vid(self) -> dict[int, int]:
+        return dict(zip(self.vids.tolist(), range(len(self.chunks)), strict=True))
 
     @cached_property
     def pos_by_id(self) -> dict[str, int]:
-        return {c.chunk_id: i for i, c in enumerate(self.chunks)}
+        return {cid: i for i, cid in enumerate(self.chunk_ids)}
 
     @cached_property
     def doc_rows(self) -> dict[str, list[int]]:
         out: dict[str, list[int]] = {}
-        for i, c in enumerate(self.chunks):
-            out.setdefault(c.doc_id, []).append(i)
+        for i, doc_id in enumerate(self.doc_ids):
+            out.setdefault(doc_id, []).append(i)
         return out
 
     @cached_property
     def type_masks(self) -> dict[str, np.ndarray]:
-        types = np.array([c.doc_type for c in self.chunks], dtype=object)
+        types = np.array(self.doc_types, dtype=object)
         return {t: types == t for t in set(types.tolist())}
 
 
@@ -112,8 +146,26 @@ class Segments:
     def row(self, pos: int) -> Chunk:
         return self.main.chunks[pos] if pos < self.m else self.d_chunks[pos - self.m]
 
+    def key_at(self, pos: int) -> ChunkKey:
+        """A row's ids and content hash, without reading its chunk from the main segment's file."""
+        if pos < self.m:
+            return self.main.key_at(pos)
+        c = self.d_chunks[pos - self.m]
+        return ChunkKey(c.chunk_id, c.doc_id, c.doc_type, c.hash)
+
+    def chunk_id_at(self, pos: int) -> str:
+        return self.main.chunk_ids[pos] if pos < self.m else self.d_chunks[pos - self.m].chunk_id
+
+    def vid_at(self, pos: int) -> int:
+        return int(self.main.vids[pos]) if pos < self.m else self.d_chunks[pos - self.m].vid
+
     def tokens_at(self, pos: int) -> list[str]:
         return self.main.lexical.tokens[pos] if pos < self.m else self.d_tokens[pos - self.m]
+
+    def live_chunks(self) -> LiveChunks:
+        """The live chunks in row order, read on demand (``HybridIndex.chunks`` with a delta)."""
+        parts = None if self.dead else (self.main.chunks, self.d_chunks)
+        return LiveChunks(np.asarray(self.live_rows(), dtype=np.int64), self.row, self.key_at, parts)
 
     def live_rows(self) -> list[int]:
         dead = self.dead
@@ -262,9 +314,8 @@ class Segments:
         out = np.zeros((len(rows), self.main.dense.dim), dtype=np.float32)
         main = [(i, p) for i, p in enumerate(rows) if p < self.m]
         if main:
-            out[[i for i, _ in main]] = self.main.dense.vectors_for(
-                [self.main.chunks[p].vid for _, p in main]
-            )
+            vids = self.main.vids
+            out[[i for i, _ in main]] = self.main.dense.vectors_for([int(vids[p]) for _, p in main])
         for i, p in enumerate(rows):
             if p >= self.m:
                 out[i] = self.d_vectors[p - self.m]
@@ -277,7 +328,8 @@ class Segments:
         main_rows = [p for p in rows if p < self.m]
         ids, vecs = self.main.dense.all_vectors()
         at = {int(v): i for i, v in enumerate(ids)}
-        main_vecs = vecs[[at[self.main.chunks[p].vid] for p in main_rows]] if main_rows else vecs[:0]
+        vids = self.main.vids
+        main_vecs = vecs[[at[int(vids[p])] for p in main_rows]] if main_rows else vecs[:0]
         delta_vecs = self.d_vectors[[p - self.m for p in rows if p >= self.m]]
         vectors = np.vstack([main_vecs.reshape(-1, self.main.dense.dim), delta_vecs])
         return [self.row(p) for p in rows], vectors, [self.tokens_at(p) for p in rows]
@@ -297,7 +349,7 @@ class DenseView:
     @cached_property
     def _delta_rows(self) -> dict[int, int]:
         seg = self._seg
-        return {seg.row(p).vid: p for p in seg.d_pos_by_id.values() if p not in seg.dead}
+        return {seg.vid_at(p): p for p in seg.d_pos_by_id.values() if p not in seg.dead}
 
     def vectors_for(self, ids: list[int]) -> np.ndarray:
         by_vid = self._seg.main.pos_by_vid

@@ -6,7 +6,9 @@ Layout under ``DATA_DIR/indexes``::
     idx-20261123T140501-3f2a/
         manifest.json   embedder id + dim + runtime + precision, tokenizer, chunker, BM25 and FAISS
                         parameters, counts
-        chunks.jsonl    one chunk per line (ids, text, section, meta, content hash)
+        chunks.jsonl    one chunk per line (ids, text, section, meta, content hash); a load keeps
+                        ids, types, hashes and line offsets and reads a chunk's text, body and meta
+                        from its line when used (``indexes.chunk_store``)
         dense.faiss     FAISS IndexIDMap2 (ids = stable chunk vector ids)
         lexical/        BM25 parameters; postings (term -> rows, tf), vocabulary and each chunk's
                         term ids as .npy arrays, memory-mapped on load (``lexical_store`` in the
@@ -34,7 +36,7 @@ import os
 import secrets
 import shutil
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -43,8 +45,9 @@ import numpy as np
 
 from core.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
 from core.masking import mask_chunk
-from core.types import Chunk
+from core.types import Chunk, vector_id
 from indexes import deltalog
+from indexes.chunk_store import ChunkFile, chunk_to_json
 from indexes.dense import DenseIndex
 from indexes.embedder import Embedder
 from indexes.hybrid import HybridIndex
@@ -114,7 +117,7 @@ def build(
     reusable = previous is not None and previous.dense.dim == embedder.dim
     for i, chunk in enumerate(chunks):
         pos = previous.pos_by_id.get(chunk.chunk_id) if previous is not None else None
-        if pos is not None and previous is not None and previous.chunks[pos].hash == chunk.hash:
+        if pos is not None and previous is not None and previous.key_at(pos).hash == chunk.hash:
             tokens[i] = previous.lexical.tokens[pos]
             if reusable:
                 vectors[i] = previous.dense.vectors_for([chunk.vid])[0]
@@ -143,33 +146,12 @@ def build(
     return HybridIndex(list(chunks), dense, lexical, embedder), stats
 
 
-def _chunk_to_json(c: Chunk) -> str:
-    row = asdict(c)
-    row["hash"] = c.hash
-    return json.dumps(row, ensure_ascii=False)
-
-
-_CHUNK_FIELDS = frozenset(Chunk.__dataclass_fields__) | {"hash"}
-
-
-def _chunk_from_json(row: dict[str, Any]) -> Chunk:
-    """A stored chunk row (``_chunk_to_json``) as a Chunk. Rows with exactly the stored fields skip
-    the frozen dataclass's __init__ (a fifth of a 100k-chunk load); others go through it (and fail
-    with TypeError when a field is missing or unknown)."""
-    row.pop("hash", None)
-    if len(row) == len(_CHUNK_FIELDS) - 1 and _CHUNK_FIELDS.issuperset(row) and isinstance(row["meta"], dict):
-        chunk = object.__new__(Chunk)
-        chunk.__dict__.update(row)
-        return chunk
-    return Chunk(**row)
-
-
 def manifest_for(index: HybridIndex, config: IndexConfig, name: str) -> dict[str, Any]:
     by_type: dict[str, int] = {}
     docs: dict[str, set[str]] = {}
-    for c in index.chunks:
-        by_type[c.doc_type] = by_type.get(c.doc_type, 0) + 1
-        docs.setdefault(c.doc_type, set()).add(c.doc_id)
+    for key in index.chunk_keys():
+        by_type[key.doc_type] = by_type.get(key.doc_type, 0) + 1
+        docs.setdefault(key.doc_type, set()).add(key.doc_id)
     return {
         "format": FORMAT_VERSION,
         "name": name,
@@ -227,7 +209,7 @@ def write(index: HybridIndex, root: Path, config: IndexConfig) -> Path:
         tmp.mkdir()
         with (tmp / "chunks.jsonl").open("w", encoding="utf-8") as fh:
             for c in index.chunks:
-                fh.write(_chunk_to_json(c) + "\n")
+                fh.write(chunk_to_json(c) + "\n")
         index.segments.main.dense.save(tmp / "dense.faiss")
         index.segments.main.lexical.save(tmp / "lexical")
         manifest = manifest_for(index, config, name)
@@ -240,6 +222,24 @@ def write(index: HybridIndex, root: Path, config: IndexConfig) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return final
+
+
+def file_backed(index: HybridIndex, folder: Path) -> HybridIndex:
+    """``index`` (clean, just written to ``folder``) served as a load of ``folder`` would: chunks
+    read on demand from its chunks.jsonl and BM25 arrays memory-mapped from it, instead of the
+    lists and arrays the build holds in memory. The same chunks, vectors and postings."""
+    main = index.segments.main
+    if not index.segments.clean or isinstance(main.chunks, ChunkFile):
+        return index
+    chunks = ChunkFile(folder / "chunks.jsonl")
+    lexical = LexicalIndex.load(folder / "lexical", arrays=True)
+    if len(chunks) != len(main.chunks) or lexical.size != main.lexical.size:
+        raise IndexCorruptError(f"index {folder} does not hold the index just written to it; {REBUILD_HINT}")
+    if (lexical.k1, lexical.b) != (main.lexical.k1, main.lexical.b):
+        lexical = lexical.with_params(k1=main.lexical.k1, b=main.lexical.b)
+    out = HybridIndex(chunks, main.dense, lexical, index.embedder, vids=main.vids)
+    out.delta_offset, out.retokenised = index.delta_offset, index.retokenised
+    return out
 
 
 def swap(root: Path, folder: Path, *, keep: int = 2) -> None:
@@ -286,8 +286,7 @@ def load(folder: Path, embedder: Embedder, config: IndexConfig | None = None) ->
     if config is not None:
         check_chunker(manifest, config, folder)
     try:
-        with (folder / "chunks.jsonl").open(encoding="utf-8") as fh:
-            chunks = [_chunk_from_json(json.loads(line)) for line in fh]
+        chunks = ChunkFile(folder / "chunks.jsonl")  # ids and hashes kept; texts read on demand
         lexical, retokenise = lexical_as_configured(folder, chunks, manifest, config)
     except (OSError, ValueError, TypeError, KeyError) as exc:
         raise IndexCorruptError(f"index {folder} is incomplete or unreadable: {exc}; {REBUILD_HINT}") from exc
@@ -305,7 +304,7 @@ def load(folder: Path, embedder: Embedder, config: IndexConfig | None = None) ->
             f"index {folder} is inconsistent ({len(chunks)} chunks, {dense.size} vectors, "
             f"{lexical.size} BM25 rows); {REBUILD_HINT}"
         )
-    vids = np.fromiter((c.vid for c in chunks), dtype=np.int64, count=len(chunks))
+    vids = np.fromiter((vector_id(i) for i in chunks.chunk_ids), dtype=np.int64, count=len(chunks))
     stored = dense.id_array()
     if not np.array_equal(stored, vids) and not np.array_equal(np.sort(stored), np.sort(vids)):
         raise IndexCorruptError(f"index {folder}: the FAISS id map does not match its chunks; {REBUILD_HINT}")

@@ -260,7 +260,7 @@ def _build_folder(
         for c in chunks
         if previous is not None
         and c.chunk_id in previous.pos_by_id
-        and previous.chunks[previous.pos_by_id[c.chunk_id]].hash == c.hash
+        and previous.key_at(previous.pos_by_id[c.chunk_id]).hash == c.hash
     )
     build_progress = progress if progress and engine.embeds_in_build else None
     if build_progress:

@@ -262,7 +262,7 @@ class RayEngine:
         records: list[ArticleRecord | TicketRecord] = [*articles, *tickets]
         reuse: dict[str, str] = {}
         if previous is not None and previous.dense.dim == embedder.dim:  # as store.build decides
-            reuse = {cid: previous.chunks[pos].hash for cid, pos in previous.pos_by_id.items()}
+            reuse = {cid: previous.key_at(pos).hash for cid, pos in previous.pos_by_id.items()}
         ticker = _Ticker("embed", "chunks", progress, None)
         self.embedded = 0
         if not records:

@@ -23,7 +23,7 @@ import dataclasses
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +35,7 @@ from core.masking import mask_chunk
 from core.records import ArticleRecord, TicketRecord
 from core.settings import Settings
 from core.types import Chunk, content_hash
+from indexes.chunk_store import ChunkKey
 from indexes.hybrid import HybridIndex
 from ingest.pipeline import chunk_records
 from storage import active_articles, knowledge_tickets
@@ -42,6 +43,7 @@ from storage.models import ChunkRow
 
 log = logging.getLogger(__name__)
 MEMO_FILE = "reconcile-memo.json"
+_PLAN_BATCH = 1000  # documents chunked at a time by ``plan``
 
 
 @dataclass
@@ -59,7 +61,7 @@ class ReconcilePlan:
         return not self.replace_docs
 
 
-def _by_doc(chunks: Sequence[Chunk]) -> dict[str, set[tuple[str, str]]]:
+def _by_doc(chunks: Iterable[Chunk | ChunkKey]) -> dict[str, set[tuple[str, str]]]:
     out: dict[str, set[tuple[str, str]]] = {}
     for c in chunks:
         out.setdefault(c.doc_id, set()).add((c.chunk_id, c.hash))
@@ -133,23 +135,36 @@ def plan(
     ``memo`` (:func:`read_memo`): documents whose record and index chunks still have the
     fingerprints recorded there agree without being chunked again."""
     articles, tickets = active_articles(session), knowledge_tickets(session)
-    have = _by_doc(index.chunks)
+    have = _by_doc(index.chunk_keys())  # ids and hashes only: no chunk text is read
     known = memo or {}
     records: list[ArticleRecord | TicketRecord] = [*articles, *tickets]
     entries = {r.doc_id: [_record_key(r), _chunks_key(have.get(r.doc_id))] for r in records}
     todo = {doc_id for doc_id, entry in entries.items() if known.get(doc_id) != entry}
-    expected = [
-        mask_chunk(c, allow=settings.pii_allow)
-        for c in chunk_records(
-            [a for a in articles if a.doc_id in todo], [t for t in tickets if t.doc_id in todo], settings
-        )
-    ]
-    want = _by_doc(expected)
+    del records
+    todo_articles = [a for a in articles if a.doc_id in todo]
+    todo_tickets = [t for t in tickets if t.doc_id in todo]
+    del articles, tickets
+    # chunked a batch at a time, keeping only the chunks of documents that differ: the chunks of
+    # every document (100k chunks: hundreds of MB of text) are never held at once
+    differ: set[str] = set()
+    chunks: list[Chunk] = []
+    for start in range(0, len(todo_articles) + len(todo_tickets), _PLAN_BATCH):
+        end = start + _PLAN_BATCH
+        batch_articles = todo_articles[start:end]
+        batch_tickets = todo_tickets[max(0, start - len(todo_articles)) : max(0, end - len(todo_articles))]
+        expected = [
+            mask_chunk(c, allow=settings.pii_allow)
+            for c in chunk_records(batch_articles, batch_tickets, settings)
+        ]
+        want = _by_doc(expected)
+        batch = {a.doc_id for a in batch_articles} | {t.doc_id for t in batch_tickets}
+        differ |= {d for d in batch if want.get(d) != have.get(d)}
+        chunks += [c for c in expected if c.doc_id in differ]
     stale = set(have) - set(entries)  # indexed, no longer knowledge in the database
-    docs = sorted(d for d in todo | stale if want.get(d) != have.get(d))
+    docs = sorted(differ | {d for d in stale if have.get(d)})
     wanted = set(docs)
     return ReconcilePlan(
-        chunks=[c for c in expected if c.doc_id in wanted],
+        chunks=chunks,
         replace_docs=docs,
         agreed={doc_id: entry for doc_id, entry in entries.items() if doc_id not in wanted},
         chunked=len(todo),
@@ -159,4 +174,4 @@ def plan(
 def chunk_rows_differ(session: Session, index: HybridIndex) -> bool:
     """True when the chunks table does not hold exactly the index's chunks (ids and hashes)."""
     stored = set(session.execute(select(ChunkRow.id, ChunkRow.content_hash)).tuples())
-    return stored != {(c.chunk_id, c.hash) for c in index.chunks}
+    return stored != {(k.chunk_id, k.hash) for k in index.chunk_keys()}
