@@ -189,9 +189,7 @@ def corpus_kb(
     from eval.errors import EvalError
 
     files = {
-        f"doc-{n:06d}.md": _article_markdown(doc)
-        for n, doc in enumerate(corpus.values())
-        if doc.text.strip()
+        f"doc-{n:06d}.md": _article_markdown(doc) for n, doc in enumerate(corpus.values()) if doc.text.strip()
     }
     if not files:
         raise EvalError("the corpus has no document with text to ingest")

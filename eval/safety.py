@@ -66,6 +66,7 @@ class SafetyRow:
 # labels name 단계별 절차 "procedure"; its chunks are "steps" (core.records.SECTION_KEYS)
 _SECTION_ALIASES = {"procedure": "steps"}
 
+
 def load_safety(path: Path) -> list[SafetyRow]:
     rows: list[SafetyRow] = []
     seen: set[str] = set()

@@ -32,6 +32,8 @@ def is_new(now: int, before: int) -> bool:
 def is_rising(now: int, before: int) -> bool:
     """A tag or topic with ``RISING_MIN`` tickets now and ``RISING_FACTOR`` times the previous period."""
     return before > 0 and now >= RISING_MIN and now >= RISING_FACTOR * before
+
+
 TOP_TAGS_OVER_TIME = 6
 
 __all__ = ["volume_section"]

@@ -35,6 +35,7 @@ _SNIFF_ROWS = 5
 
 log = logging.getLogger(__name__)
 
+
 def discover_files(paths: Sequence[Path | str] | Path | str) -> tuple[list[Path], list[IngestIssue]]:
     """The files named by ``paths``: files as given, folders walked recursively in sorted order.
 

@@ -62,6 +62,7 @@ _CARD15 = re.compile(_B + r"\d{4}" + _CARD_SEP + r"\d{6}\1\d{5}" + _E)
 _BIZ = re.compile(_B + r"\d{3}(" + _DASH + r"|[ \t]|)\d{2}\1\d{5}" + _E)
 _MOBILE = r"0(?:1[016789]|70|50[2-8])"
 _AREA = r"0(?:2|[3-6][1-5])"
+# fmt: off
 _PHONES = [
     (re.compile(_B + r"(" + _MOBILE + r")" + _SEP + r"?\d{3,4}" + _SEP + r"?\d{4}" + _E), 1),
     (re.compile(r"(?<![\w+])\((" + _MOBILE + r")\)[ \t]?\d{3,4}" + _SEP + r"?\d{4}" + _E), 1),
@@ -76,6 +77,7 @@ _COMPANY = [
     re.compile(r"(?<![\w+])\+[ \t]?82" + _SEP + r"?(?:\(0\)" + _SEP + r"?|0)?80" + _SEP + r"?\d{3,4}"
                + _SEP + r"?\d{4}" + _E),
 ]
+# fmt: on
 _ACCOUNT_BANK = re.compile(_B + r"(?:\d{2,7}(?:(?:" + _DASH + r"|[ \t])\d{1,7}){1,4}|\d{10,14})" + _E)
 _ACCOUNT_PLAIN = re.compile(_B + r"\d{2,7}(?:-\d{1,7}){2,4}" + _E)
 

@@ -279,8 +279,7 @@ _IDENTITY_TICKETS = [
     ),
     (
         "비밀번호를 잊어버렸어요",
-        "Dear Olivia, 비밀번호는 로그인 화면의 비밀번호 찾기에서 재설정할 수 있습니다. "
-        "고객번호 C-104233",
+        "Dear Olivia, 비밀번호는 로그인 화면의 비밀번호 찾기에서 재설정할 수 있습니다. 고객번호 C-104233",
     ),
     ("Where is my refund?", "@jane.doe Hi Jane Doe, refunds take 3-5 days. Ms Jane Doe, order #987654321"),
 ]
