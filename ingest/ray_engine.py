@@ -272,17 +272,16 @@ class RayEngine:
             {"i": i, "record": pickle.dumps(rec), "ticket": i >= len(articles)}
             for i, rec in enumerate(records)
         ]
-        ds = (
-            ray.data.from_items(items, override_num_blocks=max(1, min(len(items), self.workers * 8)))
-            .map_batches(
-                _ChunkEmbedActor,
-                fn_constructor_kwargs={"settings": actor_settings, "previous": reuse},
-                compute=ray.data.ActorPoolStrategy(size=self.workers),
-                num_cpus=self.cpus_per_worker,
-                batch_format="numpy",
-                batch_size=_RECORDS_PER_BATCH,
-                udf_modifying_row_count=True,
-            )
+        ds = ray.data.from_items(
+            items, override_num_blocks=max(1, min(len(items), self.workers * 8))
+        ).map_batches(
+            _ChunkEmbedActor,
+            fn_constructor_kwargs={"settings": actor_settings, "previous": reuse},
+            compute=ray.data.ActorPoolStrategy(size=self.workers),
+            num_cpus=self.cpus_per_worker,
+            batch_format="numpy",
+            batch_size=_RECORDS_PER_BATCH,
+            udf_modifying_row_count=True,
         )
         rows: list[tuple[int, int, bytes]] = []
         vectors: dict[str, np.ndarray] = {}
