@@ -30,8 +30,8 @@ import random
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -41,16 +41,27 @@ from sqlalchemy.orm import Session, sessionmaker
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from assist.analytics import build_report, make_period
+import analytics_data as data  # benchmarks/ (the script's folder)
+
+from assist.analytics import (
+    agent_assist,
+    answer_feedback,
+    build_report,
+    chatbot,
+    health,
+    make_period,
+    service,
+    volume,
+)
+from assist.analytics.unanswered import TextModels
 from core.settings import Settings
+from indexes.embedder import HashEmbedder
 from storage import (
     ArticleRow,
-    DraftRow,
     FeedbackRow,
     QueryLogRow,
     SuggestionRow,
     TicketRow,
-    TopicRow,
     open_db,
 )
 from storage.bulk import bulk_insert
@@ -60,6 +71,8 @@ CHANNEL_WEIGHTS = [40, 25, 15, 12, 8]
 AREAS = ["결제", "주문", "배송", "환불", "교환", "회원", "쿠폰", "포인트", "판매자", "앱오류"]
 TAGS = [f"고객::{a}::{i:02d}" for a in AREAS for i in range(6)]  # 60 tags
 BATCH = 20_000
+ARTICLES = [f"KB-{i:04d}" for i in range(300)]
+MODELS = TextModels(lambda: HashEmbedder())  # the unanswered texts' clustering, as with KMS_EMBEDDER=hash
 
 
 def batches(rows: Iterator[dict[str, Any]], size: int = BATCH) -> Iterator[list[dict[str, Any]]]:
@@ -73,7 +86,8 @@ def batches(rows: Iterator[dict[str, Any]], size: int = BATCH) -> Iterator[list[
         yield batch
 
 
-def generate(sessions: sessionmaker[Session], n: int, today: date, seed: int = 17) -> None:
+def generate(sessions: sessionmaker[Session], n: int, today: date, seed: int = 17) -> data.Extra:
+    """Tickets, suggestions, feedback and questions; ``data.Extra`` notes what ``more`` needs."""
     rng = random.Random(seed)
     times = random.Random(seed + 1)  # service times (0010)
     end = datetime.combine(today, datetime.min.time(), tzinfo=UTC) + timedelta(days=1)
@@ -81,7 +95,8 @@ def generate(sessions: sessionmaker[Session], n: int, today: date, seed: int = 1
     span = (end - start).total_seconds()
     tag_weights = [1 / (i + 1) ** 0.9 for i in range(len(TAGS))]
     customers = max(1, n // 3)
-    articles = [f"KB-{i:04d}" for i in range(300)]
+    articles = ARTICLES
+    extra = data.Extra()
 
     def when() -> datetime:
         return start + timedelta(seconds=rng.random() * span)
@@ -90,6 +105,7 @@ def generate(sessions: sessionmaker[Session], n: int, today: date, seed: int = 1
         for i in range(n):
             created = when()
             resolved = created + timedelta(hours=rng.expovariate(1 / 20)) if rng.random() < 0.85 else None
+            extra.ticket(i, created, resolved is not None)
             yield {
                 "id": f"T-{i:07d}",
                 "channel": rng.choices(CHANNELS, CHANNEL_WEIGHTS)[0],
@@ -157,7 +173,7 @@ def generate(sessions: sessionmaker[Session], n: int, today: date, seed: int = 1
         for i in range(n):
             handed = rng.random() < 0.3
             hits = [] if handed and rng.random() < 0.4 else [f"article:{rng.choice(articles)}"]
-            yield {
+            row: dict[str, Any] = {
                 "id": f"q{i:09d}",
                 "kind": rng.choice(["answer", "chat"]),
                 "query_hash": f"{rng.randrange(n // 4 + 1):064x}",
@@ -167,6 +183,8 @@ def generate(sessions: sessionmaker[Session], n: int, today: date, seed: int = 1
                 "abstained": handed,
                 "created_at": when(),
             }
+            extra.question(i, row["created_at"], handed)  # after the row: the same random stream as before
+            yield row
 
     with sessions.begin() as session:
         for i, aid in enumerate(articles):
@@ -198,41 +216,6 @@ def generate(sessions: sessionmaker[Session], n: int, today: date, seed: int = 1
                     }
                 ],
             )
-        for i in range(60):
-            session.execute(
-                insert(TopicRow),
-                [
-                    {
-                        "key": f"t{i}",
-                        "label": f"{AREAS[i % 10]} 주제 {i}",
-                        "size": rng.randrange(5, 80),
-                        "previous_size": rng.randrange(0, 40),
-                        "member_ids": [],
-                        "status": "active",
-                        "first_seen": start,
-                        "last_seen": end,
-                    }
-                ],
-            )
-        for i in range(40):
-            session.execute(
-                insert(DraftRow),
-                [
-                    {
-                        "topic_id": i + 1,
-                        "status": "pending" if i % 2 else "approved",
-                        "title": f"초안 {i}",
-                        "sections": {},
-                        "provenance": {},
-                        "evidence": {},
-                        "markdown": "",
-                        "size": 10,
-                        "growth": 0.0,
-                        "created_at": end - timedelta(days=i),
-                        "updated_at": end,
-                    }
-                ],
-            )
     for model, rows in (
         (TicketRow, tickets()),
         (SuggestionRow, suggestions()),
@@ -242,6 +225,60 @@ def generate(sessions: sessionmaker[Session], n: int, today: date, seed: int = 1
         for batch in batches(rows):
             with sessions.begin() as session:
                 bulk_insert(session, model, batch)  # rollups added once per batch, not per row
+    return extra
+
+
+def more(sessions: sessionmaker[Session], extra: data.Extra, today: date, seed: int = 17) -> str:
+    """Topics with members, drafts, coverage, answer feedback, unanswered texts (``analytics_data``)."""
+    end = datetime.combine(today, datetime.min.time(), tzinfo=UTC) + timedelta(days=1)
+    members = data.topics(sessions, extra, end - timedelta(days=365), end, seed + 2)
+    covered = data.coverage(sessions, extra, ARTICLES, end, seed + 3)
+    rated = data.answer_feedback(sessions, extra, end, seed + 4)
+    texts = data.unanswered(sessions, extra, end, seed + 5)
+    return (
+        f"{data.CURRENT_TOPICS + data.OLD_TOPICS} topics ({members:,} member tickets), {data.DRAFTS} drafts, "
+        f"{covered:,} coverage rows, {rated:,} answer ratings, {texts:,} unanswered texts"
+    )
+
+
+# the parts of the sections that read the newer tables, timed inside the timed report
+PARTS: dict[str, tuple[Any, str]] = {
+    "topic counts": (volume, "topic_counts"),
+    "topics over time": (volume, "topics_over_time"),
+    "first response": (service, "first_response_times"),
+    "reopens": (service, "reopen_rate"),
+    "repeat contacts": (service, "repeat_contacts"),
+    "suggestions by topic": (agent_assist, "by_topic"),
+    "answer feedback": (answer_feedback, "scan"),
+    "answer feedback tables": (answer_feedback, "feedback_tables"),
+    "unanswered topics": (chatbot, "unanswered_table"),
+    "coverage": (health, "coverage_part"),
+}
+
+
+@contextmanager
+def timed_parts() -> Iterator[dict[str, float]]:
+    """Seconds spent in each of ``PARTS`` (patched where the sections call them) in the block."""
+    spent: dict[str, float] = {}
+    saved = [(module, attr, getattr(module, attr)) for module, attr in PARTS.values()]
+
+    def timer(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - t0
+
+        return timed
+
+    for (name, (module, attr)), (_, _, fn) in zip(PARTS.items(), saved, strict=True):
+        setattr(module, attr, timer(name, fn))
+    try:
+        yield spent
+    finally:
+        for module, attr, fn in saved:
+            setattr(module, attr, fn)
 
 
 def run(url: str | None, label: str, n: int, data_dir: Path, today: date) -> None:
@@ -257,29 +294,46 @@ def run(url: str | None, label: str, n: int, data_dir: Path, today: date) -> Non
             print(f"{label}: reusing the {existing:,} tickets already there", flush=True)
         else:
             t0 = time.perf_counter()
-            generate(sessions, n, today)
+            extra = generate(sessions, n, today)
             print(
                 f"{label}: generated {n:,} tickets, {n // 2:,} suggestions, {n:,} chatbot questions "
                 f"in {time.perf_counter() - t0:.1f} s",
+                flush=True,
+            )
+            t0 = time.perf_counter()
+            print(
+                f"{label}: generated {more(sessions, extra, today)} in {time.perf_counter() - t0:.1f} s",
                 flush=True,
             )
         for name, period in (
             ("last 28 days", make_period(today=today)),
             ("last 365 days", make_period(today - timedelta(days=364), today)),
         ):
-            with sessions() as session:
-                build_report(session, period)  # warm the cache once
+            with sessions() as session, timed_parts() as parts:
                 t1 = time.perf_counter()
-                report = build_report(session, period)
+                build_report(session, period, models=MODELS)  # cold: embeds the unanswered texts
+                cold = time.perf_counter() - t1
+                parts.clear()
+                t1 = time.perf_counter()
+                report = build_report(session, period, models=MODELS)
                 elapsed = time.perf_counter() - t1
             figures = report.section("volume").figures
             print(
                 f"{label}: report over the {name} ({period.bucket} buckets, {figures['tickets']:,} tickets "
-                f"in the period): {elapsed:.2f} s",
+                f"in the period): {elapsed:.2f} s (first build {cold:.2f} s)",
                 flush=True,
             )
-            parts = ", ".join(f"{name} {ms / 1000:.2f}" for name, ms in report.section_ms.items())
-            print(f"{label}:   by section (s): {parts}", flush=True)
+            by_section = ", ".join(f"{name} {ms / 1000:.2f}" for name, ms in report.section_ms.items())
+            print(f"{label}:   by section (s): {by_section}", flush=True)
+            print(
+                f"{label}:   of which (s): {', '.join(f'{k} {v:.2f}' for k, v in parts.items())}", flush=True
+            )
+            bot = report.section("chatbot").figures
+            print(
+                f"{label}:   unanswered texts {bot.get('unanswered_texts')}, topics "
+                f"{bot.get('unanswered_topics')}; topic rows {len(report.table('volume_by_topic').rows)}",
+                flush=True,
+            )
     finally:
         sessions.kw["bind"].dispose()
 
@@ -298,6 +352,12 @@ def main() -> None:
     parser.add_argument(
         "--today", type=date.fromisoformat, help="the last day of the data and of the periods (default today)"
     )
+    parser.add_argument(
+        "--sqlite",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="time SQLite too (--no-sqlite: PostgreSQL only)",
+    )
     args = parser.parse_args()
     today = args.today or datetime.now(UTC).date()
     with ExitStack() as stack:
@@ -305,7 +365,8 @@ def main() -> None:
             tmp = args.data_dir
         else:
             tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="kms-analytics-bench-")))
-        run(None, "sqlite", args.n, tmp / "sqlite", today)
+        if args.sqlite:
+            run(None, "sqlite", args.n, tmp / "sqlite", today)
         if args.postgres:
             url = args.postgres
             if url == "auto":
