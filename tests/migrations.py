@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 import storage as db
@@ -14,6 +15,13 @@ from storage.engine import alembic_config
 from tests import pg
 
 Check = Callable[[Engine], None]
+
+
+def head_revision() -> str:
+    """The newest migration's revision id (what ``upgrade head`` leaves in ``alembic_version``)."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "the migrations have more than one head"
+    return head
 
 
 def to_revision(engine: Engine, revision: str, *, down: bool = False) -> None:

@@ -144,7 +144,7 @@ def postgres_server(bin_dir: Path | None = None) -> Iterator[str]:
         _check(proc, "pg_ctl start", log)
         yield f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{port}/postgres"
     finally:
-        if started:
+        if started and data.is_dir():  # a folder removed under the server (a /tmp sweep) cannot stop it
             runner.run("pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop", cwd=root)
         shutil.rmtree(root, ignore_errors=True)
 
