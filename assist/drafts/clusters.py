@@ -45,6 +45,10 @@ measures the clustering the product runs. Four steps:
    nearest centroid was another topic's until this pass's joins moved its topic nearer is compared
    again (보증서 잃어버렸는데 무상수리 … joins the repair topic in the second pass). gaps_ko: 0.895 →
    0.907; paraKQC unchanged; banking77 one ticket (its precision 0.775 → 0.756: eval/README.md).
+8. **bisect** (:mod:`assist.drafts.bisect`): a topic of ``2 × min_size`` or more is cut in two by
+   its vectors (2-means) when each half has a noun used by ``bisect_share`` of its tickets and by
+   none of the other half; repeated on the halves. Step 3 keeps two subjects together when one
+   word links a few of their tickets; here the vectors propose the cut and the words confirm it.
 
 Labels are renumbered by decreasing size (``assist.clustering.relabel``): deterministic.
 """
@@ -59,6 +63,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assist.clustering import agglomerative, relabel
+from assist.drafts.bisect import bisect_topics
 from assist.drafts.keywords import DocFreq, keywords
 from indexes.embedder import Embedder
 from korean.abbrev import gloss_after_service
@@ -90,6 +95,7 @@ class TopicParams:
     seed_share: float = 0.6  # a leftover keyword seeds a topic when this share of its tickets are leftovers
     subject_share: float = 0.3  # a topic needs a noun that at least this share of its tickets use
     keyword_attach: float = 0.88  # a leftover joins its nearest topic from here when it uses its own keyword
+    bisect_share: float = 0.0  # halves cut apart when each has a noun this share of it uses (0: never)
 
 
 def inquiry_texts(texts: Sequence[str], lexicon: Lexicon | None) -> list[str]:
@@ -274,6 +280,7 @@ def find_topics(vectors: np.ndarray, tokens: Sequence[Sequence[str]], params: To
     labels = _regroup(_without_subject(labels, sets, params.subject_share), arr, tokens, params)
     while _attach_by_keyword(labels, arr, tokens, params.keyword_attach):
         pass  # joined tickets move their topics' centroids: the others are compared again
+    labels = bisect_topics(labels, arr, sets, params.min_size, params.bisect_share)
     return relabel(labels, min_size=params.min_size)
 
 
