@@ -44,7 +44,8 @@ def relabel(labels: np.ndarray, *, min_size: int = 1) -> np.ndarray:
     return out
 
 
-def _check(vectors: np.ndarray) -> np.ndarray:
+def unit_rows(vectors: np.ndarray) -> np.ndarray:
+    """``vectors`` as float32 rows of unit length (zero rows stay zero)."""
     arr = np.asarray(vectors, dtype=np.float32)
     if arr.ndim != 2:
         raise ValueError(f"vectors must be a 2-d array (items × dim), got shape {arr.shape}")
@@ -59,7 +60,7 @@ def agglomerative(
     """Agglomerative clustering cut at cosine distance ``threshold``."""
     from sklearn.cluster import AgglomerativeClustering
 
-    arr = _check(vectors)
+    arr = unit_rows(vectors)
     if len(arr) < 2:
         return np.full(len(arr), -1 if min_size > len(arr) else 0, dtype=np.int64)
     model = AgglomerativeClustering(
@@ -74,7 +75,7 @@ def hdbscan(
     """HDBSCAN with ``min_cluster_size=min_size`` (noise stays -1)."""
     from sklearn.cluster import HDBSCAN
 
-    arr = _check(vectors)
+    arr = unit_rows(vectors)
     if len(arr) < max(min_size, 2):
         return np.full(len(arr), -1, dtype=np.int64)
     model = HDBSCAN(
@@ -117,7 +118,7 @@ def take_communities(seeds: Sequence[np.ndarray], n: int, *, min_size: int) -> n
 
 def community(vectors: np.ndarray, *, threshold: float = 0.9, min_size: int = 5) -> np.ndarray:
     """Community detection over the cosine-similarity graph (sentence-transformers' algorithm)."""
-    arr = _check(vectors)
+    arr = unit_rows(vectors)
     seeds = community_seeds(arr, threshold=threshold, min_size=min_size)
     seeds.sort(key=lambda m: (-len(m), int(m[0])))
     return relabel(take_communities(seeds, len(arr), min_size=min_size), min_size=min_size)
@@ -140,7 +141,7 @@ def cluster(vectors: np.ndarray, method: str = "agglomerative", **params: Any) -
 
 def centroid(vectors: np.ndarray) -> np.ndarray:
     """The unit-length mean direction of ``vectors``."""
-    arr = _check(vectors)
+    arr = unit_rows(vectors)
     mean = arr.mean(axis=0)
     norm = float(np.linalg.norm(mean))
     return mean / norm if norm > 0 else mean
@@ -148,5 +149,5 @@ def centroid(vectors: np.ndarray) -> np.ndarray:
 
 def medoid(vectors: np.ndarray) -> int:
     """Row of the member closest (cosine) to the centroid: the cluster's representative item."""
-    arr = _check(vectors)
+    arr = unit_rows(vectors)
     return int(np.argmax(arr @ centroid(arr)))

@@ -10,7 +10,7 @@ The reader, that minimum and the placeholder filter live in ``assist.drafts.dema
 gap-draft run's question feed shares (its drafts count the questions nearest their topics).
 Each topic shows its size, its share of the texts, up to ``KEYWORDS`` tf-idf keywords against all
 the period's questions (``assist.drafts.keywords``; masking placeholders such as ``[전화번호]`` are
-not words of the question) and up to ``EXAMPLES`` distinct masked questions, nearest the topic's
+not words of the question) and up to ``demand.EXAMPLES`` distinct masked questions, nearest the topic's
 centroid first.
 
 The model is loaded only when there are texts to cluster (``TextModels``: the KB's, lazily), and
@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from assist.analytics.period import Period
 from assist.analytics.sql import time_range
 from assist.analytics.tables import Table, ratio
-from assist.drafts.demand import MAX_QUESTIONS, MIN_QUESTIONS, without_placeholders
+from assist.drafts.demand import MAX_QUESTIONS, MIN_QUESTIONS, nearest_examples, without_placeholders
 from storage import UnansweredQuestionRow, unanswered_texts
 
 if TYPE_CHECKING:
@@ -44,7 +44,6 @@ if TYPE_CHECKING:
     from korean.lexicon import Lexicon
 
 KEYWORDS = 5
-EXAMPLES = 3
 TOP_TOPICS = 20
 CACHED_TEXTS = 10_000  # vectors kept per process (e5-small: 384 floats, about 15 MB)
 COLUMNS = ["topic", "questions", "share", "keywords", "examples", "last_seen"]
@@ -139,20 +138,10 @@ def topic_rows(questions: Sequence[tuple[str, datetime]], models: TextModels) ->
         last = max(questions[m][1] for m in members)
         out.append(
             [label + 1, len(members), ratio(len(members), len(questions)), ", ".join(words),
-             " / ".join(_examples(members, vectors, [questions[m][0] for m in members])),
+             " / ".join(nearest_examples(vectors[members], [questions[m][0] for m in members])),
              last.date().isoformat()]
         )  # fmt: skip
     return out[:TOP_TOPICS]
-
-
-def _examples(members: list[int], vectors: np.ndarray, texts: list[str]) -> list[str]:
-    """Up to ``EXAMPLES`` distinct texts of a topic, nearest its centroid first (ties: latest)."""
-    from assist.clustering import centroid
-
-    arr = vectors[members]
-    closeness = arr @ centroid(arr)
-    order = sorted(range(len(members)), key=lambda i: (-round(float(closeness[i]), 6), i))
-    return list(dict.fromkeys(texts[i] for i in order))[:EXAMPLES]
 
 
 def unanswered_table(

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
-from assist.clustering import centroid
+from assist.clustering import centroid, unit_rows
 from assist.drafts import clusters
 from assist.drafts.config import DraftSettings
 from assist.drafts.gaps import ArticleText, article_coverage, assess
@@ -46,6 +46,7 @@ __all__ = [
     "assign",
     "draft_demand",
     "embed_questions",
+    "nearest_examples",
     "question_gaps",
     "window_questions",
     "without_placeholders",
@@ -93,10 +94,15 @@ def without_placeholders(text: str) -> str:
 def _unit_rows(centroids: Sequence[np.ndarray], dim: int) -> np.ndarray:
     if not centroids:
         return np.zeros((0, dim), dtype=np.float32)
-    arr = np.vstack([np.asarray(c, dtype=np.float32) for c in centroids])
-    norms = np.linalg.norm(arr, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return arr / norms
+    return unit_rows(np.vstack([np.asarray(c, dtype=np.float32) for c in centroids]))
+
+
+def nearest_examples(vectors: np.ndarray, texts: Sequence[str]) -> list[str]:
+    """Up to ``EXAMPLES`` distinct ``texts`` of one topic (``vectors``: its members'), nearest its
+    centroid first (ties: the earlier, i.e. the latest asked)."""
+    closeness = vectors @ centroid(vectors)
+    order = sorted(range(len(texts)), key=lambda i: (-round(float(closeness[i]), 6), i))
+    return list(dict.fromkeys(texts[i] for i in order))[:EXAMPLES]
 
 
 def assign(
@@ -164,8 +170,6 @@ def question_gaps(
         )
         if not verdict.weak_coverage:
             continue  # an article answers it (the chatbot abstained for another reason)
-        closeness = questions.vectors[members] @ centre
-        order = sorted(range(len(members)), key=lambda i: (-round(float(closeness[i]), 6), i))
-        examples = list(dict.fromkeys(questions.texts[members[i]] for i in order))[:EXAMPLES]
+        examples = nearest_examples(questions.vectors[members], [questions.texts[m] for m in members])
         out.append(QuestionGap(questions=len(members), keywords=words[:KEYWORDS], examples=examples))
     return out
