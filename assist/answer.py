@@ -31,6 +31,7 @@ from assist.speech import dominant_level, to_level
 from core.types import Chunk
 from korean.lang import detect_lang
 from storage import log_query, record_unanswered
+from storage.logs import HandoffReason
 
 log = logging.getLogger(__name__)
 _SENTENCE_END = re.compile(r"[.!?。…)\]]\s*$|[다요죠까]\s*$")
@@ -131,7 +132,9 @@ def answer_question(
     t_assess = time.perf_counter()
     comp, conf, values = assess(kb, evidence, text, allowed, history=history)
     timings["assess"] = (time.perf_counter() - t_assess) * 1000
+    reason: HandoffReason | None = None  # what the query log keeps; the API gets the sentence
     if conf < limit or not comp.sentences:
+        reason = "low_confidence" if comp.sentences else "no_answer" if evidence.chunk_hits else "no_evidence"
         result = Answer(
             answer=s.handoff_message_en if lang == "en" else s.handoff_message_ko,
             citations=[],
@@ -139,9 +142,9 @@ def answer_question(
             abstained=True,
             handoff_reason=(
                 f"low_confidence: {conf:.2f} < threshold {limit:.2f}"
-                if comp.sentences
+                if reason == "low_confidence"
                 else "no_answer: no sentence of the closest articles answers this question"
-                if evidence.chunk_hits
+                if reason == "no_answer"
                 else "no_evidence: nothing in the knowledge base matches"
             ),
             lang=lang,
@@ -185,6 +188,7 @@ def answer_question(
                 confidence=final.confidence,
                 abstained=final.abstained,
                 log_id=log_id,
+                handoff_reason=reason,
             )
             if final.abstained:  # handed off: its masked text feeds the report's unanswered topics
                 record_unanswered(session, log_id, text, keep_days=s.unanswered_text_days)

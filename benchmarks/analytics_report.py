@@ -181,6 +181,10 @@ def generate(sessions: sessionmaker[Session], n: int, today: date, seed: int = 1
                 "timings_ms": {},
                 "confidence": rng.random(),
                 "abstained": handed,
+                # the stored hand-off reason (0013), not drawn: the random stream stays as it was
+                "handoff_reason": (("low_confidence", "no_answer")[i % 2] if hits else "no_evidence")
+                if handed
+                else None,
                 "created_at": when(),
             }
             extra.question(i, row["created_at"], handed)  # after the row: the same random stream as before

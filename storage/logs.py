@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 from storage.models import (
+    HANDOFF_REASONS,
     AnswerFeedbackRow,
     FeedbackRow,
     QueryLogRow,
@@ -29,6 +30,7 @@ from storage.models import (
 QueryKind = Literal["search", "suggest", "answer", "chat"]
 Verdict = Literal["used", "edited", "rejected"]
 AnswerVerdict = Literal["helpful", "not_helpful"]
+HandoffReason = Literal["low_confidence", "no_answer", "no_evidence"]  # models.HANDOFF_REASONS
 
 
 def query_hash(query: str) -> str:
@@ -47,9 +49,13 @@ def log_query(
     confidence: float | None = None,
     abstained: bool | None = None,
     log_id: str | None = None,
+    handoff_reason: HandoffReason | None = None,
 ) -> str:
     """Record a served query (its hash only, never the text); returns the log id (``log_id`` or
-    a new one)."""
+    a new one). ``handoff_reason``: why a chatbot question was handed off (only with
+    ``abstained``; one of ``HANDOFF_REASONS``)."""
+    if handoff_reason is not None and (handoff_reason not in HANDOFF_REASONS or not abstained):
+        raise ValueError(f"handoff_reason {handoff_reason!r}: one of {HANDOFF_REASONS}, with abstained")
     log_id = log_id or uuid.uuid4().hex
     session.add(
         QueryLogRow(
@@ -60,6 +66,7 @@ def log_query(
             timings_ms={stage: float(ms) for stage, ms in timings_ms.items()},
             confidence=confidence,
             abstained=abstained,
+            handoff_reason=handoff_reason,
         )
     )
     return log_id

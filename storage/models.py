@@ -41,6 +41,9 @@ QUERY_KINDS: tuple[str, ...] = ("search", "suggest", "answer", "chat")
 ANSWER_KINDS: tuple[str, ...] = ("answer", "chat")  # the chatbot's answers (/v1/answer, chat completions)
 VERDICTS: tuple[str, ...] = ("used", "edited", "rejected")
 ANSWER_VERDICTS: tuple[str, ...] = ("helpful", "not_helpful")  # chatbot answer feedback (0008)
+# why the chatbot handed a question off (0013): its confidence was under the threshold, no
+# sentence of the closest articles answers it, or nothing in the knowledge base matched
+HANDOFF_REASONS: tuple[str, ...] = ("low_confidence", "no_answer", "no_evidence")
 
 # Article section key -> attribute name ("references" maps to the column "refs").
 SECTION_ATTRS: dict[str, str] = {
@@ -214,6 +217,7 @@ class QueryLogRow(Base):
     __tablename__ = "query_logs"
     __table_args__ = (
         CheckConstraint(_in("kind", QUERY_KINDS), name="kind"),
+        CheckConstraint(_in("handoff_reason", HANDOFF_REASONS), name="handoff_reason"),  # 0013
         Index("ix_query_logs_unanswered", "abstained", "query_hash", "created_at", "kind"),  # 0007
     )
 
@@ -225,6 +229,8 @@ class QueryLogRow(Base):
     confidence: Mapped[float | None] = mapped_column(Float)
     abstained: Mapped[bool | None] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+    # a chatbot hand-off's reason (HANDOFF_REASONS); NULL when answered, and for rows before 0013
+    handoff_reason: Mapped[str | None] = mapped_column(String(16))
 
 
 class SuggestionRow(Base):

@@ -90,8 +90,9 @@ class SuggestionDayRow(Base):
 
 
 class AnswerDayRow(Base):
-    """Chatbot questions (query log ``kind`` answer or chat) per (day, outcome): ``answered``,
-    ``no_evidence`` (handed off, nothing matched) or ``weak_evidence`` (handed off)."""
+    """Chatbot questions (query log ``kind`` answer or chat) per (day, outcome): ``answered``, or
+    the stored hand-off reason (``low_confidence``, ``no_answer``, ``no_evidence``: 0013); a
+    hand-off logged before that: ``no_evidence`` (nothing matched) or ``weak_evidence``."""
 
     __tablename__ = "rollup_answer_days"
     __table_args__ = _IN_KEY_ORDER

@@ -15,6 +15,8 @@ transaction, whatever wrote it (ORM sessions, Core bulk inserts, a helpdesk impo
   ``SET NULL`` / ``DELETE`` that follow then change nothing more.
 
 A ticket's suggestions count under the ticket's channel: changing a ticket's channel moves them.
+The chatbot outcome is the stored hand-off reason (0013); ``reasons=False``: the SQL of 0006,
+before that column, which 0006 and 0013's downgrade install.
 """
 
 from __future__ import annotations
@@ -22,18 +24,19 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 
 __all__ = ["KEYS", "ROLLUP_TABLES", "SOURCE_COLUMNS", "backfill", "change_statements", "drop_triggers"]
-__all__ += ["install_triggers", "trigger_sql"]
+__all__ += ["QUERY_LOG_ROLLUPS", "install_triggers", "trigger_sql"]
 
 ROLLUP_TABLES: tuple[str, ...] = ("rollup_ticket_days", "rollup_ticket_tag_days", "rollup_suggestion_days")
 ROLLUP_TABLES += ("rollup_answer_days", "rollup_resolution_days", "rollup_citation_days")
 ROLLUP_TABLES += ("rollup_resolution_tickets",)
+QUERY_LOG_ROLLUPS = ("rollup_answer_days", "rollup_citation_days")  # what query_logs' triggers write
 SATISFIED = "4.0"  # assist.analytics.scans.SATISFIED: a CSAT of 4 or more
 
 _COLUMNS = {  # the source columns the contributions read
     "tickets": ("id", "channel", "tags", "created_at", "ingested_at", "resolved_at", "csat"),
     "suggestions": ("id", "ticket_id", "payload", "created_at"),
     "feedback": ("suggestion_id", "verdict", "edit_distance"),
-    "query_logs": ("id", "kind", "abstained", "hit_ids", "confidence", "created_at"),
+    "query_logs": ("id", "kind", "abstained", "hit_ids", "confidence", "handoff_reason", "created_at"),
 }
 SOURCE_COLUMNS = _COLUMNS
 KEYS = {
@@ -65,8 +68,12 @@ class _Sql:
     """The few expressions that differ between SQLite and PostgreSQL (as ``assist.analytics.sql``
     writes them for the direct queries, so that sums and hours agree to the bit)."""
 
-    def __init__(self, dialect: str) -> None:
-        self.pg = dialect == "postgresql"
+    def __init__(self, dialect: str, reasons: bool = True) -> None:
+        self.pg, self.reasons = dialect == "postgresql", reasons
+
+    def columns(self, table: str) -> tuple[str, ...]:
+        """The source columns of ``table`` (without 0013's ``handoff_reason`` unless ``reasons``)."""
+        return tuple(c for c in _COLUMNS[table] if self.reasons or c != "handoff_reason")
 
     def day(self, ts: str) -> str:
         return f"(({ts}) AT TIME ZONE 'UTC')::date" if self.pg else f"date({ts})"
@@ -204,9 +211,12 @@ def feedback_rows(q: _Sql, new: str | None, old: str | None) -> str:
 
 
 def answer_rows(q: _Sql, rel: str, sign: str) -> str:
+    """Questions by outcome: ``answered``, the stored hand-off reason, or for a hand-off without
+    one (logged before 0013) ``no_evidence`` when nothing matched, else ``weak_evidence``."""
     off = q.is_true("r.abstained")
+    stored = f"WHEN {off} AND r.handoff_reason IS NOT NULL THEN r.handoff_reason " if q.reasons else ""
     outcome = (
-        f"CASE WHEN {off} AND {q.length('r.hit_ids')} = 0 THEN 'no_evidence' "
+        f"CASE {stored}WHEN {off} AND {q.length('r.hit_ids')} = 0 THEN 'no_evidence' "
         f"WHEN {off} THEN 'weak_evidence' ELSE 'answered' END"
     )
     return (
@@ -311,23 +321,24 @@ def change_statements(dialect: str, table: str, event: str, new: str, old: str) 
     return _statements(_Sql(dialect), table, event, new, old)
 
 
-def _row(prefix: str, table: str) -> str:
-    return "(SELECT " + ", ".join(f"{prefix}.{c} AS {c}" for c in _COLUMNS[table]) + ")"
+def _row(q: _Sql, prefix: str, table: str) -> str:
+    return "(SELECT " + ", ".join(f"{prefix}.{c} AS {c}" for c in q.columns(table)) + ")"
 
 
-def _triggers() -> list[tuple[str, str]]:
-    return [(t, e) for t in _COLUMNS for e in ("insert", "update", "delete")]
+def _triggers(tables: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
+    return [(t, e) for t in tables or tuple(_COLUMNS) for e in ("insert", "update", "delete")]
 
 
-def trigger_sql(dialect: str) -> list[str]:
-    """``CREATE`` statements (functions and triggers) keeping the rollups up to date."""
-    q, out = _Sql(dialect), []
-    for table, event in _triggers():
+def trigger_sql(dialect: str, tables: tuple[str, ...] | None = None, *, reasons: bool = True) -> list[str]:
+    """``CREATE`` statements (functions and triggers) keeping the rollups up to date, for the
+    source ``tables`` (all of them by default)."""
+    q, out = _Sql(dialect, reasons), []
+    for table, event in _triggers(tables):
         name = f"kms_rollup_{table}_{event}"
         before = event == "delete" and table in ("tickets", "suggestions")
         timing = "BEFORE" if before else "AFTER"
         if not q.pg or before:
-            new, old = _row("NEW", table), _row("OLD", table)
+            new, old = _row(q, "NEW", table), _row(q, "OLD", table)
         else:
             new, old = "new_rows", "old_rows"
         body = ";\n".join(_statements(q, table, event, new, old)) + ";"
@@ -353,24 +364,29 @@ def trigger_sql(dialect: str) -> list[str]:
     return out
 
 
-def install_triggers(connection: Connection) -> None:
-    for statement in trigger_sql(connection.dialect.name):
+def install_triggers(
+    connection: Connection, tables: tuple[str, ...] | None = None, *, reasons: bool = True
+) -> None:
+    for statement in trigger_sql(connection.dialect.name, tables, reasons=reasons):
         connection.exec_driver_sql(statement)
 
 
-def drop_triggers(connection: Connection) -> None:
+def drop_triggers(connection: Connection, tables: tuple[str, ...] | None = None) -> None:
     pg = connection.dialect.name == "postgresql"
-    for table, event in _triggers():
+    for table, event in _triggers(tables):
         name = f"kms_rollup_{table}_{event}"
         connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if pg else ""))
         if pg:
             connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {name}()")
 
 
-def backfill(connection: Connection) -> None:
-    """Recompute every rollup from its source rows (what the migration runs; ``rebuild``)."""
-    q = _Sql(connection.dialect.name)
-    for table in ROLLUP_TABLES:
+def backfill(
+    connection: Connection, tables: tuple[str, ...] = ROLLUP_TABLES, *, reasons: bool = True
+) -> None:
+    """Recompute the rollups ``tables`` (every one by default) from their source rows (what the
+    migrations run)."""
+    q = _Sql(connection.dialect.name, reasons)
+    for table in tables:
         connection.execute(text(f"DELETE FROM {table}"))
     rebuilt: list[tuple[str, str]] = [
         ("rollup_ticket_days", ticket_rows(q, "tickets", "1")),
@@ -382,4 +398,5 @@ def backfill(connection: Connection) -> None:
         ("rollup_citation_days", citation_rows(q, "query_logs", "1")),
     ]
     for table, rows in rebuilt:
-        connection.exec_driver_sql(upsert(table, [rows]))
+        if table in tables:
+            connection.exec_driver_sql(upsert(table, [rows]))

@@ -4,8 +4,10 @@ customers found the answers helpful (``answer_feedback``).
 
 Read from the query log (``kind`` answer or chat). The log keeps a hash of each question, never
 its text, and no channel; the PII-masked text of handed-off questions is kept apart for a set
-number of days (``unanswered_questions``, migration 0011). What that leaves out is listed in the
-section's ``not_recorded``.
+number of days (``unanswered_questions``, migration 0011). The hand-off reason is the one the
+chatbot gave (``handoff_reason``, migration 0013); questions logged before that keep a reason
+derived from whether anything in the KB matched. What that leaves out is listed in the section's
+``not_recorded``.
 """
 
 from __future__ import annotations
@@ -24,10 +26,13 @@ from storage import ANSWER_KINDS, QueryLogRow
 
 TOP_REPEATED = 20
 
-NOT_RECORDED = [
-    "hand-off reason as given to the user: the log keeps only whether the question was handed "
-    "off; the reason shown is derived from whether anything in the KB matched",
-]
+NOT_RECORDED: list[str] = []
+# hand-offs logged before the reason was (0013): weak_evidence, or no_evidence when nothing matched
+LEGACY = "weak_evidence"
+LEGACY_NOTE = (
+    "hand-off reason of questions logged before it was recorded (migration 0013): derived from "
+    "whether anything in the KB matched (weak_evidence; no_evidence when nothing did)"
+)
 
 _Ts = TypeVarTuple("_Ts")
 
@@ -45,12 +50,14 @@ def _handed_off() -> Any:
 
 def scan(session: Session, period: Period) -> list[tuple[int, str, int, float, int]]:
     """One pass over the period's questions: ``(bucket, outcome, questions, sum of confidence,
-    questions with a confidence)`` per bucket and outcome (``answered``, or the hand-off reason:
-    ``no_evidence`` when nothing in the KB matched, else ``weak_evidence``). From the daily
-    rollups for whole days."""
+    questions with a confidence)`` per bucket and outcome (``answered``, or the stored hand-off
+    reason: ``low_confidence``, ``no_answer``, ``no_evidence``; for a hand-off logged before 0013,
+    ``no_evidence`` when nothing in the KB matched, else ``weak_evidence``: as
+    ``storage.rollups.answer_rows``). From the daily rollups for whole days."""
     if rollups.usable(session, period):
         return rollups.answer_rows(session, period)
     outcome = case(
+        (_handed_off() & QueryLogRow.handoff_reason.is_not(None), QueryLogRow.handoff_reason),
         (_handed_off() & (json_length(QueryLogRow.hit_ids) == 0), "no_evidence"),
         (_handed_off(), "weak_evidence"),
         else_="answered",
@@ -119,6 +126,7 @@ def chatbot_section(session: Session, period: Period, models: TextModels | None 
     if period.channel:
         notes.insert(0, "channel of chatbot questions: the figures cover every channel")
     rows = scan(session, period)
+    notes += [LEGACY_NOTE] if any(r[1] == LEGACY and r[2] for r in rows) else []
     figures = totals(rows)
     repeated = repeated_unanswered(session, period)
     figures["repeated_unanswered_questions"] = len(repeated)
