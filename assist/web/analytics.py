@@ -41,6 +41,17 @@ def fmt(name: str, value: Value) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+VALUES = {("handoff_reasons", "reason")}  # (table, column) whose cells are codes with labels (``an.v``)
+
+
+def cell(table: str, column: str, value: Value, lang: str) -> str:
+    """A table cell for people: ``fmt``, or the label of a code (``an.v.<table>.<code>``)."""
+    key = f"an.v.{table}.{value}"
+    if (table, column) in VALUES and key in MESSAGES:
+        return translate(key, lang)
+    return fmt(column, value)
+
+
 def _data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
@@ -71,6 +82,7 @@ def _context(report: Report, lang: str) -> dict[str, Any]:
         "channels": sorted(channels),
         "pivots": {name: report.table(name).pivot() for name in PIVOTED},
         "fmt": fmt,
+        "cell": lambda table, column, value: cell(table, column, value, lang),
         "lab": lambda kind, name: label(kind, name, lang),
         "max_rows": MAX_ROWS,
     }

@@ -178,4 +178,9 @@ ANALYTICS_MESSAGES: dict[str, tuple[str, str]] = {
     "an.c.covered": ("커버됨", "Covered"),
     "an.c.covered_share": ("커버 비율", "Share covered"),
     "an.c.best_mean": ("최고 유사도 평균", "Mean best cosine"),
+    # cell values: the chatbot's hand-off reasons (0013; weak_evidence: logged before them)
+    "an.v.handoff_reasons.low_confidence": ("신뢰도 낮음", "Low confidence"),
+    "an.v.handoff_reasons.no_answer": ("답하는 문장 없음", "No sentence answers it"),
+    "an.v.handoff_reasons.no_evidence": ("일치하는 지식 없음", "Nothing in the KB matches"),
+    "an.v.handoff_reasons.weak_evidence": ("근거 약함(이전 기록)", "Weak evidence (logged before reasons)"),
 }

@@ -25,6 +25,7 @@ from core.settings import Settings
 from storage import HANDOFF_REASONS, QueryLogRow, log_query
 from storage.rollups import backfill
 from tests import pg
+from tests.auth import bearer
 from tests.migrations import on_postgres, on_sqlite, to_revision
 from tests.unit.test_analytics_rollups import rollups_match_a_backfill, snapshot
 
@@ -165,6 +166,28 @@ def test_the_answer_path_logs_the_code_and_returns_the_sentence(client: TestClie
     with kb.sessions() as session:
         logged = dict(session.execute(select(QueryLogRow.id, QueryLogRow.handoff_reason)).tuples().all())
     assert logged == {handed["log_id"]: code, answered["log_id"]: None}
+
+
+# --- the page -------------------------------------------------------------------------------
+
+
+def test_the_page_labels_the_reasons_in_korean(sessions: sessionmaker[Session]) -> None:
+    from assist.api import create_app
+
+    url = str(sessions.kw["bind"].url)
+    settings = Settings(data_dir=Path(url.removeprefix("sqlite:///")).parent, embedder="hash")
+    params = {"since": "2026-06-01", "until": "2026-06-07"}
+    with TestClient(create_app(settings)) as client:
+        owner = {"accept": "text/html", **bearer(settings, ["kms_owner"], name="handoff-page")}
+        html = client.get("/analytics", params=params, headers=owner).text
+        english = client.get("/analytics", params={**params, "lang": "en"}, headers=owner).text
+        csv = client.get("/v1/analytics", params={**params, "format": "csv", "table": "handoff_reasons"},
+                         headers=owner).content.decode("utf-8-sig")  # fmt: skip
+    for label in ("신뢰도 낮음", "답하는 문장 없음", "일치하는 지식 없음", "근거 약함(이전 기록)"):
+        assert f">{label}</td>" in html
+    assert ">Low confidence</td>" in english and ">low_confidence</td>" not in html
+    assert csv.splitlines() == ["reason,questions,share", "low_confidence,3,0.375", "no_answer,2,0.25",
+                                "no_evidence,2,0.25", "weak_evidence,1,0.125"]  # fmt: skip
 
 
 # --- migration 0013 -----------------------------------------------------------------------------
