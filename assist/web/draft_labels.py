@@ -45,6 +45,14 @@ DRAFT_MESSAGES: dict[str, tuple[str, str]] = {
         "Drafts are not published: review and approve them here. Pending drafts are refreshed with new "
         "tickets; rejected topics are not drafted again.",
     ),
+    "drafts.gaps": ("티켓이 없는 공백 — 직접 작성 필요", "Gaps no ticket shows — write these by hand"),
+    "drafts.gaps_help": (
+        "챗봇이 상담사에게 넘긴 질문 중 어떤 반복 주제나 문서와도 맞지 않는 주제입니다. 해결된 티켓이 없어 "
+        "초안은 만들지 않았습니다. 질문은 개인정보를 가린 그대로입니다.",
+        "Topics of questions the chatbot handed off that match no recurring topic and no article. No "
+        "resolved ticket shows them, so no draft was made. Questions are shown PII-masked, as stored.",
+    ),
+    "drafts.gap_questions": ("질문 {n}건", "{n} question(s)"),
     "drafts.generate_denied": (
         "초안 생성은 KMS 담당자(kms_owner) 역할만 할 수 있습니다.",
         "Only the KMS owner (kms_owner) role may generate drafts.",

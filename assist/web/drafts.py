@@ -143,6 +143,10 @@ def _page(
 def drafts_queue(
     request: Request, kb: KB, status: Annotated[str, Query(max_length=20)] = "pending"
 ) -> Response:
+    return _queue(request, kb, status)
+
+
+def _queue(request: Request, kb: KnowledgeBase, status: str, extra: dict[str, Any] | None = None) -> Response:
     wanted = None if status == "all" else status
     try:
         drafts = list_draft_summaries(kb, status=wanted, limit=200)
@@ -158,8 +162,9 @@ def drafts_queue(
         "biggest": biggest,
         "may_generate": _may_generate(request),
         "window": {"days": config.since_days, "min_size": config.min_size},
+        "gaps": [],
     }
-    return render(request, "drafts.html", context)
+    return render(request, "drafts.html", context | (extra or {}))
 
 
 def _may_generate(request: Request) -> bool:
@@ -170,16 +175,22 @@ def _may_generate(request: Request) -> bool:
 
 @router.post("/drafts/generate")
 def drafts_generate(request: Request, kb: KB) -> Response:
-    """Mine recurring uncovered topics (``assist.drafts.generate``, default window and size)."""
+    """Mine recurring uncovered topics (``assist.drafts.generate``, default window and size).
+
+    Redirects to the queue with a notice; when the run found topics of unanswered chatbot
+    questions that no ticket shows (``unanswered_gaps``, as ``kms drafts generate`` prints them),
+    the queue is shown right away with them: their masked questions never go into a URL."""
     result = generate(kb, DraftSettings())
-    params = {
-        "msg": "drafts_generated",
+    counts = {
         "tickets": result.tickets,
         "topics": result.topics,
         "created": len(result.created),
         "updated": len(result.updated),
     }
-    return RedirectResponse(f"/drafts?{urlencode(params)}", status_code=303)
+    if result.unanswered_gaps:
+        flash = translate("msg.drafts_generated", pick_lang(request), **counts)
+        return _queue(request, kb, "pending", {"flash": flash, "gaps": result.unanswered_gaps})
+    return RedirectResponse(f"/drafts?{urlencode({'msg': 'drafts_generated', **counts})}", status_code=303)
 
 
 @router.get("/drafts/{draft_id}")
