@@ -19,6 +19,11 @@ Datasets (built in :mod:`eval.answerability_data`)
   Questions: a deterministic sample of *test* utterances; covered intent → gold = its article,
   held-out intent → should abstain.
 
+``--tickets N`` (default 0: articles only) also ingests N labelled utterances per gold document as
+resolved tickets tagged with their article's front-matter ``tag:`` (held-out banking77 intents
+get tickets tagged ``held-<intent>``), as a production KB holds them; never an evaluated question
+(see :mod:`eval.answerability_tickets`).
+
 At threshold t a question is *answered* when an answer was composed and its confidence ≥ t (the
 product abstains below ``KMS_ANSWER_THRESHOLD``). Then
 
@@ -49,6 +54,7 @@ from core.settings import Settings
 from eval import plots
 from eval.answerability_data import DATASETS, AnswerabilitySet, Article, Question, load_answerability_set
 from eval.answerability_rates import SWEEP_STEP, far_threshold, rates, sweep
+from eval.answerability_tickets import Ticket, tickets_json
 from eval.errors import EvalConfigError, EvalError
 from eval.kb import ingested_kb, strip_doc_prefix
 from eval.metrics import CurvePoint, curve_auc, percentiles
@@ -73,16 +79,20 @@ def answerability_kb(
     settings: Settings,
     articles: Sequence[Article],
     *,
+    tickets: Sequence[Ticket] = (),
     index_cache: Path | None = None,
     progress: Progress | None = None,
 ) -> Iterator[tuple[KnowledgeBase, list[str]]]:
-    """The articles ingested by the product pipeline (:func:`eval.kb.ingested_kb`) into a temporary
-    data dir, and its warnings; any ingest error stops the run."""
+    """The articles (then the resolved tickets, if any) ingested by the product pipeline
+    (:func:`eval.kb.ingested_kb`) into a temporary data dir, and its warnings; any ingest error
+    stops the run."""
     files = {f"{article.article_id}.md": article.markdown for article in articles}
-    with ingested_kb(settings, files, index_cache=index_cache, progress=progress) as (kb, result):
+    ticket_files = {"tickets.json": tickets_json(tickets)} if tickets else None
+    built = ingested_kb(settings, files, tickets=ticket_files, index_cache=index_cache, progress=progress)
+    with built as (kb, result):
         if not result.ok:
             raise EvalError(
-                "the dataset's articles did not ingest cleanly: "
+                "the dataset's articles or tickets did not ingest cleanly: "
                 + "; ".join(str(i) for i in result.errors[:3])
             )
         yield kb, [str(i) for i in result.issues]
@@ -143,6 +153,7 @@ def run_answerability(
     data_root: Path,
     limit: int | None = 300,
     seed: int = 0,
+    tickets: int = 0,
     threshold: float | None = None,
     target_far: float = 0.1,
     index_cache: Path | None = None,
@@ -152,19 +163,24 @@ def run_answerability(
         raise EvalConfigError(f"--target-far must be between 0 and 1, got {target_far}")
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         raise EvalConfigError(f"--threshold must be between 0 and 1, got {threshold}")
-    aset = load_answerability_set(dataset, data_root, limit=limit, seed=seed)
+    aset = load_answerability_set(dataset, data_root, limit=limit, seed=seed, tickets=tickets)
     chosen = settings.answer_threshold if threshold is None else threshold
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    built = answerability_kb(settings, aset.articles, index_cache=index_cache, progress=progress)
+    built = answerability_kb(
+        settings, aset.articles, tickets=aset.tickets, index_cache=index_cache, progress=progress
+    )
     with built as (kb, issues):
         timings["ingest"] = time.perf_counter() - t0
         chunks = len(kb.index.chunks)
+        ticket_chunks = sum(c.doc_type == "ticket" for c in kb.index.chunks)
         embedder_id = kb.embedder.model_id
         t0 = time.perf_counter()
         rows = collect_answers(kb, aset.questions, progress=progress)
         timings["answers"] = time.perf_counter() - t0
     report(progress, "done", 0)
+    made = {t.ticket_id for t in aset.tickets}
+    cited = {"ticket_first_citations": sum(r["top_citation"] in made for r in rows)} if made else {}
     return answerability_run(
         aset,
         rows,
@@ -174,7 +190,14 @@ def run_answerability(
         target_far=target_far,
         chunks=chunks,
         timings=timings,
-        config={"embedder": embedder_id, "limit": limit, "seed": seed, "ingest_issues": len(issues)},
+        config={
+            "embedder": embedder_id,
+            "limit": limit,
+            "seed": seed,
+            "tickets": tickets,
+            "ingest_issues": len(issues),
+            **({"ticket_chunks": ticket_chunks, **cited} if tickets else {}),
+        },
     )
 
 
@@ -246,6 +269,10 @@ def answerability_run(
         notes.append(
             f"threshold {value:g} ({what}): coverage {_fmt(r['coverage'])}, wrong-answer rate "
             f"{_fmt(r['wrong_answer_rate'])}, false-answer rate {_fmt(r['far'])}"
+        )
+    if config.get("ticket_first_citations"):
+        notes.append(
+            f"{config['ticket_first_citations']} first citations are tickets (never gold: counted wrong)"
         )
     if config.get("ingest_issues"):
         notes.append(f"ingest reported {config['ingest_issues']} warning(s) (see the KB build)")

@@ -7,6 +7,9 @@
   whose Consultation scripts are up to 15 *train* utterances, answered by one generic sentence
   from the intent name; questions: sampled *test* utterances.
 
+With ``tickets`` > 0 each article also carries a front-matter ``tag:`` (its id) and the set holds
+resolved tickets of labelled utterances tagged with it (:mod:`eval.answerability_tickets`).
+
 See :mod:`eval.answerability` for how they are measured.
 """
 
@@ -19,6 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from eval.answerability_tickets import (
+    HELD_TAG_PREFIX,
+    TICKET_SEED,
+    Ticket,
+    banking_tickets,
+    tagged_markdown,
+    welfare_tickets,
+)
 from eval.datasets import FileInfo, file_info, read_jsonl
 from eval.errors import DatasetError, EvalConfigError
 from eval.sampling import sample
@@ -28,9 +39,11 @@ __all__ = [
     "AnswerabilitySet",
     "Article",
     "Question",
+    "Ticket",
     "banking_article",
     "humanise_intent",
     "load_answerability_set",
+    "tagged",
     "welfare_article",
 ]
 
@@ -46,11 +59,13 @@ _ACRONYMS = {"atm": "ATM", "pin": "PIN", "apple": "Apple", "google": "Google", "
 
 @dataclass(frozen=True)
 class Article:
-    """One KMS article to ingest: ``markdown`` is written to ``<article_id>.md``."""
+    """One KMS article to ingest: ``markdown`` is written to ``<article_id>.md``; ``tag`` is its
+    front-matter consultation tag (only with tickets: the default articles have none)."""
 
     article_id: str
     title: str
     markdown: str
+    tag: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +91,7 @@ class AnswerabilitySet:
     files: list[FileInfo] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     config: dict[str, Any] = field(default_factory=dict)
+    tickets: list[Ticket] = field(default_factory=list)
 
 
 # ----------------------------------------------------------------------------- articles
@@ -188,6 +204,12 @@ def banking_article(
     return Article(article_id, title, markdown)
 
 
+def tagged(article: Article, tag: str | None = None) -> Article:
+    """The article with a front-matter ``tag:`` (default: its id); same file name, so same id."""
+    tag = tag or article.article_id
+    return Article(article.article_id, article.title, tagged_markdown(article.markdown, tag), tag)
+
+
 # ----------------------------------------------------------------------------- datasets
 def _require(root: Path, name: str, *parts: str) -> Path:
     path = root.joinpath(name, *parts)
@@ -196,7 +218,7 @@ def _require(root: Path, name: str, *parts: str) -> Path:
     return path
 
 
-def _welfare(root: Path, limit: int | None, seed: int) -> AnswerabilitySet:
+def _welfare(root: Path, limit: int | None, seed: int, tickets: int = 0) -> AnswerabilitySet:
     corpus_path = _require(root, "welfare_qa_ko", "corpus.jsonl")
     queries_path = _require(root, "welfare_qa_ko", "queries.jsonl")
     chat_path = _require(root, "chatbot_data_ko", "qa.jsonl")
@@ -223,12 +245,30 @@ def _welfare(root: Path, limit: int | None, seed: int) -> AnswerabilitySet:
             chat.append(Question(f"chat-{row.get('id', n)}", question, frozenset(), "chatbot_data_ko"))
     answerable = [pool[i] for i in sample(len(pool), limit, seed)]
     outside = [chat[i] for i in sample(len(chat), len(answerable), seed)]
+    made: list[Ticket] = []
+    if tickets > 0:
+        articles = [tagged(a) for a in articles]
+        evaluated = {q.qid for q in answerable}
+        made = welfare_tickets(
+            [(q.qid, q.text, min(q.gold)) for q in pool if q.qid not in evaluated and len(q.gold) == 1],
+            [a.article_id for a in articles],
+            [q.text for q in answerable + outside],
+            per_doc=tickets,
+        )
     notes = [
         f"{len(articles)} articles, one per welfare programme document (정책 = the document's text; "
         f"목적/단계별 절차/상담 스크립트/주요 상황 및 해결책 = '{PLACEHOLDER_KO}')",
         f"answerable: {len(answerable)} of {len(pool)} welfare questions with a gold document "
         "(two gold ids: either counts); unanswerable: as many chatbot_data_ko daily-life questions",
     ]
+    if tickets > 0:
+        docs = len({t.tag for t in made})
+        notes.append(
+            f"tickets: {len(made)} resolved tickets, up to {tickets} per document ({docs} of "
+            f"{len(articles)} documents have any): welfare questions with one gold document that are "
+            f"not evaluated in this run, drawn with the fixed seed {TICKET_SEED}; tag = the "
+            "document's article id (front matter tag:), resolution = one fixed neutral sentence"
+        )
     return AnswerabilitySet(
         "welfare_qa_ko",
         articles,
@@ -239,10 +279,11 @@ def _welfare(root: Path, limit: int | None, seed: int) -> AnswerabilitySet:
             file_info(chat_path, len(chat)),
         ],
         notes,
+        tickets=made,
     )
 
 
-def _banking(root: Path, limit: int | None, seed: int) -> AnswerabilitySet:
+def _banking(root: Path, limit: int | None, seed: int, tickets: int = 0) -> AnswerabilitySet:
     path = _require(root, "banking77", "queries.jsonl")
     train: dict[str, list[str]] = defaultdict(list)
     test: list[tuple[str, str, str]] = []
@@ -276,6 +317,12 @@ def _banking(root: Path, limit: int | None, seed: int) -> AnswerabilitySet:
         for qid, text, label in (test[i] for i in sample(len(test), limit, seed))
     ]
     covered = sum(q.answerable for q in questions)
+    made: list[Ticket] = []
+    if tickets > 0:
+        articles = [tagged(a) for a in articles]
+        made = banking_tickets(
+            intents, train, article_of, [q.text for q in questions], per_intent=tickets, skip=SCRIPT_PAIRS
+        )
     notes = [
         f"{len(articles)} articles, one per covered intent (scripts: up to {SCRIPT_PAIRS} train utterances, "
         "each answered by a generic sentence from the intent name); "
@@ -283,6 +330,15 @@ def _banking(root: Path, limit: int | None, seed: int) -> AnswerabilitySet:
         f"questions: {len(questions)} test utterances ({covered} of covered intents, "
         f"{len(questions) - covered} of held-out intents: should abstain)",
     ]
+    if tickets > 0:
+        held = sum(t.tag.startswith(HELD_TAG_PREFIX) for t in made)
+        notes.append(
+            f"tickets: {len(made)} resolved tickets, up to {tickets} train utterances per intent after "
+            f"the first {SCRIPT_PAIRS} (those in the scripts), in file order, none equal to an evaluated "
+            f"question; {len(made) - held} tagged with their intent's article id (front matter tag:), "
+            f"{held} of held-out intents tagged '{HELD_TAG_PREFIX}<intent>' (no article has it); "
+            "resolution = one fixed neutral sentence"
+        )
     return AnswerabilitySet(
         "banking77",
         articles,
@@ -290,14 +346,18 @@ def _banking(root: Path, limit: int | None, seed: int) -> AnswerabilitySet:
         [file_info(path, sum(len(v) for v in train.values()) + len(test))],
         notes,
         {"held_out_intents": sorted(held_out)},
+        tickets=made,
     )
 
 
 def load_answerability_set(
-    name: str, data_root: Path, *, limit: int | None = 300, seed: int = 0
+    name: str, data_root: Path, *, limit: int | None = 300, seed: int = 0, tickets: int = 0
 ) -> AnswerabilitySet:
-    """The articles and questions of a named dataset under ``data_root``."""
+    """The articles and questions of a named dataset under ``data_root``; with ``tickets`` > 0
+    also that many resolved tickets per gold document (the articles then carry a ``tag:``)."""
     loaders = {"welfare_qa_ko": _welfare, "banking77": _banking}
     if name not in loaders:
         raise EvalConfigError(f"unknown answerability dataset {name!r}; known: {', '.join(DATASETS)}")
-    return loaders[name](data_root, limit, seed)
+    if tickets < 0:
+        raise EvalConfigError(f"--tickets must be 0 or more, got {tickets}")
+    return loaders[name](data_root, limit, seed, tickets)

@@ -140,11 +140,16 @@ def ingested_kb(
     settings: Settings,
     files: Mapping[str, str],
     *,
+    tickets: Mapping[str, str] | None = None,
     index_cache: Path | None = None,
     progress: Progress | None = None,
 ) -> Iterator[tuple[KnowledgeBase, IngestReport]]:
     """Article files (name → Markdown) ingested by :func:`ingest.pipeline.ingest_paths` into a
     temporary data dir, with the ingest report.
+
+    ``tickets`` (name → ticket file text, e.g. ``{"tickets": [...]}`` JSON) are ingested after the
+    articles from a folder of their own (``kind="tickets"``, ``prune=False``); the report returned
+    is then the tickets' ingest with the articles' issues and counts merged in.
 
     The configured models folder is linked in (no re-conversion) and the data dir's fitted
     confidence model, if any, is copied, so answers score as they would in that installation.
@@ -170,9 +175,38 @@ def ingested_kb(
         if index_cache is not None:
             _seed(index_cache, local.index_root)
         result = ingest_paths([folder], local, kind="articles", progress=progress)
+        if tickets and result.ok:
+            result = _ingest_tickets(Path(tmp) / "tickets", tickets, local, result, index_cache, progress)
         if index_cache is not None and result.ok:
             _save(local.index_root, index_cache)
         yield KnowledgeBase(local), result
+
+
+def _ingest_tickets(
+    folder: Path,
+    files: Mapping[str, str],
+    local: Settings,
+    articles: IngestReport,
+    index_cache: Path | None,
+    progress: Progress | None,
+) -> IngestReport:
+    """The ticket files ingested into ``local`` after its articles; one report for both."""
+    from ingest.pipeline import ingest_paths
+
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    if index_cache is not None and (index_cache / store.MANIFEST).is_file():
+        # seed again: the articles' ingest built an index without the cache's ticket vectors
+        seeded = local.index_root / f"{index_cache.name}-tickets"
+        shutil.copytree(index_cache, seeded)
+        store.swap(local.index_root, seeded)
+    result = ingest_paths([folder], local, kind="tickets", prune=False, progress=progress)
+    result.issues = [*articles.issues, *result.issues]
+    result.articles.update(articles.articles)
+    result.incomplete = [*articles.incomplete, *result.incomplete]
+    result.masked.update(articles.masked)
+    return result
 
 
 @contextlib.contextmanager

@@ -43,6 +43,15 @@ def answerability_cmd(
             "--threshold", min=0, max=1, help="Confidence threshold (default KMS_ANSWER_THRESHOLD)."
         ),
     ] = None,
+    tickets: Annotated[
+        int,
+        typer.Option(
+            "--tickets",
+            min=0,
+            help="Also ingest N labelled utterances per gold document as resolved tickets tagged with "
+            "their article's tag (never an evaluated question); 0 = articles only.",
+        ),
+    ] = 0,
     target_far: Annotated[
         float, typer.Option("--target-far", min=0, max=1, help="False-answer rate to find a threshold for.")
     ] = 0.1,
@@ -58,9 +67,8 @@ def answerability_cmd(
 
     with _errors():
         settings = _settings(embedder)
-        cache: Path | None = (
-            None if no_cache else settings.data_dir / "eval-cache" / f"answerability-{dataset}-index"
-        )
+        name = f"answerability-{dataset}-tickets-index" if tickets else f"answerability-{dataset}-index"
+        cache: Path | None = None if no_cache else settings.data_dir / "eval-cache" / name
         with _progress() as progress:
             run = run_answerability(
                 settings,
@@ -68,6 +76,7 @@ def answerability_cmd(
                 data_root=data_root,
                 limit=limit,
                 seed=seed,
+                tickets=tickets,
                 threshold=threshold,
                 target_far=target_far,
                 index_cache=cache,
