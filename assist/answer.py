@@ -15,7 +15,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Literal
 
 from sqlalchemy.orm import Session
@@ -115,10 +115,12 @@ def answer_question(
     threshold: float | None = None,
     log: bool = True,
     kind: Literal["answer", "chat"] = "answer",
+    exclude: Collection[str] = (),
 ) -> Answer:
     """A cited answer, or ``abstained=True`` with the handoff message when evidence is weak.
 
     ``kind`` is what the query log records: "answer" (``/v1/answer``) or "chat" (chat completions).
+    ``exclude``: document ids retrieval leaves out (calibrating on a stored ticket's own inquiry).
     """
     t0 = time.perf_counter()
     s = kb.settings
@@ -126,7 +128,7 @@ def answer_question(
     lang = (locale or "").split("-")[0].lower() or detect_lang(text)
     lang = lang if lang in ("ko", "en") else detect_lang(text)
     allowed = {"article", "doc"} | ({"ticket"} if s.answer_use_tickets else set())
-    evidence = gather(kb, retrieval_query(text, history), k=5)
+    evidence = gather(kb, retrieval_query(text, history), k=5, exclude=exclude)
     timings = dict(evidence.trace.timings_ms)
     limit = s.answer_threshold if threshold is None else threshold
     t_assess = time.perf_counter()

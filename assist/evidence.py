@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
 
 from assist.errors import InvalidInputError
 from assist.knowledge import KnowledgeBase
@@ -51,24 +51,54 @@ class Evidence:
         return sorted(self.articles + self.docs, key=lambda d: -d.score)
 
 
+VOTING_TICKETS = 10  # the closest resolved tickets whose tags vote for articles
+
+
+def ticket_votes(articles: Sequence[DocHit], tickets: Sequence[DocHit], weight: float) -> list[DocHit]:
+    """Articles re-ranked by what resolved tickets say: an article whose consultation tag is a tag
+    of one of the closest resolved tickets gains ``weight`` × that ticket's score (the best one).
+
+    Customers word the same question in many ways; the tickets resolved under an article's tag are
+    those ways, so a question close to them is evidence for the article even when its own words
+    are far from the article's. Articles without a tag, or a KB without tickets, keep their order
+    and scores exactly."""
+    votes: dict[str, float] = {}
+    for ticket in tickets:
+        for tag in ticket.meta.get("tags") or ():
+            votes[str(tag)] = max(votes.get(str(tag), 0.0), max(ticket.score, 0.0))
+    if not weight or not votes:
+        return list(articles)
+    lifted = [
+        replace(a, score=a.score + weight * votes.get(str(a.meta.get("tag") or ""), 0.0)) for a in articles
+    ]
+    return sorted(lifted, key=lambda d: -d.score)
+
+
 def gather(
     kb: KnowledgeBase,
     query: str,
     *,
     k: int = 5,
     doc_types: Collection[str] | None = None,
+    exclude: Collection[str] = (),
 ) -> Evidence:
-    """Search once over all chunk types and split the results per document type."""
+    """Search once over all chunk types and split the results per document type; articles are
+    re-ranked by the closest resolved tickets' tags (:func:`ticket_votes`, ``KMS_TICKET_VOTE``).
+    ``exclude``: document ids to leave out (a ticket asking about itself)."""
     trace = SearchTrace()
     hits = kb.searcher.search_chunks(query, kb.params(doc_types=doc_types), trace=trace)
     by_type: dict[str, list[ChunkHit]] = {"article": [], "ticket": [], "doc": []}
     for hit in hits:
-        by_type.setdefault(hit.chunk.doc_type, []).append(hit)
+        if hit.chunk.doc_id not in exclude:
+            by_type.setdefault(hit.chunk.doc_type, []).append(hit)
+    tickets = aggregate(by_type["ticket"], k=max(k, VOTING_TICKETS))
+    weight = kb.settings.ticket_vote
+    articles = aggregate(by_type["article"], k=2 * k if weight else k)
     return Evidence(
         query=query,
-        chunk_hits=hits,
-        articles=aggregate(by_type["article"], k=k),
-        tickets=aggregate(by_type["ticket"], k=k),
+        chunk_hits=[h for h in hits if h.chunk.doc_id not in exclude] if exclude else hits,
+        articles=ticket_votes(articles, tickets[:VOTING_TICKETS], weight)[:k],
+        tickets=tickets[:k],
         docs=aggregate(by_type["doc"], k=k),
         lang=detect_lang(query),
         trace=trace,

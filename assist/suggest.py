@@ -94,7 +94,8 @@ def suggest(
     text = clean_query(inquiry, kb.settings, field_name="inquiry")
     subj = clean_query(subject, kb.settings, field_name="subject") if subject and subject.strip() else ""
     query = f"{subj}\n{text}" if subj else text
-    evidence: Evidence = gather(kb, query, k=k)
+    own = (f"ticket:{ticket_id}",) if ticket_id else ()  # a stored ticket is no evidence about itself
+    evidence: Evidence = gather(kb, query, k=k, exclude=own)
     t_draft = time.perf_counter()
     # the same composition and calibrated confidence as /v1/answer for the same text
     comp, confidence, _ = assess(kb, evidence, text, {"article", "doc"})

@@ -194,6 +194,15 @@ class Settings(BaseSettings):
     draft_min_script_fit: float = Field(
         0.45, ge=0, le=1, description="Least fit of a 상담 스크립트 Q/A to use it for the draft reply."
     )
+    ticket_vote: float = Field(
+        0.0,
+        ge=0,
+        le=2,
+        description="How much resolved tickets lift the article whose consultation tag they carry, in "
+        "answers and suggestions: the closest such ticket's score times this is added to the article's. "
+        "0 (default) = off; 0.3 finds the right article more often but the bundled confidence model "
+        "then tells right from wrong answers less well (README: ticket votes).",
+    )
     answer_use_tickets: bool = Field(
         False, description="Let chatbot answers cite past tickets (default: articles and documents only)."
     )

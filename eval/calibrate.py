@@ -34,6 +34,7 @@ __all__ = ["Labelled", "calibrate", "from_queries", "from_tickets", "recommend_t
 class Labelled:
     text: str
     gold: frozenset[str]  # article/doc ids without prefix; empty: should hand off
+    source_id: str | None = None  # the stored document it came from (a ticket), left out of retrieval
 
 
 def from_queries(path: Path) -> list[Labelled]:
@@ -41,18 +42,23 @@ def from_queries(path: Path) -> list[Labelled]:
     return [Labelled(q.text, frozenset(q.gold) if q.in_scope else frozenset()) for q in queries]
 
 
-def from_tickets(kb: KnowledgeBase, tickets: Sequence[tuple[str, Sequence[str]]]) -> list[Labelled]:
-    """(inquiry, tags) pairs → labelled questions via the articles' consultation tags."""
+def from_tickets(
+    kb: KnowledgeBase, tickets: Sequence[tuple[str, Sequence[str]] | tuple[str, Sequence[str], str]]
+) -> list[Labelled]:
+    """(inquiry, tags[, ticket id]) → labelled questions via the articles' consultation tags. With
+    the id, answering leaves that ticket out of retrieval: its own tags must not vote for the
+    article it is labelled with (``KMS_TICKET_VOTE``)."""
     by_tag: dict[str, set[str]] = {}
     for chunk in kb.index.chunks:
         tag = chunk.meta.get("tag")
         if chunk.doc_type == "article" and tag:
             by_tag.setdefault(str(tag), set()).add(chunk.doc_id.split(":", 1)[1])
     out = []
-    for inquiry, tags in tickets:
+    for inquiry, tags, *ticket_id in tickets:
         gold = {a for t in tags for a in by_tag.get(t, ())}
         if inquiry.strip():
-            out.append(Labelled(inquiry.strip(), frozenset(gold)))
+            source = f"ticket:{ticket_id[0]}" if ticket_id else None
+            out.append(Labelled(inquiry.strip(), frozenset(gold), source))
     return out
 
 
@@ -62,7 +68,9 @@ def _rows(
     rows, labels, confidences = [], [], []
     report(progress, "confidence", 0, len(questions))
     for q in questions:
-        ans = answer_question(kb, q.text, threshold=0.0, log=False)
+        ans = answer_question(
+            kb, q.text, threshold=0.0, log=False, exclude=(q.source_id,) if q.source_id else ()
+        )
         first = ans.citations[0].doc_id.split(":", 1)[1] if ans.citations else None
         if ans.citations:  # no composed answer: confidence is 0 whatever the model says
             rows.append(ans.features)

@@ -118,8 +118,8 @@ def calibrate_cmd(
                 source.append(path.name)
             if tickets:
                 with kb.sessions() as session:
-                    rows = session.execute(select(TicketRow.inquiry, TicketRow.tags)).all()
-                labelled += from_tickets(kb, [(inquiry, tags or []) for inquiry, tags in rows])
+                    rows = session.execute(select(TicketRow.inquiry, TicketRow.tags, TicketRow.id)).all()
+                labelled += from_tickets(kb, [(inquiry, tags or [], tid) for inquiry, tags, tid in rows])
                 source.append(f"{len(rows)} stored tickets")
             if not labelled:
                 console.print("[bold red]error:[/] no labelled questions: give --questions FILE or --tickets")
