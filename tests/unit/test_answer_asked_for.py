@@ -105,3 +105,32 @@ def test_without_a_time_in_the_kb_it_hands_off(kbs: tuple[KnowledgeBase, Knowled
     # a question that does not ask for a time is still answered from the same article
     other = answer_question(kbs[1], "현금영수증 받은 주문도 세금계산서 발행되나요?", threshold=0.0, log=False)
     assert not other.abstained and "중복 발행할 수 없습니다" in other.answer, other
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "카드 매출전표가 법정 증빙으로 인정되므로 주문상세에서 출력해 주세요.",  # 전 inside a word
+        "바로마켓 고객센터 채팅으로 문의해 주세요.",  # the brand, not 'at once'
+        "상품은 원래 박스 안에 넣어 보내 주세요.",  # inside the box, not within a time
+        "전화 상담은 상담원이 직접 도와드립니다.",
+        "후기 작성 시 적립금이 지급됩니다.",
+    ],
+)
+def test_words_that_only_contain_a_time_word_carry_no_time(sentence: str) -> None:
+    assert unanswered([sentence], frozenset({"period"})) == frozenset({"period"})
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "결제 전에 쿠폰을 적용해 주세요.",
+        "취소한 후 다시 결제하시면 됩니다.",
+        "출고 전까지 주소를 바꿀 수 있습니다.",
+        "접수되면 바로 처리됩니다.",
+        "3일 안에 도착합니다.",
+        "오늘 안에 답변드립니다.",
+    ],
+)
+def test_time_words_still_carry_a_time(sentence: str) -> None:
+    assert unanswered([sentence], frozenset({"period"})) == frozenset()
