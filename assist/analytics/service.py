@@ -8,9 +8,9 @@ the sorted hours of only the minutes (rollups: whole hours) that hold them (``ho
 ``resolution_ranks``).
 The reopen rate is the share of tickets ever resolved (resolved now, or reopened since) that were
 reopened at least once, over the tickets whose reopen count is known (``reopens`` not NULL).
-First response and reopens are direct queries over the period's tickets (no rollup: the rollup
-triggers and back-fill of migration 0006 read ``storage/rollups.py`` as it is, so new source
-columns there would break a fresh database's 0006); the period filter is ``ticket_range``.
+First response and reopens are direct queries over the period's tickets (no rollup: a rollup of
+them needs a migration that installs new triggers, as 0013 does for the hand-off reasons); the
+period filter is ``ticket_range``.
 The first-contact-resolution estimate is the share of tickets with a customer reference after
 which the same customer opened no other ticket within ``REPEAT_DAYS`` days. Customer references
 are masked to ``[고객번호]`` when stored unless ``KMS_PII_ALLOW`` keeps them; masked ones are not
