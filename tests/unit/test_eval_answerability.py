@@ -17,6 +17,7 @@ from eval.answerability_data import banking_article, humanise_intent, load_answe
 from eval.cli import answerability_commands  # noqa: F401  (registers the command)
 from ingest.sources.reader import read_paths
 from ingest.split import chunk_article, parse_script_pairs
+from tests.datafiles import answerability_root
 
 WELFARE_DOCS = [
     {
@@ -65,19 +66,15 @@ BANKING = [
 ]
 
 
-def _jsonl(path: Path, rows: list[dict[str, object]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
-
-
 @pytest.fixture
 def data_root(tmp_path: Path) -> Path:
-    root = tmp_path / "shared-data"
-    _jsonl(root / "welfare_qa_ko" / "corpus.jsonl", WELFARE_DOCS)
-    _jsonl(root / "welfare_qa_ko" / "queries.jsonl", WELFARE_QUERIES)
-    _jsonl(root / "chatbot_data_ko" / "qa.jsonl", CHAT)
-    _jsonl(root / "banking77" / "queries.jsonl", BANKING)
-    return root
+    return answerability_root(
+        tmp_path / "shared-data",
+        welfare_docs=WELFARE_DOCS,
+        welfare_queries=WELFARE_QUERIES,
+        chat=CHAT,
+        banking=BANKING,
+    )
 
 
 def _read(tmp_path: Path, name: str, markdown: str):

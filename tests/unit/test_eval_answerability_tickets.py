@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from eval.answerability_tickets import RESOLUTION_EN, tagged_markdown, text_key,
 from eval.cli import answerability_commands  # noqa: F401  (registers the command)
 from ingest.sources.reader import read_paths
 from ingest.split import chunk_article
+from tests.datafiles import answerability_root
 
 EXTRA = 4  # train utterances per intent beyond the scripts
 INTENTS = ("atm_support", "card_arrival", "change_pin")  # sorted: card_arrival is held out
@@ -63,19 +63,15 @@ WELFARE_QUERIES: list[dict[str, Any]] = [
 CHAT = [{"id": i, "question": f"잡담 {i}"} for i in range(20)]
 
 
-def _jsonl(path: Path, rows: Sequence[Mapping[str, object]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
-
-
 @pytest.fixture
 def data_root(tmp_path: Path) -> Path:
-    root = tmp_path / "shared-data"
-    _jsonl(root / "welfare_qa_ko" / "corpus.jsonl", WELFARE_DOCS)
-    _jsonl(root / "welfare_qa_ko" / "queries.jsonl", WELFARE_QUERIES)
-    _jsonl(root / "chatbot_data_ko" / "qa.jsonl", CHAT)
-    _jsonl(root / "banking77" / "queries.jsonl", BANKING)
-    return root
+    return answerability_root(
+        tmp_path / "shared-data",
+        welfare_docs=WELFARE_DOCS,
+        welfare_queries=WELFARE_QUERIES,
+        chat=CHAT,
+        banking=BANKING,
+    )
 
 
 def test_banking_tickets_per_intent_tags_and_no_evaluated_question(data_root: Path) -> None:

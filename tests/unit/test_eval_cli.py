@@ -13,6 +13,7 @@ from eval import report as report_module
 from eval import retrieval as retrieval_module
 from eval.cli import eval_commands  # noqa: F401  (registers the commands)
 from eval.compare import compare, dataset_changes, direction
+from tests.datafiles import write_jsonl
 
 DOCS = [
     {
@@ -50,14 +51,9 @@ QUERIES = [
 ]
 
 
-def _jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
-    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
-    return path
-
-
 @pytest.fixture
 def files(tmp_path: Path) -> tuple[Path, Path]:
-    return _jsonl(tmp_path / "corpus.jsonl", DOCS), _jsonl(tmp_path / "queries.jsonl", QUERIES)
+    return write_jsonl(tmp_path / "corpus.jsonl", DOCS), write_jsonl(tmp_path / "queries.jsonl", QUERIES)
 
 
 @pytest.fixture
@@ -251,7 +247,7 @@ def test_abstention_writes_recommended_setting(
 
 
 def test_topics_and_bench_commands(runner: CliRunner, files: tuple[Path, Path], tmp_path: Path) -> None:
-    items = _jsonl(
+    items = write_jsonl(
         tmp_path / "items.jsonl",
         [
             {"text": t, "label": t[:2]}
