@@ -87,16 +87,17 @@ def gather(
     ``exclude``: document ids to leave out (a ticket asking about itself)."""
     trace = SearchTrace()
     hits = kb.searcher.search_chunks(query, kb.params(doc_types=doc_types), trace=trace)
+    if exclude:
+        hits = [h for h in hits if h.chunk.doc_id not in exclude]
     by_type: dict[str, list[ChunkHit]] = {"article": [], "ticket": [], "doc": []}
     for hit in hits:
-        if hit.chunk.doc_id not in exclude:
-            by_type.setdefault(hit.chunk.doc_type, []).append(hit)
+        by_type.setdefault(hit.chunk.doc_type, []).append(hit)
     tickets = aggregate(by_type["ticket"], k=max(k, VOTING_TICKETS))
     weight = kb.settings.ticket_vote
     articles = aggregate(by_type["article"], k=2 * k if weight else k)
     return Evidence(
         query=query,
-        chunk_hits=[h for h in hits if h.chunk.doc_id not in exclude] if exclude else hits,
+        chunk_hits=hits,
         articles=ticket_votes(articles, tickets[:VOTING_TICKETS], weight)[:k],
         tickets=tickets[:k],
         docs=aggregate(by_type["doc"], k=k),

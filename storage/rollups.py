@@ -24,12 +24,11 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 
 __all__ = ["KEYS", "ROLLUP_TABLES", "SOURCE_COLUMNS", "backfill", "change_statements", "drop_triggers"]
-__all__ += ["QUERY_LOG_ROLLUPS", "install_triggers", "trigger_sql"]
+__all__ += ["install_triggers", "trigger_sql"]
 
 ROLLUP_TABLES: tuple[str, ...] = ("rollup_ticket_days", "rollup_ticket_tag_days", "rollup_suggestion_days")
 ROLLUP_TABLES += ("rollup_answer_days", "rollup_resolution_days", "rollup_citation_days")
 ROLLUP_TABLES += ("rollup_resolution_tickets",)
-QUERY_LOG_ROLLUPS = ("rollup_answer_days", "rollup_citation_days")  # what query_logs' triggers write
 SATISFIED = "4.0"  # assist.analytics.scans.SATISFIED: a CSAT of 4 or more
 
 _COLUMNS = {  # the source columns the contributions read
