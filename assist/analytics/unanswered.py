@@ -6,12 +6,12 @@ product's topic clustering exactly as the gap drafts' tickets do (``assist.draft
 ``inquiry_texts`` with the KB's colloquial lexicon, ``embed_inquiries`` with the KB's embedder,
 ``find_topics`` with ``DraftSettings().topic_params``), with a smaller minimum topic size
 (``MIN_QUESTIONS``): a question asked three times without an answer is already worth an article.
-The reader, that minimum and the placeholder filter live in ``assist.drafts.demand``, which the
-gap-draft run's question feed shares (its drafts count the questions nearest their topics).
-Each topic shows its size, its share of the texts, up to ``KEYWORDS`` tf-idf keywords against all
-the period's questions (``assist.drafts.keywords``; masking placeholders such as ``[전화번호]`` are
-not words of the question) and up to ``demand.EXAMPLES`` distinct masked questions, nearest the topic's
-centroid first.
+The reader, that minimum, the clustering of questions (``question_topics``) and the examples live
+in ``assist.drafts.demand``, which the gap-draft run's question feed shares (its drafts count the
+questions nearest their topics). Each topic shows its size, its share of the texts, up to
+``demand.KEYWORDS`` tf-idf keywords against all the period's questions (``assist.drafts.keywords``;
+masking placeholders such as ``[전화번호]`` are not words of the question) and up to
+``demand.EXAMPLES`` distinct masked questions, nearest the topic's centroid first.
 
 The model is loaded only when there are texts to cluster (``TextModels``: the KB's, lazily), and
 each distinct text is embedded once per process (``VectorCache``, ``CACHED_TEXTS`` at most): the page
@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from assist.analytics.period import Period
 from assist.analytics.sql import time_range
 from assist.analytics.tables import Table, ratio
-from assist.drafts.demand import MAX_QUESTIONS, MIN_QUESTIONS, nearest_examples, without_placeholders
+from assist.drafts.demand import MAX_QUESTIONS, MIN_QUESTIONS, nearest_examples, question_topics
 from storage import UnansweredQuestionRow, unanswered_texts
 
 if TYPE_CHECKING:
@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from indexes.embedder import Embedder
     from korean.lexicon import Lexicon
 
-KEYWORDS = 5
 TOP_TOPICS = 20
 CACHED_TEXTS = 10_000  # vectors kept per process (e5-small: 384 floats, about 15 MB)
 COLUMNS = ["topic", "questions", "share", "keywords", "examples", "last_seen"]
@@ -122,19 +121,14 @@ def topic_rows(questions: Sequence[tuple[str, datetime]], models: TextModels) ->
     ``[topic number, questions, share of all, keywords, examples, last seen]``."""
     from assist.drafts import clusters
     from assist.drafts.config import DraftSettings
-    from assist.drafts.keywords import DocFreq, keywords, noun_tokens
 
     if len(questions) < MIN_QUESTIONS:
         return []
     texts = clusters.inquiry_texts([t for t, _ in questions], models.lexicon())
     vectors = VECTORS.embed(models.embedder(), texts)
-    tokens = noun_tokens([without_placeholders(t) for t in texts])
-    labels = clusters.find_topics(vectors, tokens, DraftSettings().topic_params(MIN_QUESTIONS))
-    background = DocFreq(tokens)
+    topics = question_topics(vectors, texts, DraftSettings().topic_params(MIN_QUESTIONS))
     out: list[list[Any]] = []
-    for label in range(int(labels.max()) + 1 if len(labels) else 0):
-        members = [int(m) for m in np.flatnonzero(labels == label)]
-        words = keywords([tokens[m] for m in members], background, k=KEYWORDS)
+    for label, (members, words) in enumerate(topics):
         last = max(questions[m][1] for m in members)
         out.append(
             [label + 1, len(members), ratio(len(members), len(questions)), ", ".join(words),

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from assist.clustering import centroid, unit_rows
 from assist.drafts import clusters
+from assist.drafts.clusters import TopicParams
 from assist.drafts.config import DraftSettings
 from assist.drafts.gaps import ArticleText, article_coverage, assess
 from assist.drafts.keywords import DocFreq, keywords, noun_tokens
@@ -48,6 +49,7 @@ __all__ = [
     "embed_questions",
     "nearest_examples",
     "question_gaps",
+    "question_topics",
     "window_questions",
     "without_placeholders",
 ]
@@ -133,6 +135,23 @@ def draft_demand(texts: Sequence[str], assigned: Sequence[tuple[int, float]], to
     return {"questions": len(mine), "examples": examples}
 
 
+def question_topics(
+    vectors: np.ndarray, texts: Sequence[str], params: TopicParams, *, k: int = KEYWORDS
+) -> list[tuple[list[int], list[str]]]:
+    """Handed-off questions (``texts`` and their ``vectors``) clustered as the gap drafts cluster
+    tickets: per topic, in label order, its members and its ``k`` tf-idf keywords against all the
+    questions (masking placeholders are no words). The report's unanswered topics and the draft
+    run's question gaps both call it, each with its own texts."""
+    tokens = noun_tokens([without_placeholders(t) for t in texts])
+    labels = clusters.find_topics(vectors, tokens, params)
+    background = DocFreq(tokens)
+    topics: list[tuple[list[int], list[str]]] = []
+    for label in range(int(labels.max()) + 1 if len(labels) else 0):
+        members = [int(m) for m in np.flatnonzero(labels == label)]
+        topics.append((members, keywords([tokens[m] for m in members], background, k=k)))
+    return topics
+
+
 def question_gaps(
     kb: KnowledgeBase,
     questions: Questions,
@@ -148,17 +167,13 @@ def question_gaps(
     params = config.topic_params(MIN_QUESTIONS)
     dim = questions.vectors.shape[1]
     known_rows = _unit_rows([k for k in known if len(k) == dim], dim)
-    tokens = noun_tokens([without_placeholders(t) for t in questions.texts])
-    labels = clusters.find_topics(questions.vectors, tokens, params)
-    background = DocFreq(tokens)
+    topics = question_topics(questions.vectors, questions.texts, params, k=max(KEYWORDS, config.gap_keywords))
     coverage = article_coverage(kb, questions.vectors)
     out: list[QuestionGap] = []
-    for label in range(int(labels.max()) + 1 if len(labels) else 0):
-        members = [int(m) for m in np.flatnonzero(labels == label)]
+    for members, words in topics:
         centre = centroid(questions.vectors[members])
         if len(known_rows) and float((known_rows @ centre).max()) >= params.attach_similarity:
             continue  # the questions of a topic the run (or an earlier one) knows
-        words = keywords([tokens[m] for m in members], background, k=max(KEYWORDS, config.gap_keywords))
         verdict = assess(
             members,
             [],
