@@ -42,6 +42,11 @@ class ChunkKey(NamedTuple):
     hash: str
 
 
+def key_of(chunk: Chunk) -> ChunkKey:
+    """The :class:`ChunkKey` of a chunk held in memory."""
+    return ChunkKey(chunk.chunk_id, chunk.doc_id, chunk.doc_type, chunk.hash)
+
+
 _CHUNK_FIELDS = frozenset(Chunk.__dataclass_fields__) | {"hash"}
 
 

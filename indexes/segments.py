@@ -25,7 +25,7 @@ from functools import cached_property
 import numpy as np
 
 from core.types import Chunk, vector_id
-from indexes.chunk_store import ChunkFile, ChunkKey, LiveChunks
+from indexes.chunk_store import ChunkFile, ChunkKey, LiveChunks, key_of
 from indexes.dense import DenseIndex
 from indexes.lexical import Bm25Stats, LexicalIndex, doc_terms
 
@@ -75,8 +75,7 @@ class Main:
         chunks = self.chunks
         if isinstance(chunks, ChunkFile):
             return chunks.key_at(pos)
-        c = chunks[pos]
-        return ChunkKey(c.chunk_id, c.doc_id, c.doc_type, c.hash)
+        return key_of(chunks[pos])
 
     @cached_property
     def vids(self) -> np.ndarray:
@@ -150,8 +149,7 @@ class Segments:
         """A row's ids and content hash, without reading its chunk from the main segment's file."""
         if pos < self.m:
             return self.main.key_at(pos)
-        c = self.d_chunks[pos - self.m]
-        return ChunkKey(c.chunk_id, c.doc_id, c.doc_type, c.hash)
+        return key_of(self.d_chunks[pos - self.m])
 
     def chunk_id_at(self, pos: int) -> str:
         return self.main.chunk_ids[pos] if pos < self.m else self.d_chunks[pos - self.m].chunk_id
