@@ -161,7 +161,7 @@ def plan(
         differ |= {d for d in batch if want.get(d) != have.get(d)}
         chunks += [c for c in expected if c.doc_id in differ]
     stale = set(have) - set(entries)  # indexed, no longer knowledge in the database
-    docs = sorted(differ | {d for d in stale if have.get(d)})
+    docs = sorted(differ | stale)  # a stale document has indexed chunks: it always differs
     wanted = set(docs)
     return ReconcilePlan(
         chunks=chunks,
