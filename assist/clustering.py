@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 __all__ = ["METHODS", "centroid", "cluster", "community_seeds", "medoid", "relabel", "take_communities"]
+__all__ += ["unit_mean", "unit_rows"]
 
 METHODS: tuple[str, ...] = ("agglomerative", "hdbscan", "community")
 _BLOCK = 1024
@@ -139,12 +140,16 @@ def cluster(vectors: np.ndarray, method: str = "agglomerative", **params: Any) -
         raise ValueError(f"bad parameters for clustering method {method!r}: {exc}") from exc
 
 
-def centroid(vectors: np.ndarray) -> np.ndarray:
-    """The unit-length mean direction of ``vectors``."""
-    arr = unit_rows(vectors)
-    mean = arr.mean(axis=0)
+def unit_mean(rows: np.ndarray) -> np.ndarray:
+    """The mean of ``rows`` (taken as they are) scaled to unit length; a zero mean stays zero."""
+    mean = rows.mean(axis=0)
     norm = float(np.linalg.norm(mean))
     return mean / norm if norm > 0 else mean
+
+
+def centroid(vectors: np.ndarray) -> np.ndarray:
+    """The unit-length mean direction of ``vectors``."""
+    return unit_mean(unit_rows(vectors))
 
 
 def medoid(vectors: np.ndarray) -> int:

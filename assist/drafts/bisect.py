@@ -20,15 +20,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from assist.clustering import unit_mean
+
 __all__ = ["bisect", "bisect_topics"]
 
 _ROUNDS = 20
-
-
-def _unit_mean(arr: np.ndarray) -> np.ndarray:
-    mean = arr.mean(axis=0)
-    norm = float(np.linalg.norm(mean))
-    return mean / norm if norm > 0 else mean
 
 
 def _halves(rows: Sequence[int], arr: np.ndarray) -> tuple[list[int], list[int]] | None:
@@ -42,7 +38,7 @@ def _halves(rows: Sequence[int], arr: np.ndarray) -> tuple[list[int], list[int]]
         side = np.asarray((x @ centres.T).argmax(axis=1), dtype=np.int64)
         if side.min() == side.max():
             return None
-        moved = np.vstack([_unit_mean(x[side == k]) for k in (0, 1)])
+        moved = np.vstack([unit_mean(x[side == k]) for k in (0, 1)])
         if np.allclose(moved, centres):
             break
         centres = moved

@@ -62,7 +62,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assist.clustering import agglomerative, relabel
+from assist.clustering import agglomerative, relabel, unit_mean
 from assist.drafts.bisect import bisect_topics
 from assist.drafts.keywords import DocFreq, keywords
 from indexes.embedder import Embedder
@@ -147,11 +147,6 @@ def embed_inquiries(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
     return out / norms
 
 
-def _unit(arr: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(arr))
-    return arr / norm if norm > 0 else arr
-
-
 def _keyword_set(members: Sequence[int], tokens: Sequence[set[str]], share: float) -> set[str]:
     counts = Counter(w for m in members for w in tokens[m])
     least = max(2, int(np.ceil(share * len(members)))) if len(members) >= 2 else 1
@@ -194,7 +189,7 @@ def _merge(
     small = [g for g in groups if len(g) < 2]
     if len(big) < 2:
         return groups
-    cents = np.vstack([_unit(arr[g].mean(axis=0)) for g in big])
+    cents = np.vstack([unit_mean(arr[g]) for g in big])
     words = [_keyword_set(g, tokens, params.keyword_share) for g in big]
     parent = list(range(len(big)))
 
@@ -242,7 +237,7 @@ def _split(
     keep = [p for p in parts if len(p) >= params.min_size]
     if len(keep) < 2:
         return [group]
-    cents = np.vstack([_unit(arr[p].mean(axis=0)) for p in keep])
+    cents = np.vstack([unit_mean(arr[p]) for p in keep])
     for p in parts:
         if len(p) < params.min_size:
             for m in p:
@@ -301,7 +296,7 @@ def _attach(labels: np.ndarray, arr: np.ndarray, similarity: float) -> None:
     if not topics or not len(leftovers):
         return
     ids = np.array([labels[g[0]] for g in topics])
-    cents = np.vstack([_unit(arr[g].mean(axis=0)) for g in topics])
+    cents = np.vstack([unit_mean(arr[g]) for g in topics])
     sims = arr[leftovers] @ cents.T
     best = sims.argmax(axis=1)
     ok = sims[np.arange(len(leftovers)), best] >= similarity
@@ -327,7 +322,7 @@ def _seed(
         members = sorted(m for m in pool if word in sets[m])
         if len(members) < params.min_size:
             continue
-        centre = _unit(arr[members].mean(axis=0))
+        centre = unit_mean(arr[members])
         if float((arr[members] @ centre).mean()) < params.attach_similarity:
             continue
         out.append(members)
@@ -344,7 +339,7 @@ def _regroup(
         return labels
     background = DocFreq(tokens)
     words = [set(keywords([tokens[m] for m in g], background, k=5)) for g in topics]
-    cents = np.vstack([_unit(arr[g].mean(axis=0)) for g in topics])
+    cents = np.vstack([unit_mean(arr[g]) for g in topics])
     sims = cents @ cents.T
     parent = list(range(len(topics)))
 
@@ -377,7 +372,7 @@ def _attach_by_keyword(
     words = [set(keywords([tokens[m] for m in g], background, k=5)) for g in topics]
     spread = Counter(w for ws in words for w in ws)
     own = [{w for w in ws if spread[w] == 1} for ws in words]
-    cents = np.vstack([_unit(arr[g].mean(axis=0)) for g in topics])
+    cents = np.vstack([unit_mean(arr[g]) for g in topics])
     sims = arr[leftovers] @ cents.T
     joined = 0
     for i, row in enumerate(leftovers.tolist()):
