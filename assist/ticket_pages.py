@@ -24,6 +24,7 @@ from assist.knowledge import KnowledgeBase
 from assist.schemas import TicketOut
 from storage import TicketRow
 from storage.models import UtcDateTime
+from storage.repo import is_knowledge
 
 __all__ = ["TicketCursorPage", "is_resolved", "list_tickets", "page_tickets", "ticket_out"]
 
@@ -58,8 +59,7 @@ def ticket_out(row: TicketRow) -> TicketOut:
 def is_resolved(ticket: TicketOut, resolved_statuses: Sequence[str]) -> bool:
     """Resolved as the inbox filter and the index count it (``storage.repo.is_knowledge``): a
     resolved status and a resolution. A reopened ticket keeps its earlier resolution but is open."""
-    done = {status.strip().casefold() for status in resolved_statuses}
-    return ticket.status.strip().casefold() in done and bool(ticket.resolution.strip())
+    return is_knowledge(ticket, resolved_statuses)
 
 
 def _conditions(status: str | None, query: str | None, tag: str | None) -> list[ColumnElement[bool]]:

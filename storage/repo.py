@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -207,7 +207,17 @@ def list_revisions(session: Session, article_id: str) -> list[ArticleRevisionRow
 # --- tickets -------------------------------------------------------------------------------
 
 
-def is_knowledge(rec: TicketRecord, resolved_statuses: Sequence[str]) -> bool:
+class StatusAndResolution(Protocol):
+    """A ticket as :func:`is_knowledge` reads it (a record to store, or one shown on a page)."""
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def resolution(self) -> str: ...
+
+
+def is_knowledge(rec: StatusAndResolution, resolved_statuses: Sequence[str]) -> bool:
     """Resolved (status in ``resolved_statuses``, case-insensitive) and has a resolution."""
     resolved = {status.strip().casefold() for status in resolved_statuses}
     return rec.status.strip().casefold() in resolved and bool(rec.resolution.strip())
