@@ -1,4 +1,4 @@
-"""The bundled embedding model on torch, ONNX Runtime fp32 and ONNX Runtime int8, side by side.
+"""The bundled embedding model on torch and on ONNX Runtime at fp32, int8 and q4, side by side.
 
 Each runtime lives in its own worker process (1 thread), so its load time and memory are its
 own. Workers start one after another (load + first query is timed from the worker's first line,
@@ -28,7 +28,12 @@ from typing import Any
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-RUNTIMES = {"torch": ("torch", "fp32"), "onnx fp32": ("onnx", "fp32"), "onnx int8": ("onnx", "int8")}
+RUNTIMES = {
+    "torch": ("torch", "fp32"),
+    "onnx fp32": ("onnx", "fp32"),
+    "onnx int8": ("onnx", "int8"),
+    "onnx q4": ("onnx", "q4"),
+}
 PASSAGE_TOKENS = 250
 BATCH = 8
 

@@ -54,10 +54,12 @@ class Settings(BaseSettings):
         "set-up; another model needs an onnx/model.onnx export in its folder, else torch is used). "
         "'torch': sentence-transformers.",
     )
-    embed_precision: Literal["fp32", "int8"] = Field(
-        "fp32",
-        description="ONNX weights: 'fp32', or 'int8' (dynamic quantisation). Recorded in the index; "
-        "an index built at another precision must be rebuilt (README: how chosen).",
+    embed_precision: Literal["fp32", "int8", "q4"] = Field(
+        "q4",
+        description="ONNX weights: 'fp32', 'int8' (dynamic quantisation) or 'q4' (the bundled model's "
+        "own 4-bit weights computed in float32, the same vectors as fp32; other models are served at "
+        "fp32). Recorded in the index; fp32 and q4 indexes serve each other, int8 ones must be "
+        "rebuilt to change (README: how chosen).",
     )
 
     # --- index ---------------------------------------------------------------------------

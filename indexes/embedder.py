@@ -36,7 +36,7 @@ class Embedder(Protocol):
     model_id: str
     dim: int
     runtime: str  # "onnx", "torch" or "hash"
-    precision: str  # "fp32" or "int8"
+    precision: str  # "fp32", "int8" or "q4"
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
 
@@ -168,10 +168,13 @@ def _onnx_model(settings: Settings, folder: Path, *, bundled: bool) -> tuple[Pat
     from indexes.onnx_embedder import find_export
 
     precision = settings.embed_precision
+    if precision == "q4" and not bundled:
+        precision = "fp32"  # q4 is the bundled model's own 4-bit weights; a float model's are fp32
     if bundled:
+        from indexes.e5_convert import bundled_model_file
         from indexes.onnx_export import ensure_onnx
 
-        return ensure_onnx(folder, precision), precision
+        return ensure_onnx(folder, precision, source=bundled_model_file()), precision
     found = find_export(folder, precision)
     if found is None and precision != "fp32":
         found = find_export(folder, "fp32")

