@@ -106,6 +106,16 @@ def assess(
     return comp, confidence, values
 
 
+def _handoff_sentence(reason: HandoffReason, confidence: float, threshold: float) -> str:
+    """The API's hand-off reason: the code the query log keeps, and why in words."""
+    if reason == "low_confidence":
+        return f"low_confidence: {confidence:.2f} < threshold {threshold:.2f}"
+    return {
+        "no_answer": "no_answer: no sentence of the closest articles answers this question",
+        "no_evidence": "no_evidence: nothing in the knowledge base matches",
+    }[reason]
+
+
 def answer_question(
     kb: KnowledgeBase,
     question: str,
@@ -142,13 +152,7 @@ def answer_question(
             citations=[],
             confidence=conf,
             abstained=True,
-            handoff_reason=(
-                f"low_confidence: {conf:.2f} < threshold {limit:.2f}"
-                if reason == "low_confidence"
-                else "no_answer: no sentence of the closest articles answers this question"
-                if reason == "no_answer"
-                else "no_evidence: nothing in the knowledge base matches"
-            ),
+            handoff_reason=_handoff_sentence(reason, conf, limit),
             lang=lang,
             generated_by="handoff",
         )
