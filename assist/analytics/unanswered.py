@@ -23,7 +23,6 @@ process also pays for loading Kiwi and scikit-learn (about 4 s).
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,6 +35,7 @@ from assist.analytics.period import Period
 from assist.analytics.sql import time_range
 from assist.analytics.tables import Table, ratio
 from assist.drafts.demand import MAX_QUESTIONS, MIN_QUESTIONS, nearest_examples, question_topics
+from assist.vector_lru import VectorLRU
 from storage import UnansweredQuestionRow, unanswered_texts
 
 if TYPE_CHECKING:
@@ -68,33 +68,20 @@ class TextModels:
 
 
 class VectorCache:
-    """Unit query vectors of texts by (model, text), least recently used dropped first."""
+    """Unit query vectors of texts, per model, least recently used dropped first."""
 
     def __init__(self, size: int = CACHED_TEXTS) -> None:
         self.size = size
-        self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._by_model: dict[str, VectorLRU] = {}
         self._lock = threading.Lock()
 
     def embed(self, embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
         from assist.drafts.clusters import embed_inquiries
 
         with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if (embedder.model_id, t) not in self._vectors))
-        fresh = embed_inquiries(embedder, missing) if missing else None
-        with self._lock:
-            for text, vector in zip(missing, fresh if fresh is not None else [], strict=True):
-                self._vectors[(embedder.model_id, text)] = vector
-            rows = []
-            for text in texts:
-                key = (embedder.model_id, text)
-                vector = self._vectors.get(key)
-                if vector is None:  # dropped meanwhile by a concurrent report: embed it again below
-                    return embed_inquiries(embedder, texts)
-                self._vectors.move_to_end(key)
-                rows.append(vector)
-            while len(self._vectors) > self.size:
-                self._vectors.popitem(last=False)
-        return np.vstack(rows).astype(np.float32) if rows else np.zeros((0, embedder.dim), np.float32)
+            cache = self._by_model.setdefault(embedder.model_id, VectorLRU(self.size))
+        rows = cache.vectors(texts, lambda batch: embed_inquiries(embedder, batch), embedder.dim)
+        return rows.astype(np.float32)
 
 
 VECTORS = VectorCache()

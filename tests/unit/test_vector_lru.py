@@ -1,0 +1,56 @@
+"""assist.vector_lru.VectorLRU: each text embedded once per call and kept, least recently used
+dropped first, a text pushed out by another caller mid-call embedded again, never under the lock."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assist.vector_lru import VectorLRU
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        return np.array([[float(len(t)), float(ord(t[0]))] for t in texts], dtype=np.float32)
+
+
+def test_once_per_text_in_order_and_kept() -> None:
+    cache, embed = VectorLRU(size=10), Recorder()
+    rows = cache.vectors(["ab", "c", "ab"], embed, 2)
+    assert embed.calls == [["ab", "c"]]
+    np.testing.assert_array_equal(rows, [[2, ord("a")], [1, ord("c")], [2, ord("a")]])
+    cache.vectors(["c"], embed, 2)
+    assert embed.calls == [["ab", "c"]]
+    assert cache.vectors([], embed, 2).shape == (0, 2)
+
+
+def test_least_recently_used_dropped_and_peek_keeps_the_order() -> None:
+    cache, embed = VectorLRU(size=2), Recorder()
+    cache.vectors(["a", "b", "a"], embed, 2)  # "a" used last
+    assert set(cache.peek(["a", "b", "z"])) == {"a", "b"}
+    cache.vectors(["c"], embed, 2)  # drops "b"
+    assert set(cache.peek(["a", "b", "c"])) == {"a", "c"}
+    cache.put({"d": np.zeros(2, np.float32)})  # drops "a"
+    assert set(cache.peek(["a", "c", "d"])) == {"c", "d"}
+
+
+def test_a_batch_larger_than_the_cache_still_gets_every_row() -> None:
+    cache, embed = VectorLRU(size=2), Recorder()
+    rows = cache.vectors(["a", "bb", "ccc", "dddd"], embed, 2)
+    assert rows[:, 0].tolist() == [1, 2, 3, 4] and embed.calls == [["a", "bb", "ccc", "dddd"]]
+
+
+def test_a_text_pushed_out_meanwhile_is_embedded_again() -> None:
+    cache, embed = VectorLRU(size=2), Recorder()
+    cache.vectors(["a"], embed, 2)
+
+    def crowding(texts: list[str]) -> np.ndarray:  # another caller fills the cache meanwhile
+        cache.put({"x": np.ones(2, np.float32), "y": np.ones(2, np.float32)})
+        return embed(texts)
+
+    rows = cache.vectors(["a", "bb"], crowding, 2)  # "a" was cached when looked up, gone when read
+    assert embed.calls == [["a"], ["bb"], ["a"]]
+    assert rows[:, 0].tolist() == [1, 2]
