@@ -6,7 +6,9 @@ then for each client count runs ``--seconds`` of closed-loop load: every client 
 ``/v1/answer`` (or ``--endpoint suggestions``) again as soon as it has an answer; a shed client
 (503) waits its Retry-After (capped at 2 s) like a well-behaved caller. Meanwhile a prober in
 its own process GETs /healthz every 50 ms. The load generator shares the machine's CPUs with
-the server (on 2 cores that costs the server part of its capacity).
+the server (on 2 cores that costs the server part of its capacity); ``--generator-nice 10`` runs
+the generator at a lower CPU priority than the server and the prober, closer to clients on other
+machines.
 
 Printed per client count: goodput (200 answers/s), p50/p95 latency of the 200s, the share of
 requests shed (503 overloaded), timed out by the server (503 request_timeout), failed otherwise
@@ -80,9 +82,10 @@ class Round:
         self.codes[code] = self.codes.get(code, 0) + 1
 
 
-async def one_round(
+async def drive(
     base: str, key: str, clients: int, seconds: float, endpoint: str, client_timeout: float
 ) -> Round:
+    """``clients`` closed-loop clients for ``seconds``; their counts and latencies."""
     result = Round(clients)
     stop = time.monotonic() + seconds
     path, field_name = ("/v1/answer", "question") if endpoint == "answer" else ("/v1/suggestions", "inquiry")
@@ -121,20 +124,40 @@ async def one_round(
             else:
                 result.count(str(r.status_code))
 
-    found: Any = PROCESSES.Queue()
     t_start = time.monotonic()
     pools = [
         httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=client_timeout)
         for _ in range(0, clients, GROUP)
     ]
-    probe = PROCESSES.Process(target=probe_healthz, args=(base, seconds, found), daemon=True)
-    probe.start()
     try:
         await asyncio.gather(*(worker(pools[n // GROUP], n) for n in range(clients)))
     finally:
         for pool in pools:
             await pool.aclose()
     result.elapsed = time.monotonic() - t_start
+    return result
+
+
+def generate(args: tuple[str, str, int, float, str, float], nice: int, out: Any) -> None:
+    """The load generator's process: lowered in priority by ``nice`` (0: as the server)."""
+    if nice:
+        os.nice(nice)
+    out.put(asyncio.run(drive(*args)))
+
+
+def one_round(
+    base: str, key: str, clients: int, seconds: float, endpoint: str, client_timeout: float, nice: int
+) -> Round:
+    """One client count: the generator and the /healthz prober, each in its own process."""
+    found: Any = PROCESSES.Queue()
+    loads: Any = PROCESSES.Queue()
+    work = (base, key, clients, seconds, endpoint, client_timeout)
+    generator = PROCESSES.Process(target=generate, args=(work, nice, loads), daemon=True)
+    probe = PROCESSES.Process(target=probe_healthz, args=(base, seconds, found), daemon=True)
+    generator.start()
+    probe.start()
+    result: Round = loads.get(timeout=seconds + client_timeout + 120)
+    generator.join(timeout=30)
     probe.join(timeout=30)
     result.health, result.health_failures = found.get(timeout=30)
     return result
@@ -216,6 +239,13 @@ def main() -> None:
     parser.add_argument("--client-timeout", type=float, default=60.0)
     parser.add_argument("--out", type=Path, default=None, help="also write the figures as JSON here")
     parser.add_argument(
+        "--generator-nice",
+        type=int,
+        default=0,
+        help="lower the load generator's CPU priority by this much (the server and the /healthz "
+        "prober keep theirs), as if the clients ran on other machines; 0: the same priority",
+    )
+    parser.add_argument(
         "--server-env",
         action="append",
         default=[],
@@ -242,12 +272,13 @@ def main() -> None:
         limits = {k: v for k, v in env.items() if k.startswith(("KMS_MAX_", "KMS_REQUEST_TIMEOUT"))}
         print(
             f"kms serve on {base} (embedder {args.embedder}; {limits or 'default limits'}); "
-            f"{os.cpu_count()} CPUs; {args.seconds:g} s per round on /v1/{args.endpoint}",
+            f"{os.cpu_count()} CPUs; {args.seconds:g} s per round on /v1/{args.endpoint}; "
+            f"load generator nice {args.generator_nice}",
             flush=True,
         )
         for clients in (int(c) for c in args.clients.split(",")):
-            result = asyncio.run(
-                one_round(base, key, clients, args.seconds, args.endpoint, args.client_timeout)
+            result = one_round(
+                base, key, clients, args.seconds, args.endpoint, args.client_timeout, args.generator_nice
             )
             row = report(result)
             rows.append(row)
