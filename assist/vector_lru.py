@@ -31,13 +31,11 @@ class VectorLRU:
         fresh = dict(zip(missing, embed(missing), strict=True)) if missing else {}
         rows: dict[str, np.ndarray] = {}
         with self._lock:
-            self._cache.update(fresh)
+            self._cache.update(fresh)  # trimmed only after the loop: every fresh text is found
             for text in texts:
-                vector = self._cache.get(text, fresh.get(text))
-                if vector is None:
-                    continue
-                rows[text] = vector
-                if text in self._cache:
+                vector = self._cache.get(text)
+                if vector is not None:
+                    rows[text] = vector
                     self._cache.move_to_end(text)
             self._trim()
         lost = [t for t in dict.fromkeys(texts) if t not in rows]
