@@ -62,11 +62,13 @@ def ticket_votes(articles: Sequence[DocHit], tickets: Sequence[DocHit], weight: 
     those ways, so a question close to them is evidence for the article even when its own words
     are far from the article's. Articles without a tag, or a KB without tickets, keep their order
     and scores exactly."""
+    if not weight:
+        return list(articles)
     votes: dict[str, float] = {}
     for ticket in tickets:
         for tag in ticket.meta.get("tags") or ():
             votes[str(tag)] = max(votes.get(str(tag), 0.0), max(ticket.score, 0.0))
-    if not weight or not votes:
+    if not votes:
         return list(articles)
     lifted = [
         replace(a, score=a.score + weight * votes.get(str(a.meta.get("tag") or ""), 0.0)) for a in articles
@@ -92,8 +94,8 @@ def gather(
     by_type: dict[str, list[ChunkHit]] = {"article": [], "ticket": [], "doc": []}
     for hit in hits:
         by_type.setdefault(hit.chunk.doc_type, []).append(hit)
-    tickets = aggregate(by_type["ticket"], k=max(k, VOTING_TICKETS))
-    weight = kb.settings.ticket_vote
+    weight = kb.settings.ticket_vote  # 0 (default): no votes, so k of each, as without them
+    tickets = aggregate(by_type["ticket"], k=max(k, VOTING_TICKETS) if weight else k)
     articles = aggregate(by_type["article"], k=2 * k if weight else k)
     return Evidence(
         query=query,
