@@ -104,15 +104,14 @@ class OnnxEmbedder:
         with self._lock:
             if self._tokenizer is None:
                 spm = self._tokenizer_file.with_name(SPM_FILE)
+                source = spm if spm.is_file() else self._tokenizer_file
                 try:
-                    if spm.is_file():
+                    if source == spm:
                         tokens: JsonTokens | SpmTokens = SpmTokens(spm, MAX_TOKENS)
                     else:
-                        tokens = JsonTokens.read(self._tokenizer_file)
+                        tokens = JsonTokens.read(source)
                 except Exception as exc:  # both libraries raise plain Exceptions for bad files
-                    raise EmbedderError(
-                        f"cannot read {spm if spm.is_file() else self._tokenizer_file}: {exc}"
-                    ) from exc
+                    raise EmbedderError(f"cannot read {source}: {exc}") from exc
                 self._tokenizer, self._pieces = tokens, None
             return self._tokenizer
 

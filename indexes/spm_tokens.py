@@ -19,7 +19,6 @@ differently; the vectors of such a text differ by a hair (cosine ≥ 0.999).
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -78,11 +77,9 @@ class SpmTokens:
         self._sp = sentencepiece.SentencePieceProcessor(model_proto=data)
         self._extra = self._sp.get_piece_size() - 1  # the last piece (write_spm)
         self._max = max_tokens
-        self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> tuple[list[list[int]], list[list[int]]]:
-        with self._lock:
-            pieces = self._sp.encode([normal(t) for t in texts])
+        pieces = self._sp.encode([normal(t) for t in texts])  # thread-safe in sentencepiece
         if any(self._extra in p for p in pieces):
             pieces = [[self._unk if i == self._extra else i for i in p] for p in pieces]
         ids = [[self._bos, *p[: self._max - 2], self._eos] for p in pieces]
