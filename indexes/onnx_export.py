@@ -28,6 +28,8 @@ import secrets
 import shutil
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
@@ -86,8 +88,16 @@ def externalise(model: Path) -> bool:
     return True
 
 
-def _tmp_for(target: Path) -> Path:
-    return target.with_name(f".{target.name}.{secrets.token_hex(3)}.partial")
+@contextmanager
+def _written(target: Path) -> Iterator[Path]:
+    """A temporary name beside ``target`` to write to; renamed to ``target`` when the block ends
+    without an error, removed in any case (nothing half-written is ever trusted)."""
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(3)}.partial")
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _export_fp32(folder: Path, target: Path) -> None:
@@ -110,49 +120,35 @@ def _export_fp32(folder: Path, target: Path) -> None:
     ids = torch.tensor([[0, 10, 11, 12, 2], [0, 13, 2, 1, 1]], dtype=torch.long)
     mask = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]], dtype=torch.long)
     axes = {0: "batch", 1: "sequence"}
-    tmp = _tmp_for(target)
-    try:
-        # The tracer warns about Python-side shape checks it freezes; the graph is verified
-        # against torch by tests/integration/test_model.py, so the warnings are noise here.
-        with torch.no_grad(), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            torch.onnx.export(
-                _Encoder(model),
-                (ids, mask),
-                str(tmp),
-                input_names=["input_ids", "attention_mask"],
-                output_names=["last_hidden_state"],
-                dynamic_axes={"input_ids": axes, "attention_mask": axes, "last_hidden_state": axes},
-                opset_version=OPSET,
-                dynamo=False,  # the TorchScript exporter needs no extra packages (onnxscript)
-            )
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    # The tracer warns about Python-side shape checks it freezes; the graph is verified
+    # against torch by tests/integration/test_model.py, so the warnings are noise here.
+    with _written(target) as tmp, torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            _Encoder(model),
+            (ids, mask),
+            str(tmp),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["last_hidden_state"],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "last_hidden_state": axes},
+            opset_version=OPSET,
+            dynamo=False,  # the TorchScript exporter needs no extra packages (onnxscript)
+        )
 
 
 def _quantise(source: Path, target: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    tmp = _tmp_for(target)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            quantize_dynamic(str(source), str(tmp), weight_type=QuantType.QInt8)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with _written(target) as tmp, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        quantize_dynamic(str(source), str(tmp), weight_type=QuantType.QInt8)
 
 
 def _repack_q4(fp32: Path, source: Path, target: Path) -> None:
     from indexes.onnx_q4 import write_q4
 
-    tmp = _tmp_for(target)
-    try:
+    with _written(target) as tmp:
         write_q4(fp32, source, tmp)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def ensure_onnx(folder: Path, precision: str, *, source: Path | None = None) -> Path:
