@@ -21,8 +21,9 @@ from typing import Any
 import numpy as np
 
 from core.errors import EmbedderError
+from core.files import replace_file
 from indexes.spm_tokens import FILE as SPM_FILE
-from indexes.spm_tokens import write_spm
+from indexes.spm_tokens import spm_model
 
 log = logging.getLogger(__name__)
 
@@ -311,7 +312,7 @@ def convert(source: Path, dest: Path) -> Path:
             str(tmp / "model.safetensors"),
         )
         _write_tokenizer(tmp, pieces, specials)
-        write_spm(pieces, specials, tmp / SPM_FILE)
+        (tmp / SPM_FILE).write_bytes(spm_model(pieces, specials))
         _write_st_config(tmp, head, vocab_size, specials)
         if dest.exists():
             shutil.rmtree(dest)
@@ -331,13 +332,10 @@ def materialise(models_dir: Path) -> Path:
         if not (dest / SPM_FILE).exists():
             source = bundled_model_file()
             _head, pieces, specials, _entries = _parse(source.read_bytes(), source)
-            tmp = dest / f".{SPM_FILE}.{os.getpid()}.partial"
+            model = spm_model(pieces, specials)
             try:
-                write_spm(pieces, specials, tmp)
-                os.replace(tmp, dest / SPM_FILE)
+                replace_file(dest / SPM_FILE, lambda fh: fh.write(model))
             except OSError as exc:  # a read-only model folder: tokenizer.json still serves
                 log.warning("cannot add %s to %s (%s); using tokenizer.json", SPM_FILE, dest, exc)
-            finally:
-                tmp.unlink(missing_ok=True)
         return dest
     return convert(bundled_model_file(), dest)

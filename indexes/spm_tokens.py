@@ -25,11 +25,11 @@ from pathlib import Path
 
 FILE = "tokenizer.spm"
 _SPACES = re.compile(" {2,}")
-UNKNOWN = "<kms-unknown>"  # the extra piece sentencepiece emits for unknown text (write_spm)
+UNKNOWN = "<kms-unknown>"  # the extra piece sentencepiece emits for unknown text (spm_model)
 
 
-def write_spm(pieces: Sequence[tuple[str, float]], specials: dict[str, int], path: Path) -> None:
-    """Write a sentencepiece Unigram model of ``pieces`` (piece, score) to ``path``."""
+def spm_model(pieces: Sequence[tuple[str, float]], specials: dict[str, int]) -> bytes:
+    """A sentencepiece Unigram model of ``pieces`` (piece, score), serialised."""
     from sentencepiece import sentencepiece_model_pb2 as pb
 
     model = pb.ModelProto()
@@ -51,7 +51,7 @@ def write_spm(pieces: Sequence[tuple[str, float]], specials: dict[str, int], pat
     # stands for it and encode() gives its id back as the real unknown id.
     unknown = model.pieces.add()
     unknown.piece, unknown.score, unknown.type = UNKNOWN, 0.0, pb.ModelProto.SentencePiece.UNKNOWN
-    path.write_bytes(model.SerializeToString())
+    return bytes(model.SerializeToString())
 
 
 def normal(text: str) -> str:
@@ -70,12 +70,12 @@ class SpmTokens:
         from sentencepiece import sentencepiece_model_pb2 as pb
 
         data = path.read_bytes()
-        # the special pieces are ordinary ones here (write_spm): their ids are in the trainer spec
+        # the special pieces are ordinary ones here (spm_model): their ids are in the trainer spec
         trainer = pb.ModelProto.FromString(data).trainer_spec
         self._bos, self._eos, self._pad = trainer.bos_id, trainer.eos_id, trainer.pad_id
         self._unk = trainer.unk_id
         self._sp = sentencepiece.SentencePieceProcessor(model_proto=data)
-        self._extra = self._sp.get_piece_size() - 1  # the last piece (write_spm)
+        self._extra = self._sp.get_piece_size() - 1  # the last piece (spm_model)
         self._max = max_tokens
 
     def encode(self, texts: Sequence[str]) -> tuple[list[list[int]], list[list[int]]]:

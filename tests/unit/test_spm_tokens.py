@@ -82,4 +82,4 @@ def test_a_folder_converted_before_gets_the_sentencepiece_model(
     monkeypatch.setattr(e5_convert, "bundled_model_file", lambda: source)
     assert materialise(tmp_path / "models") == folder
     assert (folder / FILE).read_bytes() == expected
-    assert not [p for p in folder.iterdir() if p.name.endswith(".partial")]
+    assert not [p for p in folder.iterdir() if p.name.endswith((".partial", ".tmp"))]
