@@ -88,7 +88,11 @@ def ticket_feedback(kb: KnowledgeBase, ticket_id: str) -> list[FeedbackRow]:
 
 
 def panel_context(kb: KnowledgeBase, suggestion: Suggestion, *, exclude_ticket: str | None = None) -> dict:
-    """What the suggestion panel template needs besides the suggestion itself."""
+    """What the suggestion panel template needs besides the suggestion itself.
+
+    ``answer_threshold`` (``KMS_ANSWER_THRESHOLD``) marks the confidence meter's low/high point:
+    the confidence below which the reply box starts empty and no tag is pre-filled.
+    """
     feedback = _last_feedback(kb, suggestion.id)
     reply = reply_text(suggestion)
     if feedback is not None and feedback.final_text:
@@ -99,6 +103,7 @@ def panel_context(kb: KnowledgeBase, suggestion: Suggestion, *, exclude_ticket: 
         "full_sections": _full_sections(kb, suggestion),
         "reply": reply,
         "feedback": feedback,
+        "answer_threshold": kb.settings.answer_threshold,
     }
 
 

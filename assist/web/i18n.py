@@ -103,7 +103,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # suggestion panel
     "sg.title": ("추천", "Suggestions"),
     "sg.confidence": ("신뢰도", "Confidence"),
-    "sg.low": ("낮음 — 답변 전 원문을 확인하세요", "low — check the sources before replying"),
+    "sg.low": (
+        "기준 미만 — 원문을 확인하고 직접 작성하세요",
+        "below the threshold — check the sources and write the reply yourself",
+    ),
+    "sg.threshold": ("답변 기준 {threshold}", "answer threshold {threshold}"),
     "sg.tag": ("추천 상담태그", "Suggested tag"),
     "sg.draft": ("답변 초안", "Draft reply"),
     "sg.no_draft": ("관련 지식 없음 — 직접 작성", "No matching knowledge — write the reply yourself"),

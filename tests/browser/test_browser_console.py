@@ -103,6 +103,45 @@ def test_agent_resolves_a_ticket_with_the_suggestions(
     shoot(page, "try-a-question")
 
 
+@pytest.mark.parametrize("threshold", [1.0, 0.0], ids=["below-threshold", "confident"])
+def test_reply_box_below_and_above_the_answer_threshold(
+    page: Any,
+    live_server: tuple[str, Settings],
+    shoot: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    threshold: float,
+) -> None:
+    """KMS_ANSWER_THRESHOLD forced to 1.0 (nothing is confident) or 0.0 (everything is): below it
+    the reply box starts empty with the no-knowledge hint, no tag is pre-filled and the closest
+    articles are still listed; above it the draft and the tag are pre-filled."""
+    base, settings = live_server
+    monkeypatch.setattr(settings, "answer_threshold", threshold)  # the live app's own settings
+    page.goto(f"{base}/tickets/new")
+    page.get_by_label("문의 내용").fill(INQUIRY)
+    page.get_by_role("button", name="티켓 만들기").click()
+    expect(page.get_by_test_id("inquiry")).to_have_text(INQUIRY)
+    reply = page.get_by_label("보낼 답변 (수정 가능)")
+    meter = page.locator("meter")
+    expect(meter).to_have_attribute("low", str(threshold))
+    expect(meter).to_have_attribute("high", str(threshold))
+    expect(page.locator(".article-hit").first).to_contain_text("환불 처리 가이드")
+    if threshold > 0:
+        expect(page.get_by_test_id("no-draft")).to_have_text("관련 지식 없음 — 직접 작성")
+        expect(reply).to_have_value("")
+        expect(page.get_by_test_id("draft-text")).to_have_count(0)  # no empty draft block
+        expect(page.get_by_test_id("suggested-tag")).to_have_count(0)
+        expect(page.locator("#resolve-tag")).to_have_value("")  # no tag to notice and undo
+        expect(page.get_by_test_id("below-threshold")).to_be_visible()
+        shoot(page, "ticket-below-threshold")
+    else:
+        expect(page.get_by_test_id("no-draft")).to_have_count(0)
+        expect(reply).not_to_have_value("")
+        assert "환불" in reply.input_value()
+        expect(page.get_by_test_id("suggested-tag")).to_have_text("고객::환불::요청")
+        expect(page.locator("#resolve-tag")).to_have_value("고객::환불::요청")
+        expect(page.get_by_test_id("below-threshold")).to_have_count(0)
+
+
 def test_ticket_page_stacks_on_a_narrow_window(page: Any, base_url: str, shoot: Callable[..., Path]) -> None:
     page.set_viewport_size({"width": 420, "height": 900})
     page.goto(f"{base_url}/tickets/T-3")
