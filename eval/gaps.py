@@ -16,6 +16,11 @@ with each ticket's gold intent:
   counted apart; one for a covered intent is right, one for an uncovered intent is a miss.
 - **NMI / ARI** of the product's topics (every stored topic's members; tickets in no topic count
   as singletons) against the gold intents.
+- **draft lint** over every generated draft (:func:`assist.drafts.store.draft_lint`, what the
+  review page and ``kms drafts show`` display): findings per code (``lint_case_specific``,
+  ``lint_placeholder``, ``lint_generator_note`` … ; the first three must be 0: a case outcome in
+  정책/단계별 절차, a placeholder in a script, a generator note in a section) and the share of
+  drafts with no finding except the expected ``duplicate`` / ``review_marker`` ones.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from typing import Any
 from sqlalchemy import select
 
 from assist.drafts import DraftSettings, generate
+from assist.drafts.lint import LINT_CODES
+from assist.drafts.store import draft_lint
 from assist.knowledge import KnowledgeBase
 from core.settings import Settings
 from eval import plots
@@ -40,9 +47,12 @@ from eval.result import EvalRun, Figure, Table, dataset_fingerprint
 from ingest.pipeline import ingest_paths
 from storage import DraftRow, TopicRow
 
-__all__ = ["build_corpus_kb", "run_gaps", "score_drafts"]
+__all__ = ["PUBLISH_BLOCKERS", "build_corpus_kb", "lint_counts", "run_gaps", "score_drafts"]
 
 ATTACHED_TARGET = 0.9
+# lint codes a generated draft must never carry (issue targets: 0 each); ``duplicate`` and
+# ``review_marker`` are the generator telling the reviewer something, not a defect of the text
+PUBLISH_BLOCKERS = ("case_specific", "placeholder", "generator_note")
 
 
 def build_corpus_kb(
@@ -145,6 +155,24 @@ def product_run(
     return drafts, topics
 
 
+def lint_counts(kb_settings: Settings) -> dict[str, float | int]:
+    """Lint of every stored draft: findings per code (``lint_<code>``), drafts, and the share of
+    drafts whose findings are at most the generator's own ``duplicate`` / ``review_marker``."""
+    kb = KnowledgeBase(kb_settings)
+    counts: Counter[str] = Counter()
+    drafts = clean = 0
+    with kb.sessions() as session:
+        for row in session.scalars(select(DraftRow).order_by(DraftRow.id)):
+            codes = [f.code for f in draft_lint(row)]
+            counts.update(codes)
+            drafts += 1
+            clean += all(c in ("duplicate", "review_marker") for c in codes)
+    out: dict[str, float | int] = {f"lint_{code}": counts[code] for code in LINT_CODES}
+    out["lint_drafts"] = drafts
+    out["lint_clean_share"] = clean / drafts if drafts else 1.0
+    return out
+
+
 _COLS = (
     "gap_precision",
     "gap_recall",
@@ -183,6 +211,8 @@ def run_gaps(
     report(progress, "generate", 1)
     scores = score_drafts(drafts, topics, corpus)
     metrics: dict[str, float | int | None] = {k: v for k, v in scores.items() if isinstance(v, int | float)}
+    lint = lint_counts(kb_settings)
+    metrics.update(lint)
     notes = [
         *corpus.notes,
         "product path: ingest_paths + assist.drafts.generate(DraftSettings(), since='all')",
@@ -209,7 +239,15 @@ def run_gaps(
                 ["지표 (metric)", "값 (value)"],
                 [[c, metrics.get(c)] for c in _COLS],
                 note=f"목표 (targets): precision/recall ≥ 0.85, duplicate 0, attached ≥ {ATTACHED_TARGET}",
-            )
+            ),
+            Table(
+                "초안 검사 (Draft lint over every generated draft)",
+                ["검사 항목 (lint code)", "건수 (findings)", "목표 (target)"],
+                [[code, lint[f"lint_{code}"], 0 if code in PUBLISH_BLOCKERS else "–"] for code in LINT_CODES]
+                + [["drafts", lint["lint_drafts"], "–"], ["clean share", lint["lint_clean_share"], "–"]],
+                note="duplicate / review_marker: the generator flags an existing article or an empty rule "
+                "for the reviewer; the other codes are defects of the draft text",
+            ),
         ],
         figures=[
             Figure(

@@ -21,7 +21,7 @@ from assist.drafts import DraftDetail, DraftSettings, generate, get_draft
 from assist.knowledge import KnowledgeBase
 from core.records import REQUIRED_SECTIONS
 from core.settings import Settings
-from eval.gaps import build_corpus_kb, product_run, score_drafts
+from eval.gaps import PUBLISH_BLOCKERS, build_corpus_kb, product_run, score_drafts
 from eval.gaps_data import banking77_corpus
 from ingest.sample import SAMPLE_DIR
 from ingest.sources import read_paths
@@ -104,6 +104,8 @@ def test_sample_drafts_are_complete_and_few_are_for_covered_topics(
         [rec] = read_paths([path]).articles
         assert rec.missing == [] and rec.title == draft.title
         assert all(s.tickets for sentences in draft.provenance.values() for s in sentences)
+        # publishable text: no case outcome in 정책/단계별 절차, no placeholder, no generator note
+        assert [f.text for f in draft.lint if f.code in PUBLISH_BLOCKERS] == [], draft.id
 
 
 def test_small_banking_gap_benchmark(real_settings: Settings, tmp_path: Path) -> None:
