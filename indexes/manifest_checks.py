@@ -9,6 +9,11 @@
   libraries behind it (kiwipiepy, PyStemmer) is kept, with a one-line warning;
 - BM25 ``k1`` / ``b``, given the configured ones: other ones rescore the stored postings (nothing is
   recounted), with a one-line warning; the next write records the values the leg was built with.
+- fusion (:func:`fusion_entry`: ``KMS_FUSION``, and for ``auto`` / ``adaptive`` which model file,
+  bundled or ``DATA_DIR``, with the fingerprint of the labelled data it was fitted on and the
+  embedder it assumes): fusion is applied at query time, so another one never fails a load; a model
+  fitted with another embedder than the index's is a one-line warning (its scores assume that
+  model's cosines), any other change a one-line note. The next write records the current one.
 """
 
 from __future__ import annotations
@@ -137,3 +142,58 @@ def lexical_as_configured(
 def retokenised(ops: list[DeltaOp]) -> list[DeltaOp]:
     """Delta-log writes with their chunks' BM25 tokens made by this tokenizer."""
     return [replace(op, tokens=tuple(tokenize_many([c.text for c in op.chunks]))) for op in ops]
+
+
+def fusion_entry(config: IndexConfig) -> dict[str, Any]:
+    """The fusion searches of this index use: ``mode``; for a fitted one (``auto``: the query-weight
+    model, ``adaptive``: the ranker) its ``model`` file ("bundled" or "data_dir"), the
+    ``fingerprint`` of its fit data and the ``embedder`` it was fitted with; for ``weighted`` and
+    ``rrf`` their weights (and k)."""
+    entry: dict[str, Any] = {"mode": config.fusion}
+    if config.fusion in ("auto", "adaptive"):
+        from indexes import fusion_weight, ranker
+
+        module: Any = fusion_weight if config.fusion == "auto" else ranker
+        own = config.data_dir / module.MODEL_FILE if config.data_dir is not None else None
+        mine = own is not None and own.is_file()
+        try:
+            model = (
+                fusion_weight.weight_model_for(config.data_dir)
+                if config.fusion == "auto"
+                else (ranker.ranker_for(config.data_dir))
+            )
+        except (OSError, ValueError, KeyError, TypeError) as exc:  # searches report it; the build goes on
+            return {**entry, "model": "data_dir" if mine else "bundled", "error": str(exc)[:200]}
+        fit = model.fit or {}
+        entry.update(
+            model="data_dir" if mine else "bundled",
+            fingerprint=str(fit.get("fingerprint") or ""),
+            embedder=str(fit.get("embedder") or ""),
+        )
+    else:
+        entry.update(w_dense=config.weight_dense, w_lexical=config.weight_lexical)
+        if config.fusion == "rrf":
+            entry["rrf_k"] = config.rrf_k
+    return entry
+
+
+def check_fusion(manifest: dict[str, Any], config: IndexConfig, folder: Path) -> None:
+    """Note a fusion other than the one recorded at the last write (never fails: see the module doc)."""
+    built = manifest.get("fusion")
+    if not isinstance(built, dict):
+        return  # written before fusion was recorded
+    now = fusion_entry(config)
+    if built == now:
+        return
+    index_model = str((manifest.get("embedder") or {}).get("id") or "")
+    if now.get("embedder") and index_model and now["embedder"] != index_model:
+        log.warning(
+            "fusion %s of index %s was fitted with %s, but the index holds %s vectors; refit it with "
+            "`kms eval fusion --save-weights` or set KMS_FUSION=weighted",
+            now.get("mode"),
+            folder,
+            now["embedder"],
+            index_model,
+        )
+        return
+    log.info("index %s was written with fusion %s; searches now use %s", folder, built, now)

@@ -57,6 +57,8 @@ from indexes.manifest_checks import (
     REBUILD_HINT,
     check_chunker,
     check_compatible,
+    check_fusion,
+    fusion_entry,
     lexical_as_configured,
     retokenised,
     tokenizer_entry,
@@ -79,6 +81,12 @@ class IndexConfig:
     bm25_b: float = 0.75
     chunk_max_chars: int = 700
     chunk_overlap_sentences: int = 1
+    # how searches fuse the legs (recorded in the manifest; query-time, so never a mismatch)
+    fusion: str = "auto"
+    weight_dense: float = 0.7
+    weight_lexical: float = 0.3
+    rrf_k: int = 60
+    data_dir: Path | None = None  # where a fitted fusion model of your own would be
 
     @classmethod
     def from_settings(cls, settings: Any) -> IndexConfig:
@@ -169,6 +177,8 @@ def manifest_for(index: HybridIndex, config: IndexConfig, name: str) -> dict[str
         # (a folder without this entry has tokens.jsonl only, counted into postings on load)
         "lexical_store": dict(LEXICAL_STORE),
         "dense": {"type": config.dense_index, "hnsw_m": config.hnsw_m, "ef_search": config.hnsw_ef_search},
+        # the fusion searches use, and a fitted one's model file and fit-data fingerprint
+        "fusion": fusion_entry(config),
         "counts": {
             "chunks": len(index.chunks),
             "chunks_by_type": by_type,
@@ -285,6 +295,7 @@ def load(folder: Path, embedder: Embedder, config: IndexConfig | None = None) ->
     check_compatible(manifest, embedder, folder)
     if config is not None:
         check_chunker(manifest, config, folder)
+        check_fusion(manifest, config, folder)
     try:
         chunks = ChunkFile(folder / "chunks.jsonl")  # ids and hashes kept; texts read on demand
         lexical, retokenise = lexical_as_configured(folder, chunks, manifest, config)
