@@ -13,11 +13,12 @@ from pathlib import Path
 
 
 def pct(values: list[float], q: float) -> float:
-    """The ``q`` quantile (0..1) by nearest rank on ``len - 1`` intervals; NaN when empty."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+    """The ``q`` quantile (0..1): the project's one percentile (:func:`eval.metrics.percentile`,
+    linear interpolation), so benchmark scripts and eval reports give the same figure for the
+    same timings."""
+    from eval.metrics import percentile
+
+    return percentile(values, q)
 
 
 def summary(values: list[float]) -> dict[str, float]:

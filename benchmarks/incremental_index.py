@@ -27,6 +27,7 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+from bench_common import pct
 
 from core.types import Chunk
 from indexes import compaction, store
@@ -37,11 +38,6 @@ from indexes.lexical import LexicalIndex
 from indexes.segments import DeltaOp
 
 DIM = 384
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def line(name: str, ms: list[float]) -> None:

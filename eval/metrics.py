@@ -259,9 +259,14 @@ def v_measure(labels_true: Sequence[object], labels_pred: Sequence[object]) -> t
 
 
 # ------------------------------------------------------------------------------- latency
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q`` quantile (0..1) by linear interpolation (numpy's default); NaN when empty. The one
+    percentile of the project: the evals' reports and every script in benchmarks/ use it."""
+    if not len(values):
+        return float("nan")
+    return float(np.percentile(np.asarray(values, dtype=float), 100 * q))
+
+
 def percentiles(values_ms: Sequence[float], qs: Sequence[int] = (50, 95, 99)) -> dict[str, float]:
-    """``{"p50": …, "p95": …, "p99": …}`` (linear interpolation, numpy's default)."""
-    if not values_ms:
-        return {f"p{q}": float("nan") for q in qs}
-    arr = np.asarray(values_ms, dtype=float)
-    return {f"p{q}": float(np.percentile(arr, q)) for q in qs}
+    """``{"p50": …, "p95": …, "p99": …}`` (:func:`percentile` of each)."""
+    return {f"p{q}": percentile(values_ms, q / 100) for q in qs}
