@@ -1,4 +1,4 @@
-"""`kms drafts generate | list | show | approve | reject | merge`: auto-drafted KMS articles."""
+"""`kms drafts generate | list | show | approve | reject | merge | apply`: auto-drafted KMS articles."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from assist.cli.app import CliConsole, app, console
 if TYPE_CHECKING:  # the drafts layer (clustering, the model) loads inside the commands
     from assist.cli.progress import StageProgress
     from assist.drafts import DraftDetail
+    from assist.drafts.apply_proposal import ProposalPlan
     from assist.knowledge import KnowledgeBase
 
 drafts = typer.Typer(
@@ -62,6 +63,13 @@ def _print_detail(draft: DraftDetail) -> None:
             out.print(f"  + Q: {pair['question']}\n    A: {pair['answer']}  ({pair['ticket']})")
         if proposal.get("add_situations"):
             out.print(f"  + situations: {', '.join(proposal['add_situations'])}")
+        applied = draft.evidence.get("applied") or {}
+        if applied:
+            out.print(
+                f"applied to {applied.get('article_id')} v{applied.get('version')} by {applied.get('author')}"
+            )
+        elif draft.status == "pending":
+            out.print(f"apply it with `kms drafts apply {draft.id}`")
 
 
 @drafts.command("generate")
@@ -236,3 +244,50 @@ def merge_cmd(
         else:
             draft = merge_draft(_kb(), draft_id, into or "", author=cli_actor())
     _print_detail(draft)
+
+
+def _print_plan(plan: ProposalPlan, reasons: dict[str, str]) -> None:
+    """What an applied proposal added to the article and what it left out, and why."""
+    for pair in plan.added:
+        out.print(
+            f"  + Q: {pair.question}\n    A: {pair.answer}  ({pair.ticket})", markup=False, highlight=False
+        )
+        for note, rewrite in pair.rewritten:
+            out.print(f"      고쳐 씀 (rewritten): {note} → {rewrite}", markup=False, highlight=False)
+        for dropped in pair.dropped:
+            why = reasons.get(dropped.reason, dropped.reason)
+            out.print(f"      뺀 문장 (dropped, {why}): {dropped.text}", markup=False, highlight=False)
+    for keyword in plan.situations:
+        out.print(f"  + 주요 상황 (검토 필요): {keyword}", markup=False, highlight=False)
+    for pair in plan.skipped:
+        why = reasons.get(pair.skip or "", pair.skip or "")
+        out.print(
+            f"  - 제외 (left out, {why}): Q: {pair.question}  ({pair.ticket})", markup=False, highlight=False
+        )
+        for dropped in pair.dropped:
+            why = reasons.get(dropped.reason, dropped.reason)
+            out.print(f"      뺀 문장 (dropped, {why}): {dropped.text}", markup=False, highlight=False)
+    for keyword in plan.situations_present:
+        out.print(f"  - 이미 있는 상황 (already in the article): {keyword}", markup=False, highlight=False)
+
+
+@drafts.command("apply")
+def apply_cmd(
+    draft_id: Annotated[int, typer.Argument(help="Draft id of an 'update article X' proposal.")],
+) -> None:
+    """Apply a pending draft's "update article X" proposal: the customer-facing Q/A pairs go into
+    X's 상담 스크립트, the situations into 주요 상황 및 해결책 as 검토 필요 entries (a new version,
+    indexed at once) and the draft becomes merged. Case reports and agent notes in the ticket
+    answers are rewritten or left out. The reviewer is recorded as cli:<os user>, in the revision
+    log and the audit log."""
+    from assist.drafts.apply_proposal import REASONS, apply_proposal
+
+    with audited("draft.apply", str(draft_id)):
+        result = apply_proposal(_kb(), draft_id, author=cli_actor())
+    plan = result.plan
+    out.print(
+        f"[bold]#{draft_id} → {plan.article_id} v{result.version}[/]: 상담 스크립트 {len(plan.added)}건, "
+        f"주요 상황 {len(plan.situations)}건 추가, 제외 {len(plan.skipped)}건 (draft merged)",
+        highlight=False,
+    )
+    _print_plan(plan, REASONS)

@@ -103,6 +103,24 @@ DRAFT_MESSAGES: dict[str, tuple[str, str]] = {
         "Choose one article or one draft to merge into.",
     ),
     "drafts.err.into": ("병합할 초안을 다시 골라 주세요.", "Choose the draft to merge into again."),
+    "drafts.err.applied": (
+        "이미 문서 {article_id}에 적용된 제안입니다. 다시 적용할 수 없습니다.",
+        "This proposal was already applied to article {article_id}; it cannot be applied again.",
+    ),
+    "drafts.err.proposal": (
+        "이 초안은 기존 문서 보완 제안이 아닙니다. 새 문서로 승인하거나 병합해 주세요.",
+        "This draft does not propose updating an existing article; approve it or merge it instead.",
+    ),
+    "drafts.err.proposal_empty": (
+        "제안 중 문서 {value}에 안전하게 추가할 수 있는 내용이 없습니다. 초안을 반려하거나 문서를 직접 "
+        "편집해 주세요.",
+        "Nothing of the proposal can safely be added to article {value}; reject the draft or edit the "
+        "article by hand.",
+    ),
+    "drafts.err.since": (
+        "알 수 없는 기간입니다: {value} (기본 기간 또는 전체 기간 중 하나)",
+        "Unknown window: {value} (the default window or all time)",
+    ),
     "drafts.err.no_article": ("문서 {article_id}을(를) 찾을 수 없습니다.", "Article {article_id} not found."),
     "drafts.err.no_draft": ("초안을 찾을 수 없습니다.", "Draft not found."),
     "drafts.err.conflict": (
@@ -119,5 +137,72 @@ DRAFT_MESSAGES: dict[str, tuple[str, str]] = {
         "알 수 없는 상태입니다: {value} (검토 대기 pending, 승인됨 approved, 반려됨 rejected, "
         "병합됨 merged, 전체 all 중 하나)",
         "Unknown status: {value} (one of pending, approved, rejected, merged, all)",
+    ),
+    # "update article X" proposals (assist.drafts.apply_proposal)
+    "msg.proposal_applied": (
+        "제안을 적용했습니다. 기존 문서에 질문과 상황을 추가했습니다.",
+        "Proposal applied: the questions and situations were added to the article.",
+    ),
+    "drafts.proposal.title": ("기존 문서 {article_id} 보완 제안", "Proposal: update article {article_id}"),
+    "drafts.proposal.help": (
+        "이 주제의 티켓 {pct}%가 이미 이 문서로 연결됩니다. 새 문서 대신 아래 질문과 상황을 이 문서에 "
+        "추가하는 것을 제안합니다.",
+        "{pct}% of this topic's tickets already land on this article: instead of a new article, add the "
+        "questions and situations below to it.",
+    ),
+    "drafts.proposal.article": ("대상 문서", "Article"),
+    "drafts.proposal.scripts": ("추가할 상담 스크립트", "Q/A pairs to add"),
+    "drafts.proposal.situations": (
+        "추가할 주요 상황 (검토 필요 항목)",
+        "Situations to add (as needs-review entries)",
+    ),
+    "drafts.proposal.safety": (
+        "답변은 상담원의 처리 기록이므로 문장마다 역할을 판별해 고객 안내 문장만 넣습니다. 사례 보고·상담 "
+        "메모는 고쳐 쓸 수 있으면 고쳐 쓰고, 아니면 뺍니다.",
+        "Answers are agents' ticket resolutions: each sentence is checked and only customer-facing ones "
+        "are added; case reports and agent notes are rewritten where possible, otherwise left out.",
+    ),
+    "drafts.proposal.will_add": ("추가", "to add"),
+    "drafts.proposal.added": ("추가됨", "added"),
+    "drafts.proposal.left_out": ("제외", "left out"),
+    "drafts.proposal.rewritten": ("고쳐 씀", "rewritten"),
+    "drafts.proposal.present": ("이미 문서에 있음", "already in the article"),
+    "drafts.proposal.ticket_answer": ("티켓 답변 (원문)", "Ticket answer (as written)"),
+    "drafts.proposal.apply": ("제안대로 문서 {article_id} 보완", "Apply to article {article_id}"),
+    "drafts.proposal.apply_help": (
+        "적용하면 문서의 새 버전이 게시되어 바로 검색에 반영되고, 이 초안은 병합됨으로 바뀝니다.",
+        "Applying publishes a new version of the article (searchable at once) and marks this draft merged.",
+    ),
+    "drafts.proposal.nothing": (
+        "안전하게 추가할 수 있는 내용이 없습니다. 초안을 반려하거나 문서를 직접 편집하세요.",
+        "Nothing can safely be added; reject the draft or edit the article by hand.",
+    ),
+    "drafts.proposal.unavailable": (
+        "문서 {article_id}을(를) 찾을 수 없거나 게시 상태가 아니어서 제안을 적용할 수 없습니다.",
+        "Article {article_id} is missing or not published, so the proposal cannot be applied.",
+    ),
+    "drafts.proposal.applied_by": (
+        "{author}님이 {at}에 적용함 (문서 v{version})",
+        "Applied by {author} at {at} (article v{version})",
+    ),
+    "drafts.leftout.duplicate": ("문서에 이미 있는 질문", "already asked in the article"),
+    "drafts.leftout.question": (
+        "고객의 질문이 아님 (빈칸·상담 메모)",
+        "not a customer's question (placeholder, memo)",
+    ),
+    "drafts.leftout.unsafe": ("고객에게 안내할 문장이 남지 않음", "no customer-facing sentence left"),
+    "drafts.leftout.case_report": ("사례 보고", "case report"),
+    "drafts.leftout.agent_note": ("상담 메모", "agent note"),
+    "drafts.leftout.placeholder": ("빈칸 (가린 개인정보 등)", "placeholder (masked PII)"),
+    "drafts.leftout.concession": ("일회성 예외·보상", "one-off concession"),
+    "drafts.leftout.one_customer": ("특정 고객 지칭", "addresses one customer"),
+    # the window of "generate drafts" (kms drafts generate --since)
+    "drafts.window": ("기간", "Window"),
+    "drafts.window.default": ("기본 기간 ({days}일)", "Default window ({days} days)"),
+    "drafts.window.all": ("전체 기간", "All time"),
+    "drafts.outside_window": (
+        "해결된 티켓 {n}건이 기간 밖이라 빠졌습니다. 기간에서 '전체 기간'을 골라 다시 생성하면 포함됩니다.",
+        "{n} resolved ticket(s) are older than the window and were left out; choose 'All time' and "
+        "generate again to include them.",
     ),
 }

@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse
 from assist.access import rule_for
 from assist.api.deps import KB
 from assist.api.security import principal_of
+from assist.drafts.apply_proposal import REASONS, apply_proposal, preview_proposal
 from assist.drafts.config import DraftSettings
 from assist.drafts.generate import generate
 from assist.drafts.review import (
@@ -125,7 +126,14 @@ def _page(
 ) -> Response:
     keys = [k for k in SECTION_KEYS if k != "title"]
     annotated = {k: annotate(draft.sections.get(k, ""), draft.provenance.get(k, [])) for k in keys}
+    proposal = draft.evidence.get("proposal") or {}
+    applied = draft.evidence.get("applied") or None
+    plan = preview_proposal(kb, draft.evidence) if draft.status == "pending" else None
     context: dict[str, Any] = {
+        "proposal": proposal if proposal.get("kind") == "update" else None,
+        "plan": plan.as_json() if plan is not None else (applied or {}).get("plan"),
+        "applied": applied,
+        "leftout": {code: translate(f"drafts.leftout.{code}", pick_lang(request)) for code in REASONS},
         "d": draft,
         "keys": keys,
         "annotated": annotated,
@@ -141,9 +149,13 @@ def _page(
 
 @router.get("/drafts")
 def drafts_queue(
-    request: Request, kb: KB, status: Annotated[str, Query(max_length=20)] = "pending"
+    request: Request,
+    kb: KB,
+    status: Annotated[str, Query(max_length=20)] = "pending",
+    outside: Annotated[str, Query(max_length=9)] = "",
 ) -> Response:
-    return _queue(request, kb, status)
+    """The queue; ``outside`` (after a generation run): resolved tickets older than its window."""
+    return _queue(request, kb, status, {"outside": int(outside)} if outside.isdigit() else None)
 
 
 def _queue(request: Request, kb: KnowledgeBase, status: str, extra: dict[str, Any] | None = None) -> Response:
@@ -163,6 +175,7 @@ def _queue(request: Request, kb: KnowledgeBase, status: str, extra: dict[str, An
         "may_generate": _may_generate(request),
         "window": {"days": config.since_days, "min_size": config.min_size},
         "gaps": [],
+        "outside": 0,
     }
     return render(request, "drafts.html", context | (extra or {}))
 
@@ -174,23 +187,32 @@ def _may_generate(request: Request) -> bool:
 
 
 @router.post("/drafts/generate")
-def drafts_generate(request: Request, kb: KB) -> Response:
-    """Mine recurring uncovered topics (``assist.drafts.generate``, default window and size).
+def drafts_generate(request: Request, kb: KB, since: Annotated[str, Form(max_length=20)] = "") -> Response:
+    """Mine recurring uncovered topics (``assist.drafts.generate``, default size; ``since``: the
+    default window, or ``all`` = 전체 기간, as ``kms drafts generate --since all``).
 
-    Redirects to the queue with a notice; when the run found topics of unanswered chatbot
-    questions that no ticket shows (``unanswered_gaps``, as ``kms drafts generate`` prints them),
-    the queue is shown right away with them: their masked questions never go into a URL."""
-    result = generate(kb, DraftSettings())
+    Redirects to the queue with a notice, and with how many resolved tickets the window left out
+    (``outside``, as the CLI says it); when the run found topics of unanswered chatbot questions
+    that no ticket shows (``unanswered_gaps``, as ``kms drafts generate`` prints them), the queue
+    is shown right away with them: their masked questions never go into a URL."""
+    window = since.strip().lower()
+    if window not in ("", "default", "all"):
+        message = translate("drafts.err.since", pick_lang(request), value=since[:20])
+        raise InvalidInputError(message, field="since", value=since[:20])
+    result = generate(kb, DraftSettings(), since="all") if window == "all" else generate(kb, DraftSettings())
     counts = {
         "tickets": result.tickets,
         "topics": result.topics,
         "created": len(result.created),
         "updated": len(result.updated),
     }
+    outside = {"outside": result.outside_window} if result.outside_window else {}
     if result.unanswered_gaps:
         flash = translate("msg.drafts_generated", pick_lang(request), **counts)
-        return _queue(request, kb, "pending", {"flash": flash, "gaps": result.unanswered_gaps})
-    return RedirectResponse(f"/drafts?{urlencode({'msg': 'drafts_generated', **counts})}", status_code=303)
+        extra = {"flash": flash, "gaps": result.unanswered_gaps, **outside}
+        return _queue(request, kb, "pending", extra)
+    query = urlencode({"msg": "drafts_generated", **counts, **outside})
+    return RedirectResponse(f"/drafts?{query}", status_code=303)
 
 
 @router.get("/drafts/{draft_id}")
@@ -256,6 +278,8 @@ def _korean(request: Request, exc: KmsError) -> str:
         key = "drafts.err.no_draft"
     elif isinstance(exc, ConflictError) and field == "article_id":
         key = "drafts.err.article_exists"
+    elif isinstance(exc, ConflictError) and field == "applied":
+        key = "drafts.err.applied"
     elif isinstance(exc, ConflictError):
         key = "drafts.err.conflict"
     elif field.startswith("sections.") and field.removeprefix("sections.") in SECTION_KEYS:
@@ -322,8 +346,18 @@ def draft_merge(
     draft_id: str,
     article_id: Annotated[str, Form(max_length=200)] = "",
     into_draft: Annotated[str, Form(max_length=20)] = "",
+    proposal: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
+    """Merge into an article or another draft; ``proposal=apply``: apply the draft's "update
+    article X" proposal (``assist.drafts.apply_proposal``: safe Q/A pairs and 검토 필요 situations
+    added to X). Same owner role, CSRF check and audit record (``draft.merge``) as every merge."""
     did = _get(request, kb, draft_id).id
+    if proposal.strip() == "apply":
+        try:
+            apply_proposal(kb, did, author=_reviewer(request))
+        except (InvalidInputError, ConflictError, NotFoundError) as exc:
+            return _review_error(request, kb, did, exc, {"proposal": "apply"})
+        return _done(did, "proposal_applied")
     form = {"merge_article": article_id, "into_draft": into_draft}
     try:
         if into_draft.strip() and article_id.strip():
