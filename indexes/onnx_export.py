@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Literal
 
 from core.errors import EmbedderError
+from core.heartbeat import heartbeat
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,13 @@ OPSET = 17
 # A graph file at least this big still holds its weights (an external-data graph is a few hundred
 # KB); smaller self-contained models (tests' tiny ones) are not worth splitting.
 EXTERNALISE_ABOVE = 16 * 1024 * 1024
+# What the heartbeat calls each one-time step while it runs (core.heartbeat)
+STEPS: dict[str, str] = {
+    "externalise": "가중치 분리 (external data)",
+    "fp32": "ONNX 내보내기 (ONNX export)",
+    "int8": "int8 양자화 (int8 quantisation)",
+    "q4": "4비트 ONNX 쓰기 (q4 rewrite)",
+}
 
 
 def onnx_file(folder: Path, precision: str) -> Path:
@@ -69,19 +77,20 @@ def externalise(model: Path) -> bool:
     tmp = model.with_name(f".{model.name}.{secrets.token_hex(3)}.partial")
     tmp.mkdir()
     try:
-        graph = onnx.load(str(model))
-        onnx.save_model(
-            graph,
-            str(tmp / model.name),
-            save_as_external_data=True,
-            all_tensors_to_one_file=True,
-            location=data_file(model).name,
-            size_threshold=1024,
-        )
-        del graph
-        os.chmod(tmp / data_file(model).name, model.stat().st_mode & 0o777)  # onnx writes it 0600
-        os.replace(tmp / data_file(model).name, data_file(model))
-        os.replace(tmp / model.name, model)
+        with heartbeat(STEPS["externalise"]):
+            graph = onnx.load(str(model))
+            onnx.save_model(
+                graph,
+                str(tmp / model.name),
+                save_as_external_data=True,
+                all_tensors_to_one_file=True,
+                location=data_file(model).name,
+                size_threshold=1024,
+            )
+            del graph
+            os.chmod(tmp / data_file(model).name, model.stat().st_mode & 0o777)  # onnx writes it 0600
+            os.replace(tmp / data_file(model).name, data_file(model))
+            os.replace(tmp / model.name, model)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     log.warning("moved the weights in %.0f s", time.perf_counter() - t0)
@@ -170,7 +179,8 @@ def ensure_onnx(folder: Path, precision: str, *, source: Path | None = None) -> 
         log.warning("exporting the embedding model to ONNX (once per data dir, about a minute): %s", fp32)
         t0 = time.perf_counter()
         try:
-            _export_fp32(folder, fp32)
+            with heartbeat(STEPS["fp32"]):
+                _export_fp32(folder, fp32)
         except ImportError as exc:
             raise EmbedderError(
                 f"exporting {folder} to ONNX needs torch and transformers ({exc}); install them, or "
@@ -181,13 +191,15 @@ def ensure_onnx(folder: Path, precision: str, *, source: Path | None = None) -> 
     if precision == "int8":
         log.warning("quantising the ONNX model to int8 (once per data dir): %s", target)
         t0 = time.perf_counter()
-        _quantise(fp32, target)
+        with heartbeat(STEPS["int8"]):
+            _quantise(fp32, target)
         externalise(target)
         log.warning("quantised %s in %.0f s", target.name, time.perf_counter() - t0)
     elif precision == "q4" and source is not None:
         log.warning("writing the model's own 4-bit weights as ONNX (once per data dir): %s", target)
         t0 = time.perf_counter()
-        _repack_q4(fp32, source, target)
+        with heartbeat(STEPS["q4"]):
+            _repack_q4(fp32, source, target)
         externalise(target)
         log.warning("wrote %s in %.0f s", target.name, time.perf_counter() - t0)
     return target

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from contextlib import AbstractContextManager
 
 import typer
 from rich.console import Console, ConsoleDimensions
 
 from assist.cli.help_text import KmsGroup
+from core import heartbeat
 from core.errors import KmsError
 
 NO_WRAP_WIDTH = 10_000  # the width output that is not a terminal is laid out for: no hard wraps
@@ -81,10 +83,19 @@ def quiet_model_loading() -> None:
         os.environ.setdefault(name, value)
 
 
+def console_heartbeat(step: str) -> AbstractContextManager[object]:
+    """The CLI's way to show a long uncountable step (converting or exporting the model): a
+    spinner on a terminal, a line every few seconds in a log (``assist.cli.progress``)."""
+    from assist.cli.progress import console_heartbeat as show
+
+    return show(console, step)
+
+
 def main() -> None:
     """Console-script entry: run the app, turning domain errors into one-line messages."""
     quiet_model_loading()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    heartbeat.set_reporter(console_heartbeat)
     _register()
     try:
         app()

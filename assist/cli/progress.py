@@ -5,9 +5,14 @@ them into one progress line per stage: when a new stage starts, the previous one
 its count and time are its own (model loading or embedding never count as reading). On a
 terminal each stage is a live rich bar that stays on screen when done; anywhere else (a pipe, a
 CI log) nothing is redrawn and each stage prints one plain line when it ends, e.g.
-``읽기 (files): 31 in 0.4 s``; a stage still running after ``interval`` seconds (10 by default)
+``읽기 (files): 31 in 0.4 s``; a stage still running after ``interval`` seconds (5 by default)
 also prints where it is, at most once per interval (``임베딩 (chunks): 240/724 after 20.1 s
 (12.0/s)``), so a log never sits silent through a long embedding.
+
+Steps that count nothing (converting the bundled model, the ONNX export, its 4-bit rewrite) run
+in a :func:`core.heartbeat.heartbeat`; :func:`console_heartbeat` shows them on the CLI's console:
+a transient spinner with the elapsed time on a terminal (below a stage's bar when one is live),
+else ``  … ONNX 내보내기 (ONNX export) 진행 중 (12 s)`` every few seconds.
 """
 
 from __future__ import annotations
@@ -18,7 +23,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from core.heartbeat import INTERVAL, ticking
 
 
 @dataclass
@@ -38,7 +53,7 @@ class StageProgress:
         console: Console,
         labels: Mapping[str, str] | None = None,
         *,
-        interval: float = 10.0,
+        interval: float = 5.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.console = console
@@ -120,3 +135,29 @@ def stage_progress(console: Console, labels: Mapping[str, str] | None = None) ->
         yield progress
     finally:
         progress.close()
+
+
+@contextmanager
+def console_heartbeat(console: Console, step: str, *, interval: float = INTERVAL) -> Iterator[None]:
+    """A long uncountable ``step`` on ``console`` while the block runs (a
+    :data:`core.heartbeat.Reporter`): a spinner and the elapsed time on a terminal, gone when the
+    step ends (the step's own log lines say how long it took); elsewhere a plain line every
+    ``interval`` seconds."""
+    if not console.is_terminal:
+
+        def emit(line: str) -> None:
+            console.print(line, markup=False, highlight=False)
+
+        with ticking(step, emit, interval=interval):
+            yield
+        return
+    spinner = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+    with spinner:  # nested under a live stage bar (rich >= 14), else a live display of its own
+        spinner.add_task(f"{step} 진행 중", total=None)
+        yield
