@@ -274,14 +274,30 @@ def _print_plan(plan: ProposalPlan, reasons: dict[str, str]) -> None:
 @drafts.command("apply")
 def apply_cmd(
     draft_id: Annotated[int, typer.Argument(help="Draft id of an 'update article X' proposal.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print what would be added and left out; write nothing.")
+    ] = False,
 ) -> None:
     """Apply a pending draft's "update article X" proposal: the customer-facing Q/A pairs go into
     X's 상담 스크립트, the situations into 주요 상황 및 해결책 as 검토 필요 entries (a new version,
     indexed at once) and the draft becomes merged. Case reports and agent notes in the ticket
     answers are rewritten or left out. The reviewer is recorded as cli:<os user>, in the revision
     log and the audit log."""
-    from assist.drafts.apply_proposal import REASONS, apply_proposal
+    from assist.drafts import get_draft
+    from assist.drafts.apply_proposal import REASONS, apply_proposal, preview_proposal, update_proposal
 
+    if dry_run:
+        kb = _kb()
+        evidence = get_draft(kb, draft_id).evidence
+        update_proposal(draft_id, evidence)  # a "new" proposal: the same error as applying it
+        preview = preview_proposal(kb, evidence)
+        if preview is None:
+            raise typer.BadParameter(
+                f"article {evidence['proposal']['article_id']} is missing or not published"
+            )
+        out.print(f"[bold]#{draft_id} → {preview.article_id} (dry run, nothing written)[/]", highlight=False)
+        _print_plan(preview, REASONS)
+        return
     with audited("draft.apply", str(draft_id)):
         result = apply_proposal(_kb(), draft_id, author=cli_actor())
     plan = result.plan

@@ -201,6 +201,9 @@ def test_cli_apply_prints_what_was_added_and_left_out(
     cli = CliRunner()
     shown = cli.invoke(app, ["drafts", "show", str(draft_id)])
     assert shown.exit_code == 0 and f"apply it with `kms drafts apply {draft_id}`" in shown.stdout
+    dry = cli.invoke(app, ["drafts", "apply", str(draft_id), "--dry-run"])
+    assert dry.exit_code == 0 and "(dry run, nothing written)" in dry.stdout
+    assert "- 제외 (left out, 문서에 이미 있는 질문): Q: 비밀번호 재설정 메일이 안 와요" in dry.stdout
     done = cli.invoke(app, ["drafts", "apply", str(draft_id)])
     assert done.exit_code == 0, done.output
     text = done.stdout
