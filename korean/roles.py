@@ -69,6 +69,11 @@ _REPORT_NOUNS = frozenset(
 )
 # Present-tense instructions to the agent ("… 조회해요", "… 입력합니다").
 _AGENT_VERBS = frozenset("안내 조회 입력 기록 이관 요청 전달 메모 확인 체크".split())
+# report nouns that, as "…해 주세요", ask something of the customer (check, request, contact), not
+# tell the agent what to say: "스팸함을 확인해 주세요", "고객센터로 문의해 주세요" (안내해 주세요,
+# 설명해 주세요 stay instructions to the agent)
+_CUSTOMER_ASKS = frozenset("확인 요청 문의 부탁".split())
+_REQUEST_EF = frozenset({"세요", "으세요", "셔요", "십시오", "ᆸ시오", "으십시오"})
 _NOTE_NOUNS = frozenset("완료 요망 필요 예정 처리 안내 확인 요청 접수 전달 이관 조치 진행 대기 발송".split())
 _QUOTE_EC = frozenset({"다고", "ᆫ다고", "는다고", "라고", "으라고", "냐고", "느냐고", "자고", "도록", "게끔"})
 _CONDITIONAL_EC = frozenset({"다면", "으면", "면", "더라도", "어도", "아도", "어야", "더니", "다가", "거나"})
@@ -232,8 +237,20 @@ def _report_predicate(tokens: Sequence[tuple[str, str]], end: int) -> int | None
     ):
         j -= 1
     if j >= 0 and tokens[j][1] == "NNG" and tokens[j][0] in _REPORT_NOUNS:
+        if tokens[j][0] in _CUSTOMER_ASKS and _polite_request(tokens[j + 1 : end + 1]):
+            return None  # "…를 확인해 주세요", "고객센터로 문의해 주세요": asked of the customer
         return j
     return None
+
+
+def _polite_request(chain: Sequence[tuple[str, str]]) -> bool:
+    """ "…해 주세요" / "…해 주십시오": 주다 as an auxiliary with an honorific request ending."""
+    gives = any(form == "주" and tag in ("VX", "VV") for form, tag in chain)
+    honorific = any(
+        (tag == "EF" and form in _REQUEST_EF) or (tag == "EP" and form in ("시", "으시"))
+        for form, tag in chain
+    )
+    return gives and honorific
 
 
 def _nominal_note(tokens: Sequence[tuple[str, str]], end: int) -> bool:

@@ -166,3 +166,25 @@ def test_no_rewrite_of_told_content_that_is_not_general(note: str) -> None:
 )
 def test_english_guidelines_vs_customer_text(sentence: str, role: str) -> None:
     assert classify(sentence).role == role
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role"),
+    [
+        # 확인/문의/요청 + "해 주세요": asked of the customer, a general instruction
+        ("재설정 메일이 오지 않으면 스팸함을 확인해 주세요.", "general"),
+        ("주문 내역에서 배송 상태를 확인해 주세요.", "general"),
+        ("해결되지 않으면 고객센터로 문의해 주세요.", "general"),
+        ("주문번호를 확인해 주십시오.", "general"),
+        # ... but telling the agent what to say, or reporting what was done, is not
+        ("고객에게 반품 절차를 안내해 주세요.", "agent_note"),
+        ("고객 정보를 확인합니다.", "agent_note"),
+        ("배송 상태를 확인해 드렸습니다.", "case_report"),
+    ],
+)
+def test_a_request_to_the_customer_is_not_a_note_to_the_agent(sentence: str, role: str) -> None:
+    """Kiwi reads 스팸함 as 스팸+하+ㅁ, and 확인 is a report noun: "스팸함을 확인해 주세요" was an
+    agent note whose 'safe rewrite' was the broken "스팸합니다."."""
+    label = classify(sentence)
+    assert label.role == role, label
+    assert label.rewrite is None or "스팸합니다" not in label.rewrite
