@@ -20,6 +20,7 @@ from pathlib import Path
 
 from assist.sentence_store import load_vectors, text_key, write_vectors
 from assist.sentence_vectors import cached_vectors, remember, sentence_vectors
+from core.records import REVIEW_MARKER
 from core.types import Chunk
 from indexes.embedder import Embedder
 from indexes.hybrid import HybridIndex
@@ -60,7 +61,10 @@ class Candidate:
     def sendable(self) -> bool:
         """General as written, or an agent note with a safe customer-facing rewrite. 단계별 절차
         is written to the agent: from it only what the agent is told to say ("… 걸린다고
-        안내합니다") reaches a customer, never the agent's own steps."""
+        안내합니다") reaches a customer, never the agent's own steps. Nothing marked "검토 필요"
+        (a rule or situation nobody has written yet) is sent, nor anything under such a heading."""
+        if REVIEW_MARKER in self.text or REVIEW_MARKER in self.context:
+            return False
         if self.chunk.section == "steps":
             return bool(self.role.rewrite)
         return self.role.sendable or bool(self.role.rewrite)

@@ -25,6 +25,7 @@ from assist.evidence import Evidence
 from assist.prompts import render
 from assist.schemas import Citation, ReplyDraft, ReplyDraftSentence, SpeechLevel
 from assist.speech import dominant_level, to_level
+from core.records import REVIEW_MARKER
 from core.settings import Settings
 from core.types import Chunk, ChunkHit, DocHit
 from indexes.lexical import tokenize
@@ -129,9 +130,12 @@ def slot_for(sentence: str, lang: str) -> str:
 
 def safe_body(sentences: Sequence[str], lang: str) -> list[tuple[str, str, str]]:
     """(kind, text, source) per sentence an agent may send: general ones as written, agent notes
-    through their safe rewrite, case reports as one fill-in slot; internal notes are left out."""
+    through their safe rewrite, case reports as one fill-in slot; internal notes and "검토 필요"
+    (not written yet) are left out."""
     out: list[tuple[str, str, str]] = []
     for source in sentences:
+        if REVIEW_MARKER in source:
+            continue  # a rule or situation nobody has written yet
         label = classify(source)
         if label.sendable:
             out.append(("body", source, source))

@@ -21,6 +21,9 @@ SECTION_KEYS: tuple[str, ...] = (
     "references",
     "management",
 )
+# A part of an article nobody has written yet ("검토 필요: …", a draft's placeholder rule, an
+# update proposal's new situation): lint flags it, and answers never send it.
+REVIEW_MARKER = "검토 필요"
 REQUIRED_SECTIONS: tuple[str, ...] = (
     "title",
     "purpose",

@@ -28,13 +28,14 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from core.records import REQUIRED_SECTIONS, SECTION_KEYS, SECTION_LABELS_KO
+from core.records import REQUIRED_SECTIONS, REVIEW_MARKER, SECTION_KEYS, SECTION_LABELS_KO
 from korean.kiwi import KIWI_LOCK, kiwi
 from korean.roles import classify
 from korean.sentences import split_sentences
 
 __all__ = [
     "LINT_CODES",
+    "REVIEW_MARKER",
     "LintFinding",
     "case_problem",
     "has_placeholder",
@@ -44,7 +45,6 @@ __all__ = [
     "sentences_of",
 ]
 
-REVIEW_MARKER = "검토 필요"
 _MARKER = re.compile(r"^\s*(?:\d{1,2}[.)]\s+|[-*•]\s+|[QA]\d*\s*[:：]\s*|#{1,6}\s+)")
 _PLACEHOLDER = re.compile(
     r"\[[^\]\n]{1,15}\]|\{\{[^}]*\}\}|\{[a-z_]+\}|<[^<>\n]{1,15}>|[○◯●]{2,}|\b(?:OO|XX|xx|xxx)\b|\*{3,}"
