@@ -10,6 +10,10 @@ Retrieval (``--dataset NAME`` for ``kms eval retrieval|answers|abstention``):
   paraphrase sets (``doc_id = set<N>``); the queries are the other nine utterances of every set, gold
   = their set. (The alternative, every utterance a document and the other nine gold, would let a
   query retrieve itself.)
+- ``abcd_kb``: English customer question → ABCD agent-guideline article (one per ``flow::subflow``,
+  title = subflow, text = instructions + action texts). The corpus is read from the data root; the
+  questions are the project's own hand-written set, ``eval/data/abcd_kb/queries.jsonl`` (see its
+  README), since ABCD ships no query set.
 - ``chatbot_data_ko``: smoke test only. Documents are the distinct answers; a question's gold is
   the answer it was written with (many questions share one answer).
 
@@ -31,14 +35,23 @@ from eval.datasets import (
     RetrievalSet,
     file_info,
     load_items,
+    load_queries,
     load_retrieval_set,
     read_jsonl,
 )
 from eval.errors import DatasetError, EvalConfigError
 
-__all__ = ["DEFAULT_DATA_ROOT", "RETRIEVAL_DATASETS", "TOPIC_DATASETS", "retrieval_dataset", "topic_dataset"]
+__all__ = [
+    "ABCD_QUERIES",
+    "DEFAULT_DATA_ROOT",
+    "RETRIEVAL_DATASETS",
+    "TOPIC_DATASETS",
+    "retrieval_dataset",
+    "topic_dataset",
+]
 
 DEFAULT_DATA_ROOT = Path(__file__).resolve().parents[2] / "shared" / "data"
+ABCD_QUERIES = Path(__file__).resolve().parent / "data" / "abcd_kb" / "queries.jsonl"
 
 
 def _path(root: Path, name: str, *parts: str) -> Path:
@@ -98,6 +111,25 @@ def _parakqc(root: Path) -> RetrievalSet:
     return RetrievalSet(d, corpus, queries, [file_info(path, rows)], notes)
 
 
+def _abcd_kb(root: Path) -> RetrievalSet:
+    d = "abcd_kb"
+    path = _path(root, d, "kb_articles.jsonl")
+    corpus: dict[str, Doc] = {}
+    for n, row in read_jsonl(path, "kb articles"):
+        doc_id, subflow = str(row.get("doc_id") or "").strip(), str(row.get("subflow") or "").strip()
+        parts = [str(t).strip() for key in ("instructions", "action_texts") for t in row.get(key) or []]
+        if not doc_id or not subflow or not any(parts):
+            raise DatasetError(path, "row needs doc_id, subflow and instructions or action_texts", line=n)
+        corpus[doc_id] = Doc(doc_id, subflow, "\n\n".join(p for p in parts if p))
+    queries, qinfo = load_queries(ABCD_QUERIES)
+    for q in queries:
+        unknown = sorted(set(q.gold) - set(corpus))
+        if unknown or not q.gold:
+            raise DatasetError(ABCD_QUERIES, f"query {q.qid!r}: gold {unknown or 'missing'} not in {path}")
+    notes = ["questions hand-written for KMS Assist (eval/data/abcd_kb); corpus = ABCD guidelines"]
+    return RetrievalSet(d, corpus, queries, [file_info(path, len(corpus)), qinfo], notes)
+
+
 def _chatbot(root: Path) -> RetrievalSet:
     d = "chatbot_data_ko"
     path = _path(root, d, "qa.jsonl")
@@ -119,6 +151,7 @@ RETRIEVAL_DATASETS: dict[str, Callable[[Path], RetrievalSet]] = {
     "stackfaq": _stackfaq,
     "parakqc": _parakqc,
     "chatbot_data_ko": _chatbot,
+    "abcd_kb": _abcd_kb,
 }
 
 # name -> (file, text field, default label field)
