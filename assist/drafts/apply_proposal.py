@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from assist.drafts.lint import case_problem, has_placeholder, question_problem
-from assist.drafts.review import _pending, _reindex, _required, updated_management
+from assist.drafts.review import pending_draft, reindex_article, required_text, updated_management
 from assist.drafts.schemas import DraftDetail
 from assist.drafts.store import detail, require_draft
 from assist.errors import ConflictError, InvalidInputError, NotFoundError
@@ -249,8 +249,8 @@ def apply_proposal(kb: KnowledgeBase, draft_id: int, *, author: str | None) -> A
                 f"by {applied.get('author')}; it cannot be applied again",
                 details={"draft_id": draft_id, "field": "applied", "article_id": applied.get("article_id")},
             )
-        row = _pending(session, draft_id, "applied")
-        author = _required(author, "author", "the reviewer")
+        row = pending_draft(session, draft_id, "applied")
+        author = required_text(author, "author", "the reviewer")
         proposal = update_proposal(draft_id, row.evidence or {})
         rec = _article(session, str(proposal["article_id"]))
         plan = plan_update(proposal, rec)
@@ -282,5 +282,5 @@ def apply_proposal(kb: KnowledgeBase, draft_id: int, *, author: str | None) -> A
         row.status, row.merged_into, row.updated_at = "merged", rec.article_id, datetime.now(UTC)
         session.flush()
         out = detail(session, row)
-    _reindex(kb, rec)
+    reindex_article(kb, rec)
     return ApplyResult(out, plan, version)

@@ -48,7 +48,10 @@ __all__ = [
     "list_draft_summaries",
     "merge_draft",
     "merge_into_draft",
+    "pending_draft",
+    "reindex_article",
     "reject_draft",
+    "required_text",
     "updated_management",
 ]
 
@@ -61,7 +64,8 @@ def draft_article_id(draft_id: int) -> str:
     return f"KB-D-{draft_id}"
 
 
-def _pending(session: Session, draft_id: int, action: str) -> DraftRow:
+def pending_draft(session: Session, draft_id: int, action: str) -> DraftRow:
+    """The draft, which must still be pending (else a ConflictError naming its status)."""
     row = require_draft(session, draft_id)
     if row.status != "pending":
         raise ConflictError(
@@ -88,7 +92,8 @@ def updated_management(body: str, today: date, change: str, *, owner: str | None
     return mask_pii("\n".join(lines).strip())
 
 
-def _reindex(kb: KnowledgeBase, rec: ArticleRecord) -> None:
+def reindex_article(kb: KnowledgeBase, rec: ArticleRecord) -> None:
+    """Index a written article version at once (a failure is reconciled now or at start-up)."""
     s = kb.settings
     chunks = chunk_article(rec, max_chars=s.chunk_max_chars, overlap=s.chunk_overlap_sentences)
     index_or_reconcile(kb, chunks, f"article:{rec.article_id}")  # a failure: reconciled now or at start
@@ -142,7 +147,7 @@ def edit_draft(
                 field=f"sections.{key}",
             )
     with kb.sessions() as session, session.begin():
-        row = _pending(session, draft_id, "edited")
+        row = pending_draft(session, draft_id, "edited")
         new_sections, prov = dict(row.sections or {}), dict(row.provenance or {})
         changed: list[str] = []
         for key, body in sections.items():
@@ -187,7 +192,8 @@ def _revise(
     )
 
 
-def _required(value: str | None, field: str, what: str) -> str:
+def required_text(value: str | None, field: str, what: str) -> str:
+    """A required name (reviewer, owner, article id) on one line, at most 100 characters."""
     text = " ".join((value or "").split())
     if not text:
         raise InvalidInputError(f"{what} is required", field=field)
@@ -224,9 +230,9 @@ def approve_draft(
     reason = " ".join((override or "").split())
     today = datetime.now(UTC).date()
     with kb.sessions() as session, session.begin():
-        row = _pending(session, draft_id, "approved")
-        owner = _required(owner, "owner", "the article's owner (담당자)")
-        author = _required(author, "author", "the reviewer")
+        row = pending_draft(session, draft_id, "approved")
+        owner = required_text(owner, "owner", "the article's owner (담당자)")
+        author = required_text(author, "author", "the reviewer")
         target = _article_id(row, article_id)
         findings = draft_lint(row)
         if findings and not reason:
@@ -267,7 +273,7 @@ def approve_draft(
         row.updated_at = datetime.now(UTC)
         session.flush()
         out = detail(session, row)
-    _reindex(kb, rec)
+    reindex_article(kb, rec)
     return out
 
 
@@ -275,9 +281,9 @@ def reject_draft(kb: KnowledgeBase, draft_id: int, reason: str, *, author: str |
     """Reject a pending draft with a reason; its topic is suppressed until it regrows."""
     if not isinstance(reason, str) or not reason.strip():
         raise InvalidInputError("a rejection needs a reason (what is wrong with the draft)", field="reason")
-    author = _required(author, "author", "the reviewer")
+    author = required_text(author, "author", "the reviewer")
     with kb.sessions() as session, session.begin():
-        row = _pending(session, draft_id, "rejected")
+        row = pending_draft(session, draft_id, "rejected")
         row.status, row.reject_reason = "rejected", mask_pii(f"{reason.strip()} (검토: {author})")
         row.topic.status = "suppressed"
         row.updated_at = datetime.now(UTC)
@@ -287,11 +293,11 @@ def reject_draft(kb: KnowledgeBase, draft_id: int, reason: str, *, author: str |
 
 def merge_draft(kb: KnowledgeBase, draft_id: int, article_id: str, *, author: str | None) -> DraftDetail:
     """Append a pending draft's scripts and situations to a published article as a new revision."""
-    author = _required(author, "author", "the reviewer")
-    article_id = _required(article_id, "article_id", "the article to merge into")
+    author = required_text(author, "author", "the reviewer")
+    article_id = required_text(article_id, "article_id", "the article to merge into")
     today = datetime.now(UTC).date()
     with kb.sessions() as session, session.begin():
-        row = _pending(session, draft_id, "merged")
+        row = pending_draft(session, draft_id, "merged")
         target = get_article(session, article_id)
         if target is None:
             raise NotFoundError(f"article {article_id!r} does not exist", details={"article_id": article_id})
@@ -316,7 +322,7 @@ def merge_draft(kb: KnowledgeBase, draft_id: int, article_id: str, *, author: st
         row.status, row.merged_into, row.updated_at = "merged", article_id, datetime.now(UTC)
         session.flush()
         out = detail(session, row)
-    _reindex(kb, rec)
+    reindex_article(kb, rec)
     return out
 
 
@@ -335,12 +341,12 @@ def merge_into_draft(kb: KnowledgeBase, draft_id: int, into: int, *, author: str
     have yet, with their provenance) and a draft revision; the source becomes ``merged`` with
     ``merged_into = "draft:<into>"``. Returns the target.
     """
-    author = _required(author, "author", "the reviewer")
+    author = required_text(author, "author", "the reviewer")
     if draft_id == into:
         raise InvalidInputError("a draft cannot be merged into itself; choose another draft", field="into")
     with kb.sessions() as session, session.begin():
-        row = _pending(session, draft_id, "merged")
-        target = _pending(session, into, "merged into")
+        row = pending_draft(session, draft_id, "merged")
+        target = pending_draft(session, into, "merged into")
         sections, prov = dict(target.sections or {}), dict(target.provenance or {})
         changed: list[str] = []
         for key in ("scripts", "situations"):
