@@ -8,6 +8,7 @@ has its own tests in tests/unit/test_access_web.py and the browser tests.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -37,3 +38,24 @@ def api_client(
     """``TestClient(app)`` whose requests carry a key with ``roles`` (default: every role)."""
     settings: Settings = app.state.settings
     return TestClient(app, headers={**(headers or {}), **bearer(settings, roles)}, **kw)
+
+
+# a signed-in browser session in TestClient: users are created with this password, the form is
+# posted from this site (the CSRF Origin check)
+PASSWORD = "correct horse battery staple"
+SITE = "http://testserver"
+
+
+def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
+    """Sign in through the form; returns the session's CSRF token (read from a page's form)."""
+    r = client.post(
+        "/signin",
+        data={"username": username, "password": password},
+        headers={"origin": SITE},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    page = client.get(r.headers["location"]).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token, "every signed-in page has the sign-out form with a CSRF token"
+    return token.group(1)

@@ -18,9 +18,8 @@ from assist.knowledge import KnowledgeBase
 from core.settings import Settings
 from storage import ArticleRevisionRow, FeedbackRow, TicketRow
 from storage.access_models import AuditRow
+from tests.auth import PASSWORD, SITE, sign_in
 
-PASSWORD = "correct horse battery staple"
-SITE = "http://testserver"
 HTML = {"accept": "text/html"}
 INQUIRY = "환불 언제 되나요? 제 번호는 010-9999-8888 입니다"
 
@@ -40,21 +39,6 @@ def settings(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Settin
 def client(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings), headers=HTML) as c:
         yield c
-
-
-def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
-    """Sign in through the form; returns the session's CSRF token (read from a page's form)."""
-    r = client.post(
-        "/signin",
-        data={"username": username, "password": password},
-        headers={"origin": SITE},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303, r.text
-    page = client.get(r.headers["location"]).text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert token, "every signed-in page has the sign-out form with a CSRF token"
-    return token.group(1)
 
 
 def audit(settings: Settings) -> list[AuditRow]:

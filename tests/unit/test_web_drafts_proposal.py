@@ -19,10 +19,9 @@ from assist.knowledge import KnowledgeBase
 from core.settings import Settings
 from storage import DraftRow
 from storage.access_models import AuditRow
+from tests.auth import PASSWORD, SITE, sign_in
 from tests.browser.webapp import HTML, make_app, page_client, web_kb_copy
 
-PASSWORD = "correct horse battery staple"
-SITE = "http://testserver"
 PROPOSAL: dict[str, Any] = {
     "kind": "update",
     "article_id": "refund",
@@ -69,19 +68,6 @@ def browser(seeded: tuple[Settings, KnowledgeBase, int]) -> Iterator[TestClient]
     """A cookie session like a browser's (no API key): CSRF and Origin checks apply."""
     with TestClient(make_app(seeded[0]), headers=HTML) as c:
         yield c
-
-
-def sign_in(client: TestClient, username: str) -> str:
-    r = client.post(
-        "/signin",
-        data={"username": username, "password": PASSWORD},
-        headers={"origin": SITE},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303, r.text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(r.headers["location"]).text)
-    assert token
-    return token.group(1)
 
 
 def audit(kb: KnowledgeBase, action: str) -> list[tuple[str, str, int | None]]:
