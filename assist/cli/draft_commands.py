@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from assist.cli.access_commands import audited, cli_actor
@@ -14,7 +16,7 @@ from assist.cli.app import CliConsole, app, console
 
 if TYPE_CHECKING:  # the drafts layer (clustering, the model) loads inside the commands
     from assist.cli.progress import StageProgress
-    from assist.drafts import DraftDetail
+    from assist.drafts import DraftDetail, GenerateResult
     from assist.drafts.apply_proposal import ProposalPlan
     from assist.knowledge import KnowledgeBase
 
@@ -35,6 +37,38 @@ def _kb() -> KnowledgeBase:
     return KnowledgeBase(Settings())
 
 
+def _both(key: str, **values: object) -> str:
+    """A message of ``assist.drafts.messages`` as the CLI prints it: ``Korean (English)``; an
+    unknown key (a status or code with no label yet) as it is."""
+    from assist.drafts.messages import DRAFT_MESSAGES, text
+
+    if key not in DRAFT_MESSAGES:
+        return key.rsplit(".", 1)[-1]
+    return f"{text(key, 'ko', **values).rstrip(':')} ({text(key, 'en', **values)})"
+
+
+def _ko(key: str, **values: object) -> str:
+    """The Korean text alone (inside a ``Korean (English, …)`` gloss); an unknown key as it is."""
+    from assist.drafts.messages import DRAFT_MESSAGES, text
+
+    return text(key, "ko", **values) if key in DRAFT_MESSAGES else key.rsplit(".", 1)[-1]
+
+
+@contextmanager
+def _korean_errors() -> Iterator[None]:
+    """A review error (not found, conflict, invalid input) is shown Korean first, the domain's
+    English message in parentheses: ``error: 초안을 찾을 수 없습니다. (draft 9 does not exist; …)``.
+    The exception itself (type, details) and the exit code stay as they are."""
+    from assist.drafts.messages import error_text
+    from assist.errors import ConflictError, InvalidInputError, NotFoundError
+
+    try:
+        yield
+    except (NotFoundError, ConflictError, InvalidInputError) as exc:
+        exc.message = f"{error_text(exc, 'ko', cli=True)} ({exc.message})"
+        raise
+
+
 def _progress() -> AbstractContextManager[StageProgress]:
     """One progress line per stage (ticket vectors, then topics) on stderr."""
     from assist.cli.progress import stage_progress
@@ -43,33 +77,50 @@ def _progress() -> AbstractContextManager[StageProgress]:
 
 
 def _print_detail(draft: DraftDetail) -> None:
-    out.print(f"[bold]#{draft.id} {draft.title}[/]  ({draft.status}, 티켓 {draft.size}건, +{draft.growth:g})")
+    head = f"[bold]#{draft.id} {escape(draft.title)}[/]  {_both(f'drafts.status.{draft.status}')}"
+    out.print(f"{head} · 티켓 (tickets) {draft.size}건 · 증가 (growth) +{draft.growth:g}", highlight=False)
     if draft.coverage is not None:
-        out.print(f"coverage {draft.coverage:.3f}  reasons: {', '.join(draft.reasons) or '-'}")
-    if draft.article_id or draft.merged_into:
-        out.print(f"article: {draft.article_id or draft.merged_into}")
+        reasons = ", ".join(_both(f"drafts.reason.{r}") for r in draft.reasons) or "-"
+        out.print(
+            f"{_both('drafts.coverage')} {draft.coverage:.3f} · {_both('drafts.cli.reasons')}: {reasons}"
+        )
+    if draft.article_id:
+        out.print(f"{_both('drafts.published_as')}: {draft.article_id}", highlight=False)
+    elif draft.merged_into:
+        out.print(f"{_both('drafts.merged_into')}: {draft.merged_into}", highlight=False)
     if draft.reject_reason:
-        out.print(f"rejected: {draft.reject_reason}")
+        out.print(f"{_both('drafts.reject_reason')}: {draft.reject_reason}", highlight=False, markup=False)
     if draft.unanswered:
-        out.print(f"챗봇 미응답 질문 {draft.unanswered}건 (같은 기간, 이 주제에 가장 가까운 질문)")
+        near = _both("drafts.cli.unanswered_near")
+        out.print(f"{_both('drafts.unanswered_count', n=draft.unanswered)} — {near}", highlight=False)
         for question in draft.unanswered_examples:
             out.print(f"  - {question}", highlight=False, markup=False)
     for note in draft.review_notes:
-        out.print(f"[dim]검토 메모: {note}[/]", highlight=False)
+        out.print(f"[dim]{_both('drafts.cli.review_note')}: {escape(note)}[/]", highlight=False)
     proposal = draft.evidence.get("proposal") or {}
     if proposal.get("kind") == "update":
-        out.print(f"[bold]proposal: update article {proposal.get('article_id')}[/] (not a new article)")
+        title = _both("drafts.proposal.title", article_id=proposal.get("article_id"))
+        out.print(f"[bold]{escape(title)}[/] — {_both('drafts.cli.not_new')}", highlight=False)
         for pair in proposal.get("add_scripts", []):
-            out.print(f"  + Q: {pair['question']}\n    A: {pair['answer']}  ({pair['ticket']})")
+            out.print(
+                f"  + Q: {pair['question']}\n    A: {pair['answer']}  ({pair['ticket']})",
+                highlight=False,
+                markup=False,
+            )
         if proposal.get("add_situations"):
-            out.print(f"  + situations: {', '.join(proposal['add_situations'])}")
+            situations = ", ".join(proposal["add_situations"])
+            out.print(
+                f"  + {_both('drafts.proposal.situations')}: {situations}", highlight=False, markup=False
+            )
         applied = draft.evidence.get("applied") or {}
         if applied:
+            values = {k: applied.get(k) or "-" for k in ("author", "at", "version")}
+            article = f"{_both('drafts.proposal.article')}: {applied.get('article_id')}"
             out.print(
-                f"applied to {applied.get('article_id')} v{applied.get('version')} by {applied.get('author')}"
+                f"{article} · {_both('drafts.proposal.applied_by', **values)}", highlight=False, markup=False
             )
         elif draft.status == "pending":
-            out.print(f"apply it with `kms drafts apply {draft.id}`")
+            out.print(_both("drafts.cli.apply_hint", id=draft.id), highlight=False, markup=False)
 
 
 @drafts.command("generate")
@@ -83,39 +134,44 @@ def generate_cmd(
     """Mine recurring topics and create/refresh drafts for those the KB does not cover."""
     from assist.drafts import DraftSettings, generate
 
-    kb = _kb()
-    if as_json:
-        result = generate(kb, DraftSettings(), since=since, min_size=min_size)
-        out.print_json(result.model_dump_json())
-        return
-    with _progress() as progress:
-        result = generate(kb, DraftSettings(), since=since, min_size=min_size, progress=progress)
-    out.print(
-        f"tickets: {result.tickets}  topics: {result.topics}  gaps: {result.gaps}  "
-        f"created: {len(result.created)}  updated: {len(result.updated)}  "
-        f"suppressed: {len(result.suppressed)}  already covered by a decision: {len(result.skipped)}"
-    )
+    with _korean_errors():
+        kb = _kb()
+        if as_json:
+            result = generate(kb, DraftSettings(), since=since, min_size=min_size)
+            out.print_json(result.model_dump_json())
+            return
+        with _progress() as progress:
+            result = generate(kb, DraftSettings(), since=since, min_size=min_size, progress=progress)
+    for line in _summary(result, since):
+        out.print(line, highlight=False, markup=False)
+
+
+def _summary(result: GenerateResult, since: str) -> list[str]:
+    """What `kms drafts generate` prints after a run, one subject a line, Korean (English)."""
+    counts = {
+        "tickets": result.tickets,
+        "topics": result.topics,
+        "gaps": result.gaps,
+        "created": len(result.created),
+        "updated": len(result.updated),
+        "suppressed": len(result.suppressed),
+        "skipped": len(result.skipped),
+    }
+    lines = ["  ".join(f"{_both(f'drafts.cli.{key}')}: {n}" for key, n in counts.items())]
     if result.outside_window:
-        out.print(
-            f"{result.outside_window} resolved tickets are older than the window ({since}) and were left "
-            "out; "
-            "include them with `kms drafts generate --since all` (or a longer window such as --since 180d)"
-        )
+        lines.append(_both("drafts.cli.outside_window", n=result.outside_window, since=since))
     if result.update_proposals:
-        out.print(
-            f"{len(result.update_proposals)} of these drafts propose updating an existing article instead of "
-            "a new one: " + ", ".join(f"#{d}" for d in result.update_proposals)
-        )
+        ids = ", ".join(f"#{d}" for d in result.update_proposals)
+        lines.append(_both("drafts.cli.update_proposals", n=len(result.update_proposals), ids=ids))
     if result.unanswered:
-        out.print(f"챗봇 미응답 질문: {result.unanswered}건 중 {result.unanswered_matched}건이 초안에 연결됨")
+        matched = {"n": result.unanswered, "matched": result.unanswered_matched}
+        lines.append(_both("drafts.cli.unanswered_matched", **matched))
     if result.created or result.updated:
-        out.print("see them with `kms drafts list`")
+        lines.append(_both("drafts.cli.see_list"))
     for gap in result.unanswered_gaps:
-        out.print(
-            f"티켓이 없는 공백 — 직접 작성 필요: 질문 {gap.questions}건, {', '.join(gap.keywords)}",
-            highlight=False,
-            markup=False,
-        )
+        questions = _both("drafts.gap_questions", n=gap.questions)
+        lines.append(f"{_both('drafts.gaps')}: {questions}, {', '.join(gap.keywords)}")
+    return lines
 
 
 @drafts.command("list")
@@ -127,7 +183,8 @@ def list_cmd(
     """Drafts, most asked (tickets + unanswered chatbot questions) and fastest-growing first."""
     from assist.drafts import list_draft_summaries
 
-    rows = list_draft_summaries(_kb(), status=status, limit=limit)
+    with _korean_errors():
+        rows = list_draft_summaries(_kb(), status=status, limit=limit)
     if as_json:
         out.print_json(json.dumps([r.model_dump(mode="json") for r in rows], ensure_ascii=False))
         return
@@ -136,8 +193,9 @@ def list_cmd(
         table.add_column(col)
     for r in rows:
         table.add_row(
-            str(r.id), r.status, r.title, str(r.size), str(r.unanswered), f"+{r.growth:g}",
-            f"{r.coverage:.3f}" if r.coverage is not None else "-", ", ".join(r.reasons),
+            str(r.id), _both(f"drafts.status.{r.status}"), escape(r.title), str(r.size), str(r.unanswered),
+            f"+{r.growth:g}", f"{r.coverage:.3f}" if r.coverage is not None else "-",
+            ", ".join(_both(f"drafts.reason.{reason}") for reason in r.reasons),
         )  # fmt: skip
     out.print(table)
 
@@ -151,7 +209,8 @@ def show_cmd(
     """A draft with its evidence: rendered article, per-sentence sources, source tickets."""
     from assist.drafts import get_draft
 
-    draft = get_draft(_kb(), draft_id)
+    with _korean_errors():
+        draft = get_draft(_kb(), draft_id)
     if markdown:
         out.print(draft.markdown, markup=False, highlight=False, end="")
         return
@@ -179,13 +238,14 @@ def show_cmd(
 
 def _print_lint(draft: DraftDetail) -> None:
     if not draft.lint:
-        out.print("[green]초안 점검 (lint): 문제 없음[/]")
+        out.print(f"[green]{_both('drafts.lint')}: {_both('drafts.lint_ok')}[/]")
         return
-    table = Table(title=f"초안 점검 (lint): {len(draft.lint)}건 — 승인하려면 고치거나 --override 사유 필요")
+    count = _both("drafts.lint_count", n=len(draft.lint))
+    table = Table(title=f"{_both('drafts.lint')}: {count} {_both('drafts.cli.lint_override')}")
     for col in ("섹션", "코드", "문장", "설명"):
         table.add_column(col)
     for f in draft.lint:
-        table.add_row(f.section, f.code, f.text, f.message)
+        table.add_row(f.section, _both(f"drafts.lint.{f.code}"), escape(f.text), escape(f.message))
     out.print(table)
 
 
@@ -205,7 +265,7 @@ def approve_cmd(
     The reviewer is recorded as cli:<os user>, in the revision log and the audit log."""
     from assist.drafts import approve_draft
 
-    with audited("draft.approve", str(draft_id)):
+    with _korean_errors(), audited("draft.approve", str(draft_id)):
         draft = approve_draft(
             _kb(), draft_id, owner=owner, author=cli_actor(), article_id=article_id, override=override
         )
@@ -220,7 +280,7 @@ def reject_cmd(
     """Reject a pending draft; its topic stays suppressed until it grows (reviewer: cli:<os user>)."""
     from assist.drafts import reject_draft
 
-    with audited("draft.reject", str(draft_id)):
+    with _korean_errors(), audited("draft.reject", str(draft_id)):
         draft = reject_draft(_kb(), draft_id, reason, author=cli_actor())
     _print_detail(draft)
 
@@ -237,8 +297,8 @@ def merge_cmd(
     from assist.drafts import merge_draft, merge_into_draft
 
     if (into is None) == (into_draft is None):
-        raise typer.BadParameter("give exactly one of --into ARTICLE_ID or --into-draft DRAFT_ID")
-    with audited("draft.merge", str(draft_id)):
+        raise typer.BadParameter(_both("drafts.cli.err.merge_target"))
+    with _korean_errors(), audited("draft.merge", str(draft_id)):
         if into_draft is not None:
             draft = merge_into_draft(_kb(), draft_id, into_draft, author=cli_actor())
         else:
@@ -246,29 +306,30 @@ def merge_cmd(
     _print_detail(draft)
 
 
-def _print_plan(plan: ProposalPlan, reasons: dict[str, str]) -> None:
+def _print_plan(plan: ProposalPlan) -> None:
     """What an applied proposal added to the article and what it left out, and why."""
+    left_out, dropped = _ko("drafts.proposal.left_out"), _ko("drafts.cli.dropped")
+
+    def line(text: str) -> None:
+        out.print(text, markup=False, highlight=False)
+
+    def why(code: str | None) -> str:
+        return _ko(f"drafts.leftout.{code or 'unsafe'}")
+
     for pair in plan.added:
-        out.print(
-            f"  + Q: {pair.question}\n    A: {pair.answer}  ({pair.ticket})", markup=False, highlight=False
-        )
+        line(f"  + Q: {pair.question}\n    A: {pair.answer}  ({pair.ticket})")
         for note, rewrite in pair.rewritten:
-            out.print(f"      고쳐 씀 (rewritten): {note} → {rewrite}", markup=False, highlight=False)
-        for dropped in pair.dropped:
-            why = reasons.get(dropped.reason, dropped.reason)
-            out.print(f"      뺀 문장 (dropped, {why}): {dropped.text}", markup=False, highlight=False)
+            line(f"      {_both('drafts.proposal.rewritten')}: {note} → {rewrite}")
+        for sentence in pair.dropped:
+            line(f"      {dropped} (dropped, {why(sentence.reason)}): {sentence.text}")
     for keyword in plan.situations:
-        out.print(f"  + 주요 상황 (검토 필요): {keyword}", markup=False, highlight=False)
+        line(f"  + 주요 상황 (검토 필요): {keyword}")
     for pair in plan.skipped:
-        why = reasons.get(pair.skip or "", pair.skip or "")
-        out.print(
-            f"  - 제외 (left out, {why}): Q: {pair.question}  ({pair.ticket})", markup=False, highlight=False
-        )
-        for dropped in pair.dropped:
-            why = reasons.get(dropped.reason, dropped.reason)
-            out.print(f"      뺀 문장 (dropped, {why}): {dropped.text}", markup=False, highlight=False)
+        line(f"  - {left_out} (left out, {why(pair.skip)}): Q: {pair.question}  ({pair.ticket})")
+        for sentence in pair.dropped:
+            line(f"      {dropped} (dropped, {why(sentence.reason)}): {sentence.text}")
     for keyword in plan.situations_present:
-        out.print(f"  - 이미 있는 상황 (already in the article): {keyword}", markup=False, highlight=False)
+        line(f"  - {_both('drafts.proposal.present')}: {keyword}")
 
 
 @drafts.command("apply")
@@ -284,26 +345,25 @@ def apply_cmd(
     answers are rewritten or left out. The reviewer is recorded as cli:<os user>, in the revision
     log and the audit log."""
     from assist.drafts import get_draft
-    from assist.drafts.apply_proposal import REASONS, apply_proposal, preview_proposal, update_proposal
+    from assist.drafts.apply_proposal import apply_proposal, preview_proposal, update_proposal
 
     if dry_run:
-        kb = _kb()
-        evidence = get_draft(kb, draft_id).evidence
-        update_proposal(draft_id, evidence)  # a "new" proposal: the same error as applying it
-        preview = preview_proposal(kb, evidence)
+        with _korean_errors():
+            kb = _kb()
+            evidence = get_draft(kb, draft_id).evidence
+            update_proposal(draft_id, evidence)  # a "new" proposal: the same error as applying it
+            preview = preview_proposal(kb, evidence)
         if preview is None:
-            raise typer.BadParameter(
-                f"article {evidence['proposal']['article_id']} is missing or not published"
-            )
-        out.print(f"[bold]#{draft_id} → {preview.article_id} (dry run, nothing written)[/]", highlight=False)
-        _print_plan(preview, REASONS)
+            article_id = evidence["proposal"]["article_id"]
+            raise typer.BadParameter(_both("drafts.proposal.unavailable", article_id=article_id))
+        dry = _both("drafts.cli.dry_run")
+        out.print(f"[bold]#{draft_id} → {preview.article_id} ({dry})[/]", highlight=False)
+        _print_plan(preview)
         return
-    with audited("draft.apply", str(draft_id)):
+    with _korean_errors(), audited("draft.apply", str(draft_id)):
         result = apply_proposal(_kb(), draft_id, author=cli_actor())
     plan = result.plan
-    out.print(
-        f"[bold]#{draft_id} → {plan.article_id} v{result.version}[/]: 상담 스크립트 {len(plan.added)}건, "
-        f"주요 상황 {len(plan.situations)}건 추가, 제외 {len(plan.skipped)}건 (draft merged)",
-        highlight=False,
-    )
-    _print_plan(plan, REASONS)
+    counts = {"added": len(plan.added), "situations": len(plan.situations), "skipped": len(plan.skipped)}
+    done = _both("drafts.cli.applied", **counts)
+    out.print(f"[bold]#{draft_id} → {plan.article_id} v{result.version}[/]: {done}", highlight=False)
+    _print_plan(plan)

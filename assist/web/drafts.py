@@ -21,6 +21,7 @@ from assist.api.security import principal_of
 from assist.drafts.apply_proposal import REASONS, apply_proposal, preview_proposal
 from assist.drafts.config import DraftSettings
 from assist.drafts.generate import generate
+from assist.drafts.messages import error_text
 from assist.drafts.review import (
     approve_draft,
     draft_article_id,
@@ -34,7 +35,7 @@ from assist.drafts.review import (
 from assist.drafts.schemas import DraftDetail, SentenceSource
 from assist.errors import ConflictError, InvalidInputError, NotFoundError
 from assist.knowledge import KnowledgeBase
-from assist.web.i18n import MESSAGES, pick_lang, section_label, translate
+from assist.web.i18n import pick_lang, translate
 from assist.web.render import PageRoute, render
 from core.errors import KmsError
 from core.records import REQUIRED_SECTIONS, SECTION_KEYS
@@ -271,24 +272,7 @@ def _done(did: int, msg: str) -> Response:
 
 def _korean(request: Request, exc: KmsError) -> str:
     """The Korean (or English) page message for a review error, by the field it names."""
-    field = str(exc.details.get("field") or "")
-    if isinstance(exc, NotFoundError) and "article_id" in exc.details:
-        key = "drafts.err.no_article"
-    elif isinstance(exc, NotFoundError):
-        key = "drafts.err.no_draft"
-    elif isinstance(exc, ConflictError) and field == "article_id":
-        key = "drafts.err.article_exists"
-    elif isinstance(exc, ConflictError) and field == "applied":
-        key = "drafts.err.applied"
-    elif isinstance(exc, ConflictError):
-        key = "drafts.err.conflict"
-    elif field.startswith("sections.") and field.removeprefix("sections.") in SECTION_KEYS:
-        label = section_label(field.removeprefix("sections."), pick_lang(request))
-        return translate("drafts.err.section_empty", pick_lang(request), section=label)
-    else:
-        key = f"drafts.err.{field}" if f"drafts.err.{field}" in MESSAGES else "drafts.err.input"
-    values = {k: v for k, v in exc.details.items() if isinstance(v, str | int)}
-    return translate(key, pick_lang(request), **({"article_id": "", "value": ""} | values))
+    return error_text(exc, pick_lang(request))
 
 
 def _review_error(

@@ -210,8 +210,8 @@ def test_cli_apply_prints_what_was_added_and_left_out(
     assert f"#{draft_id} → KB-PW v2: 상담 스크립트 3건, 주요 상황 1건 추가, 제외 4건" in text
     assert "+ Q: 다른 이메일로 재설정 메일을 받을 수 있나요" in text
     assert "고쳐 씀 (rewritten): 가입한 이메일로만 재설정 메일이 발송된다고 안내드렸습니다. → " in text
-    assert "- 제외 (left out, 고객에게 안내할 수 있는 문장이 남지 않음): Q: 계정이 잠겼어요" in text
-    assert "뺀 문장 (dropped, 처리 결과·약속 (사례 보고)): 고객님 계정 잠금을 해제해 드렸습니다." in text
+    assert "- 제외 (left out, 고객에게 안내할 문장이 남지 않음): Q: 계정이 잠겼어요" in text
+    assert "뺀 문장 (dropped, 사례 보고): 고객님 계정 잠금을 해제해 드렸습니다." in text
     assert "- 제외 (left out, 문서에 이미 있는 질문): Q: 비밀번호 재설정 메일이 안 와요" in text
     assert "+ 주요 상황 (검토 필요): 인증번호" in text and PHONE not in text
     again = cli.invoke(app, ["drafts", "apply", str(draft_id)])
@@ -222,4 +222,5 @@ def test_cli_apply_prints_what_was_added_and_left_out(
         ("draft.apply", "ok", cli_actor()),
     ]
     revision = cli.invoke(app, ["drafts", "show", str(draft_id)]).stdout
-    assert f"applied to KB-PW v2 by {cli_actor()}" in revision
+    assert f"대상 문서 (Article): KB-PW · {cli_actor()}님이 " in revision
+    assert "에 적용함 (문서 v2) (Applied by " in revision

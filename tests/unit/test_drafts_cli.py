@@ -37,14 +37,18 @@ def test_generate_list_show_and_decide(cli_env: CliRunner) -> None:
     shown = cli_env.invoke(app, ["drafts", "show", str(first), "--markdown"])
     assert shown.exit_code == 0 and shown.stdout.startswith("## 제목\n편의점 픽업")
     table = cli_env.invoke(app, ["drafts", "show", str(first)])
-    assert table.exit_code == 0 and "근거 (provenance)" in table.stdout and "초안 점검 (lint)" in table.stdout
+    assert (
+        table.exit_code == 0
+        and "근거 (provenance)" in table.stdout
+        and "초안 점검 (Draft lint)" in table.stdout
+    )
     approved = cli_env.invoke(
         app,
         ["drafts", "approve", str(first), "--owner", "물류팀", "--override", "확인"],
     )
     assert approved.exit_code == 0 and f"KB-D-{first}" in approved.stdout
     rejected = cli_env.invoke(app, ["drafts", "reject", str(second), "--reason", "불필요"])
-    assert rejected.exit_code == 0 and "rejected" in rejected.stdout
+    assert rejected.exit_code == 0 and "반려됨 (rejected)" in rejected.stdout
     again = cli_env.invoke(app, ["drafts", "approve", str(first), "--owner", "물류팀"])
     assert isinstance(again.exception, ConflictError)  # main() turns it into "error: ..." + exit 2
     missing = cli_env.invoke(app, ["drafts", "merge", "42", "--into", "KB-PW"])
@@ -64,4 +68,5 @@ def test_generate_list_show_and_decide(cli_env: CliRunner) -> None:
 def test_generate_shows_progress_and_a_summary(cli_env: CliRunner) -> None:
     result = cli_env.invoke(app, ["drafts", "generate", "--min-size", "4"])
     assert result.exit_code == 0, result.output
-    assert "topics: 3" in result.stdout and "created: 2" in result.stdout
+    assert "주제 (topics): 3" in result.stdout and "새 초안 (created): 2" in result.stdout
+    assert "`kms drafts list`로 확인하세요 (see them with `kms drafts list`)" in result.stdout

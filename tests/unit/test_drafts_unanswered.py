@@ -122,7 +122,9 @@ def test_cli_reports_the_feed_and_the_question_gaps(cli_env: CliRunner) -> None:
     assert generated.exit_code == 0, generated.output
     assert "챗봇 미응답 질문: 7건 중 4건이 초안에 연결됨" in generated.stdout
     gaps = [line for line in generated.stdout.splitlines() if "티켓이 없는 공백" in line]
-    assert len(gaps) == 1 and gaps[0].startswith("티켓이 없는 공백 — 직접 작성 필요: 질문 3건, ")
+    assert len(gaps) == 1 and gaps[0].startswith(
+        "티켓이 없는 공백 — 직접 작성 필요 (Gaps no ticket shows — write these by hand): 질문 3건 ("
+    )
     assert "관세" in gaps[0]
     listed = json.loads(cli_env.invoke(app, ["drafts", "list", "--json"]).stdout)
     assert [d["unanswered"] for d in listed] == [3, 1]
