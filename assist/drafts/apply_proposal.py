@@ -56,17 +56,18 @@ __all__ = [
     "update_proposal",
 ]
 
-# why a pair or a sentence is left out (Korean, for the CLI; the web page has its own labels)
-REASONS: dict[str, str] = {
-    "duplicate": "문서에 이미 있는 질문",
-    "question": "고객의 질문이 아님 (빈칸·상담 메모)",
-    "unsafe": "고객에게 안내할 수 있는 문장이 남지 않음",
-    "case_report": "처리 결과·약속 (사례 보고)",
-    "agent_note": "상담 메모",
-    "placeholder": "빈칸 (가린 개인정보 등)",
-    "concession": "일회성 예외·보상",
-    "one_customer": "특정 고객 지칭",
-}
+# why a pair or a sentence is left out: the codes (their words, Korean and English, are the
+# ``drafts.leftout.<code>`` labels of assist.drafts.messages, shared by the page and the CLI)
+REASONS: tuple[str, ...] = (
+    "duplicate",
+    "question",
+    "unsafe",
+    "case_report",
+    "agent_note",
+    "placeholder",
+    "concession",
+    "one_customer",
+)
 SITUATION_NOTE = "검토 필요: 티켓에서 반복된 상황으로, 담당자가 해결책을 확인해 채울 항목입니다."
 _Q_LINE = re.compile(r"^\s*(?:[-*•]\s*)?Q\d*\s*[:：]\s*(.*)$")
 
