@@ -38,6 +38,7 @@ from indexes.hybrid import HybridIndex
 from ingest.lock import ingest_lock
 from ingest.sources import read_paths
 from ingest.split import chunk_article, chunk_ticket
+from ingest.unchanged import serving_match
 from storage import (
     active_articles,
     articles_from_source,
@@ -65,6 +66,7 @@ class IngestReport:
     build: store.BuildStats = field(default_factory=store.BuildStats)
     masked: Counter[str] = field(default_factory=Counter)  # PII values masked per kind (no values)
     index_folder: str | None = None
+    index_unchanged: bool = False  # the serving index already held it all: nothing built or written
 
     @property
     def errors(self) -> list[IngestIssue]:
@@ -247,14 +249,19 @@ def _build_folder(
     report: IngestReport,
     progress: Progress | None,
     engine: IngestEngine,
+    chunked: list[Chunk] | None = None,
 ) -> tuple[Path, list[Chunk]]:
-    """Chunk, build a new index (re-using unchanged vectors) and write its folder (not swapped).
-    No database transaction is open meanwhile: embedding never holds the write lock."""
+    """Chunk (unless ``chunked`` holds the local chunks already), build a new index (re-using
+    unchanged vectors) and write its folder (not swapped). No database transaction is open
+    meanwhile: embedding never holds the write lock."""
     if progress:
         progress("model", 0, None)  # a stage of its own: loading never counts as reading or embedding
     embedder = load_embedder(settings)
     previous = _previous_index(settings)
-    chunks, build_embedder = engine.chunk_embed(articles, tickets, settings, embedder, previous, progress)
+    if chunked is not None:
+        chunks, build_embedder = chunked, embedder
+    else:
+        chunks, build_embedder = engine.chunk_embed(articles, tickets, settings, embedder, previous, progress)
     todo = len(chunks) - sum(
         1
         for c in chunks
@@ -283,19 +290,33 @@ def _rebuild_and_swap(
     report: IngestReport,
     progress: Progress | None,
     engine: IngestEngine | None = None,
+    *,
+    skip_unchanged: bool = False,
 ) -> Path:
     """Snapshot the knowledge (a read: never blocks writers under WAL), build and write the new
     folder, then one short write transaction syncs the chunks table and ``current`` is swapped.
-    A failure before the swap removes the new folder and leaves serving as it was."""
+    A failure before the swap removes the new folder and leaves serving as it was.
+    ``skip_unchanged`` (ingests, not ``reindex``): when the serving index already holds exactly
+    what the build would write (:func:`ingest.unchanged.serving_match`), nothing is loaded, built,
+    written or swapped; only the chunks table is synced."""
+    engine = engine if engine is not None else LocalEngine()
     old = store.current_folder_or_none(settings.index_root)
     since = (old, deltalog.size(old)) if old is not None else None  # writes after this are carried
     with factory() as session:
         articles, tickets = active_articles(session), knowledge_tickets(session)
+    chunked: list[Chunk] | None = None
+    if skip_unchanged and isinstance(engine, LocalEngine):
+        chunked = chunk_records(articles, tickets, settings)
+        same = serving_match(settings, chunked, store.IndexConfig.from_settings(settings))
+        if same is not None:
+            with factory() as session, session.begin():
+                replace_chunks(session, chunked, index_version=same.name)
+            report.build = store.BuildStats(chunks=len(chunked), reused=len(chunked))
+            report.index_unchanged = True
+            return same
     folder: Path | None = None
     try:
-        folder, chunks = _build_folder(
-            articles, tickets, settings, report, progress, engine if engine is not None else LocalEngine()
-        )
+        folder, chunks = _build_folder(articles, tickets, settings, report, progress, engine, chunked)
         with factory() as session, session.begin():
             replace_chunks(session, chunks, index_version=folder.name)
         compaction.swap_carrying(settings.index_root, folder, since)
@@ -352,7 +373,9 @@ def ingest_paths(
             if prune:
                 with factory() as session, session.begin():
                     _prune(session, existing, result, report)
-            report.index_folder = _rebuild_and_swap(factory, settings, report, progress, engine).name
+            report.index_folder = _rebuild_and_swap(
+                factory, settings, report, progress, engine, skip_unchanged=True
+            ).name
         finally:
             factory.kw["bind"].dispose()
     return report

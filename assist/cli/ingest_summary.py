@@ -45,7 +45,12 @@ def summary_lines(report: IngestReport) -> list[str]:
         shown = ", ".join(f"{PLACEHOLDER_BY_KIND.get(k, k)} {n}" for k, n in sorted(report.masked.items()))
         lines.append(f"개인정보 마스킹 (PII masked): {shown}")
     build = report.build
-    if report.index_folder:
+    if report.index_folder and report.index_unchanged:
+        lines.append(
+            f"색인 (index): {build.chunks} chunks, already served by {report.index_folder} "
+            "(nothing embedded, built or written)"
+        )
+    elif report.index_folder:
         lines.append(
             f"색인 (index): {build.chunks} chunks ({build.embedded} embedded, {build.reused} reused) "
             f"in {report.index_folder}"
@@ -76,6 +81,7 @@ def report_json(report: IngestReport) -> str:
         "embedded": report.build.embedded,
         "reused": report.build.reused,
         "index": report.index_folder,
+        "index_unchanged": report.index_unchanged,
         "issues": [i.__dict__ for i in report.issues],
     }
     return json.dumps(payload, ensure_ascii=False)
