@@ -34,7 +34,7 @@ from core.masking import mask_chunk, mask_record_article, mask_record_ticket
 from core.records import ArticleRecord, TicketRecord
 from core.settings import Settings
 from core.types import Chunk
-from ingest.pipeline import chunk_knowledge, chunk_records
+from ingest.chunking import chunk_knowledge, chunk_records
 from ingest.sample import SAMPLE_DIR
 from ingest.sources import read_paths
 from storage import open_db, replace_chunks, upsert_article, upsert_ticket

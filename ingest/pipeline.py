@@ -35,10 +35,11 @@ from core.types import Chunk
 from indexes import compaction, deltalog, store
 from indexes.embedder import Embedder, load_embedder
 from indexes.hybrid import HybridIndex
+from ingest.chunking import chunk_records
 from ingest.lock import ingest_lock
+from ingest.reconcile import remember_build
 from ingest.sources import read_paths
-from ingest.split import chunk_article, chunk_ticket
-from ingest.unchanged import serving_match
+from ingest.unchanged import unchanged_index
 from storage import (
     active_articles,
     articles_from_source,
@@ -89,27 +90,6 @@ def mask_result(result: ReadResult, settings: Settings, counts: Counter[str]) ->
         tickets=[mask_record_ticket(t, allow=allow, counts=counts) for t in result.tickets],
         issues=result.issues,
     )
-
-
-def chunk_records(
-    articles: Sequence[ArticleRecord], tickets: Sequence[TicketRecord], settings: Settings
-) -> list[Chunk]:
-    """The chunks of ``articles`` then ``tickets``, in that order."""
-    chunks: list[Chunk] = []
-    for art in articles:
-        chunks.extend(
-            chunk_article(art, max_chars=settings.chunk_max_chars, overlap=settings.chunk_overlap_sentences)
-        )
-    for ticket in tickets:
-        chunks.extend(
-            chunk_ticket(ticket, max_chars=settings.chunk_max_chars, overlap=settings.chunk_overlap_sentences)
-        )
-    return chunks
-
-
-def chunk_knowledge(session: Session, settings: Settings) -> list[Chunk]:
-    """All chunks the index should hold: published articles and knowledge tickets."""
-    return chunk_records(active_articles(session), knowledge_tickets(session), settings)
 
 
 class IngestEngine(Protocol):
@@ -221,6 +201,11 @@ def _store_records(
             progress("store", len(tickets[start : start + _STORE_BATCH]), None)
 
 
+def _changed(outcomes: Counter[str]) -> bool:
+    """Whether a run stored or deleted anything (``unchanged`` and ``failed`` store nothing)."""
+    return any(n for outcome, n in outcomes.items() if outcome not in ("unchanged", "failed"))
+
+
 def _prune(session: Session, paths: Sequence[Path], result: ReadResult, report: IngestReport) -> None:
     """Articles that came from a re-read file (or a folder) but are no longer there are deleted."""
     failed_files = {i.file for i in result.issues if i.severity == "error" and i.line is None}
@@ -249,19 +234,14 @@ def _build_folder(
     report: IngestReport,
     progress: Progress | None,
     engine: IngestEngine,
-    chunked: list[Chunk] | None = None,
-) -> tuple[Path, list[Chunk]]:
-    """Chunk (unless ``chunked`` holds the local chunks already), build a new index (re-using
-    unchanged vectors) and write its folder (not swapped). No database transaction is open
-    meanwhile: embedding never holds the write lock."""
+) -> tuple[Path, list[Chunk], HybridIndex]:
+    """Chunk, build a new index (re-using unchanged vectors) and write its folder (not swapped).
+    No database transaction is open meanwhile: embedding never holds the write lock."""
     if progress:
         progress("model", 0, None)  # a stage of its own: loading never counts as reading or embedding
     embedder = load_embedder(settings)
     previous = _previous_index(settings)
-    if chunked is not None:
-        chunks, build_embedder = chunked, embedder
-    else:
-        chunks, build_embedder = engine.chunk_embed(articles, tickets, settings, embedder, previous, progress)
+    chunks, build_embedder = engine.chunk_embed(articles, tickets, settings, embedder, previous, progress)
     todo = len(chunks) - sum(
         1
         for c in chunks
@@ -281,7 +261,7 @@ def _build_folder(
         progress=(lambda n: build_progress("embed", n, None)) if build_progress else None,
         pii_allow=settings.pii_allow,
     )
-    return store.write(index, settings.index_root, store.IndexConfig.from_settings(settings)), chunks
+    return store.write(index, settings.index_root, store.IndexConfig.from_settings(settings)), chunks, index
 
 
 def _rebuild_and_swap(
@@ -296,30 +276,27 @@ def _rebuild_and_swap(
     """Snapshot the knowledge (a read: never blocks writers under WAL), build and write the new
     folder, then one short write transaction syncs the chunks table and ``current`` is swapped.
     A failure before the swap removes the new folder and leaves serving as it was.
-    ``skip_unchanged`` (ingests, not ``reindex``): when the serving index already holds exactly
-    what the build would write (:func:`ingest.unchanged.serving_match`), nothing is loaded, built,
-    written or swapped; only the chunks table is synced."""
+    ``skip_unchanged`` (an ingest that stored no new or changed record; never ``reindex``): when
+    the serving index already holds exactly what the build would write
+    (:func:`ingest.unchanged.unchanged_index`), nothing is loaded, built, written or swapped."""
     engine = engine if engine is not None else LocalEngine()
     old = store.current_folder_or_none(settings.index_root)
     since = (old, deltalog.size(old)) if old is not None else None  # writes after this are carried
     with factory() as session:
         articles, tickets = active_articles(session), knowledge_tickets(session)
-    chunked: list[Chunk] | None = None
     if skip_unchanged and isinstance(engine, LocalEngine):
-        chunked = chunk_records(articles, tickets, settings)
-        same = serving_match(settings, chunked, store.IndexConfig.from_settings(settings))
+        same = unchanged_index(factory, settings, store.IndexConfig.from_settings(settings))
         if same is not None:
-            with factory() as session, session.begin():
-                replace_chunks(session, chunked, index_version=same.name)
-            report.build = store.BuildStats(chunks=len(chunked), reused=len(chunked))
+            report.build = store.BuildStats(chunks=same[1], reused=same[1])
             report.index_unchanged = True
-            return same
+            return same[0]
     folder: Path | None = None
     try:
-        folder, chunks = _build_folder(articles, tickets, settings, report, progress, engine, chunked)
+        folder, chunks, index = _build_folder(articles, tickets, settings, report, progress, engine)
         with factory() as session, session.begin():
             replace_chunks(session, chunks, index_version=folder.name)
         compaction.swap_carrying(settings.index_root, folder, since)
+        remember_build(settings, [*articles, *tickets], index)
     except BaseException:
         if (
             folder is not None
@@ -373,8 +350,9 @@ def ingest_paths(
             if prune:
                 with factory() as session, session.begin():
                     _prune(session, existing, result, report)
+            stored_nothing = not (_changed(report.articles) or _changed(report.tickets))
             report.index_folder = _rebuild_and_swap(
-                factory, settings, report, progress, engine, skip_unchanged=True
+                factory, settings, report, progress, engine, skip_unchanged=stored_nothing
             ).name
         finally:
             factory.kw["bind"].dispose()

@@ -44,7 +44,8 @@ from core.settings import Settings
 from core.types import Chunk
 from indexes.embedder import Embedder, load_embedder
 from indexes.hybrid import HybridIndex
-from ingest.pipeline import Progress, chunk_records, mask_result
+from ingest.chunking import chunk_records
+from ingest.pipeline import Progress, mask_result
 from ingest.sources.reader import discover_files, read_file_guarded
 from ingest.sources.tickets import normalize_ticket_columns
 

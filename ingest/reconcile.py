@@ -37,7 +37,7 @@ from core.settings import Settings
 from core.types import Chunk, content_hash
 from indexes.chunk_store import ChunkKey
 from indexes.hybrid import HybridIndex
-from ingest.pipeline import chunk_records
+from ingest.chunking import chunk_records
 from storage import active_articles, knowledge_tickets
 from storage.models import ChunkRow
 
@@ -127,6 +127,26 @@ def write_memo(path: Path, key: str, agreed: dict[str, list[str]]) -> None:
     replace_file(path, lambda fh: fh.write(data))
 
 
+def memo_entries(
+    records: Iterable[ArticleRecord | TicketRecord], have: dict[str, set[tuple[str, str]]]
+) -> dict[str, list[str]]:
+    """Per document, the memo entry of its record and of ``have``'s chunks of it (``_by_doc``)."""
+    return {r.doc_id: [_record_key(r), _chunks_key(have.get(r.doc_id))] for r in records}
+
+
+def remember_build(
+    settings: Settings, records: Iterable[ArticleRecord | TicketRecord], index: HybridIndex
+) -> None:
+    """After a build from ``records``: every document agrees with ``index`` by construction, so
+    the memo says so (the next comparison, an unchanged ingest or a start-up, chunks none of
+    them). A record or chunk set that changes later no longer matches its entry and is compared."""
+    path = settings.data_dir / "cache" / MEMO_FILE
+    try:
+        write_memo(path, memo_key(settings), memo_entries(records, _by_doc(index.chunk_keys())))
+    except OSError as exc:  # only a cache
+        log.warning("reconcile memo %s not written (%s)", path, exc)
+
+
 def plan(
     session: Session, settings: Settings, index: HybridIndex, *, memo: dict[str, list[str]] | None = None
 ) -> ReconcilePlan:
@@ -137,10 +157,8 @@ def plan(
     articles, tickets = active_articles(session), knowledge_tickets(session)
     have = _by_doc(index.chunk_keys())  # ids and hashes only: no chunk text is read
     known = memo or {}
-    records: list[ArticleRecord | TicketRecord] = [*articles, *tickets]
-    entries = {r.doc_id: [_record_key(r), _chunks_key(have.get(r.doc_id))] for r in records}
+    entries = memo_entries([*articles, *tickets], have)
     todo = {doc_id for doc_id, entry in entries.items() if known.get(doc_id) != entry}
-    del records
     todo_articles = [a for a in articles if a.doc_id in todo]
     todo_tickets = [t for t in tickets if t.doc_id in todo]
     del articles, tickets

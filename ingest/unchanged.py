@@ -1,33 +1,38 @@
 """Whether the serving index already holds what a build would write (an unchanged re-ingest).
 
-An ingest whose files changed nothing used to load the model, rebuild the index from the stored
-vectors and tokens, and write and swap in a new folder with the same content. :func:`serving_match`
-says when all of that can be skipped: the serving folder (its delta log included) holds exactly
-the chunks a build would hold (ids and content hashes), it was built by the configured model (same
-id, same vector family), and its manifest records the tokenizer, chunker, BM25, dense-index and
-fusion parameters a build would record now. The folder is read through
-:class:`indexes.compaction.ManifestEmbedder`, so no model is loaded.
+An ingest whose files changed nothing used to load the model, chunk every record again, rebuild
+the index from the stored vectors and tokens, and write and swap in a new folder with the same
+content. :func:`unchanged_index` says when all of that can be skipped: the serving folder (its
+delta log included) holds exactly the chunks the database's knowledge gives (ids and content
+hashes, masked, compared document by document with :func:`ingest.reconcile.plan`), the chunks
+table mirrors it, it was built by the configured model (same id, same vector family) and its
+manifest records the tokenizer, chunker, BM25, dense-index and fusion parameters a build would
+record now. The folder is read through :class:`indexes.compaction.ManifestEmbedder`, so no
+model is loaded; with the reconcile memo (``DATA_DIR/cache/reconcile-memo.json``, written here
+and by the server's start-up reconcile) documents seen to agree before are not even chunked.
 
 Anything unsure answers None and the build runs as before: no index yet, an unreadable or
 mismatching folder, a model whose id or precision cannot be told without loading it (a path or a
-hub name, whose ONNX export may be missing), or any other parameter. ``kms reindex`` never asks:
-it always rebuilds.
+hub name, whose ONNX export may be missing), any other parameter, any document that differs.
+The ingest asks only when its own run stored no new or changed record (``kms reindex`` never
+asks: it always rebuilds).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
 
 from core.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
 from core.settings import DEFAULT_EMBEDDER, Settings
-from core.types import Chunk
 from indexes import store
 from indexes.compaction import ManifestEmbedder
 from indexes.manifest_checks import vector_family
+from ingest.reconcile import MEMO_FILE, chunk_rows_differ, memo_key, plan, read_memo, write_memo
 
-__all__ = ["expected_model", "serving_match"]
+__all__ = ["expected_model", "unchanged_index"]
 
 log = logging.getLogger(__name__)
 
@@ -59,27 +64,37 @@ def expected_model(settings: Settings) -> tuple[str, str] | None:
     return None
 
 
-def serving_match(settings: Settings, chunks: Sequence[Chunk], config: store.IndexConfig) -> Path | None:
-    """The serving folder when it already holds exactly ``chunks`` as a build would write them
-    now; None when a build must run (see the module docstring)."""
+def unchanged_index(
+    factory: sessionmaker[Session], settings: Settings, config: store.IndexConfig
+) -> tuple[Path, int] | None:
+    """(serving folder, its chunk count) when it already holds the database's knowledge as a
+    build would write it now; None when a build must run (see the module docstring)."""
     model = expected_model(settings)
     current = store.current_folder_or_none(settings.index_root)
     if model is None or current is None:
         return None
+    memo_path = settings.data_dir / "cache" / MEMO_FILE
     try:
         manifest = store.read_manifest(current)
         built = manifest["embedder"]
         if (built.get("id"), vector_family(str(built.get("precision", "fp32")))) != model:
             return None
         index = store.load(current, ManifestEmbedder(built), config)
-        held = {(key.chunk_id, key.hash) for key in index.chunk_keys()}
         now = store.manifest_for(index, config, str(manifest.get("name", current.name)))
+        if any(now.get(key) != manifest.get(key) for key in _SAME):
+            return None
+        key = memo_key(settings)
+        with factory() as session:
+            todo = plan(session, settings, index, memo=read_memo(memo_path, key))
+            if not todo.empty or chunk_rows_differ(session, index):
+                return None
     except _UNSURE:
         return None
-    wanted = {(c.chunk_id, c.hash) for c in chunks}
-    if len(wanted) != len(chunks) or wanted != held:
-        return None
-    if any(now.get(key) != manifest.get(key) for key in _SAME):
-        return None
-    log.info("index %s already holds the %d chunks a build would write", current, len(chunks))
-    return current
+    try:  # only a cache: without it the next check chunks every document to compare
+        write_memo(memo_path, key, todo.agreed)
+    except OSError as exc:
+        log.warning("reconcile memo %s not written (%s)", memo_path, exc)
+    chunks = len(index.chunks)
+    log.info("index %s already holds the %d chunks a build would write (%d documents chunked to compare)",
+             current, chunks, todo.chunked)  # fmt: skip
+    return current, chunks

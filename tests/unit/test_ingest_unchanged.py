@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from core.settings import Settings
 from indexes import embedder as embedder_module
 from indexes import store
 from ingest.pipeline import ingest_paths, reindex
+from ingest.reconcile import MEMO_FILE, memo_key, plan, read_memo
 from storage import open_db, upsert_ticket
 from tests.tinykb import TINY, build_tiny_kb
 
@@ -31,6 +33,12 @@ def test_an_unchanged_re_ingest_keeps_the_serving_folder_and_loads_no_model(tmp_
     assert report.build.embedded == 0 and report.build.chunks == report.build.reused > 0
     assert embedder_module._CACHE == {}  # no embedder was loaded
     assert report.articles["unchanged"] == 3
+    # the documents seen to agree are remembered: the next unchanged run chunks none of them
+    memo = json.loads((settings.data_dir / "cache" / MEMO_FILE).read_text(encoding="utf-8"))
+    index = store.load_current(settings.index_root, embedder_module.load_embedder(settings))
+    assert set(memo["docs"]) == {key.doc_id for key in index.chunk_keys()}  # every indexed document
+    again = ingest_paths([TINY], settings)
+    assert again.index_unchanged and again.index_folder == serving.name
 
 
 def test_a_changed_article_builds_and_swaps_as_before(tmp_path: Path) -> None:
@@ -80,3 +88,20 @@ def test_other_settings_or_reindex_always_build(tmp_path: Path) -> None:
 
 def replace_settings(settings: Settings, **changes: object) -> Settings:
     return settings.model_copy(update=changes)
+
+
+def test_a_build_remembers_that_its_documents_agree(tmp_path: Path) -> None:
+    """After an ingest the reconcile memo holds every document: the next comparison (an unchanged
+    re-ingest, a server start) chunks none of them."""
+    settings = build_tiny_kb(tmp_path / "kms")
+    index = store.load_current(settings.index_root, embedder_module.load_embedder(settings))
+    factory = open_db(settings)
+    with factory() as session:
+        todo = plan(
+            session,
+            settings,
+            index,
+            memo=read_memo(settings.data_dir / "cache" / MEMO_FILE, memo_key(settings)),
+        )
+    factory.kw["bind"].dispose()
+    assert todo.empty and todo.chunked == 0
