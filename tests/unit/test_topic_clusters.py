@@ -200,4 +200,6 @@ def test_the_cli_says_how_many_tickets_are_outside_the_window_and_how_to_include
     result = CliRunner().invoke(app, ["drafts", "generate", "--since", "1d"])
     assert result.exit_code == 0, result.output
     text = " ".join(result.stdout.split())
-    assert "19 resolved tickets are older than the window (1d)" in text and "--since all" in text
+    # Korean first, the English in parentheses (assist/drafts/messages.py drafts.cli.outside_window)
+    assert "해결된 티켓 19건이 기간(1d) 밖이라 빠졌습니다" in text and "--since all" in text
+    assert "19 resolved ticket(s) are older than the window (1d)" in text
