@@ -134,6 +134,10 @@ def score_drafts(
         / max(1, len(corpus.tickets)),
         "missed": sorted(uncovered - predicted),
         "false_drafts": sorted(predicted - uncovered),
+        # per uncovered intent: (its tickets, those in its biggest draft; 0 without a draft)
+        "attached_by_intent": {
+            lab: (size[lab], round(attached.get(lab, 0.0) * size[lab])) for lab in sorted(uncovered)
+        },
     }
 
 
@@ -226,6 +230,11 @@ def run_gaps(
     return EvalRun(
         kind="gaps",
         primary_metric="gap_f1",
+        details={
+            "attached_by_intent": {
+                lab: {"tickets": n, "attached": got} for lab, (n, got) in scores["attached_by_intent"].items()
+            }
+        },
         metrics=metrics,
         config={"drafts": config.model_dump(mode="json"), "embedder": kb_settings.embedder},
         dataset=dataset_fingerprint(
@@ -239,6 +248,15 @@ def run_gaps(
                 ["지표 (metric)", "값 (value)"],
                 [[c, metrics.get(c)] for c in _COLS],
                 note=f"목표 (targets): precision/recall ≥ 0.85, duplicate 0, attached ≥ {ATTACHED_TARGET}",
+            ),
+            Table(
+                "주제별 티켓 연결 (Tickets attached per uncovered topic)",
+                ["주제 (intent)", "티켓 (tickets)", "초안에 연결 (in its draft)", "비율 (share)"],
+                [
+                    [lab, n, got, round(got / n, 4) if n else None]
+                    for lab, (n, got) in scores["attached_by_intent"].items()
+                ],
+                note=f"목표 (target): ≥ {ATTACHED_TARGET} of each uncovered topic's tickets in its one draft",
             ),
             Table(
                 "초안 검사 (Draft lint over every generated draft)",

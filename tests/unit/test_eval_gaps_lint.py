@@ -1,4 +1,5 @@
-"""``kms eval gaps`` lints every generated draft as the review page does (eval.gaps.lint_counts)."""
+"""``kms eval gaps``: every generated draft linted as the review page does (eval.gaps.lint_counts),
+and the tickets attached to each uncovered topic's draft."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from test_drafts_data import CONFIG
 
 from assist.drafts import edit_draft, generate, get_draft
 from assist.knowledge import KnowledgeBase
-from eval.gaps import PUBLISH_BLOCKERS, lint_counts
+from eval.gaps import PUBLISH_BLOCKERS, lint_counts, score_drafts
+from eval.gaps_data import GapCorpus, Ticket
 
 template_dir, drafts_kb = data.template_dir, data.drafts_kb  # fixtures
 
@@ -36,3 +38,15 @@ def test_a_case_outcome_and_a_placeholder_are_counted(drafts_kb: KnowledgeBase) 
     counts = lint_counts(drafts_kb.settings)
     assert counts["lint_case_specific"] >= 1 and counts["lint_placeholder"] >= 1, counts
     assert counts["lint_clean_share"] < 1.0
+
+
+def test_tickets_attached_are_reported_per_uncovered_topic() -> None:
+    tickets = [Ticket(f"A{i}", "wrap", "포장", "") for i in range(5)]
+    tickets += [Ticket(f"B{i}", "rental", "렌탈", "") for i in range(4)]
+    tickets += [Ticket(f"C{i}", "refund", "환불", "") for i in range(3)]
+    corpus = GapCorpus("tiny", tickets, covered=["refund"], uncovered=["rental", "wrap"])
+    drafts = [("new", ["A0", "A1", "A2", "A3", "B0"]), ("new", ["B1", "B2", "B3", "A4"])]
+    scores = score_drafts(drafts, [ids for _, ids in drafts], corpus)
+    # wrap: 4 of its 5 in its draft; rental: 3 of 4 (the draft that holds B0 is wrap's)
+    assert scores["attached_by_intent"] == {"rental": (4, 3), "wrap": (5, 4)}
+    assert scores["intents_attached_90"] == 0.0 and abs(scores["tickets_attached"] - (0.8 + 0.75) / 2) < 1e-9
