@@ -31,7 +31,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from assist.drafts.lint import case_problem, has_placeholder, question_problem
-from assist.drafts.review import pending_draft, reindex_article, required_text, updated_management
+from assist.drafts.review import (
+    pending_draft,
+    published_article,
+    reindex_article,
+    required_text,
+    updated_management,
+)
 from assist.drafts.schemas import DraftDetail
 from assist.drafts.store import detail, require_draft
 from assist.errors import ConflictError, InvalidInputError, NotFoundError
@@ -41,7 +47,6 @@ from korean.pii import mask_pii
 from korean.roles import classify
 from korean.sentences import split_sentences
 from storage import get_article, upsert_article
-from storage.repo import to_record as article_record
 
 __all__ = [
     "REASONS",
@@ -202,17 +207,9 @@ def plan_update(proposal: Mapping[str, Any], article: ArticleRecord) -> Proposal
 
 
 def _article(session: Session, article_id: str) -> ArticleRecord:
-    row = get_article(session, article_id)
-    if row is None:
-        raise NotFoundError(
-            f"article {article_id!r} of the proposal does not exist", details={"article_id": article_id}
-        )
-    if row.status != "published":
-        raise ConflictError(
-            f"article {article_id!r} of the proposal is {row.status}; only a published article is updated",
-            details={"article_id": article_id, "status": row.status},
-        )
-    return article_record(row)
+    return published_article(
+        session, article_id, which=" of the proposal", fix="only a published article is updated"
+    )
 
 
 def preview_proposal(kb: KnowledgeBase, evidence: Mapping[str, Any]) -> ProposalPlan | None:

@@ -49,6 +49,7 @@ __all__ = [
     "merge_draft",
     "merge_into_draft",
     "pending_draft",
+    "published_article",
     "reindex_article",
     "reject_draft",
     "required_text",
@@ -90,6 +91,23 @@ def updated_management(body: str, today: date, change: str, *, owner: str | None
     first_log = next((i for i, line in enumerate(lines) if _LOG_LINE.match(line)), None)
     lines.insert(first_log if first_log is not None else len(lines), entry)
     return mask_pii("\n".join(lines).strip())
+
+
+def published_article(session: Session, article_id: str, *, which: str = "", fix: str) -> ArticleRecord:
+    """The published article ``article_id`` as a record: ``NotFoundError`` when there is none,
+    ``ConflictError`` naming its status and ``fix`` when it is not published. ``which`` says in
+    the messages whose article it is (" of the proposal")."""
+    row = get_article(session, article_id)
+    if row is None:
+        raise NotFoundError(
+            f"article {article_id!r}{which} does not exist", details={"article_id": article_id}
+        )
+    if row.status != "published":
+        raise ConflictError(
+            f"article {article_id!r}{which} is {row.status}; {fix}",
+            details={"article_id": article_id, "status": row.status},
+        )
+    return article_record(row)
 
 
 def reindex_article(kb: KnowledgeBase, rec: ArticleRecord) -> None:
@@ -298,15 +316,7 @@ def merge_draft(kb: KnowledgeBase, draft_id: int, article_id: str, *, author: st
     today = datetime.now(UTC).date()
     with kb.sessions() as session, session.begin():
         row = pending_draft(session, draft_id, "merged")
-        target = get_article(session, article_id)
-        if target is None:
-            raise NotFoundError(f"article {article_id!r} does not exist", details={"article_id": article_id})
-        if target.status != "published":
-            raise ConflictError(
-                f"article {article_id!r} is {target.status}; merge into a published article",
-                details={"article_id": article_id, "status": target.status},
-            )
-        rec = article_record(target)
+        rec = published_article(session, article_id, fix="merge into a published article")
         n = len((row.evidence or {}).get("ticket_ids", []))
         for key in ("scripts", "situations"):
             extra = (row.sections or {}).get(key, "").strip()
