@@ -18,7 +18,7 @@ from assist.knowledge import KnowledgeBase
 from assist.logwriter import LogWriter
 from core.masking import mask_chunk
 from core.types import Chunk
-from ingest.reconcile import MEMO_FILE, chunk_rows_differ, memo_key, plan, read_memo, write_memo
+from ingest.reconcile import chunk_rows_differ, memo_key, memo_path, plan, read_memo, save_memo
 from storage import replace_chunks
 
 log = logging.getLogger(__name__)
@@ -62,14 +62,10 @@ def reconcile(kb: KnowledgeBase) -> int:
     documents were (re-)indexed or dropped."""
     with kb._lock:
         index = kb.index
-        memo_path = kb.settings.data_dir / "cache" / MEMO_FILE
         key = memo_key(kb.settings)
         with kb.sessions() as session:
-            todo = plan(session, kb.settings, index, memo=read_memo(memo_path, key))
-        try:  # only a cache: a failed write costs the next start a full comparison
-            write_memo(memo_path, key, todo.agreed)
-        except OSError as exc:
-            log.warning("reconcile memo %s not written (%s)", memo_path, exc)
+            todo = plan(session, kb.settings, index, memo=read_memo(memo_path(kb.settings), key))
+        save_memo(kb.settings, key, todo.agreed)
         if not todo.empty:
             log.warning("reconcile: re-indexing %d documents the index did not match", len(todo.replace_docs))
             kb.index_documents(todo.chunks, replace_docs=todo.replace_docs)

@@ -282,14 +282,14 @@ def _rebuild_and_swap(
     engine = engine if engine is not None else LocalEngine()
     old = store.current_folder_or_none(settings.index_root)
     since = (old, deltalog.size(old)) if old is not None else None  # writes after this are carried
-    with factory() as session:
-        articles, tickets = active_articles(session), knowledge_tickets(session)
-    if skip_unchanged and isinstance(engine, LocalEngine):
+    if skip_unchanged and isinstance(engine, LocalEngine):  # reads the knowledge itself
         same = unchanged_index(factory, settings, store.IndexConfig.from_settings(settings))
         if same is not None:
             report.build = store.BuildStats(chunks=same[1], reused=same[1])
             report.index_unchanged = True
             return same[0]
+    with factory() as session:
+        articles, tickets = active_articles(session), knowledge_tickets(session)
     folder: Path | None = None
     try:
         folder, chunks, index = _build_folder(articles, tickets, settings, report, progress, engine)

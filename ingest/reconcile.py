@@ -134,17 +134,28 @@ def memo_entries(
     return {r.doc_id: [_record_key(r), _chunks_key(have.get(r.doc_id))] for r in records}
 
 
+def memo_path(settings: Settings) -> Path:
+    """Where the data dir keeps the memo."""
+    return settings.data_dir / "cache" / MEMO_FILE
+
+
+def save_memo(settings: Settings, key: str, agreed: dict[str, list[str]]) -> None:
+    """Replace the data dir's memo with ``agreed``; only a cache: a failed write is a warning and
+    costs the next comparison a full chunking."""
+    path = memo_path(settings)
+    try:
+        write_memo(path, key, agreed)
+    except OSError as exc:
+        log.warning("reconcile memo %s not written (%s)", path, exc)
+
+
 def remember_build(
     settings: Settings, records: Iterable[ArticleRecord | TicketRecord], index: HybridIndex
 ) -> None:
     """After a build from ``records``: every document agrees with ``index`` by construction, so
     the memo says so (the next comparison, an unchanged ingest or a start-up, chunks none of
     them). A record or chunk set that changes later no longer matches its entry and is compared."""
-    path = settings.data_dir / "cache" / MEMO_FILE
-    try:
-        write_memo(path, memo_key(settings), memo_entries(records, _by_doc(index.chunk_keys())))
-    except OSError as exc:  # only a cache
-        log.warning("reconcile memo %s not written (%s)", path, exc)
+    save_memo(settings, memo_key(settings), memo_entries(records, _by_doc(index.chunk_keys())))
 
 
 def plan(

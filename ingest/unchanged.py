@@ -30,7 +30,7 @@ from core.settings import DEFAULT_EMBEDDER, Settings
 from indexes import store
 from indexes.compaction import ManifestEmbedder
 from indexes.manifest_checks import vector_family
-from ingest.reconcile import MEMO_FILE, chunk_rows_differ, memo_key, plan, read_memo, write_memo
+from ingest.reconcile import chunk_rows_differ, memo_key, memo_path, plan, read_memo, save_memo
 
 __all__ = ["expected_model", "unchanged_index"]
 
@@ -73,7 +73,6 @@ def unchanged_index(
     current = store.current_folder_or_none(settings.index_root)
     if model is None or current is None:
         return None
-    memo_path = settings.data_dir / "cache" / MEMO_FILE
     try:
         manifest = store.read_manifest(current)
         built = manifest["embedder"]
@@ -85,15 +84,12 @@ def unchanged_index(
             return None
         key = memo_key(settings)
         with factory() as session:
-            todo = plan(session, settings, index, memo=read_memo(memo_path, key))
+            todo = plan(session, settings, index, memo=read_memo(memo_path(settings), key))
             if not todo.empty or chunk_rows_differ(session, index):
                 return None
     except _UNSURE:
         return None
-    try:  # only a cache: without it the next check chunks every document to compare
-        write_memo(memo_path, key, todo.agreed)
-    except OSError as exc:
-        log.warning("reconcile memo %s not written (%s)", memo_path, exc)
+    save_memo(settings, key, todo.agreed)
     chunks = len(index.chunks)
     log.info("index %s already holds the %d chunks a build would write (%d documents chunked to compare)",
              current, chunks, todo.chunked)  # fmt: skip
