@@ -11,6 +11,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from assist.schemas import SpeechLevel
 from indexes.lexical import _kiwi
@@ -32,8 +33,10 @@ def _final_ending(sentence: str) -> tuple[list, int] | None:  # type: ignore[typ
     return None
 
 
+@lru_cache(maxsize=50_000)
 def level_of(sentence: str) -> SpeechLevel | None:
-    """'formal' (…습니다/ㅂ니다/십시오), 'polite' (…요) or None (no polite final ending)."""
+    """'formal' (…습니다/ㅂ니다/십시오), 'polite' (…요) or None (no polite final ending). Cached:
+    answers and reply drafts ask it of the same article sentences on every request."""
     if not _HANGUL.search(sentence):
         return None
     found = _final_ending(sentence.strip())
@@ -79,8 +82,10 @@ def _swap(form: str, prev: list[tuple[str, str]], target: SpeechLevel) -> list[t
     return None
 
 
+@lru_cache(maxsize=50_000)
 def to_level(sentence: str, target: SpeechLevel) -> str:
-    """The sentence with its final ending in ``target`` level; unchanged if already there or unknown."""
+    """The sentence with its final ending in ``target`` level; unchanged if already there or unknown
+    (cached, like :func:`level_of`)."""
     current = level_of(sentence)
     if current is None or current == target:
         return sentence
