@@ -166,22 +166,36 @@ class KnowledgeBase:
             self._index, self._index_folder = index, folder
             self._current_seen, self.index_warning = folder, None
 
+    def _chunk_vectors(
+        self, index: HybridIndex, chunks: Sequence[Chunk], replace_docs: Collection[str]
+    ) -> np.ndarray:
+        """Vectors of ``chunks``: a replaced document's unchanged chunks keep the vectors they
+        have (same text, same embedder); only new or changed text is embedded."""
+        out = np.zeros((len(chunks), index.dense.dim), np.float32)
+        stored = index.stored_vectors(chunks, replace_docs) if replace_docs else [None] * len(chunks)
+        todo = [i for i, vector in enumerate(stored) if vector is None]
+        for i, vector in enumerate(stored):
+            if vector is not None:
+                out[i] = vector
+        if todo:
+            out[todo] = self.embedder.embed_documents([chunks[i].text for i in todo])
+        return out
+
     def index_documents(self, chunks: Sequence[Chunk], *, replace_docs: Collection[str] = ()) -> Path:
         """Add/replace documents incrementally: embedded once, searchable at once, durable.
 
         ``replace_docs`` lists doc ids whose old chunks are dropped first (an article that
         got a new revision). One fsynced line is appended to the serving folder's delta log and
         the chunks join the index's delta segment (``indexes.compaction``): no BM25 rebuild, no
-        folder rewrite, no re-embedding of others. The chunks table follows. A compaction runs in
+        folder rewrite, no re-embedding of others (a replaced document's unchanged chunks keep their
+        vectors). The chunks table follows. A compaction runs in
         a background thread once the delta is big enough. Chunks are PII-masked first.
         """
         chunks = [mask_chunk(c, allow=self.settings.pii_allow) for c in chunks]
         with self._lock:
             index = before = self.index
             texts = [c.text for c in chunks]
-            vectors = (
-                self.embedder.embed_documents(texts) if chunks else np.zeros((0, index.dense.dim), np.float32)
-            )
+            vectors = self._chunk_vectors(index, chunks, replace_docs)
             op = DeltaOp(tuple(replace_docs), (), tuple(chunks), vectors, tuple(tokenize_many(texts)))
             for attempt in range(3):
                 serving = self._index_folder

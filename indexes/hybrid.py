@@ -184,6 +184,20 @@ class HybridIndex:
         """The live chunks of one document, in row order (no live chunk list is built)."""
         return [self.segments.row(p) for p in sorted(self.segments.doc_rows(doc_id))]
 
+    def stored_vectors(self, chunks: Sequence[Chunk], doc_ids: Collection[str]) -> list[np.ndarray | None]:
+        """For each of ``chunks``, the vector a live chunk of ``doc_ids`` with the same text
+        (content hash) already has, else None: an article edit embeds only the chunks it changed
+        (a long chunk costs a few hundred ms on two cores)."""
+        seg = self.segments
+        by_hash: dict[str, int] = {}
+        for doc_id in doc_ids:
+            for pos in seg.doc_rows(doc_id):
+                by_hash.setdefault(seg.key_at(pos).hash, pos)
+        rows = [by_hash.get(c.hash) for c in chunks]
+        known = [r for r in rows if r is not None]
+        vectors = iter(seg.vectors_at(known)) if known else iter(())
+        return [None if r is None else next(vectors) for r in rows]
+
     def tokens_of(self, chunk_id: str) -> list[str] | None:
         """The BM25 tokens of a live chunk, or None."""
         pos = self.segments.row_of(chunk_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assist.articles import (
@@ -97,6 +98,35 @@ def test_edit_writes_a_revision_and_reindexes_the_article(kb: KnowledgeBase) -> 
     chunks = [c for c in kb.index.chunks if c.doc_id == "article:password"]
     assert any("링크가 만료됐어요" in c.text for c in chunks)
     assert len({c.chunk_id for c in chunks}) == len(chunks)  # old chunks replaced, not duplicated
+    hits = kb.search("재설정 링크가 만료됐어요", k=1, doc_types={"article"})
+    assert hits[0].doc_id == "article:password"
+
+
+def test_an_edit_embeds_only_the_chunks_it_changed(
+    kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = {c.text for c in kb.index.doc_chunks("article:password")}
+    embedded: list[str] = []
+    embed = kb.embedder.embed_documents
+
+    def counting(texts: list[str]) -> np.ndarray:
+        embedded.extend(texts)
+        return embed(texts)
+
+    monkeypatch.setattr(kb.embedder, "embed_documents", counting)
+    sections = _sections(kb, "password")
+    sections["scripts"] += "\n" + NEW_QA
+    edit_article(kb, "password", sections, change_note="링크 만료 추가", author="김담당")
+
+    after = kb.index.doc_chunks("article:password")
+    kept = [c for c in after if c.text in before]
+    assert kept and len(kept) < len(after)  # the edit changed some chunks and left others as they were
+    assert sorted(embedded) == sorted(c.text for c in after if c.text not in before)
+    for chunk in after:  # kept chunks keep their vectors; every vector is its text's
+        row = kb.index.segments.row_of(chunk.chunk_id)
+        assert row is not None
+        vector = kb.index.segments.vectors_at([row])[0]
+        np.testing.assert_allclose(vector, embed([chunk.text])[0], rtol=0, atol=1e-6)
     hits = kb.search("재설정 링크가 만료됐어요", k=1, doc_types={"article"})
     assert hits[0].doc_id == "article:password"
 
