@@ -38,13 +38,15 @@ POLICY_LINE = "- {} 신청은 영업일 기준 3일 안에 처리합니다."
 
 
 def made_up_word(rng: random.Random, sentence: str) -> str:
-    """A Hangul word no corpus holds (six random syllables) that Kiwi reads as one token both alone
-    and inside ``sentence`` (``{}`` marks where it goes), so BM25 can find exactly its text."""
+    """A Hangul word no corpus holds (six random syllables) that Kiwi reads as one token alone (as
+    written and with its typo model, as queries are read) and inside ``sentence`` (``{}`` marks
+    where it goes), so BM25 can find exactly its text."""
     from indexes.lexical import tokenize
 
     while True:
         word = "".join(chr(0xAC00 + rng.randrange(11172)) for _ in range(6))
-        if tokenize(word) == [word] and word in tokenize(sentence.format(word)):
+        alone = tokenize(word) == tokenize(word, typos=True) == [word]  # queries use the typo model
+        if alone and word in tokenize(sentence.format(word)):
             return word
 
 
