@@ -187,9 +187,9 @@ class KnowledgeBase:
         ``replace_docs`` lists doc ids whose old chunks are dropped first (an article that
         got a new revision). One fsynced line is appended to the serving folder's delta log and
         the chunks join the index's delta segment (``indexes.compaction``): no BM25 rebuild, no
-        folder rewrite, no re-embedding of others (a replaced document's unchanged chunks keep their
-        vectors). The chunks table follows. A compaction runs in
-        a background thread once the delta is big enough. Chunks are PII-masked first.
+        folder rewrite, no re-embedding of others, nor of a replaced document's unchanged chunks
+        (they keep their vectors). The chunks table follows. A compaction runs in a background
+        thread once the delta is big enough. Chunks are PII-masked first.
         """
         chunks = [mask_chunk(c, allow=self.settings.pii_allow) for c in chunks]
         with self._lock:
