@@ -10,6 +10,8 @@ segment. ``benchmarks/incremental_index.py`` times the index write alone on a sy
   each is resolved (timed) with an answer holding a word made up for it.
 * article edit: ``--edits`` articles each get one sentence added to 정책 (timed), holding a made-up
   word.
+* approve: ``--approvals`` pending new-article drafts, each an existing article's sections with a
+  made-up word added to 정책, are approved (timed): the article is published and indexed whole.
 * searchable at once: right after each call, the BM25 leg alone must return the document for its
   made-up word, and the default search for the text just written must hold it in its first 5 hits
   (counted separately: the default fusion may rank near-duplicate texts of other documents above a
@@ -70,17 +72,38 @@ def found_line(counts: list[int], n: int) -> str:
     )
 
 
+def pending_draft(kb: Any, article_id: str, word: str) -> int:
+    """A pending new-article draft with ``article_id``'s sections and a made-up word in 정책 (what
+    gap detection would leave for review), under a topic of its own; its id."""
+    from assist.articles import get_article_view
+    from storage import DraftRow, TopicRow
+
+    view = get_article_view(kb, article_id)
+    sections = dict(view.sections)
+    sections["policy"] = f"{sections.get('policy', '').rstrip()}\n{POLICY_LINE.format(word)}"
+    with kb.sessions() as session, session.begin():
+        topic = TopicRow(key=f"write-latency-{word}", label=view.title)
+        session.add(topic)
+        session.flush()
+        draft = DraftRow(topic_id=topic.id, title=f"{view.title} {word}", sections=sections)
+        session.add(draft)
+        session.flush()
+        return int(draft.id)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--tickets", type=int, default=40)
     parser.add_argument("--edits", type=int, default=20)
+    parser.add_argument("--approvals", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=None, help="also write the figures as JSON here")
     args = parser.parse_args()
     os.environ["KMS_DATA_DIR"] = str(args.data_dir)
 
     from assist.articles import edit_article, get_article_view
+    from assist.drafts import approve_draft
     from assist.knowledge import KnowledgeBase
     from assist.tickets import create_ticket, resolve_ticket
     from core.settings import Settings
@@ -122,12 +145,28 @@ def main() -> None:
             edit_found[n] += ok
     print(f"article edit {summary(edit_ms)} ms; {found_line(edit_found, len(edit_ms))}", flush=True)
 
+    approve_ms, approve_found = [], [0, 0]
+    for article_id in rng.sample(articles, min(args.approvals, len(articles))):
+        word = made_up_word(rng, POLICY_LINE)
+        draft_id = pending_draft(kb, article_id, word)
+        t = time.perf_counter()
+        published = approve_draft(
+            kb, draft_id, owner="bench", author="write-latency-bench", override="write latency benchmark"
+        )
+        approve_ms.append((time.perf_counter() - t) * 1000)
+        doc_id = f"article:{published.article_id}"
+        for n, ok in enumerate(searchable(kb, word, POLICY_LINE.format(word), doc_id)):
+            approve_found[n] += ok
+    print(f"approve      {summary(approve_ms)} ms; {found_line(approve_found, len(approve_ms))}", flush=True)
+
     figures = {
         "chunks": len(kb.index.chunks),
         "resolve_ms": summary(resolve_ms),
         "resolve_searchable": [resolve_found, len(opened)],
         "edit_ms": summary(edit_ms),
         "edit_searchable": [edit_found, len(edit_ms)],
+        "approve_ms": summary(approve_ms),
+        "approve_searchable": [approve_found, len(approve_ms)],
         "cpus": os.cpu_count(),
         "load_average": os.getloadavg(),
     }
