@@ -12,7 +12,9 @@ from __future__ import annotations
 import logging
 import threading
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+
+import numpy as np
 
 from assist.knowledge import KnowledgeBase
 from assist.logwriter import LogWriter
@@ -47,11 +49,14 @@ def doc_matches(kb: KnowledgeBase, doc_id: str, chunks: Sequence[Chunk]) -> bool
     return want == {(c.chunk_id, c.hash) for c in kb.index.doc_chunks(doc_id)}
 
 
-def index_or_reconcile(kb: KnowledgeBase, chunks: Sequence[Chunk], doc_id: str) -> None:
+def index_or_reconcile(
+    kb: KnowledgeBase, chunks: Sequence[Chunk], doc_id: str, *, ahead: Mapping[str, np.ndarray] | None = None
+) -> None:
     """``kb.index_documents`` for one document after its database commit; when the index write
-    fails, a reconcile is tried at once (and again at start-up) before the error propagates."""
+    fails, a reconcile is tried at once (and again at start-up) before the error propagates.
+    ``ahead``: vectors embedded earlier, by chunk content hash (``KnowledgeBase.index_documents``)."""
     try:
-        kb.index_documents(chunks, replace_docs=[doc_id])
+        kb.index_documents(chunks, replace_docs=[doc_id], ahead=ahead)
     except Exception:
         reconcile_quietly(kb)
         raise

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -167,12 +167,18 @@ class KnowledgeBase:
             self._current_seen, self.index_warning = folder, None
 
     def _chunk_vectors(
-        self, index: HybridIndex, chunks: Sequence[Chunk], replace_docs: Collection[str]
+        self,
+        index: HybridIndex,
+        chunks: Sequence[Chunk],
+        replace_docs: Collection[str],
+        ahead: Mapping[str, np.ndarray],
     ) -> np.ndarray:
         """Vectors of ``chunks``: a replaced document's unchanged chunks keep the vectors they
-        have (same text, same embedder); only new or changed text is embedded."""
+        have (same text, same embedder), ``ahead`` gives those embedded before (by content hash);
+        only the rest is embedded now."""
         out = np.zeros((len(chunks), index.dense.dim), np.float32)
         stored = index.stored_vectors(chunks, replace_docs) if replace_docs else [None] * len(chunks)
+        stored = [ahead.get(c.hash) if v is None else v for c, v in zip(chunks, stored, strict=True)]
         todo = [i for i, vector in enumerate(stored) if vector is None]
         for i, vector in enumerate(stored):
             if vector is not None:
@@ -181,7 +187,13 @@ class KnowledgeBase:
             out[todo] = self.embedder.embed_documents([chunks[i].text for i in todo])
         return out
 
-    def index_documents(self, chunks: Sequence[Chunk], *, replace_docs: Collection[str] = ()) -> Path:
+    def index_documents(
+        self,
+        chunks: Sequence[Chunk],
+        *,
+        replace_docs: Collection[str] = (),
+        ahead: Mapping[str, np.ndarray] | None = None,
+    ) -> Path:
         """Add/replace documents incrementally: embedded once, searchable at once, durable.
 
         ``replace_docs`` lists doc ids whose old chunks are dropped first (an article that
@@ -189,13 +201,14 @@ class KnowledgeBase:
         the chunks join the index's delta segment (``indexes.compaction``): no BM25 rebuild, no
         folder rewrite, no re-embedding of others, nor of a replaced document's unchanged chunks
         (they keep their vectors). The chunks table follows. A compaction runs in a background
-        thread once the delta is big enough. Chunks are PII-masked first.
+        thread once the delta is big enough. Chunks are PII-masked first. ``ahead``: vectors of
+        these chunks embedded earlier (a draft's, ``assist.drafts.ahead``), by masked content hash.
         """
         chunks = [mask_chunk(c, allow=self.settings.pii_allow) for c in chunks]
         with self._lock:
             index = before = self.index
             texts = [c.text for c in chunks]
-            vectors = self._chunk_vectors(index, chunks, replace_docs)
+            vectors = self._chunk_vectors(index, chunks, replace_docs, ahead or {})
             op = DeltaOp(tuple(replace_docs), (), tuple(chunks), vectors, tuple(tokenize_many(texts)))
             for attempt in range(3):
                 serving = self._index_folder

@@ -11,7 +11,8 @@ segment. ``benchmarks/incremental_index.py`` times the index write alone on a sy
 * article edit: ``--edits`` articles each get one sentence added to 정책 (timed), holding a made-up
   word.
 * approve: ``--approvals`` pending new-article drafts, each an existing article's sections with a
-  made-up word added to 정책, are approved (timed): the article is published and indexed whole.
+  made-up word added to 정책 and its chunks embedded ahead as generation leaves them, are approved
+  (timed): the article is published and indexed.
 * searchable at once: right after each call, the BM25 leg alone must return the document for its
   made-up word, and the default search for the text just written must hold it in its first 5 hits
   (counted separately: the default fusion may rank near-duplicate texts of other documents above a
@@ -73,9 +74,13 @@ def found_line(counts: list[int], n: int) -> str:
 
 
 def pending_draft(kb: Any, article_id: str, word: str) -> int:
-    """A pending new-article draft with ``article_id``'s sections and a made-up word in 정책 (what
-    gap detection would leave for review), under a topic of its own; its id."""
+    """A pending new-article draft with ``article_id``'s sections and a made-up word in 정책, under
+    a topic of its own, its chunks embedded ahead (what ``kms drafts generate`` leaves for review;
+    untimed); its id."""
     from assist.articles import get_article_view
+    from assist.drafts.ahead import embed_ahead
+    from assist.drafts.review import draft_article_id
+    from assist.drafts.store import require_draft
     from storage import DraftRow, TopicRow
 
     view = get_article_view(kb, article_id)
@@ -88,7 +93,10 @@ def pending_draft(kb: Any, article_id: str, word: str) -> int:
         draft = DraftRow(topic_id=topic.id, title=f"{view.title} {word}", sections=sections)
         session.add(draft)
         session.flush()
-        return int(draft.id)
+        draft_id = int(draft.id)
+    with kb.sessions() as session:  # as `kms drafts generate` leaves it: its chunks embedded ahead
+        embed_ahead(kb, [(require_draft(session, draft_id), draft_article_id(draft_id))])
+    return draft_id
 
 
 def main() -> None:

@@ -27,7 +27,11 @@ drafts = typer.Typer(
 )
 app.add_typer(drafts, name="drafts")
 out = CliConsole()
-_STAGES = {"vectors": "티켓 벡터 (tickets)", "topics": "주제 분석·초안 (topics)"}
+_STAGES = {
+    "vectors": "티켓 벡터 (tickets)",
+    "topics": "주제 분석·초안 (topics)",
+    "embed ahead": "승인 대비 초안 벡터 (embedding drafts ahead of approval)",
+}
 
 
 def _kb() -> KnowledgeBase:

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy.orm import Session
 
+from assist.drafts.ahead import embed_ahead
 from assist.drafts.compose import DraftContent, TopicDocs, compose
 from assist.drafts.config import DraftSettings
 from assist.drafts.demand import assign, draft_demand, embed_questions, question_gaps, window_questions
@@ -53,9 +54,10 @@ from assist.drafts.mining import (
     window_tickets,
 )
 from assist.drafts.proposals import Proposal, propose
+from assist.drafts.review import draft_article_id
 from assist.drafts.rewrite import rewrite
 from assist.drafts.schemas import GenerateResult
-from assist.drafts.store import latest_draft, load_topics, revisions, save_coverage
+from assist.drafts.store import latest_draft, load_topics, require_draft, revisions, save_coverage
 from assist.drafts.topics import match_topics, topic_key
 from assist.knowledge import KnowledgeBase
 from storage import DraftRow, TopicRow
@@ -163,6 +165,15 @@ def _handle(
     run.created.append(row.id)
     if proposal.kind == "update":
         run.proposals.append(row.id)
+
+
+def _embed_ahead(kb: KnowledgeBase, draft_ids: list[int], tick: Progress) -> None:
+    """The new-article drafts' chunks embedded now, so their approval does not wait for the model."""
+    tick("embed ahead", 0, len(draft_ids))
+    with kb.sessions() as session:
+        for draft_id in draft_ids:
+            embed_ahead(kb, [(require_draft(session, draft_id), draft_article_id(draft_id))])
+            tick("embed ahead", 1, None)
 
 
 def generate(
@@ -286,6 +297,7 @@ def generate(
         known = [cl.centroid for cl in clusters] + stored_centroids
         result.unanswered_gaps = question_gaps(kb, questions, known, config, articles_text)
     result.created, result.updated = run.created, run.updated
+    _embed_ahead(kb, [i for i in run.created + run.updated if i not in run.proposals], tick)
     result.suppressed, result.skipped = run.suppressed, run.skipped
     result.update_proposals = run.proposals
     log.info(

@@ -27,6 +27,7 @@ from rapidfuzz import fuzz
 from sqlalchemy.orm import Session
 
 from assist.consistency import index_or_reconcile
+from assist.drafts import ahead
 from assist.drafts.lint import REVIEW_MARKER
 from assist.drafts.render import render_markdown, to_record
 from assist.drafts.schemas import DraftDetail, DraftSummary
@@ -110,11 +111,13 @@ def published_article(session: Session, article_id: str, *, which: str = "", fix
     return article_record(row)
 
 
-def reindex_article(kb: KnowledgeBase, rec: ArticleRecord) -> None:
-    """Index a written article version at once (a failure is reconciled now or at start-up)."""
+def reindex_article(kb: KnowledgeBase, rec: ArticleRecord, *, draft_id: int | None = None) -> None:
+    """Index a written article version at once (a failure is reconciled now or at start-up);
+    ``draft_id``: the approved draft, whose chunks may have been embedded ahead (``ahead``)."""
     s = kb.settings
     chunks = chunk_article(rec, max_chars=s.chunk_max_chars, overlap=s.chunk_overlap_sentences)
-    index_or_reconcile(kb, chunks, f"article:{rec.article_id}")  # a failure: reconciled now or at start
+    kept = ahead.vectors_ahead(kb, draft_id, chunks) if draft_id is not None else None
+    index_or_reconcile(kb, chunks, f"article:{rec.article_id}", ahead=kept)  # a failure: reconciled
 
 
 def list_draft_summaries(
@@ -291,7 +294,8 @@ def approve_draft(
         row.updated_at = datetime.now(UTC)
         session.flush()
         out = detail(session, row)
-    reindex_article(kb, rec)
+    reindex_article(kb, rec, draft_id=draft_id)
+    ahead.forget(kb, draft_id)
     return out
 
 
@@ -306,7 +310,9 @@ def reject_draft(kb: KnowledgeBase, draft_id: int, reason: str, *, author: str |
         row.topic.status = "suppressed"
         row.updated_at = datetime.now(UTC)
         session.flush()
-        return detail(session, row)
+        out = detail(session, row)
+    ahead.forget(kb, draft_id)
+    return out
 
 
 def merge_draft(kb: KnowledgeBase, draft_id: int, article_id: str, *, author: str | None) -> DraftDetail:
@@ -333,6 +339,7 @@ def merge_draft(kb: KnowledgeBase, draft_id: int, article_id: str, *, author: st
         session.flush()
         out = detail(session, row)
     reindex_article(kb, rec)
+    ahead.forget(kb, draft_id)
     return out
 
 

@@ -1,0 +1,81 @@
+"""A draft's chunks embedded ahead of its approval, so that approving it does not wait for the model.
+
+Approving a new-article draft indexes the whole article at once; on two cores each chunk costs a
+few hundred ms to embed (measured at 100k chunks: approval p50 0.9 s, p95 2.1 s, against ~70 ms
+for an article edit, which re-embeds only what it changed). :func:`embed_ahead` runs after
+``kms drafts generate`` stored its drafts: it chunks each draft as its approval will (the same
+render, record, chunker and PII masking; the 문서 관리 section, which approval rewrites, is not
+indexed) and keeps the vectors in ``DATA_DIR/cache/draft-vectors/<draft id>-<model>.npz``, keyed
+by the chunk text's hash. :func:`vectors_ahead` reads them at approval; a chunk whose text the
+reviewer changed since is simply embedded then. The file is a cache: a missing or unreadable one
+costs only the time it would save, and :func:`forget` removes it once the draft is decided.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from assist.drafts.render import render_markdown, to_record
+from assist.knowledge import KnowledgeBase
+from assist.sentence_store import load_vectors, model_key, text_key, write_vectors
+from core.masking import mask_chunk
+from core.types import Chunk
+from ingest.split import chunk_article
+from storage import DraftRow
+
+__all__ = ["draft_chunks", "embed_ahead", "forget", "vectors_ahead"]
+
+log = logging.getLogger(__name__)
+
+
+def _path(kb: KnowledgeBase, draft_id: int) -> Path:
+    return kb.settings.data_dir / "cache" / "draft-vectors" / f"{draft_id}-{model_key(kb.embedder)}.npz"
+
+
+def draft_chunks(kb: KnowledgeBase, row: DraftRow, article_id: str) -> list[Chunk]:
+    """The chunks the draft's article will be indexed as, PII-masked as the index masks them."""
+    s = kb.settings
+    markdown = render_markdown(row.title, dict(row.sections or {}))
+    rec = to_record(markdown, article_id=article_id, source=f"drafts/{row.id}")
+    chunks = chunk_article(rec, max_chars=s.chunk_max_chars, overlap=s.chunk_overlap_sentences)
+    return [mask_chunk(c, allow=s.pii_allow) for c in chunks]
+
+
+def embed_ahead(kb: KnowledgeBase, rows: Sequence[tuple[DraftRow, str]]) -> int:
+    """Embed and keep the chunks of each (draft, article id it will get); returns how many chunks
+    were embedded. A failure to write is one warning: approval then embeds them itself."""
+    done = 0
+    for row, article_id in rows:
+        texts = list(dict.fromkeys(c.text for c in draft_chunks(kb, row, article_id)))
+        if not texts:
+            continue
+        vectors = kb.embedder.embed_documents(texts)
+        path = _path(kb, row.id)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            keyed = {text_key(t): v for t, v in zip(texts, vectors, strict=True)}
+            write_vectors(path, keyed, kb.embedder.dim)
+        except OSError as exc:
+            log.warning("draft %s: chunk vectors not kept (%s); its approval will embed them", row.id, exc)
+            continue
+        done += len(texts)
+    return done
+
+
+def vectors_ahead(kb: KnowledgeBase, draft_id: int, chunks: Sequence[Chunk]) -> dict[str, np.ndarray]:
+    """The kept vectors of ``chunks`` (masked, as indexed), by chunk content hash."""
+    stored = load_vectors(_path(kb, draft_id), kb.embedder.dim)
+    masked = [mask_chunk(c, allow=kb.settings.pii_allow) for c in chunks]
+    return {c.hash: stored[key] for c in masked if (key := text_key(c.text)) in stored}
+
+
+def forget(kb: KnowledgeBase, draft_id: int) -> None:
+    """Remove a decided draft's kept vectors (nothing when there are none)."""
+    try:
+        _path(kb, draft_id).unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("draft %s: its kept chunk vectors were not removed (%s)", draft_id, exc)
