@@ -20,6 +20,7 @@ from assist.errors import ConflictError, InvalidInputError, NotFoundError
 from assist.knowledge import KnowledgeBase
 from storage import get_article, mark_articles_deleted
 from tests.browser.webapp import web_kb_copy
+from tests.embedded import embedded_texts
 
 NEW_QA = "Q: 재설정 메일의 링크가 만료됐어요\nA: 비밀번호 찾기를 다시 눌러 새 링크를 받아 주세요."
 
@@ -106,14 +107,7 @@ def test_an_edit_embeds_only_the_chunks_it_changed(
     kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = {c.text for c in kb.index.doc_chunks("article:password")}
-    embedded: list[str] = []
-    embed = kb.embedder.embed_documents
-
-    def counting(texts: list[str]) -> np.ndarray:
-        embedded.extend(texts)
-        return embed(texts)
-
-    monkeypatch.setattr(kb.embedder, "embed_documents", counting)
+    embedded = embedded_texts(kb, monkeypatch)
     sections = _sections(kb, "password")
     sections["scripts"] += "\n" + NEW_QA
     edit_article(kb, "password", sections, change_note="링크 만료 추가", author="김담당")
@@ -126,7 +120,7 @@ def test_an_edit_embeds_only_the_chunks_it_changed(
         row = kb.index.segments.row_of(chunk.chunk_id)
         assert row is not None
         vector = kb.index.segments.vectors_at([row])[0]
-        np.testing.assert_allclose(vector, embed([chunk.text])[0], rtol=0, atol=1e-6)
+        np.testing.assert_allclose(vector, kb.embedder.embed_documents([chunk.text])[0], rtol=0, atol=1e-6)
     hits = kb.search("재설정 링크가 만료됐어요", k=1, doc_types={"article"})
     assert hits[0].doc_id == "article:password"
 

@@ -13,20 +13,9 @@ from assist.drafts import approve_draft, generate, get_draft, reject_draft
 from assist.drafts.ahead import _path
 from assist.drafts.review import edit_draft
 from assist.knowledge import KnowledgeBase
+from tests.embedded import embedded_texts
 
 template_dir, drafts_kb = data.template_dir, data.drafts_kb  # fixtures
-
-
-def _spy(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    embedded: list[str] = []
-    embed = kb.embedder.embed_documents
-
-    def counting(texts: list[str]) -> np.ndarray:
-        embedded.extend(texts)
-        return embed(texts)
-
-    monkeypatch.setattr(kb.embedder, "embed_documents", counting)
-    return embedded
 
 
 def _indexed(kb: KnowledgeBase, article_id: str) -> list[tuple[str, np.ndarray]]:
@@ -47,7 +36,7 @@ def test_approval_embeds_nothing_the_generation_embedded(
     draft_id = result.created[0]
     assert _path(drafts_kb, draft_id).exists()
 
-    embedded = _spy(drafts_kb, monkeypatch)
+    embedded = embedded_texts(drafts_kb, monkeypatch)
     published = approve_draft(drafts_kb, draft_id, owner="김담당", author="이검토", override="test")
     indexed = _indexed(drafts_kb, str(published.article_id))
     assert indexed and embedded == []  # every chunk's vector was ready
@@ -66,7 +55,7 @@ def test_an_edit_before_approval_is_embedded_at_approval(
     sections["purpose"] = sections["purpose"] + "\n매장 픽업 안내를 한곳에 모읍니다."
     edit_draft(drafts_kb, draft_id, sections=sections, author="이검토")
 
-    embedded = _spy(drafts_kb, monkeypatch)
+    embedded = embedded_texts(drafts_kb, monkeypatch)
     published = approve_draft(drafts_kb, draft_id, owner="김담당", author="이검토", override="test")
     indexed = _indexed(drafts_kb, str(published.article_id))
     assert embedded and all("매장 픽업 안내를 한곳에 모읍니다" in t for t in embedded)
