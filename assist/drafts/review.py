@@ -388,4 +388,6 @@ def merge_into_draft(kb: KnowledgeBase, draft_id: int, into: int, *, author: str
         _revise(session, target, sections, prov, changed, author, f"초안 #{row.id} 병합 (티켓 {merged}건)")
         row.status, row.merged_into, row.updated_at = "merged", f"draft:{target.id}", datetime.now(UTC)
         session.flush()
-        return detail(session, target)
+        out = detail(session, target)
+    ahead.forget(kb, draft_id)  # the target keeps its own; its merged sections are embedded at approval
+    return out

@@ -11,7 +11,7 @@ from test_drafts_data import CONFIG
 
 from assist.drafts import approve_draft, generate, get_draft, reject_draft
 from assist.drafts.ahead import _path
-from assist.drafts.review import edit_draft
+from assist.drafts.review import edit_draft, merge_into_draft
 from assist.knowledge import KnowledgeBase
 from tests.embedded import embedded_texts
 
@@ -64,8 +64,10 @@ def test_an_edit_before_approval_is_embedded_at_approval(
         np.testing.assert_allclose(vector, drafts_kb.embedder.embed_documents([text])[0], atol=1e-6)
 
 
-def test_a_rejected_draft_leaves_no_kept_vectors(drafts_kb: KnowledgeBase) -> None:
-    draft_id = generate(drafts_kb, CONFIG).created[0]
-    assert _path(drafts_kb, draft_id).exists()
-    reject_draft(drafts_kb, draft_id, "주제가 아닙니다", author="이검토")
-    assert not _path(drafts_kb, draft_id).exists()
+def test_a_rejected_or_merged_draft_leaves_no_kept_vectors(drafts_kb: KnowledgeBase) -> None:
+    created = generate(drafts_kb, CONFIG).created
+    assert len(created) == 2 and all(_path(drafts_kb, d).exists() for d in created)
+    merge_into_draft(drafts_kb, created[0], created[1], author="이검토")
+    assert not _path(drafts_kb, created[0]).exists() and _path(drafts_kb, created[1]).exists()
+    reject_draft(drafts_kb, created[1], "주제가 아닙니다", author="이검토")
+    assert not _path(drafts_kb, created[1]).exists()
