@@ -22,8 +22,8 @@ from assist.knowledge import KnowledgeBase
 from assist.suggest import staleness
 from core.masking import mask_record_article
 from core.records import REQUIRED_SECTIONS, SECTION_KEYS
+from ingest.chunking import article_chunks
 from ingest.sources.template import ArticleDraft, build_article
-from ingest.split import chunk_article
 from storage import ARTICLE_STATUSES, ArticleRevisionRow, ArticleRow, get_article, list_revisions
 from storage import upsert_article as db_upsert_article
 from storage.repo import to_record
@@ -374,9 +374,7 @@ def edit_article(
         assert saved is not None
         version, status = saved.version, saved.status
     reindexed = False
-    chunks = chunk_article(
-        masked, max_chars=kb.settings.chunk_max_chars, overlap=kb.settings.chunk_overlap_sentences
-    )
+    chunks = article_chunks(masked, kb.settings)
     doc_id = f"article:{article_id}"
     # a retried edit whose first index write failed is "unchanged" in the database: index it now
     if status == "published" and (outcome != "unchanged" or not doc_matches(kb, doc_id, chunks)):

@@ -50,11 +50,15 @@ def doc_matches(kb: KnowledgeBase, doc_id: str, chunks: Sequence[Chunk]) -> bool
 
 
 def index_or_reconcile(
-    kb: KnowledgeBase, chunks: Sequence[Chunk], doc_id: str, *, ahead: Mapping[str, np.ndarray] | None = None
+    kb: KnowledgeBase,
+    chunks: Sequence[Chunk],
+    doc_id: str,
+    *,
+    ahead: Mapping[bytes, np.ndarray] | None = None,
 ) -> None:
     """``kb.index_documents`` for one document after its database commit; when the index write
     fails, a reconcile is tried at once (and again at start-up) before the error propagates.
-    ``ahead``: vectors embedded earlier, by chunk content hash (``KnowledgeBase.index_documents``)."""
+    ``ahead``: vectors embedded earlier, by masked chunk text key (``KnowledgeBase.index_documents``)."""
     try:
         kb.index_documents(chunks, replace_docs=[doc_id], ahead=ahead)
     except Exception:

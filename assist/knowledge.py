@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from assist.sentence_store import text_key
 from core.errors import IndexCorruptError, IndexMismatchError, KmsError
 from core.masking import mask_chunk
 from core.settings import Settings
@@ -171,14 +172,17 @@ class KnowledgeBase:
         index: HybridIndex,
         chunks: Sequence[Chunk],
         replace_docs: Collection[str],
-        ahead: Mapping[str, np.ndarray],
+        ahead: Mapping[bytes, np.ndarray],
     ) -> np.ndarray:
         """Vectors of ``chunks``: a replaced document's unchanged chunks keep the vectors they
-        have (same text, same embedder), ``ahead`` gives those embedded before (by content hash);
+        have (same text, same embedder), ``ahead`` gives those embedded before (by text key);
         only the rest is embedded now."""
         out = np.zeros((len(chunks), index.dense.dim), np.float32)
         stored = index.stored_vectors(chunks, replace_docs) if replace_docs else [None] * len(chunks)
-        stored = [ahead.get(c.hash) if v is None else v for c, v in zip(chunks, stored, strict=True)]
+        if ahead:
+            stored = [
+                ahead.get(text_key(c.text)) if v is None else v for c, v in zip(chunks, stored, strict=True)
+            ]
         todo = [i for i, vector in enumerate(stored) if vector is None]
         for i, vector in enumerate(stored):
             if vector is not None:
@@ -192,7 +196,7 @@ class KnowledgeBase:
         chunks: Sequence[Chunk],
         *,
         replace_docs: Collection[str] = (),
-        ahead: Mapping[str, np.ndarray] | None = None,
+        ahead: Mapping[bytes, np.ndarray] | None = None,
     ) -> Path:
         """Add/replace documents incrementally: embedded once, searchable at once, durable.
 
@@ -202,7 +206,8 @@ class KnowledgeBase:
         folder rewrite, no re-embedding of others, nor of a replaced document's unchanged chunks
         (they keep their vectors). The chunks table follows. A compaction runs in a background
         thread once the delta is big enough. Chunks are PII-masked first. ``ahead``: vectors of
-        these chunks embedded earlier (a draft's, ``assist.drafts.ahead``), by masked content hash.
+        these chunks embedded earlier (a draft's, ``assist.drafts.ahead``), by the masked text's key
+        (``assist.sentence_store.text_key``).
         """
         chunks = [mask_chunk(c, allow=self.settings.pii_allow) for c in chunks]
         with self._lock:

@@ -16,7 +16,14 @@ from core.types import Chunk
 from ingest.split import chunk_article, chunk_ticket
 from storage import active_articles, knowledge_tickets
 
-__all__ = ["chunk_knowledge", "chunk_records"]
+__all__ = ["article_chunks", "chunk_knowledge", "chunk_records"]
+
+
+def article_chunks(article: ArticleRecord, settings: Settings) -> list[Chunk]:
+    """The chunks of one (already PII-masked) article, at the configured size and overlap: what
+    ingest, an article edit, a draft's approval and its vectors ahead all index."""
+    s = settings
+    return chunk_article(article, max_chars=s.chunk_max_chars, overlap=s.chunk_overlap_sentences)
 
 
 def chunk_records(
@@ -25,9 +32,7 @@ def chunk_records(
     """The chunks of ``articles`` then ``tickets``, in that order."""
     chunks: list[Chunk] = []
     for art in articles:
-        chunks.extend(
-            chunk_article(art, max_chars=settings.chunk_max_chars, overlap=settings.chunk_overlap_sentences)
-        )
+        chunks.extend(article_chunks(art, settings))
     for ticket in tickets:
         chunks.extend(
             chunk_ticket(ticket, max_chars=settings.chunk_max_chars, overlap=settings.chunk_overlap_sentences)

@@ -24,7 +24,7 @@ from assist.knowledge import KnowledgeBase
 from assist.sentence_store import load_vectors, model_key, text_key, write_vectors
 from core.masking import mask_chunk
 from core.types import Chunk
-from ingest.split import chunk_article
+from ingest.chunking import article_chunks
 from storage import DraftRow
 
 __all__ = ["draft_chunks", "embed_ahead", "forget", "vectors_ahead"]
@@ -41,8 +41,7 @@ def draft_chunks(kb: KnowledgeBase, row: DraftRow, article_id: str) -> list[Chun
     s = kb.settings
     markdown = render_markdown(row.title, dict(row.sections or {}))
     rec = to_record(markdown, article_id=article_id, source=f"drafts/{row.id}")
-    chunks = chunk_article(rec, max_chars=s.chunk_max_chars, overlap=s.chunk_overlap_sentences)
-    return [mask_chunk(c, allow=s.pii_allow) for c in chunks]
+    return [mask_chunk(c, allow=s.pii_allow) for c in article_chunks(rec, s)]
 
 
 def embed_ahead(kb: KnowledgeBase, rows: Sequence[tuple[DraftRow, str]]) -> int:
@@ -66,11 +65,10 @@ def embed_ahead(kb: KnowledgeBase, rows: Sequence[tuple[DraftRow, str]]) -> int:
     return done
 
 
-def vectors_ahead(kb: KnowledgeBase, draft_id: int, chunks: Sequence[Chunk]) -> dict[str, np.ndarray]:
-    """The kept vectors of ``chunks`` (masked, as indexed), by chunk content hash."""
-    stored = load_vectors(_path(kb, draft_id), kb.embedder.dim)
-    masked = [mask_chunk(c, allow=kb.settings.pii_allow) for c in chunks]
-    return {c.hash: stored[key] for c in masked if (key := text_key(c.text)) in stored}
+def vectors_ahead(kb: KnowledgeBase, draft_id: int) -> dict[bytes, np.ndarray]:
+    """The kept vectors of a draft's chunks, by the masked chunk text's key (``text_key``), as
+    ``KnowledgeBase.index_documents`` looks them up once it has masked the chunks itself."""
+    return load_vectors(_path(kb, draft_id), kb.embedder.dim)
 
 
 def forget(kb: KnowledgeBase, draft_id: int) -> None:

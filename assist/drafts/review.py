@@ -35,7 +35,7 @@ from assist.drafts.store import detail, draft_lint, list_drafts, require_draft, 
 from assist.errors import ConflictError, InvalidInputError, NotFoundError
 from assist.knowledge import KnowledgeBase
 from core.records import REQUIRED_SECTIONS, SECTION_KEYS, ArticleRecord
-from ingest.split import chunk_article
+from ingest.chunking import article_chunks
 from korean.pii import mask_pii
 from korean.sentences import split_sentences
 from storage import DraftRevisionRow, DraftRow, get_article, upsert_article
@@ -114,9 +114,8 @@ def published_article(session: Session, article_id: str, *, which: str = "", fix
 def reindex_article(kb: KnowledgeBase, rec: ArticleRecord, *, draft_id: int | None = None) -> None:
     """Index a written article version at once (a failure is reconciled now or at start-up);
     ``draft_id``: the approved draft, whose chunks may have been embedded ahead (``ahead``)."""
-    s = kb.settings
-    chunks = chunk_article(rec, max_chars=s.chunk_max_chars, overlap=s.chunk_overlap_sentences)
-    kept = ahead.vectors_ahead(kb, draft_id, chunks) if draft_id is not None else None
+    chunks = article_chunks(rec, kb.settings)
+    kept = ahead.vectors_ahead(kb, draft_id) if draft_id is not None else None
     index_or_reconcile(kb, chunks, f"article:{rec.article_id}", ahead=kept)  # a failure: reconciled
 
 
