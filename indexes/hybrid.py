@@ -288,11 +288,14 @@ class HybridIndex:
             lex_scores = seg.lex_scores(qtokens)
             if mask is not None:
                 lex_scores = np.where(mask, lex_scores, 0.0)
-            positive = int((lex_scores > 0).sum())
-            k = min(params.candidates, positive)
-            if k > 0:  # the k best; ties (at the cut too) go to the earlier row, as in a fresh build
-                kth = np.partition(lex_scores, len(lex_scores) - k)[len(lex_scores) - k]
-                idx = np.flatnonzero(lex_scores >= kth)
+            # the k best among the rows that score at all (selecting over every row, most of them
+            # 0, took ~7 ms of a query at 100k chunks); ties, at the cut too, go to the earlier row
+            positive = np.flatnonzero(lex_scores > 0)
+            k = min(params.candidates, len(positive))
+            if k > 0:
+                scores = lex_scores[positive]
+                kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+                idx = positive[scores >= kth]
                 idx = idx[np.argsort(-lex_scores[idx], kind="stable")][:k]
                 lexical_hits = [(int(i), float(lex_scores[i])) for i in idx]
             trace.timings_ms["bm25"] = (time.perf_counter() - t0) * 1000

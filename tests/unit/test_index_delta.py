@@ -327,3 +327,18 @@ def test_a_resolve_killed_mid_append_is_indexed_after_a_restart(
         assert session.scalars(select(TicketRow.id)).all()
     assert restarted.search("포장 누락 환불", k=1)[0].doc_id == f"ticket:{ticket.id}"
     assert indexed(KnowledgeBase(settings), f"ticket:{ticket.id}")  # durable: read from the log
+
+
+@pytest.mark.parametrize("candidates", [1, 5, 40, 500])
+def test_bm25_leg_keeps_the_best_scores_and_breaks_ties_by_row(candidates: int) -> None:
+    """The BM25 leg returns the ``candidates`` best rows among those that score at all, highest
+    first, a tie (at the cut too) going to the earlier row: what a sort of every row gives. The
+    tiny vocabulary makes many chunks score alike."""
+    index = _build(_corpus(random.Random(11), 300))
+    params = SearchParams(fusion="bm25", candidates=candidates)
+    for query in QUERIES:
+        scores = index.segments.lex_scores(tokenize_many([query])[0])
+        expected = sorted((i for i in range(len(scores)) if scores[i] > 0), key=lambda i: (-scores[i], i))
+        hits = index.search_chunks(query, params)
+        got = [h.chunk.chunk_id for h in hits]
+        assert got == [index.chunks[i].chunk_id for i in expected[:candidates]]
