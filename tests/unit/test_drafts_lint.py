@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from assist.drafts.examples import outcome, script_answer, script_question, situation_label, situation_lines
 from assist.drafts.keywords import DocFreq, noun_tokens
@@ -155,3 +156,19 @@ def test_titles_are_noun_phrases_with_a_head_noun() -> None:
     assert topic_title(["2개 시켰는데 1개만 왔어요"], _freq([]), fallback="하나만 옴") == "하나만 옴 문의"
     assert title_from_phrases(["결제", "오류"]) == "결제 오류 처리"
     assert title_from_phrases(["편의점", "픽업"], ["반송"]) == "편의점 픽업·반송 안내"
+
+
+def test_a_stored_drafts_lint_follows_the_configured_coverage_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``draft_lint`` reads the gap finder's coverage cut once per environment: a change of
+    KMS_DRAFTS_COVERAGE_THRESHOLD still decides whether the draft duplicates an article."""
+    from assist.drafts.store import draft_lint
+    from storage import DraftRow
+
+    evidence = {"coverage": 0.93, "ticket_ids": ["t1", "t2", "t3"],
+                "nearest_articles": [{"article_id": "KB-001", "tickets": 3}]}  # fmt: skip
+    row = DraftRow(title="결제 오류 안내", sections={}, evidence=evidence)
+    codes = {}
+    for cut in ("0.95", "0.9", "0.95"):
+        monkeypatch.setenv("KMS_DRAFTS_COVERAGE_THRESHOLD", cut)
+        codes[cut] = "duplicate" in {f.code for f in draft_lint(row)}
+    assert codes == {"0.95": False, "0.9": True}
