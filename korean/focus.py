@@ -20,7 +20,7 @@ _CUES: dict[str, tuple[str, str]] = {
     "period": (
         r"언제|며칠|몇\s*일|몇\s*시|몇\s*달|몇\s*년|몇\s*개월|얼마\s*(?:나|동안)\s*(?:걸|기다|오래|가|유지|남|돼|되|있)|"
         r"기간|유효\s*기간|까지\s*(?:인|이|가능|돼|되|해야|하면)|소요|오래\s*걸|걸리|지나면|"
-        r"how long|when|until|what time|how many days|deadline|expire",
+        r"how long|how soon|when|until|what time|how many days|deadline|expire",
         # 전/후, 안에 and 바로 only as words of time: not 매출전표, 전화, 후기, 박스 안에, 바로마켓
         r"\d+\s*(?:일|년|개월|달|시간|분|주|영업일|시)|까지|이내|"
         r"(?:일|주|달|개월|시간|분|년|오늘|내일|당일)\s*안에|(?<![가-힣])(?:후|전)(?:에|까지|부터|으로)?(?![가-힣])|"
@@ -91,8 +91,8 @@ _ASKED: dict[str, tuple[str, str]] = {
         r"언제(?!\s*든)|며칠|몇\s*(?:일|시|시간|달|년|개월|주)(?![가-힣])|"
         r"몇\s*(?:일|시|시간|달|년|개월|주)(?:이|가|을|를|나|만|정도|쯤|째|까지|에|부터|안|후|뒤|전)|"
         r"얼마\s*(?:나|동안)\s*(?:걸|기다|오래|유지|남)|"
-        r"^\s*when\b|\bwhen (?:will|can|do|does|did|is|are|should|would)\b|\bhow long\b|\buntil when\b|"
-        r"\bwhat time\b|\bhow many (?:days|hours|weeks|months)\b",
+        r"^\s*when\b|\bwhen (?:will|can|do|does|did|is|are|should|would)\b|\bhow (?:long|soon)\b|"
+        r"\buntil when\b|\bwhat time\b|\bhow many (?:days|hours|weeks|months)\b",
         _CUES["period"][1]
         + r"|\d+\s*월|다음\s*(?:날|달|주|해|결제일|영업일|회차)|익월|당월|말일|월말|월초|오전|오후|자정|새벽|"
         r"매년|매주|격주|연중|상시|수시|분기|반기|\d{1,2}:\d{2}|이후|이전|부터|"

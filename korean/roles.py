@@ -15,8 +15,10 @@ before the final ending or a non-conditional connective), honorific actions (``�
 past or promise endings (``겠``, ``ㄹ게요``), quotative connectives (``다고``/``라고``/``도록``)
 before a report verb (안내·설명·말씀·전달 …), nominal note endings (``…함``, ``…요망``), and
 phrase cues (확인해 보니, 말씀하신, 해당 주문, 관리자 페이지 …). English sentences use phrase
-rules. The rules are measured on ``eval/data/sentence_roles.jsonl`` (hand-labelled sentences
-from the sample KB, its tickets and public data; see the test for the figures).
+rules, and a rule written about "the customer" or "the agent" gets its second-person rewrite
+(:mod:`korean.second_person`). The rules are measured on ``eval/data/sentence_roles.jsonl``
+(hand-labelled sentences from the sample KB, its tickets and public data; see the test for the
+figures).
 
 An agent note whose quoted content is itself general gets a ``rewrite``: the customer-facing
 sentence ("… 환불된다고 안내드렸습니다" → "… 환불됩니다"). The same holds for content told as a
@@ -35,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from korean.kiwi import KIWI_LOCK, kiwi
+from korean.second_person import second_person
 
 __all__ = ["Role", "RoleLabel", "classify", "classify_many", "is_general"]
 
@@ -170,7 +173,13 @@ def classify(sentence: str) -> RoleLabel:
 # ------------------------------------------------------------------------------------ English
 def _classify_en(text: str) -> RoleLabel:
     if _EN_AGENT.search(text):
-        return RoleLabel("agent_note", "en: third person / internal")
+        # a rule about "the customer" / "the agent" may be told to the customer (second_person),
+        # never an instruction to the agent ("Ask the customer to …")
+        instruction = _EN_AGENT_IMPERATIVE.search(text) or _EN_AGENT_THEM.search(text)
+        told = None if instruction else second_person(text)
+        if told is not None and _classify_en(told).role != "general":
+            told = None
+        return RoleLabel("agent_note", "en: third person / internal", told)
     if (_EN_AGENT_IMPERATIVE.search(text) or _EN_AGENT_THEM.search(text)) and not _EN_YOU.search(text):
         return RoleLabel("agent_note", "en: instruction to the agent")
     if _EN_CASE.search(text):

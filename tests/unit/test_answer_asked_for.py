@@ -42,6 +42,7 @@ NO_TIME = ARTICLE.replace("- 세금계산서 발행 요청이 접수되면 정�
         ("몇 시까지 주문하면 오늘 나가요?", {"period"}),
         ("When will my refund arrive?", {"period"}),
         ("How long does a transfer take?", {"period"}),
+        ("How soon will I know whether the warehouse accepted the change?", {"period"}),
         ("반품 배송비 얼마예요?", {"cost", "quantity"}),
         ("표준 서비스 기간은 얼마인가요?", {"quantity"}),
         ("반품 배송비는 누가 내요?", {"cost"}),

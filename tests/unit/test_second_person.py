@@ -1,0 +1,63 @@
+"""English rules written about "the customer" / "the agent" told to the customer (korean.second_person),
+and the role analysis keeping that rewrite only for a rule, never for an instruction or a case."""
+
+from __future__ import annotations
+
+import pytest
+
+from korean.roles import classify
+from korean.second_person import second_person
+
+
+@pytest.mark.parametrize(
+    ("sentence", "told"),
+    [
+        (
+            "Preparing for shipment: the customer cannot change it in the app.",
+            "Preparing for shipment: you cannot change it in the app.",
+        ),
+        (
+            "The agent can request the change until the order leaves the warehouse (cut-off 2 p.m.).",
+            "We can request the change until the order leaves the warehouse (cut-off 2 p.m.).",
+        ),
+        (
+            "Refunds stay on hold until the customer adds an account under My Page > Refund account.",
+            "Refunds stay on hold until you add an account under My Page > Refund account.",
+        ),
+        (
+            "Any foreign transaction fee is set by the card issuer and paid by the customer.",
+            "Any foreign transaction fee is set by the card issuer and paid by you.",
+        ),
+        (
+            "If the customer closes or skips the issuer's window, the payment fails.",
+            "If you close or skip the issuer's window, the payment fails.",
+        ),
+        ("The customer is charged in KRW.", "You are charged in KRW."),
+        (
+            "In transit: we cannot change it. The customer must ask the courier.",
+            "In transit: we cannot change it. You must ask the courier.",
+        ),
+    ],
+)
+def test_a_rule_about_the_customer_is_told_to_the_customer(sentence: str, told: str) -> None:
+    assert second_person(sentence) == told
+    label = classify(sentence)
+    assert (label.role, label.rewrite) == ("agent_note", told)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ask the customer to contact the issuer and allow online payments.",  # an instruction
+        "If the status is paid, guide the customer to change it in the app.",  # the customer as object
+        "The customer said the parcel never arrived.",  # one case, past
+        "The customer paid twice and asked for a refund.",
+        "Give the time for the customer's payment method.",  # a possessive
+        "Share the Payment CX team's answer with the customer.",
+        "Use this article when an English-speaking customer wants to change the address.",
+    ],
+)
+def test_instructions_cases_and_objects_get_no_rewrite(sentence: str) -> None:
+    label = classify(sentence)
+    assert label.role != "general"
+    assert label.rewrite is None
