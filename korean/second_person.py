@@ -17,33 +17,39 @@ import re
 
 __all__ = ["second_person"]
 
-_LEAD = (
-    r"(?P<lead>^\s*|[:;,.]\s*|\b(?:until|unless|if|when|once|after|before|because|so|and|but|or|where|while|"
-    r"that|then)\s+)"
+_SUBORDINATE = r"until|unless|if|when|once|after|before|because|where|while|whether"
+_LEAD = rf"(?P<lead>^\s*|[:;,.]\s*|\b(?:{_SUBORDINATE}|and|but|or|so|that|then)\s+)"
+_SUBJECT = re.compile(
+    _LEAD + r"(?P<who>the customer|the agent|agents)\s+(?P<verb>[A-Za-z']+)(?P<next>\s+[A-Za-z']+)?",
+    re.IGNORECASE,
 )
-_SUBJECT = re.compile(_LEAD + r"(?P<who>the customer|the agent|agents)\s+(?P<verb>[A-Za-z']+)", re.IGNORECASE)
+_CONDITION = re.compile(rf"^(?:{_SUBORDINATE})\s+$", re.IGNORECASE)
 _BY = re.compile(r"\b(?P<prep>by) the customer\b(?!'s)", re.IGNORECASE)
-_MODALS = frozenset(
-    "can cannot can't must may might should will won't would could shall also only still usually".split()
+# what a rule says of the customer: what they can, must or may do, or what is done to them
+# ("will"/"might" say what the customer is expected to do in one flow: "… will give the reason")
+_MODALS = frozenset("can cannot can't must may should".split())
+_PASSIVE = re.compile(
+    r"^(?:\w+ed|\w+en|paid|sent|made|kept|held|told|able|eligible|entitled|responsible|not)$", re.I
 )
-_IRREGULAR = {
-    "is": "are", "isn't": "aren't", "was": None, "wasn't": None, "has": "have", "hasn't": "haven't",
-    "does": "do", "doesn't": "don't", "needs": "need", "goes": "go",
-}  # fmt: skip
+_BE = {"is": "are", "isn't": "aren't"}
+_OBLIGED = {"needs": "need", "has": "have"}  # ... followed by "to"
+# a present tense that tells what this customer believes, wants or is doing is a case, not a rule
+_STATE = frozenset(
+    "wants believes thinks says claims asks feels likes prefers knows reports mentions states is".split()
+)
 _PAST = re.compile(
-    r"(?:ed|'d)$|^(?:said|paid|got|sent|made|chose|took|gave|told|asked|left|came|went|had|did)$"
+    r"(?:ed|'d)$|^(?:said|paid|got|sent|made|chose|took|gave|told|asked|left|came|went|had|did|was|were)$"
 )
 _COORDINATED = re.compile(r"^(?P<conj>\s+(?:or|and)\s+)(?P<verb>[a-z]+s)\b")
+_SECOND_VERB = re.compile(r"\b(?:and|or|instead|also|then)\s+(?:\w+\s+)?[a-z]+[^s]s\b")
+# the customer referred to again ("… to their existing refund"): the sentence is about one person
+_THIRD_PERSON = re.compile(r"\b(?:they|them|their|theirs|themselves|he|she|his|her|him)\b", re.IGNORECASE)
 
 
-def _base(verb: str) -> str | None:
-    """The verb agreeing with "you"/"we" instead of a third person singular, or None."""
+def _present(verb: str) -> str | None:
+    """A third person singular present ("adds", "closes") agreeing with "you", or None."""
     low = verb.lower()
-    if low in _MODALS:
-        return verb
-    if low in _IRREGULAR:
-        return _IRREGULAR[low]
-    if _PAST.search(low) or not low.endswith("s") or low.endswith("ss") or len(low) < 3:
+    if low in _STATE or _PAST.search(low) or not low.endswith("s") or low.endswith("ss") or len(low) < 3:
         return None
     if low.endswith("ies"):
         return verb[:-3] + "y"
@@ -52,9 +58,20 @@ def _base(verb: str) -> str | None:
     return verb[:-1]
 
 
-def _plural_ok(verb: str) -> str | None:
-    """The verb after a plural subject ("agents …") stays; a past tense still is one case."""
-    return None if _PAST.search(verb.lower()) else verb
+def _agreed(verb: str, following: str, *, plural: bool, condition: bool) -> str | None:
+    """The verb after "you"/"we" when the clause states a rule, else None: a modal, an obligation
+    ("needs to"), a passive ("is charged"), or -- in a condition ("until the customer adds …") --
+    a present tense of an action."""
+    low, after = verb.lower(), following.strip().lower()
+    if low in _MODALS:
+        return verb
+    if low in _BE and _PASSIVE.match(after) and not after.endswith("ing"):
+        return verb if plural else _BE[low]
+    if low in _OBLIGED and after == "to":
+        return verb if plural else _OBLIGED[low]
+    if plural:
+        return None
+    return _present(verb) if condition else None
 
 
 def second_person(sentence: str) -> str | None:
@@ -67,32 +84,31 @@ def second_person(sentence: str) -> str | None:
     changed = False
     for m in _SUBJECT.finditer(sentence):
         who, verb = m["who"].lower(), m["verb"]
-        agreed = _plural_ok(verb) if who == "agents" else _base(verb)
+        condition = bool(_CONDITION.match(m["lead"]))
+        agreed = _agreed(verb, m["next"] or "", plural=who == "agents", condition=condition)
         if agreed is None:
             return None
         pronoun = "you" if who == "the customer" else "we"
         if m["lead"].strip() == "." or (not m["lead"].strip() and m.start() == 0):
             pronoun = pronoun.capitalize()  # a sentence starts with it
-        end = m.end()
+        end = m.end("verb")
         rest = _COORDINATED.match(sentence[end:])
         tail = ""
-        if rest and who != "agents":
-            second = _base(rest["verb"])
+        if rest and condition and who == "the customer":
+            second = _present(rest["verb"])
             if second is None:
                 return None
             tail = rest["conj"] + second
             end += rest.end()
-        out.append(
-            sentence[last : m.start("who")]
-            + pronoun
-            + sentence[m.end("who") : m.start("verb")]
-            + agreed
-            + tail
-        )
+        clause = re.split(r"[,;:.]", sentence[end:], maxsplit=1)[0]
+        if condition and _SECOND_VERB.search(clause):
+            return None  # "… and instead wants to …": a second predicate still about them
+        between = sentence[m.end("who") : m.start("verb")]
+        out.append(sentence[last : m.start("who")] + pronoun + between + agreed + tail)
         last = end
         changed = True
     text = "".join(out) + sentence[last:]
     text, passives = _BY.subn(lambda m: f"{m['prep']} you", text)
     if not (changed or passives) or re.search(r"\bcustomers?\b|\bagents?\b", text, re.IGNORECASE):
         return None
-    return text
+    return None if _THIRD_PERSON.search(text) else text

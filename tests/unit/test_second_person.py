@@ -55,6 +55,11 @@ def test_a_rule_about_the_customer_is_told_to_the_customer(sentence: str, told: 
         "Give the time for the customer's payment method.",  # a possessive
         "Share the Payment CX team's answer with the customer.",
         "Use this article when an English-speaking customer wants to change the address.",
+        # agent guidelines describing one flow's customer (ABCD): statements about them, not rules
+        "The customer is adding an extra item to their existing refund.",
+        "The customer believes the delivery time is wrong and wants to move from morning to evening.",
+        "The customer will give the reason the competitor has a better price.",
+        "If the customer does not want a refund and instead wants to delay delivery, use Downgrade.",
     ],
 )
 def test_instructions_cases_and_objects_get_no_rewrite(sentence: str) -> None:
