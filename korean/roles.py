@@ -67,6 +67,9 @@ _INTERNAL_PHRASES = re.compile(
     r"고객\s*요청으로|고객이\s*(?:원|요청|문의|말|재)|통화\s*(?:함|완료)|부재중|"
     r"상담원|상담사|팀장|채널에\s*공유|메모\s*(?:에|를|란|로)\s|(?:점|것|사실|[음함])을\s*(?:먼저\s*|함께\s*)?(?:안내|설명|알리|알려|고지)|안내를\s*(?:합니다|해요|한다)|안내\s*후\s|동의를\s*받|하도록\s*(?:도와|돕|안내|합니다|해요|한다)|(?:다고|라고|도록)\s*안내|안내\s*(?:바랍|부탁|요망)|고객\s*본인\s*확인"
 )
+# what agents never or cannot do is a promise to every customer, not a note to the agent
+_AGENT_LIMIT = re.compile(r"상담(?:원|사)(?:은|는|이|가|도)\s")
+_NEGATED_END = re.compile(r"(?:않|없)(?:습니다|아요|어요)\s*[.!]?\s*$")
 _REPORT_NOUNS = frozenset(
     "안내 설명 말씀 전달 고지 답변 회신 요청 권유 유도 공지 통보 언급 문의 확인 부탁 당부 요구".split()
 )
@@ -290,6 +293,9 @@ def _classify_ko(text: str, tokens: list[tuple[str, str]], spans: list[tuple[int
         if rewrite is not None:
             return RoleLabel("agent_note", "content + report verb", rewrite)
     if _INTERNAL_PHRASES.search(text):
+        limit = _AGENT_LIMIT.search(text) and _NEGATED_END.search(text)  # "상담원은 … 묻지 않습니다"
+        if limit and not _INTERNAL_PHRASES.search(_AGENT_LIMIT.sub(" ", text)):
+            return RoleLabel("general", "what agents never do: a rule for every customer")
         return RoleLabel("agent_note", "internal or third-person cue")
     if _nominal_note(tokens, end):
         return RoleLabel("agent_note", "note ending")

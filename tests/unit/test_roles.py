@@ -37,7 +37,9 @@ def test_labelled_set_is_large_and_mixed() -> None:
 def test_roles_on_the_labelled_set() -> None:
     accuracy, leak, confusion = _measure(_rows("sentence_roles.jsonl"))
     # measured: accuracy 0.915, 6 of 182 sentences called general are not (the rules were
-    # developed on this set; see the held-out test below)
+    # developed on this set; see the held-out test below); 2026-12-01 night, with what agents never
+    # do counted as a rule ("상담원은 … 입력할 수 없습니다", read off this set's misses): accuracy
+    # 0.9272 (was 0.9131), leak 0.0217 (0.0225); the held-out set unchanged (0.9313 / 0.0299)
     assert accuracy >= 0.9, confusion
     assert leak <= 0.04, confusion
 
@@ -72,6 +74,12 @@ def test_roles_on_the_held_out_set() -> None:
         ("혜택운영팀에 수동 지급을 요청해요.", "agent_note"),
         ('상담태그 "고객::혜택::적립금"을 입력해요.', "agent_note"),
         ("환불 완료 안내함", "agent_note"),
+        # what agents never or cannot do is a rule every customer may be told
+        ("상담원은 환불 계좌를 대신 입력할 수 없습니다.", "general"),
+        ("예정일은 판매자가 입력한 경우에만 표시되며, 상담원이 따로 일정을 약속하지 않아요.", "general"),
+        ("개인정보 보호 원칙상 상담원이 수정할 수 없음을 정중히 안내합니다.", "agent_note"),
+        ("앱 사용이 어려우면 상담원이 대리 접수합니다.", "agent_note"),
+        ("상담원은 대신 변경할 수 없다고 안내드렸습니다.", "agent_note"),
         ("Refunds take 3-5 business days.", "general"),
         ("I've refunded your order.", "case_report"),
         ("Ask the customer for their order number.", "agent_note"),
