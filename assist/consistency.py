@@ -55,12 +55,13 @@ def index_or_reconcile(
     doc_id: str,
     *,
     ahead: Mapping[bytes, np.ndarray] | None = None,
+    ahead_tokens: Mapping[bytes, list[str]] | None = None,
 ) -> None:
     """``kb.index_documents`` for one document after its database commit; when the index write
     fails, a reconcile is tried at once (and again at start-up) before the error propagates.
     ``ahead``: vectors embedded earlier, by masked chunk text key (``KnowledgeBase.index_documents``)."""
     try:
-        kb.index_documents(chunks, replace_docs=[doc_id], ahead=ahead)
+        kb.index_documents(chunks, replace_docs=[doc_id], ahead=ahead, ahead_tokens=ahead_tokens)
     except Exception:
         reconcile_quietly(kb)
         raise

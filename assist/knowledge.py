@@ -36,6 +36,15 @@ if TYPE_CHECKING:  # SQLAlchemy and the schema load on first database use (not f
 log = logging.getLogger(__name__)
 
 
+def _tokens(texts: Sequence[str], ahead: Mapping[bytes, list[str]]) -> tuple[list[str], ...]:
+    """BM25 tokens of ``texts``: those kept ahead (by text key), the rest tokenised now."""
+    kept = [ahead.get(text_key(t)) for t in texts] if ahead else [None] * len(texts)
+    todo = [i for i, toks in enumerate(kept) if toks is None]
+    for i, toks in zip(todo, tokenize_many([texts[i] for i in todo]), strict=True):
+        kept[i] = toks
+    return tuple(toks or [] for toks in kept)
+
+
 class KnowledgeBase:
     """Lazy, thread-safe access to the embedder, the serving index and the DB."""
 
@@ -197,6 +206,7 @@ class KnowledgeBase:
         *,
         replace_docs: Collection[str] = (),
         ahead: Mapping[bytes, np.ndarray] | None = None,
+        ahead_tokens: Mapping[bytes, list[str]] | None = None,
     ) -> Path:
         """Add/replace documents incrementally: embedded once, searchable at once, durable.
 
@@ -207,14 +217,14 @@ class KnowledgeBase:
         (they keep their vectors). The chunks table follows. A compaction runs in a background
         thread once the delta is big enough. Chunks are PII-masked first. ``ahead``: vectors of
         these chunks embedded earlier (a draft's, ``assist.drafts.ahead``), by the masked text's key
-        (``assist.sentence_store.text_key``).
+        (``assist.sentence_store.text_key``); ``ahead_tokens``: their BM25 tokens, by the same key.
         """
         chunks = [mask_chunk(c, allow=self.settings.pii_allow) for c in chunks]
         with self._lock:
             index = before = self.index
             texts = [c.text for c in chunks]
             vectors = self._chunk_vectors(index, chunks, replace_docs, ahead or {})
-            op = DeltaOp(tuple(replace_docs), (), tuple(chunks), vectors, tuple(tokenize_many(texts)))
+            op = DeltaOp(tuple(replace_docs), (), tuple(chunks), vectors, _tokens(texts, ahead_tokens or {}))
             for attempt in range(3):
                 serving = self._index_folder
                 if serving is None or self.index_warning is not None:  # a fallback: write a new current

@@ -116,7 +116,9 @@ def reindex_article(kb: KnowledgeBase, rec: ArticleRecord, *, draft_id: int | No
     ``draft_id``: the approved draft, whose chunks may have been embedded ahead (``ahead``)."""
     chunks = article_chunks(rec, kb.settings)
     kept = ahead.vectors_ahead(kb, draft_id) if draft_id is not None else None
-    index_or_reconcile(kb, chunks, f"article:{rec.article_id}", ahead=kept)  # a failure: reconciled
+    tokens = ahead.tokens_ahead(kb, draft_id) if draft_id is not None else None
+    # a failure: reconciled
+    index_or_reconcile(kb, chunks, f"article:{rec.article_id}", ahead=kept, ahead_tokens=tokens)
 
 
 def list_draft_summaries(

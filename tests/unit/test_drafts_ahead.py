@@ -71,3 +71,43 @@ def test_a_rejected_or_merged_draft_leaves_no_kept_vectors(drafts_kb: KnowledgeB
     assert not _path(drafts_kb, created[0]).exists() and _path(drafts_kb, created[1]).exists()
     reject_draft(drafts_kb, created[1], "주제가 아닙니다", author="이검토")
     assert not _path(drafts_kb, created[1]).exists()
+
+
+def _tokenised(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Texts the index write tokenises from now on (a spy on ``tokenize_many``)."""
+    import assist.knowledge as knowledge
+
+    seen: list[str] = []
+    real = knowledge.tokenize_many
+
+    def spy(texts: list[str]) -> list[list[str]]:
+        seen.extend(texts)
+        return real(texts)
+
+    monkeypatch.setattr(knowledge, "tokenize_many", spy)
+    return seen
+
+
+def test_approval_tokenises_only_what_changed_and_indexes_the_same_tokens(
+    drafts_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assist.drafts.ahead import _tokens_path
+    from indexes.lexical import tokenize_many
+
+    first, second = generate(drafts_kb, CONFIG).created
+    assert _tokens_path(drafts_kb, first).exists() and _tokens_path(drafts_kb, second).exists()
+    sections = dict(get_draft(drafts_kb, second).sections)
+    sections["purpose"] = sections["purpose"] + "\n매장 픽업 안내를 한곳에 모읍니다."
+    edit_draft(drafts_kb, second, sections=sections, author="이검토")
+    _tokens_path(drafts_kb, first).write_text("{not json", encoding="utf-8")  # unreadable: tokenised
+
+    tokenised = _tokenised(monkeypatch)
+    one = approve_draft(drafts_kb, first, owner="김담당", author="이검토", override="test")
+    assert len(tokenised) == len(_indexed(drafts_kb, str(one.article_id)))
+    tokenised.clear()
+    two = approve_draft(drafts_kb, second, owner="김담당", author="이검토", override="test")
+    assert tokenised and all("매장 픽업 안내를 한곳에 모읍니다" in t for t in tokenised)
+    for published in (one, two):
+        for chunk in drafts_kb.index.doc_chunks(f"article:{published.article_id}"):
+            assert list(drafts_kb.index.tokens_of(chunk.chunk_id) or []) == tokenize_many([chunk.text])[0]
+    assert not _tokens_path(drafts_kb, first).exists() and not _tokens_path(drafts_kb, second).exists()
