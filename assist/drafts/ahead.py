@@ -70,10 +70,13 @@ def embed_ahead(kb: KnowledgeBase, rows: Sequence[tuple[DraftRow, str]]) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             keyed = {text_key(t): v for t, v in zip(texts, vectors, strict=True)}
             write_vectors(path, keyed, kb.embedder.dim)
-            replace_file(_tokens_path(kb, row.id), functools.partial(_write_json, tokens))
         except OSError as exc:
             log.warning("draft %s: chunk vectors not kept (%s); its approval will embed them", row.id, exc)
             continue
+        try:
+            replace_file(_tokens_path(kb, row.id), functools.partial(_write_json, tokens))
+        except OSError as exc:
+            log.warning("draft %s: chunk tokens not kept (%s); its approval will tokenise them", row.id, exc)
         done += len(texts)
     return done
 
