@@ -34,7 +34,7 @@ from assist.ticket_pages import list_tickets as list_tickets
 from assist.ticket_pages import ticket_out
 from core.errors import DuplicateIdError
 from core.records import TicketRecord
-from ingest.split import chunk_ticket
+from ingest.chunking import ticket_chunks
 from korean.pii import mask_pii
 from storage import FeedbackRow, SuggestionRow, TicketRow, add_feedback, get_ticket, upsert_ticket
 from storage.logs import Verdict
@@ -160,11 +160,7 @@ def resolve_ticket(
         if actor is not None and (stored := session.get(TicketRow, ticket_id)) is not None:
             stored.resolved_by = actor[:120]
     try:
-        settings = kb.settings
-        kb.index_documents(
-            chunk_ticket(rec, max_chars=settings.chunk_max_chars, overlap=settings.chunk_overlap_sentences),
-            replace_docs=[f"ticket:{ticket_id}"],
-        )
+        kb.index_documents(ticket_chunks(rec, kb.settings), replace_docs=[f"ticket:{ticket_id}"])
     except Exception:
         reconcile_quietly(kb)  # a second try now; else start-up or a retried resolve finishes it
         raise

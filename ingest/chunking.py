@@ -16,7 +16,7 @@ from core.types import Chunk
 from ingest.split import chunk_article, chunk_ticket
 from storage import active_articles, knowledge_tickets
 
-__all__ = ["article_chunks", "chunk_knowledge", "chunk_records"]
+__all__ = ["article_chunks", "chunk_knowledge", "chunk_records", "ticket_chunks"]
 
 
 def article_chunks(article: ArticleRecord, settings: Settings) -> list[Chunk]:
@@ -24,6 +24,13 @@ def article_chunks(article: ArticleRecord, settings: Settings) -> list[Chunk]:
     ingest, an article edit, a draft's approval and its vectors ahead all index."""
     s = settings
     return chunk_article(article, max_chars=s.chunk_max_chars, overlap=s.chunk_overlap_sentences)
+
+
+def ticket_chunks(ticket: TicketRecord, settings: Settings) -> list[Chunk]:
+    """The chunks of one (already PII-masked) ticket, at the configured size and overlap: what
+    ingest and a resolve index."""
+    s = settings
+    return chunk_ticket(ticket, max_chars=s.chunk_max_chars, overlap=s.chunk_overlap_sentences)
 
 
 def chunk_records(
@@ -34,9 +41,7 @@ def chunk_records(
     for art in articles:
         chunks.extend(article_chunks(art, settings))
     for ticket in tickets:
-        chunks.extend(
-            chunk_ticket(ticket, max_chars=settings.chunk_max_chars, overlap=settings.chunk_overlap_sentences)
-        )
+        chunks.extend(ticket_chunks(ticket, settings))
     return chunks
 
 
