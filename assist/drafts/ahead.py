@@ -65,7 +65,6 @@ def embed_ahead(kb: KnowledgeBase, rows: Sequence[tuple[DraftRow, str]]) -> int:
             continue
         vectors = kb.embedder.embed_documents(texts)
         path = _path(kb, row.id)
-        tokens = {text_key(t).hex(): toks for t, toks in zip(texts, tokenize_many(texts), strict=True)}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             keyed = {text_key(t): v for t, v in zip(texts, vectors, strict=True)}
@@ -73,6 +72,7 @@ def embed_ahead(kb: KnowledgeBase, rows: Sequence[tuple[DraftRow, str]]) -> int:
         except OSError as exc:
             log.warning("draft %s: chunk vectors not kept (%s); its approval will embed them", row.id, exc)
             continue
+        tokens = {text_key(t).hex(): toks for t, toks in zip(texts, tokenize_many(texts), strict=True)}
         try:
             replace_file(_tokens_path(kb, row.id), functools.partial(_write_json, tokens))
         except OSError as exc:
