@@ -1,4 +1,5 @@
-"""Dense-only retrieval quality of the bundled model on ONNX Runtime: int8 and q4 against fp32.
+"""Dense-only retrieval quality of the bundled model on ONNX Runtime: int8, q4 and int8-mixed
+inquiries (q4 passages, inquiries through the opt-in int8-mixed graph) against fp32.
 
 The rule that picks ``KMS_EMBED_PRECISION``'s default: a precision other than fp32 only if its
 dense R@5 and MRR@10 stay within 0.005 of fp32 on welfare_qa_ko, parakqc and stackfaq. Each
@@ -24,7 +25,8 @@ from pathlib import Path
 import numpy as np
 
 DATASETS = ("welfare_qa_ko", "parakqc", "stackfaq")
-PRECISIONS = ("fp32", "int8", "q4")
+# passages' precision, or "int8-mixed": q4 passages, inquiries through the int8-mixed graph (opt-in)
+PRECISIONS = ("fp32", "int8", "q4", "int8-mixed")
 MAX_DROP = 0.005
 
 
@@ -34,11 +36,22 @@ def _measure(precision: str, data_dir: Path, data_root: Path, limit: int, seed: 
     from eval.kb import corpus_chunks
     from eval.metrics import recall_at_k, reciprocal_rank
     from eval.sampling import sample
-    from indexes.embedder import load_embedder
+    from indexes.embedder import load_embedder, query_precision
 
-    settings = Settings(data_dir=data_dir, embed_runtime="onnx", embed_precision=precision, embed_threads=1)
+    mixed = precision == "int8-mixed"
+    settings = Settings(
+        data_dir=data_dir,
+        embed_runtime="onnx",
+        embed_precision="q4" if mixed else precision,  # type: ignore[arg-type]
+        embed_query_precision="int8-mixed" if mixed else "same",
+        embed_threads=1,
+    )
     embedder = load_embedder(settings)
-    out: dict[str, object] = {"precision": embedder.precision, "runtime": embedder.runtime}
+    out: dict[str, object] = {
+        "precision": embedder.precision,
+        "queries": query_precision(embedder),
+        "runtime": embedder.runtime,
+    }
     for name in DATASETS:
         t0 = time.perf_counter()
         rset = retrieval_dataset(name, data_root)

@@ -1,4 +1,5 @@
-"""The bundled embedding model on torch and on ONNX Runtime at fp32, int8 and q4, side by side.
+"""The bundled embedding model on torch and on ONNX Runtime at fp32, int8 and q4 (and q4 with the
+int8-mixed inquiry graph, opt-in), side by side.
 
 Each runtime lives in its own worker process (1 thread), so its load time and memory are its
 own. Workers start one after another (load + first query is timed from the worker's first line,
@@ -28,11 +29,13 @@ from typing import Any
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+# name: (runtime, passage precision, inquiry graph: KMS_EMBED_QUERY_PRECISION)
 RUNTIMES = {
-    "torch": ("torch", "fp32"),
-    "onnx fp32": ("onnx", "fp32"),
-    "onnx int8": ("onnx", "int8"),
-    "onnx q4": ("onnx", "q4"),
+    "torch": ("torch", "fp32", "same"),
+    "onnx fp32": ("onnx", "fp32", "same"),
+    "onnx int8": ("onnx", "int8", "same"),
+    "onnx q4": ("onnx", "q4", "same"),
+    "onnx q4 + int8-mixed queries": ("onnx", "q4", "int8-mixed"),
 }
 PASSAGE_TOKENS = 250
 BATCH = 8
@@ -53,8 +56,14 @@ def worker(name: str, data_dir: Path) -> None:
     from core.settings import Settings
     from indexes.embedder import load_embedder
 
-    runtime, precision = RUNTIMES[name]
-    settings = Settings(data_dir=data_dir, embed_runtime=runtime, embed_precision=precision, embed_threads=1)
+    runtime, precision, queries = RUNTIMES[name]
+    settings = Settings(
+        data_dir=data_dir,
+        embed_runtime=runtime,
+        embed_precision=precision,
+        embed_query_precision=queries,  # type: ignore[arg-type]
+        embed_threads=1,
+    )
     embedder = load_embedder(settings)
     embedder.embed_queries(["환불은 언제 되나요?"])
     ready = {"load_s": time.perf_counter() - t0, "runtime": embedder.runtime, "precision": embedder.precision}
@@ -173,13 +182,14 @@ def main() -> None:
         f"{len(queries)} queries × 1, {sum(p_count.values()) // len(RUNTIMES)} passages of "
         f"≥{PASSAGE_TOKENS} tokens in batches of {BATCH}, {args.rounds} interleaved rounds, 1 thread each"
     )
-    head = "runtime | query p50 | passages/s | load + first query | process RSS | min cosine vs torch"
+    head = "runtime | query p50 | × torch | passages/s | load + first query | process RSS | min cos vs torch"
     print(f"| {head} | torch loaded |")
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for name in RUNTIMES:
         cos = (vectors[name] * vectors["torch"]).sum(axis=1).min()
         print(
             f"| {name} | {statistics.median(q_times[name]) * 1000:.1f} ms "
+            f"| {statistics.median(q_times[name]) / statistics.median(q_times['torch']):.2f}× "
             f"| {p_count[name] / p_time[name]:.1f} "
             f"| {workers[name].ready['load_s']:.1f} s | {ends[name]['rss_mb']:,.0f} MB | {cos:.4f} "
             f"| {'yes' if ends[name]['torch_loaded'] else 'no'} |"

@@ -2,8 +2,9 @@
 
 Vectors are keyed by the sha256 of (kind, prefix, text) and stored in append-only shards
 ``CACHE/<model>/shard-*.npz`` (``keys`` + ``vectors``), one per run that embedded something new.
-The cache is per model id and precision (``KMS_EMBED_PRECISION``), so switching ``--embedder``
-or precision never mixes vectors; fp32 vectors are shared by the torch and ONNX runtimes, which
+The cache is per model id and precision (``KMS_EMBED_PRECISION``; inquiry vectors also by the
+inquiry graph's, ``KMS_EMBED_QUERY_PRECISION``), so switching ``--embedder`` or precision never
+mixes vectors; fp32 vectors are shared by the torch and ONNX runtimes, which
 agree to within float rounding.
 """
 
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexes.embedder import Embedder
+from indexes.embedder import Embedder, exact_query_vectors, query_precision
 
 __all__ = ["CachedEmbedder"]
 
@@ -35,6 +36,7 @@ class CachedEmbedder:
         self.dim = inner.dim
         self.runtime = inner.runtime
         self.precision = inner.precision
+        self.query_precision = query_precision(inner)
         variant = inner.model_id if inner.precision == "fp32" else f"{inner.model_id}-{inner.precision}"
         self.folder = root / re.sub(r"[^A-Za-z0-9._-]+", "_", variant)
         self._vectors: dict[str, np.ndarray] = {}
@@ -50,7 +52,11 @@ class CachedEmbedder:
                 log.warning("ignoring unreadable embedding cache shard %s: %s", shard, exc)
 
     def _key(self, kind: str, text: str) -> str:
-        prefix = getattr(self.inner, "query_prefix" if kind == "q" else "passage_prefix", "")
+        prefix = getattr(self.inner, "query_prefix" if kind != "d" else "passage_prefix", "")
+        if kind == "q" and self.query_precision != self.precision:
+            kind = f"q-{self.query_precision}"  # inquiries through their own graph (int8-mixed)
+        elif kind == "qx":
+            kind = "q"  # inquiries through the passages' graph: what "q" always was
         return hashlib.sha256(f"{kind}\0{prefix}\0{text}".encode()).hexdigest()[:40]
 
     def _embed(self, texts: Sequence[str], kind: str) -> np.ndarray:
@@ -60,7 +66,11 @@ class CachedEmbedder:
         self.hits += len(texts) - len(todo)
         self.misses += len(todo)
         if todo:
-            fn = self.inner.embed_queries if kind == "q" else self.inner.embed_documents
+            fn = {
+                "q": self.inner.embed_queries,
+                "qx": lambda part: exact_query_vectors(self.inner, part),
+                "d": self.inner.embed_documents,
+            }[kind]
             fresh = fn([texts[i] for i in todo])
             for i, vec in zip(todo, fresh, strict=True):
                 self._vectors[keys[i]] = self._new[keys[i]] = vec
@@ -70,6 +80,9 @@ class CachedEmbedder:
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._embed(texts, "q")
+
+    def embed_queries_exact(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed(texts, "qx")
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
         return self._embed(texts, "d")

@@ -64,6 +64,7 @@ class OnnxEmbedder:
         passage_prefix: str = "",
         batch_size: int = 32,
         threads: int | None = None,
+        query_model_file: Path | None = None,
     ) -> None:
         import onnxruntime as ort
 
@@ -78,12 +79,10 @@ class OnnxEmbedder:
             options.intra_op_num_threads = threads
             options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        try:
-            self._session = ort.InferenceSession(
-                str(model_file), sess_options=options, providers=["CPUExecutionProvider"]
-            )
-        except Exception as exc:  # onnxruntime's errors are not one class
-            raise EmbedderError(f"cannot load ONNX model {model_file}: {exc}") from exc
+        self._session = _session(ort, model_file, options)
+        # inquiries through their own graph when given (``onnx_export.ensure_query_onnx``)
+        self._query_session = _session(ort, query_model_file, options) if query_model_file else self._session
+        self.query_precision = "int8-mixed" if query_model_file else precision
         self._inputs = {i.name for i in self._session.get_inputs()}
         dim = self._session.get_outputs()[0].shape[-1]
         if not isinstance(dim, int):
@@ -127,38 +126,56 @@ class OnnxEmbedder:
                 return [ids[e.ids].tolist() for e in encodings], [e.attention_mask for e in encodings]
         return self.load_tokenizer().encode(texts)
 
-    def _batch(self, texts: Sequence[str]) -> np.ndarray:
+    def _batch(self, texts: Sequence[str], session: Any) -> np.ndarray:
         token_ids, masks = self._encodings(list(texts))
         ids = np.array(token_ids, dtype=np.int64)
         mask = np.array(masks, dtype=np.int64)
         feed = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feed["token_type_ids"] = np.zeros_like(ids)
-        hidden = self._session.run(None, feed)[0]
+        hidden = session.run(None, feed)[0]
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         return np.asarray(pooled / norms, dtype=np.float32)
 
-    def _encode(self, texts: Sequence[str], prefix: str) -> np.ndarray:
+    def _encode(
+        self, texts: Sequence[str], prefix: str, session: Any, batch_size: int | None = None
+    ) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         prefixed = [prefix + t for t in texts]
         # Sorting by length keeps padding (wasted work) small inside each batch.
         order = sorted(range(len(prefixed)), key=lambda i: len(prefixed[i]))
         out = np.zeros((len(prefixed), self.dim), dtype=np.float32)
+        size = batch_size or self.batch_size
         with self._lock:
-            for start in range(0, len(order), self.batch_size):
-                rows = order[start : start + self.batch_size]
-                out[rows] = self._batch([prefixed[i] for i in rows])
+            for start in range(0, len(order), size):
+                rows = order[start : start + size]
+                out[rows] = self._batch([prefixed[i] for i in rows], session)
         return np.ascontiguousarray(out)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, self.query_prefix)
+        if self._query_session is self._session:
+            return self._encode(texts, self.query_prefix, self._session)
+        # the int8 graph scales activations per run, over the whole batch and its padding: one
+        # inquiry per run, so a text gets the vector it gets alone (as a live inquiry), in any batch
+        return self._encode(texts, self.query_prefix, self._query_session, batch_size=1)
+
+    def embed_queries_exact(self, texts: Sequence[str]) -> np.ndarray:
+        """Inquiries through the passages' graph (``indexes.embedder.exact_query_vectors``)."""
+        return self._encode(texts, self.query_prefix, self._session)
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, self.passage_prefix)
+        return self._encode(texts, self.passage_prefix, self._session)
+
+
+def _session(ort: Any, model_file: Path, options: Any) -> Any:
+    try:
+        return ort.InferenceSession(str(model_file), sess_options=options, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # onnxruntime's errors are not one class
+        raise EmbedderError(f"cannot load ONNX model {model_file}: {exc}") from exc
 
 
 class JsonTokens:

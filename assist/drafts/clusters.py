@@ -65,7 +65,7 @@ import numpy as np
 from assist.clustering import agglomerative, relabel, unit_mean
 from assist.drafts.bisect import bisect_topics
 from assist.drafts.keywords import DocFreq, keywords
-from indexes.embedder import Embedder
+from indexes.embedder import Embedder, exact_query_vectors
 from korean.abbrev import gloss_after_service
 from korean.colloquial import normalize_query
 from korean.lexicon import PARTICLE_CHAIN, Lexicon
@@ -137,10 +137,11 @@ def _rewrite(word: str) -> Callable[[re.Match[str]], str]:
 
 
 def embed_inquiries(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
-    """Unit vectors of the texts, embedded as queries (what the customer asked)."""
+    """Unit vectors of the texts, embedded as queries (what the customer asked), through the
+    passages' graph (``indexes.embedder.exact_query_vectors``: the cut-offs were measured on it)."""
     if not texts:
         return np.zeros((0, embedder.dim), dtype=np.float32)
-    parts = [embedder.embed_queries(list(texts[s : s + _BATCH])) for s in range(0, len(texts), _BATCH)]
+    parts = [exact_query_vectors(embedder, texts[s : s + _BATCH]) for s in range(0, len(texts), _BATCH)]
     out = np.vstack(parts).astype(np.float32)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
