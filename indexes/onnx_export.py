@@ -30,7 +30,7 @@ import secrets
 import shutil
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
@@ -291,20 +291,26 @@ def ensure_onnx(folder: Path, precision: str, *, source: Path | None = None) -> 
         externalise(fp32)
         log.warning("exported %s in %.0f s", fp32.name, time.perf_counter() - t0)
     if precision == "int8":
-        log.warning("quantising the ONNX model to int8 (once per data dir): %s", target)
-        t0 = time.perf_counter()
-        with heartbeat(STEPS["int8"]):
-            _quantise(fp32, target)
-        externalise(target)
-        log.warning("quantised %s in %.0f s", target.name, time.perf_counter() - t0)
+        _derive("int8", "quantising the ONNX model to int8", target, lambda: _quantise(fp32, target))
     elif precision == "q4" and source is not None:
-        log.warning("writing the model's own 4-bit weights as ONNX (once per data dir): %s", target)
-        t0 = time.perf_counter()
-        with heartbeat(STEPS["q4"]):
-            _repack_q4(fp32, source, target)
-        externalise(target)
-        log.warning("wrote %s in %.0f s", target.name, time.perf_counter() - t0)
+        _derive(
+            "q4",
+            "writing the model's own 4-bit weights as ONNX",
+            target,
+            lambda: _repack_q4(fp32, source, target),
+        )
     return target
+
+
+def _derive(step: str, doing: str, target: Path, write: Callable[[], None]) -> None:
+    """Write ``target`` from the fp32 export (``write``) with log lines and a heartbeat, then move
+    its weights beside it (:func:`externalise`)."""
+    log.warning("%s (once per data dir): %s", doing, target)
+    t0 = time.perf_counter()
+    with heartbeat(STEPS[step]):
+        write()
+    externalise(target)
+    log.warning("wrote %s in %.0f s", target.name, time.perf_counter() - t0)
 
 
 def ensure_query_onnx(folder: Path, *, source: Path | None = None) -> Path:
@@ -317,10 +323,10 @@ def ensure_query_onnx(folder: Path, *, source: Path | None = None) -> Path:
         return target
     q4 = ensure_onnx(folder, "q4", source=source) if source is not None else None
     fp32 = ensure_onnx(folder, "fp32")
-    log.warning("quantising the inquiry graph to int8 (once per data dir): %s", target)
-    t0 = time.perf_counter()
-    with heartbeat(STEPS["int8-mixed"]):
-        _quantise_queries(fp32, target, q4)
-    externalise(target)
-    log.warning("quantised %s in %.0f s", target.name, time.perf_counter() - t0)
+    _derive(
+        "int8-mixed",
+        "quantising the inquiry graph to int8",
+        target,
+        lambda: _quantise_queries(fp32, target, q4),
+    )
     return target
