@@ -206,13 +206,14 @@ def _query_model(settings: Settings, folder: Path, *, bundled: bool) -> Path | N
     """The int8 inquiry graph (``onnx_export.ensure_query_onnx``) when the settings ask for one."""
     if settings.embed_query_precision == "same":
         return None
+    from indexes.e5_convert import bundled_model_file
     from indexes.onnx_export import ensure_query_onnx
 
-    if not bundled:
-        return ensure_query_onnx(folder)
-    from indexes.e5_convert import bundled_model_file
-
-    return ensure_query_onnx(folder, source=bundled_model_file())
+    try:
+        return ensure_query_onnx(folder, source=bundled_model_file() if bundled else None)
+    except (OSError, EmbedderError) as exc:  # a read-only model folder, a model torch cannot export
+        log.warning("no int8 inquiry graph for %s (%s); inquiries use the passages' graph", folder, exc)
+        return None
 
 
 def _onnx_or_torch(settings: Settings, name: str, source: str, *, model_id: str, bundled: bool) -> Embedder:

@@ -135,6 +135,18 @@ def test_the_setting_decides_the_inquiry_graph(
     assert [s is not None for s in asked] == ([bundled] if setting == "int8-mixed" else [])
 
 
+def test_an_inquiry_graph_that_cannot_be_written_falls_back_to_the_passages_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def ensure(folder: Path, source: Path | None = None) -> Path:
+        raise PermissionError(13, "Permission denied", str(folder / "onnx"))
+
+    monkeypatch.setattr("indexes.onnx_export.ensure_query_onnx", ensure)
+    settings = Settings(data_dir=tmp_path, embed_query_precision="int8-mixed")
+    assert embedder_mod._query_model(settings, tmp_path, bundled=False) is None
+    assert "inquiries use the passages' graph" in caplog.text and "Permission denied" in caplog.text
+
+
 def test_the_default_embeds_inquiries_with_the_passages_graph() -> None:
     assert Settings().embed_query_precision == "same"
 
