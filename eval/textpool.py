@@ -113,15 +113,14 @@ def sample_kb_chunks(settings: Settings) -> list[Chunk]:
     """Chunks of the bundled sample KB, read, PII-masked and chunked as the ingest pipeline does
     (no database, no embedding)."""
     from core.masking import mask_record_article, mask_record_ticket
-    from ingest.chunking import article_chunks
+    from ingest.chunking import article_chunks, ticket_chunks
     from ingest.sample import sample_paths
     from ingest.sources import read_paths
-    from ingest.split import chunk_ticket
 
     result = read_paths([p for p in sample_paths() if p.exists()])
     chunks: list[Chunk] = []
     for art in result.articles:
         chunks += article_chunks(mask_record_article(art), settings)
     for ticket in result.tickets:
-        chunks += chunk_ticket(mask_record_ticket(ticket))
+        chunks += ticket_chunks(mask_record_ticket(ticket), settings)
     return chunks
