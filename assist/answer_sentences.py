@@ -45,6 +45,10 @@ _HEADING_WORDS = re.compile(r"[\s()\[\]·,/]+")
 _THIRD_PERSON = re.compile(r"고객|\bcustomers?\b", re.IGNORECASE)
 _HEADING = re.compile(r"^\s*(?:\*\*(?P<b>.+?)\*\*|#{1,6}\s*(?P<h>.+?))\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
+# a sentence that opens by pointing back at the one before it
+_POINTS_BACK = re.compile(
+    r"^(?:이|그)\s*(?:때|경우|런\s*경우|럴\s*때)(?:에|에는|에도|는)?[\s,]|^(?:in that case|then)\b", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,8 @@ class Candidate:
     order: int  # position within its document
     role: RoleLabel
     context: str = ""  # the situation heading it sits under, if any
+    # the sentence before it, when it opens by pointing back ("이때 …", "이 경우 …"): what it means
+    antecedent: str = ""
 
     @property
     def sendable(self) -> bool:
@@ -135,10 +141,13 @@ def _chunk_candidates(chunk: Chunk) -> list[Candidate]:
         if heading:
             context = (heading.group("b") or heading.group("h") or "").strip()
             continue
+        previous = ""
         for sentence in split_sentences(_BULLET.sub("", line)):
             text = sentence.strip()
             if len(text) >= 4:
-                out.append(Candidate(chunk, text, 0, classify(text), context))
+                before = previous if _POINTS_BACK.match(text) else ""
+                out.append(Candidate(chunk, text, 0, classify(text), context, before))
+                previous = text
     with _CANDIDATES_LOCK:
         _CANDIDATES[key] = out
         while len(_CANDIDATES) > _CANDIDATES_SIZE:
@@ -239,6 +248,7 @@ def candidates_of(chunks: Sequence[Chunk]) -> list[Candidate]:
 def vector_text(cand: Candidate) -> str:
     """What a sentence is embedded as: a 주요 상황 sentence with its heading, which says when it
     holds (safety eval halves: wrong 9/10 -> 8/9 of 79/74; a script's question first: 11/14)."""
+    text = f"{cand.antecedent} {cand.send_text}" if cand.antecedent else cand.send_text
     if cand.context and cand.chunk.section == "situations":
-        return f"{cand.context}: {cand.send_text}"
-    return cand.send_text
+        return f"{cand.context}: {text}"
+    return text

@@ -170,6 +170,11 @@ def compose(
     return _compose(evidence, question, index, docs, sendable_only, limit, said)
 
 
+def _stands_with(cand: Candidate, chosen: Sequence[Candidate]) -> bool:
+    """A sentence that points back ("이때 …") joins only beside the sentence it points at."""
+    return not cand.antecedent or any(c.chunk is cand.chunk and c.text == cand.antecedent for c in chosen)
+
+
 def _compose(
     evidence: Evidence,
     question: str,
@@ -188,7 +193,7 @@ def _compose(
         return result
     top_score = max(docs[0].score, 1e-9)
     per_doc = [(d, candidates_of(doc_chunks(index, d.doc_id) or [h.chunk for h in d.chunks])) for d in docs]
-    pool = [_terms(f"{c.context} {c.text}") for _, cands in per_doc for c in cands]
+    pool = [_terms(f"{c.context} {c.antecedent} {c.text}") for _, cands in per_doc for c in cands]
     w = _weights(pool)
     default = max(w.values(), default=1.0)
 
@@ -237,7 +242,7 @@ def _compose(
         if question_fit.get(cand.chunk.chunk_id, 1.0) < gate:
             continue  # a script answer's sentence answers its own question, not this inquiry
         rel = max(doc.score, 0.0) / top_score
-        terms = _terms(f"{cand.context} {cand.send_text}")
+        terms = _terms(f"{cand.context} {cand.antecedent} {cand.send_text}")
         dense = (sims[vector_text(cand)] - lo) / span if sims else 0.0
         w_terms, w_dense, w_focus, w_doc = FIT_WEIGHTS
         fit = (
@@ -298,13 +303,23 @@ def _compose(
             fit0, doc, first = carrying
     rows = sorted(scored[doc.doc_id], key=lambda r: -r[0])
     chosen = [first]
+    if first.antecedent:  # "이때 …" is said with the sentence it points back at, or not at all
+        before = next((c for _, c in rows if c.chunk is first.chunk and c.text == first.antecedent), None)
+        if before is None:
+            return result
+        chosen.insert(0, before)
     for fit, cand in rows:
         if len(chosen) >= limit:
             break
         if cand is first or fit < 0.8 * fit0:
             continue
         near = abs(cand.order - first.order) <= 2 or cand.chunk.chunk_id == first.chunk.chunk_id
-        if near and not _repeats(cand, chosen) and _overlap(qterms, _terms(cand.send_text), w, default) > 0:
+        if (
+            near
+            and _stands_with(cand, chosen)
+            and not _repeats(cand, chosen)
+            and _overlap(qterms, _terms(cand.send_text), w, default) > 0
+        ):
             chosen.append(cand)
     # ... and the best sentence of another section of that article when it fits nearly as well:
     # the rule (정책) and the situation it applies to (주요 상황) often answer one question together
@@ -316,6 +331,7 @@ def _compose(
                 for fit, cand in rows
                 if cand.chunk.section != first.chunk.section
                 and fit >= _OTHER_SECTION_FIT * fit0
+                and _stands_with(cand, chosen)
                 and not _repeats(cand, chosen)
             ),
             None,

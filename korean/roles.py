@@ -33,15 +33,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from korean.kiwi import KIWI_LOCK, kiwi
-from korean.second_person import second_person
+from korean.role_label import Role, RoleLabel
+from korean.roles_en import classify_en
 
 __all__ = ["Role", "RoleLabel", "classify", "classify_many", "is_general"]
-
-Role = Literal["general", "case_report", "agent_note"]
 
 _HANGUL = re.compile(r"[가-힣]")
 
@@ -51,7 +49,10 @@ _CASE_PHRASES = re.compile(
     r"확인\s*되었|확인\s*됐|확인되네|확인되는데|확인되셨|확인돼요|확인됩니다|"
     r"말씀하신|문의하신|문의\s*주신|요청하신|주문하신\s*(?:상품|건|주문)|신청하신|"
     r"고객님\s*(?:의\s*)?(?:주문|계정|적립금|쿠폰|결제|환불|배송|상품|건)|"
-    r"해당\s*(?:주문|건|상품|결제)|이번\s*(?:주문|건|결제)|지금\s*주문|현재\s*주문|"
+    r"해당\s*(?:주문|건|상품|결제)|해당\s*[가-힣]{1,6}\s+건|"
+    # "… 오류가 난 경우로 보입니다": a diagnosis of this customer's case
+    r"(?:경우|건|것|문제|상황|상태|오류|장애)(?:인|이|으로|로)\s*보(?:입니다|여요|이네요|이는데|이며)|"
+    r"이번\s*(?:주문|건|결제)|지금\s*주문|현재\s*주문|"
     r"방금|어제|오늘|내일|지금\s|지난달|지난주|저번\s*주|금일|\d{13}|\b건(?:입니다|이에요|이라|으로)|"
     r"주문하신|받으신\s*(?:상품|주문)|상태라\s|상태이므로|상태여서|가능성이\s*있|[았었였]을\s*것|"
     r"이번\s|셨을\s*것|으셨겠|확인\s*되며|확인되어|예정입니다|예정이에요|"
@@ -83,71 +84,11 @@ _REQUEST_EF = frozenset({"세요", "으세요", "셔요", "십시오", "ᆸ시�
 _NOTE_NOUNS = frozenset("완료 요망 필요 예정 처리 안내 확인 요청 접수 전달 이관 조치 진행 대기 발송".split())
 _QUOTE_EC = frozenset({"다고", "ᆫ다고", "는다고", "라고", "으라고", "냐고", "느냐고", "자고", "도록", "게끔"})
 _CONDITIONAL_EC = frozenset({"다면", "으면", "면", "더라도", "어도", "아도", "어야", "더니", "다가", "거나"})
+_CONDITION_NOUNS = frozenset({"경우", "때"})
 _FACT_NOUNS = frozenset({"점", "것", "사실"})  # "…된다는 점을 안내해요"
 _REASON_EC = frozenset({"므로", "으므로"})  # "…되지 않으므로 신용카드 인증을 안내합니다"
 _PROMISE_EF = ("ᆯ게요", "을게요", "ᆯ께요", "ᆯ게", "을게")
 _PUNCT = frozenset({"SF", "SP", "SS", "SE", "SO", "SW", "SSO", "SSC"})
-
-# --- English phrase cues ---------------------------------------------------------------------
-_EN_CASE = re.compile(
-    r"\b(?:I|we)(?:'ve| have| had|'d)?\s+(?:just\s+|already\s+)?(?:checked|confirmed|processed|refunded|"
-    r"cancell?ed|issued|sent|updated|escalated|reviewed|looked|found|credited|changed|reset|resent|"
-    r"noticed|verified|applied|added|removed)\b|\bI can see\b|\bI see that\b|\blooks like your\b|"
-    r"\b(?:I|we)(?:'ll| will| am going to| are going to)\b|\byour order (?:#|number|no\.?|\d)|"
-    r"\b(?:has|have) been (?:refunded|cancell?ed|shipped|processed|credited|issued|sent)\b|"
-    r"\byesterday\b|\blast (?:week|month)\b|\bthis order\b|"
-    r"\byour (?:order|return|refund|payment|account|package|item|parcel) (?:is|was|has|had)\b|"
-    r"\b(?:was|were|had been)\s+(?:\w+ed|made|sent|shown|paid|taken|given)\b|\bshowed\b|\bhas already\b|"
-    # one person's own experience (a customer's or a forum answer's), not a rule
-    r"\bwhen I (?:tried|did|went|called|clicked|opened|used|checked)\b|\bI (?:tried|think I|thought)\b|"
-    r"\b(?:working|worked|works) for me\b",
-    re.IGNORECASE,
-)
-_EN_AGENT = re.compile(
-    r"\bthe customer\b|\bcustomers?'s?\b(?= (?:said|says|was|is|asked|wanted|wants|reported|called|"
-    r"claims|needs))|"
-    r"\b(?:told|informed|advised|explained to|reminded) (?:the )?(?:customer|cx|them|him|her)\b|"
-    r"\bescalat(?:e|ed) to\b|\bticket\b|\bagent\b|\bin the (?:admin|back ?office|crm)\b|^\s*(?:note|fyi)\s*:|"
-    r"^\s*(?:explained|suggested|advised|informed|told|offered|noted|asked|start by|explain that)\b|"
-    r"\bI (?:explained|suggested|advised|told|informed|offered|noted|asked)\b|\bask the [\w ]{0,30}team\b|"
-    # agent guidelines: the support tool's actions and forms, the chat as "the conversation"
-    r"\[[A-Z][\w&'-]*(?: [\w/&'-]+){1,5}\]|\bsub-?flow\b|\binput box\b|"
-    r"\b(?:fill in|nothing to enter in) the form\b|"
-    r"\bas your action\b|\b(?:end|wrap up|close) the (?:conversation|chat|call)\b|\bwrap up\b|"
-    r"\bmark the conversation\b|\b(?:move|skip) (?:on )?to the (?:next|following) steps?\b|"
-    r"\bcustomers? (?:want|wants|usually|often|may (?:ask|call|want)|who (?:call|contact|ask))\b|"
-    r"\bif (?:they|the user) (?:want|wants|need|needs|get|gets|ask|asks|say|says|chose|choose)\b|"
-    # "Change the address … and explain the courier redirect …": the agent's two-part action
-    r"\b(?:and|then) (?:explain|inform|advise)\b",
-    re.IGNORECASE,
-)
-_EN_AGENT_IMPERATIVE = re.compile(
-    # an instruction, also after "Also"/"Then"/… or a condition ("If it is in transit, explain …")
-    r"^\s*(?:(?:also|then|next|finally|first|afterwards|now)\s*,?\s+|if\b[^,.]{1,80},\s*)?"
-    r"(?:ask|tell|inform|advise|escalate|transfer|offer|explain|record|log|note|enter|search|"
-    r"look up|pull up|apologi[sz]e|verify|confirm|check|make sure|let the|direct|instruct|remind|"
-    r"update the|gather|collect|get the|validate|notify|find out|type in|make up|shuffle|skip the|"
-    r"get (?:full name|account id|the customer)|pick these)\b",
-    re.IGNORECASE,
-)
-_EN_YOU = re.compile(r"\byou(?:r|rs)?\b", re.IGNORECASE)
-# the customer as "them" in what the agent is told to do ("Also instruct them to close …"); with
-# "you" in the sentence "them" is someone the customer deals with ("ask them [your bank] to …")
-_EN_AGENT_THEM = re.compile(r"\b(?:instruct|let|tell|remind|advise|inform|show|walk|guide|ask) them\b", re.I)
-
-
-@dataclass(frozen=True)
-class RoleLabel:
-    """The role of one sentence, the cue that decided it, and a safe rewrite where one exists."""
-
-    role: Role
-    reason: str
-    rewrite: str | None = None
-
-    @property
-    def sendable(self) -> bool:
-        """True when the sentence may be sent to any customer as written."""
-        return self.role == "general"
 
 
 def is_general(sentence: str) -> bool:
@@ -165,7 +106,7 @@ def classify(sentence: str) -> RoleLabel:
     if not text:
         return RoleLabel("general", "empty")
     if not _HANGUL.search(text):
-        return _classify_en(text)
+        return classify_en(text)
     with KIWI_LOCK:
         analysed = kiwi().tokenize(text)
     tokens = [(t.form, t.tag.split("-", 1)[0]) for t in analysed]
@@ -173,29 +114,20 @@ def classify(sentence: str) -> RoleLabel:
     return _classify_ko(text, tokens, spans)
 
 
-# ------------------------------------------------------------------------------------ English
-def _classify_en(text: str) -> RoleLabel:
-    if _EN_AGENT.search(text):
-        # a rule about "the customer" / "the agent" may be told to the customer (second_person),
-        # never an instruction to the agent ("Ask the customer to …")
-        instruction = _EN_AGENT_IMPERATIVE.search(text) or _EN_AGENT_THEM.search(text)
-        told = None if instruction else second_person(text)
-        if told is not None and _classify_en(told).role != "general":
-            told = None
-        return RoleLabel("agent_note", "en: third person / internal", told)
-    if (_EN_AGENT_IMPERATIVE.search(text) or _EN_AGENT_THEM.search(text)) and not _EN_YOU.search(text):
-        return RoleLabel("agent_note", "en: instruction to the agent")
-    if _EN_CASE.search(text):
-        return RoleLabel("case_report", "en: done or promised for this case")
-    return RoleLabel("general", "en: no case or note cue")
-
-
 # ------------------------------------------------------------------------------------ Korean
 def _main_end(tokens: Sequence[tuple[str, str]]) -> int:
-    """Index of the sentence's last non-punctuation morpheme."""
+    """Index of the sentence's last non-punctuation morpheme; a closing parenthetical after a
+    final ending is an aside ("… 부담합니다(… 확인된 경우에 한함)."), the ending is the end."""
     i = len(tokens) - 1
     while i >= 0 and tokens[i][1] in _PUNCT:
         i -= 1
+    if i + 1 < len(tokens) and tokens[i + 1][1] == "SSC":
+        opening = max((j for j in range(i) if tokens[j][1] == "SSO"), default=-1)
+        j = opening - 1
+        while j >= 0 and tokens[j][1] in _PUNCT:
+            j -= 1
+        if opening > 0 and j >= 0 and tokens[j][1] == "EF":
+            return j
     return i
 
 
@@ -214,8 +146,19 @@ def _past_clause(tokens: Sequence[tuple[str, str]]) -> bool:
     for i, (form, tag) in enumerate(tokens):
         if tag not in ("EF", "EC") or "었" not in _eps_before(tokens, i):
             continue
-        if tag == "EF" or form not in _CONDITIONAL_EC:
+        if tag == "EF" or (form not in _CONDITIONAL_EC and not _describes_condition(tokens, i)):
             return True
+    return False
+
+
+def _describes_condition(tokens: Sequence[tuple[str, str]], at: int) -> bool:
+    """The past clause ending at ``at`` is part of a condition's description: the next clause
+    end is an adnominal before 경우/때 ("승인은 되었으나 주문이 생성되지 않은 경우, …")."""
+    for j in range(at + 1, len(tokens) - 1):
+        if tokens[j][1] == "EF":
+            return False
+        if tokens[j][1] == "ETM":
+            return tokens[j + 1][0] in _CONDITION_NOUNS
     return False
 
 
@@ -292,6 +235,11 @@ def _classify_ko(text: str, tokens: list[tuple[str, str]], spans: list[tuple[int
         rewrite = _rewrite(text, tokens, spans, told)
         if rewrite is not None:
             return RoleLabel("agent_note", "content + report verb", rewrite)
+    step = _STEP_TOLD.match(text)
+    if step is not None:
+        told_step = _step_rewrite(step)
+        if told_step is not None:
+            return RoleLabel("agent_note", "procedure step: what the customer is told, and when", told_step)
     if _INTERNAL_PHRASES.search(text):
         limit = _AGENT_LIMIT.search(text) and _NEGATED_END.search(text)  # "상담원은 … 묻지 않습니다"
         if limit and not _INTERNAL_PHRASES.search(_AGENT_LIMIT.sub(" ", text)):
@@ -356,6 +304,23 @@ def _told_content(tokens: Sequence[tuple[str, str]], report: int) -> int | None:
 
 
 # ------------------------------------------------------------------------------------ rewrite
+# "정산팀 발행 완료(영업일 2일 이내) 후 고객에게 국세청 전송 완료를 안내합니다.": a procedure step
+# saying when every customer is told what; the customer may be told the step itself
+_STEP_TOLD = re.compile(
+    r"^(?P<when>\S.*?(?:\s후|\s뒤|\s시))\s*,?\s*고객(?:님)?(?:에게|께)(?:는)?\s+"
+    r"(?P<what>[^,.]+?)(?:을|를)\s*(?:함께\s*)?(?:안내|통보|고지)(?:합니다|해요|한다|드립니다)\s*[.]?$"
+)
+
+
+def _step_rewrite(step: re.Match[str]) -> str | None:
+    """ "<when> 고객에게 <what>을 안내합니다" → "<when> <what> 안내를 받으실 수 있습니다", kept only
+    when that sentence is itself general (no internal step, no case cue)."""
+    sentence = f"{step['when'].strip()} {step['what'].strip()} 안내를 받으실 수 있습니다."
+    if _INTERNAL_PHRASES.search(sentence) or classify(sentence).role != "general":
+        return None
+    return sentence
+
+
 def _rewrite(
     text: str, tokens: list[tuple[str, str]], spans: list[tuple[int, int]], quote_at: int
 ) -> str | None:

@@ -70,6 +70,10 @@ def test_roles_on_the_held_out_set() -> None:
         ("말씀하신 주문은 기한 안이라 무료로 반품하실 수 있습니다.", "case_report"),
         ("바로 취소해 드리겠습니다.", "case_report"),
         ("지금 주문 금액 기준으로는 3,600원까지 사용 가능해요.", "case_report"),
+        # a diagnosis of this customer's case, and "that approval" of it
+        ("결제 승인 후 주문 생성 과정에서 오류가 난 경우로 보입니다.", "case_report"),
+        ("해당 승인 건은 30분 이내에 자동 취소됩니다.", "case_report"),
+        ("화면에는 결제 완료로 보입니다.", "general"),
         ("휴대폰 결제는 달이 바뀌면 환불 계좌로 환불된다고 안내드렸습니다.", "agent_note"),
         ("혜택운영팀에 수동 지급을 요청해요.", "agent_note"),
         ('상담태그 "고객::혜택::적립금"을 입력해요.', "agent_note"),
@@ -117,12 +121,35 @@ def test_examples(sentence: str, role: str) -> None:
             "여권으로 개통한 선불폰은 인증되지 않으므로 신용카드 인증을 안내합니다.",
             "여권으로 개통한 선불폰은 인증되지 않습니다.",
         ),
+        # a procedure step saying when every customer is told what
+        (
+            "정산팀 발행 완료(영업일 2일 이내) 후 고객에게 국세청 전송 완료를 안내합니다.",
+            "정산팀 발행 완료(영업일 2일 이내) 후 국세청 전송 완료 안내를 받으실 수 있습니다.",
+        ),
+        (
+            "처리 완료 시 고객에게 문자로 결과를 안내합니다.",
+            "처리 완료 시 문자로 결과 안내를 받으실 수 있습니다.",
+        ),
     ],
 )
 def test_safe_rewrites(note: str, rewrite: str) -> None:
     label = classify(note)
     assert label.role == "agent_note"
     assert label.rewrite == rewrite
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        "이관 건은 앱서비스팀 회신(영업일 2일 이내) 후 고객에게 결과를 안내합니다.",  # an internal step
+        "결제CX팀 회신을 받으면 고객에게 결과를 안내합니다.",  # whose reply? no "after" to tell
+        "확인해 보니 처리 후 고객에게 환불 완료를 안내합니다.",  # a case
+    ],
+)
+def test_no_step_rewrite_without_a_general_when(step: str) -> None:
+    label = classify(step)
+    assert label.role == "agent_note"
+    assert label.rewrite is None
 
 
 def test_no_rewrite_when_the_quoted_content_is_case_specific() -> None:

@@ -32,7 +32,7 @@ from typing import Any, Literal
 from core.records import IngestIssue, TicketRecord
 from ingest.sources.html import html_to_markdown
 from korean.pii import mask_pii
-from korean.roles import classify
+from korean.roles import RoleLabel, classify
 from korean.sentences import split_sentences
 
 from .fields import RecordError
@@ -136,10 +136,14 @@ _COURTESY = re.compile(
 
 
 def substantive(reply: str) -> bool:
-    """Whether a reply holds a general, non-courtesy sentence (an answer, not only a sign-off)."""
-    return any(
-        not _COURTESY.search(s) and classify(s).role == "general" for s in split_sentences(reply) if s.strip()
-    )
+    """Whether a reply holds an answer, not only a sign-off: a non-courtesy sentence that is a
+    rule (``general``) or what was found in this case ("카드사 한도 문제로 보입니다"); a report of
+    what was done ("처리 완료되었습니다") closes a case but does not answer it."""
+    return any(not _COURTESY.search(s) and _answers(classify(s)) for s in split_sentences(reply) if s.strip())
+
+
+def _answers(label: RoleLabel) -> bool:
+    return label.role == "general" or (label.role == "case_report" and label.reason == "case cue")
 
 
 def to_ticket(conv: Conversation, *, file: str) -> Imported:

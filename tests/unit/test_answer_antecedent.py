@@ -1,0 +1,63 @@
+"""A sentence that opens by pointing back ("이때 …", "이 경우 …") means what it says only after
+the sentence before it: it is embedded and matched with that sentence, and an answer quotes it
+beside that sentence or not at all."""
+
+from __future__ import annotations
+
+import pytest
+
+from assist.answer import answer_question
+from assist.answer_sentences import candidates_of, vector_text
+from assist.knowledge import KnowledgeBase
+from core.types import Chunk
+from tests.tinykb import article_kb
+
+ARTICLE = """# 중복 주문 취소
+
+## 요약
+같은 주문이 두 번 생성된 경우의 취소 기준입니다.
+
+## 정책
+- 중복 주문이 모두 출고되었으면 한 건을 수령 후 반품합니다. 이때 반품 배송비는 회사가 부담합니다.
+- 출고 전이면 나중 주문을 취소합니다.
+
+## 문서 관리 및 업데이트
+최종 수정일: 2026-10-01
+담당자: 결제CX팀
+"""
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    return KnowledgeBase(article_kb(tmp_path_factory.mktemp("antecedent"), "dup.md", ARTICLE))
+
+
+def _policy(*sentences: str) -> Chunk:
+    body = " ".join(sentences)
+    return Chunk("article:KB-1#policy-0", "article:KB-1", "article", "t", "policy", body, body)
+
+
+def test_a_sentence_pointing_back_carries_the_one_before_it() -> None:
+    rule, cost = "두 건 모두 출고되었으면 한 건을 반품합니다.", "이때 반품 배송비는 회사가 부담합니다."
+    cands = candidates_of([_policy(rule, cost)])
+    first, second = cands
+    assert first.antecedent == "" and vector_text(first) == first.text
+    assert second.antecedent == first.text
+    assert vector_text(second) == f"{first.text} {second.text}"
+
+
+@pytest.mark.parametrize("opening", ["이 경우 ", "이런 경우에는 ", "그때는 "])
+def test_other_ways_of_pointing_back(opening: str) -> None:
+    cands = candidates_of([_policy("출고 전이면 취소합니다.", f"{opening}환불은 바로 됩니다.")])
+    assert cands[1].antecedent == "출고 전이면 취소합니다."
+
+
+def test_a_sentence_that_does_not_point_back_stands_alone() -> None:
+    cands = candidates_of([_policy("출고 전이면 취소합니다.", "이벤트 상품은 취소할 수 없습니다.")])
+    assert cands[1].antecedent == ""
+
+
+def test_an_answer_quotes_it_with_the_sentence_it_points_at(kb: KnowledgeBase) -> None:
+    answer = answer_question(kb, "중복 주문 반품 배송비는 누가 내나요?", threshold=0.0, log=False)
+    assert "이때 반품 배송비는 회사가 부담합니다" in answer.answer, answer.answer
+    assert answer.answer.index("한 건을 수령 후 반품합니다") < answer.answer.index("이때 반품 배송비는")
