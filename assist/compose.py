@@ -18,7 +18,8 @@ Shared by chatbot answers (``assist.answer``) and agents' reply drafts (``assist
 4. A question that asks for a time, a cost or a quantity outright (:func:`korean.focus.asked_for`)
    is answered only with sentences that carry one: the best sentence that does answers when it
    fits at least ``_ASKED_FIT`` as well as the best one; otherwise there is no answer (a
-   hand-off), never the best-matching sentence without the number.
+   hand-off), never the best-matching sentence without the number. A request for a
+   recommendation ("선물로 뭐가 좋을까요?") is answered only by a sentence that recommends.
 5. A 주요 상황 sentence is sent under its situation's heading (:func:`answer_texts`).
 
 The :class:`Composition` also carries the features that :mod:`assist.confidence` turns into one

@@ -111,6 +111,15 @@ _ASKED: dict[str, tuple[str, str]] = {
         r"얼마(?!\s*(?:나|동안|까지|든지))",
         r"\d|" + _AMOUNT + r"|없(?:습니다|어요|음)",
     ),
+    # a recommendation ("선물로 뭐가 좋을까요?", "맛집 추천해 주세요"): a knowledge base of rules and
+    # procedures answers it only where a sentence itself recommends; otherwise it is an opinion
+    # nobody wrote down, and a policy that shares its nouns is not an answer
+    "advice": (
+        r"추천|(?:뭐가|뭘|무엇이|어떤\s*(?:게|것이|걸|거|상품이|제품이))\s*(?:제일\s*|가장\s*|더\s*)?(?:좋|나을|낫|괜찮)|"
+        r"골라\s*주|\brecommend|\bsuggest (?:a|some|something)\b|\bwhat (?:should i|to) (?:buy|get|choose)\b|"
+        r"\bwhich (?:one )?is (?:the )?better\b",
+        r"추천|권장|권해|\brecommend",
+    ),
 }
 ASKED = tuple(_ASKED)
 _ASKED_Q = {name: re.compile(q, re.IGNORECASE) for name, (q, _) in _ASKED.items()}
@@ -118,7 +127,8 @@ _ASKED_A = {name: re.compile(a, re.IGNORECASE) for name, (_, a) in _ASKED.items(
 
 
 def asked_for(question: str) -> frozenset[str]:
-    """What the inquiry asks for outright (:data:`ASKED`: a time, a cost, a quantity), if anything."""
+    """What the inquiry asks for outright (:data:`ASKED`: a time, a cost, a quantity, a
+    recommendation), if anything."""
     return frozenset(name for name, rx in _ASKED_Q.items() if rx.search(question))
 
 

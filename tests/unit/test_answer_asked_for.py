@@ -59,6 +59,13 @@ NO_TIME = ARTICLE.replace("- 세금계산서 발행 요청이 접수되면 정�
         ("너무 부담스러워요 취소 되나요?", set()),
         ("치매 치료 비용 지원은 어디서 신청해요?", set()),
         ("I was charged twice, can you cancel one?", set()),
+        # a recommendation: answered only by a sentence that recommends
+        ("남자친구 생일 선물로 뭐가 좋을까요?", {"advice"}),
+        ("근처 맛집 추천해 주세요", {"advice"}),
+        ("둘 중에 어떤 게 더 나을까요?", {"advice"}),
+        ("Can you recommend a gift for my mother?", {"advice"}),
+        ("뭐가 문제일까요?", set()),
+        ("이렇게 해도 괜찮은가요?", set()),
     ],
 )
 def test_what_is_asked_for_outright(question: str, asked: set[str]) -> None:
@@ -135,3 +142,13 @@ def test_words_that_only_contain_a_time_word_carry_no_time(sentence: str) -> Non
 )
 def test_time_words_still_carry_a_time(sentence: str) -> None:
     assert unanswered([sentence], frozenset({"period"})) == frozenset()
+
+
+def test_a_recommendation_is_handed_off_unless_a_sentence_recommends(
+    kbs: tuple[KnowledgeBase, KnowledgeBase],
+) -> None:
+    advice = frozenset({"advice"})
+    assert unanswered(["세금계산서 발행은 사업자 회원 주문만 가능합니다."], advice) == advice
+    assert unanswered(["대용량 주문은 가상계좌 결제를 권장합니다."], advice) == frozenset()
+    answer = answer_question(kbs[0], "세금계산서 발행할 때 뭐가 좋을까요?", threshold=0.0, log=False)
+    assert answer.abstained and answer.citations == [], answer
