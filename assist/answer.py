@@ -29,6 +29,7 @@ from assist.knowledge import KnowledgeBase
 from assist.schemas import Answer, Citation
 from assist.speech import dominant_level, to_level
 from core.types import Chunk
+from korean.followup import reports_no_fix
 from korean.lang import detect_lang
 from storage import log_query, record_unanswered
 from storage.logs import HandoffReason
@@ -106,6 +107,15 @@ def assess(
     return comp, confidence, values
 
 
+_NO_FIX = (
+    "no_answer: the customer did what the last answer said and it did not help; the next step is an agent's"
+)
+
+
+def _answered_before(history: Sequence[dict[str, str]] | None) -> bool:
+    return any(m.get("role") == "assistant" and str(m.get("content", "")).strip() for m in history or ())
+
+
 def _handoff_sentence(reason: HandoffReason, confidence: float, threshold: float) -> str:
     """The API's hand-off reason: the code the query log keeps, and why in words."""
     if reason == "low_confidence":
@@ -145,14 +155,24 @@ def answer_question(
     comp, conf, values = assess(kb, evidence, text, allowed, history=history)
     timings["assess"] = (time.perf_counter() - t_assess) * 1000
     reason: HandoffReason | None = None  # what the query log keeps; the API gets the sentence
-    if conf < limit or not comp.sentences:
-        reason = "low_confidence" if comp.sentences else "no_answer" if evidence.chunk_hits else "no_evidence"
+    # "시키신 대로 해 봤는데 그래도 똑같아요" after an answer: the next step is the agent's
+    no_fix = _answered_before(history) and reports_no_fix(text)
+    if conf < limit or not comp.sentences or no_fix:
+        reason = (
+            "no_answer"
+            if no_fix
+            else "low_confidence"
+            if comp.sentences
+            else "no_answer"
+            if evidence.chunk_hits
+            else "no_evidence"
+        )
         result = Answer(
             answer=s.handoff_message_en if lang == "en" else s.handoff_message_ko,
             citations=[],
             confidence=conf,
             abstained=True,
-            handoff_reason=_handoff_sentence(reason, conf, limit),
+            handoff_reason=_NO_FIX if no_fix else _handoff_sentence(reason, conf, limit),
             lang=lang,
             generated_by="handoff",
         )
