@@ -2,7 +2,9 @@
 
 :func:`candidates_of` splits a document's 정책, 단계별 절차, 주요 상황 및 해결책 and 상담 스크립트
 answers into :class:`Candidate` sentences, each labelled by :mod:`korean.roles` (general, case
-report or agent note) and carrying the situation heading or script question it sits under. The
+report or agent note; a script answer sentence repeating a value of its own question, "4주", is
+that customer's case) and carrying the situation heading or script question it sits under, and
+the sentence before it when it points back ("이때 …"). The
 split and the role analysis run once per chunk version (cached); :func:`warm` embeds every such
 sentence ahead of the first questions. :func:`answer_texts` is what each chosen sentence sends.
 Which sentences answer a question is decided by :mod:`assist.compose`.
@@ -45,6 +47,10 @@ _HEADING_WORDS = re.compile(r"[\s()\[\]·,/]+")
 _THIRD_PERSON = re.compile(r"고객|\bcustomers?\b", re.IGNORECASE)
 _HEADING = re.compile(r"^\s*(?:\*\*(?P<b>.+?)\*\*|#{1,6}\s*(?P<h>.+?))\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
+# a number with its unit ("4주", "270 사이즈", "3,000원"): a value one customer may have asked about
+_VALUE = re.compile(
+    r"\d[\d,.]*\s*(?:주(?!문)|일(?![반부])|개월|달|년|시간|분|원|%|사이즈|회|장|개|번|kg|cm|mm)"
+)
 # a sentence that opens by pointing back at the one before it
 _POINTS_BACK = re.compile(
     r"^(?:이|그)\s*(?:때|경우|런\s*경우|럴\s*때)(?:에|에는|에도|는)?[\s,]|^(?:in that case|then)\b", re.I
@@ -146,13 +152,29 @@ def _chunk_candidates(chunk: Chunk) -> list[Candidate]:
             text = sentence.strip()
             if len(text) >= 4:
                 before = previous if _POINTS_BACK.match(text) else ""
-                out.append(Candidate(chunk, text, 0, classify(text), context, before))
+                out.append(Candidate(chunk, text, 0, _role(chunk, text, context), context, before))
                 previous = text
     with _CANDIDATES_LOCK:
         _CANDIDATES[key] = out
         while len(_CANDIDATES) > _CANDIDATES_SIZE:
             _CANDIDATES.popitem(last=False)
     return out
+
+
+def _role(chunk: Chunk, text: str, context: str) -> RoleLabel:
+    """The sentence's role; a script answer sentence that repeats a value of its own question
+    ("배송 주기를 2주에서 4주로 바꿀 수 있나요?" → "… 4주 간격으로 결제되고 배송돼요", "270사이즈
+    언제 재입고돼요?" → "… 270 사이즈 재입고 알림도 …") states that customer's case."""
+    label = classify(text)
+    if chunk.section == "scripts" and context and label.role == "general":
+        echoed = _values(text) & _values(context)
+        if echoed:
+            return RoleLabel("case_report", f"repeats its script question's {min(echoed)}")
+    return label
+
+
+def _values(text: str) -> set[str]:
+    return {re.sub(r"\s+", "", v) for v in _VALUE.findall(text)}
 
 
 @dataclass

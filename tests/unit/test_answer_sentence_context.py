@@ -1,6 +1,9 @@
-"""A sentence that opens by pointing back ("이때 …", "이 경우 …") means what it says only after
-the sentence before it: it is embedded and matched with that sentence, and an answer quotes it
-beside that sentence or not at all."""
+"""What a sentence means depends on what stands around it.
+
+A sentence that opens by pointing back ("이때 …", "이 경우 …") means what it says only after the
+sentence before it: it is embedded and matched with that sentence, and an answer quotes it beside
+that sentence or not at all. A script answer sentence that repeats a value of its own question
+("… 4주로 바꿀 수 있나요?" → "… 4주 간격으로 결제돼요") states that customer's case."""
 
 from __future__ import annotations
 
@@ -61,3 +64,43 @@ def test_an_answer_quotes_it_with_the_sentence_it_points_at(kb: KnowledgeBase) -
     answer = answer_question(kb, "중복 주문 반품 배송비는 누가 내나요?", threshold=0.0, log=False)
     assert "이때 반품 배송비는 회사가 부담합니다" in answer.answer, answer.answer
     assert answer.answer.index("한 건을 수령 후 반품합니다") < answer.answer.index("이때 반품 배송비는")
+
+
+def _script(question: str, answer: str) -> Chunk:
+    body = f"Q: {question}\nA: {answer}"
+    return Chunk(
+        "article:KB-1#scripts-0",
+        "article:KB-1",
+        "article",
+        "t",
+        "scripts",
+        body,
+        body,
+        {"question": question},
+    )
+
+
+def test_a_script_answer_repeating_its_questions_value_states_that_case() -> None:
+    # "4주" was what this customer asked for; sent to another it reads as the rule
+    cands = candidates_of(
+        [
+            _script(
+                "배송 주기를 2주에서 4주로 바꿀 수 있나요?",
+                "네, 바꿀 수 있어요. 변경하시면 다음 결제일부터 4주 간격으로 결제돼요.",
+            )
+        ]
+    )
+    yes, echo = cands
+    assert yes.role.role == "general" and yes.sendable
+    assert echo.role.role == "case_report" and "4주" in echo.role.reason and not echo.sendable
+    size = candidates_of(
+        [_script("270사이즈 언제 재입고돼요?", "상품 화면에서 270 사이즈 재입고 알림을 신청해 주세요.")]
+    )
+    assert not size[0].sendable
+
+
+def test_a_value_the_question_does_not_hold_is_the_rule() -> None:
+    cands = candidates_of(
+        [_script("배송 주기를 바꿀 수 있나요?", "배송 주기는 2주, 4주, 8주 중에서 고를 수 있어요.")]
+    )
+    assert cands[0].role.role == "general" and cands[0].sendable
