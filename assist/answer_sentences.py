@@ -35,6 +35,7 @@ __all__ = [
     "WarmResult",
     "answer_sentence_texts",
     "answer_texts",
+    "asked_the_same",
     "candidates_of",
     "doc_chunks",
     "script_answer_text",
@@ -161,6 +162,16 @@ def _chunk_candidates(chunk: Chunk) -> list[Candidate]:
     return out
 
 
+_ECHO = "repeats its script question's "
+
+
+def asked_the_same(cand: Candidate, inquiry: str) -> bool:
+    """A script sentence held back only for repeating its question's value ("4주"), and this
+    inquiry asks about that value too: for this customer it is the answer."""
+    reason = cand.role.reason
+    return reason.startswith(_ECHO) and reason[len(_ECHO) :] in _values(inquiry)
+
+
 def _role(chunk: Chunk, text: str, context: str) -> RoleLabel:
     """The sentence's role; a script answer sentence that repeats a value of its own question
     ("배송 주기를 2주에서 4주로 바꿀 수 있나요?" → "… 4주 간격으로 결제되고 배송돼요", "270사이즈
@@ -169,7 +180,7 @@ def _role(chunk: Chunk, text: str, context: str) -> RoleLabel:
     if chunk.section == "scripts" and context and label.role == "general":
         echoed = _values(text) & _values(context)
         if echoed:
-            return RoleLabel("case_report", f"repeats its script question's {min(echoed)}")
+            return RoleLabel("case_report", f"{_ECHO}{min(echoed)}")
     return label
 
 

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from assist.answer_sentences import Candidate, candidates_of, doc_chunks, vector_text
+from assist.answer_sentences import Candidate, asked_the_same, candidates_of, doc_chunks, vector_text
 from assist.evidence import Evidence
 from assist.sentence_vectors import sentence_vectors
 from core.types import Chunk, DocHit
@@ -202,7 +202,8 @@ def _compose(
         (doc, cand)
         for doc, cands in per_doc
         for cand in cands
-        if (cand.sendable or not sendable_only) and not (said and _said_before(cand, said))
+        if (cand.sendable or not sendable_only or asked_the_same(cand, question))
+        and not (said and _said_before(cand, said))
     ]
     qvec = evidence.trace.query_vector
     sims: dict[str, float] = {}
@@ -276,7 +277,7 @@ def _compose(
         if (
             cands
             and (own >= rival or script_best[0] >= _SCRIPT_STRONG)
-            and all(c.role.sendable for c in cands)
+            and all(c.role.sendable or asked_the_same(c, question) for c in cands)
             and not any(_said_before(c, said) for c in cands)
             and (not focus or max(serves(c.text, focus) for c in cands) > 0)
             and not unanswered([c.text for c in cands], wanted)

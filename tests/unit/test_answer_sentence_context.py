@@ -104,3 +104,35 @@ def test_a_value_the_question_does_not_hold_is_the_rule() -> None:
         [_script("배송 주기를 바꿀 수 있나요?", "배송 주기는 2주, 4주, 8주 중에서 고를 수 있어요.")]
     )
     assert cands[0].role.role == "general" and cands[0].sendable
+
+
+SUBSCRIPTION = """# 정기배송
+
+## 요약
+정기배송 주기 변경 안내입니다.
+
+## 정책
+- 배송 주기는 정기배송 관리에서 바꿀 수 있습니다.
+
+## 상담 스크립트
+Q: 배송 주기를 2주에서 4주로 바꿀 수 있나요?
+A: 네, 바꿀 수 있어요. 변경하시면 다음 결제일부터 4주 간격으로 결제되고 배송돼요.
+
+## 문서 관리 및 업데이트
+최종 수정일: 2026-10-01
+담당자: 구독운영팀
+"""
+
+
+@pytest.fixture(scope="module")
+def subscription(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    return KnowledgeBase(article_kb(tmp_path_factory.mktemp("echo"), "sub.md", SUBSCRIPTION))
+
+
+def test_the_value_is_sent_to_the_customer_who_asks_about_it(subscription: KnowledgeBase) -> None:
+    same = answer_question(
+        subscription, "정기배송 주기를 2주에서 4주로 바꿀 수 있나요?", threshold=0.0, log=False
+    )
+    assert "4주 간격으로" in same.answer, same.answer
+    other = answer_question(subscription, "정기배송 주기를 8주로 바꿀 수 있나요?", threshold=0.0, log=False)
+    assert "4주 간격으로" not in other.answer, other.answer
