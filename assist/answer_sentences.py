@@ -39,6 +39,7 @@ __all__ = [
     "candidates_of",
     "doc_chunks",
     "script_answer_text",
+    "values_of",
     "vector_text",
     "warm",
 ]
@@ -169,7 +170,7 @@ def asked_the_same(cand: Candidate, inquiry: str) -> bool:
     """A script sentence held back only for repeating its question's value ("4주"), and this
     inquiry asks about that value too: for this customer it is the answer."""
     reason = cand.role.reason
-    return reason.startswith(_ECHO) and reason[len(_ECHO) :] in _values(inquiry)
+    return reason.startswith(_ECHO) and reason[len(_ECHO) :] in values_of(inquiry)
 
 
 def _role(chunk: Chunk, text: str, context: str) -> RoleLabel:
@@ -178,13 +179,14 @@ def _role(chunk: Chunk, text: str, context: str) -> RoleLabel:
     언제 재입고돼요?" → "… 270 사이즈 재입고 알림도 …") states that customer's case."""
     label = classify(text)
     if chunk.section == "scripts" and context and label.role == "general":
-        echoed = _values(text) & _values(context)
+        echoed = values_of(text) & values_of(context)
         if echoed:
             return RoleLabel("case_report", f"{_ECHO}{min(echoed)}")
     return label
 
 
-def _values(text: str) -> set[str]:
+def values_of(text: str) -> set[str]:
+    """The numbers with their units in ``text`` ("4주", "270사이즈", "3,000원"), spaces removed."""
     return {re.sub(r"\s+", "", v) for v in _VALUE.findall(text)}
 
 

@@ -20,7 +20,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from assist.answer import citation_for
-from assist.answer_sentences import answer_texts, script_answer_text
+from assist.answer_sentences import answer_texts, script_answer_text, values_of
 from assist.compose import Composition
 from assist.evidence import Evidence
 from assist.prompts import render
@@ -31,7 +31,7 @@ from core.settings import Settings
 from core.types import Chunk, ChunkHit, DocHit
 from indexes.lexical import tokenize
 from korean.lang import detect_lang
-from korean.roles import classify
+from korean.roles import RoleLabel, classify
 from korean.sentences import split_sentences
 
 _MAX_CAVEATS = 2
@@ -141,15 +141,20 @@ def slot_for(sentence: str, lang: str) -> str:
     return f"[확인 필요: {topic or '고객 건 확인 결과'}]"
 
 
-def safe_body(sentences: Sequence[str], lang: str) -> list[tuple[str, str, str]]:
+def safe_body(
+    sentences: Sequence[str], lang: str, *, case_values: frozenset[str] = frozenset()
+) -> list[tuple[str, str, str]]:
     """(kind, text, source) per sentence an agent may send: general ones as written, agent notes
     through their safe rewrite, case reports as one fill-in slot; internal notes and "검토 필요"
-    (not written yet) are left out."""
+    (not written yet) are left out. ``case_values``: values ("4주") of the script's own question
+    that this inquiry does not hold; a sentence repeating one states that other customer's case."""
     out: list[tuple[str, str, str]] = []
     for source in sentences:
         if REVIEW_MARKER in source:
             continue  # a rule or situation nobody has written yet
         label = classify(source)
+        if label.sendable and case_values and values_of(source) & case_values:
+            label = RoleLabel("case_report", "repeats its script question's value")
         if label.sendable:
             out.append(("body", source, source))
         elif label.rewrite:
@@ -192,7 +197,9 @@ def build_reply_draft(
     body: list[tuple[str, str, str, Chunk]] = []
     if main is not None:
         sources = [s.strip() for s in split_sentences(body_text) if s.strip()]
-        body = [(k, t, src, main.chunk) for k, t, src in safe_body(sources, lang)]
+        own = values_of(str(main.chunk.meta.get("question") or "")) if strategy == "script" else set()
+        case_values = frozenset(own - values_of(inquiry))
+        body = [(k, t, src, main.chunk) for k, t, src in safe_body(sources, lang, case_values=case_values)]
     if not any(kind == "body" for kind, *_ in body) and composition is not None and composition.sentences:
         # nothing sendable in the best Q/A: the general sentences that answer the question
         strategy = "sentences"

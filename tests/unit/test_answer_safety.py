@@ -71,6 +71,14 @@ def test_safe_body_rewrites_notes_slots_cases_and_drops_internal_lines() -> None
     assert slot_for("I have refunded your order.", "en") == "[To check: refund status]"
 
 
+def test_safe_body_slots_a_value_of_the_scripts_own_question() -> None:
+    # the script answered "2주에서 4주로 바꿀 수 있나요?"; this inquiry did not ask about 4주
+    answer = ["네, 바꿀 수 있어요.", "변경하시면 다음 결제일부터 4주 간격으로 결제되고 배송돼요."]
+    out = safe_body(answer, "ko", case_values=frozenset({"4주"}))
+    assert [k for k, _, _ in out] == ["body", "slot"], out
+    assert [k for k, _, _ in safe_body(answer, "ko")] == ["body", "body"]
+
+
 def test_suggestions_and_answers_give_the_same_confidence(kb: KnowledgeBase) -> None:
     for text in ("환불은 언제 되나요?", "비밀번호를 잊어버렸어요", "오늘 날씨 어때요?"):
         a = answer_question(kb, text, log=False)
