@@ -111,6 +111,18 @@ _ASKED: dict[str, tuple[str, str]] = {
         r"얼마(?!\s*(?:나|동안|까지|든지))",
         r"\d|" + _AMOUNT + r"|없(?:습니다|어요|음)",
     ),
+    # a promotion in a period to come ("올해 하반기에도 쿠폰 행사가 있나요?", "다음 달에도 세일해요?"):
+    # the articles describe the promotions that run now; only a sentence that says when they run
+    # (상시, 매년, 매월, 하반기, 11월 …) answers whether one will run then
+    "future": (
+        r"(?:올해|내년|다음\s*(?:달|주|해|시즌|번)|하반기|상반기|연말|연초|추석|설날|명절|블랙\s*프라이데이)"
+        r"(?:에도|에는|에|도)?\s*[^?.!]{0,30}(?:행사|이벤트|프로모션|세일|특가)|"
+        r"\b(?:next|this coming) (?:month|year|season|week)\b[^?.!]{0,30}\b(?:sale|promotion|event)s?\b|"
+        r"\b(?:sale|promotion|event)s?\b[^?.!]{0,30}\b(?:next|this coming) (?:month|year|season|week)\b|"
+        r"\bblack friday\b",
+        r"상시|연중|매년|매월|매주|매일|항상|정기적|하반기|상반기|연말|\d+\s*월|"
+        r"\balways\b|\bevery (?:year|month|week)\b|\ball year\b|\bpermanent",
+    ),
     # a recommendation ("선물로 뭐가 좋을까요?", "맛집 추천해 주세요"): a knowledge base of rules and
     # procedures answers it only where a sentence itself recommends; otherwise it is an opinion
     # nobody wrote down, and a policy that shares its nouns is not an answer
@@ -127,8 +139,8 @@ _ASKED_A = {name: re.compile(a, re.IGNORECASE) for name, (_, a) in _ASKED.items(
 
 
 def asked_for(question: str) -> frozenset[str]:
-    """What the inquiry asks for outright (:data:`ASKED`: a time, a cost, a quantity, a
-    recommendation), if anything."""
+    """What the inquiry asks for outright (:data:`ASKED`: a time, a cost, a quantity, a promotion
+    to come, a recommendation), if anything."""
     return frozenset(name for name, rx in _ASKED_Q.items() if rx.search(question))
 
 

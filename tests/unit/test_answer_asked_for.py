@@ -64,6 +64,12 @@ NO_TIME = ARTICLE.replace("- 세금계산서 발행 요청이 접수되면 정�
         ("근처 맛집 추천해 주세요", {"advice"}),
         ("둘 중에 어떤 게 더 나을까요?", {"advice"}),
         ("Can you recommend a gift for my mother?", {"advice"}),
+        # a promotion in a period to come: answered only by a sentence that says when they run
+        ("올해 하반기에도 첫 구매 할인 쿠폰 행사가 있나요?", {"future"}),
+        ("블랙프라이데이 행사 있나요?", {"future"}),
+        ("Will there be a sale next month?", {"future"}),
+        ("Is the discount valid next month?", set()),
+        ("다음 달 1일에 쿠폰 들어와요?", set()),
         ("뭐가 문제일까요?", set()),
         ("이렇게 해도 괜찮은가요?", set()),
     ],
@@ -142,6 +148,12 @@ def test_words_that_only_contain_a_time_word_carry_no_time(sentence: str) -> Non
 )
 def test_time_words_still_carry_a_time(sentence: str) -> None:
     assert unanswered([sentence], frozenset({"period"})) == frozenset()
+
+
+def test_a_promotion_to_come_is_answered_only_by_when_promotions_run() -> None:
+    future = frozenset({"future"})
+    assert unanswered(["첫 구매 쿠폰은 가입 즉시 발급되며 14일 동안 쓸 수 있습니다."], future) == future
+    assert unanswered(["생일 쿠폰은 매년 생일이 있는 달 1일에 발급됩니다."], future) == frozenset()
 
 
 def test_a_recommendation_is_handed_off_unless_a_sentence_recommends(
