@@ -158,15 +158,12 @@ def answer_question(
     # "시키신 대로 해 봤는데 그래도 똑같아요" after an answer: the next step is the agent's
     no_fix = _answered_before(history) and reports_no_fix(text)
     if conf < limit or not comp.sentences or no_fix:
-        reason = (
-            "no_answer"
-            if no_fix
-            else "low_confidence"
-            if comp.sentences
-            else "no_answer"
-            if evidence.chunk_hits
-            else "no_evidence"
-        )
+        if no_fix:
+            reason = "no_answer"
+        elif comp.sentences:
+            reason = "low_confidence"
+        else:
+            reason = "no_answer" if evidence.chunk_hits else "no_evidence"
         result = Answer(
             answer=s.handoff_message_en if lang == "en" else s.handoff_message_ko,
             citations=[],

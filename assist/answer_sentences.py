@@ -38,6 +38,8 @@ __all__ = [
     "asked_the_same",
     "candidates_of",
     "doc_chunks",
+    "echo_label",
+    "echoed",
     "script_answer_text",
     "values_of",
     "vector_text",
@@ -70,6 +72,8 @@ class Candidate:
     context: str = ""  # the situation heading it sits under, if any
     # the sentence before it, when it opens by pointing back ("이때 …", "이 경우 …"): what it means
     antecedent: str = ""
+    # values of its script question it repeats ("4주"): that customer's case (see _role)
+    echo: frozenset[str] = frozenset()
 
     @property
     def sendable(self) -> bool:
@@ -154,7 +158,8 @@ def _chunk_candidates(chunk: Chunk) -> list[Candidate]:
             text = sentence.strip()
             if len(text) >= 4:
                 before = previous if _POINTS_BACK.match(text) else ""
-                out.append(Candidate(chunk, text, 0, _role(chunk, text, context), context, before))
+                echo = echoed(text, context) if chunk.section == "scripts" else frozenset()
+                out.append(Candidate(chunk, text, 0, _role(text, echo), context, before, echo))
                 previous = text
     with _CANDIDATES_LOCK:
         _CANDIDATES[key] = out
@@ -163,26 +168,29 @@ def _chunk_candidates(chunk: Chunk) -> list[Candidate]:
     return out
 
 
-_ECHO = "repeats its script question's "
-
-
 def asked_the_same(cand: Candidate, inquiry: str) -> bool:
-    """A script sentence held back only for repeating its question's value ("4주"), and this
-    inquiry asks about that value too: for this customer it is the answer."""
-    reason = cand.role.reason
-    return reason.startswith(_ECHO) and reason[len(_ECHO) :] in values_of(inquiry)
+    """A script sentence held back only for repeating its question's values ("4주"), and this
+    inquiry asks about those values too: for this customer it is the answer."""
+    return bool(cand.echo) and not cand.echo - values_of(inquiry)
 
 
-def _role(chunk: Chunk, text: str, context: str) -> RoleLabel:
+def echoed(text: str, question: str) -> frozenset[str]:
+    """The values of ``question`` that ``text`` repeats ("4주" in "… 4주 간격으로 …" after
+    "2주에서 4주로 바꿀 수 있나요?"): a script answer saying them states that customer's case."""
+    return frozenset(values_of(text) & values_of(question)) if question else frozenset()
+
+
+def _role(text: str, echo: frozenset[str]) -> RoleLabel:
     """The sentence's role; a script answer sentence that repeats a value of its own question
     ("배송 주기를 2주에서 4주로 바꿀 수 있나요?" → "… 4주 간격으로 결제되고 배송돼요", "270사이즈
     언제 재입고돼요?" → "… 270 사이즈 재입고 알림도 …") states that customer's case."""
     label = classify(text)
-    if chunk.section == "scripts" and context and label.role == "general":
-        echoed = values_of(text) & values_of(context)
-        if echoed:
-            return RoleLabel("case_report", f"{_ECHO}{min(echoed)}")
-    return label
+    return echo_label(echo) if echo and label.role == "general" else label
+
+
+def echo_label(echo: frozenset[str]) -> RoleLabel:
+    """The role of a sentence repeating its script question's values: that customer's case."""
+    return RoleLabel("case_report", f"repeats its script question's {', '.join(sorted(echo))}")
 
 
 def values_of(text: str) -> set[str]:

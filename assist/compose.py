@@ -32,7 +32,7 @@ import functools
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -171,9 +171,14 @@ def compose(
     return _compose(evidence, question, index, docs, sendable_only, limit, said)
 
 
+def _antecedent_in(cand: Candidate, among: Iterable[Candidate]) -> Candidate | None:
+    """The sentence ``cand`` points back at ("이때 …"), if it is one of ``among``."""
+    return next((c for c in among if c.chunk is cand.chunk and c.text == cand.antecedent), None)
+
+
 def _stands_with(cand: Candidate, chosen: Sequence[Candidate]) -> bool:
-    """A sentence that points back ("이때 …") joins only beside the sentence it points at."""
-    return not cand.antecedent or any(c.chunk is cand.chunk and c.text == cand.antecedent for c in chosen)
+    """A sentence that points back joins only beside the sentence it points at."""
+    return not cand.antecedent or _antecedent_in(cand, chosen) is not None
 
 
 def _compose(
@@ -306,7 +311,7 @@ def _compose(
     rows = sorted(scored[doc.doc_id], key=lambda r: -r[0])
     chosen = [first]
     if first.antecedent:  # "이때 …" is said with the sentence it points back at, or not at all
-        before = next((c for _, c in rows if c.chunk is first.chunk and c.text == first.antecedent), None)
+        before = _antecedent_in(first, (c for _, c in rows))
         if before is None:
             return result
         chosen.insert(0, before)

@@ -20,7 +20,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from assist.answer import citation_for
-from assist.answer_sentences import answer_texts, script_answer_text, values_of
+from assist.answer_sentences import answer_texts, echo_label, echoed, script_answer_text, values_of
 from assist.compose import Composition
 from assist.evidence import Evidence
 from assist.prompts import render
@@ -31,7 +31,7 @@ from core.settings import Settings
 from core.types import Chunk, ChunkHit, DocHit
 from indexes.lexical import tokenize
 from korean.lang import detect_lang
-from korean.roles import RoleLabel, classify
+from korean.roles import classify
 from korean.sentences import split_sentences
 
 _MAX_CAVEATS = 2
@@ -142,19 +142,21 @@ def slot_for(sentence: str, lang: str) -> str:
 
 
 def safe_body(
-    sentences: Sequence[str], lang: str, *, case_values: frozenset[str] = frozenset()
+    sentences: Sequence[str], lang: str, *, question: str = "", inquiry: str = ""
 ) -> list[tuple[str, str, str]]:
     """(kind, text, source) per sentence an agent may send: general ones as written, agent notes
     through their safe rewrite, case reports as one fill-in slot; internal notes and "검토 필요"
-    (not written yet) are left out. ``case_values``: values ("4주") of the script's own question
-    that this inquiry does not hold; a sentence repeating one states that other customer's case."""
+    (not written yet) are left out. ``question``: the script's own question; a sentence repeating
+    one of its values ("4주") that ``inquiry`` does not hold states that other customer's case."""
+    asked = values_of(inquiry)
     out: list[tuple[str, str, str]] = []
     for source in sentences:
         if REVIEW_MARKER in source:
             continue  # a rule or situation nobody has written yet
         label = classify(source)
-        if label.sendable and case_values and values_of(source) & case_values:
-            label = RoleLabel("case_report", "repeats its script question's value")
+        told_to_another = echoed(source, question) - asked
+        if label.sendable and told_to_another:
+            label = echo_label(told_to_another)
         if label.sendable:
             out.append(("body", source, source))
         elif label.rewrite:
@@ -197,9 +199,9 @@ def build_reply_draft(
     body: list[tuple[str, str, str, Chunk]] = []
     if main is not None:
         sources = [s.strip() for s in split_sentences(body_text) if s.strip()]
-        own = values_of(str(main.chunk.meta.get("question") or "")) if strategy == "script" else set()
-        case_values = frozenset(own - values_of(inquiry))
-        body = [(k, t, src, main.chunk) for k, t, src in safe_body(sources, lang, case_values=case_values)]
+        question = str(main.chunk.meta.get("question") or "") if strategy == "script" else ""
+        safe = safe_body(sources, lang, question=question, inquiry=inquiry)
+        body = [(k, t, src, main.chunk) for k, t, src in safe]
     if not any(kind == "body" for kind, *_ in body) and composition is not None and composition.sentences:
         # nothing sendable in the best Q/A: the general sentences that answer the question
         strategy = "sentences"

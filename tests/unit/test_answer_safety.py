@@ -74,8 +74,11 @@ def test_safe_body_rewrites_notes_slots_cases_and_drops_internal_lines() -> None
 def test_safe_body_slots_a_value_of_the_scripts_own_question() -> None:
     # the script answered "2주에서 4주로 바꿀 수 있나요?"; this inquiry did not ask about 4주
     answer = ["네, 바꿀 수 있어요.", "변경하시면 다음 결제일부터 4주 간격으로 결제되고 배송돼요."]
-    out = safe_body(answer, "ko", case_values=frozenset({"4주"}))
+    question = "배송 주기를 2주에서 4주로 바꿀 수 있나요?"
+    out = safe_body(answer, "ko", question=question, inquiry="8주로 바꿀 수 있나요?")
     assert [k for k, _, _ in out] == ["body", "slot"], out
+    same = safe_body(answer, "ko", question=question, inquiry="4주로 바꿀래요")
+    assert [k for k, _, _ in same] == ["body", "body"]
     assert [k for k, _, _ in safe_body(answer, "ko")] == ["body", "body"]
 
 
