@@ -148,12 +148,17 @@ def _chunk_candidates(chunk: Chunk) -> list[Candidate]:
     out: list[Candidate] = []
     # a script answer's sentences answer its question; a situation's sentences sit under its heading
     context = str(chunk.meta.get("question") or "") if chunk.section == "scripts" else ""
+    # what a sentence pointing back points at: the sentence before it in the same block -- the
+    # same line, or the line (bullet) above; a heading or a blank line starts a new block
+    previous = ""
     for line in body.splitlines():
         heading = _HEADING.match(line)
         if heading:
             context = (heading.group("b") or heading.group("h") or "").strip()
+            previous = ""
             continue
-        previous = ""
+        if not line.strip():
+            previous = ""
         for sentence in split_sentences(_BULLET.sub("", line)):
             text = sentence.strip()
             if len(text) >= 4:

@@ -36,18 +36,19 @@ _CUES: dict[str, tuple[str, str]] = {
     ),
     "possible": (
         r"될까요|되나요|되나|되요\?|돼요\?|돼\?|되\?|되죠|됩니까|가능|할\s*수\s*있|수\s*있나|수\s*있어요\?|괜찮|"
-        r"하나요\?|해도|\bcan i\b|\bcan you\b|\bis it possible\b|\ballowed\b|\bam i able\b|"
+        r"하나요\?|해도|(?:아|어|여)도\s*(?:돼|되|됨|됌|될)|(?<!야)(?<!야\s)(?:됨|됌)\?|되냐|돼여|되여|수\s*잇|"
+        r"\bcan i\b|\bcan you\b|\bis it possible\b|\ballowed\b|\bam i able\b|"
         r"\bdo you (?:ship|accept)\b",
         r"가능|불가|수\s*있|수\s*없|안\s*돼|안\s*됩|않습니다|않아요|없습니다|없어요|돼요|됩니다|제외|"
         r"\bcan\b|\bcannot\b|\bcan't\b|\bnot (?:possible|available|allowed)\b|\bonly\b",
     ),
     "cost": (
-        r"얼마(?!\s*(?:나|동안))|비용|수수료|요금|배송비|택배비|왕복|편도|부담|무료|유료|돈\s*(?:내|들)|"
+        r"얼마(?!\s*(?:나|동안))|비용|수수료|요금|배송비|택배비|왕복|편도|부담|무료|유료|돈\s*(?:더\s*|또\s*)?(?:내|들)|"
         r"how much|\bfee\b|\bcost\b|\bcharge|\bprice\b|\bfree\b",
         r"\d[\d,]*\s*원|무료|부담|수수료|배송비|차감|\bfree\b|\bfee\b|\$\s*\d|\bcharged?\b|\d+\s*%",
     ),
     "reason": (
-        r"왜|이유|어째서|원인|무슨\s*일|\bwhy\b|\breason\b",
+        r"왜|이유|어째서|원인|무슨\s*일|(?:뭐|머|무엇)가\s*문제|\bwhy\b|\breason\b",
         r"때문|이라서|이어서|라서|므로|위해|경우|거절|초과|부족|만료|\bbecause\b|\bsince\b|\bdue to\b|\bif\b",
     ),
     "limit": (

@@ -55,6 +55,14 @@ def test_other_ways_of_pointing_back(opening: str) -> None:
     assert cands[1].antecedent == "출고 전이면 취소합니다."
 
 
+def test_a_bullet_pointing_back_carries_the_bullet_above_it() -> None:
+    body = "- 출고 전이면 취소합니다.\n- 이 경우 환불은 바로 됩니다.\n\n- 이때 문자로 알려 드립니다."
+    chunk = Chunk("article:KB-1#policy-0", "article:KB-1", "article", "t", "policy", body, body)
+    first, second, third = candidates_of([chunk])
+    assert second.antecedent == first.text == "출고 전이면 취소합니다."
+    assert third.antecedent == ""  # a blank line ends the list it could point into
+
+
 def test_a_sentence_that_does_not_point_back_stands_alone() -> None:
     cands = candidates_of([_policy("출고 전이면 취소합니다.", "이벤트 상품은 취소할 수 없습니다.")])
     assert cands[1].antecedent == ""

@@ -1,0 +1,32 @@
+"""korean.focus.question_focus: what an inquiry asks, written the way customers write it."""
+
+from __future__ import annotations
+
+import pytest
+
+from korean.focus import question_focus
+
+
+@pytest.mark.parametrize(
+    ("question", "focus"),
+    [
+        # whether something is allowed, in everyday spelling ("…도 됨?", "되냐", "쓸수잇나요")
+        ("반품할때 다른 택배사로 보내도됨?", {"possible"}),
+        ("카톡으로 가입했는데 네이버 로그인 눌러도 됨?", {"possible"}),
+        ("이거 환불 되냐", {"possible"}),
+        ("쿠폰 같이 써도 돼여?", {"possible"}),
+        ("첫구매쿠폰 아직 쓸수잇나요", {"possible"}),
+        ("포장 바꿀 수 있나요?", {"possible"}),
+        # "…해야 됨?" asks what one must do, not whether one may
+        ("잘못온거 언제까지 보관해야됨?", {"period"}),
+        ("이거 다시 보내야 됨?", set()),
+        # cost with a word between 돈 and the verb; a reason asked as "뭐가 문제"
+        ("회사로 돌리면 돈 더들어요?", {"cost"}),
+        ("재입고알림 신청이 안돼요 머가 문제임", {"reason"}),
+        ("결제가 안 되는데 뭐가 문제예요?", {"reason"}),
+        # stating a problem asks for nothing in particular
+        ("세션 만료됐다고 계속 뜸", set()),
+    ],
+)
+def test_colloquial_questions_have_their_focus(question: str, focus: set[str]) -> None:
+    assert question_focus(question) == frozenset(focus)
