@@ -107,11 +107,6 @@ def assess(
     return comp, confidence, values
 
 
-_NO_FIX = (
-    "no_answer: the customer did what the last answer said and it did not help; the next step is an agent's"
-)
-
-
 def _answered_before(history: Sequence[dict[str, str]] | None) -> bool:
     return any(m.get("role") == "assistant" and str(m.get("content", "")).strip() for m in history or ())
 
@@ -123,6 +118,8 @@ def _handoff_sentence(reason: HandoffReason, confidence: float, threshold: float
     return {
         "no_answer": "no_answer: no sentence of the closest articles answers this question",
         "no_evidence": "no_evidence: nothing in the knowledge base matches",
+        "fix_failed": "fix_failed: the customer did what the last answer said and it did not help; "
+        "the next step is an agent's",
     }[reason]
 
 
@@ -159,7 +156,7 @@ def answer_question(
     no_fix = _answered_before(history) and reports_no_fix(text)
     if conf < limit or not comp.sentences or no_fix:
         if no_fix:
-            reason = "no_answer"
+            reason = "fix_failed"
         elif comp.sentences:
             reason = "low_confidence"
         else:
@@ -169,7 +166,7 @@ def answer_question(
             citations=[],
             confidence=conf,
             abstained=True,
-            handoff_reason=_NO_FIX if no_fix else _handoff_sentence(reason, conf, limit),
+            handoff_reason=_handoff_sentence(reason, conf, limit),
             lang=lang,
             generated_by="handoff",
         )
@@ -213,7 +210,9 @@ def answer_question(
                 log_id=log_id,
                 handoff_reason=reason,
             )
-            if final.abstained:  # handed off: its masked text feeds the report's unanswered topics
+            # handed off: its masked text feeds the report's unanswered topics (not a failed fix's
+            # "그래도 똑같아요": it is about the last answer, not a question the KB lacks)
+            if final.abstained and reason != "fix_failed":
                 record_unanswered(session, log_id, text, keep_days=s.unanswered_text_days)
 
         log_writer(kb).write(write)

@@ -147,7 +147,7 @@ def migrate(engine: Engine) -> None:
         with engine.connect() as connection:
             sqlite = connection.dialect.name == "sqlite"
             if sqlite:
-                _foreign_keys(connection, on=False)
+                sqlite_foreign_keys(connection, on=False)
             try:
                 with connection.begin():
                     if connection.dialect.name == "postgresql":  # one migrator at a time
@@ -157,7 +157,7 @@ def migrate(engine: Engine) -> None:
                         command.upgrade(config, "head")
             finally:
                 if sqlite:
-                    _foreign_keys(connection, on=True)
+                    sqlite_foreign_keys(connection, on=True)
     except SQLAlchemyError as exc:
         raise StorageError(
             f"Can't migrate the database {mask_url(engine.url)!r}: {exc.__class__.__name__}: "
@@ -174,7 +174,7 @@ def migrate(engine: Engine) -> None:
         config.attributes.pop("connection", None)
 
 
-def _foreign_keys(connection: Connection, *, on: bool) -> None:
+def sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
     # Outside any transaction: SQLite ignores this PRAGMA inside one.
     connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
     connection.commit()

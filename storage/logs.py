@@ -30,7 +30,7 @@ from storage.models import (
 QueryKind = Literal["search", "suggest", "answer", "chat"]
 Verdict = Literal["used", "edited", "rejected"]
 AnswerVerdict = Literal["helpful", "not_helpful"]
-HandoffReason = Literal["low_confidence", "no_answer", "no_evidence"]  # models.HANDOFF_REASONS
+HandoffReason = Literal["low_confidence", "no_answer", "no_evidence", "fix_failed"]  # models.HANDOFF_REASONS
 
 
 def query_hash(query: str) -> str:

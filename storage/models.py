@@ -42,8 +42,9 @@ ANSWER_KINDS: tuple[str, ...] = ("answer", "chat")  # the chatbot's answers (/v1
 VERDICTS: tuple[str, ...] = ("used", "edited", "rejected")
 ANSWER_VERDICTS: tuple[str, ...] = ("helpful", "not_helpful")  # chatbot answer feedback (0008)
 # why the chatbot handed a question off (0013): its confidence was under the threshold, no
-# sentence of the closest articles answers it, or nothing in the knowledge base matched
-HANDOFF_REASONS: tuple[str, ...] = ("low_confidence", "no_answer", "no_evidence")
+# sentence of the closest articles answers it, nothing in the knowledge base matched, or (0014)
+# the customer did what the last answer said and it did not help
+HANDOFF_REASONS: tuple[str, ...] = ("low_confidence", "no_answer", "no_evidence", "fix_failed")
 
 # Article section key -> attribute name ("references" maps to the column "refs").
 SECTION_ATTRS: dict[str, str] = {
@@ -217,7 +218,7 @@ class QueryLogRow(Base):
     __tablename__ = "query_logs"
     __table_args__ = (
         CheckConstraint(_in("kind", QUERY_KINDS), name="kind"),
-        CheckConstraint(_in("handoff_reason", HANDOFF_REASONS), name="handoff_reason"),  # 0013
+        CheckConstraint(_in("handoff_reason", HANDOFF_REASONS), name="handoff_reason"),  # 0013, 0014
         Index("ix_query_logs_unanswered", "abstained", "query_hash", "created_at", "kind"),  # 0007
     )
 

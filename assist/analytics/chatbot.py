@@ -51,7 +51,8 @@ def _handed_off() -> Any:
 def scan(session: Session, period: Period) -> list[tuple[int, str, int, float, int]]:
     """One pass over the period's questions: ``(bucket, outcome, questions, sum of confidence,
     questions with a confidence)`` per bucket and outcome (``answered``, or the stored hand-off
-    reason: ``low_confidence``, ``no_answer``, ``no_evidence``; for a hand-off logged before 0013,
+    reason: ``low_confidence``, ``no_answer``, ``no_evidence``, ``fix_failed`` (0014); for a
+    hand-off logged before 0013,
     ``no_evidence`` when nothing in the KB matched, else ``weak_evidence``: as
     ``storage.rollups.answer_rows``). From the daily rollups for whole days."""
     if rollups.usable(session, period):

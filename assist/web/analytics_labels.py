@@ -182,5 +182,6 @@ ANALYTICS_MESSAGES: dict[str, tuple[str, str]] = {
     "an.v.handoff_reasons.low_confidence": ("신뢰도 낮음", "Low confidence"),
     "an.v.handoff_reasons.no_answer": ("답하는 문장 없음", "No sentence answers it"),
     "an.v.handoff_reasons.no_evidence": ("일치하는 지식 없음", "Nothing in the KB matches"),
+    "an.v.handoff_reasons.fix_failed": ("안내대로 해도 해결 안 됨", "The suggested fix did not help"),
     "an.v.handoff_reasons.weak_evidence": ("근거 약함(이전 기록)", "Weak evidence (logged before reasons)"),
 }

@@ -17,7 +17,7 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from storage.engine import make_engine
+from storage.engine import make_engine, sqlite_foreign_keys
 from storage.models import Base
 
 config = context.config
@@ -63,8 +63,15 @@ def run_online() -> None:
     engine = make_engine(_url())
     try:
         with engine.connect() as conn:
-            _configure(conn)
-            conn.commit()
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:  # as storage.migrate: a rebuilt table must not cascade into its children
+                sqlite_foreign_keys(conn, on=False)
+            try:
+                _configure(conn)
+                conn.commit()
+            finally:
+                if sqlite:
+                    sqlite_foreign_keys(conn, on=True)
     finally:
         engine.dispose()
 

@@ -63,10 +63,28 @@ def test_after_an_answer_a_failed_fix_is_handed_off(kb: KnowledgeBase) -> None:
         kb, "시키신 대로 다 해 봤는데 그래도 똑같으면요?", history=HISTORY, threshold=0.0, log=False
     )
     assert answer.abstained and answer.citations == [], answer
-    assert answer.handoff_reason is not None and answer.handoff_reason.startswith("no_answer"), answer
+    assert answer.handoff_reason is not None and answer.handoff_reason.startswith("fix_failed: "), answer
 
 
 def test_without_an_earlier_answer_the_same_words_are_answered(kb: KnowledgeBase) -> None:
     # the first message of a conversation states a problem; the bot has not said anything to retry
     answer = answer_question(kb, "앱 재설치해 봐도 로그인이 계속 풀려요", threshold=0.0, log=False)
     assert not answer.abstained and answer.citations, answer
+
+
+def test_the_query_log_keeps_a_failed_fix_as_its_own_reason(kb: KnowledgeBase) -> None:
+    """``fix_failed`` (0014), not ``no_answer``: the report counts it as an answer that did not
+    help, and its text is no unanswered question for the gap topics."""
+    from sqlalchemy import select
+
+    from storage import QueryLogRow, UnansweredQuestionRow
+
+    answer = answer_question(
+        kb, "시키신 대로 다 해 봤는데 그래도 똑같으면요?", history=HISTORY, threshold=0.0
+    )
+    assert answer.abstained and answer.log_id
+    with kb.sessions() as session:
+        logged = session.get(QueryLogRow, answer.log_id)
+        kept = session.scalars(select(UnansweredQuestionRow.log_id)).all()
+    assert logged is not None and logged.handoff_reason == "fix_failed" and logged.abstained
+    assert answer.log_id not in kept

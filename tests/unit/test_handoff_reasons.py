@@ -254,3 +254,72 @@ def test_0013_keeps_history_and_downgrades(tmp_path: Path) -> None:
 @pytest.mark.postgres
 def test_0013_on_postgres(postgres_url: str) -> None:
     on_postgres(postgres_url, check_migration)
+
+
+# --- migration 0014: fix_failed -----------------------------------------------------------------
+
+
+def _indexes(engine: Engine) -> list[tuple[str, tuple[str, ...]]]:
+    return sorted(
+        (str(i["name"]), tuple(str(c) for c in i["column_names"])) for i in inspect(engine).get_indexes(TABLE)
+    )
+
+
+TABLE = "query_logs"
+
+
+def check_migration_0014(engine: Engine) -> None:
+    to_revision(engine, "0013")
+    rows = [_log(0, False, HIT, handoff_reason=None)]  # one key set for every row of an insert
+    rows += [
+        _log(1, True, HIT, handoff_reason="no_answer"),
+        _log(2, True, HIT, handoff_reason="low_confidence"),
+    ]
+    with engine.begin() as conn:
+        conn.execute(insert(QueryLogRow), rows)
+        # rows of the tables that point at the query log (ON DELETE CASCADE): the rebuild keeps them
+        day = {"at": at(1)}
+        conn.execute(text("INSERT INTO unanswered_questions VALUES ('m1', '질문', :at)"), day)
+        conn.execute(
+            text("INSERT INTO answer_feedback (log_id, verdict, created_at) VALUES ('m0', 'helpful', :at)"),
+            day,
+        )
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(insert(QueryLogRow), [_log(3, True, HIT, handoff_reason="fix_failed")])
+    indexes = _indexes(engine)
+    to_revision(engine, "0014")
+    assert _indexes(engine) == indexes
+    with engine.begin() as conn:
+        conn.execute(insert(QueryLogRow), [_log(3, True, HIT, handoff_reason="fix_failed")])
+        assert conn.scalar(text("SELECT count(*) FROM unanswered_questions")) == 1
+        assert conn.scalar(text("SELECT count(*) FROM answer_feedback")) == 1
+        assert conn.scalar(text(f"SELECT count(*) FROM {TABLE}")) == 4
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(insert(QueryLogRow), [_log(4, True, HIT, handoff_reason="bogus")])
+    assert outcomes(engine) == {"answered": 1, "no_answer": 1, "low_confidence": 1, "fix_failed": 1}
+    rollups_match_a_backfill(engine)
+    with engine.begin() as conn:  # the foreign keys still hold: deleting a log row cascades
+        conn.execute(delete(QueryLogRow).where(QueryLogRow.id == "m1"))
+        assert conn.scalar(text("SELECT count(*) FROM unanswered_questions")) == 0
+        conn.execute(insert(QueryLogRow), [_log(1, True, HIT, handoff_reason="no_answer")])
+
+    to_revision(engine, "0013", down=True)  # a failed fix was logged as no_answer before 0014
+    assert outcomes(engine) == {"answered": 1, "no_answer": 2, "low_confidence": 1}
+    assert _indexes(engine) == indexes
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(insert(QueryLogRow), [_log(5, True, HIT, handoff_reason="fix_failed")])
+    rollups_match_a_backfill(engine)
+    db.migrate(engine)  # and up again, as open_db does
+    with engine.begin() as conn:
+        conn.execute(insert(QueryLogRow), [_log(5, True, HIT, handoff_reason="fix_failed")])
+    assert outcomes(engine) == {"answered": 1, "no_answer": 2, "low_confidence": 1, "fix_failed": 1}
+    rollups_match_a_backfill(engine)
+
+
+def test_0014_adds_fix_failed_and_downgrades(tmp_path: Path) -> None:
+    on_sqlite(tmp_path, check_migration_0014)
+
+
+@pytest.mark.postgres
+def test_0014_on_postgres(postgres_url: str) -> None:
+    on_postgres(postgres_url, check_migration_0014)
