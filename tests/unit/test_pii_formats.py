@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from pii_plant import COMPANY_LINES, PLANTS, Plant, planted_text, scan_text
 
-from core.masking import mask_record_article, mask_record_ticket
+from core.masking import mask_record_article, mask_record_ticket, mask_value
 from core.settings import Settings
 from ingest.sample import sample_paths
 from ingest.sources import read_paths
@@ -110,6 +110,20 @@ def test_allow_list_keeps_listed_values_in_any_mode() -> None:
     assert mask_pii(text) == "지점 [전화번호], 담당 [전화번호], 사번 EMP-77"
     with pytest.raises(ValueError, match="KMS_PII_ALLOW"):
         compile_allow(("re:(",))
+
+
+def test_stored_values_are_masked_the_same_when_their_strings_repeat() -> None:
+    """``mask_value`` (what the storage choke point runs) caches ``mask_pii`` per text, mode and
+    allow-list: a repeat is masked as the first, another allow-list or mode is not served from it."""
+    text = "지점 02-1234-5678, 담당 010-2222-3333"
+    payload = {"a": [text, text], "b": {"c": text}, "n": 3}
+    masked = "지점 [전화번호], 담당 [전화번호]"
+    for _ in range(2):
+        assert mask_value(payload, "personal") == {"a": [masked, masked], "b": {"c": masked}, "n": 3}
+        assert mask_value(text, "personal", ["re:010-2222-\\d{4}"]) == "지점 [전화번호], 담당 010-2222-3333"
+        assert mask_value(text, "personal", ("02 1234 5678", "re:010-2222-\\d{4}")) == text
+    long = (text + " ") * 200  # beyond what the cache keeps: masked afresh, the same way
+    assert mask_value(long, "personal") == (masked + " ") * 200
 
 
 def test_allow_list_setting_is_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
