@@ -113,17 +113,19 @@ def test_allow_list_keeps_listed_values_in_any_mode() -> None:
 
 
 def test_stored_values_are_masked_the_same_when_their_strings_repeat() -> None:
-    """``mask_value`` (what the storage choke point runs) caches ``mask_pii`` per text, mode and
-    allow-list: a repeat is masked as the first, another allow-list or mode is not served from it."""
-    text = "지점 02-1234-5678, 담당 010-2222-3333"
+    """``mask_value`` (what the storage choke point runs) caches article-mode ``mask_pii`` per text
+    and allow-list: a repeat is masked as the first; another allow-list, the personal mode and
+    long strings are masked as ``mask_pii`` masks them."""
+    text = "지점 02-1234-5678, 담당 010-2222-3333, 메일 kim@example.com"
     payload = {"a": [text, text], "b": {"c": text}, "n": 3}
-    masked = "지점 [전화번호], 담당 [전화번호]"
+    article = "지점 02-1234-5678, 담당 [전화번호], 메일 [이메일]"
     for _ in range(2):
-        assert mask_value(payload, "personal") == {"a": [masked, masked], "b": {"c": masked}, "n": 3}
-        assert mask_value(text, "personal", ["re:010-2222-\\d{4}"]) == "지점 [전화번호], 담당 010-2222-3333"
-        assert mask_value(text, "personal", ("02 1234 5678", "re:010-2222-\\d{4}")) == text
-    long = (text + " ") * 200  # beyond what the cache keeps: masked afresh, the same way
-    assert mask_value(long, "personal") == (masked + " ") * 200
+        assert mask_value(payload, "article") == {"a": [article, article], "b": {"c": article}, "n": 3}
+        kept = mask_value(text, "article", ["re:010-2222-\\d{4}"])
+        assert kept == "지점 02-1234-5678, 담당 010-2222-3333, 메일 [이메일]"
+        assert mask_value(text, "personal") == mask_pii(text, mode="personal") != article
+    long = (text + " ") * 100  # beyond what the cache keeps
+    assert mask_value(long, "article") == (article + " ") * 100
 
 
 def test_allow_list_setting_is_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
