@@ -177,6 +177,9 @@ def test_expand_tokens_keeps_order_and_adds_synonyms_once(bundled: Lexicon) -> N
     assert set(out[4:]) == {"휴대폰", "스마트폰"} and len(out) == 6
     assert expand_tokens(["환불"], bundled) == ["환불"]
     assert expand_tokens([], bundled) == []
+    # the commonest misspelling finds the KB's spelling, and a KB written with it is found too
+    assert expand_tokens(["메세지", "카드"], bundled) == ["메세지", "카드", "메시지"]
+    assert expand_tokens(["메시지"], bundled) == ["메시지", "메세지"]
 
 
 def test_typo_tolerant_query_tokens() -> None:
