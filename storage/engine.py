@@ -12,6 +12,8 @@ import json
 import logging
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -144,20 +146,12 @@ def migrate(engine: Engine) -> None:
     """
     config = alembic_config()
     try:
-        with engine.connect() as connection:
-            sqlite = connection.dialect.name == "sqlite"
-            if sqlite:
-                sqlite_foreign_keys(connection, on=False)
-            try:
-                with connection.begin():
-                    if connection.dialect.name == "postgresql":  # one migrator at a time
-                        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATE_LOCK})
-                    config.attributes["connection"] = connection
-                    with _ALEMBIC_LOCK:  # alembic's context proxy is module-global: one thread at a time
-                        command.upgrade(config, "head")
-            finally:
-                if sqlite:
-                    sqlite_foreign_keys(connection, on=True)
+        with engine.connect() as connection, foreign_keys_off(connection), connection.begin():
+            if connection.dialect.name == "postgresql":  # one migrator at a time
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATE_LOCK})
+            config.attributes["connection"] = connection
+            with _ALEMBIC_LOCK:  # alembic's context proxy is module-global: one thread at a time
+                command.upgrade(config, "head")
     except SQLAlchemyError as exc:
         raise StorageError(
             f"Can't migrate the database {mask_url(engine.url)!r}: {exc.__class__.__name__}: "
@@ -174,10 +168,26 @@ def migrate(engine: Engine) -> None:
         config.attributes.pop("connection", None)
 
 
-def sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
+def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
     # Outside any transaction: SQLite ignores this PRAGMA inside one.
     connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
     connection.commit()
+
+
+@contextmanager
+def foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """SQLite foreign keys off on ``connection`` for the block, on again after it (a no-op on other
+    databases). Migrations run inside it: a table a batch migration rebuilds must not cascade its
+    drop into the tables that point at it (``articles`` into every revision, ``query_logs`` into
+    answer feedback). Call it outside any transaction."""
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        _sqlite_foreign_keys(connection, on=False)
+    try:
+        yield
+    finally:
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=True)
 
 
 def open_db(settings: Settings) -> sessionmaker[Session]:

@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 import storage as db
-from storage.engine import alembic_config, sqlite_foreign_keys
+from storage.engine import alembic_config, foreign_keys_off
 from tests import pg
 
 Check = Callable[[Engine], None]
@@ -27,17 +27,13 @@ def head_revision() -> str:
 def to_revision(engine: Engine, revision: str, *, down: bool = False) -> None:
     """Upgrade (or, ``down``, downgrade) the database to ``revision``."""
     config = alembic_config()
-    with engine.connect() as connection:
-        sqlite = connection.dialect.name == "sqlite"
-        if sqlite:  # as storage.migrate: a table rebuilt must not cascade into the tables pointing at it
-            sqlite_foreign_keys(connection, on=False)
-        try:
-            with connection.begin():
-                config.attributes["connection"] = connection
-                (command.downgrade if down else command.upgrade)(config, revision)
-        finally:
-            if sqlite:
-                sqlite_foreign_keys(connection, on=True)
+    with (
+        engine.connect() as connection,
+        foreign_keys_off(connection),
+        connection.begin(),
+    ):  # as storage.migrate
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
 
 
 def on_url(url: str, check: Check) -> None:

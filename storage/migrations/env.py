@@ -17,7 +17,7 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from storage.engine import make_engine, sqlite_foreign_keys
+from storage.engine import foreign_keys_off, make_engine
 from storage.models import Base
 
 config = context.config
@@ -62,16 +62,9 @@ def run_online() -> None:
         return
     engine = make_engine(_url())
     try:
-        with engine.connect() as conn:
-            sqlite = conn.dialect.name == "sqlite"
-            if sqlite:  # as storage.migrate: a rebuilt table must not cascade into its children
-                sqlite_foreign_keys(conn, on=False)
-            try:
-                _configure(conn)
-                conn.commit()
-            finally:
-                if sqlite:
-                    sqlite_foreign_keys(conn, on=True)
+        with engine.connect() as conn, foreign_keys_off(conn):  # as storage.migrate
+            _configure(conn)
+            conn.commit()
     finally:
         engine.dispose()
 

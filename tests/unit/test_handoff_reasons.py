@@ -259,13 +259,13 @@ def test_0013_on_postgres(postgres_url: str) -> None:
 # --- migration 0014: fix_failed -----------------------------------------------------------------
 
 
+TABLE = "query_logs"
+
+
 def _indexes(engine: Engine) -> list[tuple[str, tuple[str, ...]]]:
     return sorted(
         (str(i["name"]), tuple(str(c) for c in i["column_names"])) for i in inspect(engine).get_indexes(TABLE)
     )
-
-
-TABLE = "query_logs"
 
 
 def check_migration_0014(engine: Engine) -> None:

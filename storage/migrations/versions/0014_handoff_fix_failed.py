@@ -14,7 +14,7 @@ the constraint. SQLite cannot alter a constraint, so the table is rebuilt the wa
 ("Making Other Kinds Of Table Schema Changes"): the new table is created from the stored
 ``CREATE TABLE`` with only the constraint's list changed, the rows copied, the old table dropped,
 the new one renamed, its indexes re-created from their stored SQL; foreign keys are off while
-migrating (``storage.engine.migrate``), so the tables pointing at the query log keep their rows.
+migrating (``storage.engine.foreign_keys_off``), so the tables pointing at the query log keep their rows.
 The query log's rollup triggers are re-installed (dropping a table drops its triggers). The
 downgrade turns ``fix_failed`` rows back into ``no_answer`` (what they were logged as before) and
 puts the 0013 constraint back, with the rollups rebuilt.
@@ -23,7 +23,7 @@ Matches ``storage/models.py``; only portable SQL, so it runs on SQLite and Postg
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from alembic import op
 from sqlalchemy import Connection, text
@@ -51,11 +51,12 @@ def _rebuild_sqlite(connection: Connection, old: str, new: str) -> None:
     create = connection.scalar(
         text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :t"), {"t": TABLE}
     )
-    indexes: Iterable[str] = connection.execute(
-        text("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :t AND sql IS NOT NULL"),
-        {"t": TABLE},
-    ).scalars()
-    index_sql = list(indexes)
+    index_sql: list[str] = list(
+        connection.execute(
+            text("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :t AND sql IS NOT NULL"),
+            {"t": TABLE},
+        ).scalars()
+    )
     if create is None or str(create).count(old) != 1:
         raise RuntimeError(f"{TABLE}: expected one CHECK ({old}) in its schema, found: {create!r}")
     if connection.exec_driver_sql("PRAGMA foreign_keys").scalar():
