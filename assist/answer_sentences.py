@@ -48,7 +48,8 @@ __all__ = [
 
 ANSWER_SECTIONS = ("policy", "scripts", "situations", "steps", "body", "ticket")
 _HEADING_WORDS = re.compile(r"[\s()\[\]·,/]+")
-_THIRD_PERSON = re.compile(r"고객|\bcustomers?\b", re.IGNORECASE)
+# "고객이 … 하는 경우" speaks of the customer; "다른 고객 주문 상품이 온 경우" of someone else
+_THIRD_PERSON = re.compile(r"(?<!다른 )고객|(?<!other )\bcustomers?\b", re.IGNORECASE)
 _HEADING = re.compile(r"^\s*(?:\*\*(?P<b>.+?)\*\*|#{1,6}\s*(?P<h>.+?))\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
 # a number with its unit ("4주", "270 사이즈", "3,000원"): a value one customer may have asked about

@@ -24,8 +24,10 @@ An agent note whose quoted content is itself general gets a ``rewrite``: the cus
 sentence ("… 환불된다고 안내드렸습니다" → "… 환불됩니다"). The same holds for content told as a
 noun clause ("… 제외됨을 안내합니다", "… 진행된다는 점을 안내해요" → "… 제외됩니다", "… 진행됩니다")
 and for the reason an instruction states ("… 인증되지 않으므로 신용카드 인증을 안내합니다" →
-"… 인증되지 않습니다"); a rewrite is kept only when it is itself ``general``. Agent drafts and
-chatbot answers send the rewrite, never the note as written.
+"… 인증되지 않습니다"); what the customer is told to do becomes a request ("…하도록 안내합니다" →
+"…해 주시기 바랍니다"); nothing told only once the agent has acted ("… 재전송하며, 고객에게는 …") is
+rewritten (:mod:`korean.role_rewrite`). A rewrite is kept only when it is itself ``general``.
+Agent drafts and chatbot answers send the rewrite, never the note as written.
 """
 
 from __future__ import annotations
@@ -33,10 +35,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from korean.kiwi import KIWI_LOCK, kiwi
 from korean.role_label import Role, RoleLabel
+from korean.role_rewrite import PUNCT_TAGS as _PUNCT
+from korean.role_rewrite import told_content, told_sentence
 from korean.roles_en import classify_en
 
 __all__ = ["Role", "RoleLabel", "classify", "classify_many", "is_general"]
@@ -58,15 +61,24 @@ _CASE_PHRASES = re.compile(
     r"이번\s|셨을\s*것|으셨겠|확인\s*되며|확인되어|예정입니다|예정이에요|"
     # "… 초기 불량이라 교환이 가능합니다": a judgement on one case
     r"(?:불량|이내|\s안|대상|기간|기한)(?:이)?라(?:서)?\s|"
+    # "수령 10일째인 현재는": this customer's day count
+    r"\d+\s*일째|"
     # "… 비밀번호가 없는 계정입니다.": what this customer's account, order or card is
     r"(?:없는|있는|된|한|인)\s+(?:계정|주문|결제|카드)(?:입니다|이에요|예요)[.!]?\s*$"
 )
 _INTERNAL_PHRASES = re.compile(
     r"관리자\s*페이지|어드민|상담\s*태그|에스컬레이션|이관|티켓|내부\s*(?:메모|시스템)|"
-    r"(?:운영|물류|정산|결제|혜택|회원|개발|배송|고객)\s*(?:운영)?팀\s*(?:에|으로|에게)|"
     r"담당\s*부서|CS\s*팀|요망|바람\s*[.]?$|할\s*것\s*[.]?$|고객\s*(?:에게|께|한테)|"
     r"고객\s*요청으로|고객이\s*(?:원|요청|문의|말|재)|통화\s*(?:함|완료)|부재중|"
     r"상담원|상담사|팀장|채널에\s*공유|메모\s*(?:에|를|란|로)\s|(?:점|것|사실|[음함])을\s*(?:먼저\s*|함께\s*)?(?:안내|설명|알리|알려|고지)|안내를\s*(?:합니다|해요|한다)|안내\s*후\s|동의를\s*받|하도록\s*(?:도와|돕|안내|합니다|해요|한다)|(?:다고|라고|도록)\s*안내|안내\s*(?:바랍|부탁|요망)|고객\s*본인\s*확인"
+)
+# internal cues checked after the case cues (a past "…팀에 요청했습니다" is a case report): any team
+# as the one asked or told ("결제CX팀에 … 공유하고", "상품품질팀에 … 등록합니다"; a team as the
+# subject of what happens, "앱서비스팀이 … 분석합니다", is a fact for the customer), the wording
+# agents paste ("공지 문구를 그대로 사용합니다", "… 공지 문구를 따릅니다") and the payment log only
+# agents see ("… 부담 여부는 결제 로그로 판단합니다")
+_INTERNAL_LATE = re.compile(
+    r"결제\s*로그|[가-힣A-Za-z]{0,8}팀\s*(?:에게|에(?!서)|으로|과\s|와\s)|문구를\s*(?:그대로\s*)?(?:사용|따르|따릅|따라)"
 )
 # what agents never or cannot do is a promise to every customer, not a note to the agent
 _AGENT_LIMIT = re.compile(r"상담(?:원|사)(?:은|는|이|가|도)\s")
@@ -85,10 +97,7 @@ _NOTE_NOUNS = frozenset("완료 요망 필요 예정 처리 안내 확인 요청
 _QUOTE_EC = frozenset({"다고", "ᆫ다고", "는다고", "라고", "으라고", "냐고", "느냐고", "자고", "도록", "게끔"})
 _CONDITIONAL_EC = frozenset({"다면", "으면", "면", "더라도", "어도", "아도", "어야", "더니", "다가", "거나"})
 _CONDITION_NOUNS = frozenset({"경우", "때"})
-_FACT_NOUNS = frozenset({"점", "것", "사실"})  # "…된다는 점을 안내해요"
-_REASON_EC = frozenset({"므로", "으므로"})  # "…되지 않으므로 신용카드 인증을 안내합니다"
 _PROMISE_EF = ("ᆯ게요", "을게요", "ᆯ께요", "ᆯ게", "을게")
-_PUNCT = frozenset({"SF", "SP", "SS", "SE", "SO", "SW", "SSO", "SSC"})
 
 
 def is_general(sentence: str) -> bool:
@@ -163,7 +172,11 @@ def _describes_condition(tokens: Sequence[tuple[str, str]], at: int) -> bool:
 
 
 def _promise(tokens: Sequence[tuple[str, str]]) -> bool:
-    """드리다 / 하다 with 겠 or ㄹ게요: an action promised for this customer."""
+    """드리다 / 하다 with 겠 or ㄹ게요: an action promised for this customer; so is getting back in
+    touch ("처리 후 다시 연락드립니다") unless a condition says when every customer is ("접수하시면
+    … 연락드립니다")."""
+    if _contact_promise(tokens):
+        return True
     for i, (form, tag) in enumerate(tokens):
         if tag == "EF" and form.startswith(_PROMISE_EF):
             return True
@@ -179,6 +192,18 @@ def _promise(tokens: Sequence[tuple[str, str]]) -> bool:
             }:
                 return True
     return False
+
+
+def _contact_promise(tokens: Sequence[tuple[str, str]]) -> bool:
+    contact = any(
+        form == "연락" and i + 1 < len(tokens) and tokens[i + 1][0] in ("드리", "하")
+        for i, (form, _tag) in enumerate(tokens)
+    )
+    conditional = any(
+        (tag == "EC" and form in _CONDITIONAL_EC) or (tag == "NNG" and form in _CONDITION_NOUNS)
+        for form, tag in tokens
+    )
+    return contact and not conditional and any(form == "드리" for form, _tag in tokens)
 
 
 def _report_predicate(tokens: Sequence[tuple[str, str]], end: int) -> int | None:
@@ -230,7 +255,8 @@ def _classify_ko(text: str, tokens: list[tuple[str, str]], spans: list[tuple[int
     if quote:
         assert report is not None
         return RoleLabel("agent_note", "quotative + report verb", _rewrite(text, tokens, spans, report - 1))
-    told = _told_content(tokens, report) if report is not None else None
+    # what a check found ("계산은 정상임을 확인했습니다") is this case's result, not something to tell
+    told = told_content(tokens, report) if report is not None and tokens[report][0] != "확인" else None
     if told is not None:
         rewrite = _rewrite(text, tokens, spans, told)
         if rewrite is not None:
@@ -253,7 +279,7 @@ def _classify_ko(text: str, tokens: list[tuple[str, str]], spans: list[tuple[int
         return RoleLabel("case_report", "past-tense event")
     if _promise(tokens):
         return RoleLabel("case_report", "promise for this case")
-    if report is not None or _agent_instruction(tokens, end):
+    if report is not None or _agent_instruction(tokens, end) or _INTERNAL_LATE.search(text):
         return RoleLabel("agent_note", "instruction to the agent")
     return RoleLabel("general", "no case or note cue")
 
@@ -272,35 +298,6 @@ def _agent_instruction(tokens: Sequence[tuple[str, str]], end: int) -> bool:
     if j >= 1 and tokens[j][1] == "XSV" and tokens[j][0] == "하":
         return tokens[j - 1][1] == "NNG" and tokens[j - 1][0] in _AGENT_VERBS
     return False
-
-
-def _told_content(tokens: Sequence[tuple[str, str]], report: int) -> int | None:
-    """Where the content the agent is told to give ends, for "…X됨을 안내합니다", "…X된다는 점을
-    안내해요" (the nominalised content) and "…X되지 않으므로 Y를 안내합니다" (the stated reason).
-
-    The index returned is that of the ending to replace (ETN ``ᆷ``, the adnominal ``다는``, or
-    the reason connective ``므로``); None when the object of the report verb is a plain noun
-    ("재발급 불가를 안내합니다"), whose content is not a sentence.
-    """
-    j = report - 1
-    while j >= 0 and (
-        tokens[j][1] == "MAG" or (tokens[j][1] == "JKB" and j > 0 and tokens[j - 1][0] == "고객")
-    ):
-        j -= 2 if tokens[j][1] == "JKB" else 1
-    if j < 1 or tokens[j][1] != "JKO":
-        return None
-    k = j - 1
-    if tokens[k][1] == "ETN" and tokens[k][0] in ("ᆷ", "음"):
-        return k
-    if (
-        tokens[k][0] in _FACT_NOUNS
-        and k > 0
-        and tokens[k - 1][1] == "ETM"
-        and tokens[k - 1][0].endswith(("다는", "라는"))
-    ):
-        return k - 1
-    reasons = [i for i in range(k) if tokens[i][1] == "EC" and tokens[i][0] in _REASON_EC]
-    return reasons[-1] if reasons else None
 
 
 # ------------------------------------------------------------------------------------ rewrite
@@ -324,48 +321,16 @@ def _step_rewrite(step: re.Match[str]) -> str | None:
 def _rewrite(
     text: str, tokens: list[tuple[str, str]], spans: list[tuple[int, int]], quote_at: int
 ) -> str | None:
-    """The quoted content as a customer-facing 하십시오체 sentence, when that is safe.
-
-    The text before the quoted clause's last word is kept exactly as written; only that word
-    is re-conjugated by Kiwi with a final ending instead of the quotative one.
-    """
-    start = 0
-    for i in range(quote_at):
-        if tokens[i][0] in ("고객", "고객님") and i + 1 < quote_at and tokens[i + 1][1] in ("JKB", "JX"):
-            start = i + 1
-            while start < quote_at and tokens[start][1] in ("JKB", "JX", "SP"):
-                start += 1
-    if start >= quote_at:
+    """The customer-facing sentence of a note (:func:`korean.role_rewrite.told_sentence`), kept
+    only when it is itself general and holds no internal cue."""
+    sentence = told_sentence(text, tokens, spans, quote_at)
+    if sentence is None:
         return None
-    word = quote_at - 1  # first morpheme of the quoted clause's last word
-    while word > start and spans[word - 1][1] == spans[word][0]:
-        word -= 1
-    content: list[Any] = list(tokens[word:quote_at])
-    quote = tokens[quote_at][0]
-    if quote in ("냐고", "느냐고", "자고"):
-        return None
-    if quote in ("도록", "게끔", "라고", "으라고") and content[-1][0] in ("시", "으시"):
-        content = content[:-1]
-        content.append(("세요", "EF") if content and content[-1][0] == "주" else ("십시오", "EF"))
-    elif quote in ("도록", "게끔"):
-        content.append(("세요", "EF") if content[-1][0] == "주" else ("ᆸ니다", "EF"))
-    elif (
-        quote in ("라고", "으라고")
-        and content[-1][1] not in ("VCP", "EP", "SN", "SL")
-        and not (content[-1][1].startswith("N"))
+    if (
+        classify(sentence).role != "general"
+        or _INTERNAL_PHRASES.search(sentence)
+        or _INTERNAL_LATE.search(sentence)
+        or len(sentence) < 6
     ):
-        content.append(("세요", "EF"))
-    elif content[-1][1].startswith("N") or content[-1][1] in ("SN", "SL"):
-        content += [("이", "VCP"), ("ᆸ니다", "EF")]
-    else:
-        content.append(("ᆸ니다", "EF"))
-    try:
-        with KIWI_LOCK:
-            last = kiwi().join(content)
-    except Exception:  # a morpheme sequence Kiwi cannot join: no rewrite rather than a bad one
-        return None
-    sentence = str(text[spans[start][0] : spans[word][0]] + last).strip().rstrip(",") + "."
-    label = classify(sentence)
-    if label.role != "general" or _INTERNAL_PHRASES.search(sentence) or len(sentence) < 6:
         return None
     return sentence

@@ -74,6 +74,14 @@ def test_a_situation_sentence_leads_with_its_heading_once() -> None:
     ]
 
 
+def test_another_customers_parcel_is_not_the_customer_in_the_third_person() -> None:
+    # "다른 고객 주문 상품이 온 경우" names someone else; without its heading "두 주문 모두
+    # 오배송입니다" would tell a customer with a split delivery that both their orders went wrong
+    heading = "다른 고객 주문 상품이 온 경우(송장 뒤바뀜)"
+    cands = _situation(heading, "두 주문 모두 오배송입니다.")
+    assert answer_texts(cands) == [f"{heading}: 두 주문 모두 오배송입니다."]
+
+
 @pytest.mark.parametrize(
     ("heading", "sentence"),
     [

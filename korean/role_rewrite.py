@@ -1,0 +1,140 @@
+"""Rewriting an agent note as the sentence a customer may be sent.
+
+"… 환불된다고 안내드렸습니다" → "… 환불됩니다", "… 제외됨을 안내합니다" → "… 제외됩니다", "…하도록
+안내합니다" → "…해 주시기 바랍니다". :mod:`korean.roles` finds the note and where its told content
+ends, calls :func:`told_sentence`, and keeps the result only when it is itself general.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from korean.kiwi import KIWI_LOCK, kiwi
+
+__all__ = ["PUNCT_TAGS", "customer_named", "told_content", "told_sentence"]
+
+PUNCT_TAGS = frozenset({"SF", "SP", "SS", "SE", "SO", "SW", "SSO", "SSC"})
+FACT_NOUNS = frozenset({"점", "것", "사실"})  # "…된다는 점을 안내해요"
+REASON_EC = frozenset({"므로", "으므로"})  # "…되지 않으므로 신용카드 인증을 안내합니다"
+# connectives after which another act follows ("재전송하며, …", "요청하고, …")
+ACT_EC = frozenset({"고", "며", "으며", "어서", "아서"})
+# what agents do and customers do not
+AGENT_ACTS = frozenset("안내 설명 전달 고지 통보 요청 공유 발급 전송 조회 기록 입력 이관".split())
+
+
+def told_content(tokens: Sequence[tuple[str, str]], report: int) -> int | None:
+    """Where the content the agent is told to give ends, for "…X됨을 안내합니다", "…X된다는 점을
+    안내해요" (the nominalised content) and "…X되지 않으므로 Y를 안내합니다" (the stated reason).
+
+    The index returned is that of the ending to replace (ETN ``ᆷ``, the adnominal ``다는``, or
+    the reason connective ``므로``); None when the object of the report verb is a plain noun
+    ("재발급 불가를 안내합니다"), whose content is not a sentence.
+    """
+    j = report - 1
+    while j >= 0 and (
+        tokens[j][1] == "MAG" or (tokens[j][1] == "JKB" and j > 0 and tokens[j - 1][0] == "고객")
+    ):
+        j -= 2 if tokens[j][1] == "JKB" else 1
+    if j < 1 or tokens[j][1] != "JKO":
+        return None
+    k = j - 1
+    if tokens[k][1] == "ETN" and tokens[k][0] in ("ᆷ", "음"):
+        return k
+    if (
+        tokens[k][0] in FACT_NOUNS
+        and k > 0
+        and tokens[k - 1][1] == "ETM"
+        and tokens[k - 1][0].endswith(("다는", "라는"))
+    ):
+        return k - 1
+    reasons = [i for i in range(k) if tokens[i][1] == "EC" and tokens[i][0] in REASON_EC]
+    return reasons[-1] if reasons else None
+
+
+def told_sentence(
+    text: str, tokens: list[tuple[str, str]], spans: list[tuple[int, int]], quote_at: int
+) -> str | None:
+    """The quoted content as a customer-facing sentence, or None where no rewrite is safe.
+
+    The text before the quoted clause's last word is kept exactly as written, less the words that
+    name the customer ("고객에게는", "고객이"); only that last word is re-conjugated by Kiwi with a
+    final ending instead of the quotative one. What the customer is told to do ("…하도록 안내합니다")
+    becomes a request ("…해 주시기 바랍니다", "…해 주세요" where the note is in 해요체). No rewrite
+    when the telling follows the agent's own act ("… 재전송하며, 고객에게는 …", "… 요청하고,
+    고객에게는 …": it holds only once that act is done) or the kept text still holds one ("예약번호를
+    발급하고, …").
+    """
+    named = customer_named(tokens, quote_at)
+    start, cut = 0, (0, 0)
+    if named is not None:
+        cut = named
+        before = [t for t in tokens[: named[0]] if t[1] not in PUNCT_TAGS]
+        if before and before[-1][1] == "EC" and before[-1][0] in ACT_EC:
+            return None
+        if not before:
+            start, cut = named[1], (0, 0)
+    if start >= quote_at:
+        return None
+    word = quote_at - 1  # first morpheme of the quoted clause's last word
+    while word > start and spans[word - 1][1] == spans[word][0]:
+        word -= 1
+    kept = [t for k, t in enumerate(tokens[start:word], start) if not cut[0] <= k < cut[1]]
+    if any(
+        a[1] == "NNG" and a[0] in AGENT_ACTS and b == ("하", "XSV") and c[1] == "EC" and c[0] in ACT_EC
+        for a, b, c in zip(kept, kept[1:], kept[2:], strict=False)
+    ):
+        return None
+    content: list[Any] = list(tokens[word:quote_at])
+    quote = tokens[quote_at][0]
+    haeyo = any(tag == "EF" and form.endswith("요") for form, tag in tokens[quote_at + 1 :])
+    tail = ""
+    if quote in ("냐고", "느냐고", "자고"):
+        return None
+    if quote in ("도록", "게끔", "라고", "으라고") and content[-1][0] in ("시", "으시"):
+        content = content[:-1]
+        content.append(("세요", "EF") if content and content[-1][0] == "주" else ("십시오", "EF"))
+    elif quote in ("도록", "게끔"):
+        if content[-1][0] == "않":  # "…하지 않도록": no natural request form; leave it out
+            return None
+        if content[-1][0] != "주":
+            content += [("어", "EC"), ("주", "VX")]
+        content += [("세요", "EF")] if haeyo else [("시", "EP"), ("기", "ETN")]
+        tail = "" if haeyo else " 바랍니다"
+    elif (
+        quote in ("라고", "으라고")
+        and content[-1][1] not in ("VCP", "EP", "SN", "SL")
+        and not (content[-1][1].startswith("N"))
+    ):
+        content.append(("세요", "EF"))
+    elif content[-1][1].startswith("N") or content[-1][1] in ("SN", "SL"):
+        content += [("이", "VCP"), ("ᆸ니다", "EF")]
+    else:
+        content.append(("ᆸ니다", "EF"))
+    try:
+        with KIWI_LOCK:
+            last = kiwi().join(content) + tail
+    except Exception:  # a morpheme sequence Kiwi cannot join: no rewrite rather than a bad one
+        return None
+    head = text[spans[start][0] : spans[word][0]]
+    if cut[1] > cut[0]:
+        head = text[spans[start][0] : spans[cut[0]][0]] + text[spans[cut[1]][0] : spans[word][0]]
+    return str(head + last).strip().rstrip(",") + "."
+
+
+def customer_named(tokens: Sequence[tuple[str, str]], before: int) -> tuple[int, int] | None:
+    """The last "고객(님)" + particles before ``before`` ("고객에게는", "고객님께", "고객이"), as
+    a token range, or None."""
+    found = None
+    for i in range(before):
+        if tokens[i][0] not in ("고객", "고객님"):
+            continue
+        j = i + 1
+        if j < before and tokens[j] == ("님", "XSN"):
+            j += 1
+        if j >= before or tokens[j][1] not in ("JKB", "JX", "JKS"):
+            continue
+        while j < before and tokens[j][1] in ("JKB", "JX", "JKS", "SP"):
+            j += 1
+        found = (i, j)
+    return found
