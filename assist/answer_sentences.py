@@ -44,6 +44,7 @@ __all__ = [
     "values_of",
     "vector_text",
     "warm",
+    "without_id_asides",
 ]
 
 ANSWER_SECTIONS = ("policy", "scripts", "situations", "steps", "body", "ticket")
@@ -57,6 +58,8 @@ _VALUE = re.compile(
     r"\d[\d,.]*\s*(?:주(?!문)|일(?![반부])|개월|달|년|시간|분|원|%|사이즈|회|장|개|번|kg|cm|mm)"
 )
 # a sentence that opens by pointing back at the one before it
+# "(KB-012)", "(KB-007 참조)", "(KB-017, KB-018)": a parenthesis holding only document ids
+_ID_ASIDE = re.compile(r"\s*\((?:[A-Z]{2,}-\d+[\w-]*(?:\s*,\s*)?)+(?:\s*(?:참조|참고))?\)")
 _POINTS_BACK = re.compile(
     r"^(?:이|그)\s*(?:때|경우|런\s*경우|럴\s*때)(?:에|에는|에도|는)?[\s,]|^(?:in that case|then)\b", re.I
 )
@@ -91,8 +94,15 @@ class Candidate:
     @property
     def send_text(self) -> str:
         """What a customer may be sent: the sentence, or its safe rewrite ("… 걸린다고
-        안내합니다" in 단계별 절차 → "… 걸립니다")."""
-        return self.role.rewrite if self.role.rewrite and not self.role.sendable else self.text
+        안내합니다" in 단계별 절차 → "… 걸립니다"), without the article ids in parentheses the
+        customer cannot open ("… 신청할 수 있습니다(KB-012)." → "… 신청할 수 있습니다.")."""
+        text = self.role.rewrite if self.role.rewrite and not self.role.sendable else self.text
+        return without_id_asides(text)
+
+
+def without_id_asides(text: str) -> str:
+    """``text`` without parentheses that hold only document ids ("(KB-012)", "(KB-007 참조)")."""
+    return _ID_ASIDE.sub("", text)
 
 
 def answer_texts(sentences: Sequence[Candidate]) -> list[str]:

@@ -20,7 +20,14 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from assist.answer import citation_for
-from assist.answer_sentences import answer_texts, echo_label, echoed, script_answer_text, values_of
+from assist.answer_sentences import (
+    answer_texts,
+    echo_label,
+    echoed,
+    script_answer_text,
+    values_of,
+    without_id_asides,
+)
 from assist.compose import Composition
 from assist.evidence import Evidence
 from assist.prompts import render
@@ -86,7 +93,7 @@ def _policy_lines(body: str) -> tuple[tuple[str, frozenset[str]], ...]:
     for line in split_sentences(body):
         text = line.strip().lstrip("-*• ").strip()
         if len(text) >= 6 and classify(text).sendable:
-            out.append((text, frozenset(tokenize(text))))
+            out.append((without_id_asides(text), frozenset(tokenize(text))))
     return tuple(out)
 
 

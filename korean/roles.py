@@ -78,7 +78,11 @@ _INTERNAL_PHRASES = re.compile(
 # agents paste ("공지 문구를 그대로 사용합니다", "… 공지 문구를 따릅니다") and the payment log only
 # agents see ("… 부담 여부는 결제 로그로 판단합니다")
 _INTERNAL_LATE = re.compile(
-    r"결제\s*로그|[가-힣A-Za-z]{0,8}팀\s*(?:에게|에(?!서)|으로|과\s|와\s)|문구를\s*(?:그대로\s*)?(?:사용|따르|따릅|따라)"
+    r"결제\s*로그|"
+    # another article named as the rule to follow, which the customer cannot open: "환불 시점은
+    # KB-003(환불 처리 가이드)를 따릅니다", "하자·오배송이면 KB-017, KB-018로 전환합니다"
+    r"[A-Z]{2,}-\d+[\w-]*(?:\s*\([^)]*\))?\s*(?:문서|기준|참조|(?:을|를|에)\s*따|(?:으로|로)\s*전환)|"
+    r"[가-힣A-Za-z]{0,8}팀\s*(?:에게|에(?!서)|으로|과\s|와\s)|문구를\s*(?:그대로\s*)?(?:사용|따르|따릅|따라)"
 )
 # what agents never or cannot do is a promise to every customer, not a note to the agent
 _AGENT_LIMIT = re.compile(r"상담(?:원|사)(?:은|는|이|가|도)\s")

@@ -120,3 +120,19 @@ def test_a_situation_sentence_is_embedded_with_its_heading(kb: KnowledgeBase) ->
     assert vector_text(situation) == f"하루가 지나서 알게 된 경우: {situation.send_text}"
     policy = next(c for c in cands if c.chunk.section == "policy")
     assert vector_text(policy) == policy.send_text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "sent"),
+    [
+        (
+            "가상계좌 결제 시 현금영수증을 주문서에서 신청할 수 있습니다(KB-012).",
+            "가상계좌 결제 시 현금영수증을 주문서에서 신청할 수 있습니다.",
+        ),
+        ("구독 해지(KB-025 참조) 후 탈퇴가 가능합니다.", "구독 해지 후 탈퇴가 가능합니다."),
+        ("E-3005: PG사 통신 오류(일시 장애)", "E-3005: PG사 통신 오류(일시 장애)"),
+    ],
+)
+def test_article_ids_in_parentheses_are_not_sent(sentence: str, sent: str) -> None:
+    chunk = Chunk("article:KB-1#policy-0", "article:KB-1", "article", "t", "policy", sentence, sentence)
+    assert Candidate(chunk, sentence, 0, classify(sentence)).send_text == sent

@@ -102,6 +102,11 @@ def test_roles_on_the_held_out_set() -> None:
         # the wording agents paste and the log only agents see
         ("장애 공지가 올라오면 공지 문구를 그대로 사용합니다.", "agent_note"),
         ("출고 후라면 반품 배송비 부담 여부는 결제 로그로 판단합니다.", "agent_note"),
+        # another article named as the rule to follow: the customer cannot open it
+        ("환불 시점은 KB-003(환불 처리 가이드)를 따릅니다.", "agent_note"),
+        ("하자·오배송이면 KB-017, KB-018로 전환합니다.", "agent_note"),
+        ("고객이 불량을 주장하면 사진을 받아 KB-017 기준으로 판단합니다.", "agent_note"),
+        ("E-3005는 PG사 통신 오류입니다.", "general"),
         # getting back in touch is a promise for this case unless a condition says when
         ("처리 후 다시 연락드립니다.", "case_report"),
         ("1:1 문의로 접수하시면 영업일 1일 안에 연락드립니다.", "general"),
