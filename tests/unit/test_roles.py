@@ -42,7 +42,9 @@ def test_roles_on_the_labelled_set() -> None:
     # 0.9272 (was 0.9131), leak 0.0217 (0.0225); the held-out set unchanged (0.9313 / 0.0299).
     # 2026-12-02, teams asked or told, pasted notice wording, the payment log and promises to get
     # back in touch (six sample-KB notes the safety eval's answers had sent, added to the set):
-    # accuracy 0.9404 (436 rows), leak 4 of 186 (0.0215); held out 0.9313, 2 of 67 (unchanged)
+    # accuracy 0.9404 (436 rows), leak 4 of 186 (0.0215); held out 0.9313, 2 of 67 (unchanged);
+    # then a channel shared with after an adverb ("장애 채널에 즉시 공유합니다") and "요청을 합니다",
+    # two of this set's leaks: 0.9450, 2 of 184 (0.0109); held out unchanged
     assert accuracy >= 0.9, confusion
     assert leak <= 0.04, confusion
 
@@ -102,6 +104,12 @@ def test_roles_on_the_held_out_set() -> None:
         # the wording agents paste and the log only agents see
         ("장애 공지가 올라오면 공지 문구를 그대로 사용합니다.", "agent_note"),
         ("출고 후라면 반품 배송비 부담 여부는 결제 로그로 판단합니다.", "agent_note"),
+        # a channel shared with, a request made: the agent's own steps
+        (
+            "같은 증상 문의가 하루 5건 이상이면 장애로 보고 앱서비스팀 장애 채널에 즉시 공유합니다.",
+            "agent_note",
+        ),
+        ("카드 정보가 채팅에 입력되면 즉시 마스킹 요청을 합니다.", "agent_note"),
         # another article named as the rule to follow: the customer cannot open it
         ("환불 시점은 KB-003(환불 처리 가이드)를 따릅니다.", "agent_note"),
         ("하자·오배송이면 KB-017, KB-018로 전환합니다.", "agent_note"),
