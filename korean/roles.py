@@ -178,7 +178,7 @@ def _describes_condition(tokens: Sequence[tuple[str, str]], at: int) -> bool:
 def _promise(tokens: Sequence[tuple[str, str]]) -> bool:
     """드리다 / 하다 with 겠 or ㄹ게요: an action promised for this customer; so is getting back in
     touch ("처리 후 다시 연락드립니다") unless a condition says when every customer is ("접수하시면
-    … 연락드립니다")."""
+    … 연락드립니다") or a subject makes it a process ("접수 후 담당자가 연락드립니다")."""
     if _contact_promise(tokens):
         return True
     for i, (form, tag) in enumerate(tokens):
@@ -207,7 +207,9 @@ def _contact_promise(tokens: Sequence[tuple[str, str]]) -> bool:
         (tag == "EC" and form in _CONDITIONAL_EC) or (tag == "NNG" and form in _CONDITION_NOUNS)
         for form, tag in tokens
     )
-    return contact and not conditional and any(form == "드리" for form, _tag in tokens)
+    # a process names who gets in touch ("접수 후 담당자가 연락드립니다"); a promise does not
+    subject = any(tag == "JKS" for _form, tag in tokens)
+    return contact and not conditional and not subject and any(form == "드리" for form, _tag in tokens)
 
 
 def _report_predicate(tokens: Sequence[tuple[str, str]], end: int) -> int | None:

@@ -118,6 +118,7 @@ def test_roles_on_the_held_out_set() -> None:
         # getting back in touch is a promise for this case unless a condition says when
         ("처리 후 다시 연락드립니다.", "case_report"),
         ("1:1 문의로 접수하시면 영업일 1일 안에 연락드립니다.", "general"),
+        ("접수 후 영업일 1일 이내에 담당자가 연락드립니다.", "general"),
         ("수령 10일째인 현재는 반품이 어렵습니다.", "case_report"),
         ("Refunds take 3-5 business days.", "general"),
         ("I've refunded your order.", "case_report"),
