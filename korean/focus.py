@@ -100,6 +100,18 @@ _ASKED: dict[str, tuple[str, str]] = {
         r"\buntil\b|\bbefore\b|\bafter\b|\btoday\b|\btomorrow\b|\banytime\b|\bany time\b|"
         r"\bnext (?:day|week|month|business day)\b",
     ),
+    # how long something takes ("얼마나 걸려요?", "며칠이나 걸려요?", "how soon will I know?"): a
+    # deadline or a clock time ("until the order leaves the warehouse (cut-off 2 p.m.)") is not
+    # how long; only a duration answers it ("더 오래 걸리나요?" asks whether, and "… 전체 환불과
+    # 같습니다" answers it)
+    "duration": (
+        r"얼마\s*(?:나|동안)\s*(?:걸|기다|오래)|(?:며칠|몇\s*(?:일|시간|분|주|개월|달))\s*"
+        r"(?:이나|정도|쯤|만에|걸|후|뒤|안에|내로|동안|이면|지나)|"
+        r"\bhow (?:long|soon)\b|\bhow many (?:days|hours|weeks|months|minutes)\b",
+        r"\d+(?:\s*[~-]\s*\d+)?\s*(?:일|년|개월|달|시간|분|주|영업일)|이내|안에|내로|만에|즉시|당일|익일|"
+        r"바로(?![가-힣])|\bwithin\b|\bimmediately\b|\binstantly\b|\bsame day\b|"
+        r"\d+(?:\s*[-–]\s*\d+)?\s*(?:business |working )?(?:days?|hours?|minutes?|weeks?|months?)\b",
+    ),
     "cost": (
         r"(?:비용|수수료|요금|배송비|택배비)(?:은|는|이|가|도)?\s*(?:얼마|있|없|들|붙|나와|나오|내야|부과|청구|누가)|"
         r"누가\s*(?:내|부담)|부담(?:은|는)?\s*누가|(?:제가|고객이|저희가)\s*부담|"

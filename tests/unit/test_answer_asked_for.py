@@ -36,13 +36,17 @@ NO_TIME = ARTICLE.replace("- 세금계산서 발행 요청이 접수되면 정�
 @pytest.mark.parametrize(
     ("question", "asked"),
     [
-        ("세금계산서 발행까지 얼마나 걸리나요?", {"period"}),
+        ("세금계산서 발행까지 얼마나 걸리나요?", {"period", "duration"}),
         ("환불은 언제 들어와요?", {"period"}),
-        ("며칠 안에 교환 신청해야 돼요?", {"period"}),
+        ("며칠 안에 교환 신청해야 돼요?", {"period", "duration"}),  # a window: a duration
         ("몇 시까지 주문하면 오늘 나가요?", {"period"}),
         ("When will my refund arrive?", {"period"}),
-        ("How long does a transfer take?", {"period"}),
-        ("How soon will I know whether the warehouse accepted the change?", {"period"}),
+        ("How long does a transfer take?", {"period", "duration"}),
+        ("How soon will I know whether the warehouse accepted the change?", {"period", "duration"}),
+        ("며칠이나 걸려요?", {"period", "duration"}),
+        # a deadline, or whether it takes longer: not how long
+        ("며칠까지 신청해야 돼요?", {"period"}),
+        ("부분 환불은 전체 환불보다 더 오래 걸리나요?", set()),
         ("반품 배송비 얼마예요?", {"cost", "quantity"}),
         ("표준 서비스 기간은 얼마인가요?", {"quantity"}),
         ("반품 배송비는 누가 내요?", {"cost"}),
@@ -76,6 +80,22 @@ NO_TIME = ARTICLE.replace("- 세금계산서 발행 요청이 접수되면 정�
 )
 def test_what_is_asked_for_outright(question: str, asked: set[str]) -> None:
     assert asked_for(question) == asked
+
+
+def test_how_long_is_answered_by_a_duration_not_a_deadline() -> None:
+    duration = frozenset({"duration"})
+    deadline = (
+        "We can request the change until the order leaves the warehouse (cut-off 2 p.m. on business days)."
+    )
+    assert unanswered([deadline], duration) == duration
+    assert unanswered(["입금 기한은 주문 다음 날 23:59입니다."], duration) == duration
+    for carries in (
+        "카드사 반영까지 영업일 기준 3~7일이 걸립니다.",
+        "발급 후 즉시 사용할 수 있습니다.",
+        "The warehouse replies within 30 minutes.",
+        "It takes 1-3 business days.",
+    ):
+        assert unanswered([carries], duration) == frozenset(), carries
 
 
 def test_an_answer_carries_what_was_asked_or_not() -> None:
