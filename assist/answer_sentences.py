@@ -57,9 +57,9 @@ _BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
 _VALUE = re.compile(
     r"\d[\d,.]*\s*(?:주(?!문)|일(?![반부])|개월|달|년|시간|분|원|%|사이즈|회|장|개|번|kg|cm|mm)"
 )
-# a sentence that opens by pointing back at the one before it
 # "(KB-012)", "(KB-007 참조)", "(KB-017, KB-018)": a parenthesis holding only document ids
 _ID_ASIDE = re.compile(r"\s*\((?:[A-Z]{2,}-\d+[\w-]*(?:\s*,\s*)?)+(?:\s*(?:참조|참고))?\)")
+# a sentence that opens by pointing back at the one before it
 _POINTS_BACK = re.compile(
     r"^(?:이|그)\s*(?:때|경우|런\s*경우|럴\s*때)(?:에|에는|에도|는)?[\s,]|^(?:in that case|then)\b", re.I
 )

@@ -12,7 +12,7 @@ from typing import Any
 
 from korean.kiwi import KIWI_LOCK, kiwi
 
-__all__ = ["PUNCT_TAGS", "customer_named", "told_content", "told_sentence"]
+__all__ = ["OTHER_PEOPLE", "PUNCT_TAGS", "customer_named", "told_content", "told_sentence"]
 
 PUNCT_TAGS = frozenset({"SF", "SP", "SS", "SE", "SO", "SW", "SSO", "SSC"})
 FACT_NOUNS = frozenset({"점", "것", "사실"})  # "…된다는 점을 안내해요"
@@ -94,6 +94,9 @@ def told_sentence(
     if quote in ("도록", "게끔", "라고", "으라고") and content[-1][0] in ("시", "으시"):
         content = content[:-1]
         content.append(("세요", "EF") if content and content[-1][0] == "주" else ("십시오", "EF"))
+    elif quote in ("도록", "게끔") and _someone_else_acts(kept):
+        # "받는 분이 … 신청하도록 안내해요": a rule about what someone else does, not a request
+        content.append(("ᆸ니다", "EF"))
     elif quote in ("도록", "게끔"):
         if content[-1][0] == "않":  # "…하지 않도록": no natural request form; leave it out
             return None
@@ -120,6 +123,23 @@ def told_sentence(
     if cut[1] > cut[0]:
         head = text[spans[start][0] : spans[cut[0]][0]] + text[spans[cut[1]][0] : spans[word][0]]
     return str(head + last).strip().rstrip(",") + "."
+
+
+# people other than the customer being answered who may be the subject of what is to be done
+OTHER_PEOPLE = frozenset("분 판매자 가족 보호자 담당자 명의자 수령인 기사".split())
+
+
+def _someone_else_acts(tokens: Sequence[tuple[str, str]]) -> bool:
+    """A subject that names someone else ("받는 분이", "판매자가") for the last clause of
+    ``tokens``: only a condition (…면) may come between, which shares its subject ("받는 분이 …
+    원하면 … 신청하도록"); after a reason or another act it was another clause's subject
+    ("판매자가 직접 발행하므로 … 요청하도록" asks the customer)."""
+    for i, (_form, tag) in enumerate(tokens):
+        if tag == "JKS" and i > 0 and tokens[i - 1][0] in OTHER_PEOPLE:
+            between = [f for f, t in tokens[i + 1 :] if t == "EC"]
+            if all(f in ("면", "으면", "다면") for f in between):
+                return True
+    return False
 
 
 def customer_named(tokens: Sequence[tuple[str, str]], before: int) -> tuple[int, int] | None:

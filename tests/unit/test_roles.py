@@ -193,6 +193,15 @@ def test_safe_rewrites(note: str, rewrite: str) -> None:
             "앱 마이페이지 > 주문내역 > 교환/반품 신청에서 직접 신청해 주시기 바랍니다.",
         ),
         ("반품 건이면 고객에게 회수 후 환불된다고 안내합니다.", "반품 건이면 회수 후 환불됩니다."),
+        # what someone else does is a rule, not a request; another clause's subject does not count
+        (
+            "받는 분이 교환·반품을 원하면 받는 분 계정에서 신청하도록 안내해요.",
+            "받는 분이 교환·반품을 원하면 받는 분 계정에서 신청합니다.",
+        ),
+        (
+            "판매자가 직접 발행하므로 판매자 문의하기로 요청하도록 안내합니다.",
+            "판매자가 직접 발행하므로 판매자 문의하기로 요청해 주시기 바랍니다.",
+        ),
     ],
 )
 def test_what_the_customer_is_told_to_do_becomes_a_request(note: str, rewrite: str) -> None:
