@@ -110,6 +110,7 @@ def test_roles_on_the_held_out_set() -> None:
             "agent_note",
         ),
         ("카드 정보가 채팅에 입력되면 즉시 마스킹 요청을 합니다.", "agent_note"),
+        ("고객 확인 후 한 건을 주문 취소 기준으로 취소합니다.", "agent_note"),
         # another article named as the rule to follow: the customer cannot open it
         ("환불 시점은 KB-003(환불 처리 가이드)를 따릅니다.", "agent_note"),
         ("하자·오배송이면 KB-017, KB-018로 전환합니다.", "agent_note"),
