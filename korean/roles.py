@@ -61,8 +61,9 @@ _CASE_PHRASES = re.compile(
     r"이번\s|셨을\s*것|으셨겠|확인\s*되며|확인되어|예정입니다|예정이에요|"
     # "… 초기 불량이라 교환이 가능합니다": a judgement on one case
     r"(?:불량|이내|\s안|대상|기간|기한)(?:이)?라(?:서)?\s|"
-    # "수령 10일째인 현재는": this customer's day count
-    r"\d+\s*일째|"
+    # "수령 10일째인 현재는", "배송완료일 기준 5일째라": this customer's day count ("5일째에도 … 않으면"
+    # is a rule)
+    r"\d+\s*일째(?:인\s*(?:현재|지금|오늘)|(?:이)?라서?\s|(?:이)?어서\s|여서\s)|"
     # "… 비밀번호가 없는 계정입니다.": what this customer's account, order or card is
     r"(?:없는|있는|된|한|인)\s+(?:계정|주문|결제|카드)(?:입니다|이에요|예요)[.!]?\s*$"
 )
@@ -82,8 +83,11 @@ _INTERNAL_LATE = re.compile(
     # another article named as the rule to follow, which the customer cannot open: "환불 시점은
     # KB-003(환불 처리 가이드)를 따릅니다", "하자·오배송이면 KB-017, KB-018로 전환합니다"
     r"[A-Z]{2,}-\d+[\w-]*(?:\s*\([^)]*\))?\s*(?:문서|기준|참조|(?:을|를|에)\s*따|(?:으로|로)\s*전환)|"
-    r"[가-힣A-Za-z]{0,8}팀\s*(?:에게|에(?!서)|으로|과\s|와\s)|문구를\s*(?:그대로\s*)?(?:사용|따르|따릅|따라)"
+    r"문구를\s*(?:그대로\s*)?(?:사용|따르|따릅|따라)"
 )
+# ... and a team asked or told, unless the sentence asks it of the customer ("자세한 사항은
+# 고객지원팀에 문의해 주세요", "주민센터 복지팀에 신청하시면 됩니다")
+_TEAM_ASKED = re.compile(r"[가-힣A-Za-z]{0,8}팀\s*(?:에게|에(?!서)|으로|과\s|와\s)")
 # what agents never or cannot do is a promise to every customer, not a note to the agent
 _AGENT_LIMIT = re.compile(r"상담(?:원|사)(?:은|는|이|가|도)\s")
 _NEGATED_END = re.compile(r"(?:않|없)(?:습니다|아요|어요)\s*[.!]?\s*$")
@@ -285,9 +289,22 @@ def _classify_ko(text: str, tokens: list[tuple[str, str]], spans: list[tuple[int
         return RoleLabel("case_report", "past-tense event")
     if _promise(tokens):
         return RoleLabel("case_report", "promise for this case")
-    if report is not None or _agent_instruction(tokens, end) or _INTERNAL_LATE.search(text):
+    if (
+        report is not None
+        or _agent_instruction(tokens, end)
+        or _INTERNAL_LATE.search(text)
+        or (_TEAM_ASKED.search(text) and not _to_the_customer(tokens))
+    ):
         return RoleLabel("agent_note", "instruction to the agent")
     return RoleLabel("general", "no case or note cue")
+
+
+def _to_the_customer(tokens: Sequence[tuple[str, str]]) -> bool:
+    """Honorific 시 or a request ending (주세요, 주시기 바랍니다, 하십시오): said to the customer."""
+    return any(
+        (tag == "EP" and form in ("시", "으시")) or (tag == "EF" and form in _REQUEST_EF) or form == "바라"
+        for form, tag in tokens
+    )
 
 
 def _agent_instruction(tokens: Sequence[tuple[str, str]], end: int) -> bool:

@@ -121,6 +121,10 @@ def test_roles_on_the_held_out_set() -> None:
         ("1:1 문의로 접수하시면 영업일 1일 안에 연락드립니다.", "general"),
         ("접수 후 영업일 1일 이내에 담당자가 연락드립니다.", "general"),
         ("수령 10일째인 현재는 반품이 어렵습니다.", "case_report"),
+        ("출고 후 5일째에도 조회가 안 되면 분실 접수를 해 주세요.", "general"),
+        # a team the customer is asked to contact is no internal step
+        ("자세한 사항은 고객지원팀에 문의해 주세요.", "general"),
+        ("주민센터 복지팀에 신청하시면 됩니다.", "general"),
         ("Refunds take 3-5 business days.", "general"),
         ("I've refunded your order.", "case_report"),
         ("Ask the customer for their order number.", "agent_note"),
