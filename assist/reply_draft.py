@@ -93,7 +93,7 @@ def _policy_lines(body: str) -> tuple[tuple[str, frozenset[str]], ...]:
     for line in split_sentences(body):
         text = line.strip().lstrip("-*• ").strip()
         if len(text) >= 6 and classify(text).sendable:
-            out.append((without_id_asides(text), frozenset(tokenize(text))))
+            out.append((text, frozenset(tokenize(text))))
     return tuple(out)
 
 
@@ -243,7 +243,9 @@ def build_reply_draft(
     for hit, source in caveats:
         n = cite(hit.chunk, hit.chunk.body)
         sentences.append(
-            ReplyDraftSentence(text=to_level(source, level), kind="caveat", citation=n, source_text=source)
+            ReplyDraftSentence(
+                text=to_level(without_id_asides(source), level), kind="caveat", citation=n, source_text=source
+            )
         )
     rendered = render(
         "reply_draft.j2",
