@@ -171,17 +171,7 @@ def test_examples(sentence: str, role: str) -> None:
             "처리 완료 시 고객에게 문자로 결과를 안내합니다.",
             "처리 완료 시 문자로 결과 안내를 받으실 수 있습니다.",
         ),
-    ],
-)
-def test_safe_rewrites(note: str, rewrite: str) -> None:
-    label = classify(note)
-    assert label.role == "agent_note"
-    assert label.rewrite == rewrite
-
-
-@pytest.mark.parametrize(
-    ("note", "rewrite"),
-    [
+        # what the customer is told to do becomes a request
         ("일시불로 다시 결제하도록 안내합니다.", "일시불로 다시 결제해 주시기 바랍니다."),
         (
             "기한이 당일 23:59인 경우에는 23:30 전에 입금하도록 안내합니다.",
@@ -209,7 +199,7 @@ def test_safe_rewrites(note: str, rewrite: str) -> None:
         ),
     ],
 )
-def test_what_the_customer_is_told_to_do_becomes_a_request(note: str, rewrite: str) -> None:
+def test_safe_rewrites(note: str, rewrite: str) -> None:
     label = classify(note)
     assert label.role == "agent_note"
     assert label.rewrite == rewrite
