@@ -12,6 +12,7 @@ Which sentences answer a question is decided by :mod:`assist.compose`.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import time
@@ -91,11 +92,13 @@ class Candidate:
             return bool(self.role.rewrite)
         return self.role.sendable or bool(self.role.rewrite)
 
-    @property
+    @functools.cached_property
     def send_text(self) -> str:
         """What a customer may be sent: the sentence, or its safe rewrite ("… 걸린다고
         안내합니다" in 단계별 절차 → "… 걸립니다"), without the article ids in parentheses the
-        customer cannot open ("… 신청할 수 있습니다(KB-012)." → "… 신청할 수 있습니다.")."""
+        customer cannot open ("… 신청할 수 있습니다(KB-012)." → "… 신청할 수 있습니다.").
+        Computed once per candidate (candidates are cached per chunk; composing one answer reads
+        this ~220 times on the sample KB)."""
         text = self.role.rewrite if self.role.rewrite and not self.role.sendable else self.text
         return without_id_asides(text)
 
