@@ -12,15 +12,15 @@ from typing import Any
 
 from korean.kiwi import KIWI_LOCK, kiwi
 
-__all__ = ["OTHER_PEOPLE", "PUNCT_TAGS", "customer_named", "told_content", "told_sentence"]
+__all__ = ["PUNCT_TAGS", "told_content", "told_sentence"]
 
 PUNCT_TAGS = frozenset({"SF", "SP", "SS", "SE", "SO", "SW", "SSO", "SSC"})
-FACT_NOUNS = frozenset({"점", "것", "사실"})  # "…된다는 점을 안내해요"
-REASON_EC = frozenset({"므로", "으므로"})  # "…되지 않으므로 신용카드 인증을 안내합니다"
+_FACT_NOUNS = frozenset({"점", "것", "사실"})  # "…된다는 점을 안내해요"
+_REASON_EC = frozenset({"므로", "으므로"})  # "…되지 않으므로 신용카드 인증을 안내합니다"
 # connectives after which another act follows ("재전송하며, …", "요청하고, …")
-ACT_EC = frozenset({"고", "며", "으며", "어서", "아서"})
+_ACT_EC = frozenset({"고", "며", "으며", "어서", "아서"})
 # what agents do and customers do not
-AGENT_ACTS = frozenset("안내 설명 전달 고지 통보 요청 공유 발급 전송 조회 기록 입력 이관".split())
+_AGENT_ACTS = frozenset("안내 설명 전달 고지 통보 요청 공유 발급 전송 조회 기록 입력 이관".split())
 
 
 def told_content(tokens: Sequence[tuple[str, str]], report: int) -> int | None:
@@ -42,13 +42,13 @@ def told_content(tokens: Sequence[tuple[str, str]], report: int) -> int | None:
     if tokens[k][1] == "ETN" and tokens[k][0] in ("ᆷ", "음"):
         return k
     if (
-        tokens[k][0] in FACT_NOUNS
+        tokens[k][0] in _FACT_NOUNS
         and k > 0
         and tokens[k - 1][1] == "ETM"
         and tokens[k - 1][0].endswith(("다는", "라는"))
     ):
         return k - 1
-    reasons = [i for i in range(k) if tokens[i][1] == "EC" and tokens[i][0] in REASON_EC]
+    reasons = [i for i in range(k) if tokens[i][1] == "EC" and tokens[i][0] in _REASON_EC]
     return reasons[-1] if reasons else None
 
 
@@ -65,12 +65,12 @@ def told_sentence(
     고객에게는 …": it holds only once that act is done) or the kept text still holds one ("예약번호를
     발급하고, …").
     """
-    named = customer_named(tokens, quote_at)
+    named = _customer_named(tokens, quote_at)
     start, cut = 0, (0, 0)
     if named is not None:
         cut = named
         before = [t for t in tokens[: named[0]] if t[1] not in PUNCT_TAGS]
-        if before and before[-1][1] == "EC" and before[-1][0] in ACT_EC:
+        if before and before[-1][1] == "EC" and before[-1][0] in _ACT_EC:
             return None
         if not before:
             start, cut = named[1], (0, 0)
@@ -81,7 +81,7 @@ def told_sentence(
         word -= 1
     kept = [t for k, t in enumerate(tokens[start:word], start) if not cut[0] <= k < cut[1]]
     if any(
-        a[1] == "NNG" and a[0] in AGENT_ACTS and b == ("하", "XSV") and c[1] == "EC" and c[0] in ACT_EC
+        a[1] == "NNG" and a[0] in _AGENT_ACTS and b == ("하", "XSV") and c[1] == "EC" and c[0] in _ACT_EC
         for a, b, c in zip(kept, kept[1:], kept[2:], strict=False)
     ):
         return None
@@ -126,7 +126,7 @@ def told_sentence(
 
 
 # people other than the customer being answered who may be the subject of what is to be done
-OTHER_PEOPLE = frozenset("분 판매자 가족 보호자 담당자 명의자 수령인 기사".split())
+_OTHER_PEOPLE = frozenset("분 판매자 가족 보호자 담당자 명의자 수령인 기사".split())
 
 
 def _someone_else_acts(tokens: Sequence[tuple[str, str]]) -> bool:
@@ -135,14 +135,14 @@ def _someone_else_acts(tokens: Sequence[tuple[str, str]]) -> bool:
     원하면 … 신청하도록"); after a reason or another act it was another clause's subject
     ("판매자가 직접 발행하므로 … 요청하도록" asks the customer)."""
     for i, (_form, tag) in enumerate(tokens):
-        if tag == "JKS" and i > 0 and tokens[i - 1][0] in OTHER_PEOPLE:
+        if tag == "JKS" and i > 0 and tokens[i - 1][0] in _OTHER_PEOPLE:
             between = [f for f, t in tokens[i + 1 :] if t == "EC"]
             if all(f in ("면", "으면", "다면") for f in between):
                 return True
     return False
 
 
-def customer_named(tokens: Sequence[tuple[str, str]], before: int) -> tuple[int, int] | None:
+def _customer_named(tokens: Sequence[tuple[str, str]], before: int) -> tuple[int, int] | None:
     """The last "고객(님)" + particles before ``before`` ("고객에게는", "고객님께", "고객이"), as
     a token range, or None."""
     found = None
