@@ -108,7 +108,9 @@ _ASKED: dict[str, tuple[str, str]] = {
         r"얼마\s*(?:나|동안)\s*(?:걸|기다|오래)|(?:며칠|몇\s*(?:일|시간|분|주|개월|달))\s*"
         r"(?:이나|정도|쯤|만에|걸|후|뒤|안에|내로|동안|이면|지나)|"
         r"\bhow (?:long|soon)\b|\bhow many (?:days|hours|weeks|months|minutes)\b",
-        r"\d+(?:\s*[~-]\s*\d+)?\s*(?:일|년|개월|달|시간|분|주|영업일)|이내|안에|내로|만에|즉시|당일|익일|"
+        r"\d+(?:\s*[~-]\s*\d+)?\s*(?:일|년|개월|달|시간|분|주|영업일)|이내|내로|만에|즉시|당일|익일|"
+        # 안에 only after a time word, as for the period cue ("박스 안에" is not "within")
+        r"(?:일|주|달|개월|시간|분|년|오늘|내일|당일)\s*안에|"
         r"바로(?![가-힣])|\bwithin\b|\bimmediately\b|\binstantly\b|\bsame day\b|"
         r"\d+(?:\s*[-–]\s*\d+)?\s*(?:business |working )?(?:days?|hours?|minutes?|weeks?|months?)\b",
     ),

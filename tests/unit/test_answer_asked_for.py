@@ -89,11 +89,15 @@ def test_how_long_is_answered_by_a_duration_not_a_deadline() -> None:
     )
     assert unanswered([deadline], duration) == duration
     assert unanswered(["입금 기한은 주문 다음 날 23:59입니다."], duration) == duration
+    # "안에" is "within" only after a word of time
+    assert unanswered(["상품은 원래 박스 안에 넣어 보내 주세요."], duration) == duration
     for carries in (
         "카드사 반영까지 영업일 기준 3~7일이 걸립니다.",
         "발급 후 즉시 사용할 수 있습니다.",
         "The warehouse replies within 30 minutes.",
         "It takes 1-3 business days.",
+        "오늘 안에 처리됩니다.",
+        "3일 안에 환불됩니다.",
     ):
         assert unanswered([carries], duration) == frozenset(), carries
 
