@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from korean.role_label import RoleLabel
-from korean.second_person import second_person
+from korean.second_person import second_person, they_told
 
 __all__ = ["classify_en"]
 
@@ -52,13 +52,69 @@ _EN_AGENT_IMPERATIVE = re.compile(
     r"get (?:full name|account id|the customer)|pick these)\b",
     re.IGNORECASE,
 )
+# the customer in the third person, as agent guidelines write them: their account, order or
+# details ("… provide their current address"), what they want or are trying to do, a bare
+# "Customer …" opening a case description ("Customer cannot pay for their premium subscription").
+# Not where the sentence names whose they are ("users … their account", "each recipient … if
+# they wish"): customer-facing text speaks of other people that way.
+_EN_THEY = re.compile(
+    r"\btheir (?:\w+ ){0,2}(?:account|order|item|items|credit|username|password|address|full name|number|"
+    r"phone|email|membership|subscription|card|refund|shipping|fees?|bill|purchase)\b|"
+    r"\bthey (?:want|wants|would like|wish|are trying|were trying|are just|are a|have already|"
+    r"must be able|must wait|have nothing|already paid)\b|\bif they are (?:a|an|just)\b|"
+    r"\b(?:allows?|let|tell|help|share \w+ with) them\b",
+    re.IGNORECASE,
+)
+_EN_BARE_CUSTOMER = re.compile(r"^\s*Customer(?:'s)?\s|\b(?:related to|about) this user\b")
+_EN_OTHERS = re.compile(
+    r"\b(?:users?|people|recipients?|friends?|contacts?|members?|owners?|admins?|others|everyone|someone|"
+    r"anyone|sellers?|merchants?|compan(?:y|ies)|banks?|couriers?|developers?)\b",
+    re.IGNORECASE,
+)
+# the support tool and the conversation as the agent's "flow" (ABCD-style guidelines), writing
+# "in natural language", the tool's panel
+_EN_TOOL = re.compile(
+    r"\b(?:right|this|other|next|same) (?:sub-?)?flows?\b|\bflow diagram\b|"
+    r"\bin (?:your own words|natural language)\b|\b(?:right|left)[- ]hand panel\b|\bbest judge?ment\b|"
+    # how to write the reply, what was collected earlier in the chat, how customers phrase it
+    r"\b(?:do not|don't|should not|never) copy ?/ ?paste\b|"
+    r"\b(?:may|might) have (?:gotten|got|asked|collected) (?:this|it|that) (?:earlier|already|before)\b|"
+    r"\b(?:also )?phrased as\b",
+    re.IGNORECASE,
+)
+# what the agent gives or does for the customer, said to the agent ("the best you can do is to give
+# them part of the fee back", "you will ship the new item to them", "you cannot help them")
+_EN_YOU_THEM = re.compile(
+    r"\bgive them (?:part|a|an|the|some|back)\b|\bhelp them\b|"
+    r"\b(?:ship|send|mail|refund|credit|offer)\b[\w ]{0,30} to them\b",
+    re.IGNORECASE,
+)
+# a question is not an answer ("How long does membership last?"; a rhetorical "Why …?" in a
+# forum answer is left), nor is a list of topics without a sentence ("Price of gift wrapping,
+# Price of overnight shipping, …": four or more short items, no end mark)
+_EN_QUESTION = re.compile(r"^\s*(?:what|when|where|which|who|how)\b.*\?[\s,]*$", re.IGNORECASE | re.DOTALL)
+_EN_UNENDED = re.compile(r"^[^.!?:;]*[^.!?:;)\s]\s*$")
 _EN_YOU = re.compile(r"\byou(?:r|rs)?\b", re.IGNORECASE)
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 # the customer as "them" in what the agent is told to do ("Also instruct them to close …"); with
 # "you" in the sentence "them" is someone the customer deals with ("ask them [your bank] to …")
 _EN_AGENT_THEM = re.compile(r"\b(?:instruct|let|tell|remind|advise|inform|show|walk|guide|ask) them\b", re.I)
+# ... except where the sentence opens with it: "Tell them that you will send the reset code …"
+_EN_THEM_FIRST = re.compile(
+    r"^\s*(?:(?:also|then|next|finally|first)\s*,?\s+)?(?:instruct|let|tell|remind|advise|inform|ask) them\b",
+    re.IGNORECASE,
+)
 
 
 def classify_en(text: str) -> RoleLabel:
+    text = text.replace("\u2019", "'")
+    if _EN_QUESTION.search(text):
+        return RoleLabel("agent_note", "en: a question, not an answer")
+    # "To proceed:", "See this screenshot:", "To decide whether or not this is a valid error:"
+    if text.rstrip().endswith(":") and (len(text.split()) <= 6 or re.match(r"\s*to \w+\b", text, re.I)):
+        return RoleLabel("agent_note", "en: a lead-in, not an answer")
+    if _topic_list(text):
+        return RoleLabel("agent_note", "en: a list of topics, not a sentence")
     if _EN_AGENT.search(text):
         # a rule about "the customer" / "the agent" may be told to the customer (second_person),
         # never an instruction to the agent ("Ask the customer to …")
@@ -67,8 +123,26 @@ def classify_en(text: str) -> RoleLabel:
         if told is not None and classify_en(told).role != "general":
             told = None
         return RoleLabel("agent_note", "en: third person / internal", told)
-    if (_EN_AGENT_IMPERATIVE.search(text) or _EN_AGENT_THEM.search(text)) and not _EN_YOU.search(text):
+    # "you" inside quotes is what the agent is to say ("Check that … (i.e. 'Can you see …?')")
+    to_customer = _EN_YOU.search(_QUOTED.sub(" ", text))
+    if _EN_THEM_FIRST.search(text) or (
+        (_EN_AGENT_IMPERATIVE.search(text) or _EN_AGENT_THEM.search(text)) and not to_customer
+    ):
         return RoleLabel("agent_note", "en: instruction to the agent")
+    they = _EN_THEY.search(text) and not _EN_OTHERS.search(text)
+    if they:
+        told = they_told(text)
+        if told is not None and classify_en(told).role != "general":
+            told = None
+        return RoleLabel("agent_note", "en: the customer as they", told)
+    gives_them = to_customer and _EN_YOU_THEM.search(text)
+    if they or _EN_BARE_CUSTOMER.search(text) or _EN_TOOL.search(text) or gives_them:
+        return RoleLabel("agent_note", "en: the customer in the third person / the support tool")
     if _EN_CASE.search(text):
         return RoleLabel("case_report", "en: done or promised for this case")
     return RoleLabel("general", "en: no case or note cue")
+
+
+def _topic_list(text: str) -> bool:
+    items = text.split(",")
+    return bool(_EN_UNENDED.search(text)) and len(items) >= 4 and all(len(i.split()) <= 8 for i in items)

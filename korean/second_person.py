@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["second_person"]
+__all__ = ["second_person", "they_told"]
 
 _SUBORDINATE = r"until|unless|if|when|once|after|before|because|where|while|whether"
 _LEAD = rf"(?P<lead>^\s*|[:;,.]\s*|\b(?:{_SUBORDINATE}|and|but|or|so|that|then)\s+)"
@@ -112,3 +112,58 @@ def second_person(sentence: str) -> str | None:
     if not (changed or passives) or re.search(r"\bcustomers?\b|\bagents?\b", text, re.IGNORECASE):
         return None
     return None if _THIRD_PERSON.search(text) else text
+
+
+# "they" as agent guidelines write the customer ("… they must be able to provide their current
+# address"): a rule when each "they" is followed by a modal, an obligation, a passive or (in a
+# condition) a present tense; "they want …", "they have already returned their item" are this
+# customer's case and stay as they are
+_THEY = re.compile(
+    rf"(?P<lead>^\s*|[:;,.]\s*|\b(?:{_SUBORDINATE}|and|but|or|so|that|then)\s+)they\s+"
+    r"(?P<verb>[A-Za-z']+)(?P<next>\s+[A-Za-z']+)?",
+    re.IGNORECASE,
+)
+_THEIRS = {"they": "you", "them": "you", "their": "your", "theirs": "yours", "themselves": "yourself"}
+_OTHER_PERSON = re.compile(r"\b(?:he|she|his|her|him|hers|himself|herself)\b", re.IGNORECASE)
+
+
+def they_told(sentence: str) -> str | None:
+    """A rule written of the customer as "they" told to the customer ("… they must be able to
+    provide their current address" → "… you must be able to provide your current address"), or
+    None. The caller decides that "they" is the customer (``korean.roles_en``)."""
+    people = re.search(
+        r"\bcustomers?\b(?! (?:support|service|care|cent(?:er|re)))|\bagents?\b", sentence, re.I
+    )
+    if _OTHER_PERSON.search(sentence) or people:
+        return None
+    if re.search(r"\byou(?:r|rs)?\b", sentence, re.IGNORECASE):
+        return None  # "you" is already someone: "they" is someone else
+    first = re.search(r"\b(?:they|them|their|theirs|themselves)\b", sentence, re.IGNORECASE)
+    if first is None or first[0].lower() != "they":
+        return None  # "Provide a link to their account …": said to the agent, of the customer
+    found = list(_THEY.finditer(sentence))
+    if not found or len(found) != len(re.findall(r"\bthey\b", sentence, re.IGNORECASE)):
+        return None
+    for m in found:
+        verb, after = m["verb"].lower(), (m["next"] or "").strip().lower()
+        condition = bool(_CONDITION.match(m["lead"]))
+        rule = (
+            verb in _MODALS
+            or (verb in ("need", "have") and after == "to")
+            or (verb == "are" and (_PASSIVE.match(after) or condition) and after not in ("already", "not"))
+            or (
+                condition
+                and verb not in _STATE
+                and verb != "are"
+                and not _PAST.search(verb)
+                and verb.isalpha()
+            )
+        )
+        if not rule or verb in ("will", "would", "were", "had", "did", "do", "don't", "does", "already"):
+            return None
+
+    def swap(m: re.Match[str]) -> str:
+        word = _THEIRS[m[0].lower()]
+        return word.capitalize() if m[0][0].isupper() else word
+
+    return re.sub(r"\b(?:they|them|their|theirs|themselves)\b", swap, sentence, flags=re.IGNORECASE)

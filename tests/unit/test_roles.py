@@ -44,7 +44,12 @@ def test_roles_on_the_labelled_set() -> None:
     # back in touch (six sample-KB notes the safety eval's answers had sent, added to the set):
     # accuracy 0.9404 (436 rows), leak 4 of 186 (0.0215); held out 0.9313, 2 of 67 (unchanged);
     # then a channel shared with after an adverb ("장애 채널에 즉시 공유합니다") and "요청을 합니다",
-    # two of this set's leaks: 0.9450, 2 of 184 (0.0109); held out unchanged
+    # two of this set's leaks: 0.9450, 2 of 184 (0.0109); held out unchanged.
+    # 2026-12-02 (later), English agent guidelines' questions, topic lists, lead-ins, notes on the
+    # tool and the customer as "they" (18 ABCD sentences the chatbot sent, and 5 stackfaq
+    # sentences about other people that must stay general, added: 459 rows): 0.9477, 1 of 188;
+    # held out 0.9187, 2 of 65 (two rules written of "they" the held-out labels call general are
+    # now told to the customer as "you", like "the customer" rules)
     assert accuracy >= 0.9, confusion
     assert leak <= 0.04, confusion
 
@@ -302,6 +307,28 @@ def test_no_rewrite_of_told_content_that_is_not_general(note: str) -> None:
         ("If you paid by card, ask your card issuer for the refund status.", "general"),
         ("When I tried it, the page stayed blank.", "case_report"),
         ("The old search filter still works for me on Android.", "case_report"),
+        # guidelines' questions, topic lists, lead-ins and notes on the tool are not answers
+        ("How long does membership last?", "agent_note"),
+        (
+            "Price of gift wrapping, Price of stitching your name, Price of overnight shipping, Refunds",
+            "agent_note",
+        ),
+        ("To proceed:", "agent_note"),
+        ("Tell them that you will send the reset code to the email on file.", "agent_note"),
+        ("Check that it works now. (i.e. 'Can you see the service on your account now?')", "agent_note"),
+        ("Customer's card keeps getting rejected.", "agent_note"),
+        ("Do not copy/paste.", "agent_note"),
+        ("This might be also phrased as international shipping.", "agent_note"),
+        (
+            "If the status is 'Delivered', the best you can do is to give them part of the fee back.",
+            "agent_note",
+        ),
+        # ... while customer-facing text about other people, rhetorical questions and lists stay
+        ("When a user passes away, we memorialize their account to protect their privacy.", "general"),
+        ("Each recipient will get an email asking if they wish to accept the share.", "general"),
+        ("Why don't you give Teambox a try?", "general"),
+        ("Valid payment methods are credit card, debit card, PayPal and KakaoPay.", "general"),
+        ("Sites like KeepVid will work again later if you give them time.", "general"),
     ],
 )
 def test_english_guidelines_vs_customer_text(sentence: str, role: str) -> None:

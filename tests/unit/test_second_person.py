@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from korean.roles import classify
-from korean.second_person import second_person
+from korean.second_person import second_person, they_told
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,54 @@ def test_instructions_cases_and_objects_get_no_rewrite(sentence: str) -> None:
     label = classify(sentence)
     assert label.role != "general"
     assert label.rewrite is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "told"),
+    [
+        # agent guidelines write the customer as "they" (ABCD); a rule of what they must do is
+        # theirs to be told
+        (
+            "To change the phone number, they must be able to provide their current number.",
+            "To change the phone number, you must be able to provide your current number.",
+        ),
+        (
+            "If they are trying to change address on the account, they must be able to provide their "
+            "current address.",
+            "If you are trying to change address on the account, you must be able to provide your "
+            "current address.",
+        ),
+        (
+            "If the item is 'Delivered' then they must wait until the item arrives and call back to "
+            "customer support to start the return process.",
+            "If the item is 'Delivered' then you must wait until the item arrives and call back to "
+            "customer support to start the return process.",
+        ),
+    ],
+)
+def test_a_rule_about_them_is_told_to_the_customer(sentence: str, told: str) -> None:
+    assert they_told(sentence) == told
+    label = classify(sentence)
+    assert (label.role, label.rewrite) == ("agent_note", told)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "They have already returned their item but have not received their credit.",  # their case
+        "Thus, they will always get their extra fees removed.",
+        "Namely, they want to know if the account allows them free shipping.",
+        "Provide a link to their account so they can look this up themselves.",  # said to the agent
+        "If they do not, tell them you will use the credit card on the account",
+        "If they are a Guest customer, then they must wait until the item arrives.",
+    ],
+)
+def test_what_they_did_or_want_gets_no_rewrite(sentence: str) -> None:
+    label = classify(sentence)
+    assert label.role == "agent_note"
+    assert label.rewrite is None
+
+
+def test_they_is_someone_else_where_you_is_the_reader() -> None:
+    # "you" already names the reader: "they" are other people ("… a discussion they are in")
+    assert they_told("If you post in a discussion that they are involved in, they can see it.") is None
