@@ -73,13 +73,31 @@ def _sentence_starts(line: str) -> tuple[int, ...]:
     return tuple(sorted({s.start for s in sents}))
 
 
+_ENDS = frozenset(".!?…。！？")
+_CLOSING = frozenset("\"')]」』”’")
+_OPENING = frozenset("([")
+
+
+def _cut(line: str, c: int) -> int | None:
+    """Kiwi's sentence start ``c`` as a cut point, or None inside a word: Kiwi sometimes starts a
+    sentence at a particle after a bracket or quote ("(033-731-3704)‖로 연락하면 된다",
+    "'청소년전화'‖에 문의", "다‖자녀 가구"). A cut follows a space, an end mark or an end mark and
+    a closing quote; after an end mark and an opening bracket it moves before the bracket."""
+    prev = line[c - 1]
+    if prev.isspace() or prev in _ENDS or (prev in _CLOSING and c >= 2 and line[c - 2] in _ENDS):
+        return c
+    if prev in _OPENING and c >= 2 and line[c - 2] in _ENDS:
+        return c - 1
+    return None
+
+
 def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     line = text[start:end]
     if len(line) <= _SHORT_LINE and not _SENT_PUNCT.search(line):
         return [(start, end)]
     # Kiwi's sentence starts become cut points; the pieces between them cover the whole line, so
     # no character Kiwi leaves out of a sentence is ever lost.
-    cuts = [start + c for c in _sentence_starts(line) if c]
+    cuts = [start + c for c in (_cut(line, c) for c in _sentence_starts(line) if c) if c]
     bounds = [start, *(c for c in cuts if start < c < end), end]
     out: list[tuple[int, int]] = []
     for a, b in pairwise(bounds):

@@ -350,3 +350,22 @@ def test_chunks_of_masked_records_hold_no_pii() -> None:
         dumped = json.dumps([chunk.title, chunk.text, chunk.body, chunk.meta], ensure_ascii=False)
         assert not any(value in dumped for value in pii), chunk.chunk_id
         assert find_pii(chunk.text) == [] and find_pii(chunk.body) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        # Kiwi starts a sentence at the particle after a bracket, a quote or inside a word; the
+        # piece "로 연락하면 된다." was sent as an answer (welfare_qa_ko)
+        (
+            "분소는 강릉시로 한다. (033-731-3704)로 연락하면 된다. 충북의 경우 청주시로 한다.",
+            ["분소는 강릉시로 한다.", "(033-731-3704)로 연락하면 된다.", "충북의 경우 청주시로 한다."],
+        ),
+        (
+            "지원 대상은 기준중위소득 80% 이하 다자녀(2인 이상) 가구입니다. 조제분유도 지원합니다.",
+            ["지원 대상은 기준중위소득 80% 이하 다자녀(2인 이상) 가구입니다.", "조제분유도 지원합니다."],
+        ),
+    ],
+)
+def test_no_sentence_starts_inside_a_word(text: str, sentences: list[str]) -> None:
+    assert split_sentences(text) == sentences
