@@ -45,6 +45,10 @@ from korean.roles_en import classify_en
 __all__ = ["Role", "RoleLabel", "classify", "classify_many", "is_general"]
 
 _HANGUL = re.compile(r"[가-힣]")
+# a question is not an answer ("… 어업인 안전보험도 가입할 수 있나요?", FAQ text inside a document),
+# unless it offers or asks the customer something ("재설치해 보시겠어요?", "주문번호를 알려 주시겠어요?")
+_QUESTION = re.compile(r"\?\s*$")
+_OFFER = re.compile(r"(?:시겠|드릴까|드려도\s*될까|볼까|실래|주실\s*수)[가-힣]*\?\s*$")
 
 # --- Korean phrase cues ----------------------------------------------------------------------
 _CASE_PHRASES = re.compile(
@@ -124,6 +128,8 @@ def classify(sentence: str) -> RoleLabel:
         return RoleLabel("general", "empty")
     if not _HANGUL.search(text):
         return classify_en(text)
+    if _QUESTION.search(text) and not _OFFER.search(text):
+        return RoleLabel("agent_note", "a question, not an answer")
     with KIWI_LOCK:
         analysed = kiwi().tokenize(text)
     tokens = [(t.form, t.tag.split("-", 1)[0]) for t in analysed]

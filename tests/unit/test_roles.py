@@ -72,6 +72,10 @@ def test_roles_on_the_held_out_set() -> None:
         ("반품하신 주문으로 받으셨던 구매 적립금은 반품 시 회수돼요.", "general"),
         ("주문내역에서 '구매확정'을 눌러 주세요.", "general"),
         ("주문이 취소되었다면 환불됩니다.", "general"),
+        # a question in a document (FAQ text) is not an answer; an offer or a request to the customer is
+        ("어선원 보험에 가입 중인데 어업인 안전보험도 가입할 수 있나요?", "agent_note"),
+        ("자활근로사업단이란?", "agent_note"),
+        ("앱을 최신 버전으로 업데이트해 보시겠어요?", "general"),
         (
             "확인해 보니 지난달 이벤트로 받으신 적립금 2,000원이 유효기간 30일이 지나 소멸됐어요.",
             "case_report",
