@@ -60,9 +60,12 @@ _VALUE = re.compile(
 )
 # "(KB-012)", "(KB-007 참조)", "(KB-017, KB-018)": a parenthesis holding only document ids
 _ID_ASIDE = re.compile(r"\s*\((?:[A-Z]{2,}-\d+[\w-]*(?:\s*,\s*)?)+(?:\s*(?:참조|참고))?\)")
-# a sentence that opens by pointing back at the one before it
+# a sentence that points back at the one before it: "이때 …", an exception to it ("단, …",
+# "다만 …"), "이는/이를/이에 …", "… 경우가 이에 해당합니다"
 _POINTS_BACK = re.compile(
-    r"^(?:이|그)\s*(?:때|경우|런\s*경우|럴\s*때)(?:에|에는|에도|는)?[\s,]|^(?:in that case|then)\b", re.I
+    r"^(?:이|그)\s*(?:때|경우|런\s*경우|럴\s*때)(?:에|에는|에도|는)?[\s,]|^(?:in that case|then)\b|"
+    r"^(?:단|다만)\s*[,\s]|^이(?:는|를|에|러한|와\s*같은)\s|이에\s*해당",
+    re.I,
 )
 
 
@@ -176,7 +179,7 @@ def _chunk_candidates(chunk: Chunk) -> list[Candidate]:
         for sentence in split_sentences(_BULLET.sub("", line)):
             text = sentence.strip()
             if len(text) >= 4:
-                before = previous if _POINTS_BACK.match(text) else ""
+                before = previous if _POINTS_BACK.search(text) else ""
                 echo = echoed(text, context) if chunk.section == "scripts" else frozenset()
                 out.append(Candidate(chunk, text, 0, _role(text, echo), context, before, echo))
                 previous = text

@@ -49,10 +49,18 @@ def test_a_sentence_pointing_back_carries_the_one_before_it() -> None:
     assert vector_text(second) == f"{first.text} {second.text}"
 
 
-@pytest.mark.parametrize("opening", ["이 경우 ", "이런 경우에는 ", "그때는 "])
+@pytest.mark.parametrize("opening", ["이 경우 ", "이런 경우에는 ", "그때는 ", "단, ", "다만 ", "이는 "])
 def test_other_ways_of_pointing_back(opening: str) -> None:
+    # an exception ("단, …") is the rule before it's: alone it reads as the whole rule
     cands = candidates_of([_policy("출고 전이면 취소합니다.", f"{opening}환불은 바로 됩니다.")])
     assert cands[1].antecedent == "출고 전이면 취소합니다."
+
+
+def test_falling_under_this_points_back() -> None:
+    cands = candidates_of(
+        [_policy("경도 난청도 지원합니다.", "청력역치가 40dB 이상인 경우가 이에 해당합니다.")]
+    )
+    assert cands[1].antecedent == "경도 난청도 지원합니다."
 
 
 def test_a_bullet_pointing_back_carries_the_bullet_above_it() -> None:
