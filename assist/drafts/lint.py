@@ -152,7 +152,10 @@ def question_problem(question: str) -> str | None:
     if has_placeholder(question):
         return "placeholder"
     for sentence in split_sentences(question) or [question]:
-        if classify(sentence).role == "agent_note":
+        # read without its question mark: a question is what a script question should be, while
+        # the roles call any question a note (it is no answer to send)
+        asked = sentence.rstrip().rstrip("?？").rstrip() or sentence
+        if classify(asked).role == "agent_note":
             return "script_memo"
     return None
 
