@@ -341,10 +341,7 @@ _STEP_TOLD = re.compile(
 def _step_rewrite(step: re.Match[str]) -> str | None:
     """ "<when> 고객에게 <what>을 안내합니다" → "<when> <what> 안내를 받으실 수 있습니다", kept only
     when that sentence is itself general (no internal step, no case cue)."""
-    sentence = f"{step['when'].strip()} {step['what'].strip()} 안내를 받으실 수 있습니다."
-    if _INTERNAL_PHRASES.search(sentence) or classify(sentence).role != "general":
-        return None
-    return sentence
+    return _sendable(f"{step['when'].strip()} {step['what'].strip()} 안내를 받으실 수 있습니다.")
 
 
 def _rewrite(
@@ -353,13 +350,16 @@ def _rewrite(
     """The customer-facing sentence of a note (:func:`korean.role_rewrite.told_sentence`), kept
     only when it is itself general and holds no internal cue."""
     sentence = told_sentence(text, tokens, spans, quote_at)
-    if sentence is None:
-        return None
+    return None if sentence is None else _sendable(sentence)
+
+
+def _sendable(rewrite: str) -> str | None:
+    """``rewrite`` when it is itself a general sentence with no internal cue, else None."""
     if (
-        classify(sentence).role != "general"
-        or _INTERNAL_PHRASES.search(sentence)
-        or _INTERNAL_LATE.search(sentence)
-        or len(sentence) < 6
+        len(rewrite) < 6
+        or _INTERNAL_PHRASES.search(rewrite)
+        or _INTERNAL_LATE.search(rewrite)
+        or classify(rewrite).role != "general"
     ):
         return None
-    return sentence
+    return rewrite
