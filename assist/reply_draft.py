@@ -38,6 +38,7 @@ from core.settings import Settings
 from core.types import Chunk, ChunkHit, DocHit
 from indexes.lexical import tokenize
 from korean.lang import detect_lang
+from korean.names import names_another
 from korean.roles import classify
 from korean.sentences import split_sentences
 
@@ -153,16 +154,18 @@ def safe_body(
 ) -> list[tuple[str, str, str]]:
     """(kind, text, source) per sentence an agent may send: general ones as written, agent notes
     through their safe rewrite, case reports as one fill-in slot; internal notes and "검토 필요"
-    (not written yet) are left out. ``question``: the script's own question; a sentence repeating
-    one of its values ("4주") that ``inquiry`` does not hold states that other customer's case."""
+    (not written yet) are left out. ``question``: the Q/A's own question (a script's, a past
+    ticket's inquiry); a sentence repeating one of its values ("4주") that ``inquiry`` does not hold,
+    or a name of it ("카카오") where ``inquiry`` names another ("네이버"), states that other
+    customer's case."""
     asked = values_of(inquiry)
     out: list[tuple[str, str, str]] = []
     for source in sentences:
         if REVIEW_MARKER in source:
             continue  # a rule or situation nobody has written yet
         label = classify(source)
-        told_to_another = echoed(source, question) - asked
-        if label.sendable and told_to_another:
+        told_to_another = (echoed(source, question) - asked) | names_another(source, question, inquiry)
+        if (label.sendable or label.rewrite) and told_to_another:
             label = echo_label(told_to_another)
         if label.sendable:
             out.append(("body", source, source))
@@ -206,7 +209,8 @@ def build_reply_draft(
     body: list[tuple[str, str, str, Chunk]] = []
     if main is not None:
         sources = [s.strip() for s in split_sentences(body_text) if s.strip()]
-        question = str(main.chunk.meta.get("question") or "") if strategy == "script" else ""
+        # the Q/A's own question: a script's, or the past ticket's inquiry
+        question = str(main.chunk.meta.get("question" if strategy == "script" else "inquiry") or "")
         safe = safe_body(sources, lang, question=question, inquiry=inquiry)
         body = [(k, t, src, main.chunk) for k, t, src in safe]
     if not any(kind == "body" for kind, *_ in body) and composition is not None and composition.sentences:

@@ -82,6 +82,22 @@ def test_safe_body_slots_a_value_of_the_scripts_own_question() -> None:
     assert [k for k, _, _ in safe_body(answer, "ko")] == ["body", "body"]
 
 
+def test_safe_body_slots_a_name_of_its_own_question_where_the_inquiry_names_another() -> None:
+    # a past ticket answered "카카오로 가입한거 같은데 비밀번호 찾기 하니까 회원정보 없대요"
+    answer = [
+        "카카오 간편가입 계정으로 바로마켓 비밀번호가 없어, '카카오로 로그인'을 이용하시도록 안내드렸습니다."
+    ]
+    question = "카카오로 가입한거 같은데 비밀번호 찾기 하니까 회원정보 없대요"
+    other = safe_body(answer, "ko", question=question, inquiry="네이버로 가입했는데 비번찾기 해도 안되요")
+    assert [k for k, _, _ in other] == ["slot"], other
+    same = safe_body(answer, "ko", question=question, inquiry="카카오로 가입했는데 비번이 없대요")
+    assert [k for k, _, _ in same] == ["body"], same
+    # naming nothing, the inquiry is not about another service: "바로마켓 앱" still answers it
+    app = ["바로마켓 앱을 최신 버전으로 업데이트해 주세요."]
+    kept = safe_body(app, "ko", question="바로마켓 앱이 자꾸 꺼져요", inquiry="앱이 자꾸 꺼져요")
+    assert [k for k, _, _ in kept] == ["body"]
+
+
 def test_suggestions_and_answers_give_the_same_confidence(kb: KnowledgeBase) -> None:
     for text in ("환불은 언제 되나요?", "비밀번호를 잊어버렸어요", "오늘 날씨 어때요?"):
         a = answer_question(kb, text, log=False)
