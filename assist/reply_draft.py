@@ -14,6 +14,7 @@ are :mod:`assist.drafts`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -197,12 +198,15 @@ def build_reply_draft(
     main: ChunkHit | None = None
     strategy = "none"
     body_text = ""
-    # Official scripts win unless a past ticket fits clearly better (a topic no article covers).
+    # Official scripts win unless a past ticket fits clearly better; a past ticket (one other
+    # customer's case, with no confidence of its own) only where no article sentence answers: the
+    # composed sentences are what the suggestion's confidence was computed for
     script_ok = script is not None and script[1] >= settings.draft_min_script_fit
+    composed = composition is not None and any(c.sendable for c in composition.sentences)
     if script is not None and script_ok and (ticket is None or script[1] >= ticket[1] - _SCRIPT_MARGIN):
         main, strategy = script[0], "script"
         body_text = script_answer_text(main.chunk)
-    elif ticket is not None:
+    elif ticket is not None and not composed:
         main, strategy = ticket[0], "ticket"
         body_text = _resolution_part(main.chunk)
 
@@ -256,6 +260,8 @@ def build_reply_draft(
         lang=lang,
         level=level,
         brand=settings.brand_name,
+        # an English greeting names a brand written in Latin letters, else "us" (not "고객센터")
+        brand_en=None if re.search(r"[가-힣]", settings.brand_name) else settings.brand_name,
         body=[s for s in sentences if s.kind in ("body", "slot")],
         caveats=[s for s in sentences if s.kind == "caveat"],
     )

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from assist.answer import answer_question, retrieval_query
+from assist.answer import answer_question, assess, retrieval_query
 from assist.errors import InvalidInputError
 from assist.evidence import gather
 from assist.knowledge import KnowledgeBase
+from assist.prompts import render
 from assist.reply_draft import build_reply_draft
 from assist.speech import level_of
 from assist.suggest import staleness, suggest
@@ -78,6 +79,26 @@ def test_draft_falls_back_to_ticket_resolution(kb: KnowledgeBase) -> None:
     draft = build_reply_draft(evidence, inquiry, kb.settings, confident=True)
     assert draft.strategy == "ticket"
     assert draft.citations[0].doc_id == "ticket:T-1"
+
+
+def test_article_sentences_win_over_a_past_ticket(kb: KnowledgeBase) -> None:
+    # a past ticket is one other customer's case with no confidence of its own: where the KB's
+    # composed sentences answer (what the suggestion's confidence is computed for), they are used
+    inquiry = "선물 포장 가능한가요 리본"
+    evidence = gather(kb, inquiry)
+    comp, _, _ = assess(kb, evidence, inquiry, {"article", "doc"})
+    assert any(c.sendable for c in comp.sentences)
+    draft = build_reply_draft(evidence, inquiry, kb.settings, composition=comp, confident=True)
+    assert draft.strategy == "sentences"
+    assert all(c.doc_id.startswith("article:") for c in draft.citations)
+
+
+def test_english_greeting_names_no_korean_brand() -> None:
+    common = {"lang": "en", "level": "formal", "body": [], "caveats": []}
+    korean = render("reply_draft.j2", brand="고객센터", brand_en=None, **common)
+    assert korean.greeting == ["Hello, and thank you for contacting us."]
+    latin = render("reply_draft.j2", brand="BaroMarket", brand_en="BaroMarket", **common)
+    assert latin.greeting == ["Hello, and thank you for contacting BaroMarket."]
 
 
 def test_stale_flags() -> None:
