@@ -41,6 +41,7 @@ __all__ = [
     "doc_chunks",
     "echo_label",
     "echoed",
+    "points_back",
     "script_answer_text",
     "values_of",
     "vector_text",
@@ -179,7 +180,7 @@ def _chunk_candidates(chunk: Chunk) -> list[Candidate]:
         for sentence in split_sentences(_BULLET.sub("", line)):
             text = sentence.strip()
             if len(text) >= 4:
-                before = previous if _POINTS_BACK.search(text) else ""
+                before = previous if points_back(text) else ""
                 echo = echoed(text, context) if chunk.section == "scripts" else frozenset()
                 out.append(Candidate(chunk, text, 0, _role(text, echo), context, before, echo))
                 previous = text
@@ -188,6 +189,11 @@ def _chunk_candidates(chunk: Chunk) -> list[Candidate]:
         while len(_CANDIDATES) > _CANDIDATES_SIZE:
             _CANDIDATES.popitem(last=False)
     return out
+
+
+def points_back(sentence: str) -> bool:
+    """The sentence means what it says only after the one before it ("이때 …", "단, …")."""
+    return bool(_POINTS_BACK.search(sentence))
 
 
 def asked_the_same(cand: Candidate, inquiry: str) -> bool:

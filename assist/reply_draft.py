@@ -25,6 +25,7 @@ from assist.answer_sentences import (
     answer_texts,
     echo_label,
     echoed,
+    points_back,
     script_answer_text,
     values_of,
     without_id_asides,
@@ -94,7 +95,8 @@ def _policy_lines(body: str) -> tuple[tuple[str, frozenset[str]], ...]:
     out = []
     for line in split_sentences(body):
         text = line.strip().lstrip("-*• ").strip()
-        if len(text) >= 6 and classify(text).sendable:
+        # a caveat stands alone: not a sentence that points back ("이때 반품 배송비는 …")
+        if len(text) >= 6 and classify(text).sendable and not points_back(text):
             out.append((text, frozenset(tokenize(text))))
     return tuple(out)
 
@@ -203,10 +205,18 @@ def build_reply_draft(
     # composed sentences are what the suggestion's confidence was computed for
     script_ok = script is not None and script[1] >= settings.draft_min_script_fit
     composed = composition is not None and any(c.sendable for c in composition.sentences)
-    if script is not None and script_ok and (ticket is None or script[1] >= ticket[1] - _SCRIPT_MARGIN):
+    if composition is not None and composed:
+        # the chatbot's answer to the same text: its script when it answers with one (the script
+        # whose question fits the inquiry's point, not only its words), else its sentences below
+        if composition.strategy == "script":
+            chunk = composition.sentences[0].chunk
+            main = next((h for h in evidence.chunk_hits if h.chunk.chunk_id == chunk.chunk_id), None)
+            main = main or ChunkHit(chunk=chunk, score=0.0)
+            strategy, body_text = "script", script_answer_text(chunk)
+    elif script is not None and script_ok and (ticket is None or script[1] >= ticket[1] - _SCRIPT_MARGIN):
         main, strategy = script[0], "script"
         body_text = script_answer_text(main.chunk)
-    elif ticket is not None and not composed:
+    elif ticket is not None:
         main, strategy = ticket[0], "ticket"
         body_text = _resolution_part(main.chunk)
 

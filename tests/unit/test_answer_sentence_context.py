@@ -154,10 +154,12 @@ def test_the_value_is_sent_to_the_customer_who_asks_about_it(subscription: Knowl
     assert "4주 간격으로" not in other.answer, other.answer
 
 
-def test_the_agents_draft_shows_a_slot_for_another_customers_value(subscription: KnowledgeBase) -> None:
+def test_the_agents_draft_never_gives_another_customers_value(subscription: KnowledgeBase) -> None:
     from assist.suggest import suggest
 
+    # the draft follows the chatbot's answer: the rule, not the script written for 4주 (its
+    # value is a fill-in slot where the script is used: test_answer_safety)
     other = suggest(subscription, "정기배송 주기를 8주로 바꿀 수 있나요?", log=False).draft.text
-    assert "4주 간격" not in other and "[확인 필요" in other, other
+    assert "4주 간격" not in other and "정기배송 관리에서 바꿀 수 있습니다" in other, other
     same = suggest(subscription, "정기배송 주기를 2주에서 4주로 바꿀 수 있나요?", log=False).draft.text
     assert "4주 간격으로 결제되고 배송돼요" in same, same
