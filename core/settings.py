@@ -201,7 +201,11 @@ class Settings(BaseSettings):
         "the first questions about an article do not pay for it (turn off for one-shot CLI runs).",
     )
     draft_min_script_fit: float = Field(
-        0.45, ge=0, le=1, description="Least fit of a 상담 스크립트 Q/A to use it for the draft reply."
+        0.45,
+        ge=0,
+        le=1,
+        description="Least fit of a 상담 스크립트 Q/A to use it for a draft reply built without a composed "
+        "answer (suggestions follow the chatbot's answer).",
     )
     ticket_vote: float = Field(
         0.0,
