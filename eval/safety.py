@@ -16,7 +16,9 @@ Every row goes through the product's own :func:`assist.answer.answer_question` w
   (``eval/data/sentence_roles*.jsonl``), independent of the classifier;
 - abstention: ``abstain`` rows not answered (uncovered in-domain and off-domain separately).
 
-The report has a reliability diagram (confidence against the share of right answers).
+The agents' reply drafts for the same single-turn rows are scored beside them
+(:mod:`eval.safety_drafts`, ``drafts/*``). The report has a reliability diagram (confidence
+against the share of right answers).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from eval.datasets import file_info
 from eval.errors import DatasetError
 from eval.progress import Progress, report
 from eval.result import EvalRun, Figure, Table, dataset_fingerprint
+from eval.safety_drafts import draft_rows, score_drafts
 from indexes.lexical import tokenize
 from korean.roles import classify
 from korean.sentences import split_sentences
@@ -251,6 +254,10 @@ def run_safety(
     elapsed = time.perf_counter() - t0
     metrics = score_rows(results, limit)
     metrics["brier"] = _brier(results)
+    t_drafts = time.perf_counter()
+    drafts = draft_rows(kb, rows, _fact_contained)
+    metrics.update(score_drafts(drafts))
+    elapsed_drafts = time.perf_counter() - t_drafts
     lat = sorted(r["ms"] for r in results)
     metrics["answer_ms_p50"] = lat[len(lat) // 2] if lat else None
     sweep = [score_rows(results, t / 100) for t in range(0, 101, 2)]
@@ -261,7 +268,7 @@ def run_safety(
         metrics=metrics,
         config={"embedder": kb.embedder.model_id, "answer_threshold": limit},
         dataset=dataset_fingerprint("answer_safety", [file_info(eval_file, len(rows))], queries=len(rows)),
-        timings_s={"answers": round(elapsed, 3)},
+        timings_s={"answers": round(elapsed, 3), "drafts": round(elapsed_drafts, 3)},
         tables=[
             Table(
                 "분류별 결과 (Per class)",
@@ -277,6 +284,20 @@ def run_safety(
                     ]
                     for c in ("all", *CLASSES)
                     if f"{c}/n_rows" in metrics
+                ],
+            ),
+            Table(
+                "상담원 답변 초안 (Agents' reply drafts, KMS_ANSWER_THRESHOLD)",
+                ["n", "coverage", "wrong-answer rate", "fact contained", "claim rate", "drafts to hand off"],
+                [
+                    [
+                        metrics.get("drafts/n_rows"),
+                        metrics.get("drafts/coverage"),
+                        metrics.get("drafts/wrong_answer_rate"),
+                        metrics.get("drafts/fact_contained"),
+                        metrics.get("drafts/claim_rate"),
+                        metrics.get("drafts/false_answer_rate"),
+                    ]
                 ],
             ),
             Table(
@@ -323,5 +344,5 @@ def run_safety(
             ),
         ],
         per_query=results,
-        details={"sweep": sweep},
+        details={"sweep": sweep, "drafts": drafts},
     )

@@ -10,6 +10,7 @@ import pytest
 from assist.knowledge import KnowledgeBase
 from eval.errors import DatasetError
 from eval.safety import load_safety, run_safety, score_rows
+from eval.safety_drafts import score_drafts
 from tests.tinykb import build_tiny_kb
 
 ROWS = [
@@ -61,6 +62,34 @@ def test_run_safety_reports_per_class_metrics(kb: KnowledgeBase, tmp_path: Path)
     assert m["off_domain/abstention_on_unanswerable"] in (0.0, 1.0)
     assert run.figures and run.figures[0].png_base64  # the reliability diagram
     assert {r["qid"] for r in run.per_query} == {"s1", "s2", "s3", "s4"}
+    # the agents' drafts for the single-turn rows (the conversation has no draft)
+    assert m["drafts/n_rows"] == 3 and m["drafts/claim_rate"] in (0.0, None)
+    assert {r["qid"] for r in run.details["drafts"]} == {"s1", "s2", "s3"}
+
+
+def test_score_drafts_arithmetic() -> None:
+    def row(answerable: bool, drafted: bool, right: bool = False, claims: tuple[str, ...] = ()) -> dict:
+        return {
+            "answerable": answerable,
+            "drafted": drafted,
+            "right": right,
+            "right_doc": right,
+            "fact_contained": right if drafted else None,
+            "claims": list(claims),
+        }
+
+    m = score_drafts(
+        [
+            row(True, True, right=True),
+            row(True, True, right=False, claims=("확인해 보니 출고되었습니다.",)),
+            row(True, False),
+            row(False, True),
+            row(False, False),
+        ]
+    )
+    assert m["drafts/coverage"] == round(2 / 3, 4) and m["drafts/wrong_answer_rate"] == 0.5
+    assert m["drafts/fact_contained"] == 0.5 and m["drafts/claim_rate"] == round(1 / 3, 4)
+    assert m["drafts/false_answer_rate"] == 0.5
 
 
 def test_score_rows_arithmetic() -> None:
