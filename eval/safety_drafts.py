@@ -10,7 +10,8 @@ single-turn row goes through ``suggest`` (drafts have no conversation history), 
 - ``drafts/wrong_answer_rate``: drafted answerable rows none of whose body sentences cites the
   expected article and section (``drafts/wrong_article_rate``: the article alone, since a
   상담 스크립트 draft cites the scripts section where a row may expect the policy);
-- ``drafts/fact_contained``: drafted rows whose body holds most content words of the key fact;
+- ``drafts/fact_contained``: drafted rows whose body and caveats (※ lines) hold most content
+  words of the key fact;
 - ``drafts/claim_rate``: drafts with a body or caveat sentence that :mod:`korean.roles` labels a
   case report or agent note (fill-in slots are not claims);
 - ``drafts/false_answer_rate``: rows to hand off (uncovered, off-domain) given a draft.
@@ -50,7 +51,6 @@ def draft_rows(
             for s in body
             if s.citation in by_n
         }
-        text = " ".join(s.text for s in body)
         sent = [s.text for s in draft.sentences if s.kind in ("body", "caveat")]
         out.append(
             {
@@ -63,7 +63,7 @@ def draft_rows(
                     d in row.doc_ids and (not row.sections or sec in row.sections) for d, sec in cited
                 ),
                 "right_doc": any(d in row.doc_ids for d, _ in cited),
-                "fact_contained": fact_contained(text, row.fact) if body else None,
+                "fact_contained": fact_contained(" ".join(sent), row.fact) if body else None,
                 "claims": [t for t in sent if not classify(t).sendable],
                 "draft": draft.text,
             }
