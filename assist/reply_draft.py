@@ -1,11 +1,14 @@
 """Reply drafts for agents (what to send this customer), without an LLM; article drafts for the KB
 are :mod:`assist.drafts`.
 
-1. Pick the best-fitting 상담 스크립트 Q/A among the top articles (retrieval score of the
-   Q/A chunk plus rapidfuzz similarity of its question to the inquiry); if none fits, use
-   the resolution of the closest resolved ticket.
+1. Follow the chatbot's answer to the same text (the composition the suggestion's confidence
+   was computed for): the 상담 스크립트 Q/A it answers with, else its composed sentences. Without
+   a composition (called directly): the best-fitting Q/A among the top articles (retrieval score
+   of the Q/A chunk plus rapidfuzz similarity of its question to the inquiry), else the
+   resolution of the closest resolved ticket. Every source sentence goes through its role
+   (:func:`safe_body`).
 2. Add up to two policy caveats: policy lines of the same article that share terms with
-   the inquiry.
+   the inquiry (never a line that points back at the one before it).
 3. Keep one speech level, the one of the main source (하십시오체 or 해요체): every other
    sentence is normalised to it; greeting and closing come from the template in that level.
 4. Render with ``prompts/reply_draft.j2``. Every body/caveat sentence is cited [n] and
@@ -195,30 +198,30 @@ def build_reply_draft(
     lang = detect_lang(inquiry)
     if not confident:
         return ReplyDraft(text="", strategy="none", speech_level="formal", sentences=[], citations=[])
-    script = best_script(evidence, inquiry)
-    ticket = best_ticket(evidence, inquiry)
     main: ChunkHit | None = None
     strategy = "none"
     body_text = ""
-    # Official scripts win unless a past ticket fits clearly better; a past ticket (one other
-    # customer's case, with no confidence of its own) only where no article sentence answers: the
-    # composed sentences are what the suggestion's confidence was computed for
-    script_ok = script is not None and script[1] >= settings.draft_min_script_fit
-    composed = composition is not None and any(c.sendable for c in composition.sentences)
-    if composition is not None and composed:
-        # the chatbot's answer to the same text: its script when it answers with one (the script
-        # whose question fits the inquiry's point, not only its words), else its sentences below
+    if composition is not None and any(c.sendable for c in composition.sentences):
+        # the chatbot's answer to the same text, what the suggestion's confidence was computed
+        # for: its script when it answers with one (the script whose question fits the inquiry's
+        # point, not only its words), else its sentences (below)
         if composition.strategy == "script":
             chunk = composition.sentences[0].chunk
             main = next((h for h in evidence.chunk_hits if h.chunk.chunk_id == chunk.chunk_id), None)
             main = main or ChunkHit(chunk=chunk, score=0.0)
             strategy, body_text = "script", script_answer_text(chunk)
-    elif script is not None and script_ok and (ticket is None or script[1] >= ticket[1] - _SCRIPT_MARGIN):
-        main, strategy = script[0], "script"
-        body_text = script_answer_text(main.chunk)
-    elif ticket is not None:
-        main, strategy = ticket[0], "ticket"
-        body_text = _resolution_part(main.chunk)
+    else:
+        # no composed answer: the best-fitting script, unless a past ticket (one other customer's
+        # case) fits clearly better
+        script = best_script(evidence, inquiry)
+        ticket = best_ticket(evidence, inquiry)
+        script_ok = script is not None and script[1] >= settings.draft_min_script_fit
+        if script is not None and script_ok and (ticket is None or script[1] >= ticket[1] - _SCRIPT_MARGIN):
+            main, strategy = script[0], "script"
+            body_text = script_answer_text(main.chunk)
+        elif ticket is not None:
+            main, strategy = ticket[0], "ticket"
+            body_text = _resolution_part(main.chunk)
 
     body: list[tuple[str, str, str, Chunk]] = []
     if main is not None:

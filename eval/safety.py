@@ -38,7 +38,7 @@ from eval.datasets import file_info
 from eval.errors import DatasetError
 from eval.progress import Progress, report
 from eval.result import EvalRun, Figure, Table, dataset_fingerprint
-from eval.safety_drafts import draft_rows, score_drafts
+from eval.safety_drafts import draft_rows, score_drafts, section_key
 from indexes.lexical import tokenize
 from korean.roles import classify
 from korean.sentences import split_sentences
@@ -113,10 +113,6 @@ def load_safety(path: Path) -> list[SafetyRow]:
     return rows
 
 
-def _section_key(chunk_id: str) -> str:
-    return chunk_id.split("#", 1)[1].rsplit("-", 1)[0] if "#" in chunk_id else ""
-
-
 def _sentences(answer_text: str) -> list[str]:
     return [s.strip() for s in split_sentences(_MARKER.sub("", answer_text)) if s.strip()]
 
@@ -161,11 +157,11 @@ def _answer_rows(
         ms = (time.perf_counter() - t0) * 1000
         first = ans.citations[0] if ans.citations else None
         doc = first.doc_id.split(":", 1)[1] if first else None
-        section = _section_key(first.chunk_id) if first else None
+        section = section_key(first.chunk_id) if first else None
         right_doc = doc in row.doc_ids
         first_right = bool(first) and right_doc and (not row.sections or section in row.sections)
         # right: some cited chunk is the expected article and section (answers cite 1-3 chunks)
-        cited = {(c.doc_id.split(":", 1)[1], _section_key(c.chunk_id)) for c in ans.citations}
+        cited = {(c.doc_id.split(":", 1)[1], section_key(c.chunk_id)) for c in ans.citations}
         right = any(d in row.doc_ids and (not row.sections or sec in row.sections) for d, sec in cited)
         out.append(
             {

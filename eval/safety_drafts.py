@@ -20,25 +20,29 @@ single-turn row goes through ``suggest`` (drafts have no conversation history), 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assist.knowledge import KnowledgeBase
 from assist.suggest import suggest
 from korean.roles import classify
 
-__all__ = ["draft_rows", "score_drafts"]
+if TYPE_CHECKING:
+    from eval.safety import SafetyRow
+
+__all__ = ["draft_rows", "score_drafts", "section_key"]
 
 
-def _section_key(chunk_id: str) -> str:
+def section_key(chunk_id: str) -> str:
+    """The section of a chunk id ("article:KB-1#policy-0" → "policy")."""
     return chunk_id.split("#", 1)[1].rsplit("-", 1)[0] if "#" in chunk_id else ""
 
 
 def draft_rows(
     kb: KnowledgeBase,
-    rows: Sequence[Any],
+    rows: Sequence[SafetyRow],
     fact_contained: Callable[[str, str], bool | None],
 ) -> list[dict[str, Any]]:
-    """One result per single-turn row (``eval.safety.SafetyRow``): the draft and how it scores."""
+    """One result per single-turn row: the draft and how it scores."""
     out: list[dict[str, Any]] = []
     for row in rows:
         if row.history:
@@ -47,7 +51,7 @@ def draft_rows(
         by_n = {c.n: c for c in draft.citations}
         body = [s for s in draft.sentences if s.kind == "body"]
         cited = {
-            (by_n[s.citation].doc_id.split(":", 1)[1], _section_key(by_n[s.citation].chunk_id))
+            (by_n[s.citation].doc_id.split(":", 1)[1], section_key(by_n[s.citation].chunk_id))
             for s in body
             if s.citation in by_n
         }
