@@ -242,11 +242,12 @@ def _report_predicate(tokens: Sequence[tuple[str, str]], end: int) -> int | None
 def _polite_request(chain: Sequence[tuple[str, str]]) -> bool:
     """ "…해 주세요" / "…해 주십시오": 주다 as an auxiliary with an honorific request ending."""
     gives = any(form == "주" and tag in ("VX", "VV") for form, tag in chain)
-    honorific = any(
-        (tag == "EF" and form in _REQUEST_EF) or (tag == "EP" and form in ("시", "으시"))
-        for form, tag in chain
-    )
-    return gives and honorific
+    return gives and any(_honorific(form, tag) for form, tag in chain)
+
+
+def _honorific(form: str, tag: str) -> bool:
+    """Honorific 시 or a request ending (세요, 십시오 …): said to the customer."""
+    return (tag == "EF" and form in _REQUEST_EF) or (tag == "EP" and form in ("시", "으시"))
 
 
 def _nominal_note(tokens: Sequence[tuple[str, str]], end: int) -> bool:
@@ -307,10 +308,7 @@ def _classify_ko(text: str, tokens: list[tuple[str, str]], spans: list[tuple[int
 
 def _to_the_customer(tokens: Sequence[tuple[str, str]]) -> bool:
     """Honorific 시 or a request ending (주세요, 주시기 바랍니다, 하십시오): said to the customer."""
-    return any(
-        (tag == "EP" and form in ("시", "으시")) or (tag == "EF" and form in _REQUEST_EF) or form == "바라"
-        for form, tag in tokens
-    )
+    return any(_honorific(form, tag) or form == "바라" for form, tag in tokens)
 
 
 def _agent_instruction(tokens: Sequence[tuple[str, str]], end: int) -> bool:

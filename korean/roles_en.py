@@ -120,27 +120,26 @@ def classify_en(text: str) -> RoleLabel:
         # never an instruction to the agent ("Ask the customer to …")
         instruction = _EN_AGENT_IMPERATIVE.search(text) or _EN_AGENT_THEM.search(text)
         told = None if instruction else second_person(text)
-        if told is not None and classify_en(told).role != "general":
-            told = None
-        return RoleLabel("agent_note", "en: third person / internal", told)
+        return RoleLabel("agent_note", "en: third person / internal", _general(told))
     # "you" inside quotes is what the agent is to say ("Check that … (i.e. 'Can you see …?')")
     to_customer = _EN_YOU.search(_QUOTED.sub(" ", text))
     if _EN_THEM_FIRST.search(text) or (
         (_EN_AGENT_IMPERATIVE.search(text) or _EN_AGENT_THEM.search(text)) and not to_customer
     ):
         return RoleLabel("agent_note", "en: instruction to the agent")
-    they = _EN_THEY.search(text) and not _EN_OTHERS.search(text)
-    if they:
-        told = they_told(text)
-        if told is not None and classify_en(told).role != "general":
-            told = None
-        return RoleLabel("agent_note", "en: the customer as they", told)
+    if _EN_THEY.search(text) and not _EN_OTHERS.search(text):
+        return RoleLabel("agent_note", "en: the customer as they", _general(they_told(text)))
     gives_them = to_customer and _EN_YOU_THEM.search(text)
-    if they or _EN_BARE_CUSTOMER.search(text) or _EN_TOOL.search(text) or gives_them:
+    if _EN_BARE_CUSTOMER.search(text) or _EN_TOOL.search(text) or gives_them:
         return RoleLabel("agent_note", "en: the customer in the third person / the support tool")
     if _EN_CASE.search(text):
         return RoleLabel("case_report", "en: done or promised for this case")
     return RoleLabel("general", "en: no case or note cue")
+
+
+def _general(told: str | None) -> str | None:
+    """A rewrite told to the customer, kept only when it is itself a general sentence."""
+    return told if told is not None and classify_en(told).role == "general" else None
 
 
 def _topic_list(text: str) -> bool:
