@@ -64,15 +64,6 @@ def _latin_split(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [s for s in (_strip_span(text, a, b) for a, b in spans) if s[0] < s[1]]
 
 
-@lru_cache(maxsize=20_000)
-def _sentence_starts(line: str) -> tuple[int, ...]:
-    """Where Kiwi starts a sentence in ``line``, sorted (cached: answers, reply drafts and the draft
-    lint split the same article and draft lines again and again)."""
-    with KIWI_LOCK:
-        sents = get_kiwi().split_into_sents(line)
-    return tuple(sorted({s.start for s in sents}))
-
-
 _ENDS = frozenset(".!?…。！？")
 _CLOSING = frozenset("\"')]」』”’")
 _OPENING = frozenset("([")
@@ -91,13 +82,24 @@ def _cut(line: str, c: int) -> int | None:
     return None
 
 
+@lru_cache(maxsize=20_000)
+def _sentence_cuts(line: str) -> tuple[int, ...]:
+    """Where ``line`` is cut into sentences: Kiwi's sentence starts after the first, each as
+    :func:`_cut` places it, sorted (cached: answers, reply drafts and the draft lint split the same
+    article and draft lines again and again)."""
+    with KIWI_LOCK:
+        sents = get_kiwi().split_into_sents(line)
+    cuts = (_cut(line, c) for c in sorted({s.start for s in sents}) if c)
+    return tuple(c for c in cuts if c)
+
+
 def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     line = text[start:end]
     if len(line) <= _SHORT_LINE and not _SENT_PUNCT.search(line):
         return [(start, end)]
     # Kiwi's sentence starts become cut points; the pieces between them cover the whole line, so
     # no character Kiwi leaves out of a sentence is ever lost.
-    cuts = [start + c for c in (_cut(line, c) for c in _sentence_starts(line) if c) if c]
+    cuts = [start + c for c in _sentence_cuts(line)]
     bounds = [start, *(c for c in cuts if start < c < end), end]
     out: list[tuple[int, int]] = []
     for a, b in pairwise(bounds):
