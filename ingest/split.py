@@ -1,7 +1,7 @@
 """Section-aware chunking of articles and tickets into :class:`core.types.Chunk`.
 
 Articles: one chunk per non-empty section (``title`` and ``management`` skipped; ``references``
-skipped when it only lists ids/links), ``text = f"{title}\\n{label}: {body}"``. A section longer
+without its lines that cite another article by id, and skipped when only ids/links are left), ``text = f"{title}\\n{label}: {body}"``. A section longer
 than ``max_chars`` is cut on sentence boundaries into pieces of at most ``max_chars`` characters
 with ``overlap`` sentences repeated between neighbours; a sentence longer than ``max_chars`` is
 cut hard. The scripts section becomes one chunk per Q/A pair (:func:`parse_script_pairs`), with
@@ -171,10 +171,23 @@ def split_text(text: str, max_chars: int, overlap: int) -> list[str]:
 _ID_OR_LINK = re.compile(r"[A-Za-z][A-Za-z0-9]*-\d+|https?://\S+|www\.\S+")
 
 
+_CITES_AN_ID = re.compile(r"^\s*(?:[-*•·]|\d+[.)])?\s*[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*?-\d+")
+
+
 def _only_ids(body: str) -> bool:
     """True when a references section lists nothing but ids and links (no words to match)."""
     rest = _ID_OR_LINK.sub(" ", body)
     return not re.search(r"[^\W\d_]{2,}", rest)
+
+
+def _own_references(body: str) -> str:
+    """The lines of a references section that do not cite another article by its id.
+
+    "- KB-012-receipt (영수증 발급 안내)" names another article's topic: indexed here, it would
+    bring questions about receipts to this article. Other lines (a law, an internal wiki page, a
+    link with words) stay searchable.
+    """
+    return "\n".join(line for line in body.splitlines() if not _CITES_AN_ID.match(line)).strip()
 
 
 def _iso(value: date | None) -> str | None:
@@ -220,6 +233,8 @@ def chunk_article(rec: ArticleRecord, *, max_chars: int = 700, overlap: int = 1)
     chunks: list[Chunk] = []
     for key in keys:
         body = (rec.sections.get(key) or "").strip()
+        if key == "references":
+            body = _own_references(body)
         if key in _SKIPPED_SECTIONS or not body or (key == "references" and _only_ids(body)):
             continue
         label = labels.get(key, key)
