@@ -40,6 +40,7 @@ from rapidfuzz import fuzz
 from assist.answer_sentences import Candidate, asked_the_same, candidates_of, doc_chunks, vector_text
 from assist.evidence import Evidence
 from assist.sentence_vectors import sentence_vectors
+from assist.unmentioned import ASKS_IF, unmentioned
 from core.types import Chunk, DocHit
 from indexes.hybrid import HybridIndex
 from indexes.lexical import tokenize
@@ -86,6 +87,7 @@ class Composition:
     doc: DocHit | None = None
     focus: frozenset[str] = frozenset()
     features: dict[str, float] = field(default_factory=dict)
+    unmentioned: list[str] = field(default_factory=list)  # what was asked about that no article mentions
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -196,6 +198,9 @@ def _compose(
     qterms = frozenset(evidence.trace.query_tokens) or _terms(question)
     result = Composition(focus=focus)
     if not docs:
+        return result
+    if focus & ASKS_IF and (missing := unmentioned(evidence, question, index, docs)):
+        result.unmentioned = missing  # "영어로 받아볼 수 있나요?" and no article mentions English
         return result
     top_score = max(docs[0].score, 1e-9)
     per_doc = [(d, candidates_of(doc_chunks(index, d.doc_id) or [h.chunk for h in d.chunks])) for d in docs]

@@ -81,6 +81,8 @@ class SearchTrace:
     fusion_features: np.ndarray | None = None
     # fusion="auto": the dense weight this query got (BM25 got 1 - it)
     fusion_weight: float | None = None
+    # query_tokens that no live chunk holds, nor any synonym of theirs (None: the backend cannot tell)
+    unknown_terms: list[str] | None = None
 
 
 class HybridIndex:
@@ -285,6 +287,12 @@ class HybridIndex:
                 extra = expand_tokens(qtokens, lexicon)[len(qtokens) :]
                 qtokens = qtokens + [t for t in extra if seg.knows(t)]
             trace.bm25_tokens = qtokens
+            trace.unknown_terms = [
+                t
+                for t in trace.query_tokens
+                if not seg.knows(t)
+                and not (lexicon and any(seg.knows(s) for s in expand_tokens([t], lexicon)[1:]))
+            ]
             lex_scores = seg.lex_scores(qtokens)
             if mask is not None:
                 lex_scores = np.where(mask, lex_scores, 0.0)

@@ -1,11 +1,12 @@
 """Section-aware chunking of articles and tickets into :class:`core.types.Chunk`.
 
 Articles: one chunk per non-empty section (``title`` and ``management`` skipped; ``references``
-without its lines that cite another article by id, and skipped when only ids/links are left), ``text = f"{title}\\n{label}: {body}"``. A section longer
-than ``max_chars`` is cut on sentence boundaries into pieces of at most ``max_chars`` characters
-with ``overlap`` sentences repeated between neighbours; a sentence longer than ``max_chars`` is
-cut hard. The scripts section becomes one chunk per Q/A pair (:func:`parse_script_pairs`), with
-text that did not belong to any pair as ordinary pieces after them.
+without its lines that cite another article by id, and skipped when only ids/links are left),
+``text = f"{title}\\n{label}: {body}"``. A section longer than ``max_chars`` is cut on sentence
+boundaries into pieces of at most ``max_chars`` characters with ``overlap`` sentences repeated
+between neighbours; a sentence longer than ``max_chars`` is cut hard. The scripts section becomes
+one chunk per Q/A pair (:func:`parse_script_pairs`), with text that did not belong to any pair as
+ordinary pieces after them.
 
 Tickets: one chunk, ``f"{subject}\\n문의: {inquiry}\\n답변: {resolution}"`` (``Inquiry:`` /
 ``Answer:`` when the inquiry is mostly Latin script), cut like a section only past 3×max_chars.

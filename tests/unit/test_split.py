@@ -164,16 +164,21 @@ def test_one_chunk_per_section_with_title_prefix_and_labels() -> None:
 def test_skips_title_management_empty_and_id_only_references() -> None:
     sections = {c.section for c in chunk_article(article())}
     assert sections.isdisjoint({"title", "management", "situations", "references"})
-    kept = article(sections={"references": "- 전자상거래법 제17조(청약철회)\n- https://help.example.com/refund"})
+    kept = article(
+        sections={"references": "- 전자상거래법 제17조(청약철회)\n- https://help.example.com/refund"}
+    )
     [ref] = chunk_article(kept)
     assert ref.chunk_id == "article:KB-001#references-0"
     assert ref.text.startswith("환불 처리 가이드\n참고 자료: - 전자상거래법 제17조")
 
 
 def test_references_to_other_articles_are_not_this_articles_text() -> None:
-    """"- KB-003 (부분 환불 정책)" is another article's topic: searchable here, it would bring
+    """ "- KB-003 (부분 환불 정책)" is another article's topic: searchable here, it would bring
     questions about partial refunds to this article."""
-    refs = "- KB-003-partial (부분 환불 정책)\n1. KB-EN-01-card (Overseas card)\n- 환불팀 내부 위키: 환불 예외 승인"
+    refs = (
+        "- KB-003-partial (부분 환불 정책)\n1. KB-EN-01-card (Overseas card)\n"
+        "- 환불팀 내부 위키: 환불 예외 승인"
+    )
     [ref] = chunk_article(article(sections={"references": refs}))
     assert ref.body == "- 환불팀 내부 위키: 환불 예외 승인"
     only_articles = article(sections={"references": "- KB-003-partial (부분 환불 정책)\n- KB-004 교환 안내"})

@@ -1,0 +1,44 @@
+"""What an inquiry asks about that the knowledge base never mentions.
+
+"청구서를 영어로 받아볼 수 있나요?", "유심을 편의점에서도 살 수 있나요?", "위약금을 할부로 나눠 낼
+수 있나요?": each shares its other nouns with an article (청구서, 유심, 위약금), whose sentences
+then fit well and were sent with confidence 0.86–0.997, though none says a word about English,
+convenience stores or instalments. A yes/no question whose thing (:func:`korean.things.
+asked_if_things`) occurs nowhere in the index's vocabulary (nor as a synonym), nor anywhere in
+the text of the articles that would answer, is one the knowledge base does not answer: a hand-off.
+
+Measured on a fresh telecom KB (8 articles, 80 questions written for it, not committed): confident
+answers to neighbouring questions 9 of 12 → 3, coverage of the answerable rows unchanged (0.82).
+Sample KB safety set: abstention on rows to hand off 0.9474 → 0.9579, one right answer lost ("해외
+카드로 달러로 결제할 수 있나요?": the article says 원화, never 달러). welfare_qa_ko unchanged. A
+first version that also checked cost questions and every sentence with a "수 있" lost 7 right
+welfare answers whose nouns paraphrase the documents' (연령, 형태, 명칭 …).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assist.answer_sentences import doc_chunks
+from assist.evidence import Evidence
+from core.types import DocHit
+from indexes.hybrid import HybridIndex
+from korean.things import asked_if_things
+
+__all__ = ["ASKS_IF", "unmentioned"]
+
+# the question focus (korean.focus) that a yes/no question about one thing has: can I …?
+ASKS_IF = frozenset({"possible"})
+
+
+def unmentioned(evidence: Evidence, question: str, index: HybridIndex, docs: Sequence[DocHit]) -> list[str]:
+    """The inquiry's things that neither the index nor the answering articles' text mention."""
+    unknown = evidence.trace.unknown_terms
+    if not unknown:
+        return []
+    nouns = [n for n in asked_if_things(question) if n in unknown]
+    if not nouns:
+        return []
+    chunks = [c for d in docs for c in (doc_chunks(index, d.doc_id) or [h.chunk for h in d.chunks])]
+    text = "\n".join(c.text for c in chunks)
+    return [n for n in nouns if n not in text]

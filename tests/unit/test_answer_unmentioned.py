@@ -1,0 +1,107 @@
+"""A yes/no question about a thing no article mentions is handed off, not answered with
+the article that shares its other nouns ("청구서를 영어로 받아볼 수 있나요?" had been answered
+at 0.997 with the sentence on e-mail and paper bills)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assist.answer import answer_question
+from assist.knowledge import KnowledgeBase
+from assist.suggest import suggest
+from korean.things import asked_if_things, thing_nouns
+from tests.tinykb import article_kb
+
+ARTICLE = """# 청구서·요금 납부 안내
+
+## 요약
+청구서 발송 방법과 요금 납부일을 안내합니다.
+
+## 정책
+- 청구서는 매월 12일경 모바일 청구서로 발송되며, 요청하면 이메일 또는 우편 청구서로 무료 변경할 수 있습니다.
+- 요금 납부일은 매월 25일이며 자동이체 계좌는 앱에서 바꿀 수 있습니다.
+- 유심 박스를 분실해도 요금 납부에는 영향이 없습니다.
+
+## 문서 관리 및 업데이트
+최종 수정일: 2026-10-01
+담당자: 요금팀
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "nouns"),
+    [
+        ("청구서를 영어로 받아볼 수 있나요?", ["청구서", "영어"]),
+        ("eSIM을 스마트워치에 추가해서 같은 번호로 쓸 수 있나요?", ["스마트", "워치", "번호"]),
+        # a predicate noun is the action, not the thing
+        ("한 달에 추가 데이터 구매는 몇 번까지 허용되나요?", ["추가", "데이터", "구매"]),
+        # words of time, people and abstract nouns name no thing; nor does one syllable
+        ("지난주에 요금제 바꿨는데 이번 달에 또 되나요?", ["요금"]),
+        ("돌아가신 아버지 계정을 가족이 정리할 수 있나요?", ["계정"]),
+        ("마음이 바뀌었는데 이런 경우 반품 되나요?", ["반품"]),
+        ("폰 칩 바꾸면 돈 들어요?", []),
+        ("금요일 오전에 반품 접수하면 언제 와요?", ["반품"]),
+    ],
+)
+def test_the_things_a_question_asks_about(question: str, nouns: list[str]) -> None:
+    assert thing_nouns(question) == nouns
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    return KnowledgeBase(article_kb(tmp_path_factory.mktemp("unmentioned"), "bill.md", ARTICLE))
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("청구서를 영어로 받아볼 수 있나요?", "영어"),
+        ("요금을 편의점에서 낼 수 있나요?", "편의점"),
+        ("밀린 요금을 12개월 할부로 나눠 낼 수 있나요?", "할부"),
+    ],
+)
+def test_a_yes_no_question_about_an_unmentioned_thing_is_handed_off(
+    kb: KnowledgeBase, question: str, missing: str
+) -> None:
+    answer = answer_question(kb, question, threshold=0.0, log=False)
+    assert answer.abstained and answer.confidence == 0.0, answer
+    # the agents' reply draft follows: no draft from the neighbouring sentence
+    suggestion = suggest(kb, question, log=False)
+    assert suggestion.confidence == 0.0 and suggestion.draft.strategy == "none", suggestion.draft
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "청구서를 이메일로 받아볼 수 있나요?",
+        "자동이체 계좌를 바꿀 수 있나요?",
+        # 상자 is unknown to the index, but its synonym 박스 is in the article (colloquial.tsv)
+        "유심 상자를 잃어버려도 요금 납부는 되나요?",
+    ],
+)
+def test_a_question_about_what_the_kb_mentions_is_answered(kb: KnowledgeBase, question: str) -> None:
+    answer = answer_question(kb, question, threshold=0.0, log=False)
+    assert not answer.abstained and answer.citations, answer
+
+
+def test_a_statement_of_a_problem_is_not_checked(kb: KnowledgeBase) -> None:
+    """Only yes/no questions are checked: "영어 청구서가 안 와요" states a problem."""
+    answer = answer_question(kb, "영어 청구서가 안 와요", threshold=0.0, log=False)
+    assert not answer.abstained, answer
+
+
+@pytest.mark.parametrize(
+    ("question", "things"),
+    [
+        ("유심을 편의점에서도 살 수 있나요? 가격은 얼마예요?", ["유심", "편의점"]),
+        ("본인인증을 아이핀으로 해도 되나요?", ["인증", "아이핀"]),
+        ("반품할때 다른 택배사로 보내도됨?", ["택배"]),
+        # it asks what, how many, how much: not whether
+        ("중장년 기업가가 기술창업센터에서 기대할 수 있는 멘토링 지원의 형태는 무엇인가요?", []),
+        ("방학 중에는 일주일에 최대 몇 시간까지 일할 수 있나요?", []),
+        ("노숙인 지원센터의 명칭과 연락 가능한 번호를 알려주세요.", []),
+        ("영어 청구서가 안 와요", []),
+    ],
+)
+def test_only_sentences_that_ask_whether_are_checked(question: str, things: list[str]) -> None:
+    assert asked_if_things(question) == things
