@@ -2,8 +2,9 @@
 
 "청구서를 영어로 받아볼 수 있나요?" shares 청구서 with an article that says bills can be sent by
 e-mail or post; what it asks about is English, which no article mentions. :func:`thing_nouns`
-gives the nouns that name such a thing, so the answer layer can check that the knowledge base
-mentions each of them before it answers a yes/no or cost question (:mod:`assist.compose`).
+gives the nouns that name such a thing and :func:`asked_if_things` those of the sentences that ask
+whether, so the answer layer can check that the knowledge base mentions each of them before it
+answers such a question (:mod:`assist.unmentioned`).
 
 A noun counts when Kiwi tags it NNG/NNP, it has at least two syllables (칩, 폰, 돈 are too
 ambiguous on their own), it is not a predicate noun (허용되나요, 선물하거나: the action, not the
