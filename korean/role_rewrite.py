@@ -68,6 +68,8 @@ def told_sentence(
     named = _customer_named(tokens, quote_at)
     start, cut = 0, (0, 0)
     if named is not None:
+        if _about_the_customer(tokens, named, quote_at):
+            return None
         cut = named
         before = [t for t in tokens[: named[0]] if t[1] not in PUNCT_TAGS]
         if before and before[-1][1] == "EC" and before[-1][0] in _ACT_EC:
@@ -140,6 +142,22 @@ def _someone_else_acts(tokens: Sequence[tuple[str, str]]) -> bool:
             if all(f in ("면", "으면", "다면") for f in between):
                 return True
     return False
+
+
+# "…이라", "…라서", "…있어", "…여서": the customer's state given as the reason for what follows
+_STATE_EC = frozenset({"라", "이라", "라서", "이라서", "어", "아", "어서", "아서", "여서", "여"})
+
+
+def _about_the_customer(tokens: Sequence[tuple[str, str]], named: tuple[int, int], quote_at: int) -> bool:
+    """The customer is the topic or subject of what was said and the first clause states their
+    state ("고객님은 VIP 등급이라 무료 배송이 가능하다고 안내드렸습니다", "고객님은 미납이 있어 …":
+    this customer's grade or arrears, not a rule); a condition or an obligation of the customer's
+    ("고객이 원하면 …", "고객은 본인인증 후 직접 재설정해야 한다고") is a rule."""
+    particles = [tag for _form, tag in tokens[named[0] + 1 : named[1]]]
+    if "JKB" in particles or not {"JX", "JKS"} & set(particles):
+        return False  # "고객에게는", "고객님께": the one told
+    between = [form for form, tag in tokens[named[1] : quote_at] if tag == "EC"]
+    return bool(between) and between[0] in _STATE_EC
 
 
 def _customer_named(tokens: Sequence[tuple[str, str]], before: int) -> tuple[int, int] | None:
