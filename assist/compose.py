@@ -74,6 +74,9 @@ _OTHER_SECTION_FIT = 0.9
 # asked for a time or an amount (korean.focus.asked_for) and the best sentence carries none: the
 # best sentence that does carry one answers instead when its fit is at least this share of the best
 _ASKED_FIT = 0.8
+# the best sentence points back at one that cannot be sent: the best sentence that stands answers
+# instead when its fit is at least this share of the best
+_STAND_IN_FIT = 0.8
 # query-vs-question cosine span of the bundled e5 model (other models: only the ordering matters)
 _COS_LOW, _COS_HIGH = 0.80, 0.92
 
@@ -176,6 +179,19 @@ def compose(
 def _antecedent_in(cand: Candidate, among: Iterable[Candidate]) -> Candidate | None:
     """The sentence ``cand`` points back at ("이때 …"), if it is one of ``among``."""
     return next((c for c in among if c.chunk is cand.chunk and c.text == cand.antecedent), None)
+
+
+def _said_with(cand: Candidate, pool: Sequence[Candidate], limit: int) -> list[Candidate] | None:
+    """``cand`` after the sentences it points back at ("이때 …", and "단, …" after that one), or
+    None when one of them is not in ``pool`` (an agent's note) or the chain is longer than
+    ``limit``."""
+    chain = [cand]
+    while chain[0].antecedent:
+        before = _antecedent_in(chain[0], pool)
+        if before is None or before in chain or len(chain) >= limit:
+            return None
+        chain.insert(0, before)
+    return chain
 
 
 def _stands_with(cand: Candidate, chosen: Sequence[Candidate]) -> bool:
@@ -314,12 +330,20 @@ def _compose(
         if carrying is not None and carrying[0] >= _ASKED_FIT * fit0:
             fit0, doc, first = carrying
     rows = sorted(scored[doc.doc_id], key=lambda r: -r[0])
-    chosen = [first]
-    if first.antecedent:  # "이때 …" is said with the sentence it points back at, or not at all
-        before = _antecedent_in(first, (c for _, c in rows))
-        if before is None:
+    chosen = _said_with(first, [c for _, c in rows], limit)
+    if chosen is None:  # the best sentence cannot stand: the best that can, if it fits nearly as well
+        stand_in = next(
+            (
+                (fit, chain)
+                for fit, cand in rows
+                if fit >= _STAND_IN_FIT * fit0 and (chain := _said_with(cand, [c for _, c in rows], limit))
+            ),
+            None,
+        )
+        if stand_in is None:
             return result
-        chosen.insert(0, before)
+        fit0, chosen = stand_in
+        first = chosen[-1]
     for fit, cand in rows:
         if len(chosen) >= limit:
             break

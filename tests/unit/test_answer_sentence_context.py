@@ -11,6 +11,7 @@ import pytest
 
 from assist.answer import answer_question
 from assist.answer_sentences import candidates_of, vector_text
+from assist.compose import _said_with
 from assist.knowledge import KnowledgeBase
 from core.types import Chunk
 from tests.tinykb import article_kb
@@ -80,6 +81,57 @@ def test_an_answer_quotes_it_with_the_sentence_it_points_at(kb: KnowledgeBase) -
     answer = answer_question(kb, "중복 주문 반품 배송비는 누가 내나요?", threshold=0.0, log=False)
     assert "이때 반품 배송비는 회사가 부담합니다" in answer.answer, answer.answer
     assert answer.answer.index("한 건을 수령 후 반품합니다") < answer.answer.index("이때 반품 배송비는")
+
+
+PLAN = """# 요금제 변경
+
+## 요약
+요금제 변경 시점과 요금 계산을 안내합니다.
+
+## 정책
+- 변경한 요금제는 다음 달 1일부터 적용됩니다.
+- 즉시 변경: 고객이 원하면 신청 당일부터 새 요금제를 적용할 수 있습니다. \
+이 경우 변경 전 요금제와 새 요금제의 기본료를 각각 일할 계산합니다. \
+단, 개통한 달에는 즉시 변경의 기본료를 일할 계산하지 않습니다.
+
+## 상담 스크립트
+Q: 바로 바꾸면 요금은 어떻게 돼요?
+A: 즉시 변경을 선택하시면 이전 요금제와 새 요금제의 기본료가 각각 사용하신 날수만큼 일할 계산됩니다.
+
+## 문서 관리 및 업데이트
+최종 수정일: 2026-10-01
+담당자: 요금팀
+"""
+
+
+def test_a_chain_pointing_back_at_an_agents_note_is_never_quoted(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """ "단, …" points back at "이 경우 …", which points back at a note to the agent ("고객이 원하면"):
+    neither is sent without it; the best sentence that stands answers instead."""
+    plan = KnowledgeBase(article_kb(tmp_path_factory.mktemp("chain"), "plan.md", PLAN))
+    for question in (
+        "개통한 달에 즉시 변경하면 기본료를 일할 계산하나요?",
+        "당일 즉시 변경하면 기본료는 일할 계산되나요?",
+    ):
+        answer = answer_question(plan, question, threshold=0.0, log=False)
+        assert "이 경우" not in answer.answer and "단, 개통한 달" not in answer.answer, answer.answer
+
+
+def test_a_chain_is_said_whole_or_not_at_all() -> None:
+    note, case, but = (
+        "즉시 변경: 고객이 원하면 신청 당일부터 새 요금제를 적용할 수 있습니다.",
+        "이 경우 두 요금제의 기본료를 각각 일할 계산합니다.",
+        "단, 개통한 달에는 일할 계산하지 않습니다.",
+    )
+    cands = candidates_of([_policy(note, case, but)])
+    assert not cands[0].sendable and cands[2].antecedent == case
+    sendable = [c for c in cands if c.sendable]
+    assert _said_with(cands[2], sendable, 3) is None  # its chain ends at the agent's note
+    rule = "신청 당일부터 새 요금제를 적용할 수 있습니다."
+    cands = candidates_of([_policy(rule, case, but)])
+    assert _said_with(cands[2], cands, 3) == cands
+    assert _said_with(cands[2], cands, 2) is None  # longer than the answer may be
 
 
 def _script(question: str, answer: str) -> Chunk:
