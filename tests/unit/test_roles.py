@@ -53,7 +53,9 @@ def test_roles_on_the_labelled_set() -> None:
     # 2026-12-02 (evening), a customer's count of months ("가입 4개월차라 현재 30만원이 …", whose
     # note a fresh telecom KB's answer had sent rewritten as a rule; 2 rows added, 461): 0.9479,
     # 1 of 188; held out unchanged. The customer as the topic of a state told ("고객님은 VIP 등급이라
-    # …다고 안내드렸습니다") gets no rewrite (2 constructed rows, 463): 0.9482, 1 of 188
+    # …다고 안내드렸습니다") gets no rewrite (2 constructed rows, 463): 0.9482, 1 of 188; "고객님
+    # 카드는 …" (this customer's thing as topic or subject) is a case cue (a fresh card-company
+    # KB's answer had sent it at 0.999; 3 rows, 466): 0.9485, 1 of 189
     assert accuracy >= 0.9, confusion
     assert leak <= 0.04, confusion
 
