@@ -55,7 +55,8 @@ def test_roles_on_the_labelled_set() -> None:
     # 1 of 188; held out unchanged. The customer as the topic of a state told ("고객님은 VIP 등급이라
     # …다고 안내드렸습니다") gets no rewrite (2 constructed rows, 463): 0.9482, 1 of 188; "고객님
     # 카드는 …" (this customer's thing as topic or subject) is a case cue (a fresh card-company
-    # KB's answer had sent it at 0.999; 3 rows, 466): 0.9485, 1 of 189
+    # KB's answer had sent it at 0.999; 3 rows, 466): 0.9485, 1 of 189; so is the rate or fee set
+    # for this customer ("고객님께 적용되는 수수료율은 연 17.9%입니다", sent at ≥ 0.81; 467): 0.9486
     assert accuracy >= 0.9, confusion
     assert leak <= 0.04, confusion
 
