@@ -34,6 +34,7 @@ from indexes.hybrid import SearchParams, SearchTrace, aggregate
 from indexes.lexical import tokenize
 from indexes.ranker import QueryStats
 from korean.colloquial import expand_tokens, normalize_query
+from korean.lexicon import Lexicon
 
 _BATCH = 1000  # rows per insert call (a gRPC message stays far below its 64 MB cap)
 
@@ -164,6 +165,20 @@ class MilvusBackend:
         scale = 1.0 + self.config.k1  # Milvus Lite reports BM25 negated; the magnitude is the score
         return [(h["chunk_id"], abs(float(h["distance"])) / scale) for h in res[0]]
 
+    def _unknown(self, tokens: Sequence[str], lexicon: Lexicon | None) -> list[str]:
+        """The tokens no chunk of any type holds, nor any synonym of theirs (``SearchTrace.
+        unknown_terms``, as ``HybridIndex`` reads them off its vocabulary): a tiny BM25 search each."""
+        anywhere = SearchParams(doc_types=None)
+
+        def has(token: str) -> bool:
+            return bool(self._leg("sparse", terms_text([token], document=False), 1, anywhere))
+
+        return [
+            t
+            for t in tokens
+            if t and not has(t) and not (lexicon and any(has(s) for s in expand_tokens([t], lexicon)[1:]))
+        ]
+
     def _known(self, tokens: Sequence[str], params: SearchParams) -> int:
         """How many query tokens occur in some chunk (one tiny BM25 search each)."""
         return sum(1 for t in tokens if t and self._leg("sparse", terms_text([t], document=False), 1, params))
@@ -195,6 +210,7 @@ class MilvusBackend:
             if lexicon is not None:  # unknown synonyms score nothing in Milvus either
                 qtokens = expand_tokens(qtokens, lexicon)
             trace.bm25_tokens = qtokens
+            trace.unknown_terms = self._unknown(trace.query_tokens, lexicon)
         qterms = terms_text(qtokens, document=False)
         if self.config.fusion == "milvus-rrf" and params.fusion not in ("dense", "bm25") and qterms:
             assert qvec is not None

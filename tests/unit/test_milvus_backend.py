@@ -15,7 +15,7 @@ from core.settings import Settings
 from core.types import Chunk
 from indexes.backends import MutableBackend, SearchBackend
 from indexes.backends.milvus_config import MilvusBackendError, MilvusConfig, collection_name, term
-from indexes.hybrid import HybridIndex, SearchParams
+from indexes.hybrid import HybridIndex, SearchParams, SearchTrace
 from indexes.lexical import tokenize_many
 from tests.tinykb import QUESTIONS, build_tiny_kb
 
@@ -71,6 +71,22 @@ def test_same_top_documents_as_the_local_backend(
         got = [d.doc_id for d in milvus.search(question, params)]
         assert got[:1] == want[:1], (fusion, question, got, want)
         assert set(got) == set(want), (fusion, question, got, want)
+
+
+def test_the_query_terms_no_chunk_holds_are_the_local_backends(
+    local: HybridIndex, milvus: SearchBackend
+) -> None:
+    """``SearchTrace.unknown_terms`` (the answer layer hands off a yes/no question about a thing
+    no article mentions) is read off the same corpus, whatever the chunk types searched."""
+    from korean.lexicon import load_lexicon
+
+    params = SearchParams(k=3, lexicon=load_lexicon(None), doc_types={"article"})
+    for question in [*_questions(), "청구서를 영어로 받아볼 수 있나요?", "환불을 편의점에서 받을 수 있나요?"]:
+        want, got = SearchTrace(), SearchTrace()
+        local.search(question, params, trace=want)
+        milvus.search(question, params, trace=got)
+        assert got.unknown_terms == want.unknown_terms, question
+    assert "편의점" in (want.unknown_terms or [])
 
 
 def test_scores_are_on_the_local_scales(local: HybridIndex, milvus: SearchBackend) -> None:
