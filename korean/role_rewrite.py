@@ -12,7 +12,7 @@ from typing import Any
 
 from korean.kiwi import KIWI_LOCK, kiwi
 
-__all__ = ["PUNCT_TAGS", "told_content", "told_sentence"]
+__all__ = ["PUNCT_TAGS", "customer_state", "told_content", "told_sentence"]
 
 PUNCT_TAGS = frozenset({"SF", "SP", "SS", "SE", "SO", "SW", "SSO", "SSC"})
 _FACT_NOUNS = frozenset({"점", "것", "사실"})  # "…된다는 점을 안내해요"
@@ -156,8 +156,19 @@ def _about_the_customer(tokens: Sequence[tuple[str, str]], named: tuple[int, int
     particles = [tag for _form, tag in tokens[named[0] + 1 : named[1]]]
     if "JKB" in particles or not {"JX", "JKS"} & set(particles):
         return False  # "고객에게는", "고객님께": the one told
-    between = [form for form, tag in tokens[named[1] : quote_at] if tag == "EC"]
-    return bool(between) and between[0] in _STATE_EC
+    ecs = [k for k in range(named[1], quote_at) if tokens[k][1] == "EC"]
+    if not ecs or tokens[ecs[0]][0] not in _STATE_EC or ecs[0] == 0:
+        return False
+    # a state: "…이라" (the copula), "…이 있어/없어" -- not an act ("…을 위해", "…해서")
+    form, tag = tokens[ecs[0] - 1]
+    return tag == "VCP" or form in ("있", "없")
+
+
+def customer_state(tokens: Sequence[tuple[str, str]]) -> bool:
+    """The sentence states the customer's own state as a reason ("고객님은 VIP 등급이라 무료 배송
+    대상입니다", "고객님은 미납이 있어 …"): this customer's case, whoever says it."""
+    named = _customer_named(tokens, len(tokens))
+    return named is not None and _about_the_customer(tokens, named, len(tokens))
 
 
 def _customer_named(tokens: Sequence[tuple[str, str]], before: int) -> tuple[int, int] | None:

@@ -39,7 +39,7 @@ from collections.abc import Iterable, Sequence
 from korean.kiwi import KIWI_LOCK, kiwi
 from korean.role_label import Role, RoleLabel
 from korean.role_rewrite import PUNCT_TAGS as _PUNCT
-from korean.role_rewrite import told_content, told_sentence
+from korean.role_rewrite import customer_state, told_content, told_sentence
 from korean.roles_en import classify_en
 
 __all__ = ["Role", "RoleLabel", "classify", "classify_many", "is_general"]
@@ -295,7 +295,7 @@ def _classify_ko(text: str, tokens: list[tuple[str, str]], spans: list[tuple[int
         return RoleLabel("agent_note", "internal or third-person cue")
     if _nominal_note(tokens, end):
         return RoleLabel("agent_note", "note ending")
-    if _CASE_PHRASES.search(text):
+    if _CASE_PHRASES.search(text) or customer_state(tokens):
         return RoleLabel("case_report", "case cue")
     if _past_clause(tokens):
         return RoleLabel("case_report", "past-tense event")

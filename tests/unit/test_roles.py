@@ -56,7 +56,8 @@ def test_roles_on_the_labelled_set() -> None:
     # …다고 안내드렸습니다") gets no rewrite (2 constructed rows, 463): 0.9482, 1 of 188; "고객님
     # 카드는 …" (this customer's thing as topic or subject) is a case cue (a fresh card-company
     # KB's answer had sent it at 0.999; 3 rows, 466): 0.9485, 1 of 189; so is the rate or fee set
-    # for this customer ("고객님께 적용되는 수수료율은 연 17.9%입니다", sent at ≥ 0.81; 467): 0.9486
+    # for this customer ("고객님께 적용되는 수수료율은 연 17.9%입니다", sent at ≥ 0.81; 467): 0.9486;
+    # and the customer's own state as a reason ("고객님은 VIP 등급이라 …", 3 rows, 470): 0.9489, 1 of 190
     assert accuracy >= 0.9, confusion
     assert leak <= 0.04, confusion
 
@@ -316,6 +317,22 @@ def test_what_was_said_of_the_customer_is_not_a_rule(note: str, rewrite: str | N
     label = classify(note)
     assert label.role == "agent_note"
     assert label.rewrite == rewrite
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role"),
+    [
+        ("고객님은 VIP 등급이라 무료 배송 대상입니다.", "case_report"),
+        ("고객님께서는 신규 가입 회원이라 쿠폰이 발급됩니다.", "case_report"),
+        ("고객님은 미납이 있어 한도 상향이 어렵습니다.", "case_report"),
+        # what every customer may or must do, and a purpose: rules
+        ("고객님은 언제든지 해지하실 수 있습니다.", "general"),
+        ("고객님은 본인인증 후 직접 재설정하셔야 합니다.", "general"),
+        ("고객이 연말정산을 위해 영수증을 요청할 때 결제수단에 맞는 증빙을 안내합니다.", "agent_note"),
+    ],
+)
+def test_the_customers_own_state_is_their_case(sentence: str, role: str) -> None:
+    assert classify(sentence).role == role
 
 
 @pytest.mark.parametrize(
