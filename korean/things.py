@@ -32,12 +32,13 @@ _TIME = frozenset(
     "명절".split()
 )
 _WEEKDAY = re.compile(r"^[월화수목금토일](?:요일|욜)$")
-# people (who acts or whose account it is: "돌아가신 아버지 계정을 … 처리할 수 있나요?") and
-# abstract nouns that name no thing ("마음이 바뀌었어요", "이런 경우", "무슨 문제")
+# people (who acts or whose account it is: "돌아가신 아버지 계정을 … 처리할 수 있나요?"), abstract
+# nouns that name no thing ("마음이 바뀌었어요", "이런 경우", "무슨 문제") and feelings ("진짜 짜증나네")
 _NOT_THINGS = frozenset(
     "아버지 어머니 아빠 엄마 부모 부모님 남편 아내 와이프 배우자 아들 딸 자녀 아이 동생 형 누나 언니 "
     "오빠 할머니 할아버지 조부모 손자 손녀 손주 가족 친구 지인 동료 남자친구 여자친구 남친 여친 본인 "
-    "저희 마음 생각 기분 느낌 경우 문제 상황 정도 이유 방법 내용 부분 관련 때문 상태 사람 자체 영향".split()
+    "저희 마음 생각 기분 느낌 경우 문제 상황 정도 이유 방법 내용 부분 관련 때문 상태 사람 자체 영향 "
+    "짜증 화 불만 걱정 불편 답답 속상 실망 스트레스 불안 난리 진짜 정말".split()
 )
 
 
