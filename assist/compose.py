@@ -90,7 +90,6 @@ class Composition:
     doc: DocHit | None = None
     focus: frozenset[str] = frozenset()
     features: dict[str, float] = field(default_factory=dict)
-    unmentioned: list[str] = field(default_factory=list)  # what was asked about that no article mentions
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -215,9 +214,8 @@ def _compose(
     result = Composition(focus=focus)
     if not docs:
         return result
-    if focus & ASKS_IF and (missing := unmentioned(evidence, question, index, docs)):
-        result.unmentioned = missing  # "영어로 받아볼 수 있나요?" and no article mentions English
-        return result
+    if focus & ASKS_IF and unmentioned(evidence, question, index, docs):
+        return result  # "영어로 받아볼 수 있나요?" and no article mentions English: a hand-off
     top_score = max(docs[0].score, 1e-9)
     per_doc = [(d, candidates_of(doc_chunks(index, d.doc_id) or [h.chunk for h in d.chunks])) for d in docs]
     pool = [_terms(f"{c.context} {c.antecedent} {c.text}") for _, cands in per_doc for c in cands]
@@ -330,13 +328,14 @@ def _compose(
         if carrying is not None and carrying[0] >= _ASKED_FIT * fit0:
             fit0, doc, first = carrying
     rows = sorted(scored[doc.doc_id], key=lambda r: -r[0])
-    chosen = _said_with(first, [c for _, c in rows], limit)
+    of_doc = [c for _, c in rows]
+    chosen = _said_with(first, of_doc, limit)
     if chosen is None:  # the best sentence cannot stand: the best that can, if it fits nearly as well
         stand_in = next(
             (
                 (fit, chain)
                 for fit, cand in rows
-                if fit >= _STAND_IN_FIT * fit0 and (chain := _said_with(cand, [c for _, c in rows], limit))
+                if fit >= _STAND_IN_FIT * fit0 and (chain := _said_with(cand, of_doc, limit))
             ),
             None,
         )

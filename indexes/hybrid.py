@@ -18,7 +18,7 @@ from indexes.fusion_weight import WeightModel, query_features, weight_model_for
 from indexes.lexical import LexicalIndex, tokenize
 from indexes.ranker import FusionRanker, QueryStats, feature_matrix, ranker_for
 from indexes.segments import DeltaOp, DenseView, LexicalView, Main, Segments
-from korean.colloquial import expand_tokens, normalize_query
+from korean.colloquial import expand_tokens, normalize_query, unknown_tokens
 from korean.lexicon import Lexicon
 
 
@@ -81,7 +81,7 @@ class SearchTrace:
     fusion_features: np.ndarray | None = None
     # fusion="auto": the dense weight this query got (BM25 got 1 - it)
     fusion_weight: float | None = None
-    # query_tokens that no live chunk holds, nor any synonym of theirs (None: the backend cannot tell)
+    # query_tokens that no live chunk holds, nor any synonym of theirs (None: no BM25 leg searched)
     unknown_terms: list[str] | None = None
 
 
@@ -287,12 +287,7 @@ class HybridIndex:
                 extra = expand_tokens(qtokens, lexicon)[len(qtokens) :]
                 qtokens = qtokens + [t for t in extra if seg.knows(t)]
             trace.bm25_tokens = qtokens
-            trace.unknown_terms = [
-                t
-                for t in trace.query_tokens
-                if not seg.knows(t)
-                and not (lexicon and any(seg.knows(s) for s in expand_tokens([t], lexicon)[1:]))
-            ]
+            trace.unknown_terms = unknown_tokens(trace.query_tokens, seg.knows, lexicon)
             lex_scores = seg.lex_scores(qtokens)
             if mask is not None:
                 lex_scores = np.where(mask, lex_scores, 0.0)

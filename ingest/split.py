@@ -236,7 +236,9 @@ def chunk_article(rec: ArticleRecord, *, max_chars: int = 700, overlap: int = 1)
         body = (rec.sections.get(key) or "").strip()
         if key == "references":
             body = _own_references(body)
-        if key in _SKIPPED_SECTIONS or not body or (key == "references" and _only_ids(body)):
+            if _only_ids(body):  # nothing left but ids and links (or nothing at all)
+                continue
+        if key in _SKIPPED_SECTIONS or not body:
             continue
         label = labels.get(key, key)
         meta = {**base_meta, "section_label": label}

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from korean.kiwi import KIWI_LOCK, kiwi
 from korean.lexicon import ALLOMORPHS, Lexicon, entry_key
@@ -31,6 +31,7 @@ __all__ = [
     "expand_tokens",
     "normalize_query",
     "typo_tokens",
+    "unknown_tokens",
 ]
 
 # Emotive noise: runs of crying/laughing jamo, dashes, tildes and repeated punctuation.
@@ -180,6 +181,15 @@ def expand_tokens(tokens: Sequence[str], lexicon: Lexicon) -> list[str]:
                 seen.add(syn)
                 out.append(syn)
     return out
+
+
+def unknown_tokens(tokens: Sequence[str], knows: Callable[[str], bool], lexicon: Lexicon | None) -> list[str]:
+    """The ``tokens`` that ``knows`` (an index's vocabulary) does not hold, nor any synonym of theirs."""
+    return [
+        t
+        for t in tokens
+        if t and not knows(t) and not (lexicon and any(knows(s) for s in expand_tokens([t], lexicon)[1:]))
+    ]
 
 
 TYPOS = "basic"

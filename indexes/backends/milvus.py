@@ -33,8 +33,7 @@ from indexes.embedder import Embedder
 from indexes.hybrid import SearchParams, SearchTrace, aggregate
 from indexes.lexical import tokenize
 from indexes.ranker import QueryStats
-from korean.colloquial import expand_tokens, normalize_query
-from korean.lexicon import Lexicon
+from korean.colloquial import expand_tokens, normalize_query, unknown_tokens
 
 _BATCH = 1000  # rows per insert call (a gRPC message stays far below its 64 MB cap)
 
@@ -165,23 +164,13 @@ class MilvusBackend:
         scale = 1.0 + self.config.k1  # Milvus Lite reports BM25 negated; the magnitude is the score
         return [(h["chunk_id"], abs(float(h["distance"])) / scale) for h in res[0]]
 
-    def _unknown(self, tokens: Sequence[str], lexicon: Lexicon | None) -> list[str]:
-        """The tokens no chunk of any type holds, nor any synonym of theirs (``SearchTrace.
-        unknown_terms``, as ``HybridIndex`` reads them off its vocabulary): a tiny BM25 search each."""
-        anywhere = SearchParams(doc_types=None)
-
-        def has(token: str) -> bool:
-            return bool(self._leg("sparse", terms_text([token], document=False), 1, anywhere))
-
-        return [
-            t
-            for t in tokens
-            if t and not has(t) and not (lexicon and any(has(s) for s in expand_tokens([t], lexicon)[1:]))
-        ]
+    def _has(self, token: str, params: SearchParams) -> bool:
+        """Some chunk (of ``params``' types) holds ``token``: a one-result BM25 search."""
+        return bool(self._leg("sparse", terms_text([token], document=False), 1, params))
 
     def _known(self, tokens: Sequence[str], params: SearchParams) -> int:
         """How many query tokens occur in some chunk (one tiny BM25 search each)."""
-        return sum(1 for t in tokens if t and self._leg("sparse", terms_text([t], document=False), 1, params))
+        return sum(1 for t in tokens if t and self._has(t, params))
 
     def search_chunks(
         self,
@@ -210,7 +199,11 @@ class MilvusBackend:
             if lexicon is not None:  # unknown synonyms score nothing in Milvus either
                 qtokens = expand_tokens(qtokens, lexicon)
             trace.bm25_tokens = qtokens
-            trace.unknown_terms = self._unknown(trace.query_tokens, lexicon)
+            # as HybridIndex reads them off its vocabulary: chunks of every type
+            anywhere = SearchParams(doc_types=None)
+            trace.unknown_terms = unknown_tokens(
+                trace.query_tokens, lambda t: self._has(t, anywhere), lexicon
+            )
         qterms = terms_text(qtokens, document=False)
         if self.config.fusion == "milvus-rrf" and params.fusion not in ("dense", "bm25") and qterms:
             assert qvec is not None
