@@ -214,8 +214,8 @@ def _compose(
     result = Composition(focus=focus)
     if not docs:
         return result
-    if focus & ASKS_IF and unmentioned(evidence, question, index, docs):
-        return result  # "영어로 받아볼 수 있나요?" and no article mentions English: a hand-off
+    if unmentioned(evidence, question, index, docs, asks_if=bool(focus & ASKS_IF)):
+        return result  # "영어로 받아볼 수 있나요?", "충전 보너스는 몇 %?" and no article says a word of it
     top_score = max(docs[0].score, 1e-9)
     per_doc = [(d, candidates_of(doc_chunks(index, d.doc_id) or [h.chunk for h in d.chunks])) for d in docs]
     pool = [_terms(f"{c.context} {c.antecedent} {c.text}") for _, cands in per_doc for c in cands]

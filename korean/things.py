@@ -20,7 +20,7 @@ import re
 from korean.abbrev import after_service
 from korean.colloquial import typo_tokens
 
-__all__ = ["asked_if_things", "thing_nouns"]
+__all__ = ["asked_if_things", "asked_what_things", "thing_nouns"]
 
 # words of time (a closed class): when something happened, not what the inquiry is about
 _TIME = frozenset(
@@ -47,6 +47,25 @@ _WH = re.compile(r"무엇|무슨|뭐|뭘|뭔|머가|얼마|몇|어떻게|어떤|
 # "… 할 수 있나요?", "… 해도 되나요?", "… 가능해요?", "… 적립되나요?": whether something can be done
 _WHETHER = re.compile(r"(?:수\s*(?:있|잇)|가능|되|돼|됨|됌|해도|괜찮)[가-힣]*\s*[?？]*\s*$")
 _SENTENCE_END = re.compile(r"(?<=[?？!.\n])\s*")
+# connective endings that close a clause of circumstance before the one that asks ("충전하면 …",
+# "시켰는데 …", "결제해도 …"); 려면/려고 (what the customer wants to do) and an ending before an
+# auxiliary verb ("받고 싶어요", "해야 하나요") keep the asking clause open (Kiwi writes the final
+# consonant of ᆫ데, ᆫ다면 as a jamo)
+_CLAUSE_END = frozenset(
+    "는데 ᆫ데 은데 인데 면 으면 다면 ᆫ다면 는다면 라면 이라면 면서 으면서 니까 으니까 니 으니 서 아서 어서 "
+    "여서 지만 다가 자 거나 고 아도 어도 여도 도 는데도 더니 길래".split()
+)
+# "… 움직임이 없을 시", "… 결제할 때", "… 분실한 경우": a noun after a modifier ending closes a
+# clause of circumstance too
+_WHEN_NOUNS = frozenset("시 때 경우 동안 도중 중 후 뒤 전 다음".split())
+# question words Kiwi reads as nouns (얼마, 뭐뭐 and their chat spellings), and the kinds of
+# information a question asks for ("수당의 액수가 얼마인가요?", "지원의 형태는 무엇인가요?"): they
+# name the answer, not a thing, and documents say them in other words (금액, 지원 내용 …)
+_ASKING_NOUNS = frozenset(
+    "얼마 무엇 뭐뭐 머머 뭐임 머임 액수 금액 총액 상한액 한도액 수준 규모 형태 종류 방식 명칭 이름 "
+    "기준 조건 자격 요건 범위 기간 기한 시기 시점 장소 위치 연락처 절차 방법 서류 비율 횟수 빈도 "
+    "연령 나이 차이 차이점 특징 목적 역할 효과 내용 항목 사항 구체".split()
+)
 
 
 def asked_if_things(question: str) -> list[str]:
@@ -62,6 +81,51 @@ def asked_if_things(question: str) -> list[str]:
     return out
 
 
+def asked_what_things(question: str) -> list[str]:
+    """The things a question word asks about: the head nouns of the clause that asks.
+
+    "한끼머니를 충전하면 충전 보너스는 몇 % 주나요?" → 보너스 (충전 only sets the scene); "회원 탈퇴는
+    어떻게 하나요?" → 탈퇴; "휴대폰 요금제를 바꾸려면 어떻게 해야 하나요?" → 요금 (what the customer
+    wants to do belongs to the asking clause). A head is a noun that is not a modifier of the next
+    one (휴대폰 in 휴대폰 요금제), nor an adverbial (이심으로, 통째로: how or where, which paraphrases
+    a lot); clauses of circumstance ("입점업체 상품 샀는데 …", "치킨 시켰는데 콜라 빠짐;; 어케함")
+    are left out, and so is a sentence whose question word stands in such a clause ("어떤 상품 페이지만
+    열면 프로그램이 꺼져 버려요" asks nothing).
+    """
+    out: list[str] = []
+    for sentence in _SENTENCE_END.split(question):
+        if not sentence.strip() or not _WH.search(sentence):
+            continue
+        text = after_service(sentence)
+        tokens = typo_tokens(text)
+        start = 0
+        for i, tok in enumerate(tokens):
+            after = tokens[i + 1].tag if i + 1 < len(tokens) else ""
+            ends = tok.tag == "EF" and any(not t.tag.startswith("S") for t in tokens[i + 1 :])
+            when = tok.form in _WHEN_NOUNS and i > 0 and tokens[i - 1].tag == "ETM"
+            if ends or when or (tok.tag == "EC" and tok.form in _CLAUSE_END and not after.startswith("VX")):
+                start = i + 1
+        asking = tokens[start:]
+        if not asking or not _WH.search(text[asking[0].start :]):
+            continue
+        for i, tok in enumerate(asking):
+            if tok.tag.split("-", 1)[0] not in ("NNG", "NNP") or len(tok.form) < 2:
+                continue
+            j = i + 1
+            while j < len(asking) and asking[j].tag == "XSN":
+                j += 1  # 요금제, 위약금: the suffix belongs to the head
+            nxt = asking[j].tag if j < len(asking) else "SF"
+            if nxt.startswith(("NN", "JKB", "JKG", "JC", "XSV", "XSA", "XR", "SL", "SH")):
+                continue  # a modifier, an adverbial or a predicate noun, not what is asked about
+            if _counts_as_thing(tok.form) and tok.form not in _ASKING_NOUNS and tok.form not in out:
+                out.append(tok.form)
+    return out
+
+
+def _counts_as_thing(form: str) -> bool:
+    return form not in _TIME and form not in _NOT_THINGS and not _WEEKDAY.match(form)
+
+
 def thing_nouns(text: str) -> list[str]:
     """Content nouns of an inquiry, in order, once each (see the module docstring)."""
     tokens = typo_tokens(after_service(text))
@@ -72,7 +136,7 @@ def thing_nouns(text: str) -> list[str]:
         nxt = tokens[i + 1].tag if i + 1 < len(tokens) else ""
         if nxt.startswith(("XSV", "XSA")) and tokens[i + 1].start == tok.end:
             continue  # 허용되나요, 선물하거나: a predicate noun
-        if tok.form in _TIME or tok.form in _NOT_THINGS or _WEEKDAY.match(tok.form) or tok.form in out:
+        if not _counts_as_thing(tok.form) or tok.form in out:
             continue
         out.append(tok.form)
     return out

@@ -1,6 +1,7 @@
-"""A yes/no question about a thing no article mentions is handed off, not answered with
-the article that shares its other nouns ("청구서를 영어로 받아볼 수 있나요?" had been answered
-at 0.997 with the sentence on e-mail and paper bills)."""
+"""A question about a thing no article mentions is handed off, not answered with the article
+that shares its other nouns: "청구서를 영어로 받아볼 수 있나요?" had been answered at 0.997 with
+the sentence on e-mail and paper bills, "한끼머니를 충전하면 충전 보너스는 몇 % 주나요?" at 0.997
+with the top-up limits."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from assist.answer import answer_question
 from assist.knowledge import KnowledgeBase
 from assist.suggest import suggest
-from korean.things import asked_if_things, thing_nouns
+from korean.things import asked_if_things, asked_what_things, thing_nouns
 from tests.tinykb import article_kb
 
 ARTICLE = """# 청구서·요금 납부 안내
@@ -106,3 +107,36 @@ def test_a_statement_of_a_problem_is_not_checked(kb: KnowledgeBase) -> None:
 )
 def test_only_sentences_that_ask_whether_are_checked(question: str, things: list[str]) -> None:
     assert asked_if_things(question) == things
+
+
+@pytest.mark.parametrize(
+    ("question", "things"),
+    [
+        # the head nouns of the clause a question word asks in
+        ("한끼머니를 충전하면 충전 보너스는 몇 % 주나요?", ["보너스"]),
+        ("한끼배달 회원 탈퇴는 어떻게 하나요?", ["탈퇴"]),
+        ("휴대폰 요금제를 바꾸려면 어떻게 해야 하나요?", ["요금"]),  # what the customer wants to do
+        ("리볼빙 쓰면 신용점수가 얼마나 떨어지나요?", ["점수"]),
+        ("입점업체 상품 샀는데 세금계산서는 누가 끊어줘요?", ["계산서"]),
+        # clauses of circumstance (…는데, …할 시, …한다면) and adverbials (이심으로) are not asked about
+        ("치킨 시켰는데 콜라 빠짐;; 어케함", []),
+        ("폰 바꿨는데 이심으로 옮길수 있나요 얼마임", []),
+        ("만약 독거노인이 집 안에서 움직임이 없을 시 어떻게 상황을 인지할 수 있나요?", []),
+        ("육아휴직 중인 직장인의 월급이 육아휴직 급여 한도를 초과한다면 어떻게 계산되나요?", []),
+        # the kind of information asked for names the answer, not a thing
+        ("참전용사들에게 주는 매월 수당의 액수가 얼마인가요?", []),
+        # a question word in a clause of circumstance asks nothing; nor does a yes/no question
+        ("어떤 상품 페이지만 열면 프로그램이 꺼져 버려요.", []),
+        ("청구서를 영어로 받아볼 수 있나요?", []),
+    ],
+)
+def test_the_things_a_question_word_asks_about(question: str, things: list[str]) -> None:
+    assert asked_what_things(question) == things
+
+
+def test_a_question_word_about_an_unmentioned_thing_is_handed_off(kb: KnowledgeBase) -> None:
+    answer = answer_question(kb, "청구서 포인트는 몇 % 적립되나요?", threshold=0.0, log=False)
+    assert answer.abstained and answer.confidence == 0.0, answer
+    # the same question about what the article says is answered
+    answer = answer_question(kb, "청구서는 매월 언제 발송되나요?", threshold=0.0, log=False)
+    assert not answer.abstained and answer.citations, answer
