@@ -7,9 +7,11 @@ whether, so the answer layer can check that the knowledge base mentions each of 
 answers such a question (:mod:`assist.unmentioned`).
 
 A noun counts when Kiwi tags it NNG/NNP, it has at least two syllables (칩, 폰, 돈 are too
-ambiguous on their own), it is not a predicate noun (허용되나요, 선물하거나: the action, not the
-thing), not a word of time (지난주, 며칠, 월말: when, not what) and not a person or an abstract
-noun (아버지, 친구, 마음, 경우: who or how, not what). The analysis is Kiwi's
+ambiguous on their own), it is not a word of time (지난주, 며칠, 월말: when, not what) and not a
+person or an abstract noun (아버지, 친구, 마음, 경우: who or how, not what). A predicate noun
+counts too — an action the knowledge base never mentions ("한끼머니를 친구에게 선물할 수 있나요?",
+"포인트를 한끼머니로 전환할 수 있나요?") is as telling as a thing — unless it only asks whether
+(허용되나요, 가능해요). The analysis is Kiwi's
 typo-tolerant one, as for BM25 query tokens, so the forms match ``SearchTrace.query_tokens``.
 """
 
@@ -58,6 +60,8 @@ _CLAUSE_END = frozenset(
 # "… 움직임이 없을 시", "… 결제할 때", "… 분실한 경우": a noun after a modifier ending closes a
 # clause of circumstance too
 _WHEN_NOUNS = frozenset("시 때 경우 동안 도중 중 후 뒤 전 다음".split())
+# predicate nouns that say whether, not what ("해외 결제가 허용되나요?")
+_WHETHER_NOUNS = frozenset("허용 허락 가능 불가 불가능".split())
 # question words Kiwi reads as nouns (얼마, 뭐뭐 and their chat spellings), and the kinds of
 # information a question asks for ("수당의 액수가 얼마인가요?", "지원의 형태는 무엇인가요?"): they
 # name the answer, not a thing, and documents say them in other words (금액, 지원 내용 …)
@@ -134,8 +138,8 @@ def thing_nouns(text: str) -> list[str]:
         if tok.tag.split("-", 1)[0] not in ("NNG", "NNP") or len(tok.form) < 2:
             continue
         nxt = tokens[i + 1].tag if i + 1 < len(tokens) else ""
-        if nxt.startswith(("XSV", "XSA")) and tokens[i + 1].start == tok.end:
-            continue  # 허용되나요, 선물하거나: a predicate noun
+        if nxt.startswith(("XSV", "XSA")) and tokens[i + 1].start == tok.end and tok.form in _WHETHER_NOUNS:
+            continue  # 허용되나요, 가능해요: the asking, not what is asked about
         if not _counts_as_thing(tok.form) or tok.form in out:
             continue
         out.append(tok.form)
