@@ -7,6 +7,7 @@ ends, calls :func:`told_sentence`, and keeps the result only when it is itself g
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -65,10 +66,12 @@ def told_sentence(
     고객에게는 …": it holds only once that act is done) or the kept text still holds one ("예약번호를
     발급하고, …").
     """
+    if _DATED.search(text):
+        return None  # "추석 당일(2025-10-06) 문의 고객에게 …": what one customer was told that day
     named = _customer_named(tokens, quote_at)
     start, cut = 0, (0, 0)
     if named is not None:
-        if _about_the_customer(tokens, named, quote_at):
+        if _about_the_customer(tokens, named, quote_at) or _one_customer(tokens, named):
             return None
         cut = named
         before = [t for t in tokens[: named[0]] if t[1] not in PUNCT_TAGS]
@@ -125,6 +128,22 @@ def told_sentence(
     if cut[1] > cut[0]:
         head = text[spans[start][0] : spans[cut[0]][0]] + text[spans[cut[1]][0] : spans[word][0]]
     return str(head + last).strip().rstrip(",") + "."
+
+
+# a calendar date: 2025-10-06, 2026.3.2, 3월 2일, 3/2
+_DATED = re.compile(
+    r"\d{4}\s*[-./]\s*\d{1,2}\s*[-./]\s*\d{1,2}|\d{1,2}\s*월\s*\d{1,2}\s*일|(?<![\d.,])\d{1,2}/\d{1,2}(?![\d/])"
+)
+# words that pick out one customer ("문의 고객에게", "해당 고객에게", "이 고객은")
+_THIS_ONE = frozenset(
+    {("문의", "NNG"), ("해당", "NNG"), ("이", "MM"), ("그", "MM"), ("위", "NNG"), ("당", "MM")}
+)
+
+
+def _one_customer(tokens: Sequence[tuple[str, str]], named: tuple[int, int]) -> bool:
+    """The customer named is one customer ("3월 2일 문의 고객에게", "해당 고객에게"), not customers
+    in general ("고객에게는 …"): what they were told is their case."""
+    return named[0] > 0 and tokens[named[0] - 1] in _THIS_ONE
 
 
 # people other than the customer being answered who may be the subject of what is to be done
