@@ -79,18 +79,23 @@ def told_sentence(
             return None
         if not before:
             start, cut = named[1], (0, 0)
-    if start >= quote_at:
+    if start >= quote_at or (start == 0 and _starts_with_predicate(tokens, quote_at)):
         return None
     word = quote_at - 1  # first morpheme of the quoted clause's last word
     while word > start and spans[word - 1][1] == spans[word][0]:
         word -= 1
+    # only the last predicate of that word is conjugated again; what precedes it stays as written
+    # ("새로고침하도록" keeps 새로고침: Kiwi reads it 새로+고치+ㅁ and joins that back as 새로곰)
+    stem = max((k for k in range(word, quote_at) if tokens[k][1].startswith(_PREDICATE_TAGS)), default=word)
     kept = [t for k, t in enumerate(tokens[start:word], start) if not cut[0] <= k < cut[1]]
     if any(
         a[1] == "NNG" and a[0] in _AGENT_ACTS and b == ("하", "XSV") and c[1] == "EC" and c[0] in _ACT_EC
         for a, b, c in zip(kept, kept[1:], kept[2:], strict=False)
     ):
         return None
-    content: list[Any] = list(tokens[word:quote_at])
+    content: list[Any] = list(tokens[stem:quote_at])
+    if content and content[-1][0] == "달" and content[-1][1].startswith("V"):
+        content[-1] = ("주", "VX")  # "보관해 달라고": please do it for us -> 보관해 주세요
     quote = tokens[quote_at][0]
     haeyo = any(tag == "EF" and form.endswith("요") for form, tag in tokens[quote_at + 1 :])
     tail = ""
@@ -103,8 +108,8 @@ def told_sentence(
         # "받는 분이 … 신청하도록 안내해요": a rule about what someone else does, not a request
         content.append(("ᆸ니다", "EF"))
     elif quote in ("도록", "게끔"):
-        if content[-1][0] == "않":  # "…하지 않도록": no natural request form; leave it out
-            return None
+        if content[-1][0] in ("않", "있", "없") or content[-1][1].startswith("VA"):
+            return None  # "…하지 않도록", "…제출할 수 있도록": no natural request form; leave it out
         if content[-1][0] != "주":
             content += [("어", "EC"), ("주", "VX")]
         content += [("세요", "EF")] if haeyo else [("시", "EP"), ("기", "ETN")]
@@ -122,12 +127,29 @@ def told_sentence(
     try:
         with KIWI_LOCK:
             last = kiwi().join(content) + tail
+            again = {form for form, *_ in kiwi().tokenize(last)}
     except Exception:  # a morpheme sequence Kiwi cannot join: no rewrite rather than a bad one
         return None
-    head = text[spans[start][0] : spans[word][0]]
+    if content[0][0] not in again:
+        return None  # the join changed the stem it was given: a garbled word is never sent
+    head = text[spans[start][0] : spans[stem][0]]
     if cut[1] > cut[0]:
-        head = text[spans[start][0] : spans[cut[0]][0]] + text[spans[cut[1]][0] : spans[word][0]]
+        head = text[spans[start][0] : spans[cut[0]][0]] + text[spans[cut[1]][0] : spans[stem][0]]
     return str(head + last).strip().rstrip(",") + "."
+
+
+_PREDICATE_TAGS = ("VV", "VA", "VX", "VCP", "VCN", "XSV", "XSA")
+
+
+def _starts_with_predicate(tokens: Sequence[tuple[str, str]], end: int) -> bool:
+    """The note opens with a bare predicate ("있으면 완료 또는 해지 후 탈퇴 가능함을 안내합니다"):
+    its subject is in the sentence before, so it cannot be sent alone ("고객이 원하면 …" names
+    its subject, the customer, whom the rewrite addresses)."""
+    words = [t for t in tokens[:end] if t[1] not in PUNCT_TAGS]
+    if not words or not words[0][1].startswith(("VV", "VA", "VX")):
+        return False
+    ending = next((t for t in words[1:] if not t[1].startswith(("EP", "VX"))), ("", ""))
+    return ending[1] == "EC"  # 있으면, 없어서 -- not 빠른 배송, 건너뛰기는 (a modifier, a noun)
 
 
 # a calendar date: 2025-10-06, 2026.3.2, 3월 2일, 3/2
@@ -178,9 +200,11 @@ def _about_the_customer(tokens: Sequence[tuple[str, str]], named: tuple[int, int
     ecs = [k for k in range(named[1], quote_at) if tokens[k][1] == "EC"]
     if not ecs or tokens[ecs[0]][0] not in _STATE_EC or ecs[0] == 0:
         return False
-    # a state: "…이라" (the copula), "…이 있어/없어" -- not an act ("…을 위해", "…해서")
+    # a state: "…이라" (the copula), "…이 있어/없어" -- not an act ("…을 위해", "…해서") -- or
+    # what they did ("고객님은 3월에 발급하셔서 매년 3월 결제일에 청구된다고": 시, their own act)
     form, tag = tokens[ecs[0] - 1]
-    return tag == "VCP" or form in ("있", "없")
+    before = [f for f, t in tokens[named[1] : ecs[0]] if t == "EP"]
+    return tag == "VCP" or form in ("있", "없") or any(f in ("시", "으시") for f in before)
 
 
 def customer_state(tokens: Sequence[tuple[str, str]]) -> bool:

@@ -428,3 +428,29 @@ def test_no_rewrite_of_what_one_customer_was_told(note: str, rewrite: str | None
     label = classify(note)
     assert label.role == "agent_note"
     assert label.rewrite == rewrite
+
+
+@pytest.mark.parametrize(
+    ("note", "rewrite"),
+    [
+        # only the last predicate is conjugated again: Kiwi joined 새로+고치+ㅁ+하 as "새로곰해"
+        (
+            "앱을 다시 실행해 주문내역을 새로고침하도록 안내합니다.",
+            "앱을 다시 실행해 주문내역을 새로고침해 주시기 바랍니다.",
+        ),
+        # "…해 달라고" asks a favour: 주세요, not "보관해 다세요"
+        ("고객에게 음식을 버리지 말고 보관해 달라고 요청합니다.", "음식을 버리지 말고 보관해 주세요."),
+        # no request form of "…할 수 있도록" ("제출할 수 있어 주시기 바랍니다")
+        ("이 경우 취소 확인서를 이메일로 보내 카드사에 제출할 수 있도록 안내합니다.", None),
+        # the customer's own act as the reason: their case
+        ("고객님은 3월에 발급하셔서 매년 3월 결제일에 청구된다고 안내드렸습니다.", None),
+        # a note opening with a bare predicate leans on the sentence before
+        ("있으면 완료 또는 해지 후 탈퇴 가능함을 안내합니다.", None),
+        (
+            "고객이 원하면 다음 달부터 주기를 바꿀 수 있다고 안내합니다.",
+            "원하면 다음 달부터 주기를 바꿀 수 있습니다.",
+        ),
+    ],
+)
+def test_a_rewrite_is_a_whole_sentence_in_good_korean(note: str, rewrite: str | None) -> None:
+    assert classify(note).rewrite == rewrite
