@@ -33,6 +33,7 @@ Agent drafts and chatbot answers send the rewrite, never the note as written.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -301,9 +302,17 @@ def _classify_ko(text: str, tokens: list[tuple[str, str]], spans: list[tuple[int
         return RoleLabel("case_report", "past-tense event")
     if _promise(tokens):
         return RoleLabel("case_report", "promise for this case")
-    if (
+    # "소멸 30일 전에 알림톡으로 안내합니다": a notice every customer is sent, not the agent's step
+    # ("… 문자로 안내드립니다" is the agent's promise to this customer)
+    notice = (
         report is not None
-        or _agent_instruction(tokens, end)
+        and tokens[report][0] == "안내"
+        and tokens[report + 1 : report + 2] in ([("하", "XSV")], [("되", "XSV")])
+        and _by_channel(tokens[:report])
+    )
+    if (
+        (report is not None and not notice)
+        or (_agent_instruction(tokens, end) and not notice)
         or _INTERNAL_LATE.search(text)
         or (_TEAM_ASKED.search(text) and not _to_the_customer(tokens))
     ):
@@ -330,6 +339,17 @@ def _agent_instruction(tokens: Sequence[tuple[str, str]], end: int) -> bool:
     if j >= 1 and tokens[j][1] == "XSV" and tokens[j][0] == "하":
         return tokens[j - 1][1] == "NNG" and tokens[j - 1][0] in _AGENT_VERBS
     return False
+
+
+# channels a notice reaches every customer by ("알림톡으로 안내합니다", "앱 푸시와 문자로 안내해요")
+_CHANNELS = frozenset("알림톡 톡 문자 메시지 이메일 메일 푸시 알림 카카오톡 카톡".split()) | {"SMS", "sms"}
+
+
+def _by_channel(tokens: Sequence[tuple[str, str]]) -> bool:
+    return any(
+        form in _CHANNELS and nxt[1] == "JKB" and nxt[0] in ("로", "으로")
+        for (form, _), nxt in itertools.pairwise(tokens)
+    )
 
 
 # ------------------------------------------------------------------------------------ rewrite

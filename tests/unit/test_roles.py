@@ -454,3 +454,20 @@ def test_no_rewrite_of_what_one_customer_was_told(note: str, rewrite: str | None
 )
 def test_a_rewrite_is_a_whole_sentence_in_good_korean(note: str, rewrite: str | None) -> None:
     assert classify(note).rewrite == rewrite
+
+
+@pytest.mark.parametrize(
+    ("sentence", "role"),
+    [
+        # a notice every customer is sent by a channel: a rule ("유효기간은 2년이며 …" had been left
+        # out of a fresh travel KB's answers, which then quoted a 30-day exception instead)
+        ("유효기간은 적립일로부터 2년이며, 소멸 30일 전에 알림톡으로 안내합니다.", "general"),
+        ("심사 결과는 영업일 기준 1~3일 안에 문자로 안내됩니다.", "general"),
+        # what the agent tells, or promises this customer, is never sent as a rule
+        ("고객에게 환불 일정을 안내합니다.", "agent_note"),
+        ("처리가 끝나면 문자로 안내드립니다.", "not general"),
+    ],
+)
+def test_a_notice_sent_by_a_channel_is_a_rule(sentence: str, role: str) -> None:
+    got = classify(sentence).role
+    assert got != "general" if role == "not general" else got == role
