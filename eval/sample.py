@@ -84,12 +84,15 @@ def _save(index_root: Path, cache: Path) -> None:
 
 def _ingest(settings: Settings, data: Path, index_cache: Path | None, progress: Progress | None) -> Settings:
     from ingest.pipeline import ingest_paths
-    from ingest.sample import sample_paths
+    from ingest.sample import SAMPLE_LEXICON, sample_paths
 
     models = settings.models_dir.resolve()
     models.mkdir(parents=True, exist_ok=True)
     os.symlink(models, data / "models", target_is_directory=True)
-    local = settings.model_copy(update={"data_dir": data, "database_url": None})
+    # the sample shop's own colloquial words, as `kms init --sample` installs them
+    local = settings.model_copy(
+        update={"data_dir": data, "database_url": None, "colloquial_file": SAMPLE_LEXICON}
+    )
     if index_cache is not None:
         _seed(index_cache, local.index_root)
     result = ingest_paths(sample_paths(), local, progress=progress)

@@ -62,6 +62,9 @@ _CLAUSE_END = frozenset(
 _WHEN_NOUNS = frozenset("시 때 경우 동안 도중 중 후 뒤 전 다음".split())
 # predicate nouns that say whether, not what ("해외 결제가 허용되나요?")
 _WHETHER_NOUNS = frozenset("허용 허락 가능 불가 불가능".split())
+# predicate nouns of talking and of generic doing ("상담원이랑 얘기할 수 있나요?", "주말에도 통화
+# 되나요?", "이용할 수 있나요?"): how the customer puts it, not what is asked about
+_LIGHT_ACTIONS = frozenset("얘기 이야기 대화 말씀 연락 문의 상담 통화 이용 사용 진행 처리".split())
 # question words Kiwi reads as nouns (얼마, 뭐뭐 and their chat spellings), and the kinds of
 # information a question asks for ("수당의 액수가 얼마인가요?", "지원의 형태는 무엇인가요?"): they
 # name the answer, not a thing, and documents say them in other words (금액, 지원 내용 …)
@@ -107,6 +110,10 @@ def asked_what_things(question: str) -> list[str]:
             after = tokens[i + 1].tag if i + 1 < len(tokens) else ""
             ends = tok.tag == "EF" and any(not t.tag.startswith("S") for t in tokens[i + 1 :])
             when = tok.form in _WHEN_NOUNS and i > 0 and tokens[i - 1].tag == "ETM"
+            # "요금제 쓰는데 …": Kiwi reads the connective 는데 as 는/ETM + 데/NNB (no particle after)
+            when = when or (
+                tok.form == "데" and i > 0 and tokens[i - 1].tag == "ETM" and not after.startswith("J")
+            )
             if ends or when or (tok.tag == "EC" and tok.form in _CLAUSE_END and not after.startswith("VX")):
                 start = i + 1
         asking = tokens[start:]
@@ -138,8 +145,12 @@ def thing_nouns(text: str) -> list[str]:
         if tok.tag.split("-", 1)[0] not in ("NNG", "NNP") or len(tok.form) < 2:
             continue
         nxt = tokens[i + 1].tag if i + 1 < len(tokens) else ""
-        if nxt.startswith(("XSV", "XSA")) and tokens[i + 1].start == tok.end and tok.form in _WHETHER_NOUNS:
-            continue  # 허용되나요, 가능해요: the asking, not what is asked about
+        if (
+            nxt.startswith(("XSV", "XSA"))
+            and tokens[i + 1].start == tok.end
+            and (tok.form in _WHETHER_NOUNS or tok.form in _LIGHT_ACTIONS)
+        ):
+            continue  # 허용되나요, 가능해요, 얘기할: the asking, not what is asked about
         if not _counts_as_thing(tok.form) or tok.form in out:
             continue
         out.append(tok.form)

@@ -99,7 +99,7 @@ def init(
     from core.settings import Settings
     from indexes import store
     from ingest.pipeline import ingest_paths, reindex
-    from ingest.sample import sample_paths
+    from ingest.sample import install_sample_lexicon, sample_paths
 
     settings = Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -117,6 +117,10 @@ def init(
     if not sample:
         out.print(f"database ready in {settings.data_dir}; ingest articles with `kms ingest PATH`")
         return
+    if settings.colloquial_file is None and install_sample_lexicon(settings.data_dir / "colloquial.tsv"):
+        out.print(
+            f"sample colloquial words (포인트 = 적립금) written to {settings.data_dir / 'colloquial.tsv'}"
+        )
     with _progress() as progress:
         report = ingest_paths(sample_paths(), settings, progress=progress)
     _print_report(report, False)
