@@ -11,6 +11,7 @@ from assist.answer import answer_question
 from assist.knowledge import KnowledgeBase
 from assist.suggest import suggest
 from korean.things import asked_if_things, asked_what_things, thing_nouns
+from korean.things_en import asked_if_words
 from tests.tinykb import article_kb
 
 ARTICLE = """# 청구서·요금 납부 안내
@@ -44,6 +45,9 @@ ARTICLE = """# 청구서·요금 납부 안내
         ("음식에 머리카락 나옴 진짜 짜증나네 환불 되냐", ["음식", "머리카락", "환불"]),  # a feeling
         ("폰 칩 바꾸면 돈 들어요?", []),
         ("금요일 오전에 반품 접수하면 언제 와요?", ["반품", "접수"]),
+        # talking and generic doing are how the customer puts it, not what is asked about
+        ("토요일에도 상담원이랑 얘기할 수 있나요", ["상담원"]),
+        ("주말에도 쿠폰 이용할 수 있나요?", ["쿠폰"]),
     ],
 )
 def test_the_things_a_question_asks_about(question: str, nouns: list[str]) -> None:
@@ -122,6 +126,9 @@ def test_only_sentences_that_ask_whether_are_checked(question: str, things: list
         ("입점업체 상품 샀는데 세금계산서는 누가 끊어줘요?", ["계산서"]),
         # clauses of circumstance (…는데, …할 시, …한다면) and adverbials (이심으로) are not asked about
         ("치킨 시켰는데 콜라 빠짐;; 어케함", []),
+        # Kiwi reads this 는데 as 는/ETM + 데/NNB: still a clause of circumstance
+        ("알뜰폰 요금제 쓰는데 휴대폰 인증은 어떻게 받아요", ["인증"]),
+        ("서류를 제출하는 데 얼마나 걸려요?", []),
         ("폰 바꿨는데 이심으로 옮길수 있나요 얼마임", []),
         ("만약 독거노인이 집 안에서 움직임이 없을 시 어떻게 상황을 인지할 수 있나요?", []),
         ("육아휴직 중인 직장인의 월급이 육아휴직 급여 한도를 초과한다면 어떻게 계산되나요?", []),
@@ -141,4 +148,57 @@ def test_a_question_word_about_an_unmentioned_thing_is_handed_off(kb: KnowledgeB
     assert answer.abstained and answer.confidence == 0.0, answer
     # the same question about what the article says is answered
     answer = answer_question(kb, "청구서는 매월 언제 발송되나요?", threshold=0.0, log=False)
+    assert not answer.abstained and answer.citations, answer
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    # not the main verb after the auxiliary and its subject (send/sent, pay/paid)
+    [
+        (
+            "Can I pick up my order at a convenience store near my hotel?",
+            ["order", "convenience", "store", "hotel"],
+        ),
+        (
+            "Do I have to pay customs duties on items shipped from overseas sellers?",
+            ["customs", "duties", "items", "shipped", "overseas", "sellers"],
+        ),
+        # an if-clause only sets the scene; people and time are not things
+        ("If the item arrived broken, will you refund the shipping fee?", ["shipping", "fee"]),
+        ("Can my cousin use my account this weekend?", ["use", "account"]),
+        # it asks what/which/how, or nothing
+        ("Which overseas card brands can I use?", []),
+        ("How long does a refund take?", []),
+        ("My bank never sent me the one-time code.", []),
+    ],
+)
+def test_the_words_an_english_yes_no_question_asks_about(question: str, words: list[str]) -> None:
+    assert asked_if_words(question) == words
+
+
+ARTICLE_EN = """# Bills and payments
+
+## Summary
+How bills are sent and paid.
+
+## Policy
+- Bills are sent on the 12th of each month by e-mail; on request they can be sent by post instead.
+- Payment is due on the 25th and can be made by card or bank transfer in the app.
+
+## Document management and updates
+Last updated: 2026-10-01
+Owner: Billing team
+"""
+
+
+@pytest.fixture(scope="module")
+def kb_en(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    return KnowledgeBase(article_kb(tmp_path_factory.mktemp("unmentioned-en"), "bills.md", ARTICLE_EN))
+
+
+def test_an_english_yes_no_question_about_an_unmentioned_thing_is_handed_off(kb_en: KnowledgeBase) -> None:
+    answer = answer_question(kb_en, "Can I pay my bill at a convenience store?", threshold=0.0, log=False)
+    assert answer.abstained and answer.confidence == 0.0, answer
+    # what the article says is answered, whatever the inflection (bills/bill, sent/send)
+    answer = answer_question(kb_en, "Can you send my bills by post?", threshold=0.0, log=False)
     assert not answer.abstained and answer.citations, answer

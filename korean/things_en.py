@@ -1,0 +1,101 @@
+"""The things an English yes/no inquiry asks about (:mod:`korean.things` reads Korean ones).
+
+"Can I pick up my order at a convenience store near my hotel?" shares *order* with every article
+of a shop's knowledge base, whose pick-up and delivery sentences then fit well and were sent with
+confidence 0.92, though no article says a word about convenience stores. :func:`asked_if_words`
+gives the content words of the sentences that ask whether something can be done, is so or has
+to be done ("Can I …?", "Do I have to …?", "Is there …?", "Will you …?"), so the answer layer can
+check that the knowledge base mentions each of them (:mod:`assist.unmentioned`) before it answers.
+
+A word counts when it is Latin, at least three letters, not a function word, not a word of time
+(today, weekend: when, not what), not a person (cousin, friend: who, not what), not a word that
+only asks or hedges (possible, allowed, still), and not the main verb right after the auxiliary
+and its subject ("Can you send …": what is asked about is what it acts on). Words are
+lowercased, not stemmed: the index's tokenizer decides how they compare (``indexes.lexical.stem_en``).
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["asked_if_words"]
+
+# a sentence that asks whether: an auxiliary first (after an optional "and", "so", "also" …)
+_YES_NO = re.compile(
+    r"^(?:(?:and|so|but|also|ok|okay|hi|hello|hey|please|then)[,\s]+)*"
+    r"(?:can|could|may|might|do|does|did|is|are|was|were|will|would|should|shall|have|has|am|must)\b",
+    re.IGNORECASE,
+)
+# a question word anywhere makes the sentence ask what/how/when, not whether
+# the clause's main verb, right after the auxiliary and its subject ("Can you *send* …", "Do I have
+# to *pay* …"): irregular forms (send/sent, pay/paid) escape the stemmer, and what is asked about
+# is what the verb acts on
+_MAIN_VERB = re.compile(
+    r"^(?:(?:and|so|but|also|ok|okay|hi|hello|hey|please|then)[,\s]+)*[a-z]+(?:n't)?\s+(?:not\s+)?"
+    r"(?:i|you|we|they|he|she|it|someone|anyone|anybody|somebody|customers?|people)\s+"
+    r"(?:(?:still|also|just|really|please|ever|even|actually)\s+)*"
+    r"(?:(?:have|need|want|be able|get)\s+to\s+)?([a-z]+)",
+    re.IGNORECASE,
+)
+_WH = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[?!.\n])\s+")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]")
+_FUNCTION = frozenset(
+    """a an and are as at be been being but by for from if in into is it its no not of on or such
+    that the their them then there these they this those to was will with i me my mine myself we us
+    our ours you your yours yourself he him his she her hers am do does did done doing can could
+    would should shall may might must have has had having get got getting go goes going gone make
+    made take took let lets just also still even only really very too so then than any some all
+    both each every more most much many other another own same again already yet ever never here
+    about after before above below over under up down out off near through during until while
+    instead either neither nor whether ok okay please hi hello hey thanks thank yes yeah sure want
+    wanted wants like need needs needed able possible allowed allow okay fine way thing things stuff
+    something anything everything nothing one ones someone anyone anybody somebody it's i'm i've
+    i'd i'll you're don't doesn't didn't can't cannot won't isn't aren't wasn't there's that's""".split()
+)
+_TIME = frozenset(
+    """today tomorrow yesterday tonight morning evening night afternoon week weeks weekend weekends
+    month months year years day days hour hours minute minutes time times now later soon earlier
+    monday tuesday wednesday thursday friday saturday sunday date""".split()
+)
+_PEOPLE = frozenset(
+    """friend friends family mom mother dad father parent parents wife husband partner son daughter
+    kid kids child children brother sister cousin grandma grandpa grandmother grandfather boyfriend
+    girlfriend roommate colleague coworker boss person people someone else""".split()
+)
+
+
+def asked_if_words(question: str) -> list[str]:
+    """Content words of the question's yes/no sentences, lowercased, in order, once each.
+
+    "Can I pick up my order at a convenience store near my hotel?" → pick, order, convenience,
+    store, hotel; "Which card brands can I use?" → none (it asks which).
+    """
+    out: list[str] = []
+    for sentence in _SENTENCE_END.split(question.strip()):
+        text = _asking_clause(sentence.strip())
+        if not text:
+            continue
+        verb = _MAIN_VERB.match(text)
+        if verb:
+            text = text[verb.end() :]
+        for word in _WORD.findall(text):
+            w = word.lower()
+            if len(w) < 3 or w in _FUNCTION or w in _TIME or w in _PEOPLE or w.endswith("'s"):
+                continue
+            if w not in out:
+                out.append(w)
+    return out
+
+
+def _asking_clause(sentence: str) -> str:
+    """The yes/no clause of a sentence, from its auxiliary on ("If it arrived broken, will you …?"
+    → "will you …?": the if-clause only sets the scene), or "" when it asks what/how or nothing."""
+    if not sentence or _WH.search(sentence):
+        return ""
+    parts = sentence.split(",")
+    for i in range(len(parts)):
+        clause = ",".join(parts[i:]).strip()
+        if _YES_NO.match(clause):
+            return clause
+    return ""
