@@ -17,12 +17,13 @@ typo-tolerant one, as for BM25 query tokens, so the forms match ``SearchTrace.qu
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from korean.abbrev import after_service
 from korean.colloquial import typo_tokens
 
-__all__ = ["asked_if_things", "asked_what_things", "thing_nouns"]
+__all__ = ["asked_if_things", "asked_what_things", "scene_nouns", "thing_nouns"]
 
 # words of time (a closed class): when something happened, not what the inquiry is about
 _TIME = frozenset(
@@ -154,4 +155,30 @@ def thing_nouns(text: str) -> list[str]:
         if not _counts_as_thing(tok.form) or tok.form in out:
             continue
         out.append(tok.form)
+    return out
+
+
+# particles that make a noun the scene of a situation: "해외에서", "개명으로", "예약에", "가족에게"
+_SCENE_PARTICLES = frozenset("에서 으로 로 에 에게 한테 으로서 로서".split())
+
+
+def scene_nouns(heading: str) -> list[str]:
+    """The nouns that set a situation heading's scene, each with a place/means particle after it.
+
+    "해외에서 휴대폰을 분실한 경우" → 해외; "발권 후 개명으로 여권 영문명이 바뀐 경우" → 개명;
+    "구매확정했는데 적립금이 없는 경우" → none. A situation whose scene the inquiry never names
+    ("하늘마일리지 유효기간은 얼마인가요?" under "취소한 예약에 쓴 마일리지의 …") answers another case.
+    """
+    tokens = typo_tokens(heading)
+    out: list[str] = []
+    for tok, nxt in itertools.pairwise(tokens):
+        if (
+            tok.tag.split("-", 1)[0] in ("NNG", "NNP")
+            and len(tok.form) >= 2
+            and nxt.tag == "JKB"
+            and nxt.form in _SCENE_PARTICLES
+            and _counts_as_thing(tok.form)
+            and tok.form not in out
+        ):
+            out.append(tok.form)
     return out
