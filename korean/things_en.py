@@ -9,16 +9,17 @@ check that the knowledge base mentions each of them (:mod:`assist.unmentioned`) 
 
 A word counts when it is Latin, at least three letters, not a function word, not a word of time
 (today, weekend: when, not what), not a person (cousin, friend: who, not what), not a word that
-only asks or hedges (possible, allowed, still), and not the main verb right after the auxiliary
-and its subject ("Can you send …": what is asked about is what it acts on). Words are
-lowercased, not stemmed: the index's tokenizer decides how they compare (``indexes.lexical.stem_en``).
+only asks or hedges (possible, allowed, still) and not a light verb (use, get, see). An action
+counts ("Can I *pause* my membership?") as Korean predicate nouns do. Words are lowercased, not
+stemmed: the index's tokenizer decides how they compare (``indexes.lexical.stem_en``), and
+:func:`word_forms` gives the irregular forms the stemmer does not join (send/sent, pay/paid).
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["asked_if_words"]
+__all__ = ["asked_if_words", "word_forms"]
 
 # a sentence that asks whether: an auxiliary first (after an optional "and", "so", "also" …)
 _YES_NO = re.compile(
@@ -27,16 +28,6 @@ _YES_NO = re.compile(
     re.IGNORECASE,
 )
 # a question word anywhere makes the sentence ask what/how/when, not whether
-# the clause's main verb, right after the auxiliary and its subject ("Can you *send* …", "Do I have
-# to *pay* …"): irregular forms (send/sent, pay/paid) escape the stemmer, and what is asked about
-# is what the verb acts on
-_MAIN_VERB = re.compile(
-    r"^(?:(?:and|so|but|also|ok|okay|hi|hello|hey|please|then)[,\s]+)*[a-z]+(?:n't)?\s+(?:not\s+)?"
-    r"(?:i|you|we|they|he|she|it|someone|anyone|anybody|somebody|customers?|people)\s+"
-    r"(?:(?:still|also|just|really|please|ever|even|actually)\s+)*"
-    r"(?:(?:have|need|want|be able|get)\s+to\s+)?([a-z]+)",
-    re.IGNORECASE,
-)
 _WH = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[?!.\n])\s+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]")
@@ -51,7 +42,16 @@ _FUNCTION = frozenset(
     instead either neither nor whether ok okay please hi hello hey thanks thank yes yeah sure want
     wanted wants like need needs needed able possible allowed allow okay fine way thing things stuff
     something anything everything nothing one ones someone anyone anybody somebody it's i'm i've
-    i'd i'll you're don't doesn't didn't can't cannot won't isn't aren't wasn't there's that's""".split()
+    i'd i'll you're don't doesn't didn't can't cannot won't isn't aren't wasn't there's that's
+    use used using see know find try come put keep give help ask tell say""".split()
+)
+# irregular verbs of support questions: base and past forms the Snowball stemmer keeps apart
+_IRREGULAR = tuple(
+    frozenset(group.split("/"))
+    for group in """pay/paid send/sent buy/bought sell/sold lose/lost spend/spent leave/left
+    bring/brought hold/held keep/kept get/got/gotten give/gave/given take/took/taken make/made
+    find/found tell/told see/saw/seen choose/chose/chosen forget/forgot/forgotten break/broke/broken
+    write/wrote/written steal/stole/stolen bill/billed charge/charged""".split()
 )
 _TIME = frozenset(
     """today tomorrow yesterday tonight morning evening night afternoon week weeks weekend weekends
@@ -76,9 +76,6 @@ def asked_if_words(question: str) -> list[str]:
         text = _asking_clause(sentence.strip())
         if not text:
             continue
-        verb = _MAIN_VERB.match(text)
-        if verb:
-            text = text[verb.end() :]
         for word in _WORD.findall(text):
             w = word.lower()
             if len(w) < 3 or w in _FUNCTION or w in _TIME or w in _PEOPLE or w.endswith("'s"):
@@ -99,3 +96,11 @@ def _asking_clause(sentence: str) -> str:
         if _YES_NO.match(clause):
             return clause
     return ""
+
+
+def word_forms(word: str) -> frozenset[str]:
+    """The word and its irregular forms (sent → send, sent), for matching an article's text."""
+    for group in _IRREGULAR:
+        if word in group:
+            return group
+    return frozenset({word})
