@@ -25,6 +25,10 @@ An action no article mentions counts as a thing ("한끼머니를 친구에게 �
 0.95–0.997): abstention on the rows to hand off, telco 0.90 → 0.9333, card 0.90 → 0.9333, food
 0.90 → 0.9667, with every answerable row of the four KBs and welfare_qa_ko as before.
 
+A request to do something no article speaks of (:func:`korean.things.asked_to_do`: "'…'를 영어로
+번역해 줘", "로또 1등 번호 좀 예측해 줘", sent at 0.94 and 0.52) is handed off the same way: on the
+sample KB and five fresh ones only three off-domain rows change, all to hand-offs.
+
 English yes/no questions are checked the same way (:func:`korean.things_en.asked_if_words`,
 through the index's own tokenizer, so stems compare; a word one slip from an article's word,
 "subscripton", counts as mentioned, and so does an irregular form, sent for send). Sample KB:
@@ -49,7 +53,7 @@ from assist.evidence import Evidence
 from core.types import DocHit
 from indexes.hybrid import HybridIndex
 from indexes.lexical import tokenize
-from korean.things import asked_if_things, asked_what_things
+from korean.things import asked_if_things, asked_to_do, asked_what_things
 from korean.things_en import asked_if_words, word_forms
 
 __all__ = ["ASKS_IF", "unmentioned"]
@@ -65,12 +69,15 @@ def unmentioned(
     evidence: Evidence, question: str, index: HybridIndex, docs: Sequence[DocHit], *, asks_if: bool
 ) -> list[str]:
     """The inquiry's things that neither the index nor the answering articles' text mention:
-    those of a yes/no question about whether something can be done (``asks_if``) and those a
-    question word asks about (:func:`korean.things.asked_what_things`)."""
+    those of a yes/no question about whether something can be done (``asks_if``), those a
+    question word asks about (:func:`korean.things.asked_what_things`), the actions a request
+    asks for (:func:`korean.things.asked_to_do`) and the words of an English yes/no question."""
     unknown = evidence.trace.unknown_terms
     if not unknown:
         return []
-    asked = (asked_if_things(question) if asks_if else []) + asked_what_things(question)
+    asked = (
+        (asked_if_things(question) if asks_if else []) + asked_what_things(question) + asked_to_do(question)
+    )
     # English: the words of a yes/no sentence, as the index's tokenizer spells them (stems)
     english = {t: w for w in asked_if_words(question) for t in tokenize(w)}
     nouns = [n for n in dict.fromkeys([*asked, *english]) if n in unknown]

@@ -23,7 +23,7 @@ import re
 from korean.abbrev import after_service
 from korean.colloquial import typo_tokens
 
-__all__ = ["asked_if_things", "asked_what_things", "scene_nouns", "thing_nouns"]
+__all__ = ["asked_if_things", "asked_to_do", "asked_what_things", "scene_nouns", "thing_nouns"]
 
 # words of time (a closed class): when something happened, not what the inquiry is about
 _TIME = frozenset(
@@ -65,6 +65,8 @@ _WHEN_NOUNS = frozenset("시 때 경우 동안 도중 중 후 뒤 전 다음".sp
 _WHETHER_NOUNS = frozenset("허용 허락 가능 불가 불가능".split())
 # predicate nouns of talking and of generic doing ("상담원이랑 얘기할 수 있나요?", "주말에도 통화
 # 되나요?", "이용할 수 있나요?"): how the customer puts it, not what is asked about
+# asking for a check or an answer: the knowledge base says what is checked in its own words
+_CHECKING = frozenset("확인 조회 설명 안내 답변 검토 알림".split())
 _LIGHT_ACTIONS = frozenset("얘기 이야기 대화 말씀 연락 문의 상담 통화 이용 사용 진행 처리".split())
 # question words Kiwi reads as nouns (얼마, 뭐뭐 and their chat spellings), and the kinds of
 # information a question asks for ("수당의 액수가 얼마인가요?", "지원의 형태는 무엇인가요?"): they
@@ -177,6 +179,31 @@ def scene_nouns(heading: str) -> list[str]:
             and len(tok.form) >= 2
             and nxt.tag == "JKB"
             and nxt.form in _SCENE_PARTICLES
+            and _counts_as_thing(tok.form)
+            and tok.form not in out
+        ):
+            out.append(tok.form)
+    return out
+
+
+def asked_to_do(question: str) -> list[str]:
+    """The actions a request asks the assistant to do: a predicate noun before 해 주- ("…를 영어로
+    번역해 줘" → 번역, "이 문장 요약해주세요" → 요약, "환불해 주세요" → 환불), not talking or
+    generic doing (확인해 주세요 asks for a check the knowledge base speaks of in its own words)."""
+    tokens = typo_tokens(after_service(question))
+    out: list[str] = []
+    for i in range(len(tokens) - 3):
+        tok, xsv, ec, vx = tokens[i : i + 4]
+        if (
+            tok.tag.split("-", 1)[0] in ("NNG", "NNP")
+            and len(tok.form) >= 2
+            and xsv.tag == "XSV"
+            and xsv.start == tok.end
+            and ec.tag == "EC"
+            and vx.tag == "VX"
+            and vx.form == "주"
+            and tok.form not in _LIGHT_ACTIONS
+            and tok.form not in _CHECKING
             and _counts_as_thing(tok.form)
             and tok.form not in out
         ):

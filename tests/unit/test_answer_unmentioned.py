@@ -10,7 +10,7 @@ import pytest
 from assist.answer import answer_question
 from assist.knowledge import KnowledgeBase
 from assist.suggest import suggest
-from korean.things import asked_if_things, asked_what_things, thing_nouns
+from korean.things import asked_if_things, asked_to_do, asked_what_things, thing_nouns
 from korean.things_en import asked_if_words
 from tests.tinykb import article_kb
 
@@ -203,3 +203,25 @@ def test_an_english_yes_no_question_about_an_unmentioned_thing_is_handed_off(kb_
     # what the article says is answered, whatever the inflection (bills/bill, sent/send)
     answer = answer_question(kb_en, "Can you send my bills by post?", threshold=0.0, log=False)
     assert not answer.abstained and answer.citations, answer
+
+
+@pytest.mark.parametrize(
+    ("question", "actions"),
+    [
+        ("'내일 회의 시간을 변경해도 될까요?'를 영어로 번역해 줘.", ["번역"]),
+        ("이 문장 요약해주세요", ["요약"]),
+        ("청구서 재발송해 주세요", ["발송"]),
+        # a check asked for, or no predicate noun before 해 주-
+        ("예약 확인해 주실 수 있나요?", []),
+        ("폰 잃어버렸어요 ㅠㅠ 빨리 정지좀 해주세요", []),
+    ],
+)
+def test_the_actions_a_request_asks_for(question: str, actions: list[str]) -> None:
+    assert asked_to_do(question) == actions
+
+
+def test_a_request_for_an_action_no_article_mentions_is_handed_off(kb: KnowledgeBase) -> None:
+    answer = answer_question(
+        kb, "'청구서를 이메일로 받고 싶어요'를 영어로 번역해 줘.", threshold=0.0, log=False
+    )
+    assert answer.abstained and answer.confidence == 0.0, answer
