@@ -8,7 +8,8 @@ to be done ("Can I …?", "Do I have to …?", "Is there …?", "Will you …?")
 check that the knowledge base mentions each of them (:mod:`assist.unmentioned`) before it answers.
 
 A word counts when it is Latin, at least three letters, not a function word, not a word of time
-(today, weekend: when, not what), not a person (cousin, friend: who, not what), not a word that
+(today, weekend: when, not what), not a person (cousin, friend: who, not what), not the
+customer's own (the words after "my": "sent to my workplace"), not a word that
 only asks or hedges (possible, allowed, still) and not a light verb (use, get, see). An action
 counts ("Can I *pause* my membership?") as Korean predicate nouns do. Words are lowercased, not
 stemmed: the index's tokenizer decides how they compare (``indexes.lexical.stem_en``), and
@@ -53,6 +54,9 @@ _IRREGULAR = tuple(
     find/found tell/told see/saw/seen choose/chose/chosen forget/forgot/forgotten break/broke/broken
     write/wrote/written steal/stole/stolen bill/billed charge/charged""".split()
 )
+# possessives: what follows is the customer's own ("sent to my workplace", "near my hotel"), a
+# circumstance of the case, not a thing the service offers
+_OWNERS = frozenset("my our your his her their".split())
 _TIME = frozenset(
     """today tomorrow yesterday tonight morning evening night afternoon week weeks weekend weekends
     month months year years day days hour hours minute minutes time times now later soon earlier
@@ -76,9 +80,15 @@ def asked_if_words(question: str) -> list[str]:
         text = _asking_clause(sentence.strip())
         if not text:
             continue
+        owned = False  # inside "my …": the customer's own circumstances (my workplace, my hotel)
         for word in _WORD.findall(text):
             w = word.lower()
-            if len(w) < 3 or w in _FUNCTION or w in _TIME or w in _PEOPLE or w.endswith("'s"):
+            if w in _OWNERS:
+                owned = True
+                continue
+            if w in _FUNCTION and w != "own":
+                owned = False
+            if owned or len(w) < 3 or w in _FUNCTION or w in _TIME or w in _PEOPLE or w.endswith("'s"):
                 continue
             if w not in out:
                 out.append(w)

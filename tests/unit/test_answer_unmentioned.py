@@ -157,7 +157,7 @@ def test_a_question_word_about_an_unmentioned_thing_is_handed_off(kb: KnowledgeB
     [
         (
             "Can I pick up my order at a convenience store near my hotel?",
-            ["pick", "order", "convenience", "store", "hotel"],
+            ["pick", "convenience", "store"],
         ),
         (
             "Do I have to pay customs duties on items shipped from overseas sellers?",
@@ -165,8 +165,10 @@ def test_a_question_word_about_an_unmentioned_thing_is_handed_off(kb: KnowledgeB
         ),
         # an if-clause only sets the scene; people and time are not things
         ("If the item arrived broken, will you refund the shipping fee?", ["refund", "shipping", "fee"]),
-        ("Can my cousin use my account this weekend?", ["account"]),
-        ("Instead of cancelling, can I pause my membership?", ["pause", "membership"]),
+        ("Can my cousin use my account this weekend?", []),
+        # the customer's own (my workplace, my hotel) is the case, not a thing of the service
+        ("The courier picked it up. Is there any way to have it sent to my workplace?", ["sent"]),
+        ("Instead of cancelling, can I pause my membership?", ["pause"]),
         # it asks what/which/how, or nothing
         ("Which overseas card brands can I use?", []),
         ("How long does a refund take?", []),
