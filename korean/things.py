@@ -63,10 +63,10 @@ _CLAUSE_END = frozenset(
 _WHEN_NOUNS = frozenset("시 때 경우 동안 도중 중 후 뒤 전 다음".split())
 # predicate nouns that say whether, not what ("해외 결제가 허용되나요?")
 _WHETHER_NOUNS = frozenset("허용 허락 가능 불가 불가능".split())
-# predicate nouns of talking and of generic doing ("상담원이랑 얘기할 수 있나요?", "주말에도 통화
-# 되나요?", "이용할 수 있나요?"): how the customer puts it, not what is asked about
 # asking for a check or an answer: the knowledge base says what is checked in its own words
 _CHECKING = frozenset("확인 조회 설명 안내 답변 검토 알림".split())
+# predicate nouns of talking and of generic doing ("상담원이랑 얘기할 수 있나요?", "주말에도 통화
+# 되나요?", "이용할 수 있나요?"): how the customer puts it, not what is asked about
 _LIGHT_ACTIONS = frozenset("얘기 이야기 대화 말씀 연락 문의 상담 통화 이용 사용 진행 처리".split())
 # question words Kiwi reads as nouns (얼마, 뭐뭐 and their chat spellings), and the kinds of
 # information a question asks for ("수당의 액수가 얼마인가요?", "지원의 형태는 무엇인가요?"): they

@@ -52,7 +52,7 @@ _IRREGULAR = tuple(
     for group in """pay/paid send/sent buy/bought sell/sold lose/lost spend/spent leave/left
     bring/brought hold/held keep/kept get/got/gotten give/gave/given take/took/taken make/made
     find/found tell/told see/saw/seen choose/chose/chosen forget/forgot/forgotten break/broke/broken
-    write/wrote/written steal/stole/stolen bill/billed charge/charged""".split()
+    write/wrote/written steal/stole/stolen""".split()
 )
 # possessives: what follows is the customer's own ("sent to my workplace", "near my hotel"), a
 # circumstance of the case, not a thing the service offers
@@ -72,8 +72,8 @@ _PEOPLE = frozenset(
 def asked_if_words(question: str) -> list[str]:
     """Content words of the question's yes/no sentences, lowercased, in order, once each.
 
-    "Can I pick up my order at a convenience store near my hotel?" → pick, order, convenience,
-    store, hotel; "Which card brands can I use?" → none (it asks which).
+    "Can I pick up my order at a convenience store near my hotel?" → pick, convenience, store
+    (my order, my hotel: the customer's own); "Which card brands can I use?" → none (it asks which).
     """
     out: list[str] = []
     for sentence in _SENTENCE_END.split(question.strip()):
