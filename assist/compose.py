@@ -100,6 +100,12 @@ class Composition:
     features: dict[str, float] = field(default_factory=dict)
 
 
+@functools.lru_cache(maxsize=20_000)
+def _scene(heading: str) -> tuple[str, ...]:
+    """A situation heading's scene nouns, analysed once per heading (Kiwi: ~0.5 ms a call)."""
+    return tuple(scene_nouns(heading))
+
+
 @functools.lru_cache(maxsize=100_000)
 def _terms(text: str) -> frozenset[str]:
     return frozenset(tokenize(text))
@@ -286,7 +292,7 @@ def _compose(
             + w_doc * rel
         )
         scored[doc.doc_id].append((fit, cand))
-        if cand.context and any(n not in qterms and n not in question for n in scene_nouns(cand.context)):
+        if cand.context and any(n not in qterms and n not in question for n in _scene(cand.context)):
             fit *= _OTHER_SCENE  # not first: a situation set where the inquiry never goes
         if best is None or fit > best[0]:
             best = (fit, doc, cand)

@@ -86,12 +86,16 @@ def unmentioned(
     chunks = [c for d in docs for c in (doc_chunks(index, d.doc_id) or [h.chunk for h in d.chunks])]
     text = "\n".join(c.text for c in chunks)
     lowered = text.lower()
-    return [n for n in nouns if n not in text and not (n in english and _mentioned_en(english[n], lowered))]
+    latin = set(_LATIN.findall(lowered)) if english else set()
+    return [
+        n for n in nouns if n not in text and not (n in english and _mentioned_en(english[n], lowered, latin))
+    ]
 
 
-def _mentioned_en(word: str, lowered: str) -> bool:
-    """The English word, or a spelling one slip away ("subscripton"), is in the lowercased text."""
+def _mentioned_en(word: str, lowered: str, latin: set[str]) -> bool:
+    """The English word, or a spelling one slip away ("subscripton") among the text's Latin
+    words ``latin``, is in the lowercased text."""
     if any(form in lowered for form in word_forms(word)):
         return True
-    words = {w for w in _LATIN.findall(lowered) if w[0] == word[0]}
+    words = {w for w in latin if w[0] == word[0]}
     return process.extractOne(word, words, scorer=fuzz.ratio, score_cutoff=_SPELLING) is not None
