@@ -1,17 +1,19 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from core.settings import Settings
 from core.types import Chunk
 from eval.datasets import Query
-from eval.fusion_eval import Split, _candidate_rows, _evaluate, fit_on
+from eval.fusion_eval import DEPTH, Split, _candidate_rows, _evaluate, fit_on
 from eval.fusion_fit import fit_weights, weight_rows
 from eval.retrieval import search_configs
 from indexes import store
 from indexes.embedder import HashEmbedder
-from indexes.fusion_weight import FEATURES, GRID
+from indexes.fusion_weight import FEATURES, GRID, weight_model_for
 from indexes.hybrid import SearchParams
 
 TEXTS = {
@@ -79,3 +81,26 @@ def test_abcd_kb_is_scored_held_out_and_no_longer_reported_unmeasurable() -> Non
     notes = _notes({}, DATASETS)
     assert not any("not measurable" in n for n in notes)
     assert any(n.startswith("abcd_kb: hand-written") for n in notes)
+
+
+@pytest.mark.parametrize("fusion", ["weighted", "auto"])
+def test_the_product_row_scores_the_fusion_the_settings_search_with(fusion: str, tmp_path: Path) -> None:
+    """The report's first row is what the product runs (KMS_FUSION and the model files it reads: here
+    the bundled ones, the data dir has none), not a fit of this run."""
+    settings = Settings(fusion=fusion, data_dir=tmp_path)
+    searched: list[SearchParams] = []
+
+    def params(**o: object) -> SearchParams:
+        searched.append(SearchParams.from_settings(settings, **o))
+        return searched[-1]
+
+    a = _split("a")
+    a.params = params
+    metrics, latency = _evaluate(a, {}, settings, {"auto": weight_model_for(None)})
+    product = [p for p in searched if p.k == DEPTH][: len(a.test)]  # the first row's searches
+    assert "product" in latency and {p.fusion for p in product} == {fusion}
+    assert {p.w_dense for p in product} == {settings.weight_dense}
+    if fusion == "auto":
+        assert all(p.weight_model is weight_model_for(None) for p in product)
+    for m in ("recall@1", "recall@5", "mrr@10", "ndcg@10"):
+        assert metrics[f"product/{m}"] == metrics[f"{fusion}/{m}"]
