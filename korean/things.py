@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
+from typing import Any
 
 from korean.abbrev import after_service
 from korean.colloquial import typo_tokens
@@ -85,10 +87,24 @@ def asked_if_things(question: str) -> list[str]:
     much); "기술창업센터에서 기대할 수 있는 멘토링 지원의 형태는 무엇인가요?" → none (it asks what).
     """
     out: list[str] = []
-    for sentence in _SENTENCE_END.split(question):
+    for sentence in (s for part in _SENTENCE_END.split(question) for s in _said_apart(part)):
         if sentence.strip() and _WHETHER.search(sentence) and not _WH.search(sentence):
             out.extend(n for n in thing_nouns(sentence) if n not in out)
     return out
+
+
+def _said_apart(text: str) -> list[str]:
+    """``text`` cut after each sentence-final ending that more words follow: chat leaves out the
+    full stop ("주소 잘못넣었어요ㅠ 교재 배송지 바꿀수있나요" is a statement, then the question)."""
+    if not text.strip():
+        return [text]
+    tokens = typo_tokens(text)
+    cuts = [
+        tok.end
+        for i, tok in enumerate(tokens)
+        if tok.tag == "EF" and any(not t.tag.startswith("S") for t in tokens[i + 1 :])
+    ]
+    return [text[a:b] for a, b in itertools.pairwise([0, *cuts, len(text)])]
 
 
 def asked_what_things(question: str) -> list[str]:
@@ -186,6 +202,21 @@ def scene_nouns(heading: str) -> list[str]:
     return out
 
 
+# after 주-: the past (줬고, 주셨는데) or a modifier of something done (주신 기사님, 준 쿠폰)
+_PAST = frozenset("었 았 였".split())
+_DONE_MODIFIER = frozenset("ᆫ 은 는 던".split())
+
+
+def _done_before(after: Sequence[Any]) -> bool:
+    """The words after a 주- tell of something done (a past tense or a modifier), not a request."""
+    rest = [t for t in after if not (t.tag == "EP" and t.form in ("시", "으시"))]
+    if not rest:
+        return False
+    first = rest[0]
+    past = first.tag == "EP" and first.form in _PAST
+    return past or (first.tag == "ETM" and first.form in _DONE_MODIFIER)
+
+
 def asked_to_do(question: str) -> list[str]:
     """The actions a request asks the assistant to do: a predicate noun before 해 주- ("…를 영어로
     번역해 줘" → 번역, "이 문장 요약해주세요" → 요약, "환불해 주세요" → 환불), not talking or
@@ -194,6 +225,8 @@ def asked_to_do(question: str) -> list[str]:
     out: list[str] = []
     for i in range(len(tokens) - 3):
         tok, xsv, ec, vx = tokens[i : i + 4]
+        if _done_before(tokens[i + 4 :]):
+            continue  # "지인에게 소개해 줬고 …", "설치해 주신 기사님": what was done, not asked for
         if (
             tok.tag.split("-", 1)[0] in ("NNG", "NNP")
             and len(tok.form) >= 2

@@ -109,6 +109,10 @@ def test_a_statement_of_a_problem_is_not_checked(kb: KnowledgeBase) -> None:
         ("방학 중에는 일주일에 최대 몇 시간까지 일할 수 있나요?", []),
         ("노숙인 지원센터의 명칭과 연락 가능한 번호를 알려주세요.", []),
         ("영어 청구서가 안 와요", []),
+        # chat leaves out the full stop: the statement before the question is not asked about
+        # (주소 is the customer's word; the KB says 배송지)
+        ("주소 잘못넣었어요ㅠ 교재 배송지 바꿀수있나요", ["교재", "배송지"]),
+        ("폰 바꿨는데 이심으로 옮길수 있나요 얼마임", ["이심"]),
     ],
 )
 def test_only_sentences_that_ask_whether_are_checked(question: str, things: list[str]) -> None:
@@ -216,6 +220,13 @@ def test_an_english_yes_no_question_about_an_unmentioned_thing_is_handed_off(kb_
         # a check asked for, or no predicate noun before 해 주-
         ("예약 확인해 주실 수 있나요?", []),
         ("폰 잃어버렸어요 ㅠㅠ 빨리 정지좀 해주세요", []),
+        # what was done (past, or a modifier of it), not a request
+        ("지인에게 배움터를 소개해 줬고 그 사람이 강의를 샀는데 저한테 돌아오는 혜택이 있나요?", []),
+        ("교환해 주셨는데 또 불량이에요", []),
+        ("설치해 주신 기사님 연락처 알려주세요", []),
+        # a request in the future or as an ability question still is one
+        ("취소해 줄 수 있나요?", ["취소"]),
+        ("환불해 주시겠어요?", ["환불"]),
     ],
 )
 def test_the_actions_a_request_asks_for(question: str, actions: list[str]) -> None:
