@@ -225,8 +225,6 @@ def asked_to_do(question: str) -> list[str]:
     out: list[str] = []
     for i in range(len(tokens) - 3):
         tok, xsv, ec, vx = tokens[i : i + 4]
-        if _done_before(tokens[i + 4 :]):
-            continue  # "지인에게 소개해 줬고 …", "설치해 주신 기사님": what was done, not asked for
         if (
             tok.tag.split("-", 1)[0] in ("NNG", "NNP")
             and len(tok.form) >= 2
@@ -235,6 +233,8 @@ def asked_to_do(question: str) -> list[str]:
             and ec.tag == "EC"
             and vx.tag == "VX"
             and vx.form == "주"
+            # "지인에게 소개해 줬고 …", "설치해 주신 기사님": what was done, not asked for
+            and not _done_before(tokens[i + 4 :])
             and tok.form not in _LIGHT_ACTIONS
             and tok.form not in _CHECKING
             and _counts_as_thing(tok.form)
