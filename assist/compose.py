@@ -40,7 +40,7 @@ from rapidfuzz import fuzz
 from assist.answer_sentences import Candidate, asked_the_same, candidates_of, doc_chunks, vector_text
 from assist.evidence import Evidence
 from assist.sentence_vectors import sentence_vectors
-from assist.unmentioned import ASKS_IF, unmentioned
+from assist.unmentioned import ASKS_IF, also_left_out, unmentioned
 from core.types import Chunk, DocHit
 from indexes.hybrid import HybridIndex
 from indexes.lexical import tokenize
@@ -321,6 +321,7 @@ def _compose(
             and not any(_said_before(c, said) for c in cands)
             and (not focus or max(serves(c.text, focus) for c in cands) > 0)
             and not unanswered([c.text for c in cands], wanted)
+            and not also_left_out([c.text for c in cands], question)
         ):
             result.sentences, result.strategy, result.doc = cands[: max(limit, 4)], "script", script_best[1]
             result.features["focus_served"] = max(serves(c.text, focus) for c in cands)
@@ -392,8 +393,9 @@ def _compose(
             chosen = chosen[: limit - 1]
     # the best sentence and its neighbours in source order, then the other section's sentence
     answer = sorted(chosen, key=lambda c: c.order) + extra
-    if unanswered([c.send_text for c in answer], wanted):
-        return result  # no sentence gives the time or amount asked for: a hand-off, not a near miss
+    texts = [c.send_text for c in answer]
+    if unanswered(texts, wanted) or also_left_out(texts, question):
+        return result  # no sentence gives the time, amount or other thing asked for: a hand-off
     result.sentences = answer
     result.strategy, result.doc = "sentences", doc
     return result

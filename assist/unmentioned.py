@@ -53,10 +53,10 @@ from assist.evidence import Evidence
 from core.types import DocHit
 from indexes.hybrid import HybridIndex
 from indexes.lexical import tokenize
-from korean.things import asked_if_things, asked_to_do, asked_what_things
+from korean.things import asked_also_things, asked_if_things, asked_to_do, asked_what_things
 from korean.things_en import asked_if_words, word_forms
 
-__all__ = ["ASKS_IF", "unmentioned"]
+__all__ = ["ASKS_IF", "also_left_out", "unmentioned"]
 
 # the question focus (korean.focus) that a yes/no question about one thing has: can I …?
 ASKS_IF = frozenset({"possible"})
@@ -99,3 +99,15 @@ def _mentioned_en(word: str, lowered: str, latin: set[str]) -> bool:
         return True
     words = {w for w in latin if w[0] == word[0]}
     return process.extractOne(word, words, scorer=fuzz.ratio, score_cutoff=_SPELLING) is not None
+
+
+def also_left_out(texts: Sequence[str], question: str) -> bool:
+    """The answer's sentences ``texts`` leave out a thing the question asks about as well
+    (:func:`korean.things.asked_also_things`): "… ATM 출금 한도도 같이 올라가나요?" answered with how
+    the transfer limit is raised (0.97 on a fresh bank KB), "… 현금서비스 한도도 같이 …" (0.998 on
+    a card KB) and "수료증에 최종 평가 점수도 함께 표시되나요?" with when a certificate is issued."""
+    also = asked_also_things(question)
+    if not also:
+        return False
+    said = " ".join(texts).lower()
+    return any(n.lower() not in said for n in also)

@@ -25,7 +25,14 @@ from typing import Any
 from korean.abbrev import after_service
 from korean.colloquial import typo_tokens
 
-__all__ = ["asked_if_things", "asked_to_do", "asked_what_things", "scene_nouns", "thing_nouns"]
+__all__ = [
+    "asked_also_things",
+    "asked_if_things",
+    "asked_to_do",
+    "asked_what_things",
+    "scene_nouns",
+    "thing_nouns",
+]
 
 # words of time (a closed class): when something happened, not what the inquiry is about
 _TIME = frozenset(
@@ -241,4 +248,30 @@ def asked_to_do(question: str) -> list[str]:
             and tok.form not in out
         ):
             out.append(tok.form)
+    return out
+
+
+_ALSO = frozenset("같이 함께".split())
+
+
+def asked_also_things(question: str) -> list[str]:
+    """The nouns of what a question asks about *as well*: the noun phrase before 도 같이/함께.
+
+    "이체 한도를 상향하면 ATM 출금 한도도 같이 올라가나요?" → ATM, 출금, 한도; "수료증에 최종 평가
+    점수도 함께 표시되나요?" → 최종, 평가, 점수. The article that answers the first thing (한도 상향)
+    fits well, but only a sentence that names the other one answers whether it goes along.
+    A person does not count ("배우자도 함께 신청 가능한가요?" asks who may apply), nor does a
+    person before the thing (가족 결합 할인 → 결합, 할인)."""
+    tokens = typo_tokens(after_service(question))
+    out: list[str] = []
+    for i in range(1, len(tokens) - 1):
+        if not (tokens[i].tag == "JX" and tokens[i].form == "도" and tokens[i + 1].form in _ALSO):
+            continue
+        j = i
+        while j > 0 and tokens[j - 1].tag.split("-", 1)[0] in ("NNG", "NNP", "SL", "SH"):
+            j -= 1
+        phrase = [t.form for t in tokens[j:i]]
+        if not phrase or not _counts_as_thing(phrase[-1]):
+            continue  # a person ("배우자도 함께") or an abstract noun is not a thing
+        out.extend(f for f in phrase if len(f) >= 2 and _counts_as_thing(f) and f not in out)
     return out

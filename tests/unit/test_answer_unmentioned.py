@@ -10,7 +10,8 @@ import pytest
 from assist.answer import answer_question
 from assist.knowledge import KnowledgeBase
 from assist.suggest import suggest
-from korean.things import asked_if_things, asked_to_do, asked_what_things, thing_nouns
+from assist.unmentioned import also_left_out
+from korean.things import asked_also_things, asked_if_things, asked_to_do, asked_what_things, thing_nouns
 from korean.things_en import asked_if_words
 from tests.tinykb import article_kb
 
@@ -238,3 +239,30 @@ def test_a_request_for_an_action_no_article_mentions_is_handed_off(kb: Knowledge
         kb, "'청구서를 이메일로 받고 싶어요'를 영어로 번역해 줘.", threshold=0.0, log=False
     )
     assert answer.abstained and answer.confidence == 0.0, answer
+
+
+@pytest.mark.parametrize(
+    ("question", "things"),
+    [
+        ("이체 한도를 상향하면 ATM 출금 한도도 같이 올라가나요?", ["ATM", "출금", "한도"]),
+        ("수료증에 최종 평가 점수도 함께 표시되나요?", ["최종", "평가", "점수"]),
+        # a person before the thing is left out; a person as the thing asks who, not what
+        ("요금제 변경하면서 가족 결합 할인도 같이 받을 수 있나요?", ["결합", "할인"]),
+        ("특별공급 주택에 제 배우자도 함께 신청 가능한가요?", []),
+        ("요금 납부일도 알려 주세요", []),  # 도 without 같이/함께
+    ],
+)
+def test_the_things_a_question_asks_about_as_well(question: str, things: list[str]) -> None:
+    assert asked_also_things(question) == things
+
+
+def test_an_answer_that_leaves_out_what_is_asked_about_as_well_is_handed_off(kb: KnowledgeBase) -> None:
+    """The bill article says how bills are sent and nothing of a fee for them: "… 발송 수수료도 같이
+    …" is not answered by how to switch to paper."""
+    question = "우편 청구서로 바꾸면 발송 수수료도 같이 내야 하나요?"
+    answer = answer_question(kb, question, threshold=0.0, log=False)
+    assert answer.abstained and answer.confidence == 0.0, answer
+    also = "청구서를 바꾸면 납부일도 같이 바뀌나요?"
+    assert not also_left_out(["요금 납부일은 매월 25일이며 청구서와 상관없습니다."], also)
+    assert also_left_out(["청구서는 이메일로 받을 수 있습니다."], also)
+    assert not also_left_out(["청구서는 이메일로 받을 수 있습니다."], "청구서를 이메일로 받을 수 있나요?")
