@@ -105,14 +105,14 @@ _ASKED: dict[str, tuple[str, str]] = {
     # how long; only a duration answers it ("더 오래 걸리나요?" asks whether, and "… 전체 환불과
     # 같습니다" answers it)
     "duration": (
-        r"얼마\s*(?:나|동안)\s*(?:걸|기다|오래)|(?:며칠|몇\s*(?:일|시간|분|주|개월|달))\s*"
+        r"얼마\s*(?:나|동안)\s*(?:걸|기다|오래)|(?:며칠|몇\s*(?:일|시간|분|초|주|개월|달))\s*"
         r"(?:이나|정도|쯤|만에|걸|후|뒤|안에|내로|동안|이면|지나)|"
-        r"\bhow (?:long|soon)\b|\bhow many (?:days|hours|weeks|months|minutes)\b",
-        r"\d+(?:\s*[~-]\s*\d+)?\s*(?:일|년|개월|달|시간|분|주|영업일)|이내|내로|만에|즉시|당일|익일|"
+        r"\bhow (?:long|soon)\b|\bhow many (?:days|hours|weeks|months|minutes|seconds)\b",
+        r"\d+(?:\s*[~-]\s*\d+)?\s*(?:일|년|개월|달|시간|분|초(?!과)|주|영업일)|이내|내로|만에|즉시|당일|익일|"
         # 안에 only after a time word, as for the period cue ("박스 안에" is not "within")
         r"(?:일|주|달|개월|시간|분|년|오늘|내일|당일)\s*안에|"
         r"바로(?![가-힣])|\bwithin\b|\bimmediately\b|\binstantly\b|\bsame day\b|"
-        r"\d+(?:\s*[-–]\s*\d+)?\s*(?:business |working )?(?:days?|hours?|minutes?|weeks?|months?)\b",
+        r"\d+(?:\s*[-–]\s*\d+)?\s*(?:business |working )?(?:days?|hours?|minutes?|seconds?|weeks?|months?)\b",
     ),
     "cost": (
         r"(?:비용|수수료|요금|배송비|택배비)(?:은|는|이|가|도)?\s*(?:얼마|있|없|들|붙|나와|나오|내야|부과|청구|누가)|"

@@ -44,6 +44,7 @@ NO_TIME = ARTICLE.replace("- 세금계산서 발행 요청이 접수되면 정�
         ("How long does a transfer take?", {"period", "duration"}),
         ("How soon will I know whether the warehouse accepted the change?", {"period", "duration"}),
         ("며칠이나 걸려요?", {"period", "duration"}),
+        ("OTP 인증번호는 몇 초 동안 유효한가요?", {"duration"}),  # seconds are a duration too
         # a deadline, or whether it takes longer: not how long
         ("며칠까지 신청해야 돼요?", {"period"}),
         ("부분 환불은 전체 환불보다 더 오래 걸리나요?", set()),
@@ -91,6 +92,8 @@ def test_how_long_is_answered_by_a_duration_not_a_deadline() -> None:
     assert unanswered(["입금 기한은 주문 다음 날 23:59입니다."], duration) == duration
     # "안에" is "within" only after a word of time
     assert unanswered(["상품은 원래 박스 안에 넣어 보내 주세요."], duration) == duration
+    # 초과 (over) after an amount is not seconds
+    assert unanswered(["USD 5,000 초과 건당 10,000원입니다."], duration) == duration
     for carries in (
         "카드사 반영까지 영업일 기준 3~7일이 걸립니다.",
         "발급 후 즉시 사용할 수 있습니다.",
@@ -98,6 +101,7 @@ def test_how_long_is_answered_by_a_duration_not_a_deadline() -> None:
         "It takes 1-3 business days.",
         "오늘 안에 처리됩니다.",
         "3일 안에 환불됩니다.",
+        "인증번호는 180초 동안 유효합니다.",
     ):
         assert unanswered([carries], duration) == frozenset(), carries
 
