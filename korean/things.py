@@ -262,6 +262,8 @@ def asked_also_things(question: str) -> list[str]:
     fits well, but only a sentence that names the other one answers whether it goes along.
     A person does not count ("배우자도 함께 신청 가능한가요?" asks who may apply), nor does a
     person before the thing (가족 결합 할인 → 결합, 할인)."""
+    if not any(word in question for word in _ALSO):
+        return []  # most questions: no analysis on the answer path
     tokens = typo_tokens(after_service(question))
     out: list[str] = []
     for i in range(1, len(tokens) - 1):
