@@ -106,12 +106,13 @@ def _said_apart(text: str) -> list[str]:
     if not text.strip():
         return [text]
     tokens = typo_tokens(text)
-    cuts = [
-        tok.end
-        for i, tok in enumerate(tokens)
-        if tok.tag == "EF" and any(not t.tag.startswith("S") for t in tokens[i + 1 :])
-    ]
+    cuts = [tok.end for i, tok in enumerate(tokens) if _ends_sentence(tokens, i)]
     return [text[a:b] for a, b in itertools.pairwise([0, *cuts, len(text)])]
+
+
+def _ends_sentence(tokens: Sequence[Any], i: int) -> bool:
+    """Token ``i`` is a sentence-final ending that more words (not only symbols) follow."""
+    return tokens[i].tag == "EF" and any(not t.tag.startswith("S") for t in tokens[i + 1 :])
 
 
 def asked_what_things(question: str) -> list[str]:
@@ -134,7 +135,7 @@ def asked_what_things(question: str) -> list[str]:
         start = 0
         for i, tok in enumerate(tokens):
             after = tokens[i + 1].tag if i + 1 < len(tokens) else ""
-            ends = tok.tag == "EF" and any(not t.tag.startswith("S") for t in tokens[i + 1 :])
+            ends = _ends_sentence(tokens, i)
             when = tok.form in _WHEN_NOUNS and i > 0 and tokens[i - 1].tag == "ETM"
             # "요금제 쓰는데 …": Kiwi reads the connective 는데 as 는/ETM + 데/NNB (no particle after)
             when = when or (
