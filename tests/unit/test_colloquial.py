@@ -93,7 +93,7 @@ def test_bundled_file_is_sane(bundled: Lexicon) -> None:
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
     keys = [entry_key(ln.split("\t")[0]) for ln in lines if not ln.startswith("=\t")]
     assert len(keys) == len(set(keys)), sorted({k for k in keys if keys.count(k) > 1})
-    assert 150 <= len(lines) <= 250
+    assert 200 <= len(lines) <= 320
     assert all(standard != "-" for _, standard in bundled.replacements)
     for group in bundled.synonyms:  # synonyms are BM25 tokens: each must survive tokenising as itself
         for word in group:
@@ -149,6 +149,17 @@ def test_normalize_examples(bundled: Lexicon) -> None:
     # glued compounds stay glued (one BM25 token in the KB), nothing else to do: the same object
     for text in ("네이버페이로 결제한 영수증", "개인통관고유부호 어디서 받아요", "", "   "):
         assert normalize_query(text, bundled) is text
+
+
+def test_chat_english_abbreviations_and_misspellings(bundled: Lexicon) -> None:
+    assert normalize_query("cant login lol forgot pw", bundled) == "cant login lol forgot password"
+    assert normalize_query("Sum1 changed the email on my ACCT!!! help", bundled) == (
+        "someone changed the email on my account! help"
+    )
+    assert normalize_query("how do i cancle my subscribtion", bundled) == "how do i cancel my subscription"
+    # whole words only; words the lexicon leaves out on purpose stay as written
+    for text in ("BC 카드 결제", "MSG 들어있나요", "U+ 요금제", "pwned", "subs are out of sync", "acctual"):
+        assert normalize_query(text, bundled) is text, text
 
 
 def test_normalize_is_idempotent(bundled: Lexicon) -> None:
