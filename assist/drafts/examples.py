@@ -20,7 +20,7 @@ import numpy as np
 from assist.clustering import agglomerative
 from assist.drafts.keywords import DocFreq
 from assist.drafts.lines import BLANK, Line, make_line
-from assist.drafts.lint import has_placeholder, question_problem
+from assist.drafts.lint import case_time, has_placeholder, question_problem
 from assist.drafts.phrasing import Said, one_line
 from assist.drafts.policy import is_action, object_particle
 from assist.drafts.titles import best_phrase
@@ -52,7 +52,9 @@ _PROBLEM = re.compile(
 )
 _REQUEST = re.compile(r"해\s*주세요|해주실|원해|싶어|싶은데|요청|바꿔|변경|올려|늘려|취소해|환불해|보내\s*주")
 _ADDRESS = re.compile(r"^고객님\s*(?:은|께서는|께서|의|이)\s*")
-_PAST_CHECK = re.compile(r"확인\s*(?:해\s*보니|결과|되어|돼|해\s+안내)|조회\s*결과|(?:된|한)\s*것으로\s*확인")
+_PAST_CHECK = re.compile(
+    r"확인\s*(?:해\s*보니|결과|되어|돼|해\s+안내)|조회\s*결과|(?:된|한|인)\s*것(?:으로|을|이)\s*확인"
+)
 
 
 def pick_examples(vectors: np.ndarray, eligible: Sequence[int], k: int, *, weight: float = 0.7) -> list[int]:
@@ -83,7 +85,11 @@ def script_question(inquiry: str) -> str | None:
 
 def script_answer(said: Sequence[Said]) -> str | None:
     """A customer-facing answer: the resolution's general sentences (safe rewrites included)."""
-    parts = [s.general for s in said if s.general and not has_placeholder(mask_pii(s.general))]
+    parts = [
+        s.general
+        for s in said
+        if s.general and not has_placeholder(mask_pii(s.general)) and not case_time(s.general)
+    ]
     text = " ".join(list(dict.fromkeys(parts))[:MAX_ANSWER_SENTENCES])
     return text or None
 
@@ -161,7 +167,8 @@ def situation_label(texts: Sequence[str], background: DocFreq) -> str:
 def outcome(said: Sequence[Said]) -> list[str]:
     """A resolution as a situation's solution: its general sentences, then its handling actions
     stated in the present for any customer in that situation (a case's one-off concession
-    included: 주요 상황 is where exceptions belong). States and reported checks are left out."""
+    included: 주요 상황 is where exceptions belong). States, reported checks and what names this
+    case's day or schedule ("내일 오전 도착 예정이며 …") are left out."""
     out: list[str] = []
     for s in said:
         text = s.general
@@ -169,7 +176,7 @@ def outcome(said: Sequence[Said]) -> list[str]:
             text = _ADDRESS.sub("", s.statement).strip()
             if _PAST_CHECK.search(text) or "고 안내" in text:
                 text = None
-        if text and not has_placeholder(mask_pii(text)) and text not in out:
+        if text and not has_placeholder(mask_pii(text)) and not case_time(text) and text not in out:
             out.append(text)
     return out[:MAX_SITUATION_STATEMENTS]
 

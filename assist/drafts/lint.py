@@ -6,6 +6,9 @@ Checks, each a :class:`LintFinding` with a Korean message for the review page an
   the sentence role (:mod:`korean.roles`) is ``case_report``, a policy sentence is an agent note,
   a step reports a past action, the sentence addresses one customer ("고객님은 …", "고객님의 …"),
   or it is a one-off concession ("팀장 승인으로 …", "예외적으로 …"), which belongs in 주요 상황.
+  In 주요 상황 and the script answers, where a case's outcome may be told as what is done in that
+  situation, a sentence that names this case's day or schedule ("내일 오전 도착 예정이며 …",
+  "오늘 오후 출고됩니다") is one too: no customer of the article shares that day (:func:`case_time`).
 - ``placeholder`` (상담 스크립트): a masked value or a fill-in mark ("[이메일]", "○○", "***").
 - ``script_memo`` (상담 스크립트): a question written as an agent's memo ("… 문의함", "고객이 …").
 - ``missing_section``: a required section that is empty.
@@ -38,6 +41,7 @@ __all__ = [
     "REVIEW_MARKER",
     "LintFinding",
     "case_problem",
+    "case_time",
     "has_placeholder",
     "is_generator_note",
     "lint_draft",
@@ -64,10 +68,15 @@ _CASE_REASON = re.compile(
     r"(?:확인|조회)(?:되어|돼서|되므로|되어서)\s|(?:현재|지금|오늘)(?:는|은)\s|\d+\s*일째|"
     r"^해당\s|해당\s*(?:송장|운송장|주문|건|상품|결제|택배|계정)|[가-힣](?:가|이)\s*(?:있어|없어)(?:서)?\s"
 )
+# this case's day or schedule: days counted from the conversation and what is scheduled for it
+_CASE_TIME = re.compile(
+    r"방금|어제|그제|오늘|내일|모레|글피|금일|명일|익일\s*오전|익일\s*오후|지난\s*(?:달|주)|저번\s*주|"
+    r"이번\s*(?:주|달)(?!\s*(?:부터|까지))|다음\s*주|"
+    r"예정(?:입니다|이에요|이예요|이며|이고|이라|이니|으로)"
+)
 _PAST = frozenset({"었", "았", "였", "었었", "았었"})
 _MESSAGES: dict[str, str] = {
-    "case_specific": "한 고객의 사례로 보이는 문장입니다 ({why}). "
-    "일반 규칙·절차로 고치거나 주요 상황으로 옮기세요.",
+    "case_specific": "한 고객의 사례로 보이는 문장입니다 ({why}). {advice}",
     "placeholder": "상담 스크립트에 채워지지 않은 값이 있습니다 ({why}). 실제 문장으로 바꾸세요.",
     "script_memo": "상담 스크립트 질문이 고객의 말이 아니라 상담 메모입니다. 고객이 묻는 문장으로 바꾸세요.",
     "missing_section": "필수 섹션이 비어 있습니다.",
@@ -82,6 +91,7 @@ _WHY: dict[str, str] = {
     "past": "과거 처리 보고",
     "one_customer": "특정 고객 지칭",
     "concession": "일회성 예외·보상",
+    "case_time": "이 사례의 날짜·일정",
 }
 
 
@@ -98,8 +108,12 @@ class LintFinding:
         return asdict(self)
 
 
-def _finding(code: str, section: str, text: str, why: str = "") -> LintFinding:
-    return LintFinding(code, section, text, _MESSAGES[code].format(why=why))
+_ADVICE = "일반 규칙·절차로 고치거나 주요 상황으로 옮기세요."
+_TIME_ADVICE = "어느 고객에게나 맞는 문장으로 고치거나 지우세요."
+
+
+def _finding(code: str, section: str, text: str, why: str = "", advice: str = _ADVICE) -> LintFinding:
+    return LintFinding(code, section, text, _MESSAGES[code].format(why=why, advice=advice))
 
 
 def sentences_of(body: str) -> list[str]:
@@ -139,6 +153,12 @@ def case_problem(sentence: str, section: str) -> str | None:
     if section == "steps" and _past_report(sentence):
         return "past"
     return None
+
+
+def case_time(sentence: str) -> str | None:
+    """The words that tie ``sentence`` to one case's day or schedule ("내일", "… 예정입니다"), else None."""
+    match = _CASE_TIME.search(sentence)
+    return match.group(0) if match else None
 
 
 def has_placeholder(text: str) -> str | None:
@@ -207,9 +227,17 @@ def lint_draft(
                 why = case_problem(s, key)
                 if why:
                     found.append(_finding("case_specific", key, s, _WHY[why]))
+        if key == "situations":  # the solution after "<situation>: " (the heading is the inquiries')
+            for raw in body.splitlines():
+                solution = _MARKER.sub("", raw).strip().split(": ", 1)[-1]
+                for s in split_sentences(solution) if REVIEW_MARKER not in solution else []:
+                    if case_time(s):
+                        found.append(_finding("case_specific", key, s, _WHY["case_time"], _TIME_ADVICE))
         if key == "scripts":
             for raw in body.splitlines():
                 text = _MARKER.sub("", raw).strip()
+                if raw.lstrip().startswith("A") and case_time(text):
+                    found.append(_finding("case_specific", key, text, _WHY["case_time"], _TIME_ADVICE))
                 mark = has_placeholder(text)
                 if mark:
                     found.append(_finding("placeholder", key, text, mark))

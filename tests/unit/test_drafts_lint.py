@@ -133,6 +133,31 @@ def test_case_outcomes_become_situations() -> None:
     )
 
 
+def test_a_cases_day_or_schedule_is_never_a_situation_or_a_script_answer() -> None:
+    # "내일 오전 도착 예정이며 …" was one pickup order's schedule, sent as what to tell in 주요 상황
+    said = read_resolution(
+        "내일 오전 도착 예정이며 도착 시 픽업코드가 발송됩니다. "
+        "도착 알림톡이 문자 전환 중 누락된 것을 확인했습니다. 픽업코드를 문자로 재발송했습니다."
+    )
+    assert outcome(said) == ["픽업코드를 문자로 재발송합니다."]
+    said = read_resolution("오늘 오후 출고 예정입니다. 픽업 편의점은 출고 전까지 변경할 수 있습니다.")
+    assert script_answer(said) == "픽업 편의점은 출고 전까지 변경할 수 있습니다."
+    sections = {
+        **_clean_sections(),
+        "scripts": "Q: 오늘 주문하면 내일 와요?\nA: 내일 오전 도착 예정입니다.",
+        "situations": "- 픽업을 문의하는 경우: 내일 오전 도착 예정이며 도착 시 픽업코드가 발송됩니다.",
+    }
+    found = [(f.code, f.section, f.text) for f in lint_draft("편의점 픽업 안내", sections)]
+    assert found == [
+        ("case_specific", "scripts", "내일 오전 도착 예정입니다."),  # the customer's question may say 오늘
+        ("case_specific", "situations", "내일 오전 도착 예정이며 도착 시 픽업코드가 발송됩니다."),
+    ]
+    # the heading names what customers asked about, which may be a day ("내일 배송에 대해 …")
+    sections["situations"] = "- 내일 배송에 대해 문의하는 경우: 출고 다음 날 도착합니다."
+    sections["scripts"] = _clean_sections()["scripts"]
+    assert lint_draft("편의점 픽업 안내", sections) == []
+
+
 def test_titles_are_noun_phrases_with_a_head_noun() -> None:
     topics = {
         "휴대폰 소액결제 한도·차단 안내": [
