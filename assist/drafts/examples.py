@@ -12,13 +12,15 @@
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from assist.clustering import agglomerative
-from assist.drafts.keywords import DocFreq
+from assist.drafts.keywords import DocFreq, noun_tokens
 from assist.drafts.lines import BLANK, Line, make_line
 from assist.drafts.lint import case_time, has_placeholder, question_problem
 from assist.drafts.phrasing import Said, one_line
@@ -29,6 +31,7 @@ from indexes.lexical import tokenize_many
 from korean.pii import mask_pii
 
 __all__ = [
+    "answer_fit",
     "outcome",
     "pick_examples",
     "script_answer",
@@ -45,6 +48,10 @@ SITUATION_DISTANCE = 0.85
 MAX_SITUATIONS = 4
 MAX_SITUATION_STATEMENTS = 2
 MAX_ANSWER_SENTENCES = 4
+# a script answer must hold this share of its question's noun weight, and this many of its nouns
+MIN_FIT = 0.5
+MIN_SHARED_NOUNS = 2
+REUSE_FIT = 0.75  # an answer serves a second question only when it fits this well
 _MAX_QUESTION = 200
 _PROBLEM = re.compile(
     r"안\s*(?:돼|되|들어|와|열려|보여|떠)|못\s*(?:받|하|찾)|오류|에러|실패|누락|지연|꺼[져지]|튕|먹통|"
@@ -97,29 +104,83 @@ def script_answer(said: Sequence[Said]) -> str | None:
 def script_lines(
     tickets: Sequence[TicketRecord], vectors: np.ndarray, said: Mapping[str, Sequence[Said]]
 ) -> list[Line]:
-    """2-3 Q/A pairs (3 when the topic has 6+ usable tickets), a blank line between pairs.
+    """2-3 Q/A pairs (3 when the topic has 6+ customer questions), a blank line between pairs.
 
-    A pair is a real customer question (:func:`script_question`) and the general sentences of its
-    resolution (:func:`script_answer`); tickets with neither are not used.
+    A pair is a real customer question (:func:`script_question`) and the general sentences of a
+    resolution of the topic (:func:`script_answer`) that answer it: the one whose nouns cover the
+    question's best (:func:`answer_fit`), its own ticket's on a tie. A ticket's resolution need not
+    answer its inquiry ("렌탈 약정 … 해지하면 어떻게 되요" was answered, in a script, with how to change
+    the rental's payment card, which one agent had also explained); a question no resolution of
+    the topic answers is not used, and an answer is used twice only where too few answers fit.
     """
     seen: set[str] = set()
-    pairs: dict[int, tuple[str, str]] = {}
+    questions: dict[int, str] = {}
+    answers: dict[int, str] = {}
     for row, t in enumerate(tickets):
         question = script_question(t.inquiry)
-        answer = script_answer(said.get(t.ticket_id, ()))
-        if question and answer and question not in seen:
+        if question and question not in seen:
             seen.add(question)
-            pairs[row] = (question, answer)
-    if not pairs:
+            questions[row] = question
+        answer = script_answer(said.get(t.ticket_id, ()))
+        if answer and answer not in answers.values():
+            answers[row] = answer
+    fits = answer_fit(questions, answers)
+    eligible = [row for row in questions if fits.get(row)]
+    if not eligible:
         return [make_line(NO_SCRIPTS, [t.ticket_id for t in tickets], "generated")]
+    want = 3 if len(questions) >= 6 else 2
+    order = pick_examples(vectors, eligible, len(eligible))  # typical and varied questions first
+    rank = {row: i for i, row in enumerate(order)}
+    # the best fitting pairs, each question once (typical questions on a tie)
+    candidates = sorted(
+        ((fit, -rank[q], q, a) for q in order[: 2 * want] for a, fit in fits[q]), reverse=True
+    )
+    chosen: dict[int, int] = {}
+    for reuse in (False, True):  # an answer twice only where too few answers fit, and fit well
+        for fit, _, q, a in candidates:
+            fresh = a not in chosen.values()
+            if len(chosen) < want and q not in chosen and (fresh or (reuse and fit >= REUSE_FIT)):
+                chosen[q] = a
     lines: list[Line] = []
-    for row in pick_examples(vectors, list(pairs), 3 if len(pairs) >= 6 else 2):
-        question, answer = pairs[row]
+    for q in sorted(chosen, key=rank.__getitem__):
         if lines:
             lines.append(BLANK)
-        lines.append(make_line(question, [tickets[row].ticket_id], "extracted", "Q: "))
-        lines.append(make_line(answer, [tickets[row].ticket_id], "extracted", "A: "))
+        lines.append(make_line(questions[q], [tickets[q].ticket_id], "extracted", "Q: "))
+        lines.append(make_line(answers[chosen[q]], [tickets[chosen[q]].ticket_id], "extracted", "A: "))
     return lines
+
+
+def answer_fit(
+    questions: Mapping[int, str], answers: Mapping[int, str]
+) -> dict[int, list[tuple[int, float]]]:
+    """Per question row, the answer rows that answer it with their fit (0..1), best first.
+
+    An answer fits when it holds at least :data:`MIN_SHARED_NOUNS` of the question's nouns (a
+    question of one noun, "렌탈료가 이번달 더 많이 나왔네요", says too little to tell which answer is
+    its) and at least :data:`MIN_FIT` of their weight, each noun
+    weighted by how few answers use it (the topic's own word, in every answer, counts least; a
+    noun no answer uses counts most). "렌탈 계약서 다시 받을 수 있나요" shares only 렌탈 with how to
+    change the rental's payment card: no answer. Ties go to the question's own row, then the
+    earlier one."""
+    q_rows, a_rows = list(questions), list(answers)
+    nouns = noun_tokens([questions[r] for r in q_rows] + [answers[r] for r in a_rows])
+    q_nouns = dict(zip(q_rows, (set(n) for n in nouns[: len(q_rows)]), strict=True))
+    a_nouns = dict(zip(a_rows, (set(n) for n in nouns[len(q_rows) :]), strict=True))
+    df = Counter(n for found in a_nouns.values() for n in found)
+    unused = math.log(1 + len(a_rows)) + 1.0
+    weight = {n: math.log((1 + len(a_rows)) / (1 + c)) + 1.0 for n, c in df.items()}
+    out: dict[int, list[tuple[int, float]]] = {}
+    for q in q_rows:
+        asked = q_nouns[q]
+        total = sum(weight.get(n, unused) for n in asked)
+        scored = []
+        for a in a_rows:
+            shared = asked & a_nouns[a]
+            fit = sum(weight[n] for n in shared) / total if total else 0.0
+            if len(shared) >= MIN_SHARED_NOUNS and fit >= MIN_FIT:
+                scored.append((fit, a == q, -a))
+        out[q] = [(-neg, fit) for fit, _, neg in sorted(scored, reverse=True)]
+    return out
 
 
 def situation_groups(tickets: Sequence[TicketRecord]) -> list[list[int]]:

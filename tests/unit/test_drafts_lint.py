@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assist.drafts.examples import outcome, script_answer, script_question, situation_label, situation_lines
+from assist.drafts.examples import (
+    outcome,
+    script_answer,
+    script_lines,
+    script_question,
+    situation_label,
+    situation_lines,
+)
 from assist.drafts.keywords import DocFreq, noun_tokens
 from assist.drafts.lint import case_problem, has_placeholder, lint_draft
 from assist.drafts.phrasing import read_resolution, to_step
@@ -156,6 +163,44 @@ def test_a_cases_day_or_schedule_is_never_a_situation_or_a_script_answer() -> No
     sections["situations"] = "- 내일 배송에 대해 문의하는 경우: 출고 다음 날 도착합니다."
     sections["scripts"] = _clean_sections()["scripts"]
     assert lint_draft("편의점 픽업 안내", sections) == []
+
+
+def test_a_script_answer_answers_its_question_whichever_ticket_said_it() -> None:
+    # resolutions that do not answer their own inquiry (one agent explained something else too)
+    rows = [
+        (
+            "렌탈 약정 3년인데 2년만 쓰고 해지하면 어떻게 되요",
+            "렌탈료 결제 카드 변경은 마이페이지 > 렌탈 관리에서 가능하다고 안내했습니다.",
+        ),
+        (
+            "렌탈료 결제카드 바꾸려면 어디서 해요",
+            "렌탈 계약은 의무 기간 안에 해지하면 남은 렌탈료의 10%가 위약금으로 청구된다고 안내했습니다.",
+        ),
+        (
+            "렌탈 계약서 다시 받을수있나요",
+            "렌탈료 결제 카드 변경은 마이페이지 > 렌탈 관리에서 가능하다고 안내했습니다.",
+        ),
+    ]
+    tickets = [
+        TicketRecord(ticket_id=f"R-{i}", inquiry=q, subject="렌탈", resolution=a, source="t")
+        for i, (q, a) in enumerate(rows)
+    ]
+    said = {t.ticket_id: read_resolution(t.resolution) for t in tickets}
+    lines = [
+        (ln.prefix, ln.text, ln.tickets)
+        for ln in script_lines(tickets, np.eye(3, dtype=np.float32), said)
+        if ln.text
+    ]
+    assert lines == [
+        ("Q: ", rows[0][0], ("R-0",)),
+        (
+            "A: ",
+            "렌탈 계약은 의무 기간 안에 해지하면 남은 렌탈료의 10%가 위약금으로 청구됩니다.",
+            ("R-1",),
+        ),
+        ("Q: ", rows[1][0], ("R-1",)),
+        ("A: ", "렌탈료 결제 카드 변경은 마이페이지 > 렌탈 관리에서 가능합니다.", ("R-0",)),
+    ]  # the contract copy ("계약서") is answered by no resolution: not a script question
 
 
 def test_titles_are_noun_phrases_with_a_head_noun() -> None:
