@@ -70,10 +70,14 @@ _CASE_REASON = re.compile(
 )
 # this case's day or schedule: days counted from the conversation and what is scheduled for it
 _CASE_TIME = re.compile(
-    r"방금|어제|그제|오늘|내일|모레|글피|금일|명일|익일\s*오전|익일\s*오후|지난\s*(?:달|주)|저번\s*주|"
-    r"이번\s*(?:주|달)(?!\s*(?:부터|까지))|다음\s*주|"
-    r"예정(?:입니다|이에요|이예요|이며|이고|이라|이니|으로)"
+    r"방금|어제|그제|오늘|내일|모레|글피|금일|명일|익일\s*오전|익일\s*오후|"
+    # a week or month counted from now ("다음 주에", not "다음 주문"; "이번 달부터" announces a rule)
+    r"(?:(?:지난|저번|다음)\s*주|(?:지난|저번)\s*달|이번\s*(?:주|달)(?!\s*(?:부터|까지)))"
+    r"(?=\s|[.,!?]|$|(?:에|에는|은|는|중|말|초|쯤|까지|부터|안에|내)(?![가-힣]))|(?:이번|지난|다음)\s*주말|"
+    r"예정(?:입니다|이에요|이예요|이며|이고|이라|이니|으로|임)"
 )
+# what has happened in this case, told as a finding: "… 완료되었음을 안내", "… 처리됐음을 알려"
+_PAST_STATE = re.compile(r"(?:었|았|였|됐|했|왔|갔)음을\s*(?:안내|알려|알리|설명|전달|고지|말씀)")
 _PAST = frozenset({"었", "았", "였", "었었", "았었"})
 _MESSAGES: dict[str, str] = {
     "case_specific": "한 고객의 사례로 보이는 문장입니다 ({why}). {advice}",
@@ -141,6 +145,10 @@ def case_problem(sentence: str, section: str) -> str | None:
     """Why ``sentence`` cannot stand in ``section`` (policy or steps) as a general line, else None."""
     if _CONCESSION.search(sentence):
         return "concession"
+    if case_time(sentence):  # "택배사 물류센터 적체로 1~2일 지연 예정임을 안내하세요"
+        return "case_time"
+    if _PAST_STATE.search(sentence):  # "환불 승인 완료되었음을 안내하세요": this case's state
+        return "case_report"
     if _ONE_CUSTOMER.search(sentence):
         return "one_customer"
     if _CASE_REASON.search(sentence):
@@ -226,7 +234,8 @@ def lint_draft(
             for s in sentences:
                 why = case_problem(s, key)
                 if why:
-                    found.append(_finding("case_specific", key, s, _WHY[why]))
+                    advice = _TIME_ADVICE if why == "case_time" else _ADVICE
+                    found.append(_finding("case_specific", key, s, _WHY[why], advice))
         if key == "situations":  # the solution after "<situation>: " (the heading is the inquiries')
             for raw in body.splitlines():
                 solution = _MARKER.sub("", raw).strip().split(": ", 1)[-1]
