@@ -242,6 +242,10 @@ def outcome(said: Sequence[Said]) -> list[str]:
     return out[:MAX_SITUATION_STATEMENTS]
 
 
+def _same_label(prefix: str, label: str) -> bool:
+    return re.sub(r"\s", "", prefix) == re.sub(r"\s", "", f"- {label}: ")
+
+
 def situation_lines(
     tickets: Sequence[TicketRecord],
     vectors: np.ndarray,
@@ -260,7 +264,7 @@ def situation_lines(
         else:
             continue
         label = situation_label([f"{tickets[r].subject}\n{tickets[r].inquiry}" for r in group], background)
-        if any(line.prefix == f"- {label}: " for line in lines):
+        if any(_same_label(line.prefix, label) for line in lines):  # "사전 예약" is "사전예약"
             continue
         lines.append(make_line(" ".join(solution), [tickets[rep].ticket_id], "extracted", f"- {label}: "))
     if not lines:

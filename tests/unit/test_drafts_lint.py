@@ -248,3 +248,10 @@ def test_a_stored_drafts_lint_follows_the_configured_coverage_cut(monkeypatch: p
         monkeypatch.setenv("KMS_DRAFTS_COVERAGE_THRESHOLD", cut)
         codes[cut] = "duplicate" in {f.code for f in draft_lint(row)}
     assert codes == {"0.95": False, "0.9": True}
+
+
+def test_situation_headings_that_differ_only_in_spacing_are_one() -> None:
+    from assist.drafts.examples import _same_label
+
+    assert _same_label("- 사전예약에 대해 문의하는 경우: ", "사전 예약에 대해 문의하는 경우")
+    assert not _same_label("- 사전예약에 대해 문의하는 경우: ", "예약 취소를 요청하는 경우")
