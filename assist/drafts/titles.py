@@ -14,6 +14,8 @@ head (문의, 안내, 방법 …) keeps its own.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +26,9 @@ from korean.kiwi import KIWI_LOCK, kiwi
 __all__ = ["best_phrase", "noun_phrases", "title_from_phrases", "topic_title"]
 
 FALLBACK_TITLE = "반복 문의 안내"
+_HANGUL = re.compile(r"[가-힣]")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
 MAX_NOUNS = 4
 SECOND_RATIO = 0.5  # a second phrase joins when its score is at least this share of the best
 _NOUN_TAGS = ("NNG", "NNP", "SL")
@@ -34,6 +39,13 @@ _GENERIC = frozenset(
     "일 월".split()
 )
 _HEADS = frozenset("문의 안내 방법 절차 가이드 처리 기준 정책 신청 해결".split())
+# English titles end in an English head: "Card delivery guide", "Declined transfer issues"
+_GENERIC_EN = frozenset(
+    "hi hello help please thanks want need get got know still just really ok okay can't don't "
+    "didn't won't isn't doesn't i'm i've it's what's didn doesn isn wasn couldn don won ve ll app".split()
+)
+_HEADS_EN = frozenset("guide help issue issues policy process faq".split())
+_PROBLEMS_EN = frozenset("error failed failure declined delay delayed missing lost stolen blocked".split())
 _PROBLEMS = frozenset("오류 실패 지연 누락 장애 불가 중복 오배송 파손 미수령 미지급 미입금 분실 먹통".split())
 
 
@@ -43,25 +55,50 @@ class _Phrase:
     nouns: tuple[str, ...]
 
 
+@functools.cache
+def _english_stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # scikit-learn loads in seconds
+
+    return frozenset(ENGLISH_STOP_WORDS) | _GENERIC_EN
+
+
 def _runs(text: str) -> list[list[tuple[str, int, int]]]:
-    """Noun runs of ``text``: (form, start, end) of adjacent nouns (at most one space between)."""
+    """Noun runs of ``text``: (form, start, end) of adjacent nouns (at most one space between).
+    Kiwi tags every English word SL; English stop words and chat verbs ("my", "the", "can",
+    "how") are not nouns, so "my card" gives "card", not "my card·the"."""
     with KIWI_LOCK:
-        tokens = kiwi().tokenize(text)
+        analysed = kiwi().tokenize(text)
+    tokens: list[tuple[str, str, int, int]] = []  # (form, tag, start, end)
+    for tok in analysed:
+        tag = tok.tag.split("-")[0]
+        if tag == "SL" and tokens and tokens[-1][1] == "SL" and tokens[-1][3] == tok.start:
+            # Kiwi cuts some English words in pieces ("account" -> ac + count): one word again
+            form, _, start, _ = tokens[-1]
+            tokens[-1] = (form + tok.form, "SL", start, tok.start + tok.len)
+        else:
+            tokens.append((tok.form, tag, tok.start, tok.start + tok.len))
     runs: list[list[tuple[str, int, int]]] = []
     current: list[tuple[str, int, int]] = []
-    for tok in tokens:
-        tag = tok.tag.split("-")[0]
+    for form, tag, tok_start, end in tokens:
         noun = tag in _NOUN_TAGS or (tag == "XSN" and current)
-        joined = not current or text[current[-1][2] : tok.start] in ("", " ")
+        if tag == "SL":  # "pending." is a word and a full stop
+            form = form.rstrip(".,!?:;'’")
+            end = tok_start + len(form)
+            acronym = form.isupper()  # AS (A/S), PIN, ATM are never stop words
+            form = form if acronym else form.lower()  # "Account" and "account" are one noun
+            stop = not acronym and form in _english_stop_words()
+            if len(form) < 2 or stop or not _LATIN_WORD.fullmatch(form):
+                noun = False
+        joined = not current or text[current[-1][2] : tok_start] in ("", " ")
         if noun and current and joined and tag != "XSN":
-            current.append((tok.form, tok.start, tok.start + tok.len))
+            current.append((form, tok_start, end))
         elif noun and tag == "XSN":
-            form, start, _end = current[-1]
-            current[-1] = (form + tok.form, start, tok.start + tok.len)
+            prev, start, _end = current[-1]
+            current[-1] = (prev + form, start, end)
         elif noun:
             if current:
                 runs.append(current)
-            current = [(tok.form, tok.start, tok.start + tok.len)]
+            current = [(form, tok_start, end)]
         else:
             if current:
                 runs.append(current)
@@ -81,6 +118,8 @@ def noun_phrases(text: str) -> set[_Phrase]:
                 nouns = tuple(form for form, _, _ in part)
                 if nouns[0] in _GENERIC or nouns[-1] in _GENERIC or any(len(n) < 2 for n in nouns):
                     continue
+                if len(set(nouns)) < len(nouns):  # "account. Account" runs across a full stop
+                    continue
                 out.add(_Phrase(text[part[0][1] : part[-1][2]], nouns))
     return out
 
@@ -90,8 +129,11 @@ def _score(share: float, nouns: Sequence[str], background: DocFreq) -> float:
     return share * idf * (1 + 0.15 * (len(nouns) - 1))
 
 
-def title_from_phrases(first: Sequence[str], second: Sequence[str] | None = None) -> str:
-    """A title from one or two phrases (lists of words as written), ending in a head noun."""
+def title_from_phrases(
+    first: Sequence[str], second: Sequence[str] | None = None, *, english: bool | None = None
+) -> str:
+    """A title from one or two phrases (lists of words as written), ending in a head noun: an
+    English one for an English topic (``english``; by default, phrases without Hangul)."""
     text = " ".join(first)
     if second:
         shared = 0
@@ -101,6 +143,11 @@ def title_from_phrases(first: Sequence[str], second: Sequence[str] | None = None
         text = f"{head} " if head else ""
         text += f"{' '.join(first[shared:])}·{' '.join(second[shared:])}"
     last = (second or first)[-1]
+    if english if english is not None else not _HANGUL.search(text):  # an English topic
+        text = text[:1].upper() + text[1:]
+        if last.lower() in _HEADS_EN:
+            return text
+        return f"{text} {'issues' if last.lower() in _PROBLEMS_EN else 'guide'}"
     if any(last.endswith(h) for h in _HEADS):
         return text
     return f"{text} {'처리' if any(last.endswith(p) for p in _PROBLEMS) else '안내'}"
@@ -163,11 +210,15 @@ def topic_title(texts: Sequence[str], background: DocFreq, *, fallback: str = ""
         return f"{fallback} 문의" if fallback else FALLBACK_TITLE
     best_score, best = scored[0]
     best = _extended(best, scored)
+    joined_texts = " ".join(texts)
+    english = len(_LATIN_LETTER.findall(joined_texts)) > len(_HANGUL.findall(joined_texts))
     second = next(
         (
             nouns
             for score, nouns in scored[1:]
-            if score >= SECOND_RATIO * best_score and _pairs_with(best, nouns)
+            if score >= SECOND_RATIO * best_score
+            and _pairs_with(best, nouns)
+            and (len(nouns) > 1 or not english)  # one English word is mostly a verb ("make")
         ),
         None,
     )
@@ -185,7 +236,7 @@ def topic_title(texts: Sequence[str], background: DocFreq, *, fallback: str = ""
             ),
             None,
         )
-        return title_from_phrases([*lead, *second], [*lead, *third] if third else None)
+        return title_from_phrases([*lead, *second], [*lead, *third] if third else None, english=english)
     if second is not None:
         joined, size = set(best) | set(second), len(best) + len(second)
         together = [n for _, n in scored if set(n) == joined and len(n) == size]
@@ -193,4 +244,4 @@ def topic_title(texts: Sequence[str], background: DocFreq, *, fallback: str = ""
             best, second = max(together, key=lambda n: sum(written[n].values())), None
     first = written[best].most_common(1)[0][0].split()
     other = written[second].most_common(1)[0][0].split() if second is not None else None
-    return title_from_phrases(first, other)
+    return title_from_phrases(first, other, english=english)

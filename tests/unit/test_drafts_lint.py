@@ -234,6 +234,31 @@ def test_titles_are_noun_phrases_with_a_head_noun() -> None:
     assert title_from_phrases(["편의점", "픽업"], ["반송"]) == "편의점 픽업·반송 안내"
 
 
+def test_english_topics_get_english_titles_without_stop_words() -> None:
+    # banking77 drafts were titled "my card·the 안내", "to·How 안내", "Account·account 안내"
+    texts = [
+        "\nHow do I get a virtual card?",
+        "\nCan I have a virtual card for online shopping?",
+        "\nWhere can I order my virtual card?",
+        "\nI need a virtual card, how can I get one?",
+    ]
+    assert topic_title(texts, _freq(texts)) == "Virtual card guide"
+    texts = [
+        "\nI want to freeze my account.",
+        "\nPlease freeze my account now",
+        "\nhow do I freeze my account?",
+    ]
+    assert topic_title(texts, _freq(texts)) == "Account guide"  # "freeze" is a verb; one word joins no title
+    assert title_from_phrases(["card", "payment"], ["declined"]) == "Card payment·declined issues"
+    # an acronym in a Korean topic is no English stop word, and the head stays Korean
+    texts = [
+        "AS 수리\nAS 수리 어디서 받아요",
+        "AS 수리 접수\nAS 수리 신청하고 싶어요",
+        "수리 기간\nAS 수리 기간 얼마나 걸려요",
+    ]
+    assert topic_title(texts, _freq(texts)) == "AS 수리 안내"
+
+
 def test_a_stored_drafts_lint_follows_the_configured_coverage_cut(monkeypatch: pytest.MonkeyPatch) -> None:
     """``draft_lint`` reads the gap finder's coverage cut once per environment: a change of
     KMS_DRAFTS_COVERAGE_THRESHOLD still decides whether the draft duplicates an article."""
