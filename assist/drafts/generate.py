@@ -43,6 +43,7 @@ from assist.drafts.gaps import (
     feedback_counts,
 )
 from assist.drafts.keywords import DocFreq, keywords, noun_tokens
+from assist.drafts.lines import make_line
 from assist.drafts.mining import (
     Cluster,
     cluster_of,
@@ -79,6 +80,7 @@ class _Run:
     suppressed: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)
     proposals: list[int] = field(default_factory=list)  # drafts that propose updating an article
+    titles: set[str] = field(default_factory=set)  # titles of this run's drafts so far
 
 
 def resolve_window(since: str | timedelta | None, config: DraftSettings) -> timedelta | None:
@@ -95,7 +97,25 @@ def _content(run: _Run, cl: Cluster, gap: GapAssessment) -> tuple[DraftContent, 
     content = compose(run.kb, docs, gap, today=run.now.date())
     if run.kb.settings.llm_base_url:
         content = rewrite(run.kb.settings, content, docs.tickets)
+    distinct_title(content, run.titles)
+    run.titles.add(content.title)
     return content, docs
+
+
+def distinct_title(content: DraftContent, taken: set[str]) -> None:
+    """A title another draft of the run already has gets the topic's first keyword that it does
+    not hold: banking77's card topics were five drafts titled "Card guide"; now "Card guide
+    (delivery)", "Card guide (contactless)" …"""
+    if content.title not in taken:
+        return
+    low = content.title.lower()
+    for word in content.keywords:
+        title = f"{content.title} ({word})"
+        if word.lower() not in low and title not in taken:
+            old = content.lines["title"][0]
+            content.title = title
+            content.lines["title"] = [make_line(title, list(old.tickets), old.kind)]
+            return
 
 
 def _write(

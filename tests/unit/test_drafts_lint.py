@@ -280,3 +280,19 @@ def test_situation_headings_that_differ_only_in_spacing_are_one() -> None:
 
     assert _same_label("- 사전예약에 대해 문의하는 경우: ", "사전 예약에 대해 문의하는 경우")
     assert not _same_label("- 사전예약에 대해 문의하는 경우: ", "예약 취소를 요청하는 경우")
+
+
+def test_a_runs_drafts_do_not_share_a_title() -> None:
+    from assist.drafts.compose import DraftContent
+    from assist.drafts.generate import distinct_title
+    from assist.drafts.lines import make_line
+
+    def content(title: str, words: list[str]) -> DraftContent:
+        return DraftContent(title, None, words, {"title": [make_line(title, ["T-1"], "generated")]})
+
+    taken = {"Card guide", "Card guide (delivery)"}
+    first, second = content("Card guide", ["card", "delivery", "contactless"]), content("PIN guide", ["pin"])
+    distinct_title(first, taken)
+    distinct_title(second, taken)
+    assert first.title == "Card guide (contactless)" and first.lines["title"][0].text == first.title
+    assert first.lines["title"][0].tickets == ("T-1",) and second.title == "PIN guide"
