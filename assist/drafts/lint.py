@@ -66,7 +66,10 @@ _GENERATOR = re.compile(
 _CASE_REASON = re.compile(
     r"(?:이내|기간|건|상태|대상|주문|상품|계정|경우)(?:이)?(?:라서?|이므로|여서|이어서)\s|"
     r"(?:확인|조회)(?:되어|돼서|되므로|되어서)\s|(?:현재|지금|오늘)(?:는|은)\s|\d+\s*일째|"
-    r"^해당\s|해당\s*(?:송장|운송장|주문|건|상품|결제|택배|계정)|[가-힣](?:가|이)\s*(?:있어|없어)(?:서)?\s"
+    r"^해당\s|해당\s*(?:송장|운송장|주문|건|상품|결제|택배|계정)|[가-힣](?:가|이)\s*(?:있어|없어)(?:서)?\s|"
+    # this customer's count of things: "리뷰 1건을 제외하고 2건의 적립금 …" ("월 2건의 …", "1건당",
+    # "3건까지" are rules)
+    r"(?<![월일주년회당]\s)(?<![월일주년회당])\b\d+\s*건(?:을|의|이|은|만|도)\s"
 )
 # this case's day or schedule: days counted from the conversation and what is scheduled for it
 _CASE_TIME = re.compile(

@@ -159,7 +159,10 @@ def test_a_cases_day_or_schedule_is_never_a_situation_or_a_script_answer() -> No
         ("case_specific", "scripts", "내일 오전 도착 예정입니다."),  # the customer's question may say 오늘
         ("case_specific", "situations", "내일 오전 도착 예정이며 도착 시 픽업코드가 발송됩니다."),
     ]
-    steps = "1. 택배사 물류센터 적체로 1~2일 지연 예정임을 안내하세요.\n2. 환불 승인 완료되었음을 안내하세요."
+    steps = (
+        "1. 택배사 물류센터 적체로 1~2일 지연 예정임을 안내하세요.\n2. 환불 승인 완료되었음을 안내하세요.\n"
+        "3. 검수 보류된 리뷰 1건을 제외하고 2건의 적립금을 수동 지급하세요."
+    )
     found = [(f.section, f.text) for f in lint_draft("설치 안내", {**_clean_sections(), "steps": steps})]
     assert found == [("steps", ln[3:]) for ln in steps.splitlines()]
     # the heading names what customers asked about, which may be a day ("내일 배송에 대해 …")
