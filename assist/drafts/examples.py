@@ -157,11 +157,10 @@ def answer_fit(
 
     An answer fits when it holds at least :data:`MIN_SHARED_NOUNS` of the question's nouns (a
     question of one noun, "렌탈료가 이번달 더 많이 나왔네요", says too little to tell which answer is
-    its) and at least :data:`MIN_FIT` of their weight, each noun
-    weighted by how few answers use it (the topic's own word, in every answer, counts least; a
-    noun no answer uses counts most). "렌탈 계약서 다시 받을 수 있나요" shares only 렌탈 with how to
-    change the rental's payment card: no answer. Ties go to the question's own row, then the
-    earlier one."""
+    its) and at least :data:`MIN_FIT` of their weight, each noun weighted by how few answers use
+    it (the topic's own word, in every answer, counts least; a noun no answer uses counts most).
+    "렌탈 계약서 다시 받을 수 있나요" shares only 렌탈 with how to change the rental's payment card:
+    no answer. Ties go to the question's own row, then the earlier one."""
     q_rows, a_rows = list(questions), list(answers)
     nouns = noun_tokens([questions[r] for r in q_rows] + [answers[r] for r in a_rows])
     q_nouns = dict(zip(q_rows, (set(n) for n in nouns[: len(q_rows)]), strict=True))

@@ -10,6 +10,11 @@ nearly as characteristic and not part of the first is joined with "·" (a shared
 written once: "소액결제 차단" + "소액결제 한도" -> "소액결제 차단·한도"). A head noun ends the
 title: "처리" after a problem word (오류, 지연, 누락 …), else "안내"; a phrase already ending in a
 head (문의, 안내, 방법 …) keeps its own.
+
+An English topic (more Latin than Hangul letters) gets an English title from the same phrases:
+English stop words and chat verbs are no nouns, a second phrase joins only when it is more than
+one word (a single one is mostly a verb), and the head is "guide" ("issues" after a problem
+word): "Virtual card guide".
 """
 
 from __future__ import annotations
