@@ -58,6 +58,14 @@ _PROBLEM = re.compile(
     r"사라졌|없어졌|이상해|잘못"
 )
 _REQUEST = re.compile(r"해\s*주세요|해주실|원해|싶어|싶은데|요청|바꿔|변경|올려|늘려|취소해|환불해|보내\s*주")
+_PROBLEM_EN = re.compile(
+    r"\b(?:not|isn't|doesn't|didn't|won't|can't|cannot|never)\b|\b(?:error|failed|declined|missing|"
+    r"wrong|broken|stuck|lost|stolen)\b",
+    re.IGNORECASE,
+)
+_REQUEST_EN = re.compile(r"\b(?:please|i want|i'd like|i would like|i need)\b", re.IGNORECASE)
+_HANGUL = re.compile(r"[가-힣]")
+_LATIN = re.compile(r"[A-Za-z]")
 _ADDRESS = re.compile(r"^고객님\s*(?:은|께서는|께서|의|이)\s*")
 _PAST_CHECK = re.compile(
     r"확인\s*(?:해\s*보니|결과|되어|돼|해\s+안내)|조회\s*결과|(?:된|한|인)\s*것(?:으로|을|이)\s*확인"
@@ -203,9 +211,9 @@ def situation_groups(tickets: Sequence[TicketRecord]) -> list[list[int]]:
 def _intent(texts: Sequence[str]) -> str:
     votes = {"request": 0, "problem": 0}
     for text in texts:
-        if _PROBLEM.search(text):
+        if _PROBLEM.search(text) or _PROBLEM_EN.search(text):
             votes["problem"] += 1
-        elif _REQUEST.search(text):
+        elif _REQUEST.search(text) or _REQUEST_EN.search(text):
             votes["request"] += 1
     best = max(votes, key=lambda k: votes[k])
     return best if votes[best] * 2 >= len(texts) else "ask"
@@ -217,6 +225,10 @@ def situation_label(texts: Sequence[str], background: DocFreq) -> str:
     if not phrase:
         return "그 밖의 문의인 경우"
     intent = _intent(texts)
+    joined = " ".join(texts)
+    if len(_LATIN.findall(joined)) > len(_HANGUL.findall(joined)):  # an English topic: in English
+        lead = {"request": "Requests about", "problem": "Problems with"}.get(intent, "Questions about")
+        return f"{lead} {phrase}"
     if intent == "request":
         return f"{phrase}{object_particle(phrase)} 요청하는 경우"
     if intent == "problem":
@@ -238,6 +250,8 @@ def outcome(said: Sequence[Said]) -> list[str]:
                 text = None
         if text and not has_placeholder(mask_pii(text)) and not case_time(text) and text not in out:
             out.append(text)
+    if out and not any(len(found) >= 2 for found in noun_tokens(out)):
+        return []  # "Answered.", "확인 후 처리 결과를 안내드립니다.": no solution to tell
     return out[:MAX_SITUATION_STATEMENTS]
 
 

@@ -200,10 +200,17 @@ def _contains(outer: Sequence[str], inner: Sequence[str]) -> bool:
     return any(tuple(outer[i : i + n]) == tuple(inner) for i in range(len(outer) - n + 1))
 
 
+def _most_written(forms: Counter[str]) -> str:
+    """The most frequent way a phrase was written; on a tie the same one in every process (the
+    phrases come out of sets, whose order changes with the hash seed): "virtual card" before
+    "Virtual card"."""
+    return max(forms.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
 def best_phrase(texts: Sequence[str], background: DocFreq) -> str | None:
     """The most characteristic noun phrase of ``texts`` as written, or None."""
     scored, written = _ranked(texts, background, least=2 if len(texts) >= 3 else 1)
-    return written[_extended(scored[0][1], scored)].most_common(1)[0][0] if scored else None
+    return _most_written(written[_extended(scored[0][1], scored)]) if scored else None
 
 
 def topic_title(texts: Sequence[str], background: DocFreq, *, fallback: str = "") -> str:
@@ -229,7 +236,7 @@ def topic_title(texts: Sequence[str], background: DocFreq, *, fallback: str = ""
     )
     common = {nouns for _, nouns in scored}
     if second is not None and (*best, *second) in common:  # "소액결제" + "차단" -> "소액결제 차단·한도"
-        lead = written[best].most_common(1)[0][0].split()
+        lead = _most_written(written[best]).split()
         third = next(
             (
                 nouns
@@ -247,6 +254,6 @@ def topic_title(texts: Sequence[str], background: DocFreq, *, fallback: str = ""
         together = [n for _, n in scored if set(n) == joined and len(n) == size]
         if together:  # "해외" + "카드" written as one phrase "해외카드": one phrase, not "해외·카드"
             best, second = max(together, key=lambda n: sum(written[n].values())), None
-    first = written[best].most_common(1)[0][0].split()
-    other = written[second].most_common(1)[0][0].split() if second is not None else None
+    first = _most_written(written[best]).split()
+    other = _most_written(written[second]).split() if second is not None else None
     return title_from_phrases(first, other, english=english)

@@ -299,3 +299,16 @@ def test_a_runs_drafts_do_not_share_a_title() -> None:
     distinct_title(second, taken)
     assert first.title == "Card guide (contactless)" and first.lines["title"][0].text == first.title
     assert first.lines["title"][0].tickets == ("T-1",) and second.title == "PIN guide"
+
+
+def test_a_resolution_that_says_nothing_is_no_situation_and_english_situations_read_english() -> None:
+    assert outcome(read_resolution("Answered.")) == []
+    assert outcome(read_resolution("확인 후 처리 결과를 안내드렸습니다.")) == []
+    texts = [
+        "Virtual card\nMy virtual card is not working",
+        "Virtual card\nvirtual card declined online",
+        "Virtual card\nwhy is my virtual card not working?",
+    ]
+    assert situation_label(texts, _freq(texts)) == "Problems with virtual card"
+    texts = ["AS 수리\nAS 수리 어디서 받아요", "AS 수리 접수\nAS 접수 문의"]
+    assert situation_label(texts, _freq(texts)).endswith("경우")  # a Korean topic's acronym stays Korean
