@@ -68,7 +68,7 @@ def render_answer(comp: Composition, lang: str) -> tuple[str, list[Citation]]:
         return "", []
     citations: list[Citation] = []
     by_chunk: dict[str, int] = {}
-    texts = answer_texts(comp.sentences)
+    texts = answer_texts(comp.sentences, whole_script=comp.strategy == "script")
     level = dominant_level(texts, default="polite")
     parts: list[str] = []
     for cand, sent in zip(comp.sentences, texts, strict=True):

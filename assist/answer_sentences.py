@@ -47,6 +47,7 @@ __all__ = [
     "vector_text",
     "warm",
     "without_id_asides",
+    "without_reply_word",
 ]
 
 ANSWER_SECTIONS = ("policy", "scripts", "situations", "steps", "body", "ticket")
@@ -63,6 +64,11 @@ _VALUE = re.compile(
 _ID_ASIDE = re.compile(r"\s*\((?:[A-Z]{2,}-\d+[\w-]*(?:\s*,\s*)?)+(?:\s*(?:참조|참고))?\)")
 # a sentence that points back at the one before it: "이때 …", an exception to it ("단, …",
 # "다만 …"), "이는/이를/이에 …", "… 경우가 이에 해당합니다"
+# "No. Your friend keeps …", "네, 가능합니다.": a script answer opening with a reply to its own
+# question. Sent for another question the reply word answers nothing that was asked, or the
+# opposite of it (StreamNest-style gym KB: "Can I hand my leftover PT sessions to a friend?" got
+# "No. Your friend keeps your plan …", the reply to "Does my friend have to pay a joining fee?")
+_REPLY_WORD = re.compile(r"^(?:yes|yeah|yep|no|nope|sure|네|예|아니요|아니오|아뇨)\s*[.,!]+\s*", re.I)
 _POINTS_BACK = re.compile(
     r"^(?:이|그)\s*(?:때|경우|런\s*경우|럴\s*때)(?:에|에는|에도|는)?[\s,]|^(?:in that case|then)\b|"
     r"^(?:단|다만)\s*[,\s]|^이(?:는|를|에|러한|와\s*같은)\s|이에\s*해당",
@@ -112,16 +118,29 @@ def without_id_asides(text: str) -> str:
     return _ID_ASIDE.sub("", text)
 
 
-def answer_texts(sentences: Sequence[Candidate]) -> list[str]:
+def without_reply_word(text: str) -> str:
+    """``text`` without a leading reply to a question ("No. Your friend …" → "Your friend …",
+    "네, 가능합니다." → "가능합니다."); ``text`` itself when nothing would be left."""
+    match = _REPLY_WORD.match(text)
+    rest = text[match.end() :] if match else ""
+    if not rest or not re.search(r"\w", rest):
+        return text
+    return rest[0].upper() + rest[1:]
+
+
+def answer_texts(sentences: Sequence[Candidate], *, whole_script: bool = False) -> list[str]:
     """What each chosen sentence sends. A 주요 상황 및 해결책 sentence holds only under its
     situation ("두 주문 모두 오배송입니다" is true when the labels were swapped), so the first one
     quoted from a situation leads with its heading, unless the sentence already names it, the
     heading speaks of the customer in the third person ("고객이 … 하는 경우") or the joined
-    sentence would no longer be sendable."""
+    sentence would no longer be sendable. A script answer's reply word ("No.", "네,") is kept
+    only when the Q/A is sent whole (``whole_script``: its question is the inquiry's)."""
     out: list[str] = []
     named: set[str] = set()
     for cand in sentences:
         text = cand.send_text
+        if cand.chunk.section == "scripts" and not whole_script:
+            text = without_reply_word(text)
         if cand.chunk.section == "situations" and cand.context and cand.context not in named:
             named.add(cand.context)
             words = [w for w in _HEADING_WORDS.split(cand.context) if len(w) >= 2]
@@ -179,7 +198,8 @@ def _chunk_candidates(chunk: Chunk) -> list[Candidate]:
             previous = ""
         for sentence in split_sentences(_BULLET.sub("", line)):
             text = sentence.strip()
-            if len(text) >= 4:
+            # a bare reply ("Yes.", "아니요.") says nothing without its own question
+            if len(text) >= 4 and not _REPLY_WORD.fullmatch(text):
                 before = previous if points_back(text) else ""
                 echo = echoed(text, context) if chunk.section == "scripts" else frozenset()
                 out.append(Candidate(chunk, text, 0, _role(text, echo), context, before, echo))

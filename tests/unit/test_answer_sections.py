@@ -136,3 +136,48 @@ def test_a_situation_sentence_is_embedded_with_its_heading(kb: KnowledgeBase) ->
 def test_article_ids_in_parentheses_are_not_sent(sentence: str, sent: str) -> None:
     chunk = Chunk("article:KB-1#policy-0", "article:KB-1", "article", "t", "policy", sentence, sentence)
     assert Candidate(chunk, sentence, 0, classify(sentence)).send_text == sent
+
+
+def _script(question: str, answer: str) -> Chunk:
+    body = f"Q: {question}\nA: {answer}"
+    return Chunk(
+        "article:PF-8#scripts-1",
+        "article:PF-8",
+        "article",
+        "t",
+        "scripts",
+        body,
+        body,
+        {"question": question},
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "sent"),
+    [
+        (
+            "No. Your friend keeps your plan, price and remaining term and pays no joining fee.",
+            "Your friend keeps your plan, price and remaining term and pays no joining fee.",
+        ),
+        ("네, 주말에도 배송합니다.", "주말에도 배송합니다."),
+        ("아니요. 환불되지 않습니다.", "환불되지 않습니다."),
+        ("예를 들어 3만 원 이상이면 무료입니다.", "예를 들어 3만 원 이상이면 무료입니다."),
+        ("Nobody else can use your pass.", "Nobody else can use your pass."),
+    ],
+)
+def test_a_script_answers_reply_word_is_sent_only_with_its_question(sentence: str, sent: str) -> None:
+    """A reply to the script's own question ("No.") answers nothing another inquiry asked, or
+    the opposite of it: quoted alone the sentence goes without it; the Q/A sent whole keeps it."""
+    chunk = _script("Does my friend have to pay a joining fee?", sentence)
+    cand = Candidate(chunk, sentence, 0, classify(sentence), str(chunk.meta["question"]))
+    assert answer_texts([cand]) == [sent]
+    assert answer_texts([cand], whole_script=True) == [sentence]
+
+
+def test_a_bare_reply_is_no_answer_sentence() -> None:
+    from assist.answer_sentences import candidates_of
+
+    chunk = _script("Can I bring a guest?", "Yes. Each guest can visit up to 3 times a month.")
+    texts = [c.text for c in candidates_of([chunk])]
+    assert "Yes." not in texts
+    assert any("3 times a month" in t for t in texts)
