@@ -26,7 +26,13 @@ _CUES: dict[str, tuple[str, str]] = {
         r"(?:일|주|달|개월|시간|분|년|오늘|내일|당일)\s*안에|(?<![가-힣])(?:후|전)(?:에|까지|부터|으로)?(?![가-힣])|"
         r"즉시|당일|익일|바로(?![가-힣])|"
         r"매월|매일|평일|주말|영업일|\b\d+\s*(?:days?|hours?|weeks?|months?|years?|minutes?)\b|"
-        r"\bwithin\b|\bimmediately\b|\bbusiness days?\b",
+        r"\bwithin\b|\bimmediately\b|\bbusiness days?\b|"
+        # English 매월/매일/주말 and dates: "on the 12th of each month", "weekdays 9 a.m.", "in March"
+        # (not "may": the modal)
+        r"\b(?:each|every) (?:day|week|month|year|morning|evening|night)\b|"
+        r"\b(?:daily|weekly|monthly|yearly|annually|weekdays?|weekends?)\b|\b\d{1,2}(?:st|nd|rd|th)\b|"
+        r"\b\d{1,2}(?::\d{2})?\s*[ap]\.?m\b|\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|"
+        r"\b(?:january|february|march|april|june|july|august|september|october|november|december)\b",
     ),
     "method": (
         r"어떻게|어케|어캐|어떡|방법|어디서|어디에서|어디로|어디에|하는\s*법|하려면|절차|순서|"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from korean.focus import question_focus
+from korean.focus import asked_for, question_focus, serves, unanswered
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,24 @@ from korean.focus import question_focus
 )
 def test_colloquial_questions_have_their_focus(question: str, focus: set[str]) -> None:
     assert question_focus(question) == frozenset(focus)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Bills are sent on the 12th of each month by e-mail.",
+        "Classes can be booked every morning from 6 a.m.",
+        "The club is staffed on weekdays only.",
+        "Renewals are billed in March.",
+    ],
+)
+def test_an_english_date_or_schedule_answers_when(sentence: str) -> None:
+    """ "When are bills sent?" is answered by a day of the month, a schedule or a month name, as
+    "매월 12일" answers "언제" (it was handed off: no sentence carried a time)."""
+    assert asked_for("When are bills sent?") == frozenset({"period"})
+    assert not unanswered([sentence], frozenset({"period"}))
+    assert serves(sentence, frozenset({"period"})) == 1.0
+
+
+def test_may_the_modal_is_no_month() -> None:
+    assert unanswered(["You may bring a guest."], frozenset({"period"})) == frozenset({"period"})
