@@ -19,8 +19,9 @@ stemmed: the index's tokenizer decides how they compare (``indexes.lexical.stem_
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
-__all__ = ["asked_if_words", "word_forms"]
+__all__ = ["asked_how_words", "asked_if_words", "word_forms"]
 
 # a sentence that asks whether: an auxiliary first (after an optional "and", "so", "also" …)
 _YES_NO = re.compile(
@@ -41,6 +42,7 @@ _FUNCTION = frozenset(
     both each every more most much many other another own same again already yet ever never here
     about after before above below over under up down out off near through during until while
     instead either neither nor whether ok okay please hi hello hey thanks thank yes yeah sure want
+    without within once twice
     wanted wants like need needs needed able possible allowed allow okay fine way thing things stuff
     something anything everything nothing one ones someone anyone anybody somebody it's i'm i've
     i'd i'll you're don't doesn't didn't can't cannot won't isn't aren't wasn't there's that's
@@ -53,6 +55,16 @@ _IRREGULAR = tuple(
     bring/brought hold/held keep/kept get/got/gotten give/gave/given take/took/taken make/made
     find/found tell/told see/saw/seen choose/chose/chosen forget/forgot/forgotten break/broke/broken
     write/wrote/written steal/stole/stolen""".split()
+)
+# what a question word asks for, not about: the kind of information ("How much does it cost?",
+# "How long does it take?", "What is the status …?") -- Korean: korean.things' 액수, 기간, 방법 …
+_INFO_KINDS = frozenset(
+    """what which who whom whose when where why how long much many often far soon late early
+    cost costs price prices fee fees charge charges amount amounts number numbers total rate rates
+    way ways step steps process procedure procedures reason reasons difference differences
+    happen happens happened mean means meaning status rule rules policy policies info information
+    detail details option options kind kinds type types best exactly work works working deal
+    limit limits maximum minimum max min deadline requirement requirements needed""".split()
 )
 # possessives: what follows is the customer's own ("sent to my workplace", "near my hotel"), a
 # circumstance of the case, not a thing the service offers
@@ -75,11 +87,25 @@ def asked_if_words(question: str) -> list[str]:
     "Can I pick up my order at a convenience store near my hotel?" → pick, convenience, store
     (my order, my hotel: the customer's own); "Which card brands can I use?" → none (it asks which).
     """
+    clauses = (_asking_clause(sentence.strip()) for sentence in _SENTENCE_END.split(question.strip()))
+    return _content_words(c for c in clauses if c)
+
+
+def asked_how_words(question: str) -> list[str]:
+    """Content words of the question's what/how/when … clauses, as :func:`asked_if_words` gives
+    them, less the words naming the kind of information asked for (cost, long, status …).
+
+    "I got a 30-day suspension for letting a friend in on my card. How do I appeal it?" → appeal
+    (the story before the question is the case, not what is asked); "How much is a guest pass?"
+    → guest, pass.
+    """
+    clauses = (_wh_clause(sentence.strip()) for sentence in _SENTENCE_END.split(question.strip()))
+    return [w for w in _content_words(c for c in clauses if c) if w not in _INFO_KINDS]
+
+
+def _content_words(clauses: Iterable[str]) -> list[str]:
     out: list[str] = []
-    for sentence in _SENTENCE_END.split(question.strip()):
-        text = _asking_clause(sentence.strip())
-        if not text:
-            continue
+    for text in clauses:
         owned = False  # inside "my …": the customer's own circumstances (my workplace, my hotel)
         for word in _WORD.findall(text):
             w = word.lower()
@@ -93,6 +119,16 @@ def asked_if_words(question: str) -> list[str]:
             if w not in out:
                 out.append(w)
     return out
+
+
+def _wh_clause(sentence: str) -> str:
+    """The clause of a sentence from its question word on ("… my card. How do I appeal it?" →
+    "How do I appeal it?"), or "" when it asks no what/how/when; a statement ("I know how it
+    works.") asks nothing: the sentence ends in a question mark or opens with the word."""
+    match = _WH.search(sentence)
+    if not match or not (sentence.rstrip().endswith("?") or match.start() == 0):
+        return ""
+    return sentence[match.start() :]
 
 
 def _asking_clause(sentence: str) -> str:

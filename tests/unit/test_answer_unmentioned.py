@@ -8,11 +8,12 @@ from __future__ import annotations
 import pytest
 
 from assist.answer import answer_question
+from assist.evidence import gather
 from assist.knowledge import KnowledgeBase
 from assist.suggest import suggest
-from assist.unmentioned import also_left_out
+from assist.unmentioned import also_left_out, unmentioned
 from korean.things import asked_also_things, asked_if_things, asked_to_do, asked_what_things, thing_nouns
-from korean.things_en import asked_if_words
+from korean.things_en import asked_how_words, asked_if_words
 from tests.tinykb import article_kb
 
 ARTICLE = """# 청구서·요금 납부 안내
@@ -209,6 +210,42 @@ def test_an_english_yes_no_question_about_an_unmentioned_thing_is_handed_off(kb_
     assert answer.abstained and answer.confidence == 0.0, answer
     # what the article says is answered, whatever the inflection (bills/bill, sent/send)
     answer = answer_question(kb_en, "Can you send my bills by post?", threshold=0.0, log=False)
+    assert not answer.abstained and answer.citations, answer
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        # the story before the question is the case; what is asked comes after the question word
+        ("I got a 30-day suspension for letting a friend in on my card. How do I appeal it?", ["appeal"]),
+        ("How much is a guest pass?", ["guest", "pass"]),
+        ("how 2 cancel my memebership", ["cancel"]),
+        # the kind of information asked for, the customer's own things, function words
+        ("What is the status of my refund?", []),
+        ("How long does it take and what does it cost?", []),
+        ("how do i get in without my card", []),
+        # no question: a statement that holds a question word
+        ("I know how it works.", []),
+    ],
+)
+def test_the_words_an_english_what_or_how_question_asks_about(question: str, words: list[str]) -> None:
+    assert asked_how_words(question) == words
+
+
+def test_an_english_how_question_about_an_unmentioned_thing_is_handed_off(kb_en: KnowledgeBase) -> None:
+    question = "I was charged a late fee. How do I appeal it?"
+    answer = answer_question(kb_en, question, threshold=0.0, log=False)
+    assert answer.abstained and answer.confidence == 0.0, answer
+    # one unknown word among what is asked is more often a paraphrase: confidence decides
+    assert _unmentioned(kb_en, question) == ["appeal"]
+    assert _unmentioned(kb_en, "How do I appeal a bill?") == []
+
+
+def _unmentioned(kb: KnowledgeBase, question: str) -> list[str]:
+    evidence = gather(kb, question, k=5)
+    docs = sorted(evidence.articles + evidence.docs, key=lambda d: -d.score)
+    return unmentioned(evidence, question, kb.index, docs, asks_if=False)
+    answer = answer_question(kb_en, "When are bills sent?", threshold=0.0, log=False)
     assert not answer.abstained and answer.citations, answer
 
 

@@ -157,6 +157,9 @@ def test_chat_english_abbreviations_and_misspellings(bundled: Lexicon) -> None:
         "someone changed the email on my account! help"
     )
     assert normalize_query("how do i cancle my subscribtion", bundled) == "how do i cancel my subscription"
+    assert normalize_query("when do bookings open for nxt weeks classes pls", bundled) == (
+        "when do bookings open for next weeks classes please"
+    )
     # whole words only; words the lexicon leaves out on purpose stay as written
     for text in ("BC 카드 결제", "MSG 들어있나요", "U+ 요금제", "pwned", "subs are out of sync", "acctual"):
         assert normalize_query(text, bundled) is text, text
