@@ -15,12 +15,17 @@ from collections.abc import Sequence
 
 __all__ = ["ASKED", "FOCI", "asked_for", "question_focus", "serves", "unanswered"]
 
+# "how much notice / time / longer / in advance" asks for a time, not money ("How much notice do I
+# need to give to cancel?" was read as a cost question, and "30 days' notice" as no answer to it)
+_HOW_MUCH_TIME = r"\bhow much (?:notice|time|longer|earlier|later|in advance|advance notice)\b"
+_HOW_MUCH_MONEY = r"\bhow much\b(?! (?:notice|time|longer|earlier|later|in advance|advance notice)\b)"
+
 # focus -> (question cues, answer-sentence cues)
 _CUES: dict[str, tuple[str, str]] = {
     "period": (
         r"언제|며칠|몇\s*일|몇\s*시|몇\s*달|몇\s*년|몇\s*개월|얼마\s*(?:나|동안)\s*(?:걸|기다|오래|가|유지|남|돼|되|있)|"
         r"기간|유효\s*기간|까지\s*(?:인|이|가능|돼|되|해야|하면)|소요|오래\s*걸|걸리|지나면|"
-        r"how long|how soon|when|until|what time|how many days|deadline|expire",
+        r"how long|how soon|when|until|what time|how many days|deadline|expire|" + _HOW_MUCH_TIME,
         # 전/후, 안에 and 바로 only as words of time: not 매출전표, 전화, 후기, 박스 안에, 바로마켓
         r"\d+\s*(?:일|년|개월|달|시간|분|주|영업일|시)|까지|이내|"
         r"(?:일|주|달|개월|시간|분|년|오늘|내일|당일)\s*안에|(?<![가-힣])(?:후|전)(?:에|까지|부터|으로)?(?![가-힣])|"
@@ -50,7 +55,8 @@ _CUES: dict[str, tuple[str, str]] = {
     ),
     "cost": (
         r"얼마(?!\s*(?:나|동안))|비용|수수료|요금|배송비|택배비|왕복|편도|부담|무료|유료|돈\s*(?:더\s*|또\s*)?(?:내|들)|"
-        r"how much|\bfee\b|\bcost\b|\bcharge|\bprice\b|\bfree\b",
+        + _HOW_MUCH_MONEY
+        + r"|\bfee\b|\bcost\b|\bcharge|\bprice\b|\bfree\b",
         r"\d[\d,]*\s*원|무료|부담|수수료|배송비|차감|\bfree\b|\bfee\b|\$\s*\d|\bcharged?\b|\d+\s*%",
     ),
     "reason": (
@@ -99,7 +105,7 @@ _ASKED: dict[str, tuple[str, str]] = {
         r"몇\s*(?:일|시|시간|달|년|개월|주)(?:이|가|을|를|나|만|정도|쯤|째|까지|에|부터|안|후|뒤|전)|"
         r"얼마\s*(?:나|동안)\s*(?:걸|기다|오래|유지|남)|"
         r"^\s*when\b|\bwhen (?:will|can|do|does|did|is|are|should|would)\b|\bhow (?:long|soon)\b|"
-        r"\buntil when\b|\bwhat time\b|\bhow many (?:days|hours|weeks|months)\b",
+        r"\buntil when\b|\bwhat time\b|\bhow many (?:days|hours|weeks|months)\b|" + _HOW_MUCH_TIME,
         _CUES["period"][1]
         + r"|\d+\s*월|다음\s*(?:날|달|주|해|결제일|영업일|회차)|익월|당월|말일|월말|월초|오전|오후|자정|새벽|"
         r"매년|매주|격주|연중|상시|수시|분기|반기|\d{1,2}:\d{2}|이후|이전|부터|"
@@ -113,7 +119,7 @@ _ASKED: dict[str, tuple[str, str]] = {
     "duration": (
         r"얼마\s*(?:나|동안)\s*(?:걸|기다|오래)|(?:며칠|몇\s*(?:일|시간|분|초|주|개월|달))\s*"
         r"(?:이나|정도|쯤|만에|걸|후|뒤|안에|내로|동안|이면|지나)|"
-        r"\bhow (?:long|soon)\b|\bhow many (?:days|hours|weeks|months|minutes|seconds)\b",
+        r"\bhow (?:long|soon)\b|\bhow many (?:days|hours|weeks|months|minutes|seconds)\b|" + _HOW_MUCH_TIME,
         r"\d+(?:\s*[~-]\s*\d+)?\s*(?:일|년|개월|달|시간|분|초(?!과)|주|영업일)|이내|내로|만에|즉시|당일|익일|"
         # 안에 only after a time word, as for the period cue ("박스 안에" is not "within")
         r"(?:일|주|달|개월|시간|분|년|오늘|내일|당일)\s*안에|"
@@ -123,7 +129,8 @@ _ASKED: dict[str, tuple[str, str]] = {
     "cost": (
         r"(?:비용|수수료|요금|배송비|택배비)(?:은|는|이|가|도)?\s*(?:얼마|있|없|들|붙|나와|나오|내야|부과|청구|누가)|"
         r"누가\s*(?:내|부담)|부담(?:은|는)?\s*누가|(?:제가|고객이|저희가)\s*부담|"
-        r"\bhow much\b|\bis there (?:a|any) (?:fee|charge|cost)\b|"
+        + _HOW_MUCH_MONEY
+        + r"|\bis there (?:a|any) (?:fee|charge|cost)\b|"
         r"\bwhat(?:'s| is| are) the (?:fee|cost|charge)s?\b|"
         r"\bdo you charge\b|\bwill i be charged\b|\bdoes it cost\b|\bwho pays\b",
         _CUES["cost"][1] + "|" + _AMOUNT + r"|없(?:습니다|어요|음)|않(?:습니다|아요)|\bno\b",

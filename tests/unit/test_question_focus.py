@@ -51,3 +51,17 @@ def test_an_english_date_or_schedule_answers_when(sentence: str) -> None:
 
 def test_may_the_modal_is_no_month() -> None:
     assert unanswered(["You may bring a guest."], frozenset({"period"})) == frozenset({"period"})
+
+
+@pytest.mark.parametrize(
+    ("question", "focus"),
+    [
+        ("How much notice do I need to give to cancel a monthly rolling membership?", {"period"}),
+        ("how much longer will my refund take", {"period"}),
+        ("How much does a guest pass cost?", {"cost"}),
+        ("How much is it?", {"cost"}),
+    ],
+)
+def test_how_much_notice_asks_for_a_time_not_money(question: str, focus: set[str]) -> None:
+    """"30 days' notice" answers "How much notice …?"; it was read as a cost question."""
+    assert question_focus(question) == frozenset(focus)
