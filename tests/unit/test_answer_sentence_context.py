@@ -10,10 +10,11 @@ from __future__ import annotations
 import pytest
 
 from assist.answer import answer_question
-from assist.answer_sentences import candidates_of, vector_text
+from assist.answer_sentences import Candidate, answer_texts, candidates_of, vector_text
 from assist.compose import _said_with
 from assist.knowledge import KnowledgeBase
 from core.types import Chunk
+from korean.roles import classify
 from tests.tinykb import article_kb
 
 ARTICLE = """# 중복 주문 취소
@@ -215,3 +216,32 @@ def test_the_agents_draft_never_gives_another_customers_value(subscription: Know
     assert "4주 간격" not in other and "정기배송 관리에서 바꿀 수 있습니다" in other, other
     same = suggest(subscription, "정기배송 주기를 2주에서 4주로 바꿀 수 있나요?", log=False).draft.text
     assert "4주 간격으로 결제되고 배송돼요" in same, same
+
+
+@pytest.mark.parametrize(
+    ("sentence", "sent"),
+    [
+        (
+            "No. Your friend keeps your plan, price and remaining term and pays no joining fee.",
+            "Your friend keeps your plan, price and remaining term and pays no joining fee.",
+        ),
+        ("네, 주말에도 배송합니다.", "주말에도 배송합니다."),
+        ("아니요. 환불되지 않습니다.", "환불되지 않습니다."),
+        ("예를 들어 3만 원 이상이면 무료입니다.", "예를 들어 3만 원 이상이면 무료입니다."),
+        ("Nobody else can use your pass.", "Nobody else can use your pass."),
+    ],
+)
+def test_a_script_answers_reply_word_is_sent_only_with_its_question(sentence: str, sent: str) -> None:
+    """A reply to the script's own question ("No.") answers nothing another inquiry asked, or
+    the opposite of it: quoted alone the sentence goes without it; the Q/A sent whole keeps it."""
+    chunk = _script("Does my friend have to pay a joining fee?", sentence)
+    cand = Candidate(chunk, sentence, 0, classify(sentence), str(chunk.meta["question"]))
+    assert answer_texts([cand]) == [sent]
+    assert answer_texts([cand], whole_script=True) == [sentence]
+
+
+def test_a_bare_reply_is_no_answer_sentence() -> None:
+    chunk = _script("Can I bring a guest?", "Yes. Each guest can visit up to 3 times a month.")
+    texts = [c.text for c in candidates_of([chunk])]
+    assert "Yes." not in texts
+    assert any("3 times a month" in t for t in texts)

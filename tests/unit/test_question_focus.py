@@ -63,5 +63,5 @@ def test_may_the_modal_is_no_month() -> None:
     ],
 )
 def test_how_much_notice_asks_for_a_time_not_money(question: str, focus: set[str]) -> None:
-    """"30 days' notice" answers "How much notice …?"; it was read as a cost question."""
+    """ "30 days' notice" answers "How much notice …?"; it was read as a cost question."""
     assert question_focus(question) == frozenset(focus)
