@@ -44,6 +44,7 @@ from assist.unmentioned import ASKS_IF, also_left_out, unmentioned
 from core.types import Chunk, DocHit
 from indexes.hybrid import HybridIndex
 from indexes.lexical import tokenize
+from korean.contrasts import contrary_case
 from korean.focus import asked_for, question_focus, serves, unanswered
 from korean.sentences import split_sentences
 from korean.things import scene_nouns
@@ -322,6 +323,7 @@ def _compose(
             and (not focus or max(serves(c.text, focus) for c in cands) > 0)
             and not unanswered([c.text for c in cands], wanted)
             and not also_left_out([c.text for c in cands], question)
+            and not contrary_case([c.text for c in cands], question)
         ):
             result.sentences, result.strategy, result.doc = cands[: max(limit, 4)], "script", script_best[1]
             result.features["focus_served"] = max(serves(c.text, focus) for c in cands)
@@ -394,8 +396,10 @@ def _compose(
     # the best sentence and its neighbours in source order, then the other section's sentence
     answer = sorted(chosen, key=lambda c: c.order) + extra
     texts = [c.send_text for c in answer]
-    if unanswered(texts, wanted) or also_left_out(texts, question):
-        return result  # no sentence gives the time, amount or other thing asked for: a hand-off
+    if unanswered(texts, wanted) or also_left_out(texts, question) or contrary_case(texts, question):
+        # no sentence gives the time, amount or other thing asked for, or they speak of the
+        # contrary case (국제선 for 국내선): a hand-off
+        return result
     result.sentences = answer
     result.strategy, result.doc = "sentences", doc
     return result
