@@ -43,6 +43,8 @@ _FUNCTION = frozenset(
     about after before above below over under up down out off near through during until while
     instead either neither nor whether ok okay please hi hello hey thanks thank yes yeah sure want
     without within once twice
+    cant dont wont didnt doesnt isnt arent wasnt werent couldnt shouldnt wouldnt havent hasnt hadnt
+    im ive youre thats theres whats pls plz thx
     wanted wants like need needs needed able possible allowed allow okay fine way thing things stuff
     something anything everything nothing one ones someone anyone anybody somebody it's i'm i've
     i'd i'll you're don't doesn't didn't can't cannot won't isn't aren't wasn't there's that's
