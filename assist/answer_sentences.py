@@ -62,13 +62,13 @@ _VALUE = re.compile(
 )
 # "(KB-012)", "(KB-007 참조)", "(KB-017, KB-018)": a parenthesis holding only document ids
 _ID_ASIDE = re.compile(r"\s*\((?:[A-Z]{2,}-\d+[\w-]*(?:\s*,\s*)?)+(?:\s*(?:참조|참고))?\)")
-# a sentence that points back at the one before it: "이때 …", an exception to it ("단, …",
-# "다만 …"), "이는/이를/이에 …", "… 경우가 이에 해당합니다"
 # "No. Your friend keeps …", "네, 가능합니다.": a script answer opening with a reply to its own
 # question. Sent for another question the reply word answers nothing that was asked, or the
-# opposite of it (StreamNest-style gym KB: "Can I hand my leftover PT sessions to a friend?" got
+# opposite of it (a fresh English gym KB: "Can I hand my leftover PT sessions to a friend?" got
 # "No. Your friend keeps your plan …", the reply to "Does my friend have to pay a joining fee?")
 _REPLY_WORD = re.compile(r"^(?:yes|yeah|yep|no|nope|sure|네|예|아니요|아니오|아뇨)\s*[.,!]+\s*", re.I)
+# a sentence that points back at the one before it: "이때 …", an exception to it ("단, …",
+# "다만 …"), "이는/이를/이에 …", "… 경우가 이에 해당합니다"
 _POINTS_BACK = re.compile(
     r"^(?:이|그)\s*(?:때|경우|런\s*경우|럴\s*때)(?:에|에는|에도|는)?[\s,]|^(?:in that case|then)\b|"
     r"^(?:단|다만)\s*[,\s]|^이(?:는|를|에|러한|와\s*같은)\s|이에\s*해당",
