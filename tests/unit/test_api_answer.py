@@ -51,7 +51,8 @@ def test_out_of_scope_questions_abstain_with_a_handoff(client: TestClient, quest
     assert a["abstained"] is True and a["generated_by"] == "handoff" and a["citations"] == []
     assert a["lang"] == lang
     assert a["answer"] == (settings.handoff_message_en if lang == "en" else settings.handoff_message_ko)
-    assert str(a["handoff_reason"]).startswith(("low_confidence", "no_evidence"))
+    # weak evidence, or (the English one) what it asks about, capital and France, is nowhere in the KB
+    assert str(a["handoff_reason"]).startswith(("low_confidence", "no_evidence", "no_answer"))
 
 
 def test_history_refines_a_follow_up_question(client: TestClient) -> None:
