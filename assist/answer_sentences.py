@@ -123,7 +123,7 @@ def without_reply_word(text: str) -> str:
     "네, 가능합니다." → "가능합니다."); ``text`` itself when nothing would be left."""
     match = _REPLY_WORD.match(text)
     rest = text[match.end() :] if match else ""
-    if not rest or not re.search(r"\w", rest):
+    if not re.search(r"\w", rest):
         return text
     return rest[0].upper() + rest[1:]
 

@@ -17,8 +17,9 @@ __all__ = ["ASKED", "FOCI", "asked_for", "question_focus", "serves", "unanswered
 
 # "how much notice / time / longer / in advance" asks for a time, not money ("How much notice do I
 # need to give to cancel?" was read as a cost question, and "30 days' notice" as no answer to it)
-_HOW_MUCH_TIME = r"\bhow much (?:notice|time|longer|earlier|later|in advance|advance notice)\b"
-_HOW_MUCH_MONEY = r"\bhow much\b(?! (?:notice|time|longer|earlier|later|in advance|advance notice)\b)"
+_TIME_AFTER_HOW_MUCH = r"(?:notice|time|longer|earlier|later|in advance|advance notice)\b"
+_HOW_MUCH_TIME = r"\bhow much " + _TIME_AFTER_HOW_MUCH
+_HOW_MUCH_MONEY = r"\bhow much\b(?! " + _TIME_AFTER_HOW_MUCH + ")"
 
 # focus -> (question cues, answer-sentence cues)
 _CUES: dict[str, tuple[str, str]] = {
