@@ -27,9 +27,11 @@ from korean.colloquial import typo_tokens
 
 __all__ = [
     "asked_also_things",
+    "asked_given_things",
     "asked_if_things",
     "asked_to_do",
     "asked_what_things",
+    "question_nouns",
     "scene_nouns",
     "thing_nouns",
 ]
@@ -78,12 +80,13 @@ _CHECKING = frozenset("확인 조회 설명 안내 답변 검토 알림".split()
 # 되나요?", "이용할 수 있나요?"): how the customer puts it, not what is asked about
 _LIGHT_ACTIONS = frozenset("얘기 이야기 대화 말씀 연락 문의 상담 통화 이용 사용 진행 처리".split())
 # question words Kiwi reads as nouns (얼마, 뭐뭐 and their chat spellings), and the kinds of
-# information a question asks for ("수당의 액수가 얼마인가요?", "지원의 형태는 무엇인가요?"): they
-# name the answer, not a thing, and documents say them in other words (금액, 지원 내용 …)
+# information a question asks for ("수당의 액수가 얼마인가요?", "지원의 형태는 무엇인가요?", "자동이체
+# 계좌 바꾸고싶은데 메뉴 어디있음": where in the app): they name the answer, not a thing, and
+# documents say them in other words (금액, 지원 내용, 앱 '자동이체 변경' …)
 _ASKING_NOUNS = frozenset(
     "얼마 무엇 뭐뭐 머머 뭐임 머임 액수 금액 총액 상한액 한도액 수준 규모 형태 종류 방식 명칭 이름 "
     "기준 조건 자격 요건 범위 기간 기한 시기 시점 장소 위치 연락처 절차 방법 서류 비율 횟수 빈도 "
-    "연령 나이 차이 차이점 특징 목적 역할 효과 내용 항목 사항 구체".split()
+    "연령 나이 차이 차이점 특징 목적 역할 효과 내용 항목 사항 구체 메뉴 화면 버튼".split()
 )
 
 
@@ -98,6 +101,54 @@ def asked_if_things(question: str) -> list[str]:
         if sentence.strip() and _WHETHER.search(sentence) and not _WH.search(sentence):
             out.extend(n for n in thing_nouns(sentence) if n not in out)
     return out
+
+
+# sentence-final endings that ask (나요, 나, 냐, 습니까 …); 세요/십시오 request, 는데요 tells
+_ASKING_ENDINGS = frozenset("나요 나 냐 나여 남 니 니까 ᆸ니까 습니까 을까요 ᆯ까요 을까 ᆯ까 는지 는지요".split())
+
+
+def asked_given_things(question: str) -> list[str]:
+    """The things of the question's yes/no sentences that ask whether something is given or done
+    for the customer ("… 렌터카를 빌려 주나요?", "독립 손해사정사 비용을 보험사가 내 주나요?") or
+    whether it exists ("보험료 할인이 있나요?", "수수료 없나요?"): no 수 있/되 says whether, yet
+    they ask it as plainly (a fresh insurance KB, ``eval/data/fresh_kbs/insure``, answered the first
+    two at 0.99 and 0.91 with roadside and claim-status sentences that say nothing of either)."""
+    out: list[str] = []
+    for sentence in (s for part in _SENTENCE_END.split(question) for s in _said_apart(part)):
+        if not sentence.strip() or _WH.search(sentence):
+            continue
+        text = after_service(sentence)
+        tokens = typo_tokens(text)
+        if _asks_given(tokens):
+            # the clause that asks: "모레 출국인데 … 고객센터서 고쳐줘요?" is not about 출국
+            asking = tokens[_asking_start(tokens) :]
+            clause = text[asking[0].start :] if asking else text
+            out.extend(n for n in thing_nouns(clause) if n not in out)
+    return out
+
+
+def _asks_given(tokens: Sequence[Any]) -> bool:
+    """The sentence ends by asking with 주- after a verb (빌려 주나요, 보내주시나요) or with 있/없."""
+    words = [t for t in tokens if not t.tag.startswith("S")]
+    asked = bool(words) and words[-1].tag == "EF"
+    asked = asked and (
+        words[-1].form in _ASKING_ENDINGS or any(t.form.startswith(("?", "？")) for t in tokens)
+    )
+    if not asked or len(words) < 3:
+        return False
+    rest = words[:-1]
+    while rest and rest[-1].tag == "EP" and rest[-1].form in ("시", "으시"):
+        rest = rest[:-1]  # 주시나요: the honorific
+    if len(rest) < 2:
+        return False
+    last = rest[-1]
+    if last.form == "주" and last.tag in ("VX", "VV"):
+        return rest[-2].tag == "EC"
+    if last.form not in ("있", "없") or last.tag not in ("VA", "VV"):
+        return False
+    subject = [t for t in rest[:-1] if not t.tag.startswith("J")]
+    # "같이 내야 하는 게 있나요?", "… 주는 것도 있나요?", "할 수 있나요?": 것/수 name no thing
+    return bool(subject) and subject[-1].tag != "NNB"
 
 
 def _said_apart(text: str) -> list[str]:
@@ -132,18 +183,7 @@ def asked_what_things(question: str) -> list[str]:
             continue
         text = after_service(sentence)
         tokens = typo_tokens(text)
-        start = 0
-        for i, tok in enumerate(tokens):
-            after = tokens[i + 1].tag if i + 1 < len(tokens) else ""
-            ends = _ends_sentence(tokens, i)
-            when = tok.form in _WHEN_NOUNS and i > 0 and tokens[i - 1].tag == "ETM"
-            # "요금제 쓰는데 …": Kiwi reads the connective 는데 as 는/ETM + 데/NNB (no particle after)
-            when = when or (
-                tok.form == "데" and i > 0 and tokens[i - 1].tag == "ETM" and not after.startswith("J")
-            )
-            if ends or when or (tok.tag == "EC" and tok.form in _CLAUSE_END and not after.startswith("VX")):
-                start = i + 1
-        asking = tokens[start:]
+        asking = tokens[_asking_start(tokens) :]
         if not asking or not _WH.search(text[asking[0].start :]):
             continue
         for i, tok in enumerate(asking):
@@ -158,6 +198,23 @@ def asked_what_things(question: str) -> list[str]:
             if _counts_as_thing(tok.form) and tok.form not in _ASKING_NOUNS and tok.form not in out:
                 out.append(tok.form)
     return out
+
+
+def _asking_start(tokens: Sequence[Any]) -> int:
+    """Index of the first token of the clause that asks: after the last clause of circumstance
+    ("충전하면 …", "시켰는데 …", "결제할 때 …") or sentence-final ending that more words follow."""
+    start = 0
+    for i, tok in enumerate(tokens):
+        after = tokens[i + 1].tag if i + 1 < len(tokens) else ""
+        ends = _ends_sentence(tokens, i)
+        when = tok.form in _WHEN_NOUNS and i > 0 and tokens[i - 1].tag == "ETM"
+        # "요금제 쓰는데 …": Kiwi reads the connective 는데 as 는/ETM + 데/NNB (no particle after)
+        when = when or (
+            tok.form == "데" and i > 0 and tokens[i - 1].tag == "ETM" and not after.startswith("J")
+        )
+        if ends or when or (tok.tag == "EC" and tok.form in _CLAUSE_END and not after.startswith("VX")):
+            start = i + 1
+    return start
 
 
 def _counts_as_thing(form: str) -> bool:
@@ -182,6 +239,15 @@ def thing_nouns(text: str) -> list[str]:
             continue
         out.append(tok.form)
     return out
+
+
+def question_nouns(text: str) -> list[str]:
+    """Every noun of the text that counts as a thing, one syllable included (짐, 폰), once each:
+    a question none of whose nouns the knowledge base knows ("고양이가 사료를 잘 안 먹는데 어떻게
+    하죠?") is about something else, while one known word ("일본 가는데 짐 5키로 정도 오바될거같아요
+    …": 짐) ties it to the knowledge base."""
+    forms = (t.form for t in typo_tokens(after_service(text)) if t.tag.split("-", 1)[0] in ("NNG", "NNP"))
+    return [f for f in dict.fromkeys(forms) if _counts_as_thing(f)]
 
 
 # particles that make a noun the scene of a situation: "해외에서", "개명으로", "예약에", "가족에게"

@@ -12,7 +12,14 @@ from assist.evidence import gather
 from assist.knowledge import KnowledgeBase
 from assist.suggest import suggest
 from assist.unmentioned import also_left_out, unmentioned
-from korean.things import asked_also_things, asked_if_things, asked_to_do, asked_what_things, thing_nouns
+from korean.things import (
+    asked_also_things,
+    asked_given_things,
+    asked_if_things,
+    asked_to_do,
+    asked_what_things,
+    thing_nouns,
+)
 from korean.things_en import asked_how_words, asked_if_words
 from tests.tinykb import article_kb
 
@@ -91,6 +98,59 @@ def test_a_yes_no_question_about_an_unmentioned_thing_is_handed_off(
 )
 def test_a_question_about_what_the_kb_mentions_is_answered(kb: KnowledgeBase, question: str) -> None:
     answer = answer_question(kb, question, threshold=0.0, log=False)
+    assert not answer.abstained and answer.citations, answer
+
+
+@pytest.mark.parametrize(
+    ("question", "things"),
+    [
+        # whether it is given or done for the customer: 주- after a verb, asked
+        # only the clause that asks: 견인한 뒤, 수리하는 동안 set the scene
+        ("긴급출동으로 견인한 뒤 수리하는 동안 렌터카를 빌려 주나요?", ["렌터카"]),
+        (
+            "모레 출국인데 항공권 이름 오타 지금 발견함;; 고객센터서 고쳐줘요?",
+            ["항공권", "이름", "오타", "발견", "고객", "센터"],
+        ),
+        ("택배 보내주시나요?", ["택배"]),
+        ("사라진 포인트 돌려주시나요??", ["포인트"]),
+        ("포인트가 사라졌는데 돌려주시나요??", []),
+        # whether it exists
+        ("보험료 할인이 있나요?", ["보험료", "할인"]),
+        ("수수료는 없나요?", ["수수료"]),
+        ("혜택 있음?", ["혜택"]),
+        # 것/게 ... 있나요 asks whether there is anything, not about a thing
+        ("처음이라 같이 내야 하는 게 있나요?", []),
+        ("항공사 말고 여행사 차원에서 주는 것도 있나요?", []),
+        # a request, a statement, a question word, 수 있 (asked_if_things): not these
+        ("환불해 주세요", []),
+        ("친구가 보내준 쿠폰이 있는데요", []),
+        ("어떤 혜택이 있나요?", []),
+        ("반품할 수 있나요?", []),
+        ("배송비는 무료인가요?", []),
+    ],
+)
+def test_the_things_of_a_question_whether_something_is_given_or_there(
+    question: str, things: list[str]
+) -> None:
+    assert asked_given_things(question) == things
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "청구서를 영어로 보내 주나요?",
+        "요금 할인이 있나요?",
+        # it names nothing the knowledge base knows, whatever it asks
+        "고양이가 사료를 잘 안 먹는데 어떻게 하죠?",
+    ],
+)
+def test_a_question_about_nothing_the_kb_mentions_is_handed_off(kb: KnowledgeBase, question: str) -> None:
+    answer = answer_question(kb, question, threshold=0.0, log=False)
+    assert answer.abstained and answer.confidence == 0.0, answer
+
+
+def test_a_question_whether_something_is_given_that_the_kb_mentions_is_answered(kb: KnowledgeBase) -> None:
+    answer = answer_question(kb, "청구서를 이메일로 보내 주나요?", threshold=0.0, log=False)
     assert not answer.abstained and answer.citations, answer
 
 
