@@ -140,6 +140,19 @@ _ASKED: dict[str, tuple[str, str]] = {
         r"얼마(?!\s*(?:나|동안|까지|든지))",
         r"\d|" + _AMOUNT + r"|없(?:습니다|어요|음)",
     ),
+    # how many ("결제 수단은 몇 개까지 등록할 수 있나요?", "How many cards can I add?"): a count, in
+    # digits or words, or that there is no limit; which methods can be registered is no answer
+    "count": (
+        # not a count inside a clause of what is checked ("긴급출동 몇번 남았는지 어케봄?" asks how)
+        # or of circumstance ("초기 불량이라 몇 개만 반품하는데 … 배송비를 빼나요", "몇 번이나
+        # 전화했는데 …"): those ask something else
+        r"몇\s*(?:개|장|번|회|명|대|건|가지|군데|매)(?:까지|이나|나|를|을|가|이|정도|쯤|씩)?(?![가-힣])"
+        r"(?![^?.!]{0,25}(?:는지|은지|인지|는데|은데|었는데|았는데|였는데|지만))|"
+        r"\bhow many\b(?! (?:days|hours|weeks|months|years|minutes|seconds)\b)",
+        r"\d|(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|몇)\s*(?:개|장|번|회|명|대|건|가지|군데|매)|"
+        r"하나|둘|셋|무제한|제한\s*(?:이|은)?\s*없|제한하지|"
+        r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|once|twice|unlimited|no limit|any number)\b",
+    ),
     # a promotion in a period to come ("올해 하반기에도 쿠폰 행사가 있나요?", "다음 달에도 세일해요?"):
     # the articles describe the promotions that run now; only a sentence that says when they run
     # (상시, 매년, 매월, 하반기, 11월 …) answers whether one will run then
@@ -156,7 +169,10 @@ _ASKED: dict[str, tuple[str, str]] = {
     # procedures answers it only where a sentence itself recommends; otherwise it is an opinion
     # nobody wrote down, and a policy that shares its nouns is not an answer
     "advice": (
-        r"추천|(?:뭐가|뭘|무엇이|어떤\s*(?:게|것이|걸|거|상품이|제품이))\s*(?:제일\s*|가장\s*|더\s*)?(?:좋|나을|낫|괜찮)|"
+        # 추천 as a request (추천해 주세요, 추천 좀, 추천할 만한), not a noun's modifier (추천 주차
+        # 장소, 친구 추천 포인트) nor a referrer (추천인)
+        r"추천(?=\s*(?:해\s*(?:주|줘|줄|드|봐|달)|좀|부탁|받|바랍|할\s*만|하는|하시는|드려|드립|요|[?？]|$))|"
+        r"(?:뭐가|뭘|무엇이|어떤\s*(?:게|것이|걸|거|상품이|제품이))\s*(?:제일\s*|가장\s*|더\s*)?(?:좋|나을|낫|괜찮)|"
         r"골라\s*주|\brecommend|\bsuggest (?:a|some|something)\b|\bwhat (?:should i|to) (?:buy|get|choose)\b|"
         r"\bwhich (?:one )?is (?:the )?better\b",
         r"추천|권장|권해|\brecommend",

@@ -64,11 +64,24 @@ NO_TIME = ARTICLE.replace("- 세금계산서 발행 요청이 접수되면 정�
         ("너무 부담스러워요 취소 되나요?", set()),
         ("치매 치료 비용 지원은 어디서 신청해요?", set()),
         ("I was charged twice, can you cancel one?", set()),
+        # how many: answered only by a count (or that there is no limit)
+        ("결제 수단은 한 계정에 몇 개까지 등록할 수 있나요?", {"count"}),
+        ("1년에 몇 번까지 무료예요?", {"count"}),
+        ("How many cards can I add?", {"count"}),
+        ("긴급출동 몇번 남았는지 어케봄?", set()),  # how to check a count, not the count
+        ("초기 불량이라 몇 개만 반품하는데 그래도 쿠폰 할인분이랑 배송비를 빼나요", set()),
+        ("몇 번이나 전화했는데 왜 안 받아요?", set()),
+        ("몇개월 걸려요?", {"period", "duration"}),
         # a recommendation: answered only by a sentence that recommends
         ("남자친구 생일 선물로 뭐가 좋을까요?", {"advice"}),
         ("근처 맛집 추천해 주세요", {"advice"}),
         ("둘 중에 어떤 게 더 나을까요?", {"advice"}),
         ("Can you recommend a gift for my mother?", {"advice"}),
+        ("가성비 좋은 거 추천?", {"advice"}),
+        # 추천 naming a thing, not asking for advice: a recommended spot, a referral
+        ("지도에 따로 표시된 추천 주차 장소에 돌려놓으면 받는 혜택이 있나요?", set()),
+        ("친구를 추천하면 포인트 주나요?", set()),
+        ("추천인 코드는 어디에 넣어요?", set()),
         # a promotion in a period to come: answered only by a sentence that says when they run
         ("올해 하반기에도 첫 구매 할인 쿠폰 행사가 있나요?", {"future"}),
         ("블랙프라이데이 행사 있나요?", {"future"}),
@@ -192,3 +205,15 @@ def test_a_recommendation_is_handed_off_unless_a_sentence_recommends(
     assert unanswered(["대용량 주문은 가상계좌 결제를 권장합니다."], advice) == frozenset()
     answer = answer_question(kbs[0], "세금계산서 발행할 때 뭐가 좋을까요?", threshold=0.0, log=False)
     assert answer.abstained and answer.citations == [], answer
+
+
+def test_how_many_is_answered_by_a_count() -> None:
+    count = frozenset({"count"})
+    assert unanswered(["국내에서 발급된 본인 명의 신용·체크카드를 등록하실 수 있습니다."], count) == count
+    for carries in (
+        "결제 수단은 최대 5개까지 등록할 수 있습니다.",
+        "쿠폰은 주문당 한 장만 쓸 수 있습니다.",
+        "등록 개수에는 제한이 없습니다.",
+        "You can add up to two cards.",
+    ):
+        assert not unanswered([carries], count), carries

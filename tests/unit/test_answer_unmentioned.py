@@ -149,6 +149,18 @@ def test_a_question_about_nothing_the_kb_mentions_is_handed_off(kb: KnowledgeBas
     assert answer.abstained and answer.confidence == 0.0, answer
 
 
+def test_unknown_nouns_alone_do_not_hand_off_what_mostly_speaks_of_the_kb(kb: KnowledgeBase) -> None:
+    """Two nouns the index does not know, but as many words it does (바꾸): not handed off for
+    naming nothing the knowledge base knows; with fewer known words than unknown, handed off."""
+    for question, missing in (
+        ("우체국 창구에서 바꾸고 바꿨어요", []),
+        ("우체국 창구에서 바꿨어요", ["우체국", "창구"]),
+    ):
+        evidence = gather(kb, question)
+        docs = list(evidence.knowledge)[:3]
+        assert unmentioned(evidence, question, kb.index, docs, asks_if=False) == missing, question
+
+
 def test_a_question_whether_something_is_given_that_the_kb_mentions_is_answered(kb: KnowledgeBase) -> None:
     answer = answer_question(kb, "청구서를 이메일로 보내 주나요?", threshold=0.0, log=False)
     assert not answer.abstained and answer.citations, answer
