@@ -143,7 +143,7 @@ def _asks_given(tokens: Sequence[Any]) -> bool:
         return False
     last = rest[-1]
     if last.form == "주" and last.tag in ("VX", "VV"):
-        return rest[-2].tag == "EC"
+        return str(rest[-2].tag) == "EC"
     if last.form not in ("있", "없") or last.tag not in ("VA", "VV"):
         return False
     subject = [t for t in rest[:-1] if not t.tag.startswith("J")]
