@@ -103,8 +103,9 @@ _AMOUNT = (
 _ASKED: dict[str, tuple[str, str]] = {
     "period": (
         r"언제(?!\s*든)|며칠|몇\s*(?:일|시|시간|달|년|개월|주)(?![가-힣])|"
-        r"몇\s*(?:일|시|시간|달|년|개월|주)(?:이|가|을|를|나|만|정도|쯤|째|까지|에|부터|안|후|뒤|전)|"
-        r"얼마\s*(?:나|동안)\s*(?:걸|기다|오래|유지|남)|"
+        # ... and how often ("몇 년마다 교체해야 하나요?", "얼마나 자주", "how often")
+        r"몇\s*(?:일|시|시간|달|년|개월|주)(?:이|가|을|를|나|만|정도|쯤|째|까지|에|부터|안|후|뒤|전|마다)|"
+        r"얼마\s*(?:나|동안)\s*(?:걸|기다|오래|유지|남)|얼마나\s*자주|\bhow often\b|"
         r"^\s*when\b|\bwhen (?:will|can|do|does|did|is|are|should|would)\b|\bhow (?:long|soon)\b|"
         r"\buntil when\b|\bwhat time\b|\bhow many (?:days|hours|weeks|months)\b|" + _HOW_MUCH_TIME,
         _CUES["period"][1]

@@ -64,6 +64,10 @@ NO_TIME = ARTICLE.replace("- 세금계산서 발행 요청이 접수되면 정�
         ("너무 부담스러워요 취소 되나요?", set()),
         ("치매 치료 비용 지원은 어디서 신청해요?", set()),
         ("I was charged twice, can you cancel one?", set()),
+        # how often: a period too
+        ("가스레인지 연결 호스는 몇 년마다 새것으로 교체해야 하나요?", {"period"}),
+        ("안전점검은 얼마나 자주 와요?", {"period"}),
+        ("How often is the meter read?", {"period"}),
         # how many: answered only by a count (or that there is no limit)
         ("결제 수단은 한 계정에 몇 개까지 등록할 수 있나요?", {"count"}),
         ("1년에 몇 번까지 무료예요?", {"count"}),
