@@ -122,15 +122,15 @@ def unmentioned(
         *asked_what_things(question),
         *asked_to_do(question),
     ]
-    things = question_nouns(question)
     # "고양이가 사료를 잘 안 먹는데 어떻게 하죠?" names nothing the knowledge base knows and says
     # little else it knows (안, 어떻 of 고양이, 사료, 먹); one unknown noun alone may be chat or a
     # follow-up's ellipsis ("알림 받으면 제 몫은 따로 남겨 두시는 거죠?"), and a question whose
     # verbs the articles use is about them ("제자리에 세워 뒀는데 … 구청에서 끌고 갔대요. 그
     # 비용도 제가 물어야 하나요?": 세우, 옮기, 묻)
-    tokens = evidence.trace.query_tokens
-    if len(things) >= 2 and all(n in unknown for n in things) and 2 * len(unknown) > len(tokens):
-        asked += things
+    if 2 * len(unknown) > len(evidence.trace.query_tokens):  # checked first: no Kiwi analysis otherwise
+        things = question_nouns(question)
+        if len(things) >= 2 and all(n in unknown for n in things):
+            asked += things
     # English: the words of a yes/no or what/how sentence, as the index's tokenizer spells them
     english = {t: w for w in asked_if_words(question) for t in tokenize(w)}
     how = {t: w for w in asked_how_words(question) for t in tokenize(w)}

@@ -100,6 +100,8 @@ _AMOUNT = (
     r"\d[\d,.]*\s*(?:만|억|천|백)?\s*(?:원|won|krw|달러|\$|%|퍼센트)|\$\s*\d|무료|전액|"
     r"\bfree\b|\bno (?:fee|charge|cost)\b"
 )
+# the counters of "how many" (몇 개, 몇 장, 몇 번 …) and of a count in words (두 장, 세 번)
+_COUNTERS = r"(?:개|장|번|회|명|대|건|가지|군데|매)"
 _ASKED: dict[str, tuple[str, str]] = {
     "period": (
         r"언제(?!\s*든)|며칠|몇\s*(?:일|시|시간|달|년|개월|주)(?![가-힣])|"
@@ -147,10 +149,10 @@ _ASKED: dict[str, tuple[str, str]] = {
         # not a count inside a clause of what is checked ("긴급출동 몇번 남았는지 어케봄?" asks how)
         # or of circumstance ("초기 불량이라 몇 개만 반품하는데 … 배송비를 빼나요", "몇 번이나
         # 전화했는데 …"): those ask something else
-        r"몇\s*(?:개|장|번|회|명|대|건|가지|군데|매)(?:까지|이나|나|를|을|가|이|정도|쯤|씩)?(?![가-힣])"
+        r"몇\s*" + _COUNTERS + r"(?:까지|이나|나|를|을|가|이|정도|쯤|씩)?(?![가-힣])"
         r"(?![^?.!]{0,25}(?:는지|은지|인지|는데|은데|었는데|았는데|였는데|지만))|"
         r"\bhow many\b(?! (?:days|hours|weeks|months|years|minutes|seconds)\b)",
-        r"\d|(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|몇)\s*(?:개|장|번|회|명|대|건|가지|군데|매)|"
+        r"\d|(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|몇)\s*" + _COUNTERS + r"|"
         r"하나|둘|셋|무제한|제한\s*(?:이|은)?\s*없|제한하지|"
         r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|once|twice|unlimited|no limit|any number)\b",
     ),

@@ -97,7 +97,7 @@ def asked_if_things(question: str) -> list[str]:
     much); "기술창업센터에서 기대할 수 있는 멘토링 지원의 형태는 무엇인가요?" → none (it asks what).
     """
     out: list[str] = []
-    for sentence in (s for part in _SENTENCE_END.split(question) for s in _said_apart(part)):
+    for sentence in _sentences(question):
         if sentence.strip() and _WHETHER.search(sentence) and not _WH.search(sentence):
             out.extend(n for n in thing_nouns(sentence) if n not in out)
     return out
@@ -115,7 +115,7 @@ def asked_given_things(question: str) -> list[str]:
     that say nothing of a rental car). Only the clause that asks counts: "… 독립 손해사정사를 따로
     선임하면 그 비용을 보험사가 내 주나요?" → 비용, 보험사 (and it is still answered, at 0.91)."""
     out: list[str] = []
-    for sentence in (s for part in _SENTENCE_END.split(question) for s in _said_apart(part)):
+    for sentence in _sentences(question):
         if not sentence.strip() or _WH.search(sentence):
             continue
         text = after_service(sentence)
@@ -150,6 +150,11 @@ def _asks_given(tokens: Sequence[Any]) -> bool:
     subject = [t for t in rest[:-1] if not t.tag.startswith("J")]
     # "같이 내야 하는 게 있나요?", "… 주는 것도 있나요?", "할 수 있나요?": 것/수 name no thing
     return bool(subject) and subject[-1].tag != "NNB"
+
+
+def _sentences(question: str) -> list[str]:
+    """The question's sentences: cut after ?/!/./newline, then after final endings more words follow."""
+    return [s for part in _SENTENCE_END.split(question) for s in _said_apart(part)]
 
 
 def _said_apart(text: str) -> list[str]:
