@@ -98,9 +98,28 @@ def asked_if_things(question: str) -> list[str]:
     """
     out: list[str] = []
     for sentence in _sentences(question):
-        if sentence.strip() and _WHETHER.search(sentence) and not _WH.search(sentence):
+        if sentence.strip() and _WHETHER.search(sentence) and _asks_whether(sentence):
             out.extend(n for n in thing_nouns(sentence) if n not in out)
     return out
+
+
+_WHETHER_AFTER = frozenset("되 돼 괜찮 좋".split())
+
+
+def _asks_whether(sentence: str) -> bool:
+    """No question word asks in the clause that asks: a question word in a clause of circumstance
+    ("밀린 요금을 몇 달에 걸쳐 나눠서 분할 납부할 수 있나요?") leaves the sentence a yes/no one."""
+    if not _WH.search(sentence):
+        return True
+    text = after_service(sentence)
+    tokens = typo_tokens(text)
+    start = _asking_start(tokens)
+    # "어떤 서류를 내면 되나요?", "어디서 나는지 찾아봐도 괜찮을까요?": 면/도 before 되/괜찮 is how
+    # the asking predicate says whether, not a clause of circumstance
+    while 0 < start < len(tokens) and tokens[start].form in _WHETHER_AFTER and tokens[start - 1].tag == "EC":
+        start = _asking_start(tokens[: start - 1])
+    asking = tokens[start:]
+    return bool(asking) and not _WH.search(text[asking[0].start :])
 
 
 # sentence-final endings that ask (나요, 나, 냐, 습니까 …); 세요/십시오 request, 는데요 tells

@@ -75,6 +75,7 @@ def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
         ("청구서를 영어로 받아볼 수 있나요?", "영어"),
         ("요금을 편의점에서 낼 수 있나요?", "편의점"),
         ("밀린 요금을 12개월 할부로 나눠 낼 수 있나요?", "할부"),
+        ("밀린 요금을 몇 달에 걸쳐 나눠서 분할 납부할 수 있나요?", "분할"),  # 몇 달 sets the scene
         ("청구서를 가족에게 양도할 수 있나요?", "양도"),  # an action no article mentions
         # whether it is given or there (no 수 있/되)
         ("청구서를 영어로 보내 주나요?", "영어"),
@@ -178,6 +179,11 @@ def test_a_statement_of_a_problem_is_not_checked(kb: KnowledgeBase) -> None:
         # (주소 is the customer's word; the KB says 배송지)
         ("주소 잘못넣었어요ㅠ 교재 배송지 바꿀수있나요", ["교재", "배송지"]),
         ("폰 바꿨는데 이심으로 옮길수 있나요 얼마임", ["이심"]),
+        # a question word in a clause of circumstance leaves the sentence a yes/no one ...
+        ("밀린 가스 요금을 몇 달에 걸쳐 나눠서 분할 납부할 수 있나요?", ["가스", "요금", "분할", "납부"]),
+        # ... but 면/도 before 되/괜찮 is the asking predicate, not such a clause: these ask which, where
+        ("이 제약을 풀려면 어떤 서류를 내면 되나요?", []),
+        ("불을 켜고 어디서 나는지 찾아봐도 괜찮을까요?", []),
     ],
 )
 def test_only_sentences_that_ask_whether_are_checked(question: str, things: list[str]) -> None:
