@@ -140,7 +140,10 @@ _ASKED: dict[str, tuple[str, str]] = {
         _CUES["cost"][1] + "|" + _AMOUNT + r"|없(?:습니다|어요|음)|않(?:습니다|아요)|\bno\b",
     ),
     "quantity": (
-        r"얼마(?!\s*(?:나|동안|까지|든지))",
+        # ... and how much cheaper or dearer ("일반 좌석보다 얼마나 싸게 파나요?", "얼마나 할인되나요?"):
+        # an amount or a rate answers it, not how the seats are marked
+        r"얼마(?!\s*(?:나|동안|까지|든지))|"
+        r"얼마나\s*(?:더\s*)?(?:싸|싼|비싸|비싼|저렴|할인|깎|차이|아끼|아낄|절약)",
         r"\d|" + _AMOUNT + r"|없(?:습니다|어요|음)",
     ),
     # how many ("결제 수단은 몇 개까지 등록할 수 있나요?", "How many cards can I add?"): a count, in

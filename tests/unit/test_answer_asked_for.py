@@ -64,6 +64,9 @@ NO_TIME = ARTICLE.replace("- 세금계산서 발행 요청이 접수되면 정�
         ("너무 부담스러워요 취소 되나요?", set()),
         ("치매 치료 비용 지원은 어디서 신청해요?", set()),
         ("I was charged twice, can you cancel one?", set()),
+        # how much cheaper or dearer: an amount or a rate
+        ("시야제한석은 같은 등급 일반 좌석보다 얼마나 싸게 파나요?", {"quantity"}),
+        ("은행 계좌로 자동이체를 하면 매월 요금이 얼마나 할인되나요?", {"quantity", "cost"}),
         # how often: a period too
         ("가스레인지 연결 호스는 몇 년마다 새것으로 교체해야 하나요?", {"period"}),
         ("안전점검은 얼마나 자주 와요?", {"period"}),
