@@ -48,7 +48,9 @@ _FUNCTION = frozenset(
     wanted wants like need needs needed able possible allowed allow okay fine way thing things stuff
     something anything everything nothing one ones someone anyone anybody somebody it's i'm i've
     i'd i'll you're don't doesn't didn't can't cannot won't isn't aren't wasn't there's that's
-    use used using see know find try come put keep give help ask tell say""".split()
+    use used using see know find try come put keep give help ask tell say
+    anyway anyhow actually maybe perhaps probably somehow though however otherwise basically
+    definitely literally""".split()
 )
 # irregular verbs of support questions: base and past forms the Snowball stemmer keeps apart
 _IRREGULAR = tuple(
@@ -74,7 +76,7 @@ _OWNERS = frozenset("my our your his her their".split())
 _TIME = frozenset(
     """today tomorrow yesterday tonight morning evening night afternoon week weeks weekend weekends
     month months year years day days hour hours minute minutes time times now later soon earlier
-    monday tuesday wednesday thursday friday saturday sunday date""".split()
+    monday tuesday wednesday thursday friday saturday sunday date moment""".split()
 )
 _PEOPLE = frozenset(
     """friend friends family mom mother dad father parent parents wife husband partner son daughter

@@ -244,6 +244,9 @@ def test_a_question_word_about_an_unmentioned_thing_is_handed_off(kb: KnowledgeB
         # the customer's own (my workplace, my hotel) is the case, not a thing of the service
         ("The courier picked it up. Is there any way to have it sent to my workplace?", ["sent"]),
         ("Instead of cancelling, can I pause my membership?", ["pause"]),
+        # sentence adverbs (anyway, maybe, actually) say how it is asked, not about what
+        ("I forgot my phone and my fob is at home. Can the staff let me in anyway?", ["staff"]),
+        ("Can I maybe pause my plan at the moment?", ["pause"]),
         # chat English: contractions without their apostrophe are function words too
         ("was in hospital so couldnt make my pt, can u drop the fee pls", ["hospital", "drop", "fee"]),
         # it asks what/which/how, or nothing
