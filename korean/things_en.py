@@ -33,6 +33,8 @@ _YES_NO = re.compile(
 _WH = re.compile(r"\b(?:what|which|who|whom|whose|when|where|why|how)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[?!.\n])\s+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]")
+# function words, sentence adverbs (anyway, maybe), number words (twelve months is how many, not
+# what) and adjectives that rate a way rather than name a thing ("a proper way", "a quick way")
 _FUNCTION = frozenset(
     """a an and are as at be been being but by for from if in into is it its no not of on or such
     that the their them then there these they this those to was will with i me my mine myself we us
@@ -50,7 +52,9 @@ _FUNCTION = frozenset(
     i'd i'll you're don't doesn't didn't can't cannot won't isn't aren't wasn't there's that's
     use used using see know find try come put keep give help ask tell say
     anyway anyhow actually maybe perhaps probably somehow though however otherwise basically
-    definitely literally""".split()
+    definitely literally
+    two three four five six seven eight nine ten eleven twelve twenty thirty hundred thousand half
+    proper correct official legit easy easier easiest quick quicker quickest simple simpler good""".split()
 )
 # irregular verbs of support questions: base and past forms the Snowball stemmer keeps apart
 _IRREGULAR = tuple(
@@ -61,14 +65,16 @@ _IRREGULAR = tuple(
     write/wrote/written steal/stole/stolen""".split()
 )
 # what a question word asks for, not about: the kind of information ("How much does it cost?",
-# "How long does it take?", "What is the status …?") -- Korean: korean.things' 액수, 기간, 방법 …
+# "How long does it take?", "What is the status …?", "How do I sort it out?") -- Korean:
+# korean.things' 액수, 기간, 방법 …
 _INFO_KINDS = frozenset(
     """what which who whom whose when where why how long much many often far soon late early
     cost costs price prices fee fees charge charges amount amounts number numbers total rate rates
     way ways step steps process procedure procedures reason reasons difference differences
     happen happens happened mean means meaning status rule rules policy policies info information
     detail details option options kind kinds type types best exactly work works working deal
-    limit limits maximum minimum max min deadline requirement requirements needed""".split()
+    limit limits maximum minimum max min deadline requirement requirements needed
+    fix fixed solve solved resolve resolved sort sorted handle handled""".split()
 )
 # possessives: what follows is the customer's own ("sent to my workplace", "near my hotel"), a
 # circumstance of the case, not a thing the service offers

@@ -247,6 +247,9 @@ def test_a_question_word_about_an_unmentioned_thing_is_handed_off(kb: KnowledgeB
         # sentence adverbs (anyway, maybe, actually) say how it is asked, not about what
         ("I forgot my phone and my fob is at home. Can the staff let me in anyway?", ["staff"]),
         ("Can I maybe pause my plan at the moment?", ["pause"]),
+        # number words say how many, adjectives that rate a way (a proper way) name no thing
+        ("Do I save anything by paying for twelve months in one go?", ["save", "paying"]),
+        ("He watches on our account. Is there a proper way for him to keep doing that?", []),
         # chat English: contractions without their apostrophe are function words too
         ("was in hospital so couldnt make my pt, can u drop the fee pls", ["hospital", "drop", "fee"]),
         # it asks what/which/how, or nothing
@@ -298,6 +301,8 @@ def test_an_english_yes_no_question_about_an_unmentioned_thing_is_handed_off(kb_
         ("What is the status of my refund?", []),
         ("How long does it take and what does it cost?", []),
         ("how do i get in without my card", []),
+        # fixing it is what "how" asks for ("sort it out"), not what it is about
+        ("The app won't let me save episodes because of some device limit. How do I sort it out?", []),
         # no question: a statement that holds a question word
         ("I know how it works.", []),
     ],
