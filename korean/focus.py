@@ -146,6 +146,13 @@ _ASKED: dict[str, tuple[str, str]] = {
         r"얼마나\s*(?:더\s*)?(?:싸|싼|비싸|비싼|저렴|할인|깎|차이|아끼|아낄|절약)",
         r"\d|" + _AMOUNT + r"|없(?:습니다|어요|음)",
     ),
+    # how many seconds or minutes ("OTP 인증번호는 몇 초 동안 유효한가요?", answered at 0.97 on a
+    # fresh bank KB with "인증서의 유효기간은 3년"): a time in seconds, minutes or hours, not in
+    # days or years (몇 분 before 이/가/까지 may be how many people, 분 as honorific: not asked here)
+    "minutes": (
+        r"몇\s*(?:초|분)(?:\s*(?:동안|안에|이내|내에|내로|전|후|뒤|만에|이나|정도|쯤)|(?![가-힣]))",
+        r"\d+\s*(?:초|분(?![의할실류석])|시간)|즉시|바로|곧바로|\b(?:seconds?|minutes?|hours?)\b",
+    ),
     # how many ("결제 수단은 몇 개까지 등록할 수 있나요?", "How many cards can I add?"): a count, in
     # digits or words, or that there is no limit; which methods can be registered is no answer
     "count": (

@@ -44,7 +44,7 @@ NO_TIME = ARTICLE.replace("- 세금계산서 발행 요청이 접수되면 정�
         ("How long does a transfer take?", {"period", "duration"}),
         ("How soon will I know whether the warehouse accepted the change?", {"period", "duration"}),
         ("며칠이나 걸려요?", {"period", "duration"}),
-        ("OTP 인증번호는 몇 초 동안 유효한가요?", {"duration"}),  # seconds are a duration too
+        ("OTP 인증번호는 몇 초 동안 유효한가요?", {"duration", "minutes"}),  # seconds: a duration too
         # a deadline, or whether it takes longer: not how long
         ("며칠까지 신청해야 돼요?", {"period"}),
         ("부분 환불은 전체 환불보다 더 오래 걸리나요?", set()),
@@ -64,6 +64,11 @@ NO_TIME = ARTICLE.replace("- 세금계산서 발행 요청이 접수되면 정�
         ("너무 부담스러워요 취소 되나요?", set()),
         ("치매 치료 비용 지원은 어디서 신청해요?", set()),
         ("I was charged twice, can you cancel one?", set()),
+        # how many seconds or minutes: a time in seconds, minutes or hours (몇 분 + 이/까지: people)
+        ("가스 누출로 긴급 출동을 요청하면 시내 지역은 몇 분 이내에 도착하나요?", {"minutes"}),
+        ("라이브 몇분전부터 들어갈수있음?", {"minutes"}),
+        ("몇 분까지 예약할 수 있나요?", set()),
+        ("몇 분이 오시나요?", set()),
         # how much cheaper or dearer: an amount or a rate
         ("시야제한석은 같은 등급 일반 좌석보다 얼마나 싸게 파나요?", {"quantity"}),
         ("은행 계좌로 자동이체를 하면 매월 요금이 얼마나 할인되나요?", {"quantity", "cost"}),
@@ -212,6 +217,15 @@ def test_a_recommendation_is_handed_off_unless_a_sentence_recommends(
     assert unanswered(["대용량 주문은 가상계좌 결제를 권장합니다."], advice) == frozenset()
     answer = answer_question(kbs[0], "세금계산서 발행할 때 뭐가 좋을까요?", threshold=0.0, log=False)
     assert answer.abstained and answer.citations == [], answer
+
+
+def test_how_many_minutes_is_not_answered_in_years() -> None:
+    minutes = frozenset({"minutes"})
+    years = "하나로 인증서의 유효기간은 3년이며, 만료 30일 전에 앱 푸시로 안내합니다."
+    assert unanswered([years], minutes) == minutes
+    assert unanswered(["결제 대기 시간 3분의 1이 지나면 …"], minutes) == minutes  # a fraction
+    for carries in ("인증번호는 3분 동안 유효합니다.", "OTP는 30초마다 바뀝니다.", "승인 즉시 적용됩니다."):
+        assert not unanswered([carries], minutes), carries
 
 
 def test_how_many_is_answered_by_a_count() -> None:
