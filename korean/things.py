@@ -17,6 +17,7 @@ typo-tolerant one, as for BM25 query tokens, so the forms match ``SearchTrace.qu
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Sequence
@@ -35,6 +36,15 @@ __all__ = [
     "scene_nouns",
     "thing_nouns",
 ]
+
+
+@functools.lru_cache(maxsize=4096)
+def _analysed(text: str) -> tuple[Any, ...]:
+    """Kiwi's typo-tolerant tokens of ``text``, once per text: the sentence splitter and the
+    yes/no, given/exists, what, to-do and noun readers each look at the same sentences of one
+    question (up to five analyses of one sentence on the hand-off check's path)."""
+    return tuple(typo_tokens(text))
+
 
 # words of time (a closed class): when something happened, not what the inquiry is about
 _TIME = frozenset(
@@ -112,7 +122,7 @@ def _asks_whether(sentence: str) -> bool:
     if not _WH.search(sentence):
         return True
     text = after_service(sentence)
-    tokens = typo_tokens(text)
+    tokens = _analysed(text)
     start = _asking_start(tokens)
     # "어떤 서류를 내면 되나요?", "어디서 나는지 찾아봐도 괜찮을까요?": 면/도 before 되/괜찮 is how
     # the asking predicate says whether, not a clause of circumstance
@@ -138,7 +148,7 @@ def asked_given_things(question: str) -> list[str]:
         if not sentence.strip() or _WH.search(sentence):
             continue
         text = after_service(sentence)
-        tokens = typo_tokens(text)
+        tokens = _analysed(text)
         if _asks_given(tokens):
             # the clause that asks: "모레 출국인데 … 고객센터서 고쳐줘요?" is not about 출국
             asking = tokens[_asking_start(tokens) :]
@@ -181,7 +191,7 @@ def _said_apart(text: str) -> list[str]:
     full stop ("주소 잘못넣었어요ㅠ 교재 배송지 바꿀수있나요" is a statement, then the question)."""
     if not text.strip():
         return [text]
-    tokens = typo_tokens(text)
+    tokens = _analysed(text)
     cuts = [tok.end for i, tok in enumerate(tokens) if _ends_sentence(tokens, i)]
     return [text[a:b] for a, b in itertools.pairwise([0, *cuts, len(text)])]
 
@@ -207,7 +217,7 @@ def asked_what_things(question: str) -> list[str]:
         if not sentence.strip() or not _WH.search(sentence):
             continue
         text = after_service(sentence)
-        tokens = typo_tokens(text)
+        tokens = _analysed(text)
         asking = tokens[_asking_start(tokens) :]
         if not asking or not _WH.search(text[asking[0].start :]):
             continue
@@ -248,7 +258,7 @@ def _counts_as_thing(form: str) -> bool:
 
 def thing_nouns(text: str) -> list[str]:
     """Content nouns of an inquiry, in order, once each (see the module docstring)."""
-    tokens = typo_tokens(after_service(text))
+    tokens = _analysed(after_service(text))
     out: list[str] = []
     for i, tok in enumerate(tokens):
         if tok.tag.split("-", 1)[0] not in ("NNG", "NNP") or len(tok.form) < 2:
@@ -271,7 +281,7 @@ def question_nouns(text: str) -> list[str]:
     a question none of whose nouns the knowledge base knows ("고양이가 사료를 잘 안 먹는데 어떻게
     하죠?") is about something else, while one known word ("일본 가는데 짐 5키로 정도 오바될거같아요
     …": 짐) ties it to the knowledge base."""
-    forms = (t.form for t in typo_tokens(after_service(text)) if t.tag.split("-", 1)[0] in ("NNG", "NNP"))
+    forms = (t.form for t in _analysed(after_service(text)) if t.tag.split("-", 1)[0] in ("NNG", "NNP"))
     return [f for f in dict.fromkeys(forms) if _counts_as_thing(f)]
 
 
@@ -286,7 +296,7 @@ def scene_nouns(heading: str) -> list[str]:
     "구매확정했는데 적립금이 없는 경우" → none. A situation whose scene the inquiry never names
     ("하늘마일리지 유효기간은 얼마인가요?" under "취소한 예약에 쓴 마일리지의 …") answers another case.
     """
-    tokens = typo_tokens(heading)
+    tokens = _analysed(heading)
     out: list[str] = []
     for tok, nxt in itertools.pairwise(tokens):
         if (
@@ -320,7 +330,7 @@ def asked_to_do(question: str) -> list[str]:
     """The actions a request asks the assistant to do: a predicate noun before 해 주- ("…를 영어로
     번역해 줘" → 번역, "이 문장 요약해주세요" → 요약, "환불해 주세요" → 환불), not talking or
     generic doing (확인해 주세요 asks for a check the knowledge base speaks of in its own words)."""
-    tokens = typo_tokens(after_service(question))
+    tokens = _analysed(after_service(question))
     out: list[str] = []
     for i in range(len(tokens) - 3):
         tok, xsv, ec, vx = tokens[i : i + 4]
@@ -356,7 +366,7 @@ def asked_also_things(question: str) -> list[str]:
     person before the thing (가족 결합 할인 → 결합, 할인)."""
     if not any(word in question for word in _ALSO):
         return []  # most questions: no analysis on the answer path
-    tokens = typo_tokens(after_service(question))
+    tokens = _analysed(after_service(question))
     out: list[str] = []
     for i in range(1, len(tokens) - 1):
         if not (tokens[i].tag == "JX" and tokens[i].form == "도" and tokens[i + 1].form in _ALSO):
