@@ -2,8 +2,9 @@
 
 Datasets: ``welfare_qa_ko``, ``parakqc``, ``stackfaq``, ``abcd_kb`` (``--data-root``; abcd_kb's
 questions are the project's hand-written ``eval/data/abcd_kb/queries.jsonl`` over ABCD's 55
-guideline articles) and the bundled sample KB (``eval/data/sample_kb_eval.jsonl`` over the
-product-ingested sample articles).
+guideline articles), the bundled sample KB (``eval/data/sample_kb_eval.jsonl`` over the
+product-ingested sample articles), the sample KB's answer-safety questions and the twelve fresh
+support KBs (:mod:`eval.fusion_kbs`: larger hand-labelled sets of the product's own kind of data).
 
 Each public dataset's in-scope queries are split once, by seed: the *test* split (``--limit``
 queries, the same ones ``kms eval retrieval --limit N --seed S`` scores) and a disjoint *fit* split
@@ -12,7 +13,8 @@ and only on :data:`PUBLIC`'s: the :data:`HELD_OUT` sets (``abcd_kb``) are split 
 fitted on, so the fit data, and a model saved with ``--save``, are what they were without them.
 
 - ``adaptive``: the shipped model, fitted on the fit splits of the three public fit datasets; on
-  abcd_kb and the sample KB this is fully held out (none of their questions is ever fitted on).
+  abcd_kb, the sample KB and the fresh KBs this is fully held out (none of their questions is ever
+  fitted on).
 - ``adaptive-lodo``: leave one dataset out, fitted on the *other* public datasets' fit splits, so
   the figure on a public dataset says how the method transfers to a corpus it never saw.
 
@@ -27,10 +29,10 @@ PATH`` the query-weight model (``DATA_DIR/fusion_weight.json`` or ``indexes/data
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,23 +41,26 @@ import numpy as np
 from core.settings import Settings
 from eval import plots
 from eval.adapters import retrieval_dataset
-from eval.datasets import Query, load_queries
+from eval.datasets import Query, file_info, load_queries
 from eval.fusion_fit import fit_weights, weight_rows
+from eval.fusion_kbs import article_params, fresh_splits, safety_queries
+from eval.fusion_split import Split, query_vector
 from eval.kb import build_index, corpus_chunks, open_embedder, strip_doc_prefix
 from eval.metrics import mean, ndcg_at_k, percentiles, recall_at_k, reciprocal_rank
 from eval.progress import Progress, report
 from eval.result import EvalRun, Figure, Table
 from eval.sampling import sample
 from indexes.fusion_weight import WeightModel
-from indexes.hybrid import HybridIndex, SearchParams, SearchTrace, aggregate
+from indexes.hybrid import SearchParams, SearchTrace, aggregate
 from indexes.ranker import FEATURES, FusionRanker, fit_ranker
 
 __all__ = ["DATASETS", "HELD_OUT", "PUBLIC", "run_fusion"]
 
 PUBLIC = ("welfare_qa_ko", "parakqc", "stackfaq")  # fitted on (their fit splits) and scored
 HELD_OUT = ("abcd_kb",)  # split the same way, scored, never fitted on
-DATASETS = (*PUBLIC, *HELD_OUT, "sample_kb")  # the report's order
-KOREAN = frozenset({"welfare_qa_ko", "parakqc", "sample_kb"})
+FRESH = "fresh_kbs"  # the twelve fresh support KBs, pooled (eval.fusion_kbs)
+DATASETS = (*PUBLIC, *HELD_OUT, "sample_kb", "sample_kb_safety", FRESH)  # the report's order
+KOREAN = frozenset({"welfare_qa_ko", "parakqc", "sample_kb", "sample_kb_safety", FRESH})
 DEPTH = 50
 # "product": what searches run with these settings (``KMS_FUSION`` and the model files the product
 # reads: DATA_DIR's, else the bundled ones), not a model fitted in this run
@@ -64,34 +69,12 @@ _METRICS = ("recall@1", "recall@5", "mrr@10", "ndcg@10")
 _ZERO = FusionRanker([0.0] * len(FEATURES), 0.0, [0.0] * len(FEATURES), [1.0] * len(FEATURES))
 
 
-@dataclass
-class Split:
-    """One dataset ready to search: its index, search params factory and query splits."""
-
-    name: str
-    index: HybridIndex
-    params: Callable[..., SearchParams]
-    test: list[Query]
-    fit: list[Query]
-    fingerprint: dict[str, Any]
-    qvecs: dict[str, np.ndarray] = field(default_factory=dict)
-
-
-def _vector(split: Split, q: Query) -> np.ndarray | None:
-    if q.qid not in split.qvecs:  # the query as searched (after colloquial normalisation), once
-        trace = SearchTrace()
-        split.index.search_chunks(q.text, split.params(fusion="dense", k=1), trace=trace)
-        if trace.query_vector is not None:
-            split.qvecs[q.qid] = trace.query_vector
-    return split.qvecs.get(q.qid)
-
-
 def _candidate_rows(split: Split, queries: Sequence[Query]) -> tuple[np.ndarray, np.ndarray, list[int]]:
     xs, ys, sizes = [], [], []
     for q in queries:
         trace = SearchTrace()
         params = split.params(fusion="adaptive", ranker=_ZERO, k=DEPTH)
-        hits = split.index.search_chunks(q.text, params, qvec=_vector(split, q), trace=trace)
+        hits = split.index.search_chunks(q.text, params, qvec=query_vector(split, q), trace=trace)
         if trace.fusion_features is None or not hits:
             continue
         xs.append(trace.fusion_features)
@@ -124,11 +107,14 @@ def fit_on(
 
 
 def _evaluate(
-    split: Split,
+    split: Split | Sequence[Split],
     rankers: dict[str, FusionRanker],
     settings: Settings,
     weights: dict[str, WeightModel] | None = None,
 ) -> tuple[dict[str, float | None], dict[str, list[float]]]:
+    """Every configuration's metrics over the test questions of ``split`` (several splits: pooled,
+    each question searched in its own split's index)."""
+    parts = [split] if isinstance(split, Split) else list(split)
     metrics: dict[str, float | None] = {}
     latency: dict[str, list[float]] = {}
     for config in CONFIGS:
@@ -149,10 +135,10 @@ def _evaluate(
             overrides["weight_model"] = weights[config]
         scores: dict[str, list[float]] = {m: [] for m in _METRICS}
         times: list[float] = []
-        for q in split.test:
-            qvec = _vector(split, q)
+        for part, q in [(p, q) for p in parts for q in p.test]:
+            qvec = query_vector(part, q)
             t0 = time.perf_counter()
-            hits = split.index.search_chunks(q.text, split.params(**overrides), qvec=qvec)
+            hits = part.index.search_chunks(q.text, part.params(**overrides), qvec=qvec)
             ranked = [strip_doc_prefix(d.doc_id) for d in aggregate(hits, k=DEPTH)]
             times.append((time.perf_counter() - t0) * 1000)
             scores["recall@1"].append(recall_at_k(ranked, q.gold, 1))
@@ -203,15 +189,26 @@ def _flush(embedder: object) -> None:
 
 
 @contextlib.contextmanager
-def _sample_split(settings: Settings, cache: Path | None, progress: Progress | None) -> Iterator[Split]:
+def _sample_splits(
+    settings: Settings, cache: Path | None, progress: Progress | None
+) -> Iterator[tuple[Split, Split]]:
+    """The sample KB's eval set and its answer-safety set (answerable single-turn rows), one index."""
+    from eval.safety import SAFETY_EVAL
     from eval.sample import SAMPLE_EVAL, sample_kb
 
     queries, info = load_queries(SAMPLE_EVAL)
+    safety = safety_queries(SAFETY_EVAL)
+    safety_fp = file_info(SAFETY_EVAL, len(safety)).sha256[:16]
     index_cache = cache / "sample-index" if cache is not None else None
     with sample_kb(settings, index_cache=index_cache, progress=progress) as kb:
         test = [q for q in queries if q.in_scope and q.gold]
-        fp = {"files": [info.sha256[:16]], "documents": len({c.doc_id for c in kb.index.chunks})}
-        yield Split("sample_kb", kb.index, lambda **o: kb.params(doc_types={"article"}, **o), test, [], fp)
+        docs = len({c.doc_id for c in kb.index.chunks})
+        params = functools.partial(article_params, kb)
+        fp = {"files": [info.sha256[:16]], "documents": docs}
+        yield (
+            Split("sample_kb", kb.index, params, test, [], fp),
+            Split("sample_kb_safety", kb.index, params, safety, [], {**fp, "files": [safety_fp]}),
+        )
 
 
 def run_fusion(
@@ -257,23 +254,27 @@ def run_fusion(
                 )
             )
         report(progress, "index sample_kb", 0, 1)
-        splits.append(stack.enter_context(_sample_split(settings, cache_dir, progress)))
+        splits.extend(stack.enter_context(_sample_splits(settings, cache_dir, progress)))
+        fresh = stack.enter_context(fresh_splits(settings, cache_dir, progress))
+        groups = [(s.name, [s]) for s in splits] + [(FRESH, fresh)]
         metrics: dict[str, float | int | None] = {}
         latencies: dict[str, dict[str, list[float]]] = {}
-        for split in splits:
-            others = [s for s in splits if s.name in PUBLIC and s.name != split.name]
-            lodo = fit_on(others, rows) if split.name in PUBLIC else shipped
-            lodo_w = fit_weights(others, wrows, split_seed=seed) if split.name in PUBLIC else shipped_w
+        for name, group in groups:
+            others = [s for s in splits if s.name in PUBLIC and s.name != name]
+            lodo = fit_on(others, rows) if name in PUBLIC else shipped
+            lodo_w = fit_weights(others, wrows, split_seed=seed) if name in PUBLIC else shipped_w
             m, lat = _evaluate(
-                split,
+                group,
                 {"adaptive": shipped, "adaptive-lodo": lodo},
                 settings,
                 {"auto": shipped_w, "auto-lodo": lodo_w},
             )
-            metrics |= {f"{split.name}/{k}": v for k, v in m.items()}
-            metrics[f"{split.name}/n_queries"] = len(split.test)
-            latencies[split.name] = lat
-            _flush(split.index.embedder)
+            metrics |= {f"{name}/{k}": v for k, v in m.items()}
+            metrics[f"{name}/n_queries"] = sum(len(s.test) for s in group)
+            latencies[name] = lat
+            _flush(group[0].index.embedder)
+    names = [name for name, _ in groups]
+    fingerprints = {s.name: s.fingerprint for s in [*splits, *fresh]}
     names = [s.name for s in splits]
     return EvalRun(
         kind="fusion",
@@ -290,7 +291,7 @@ def run_fusion(
             "shipped_model": shipped.to_json(),
             "shipped_weight_model": shipped_w.to_json(),
         },
-        dataset={"name": "fusion", "datasets": {s.name: s.fingerprint for s in splits}},
+        dataset={"name": "fusion", "datasets": fingerprints},
         timings_s={"total": time.perf_counter() - t0},
         notes=_notes(metrics, names),
         tables=[_table(metrics, names)],
@@ -304,9 +305,14 @@ def _notes(metrics: dict[str, float | int | None], names: Sequence[str]) -> list
         "(DATA_DIR's fitted ones, else the bundled ones); the rows below it are fitted in this run",
         "adaptive and auto = fitted on the fit splits of welfare_qa_ko, parakqc and stackfaq (disjoint "
         "from their test splits); adaptive-lodo and auto-lodo = fitted without the dataset they are "
-        "scored on; abcd_kb and the sample KB are never fitted on (their -lodo rows = the shipped fit)",
+        "scored on; abcd_kb and the support KBs below are never fitted on (their -lodo rows = the "
+        "shipped fit)",
         "abcd_kb: hand-written English customer questions (eval/data/abcd_kb/queries.jsonl) over the "
         "55 ABCD agent-guideline articles, one gold article per subflow (two where both answer)",
+        "sample_kb_safety: the sample KB's answer-safety set (eval/data/sample_kb_safety.jsonl), its "
+        "answerable single-turn questions, gold = the expected article and its alternatives",
+        "fresh_kbs: the twelve KBs of eval/data/fresh_kbs, each in its own index, their answerable "
+        "single-turn questions pooled",
     ]
     for name in names:
         best_leg = max(

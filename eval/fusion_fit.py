@@ -11,20 +11,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from core.types import ChunkHit
 from eval.datasets import Query
+from eval.fusion_split import Split, query_vector
 from eval.kb import strip_doc_prefix
 from eval.metrics import ndcg_at_k
 from indexes.fusion import weighted_fusion
 from indexes.fusion_weight import FEATURES, GRID, WeightModel, fit_weight_model, query_features
 from indexes.hybrid import SearchTrace, aggregate
-
-if TYPE_CHECKING:
-    from eval.fusion_eval import Split
 
 DEPTH = 50
 
@@ -51,15 +48,13 @@ def _ndcg(hits: Sequence[ChunkHit], scores: dict[int, float], gold: dict[str, fl
 
 
 def weight_rows(split: Split, queries: Sequence[Query]) -> WeightRows:
-    from eval.fusion_eval import _vector
-
     xs: list[list[float]] = []
     grids: list[list[float]] = []
     legs: list[tuple[float, float]] = []
     for q in queries:
         trace = SearchTrace()
         params = split.params(fusion="weighted", k=DEPTH)
-        hits = split.index.search_chunks(q.text, params, qvec=_vector(split, q), trace=trace)
+        hits = split.index.search_chunks(q.text, params, qvec=query_vector(split, q), trace=trace)
         if not hits:
             continue
         known = sum(1 for t in trace.query_tokens if split.index.segments.knows(t))

@@ -21,7 +21,7 @@ import secrets
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ from eval.result import EvalRun, Figure, Table, dataset_fingerprint
 from eval.retrieval import SearchConfig, evaluate_retrieval, search_configs
 from indexes import store
 
-__all__ = ["BASELINE", "SAMPLE_EVAL", "kb_searcher", "run_sample", "sample_kb"]
+__all__ = ["BASELINE", "SAMPLE_EVAL", "ingested_kb", "kb_searcher", "run_sample", "sample_kb"]
 
 SAMPLE_EVAL = Path(__file__).parent / "data" / "sample_kb_eval.jsonl"
 BASELINE = Path(__file__).parent / "baselines" / "sample_kb" / "report.json"
@@ -82,27 +82,50 @@ def _save(index_root: Path, cache: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _ingest(settings: Settings, data: Path, index_cache: Path | None, progress: Progress | None) -> Settings:
+def _ingest(
+    settings: Settings,
+    data: Path,
+    index_cache: Path | None,
+    progress: Progress | None,
+    *,
+    paths: Sequence[Path] | None = None,
+    name: str = "the sample KB",
+) -> Settings:
+    """Ingest ``paths`` (default: the sample KB, with its own colloquial words as `kms init
+    --sample` installs them; other articles get the bundled lexicon only) into data dir ``data``."""
     from ingest.pipeline import ingest_paths
     from ingest.sample import SAMPLE_LEXICON, sample_paths
 
     models = settings.models_dir.resolve()
     models.mkdir(parents=True, exist_ok=True)
     os.symlink(models, data / "models", target_is_directory=True)
-    # the sample shop's own colloquial words, as `kms init --sample` installs them
-    local = settings.model_copy(
-        update={"data_dir": data, "database_url": None, "colloquial_file": SAMPLE_LEXICON}
-    )
+    update: dict[str, Any] = {"data_dir": data, "database_url": None}
+    update["colloquial_file"] = SAMPLE_LEXICON if paths is None else None
+    local = settings.model_copy(update=update)
     if index_cache is not None:
         _seed(index_cache, local.index_root)
-    result = ingest_paths(sample_paths(), local, progress=progress)
+    result = ingest_paths(sample_paths() if paths is None else list(paths), local, progress=progress)
     if not result.ok:
-        raise EvalError(
-            "the sample KB did not ingest cleanly: " + "; ".join(str(i) for i in result.errors[:3])
-        )
+        raise EvalError(f"{name} did not ingest cleanly: " + "; ".join(str(i) for i in result.errors[:3]))
     if index_cache is not None:
         _save(local.index_root, index_cache)
     return local
+
+
+@contextlib.contextmanager
+def ingested_kb(
+    settings: Settings,
+    paths: Sequence[Path],
+    *,
+    name: str,
+    index_cache: Path | None = None,
+    progress: Progress | None = None,
+) -> Iterator[KnowledgeBase]:
+    """Articles ``paths`` ingested by the product pipeline into a temporary data dir (index cached)."""
+    with tempfile.TemporaryDirectory(prefix="kms-eval-kb-") as tmp:
+        data = Path(tmp) / "kms"
+        data.mkdir()
+        yield KnowledgeBase(_ingest(settings, data, index_cache, progress, paths=paths, name=name))
 
 
 @contextlib.contextmanager

@@ -76,7 +76,7 @@ def test_weight_rows_refuse_the_product_fusion_and_the_auto_model_records_its_da
 def test_abcd_kb_is_scored_held_out_and_no_longer_reported_unmeasurable() -> None:
     from eval.fusion_eval import DATASETS, HELD_OUT, PUBLIC, _notes
 
-    assert DATASETS == ("welfare_qa_ko", "parakqc", "stackfaq", "abcd_kb", "sample_kb")
+    assert DATASETS[:5] == ("welfare_qa_ko", "parakqc", "stackfaq", "abcd_kb", "sample_kb")
     assert "abcd_kb" in HELD_OUT and "abcd_kb" not in PUBLIC  # scored, never in the shipped fit
     notes = _notes({}, DATASETS)
     assert not any("not measurable" in n for n in notes)
