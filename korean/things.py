@@ -122,14 +122,8 @@ def _asks_whether(sentence: str) -> bool:
     if not _WH.search(sentence):
         return True
     text = after_service(sentence)
-    tokens = _analysed(text)
-    start = _asking_start(tokens)
-    # "어떤 서류를 내면 되나요?", "어디서 나는지 찾아봐도 괜찮을까요?": 면/도 before 되/괜찮 is how
-    # the asking predicate says whether, not a clause of circumstance
-    while 0 < start < len(tokens) and tokens[start].form in _WHETHER_AFTER and tokens[start - 1].tag == "EC":
-        start = _asking_start(tokens[: start - 1])
-    asking = tokens[start:]
-    return bool(asking) and not _WH.search(text[asking[0].start :])
+    clause = _asking_clause(text)
+    return clause is not None and not _WH.search(clause)
 
 
 # sentence-final endings that ask (나요, 나, 냐, 습니까 …); 세요/십시오 request, 는데요 tells
@@ -148,11 +142,9 @@ def asked_given_things(question: str) -> list[str]:
         if not sentence.strip() or _WH.search(sentence):
             continue
         text = after_service(sentence)
-        tokens = _analysed(text)
-        if _asks_given(tokens):
+        if _asks_given(_analysed(text)):
             # the clause that asks: "모레 출국인데 … 고객센터서 고쳐줘요?" is not about 출국
-            asking = tokens[_asking_start(tokens) :]
-            clause = text[asking[0].start :] if asking else text
+            clause = _asking_clause(text) or text
             out.extend(n for n in thing_nouns(clause) if n not in out)
     return out
 
@@ -235,9 +227,26 @@ def asked_what_things(question: str) -> list[str]:
     return out
 
 
+def _asking_clause(text: str) -> str | None:
+    """The clause of ``text`` that asks (from :func:`_asking_start`); None when nothing is left."""
+    tokens = _analysed(text)
+    asking = tokens[_asking_start(tokens) :]
+    return text[asking[0].start :] if asking else None
+
+
 def _asking_start(tokens: Sequence[Any]) -> int:
     """Index of the first token of the clause that asks: after the last clause of circumstance
-    ("충전하면 …", "시켰는데 …", "결제할 때 …") or sentence-final ending that more words follow."""
+    ("충전하면 …", "시켰는데 …", "결제할 때 …") or sentence-final ending that more words follow.
+    면/도 before 되/괜찮 ends no clause: "어떤 서류를 내면 되나요?", "어디서 나는지 찾아봐도
+    괜찮을까요?" ask with the whole predicate, 되/괜찮 saying whether."""
+    start = _after_circumstance(tokens)
+    while 0 < start < len(tokens) and tokens[start].form in _WHETHER_AFTER and tokens[start - 1].tag == "EC":
+        start = _after_circumstance(tokens[: start - 1])
+    return start
+
+
+def _after_circumstance(tokens: Sequence[Any]) -> int:
+    """Index after the last clause of circumstance or inner sentence-final ending (0: none)."""
     start = 0
     for i, tok in enumerate(tokens):
         after = tokens[i + 1].tag if i + 1 < len(tokens) else ""

@@ -212,6 +212,10 @@ def test_only_sentences_that_ask_whether_are_checked(question: str, things: list
         # a question word in a clause of circumstance asks nothing; nor does a yes/no question
         ("어떤 상품 페이지만 열면 프로그램이 꺼져 버려요.", []),
         ("청구서를 영어로 받아볼 수 있나요?", []),
+        # 면/도 before 되/괜찮/좋 is the asking predicate, as in the yes/no check: the clause that
+        # asks is the whole of "어떤 서류를 내면 되나요", with what the customer wants done
+        ("이 제약을 풀려면 어떤 서류를 내면 되나요?", ["제약"]),
+        ("영어 회화 공부는 어떻게 시작하면 좋을까요?", ["공부"]),
     ],
 )
 def test_the_things_a_question_word_asks_about(question: str, things: list[str]) -> None:
