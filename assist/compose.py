@@ -29,9 +29,7 @@ calibrated probability that the answer is right.
 from __future__ import annotations
 
 import functools
-import math
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -40,10 +38,11 @@ from rapidfuzz import fuzz
 from assist.answer_sentences import Candidate, asked_the_same, candidates_of, doc_chunks, vector_text
 from assist.evidence import Evidence
 from assist.sentence_vectors import sentence_vectors
+from assist.term_fit import overlap, script_fit, weights
+from assist.term_fit import terms as term_set
 from assist.unmentioned import ASKS_IF, also_left_out, unmentioned
 from core.types import Chunk, DocHit
 from indexes.hybrid import HybridIndex
-from indexes.lexical import tokenize
 from korean.contrasts import contrary_case
 from korean.focus import asked_for, question_focus, serves, unanswered
 from korean.sentences import split_sentences
@@ -107,33 +106,6 @@ def _scene(heading: str) -> tuple[str, ...]:
     return tuple(scene_nouns(heading))
 
 
-@functools.lru_cache(maxsize=100_000)
-def _terms(text: str) -> frozenset[str]:
-    return frozenset(tokenize(text))
-
-
-def _weights(pool: Sequence[frozenset[str]]) -> dict[str, float]:
-    df: Counter[str] = Counter(t for terms in pool for t in terms)
-    n = max(len(pool), 1)
-    return {t: math.log(1 + n / (1 + c)) for t, c in df.items()}
-
-
-def _overlap(q: frozenset[str], terms: frozenset[str], w: dict[str, float], default: float) -> float:
-    total = sum(w.get(t, default) for t in q)
-    return sum(w.get(t, default) for t in q & terms) / total if total else 0.0
-
-
-def _script_fit(question: str, qterms: frozenset[str], chunk: Chunk, w: dict[str, float]) -> float:
-    asked = str(chunk.meta.get("question", ""))
-    if not asked:
-        return 0.0
-    default = max(w.values(), default=1.0)
-    fuzzy = fuzz.token_set_ratio(question, asked) / 100
-    overlap = _overlap(qterms, _terms(asked), w, default)
-    back = _overlap(_terms(asked), qterms, w, default)
-    return 0.4 * fuzzy + 0.35 * overlap + 0.25 * back
-
-
 def _repeats(cand: Candidate, chosen: Sequence[Candidate]) -> bool:
     """The sentence says again what a chosen one says (rapidfuzz token-set ratio ≥ 80)."""
     return any(fuzz.token_set_ratio(cand.send_text, c.send_text) >= 80 for c in chosen)
@@ -153,10 +125,10 @@ def _said_before(cand: Candidate, said: Sequence[str]) -> bool:
     morphemes are in one said sentence, whatever its endings or speech level. One way only: a
     sentence that says more than a short earlier one ("환불 계좌로 입금됩니다." → "… 영업일
     1~2일 안에 입금됩니다.") is what the follow-up asks for."""
-    terms = _terms(cand.send_text)
+    terms = term_set(cand.send_text)
     if not terms:
         return any(cand.send_text.strip() == s.strip() for s in said)
-    return any(len(terms & _terms(s)) >= 0.75 * len(terms) for s in said)
+    return any(len(terms & term_set(s)) >= 0.75 * len(terms) for s in said)
 
 
 def compose(
@@ -225,7 +197,7 @@ def _compose(
     docs = list(docs if docs is not None else evidence.knowledge)[:3]
     focus = question_focus(question)
     wanted = asked_for(question)  # a time, a cost or a quantity, asked for outright
-    qterms = frozenset(evidence.trace.query_tokens) or _terms(question)
+    qterms = frozenset(evidence.trace.query_tokens) or term_set(question)
     result = Composition(focus=focus)
     if not docs:
         return result
@@ -233,8 +205,8 @@ def _compose(
         return result  # "영어로 받아볼 수 있나요?", "충전 보너스는 몇 %?" and no article says a word of it
     top_score = max(docs[0].score, 1e-9)
     per_doc = [(d, candidates_of(doc_chunks(index, d.doc_id) or [h.chunk for h in d.chunks])) for d in docs]
-    pool = [_terms(f"{c.context} {c.antecedent} {c.text}") for _, cands in per_doc for c in cands]
-    w = _weights(pool)
+    pool = [term_set(f"{c.context} {c.antecedent} {c.text}") for _, cands in per_doc for c in cands]
+    w = weights(pool)
     default = max(w.values(), default=1.0)
 
     flat = [
@@ -268,7 +240,7 @@ def _compose(
     script_best: tuple[float, DocHit, Chunk] | None = None
     first_two = {d.doc_id for d, _ in per_doc[:2]}
     for (doc, chunk), qsim in zip(scripts, qsims, strict=True):
-        fit = _script_fit(question, qterms, chunk, w)
+        fit = script_fit(question, qterms, chunk, w)
         if qvec is not None:
             fit = 0.5 * fit + 0.5 * min(1.0, max(0.0, (qsim - _COS_LOW) / (_COS_HIGH - _COS_LOW)))
         question_fit[chunk.chunk_id] = fit
@@ -283,11 +255,11 @@ def _compose(
         if question_fit.get(cand.chunk.chunk_id, 1.0) < gate:
             continue  # a script answer's sentence answers its own question, not this inquiry
         rel = max(doc.score, 0.0) / top_score
-        terms = _terms(f"{cand.context} {cand.antecedent} {cand.send_text}")
+        terms = term_set(f"{cand.context} {cand.antecedent} {cand.send_text}")
         dense = (sims[vector_text(cand)] - lo) / span if sims else 0.0
         w_terms, w_dense, w_focus, w_doc = FIT_WEIGHTS
         fit = (
-            w_terms * _overlap(qterms, terms, w, default)
+            w_terms * overlap(qterms, terms, w, default)
             + w_dense * dense
             + w_focus * serves(cand.send_text, focus)
             + w_doc * rel
@@ -372,7 +344,7 @@ def _compose(
             near
             and _stands_with(cand, chosen)
             and not _repeats(cand, chosen)
-            and _overlap(qterms, _terms(cand.send_text), w, default) > 0
+            and overlap(qterms, term_set(cand.send_text), w, default) > 0
         ):
             chosen.append(cand)
     # ... and the best sentence of another section of that article when it fits nearly as well:

@@ -1,0 +1,38 @@
+"""Term fit: local IDF over a candidate pool, weighted overlap, and a script question's fit."""
+
+from __future__ import annotations
+
+import pytest
+
+from assist.term_fit import overlap, script_fit, terms, weights
+from core.types import Chunk
+
+
+def test_a_term_in_every_candidate_weighs_less_than_a_rare_one() -> None:
+    pool = [terms("적립금 유효기간은 1년입니다"), terms("적립금은 결제 시 사용"), terms("적립금 소멸 안내")]
+    w = weights(pool)
+    assert w["적립금"] < w["유효"]  # Kiwi: 유효기간 = 유효 + 기간
+
+
+def test_overlap_is_the_weighted_share_of_the_question_terms_found() -> None:
+    w = {"적립금": 0.5, "유효기간": 2.0}
+    q = frozenset({"적립금", "유효기간"})
+    assert overlap(q, frozenset({"유효기간"}), w, 1.0) == pytest.approx(0.8)
+    assert overlap(q, frozenset({"적립금", "유효기간"}), w, 1.0) == pytest.approx(1.0)
+    assert overlap(frozenset({"미지"}), frozenset({"미지"}), w, 3.0) == pytest.approx(1.0)  # default weight
+    assert overlap(frozenset(), frozenset({"적립금"}), w, 1.0) == 0.0
+
+
+def _script(question: str) -> Chunk:
+    meta = {"question": question} if question else {}
+    return Chunk("a#s-0", "a", "article", "t", "scripts", "A: 네", "A: 네", meta=meta)
+
+
+def test_a_script_question_fits_by_its_words_and_not_without_one() -> None:
+    question = "적립금 유효기간이 얼마나 되나요?"
+    qterms = terms(question)
+    w = weights([qterms, terms("적립금 소멸 안내")])
+    same = script_fit(question, qterms, _script("적립금 유효기간은 얼마나 되나요?"), w)
+    other = script_fit(question, qterms, _script("배송지는 어디서 바꾸나요?"), w)
+    assert 0.8 < same <= 1.0 and other < 0.5
+    assert script_fit(question, qterms, _script(""), w) == 0.0
