@@ -49,6 +49,8 @@ from eval.kb import build_index, corpus_chunks, open_embedder, strip_doc_prefix
 from eval.metrics import mean, ndcg_at_k, percentiles, recall_at_k, reciprocal_rank
 from eval.progress import Progress, report
 from eval.result import EvalRun, Figure, Table
+from eval.safety import SAFETY_EVAL
+from eval.sample import SAMPLE_EVAL, sample_kb
 from eval.sampling import sample
 from indexes.fusion_weight import WeightModel
 from indexes.hybrid import SearchParams, SearchTrace, aggregate
@@ -193,9 +195,6 @@ def _sample_splits(
     settings: Settings, cache: Path | None, progress: Progress | None
 ) -> Iterator[tuple[Split, Split]]:
     """The sample KB's eval set and its answer-safety set (answerable single-turn rows), one index."""
-    from eval.safety import SAFETY_EVAL
-    from eval.sample import SAMPLE_EVAL, sample_kb
-
     queries, info = load_queries(SAMPLE_EVAL)
     safety = safety_queries(SAFETY_EVAL)
     safety_fp = file_info(SAFETY_EVAL, len(safety)).sha256[:16]
