@@ -209,8 +209,7 @@ def asked_what_things(question: str) -> list[str]:
         if not sentence.strip() or not _WH.search(sentence):
             continue
         text = after_service(sentence)
-        tokens = _analysed(text)
-        asking = tokens[_asking_start(tokens) :]
+        asking = _asking_tokens(text)
         if not asking or not _WH.search(text[asking[0].start :]):
             continue
         for i, tok in enumerate(asking):
@@ -227,10 +226,15 @@ def asked_what_things(question: str) -> list[str]:
     return out
 
 
-def _asking_clause(text: str) -> str | None:
-    """The clause of ``text`` that asks (from :func:`_asking_start`); None when nothing is left."""
+def _asking_tokens(text: str) -> Sequence[Any]:
+    """The tokens of the clause of ``text`` that asks (from :func:`_asking_start`)."""
     tokens = _analysed(text)
-    asking = tokens[_asking_start(tokens) :]
+    return tokens[_asking_start(tokens) :]
+
+
+def _asking_clause(text: str) -> str | None:
+    """The clause of ``text`` that asks; None when nothing is left."""
+    asking = _asking_tokens(text)
     return text[asking[0].start :] if asking else None
 
 
