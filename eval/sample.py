@@ -99,9 +99,8 @@ def _ingest(
     models = settings.models_dir.resolve()
     models.mkdir(parents=True, exist_ok=True)
     os.symlink(models, data / "models", target_is_directory=True)
-    update: dict[str, Any] = {"data_dir": data, "database_url": None}
-    update["colloquial_file"] = SAMPLE_LEXICON if paths is None else None
-    local = settings.model_copy(update=update)
+    lexicon = SAMPLE_LEXICON if paths is None else None
+    local = settings.model_copy(update={"data_dir": data, "database_url": None, "colloquial_file": lexicon})
     if index_cache is not None:
         _seed(index_cache, local.index_root)
     result = ingest_paths(sample_paths() if paths is None else list(paths), local, progress=progress)
@@ -115,29 +114,25 @@ def _ingest(
 @contextlib.contextmanager
 def ingested_kb(
     settings: Settings,
-    paths: Sequence[Path],
+    paths: Sequence[Path] | None,
     *,
     name: str,
     index_cache: Path | None = None,
     progress: Progress | None = None,
 ) -> Iterator[KnowledgeBase]:
-    """Articles ``paths`` ingested by the product pipeline into a temporary data dir (index cached)."""
+    """Articles ``paths`` (None: the sample KB) ingested by the product pipeline into a temporary
+    data dir (index cached)."""
     with tempfile.TemporaryDirectory(prefix="kms-eval-kb-") as tmp:
         data = Path(tmp) / "kms"
         data.mkdir()
         yield KnowledgeBase(_ingest(settings, data, index_cache, progress, paths=paths, name=name))
 
 
-@contextlib.contextmanager
 def sample_kb(
     settings: Settings, *, index_cache: Path | None = None, progress: Progress | None = None
-) -> Iterator[KnowledgeBase]:
+) -> contextlib.AbstractContextManager[KnowledgeBase]:
     """The sample KB ingested by the product pipeline into a temporary data dir (index cached)."""
-    with tempfile.TemporaryDirectory(prefix="kms-eval-sample-") as tmp:
-        data = Path(tmp) / "kms"
-        data.mkdir()
-        local = _ingest(settings, data, index_cache, progress)
-        yield KnowledgeBase(local)
+    return ingested_kb(settings, None, name="the sample KB", index_cache=index_cache, progress=progress)
 
 
 def run_sample(
