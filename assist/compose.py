@@ -38,8 +38,7 @@ from rapidfuzz import fuzz
 from assist.answer_sentences import Candidate, asked_the_same, candidates_of, doc_chunks, vector_text
 from assist.evidence import Evidence
 from assist.sentence_vectors import sentence_vectors
-from assist.term_fit import overlap, script_fit, weights
-from assist.term_fit import terms as term_set
+from assist.term_fit import overlap, script_fit, term_set, weights
 from assist.unmentioned import ASKS_IF, also_left_out, unmentioned
 from core.types import Chunk, DocHit
 from indexes.hybrid import HybridIndex

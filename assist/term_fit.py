@@ -17,11 +17,11 @@ from rapidfuzz import fuzz
 from core.types import Chunk
 from indexes.lexical import tokenize
 
-__all__ = ["overlap", "script_fit", "terms", "weights"]
+__all__ = ["overlap", "script_fit", "term_set", "weights"]
 
 
 @functools.lru_cache(maxsize=100_000)
-def terms(text: str) -> frozenset[str]:
+def term_set(text: str) -> frozenset[str]:
     """The BM25 tokens of ``text`` (Kiwi morphemes, English stems), once per distinct text."""
     return frozenset(tokenize(text))
 
@@ -46,6 +46,6 @@ def script_fit(question: str, qterms: frozenset[str], chunk: Chunk, w: dict[str,
         return 0.0
     default = max(w.values(), default=1.0)
     fuzzy = fuzz.token_set_ratio(question, asked) / 100
-    forward = overlap(qterms, terms(asked), w, default)
-    back = overlap(terms(asked), qterms, w, default)
+    forward = overlap(qterms, term_set(asked), w, default)
+    back = overlap(term_set(asked), qterms, w, default)
     return 0.4 * fuzzy + 0.35 * forward + 0.25 * back

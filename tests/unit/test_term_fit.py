@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from assist.term_fit import overlap, script_fit, terms, weights
+from assist.term_fit import overlap, script_fit, term_set, weights
 from core.types import Chunk
 
 
 def test_a_term_in_every_candidate_weighs_less_than_a_rare_one() -> None:
-    pool = [terms("적립금 유효기간은 1년입니다"), terms("적립금은 결제 시 사용"), terms("적립금 소멸 안내")]
+    pool = [
+        term_set("적립금 유효기간은 1년입니다"),
+        term_set("적립금은 결제 시 사용"),
+        term_set("적립금 소멸 안내"),
+    ]
     w = weights(pool)
     assert w["적립금"] < w["유효"]  # Kiwi: 유효기간 = 유효 + 기간
 
@@ -30,8 +34,8 @@ def _script(question: str) -> Chunk:
 
 def test_a_script_question_fits_by_its_words_and_not_without_one() -> None:
     question = "적립금 유효기간이 얼마나 되나요?"
-    qterms = terms(question)
-    w = weights([qterms, terms("적립금 소멸 안내")])
+    qterms = term_set(question)
+    w = weights([qterms, term_set("적립금 소멸 안내")])
     same = script_fit(question, qterms, _script("적립금 유효기간은 얼마나 되나요?"), w)
     other = script_fit(question, qterms, _script("배송지는 어디서 바꾸나요?"), w)
     assert 0.8 < same <= 1.0 and other < 0.5
