@@ -148,13 +148,10 @@ def run_sample(
     queries, info = load_queries(eval_file)
     in_scope = [q for q in queries if q.in_scope and q.gold]
     timings: dict[str, float] = {}
-    with tempfile.TemporaryDirectory(prefix="kms-eval-sample-") as tmp:
-        data = Path(tmp) / "kms"
-        data.mkdir()
-        t0 = time.perf_counter()
-        local = _ingest(settings, data, index_cache, progress)
+    t0 = time.perf_counter()
+    with sample_kb(settings, index_cache=index_cache, progress=progress) as kb:
         timings["ingest"] = time.perf_counter() - t0
-        kb = KnowledgeBase(local)
+        local = kb.settings
         articles = {c.doc_id for c in kb.index.chunks if c.doc_type == "article"}
         t0 = time.perf_counter()
         configs = search_configs(local)
