@@ -73,6 +73,12 @@ class Settings(BaseSettings):
     dense_index: Literal["flat", "hnsw"] = Field(
         "flat", description="FAISS index type: exact 'flat' (inner product) or approximate 'hnsw'."
     )
+    dense_vectors: Literal["float16", "float32"] = Field(
+        "float16",
+        description="How the FAISS index stores vectors: 'float16' (half the memory; a flat search "
+        "reads half the bytes) or 'float32'. Recorded in the index; an index keeps the storage it was "
+        "built with until `kms reindex` (README: dense vectors).",
+    )
     hnsw_m: int = Field(32, ge=4, description="HNSW graph degree when dense_index='hnsw'.")
     hnsw_ef_search: int = Field(128, ge=8, description="HNSW search breadth when dense_index='hnsw'.")
     index_delta_max_chunks: int = Field(

@@ -290,6 +290,7 @@ def _run_bench(
             config.dense_index,
             hnsw_m=config.hnsw_m,
             ef_search=config.hnsw_ef_search,
+            vectors_type=config.dense_vectors,
         )
         faiss_s = time.perf_counter() - t0
         t0 = time.perf_counter()

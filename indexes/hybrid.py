@@ -229,6 +229,7 @@ class HybridIndex:
             old.kind,
             hnsw_m=old.hnsw_m,
             ef_search=old.ef_search,
+            vectors_type=old.vectors,
         )
         lexical = LexicalIndex(tokens, k1=seg.main.lexical.k1, b=seg.main.lexical.b)
         return HybridIndex(chunks, dense, lexical, self.embedder)

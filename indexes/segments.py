@@ -217,7 +217,8 @@ class Segments:
                 new.d_pos_by_id[chunk.chunk_id] = pos
                 new.d_doc_rows[chunk.doc_id] = (*new.d_doc_rows.get(chunk.doc_id, ()), pos)
             if len(op.chunks):
-                vectors.append(np.asarray(op.vectors, dtype=np.float32).reshape(len(op.chunks), -1))
+                # rounded as the main segment stores them: what a rebuild's index would hand back
+                vectors.append(self.main.dense.stored(op.vectors).reshape(len(op.chunks), -1))
         new.d_vectors = np.ascontiguousarray(np.vstack(vectors)) if len(vectors) > 1 else self.d_vectors
         for name in ("_alive", "_type_masks", "stats", "_delta_dense"):
             new.__dict__.pop(name, None)
@@ -304,8 +305,9 @@ class Segments:
 
     @cached_property
     def _delta_dense(self) -> DenseIndex:
+        main = self.main.dense  # the same vector storage, so a row scores as a rebuild scores it
         return DenseIndex.build(
-            self.d_vectors, np.arange(len(self.d_chunks), dtype=np.int64), self.main.dense.dim
+            self.d_vectors, np.arange(len(self.d_chunks), dtype=np.int64), main.dim, vectors_type=main.vectors
         )
 
     def vectors_at(self, rows: Sequence[int]) -> np.ndarray:
@@ -338,7 +340,7 @@ class DenseView:
 
     def __init__(self, seg: Segments) -> None:
         self._seg = seg
-        self.kind, self.dim = seg.main.dense.kind, seg.main.dense.dim
+        self.kind, self.dim, self.vectors = seg.main.dense.kind, seg.main.dense.dim, seg.main.dense.vectors
 
     @property
     def size(self) -> int:

@@ -75,6 +75,7 @@ class IndexConfig:
     """The parameters a build records in its manifest."""
 
     dense_index: str = "flat"
+    dense_vectors: str = "float16"
     hnsw_m: int = 32
     hnsw_ef_search: int = 128
     bm25_k1: float = 1.2
@@ -149,6 +150,7 @@ def build(
         config.dense_index,
         hnsw_m=config.hnsw_m,
         ef_search=config.hnsw_ef_search,
+        vectors_type=config.dense_vectors,
     )
     lexical = LexicalIndex([t or [] for t in tokens], k1=config.bm25_k1, b=config.bm25_b)
     return HybridIndex(list(chunks), dense, lexical, embedder), stats
@@ -176,7 +178,12 @@ def manifest_for(index: HybridIndex, config: IndexConfig, name: str) -> dict[str
         # how lexical/ stores it: BM25 postings, vocabulary and term ids as memory-mapped arrays
         # (a folder without this entry has tokens.jsonl only, counted into postings on load)
         "lexical_store": dict(LEXICAL_STORE),
-        "dense": {"type": config.dense_index, "hnsw_m": config.hnsw_m, "ef_search": config.hnsw_ef_search},
+        "dense": {
+            "type": index.dense.kind,
+            "vectors": index.dense.vectors,  # what the FAISS file stores (float16 or float32)
+            "hnsw_m": config.hnsw_m,
+            "ef_search": config.hnsw_ef_search,
+        },
         # the fusion searches use, and a fitted one's model file and fit-data fingerprint
         "fusion": fusion_entry(config),
         "counts": {

@@ -15,7 +15,7 @@ import pytest
 
 from core.types import Chunk
 from indexes import compaction, deltalog, store
-from indexes.dense import DenseIndex
+from indexes.dense import VECTOR_TYPES, DenseIndex
 from indexes.embedder import HashEmbedder
 from indexes.hybrid import HybridIndex, SearchParams
 from indexes.lexical import LexicalIndex, tokenize_many
@@ -46,9 +46,10 @@ def _corpus(rng: random.Random, docs: int, start: int = 0) -> list[Chunk]:
     ]
 
 
-def _build(chunks: list[Chunk]) -> HybridIndex:
+def _build(chunks: list[Chunk], vectors_type: str = "float32") -> HybridIndex:
     vectors = EMB.embed_documents([c.text for c in chunks])
-    dense = DenseIndex.build(vectors, np.array([c.vid for c in chunks], dtype=np.int64), EMB.dim)
+    ids = np.array([c.vid for c in chunks], dtype=np.int64)
+    dense = DenseIndex.build(vectors, ids, EMB.dim, vectors_type=vectors_type)
     return HybridIndex(list(chunks), dense, LexicalIndex(tokenize_many([c.text for c in chunks])), EMB)
 
 
@@ -79,15 +80,16 @@ def _ranked(index: HybridIndex, **kw: object) -> list[list[tuple[str, float]]]:
     return out
 
 
-@pytest.fixture(scope="module")
-def edited() -> tuple[HybridIndex, HybridIndex]:
-    """(base + edits through the delta, a from-scratch build over the same live chunks)."""
+@pytest.fixture(scope="module", params=VECTOR_TYPES)
+def edited(request: pytest.FixtureRequest) -> tuple[HybridIndex, HybridIndex]:
+    """(base + edits through the delta, a from-scratch build over the same live chunks), with the
+    vectors stored as float16 and as float32."""
     rng = random.Random(7)
-    base = _build(_corpus(rng, 120))
+    base = _build(_corpus(rng, 120), request.param)
     index = base
     for op in _edits(base, rng):  # one at a time, as writes arrive
         index = index.applied([op])
-    return index, _build(list(index.chunks))
+    return index, _build(list(index.chunks), request.param)
 
 
 def test_bm25_equals_bm25s() -> None:
@@ -109,6 +111,8 @@ def test_incremental_edits_rank_exactly_as_a_full_rebuild(edited: tuple[HybridIn
         tokens = tokenize_many([q])[0]
         live = seg.lex_scores(tokens)[seg.live_rows()]
         assert np.array_equal(live, rebuilt.lexical.scores(tokens)), q
+    vids = [c.vid for c in rebuilt.chunks]  # the vectors a rebuild hands back, bit for bit
+    assert np.array_equal(index.dense.vectors_for(vids), rebuilt.dense.vectors_for(vids))
     for fusion in ("auto", "weighted", "rrf", "bm25", "dense", "adaptive"):
         assert _ranked(index, fusion=fusion) == _ranked(rebuilt, fusion=fusion), fusion
     assert _ranked(index, doc_types=["article"]) == _ranked(rebuilt, doc_types=["article"])
