@@ -1,6 +1,6 @@
 """The product's fusion of a dense and a BM25 result list, keyed by candidate number.
 
-The same arithmetic as ``HybridIndex.search_chunks`` (weighted min-max, query-weighted ``auto``,
+The same arithmetic as ``HybridIndex.search_chunks`` (weighted, query-weighted ``auto``,
 RRF, adaptive ranker, single legs) over lists a backend returned; candidates are numbered 0..n-1
 in union order.
 """
