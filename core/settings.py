@@ -130,8 +130,9 @@ class Settings(BaseSettings):
         "set per query from the share of its words the BM25 vocabulary knows and its share of Latin "
         "letters, DATA_DIR/fusion_weight.json or the bundled model; KMS_WEIGHT_* are not used), "
         "'adaptive' (a learned ranker over both legs' scores and per-query features, "
-        "DATA_DIR/fusion_model.json or the bundled one), 'weighted' (weighted sum of per-query min-max "
-        "scaled scores, KMS_WEIGHT_*) or 'rrf' (reciprocal rank fusion).",
+        "DATA_DIR/fusion_model.json or the bundled one), 'weighted' (weighted sum of per-query scaled "
+        "scores: dense min-max, BM25 as a share of the best; KMS_WEIGHT_*) or 'rrf' (reciprocal rank "
+        "fusion).",
     )
     weight_dense: float = Field(0.7, ge=0, description="Weight of the dense leg in weighted fusion.")
     weight_lexical: float = Field(0.3, ge=0, description="Weight of the BM25 leg in weighted fusion.")
