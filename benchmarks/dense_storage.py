@@ -14,7 +14,6 @@ FAISS runs), p50/p95 of each storage, interleaved.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
@@ -65,9 +64,7 @@ def quality(settings: Settings, data_root: Path, limit: int, seed: int) -> None:
             rr = np.mean([reciprocal_rank(r, q.gold, 10) for r, q in zip(ranked, queries, strict=True)])
             tail = f"{agree:.4f} | {diff:.2e}" if kind == "float16" else " | "
             print(f"| {name} | {len(chunks)} | {len(queries)} | {kind} | {r5:.4f} | {rr:.4f} | {tail} |")
-    note = cache_note(embedder)
-    if note:
-        print(note, file=sys.stderr)
+    cache_note(embedder)  # keeps the vectors for the next run (both storages rank the same vectors)
 
 
 def speed(size: int, dim: int, queries: int) -> None:

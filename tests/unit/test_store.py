@@ -8,10 +8,12 @@ import pytest
 
 from core.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError
 from core.types import Chunk
-from indexes import store
+from indexes import compaction, store
 from indexes.dense import DenseIndex
 from indexes.embedder import HashEmbedder
 from indexes.hybrid import SearchParams
+from indexes.lexical import tokenize_many
+from indexes.segments import DeltaOp
 
 TEXTS = {
     "a1": "환불은 카드 취소 후 3~5영업일 안에 처리됩니다",
@@ -286,3 +288,30 @@ def test_load_fallback_finds_the_newest_retained_index_that_loads(tmp_path: Path
     assert found is not None and found[1] == good and len(found[0].chunks) == len(TEXTS)
     (good / "manifest.json").unlink()
     assert store.load_fallback(tmp_path, HashEmbedder(64), exclude=broken) is None
+
+
+def test_the_folder_records_its_storage_and_a_float32_folder_keeps_serving(tmp_path: Path) -> None:
+    half_cfg, full_cfg = store.IndexConfig(), store.IndexConfig(dense_vectors="float32")
+    assert half_cfg.dense_vectors == "float16"  # the default
+    index, _ = store.build(_chunks(), HashEmbedder(64), full_cfg)  # as every folder was written before
+    folder = store.persist(index, tmp_path, full_cfg)
+    assert json.loads((folder / "manifest.json").read_text())["dense"]["vectors"] == "float32"
+    loaded = store.load(folder, HashEmbedder(64), half_cfg)  # configured float16: the folder serves as built
+    assert loaded.dense.vectors == "float32"
+    q = "환불이 언제 되나요"
+    assert loaded.search(q, SearchParams(k=1))[0].doc_id == "article:a1"
+    op = DeltaOp(
+        chunks=tuple(_chunks({"a5": "환불 계좌가 바뀌면 새 계좌로 환불합니다"})),
+        vectors=HashEmbedder(64).embed_documents(["환불 계좌가 바뀌면 새 계좌로 환불합니다"]),
+        tokens=tuple(tokenize_many(["환불 계좌가 바뀌면 새 계좌로 환불합니다"])),
+    )
+    edited = compaction.write_ops(loaded, folder, tmp_path, [op])
+    done = compaction.compact(edited, folder, tmp_path, half_cfg)
+    assert done is not None
+    compacted, new_folder = done
+    assert compacted.dense.vectors == "float32"  # a compaction moves vectors, it does not re-store them
+    assert json.loads((new_folder / "manifest.json").read_text())["dense"]["vectors"] == "float32"
+    rebuilt, _ = store.build(list(compacted.chunks), HashEmbedder(64), half_cfg, previous=compacted)
+    again = store.persist(rebuilt, tmp_path, half_cfg)  # a reindex takes the configured storage
+    assert json.loads((again / "manifest.json").read_text())["dense"]["vectors"] == "float16"
+    assert store.load(again, HashEmbedder(64)).dense.vectors == "float16"
