@@ -87,7 +87,8 @@ def main() -> None:
     emb.model_id = "synthetic-384"
     t0 = time.perf_counter()
     chunks, vectors, tokens = build(corpus, args.chunks)
-    dense = DenseIndex.build(vectors, np.array([c.vid for c in chunks], dtype=np.int64), DIM)
+    ids = np.array([c.vid for c in chunks], dtype=np.int64)
+    dense = DenseIndex.build(vectors, ids, DIM, vectors_type=store.IndexConfig().dense_vectors)
     index = HybridIndex(chunks, dense, LexicalIndex(tokens), emb)
     print(f"corpus: {args.chunks} chunks, built in {time.perf_counter() - t0:.1f} s", flush=True)
     with tempfile.TemporaryDirectory(prefix="kms-incr-") as tmp:

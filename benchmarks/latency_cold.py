@@ -95,7 +95,8 @@ def cold_main(args: argparse.Namespace) -> None:
             chunks, vectors, tokens = synthetic(Corpus(0), args.chunks)
             emb = HashEmbedder(DIM)
             emb.model_id = "synthetic-384"
-            dense = DenseIndex.build(vectors, np.array([c.vid for c in chunks], dtype=np.int64), DIM)
+            ids = np.array([c.vid for c in chunks], dtype=np.int64)
+            dense = DenseIndex.build(vectors, ids, DIM, vectors_type=store.IndexConfig().dense_vectors)
             index = HybridIndex(chunks, dense, LexicalIndex(tokens), emb)
             del chunks, vectors, tokens, dense
             print(f"built {args.chunks} synthetic chunks in {time.perf_counter() - t0:.1f} s", flush=True)
