@@ -341,6 +341,7 @@ class DenseView:
     def __init__(self, seg: Segments) -> None:
         self._seg = seg
         self.kind, self.dim, self.vectors = seg.main.dense.kind, seg.main.dense.dim, seg.main.dense.vectors
+        self.stored = seg.main.dense.stored  # how a vector is kept (float16 storage rounds it)
 
     @property
     def size(self) -> int:

@@ -41,7 +41,8 @@ def test_approval_embeds_nothing_the_generation_embedded(
     indexed = _indexed(drafts_kb, str(published.article_id))
     assert indexed and embedded == []  # every chunk's vector was ready
     for text, vector in indexed:
-        np.testing.assert_allclose(vector, drafts_kb.embedder.embed_documents([text])[0], atol=1e-6)
+        expected = drafts_kb.index.dense.stored(drafts_kb.embedder.embed_documents([text])[0])  # as stored
+        np.testing.assert_allclose(vector, expected, atol=1e-6)
     assert not _path(drafts_kb, draft_id).exists()  # decided: the kept vectors are gone
     hits = drafts_kb.search(indexed[0][0], k=1, doc_types={"article"})
     assert hits[0].doc_id == f"article:{published.article_id}"
@@ -61,7 +62,8 @@ def test_an_edit_before_approval_is_embedded_at_approval(
     assert embedded and all("매장 픽업 안내를 한곳에 모읍니다" in t for t in embedded)
     assert len(embedded) < len(indexed)  # the sections nobody touched kept their vectors
     for text, vector in indexed:
-        np.testing.assert_allclose(vector, drafts_kb.embedder.embed_documents([text])[0], atol=1e-6)
+        expected = drafts_kb.index.dense.stored(drafts_kb.embedder.embed_documents([text])[0])  # as stored
+        np.testing.assert_allclose(vector, expected, atol=1e-6)
 
 
 def test_a_rejected_or_merged_draft_leaves_no_kept_vectors(drafts_kb: KnowledgeBase) -> None:
