@@ -274,7 +274,6 @@ def run_fusion(
             _flush(group[0].index.embedder)
     names = [name for name, _ in groups]
     fingerprints = {s.name: s.fingerprint for s in [*splits, *fresh]}
-    names = [s.name for s in splits]
     return EvalRun(
         kind="fusion",
         primary_metric="sample_kb/product/ndcg@10",
