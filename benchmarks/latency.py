@@ -74,7 +74,7 @@ from assist.suggest import suggest
 from core.settings import Settings
 from core.types import Chunk, content_hash
 from indexes import store
-from indexes.dense import DenseIndex
+from indexes.dense import VECTOR_TYPES, DenseIndex
 from indexes.hybrid import HybridIndex
 from indexes.lexical import LexicalIndex, tokenize_many
 
@@ -382,7 +382,7 @@ def main() -> None:
     s.add_argument("--dense-index", choices=["flat", "hnsw"], default="flat", help="KMS_DENSE_INDEX")
     s.add_argument(
         "--dense-vectors",
-        choices=["float16", "float32"],
+        choices=list(VECTOR_TYPES),
         default=Settings().dense_vectors,
         help="KMS_DENSE_VECTORS",
     )
