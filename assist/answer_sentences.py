@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assist.sentence_store import load_vectors, text_key, write_vectors
-from assist.sentence_vectors import cached_vectors, remember, sentence_vectors
+from assist.sentence_vectors import cached_vectors, remember, reserve, sentence_vectors
 from core.records import REVIEW_MARKER
 from core.types import Chunk
 from indexes.embedder import Embedder
@@ -166,8 +166,22 @@ def doc_chunks(index: HybridIndex, doc_id: str) -> list[Chunk]:
 
 
 _CANDIDATES: OrderedDict[tuple[str, str], list[Candidate]] = OrderedDict()
-_CANDIDATES_SIZE = 20_000
 _CANDIDATES_LOCK = threading.Lock()
+_candidates_size = 20_000  # chunks; the warm-up raises it to every answer chunk of the index
+
+
+def _reserve_candidates(n: int) -> None:
+    """Keep the sentences of at least ``n`` chunks (splitting and role analysis cost ~12 ms a chunk:
+    at 100k chunks the 26,676 article chunks did not fit in 20k, and the warm-up's work on the
+    first ones was gone by the time it reached the last)."""
+    global _candidates_size
+    with _CANDIDATES_LOCK:
+        _candidates_size = max(_candidates_size, n)
+
+
+def _headroom(n: int) -> int:
+    """A cache size for ``n`` items now and the articles added before the next start."""
+    return n + n // 10
 
 
 def _chunk_candidates(chunk: Chunk) -> list[Candidate]:
@@ -206,7 +220,7 @@ def _chunk_candidates(chunk: Chunk) -> list[Candidate]:
                 previous = text
     with _CANDIDATES_LOCK:
         _CANDIDATES[key] = out
-        while len(_CANDIDATES) > _CANDIDATES_SIZE:
+        while len(_CANDIDATES) > _candidates_size:
             _CANDIDATES.popitem(last=False)
     return out
 
@@ -260,6 +274,7 @@ def answer_sentence_texts(index: HybridIndex) -> list[str]:
     index's articles and documents."""
     docs = dict.fromkeys(k.doc_id for k in index.chunk_keys() if k.doc_type != "ticket")
     chunks = [c for doc_id in docs for c in _answer_chunks(doc_chunks(index, doc_id))]
+    _reserve_candidates(_headroom(len(chunks)))
     texts = [vector_text(cand) for chunk in chunks for cand in _chunk_candidates(chunk)]
     texts += [str(c.meta["question"]) for c in chunks if c.section == "scripts" and c.meta.get("question")]
     return list(dict.fromkeys(texts))
@@ -280,9 +295,12 @@ def warm(
     and only the others are embedded; the vectors of the current sentences are written back at
     the end, and every ``save_every_s`` meanwhile, so a long warm-up cut short is not lost.
     Small batches with a pause between them: a request waiting for the embedder waits for one
-    batch (~0.4 s on two cores), not for a warm-up of thousands of sentences."""
+    batch (~0.4 s on two cores), not for a warm-up of thousands of sentences. The caches of split
+    chunks and of sentence vectors are made to hold every one first (``_reserve_candidates``,
+    ``sentence_vectors.reserve``): what the warm-up does is kept, not pushed out by its own end."""
     embedder = index.embedder
     texts = answer_sentence_texts(index)
+    reserve(embedder, _headroom(len(texts)))  # every one of them stays (sentence_vectors.reserve)
     result = WarmResult(sentences=len(texts))
     if store is not None:
         saved = load_vectors(store, embedder.dim)

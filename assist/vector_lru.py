@@ -47,6 +47,12 @@ class VectorLRU:
             return np.zeros((0, dim), dtype=np.float32)
         return np.vstack([rows[t] for t in texts])
 
+    def reserve(self, n: int) -> None:
+        """Hold at least ``n`` vectors from now on (a warm-up that embeds more texts than the
+        cache holds would otherwise drop the first ones while it embeds the last)."""
+        with self._lock:
+            self.size = max(self.size, n)
+
     def put(self, vectors: dict[str, np.ndarray]) -> None:
         """Add computed vectors (just embedded, or read from disk) as the most recent."""
         with self._lock:

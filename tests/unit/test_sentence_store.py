@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from assist import answer_sentences
+from assist import sentence_vectors as sentence_vectors_module
 from assist.answer_sentences import answer_sentence_texts, warm
 from assist.sentence_store import load_vectors, model_key, store_path, text_key, write_vectors
-from assist.sentence_vectors import sentence_vectors
+from assist.sentence_vectors import cached_vectors, sentence_vectors
 from core.settings import Settings
 from indexes import store
 from indexes.embedder import HashEmbedder, load_embedder
@@ -84,6 +87,34 @@ def test_only_new_sentences_are_embedded_and_removed_ones_leave_the_file(
     assert 0 < done.embedded < done.sentences and sum(calls) == done.embedded
     current = {text_key(t) for t in answer_sentence_texts(changed)}
     assert set(load_vectors(path, changed.embedder.dim)) == current
+
+
+def test_a_warm_up_of_more_sentences_than_the_caches_hold_keeps_and_stores_every_one(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 100k chunks the index had 85,839 answer sentences and 26,676 answer chunks for caches of
+    50k vectors and 20k chunks: the warm-up dropped its first vectors while embedding the last,
+    stored only what was left, and the next start embedded the rest again."""
+    monkeypatch.setattr(answer_sentences, "_candidates_size", 2)
+    monkeypatch.setattr(answer_sentences, "_CANDIDATES", OrderedDict())
+    index, calls = _fresh_index(settings)
+    small = sentence_vectors_module._cache(index.embedder)
+    small.size = 5
+    path = store_path(settings.data_dir, index.embedder)
+    done = warm(index, store=path)
+    assert done.sentences > 10 and done.embedded == done.sentences
+    assert small.size >= done.sentences and answer_sentences._candidates_size > 2
+    texts = answer_sentence_texts(index)
+    assert len(cached_vectors(index.embedder, texts)) == len(texts)  # none dropped
+    assert set(load_vectors(path, index.embedder.dim)) == {text_key(t) for t in texts}
+    calls.clear()
+    sentence_vectors(index.embedder, texts)  # a question touching any of them embeds nothing
+    assert calls == []
+
+    again, calls = _fresh_index(settings)  # the next start: read back, none embedded again
+    sentence_vectors_module._cache(again.embedder).size = 5
+    second = warm(again, store=path)
+    assert (second.stored, second.embedded, calls) == (done.sentences, 0, [])
 
 
 def test_a_warm_up_cut_short_keeps_what_it_embedded(settings: Settings) -> None:

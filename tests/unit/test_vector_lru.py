@@ -54,3 +54,13 @@ def test_a_text_pushed_out_meanwhile_is_embedded_again() -> None:
     rows = cache.vectors(["a", "bb"], crowding, 2)  # "a" was cached when looked up, gone when read
     assert embed.calls == [["a"], ["bb"], ["a"]]
     assert rows[:, 0].tolist() == [1, 2]
+
+
+def test_reserve_grows_the_cache_and_never_shrinks_it() -> None:
+    cache, embed = VectorLRU(size=2), Recorder()
+    cache.reserve(3)
+    cache.vectors(["a", "b", "c"], embed, 2)
+    assert set(cache.peek(["a", "b", "c"])) == {"a", "b", "c"}
+    cache.reserve(1)  # a smaller reservation keeps the larger size
+    cache.vectors(["d"], embed, 2)  # drops only the least recent, "a"
+    assert set(cache.peek(["a", "b", "c", "d"])) == {"b", "c", "d"}
