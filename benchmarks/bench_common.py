@@ -1,4 +1,4 @@
-"""What the benchmarks share: one percentile helper and one sample-KB builder.
+"""What the benchmarks share: one percentile helper, one process-memory reader and one sample-KB builder.
 
 ``latency.py`` (answers and suggestions) and ``load.py`` (``kms serve`` under concurrent
 clients) report percentiles the same way and build the bundled sample KB the same way, through
@@ -19,6 +19,18 @@ def pct(values: list[float], q: float) -> float:
     from eval.metrics import percentile
 
     return percentile(values, q)
+
+
+def rss_mb(pid: int | str = "self", field: str = "VmRSS") -> float:
+    """Resident memory of a process (``VmHWM``: its peak), in MiB; 0.0 when it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def summary(values: list[float]) -> dict[str, float]:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from bench_common import rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 # name: (runtime, passage precision, inquiry graph: KMS_EMBED_QUERY_PRECISION)
@@ -39,13 +40,6 @@ RUNTIMES = {
 }
 PASSAGE_TOKENS = 250
 BATCH = 8
-
-
-def _rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def worker(name: str, data_dir: Path) -> None:
@@ -94,7 +88,7 @@ def worker(name: str, data_dir: Path) -> None:
             )
             answer = {"vectors": np.vstack([qv, pv]).tolist()}
         else:  # "end"
-            answer = {"rss_mb": _rss_mb(), "torch_loaded": "torch" in sys.modules}
+            answer = {"rss_mb": rss_mb(), "torch_loaded": "torch" in sys.modules}
         out.write(json.dumps(answer) + "\n")
         out.flush()
         if cmd["op"] == "end":

@@ -14,7 +14,7 @@ space-separated words (Kiwi is patched out: it costs the same on both backends).
   growth over the RSS it had with the corpus generated.
 * agreement: top-10 overlap of the fused chunk ids between the backends.
 
-    python benchmarks/milvus_scale.py [--n 100000] [--queries 200] [--index IVF_FLAT|HNSW|FLAT] [--nprobe 32]
+    python -m benchmarks.milvus_scale [--n 100000] [--queries 200] [--index IVF_FLAT|HNSW|FLAT] [--nprobe 32]
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.bench_common import pct
+from benchmarks.bench_common import pct, rss_mb
 from core.types import Chunk
 from indexes.dense import DenseIndex
 from indexes.embedder import HashEmbedder
@@ -40,18 +40,6 @@ from indexes.hybrid import HybridIndex, SearchParams
 from indexes.lexical import LexicalIndex
 
 DIM = 384
-
-
-def rss_mb(pid: int, field: str = "VmRSS") -> float:
-    """Resident memory (``VmHWM``: its peak) of a process, in MiB."""
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 def corpus(n: int, seed: int = 0) -> tuple[list[Chunk], np.ndarray, list[list[str]], list[str]]:

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench_common import pct
+from bench_common import pct, rss_mb
 from latency import queries
 
 from assist.answer_sentences import answer_sentence_texts, warm
@@ -34,14 +34,6 @@ from assist.suggest import suggest
 from core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def rss_mb() -> float:
-    """Resident memory of this process now (Linux /proc), in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def main() -> None:
