@@ -65,7 +65,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import httpx
 import numpy as np
-from bench_common import build_sample_kb, pct, summary
+from bench_common import build_sample_kb, pct, rss_mb, summary
 from bench_corpus import HOLDOUT, Record, jsonl, records, write_chunk_rows, write_rows
 from latency_cold import add_cold_parser, cold_main
 
@@ -219,11 +219,9 @@ def bench_http(settings: Settings, qs: list[str], port: int, warm_sentences: boo
                     t0 = time.perf_counter()
                     failed += client.post("/v1/suggestions", json={"inquiry": q}).status_code != 200
                     wall_ms.append((time.perf_counter() - t0) * 1000)
-        status = Path(f"/proc/{server.pid}/status").read_text()
-        hwm = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
         return {"suggest_ms": summary(passes[0]), "suggest_warm_ms": summary(passes[1]), "not_200": failed,
                 "ready_s": ready_s, "warm_sentences": warm_sentences,
-                "server_peak_rss_mb": round(hwm / 1024, 1)}  # fmt: skip
+                "server_peak_rss_mb": round(rss_mb(server.pid, "VmHWM"), 1)}  # fmt: skip
     except httpx.TransportError as exc:
         raise RuntimeError(f"{exc}; server exit code {server.poll()}, log in {log_path}") from exc
     finally:
