@@ -36,7 +36,7 @@ def new_index(
     dim: int, kind: str = "flat", *, hnsw_m: int = 32, vectors: str = "float32"
 ) -> faiss.IndexIDMap2:
     if vectors not in VECTOR_TYPES:
-        raise ValueError(f"unknown dense vector type {vectors!r}; use 'float16' or 'float32'")
+        raise ValueError(f"unknown dense vector type {vectors!r}; use one of {', '.join(VECTOR_TYPES)}")
     half, ip = vectors == "float16", faiss.METRIC_INNER_PRODUCT
     fp16: Any = faiss.ScalarQuantizer.QT_fp16  # the SWIG stubs type the quantizer enum as its class
     inner: faiss.Index
