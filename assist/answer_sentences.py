@@ -23,6 +23,7 @@ from pathlib import Path
 
 from assist.sentence_store import load_vectors, text_key, write_vectors
 from assist.sentence_vectors import cached_vectors, remember, reserve, sentence_vectors
+from assist.term_fit import reserve_terms, term_set
 from core.records import REVIEW_MARKER
 from core.types import Chunk
 from indexes.embedder import Embedder
@@ -101,6 +102,17 @@ class Candidate:
         if self.chunk.section == "steps":
             return bool(self.role.rewrite)
         return self.role.sendable or bool(self.role.rewrite)
+
+    @property
+    def pool_text(self) -> str:
+        """What its words count as among the candidates (local IDF, :func:`assist.term_fit.weights`):
+        the sentence with the heading or question it sits under and what it points back at."""
+        return f"{self.context} {self.antecedent} {self.text}"
+
+    @property
+    def fit_text(self) -> str:
+        """What its words are matched against the inquiry as: :attr:`pool_text` as it is sent."""
+        return f"{self.context} {self.antecedent} {self.send_text}"
 
     @functools.cached_property
     def send_text(self) -> str:
@@ -262,22 +274,46 @@ def values_of(text: str) -> set[str]:
 
 @dataclass
 class WarmResult:
-    """What a warm-up did: sentences in all, read from the stored vectors, embedded now."""
+    """What a warm-up did: sentences in all, read from the stored vectors, embedded now, and
+    the candidate texts it tokenised."""
 
     sentences: int = 0
     stored: int = 0
     embedded: int = 0
+    terms: int = 0  # candidate texts tokenised (assist.term_fit.term_set)
 
 
 def answer_sentence_texts(index: HybridIndex) -> list[str]:
     """What the warm-up embeds: every answer sentence (as embedded) and script question of the
     index's articles and documents."""
+    return _sentence_texts(_answer_chunks_of(index))
+
+
+def _answer_chunks_of(index: HybridIndex) -> list[Chunk]:
+    """The answer chunks of every article and document of ``index`` (not its tickets)."""
     docs = dict.fromkeys(k.doc_id for k in index.chunk_keys() if k.doc_type != "ticket")
     chunks = [c for doc_id in docs for c in _answer_chunks(doc_chunks(index, doc_id))]
     _reserve_candidates(_headroom(len(chunks)))
+    return chunks
+
+
+def _sentence_texts(chunks: Sequence[Chunk]) -> list[str]:
     texts = [vector_text(cand) for chunk in chunks for cand in _chunk_candidates(chunk)]
     texts += [str(c.meta["question"]) for c in chunks if c.section == "scripts" and c.meta.get("question")]
     return list(dict.fromkeys(texts))
+
+
+def _warm_terms(chunks: Sequence[Chunk]) -> int:
+    """Tokenise every candidate's words as an answer weighs them (``pool_text``, ``fit_text``):
+    Kiwi costs ~1 ms a sentence, and the first question about an article no one asked about yet
+    otherwise pays it for all the article's sentences (100k chunks: p95 ~100 ms after a warm-up
+    that embedded every sentence, 2/3 of it here). Returns the texts tokenised."""
+    cands = [cand for chunk in chunks for cand in _chunk_candidates(chunk)]
+    texts = list(dict.fromkeys(t for cand in cands for t in (cand.pool_text, cand.fit_text)))
+    reserve_terms(_headroom(len(texts)) + 100_000)  # and room for inquiries and script questions
+    for text in texts:
+        term_set(text)
+    return len(texts)
 
 
 def warm(
@@ -288,8 +324,8 @@ def warm(
     save_every_s: float = 60.0,
     clock: Callable[[], float] = time.monotonic,
 ) -> WarmResult:
-    """Split, label and embed every answer sentence of the index's articles ahead of the first
-    questions (the serving start-up runs this in a background thread).
+    """Split, label, tokenise and embed every answer sentence of the index's articles ahead of
+    the first questions (the serving start-up runs this in a background thread).
 
     ``store`` (``assist.sentence_store``): vectors stored by an earlier start are read from it
     and only the others are embedded; the vectors of the current sentences are written back at
@@ -299,15 +335,17 @@ def warm(
     chunks and of sentence vectors are made to hold every one first (``_reserve_candidates``,
     ``sentence_vectors.reserve``): what the warm-up does is kept, not pushed out by its own end."""
     embedder = index.embedder
-    texts = answer_sentence_texts(index)
+    chunks = _answer_chunks_of(index)
+    texts = _sentence_texts(chunks)
     reserve(embedder, _headroom(len(texts)))  # every one of them stays (sentence_vectors.reserve)
-    result = WarmResult(sentences=len(texts))
+    result = WarmResult(sentences=len(texts), terms=_warm_terms(chunks))
     if store is not None:
         saved = load_vectors(store, embedder.dim)
         found = {t: saved[k] for t in texts if (k := text_key(t)) in saved}
         remember(embedder, found)
         result.stored = len(found)
         write_needed = len(saved) != len(found)  # vectors of sentences that no longer exist
+        del saved, found  # the file's float32 matrix: the cache holds its own float16 copy
     else:
         write_needed = False
     have = cached_vectors(embedder, texts)

@@ -204,7 +204,7 @@ def _compose(
         return result  # "영어로 받아볼 수 있나요?", "충전 보너스는 몇 %?" and no article says a word of it
     top_score = max(docs[0].score, 1e-9)
     per_doc = [(d, candidates_of(doc_chunks(index, d.doc_id) or [h.chunk for h in d.chunks])) for d in docs]
-    pool = [term_set(f"{c.context} {c.antecedent} {c.text}") for _, cands in per_doc for c in cands]
+    pool = [term_set(c.pool_text) for _, cands in per_doc for c in cands]
     w = weights(pool)
     default = max(w.values(), default=1.0)
 
@@ -254,7 +254,7 @@ def _compose(
         if question_fit.get(cand.chunk.chunk_id, 1.0) < gate:
             continue  # a script answer's sentence answers its own question, not this inquiry
         rel = max(doc.score, 0.0) / top_score
-        terms = term_set(f"{cand.context} {cand.antecedent} {cand.send_text}")
+        terms = term_set(cand.fit_text)
         dense = (sims[vector_text(cand)] - lo) / span if sims else 0.0
         w_terms, w_dense, w_focus, w_doc = FIT_WEIGHTS
         fit = (

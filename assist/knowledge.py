@@ -338,11 +338,13 @@ class KnowledgeBase:
             log.warning("answer sentences were not pre-embedded (%s)", type(exc).__name__)
             return
         log.info(
-            "answer sentences ready in %.1f s: %d, %d read from the stored vectors, %d embedded now",
+            "answer sentences ready in %.1f s: %d, %d read from the stored vectors, %d embedded now, "
+            "%d texts tokenised",
             time.perf_counter() - t0,
             done.sentences,
             done.stored,
             done.embedded,
+            done.terms,
         )
 
     @property

@@ -3,13 +3,20 @@
 Weights are local IDF over a candidate pool (:func:`weights`), so a word in every candidate sentence
 (적립금 in a points article) counts little and a rare one (유효기간) a lot. A 상담 스크립트 question fits
 by rapidfuzz token-set ratio plus that overlap both ways (:func:`script_fit`).
+
+Term sets are cached per text (least recently used dropped first, 100k by default): Kiwi costs
+about a millisecond a sentence, and an answer weighs every sentence of its three top articles.
+The serving warm-up tokenises every answer sentence ahead of the first questions and raises the
+cache to hold them all (:func:`reserve_terms`); the terms are interned, so the ~86k sets of a
+100k-chunk index share one string per distinct morpheme.
 """
 
 from __future__ import annotations
 
-import functools
 import math
-from collections import Counter
+import sys
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 
 from rapidfuzz import fuzz
@@ -17,13 +24,40 @@ from rapidfuzz import fuzz
 from core.types import Chunk
 from indexes.lexical import tokenize
 
-__all__ = ["overlap", "script_fit", "term_set", "weights"]
+__all__ = ["overlap", "reserve_terms", "script_fit", "term_set", "terms_held", "weights"]
+
+_TERMS: OrderedDict[str, frozenset[str]] = OrderedDict()
+_TERMS_LOCK = threading.Lock()
+_terms_size = 100_000  # texts; the warm-up raises it to every answer sentence of the index
 
 
-@functools.lru_cache(maxsize=100_000)
 def term_set(text: str) -> frozenset[str]:
     """The BM25 tokens of ``text`` (Kiwi morphemes, English stems), once per distinct text."""
-    return frozenset(tokenize(text))
+    with _TERMS_LOCK:
+        hit = _TERMS.get(text)
+        if hit is not None:
+            _TERMS.move_to_end(text)
+            return hit
+    terms = frozenset(sys.intern(t) for t in tokenize(text))  # Kiwi outside the lock
+    with _TERMS_LOCK:
+        _TERMS[text] = terms
+        while len(_TERMS) > _terms_size:
+            _TERMS.popitem(last=False)
+    return terms
+
+
+def reserve_terms(n: int) -> None:
+    """Keep the term sets of at least ``n`` texts from now on (a warm-up of more texts than the
+    cache holds would otherwise drop the first ones while it tokenises the last)."""
+    global _terms_size
+    with _TERMS_LOCK:
+        _terms_size = max(_terms_size, n)
+
+
+def terms_held() -> int:
+    """How many texts' term sets are cached now."""
+    with _TERMS_LOCK:
+        return len(_TERMS)
 
 
 def weights(pool: Sequence[frozenset[str]]) -> dict[str, float]:

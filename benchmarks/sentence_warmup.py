@@ -9,11 +9,12 @@ none again. Run on an index folder built before (e.g. by ``latency.py suggest --
     .venv/bin/python benchmarks/sentence_warmup.py --data-dir /tmp/kms-bench/kms-100000-flat --fresh
     .venv/bin/python benchmarks/sentence_warmup.py --data-dir /tmp/kms-bench/kms-100000-flat
 
-Printed: answer sentences and chunks, how many were read from the stored vectors and how many
-embedded, the warm-up's seconds, how many of the sentences the in-memory cache and the stored file
-hold afterwards, process RSS before and after, then suggestions p50/p95 over ``--queries`` questions
-asked once each (the first pass, which warm caches serve) with the share of them that had to
-embed a sentence. Times depend on the machine; the counts do not.
+Printed: answer sentences, how many were read from the stored vectors and how many embedded, how
+many candidate texts were tokenised, the warm-up's seconds, how many of the sentences the in-memory
+cache and the stored file hold afterwards, process RSS before and after, then suggestions p50/p95
+over ``--queries`` questions asked once each (the first pass, which warm caches serve) with the
+share of them that had to embed a sentence, and RSS after them. Times depend on the machine; the
+counts do not.
 """
 
 from __future__ import annotations
@@ -56,12 +57,12 @@ def main() -> None:
     t0 = time.perf_counter()
     done = warm(index, store=store)
     seconds = time.perf_counter() - t0
+    after = rss_mb()  # before the checks below read the file and copy the cache
     texts = answer_sentence_texts(index)
     in_memory = len(cached_vectors(index.embedder, texts))
     on_disk = len({text_key(t) for t in texts} & set(load_vectors(store, index.embedder.dim)))
-    after = rss_mb()
     print(f"answer sentences {done.sentences:,}: {done.stored:,} read from the stored vectors, "
-          f"{done.embedded:,} embedded, in {seconds:.1f} s")  # fmt: skip
+          f"{done.embedded:,} embedded, {done.terms:,} texts tokenised, in {seconds:.1f} s")  # fmt: skip
     print(f"held afterwards: {in_memory:,} in memory, {on_disk:,} in {store.name}")
     print(f"process RSS {before:.1f} MB before, {after:.1f} MB after")
 
@@ -82,7 +83,8 @@ def main() -> None:
         ms.append((time.perf_counter() - t0) * 1000)
         cold += len(embedded) > calls
     print(f"suggestions, each question once: p50 {pct(ms, 0.50):.2f} ms, p95 {pct(ms, 0.95):.2f} ms, "
-          f"max {max(ms):.1f} ms; {cold} of {len(ms)} embedded a sentence")  # fmt: skip
+          f"max {max(ms):.1f} ms; {cold} of {len(ms)} embedded a sentence; "
+          f"process RSS {rss_mb():.1f} MB")  # fmt: skip
 
 
 if __name__ == "__main__":

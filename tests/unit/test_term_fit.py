@@ -40,3 +40,25 @@ def test_a_script_question_fits_by_its_words_and_not_without_one() -> None:
     other = script_fit(question, qterms, _script("배송지는 어디서 바꾸나요?"), w)
     assert 0.8 < same <= 1.0 and other < 0.5
     assert script_fit(question, qterms, _script(""), w) == 0.0
+
+
+def test_the_term_cache_drops_the_least_recently_used_and_a_reserve_never_shrinks_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from collections import OrderedDict
+
+    from assist import term_fit
+
+    monkeypatch.setattr(term_fit, "_terms_size", 2)
+    monkeypatch.setattr(term_fit, "_TERMS", OrderedDict())
+    first = term_fit.term_set("적립금 유효기간")
+    term_fit.term_set("쿠폰 사용 기간")
+    assert term_fit.term_set("적립금 유효기간") is first  # held, and now the most recent
+    term_fit.term_set("배송 지연 안내")  # pushes out 쿠폰, the least recently used
+    assert term_fit.terms_held() == 2 and "쿠폰 사용 기간" not in term_fit._TERMS
+    term_fit.reserve_terms(5)
+    term_fit.reserve_terms(3)
+    assert term_fit._terms_size == 5
+    # the same morpheme in two sets is one string object (interned)
+    a, b = term_fit.term_set("적립금 소멸"), term_fit.term_set("적립금 사용")
+    assert next(t for t in a if t == "적립금") is next(t for t in b if t == "적립금")
