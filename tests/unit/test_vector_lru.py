@@ -64,3 +64,26 @@ def test_reserve_grows_the_cache_and_never_shrinks_it() -> None:
     cache.reserve(1)  # a smaller reservation keeps the larger size
     cache.vectors(["d"], embed, 2)  # drops only the least recent, "a"
     assert set(cache.peek(["a", "b", "c", "d"])) == {"b", "c", "d"}
+
+
+def test_rows_of_dropped_texts_are_reused_and_float16_is_handed_out_as_float32() -> None:
+    cache = VectorLRU(size=3, dtype=np.float16)
+    for i in range(50):  # 50 texts through a cache of 3: the matrix never holds more than 3 rows
+        cache.put({f"t{i}": np.full(4, i / 7, np.float32)})
+    assert len(cache) == 3 and cache.nbytes == 3 * 4 * 2
+    row = cache.peek(["t49"])["t49"]
+    assert row.dtype == np.float32
+    np.testing.assert_array_equal(row, np.full(4, np.float16(49 / 7), np.float32))
+    got = cache.vectors(["t48", "t49"], Recorder(), 4)
+    assert got.dtype == np.float32 and got.shape == (2, 4)
+
+
+def test_a_vector_of_another_size_is_refused() -> None:
+    cache = VectorLRU(size=3)
+    cache.put({"a": np.zeros(2, np.float32)})
+    try:
+        cache.put({"b": np.zeros(3, np.float32)})
+    except ValueError as exc:
+        assert "3 dimensions in a cache of 2" in str(exc)
+    else:
+        raise AssertionError("a 3-dimensional vector went into a 2-dimensional cache")
