@@ -4,9 +4,9 @@
 answers into :class:`Candidate` sentences, each labelled by :mod:`korean.roles` (general, case
 report or agent note; a script answer sentence repeating a value of its own question, "4주", is
 that customer's case) and carrying the situation heading or script question it sits under, and
-the sentence before it when it points back ("이때 …"). The
-split and the role analysis run once per chunk version (cached); :func:`warm` embeds every such
-sentence ahead of the first questions. :func:`answer_texts` is what each chosen sentence sends.
+the sentence before it when it points back ("이때 …"). The split and the role analysis run once
+per chunk version (cached); the serving warm-up (:mod:`assist.sentence_warmup`) does it for every
+article ahead of the first questions. :func:`answer_texts` is what each chosen sentence sends.
 Which sentences answer a question is decided by :mod:`assist.compose`.
 """
 
@@ -15,18 +15,12 @@ from __future__ import annotations
 import functools
 import re
 import threading
-import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 
-from assist.sentence_store import load_vectors, text_key, write_vectors
-from assist.sentence_vectors import cached_vectors, remember, reserve, sentence_vectors
-from assist.term_fit import reserve_terms, term_set
 from core.records import REVIEW_MARKER
 from core.types import Chunk
-from indexes.embedder import Embedder
 from indexes.hybrid import HybridIndex
 from korean.roles import RoleLabel, classify
 from korean.sentences import split_sentences
@@ -34,19 +28,20 @@ from korean.sentences import split_sentences
 __all__ = [
     "ANSWER_SECTIONS",
     "Candidate",
-    "WarmResult",
-    "answer_sentence_texts",
+    "answer_chunks",
     "answer_texts",
     "asked_the_same",
     "candidates_of",
+    "chunk_candidates",
     "doc_chunks",
     "echo_label",
     "echoed",
+    "headroom",
     "points_back",
+    "reserve_candidates",
     "script_answer_text",
     "values_of",
     "vector_text",
-    "warm",
     "without_id_asides",
     "without_reply_word",
 ]
@@ -182,7 +177,7 @@ _CANDIDATES_LOCK = threading.Lock()
 _candidates_size = 20_000  # chunks; the warm-up raises it to every answer chunk of the index
 
 
-def _reserve_candidates(n: int) -> None:
+def reserve_candidates(n: int) -> None:
     """Keep the sentences of at least ``n`` chunks (splitting and role analysis cost ~12 ms a chunk:
     at 100k chunks the 26,676 article chunks did not fit in 20k, and the warm-up's work on the
     first ones was gone by the time it reached the last)."""
@@ -191,12 +186,12 @@ def _reserve_candidates(n: int) -> None:
         _candidates_size = max(_candidates_size, n)
 
 
-def _headroom(n: int) -> int:
+def headroom(n: int) -> int:
     """A cache size for ``n`` items now and the articles added before the next start."""
     return n + n // 10
 
 
-def _chunk_candidates(chunk: Chunk) -> list[Candidate]:
+def chunk_candidates(chunk: Chunk) -> list[Candidate]:
     """The sentences of one chunk with their roles (cached by chunk id and content hash: Kiwi
     sentence splitting and role analysis run once per chunk version, not once per query)."""
     key = (chunk.chunk_id, chunk.hash)
@@ -272,103 +267,7 @@ def values_of(text: str) -> set[str]:
     return {re.sub(r"\s+", "", v) for v in _VALUE.findall(text)}
 
 
-@dataclass
-class WarmResult:
-    """What a warm-up did: sentences in all, read from the stored vectors, embedded now, and
-    the candidate texts it tokenised."""
-
-    sentences: int = 0
-    stored: int = 0
-    embedded: int = 0
-    terms: int = 0  # candidate texts tokenised (assist.term_fit.term_set)
-
-
-def answer_sentence_texts(index: HybridIndex) -> list[str]:
-    """What the warm-up embeds: every answer sentence (as embedded) and script question of the
-    index's articles and documents."""
-    return _sentence_texts(_answer_chunks_of(index))
-
-
-def _answer_chunks_of(index: HybridIndex) -> list[Chunk]:
-    """The answer chunks of every article and document of ``index`` (not its tickets)."""
-    docs = dict.fromkeys(k.doc_id for k in index.chunk_keys() if k.doc_type != "ticket")
-    chunks = [c for doc_id in docs for c in _answer_chunks(doc_chunks(index, doc_id))]
-    _reserve_candidates(_headroom(len(chunks)))
-    return chunks
-
-
-def _sentence_texts(chunks: Sequence[Chunk]) -> list[str]:
-    texts = [vector_text(cand) for chunk in chunks for cand in _chunk_candidates(chunk)]
-    texts += [str(c.meta["question"]) for c in chunks if c.section == "scripts" and c.meta.get("question")]
-    return list(dict.fromkeys(texts))
-
-
-def _warm_terms(chunks: Sequence[Chunk]) -> int:
-    """Tokenise every candidate's words as an answer weighs them (``pool_text``, ``fit_text``):
-    Kiwi costs ~1 ms a sentence, and the first question about an article no one asked about yet
-    otherwise pays it for all the article's sentences (100k chunks: p95 ~100 ms after a warm-up
-    that embedded every sentence, 2/3 of it here). Returns the texts tokenised."""
-    cands = [cand for chunk in chunks for cand in _chunk_candidates(chunk)]
-    texts = list(dict.fromkeys(t for cand in cands for t in (cand.pool_text, cand.fit_text)))
-    reserve_terms(_headroom(len(texts)) + 100_000)  # and room for inquiries and script questions
-    for text in texts:
-        term_set(text)
-    return len(texts)
-
-
-def warm(
-    index: HybridIndex,
-    *,
-    batch: int = 8,
-    store: Path | None = None,
-    save_every_s: float = 60.0,
-    clock: Callable[[], float] = time.monotonic,
-) -> WarmResult:
-    """Split, label, tokenise and embed every answer sentence of the index's articles ahead of
-    the first questions (the serving start-up runs this in a background thread).
-
-    ``store`` (``assist.sentence_store``): vectors stored by an earlier start are read from it
-    and only the others are embedded; the vectors of the current sentences are written back at
-    the end, and every ``save_every_s`` meanwhile, so a long warm-up cut short is not lost.
-    Small batches with a pause between them: a request waiting for the embedder waits for one
-    batch (~0.4 s on two cores), not for a warm-up of thousands of sentences. The caches of split
-    chunks and of sentence vectors are made to hold every one first (``_reserve_candidates``,
-    ``sentence_vectors.reserve``): what the warm-up does is kept, not pushed out by its own end."""
-    embedder = index.embedder
-    chunks = _answer_chunks_of(index)
-    texts = _sentence_texts(chunks)
-    reserve(embedder, _headroom(len(texts)))  # every one of them stays (sentence_vectors.reserve)
-    result = WarmResult(sentences=len(texts), terms=_warm_terms(chunks))
-    if store is not None:
-        saved = load_vectors(store, embedder.dim)
-        found = {t: saved[k] for t in texts if (k := text_key(t)) in saved}
-        remember(embedder, found)
-        result.stored = len(found)
-        write_needed = len(saved) != len(found)  # vectors of sentences that no longer exist
-        del saved, found  # the file's float32 matrix: the cache holds its own float16 copy
-    else:
-        write_needed = False
-    have = cached_vectors(embedder, texts)
-    missing = [t for t in texts if t not in have]
-    last_save = clock()
-    for start in range(0, len(missing), batch):
-        sentence_vectors(embedder, missing[start : start + batch])
-        result.embedded += len(missing[start : start + batch])
-        if store is not None and clock() - last_save >= save_every_s:
-            _save(store, embedder, texts)
-            last_save = clock()
-        time.sleep(0.005)  # let a request that waits for the embedder have it
-    if store is not None and (result.embedded or write_needed):
-        _save(store, embedder, texts)
-    return result
-
-
-def _save(store: Path, embedder: Embedder, texts: Sequence[str]) -> None:
-    vectors = cached_vectors(embedder, texts)
-    write_vectors(store, {text_key(t): v for t, v in vectors.items()}, embedder.dim)
-
-
-def _answer_chunks(chunks: Sequence[Chunk]) -> list[Chunk]:
+def answer_chunks(chunks: Sequence[Chunk]) -> list[Chunk]:
     """The chunks answers may quote: the answer sections; a document written without the
     template's sections (plain text, an FAQ page) has only a summary, which then is its body."""
     answer = [c for c in chunks if c.section in ANSWER_SECTIONS]
@@ -384,8 +283,8 @@ def candidates_of(chunks: Sequence[Chunk]) -> list[Candidate]:
     """The answer sentences of a document's chunks, de-duplicated (chunks overlap by a sentence)."""
     out: list[Candidate] = []
     seen: set[str] = set()
-    for chunk in _answer_chunks(chunks):
-        for cand in _chunk_candidates(chunk):
+    for chunk in answer_chunks(chunks):
+        for cand in chunk_candidates(chunk):
             if cand.text not in seen:
                 seen.add(cand.text)
                 out.append(replace(cand, order=len(out)))

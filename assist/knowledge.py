@@ -327,8 +327,8 @@ class KnowledgeBase:
             threading.Thread(target=self._warm_sentences, name="kms-warm-sentences", daemon=True).start()
 
     def _warm_sentences(self) -> None:
-        from assist.answer_sentences import warm
         from assist.sentence_store import store_path
+        from assist.sentence_warmup import warm
 
         t0 = time.perf_counter()
         index = self.index

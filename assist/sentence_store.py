@@ -1,6 +1,6 @@
 """Answer-sentence vectors kept on disk, so a restart (or another API worker) does not embed them again.
 
-The serving warm-up (:func:`assist.answer_sentences.warm`) embeds every answer sentence of the
+The serving warm-up (:func:`assist.sentence_warmup.warm`) embeds every answer sentence of the
 articles: at 10k chunks (957 articles) that is ~20k sentences and ~18 min of CPU on two cores, paid
 again by every start of every worker. The vectors it has are written here, in
 ``DATA_DIR/cache/sentence-vectors-<model>.npz``, and read back into the in-memory cache

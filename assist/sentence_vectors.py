@@ -1,6 +1,6 @@
 """Passage vectors of candidate answer sentences, embedded once per embedder and kept (LRU).
 
-Answers, reply drafts and the serving warm-up (:func:`assist.answer_sentences.warm`) embed the same
+Answers, reply drafts and the serving warm-up (:func:`assist.sentence_warmup.warm`) embed the same
 article sentences and script questions again and again; this cache holds up to 50k per embedder
 (weakly keyed, so a closed knowledge base's embedder takes its cache with it), or every answer
 sentence of the index when the warm-up finds more (:func:`reserve`: at 100k chunks, 9,774

@@ -1,7 +1,7 @@
 """The serving start-up's answer-sentence warm-up on a large index: what it keeps, stores and costs.
 
 `kms serve` splits, labels and embeds every answer sentence of the articles in a background thread
-(``assist.answer_sentences.warm``) and keeps the vectors in memory and in
+(``assist.sentence_warmup.warm``) and keeps the vectors in memory and in
 ``DATA_DIR/cache/sentence-vectors-*.npz``, so questions find them ready and the next start embeds
 none again. Run on an index folder built before (e.g. by ``latency.py suggest --sizes 100000``,
 ``/tmp/kms-bench/kms-100000-flat``); run it twice to see a restart:
@@ -27,10 +27,10 @@ from typing import Any
 from bench_common import pct, rss_mb
 from latency import queries
 
-from assist.answer_sentences import answer_sentence_texts, warm
 from assist.knowledge import KnowledgeBase
 from assist.sentence_store import load_vectors, store_path, text_key
 from assist.sentence_vectors import cached_vectors
+from assist.sentence_warmup import answer_sentence_texts, warm
 from assist.suggest import suggest
 from core.settings import Settings
 

@@ -114,10 +114,10 @@ def test_below_the_threshold_the_draft_is_empty_and_no_tag_is_prefilled(kb: Know
 
 
 def test_warm_embeds_every_answer_sentence_once(kb: KnowledgeBase) -> None:
-    from assist import answer_sentences
+    from assist import sentence_warmup
 
     index = kb.index
-    done = answer_sentences.warm(index)
+    done = sentence_warmup.warm(index)
     assert done.sentences > 10
     calls: list[int] = []
     embed = index.embedder.embed_documents

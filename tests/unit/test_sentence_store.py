@@ -15,9 +15,9 @@ import pytest
 
 from assist import answer_sentences, term_fit
 from assist import sentence_vectors as sentence_vectors_module
-from assist.answer_sentences import answer_sentence_texts, warm
 from assist.sentence_store import load_vectors, model_key, store_path, text_key, write_vectors
 from assist.sentence_vectors import cached_vectors, sentence_vectors
+from assist.sentence_warmup import answer_sentence_texts, warm
 from core.settings import Settings
 from indexes import store
 from indexes.embedder import HashEmbedder, load_embedder
