@@ -51,9 +51,18 @@ def test_the_term_cache_drops_the_least_recently_used_and_a_reserve_never_shrink
 
     monkeypatch.setattr(term_fit, "_terms_size", 2)
     monkeypatch.setattr(term_fit, "_TERMS", OrderedDict())
+    tokenised: list[str] = []
+    tokenize = term_fit.tokenize
+
+    def counting(text: str, *, typos: bool = False) -> list[str]:
+        tokenised.append(text)
+        return tokenize(text, typos=typos)
+
+    monkeypatch.setattr(term_fit, "tokenize", counting)
     first = term_fit.term_set("적립금 유효기간")
     term_fit.term_set("쿠폰 사용 기간")
-    assert term_fit.term_set("적립금 유효기간") is first  # held, and now the most recent
+    assert term_fit.term_set("적립금 유효기간") == first  # held, and now the most recent
+    assert tokenised == ["적립금 유효기간", "쿠폰 사용 기간"]
     term_fit.term_set("배송 지연 안내")  # pushes out 쿠폰, the least recently used
     assert term_fit.terms_held() == 2 and "쿠폰 사용 기간" not in term_fit._TERMS
     term_fit.reserve_terms(5)
