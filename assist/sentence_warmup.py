@@ -61,18 +61,23 @@ def _answer_chunks_of(index: HybridIndex) -> list[Chunk]:
 
 def _sentence_texts(chunks: Sequence[Chunk]) -> list[str]:
     texts = [vector_text(cand) for chunk in chunks for cand in chunk_candidates(chunk)]
-    texts += [str(c.meta["question"]) for c in chunks if c.section == "scripts" and c.meta.get("question")]
-    return list(dict.fromkeys(texts))
+    return list(dict.fromkeys(texts + _script_questions(chunks)))
+
+
+def _script_questions(chunks: Sequence[Chunk]) -> list[str]:
+    return [str(c.meta["question"]) for c in chunks if c.section == "scripts" and c.meta.get("question")]
 
 
 def _warm_terms(chunks: Sequence[Chunk]) -> int:
-    """Tokenise every candidate's words as an answer weighs them (``pool_text``, ``fit_text``):
-    Kiwi costs ~1 ms a sentence, and the first question about an article no one asked about yet
-    otherwise pays it for all the article's sentences (100k chunks: p95 ~100 ms after a warm-up
-    that embedded every sentence, 2/3 of it here). Returns the texts tokenised."""
+    """Tokenise every candidate's words as an answer weighs them (``pool_text``, ``fit_text``)
+    and every script question (``script_fit``): Kiwi costs ~1 ms a sentence, and the first
+    question about an article no one asked about yet otherwise pays it for all the article's
+    sentences (100k chunks: p95 ~100 ms after a warm-up that embedded every sentence, 2/3 of it
+    here). Returns the texts tokenised."""
     cands = [cand for chunk in chunks for cand in chunk_candidates(chunk)]
-    texts = list(dict.fromkeys(t for cand in cands for t in (cand.pool_text, cand.fit_text)))
-    reserve_terms(headroom(len(texts)) + 100_000)  # and room for inquiries and script questions
+    words = [t for cand in cands for t in (cand.pool_text, cand.fit_text)]
+    texts = list(dict.fromkeys(words + _script_questions(chunks)))
+    reserve_terms(headroom(len(texts)) + 100_000)  # and room for inquiries and said sentences
     for text in texts:
         term_set(text)
     return len(texts)

@@ -131,6 +131,8 @@ def test_the_warm_up_tokenises_every_candidate_sentence_and_keeps_them_all(
         [c for k in index.chunk_keys() if k.doc_type != "ticket" for c in index.doc_chunks(k.doc_id)]
     )
     texts = {t for c in cands for t in (c.pool_text, c.fit_text)}
+    texts |= {str(c.chunk.meta["question"]) for c in cands if c.chunk.meta.get("question")}
+    assert any(c.chunk.meta.get("question") for c in cands)  # script questions among them
     assert done.terms >= len(texts) > 10 and term_fit._terms_size >= done.terms
     tokenised: list[str] = []
     tokenize = term_fit.tokenize
