@@ -1,9 +1,11 @@
-"""Unit fixtures: a migrated SQLite database (``sessions``: test_db, test_db_schema), and a
-private copy of the tiny KB (``data_dir``) with the API over it (``client``: the test_api_* files;
-a file that needs other settings defines its own ``client``)."""
+"""Unit fixtures: a migrated SQLite database (``sessions``: test_db, test_db_schema), a private
+copy of the tiny KB (``data_dir``) with the API over it (``client``: the test_api_* files; a file
+that needs other settings defines its own ``client``), and an empty term cache of two texts that
+records what it tokenises (``tokenised``: test_term_fit, test_sentence_store)."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,3 +42,22 @@ def client(data_dir: Path) -> Iterator[TestClient]:
 
     with api_client(create_app(tiny_settings(data_dir))) as c:
         yield c
+
+
+@pytest.fixture
+def tokenised(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """``assist.term_fit``'s cache emptied and cut to two texts for the test; the list grows by
+    each text it sends to Kiwi (a cache miss)."""
+    from assist import term_fit
+
+    monkeypatch.setattr(term_fit, "_terms_size", 2)
+    monkeypatch.setattr(term_fit, "_TERMS", OrderedDict())
+    texts: list[str] = []
+    tokenize = term_fit.tokenize
+
+    def counting(text: str, *, typos: bool = False) -> list[str]:
+        texts.append(text)
+        return tokenize(text, typos=typos)
+
+    monkeypatch.setattr(term_fit, "tokenize", counting)
+    return texts

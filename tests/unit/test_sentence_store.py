@@ -118,13 +118,11 @@ def test_a_warm_up_of_more_sentences_than_the_caches_hold_keeps_and_stores_every
 
 
 def test_the_warm_up_tokenises_every_candidate_sentence_and_keeps_them_all(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, tokenised: list[str]
 ) -> None:
     """At 100k chunks, after a warm-up that embedded every sentence, the first question about an
     article still waited ~1 ms a sentence for Kiwi (p95 ~100 ms): the warm-up tokenises them too,
-    with a term cache raised to hold them all."""
-    monkeypatch.setattr(term_fit, "_terms_size", 3)
-    monkeypatch.setattr(term_fit, "_TERMS", OrderedDict())
+    with a term cache (two texts here) raised to hold them all."""
     index, _ = _fresh_index(settings)
     done = warm(index)
     cands = answer_sentences.candidates_of(
@@ -134,14 +132,7 @@ def test_the_warm_up_tokenises_every_candidate_sentence_and_keeps_them_all(
     texts |= {str(c.chunk.meta["question"]) for c in cands if c.chunk.meta.get("question")}
     assert any(c.chunk.meta.get("question") for c in cands)  # script questions among them
     assert done.terms >= len(texts) > 10 and term_fit._terms_size >= done.terms
-    tokenised: list[str] = []
-    tokenize = term_fit.tokenize
-
-    def counting(text: str, *, typos: bool = False) -> list[str]:
-        tokenised.append(text)
-        return tokenize(text, typos=typos)
-
-    monkeypatch.setattr(term_fit, "tokenize", counting)
+    tokenised.clear()
     assert all(term_fit.term_set(t) for t in texts if t.strip())
     assert tokenised == []  # every one was still held
     term_fit.term_set("처음 보는 문의입니다")

@@ -43,22 +43,10 @@ def test_a_script_question_fits_by_its_words_and_not_without_one() -> None:
 
 
 def test_the_term_cache_drops_the_least_recently_used_and_a_reserve_never_shrinks_it(
-    monkeypatch: pytest.MonkeyPatch,
+    tokenised: list[str],
 ) -> None:
-    from collections import OrderedDict
-
     from assist import term_fit
 
-    monkeypatch.setattr(term_fit, "_terms_size", 2)
-    monkeypatch.setattr(term_fit, "_TERMS", OrderedDict())
-    tokenised: list[str] = []
-    tokenize = term_fit.tokenize
-
-    def counting(text: str, *, typos: bool = False) -> list[str]:
-        tokenised.append(text)
-        return tokenize(text, typos=typos)
-
-    monkeypatch.setattr(term_fit, "tokenize", counting)
     first = term_fit.term_set("적립금 유효기간")
     term_fit.term_set("쿠폰 사용 기간")
     assert term_fit.term_set("적립금 유효기간") == first  # held, and now the most recent
