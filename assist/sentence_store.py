@@ -6,6 +6,8 @@ again by every start of every worker. The vectors it has are written here, in
 ``DATA_DIR/cache/sentence-vectors-<model>.npz``, and read back into the in-memory cache
 (:mod:`assist.sentence_vectors`) at the next start, so only new or changed sentences are embedded.
 
+- float16, the precision the in-memory cache holds them in (files written as float32 before
+  are read as well).
 - Keyed by the SHA-256 of the sentence (no text on disk), per model: the file name holds a digest of
   the model id, runtime, precision, dimension and, for a model file, its size and modification time
   (a re-converted model gets a new file).
@@ -21,6 +23,7 @@ import logging
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -53,8 +56,9 @@ def text_key(text: str) -> bytes:
     return hashlib.sha256(text.encode("utf-8")).digest()[:16]
 
 
-def load_vectors(path: Path, dim: int) -> dict[bytes, np.ndarray]:
-    """The stored vectors by :func:`text_key` (empty when there is no usable file)."""
+def load_vectors(path: Path, dim: int, dtype: Any = np.float32) -> dict[bytes, np.ndarray]:
+    """The stored vectors by :func:`text_key` (empty when there is no usable file), as ``dtype``
+    (rows of one matrix)."""
     if not path.exists():
         return {}
     try:
@@ -65,15 +69,16 @@ def load_vectors(path: Path, dim: int) -> dict[bytes, np.ndarray]:
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
         log.warning("stored answer-sentence vectors %s ignored (%s); they will be embedded again", path, exc)
         return {}
-    vectors = np.asarray(vectors, dtype=np.float32)
+    vectors = np.asarray(vectors, dtype=dtype)
     return {bytes(k): vectors[i] for i, k in enumerate(keys)}
 
 
-def write_vectors(path: Path, vectors: Mapping[bytes, np.ndarray], dim: int) -> int:
-    """Replace the file with ``vectors`` (atomically); returns how many were written."""
+def write_vectors(path: Path, vectors: Mapping[bytes, np.ndarray], dim: int, dtype: Any = np.float32) -> int:
+    """Replace the file with ``vectors`` stored as ``dtype`` (atomically); returns how many were
+    written."""
     keys = np.frombuffer(b"".join(vectors), dtype=np.uint8).reshape(-1, 16)
-    matrix = np.zeros((0, dim), np.float32)
+    matrix = np.zeros((0, dim), dtype)
     if vectors:
-        matrix = np.vstack(list(vectors.values())).astype(np.float32)
+        matrix = np.vstack(list(vectors.values())).astype(dtype, copy=False)
     replace_file(path, lambda fh: np.savez(fh, keys=keys, vectors=matrix))
     return len(keys)

@@ -21,7 +21,7 @@ import numpy as np
 from assist.vector_lru import VectorLRU
 from indexes.embedder import Embedder
 
-__all__ = ["cached_vectors", "remember", "reserve", "sentence_vectors"]
+__all__ = ["cached_vectors", "held_rows", "held_texts", "remember", "reserve", "sentence_vectors"]
 
 _VECTOR_CACHE_SIZE = 50_000
 _CACHES: weakref.WeakKeyDictionary[object, VectorLRU] = weakref.WeakKeyDictionary()
@@ -41,6 +41,16 @@ def sentence_vectors(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
 def remember(embedder: Embedder, vectors: dict[str, np.ndarray]) -> None:
     """Put computed vectors (just embedded, or read from disk) into ``embedder``'s cache."""
     _cache(embedder).put(vectors)
+
+
+def held_texts(embedder: Embedder, texts: Sequence[str]) -> list[str]:
+    """Which of ``texts`` ``embedder``'s cache holds now (nothing copied)."""
+    return _cache(embedder).held(texts)
+
+
+def held_rows(embedder: Embedder, texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """The texts of ``texts`` ``embedder``'s cache holds and their float16 vectors, one matrix."""
+    return _cache(embedder).rows(texts)
 
 
 def cached_vectors(embedder: Embedder, texts: Sequence[str]) -> dict[str, np.ndarray]:

@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from assist.answer_sentences import (
     answer_chunks,
     chunk_candidates,
@@ -25,7 +27,7 @@ from assist.answer_sentences import (
     vector_text,
 )
 from assist.sentence_store import load_vectors, text_key, write_vectors
-from assist.sentence_vectors import cached_vectors, remember, reserve, sentence_vectors
+from assist.sentence_vectors import held_rows, held_texts, remember, reserve, sentence_vectors
 from assist.term_fit import reserve_terms, term_set
 from core.types import Chunk
 from indexes.embedder import Embedder
@@ -107,15 +109,15 @@ def warm(
     reserve(embedder, headroom(len(texts)))  # every one of them stays (sentence_vectors.reserve)
     result = WarmResult(sentences=len(texts), terms=_warm_terms(chunks))
     if store is not None:
-        saved = load_vectors(store, embedder.dim)
+        saved = load_vectors(store, embedder.dim, np.float16)
         found = {t: saved[k] for t in texts if (k := text_key(t)) in saved}
         remember(embedder, found)
         result.stored = len(found)
         write_needed = len(saved) != len(found)  # vectors of sentences that no longer exist
-        del saved, found  # the file's float32 matrix: the cache holds its own float16 copy
+        del saved, found  # the file's matrix: the cache holds its own copy
     else:
         write_needed = False
-    have = cached_vectors(embedder, texts)
+    have = set(held_texts(embedder, texts))  # (a float32 copy of 86k vectors only to look was 132 MB)
     missing = [t for t in texts if t not in have]
     last_save = clock()
     for start in range(0, len(missing), batch):
@@ -131,5 +133,5 @@ def warm(
 
 
 def _save(store: Path, embedder: Embedder, texts: Sequence[str]) -> None:
-    vectors = cached_vectors(embedder, texts)
-    write_vectors(store, {text_key(t): v for t, v in vectors.items()}, embedder.dim)
+    held, rows = held_rows(embedder, texts)  # float16, as the cache holds them
+    write_vectors(store, {text_key(t): v for t, v in zip(held, rows, strict=True)}, embedder.dim, np.float16)

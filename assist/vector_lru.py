@@ -69,10 +69,29 @@ class VectorLRU:
     def put(self, vectors: dict[str, np.ndarray]) -> None:
         """Add computed vectors (just embedded, or read from disk) as the most recent."""
         with self._lock:
+            new = sum(1 for t in vectors if t not in self._slots)
+            room = min(self._used + max(new - len(self._free), 0), max(self.size, 1))
+            if vectors and room > len(self._rows):  # one allocation for a large batch (a warm-up's
+                self._grow(room, len(next(iter(vectors.values()))))  # 86k read back), not many
             for text, vector in vectors.items():
                 if text not in self._slots:
                     self._trim(self.size - 1)  # its row is reused: the matrix stays at ``size``
                 self._store(text, vector)
+
+    def held(self, texts: Sequence[str]) -> list[str]:
+        """Which of ``texts`` are held now (nothing copied, the order of use unchanged)."""
+        with self._lock:
+            return [t for t in dict.fromkeys(texts) if t in self._slots]
+
+    def rows(self, texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+        """The texts of ``texts`` held now and their vectors as stored (``dtype``), one matrix:
+        what a warm-up writes to disk, without a float32 copy of each."""
+        with self._lock:
+            held = [t for t in dict.fromkeys(texts) if t in self._slots]
+            width = self._rows.shape[1]
+            return held, self._rows[[self._slots[t] for t in held]] if held else np.zeros(
+                (0, width), self.dtype
+            )
 
     def peek(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """The vectors of ``texts`` held now, as float32 (nothing embedded, the order of use
@@ -101,17 +120,23 @@ class VectorLRU:
         self._rows[slot] = vector
 
     def _new_row(self, dim: int) -> int:
-        capacity, width = self._rows.shape
-        if self._used and dim != width:
-            raise ValueError(f"a vector of {dim} dimensions in a cache of {width}")
+        capacity = len(self._rows)
         if self._used == capacity:
-            grown = max(self._used + 1, min(int(capacity * _GROWTH) + 64, max(self.size, self._used + 1)))
-            rows = np.zeros((grown, dim), self.dtype)
-            if capacity:
-                rows[:capacity] = self._rows
-            self._rows = rows
+            self._grow(
+                max(self._used + 1, min(int(capacity * _GROWTH) + 64, max(self.size, self._used + 1))), dim
+            )
+        elif dim != self._rows.shape[1]:
+            raise ValueError(f"a vector of {dim} dimensions in a cache of {self._rows.shape[1]}")
         self._used += 1
         return self._used - 1
+
+    def _grow(self, capacity: int, dim: int) -> None:
+        if self._used and dim != self._rows.shape[1]:
+            raise ValueError(f"a vector of {dim} dimensions in a cache of {self._rows.shape[1]}")
+        rows = np.zeros((capacity, dim), self.dtype)
+        if self._used:
+            rows[: self._used] = self._rows[: self._used]
+        self._rows = rows
 
     def _trim(self, limit: int | None = None) -> None:
         while len(self._slots) > max(self.size if limit is None else limit, 0):

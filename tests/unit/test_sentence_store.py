@@ -185,6 +185,20 @@ def test_a_cut_file_is_ignored(tmp_path: Path, cut: int) -> None:
     assert load_vectors(path, 8) == {}
 
 
+def test_the_warm_up_stores_float16_and_reads_a_float32_file_written_before(settings: Settings) -> None:
+    index, _ = _fresh_index(settings)
+    path = store_path(settings.data_dir, index.embedder)
+    first = warm(index, store=path)
+    with np.load(path) as data:
+        assert data["vectors"].dtype == np.float16 and len(data["vectors"]) == first.sentences
+    old = load_vectors(path, index.embedder.dim)  # float32 by default (the drafts' chunk vectors)
+    assert next(iter(old.values())).dtype == np.float32
+    write_vectors(path, old, index.embedder.dim)  # the file as the code before wrote it
+    again, calls = _fresh_index(settings)
+    second = warm(again, store=path)
+    assert (second.stored, second.embedded, calls) == (first.sentences, 0, [])
+
+
 def test_vectors_of_another_dimension_are_not_used(tmp_path: Path) -> None:
     path = tmp_path / "v.npz"
     write_vectors(path, {text_key("가"): np.ones(8, dtype=np.float32)}, 8)

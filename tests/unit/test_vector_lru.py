@@ -87,3 +87,14 @@ def test_a_vector_of_another_size_is_refused() -> None:
         assert "3 dimensions in a cache of 2" in str(exc)
     else:
         raise AssertionError("a 3-dimensional vector went into a 2-dimensional cache")
+
+
+def test_a_large_put_allocates_its_rows_once_and_rows_come_back_as_stored() -> None:
+    cache = VectorLRU(size=100, dtype=np.float16)
+    cache.put({f"t{i}": np.full(4, i, np.float32) for i in range(50)})  # a warm-up reading its file
+    assert cache.nbytes == 50 * 4 * 2  # exactly the rows it holds, no growth steps left spare
+    assert cache.held(["t3", "zz", "t3", "t7"]) == ["t3", "t7"]
+    held, rows = cache.rows(["t7", "zz", "t3"])
+    assert held == ["t7", "t3"] and rows.dtype == np.float16
+    np.testing.assert_array_equal(rows, [[7] * 4, [3] * 4])
+    assert cache.rows(["zz"])[1].shape == (0, 4)
