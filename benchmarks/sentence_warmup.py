@@ -29,7 +29,7 @@ from latency import queries
 
 from assist.knowledge import KnowledgeBase
 from assist.sentence_store import load_vectors, store_path, text_key
-from assist.sentence_vectors import cached_vectors
+from assist.sentence_vectors import held_texts
 from assist.sentence_warmup import answer_sentence_texts, warm
 from assist.suggest import suggest
 from core.settings import Settings
@@ -59,7 +59,7 @@ def main() -> None:
     seconds = time.perf_counter() - t0
     after = rss_mb()  # before the checks below read the file and copy the cache
     texts = answer_sentence_texts(index)
-    in_memory = len(cached_vectors(index.embedder, texts))
+    in_memory = len(held_texts(index.embedder, texts))
     on_disk = len({text_key(t) for t in texts} & set(load_vectors(store, index.embedder.dim)))
     print(f"answer sentences {done.sentences:,}: {done.stored:,} read from the stored vectors, "
           f"{done.embedded:,} embedded, {done.terms:,} texts tokenised, in {seconds:.1f} s")  # fmt: skip
