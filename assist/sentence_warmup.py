@@ -28,7 +28,7 @@ from assist.answer_sentences import (
 )
 from assist.sentence_store import load_vectors, text_key, write_vectors
 from assist.sentence_vectors import held_rows, held_texts, remember, reserve, sentence_vectors
-from assist.term_fit import reserve_terms, term_set
+from assist.term_fit import hold_terms, reserve_terms
 from core.types import Chunk
 from indexes.embedder import Embedder
 from indexes.hybrid import HybridIndex
@@ -80,8 +80,7 @@ def _warm_terms(chunks: Sequence[Chunk]) -> int:
     words = [t for cand in cands for t in (cand.pool_text, cand.fit_text)]
     texts = list(dict.fromkeys(words + _script_questions(chunks)))
     reserve_terms(headroom(len(texts)) + 100_000)  # and room for inquiries and said sentences
-    for text in texts:
-        term_set(text)
+    hold_terms(texts)
     return len(texts)
 
 

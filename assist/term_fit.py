@@ -9,12 +9,13 @@ about a millisecond a sentence, and an answer weighs every sentence of its three
 The serving warm-up tokenises every answer sentence ahead of the first questions and raises the
 cache to hold them all (:func:`reserve_terms`). Held as tuples of interned strings (one string
 per distinct morpheme) and handed out as frozensets: for the 85,848 texts of a 100k-chunk index
-frozensets took ~100 MB (hash tables), tuples a fifth of that; making a set of ~20 terms costs a
-microsecond, a few hundred per answer.
+frozensets took ~100 MB (hash tables), tuples a fifth of that; the sets of the 20k texts used
+last are kept as sets too (:func:`term_set`'s own cache), since an answer looks up ~1,000.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 import threading
@@ -26,26 +27,40 @@ from rapidfuzz import fuzz
 from core.types import Chunk
 from indexes.lexical import tokenize
 
-__all__ = ["overlap", "reserve_terms", "script_fit", "term_set", "terms_held", "weights"]
+__all__ = ["hold_terms", "overlap", "reserve_terms", "script_fit", "term_set", "terms_held", "weights"]
 
 _TERMS: OrderedDict[str, tuple[str, ...]] = OrderedDict()
 _TERMS_LOCK = threading.Lock()
 _terms_size = 100_000  # texts; the warm-up raises it to every answer sentence of the index
 
 
+@functools.lru_cache(maxsize=20_000)
 def term_set(text: str) -> frozenset[str]:
-    """The BM25 tokens of ``text`` (Kiwi morphemes, English stems), once per distinct text."""
+    """The BM25 tokens of ``text`` (Kiwi morphemes, English stems), once per distinct text; the
+    sets of the texts used most recently are kept as they are (a tenth of a microsecond a look,
+    against one to rebuild a set from its tuple; an answer looks up ~1,000)."""
+    return frozenset(_terms(text))
+
+
+def _terms(text: str) -> tuple[str, ...]:
     with _TERMS_LOCK:
         hit = _TERMS.get(text)
         if hit is not None:
             _TERMS.move_to_end(text)
-            return frozenset(hit)
+            return hit
     terms = tuple(dict.fromkeys(sys.intern(t) for t in tokenize(text)))  # Kiwi outside the lock
     with _TERMS_LOCK:
         _TERMS[text] = terms
         while len(_TERMS) > _terms_size:
             _TERMS.popitem(last=False)
-    return frozenset(terms)
+    return terms
+
+
+def hold_terms(texts: Sequence[str]) -> None:
+    """Tokenise ``texts`` into the tuple cache (the warm-up: the set cache keeps what inquiries
+    use, not the warm-up's last 20k)."""
+    for text in texts:
+        _terms(text)
 
 
 def reserve_terms(n: int) -> None:

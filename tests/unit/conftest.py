@@ -45,9 +45,9 @@ def client(data_dir: Path) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def tokenised(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """``assist.term_fit``'s cache emptied and cut to two texts for the test; the list grows by
-    each text it sends to Kiwi (a cache miss)."""
+def tokenised(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """``assist.term_fit``'s caches emptied, the tuples' cut to two texts, for the test; the list
+    grows by each text it sends to Kiwi (a miss of both)."""
     from assist import term_fit
 
     monkeypatch.setattr(term_fit, "_terms_size", 2)
@@ -60,4 +60,6 @@ def tokenised(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return tokenize(text, typos=typos)
 
     monkeypatch.setattr(term_fit, "tokenize", counting)
-    return texts
+    term_fit.term_set.cache_clear()  # the sets of the texts used last, held over other tests
+    yield texts
+    term_fit.term_set.cache_clear()

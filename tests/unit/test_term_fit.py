@@ -47,12 +47,16 @@ def test_the_term_cache_drops_the_least_recently_used_and_a_reserve_never_shrink
 ) -> None:
     from assist import term_fit
 
-    first = term_fit.term_set("적립금 유효기간")
-    term_fit.term_set("쿠폰 사용 기간")
-    assert term_fit.term_set("적립금 유효기간") == first  # held, and now the most recent
+    first = term_fit._terms("적립금 유효기간")
+    term_fit._terms("쿠폰 사용 기간")
+    assert term_fit._terms("적립금 유효기간") is first  # held, and now the most recent
     assert tokenised == ["적립금 유효기간", "쿠폰 사용 기간"]
-    term_fit.term_set("배송 지연 안내")  # pushes out 쿠폰, the least recently used
+    term_fit._terms("배송 지연 안내")  # pushes out 쿠폰, the least recently used
     assert term_fit.terms_held() == 2 and "쿠폰 사용 기간" not in term_fit._TERMS
+    # term_set: the same terms as a set, kept as one for the texts used last
+    assert term_fit.term_set("적립금 유효기간") == frozenset(first)
+    assert term_fit.term_set("적립금 유효기간") is term_fit.term_set("적립금 유효기간")
+    assert tokenised == ["적립금 유효기간", "쿠폰 사용 기간", "배송 지연 안내"]
     term_fit.reserve_terms(5)
     term_fit.reserve_terms(3)
     assert term_fit._terms_size == 5
