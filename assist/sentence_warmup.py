@@ -26,7 +26,7 @@ from assist.answer_sentences import (
     reserve_candidates,
     vector_text,
 )
-from assist.sentence_store import load_vectors, text_key, write_vectors
+from assist.sentence_store import load_vectors, stored_dtype, text_key, write_vectors
 from assist.sentence_vectors import held_rows, held_texts, remember, reserve, sentence_vectors
 from assist.term_fit import hold_terms, reserve_terms
 from core.types import Chunk
@@ -112,7 +112,8 @@ def warm(
         found = {t: saved[k] for t in texts if (k := text_key(t)) in saved}
         remember(embedder, found)
         result.stored = len(found)
-        write_needed = len(saved) != len(found)  # vectors of sentences that no longer exist
+        # vectors of sentences that no longer exist, or a float32 file from before
+        write_needed = len(saved) != len(found) or stored_dtype(store) != np.float16
         del saved, found  # the file's matrix: the cache holds its own copy
     else:
         write_needed = False

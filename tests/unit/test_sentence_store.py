@@ -15,7 +15,7 @@ import pytest
 
 from assist import answer_sentences, term_fit
 from assist import sentence_vectors as sentence_vectors_module
-from assist.sentence_store import load_vectors, model_key, store_path, text_key, write_vectors
+from assist.sentence_store import load_vectors, model_key, store_path, stored_dtype, text_key, write_vectors
 from assist.sentence_vectors import cached_vectors, sentence_vectors
 from assist.sentence_warmup import answer_sentence_texts, warm
 from core.settings import Settings
@@ -194,9 +194,13 @@ def test_the_warm_up_stores_float16_and_reads_a_float32_file_written_before(sett
     old = load_vectors(path, index.embedder.dim)  # float32 by default (the drafts' chunk vectors)
     assert next(iter(old.values())).dtype == np.float32
     write_vectors(path, old, index.embedder.dim)  # the file as the code before wrote it
+    assert stored_dtype(path) == np.float32
     again, calls = _fresh_index(settings)
     second = warm(again, store=path)
     assert (second.stored, second.embedded, calls) == (first.sentences, 0, [])
+    assert stored_dtype(path) == np.float16  # written again once, at half the size
+    assert len(load_vectors(path, index.embedder.dim)) == first.sentences
+    assert stored_dtype(path.with_name("none.npz")) is None  # no file
 
 
 def test_vectors_of_another_dimension_are_not_used(tmp_path: Path) -> None:
