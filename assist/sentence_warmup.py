@@ -44,7 +44,7 @@ class WarmResult:
     sentences: int = 0
     stored: int = 0
     embedded: int = 0
-    terms: int = 0  # candidate texts tokenised (assist.term_fit.term_set)
+    terms: int = 0  # candidate texts tokenised (assist.term_fit.hold_terms)
 
 
 def answer_sentence_texts(index: HybridIndex) -> list[str]:
@@ -117,7 +117,7 @@ def warm(
         del saved, found  # the file's matrix: the cache holds its own copy
     else:
         write_needed = False
-    have = set(held_texts(embedder, texts))  # (a float32 copy of 86k vectors only to look was 132 MB)
+    have = set(held_texts(embedder, texts))  # membership only: no copy of the vectors
     missing = [t for t in texts if t not in have]
     last_save = clock()
     for start in range(0, len(missing), batch):
