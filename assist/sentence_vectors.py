@@ -21,7 +21,7 @@ import numpy as np
 from assist.vector_lru import VectorLRU
 from indexes.embedder import Embedder
 
-__all__ = ["cached_vectors", "held_rows", "held_texts", "remember", "reserve", "sentence_vectors"]
+__all__ = ["held_rows", "held_texts", "remember", "reserve", "sentence_vectors"]
 
 _VECTOR_CACHE_SIZE = 50_000
 _CACHES: weakref.WeakKeyDictionary[object, VectorLRU] = weakref.WeakKeyDictionary()
@@ -51,11 +51,6 @@ def held_texts(embedder: Embedder, texts: Sequence[str]) -> list[str]:
 def held_rows(embedder: Embedder, texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
     """The texts of ``texts`` ``embedder``'s cache holds and their float16 vectors, one matrix."""
     return _cache(embedder).rows(texts)
-
-
-def cached_vectors(embedder: Embedder, texts: Sequence[str]) -> dict[str, np.ndarray]:
-    """The vectors of ``texts`` that ``embedder``'s cache holds now (none is embedded)."""
-    return _cache(embedder).peek(texts)
 
 
 def reserve(embedder: Embedder, n: int) -> None:

@@ -92,18 +92,9 @@ class VectorLRU:
         what a warm-up writes to disk, without a float32 copy of each."""
         with self._lock:
             held = [t for t in dict.fromkeys(texts) if t in self._slots]
-            width = self._rows.shape[1]
-            return held, self._rows[[self._slots[t] for t in held]] if held else np.zeros(
-                (0, width), self.dtype
-            )
-
-    def peek(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
-        """The vectors of ``texts`` held now, as float32 (nothing embedded, the order of use
-        unchanged)."""
-        with self._lock:
-            held = [t for t in dict.fromkeys(texts) if t in self._slots]
-            matrix = self._rows[[self._slots[t] for t in held]].astype(np.float32)
-        return dict(zip(held, matrix, strict=True))
+            if not held:
+                return held, np.zeros((0, self._rows.shape[1]), self.dtype)
+            return held, self._rows[[self._slots[t] for t in held]]
 
     def __len__(self) -> int:
         with self._lock:

@@ -16,7 +16,7 @@ import pytest
 from assist import answer_sentences, term_fit
 from assist import sentence_vectors as sentence_vectors_module
 from assist.sentence_store import load_vectors, model_key, store_path, stored_dtype, text_key, write_vectors
-from assist.sentence_vectors import cached_vectors, sentence_vectors
+from assist.sentence_vectors import held_texts, sentence_vectors
 from assist.sentence_warmup import answer_sentence_texts, warm
 from core.settings import Settings
 from indexes import store
@@ -105,7 +105,7 @@ def test_a_warm_up_of_more_sentences_than_the_caches_hold_keeps_and_stores_every
     assert done.sentences > 10 and done.embedded == done.sentences
     assert small.size >= done.sentences and answer_sentences._candidates_size > 2
     texts = answer_sentence_texts(index)
-    assert len(cached_vectors(index.embedder, texts)) == len(texts)  # none dropped
+    assert len(held_texts(index.embedder, texts)) == len(texts)  # none dropped
     assert set(load_vectors(path, index.embedder.dim)) == {text_key(t) for t in texts}
     calls.clear()
     sentence_vectors(index.embedder, texts)  # a question touching any of them embeds nothing
