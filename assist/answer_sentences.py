@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import functools
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from assist.kept_lru import KeptLRU
 from core.records import REVIEW_MARKER
 from core.types import Chunk
 from indexes.hybrid import HybridIndex
@@ -172,18 +171,15 @@ def doc_chunks(index: HybridIndex, doc_id: str) -> list[Chunk]:
     return index.doc_chunks(doc_id)
 
 
-_CANDIDATES: OrderedDict[tuple[str, str], list[Candidate]] = OrderedDict()
-_CANDIDATES_LOCK = threading.Lock()
-_candidates_size = 20_000  # chunks; the warm-up raises it to every answer chunk of the index
+# chunks; the warm-up raises it to every answer chunk of the index
+_CANDIDATES: KeptLRU[tuple[str, str], list[Candidate]] = KeptLRU(20_000)
 
 
 def reserve_candidates(n: int) -> None:
     """Keep the sentences of at least ``n`` chunks (splitting and role analysis cost ~12 ms a chunk:
     at 100k chunks the 26,676 article chunks did not fit in 20k, and the warm-up's work on the
     first ones was gone by the time it reached the last)."""
-    global _candidates_size
-    with _CANDIDATES_LOCK:
-        _candidates_size = max(_candidates_size, n)
+    _CANDIDATES.reserve(n)
 
 
 def headroom(n: int) -> int:
@@ -195,11 +191,9 @@ def chunk_candidates(chunk: Chunk) -> list[Candidate]:
     """The sentences of one chunk with their roles (cached by chunk id and content hash: Kiwi
     sentence splitting and role analysis run once per chunk version, not once per query)."""
     key = (chunk.chunk_id, chunk.hash)
-    with _CANDIDATES_LOCK:
-        hit = _CANDIDATES.get(key)
-        if hit is not None:
-            _CANDIDATES.move_to_end(key)
-            return hit
+    hit = _CANDIDATES.get(key)
+    if hit is not None:
+        return hit
     body = script_answer_text(chunk) if chunk.section == "scripts" else chunk.body
     if chunk.doc_type == "ticket":
         body = str(chunk.meta.get("resolution") or body)
@@ -225,10 +219,7 @@ def chunk_candidates(chunk: Chunk) -> list[Candidate]:
                 echo = echoed(text, context) if chunk.section == "scripts" else frozenset()
                 out.append(Candidate(chunk, text, 0, _role(text, echo), context, before, echo))
                 previous = text
-    with _CANDIDATES_LOCK:
-        _CANDIDATES[key] = out
-        while len(_CANDIDATES) > _candidates_size:
-            _CANDIDATES.popitem(last=False)
+    _CANDIDATES.put(key, out)
     return out
 
 

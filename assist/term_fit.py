@@ -20,20 +20,19 @@ from __future__ import annotations
 import functools
 import math
 import sys
-import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
+from assist.kept_lru import KeptLRU
 from core.types import Chunk
 from indexes.lexical import tokenize
 
 __all__ = ["hold_terms", "overlap", "reserve_terms", "script_fit", "term_set", "terms_held", "weights"]
 
-_TERMS: OrderedDict[str, tuple[str, ...]] = OrderedDict()
-_TERMS_LOCK = threading.Lock()
-_terms_size = 100_000  # texts; the warm-up raises it to every answer sentence of the index
+# texts; the warm-up raises it to every answer sentence of the index
+_TERMS: KeptLRU[str, tuple[str, ...]] = KeptLRU(100_000)
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -45,17 +44,11 @@ def term_set(text: str) -> frozenset[str]:
 
 
 def _terms(text: str) -> tuple[str, ...]:
-    with _TERMS_LOCK:
-        hit = _TERMS.get(text)
-        if hit is not None:
-            _TERMS.move_to_end(text)
-            return hit
-    terms = tuple(dict.fromkeys(sys.intern(t) for t in tokenize(text)))  # Kiwi outside the lock
-    with _TERMS_LOCK:
-        _TERMS[text] = terms
-        while len(_TERMS) > _terms_size:
-            _TERMS.popitem(last=False)
-    return terms
+    hit = _TERMS.get(text)
+    if hit is None:
+        hit = tuple(dict.fromkeys(sys.intern(t) for t in tokenize(text)))  # Kiwi outside the lock
+        _TERMS.put(text, hit)
+    return hit
 
 
 def hold_terms(texts: Sequence[str]) -> None:
@@ -68,15 +61,12 @@ def hold_terms(texts: Sequence[str]) -> None:
 def reserve_terms(n: int) -> None:
     """Keep the term sets of at least ``n`` texts from now on (a warm-up of more texts than the
     cache holds would otherwise drop the first ones while it tokenises the last)."""
-    global _terms_size
-    with _TERMS_LOCK:
-        _terms_size = max(_terms_size, n)
+    _TERMS.reserve(n)
 
 
 def terms_held() -> int:
     """How many texts' term sets are cached now."""
-    with _TERMS_LOCK:
-        return len(_TERMS)
+    return len(_TERMS)
 
 
 def weights(pool: Sequence[frozenset[str]]) -> dict[str, float]:

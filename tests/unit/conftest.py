@@ -5,7 +5,6 @@ records what it tokenises (``tokenised``: test_term_fit, test_sentence_store).""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,9 +48,9 @@ def tokenised(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """``assist.term_fit``'s caches emptied, the tuples' cut to two texts, for the test; the list
     grows by each text it sends to Kiwi (a miss of both)."""
     from assist import term_fit
+    from assist.kept_lru import KeptLRU
 
-    monkeypatch.setattr(term_fit, "_terms_size", 2)
-    monkeypatch.setattr(term_fit, "_TERMS", OrderedDict())
+    monkeypatch.setattr(term_fit, "_TERMS", KeptLRU(2))
     texts: list[str] = []
     tokenize = term_fit.tokenize
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 
 from assist import answer_sentences, term_fit
 from assist import sentence_vectors as sentence_vectors_module
+from assist.kept_lru import KeptLRU
 from assist.sentence_store import load_vectors, model_key, store_path, stored_dtype, text_key, write_vectors
 from assist.sentence_vectors import held_texts, sentence_vectors
 from assist.sentence_warmup import answer_sentence_texts, warm
@@ -95,15 +95,14 @@ def test_a_warm_up_of_more_sentences_than_the_caches_hold_keeps_and_stores_every
     """At 100k chunks the index had 85,839 answer sentences and 26,676 answer chunks for caches of
     50k vectors and 20k chunks: the warm-up dropped its first vectors while embedding the last,
     stored only what was left, and the next start embedded the rest again."""
-    monkeypatch.setattr(answer_sentences, "_candidates_size", 2)
-    monkeypatch.setattr(answer_sentences, "_CANDIDATES", OrderedDict())
+    monkeypatch.setattr(answer_sentences, "_CANDIDATES", KeptLRU(2))
     index, calls = _fresh_index(settings)
     small = sentence_vectors_module._cache(index.embedder)
     small.size = 5
     path = store_path(settings.data_dir, index.embedder)
     done = warm(index, store=path)
     assert done.sentences > 10 and done.embedded == done.sentences
-    assert small.size >= done.sentences and answer_sentences._candidates_size > 2
+    assert small.size >= done.sentences and answer_sentences._CANDIDATES.size > 2
     texts = answer_sentence_texts(index)
     assert len(held_texts(index.embedder, texts)) == len(texts)  # none dropped
     assert set(load_vectors(path, index.embedder.dim)) == {text_key(t) for t in texts}
@@ -131,7 +130,7 @@ def test_the_warm_up_tokenises_every_candidate_sentence_and_keeps_them_all(
     texts = {t for c in cands for t in (c.pool_text, c.fit_text)}
     texts |= {str(c.chunk.meta["question"]) for c in cands if c.chunk.meta.get("question")}
     assert any(c.chunk.meta.get("question") for c in cands)  # script questions among them
-    assert done.terms >= len(texts) > 10 and term_fit._terms_size >= done.terms
+    assert done.terms >= len(texts) > 10 and term_fit._TERMS.size >= done.terms
     tokenised.clear()
     assert all(term_fit.term_set(t) for t in texts if t.strip())
     assert tokenised == []  # every one was still held

@@ -59,7 +59,7 @@ def test_the_term_cache_drops_the_least_recently_used_and_a_reserve_never_shrink
     assert tokenised == ["적립금 유효기간", "쿠폰 사용 기간", "배송 지연 안내"]
     term_fit.reserve_terms(5)
     term_fit.reserve_terms(3)
-    assert term_fit._terms_size == 5
+    assert term_fit._TERMS.size == 5
     # the same morpheme in two sets is one string object (interned)
     a, b = term_fit.term_set("적립금 소멸"), term_fit.term_set("적립금 사용")
     assert next(t for t in a if t == "적립금") is next(t for t in b if t == "적립금")
