@@ -76,7 +76,9 @@ class VectorLRU:
             new = sum(1 for t in vectors if t not in self._slots)
             room = min(self._used + max(new - len(self._free), 0), max(self.size, 1))
             if vectors and room > len(self._rows):  # one allocation for a large batch (a warm-up's
-                self._grow(room, len(next(iter(vectors.values()))))  # 86k read back), not many
+                dim = len(next(iter(vectors.values())))  # 86k read back), not many
+                self._check(dim)
+                self._grow(room, dim)
             for text, vector in vectors.items():
                 if text not in self._slots:
                     self._trim(self.size - 1)  # its row is reused: the matrix stays at ``size``
@@ -105,7 +107,12 @@ class VectorLRU:
         """The matrix's size in bytes (its spare rows included)."""
         return int(self._rows.nbytes)
 
+    def _check(self, dim: int) -> None:
+        if self._used and dim != self._rows.shape[1]:
+            raise ValueError(f"a vector of {dim} dimensions in a cache of {self._rows.shape[1]}")
+
     def _store(self, text: str, vector: np.ndarray) -> None:
+        self._check(len(vector))
         slot = self._slots.get(text)
         if slot is None:
             slot = self._free.pop() if self._free else self._new_row(len(vector))
@@ -117,17 +124,11 @@ class VectorLRU:
     def _new_row(self, dim: int) -> int:
         capacity = len(self._rows)
         if self._used == capacity:
-            self._grow(
-                max(self._used + 1, min(int(capacity * _GROWTH) + 64, max(self.size, self._used + 1))), dim
-            )
-        elif dim != self._rows.shape[1]:
-            raise ValueError(f"a vector of {dim} dimensions in a cache of {self._rows.shape[1]}")
+            self._grow(max(self._used + 1, min(int(capacity * _GROWTH) + 64, self.size)), dim)
         self._used += 1
         return self._used - 1
 
     def _grow(self, capacity: int, dim: int) -> None:
-        if self._used and dim != self._rows.shape[1]:
-            raise ValueError(f"a vector of {dim} dimensions in a cache of {self._rows.shape[1]}")
         rows = np.zeros((capacity, dim), self.dtype)
         if self._used:
             rows[: self._used] = self._rows[: self._used]
