@@ -104,9 +104,10 @@ def server_main(args: argparse.Namespace) -> None:
     from assist.access import create_key
 
     settings = Settings(data_dir=args.data_dir, embed_threads=2, warm_sentences=False)
+    kb = KnowledgeBase(settings)
     if args.fresh:
-        store_path(settings.data_dir, KnowledgeBase(settings).embedder).unlink(missing_ok=True)
-    _info, key = create_key(KnowledgeBase(settings).sessions, f"warmup-bench-{time.time():.0f}", ("agent",))
+        store_path(settings.data_dir, kb.embedder).unlink(missing_ok=True)
+    _info, key = create_key(kb.sessions, f"warmup-bench-{time.time():.0f}", ("agent",))
     env = {**os.environ, "KMS_DATA_DIR": str(args.data_dir), "KMS_EMBED_THREADS": "2", "OMP_NUM_THREADS": "2",
            "KMS_WARM_SENTENCES": "true", "OMP_WAIT_POLICY": "PASSIVE"}  # fmt: skip
     # uvicorn as `kms serve` runs it, with the app's INFO lines (the warm-up's) in the log
