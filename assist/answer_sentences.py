@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from assist.kept_lru import KeptLRU
 from core.records import REVIEW_MARKER
 from core.types import Chunk
+from indexes.chunk_store import read_through, unkept
 from indexes.hybrid import HybridIndex
 from korean.roles import RoleLabel, classify
 from korean.sentences import split_sentences
@@ -194,6 +195,8 @@ def chunk_candidates(chunk: Chunk) -> list[Candidate]:
     hit = _CANDIDATES.get(key)
     if hit is not None:
         return hit
+    held = unkept(chunk)  # cached: the sentences are kept, not the chunk's text, body and meta
+    chunk = read_through(chunk)
     body = script_answer_text(chunk) if chunk.section == "scripts" else chunk.body
     if chunk.doc_type == "ticket":
         body = str(chunk.meta.get("resolution") or body)
@@ -217,7 +220,7 @@ def chunk_candidates(chunk: Chunk) -> list[Candidate]:
             if len(text) >= 4 and not _REPLY_WORD.fullmatch(text):
                 before = previous if points_back(text) else ""
                 echo = echoed(text, context) if chunk.section == "scripts" else frozenset()
-                out.append(Candidate(chunk, text, 0, _role(text, echo), context, before, echo))
+                out.append(Candidate(held, text, 0, _role(text, echo), context, before, echo))
                 previous = text
     _CANDIDATES.put(key, out)
     return out

@@ -163,7 +163,9 @@ def compose(
 
 def _antecedent_in(cand: Candidate, among: Iterable[Candidate]) -> Candidate | None:
     """The sentence ``cand`` points back at ("이때 …"), if it is one of ``among``."""
-    return next((c for c in among if c.chunk is cand.chunk and c.text == cand.antecedent), None)
+    return next(
+        (c for c in among if c.chunk.chunk_id == cand.chunk.chunk_id and c.text == cand.antecedent), None
+    )
 
 
 def _said_with(cand: Candidate, pool: Sequence[Candidate], limit: int) -> list[Candidate] | None:
@@ -284,7 +286,7 @@ def _compose(
         # wrong-answer rate 0.240 -> 0.192 at coverage 0.694 -> 0.699; comparing with the best
         # sentence of all retrieved articles instead gave 0.193 and lost colloquial coverage)
         rows_of_doc = scored[script_best[1].doc_id]
-        own = max((f for f, c in rows_of_doc if c.chunk is script_best[2]), default=0.0)
+        own = max((f for f, c in rows_of_doc if c.chunk.chunk_id == script_best[2].chunk_id), default=0.0)
         rival = max((f for f, _ in rows_of_doc), default=0.0)
         if (
             cands

@@ -3,12 +3,14 @@
 At 100k chunks the chunk objects were the largest thing a serving process held: a ticket chunk
 carries its text three times (``text``, ``body`` and ``meta`` inquiry + resolution), as Python
 strings of 2 bytes a Hangul character, with a dict per chunk. :class:`ChunkFile` keeps only what
-is read across the whole corpus (chunk id, document id and type, content hash) plus each line's
-byte offset. A chunk it hands out is a :class:`StoredChunk`: its ids and type are set, and its
-title, section, text, body and meta are read (``os.pread`` of its line, parsed) the first time one
+is read across the whole corpus (chunk id, document id and type, section, content hash) plus each
+line's byte offset. A chunk it hands out is a :class:`StoredChunk`: its ids, type and section are set, and
+its title, text, body and meta are read (``os.pread`` of its line, parsed) the first time one
 of them is used, so a search that fuses a hundred candidates reads the lines of the few whose text
 is shown (parsing a line costs ~30 us). The most recently handed-out chunks are kept. The file's
 descriptor stays open, so an index folder pruned while its index still serves stays readable.
+What holds a chunk long (the answer-sentence cache) holds an :class:`UnkeptChunk`, which reads
+its text again each time it is used.
 Index folders are never edited after they are written (writes go to ``delta.log``), so the
 offsets stay right.
 """
@@ -70,7 +72,7 @@ def chunk_from_json(row: dict[str, Any]) -> Chunk:
     return Chunk(**row)
 
 
-_LAZY = ("title", "section", "text", "body", "meta")
+_LAZY = ("title", "text", "body", "meta")
 _SEEK_LOCK = threading.Lock()
 
 
@@ -85,7 +87,7 @@ def _pread(fd: int, size: int, offset: int) -> bytes:
 
 class StoredChunk(Chunk):
     """A chunk of a :class:`ChunkFile`: equal to (and used as) the Chunk its line holds; the
-    fields in ``_LAZY`` are read from the file when first used, ``hash`` is the stored one."""
+    fields in ``_LAZY`` are read from the file when first used and kept, ``hash`` is the stored one."""
 
     def __getattr__(self, name: str) -> Any:  # only for attributes not in __dict__ yet
         state = self.__dict__
@@ -95,7 +97,6 @@ class StoredChunk(Chunk):
         full = chunk_from_json(source[0].row(source[1]))
         for field in _LAZY:
             state.setdefault(field, getattr(full, field))
-        state.pop("_source", None)
         return state[name]
 
     @property
@@ -113,12 +114,48 @@ class StoredChunk(Chunk):
     def __repr__(self) -> str:
         return repr(self.plain())
 
+    def unkept(self) -> StoredChunk:
+        """The same chunk as an object that keeps none of the fields it reads (see
+        :class:`UnkeptChunk`)."""
+        source = self.__dict__["_source"]
+        return source[0].unkept(source[1])
+
     def plain(self) -> Chunk:
         """The same chunk as a plain :class:`Chunk` (what a copy or a pickle holds)."""
         return Chunk(**{f: getattr(self, f) for f in Chunk.__dataclass_fields__})
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Chunk, tuple(getattr(self, f) for f in Chunk.__dataclass_fields__))
+
+
+class UnkeptChunk(StoredChunk):
+    """A :class:`StoredChunk` that reads its title, text, body and meta from the file each time
+    one is used and keeps none of them: for chunks held long beside a brief use of their text.
+    The answer-sentence cache holds one per article chunk it split (at 100k chunks the warm-up's
+    ~26k), where a kept chunk would hold its text, body and meta for as long as its sentences."""
+
+    def __getattr__(self, name: str) -> Any:
+        source = self.__dict__["_source"]
+        if name not in _LAZY:
+            raise AttributeError(name)
+        return getattr(chunk_from_json(source[0].row(source[1])), name)
+
+
+def unkept(chunk: Chunk) -> Chunk:
+    """``chunk`` as an :class:`UnkeptChunk` when it is read from a file, else itself (a chunk of
+    a delta segment or of an index in memory is held by its index anyway)."""
+    return chunk.unkept() if isinstance(chunk, StoredChunk) else chunk
+
+
+def read_through(chunk: Chunk) -> Chunk:
+    """``chunk`` with every field at hand: a :class:`StoredChunk` not read yet is parsed into a
+    plain Chunk, leaving the stored one unread (for one pass over many chunks, such as the
+    warm-up splitting every article's sentences, which would otherwise fill the file's cache with
+    read chunks only to drop them); any other chunk is itself."""
+    source = chunk.__dict__.get("_source") if isinstance(chunk, StoredChunk) else None
+    if source is None or "text" in chunk.__dict__:
+        return chunk
+    return chunk_from_json(source[0].row(source[1]))
 
 
 class ChunkFile(Sequence[Chunk]):
@@ -136,6 +173,7 @@ class ChunkFile(Sequence[Chunk]):
         ids: list[str] = []
         docs: list[str] = []
         types: list[str] = []
+        sections: list[str] = []
         hashes: list[bytes] = []
         shared: dict[str, str] = {}
         pos = 0
@@ -148,10 +186,11 @@ class ChunkFile(Sequence[Chunk]):
                 ids.append(chunk.chunk_id)
                 docs.append(shared.setdefault(chunk.doc_id, chunk.doc_id))
                 types.append(sys.intern(chunk.doc_type))
+                sections.append(sys.intern(chunk.section))
                 stored = row.get("hash")
                 hashes.append((stored if isinstance(stored, str) else chunk.hash).encode("ascii"))
         self._offsets = np.frombuffer(offsets, dtype=np.int64)
-        self.chunk_ids, self.doc_ids, self.doc_types = ids, docs, types
+        self.chunk_ids, self.doc_ids, self.doc_types, self.sections = ids, docs, types, sections
         self._hashes = np.array(hashes, dtype="S32") if hashes else np.zeros(0, dtype="S32")
         self._cache: OrderedDict[int, StoredChunk] = OrderedDict()
         self._lock = threading.Lock()
@@ -193,12 +232,17 @@ class ChunkFile(Sequence[Chunk]):
                 self._cache.move_to_end(pos)
         return chunk
 
-    def _stored(self, pos: int) -> StoredChunk:
-        chunk = object.__new__(StoredChunk)
+    def _stored(self, pos: int, kind: type[StoredChunk] = StoredChunk) -> StoredChunk:
+        chunk = object.__new__(kind)
         state = chunk.__dict__
         state["chunk_id"], state["doc_id"] = self.chunk_ids[pos], self.doc_ids[pos]
-        state["doc_type"], state["_source"] = self.doc_types[pos], (self, pos)
+        state["doc_type"], state["section"] = self.doc_types[pos], self.sections[pos]
+        state["_source"] = (self, pos)
         return chunk
+
+    def unkept(self, pos: int) -> StoredChunk:
+        """Chunk ``pos`` as an :class:`UnkeptChunk` (not put in the cache)."""
+        return self._stored(pos, UnkeptChunk)
 
     def row(self, pos: int) -> dict[str, Any]:
         """Line ``pos`` of the file, parsed."""

@@ -166,9 +166,9 @@ def test_stored_chunks_are_read_when_used_and_equal_plain_ones(built: tuple[Hybr
     assert isinstance(got, StoredChunk) and "text" not in got.__dict__
     assert (got.chunk_id, got.doc_id, got.doc_type, got.hash, got.vid) == (
         want.chunk_id, want.doc_id, want.doc_type, want.hash, want.vid)  # fmt: skip
-    assert "text" not in got.__dict__  # ids, type and hash need no read of the line
+    assert got.section == want.section and "text" not in got.__dict__  # nor does the section
     assert got == want and want == got and got.text == want.text and got.meta == want.meta
-    assert "_source" not in got.__dict__
+    assert {"title", "text", "body", "meta"} <= set(got.__dict__)  # read once, then kept
     for twin in (pickle.loads(pickle.dumps(chunks[7])), copy.copy(chunks[7])):
         assert type(twin) is Chunk and twin == index.chunks[7]
     changed, plain = (dataclasses.replace(c, text="다른 본문") for c in (chunks[9], index.chunks[9]))
@@ -189,3 +189,47 @@ def test_stored_chunks_are_read_when_used_and_equal_plain_ones(built: tuple[Hybr
     finally:
         ChunkFile.row = real_row  # type: ignore[method-assign]
     assert len(hits) > 5 and reads == 0  # fusing candidates reads no line
+
+
+def test_an_unkept_chunk_reads_its_text_each_time_and_keeps_none_of_it(
+    built: tuple[HybridIndex, Path],
+) -> None:
+    import pickle
+
+    from indexes.chunk_store import UnkeptChunk, unkept
+
+    index, folder = built
+    chunks = ChunkFile(folder / "chunks.jsonl")
+    want = index.chunks[6]
+    kept = chunks[6]
+    assert kept.text == want.text  # a kept chunk read already: its unkept twin still reads the file
+    light = unkept(kept)
+    assert isinstance(light, UnkeptChunk) and light == want and light.hash == want.hash
+    assert (light.title, light.section, light.body, light.meta) == (
+        want.title,
+        want.section,
+        want.body,
+        want.meta,
+    )
+    assert not {"title", "text", "body", "meta"} & set(light.__dict__)
+    assert type(pickle.loads(pickle.dumps(light))) is Chunk and light.plain() == want
+    assert len(chunks._cache) == 1  # not put in the file's cache either
+    plain = index.chunks[6]
+    assert unkept(plain) is plain  # a chunk held in memory is its own
+
+
+def test_the_answer_sentence_cache_keeps_the_sentences_not_the_chunk_text(
+    built: tuple[HybridIndex, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assist import answer_sentences
+    from assist.kept_lru import KeptLRU
+    from indexes.chunk_store import UnkeptChunk
+
+    monkeypatch.setattr(answer_sentences, "_CANDIDATES", KeptLRU(100))
+    index, folder = built
+    chunks = ChunkFile(folder / "chunks.jsonl")
+    cands = answer_sentences.chunk_candidates(chunks[8])
+    assert "text" not in chunks[8].__dict__  # read through: the file's cache keeps it unread too
+    assert cands and all(isinstance(c.chunk, UnkeptChunk) for c in cands)
+    assert not any({"text", "body", "meta"} & set(c.chunk.__dict__) for c in cands)
+    assert cands[0].chunk == index.chunks[8] and answer_sentences.chunk_candidates(chunks[8]) is cands
