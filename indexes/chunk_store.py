@@ -117,8 +117,9 @@ class StoredChunk(Chunk):
     def unkept(self) -> StoredChunk:
         """The same chunk as an object that keeps none of the fields it reads (see
         :class:`UnkeptChunk`)."""
-        source = self.__dict__["_source"]
-        return source[0].unkept(source[1])
+        file, pos = self.__dict__["_source"]
+        unkept: StoredChunk = file.unkept(pos)
+        return unkept
 
     def plain(self) -> Chunk:
         """The same chunk as a plain :class:`Chunk` (what a copy or a pickle holds)."""
