@@ -3,7 +3,7 @@
 Datasets: ``welfare_qa_ko``, ``parakqc``, ``stackfaq``, ``abcd_kb`` (``--data-root``; abcd_kb's
 questions are the project's hand-written ``eval/data/abcd_kb/queries.jsonl`` over ABCD's 55
 guideline articles), the bundled sample KB (``eval/data/sample_kb_eval.jsonl`` over the
-product-ingested sample articles), the sample KB's answer-safety questions and the twelve fresh
+product-ingested sample articles), the sample KB's answer-safety questions and the fresh
 support KBs (:mod:`eval.fusion_kbs`: larger hand-labelled sets of the product's own kind of data).
 
 Each public dataset's in-scope queries are split once, by seed: the *test* split (``--limit``
@@ -60,7 +60,7 @@ __all__ = ["DATASETS", "HELD_OUT", "PUBLIC", "run_fusion"]
 
 PUBLIC = ("welfare_qa_ko", "parakqc", "stackfaq")  # fitted on (their fit splits) and scored
 HELD_OUT = ("abcd_kb",)  # split the same way, scored, never fitted on
-FRESH = "fresh_kbs"  # the twelve fresh support KBs, pooled (eval.fusion_kbs)
+FRESH = "fresh_kbs"  # the fresh support KBs (fifteen), pooled (eval.fusion_kbs)
 DATASETS = (*PUBLIC, *HELD_OUT, "sample_kb", "sample_kb_safety", FRESH)  # the report's order
 KOREAN = frozenset({"welfare_qa_ko", "parakqc", "sample_kb", "sample_kb_safety", FRESH})
 DEPTH = 50
@@ -309,7 +309,7 @@ def _notes(metrics: dict[str, float | int | None], names: Sequence[str]) -> list
         "55 ABCD agent-guideline articles, one gold article per subflow (two where both answer)",
         "sample_kb_safety: the sample KB's answer-safety set (eval/data/sample_kb_safety.jsonl), its "
         "answerable single-turn questions, gold = the expected article and its alternatives",
-        "fresh_kbs: the twelve KBs of eval/data/fresh_kbs, each in its own index, their answerable "
+        "fresh_kbs: the KBs of eval/data/fresh_kbs, each in its own index, their answerable "
         "single-turn questions pooled",
     ]
     for name in names:

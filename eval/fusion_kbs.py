@@ -6,7 +6,7 @@ The sample KB's ``sample_kb_eval.jsonl`` has 60 in-scope questions, so one quest
 - ``sample_kb_safety``: the same sample KB index, the answer-safety set's answerable single-turn
   questions (``eval/data/sample_kb_safety.jsonl``, :data:`eval.safety.SAFETY_EVAL`), gold = the
   expected article and its alternatives;
-- ``fresh_kbs``: the twelve KBs of ``eval/data/fresh_kbs`` (gas, telecom, insurance, …), each
+- ``fresh_kbs``: the KBs of ``eval/data/fresh_kbs`` (gas, telecom, insurance, … fifteen), each
   ingested by the product pipeline into its own index, as each company has its own KB; their
   answerable single-turn questions are scored in their own KB and pooled into one row.
 """
