@@ -21,6 +21,15 @@ _TIME_AFTER_HOW_MUCH = r"(?:notice|time|longer|earlier|later|in advance|advance 
 _HOW_MUCH_TIME = r"\bhow much " + _TIME_AFTER_HOW_MUCH
 _HOW_MUCH_MONEY = r"\bhow much\b(?! " + _TIME_AFTER_HOW_MUCH + ")"
 
+# whether it costs money, in everyday words ("돈 더 내야 하나요?", "재발급 돈드나요", "다시 오면
+# 돈내야되요?", "재배송 또 해달라하면 돈받음??": the last sent at 0.86 on a fresh courier KB with the
+# address-change rule, which says nothing of a fee); not money that comes back ("돈 언제
+# 들어와요?", "돈 돌려받을 수 있나요?")
+_COSTS_MONEY = (
+    r"돈(?:을|이|은)?\s*(?:하나도\s*|더\s*|또\s*|따로\s*|추가로\s*)?(?:안\s*)?"
+    r"(?:내야|들어요|들어\s*[?？]|드나|드냐|들까|나가(?:나|요|냐|여)|나감|받(?:음|나요|나여|아요|냐)(?=\s*[?？]))"
+)
+
 # focus -> (question cues, answer-sentence cues)
 _CUES: dict[str, tuple[str, str]] = {
     "period": (
@@ -56,6 +65,8 @@ _CUES: dict[str, tuple[str, str]] = {
     ),
     "cost": (
         r"얼마(?!\s*(?:나|동안))|비용|수수료|요금|배송비|택배비|왕복|편도|부담|무료|유료|돈\s*(?:더\s*|또\s*)?(?:내|들)|"
+        + _COSTS_MONEY
+        + "|"
         + _HOW_MUCH_MONEY
         + r"|\bfee\b|\bcost\b|\bcharge|\bprice\b|\bfree\b",
         r"\d[\d,]*\s*원|무료|부담|수수료|배송비|차감|\bfree\b|\bfee\b|\$\s*\d|\bcharged?\b|\d+\s*%",
@@ -133,11 +144,18 @@ _ASKED: dict[str, tuple[str, str]] = {
     "cost": (
         r"(?:비용|수수료|요금|배송비|택배비)(?:은|는|이|가|도)?\s*(?:얼마|있|없|들|붙|나와|나오|내야|부과|청구|누가)|"
         r"누가\s*(?:내|부담)|부담(?:은|는)?\s*누가|(?:제가|고객이|저희가)\s*부담|"
+        + _COSTS_MONEY
+        + "|"
         + _HOW_MUCH_MONEY
         + r"|\bis there (?:a|any) (?:fee|charge|cost)\b|"
         r"\bwhat(?:'s| is| are) the (?:fee|cost|charge)s?\b|"
         r"\bdo you charge\b|\bwill i be charged\b|\bdoes it cost\b|\bwho pays\b",
-        _CUES["cost"][1] + "|" + _AMOUNT + r"|없(?:습니다|어요|음)|않(?:습니다|아요)|\bno\b",
+        # "… 없습니다" says there is no fee only where it speaks of one: "이미 한 번 바꾸신 건은 다시
+        # 변경하실 수 없습니다" is no answer to "재배송 또 해달라하면 돈받음??" (sent at 0.86)
+        _CUES["cost"][1]
+        + "|"
+        + _AMOUNT
+        + r"|(?:비용|수수료|요금|운임|돈|추가|별도|따로)[^.?!]{0,25}(?:없|않)(?:습니다|어요|음|아요)|\bno\b",
     ),
     "quantity": (
         # ... and how much cheaper or dearer ("일반 좌석보다 얼마나 싸게 파나요?", "얼마나 할인되나요?"):

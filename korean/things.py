@@ -17,14 +17,17 @@ typo-tolerant one, as for BM25 query tokens, so the forms match ``SearchTrace.qu
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 from collections.abc import Sequence
 from typing import Any
 
 from korean.abbrev import after_service
-from korean.colloquial import typo_tokens
+from korean.clauses import SENTENCE_END as _SENTENCE_END
+from korean.clauses import analysed as _analysed
+from korean.clauses import asking_clause as _asking_clause
+from korean.clauses import asking_tokens as _asking_tokens
+from korean.clauses import sentences as _sentences
 
 __all__ = [
     "asked_also_things",
@@ -36,14 +39,6 @@ __all__ = [
     "scene_nouns",
     "thing_nouns",
 ]
-
-
-@functools.lru_cache(maxsize=4096)
-def _analysed(text: str) -> tuple[Any, ...]:
-    """Kiwi's typo-tolerant tokens of ``text``, once per text: the sentence splitter and the
-    yes/no, given/exists, what, to-do and noun readers each look at the same sentences of one
-    question (up to five analyses of one sentence on the hand-off check's path)."""
-    return tuple(typo_tokens(text))
 
 
 # words of time (a closed class): when something happened, not what the inquiry is about
@@ -69,19 +64,9 @@ _NOT_THINGS = frozenset(
 # a question word: the sentence asks what/how much/when …, not whether
 _WH = re.compile(r"무엇|무슨|뭐|뭘|뭔|머가|얼마|몇|어떻게|어떤|어느|어케|어캐|언제|어디|누가|누구|왜")
 # "… 할 수 있나요?", "… 해도 되나요?", "… 가능해요?", "… 적립되나요?": whether something can be done
-_WHETHER = re.compile(r"(?:수\s*(?:있|잇)|가능|되|돼|됨|됌|해도|괜찮)[가-힣]*\s*[?？]*\s*$")
-_SENTENCE_END = re.compile(r"(?<=[?？!.\n])\s*")
-# connective endings that close a clause of circumstance before the one that asks ("충전하면 …",
-# "시켰는데 …", "결제해도 …"); 려면/려고 (what the customer wants to do) and an ending before an
-# auxiliary verb ("받고 싶어요", "해야 하나요") keep the asking clause open (Kiwi writes the final
-# consonant of ᆫ데, ᆫ다면 as a jamo)
-_CLAUSE_END = frozenset(
-    "는데 ᆫ데 은데 인데 면 으면 다면 ᆫ다면 는다면 라면 이라면 면서 으면서 니까 으니까 니 으니 서 아서 어서 "
-    "여서 지만 다가 자 거나 고 아도 어도 여도 도 는데도 더니 길래".split()
-)
-# "… 움직임이 없을 시", "… 결제할 때", "… 분실한 경우": a noun after a modifier ending closes a
-# clause of circumstance too
-_WHEN_NOUNS = frozenset("시 때 경우 동안 도중 중 후 뒤 전 다음".split())
+_WHETHER = re.compile(r"(?:수\s*(?:있|잇)|가능|되|돼|됨|됌|해도|괜찮|야\s*(?:하|해))[가-힣]*\s*[?？]*\s*$")
+# whether it must be done ("따로 세금 신고를 해야 하나요?"): what the clause that asks names
+_MUST = re.compile(r"야\s*(?:하|해)[가-힣]*\s*[?？]*\s*$")
 # predicate nouns that say whether, not what ("해외 결제가 허용되나요?")
 _WHETHER_NOUNS = frozenset("허용 허락 가능 불가 불가능".split())
 # asking for a check or an answer: the knowledge base says what is checked in its own words
@@ -109,11 +94,19 @@ def asked_if_things(question: str) -> list[str]:
     out: list[str] = []
     for sentence in _sentences(question):
         if sentence.strip() and _WHETHER.search(sentence) and _asks_whether(sentence):
-            out.extend(n for n in thing_nouns(sentence) if n not in out)
+            out.extend(n for n in _whether_things(sentence) if n not in out)
     return out
 
 
-_WHETHER_AFTER = frozenset("되 돼 괜찮 좋".split())
+def _whether_things(sentence: str) -> list[str]:
+    """The things of a sentence asking whether: all its nouns; for whether something must be done
+    ("파손 보상금을 받으면 따로 세금 신고를 해야 하나요?", sent at 0.997 on a fresh courier KB with
+    the damage-compensation rules), those of the clause that asks, less the kind of information
+    asked for ("그 비용도 제가 물어야 하나요?": the documents say 견인료, 요금 …)."""
+    if not _MUST.search(sentence):
+        return thing_nouns(sentence)
+    clause = _asking_clause(after_service(sentence)) or sentence
+    return [n for n in thing_nouns(clause) if n not in _ASKING_NOUNS and n != "비용"]
 
 
 def _asks_whether(sentence: str) -> bool:
@@ -169,28 +162,21 @@ def _asks_given(tokens: Sequence[Any]) -> bool:
     if last.form not in ("있", "없") or last.tag not in ("VA", "VV"):
         return False
     subject = [t for t in rest[:-1] if not t.tag.startswith("J")]
-    # "같이 내야 하는 게 있나요?", "… 주는 것도 있나요?", "할 수 있나요?": 것/수 name no thing
-    return bool(subject) and subject[-1].tag != "NNB"
+    # "같이 내야 하는 게 있나요?", "… 주는 것도 있나요?", "할 수 있나요?": 것/수 name no thing,
+    # unless a noun is what it is like ("신고자에게 포상금 같은 게 있나요?", answered at 0.98 on a
+    # fresh second-hand market KB with the fraud-report rules, which never mention a reward)
+    return bool(subject) and (subject[-1].tag != "NNB" or _like_a_noun(subject))
 
 
-def _sentences(question: str) -> list[str]:
-    """The question's sentences: cut after ?/!/./newline, then after final endings more words follow."""
-    return [s for part in _SENTENCE_END.split(question) for s in _said_apart(part)]
-
-
-def _said_apart(text: str) -> list[str]:
-    """``text`` cut after each sentence-final ending that more words follow: chat leaves out the
-    full stop ("주소 잘못넣었어요ㅠ 교재 배송지 바꿀수있나요" is a statement, then the question)."""
-    if not text.strip():
-        return [text]
-    tokens = _analysed(text)
-    cuts = [tok.end for i, tok in enumerate(tokens) if _ends_sentence(tokens, i)]
-    return [text[a:b] for a, b in itertools.pairwise([0, *cuts, len(text)])]
-
-
-def _ends_sentence(tokens: Sequence[Any], i: int) -> bool:
-    """Token ``i`` is a sentence-final ending that more words (not only symbols) follow."""
-    return tokens[i].tag == "EF" and any(not t.tag.startswith("S") for t in tokens[i + 1 :])
+def _like_a_noun(words: Sequence[Any]) -> bool:
+    """``words`` end with "N 같은 것" ("포상금 같은 게", "할인 같은 건"): the 것 stands for N."""
+    return (
+        len(words) >= 4
+        and words[-1].form in ("것", "거")
+        and (words[-3].form, words[-3].tag) == ("같", "VA")
+        and words[-2].tag == "ETM"
+        and words[-4].tag.startswith("NN")
+    )
 
 
 def asked_what_things(question: str) -> list[str]:
@@ -224,45 +210,6 @@ def asked_what_things(question: str) -> list[str]:
             if _counts_as_thing(tok.form) and tok.form not in _ASKING_NOUNS and tok.form not in out:
                 out.append(tok.form)
     return out
-
-
-def _asking_tokens(text: str) -> Sequence[Any]:
-    """The tokens of the clause of ``text`` that asks (from :func:`_asking_start`)."""
-    tokens = _analysed(text)
-    return tokens[_asking_start(tokens) :]
-
-
-def _asking_clause(text: str) -> str | None:
-    """The clause of ``text`` that asks; None when nothing is left."""
-    asking = _asking_tokens(text)
-    return text[asking[0].start :] if asking else None
-
-
-def _asking_start(tokens: Sequence[Any]) -> int:
-    """Index of the first token of the clause that asks: after the last clause of circumstance
-    ("충전하면 …", "시켰는데 …", "결제할 때 …") or sentence-final ending that more words follow.
-    면/도 before 되/괜찮 ends no clause: "어떤 서류를 내면 되나요?", "어디서 나는지 찾아봐도
-    괜찮을까요?" ask with the whole predicate, 되/괜찮 saying whether."""
-    start = _after_circumstance(tokens)
-    while 0 < start < len(tokens) and tokens[start].form in _WHETHER_AFTER and tokens[start - 1].tag == "EC":
-        start = _after_circumstance(tokens[: start - 1])
-    return start
-
-
-def _after_circumstance(tokens: Sequence[Any]) -> int:
-    """Index after the last clause of circumstance or inner sentence-final ending (0: none)."""
-    start = 0
-    for i, tok in enumerate(tokens):
-        after = tokens[i + 1].tag if i + 1 < len(tokens) else ""
-        ends = _ends_sentence(tokens, i)
-        when = tok.form in _WHEN_NOUNS and i > 0 and tokens[i - 1].tag == "ETM"
-        # "요금제 쓰는데 …": Kiwi reads the connective 는데 as 는/ETM + 데/NNB (no particle after)
-        when = when or (
-            tok.form == "데" and i > 0 and tokens[i - 1].tag == "ETM" and not after.startswith("J")
-        )
-        if ends or when or (tok.tag == "EC" and tok.form in _CLAUSE_END and not after.startswith("VX")):
-            start = i + 1
-    return start
 
 
 def _counts_as_thing(form: str) -> bool:

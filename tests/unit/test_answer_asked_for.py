@@ -54,6 +54,14 @@ NO_TIME = ARTICLE.replace("- 세금계산서 발행 요청이 접수되면 정�
         ("How much is the fee?", {"cost"}),
         ("가상계좌 이체 수수료는 누가 부담하나요?", {"cost"}),
         ("Is there a fee for cancelling?", {"cost"}),
+        # whether it costs money, in everyday words; not money coming back
+        ("재발급 올해만 세번째인데 돈 나가나여", {"cost"}),
+        ("가스 출동 부르면 돈드나요??", {"cost"}),
+        ("재배송 또 해달라하면 돈받음?? 두번째임", {"cost"}),
+        ("회사로 돌리면 돈 더들어요?", {"cost"}),
+        ("구매확정 됏는데 돈 언제드러와요", {"period"}),
+        ("정산계좌 바꿧더니 돈이 안들어옴 왜그럼??", set()),
+        ("환불 돈 받을 수 있나요?", set()),
         # what happens, whether, which one: not a time or an amount
         ("기한이 지나면 어떻게 돼요?", set()),
         ("언제든 취소할 수 있나요?", set()),
@@ -143,6 +151,10 @@ def test_an_answer_carries_what_was_asked_or_not() -> None:
     assert unanswered(["왕복 배송비 6,000원을 결제합니다."], frozenset({"cost"})) == frozenset()
     assert unanswered(["아이 1명당 70만 원을 지원합니다."], frozenset({"cost", "quantity"})) == frozenset()
     assert unanswered(["취소 수수료는 없습니다."], frozenset({"cost"})) == frozenset()
+    assert unanswered(["추가로 내실 돈은 없어요."], frozenset({"cost"})) == frozenset()
+    # "없습니다" that speaks of no fee, not of something else one cannot do
+    cannot = "이미 한 번 바꾸신 건은 다시 변경하실 수 없습니다."
+    assert unanswered([cannot], frozenset({"cost"})) == frozenset({"cost"})
     assert unanswered(["매년 1월에서 4월 사이에만 신청할 수 있다."], period) == frozenset()
     assert unanswered(["표준 서비스를 제공합니다."], frozenset({"quantity"})) == frozenset({"quantity"})
 

@@ -77,6 +77,8 @@ def kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
         ("밀린 요금을 12개월 할부로 나눠 낼 수 있나요?", "할부"),
         ("밀린 요금을 몇 달에 걸쳐 나눠서 분할 납부할 수 있나요?", "분할"),  # 몇 달 sets the scene
         ("청구서를 가족에게 양도할 수 있나요?", "양도"),  # an action no article mentions
+        ("요금을 내면 따로 세금 신고를 해야 하나요?", "세금"),  # whether it must be done
+        ("요금 할인 같은 게 있나요?", "할인"),  # N 같은 게: the N
         # whether it is given or there (no 수 있/되)
         ("청구서를 영어로 보내 주나요?", "영어"),
         ("요금 할인이 있나요?", "할인"),
@@ -105,6 +107,7 @@ def test_a_yes_no_question_about_an_unmentioned_thing_is_handed_off(
         # 상자 is unknown to the index, but its synonym 박스 is in the article (colloquial.tsv)
         "유심 상자를 잃어버려도 요금 납부는 되나요?",
         "청구서를 이메일로 보내 주나요?",  # whether it is given
+        "자동이체 계좌는 앱에서 바꿔야 하나요?",  # whether it must be done, with the article's verb
     ],
 )
 def test_a_question_about_what_the_kb_mentions_is_answered(kb: KnowledgeBase, question: str) -> None:
@@ -132,6 +135,10 @@ def test_a_question_about_what_the_kb_mentions_is_answered(kb: KnowledgeBase, qu
         # 것/게 ... 있나요 asks whether there is anything, not about a thing
         ("처음이라 같이 내야 하는 게 있나요?", []),
         ("항공사 말고 여행사 차원에서 주는 것도 있나요?", []),
+        # ... unless a noun is what it is like
+        ("사기꾼이 잡히면 신고자에게 포상금 같은 게 있나요?", ["신고자", "포상금"]),
+        ("할인 같은 건 없나요?", ["할인"]),
+        ("포인트 같은 거 주나요?", []),
         # a request, a statement, a question word, 수 있 (asked_if_things): not these
         ("환불해 주세요", []),
         ("친구가 보내준 쿠폰이 있는데요", []),
@@ -184,6 +191,12 @@ def test_a_statement_of_a_problem_is_not_checked(kb: KnowledgeBase) -> None:
         # ... but 면/도 before 되/괜찮 is the asking predicate, not such a clause: these ask which, where
         ("이 제약을 풀려면 어떤 서류를 내면 되나요?", []),
         ("불을 켜고 어디서 나는지 찾아봐도 괜찮을까요?", []),
+        # whether it must be done: the clause that asks, as for 되나요
+        ("파손 보상금을 받으면 따로 세금 신고를 해야 하나요?", ["세금", "신고"]),
+        ("신분증 가져가야 해요?", ["신분증"]),
+        ("어디에 신고해야 하나요?", []),
+        # 비용 names what is asked (a cost), as 금액 does: the documents say 요금, 견인료 …
+        ("그 비용도 제가 물어야 하나요?", []),
     ],
 )
 def test_only_sentences_that_ask_whether_are_checked(question: str, things: list[str]) -> None:
