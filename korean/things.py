@@ -63,7 +63,8 @@ _NOT_THINGS = frozenset(
 
 # a question word: the sentence asks what/how much/when …, not whether
 _WH = re.compile(r"무엇|무슨|뭐|뭘|뭔|머가|얼마|몇|어떻게|어떤|어느|어케|어캐|언제|어디|누가|누구|왜")
-# "… 할 수 있나요?", "… 해도 되나요?", "… 가능해요?", "… 적립되나요?": whether something can be done
+# "… 할 수 있나요?", "… 해도 되나요?", "… 가능해요?", "… 적립되나요?": whether something can be done;
+# "… 해야 하나요?": whether it must be
 _WHETHER = re.compile(r"(?:수\s*(?:있|잇)|가능|되|돼|됨|됌|해도|괜찮|야\s*(?:하|해))[가-힣]*\s*[?？]*\s*$")
 # whether it must be done ("따로 세금 신고를 해야 하나요?"): what the clause that asks names
 _MUST = re.compile(r"야\s*(?:하|해)[가-힣]*\s*[?？]*\s*$")
