@@ -29,6 +29,7 @@ from assist.knowledge import KnowledgeBase
 from assist.schemas import Answer, Citation
 from assist.speech import dominant_level, to_level
 from core.types import Chunk
+from indexes.chunk_store import read_through
 from korean.followup import reports_no_fix
 from korean.lang import detect_lang
 from storage import log_query, record_unanswered
@@ -51,6 +52,7 @@ def retrieval_query(question: str, history: Sequence[dict[str, str]] | None) -> 
 
 def citation_for(n: int, chunk: Chunk, snippet: str | None = None) -> Citation:
     """Citation [n] of one chunk; the snippet is the chunk body unless a part is given."""
+    chunk = read_through(chunk)  # an answer sentence's chunk is read from its file once, not per field
     return Citation(
         n=n,
         doc_id=chunk.doc_id,
