@@ -94,7 +94,7 @@ class StoredChunk(Chunk):
         source = state.get("_source")
         if name not in _LAZY or source is None:
             raise AttributeError(name)
-        full = chunk_from_json(source[0].row(source[1]))
+        full = source[0].chunk_at(source[1])
         for field in _LAZY:
             state.setdefault(field, getattr(full, field))
         return state[name]
@@ -114,13 +114,6 @@ class StoredChunk(Chunk):
     def __repr__(self) -> str:
         return repr(self.plain())
 
-    def unkept(self) -> StoredChunk:
-        """The same chunk as an object that keeps none of the fields it reads (see
-        :class:`UnkeptChunk`)."""
-        file, pos = self.__dict__["_source"]
-        unkept: StoredChunk = file.unkept(pos)
-        return unkept
-
     def plain(self) -> Chunk:
         """The same chunk as a plain :class:`Chunk` (what a copy or a pickle holds)."""
         return Chunk(**{f: getattr(self, f) for f in Chunk.__dataclass_fields__})
@@ -139,13 +132,16 @@ class UnkeptChunk(StoredChunk):
         source = self.__dict__["_source"]
         if name not in _LAZY:
             raise AttributeError(name)
-        return getattr(chunk_from_json(source[0].row(source[1])), name)
+        return getattr(source[0].chunk_at(source[1]), name)
 
 
 def unkept(chunk: Chunk) -> Chunk:
     """``chunk`` as an :class:`UnkeptChunk` when it is read from a file, else itself (a chunk of
     a delta segment or of an index in memory is held by its index anyway)."""
-    return chunk.unkept() if isinstance(chunk, StoredChunk) else chunk
+    if not isinstance(chunk, StoredChunk):
+        return chunk
+    source: tuple[ChunkFile, int] = chunk.__dict__["_source"]
+    return source[0].unkept(source[1])
 
 
 def read_through(chunk: Chunk) -> Chunk:
@@ -153,10 +149,10 @@ def read_through(chunk: Chunk) -> Chunk:
     plain Chunk, leaving the stored one unread (for one pass over many chunks, such as the
     warm-up splitting every article's sentences, which would otherwise fill the file's cache with
     read chunks only to drop them); any other chunk is itself."""
-    source = chunk.__dict__.get("_source") if isinstance(chunk, StoredChunk) else None
-    if source is None or "text" in chunk.__dict__:
+    if not isinstance(chunk, StoredChunk) or "text" in chunk.__dict__:
         return chunk
-    return chunk_from_json(source[0].row(source[1]))
+    source: tuple[ChunkFile, int] = chunk.__dict__["_source"]
+    return source[0].chunk_at(source[1])
 
 
 class ChunkFile(Sequence[Chunk]):
@@ -244,6 +240,10 @@ class ChunkFile(Sequence[Chunk]):
     def unkept(self, pos: int) -> StoredChunk:
         """Chunk ``pos`` as an :class:`UnkeptChunk` (not put in the cache)."""
         return self._stored(pos, UnkeptChunk)
+
+    def chunk_at(self, pos: int) -> Chunk:
+        """Line ``pos`` as a plain Chunk, kept nowhere."""
+        return chunk_from_json(self.row(pos))
 
     def row(self, pos: int) -> dict[str, Any]:
         """Line ``pos`` of the file, parsed."""
