@@ -65,9 +65,11 @@ _NOT_THINGS = frozenset(
 _WH = re.compile(r"무엇|무슨|뭐|뭘|뭔|머가|얼마|몇|어떻게|어떤|어느|어케|어캐|언제|어디|누가|누구|왜")
 # "… 할 수 있나요?", "… 해도 되나요?", "… 가능해요?", "… 적립되나요?": whether something can be done;
 # "… 해야 하나요?": whether it must be
-_WHETHER = re.compile(r"(?:수\s*(?:있|잇)|가능|되|돼|됨|됌|해도|괜찮|야\s*(?:하|해))[가-힣]*\s*[?？]*\s*$")
+_MUST_ENDING = r"야\s*(?:하|해)"
+_ASKS_AT_END = r"[가-힣]*\s*[?？]*\s*$"
+_WHETHER = re.compile(r"(?:수\s*(?:있|잇)|가능|되|돼|됨|됌|해도|괜찮|" + _MUST_ENDING + ")" + _ASKS_AT_END)
 # whether it must be done ("따로 세금 신고를 해야 하나요?"): what the clause that asks names
-_MUST = re.compile(r"야\s*(?:하|해)[가-힣]*\s*[?？]*\s*$")
+_MUST = re.compile(_MUST_ENDING + _ASKS_AT_END)
 # predicate nouns that say whether, not what ("해외 결제가 허용되나요?")
 _WHETHER_NOUNS = frozenset("허용 허락 가능 불가 불가능".split())
 # asking for a check or an answer: the knowledge base says what is checked in its own words
