@@ -152,20 +152,58 @@ def _space_glued(text: str) -> str:
     return " ".join(text[a:b] for a, b in itertools.pairwise(bounds))
 
 
+# The past tense typed without Shift (ㅆ is Shift+ㅅ): 왓는데, 버렷어요, 넘엇는데, 올랏네, 취소햇어요.
+# Kiwi reads each of these as a verb + the past marker written 엇 (EP); the syllable that carries
+# that marker is given its ㅆ back. Words with no syllable ending in ㅅ are never analysed, and a
+# real ㅅ stem (웃는데, 씻어요, 빼앗는데, 갓 태어난) is not a past marker, so it stays.
+_JONG_S, _JONG_SS = 19, 20
+_S_FINAL = re.compile("[" + "".join(chr(0xAC00 + i * 28 + _JONG_S) for i in range(399)) + "]")
+_PAST_TYPO_MARKERS = frozenset({"엇", "앗"})
+
+
+def _jong(ch: str) -> int | None:
+    return (ord(ch) - 0xAC00) % 28 if "가" <= ch <= "힣" else None
+
+
+def _fix_past_tense(text: str) -> str:
+    spans = [m.span() for m in re.finditer(r"\S+", text) if _S_FINAL.search(m.group(0))]
+    spans = spans[:_MAX_GLUED_WORDS]
+    if not spans:
+        return text
+    with KIWI_LOCK:
+        analysed = [kiwi().tokenize(text[lo:hi]) for lo, hi in spans]
+    chars = list(text)
+    for (lo, _), tokens in zip(spans, analysed, strict=True):
+        for tok in tokens:
+            if _base(tok.tag) == "EP" and tok.form in _PAST_TYPO_MARKERS:
+                at = lo + tok.start + tok.len - 1  # the marker's own syllable (왓: shared with 오)
+                if 0 <= at < len(chars) and _jong(chars[at]) == _JONG_S:
+                    chars[at] = chr(ord(chars[at]) + _JONG_SS - _JONG_S)
+    return "".join(chars)
+
+
+def _apply_all(text: str, lexicon: Lexicon) -> str:
+    for _ in range(3):  # a standard may complete another variant (결재되요 → 결제되요 → 결제돼요)
+        applied = _apply(text, lexicon)
+        if applied == text:
+            break
+        text = applied
+    return text
+
+
 def normalize_query(text: str, lexicon: Lexicon) -> str:
-    """``text`` in the KB's wording: noise collapsed, replacements applied, glued runs spaced.
+    """``text`` in the KB's wording: noise collapsed, replacements applied, Shift-less past tense
+    restored (왓는데 → 왔는데), glued runs spaced -- and the replacements applied again to the
+    words the spacing set free (쓸수잇나요 → 쓸수 잇나요 → 쓸수 있나요).
 
     Deterministic; returns ``text`` itself when nothing applies.
     """
     if not text or not text.strip():
         return text
-    out = _NOISE.sub(_noise_repl, text)
-    for _ in range(3):  # a standard may complete another variant (결재되요 → 결제되요 → 결제돼요)
-        applied = _apply(out, lexicon)
-        if applied == out:
-            break
-        out = applied
-    out = _space_glued(out)
+    out = _fix_past_tense(_apply_all(_NOISE.sub(_noise_repl, text), lexicon))
+    spaced = _space_glued(out)
+    if spaced != out:
+        out = _apply_all(spaced, lexicon)
     return text if out == text else out
 
 

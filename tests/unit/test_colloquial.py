@@ -151,6 +151,27 @@ def test_normalize_examples(bundled: Lexicon) -> None:
         assert normalize_query(text, bundled) is text
 
 
+@pytest.mark.parametrize(
+    ("typed", "normalised"),
+    [
+        ("승인문자 왓는데 주문은 안생김", "승인문자 왔는데 주문은 안생김"),
+        ("결제돼버렷어요", "결제돼버렸어요"),
+        ("하루 넘엇는데 상했어요", "하루 넘었는데 상했어요"),
+        ("재입고되자마자 가격 올랏네", "재입고되자마자 가격 올랐네"),
+        ("상담원이 취소해 주셧어요", "상담원이 취소해 주셨어요"),
+        # the spacing frees a word the dictionary knows: 잇나요 -> 있나요
+        ("첫구매쿠폰 아직 쓸수잇나요", "첫구매쿠폰 아직 쓸수 있나요"),
+    ],
+)
+def test_past_tense_typed_without_shift_is_restored(bundled: Lexicon, typed: str, normalised: str) -> None:
+    assert normalize_query(typed, bundled) == normalised
+
+
+def test_real_s_final_stems_are_not_past_tense(bundled: Lexicon) -> None:
+    for text in ("사진 찍고 웃는데", "옷 벗어요", "갓 태어난 아기 옷", "그거 다 쓴 것 같은데", "빼앗는데"):
+        assert normalize_query(text, bundled) is text, text
+
+
 def test_chat_english_abbreviations_and_misspellings(bundled: Lexicon) -> None:
     assert normalize_query("cant login lol forgot pw", bundled) == "cant login lol forgot password"
     assert normalize_query("Sum1 changed the email on my ACCT!!! help", bundled) == (
