@@ -161,6 +161,7 @@ def test_normalize_examples(bundled: Lexicon) -> None:
         ("상담원이 취소해 주셧어요", "상담원이 취소해 주셨어요"),
         # the spacing frees a word the dictionary knows: 잇나요 -> 있나요
         ("첫구매쿠폰 아직 쓸수잇나요", "첫구매쿠폰 아직 쓸수 있나요"),
+        ("글 하루에 몇개까지 올릴수잇음?", "글 하루에 몇개까지 올릴수 있음?"),
     ],
 )
 def test_past_tense_typed_without_shift_is_restored(bundled: Lexicon, typed: str, normalised: str) -> None:
