@@ -197,6 +197,10 @@ def test_a_statement_of_a_problem_is_not_checked(kb: KnowledgeBase) -> None:
         ("어디에 신고해야 하나요?", []),
         # 비용 names what is asked (a cost), as 금액 does: the documents say 요금, 견인료 …
         ("그 비용도 제가 물어야 하나요?", []),
+        # general words that name no subject: an honorific (의사 선생님), a feature, later, between
+        ("의사 선생님이 써 주는 진단서는 며칠 뒤에 받을 수 있나요?", ["의사", "진단서"]),
+        ("서류를 보험사로 보내 주는 기능, 지난 진료도 이용할 수 있나요?", ["서류", "보험사", "진료"]),
+        ("나중에 통장 사이에서 옮겨도 되나요?", ["통장"]),
     ],
 )
 def test_only_sentences_that_ask_whether_are_checked(question: str, things: list[str]) -> None:
