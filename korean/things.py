@@ -52,7 +52,9 @@ _TIME = frozenset(
 )
 _WEEKDAY = re.compile(r"^[월화수목금토일](?:요일|욜)$")
 # people (who acts or whose account it is: "돌아가신 아버지 계정을 … 처리할 수 있나요?"), abstract
-# nouns that name no thing ("마음이 바뀌었어요", "이런 경우", "무슨 문제") and feelings ("진짜 짜증나네")
+# nouns that name no thing ("마음이 바뀌었어요", "이런 경우", "무슨 문제"), feelings ("진짜 짜증나네"),
+# honorifics, relations and generic doings ("의사 선생님이 …", "보내 주는 기능", "나중에", "통장 사이",
+# "바로 반영되나요", "거래 마무리": each left a fresh KB's answerable question handed off)
 _NOT_THINGS = frozenset(
     "아버지 어머니 아빠 엄마 부모 부모님 남편 아내 와이프 배우자 아들 딸 자녀 아이 동생 형 누나 언니 "
     "오빠 할머니 할아버지 조부모 손자 손녀 손주 가족 친구 지인 동료 남자친구 여자친구 남친 여친 본인 "
