@@ -64,7 +64,7 @@ import numpy as np
 
 from assist.clustering import agglomerative, relabel, unit_mean
 from assist.drafts.bisect import bisect_topics
-from assist.drafts.keywords import DocFreq, compared_forms, keywords
+from assist.drafts.keywords import DocFreq, keywords
 from indexes.embedder import Embedder, exact_query_vectors
 from korean.abbrev import gloss_after_service
 from korean.colloquial import normalize_query
@@ -257,7 +257,6 @@ def find_topics(vectors: np.ndarray, tokens: Sequence[Sequence[str]], params: To
     norms = np.linalg.norm(arr, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     arr = arr / norms
-    tokens = compared_forms(tokens)
     sets = [set(t) for t in tokens]
     base = agglomerative(arr, threshold=params.threshold, min_size=1, linkage=params.linkage)
     groups = _merge(_groups(base), arr, sets, params)

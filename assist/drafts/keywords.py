@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from korean.abbrev import AFTER_SERVICE
 from korean.kiwi import KIWI_LOCK, kiwi
 
-__all__ = ["DocFreq", "compared_forms", "keywords", "noun_tokens", "title_for"]
+__all__ = ["DocFreq", "keywords", "noun_tokens", "title_for"]
 
 _NOUN_TAGS = ("NNG", "NNP", "XR")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9'’/-]*")
@@ -59,16 +59,6 @@ def noun_tokens(texts: Sequence[str]) -> list[list[str]]:
         found.sort()
         out.append([w for _, w in found if len(w) >= 2 and w not in _STOP])
     return out
-
-
-def compared_forms(tokens: Sequence[Sequence[str]]) -> list[list[str]]:
-    """The tokens as topics compare them: English words as their Snowball stems (cards, card →
-    card; transferred, transfers → transfer), everything else as it is. Titles keep the words
-    as written. banking77 (`kms eval gaps`): duplicate-draft rate 0.1622 → 0.1389, tickets
-    attached 0.5860 → 0.5941, gap precision and recall unchanged."""
-    from indexes.lexical import stem_en
-
-    return [[stem_en(w) if w.isascii() and w.isalpha() else w for w in doc] for doc in tokens]
 
 
 class DocFreq:

@@ -9,7 +9,7 @@ import numpy as np
 from assist.drafts.clusters import TopicParams, find_topics
 from assist.drafts.config import DraftSettings
 from assist.drafts.gaps import ArticleText, Coverage, assess
-from assist.drafts.keywords import compared_forms, noun_tokens
+from assist.drafts.keywords import noun_tokens
 
 P = TopicParams(
     min_size=3,
@@ -48,16 +48,6 @@ def test_topics_sharing_two_distinctive_keywords_become_one() -> None:
     three = np.vstack([vectors, around(DIRS[3], 4, 3)])
     one_word = [["설치", "방문"]] * 4 + [["설치", "에어컨"]] * 4 + [["설치", "세탁기"]] * 4
     assert len(set(find_topics(three, one_word, P).tolist())) == 3
-
-
-def test_english_keywords_compare_as_stems() -> None:
-    vectors = np.vstack([around(DIRS[1], 4, 1), around(DIRS[2], 4, 2)])
-    # the same two keywords, inflected differently: one topic, one draft (titles keep the words)
-    tokens = [["transfer", "pending", "beneficiary"]] * 4 + [["transfers", "pended", "beneficiaries"]] * 4
-    assert find_topics(vectors, tokens, P).tolist() == [0] * 8
-    assert compared_forms([["cards", "card", "transferred", "a/s", "에이에스", "pin2"]]) == [
-        ["card", "card", "transfer", "a/s", "에이에스", "pin2"]
-    ]
 
 
 def test_mutually_nearest_topics_with_a_keyword_only_they_have_become_one() -> None:
