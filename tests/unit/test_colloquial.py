@@ -169,6 +169,15 @@ def test_past_tense_typed_without_shift_is_restored(bundled: Lexicon, typed: str
     assert normalize_query(typed, bundled) == normalised
 
 
+def test_an_typed_as_an_ending_is_fixed_and_the_ending_is_left_alone(bundled: Lexicon) -> None:
+    assert normalize_query("배송이 않와요", bundled) == "배송이 안 와요"
+    assert normalize_query("결제가 않되요", bundled) == "결제가 안 돼요"
+    assert normalize_query("쿠폰이 않보여요", bundled) == "쿠폰이 안 보여요"
+    assert normalize_query("포인트가 않들어왔어요", bundled) == "포인트가 안 들어왔어요"
+    for text in ("하지 않아요", "되지 않나요?", "오지 않았어요", "되지 않습니다", "보이지 않는데요"):
+        assert normalize_query(text, bundled) is text, text
+
+
 def test_real_s_final_stems_are_not_past_tense(bundled: Lexicon) -> None:
     for text in ("사진 찍고 웃는데", "옷 벗어요", "갓 태어난 아기 옷", "그거 다 쓴 것 같은데", "빼앗는데"):
         assert normalize_query(text, bundled) is text, text
