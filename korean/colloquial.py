@@ -25,6 +25,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from korean.kiwi import KIWI_LOCK, kiwi
 from korean.lexicon import ALLOMORPHS, Lexicon, entry_key
@@ -140,14 +141,20 @@ def _cuts(word: str, tokens: Sequence[object]) -> list[int]:
     ]
 
 
-def _space_glued(text: str) -> str:
-    spans = [m.span() for m in re.finditer(r"\S+", text) if _HANGUL_RUN.search(m.group(0))]
+def _analysed_words(text: str, wanted: re.Pattern[str]) -> list[tuple[int, int, Sequence[Any]]]:
+    """(start, end, Kiwi tokens) of the first ``_MAX_GLUED_WORDS`` words of ``text`` that
+    ``wanted`` finds something in, analysed word by word: cheaper than the whole text, and the
+    same analysis."""
+    spans = [m.span() for m in re.finditer(r"\S+", text) if wanted.search(m.group(0))]
     spans = spans[:_MAX_GLUED_WORDS]
     if not spans:
-        return text
-    with KIWI_LOCK:  # word by word: cheaper than the whole text, and the same analysis
-        analysed = [kiwi().tokenize(text[lo:hi]) for lo, hi in spans]
-    cuts = [lo + o for (lo, hi), toks in zip(spans, analysed, strict=True) for o in _cuts(text[lo:hi], toks)]
+        return []
+    with KIWI_LOCK:
+        return [(lo, hi, kiwi().tokenize(text[lo:hi])) for lo, hi in spans]
+
+
+def _space_glued(text: str) -> str:
+    cuts = [lo + o for lo, hi, toks in _analysed_words(text, _HANGUL_RUN) for o in _cuts(text[lo:hi], toks)]
     if not cuts:
         return text
     bounds = [0, *cuts, len(text)]
@@ -163,23 +170,16 @@ _S_FINAL = re.compile("[" + "".join(chr(0xAC00 + i * 28 + _JONG_S) for i in rang
 _PAST_TYPO_MARKERS = frozenset({"엇", "앗"})
 
 
-def _jong(ch: str) -> int | None:
-    return (ord(ch) - 0xAC00) % 28 if "가" <= ch <= "힣" else None
-
-
 def _fix_past_tense(text: str) -> str:
-    spans = [m.span() for m in re.finditer(r"\S+", text) if _S_FINAL.search(m.group(0))]
-    spans = spans[:_MAX_GLUED_WORDS]
-    if not spans:
+    words = _analysed_words(text, _S_FINAL)
+    if not words:
         return text
-    with KIWI_LOCK:
-        analysed = [kiwi().tokenize(text[lo:hi]) for lo, hi in spans]
     chars = list(text)
-    for (lo, _), tokens in zip(spans, analysed, strict=True):
+    for lo, _, tokens in words:
         for tok in tokens:
             if _base(tok.tag) == "EP" and tok.form in _PAST_TYPO_MARKERS:
                 at = lo + tok.start + tok.len - 1  # the marker's own syllable (왓: shared with 오)
-                if 0 <= at < len(chars) and _jong(chars[at]) == _JONG_S:
+                if 0 <= at < len(chars) and _final(chars[at]) == _JONG_S:
                     chars[at] = chr(ord(chars[at]) + _JONG_SS - _JONG_S)
     return "".join(chars)
 
