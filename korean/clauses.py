@@ -19,7 +19,7 @@ from typing import Any
 
 from korean.colloquial import typo_tokens
 
-__all__ = ["SENTENCE_END", "analysed", "asking_clause", "asking_tokens", "ends_sentence", "sentences"]
+__all__ = ["SENTENCE_END", "analysed", "asking_clause", "asking_tokens", "sentences"]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -56,11 +56,11 @@ def _said_apart(text: str) -> list[str]:
     if not text.strip():
         return [text]
     tokens = analysed(text)
-    cuts = [tok.end for i, tok in enumerate(tokens) if ends_sentence(tokens, i)]
+    cuts = [tok.end for i, tok in enumerate(tokens) if _ends_sentence(tokens, i)]
     return [text[a:b] for a, b in itertools.pairwise([0, *cuts, len(text)])]
 
 
-def ends_sentence(tokens: Sequence[Any], i: int) -> bool:
+def _ends_sentence(tokens: Sequence[Any], i: int) -> bool:
     """Token ``i`` is a sentence-final ending that more words (not only symbols) follow."""
     return tokens[i].tag == "EF" and any(not t.tag.startswith("S") for t in tokens[i + 1 :])
 
@@ -93,7 +93,7 @@ def _after_circumstance(tokens: Sequence[Any]) -> int:
     start = 0
     for i, tok in enumerate(tokens):
         after = tokens[i + 1].tag if i + 1 < len(tokens) else ""
-        ends = ends_sentence(tokens, i)
+        ends = _ends_sentence(tokens, i)
         when = tok.form in _WHEN_NOUNS and i > 0 and tokens[i - 1].tag == "ETM"
         # "요금제 쓰는데 …": Kiwi reads the connective 는데 as 는/ETM + 데/NNB (no particle after)
         when = when or (
