@@ -43,7 +43,7 @@ from indexes.lexical import tokenize
 from korean.roles import classify
 from korean.sentences import split_sentences
 
-__all__ = ["SAFETY_EVAL", "SafetyRow", "load_safety", "run_safety", "score_rows"]
+__all__ = ["CLASSES", "SAFETY_EVAL", "SafetyRow", "answer_rows", "load_safety", "run_safety", "score_rows"]
 
 SAFETY_EVAL = Path(__file__).parent / "data" / "sample_kb_safety.jsonl"
 LABELLED = Path(__file__).parent / "data" / "sentence_roles*.jsonl"
@@ -145,7 +145,7 @@ def _fact_contained(answer_text: str, fact: str) -> bool | None:
     return len(want & set(tokenize(answer_text))) / len(want) >= 0.6
 
 
-def _answer_rows(
+def answer_rows(
     kb: KnowledgeBase, rows: Sequence[SafetyRow], progress: Progress | None
 ) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
@@ -246,7 +246,7 @@ def run_safety(
     rows = load_safety(eval_file)
     limit = kb.settings.answer_threshold if threshold is None else threshold
     t0 = time.perf_counter()
-    results = _answer_rows(kb, rows, progress)
+    results = answer_rows(kb, rows, progress)
     elapsed = time.perf_counter() - t0
     metrics = score_rows(results, limit)
     metrics["brier"] = _brier(results)

@@ -17,6 +17,7 @@ from eval.cli.common import (
     NoCache,
     Out,
     Tolerance,
+    _cache,
     _errors,
     _finish,
     _progress,
@@ -77,6 +78,46 @@ def safety_cmd(
         settings = _settings(embedder)
         with _progress() as progress, _kb(settings, use_kb, no_cache, progress) as kb:
             run = run_safety(kb, eval_file=eval_file or SAFETY_EVAL, threshold=threshold, progress=progress)
+        _finish(run, out_dir, baseline, tolerance, fail_on_regression)
+
+
+@eval_app.command("safety-kbs")
+def safety_kbs_cmd(
+    out_dir: Out = None,
+    baseline: Baseline = None,
+    tolerance: Tolerance = 0.02,
+    fail_on_regression: FailOnRegression = False,
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            "--root", help="Folder of KBs, each articles/ + questions.jsonl. Default eval/data/fresh_kbs."
+        ),
+    ] = None,
+    kbs: Annotated[
+        str | None, typer.Option("--kbs", help="Comma-separated KB names under --root (default: all).")
+    ] = None,
+    threshold: Annotated[
+        float | None, typer.Option("--threshold", min=0, max=1, help="Default KMS_ANSWER_THRESHOLD.")
+    ] = None,
+    embedder: EmbedderOpt = None,
+    no_cache: NoCache = False,
+) -> None:
+    """Answer safety on the fifteen held-out support KBs, each in its own index: pooled and per KB."""
+    from eval.fusion_kbs import FRESH_KBS
+    from eval.safety_kbs import run_safety_kbs
+
+    with _errors():
+        settings = _settings(embedder)
+        names = [n.strip() for n in kbs.split(",") if n.strip()] if kbs else None
+        with _progress() as progress:
+            run = run_safety_kbs(
+                settings,
+                root=root or FRESH_KBS,
+                names=names,
+                threshold=threshold,
+                cache=_cache(settings, no_cache),
+                progress=progress,
+            )
         _finish(run, out_dir, baseline, tolerance, fail_on_regression)
 
 
