@@ -43,7 +43,8 @@ from indexes.lexical import tokenize
 from korean.roles import classify
 from korean.sentences import split_sentences
 
-__all__ = ["CLASSES", "SAFETY_EVAL", "SafetyRow", "answer_rows", "load_safety", "run_safety", "score_rows"]
+__all__ = ["CLASSES", "SAFETY_EVAL", "SafetyRow", "answer_rows", "class_table", "load_safety"]
+__all__ += ["reliability_figure", "run_safety", "score_rows", "sweep_figure"]
 
 SAFETY_EVAL = Path(__file__).parent / "data" / "sample_kb_safety.jsonl"
 LABELLED = Path(__file__).parent / "data" / "sentence_roles*.jsonl"
@@ -266,22 +267,7 @@ def run_safety(
         dataset=dataset_fingerprint("answer_safety", [file_info(eval_file, len(rows))], queries=len(rows)),
         timings_s={"answers": round(elapsed, 3), "drafts": round(elapsed_drafts, 3)},
         tables=[
-            Table(
-                "분류별 결과 (Per class)",
-                ["class", "n", "coverage", "wrong-answer rate", "claim rate", "abstention (unanswerable)"],
-                [
-                    [
-                        c,
-                        metrics.get(f"{c}/n_rows"),
-                        metrics.get(f"{c}/coverage"),
-                        metrics.get(f"{c}/wrong_answer_rate"),
-                        metrics.get(f"{c}/claim_rate"),
-                        metrics.get(f"{c}/abstention_on_unanswerable"),
-                    ]
-                    for c in ("all", *CLASSES)
-                    if f"{c}/n_rows" in metrics
-                ],
-            ),
+            class_table(metrics, "분류별 결과 (Per class)"),
             Table(
                 "상담원 답변 초안 (Agents' reply drafts, KMS_ANSWER_THRESHOLD)",
                 ["n", "coverage", "wrong-answer rate", "fact contained", "claim rate", "drafts to hand off"],
@@ -316,29 +302,64 @@ def run_safety(
             ),
         ],
         figures=[
-            Figure(
-                "신뢰도 보정 (Reliability diagram)",
-                plots.reliability(
-                    [r["confidence"] for r in results if r["has_answer"]],
-                    [bool(r["right"]) for r in results if r["has_answer"]],
-                    "Confidence vs share of right answers",
-                ),
-            ),
-            Figure(
-                "임계값별 응답률·오답률 (Coverage and wrong answers by threshold)",
-                plots.bars(
-                    {
-                        f"t={m['threshold']:.2f}": {
-                            "coverage": m.get("all/coverage"),
-                            "wrong_answer_rate": m.get("all/wrong_answer_rate"),
-                            "uncovered abstention": m.get("uncovered_in_domain/abstention"),
-                        }
-                        for m in sweep[::5]
-                    },
-                    "Answer safety by threshold",
-                ),
-            ),
+            reliability_figure(results, "신뢰도 보정 (Reliability diagram)"),
+            sweep_figure(sweep, "임계값별 응답률·오답률 (Coverage and wrong answers by threshold)"),
         ],
         per_query=results,
         details={"sweep": sweep, "drafts": drafts},
     )
+
+
+def class_table(metrics: dict[str, float | int | None], title: str) -> Table:
+    """Coverage, wrong answers, claims and abstention per class of inquiry (and all)."""
+    return Table(
+        title,
+        ["class", "n", "coverage", "wrong-answer rate", "claim rate", "abstention (unanswerable)"],
+        [
+            [
+                c,
+                metrics.get(f"{c}/n_rows"),
+                metrics.get(f"{c}/coverage"),
+                metrics.get(f"{c}/wrong_answer_rate"),
+                metrics.get(f"{c}/claim_rate"),
+                metrics.get(f"{c}/abstention_on_unanswerable"),
+            ]
+            for c in ("all", *CLASSES)
+            if f"{c}/n_rows" in metrics
+        ],
+    )
+
+
+def reliability_figure(results: Sequence[dict[str, Any]], title: str) -> Figure:
+    """Confidence against the share of right answers, over the rows that got an answer."""
+    answered = [r for r in results if r["has_answer"]]
+    return Figure(
+        title,
+        plots.reliability(
+            [r["confidence"] for r in answered],
+            [bool(r["right"]) for r in answered],
+            "Confidence vs share of right answers",
+        ),
+    )
+
+
+def sweep_figure(sweep: Sequence[dict[str, float | int | None]], title: str) -> Figure:
+    """Coverage, wrong-answer rate and uncovered abstention at every fifth threshold of a sweep."""
+    return Figure(
+        title,
+        plots.bars(
+            {
+                f"t={m['threshold']:.2f}": {
+                    "coverage": _num(m.get("all/coverage")),
+                    "wrong_answer_rate": _num(m.get("all/wrong_answer_rate")),
+                    "uncovered abstention": _num(m.get("uncovered_in_domain/abstention")),
+                }
+                for m in sweep[::5]
+            },
+            "Answer safety by threshold",
+        ),
+    )
+
+
+def _num(value: float | int | None) -> float | None:
+    return None if value is None else float(value)

@@ -31,7 +31,7 @@ from eval.errors import EvalConfigError
 from eval.fusion_kbs import FRESH_KBS, fresh_kb_names
 from eval.progress import Progress, report
 from eval.result import EvalRun, Figure, Table, dataset_fingerprint
-from eval.safety import CLASSES, answer_rows, load_safety, score_rows
+from eval.safety import answer_rows, class_table, load_safety, reliability_figure, score_rows, sweep_figure
 from eval.sample import ingested_kb
 
 __all__ = ["kb_metrics", "run_safety_kbs"]
@@ -144,22 +144,7 @@ def _tables(
             ["kb", *(short for _, short in _PER_KB)],
             [[name, *(scored.get(key) for key, _ in _PER_KB)] for name, scored in per_kb.items()],
         ),
-        Table(
-            "분류별 결과, 전체 (Per class, all KBs pooled)",
-            ["class", "n", "coverage", "wrong-answer rate", "claim rate", "abstention (unanswerable)"],
-            [
-                [
-                    c,
-                    metrics.get(f"{c}/n_rows"),
-                    metrics.get(f"{c}/coverage"),
-                    metrics.get(f"{c}/wrong_answer_rate"),
-                    metrics.get(f"{c}/claim_rate"),
-                    metrics.get(f"{c}/abstention_on_unanswerable"),
-                ]
-                for c in ("all", *CLASSES)
-                if f"{c}/n_rows" in metrics
-            ],
-        ),
+        class_table(metrics, "분류별 결과, 전체 (Per class, all KBs pooled)"),
     ]
 
 
@@ -168,7 +153,6 @@ def _figures(
     per_kb: dict[str, dict[str, float | int | None]],
     sweep: Sequence[dict[str, float | int | None]],
 ) -> list[Figure]:
-    answered = [r for r in pooled if r["has_answer"]]
     return [
         Figure(
             "KB별 응답률·오답률·보류율 (Coverage, wrong answers and abstention per KB)",
@@ -184,28 +168,8 @@ def _figures(
                 "Answer safety per knowledge base",
             ),
         ),
-        Figure(
-            "신뢰도 보정, 전체 (Reliability diagram, all KBs)",
-            plots.reliability(
-                [r["confidence"] for r in answered],
-                [bool(r["right"]) for r in answered],
-                "Confidence vs share of right answers",
-            ),
-        ),
-        Figure(
-            "임계값별 응답률·오답률 (Coverage and wrong answers by threshold, all KBs)",
-            plots.bars(
-                {
-                    f"t={m['threshold']:.2f}": {
-                        "coverage": _num(m.get("all/coverage")),
-                        "wrong_answer_rate": _num(m.get("all/wrong_answer_rate")),
-                        "uncovered abstention": _num(m.get("uncovered_in_domain/abstention")),
-                    }
-                    for m in sweep[::5]
-                },
-                "Answer safety by threshold",
-            ),
-        ),
+        reliability_figure(pooled, "신뢰도 보정, 전체 (Reliability diagram, all KBs)"),
+        sweep_figure(sweep, "임계값별 응답률·오답률 (Coverage and wrong answers by threshold, all KBs)"),
     ]
 
 
