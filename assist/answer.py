@@ -113,10 +113,13 @@ def _answered_before(history: Sequence[dict[str, str]] | None) -> bool:
     return any(m.get("role") == "assistant" and str(m.get("content", "")).strip() for m in history or ())
 
 
-def _handoff_sentence(reason: HandoffReason, confidence: float, threshold: float) -> str:
-    """The API's hand-off reason: the code the query log keeps, and why in words."""
+def _handoff_sentence(reason: HandoffReason, confidence: float, threshold: float, why: str = "") -> str:
+    """The API's hand-off reason: the code the query log keeps, and why in words (for no_answer,
+    what composition found missing where it knows: "no article mentions 신선식품")."""
     if reason == "low_confidence":
         return f"low_confidence: {confidence:.2f} < threshold {threshold:.2f}"
+    if reason == "no_answer" and why:
+        return f"no_answer: {why}"
     return {
         "no_answer": "no_answer: no sentence of the closest articles answers this question",
         "no_evidence": "no_evidence: nothing in the knowledge base matches",
@@ -168,7 +171,7 @@ def answer_question(
             citations=[],
             confidence=conf,
             abstained=True,
-            handoff_reason=_handoff_sentence(reason, conf, limit),
+            handoff_reason=_handoff_sentence(reason, conf, limit, comp.why_none),
             lang=lang,
             generated_by="handoff",
         )

@@ -97,6 +97,20 @@ class Composition:
     doc: DocHit | None = None
     focus: frozenset[str] = frozenset()
     features: dict[str, float] = field(default_factory=dict)
+    # why no sentence was chosen (the hand-off's reason in words), when composition found one
+    why_none: str = ""
+
+
+def _left_out(texts: Sequence[str], wanted: frozenset[str], question: str) -> str:
+    """Why the answer's sentences ``texts`` do not answer the question, or "" when they do."""
+    kinds = unanswered(texts, wanted)
+    if kinds:
+        return "no sentence gives the " + ", ".join(sorted(kinds)) + " asked for"
+    if also_left_out(texts, question):
+        return "no sentence names what is asked about as well"
+    if contrary_case(texts, question):
+        return "the closest sentences speak of the other case"
+    return ""
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -202,8 +216,10 @@ def _compose(
     result = Composition(focus=focus)
     if not docs:
         return result
-    if unmentioned(evidence, question, index, docs, asks_if=bool(focus & ASKS_IF)):
-        return result  # "영어로 받아볼 수 있나요?", "충전 보너스는 몇 %?" and no article says a word of it
+    missing = unmentioned(evidence, question, index, docs, asks_if=bool(focus & ASKS_IF))
+    if missing:  # "영어로 받아볼 수 있나요?", "충전 보너스는 몇 %?" and no article says a word of it
+        result.why_none = "no article mentions " + ", ".join(missing)
+        return result
     top_score = max(docs[0].score, 1e-9)
     per_doc = [(d, candidates_of(doc_chunks(index, d.doc_id) or [h.chunk for h in d.chunks])) for d in docs]
     pool = [term_set(c.pool_text) for _, cands in per_doc for c in cands]
@@ -369,9 +385,10 @@ def _compose(
     # the best sentence and its neighbours in source order, then the other section's sentence
     answer = sorted(chosen, key=lambda c: c.order) + extra
     texts = [c.send_text for c in answer]
-    if unanswered(texts, wanted) or also_left_out(texts, question) or contrary_case(texts, question):
-        # no sentence gives the time, amount or other thing asked for, or they speak of the
-        # contrary case (국제선 for 국내선): a hand-off
+    # no sentence gives the time, amount or other thing asked for, or they speak of the contrary
+    # case (국제선 for 국내선): a hand-off
+    result.why_none = _left_out(texts, wanted, question)
+    if result.why_none:
         return result
     result.sentences = answer
     result.strategy, result.doc = "sentences", doc

@@ -213,6 +213,7 @@ def test_without_a_time_in_the_kb_it_hands_off(kbs: tuple[KnowledgeBase, Knowled
     )
     assert answer.abstained and answer.citations == [], answer
     assert answer.handoff_reason is not None and answer.handoff_reason.startswith("no_answer"), answer
+    assert "no sentence gives the duration" in answer.handoff_reason, answer
     # a question that does not ask for a time is still answered from the same article
     other = answer_question(kbs[1], "현금영수증 받은 주문도 세금계산서 발행되나요?", threshold=0.0, log=False)
     assert not other.abstained and "중복 발행할 수 없습니다" in other.answer, other

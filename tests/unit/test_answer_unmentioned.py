@@ -94,6 +94,11 @@ def test_a_yes_no_question_about_an_unmentioned_thing_is_handed_off(
     assert missing in unmentioned(evidence, question, kb.index, list(evidence.knowledge)[:3], asks_if=asks_if)
     answer = answer_question(kb, question, threshold=0.0, log=False)
     assert answer.abstained and answer.confidence == 0.0, answer
+    # the hand-off says what no article mentions (the query log keeps the code alone)
+    assert answer.handoff_reason is not None and answer.handoff_reason.startswith(
+        "no_answer: no article mentions "
+    )
+    assert missing in answer.handoff_reason
     # the agents' reply draft follows: no draft from the neighbouring sentence
     suggestion = suggest(kb, question, log=False)
     assert suggestion.confidence == 0.0 and suggestion.draft.strategy == "none", suggestion.draft
@@ -399,6 +404,7 @@ def test_an_answer_that_leaves_out_what_is_asked_about_as_well_is_handed_off(kb:
     question = "우편 청구서로 바꾸면 발송 수수료도 같이 내야 하나요?"
     answer = answer_question(kb, question, threshold=0.0, log=False)
     assert answer.abstained and answer.confidence == 0.0, answer
+    assert answer.handoff_reason is not None and answer.handoff_reason.startswith("no_answer: "), answer
     also = "청구서를 바꾸면 납부일도 같이 바뀌나요?"
     assert not also_left_out(["요금 납부일은 매월 25일이며 청구서와 상관없습니다."], also)
     assert also_left_out(["청구서는 이메일로 받을 수 있습니다."], also)
