@@ -99,7 +99,7 @@ def run_safety_kbs(
         pooled.extend(results)
     elapsed = time.perf_counter() - t0
     metrics = score_rows(pooled, limit)
-    metrics["kbs"] = len(chosen)
+    metrics["n_kbs"] = len(chosen)
     for name, scored in per_kb.items():
         metrics.update(kb_metrics(name, scored))
     sweep = [score_rows(pooled, t / 100) for t in range(0, 101, 2)]

@@ -76,7 +76,7 @@ def test_every_kb_is_answered_in_its_own_index_and_pooled(
 ) -> None:
     run = run_safety_kbs(settings, root=root, threshold=0.0, cache=tmp_path / "cache")
     m = run.metrics
-    assert m["kbs"] == 2 and m["all/n_rows"] == 4 and run.config["kbs"] == ["gas", "gym"]
+    assert m["n_kbs"] == 2 and m["all/n_rows"] == 4 and run.config["kbs"] == ["gas", "gym"]
     # at threshold 0 every answerable row is answered, each from its own KB's article
     assert m["all/coverage"] == 1.0 and m["all/wrong_answer_rate"] == 0.0
     for kb, (doc, *_) in KBS.items():
