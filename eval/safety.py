@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,7 +44,7 @@ from korean.roles import classify
 from korean.sentences import split_sentences
 
 __all__ = ["CLASSES", "SAFETY_EVAL", "SafetyRow", "answer_rows", "class_table", "load_safety"]
-__all__ += ["reliability_figure", "run_safety", "score_rows", "sweep_figure"]
+__all__ += ["reliability_figure", "run_safety", "safety_bars", "score_rows", "sweep_figure"]
 
 SAFETY_EVAL = Path(__file__).parent / "data" / "sample_kb_safety.jsonl"
 LABELLED = Path(__file__).parent / "data" / "sentence_roles*.jsonl"
@@ -343,20 +343,27 @@ def reliability_figure(results: Sequence[dict[str, Any]], title: str) -> Figure:
     )
 
 
-def sweep_figure(sweep: Sequence[dict[str, float | int | None]], title: str) -> Figure:
-    """Coverage, wrong-answer rate and uncovered abstention at every fifth threshold of a sweep."""
+def sweep_figure(sweep: Sequence[Mapping[str, Any]], title: str) -> Figure:
+    """:func:`safety_bars` at every fifth threshold of a sweep."""
+    every_fifth = {f"t={m['threshold']:.2f}": m for m in sweep[::5]}
+    return safety_bars(title, every_fifth, "Answer safety by threshold")
+
+
+def safety_bars(title: str, groups: Mapping[str, Mapping[str, Any]], plot_title: str) -> Figure:
+    """Coverage, wrong-answer rate and uncovered abstention of each group of safety metrics (the
+    thresholds of a sweep, the knowledge bases of a run)."""
     return Figure(
         title,
         plots.bars(
             {
-                f"t={m['threshold']:.2f}": {
+                label: {
                     "coverage": _num(m.get("all/coverage")),
                     "wrong_answer_rate": _num(m.get("all/wrong_answer_rate")),
                     "uncovered abstention": _num(m.get("uncovered_in_domain/abstention")),
                 }
-                for m in sweep[::5]
+                for label, m in groups.items()
             },
-            "Answer safety by threshold",
+            plot_title,
         ),
     )
 

@@ -25,13 +25,20 @@ from pathlib import Path
 from typing import Any
 
 from core.settings import Settings
-from eval import plots
 from eval.datasets import file_info
 from eval.errors import EvalConfigError
 from eval.fusion_kbs import FRESH_KBS, fresh_kb_names
 from eval.progress import Progress, report
 from eval.result import EvalRun, Figure, Table, dataset_fingerprint
-from eval.safety import answer_rows, class_table, load_safety, reliability_figure, score_rows, sweep_figure
+from eval.safety import (
+    answer_rows,
+    class_table,
+    load_safety,
+    reliability_figure,
+    safety_bars,
+    score_rows,
+    sweep_figure,
+)
 from eval.sample import ingested_kb
 
 __all__ = ["kb_metrics", "run_safety_kbs"]
@@ -154,24 +161,11 @@ def _figures(
     sweep: Sequence[dict[str, float | int | None]],
 ) -> list[Figure]:
     return [
-        Figure(
+        safety_bars(
             "KB별 응답률·오답률·보류율 (Coverage, wrong answers and abstention per KB)",
-            plots.bars(
-                {
-                    name: {
-                        "coverage": _num(scored.get("all/coverage")),
-                        "wrong_answer_rate": _num(scored.get("all/wrong_answer_rate")),
-                        "uncovered abstention": _num(scored.get("uncovered_in_domain/abstention")),
-                    }
-                    for name, scored in per_kb.items()
-                },
-                "Answer safety per knowledge base",
-            ),
+            per_kb,
+            "Answer safety per knowledge base",
         ),
         reliability_figure(pooled, "신뢰도 보정, 전체 (Reliability diagram, all KBs)"),
         sweep_figure(sweep, "임계값별 응답률·오답률 (Coverage and wrong answers by threshold, all KBs)"),
     ]
-
-
-def _num(value: float | int | None) -> float | None:
-    return None if value is None else float(value)

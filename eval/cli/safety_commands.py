@@ -35,6 +35,9 @@ if TYPE_CHECKING:  # the knowledge base, SQLAlchemy and the model load inside th
 # layer (tests/unit/test_cli_lazy.py checks that the two agree).
 MODEL_FILE = "confidence_model.json"
 
+Threshold = Annotated[
+    float | None, typer.Option("--threshold", min=0, max=1, help="Default KMS_ANSWER_THRESHOLD.")
+]
 UseKb = Annotated[
     bool,
     typer.Option("--kb", help="Use the knowledge base in KMS_DATA_DIR instead of the bundled sample KB."),
@@ -64,9 +67,7 @@ def safety_cmd(
     eval_file: Annotated[
         Path | None, typer.Option("--eval-file", help="Default eval/data/sample_kb_safety.jsonl.")
     ] = None,
-    threshold: Annotated[
-        float | None, typer.Option("--threshold", min=0, max=1, help="Default KMS_ANSWER_THRESHOLD.")
-    ] = None,
+    threshold: Threshold = None,
     use_kb: UseKb = False,
     embedder: EmbedderOpt = None,
     no_cache: NoCache = False,
@@ -96,9 +97,7 @@ def safety_kbs_cmd(
     kbs: Annotated[
         str | None, typer.Option("--kbs", help="Comma-separated KB names under --root (default: all).")
     ] = None,
-    threshold: Annotated[
-        float | None, typer.Option("--threshold", min=0, max=1, help="Default KMS_ANSWER_THRESHOLD.")
-    ] = None,
+    threshold: Threshold = None,
     embedder: EmbedderOpt = None,
     no_cache: NoCache = False,
 ) -> None:
