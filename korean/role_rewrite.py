@@ -13,11 +13,13 @@ from typing import Any
 
 from korean.kiwi import KIWI_LOCK, kiwi
 
-__all__ = ["PUNCT_TAGS", "customer_state", "told_content", "told_sentence"]
+__all__ = ["PUNCT_TAGS", "QUOTE_EC", "customer_state", "step_told", "told_content", "told_sentence"]
 
 PUNCT_TAGS = frozenset({"SF", "SP", "SS", "SE", "SO", "SW", "SSO", "SSC"})
 _FACT_NOUNS = frozenset({"점", "것", "사실"})  # "…된다는 점을 안내해요"
 _REASON_EC = frozenset({"므로", "으므로"})  # "…되지 않으므로 신용카드 인증을 안내합니다"
+# quotative connectives before a report verb ("…환불된다고 안내드렸습니다", "…하도록 안내합니다")
+QUOTE_EC = frozenset({"다고", "ᆫ다고", "는다고", "라고", "으라고", "냐고", "느냐고", "자고", "도록", "게끔"})
 # connectives after which another act follows ("재전송하며, …", "요청하고, …")
 _ACT_EC = frozenset({"고", "며", "으며", "어서", "아서"})
 # what agents do and customers do not
@@ -51,6 +53,21 @@ def told_content(tokens: Sequence[tuple[str, str]], report: int) -> int | None:
         return k - 1
     reasons = [i for i in range(k) if tokens[i][1] == "EC" and tokens[i][0] in _REASON_EC]
     return reasons[-1] if reasons else None
+
+
+def step_told(tokens: Sequence[tuple[str, str]], at: int) -> int | None:
+    """Where the content of a first step's telling ends (:mod:`korean.agent_steps`): "…부과됨을
+    (미리) 안내하고", "…안 된다고 설명하고", "…옮겨 주므로 먼저 안내하고"; None for asking and
+    checking (묻고, 확인하고), whose object is not something the customer is told."""
+    if tokens[at][1] != "NNG" or tokens[at][0] == "확인":
+        return None
+    told = told_content(tokens, at)
+    if told is not None:
+        return told
+    j = at - 1
+    while j >= 0 and tokens[j][1] == "MAG":
+        j -= 1
+    return j if j > 0 and tokens[j][1] == "EC" and tokens[j][0] in QUOTE_EC | _REASON_EC else None
 
 
 def told_sentence(

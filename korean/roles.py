@@ -33,14 +33,14 @@ Agent drafts and chatbot answers send the rewrite, never the note as written.
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from collections.abc import Iterable, Sequence
 
+from korean.agent_steps import agent_first_step, by_channel
 from korean.kiwi import KIWI_LOCK, kiwi
 from korean.role_label import Role, RoleLabel
 from korean.role_rewrite import PUNCT_TAGS as _PUNCT
-from korean.role_rewrite import customer_state, told_content, told_sentence
+from korean.role_rewrite import QUOTE_EC, customer_state, step_told, told_content, told_sentence
 from korean.roles_en import classify_en
 
 __all__ = ["Role", "RoleLabel", "classify", "classify_many", "is_general"]
@@ -119,7 +119,6 @@ _AGENT_VERBS = frozenset("안내 조회 입력 기록 이관 요청 전달 메�
 _CUSTOMER_ASKS = frozenset("확인 요청 문의 부탁".split())
 _REQUEST_EF = frozenset({"세요", "으세요", "셔요", "십시오", "ᆸ시오", "으십시오"})
 _NOTE_NOUNS = frozenset("완료 요망 필요 예정 처리 안내 확인 요청 접수 전달 이관 조치 진행 대기 발송".split())
-_QUOTE_EC = frozenset({"다고", "ᆫ다고", "는다고", "라고", "으라고", "냐고", "느냐고", "자고", "도록", "게끔"})
 _CONDITIONAL_EC = frozenset({"다면", "으면", "면", "더라도", "어도", "아도", "어야", "더니", "다가", "거나"})
 _CONDITION_NOUNS = frozenset({"경우", "때"})
 _PROMISE_EF = ("ᆯ게요", "을게요", "ᆯ께요", "ᆯ게", "을게")
@@ -280,7 +279,7 @@ def _classify_ko(text: str, tokens: list[tuple[str, str]], spans: list[tuple[int
         report is not None
         and report > 0
         and tokens[report - 1][1] == "EC"
-        and (tokens[report - 1][0] in _QUOTE_EC)
+        and (tokens[report - 1][0] in QUOTE_EC)
     )
     if quote:
         assert report is not None
@@ -315,7 +314,7 @@ def _classify_ko(text: str, tokens: list[tuple[str, str]], spans: list[tuple[int
         report is not None
         and tokens[report][0] == "안내"
         and tokens[report + 1 : report + 2] in ([("하", "XSV")], [("되", "XSV")])
-        and _by_channel(tokens[:report])
+        and by_channel(tokens[:report])
     )
     if (
         (report is not None and not notice)
@@ -324,6 +323,10 @@ def _classify_ko(text: str, tokens: list[tuple[str, str]], spans: list[tuple[int
         or (_TEAM_ASKED.search(text) and not _to_the_customer(tokens))
     ):
         return RoleLabel("agent_note", "instruction to the agent")
+    first_step = None if _to_the_customer(tokens) else agent_first_step(text, tokens, spans)
+    if first_step is not None:
+        customer_part = _step_rewrite_told(text, tokens, spans, first_step)
+        return RoleLabel("agent_note", "the agent's first step", customer_part)
     return RoleLabel("general", "no case or note cue")
 
 
@@ -348,17 +351,6 @@ def _agent_instruction(tokens: Sequence[tuple[str, str]], end: int) -> bool:
     return False
 
 
-# channels a notice reaches every customer by ("알림톡으로 안내합니다", "앱 푸시와 문자로 안내해요")
-_CHANNELS = frozenset("알림톡 톡 문자 메시지 이메일 메일 푸시 알림 카카오톡 카톡".split()) | {"SMS", "sms"}
-
-
-def _by_channel(tokens: Sequence[tuple[str, str]]) -> bool:
-    return any(
-        form in _CHANNELS and nxt[1] == "JKB" and nxt[0] in ("로", "으로")
-        for (form, _), nxt in itertools.pairwise(tokens)
-    )
-
-
 # ------------------------------------------------------------------------------------ rewrite
 # "정산팀 발행 완료(영업일 2일 이내) 후 고객에게 국세청 전송 완료를 안내합니다.": a procedure step
 # saying when every customer is told what; the customer may be told the step itself
@@ -372,6 +364,15 @@ def _step_rewrite(step: re.Match[str]) -> str | None:
     """ "<when> 고객에게 <what>을 안내합니다" → "<when> <what> 안내를 받으실 수 있습니다", kept only
     when that sentence is itself general (no internal step, no case cue)."""
     return _sendable(f"{step['when'].strip()} {step['what'].strip()} 안내를 받으실 수 있습니다.")
+
+
+def _step_rewrite_told(
+    text: str, tokens: list[tuple[str, str]], spans: list[tuple[int, int]], at: int
+) -> str | None:
+    """What a first step tells the customer, as a sentence of its own (:func:`_rewrite`):
+    "… 2,000원이 부과됨을 미리 안내하고, …" → "… 2,000원이 부과됩니다."."""
+    told = step_told(tokens, at)
+    return None if told is None else _rewrite(text, tokens, spans, told)
 
 
 def _rewrite(
