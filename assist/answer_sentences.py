@@ -56,8 +56,22 @@ _BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
 _VALUE = re.compile(
     r"\d[\d,.]*\s*(?:주(?!문)|일(?![반부])|개월|달|년|시간|분|원|%|사이즈|회|장|개|번|kg|cm|mm)"
 )
-# "(KB-012)", "(KB-007 참조)", "(KB-017, KB-018)": a parenthesis holding only document ids
-_ID_ASIDE = re.compile(r"\s*\((?:[A-Z]{2,}-\d+[\w-]*(?:\s*,\s*)?)+(?:\s*(?:참조|참고))?\)")
+# "(KB-012)", "(KB-007 참조)", "(KB-017, KB-018)", "(see PF-002)": a parenthesis holding only
+# document ids; "(노쇼 제한 기준은 CL-002)": one saying where the rule is written
+_DOC_ID = r"[A-Z]{2,}-(?:EN-)?\d+[\w-]*"
+_ID_ASIDE = re.compile(
+    rf"\s*\((?:see\s+)?(?:{_DOC_ID}(?:\s*,\s*)?)+(?:\s*(?:참조|참고))?\)|\s*\([^()]*?(?:은|는)\s+{_DOC_ID}\)"
+)
+# an id beside other words in a parenthesis ("(TR-001 수수료 적용)", "(취소수수료 적용, TI-001)") or
+# naming the article a rule comes from ("PC-006의 지역 할증", "FD-002 지연 보상 기준"): the id goes.
+# Not an error code told to the customer ("SN-2002 오류는 …"): only before a rule's word
+_RULE_WORDS = (
+    r"(?:[가-힣]+\s+){0,2}[가-힣]*(?:기준|절차|규정|지침|문서|적용|참조|참고|표)"
+    r"(?:을|를|은|는|이|가|에|의|으로|로)?(?![가-힣])"
+)
+_ID_WORD = re.compile(
+    rf"(?<=\()\s*{_DOC_ID}\s+(?={_RULE_WORDS})|\s*,\s*{_DOC_ID}(?=\))|{_DOC_ID}의\s+|{_DOC_ID}\s+(?={_RULE_WORDS})"
+)
 # "No. Your friend keeps …", "네, 가능합니다.": a script answer opening with a reply to its own
 # question. Sent for another question the reply word answers nothing that was asked, or the
 # opposite of it (a fresh English gym KB: "Can I hand my leftover PT sessions to a friend?" got
@@ -121,8 +135,11 @@ class Candidate:
 
 
 def without_id_asides(text: str) -> str:
-    """``text`` without parentheses that hold only document ids ("(KB-012)", "(KB-007 참조)")."""
-    return _ID_ASIDE.sub("", text)
+    """``text`` without the article ids a customer cannot open: parentheses that hold only ids or
+    say where a rule is written ("(KB-012)", "(KB-007 참조)", "(본인인증은 CL-008)") go, and so
+    does an id beside other words ("(TR-001 수수료 적용)" → "(수수료 적용)", "PC-006의 지역 할증이
+    추가됩니다" → "지역 할증이 추가됩니다")."""
+    return _ID_WORD.sub("", _ID_ASIDE.sub("", text))
 
 
 def without_reply_word(text: str) -> str:

@@ -100,6 +100,10 @@ _INTERNAL_LATE = re.compile(
     # another article named as the rule to follow, which the customer cannot open: "환불 시점은
     # KB-003(환불 처리 가이드)를 따릅니다", "하자·오배송이면 KB-017, KB-018로 전환합니다"
     r"[A-Z]{2,}-\d+[\w-]*(?:\s*\([^)]*\))?\s*(?:문서|기준|참조|(?:을|를|에)\s*따|(?:으로|로)\s*전환)|"
+    # ... or as where the agent looks or hands the case ("…은 GS-001을 참고합니다", "UM-006 절차로
+    # 넘깁니다", "스캔 이후라면 PC-004로 연결합니다", "… PC-008에서 다룹니다")
+    r"[A-Z]{2,}-\d+[\w-]*(?:의)?\s*(?:[가-힣]+\s+){0,3}?[가-힣]*?(?:을|를|에서|으로|로)\s*"
+    r"(?:참고|사용|다루|다룹|연결|넘기|넘깁)|"
     r"문구를\s*(?:그대로\s*)?(?:사용|따르|따릅|따라)"
 )
 # ... and a team asked or told, unless the sentence asks it of the customer ("자세한 사항은

@@ -1,5 +1,6 @@
 """The agent's first step ("…을 안내하고 …", "…인지 확인하고 …", "…을 묻고 …") is a note to the
-agent, not a rule to send; what it tells the customer is sent on its own where that is safe."""
+agent, not a rule to send; what it tells the customer is sent on its own where that is safe. Nor
+does a customer get the article ids agents use ("PC-006의 지역 할증", "UM-006 절차로 넘깁니다")."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from assist.answer import answer_question
+from assist.answer_sentences import without_id_asides
 from assist.knowledge import KnowledgeBase
 from korean.roles import classify
 from tests.tinykb import article_kb
@@ -98,3 +100,47 @@ def test_the_answer_sends_what_the_step_tells_not_the_step(kb: KnowledgeBase) ->
     assert "1588-2504" in answer.answer, answer
     assert "안전지대까지 무료로 옮겨 줍니다" in answer.answer
     assert "안내하고" not in answer.answer and "배정합니다" not in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("sentence", "sent"),
+    [
+        ("… 신청할 수 있습니다(KB-012).", "… 신청할 수 있습니다."),
+        (
+            "자동 취소 2회는 노쇼 1회로 기록됩니다(노쇼 제한 기준은 CL-002).",
+            "자동 취소 2회는 노쇼 1회로 기록됩니다.",
+        ),
+        (
+            "기존 항공권을 취소(TR-001 수수료 적용)하고 새로 구매해야 합니다.",
+            "기존 항공권을 취소(수수료 적용)하고 새로 구매해야 합니다.",
+        ),
+        (
+            "기존 예매를 취소(취소수수료 적용, TI-001)하고 다시 예매해야 합니다.",
+            "기존 예매를 취소(취소수수료 적용)하고 다시 예매해야 합니다.",
+        ),
+        ("제주로 바꾸면 PC-006의 지역 할증이 추가됩니다.", "제주로 바꾸면 지역 할증이 추가됩니다."),
+        (
+            "30분 이상 늦게 도착했다면 FD-002 지연 보상 기준을 적용합니다.",
+            "30분 이상 늦게 도착했다면 지연 보상 기준을 적용합니다.",
+        ),
+        ("You can cancel with 30 days' notice (see PF-002).", "You can cancel with 30 days' notice."),
+        # an error code is what the customer sees: it stays
+        ("SN-2002 오류는 동시 시청 인원 초과입니다.", "SN-2002 오류는 동시 시청 인원 초과입니다."),
+        ("E-3005: PG사 통신 오류(일시 장애)", "E-3005: PG사 통신 오류(일시 장애)"),
+    ],
+)
+def test_article_ids_are_not_sent(sentence: str, sent: str) -> None:
+    assert without_id_asides(sentence) == sent
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "복지 요금 감면은 GS-003, 검침값이 이상한 경우는 GS-006을 참고합니다.",
+        "경고가 3회 쌓여 이용 제한이 걸린 고객이면 UM-006 절차로 넘깁니다.",
+        "스캔 이후라면 PC-004로 연결합니다.",
+        "쇼핑몰 상품을 돌려보내는 반품 회수는 PC-008에서 다룹니다.",
+    ],
+)
+def test_where_the_agent_looks_next_is_a_note(note: str) -> None:
+    assert classify(note).role == "agent_note", classify(note)
