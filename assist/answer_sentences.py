@@ -99,6 +99,10 @@ class Candidate:
     antecedent: str = ""
     # values of its script question it repeats ("4주"): that customer's case (see _role)
     echo: frozenset[str] = frozenset()
+    # the lead-in of the long nested list it is an item of ("Time for the money to appear …:" above
+    # "- Credit card: 3-7 business days …"), sent before the first item quoted (:func:`answer_texts`);
+    # the item is matched as written
+    lead: str = ""
 
     @property
     def sendable(self) -> bool:
@@ -157,14 +161,21 @@ def answer_texts(sentences: Sequence[Candidate], *, whole_script: bool = False) 
     situation ("두 주문 모두 오배송입니다" is true when the labels were swapped), so the first one
     quoted from a situation leads with its heading, unless the sentence already names it, the
     heading speaks of the customer in the third person ("고객이 … 하는 경우") or the joined
-    sentence would no longer be sendable. A script answer's reply word ("No.", "네,") is kept
-    only when the Q/A is sent whole (``whole_script``: its question is the inquiry's)."""
+    sentence would no longer be sendable. So does the first item quoted from a nested list with
+    its lead-in ("중도해지 이율(…): 3개월 이상 6개월 미만: 기본금리의 50%"). A script answer's reply
+    word ("No.", "네,") is kept only when the Q/A is sent whole (``whole_script``: its question is
+    the inquiry's)."""
     out: list[str] = []
     named: set[str] = set()
     for cand in sentences:
         text = cand.send_text
         if cand.chunk.section == "scripts" and not whole_script:
             text = without_reply_word(text)
+        if cand.lead and cand.lead not in named:
+            named.add(cand.lead)
+            joined = f"{cand.lead} {text}"
+            if classify(joined).sendable:
+                text = joined
         if cand.chunk.section == "situations" and cand.context and cand.context not in named:
             named.add(cand.context)
             words = [w for w in _HEADING_WORDS.split(cand.context) if len(w) >= 2]
@@ -223,24 +234,71 @@ def chunk_candidates(chunk: Chunk) -> list[Candidate]:
     # what a sentence pointing back points at: the sentence before it in the same block -- the
     # same line, or the line (bullet) above; a heading or a blank line starts a new block
     previous = ""
-    for line in body.splitlines():
+    lines = body.splitlines()
+    lead, lead_indent = "", -1  # a nested list's lead-in and its indentation, when sent item by item
+    skip_to = 0
+    for at, line in enumerate(lines):
+        if at < skip_to:
+            continue
         heading = _HEADING.match(line)
         if heading:
             context = (heading.group("b") or heading.group("h") or "").strip()
-            previous = ""
+            previous, lead = "", ""
             continue
         if not line.strip():
             previous = ""
+        indent = len(line) - len(line.lstrip())
+        if lead and indent <= lead_indent:
+            lead = ""
+        items = list_items(lines, at)
+        if items:
+            head = _BULLET.sub("", line).strip()
+            whole = whole_list(head, [_BULLET.sub("", lines[i]).strip() for i in items])
+            if whole:  # a short list is one answer: its lead-in says what the items are values of
+                out.append(Candidate(held, whole, 0, _role(whole, frozenset()), context))
+                skip_to, previous = items[-1] + 1, ""
+            else:  # a long one item by item, each sent after its lead-in, never the lead-in alone
+                lead, lead_indent, previous = head, indent, ""
+            continue
         for sentence in split_sentences(_BULLET.sub("", line)):
             text = sentence.strip()
             # a bare reply ("Yes.", "아니요.") says nothing without its own question
             if len(text) >= 4 and not _REPLY_WORD.fullmatch(text):
                 before = previous if points_back(text) else ""
                 echo = echoed(text, context) if chunk.section == "scripts" else frozenset()
-                out.append(Candidate(held, text, 0, _role(text, echo), context, before, echo))
+                out.append(Candidate(held, text, 0, _role(text, echo), context, before, echo, lead))
                 previous = text
     _CANDIDATES.put(key, out)
     return out
+
+
+_WHOLE_LIST = 400  # characters up to which a nested list is sent whole, with its lead-in
+
+
+def list_items(lines: Sequence[str], at: int) -> list[int]:
+    """The lines of the nested list ``lines[at]`` introduces (it ends with a colon and the bullets
+    under it are indented deeper: "- 중도해지 이율(…):" / "  - 1개월 미만: 연 0.1%"); [] if none."""
+    line = lines[at]
+    if not line.rstrip().endswith(":") or _HEADING.match(line):
+        return []
+    indent = len(line) - len(line.lstrip())
+    out: list[int] = []
+    for i in range(at + 1, len(lines)):
+        nxt = lines[i]
+        if not nxt.strip():
+            break
+        if len(nxt) - len(nxt.lstrip()) <= indent or not (_BULLET.match(nxt) or out):
+            break
+        out.append(i)
+    return out if out and _BULLET.match(lines[out[0]]) else []
+
+
+def whole_list(lead: str, items: Sequence[str]) -> str:
+    """The lead-in and its items as one sentence ("중도해지 이율(…): 1개월 미만: 연 0.1%, 1개월 이상
+    …"), or "" when that would be longer than :data:`_WHOLE_LIST` characters."""
+    sep = " " if all(i.rstrip().endswith((".", "다", "요")) for i in items) else ", "
+    text = f"{lead} " + sep.join(i.rstrip(",;") for i in items)
+    return text if len(text) <= _WHOLE_LIST else ""
 
 
 def points_back(sentence: str) -> bool:
