@@ -140,6 +140,7 @@ def test_article_ids_are_not_sent(sentence: str, sent: str) -> None:
         "경고가 3회 쌓여 이용 제한이 걸린 고객이면 UM-006 절차로 넘깁니다.",
         "스캔 이후라면 PC-004로 연결합니다.",
         "쇼핑몰 상품을 돌려보내는 반품 회수는 PC-008에서 다룹니다.",
+        "영문 상담은 KB-EN-01을 함께 참고합니다.",
     ],
 )
 def test_where_the_agent_looks_next_is_a_note(note: str) -> None:
