@@ -28,6 +28,7 @@ from typing import overload
 import numpy as np
 
 from korean.abbrev import after_service
+from korean.amounts import merge_amounts
 from korean.colloquial import typo_tokens
 from korean.kiwi import KIWI_LOCK, kiwi
 from korean.latin import latin_words
@@ -36,8 +37,9 @@ log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
 # v2: Latin words are stemmed (English Snowball); v3: a sentence-final Latin word is one word;
-# v4: A/S and AS in Korean text are 에이에스. An index of another id is re-tokenised on load.
-TOKENIZER_ID = "kiwi-morph-v4-en-words-as"
+# v4: A/S and AS in Korean text are 에이에스; v5: "6천원" and "6,000원" are one token, 6000
+# (korean.amounts). An index of another id is re-tokenised on load.
+TOKENIZER_ID = "kiwi-morph-v5-en-words-as-amounts"
 KEEP_TAGS: tuple[str, ...] = ("NNG", "NNP", "NR", "XR", "SL", "SN", "SH", "VV", "VA", "MAG")
 # bm25s.stopwords.STOPWORDS_EN, spelled out: importing bm25s cost every CLI command ~0.3 s
 # (tests/unit/test_lexical.py checks the copy against bm25s).
@@ -94,7 +96,7 @@ def _keep(form: str, tag: str) -> str | None:
 
 def _from_tokens(tokens: Sequence[object]) -> list[str]:
     out: list[str] = []
-    for tok in latin_words(tokens):
+    for tok in merge_amounts(latin_words(tokens)):
         kept = _keep(tok.form, tok.tag)
         if kept:
             out.append(kept)

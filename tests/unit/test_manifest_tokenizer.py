@@ -42,7 +42,7 @@ def _edit_manifest(folder: Path, **entries: object) -> None:
 def test_manifest_records_every_build_value(tmp_path: Path) -> None:
     config = store.IndexConfig(bm25_k1=1.4, bm25_b=0.7, chunk_max_chars=500, chunk_overlap_sentences=2)
     manifest = store.read_manifest(_persist(tmp_path, config))
-    assert manifest["tokenizer"]["id"] == TOKENIZER_ID == "kiwi-morph-v4-en-words-as"
+    assert manifest["tokenizer"]["id"] == TOKENIZER_ID == "kiwi-morph-v5-en-words-as-amounts"
     assert set(manifest["tokenizer"]) == {"id", "kiwipiepy", "pystemmer"}
     assert manifest["tokenizer"]["pystemmer"] == tokenizer_versions()["pystemmer"]
     assert manifest["bm25"] == {"k1": 1.4, "b": 0.7}
