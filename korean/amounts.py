@@ -9,7 +9,8 @@ integer ("6000", "15000", "120000000") and drops the thousands separators of a w
 
 Units: 십 백 천 multiply the number before them; 만 억 조 close a group of four digits ("1억
 2천만" = 100,000,000 + 20,000,000; "3천5백만" = 3,500 × 10,000). A bare number right after a unit
-belongs to the amount ("1천500원" = 1,500).
+belongs to the amount ("1천500원" = 1,500), and a unit with no number before it counts once
+when won follow ("만원 이상" = 10,000).
 """
 
 from __future__ import annotations
@@ -57,7 +58,10 @@ def merge_amounts(tokens: Iterable[Piece]) -> Iterator[Piece]:
     while i < len(toks):
         first = _number(toks[i].form) if _base(toks[i].tag) == "SN" else None
         if first is None:
-            yield toks[i]
+            bare = _unit(toks[i].form) if _base(toks[i].tag) == "NR" else None
+            won = i + 1 < len(toks) and toks[i + 1].form == "원"
+            # "만원 이상", "천 원 할인": a unit with no number before it, of won, is one of it
+            yield Piece(str(bare[0] * (bare[1] or 1)), "SN") if bare and won else toks[i]
             i += 1
             continue
         total = section = 0

@@ -21,6 +21,8 @@ from korean.latin import Piece
         ("1억 2천만원", "120000000"),
         ("3천5백만 원", "35000000"),
         ("1천500원", "1500"),
+        ("만원 이상 결제하면", "10000"),
+        ("천 원 할인", "1000"),
     ],
 )
 def test_an_amount_is_one_integer_token(text: str, amount: str) -> None:
@@ -38,8 +40,8 @@ def test_the_customers_and_the_articles_way_of_writing_meet() -> None:
         ([("07", "SN"), ("시", "NNB")], [("07", "SN"), ("시", "NNB")]),
         ([("12", "SN"), ("개월", "NNB")], [("12", "SN"), ("개월", "NNB")]),
         ([("1.5", "SN"), ("%", "SW")], [("1.5", "SN"), ("%", "SW")]),
-        # a numeral unit without a number before it is a word of its own
-        ([("만", "NR"), ("원", "NNB")], [("만", "NR"), ("원", "NNB")]),
+        # a numeral unit without a number before it is a word of its own, unless won follow
+        ([("만", "NR"), ("명", "NNB")], [("만", "NR"), ("명", "NNB")]),
         # two amounts side by side stay two
         (
             [("3", "SN"), ("천", "NR"), ("원", "NNB"), ("5", "SN"), ("천", "NR")],
