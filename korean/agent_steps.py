@@ -20,10 +20,10 @@ import itertools
 import re
 from collections.abc import Sequence
 
-__all__ = ["CHANNELS", "agent_first_step", "by_channel"]
+__all__ = ["agent_first_step", "by_channel"]
 
 # channels a notice reaches every customer by ("알림톡으로 안내합니다", "앱 푸시와 문자로 안내해요")
-CHANNELS = frozenset("알림톡 톡 문자 메시지 이메일 메일 푸시 알림 카카오톡 카톡".split()) | {"SMS", "sms"}
+_CHANNELS = frozenset("알림톡 톡 문자 메시지 이메일 메일 푸시 알림 카카오톡 카톡".split()) | {"SMS", "sms"}
 # report nouns told in a first clause (+ 하 + 고/며): what the agent tells or recommends
 _TOLD_NOUNS = frozenset("안내 설명 권유 전달".split())
 _STEP_EC = frozenset({"고", "며", "으며"})
@@ -37,7 +37,7 @@ _CAN = re.compile(r"수\s*있|가능")
 def by_channel(tokens: Sequence[tuple[str, str]]) -> bool:
     """A channel named as the way ("알림톡으로", "문자로")."""
     return any(
-        form in CHANNELS and nxt[1] == "JKB" and nxt[0] in ("로", "으로")
+        form in _CHANNELS and nxt[1] == "JKB" and nxt[0] in ("로", "으로")
         for (form, _), nxt in itertools.pairwise(tokens)
     )
 
