@@ -14,7 +14,14 @@ __all__ = ["classify_en"]
 _EN_CASE = re.compile(
     r"\b(?:I|we)(?:'ve| have| had|'d)?\s+(?:just\s+|already\s+)?(?:checked|confirmed|processed|refunded|"
     r"cancell?ed|issued|sent|updated|escalated|reviewed|looked|found|credited|changed|reset|resent|"
-    r"noticed|verified|applied|added|removed)\b|\bI can see\b|\bI see that\b|\blooks like your\b|"
+    r"noticed|verified|applied|added|removed|reversed|waived|returned|restored|reinstated|unlocked|"
+    r"unblocked|lifted|extended|rebooked|rescheduled|arranged|booked|approved|activated|released|"
+    r"replaced|fixed|marked|raised|submitted|transferred|paused|moved|set up)\b|"
+    # an agent's own act in the first person singular, whatever the verb ("I've reversed the
+    # no-show", "I have waived the $15 fee"): one case, never a rule
+    r"\bI(?:'ve| have)\s+(?:just\s+|already\s+|now\s+)?(?:\w+ed|sent|made|given|taken|put|set|done|"
+    r"paid|kept|left|told|written|spoken)\b|"
+    r"\bI can see\b|\bI see that\b|\blooks like your\b|"
     r"\b(?:I|we)(?:'ll| will| am going to| are going to)\b|\byour order (?:#|number|no\.?|\d)|"
     r"\b(?:has|have) been (?:refunded|cancell?ed|shipped|processed|credited|issued|sent)\b|"
     r"\byesterday\b|\blast (?:week|month)\b|\bthis order\b|"

@@ -69,6 +69,9 @@ def test_roles_on_the_labelled_set() -> None:
     # 2026-12-05, the agent's first step ("…을 안내하고 …", "…인지 확인하고 …", "…을 묻고 …"),
     # which fresh KBs' answers had sent as rules (13 constructed rows, 7 notes and 6 rules that
     # must stay general, 504): 0.9524, 1 of 206; held out unchanged
+    # and an agent's own act in English in the first person, whatever the verb ("… so I've reversed
+    # the no-show", "I have waived the $15 fee", which a fresh gym KB's answer had sent; 3 rows,
+    # 507): 0.9527, 1 of 206; held out unchanged
     assert accuracy >= 0.9, confusion
     assert leak <= 0.04, confusion
 

@@ -145,3 +145,16 @@ def test_article_ids_are_not_sent(sentence: str, sent: str) -> None:
 )
 def test_where_the_agent_looks_next_is_a_note(note: str) -> None:
     assert classify(note).role == "agent_note", classify(note)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The entry log shows you checked in at 07:58, so I've reversed the no-show and returned the session.",
+        "I have waived the $15 late-cancellation fee for your session on 9 May as a goodwill gesture.",
+        "I've attached the form you need.",
+        "We have rebooked you on the 14:00 class.",
+    ],
+)
+def test_an_agents_own_act_in_english_is_one_case(sentence: str) -> None:
+    assert classify(sentence).role == "case_report", classify(sentence)
