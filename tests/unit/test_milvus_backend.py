@@ -165,7 +165,7 @@ def test_ids_with_quotes_are_searched_fetched_and_deleted(milvus: MutableBackend
 def test_collection_names_are_versioned() -> None:
     cfg = MilvusConfig()
     name = collection_name(cfg, "bundled:multilingual-e5-small", 384)
-    assert name.startswith("kms_bundled_multilingual_e5_small_kiwi_morph_v4_en_words_a_d384_")
+    assert name.startswith("kms_bundled_multilingual_e5_small_kiwi_morph_v5_en_words_a_d384_")
     assert name.replace("_", "").isalnum() and len(name) <= 255
     others = {
         collection_name(cfg, "bundled:multilingual-e5-small", 384, "kiwi-morph-v1"),  # before stemming
