@@ -247,7 +247,7 @@ def chunk_candidates(chunk: Chunk) -> list[Candidate]:
             continue
         if not line.strip():
             previous = ""
-        indent = len(line) - len(line.lstrip())
+        indent = _indent(line)
         if lead and indent <= lead_indent:
             lead = ""
         items = list_items(lines, at)
@@ -281,16 +281,20 @@ def list_items(lines: Sequence[str], at: int) -> list[int]:
     line = lines[at]
     if not line.rstrip().endswith(":") or _HEADING.match(line):
         return []
-    indent = len(line) - len(line.lstrip())
+    indent = _indent(line)
     out: list[int] = []
     for i in range(at + 1, len(lines)):
         nxt = lines[i]
         if not nxt.strip():
             break
-        if len(nxt) - len(nxt.lstrip()) <= indent or not (_BULLET.match(nxt) or out):
-            break
+        if _indent(nxt) <= indent or not (_BULLET.match(nxt) or out):
+            break  # the first item must be a bullet; lines after it may continue an item
         out.append(i)
-    return out if out and _BULLET.match(lines[out[0]]) else []
+    return out
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
 
 
 def whole_list(lead: str, items: Sequence[str]) -> str:
