@@ -42,7 +42,7 @@ __all__ = [
     "script_answer_text",
     "values_of",
     "vector_text",
-    "without_id_asides",
+    "without_article_ids",
     "without_reply_word",
 ]
 
@@ -135,10 +135,10 @@ class Candidate:
         Computed once per candidate (candidates are cached per chunk; composing one answer reads
         this ~220 times on the sample KB)."""
         text = self.role.rewrite if self.role.rewrite and not self.role.sendable else self.text
-        return without_id_asides(text)
+        return without_article_ids(text)
 
 
-def without_id_asides(text: str) -> str:
+def without_article_ids(text: str) -> str:
     """``text`` without the article ids a customer cannot open: parentheses that hold only ids or
     say where a rule is written ("(KB-012)", "(KB-007 참조)", "(본인인증은 CL-008)") go, and so
     does an id beside other words ("(TR-001 수수료 적용)" → "(수수료 적용)", "PC-006의 지역 할증이

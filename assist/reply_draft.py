@@ -31,7 +31,7 @@ from assist.answer_sentences import (
     points_back,
     script_answer_text,
     values_of,
-    without_id_asides,
+    without_article_ids,
 )
 from assist.compose import Composition
 from assist.evidence import Evidence
@@ -265,7 +265,10 @@ def build_reply_draft(
         n = cite(hit.chunk, hit.chunk.body)
         sentences.append(
             ReplyDraftSentence(
-                text=to_level(without_id_asides(source), level), kind="caveat", citation=n, source_text=source
+                text=to_level(without_article_ids(source), level),
+                kind="caveat",
+                citation=n,
+                source_text=source,
             )
         )
     rendered = render(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assist.answer import answer_question
-from assist.answer_sentences import without_id_asides
+from assist.answer_sentences import without_article_ids
 from assist.knowledge import KnowledgeBase
 from korean.roles import classify
 from tests.tinykb import article_kb
@@ -130,7 +130,7 @@ def test_the_answer_sends_what_the_step_tells_not_the_step(kb: KnowledgeBase) ->
     ],
 )
 def test_article_ids_are_not_sent(sentence: str, sent: str) -> None:
-    assert without_id_asides(sentence) == sent
+    assert without_article_ids(sentence) == sent
 
 
 @pytest.mark.parametrize(
