@@ -80,10 +80,22 @@ _REPLY_WORD = re.compile(r"^(?:yes|yeah|yep|no|nope|sure|네|예|아니요|아�
 # a sentence that points back at the one before it: "이때 …", an exception to it ("단, …",
 # "다만 …"), "이는/이를/이에 …", "… 경우가 이에 해당합니다"
 _POINTS_BACK = re.compile(
-    r"^(?:이|그)\s*(?:때|경우|런\s*경우|럴\s*때)(?:에|에는|에도|는)?[\s,]|^(?:in that case|then)\b|"
+    r"^(?:이|그)\s*(?:때|경우|런\s*경우|럴\s*때)(?:에|에는|에도|는|도)?[\s,]|^(?:in that case|then)\b|"
     r"^(?:단|다만)\s*[,\s]|^이(?:는|를|에|러한|와\s*같은)\s|이에\s*해당",
     re.I,
 )
+# ... or names what it points at in its first clause: "환불 가능한 금액에서 이 금액을 뺀 만큼
+# 돌려드립니다" after the sentence giving the amount (a fresh travel KB sent it alone), "위 서류에
+# …를 추가로 제출합니다", "Those amounts are set by your bank". After a clause boundary the words
+# point inside their own sentence ("… 반송되며, 이 경우 왕복 운임은 …"), so only the first clause counts.
+_NAMES_BACK = re.compile(
+    r"(?<![가-힣])(?:이|그|위)\s+(?P<head>금액|기간|수수료|비용|위약금|날짜|시점|시각|서류|조건|요금|차액|횟수|"
+    r"한도|경우)(?:을|를|은|는|이|가|의|에|에서|에는|만큼|까지|부터|과|와|도|로|으로|만)?(?![가-힣])|"
+    r"\b(?:this|that|these|those)\s+(?P<head_en>amount|fee|period|date|charge|price|limit|time)s?\b",
+    re.I,
+)
+_FIRST_CLAUSE = re.compile(r"^[^,]*")
+_CONDITION = re.compile(r"(?:면|뒤|후|때)\s")
 
 
 @dataclass(frozen=True)
@@ -307,7 +319,19 @@ def whole_list(lead: str, items: Sequence[str]) -> str:
 
 def points_back(sentence: str) -> bool:
     """The sentence means what it says only after the one before it ("이때 …", "단, …")."""
-    return bool(_POINTS_BACK.search(sentence))
+    if _POINTS_BACK.search(sentence):
+        return True
+    first = _FIRST_CLAUSE.match(sentence)
+    assert first is not None  # "^[^,]*" matches every string
+    return any(not _names_its_own(sentence[: m.start()], m) for m in _NAMES_BACK.finditer(first.group()))
+
+
+def _names_its_own(before: str, named: re.Match[str]) -> bool:
+    """ "… 결제에 실패하면 그 금액은 …" names the amount of its own condition; "… receives a full
+    refund of that charge" a charge of its own sentence. "위 서류" always points above."""
+    if named.group("head_en"):
+        return named.group("head_en").lower() in before.lower()
+    return not named.group().startswith("위") and bool(_CONDITION.search(before))
 
 
 def asked_the_same(cand: Candidate, inquiry: str) -> bool:

@@ -65,6 +65,36 @@ def test_falling_under_this_points_back() -> None:
     assert cands[1].antecedent == "경도 난청도 지원합니다."
 
 
+@pytest.mark.parametrize(
+    "second",
+    [
+        "환불 가능한 금액에서 이 금액을 뺀 만큼 돌려드립니다.",  # a fresh travel KB sent it alone
+        "이 경우도 글 1개당 10회 횟수에 포함됩니다.",
+        "100만 원을 넘으면 위 서류에 진단서를 추가로 제출합니다.",
+        "Those amounts are set by your bank.",
+        "They get a text that works on that date only.",
+    ],
+)
+def test_naming_what_the_sentence_before_gave_points_back(second: str) -> None:
+    cands = candidates_of([_policy("노쇼 위약금 100,000원이 추가로 부과됩니다.", second)])
+    assert cands[1].antecedent == "노쇼 위약금 100,000원이 추가로 부과됩니다."
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        # after a clause boundary the words point inside their own sentence
+        "받는 분이 운임 결제를 거부하시면 반송되며, 이 경우 왕복 운임은 보내신 분이 부담합니다.",
+        "A member who cancels within 7 days of their first paid charge gets a refund of that charge.",
+        "반납 후 결제에 실패하면 그 금액은 미수금이 됩니다.",  # the amount of its own condition
+        "이 상품은 교환할 수 없습니다.",
+    ],
+)
+def test_words_pointing_inside_their_own_sentence_stand_alone(second: str) -> None:
+    cands = candidates_of([_policy("출고 전이면 취소합니다.", second)])
+    assert cands[1].antecedent == ""
+
+
 def test_a_bullet_pointing_back_carries_the_bullet_above_it() -> None:
     body = "- 출고 전이면 취소합니다.\n- 이 경우 환불은 바로 됩니다.\n\n- 이때 문자로 알려 드립니다."
     chunk = Chunk("article:KB-1#policy-0", "article:KB-1", "article", "t", "policy", body, body)
