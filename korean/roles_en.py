@@ -86,7 +86,9 @@ _EN_TOOL = re.compile(
     # how to write the reply, what was collected earlier in the chat, how customers phrase it
     r"\b(?:do not|don't|should not|never) copy ?/ ?paste\b|"
     r"\b(?:may|might) have (?:gotten|got|asked|collected) (?:this|it|that) (?:earlier|already|before)\b|"
-    r"\b(?:also )?phrased as\b",
+    r"\b(?:also )?phrased as\b|"
+    # a team chat channel ("post it in #billing-ops"): no customer reads it
+    r"(?<![\w/&#])#[a-z][a-z0-9_]*-[a-z0-9_-]+|\bslack\b",
     re.IGNORECASE,
 )
 # what the agent gives or does for the customer, said to the agent ("the best you can do is to give

@@ -141,6 +141,15 @@ def test_roles_on_the_held_out_set() -> None:
             "agent_note",
         ),
         ("카드 정보가 채팅에 입력되면 즉시 마스킹 요청을 합니다.", "agent_note"),
+        # ... named by its handle, or the team messenger (a fresh bank KB had sent the first)
+        (
+            "명의도용 의심: 인증서 이용 정지를 등록하고 사기대응팀 채널(#fraud-ops)에 공유합니다.",
+            "agent_note",
+        ),
+        ("애매한 품목 문의: 정책운영팀 사내 메신저 #item-policy", "agent_note"),
+        ("Post the order number in #billing-ops when the refund fails.", "agent_note"),
+        ("이벤트 글에 #바로마켓 해시태그를 달아 주세요.", "general"),
+        ("C# 강의는 수강 7일 이내 환불됩니다.", "general"),
         ("고객 확인 후 한 건을 주문 취소 기준으로 취소합니다.", "agent_note"),
         # another article named as the rule to follow: the customer cannot open it
         ("환불 시점은 KB-003(환불 처리 가이드)를 따릅니다.", "agent_note"),
