@@ -33,7 +33,7 @@ _COSTS_MONEY = (
 # focus -> (question cues, answer-sentence cues)
 _CUES: dict[str, tuple[str, str]] = {
     "period": (
-        r"언제|며칠|몇\s*일|몇\s*시|몇\s*달|몇\s*년|몇\s*개월|얼마\s*(?:나|동안)\s*(?:걸|기다|오래|가|유지|남|돼|되|있)|"
+        r"언제|며칠|몇\s*일|몇\s*시|몇\s*달|몇\s*년|몇\s*개월|얼마\s*동안|얼마나\s*(?:걸|기다|오래|가|유지|남|돼|되|있)|"
         r"기간|유효\s*기간|까지\s*(?:인|이|가능|돼|되|해야|하면)|소요|오래\s*걸|걸리|지나면|"
         r"how long|how soon|when|until|what time|how many days|deadline|expire|" + _HOW_MUCH_TIME,
         # 전/후, 안에 and 바로 only as words of time: not 매출전표, 전화, 후기, 박스 안에, 바로마켓
@@ -143,7 +143,7 @@ _ASKED: dict[str, tuple[str, str]] = {
         r"언제(?!\s*든)|며칠|몇\s*(?:일|시|시간|달|년|개월|주)(?![가-힣])|"
         # ... and how often ("몇 년마다 교체해야 하나요?", "얼마나 자주", "how often")
         r"몇\s*(?:일|시|시간|달|년|개월|주)(?:이|가|을|를|나|만|정도|쯤|째|까지|에|부터|안|후|뒤|전|마다)|"
-        r"얼마\s*(?:나|동안)\s*(?:걸|기다|오래|유지|남)|얼마나\s*자주|\bhow often\b|"
+        r"얼마\s*동안|얼마나\s*(?:걸|기다|오래|유지|남)|얼마나\s*자주|\bhow often\b|"
         r"^\s*when\b|\bwhen (?:will|can|do|does|did|is|are|should|would)\b|\bhow (?:long|soon)\b|"
         r"\buntil when\b|\bwhat time\b|\bhow many (?:days|hours|weeks|months)\b|" + _HOW_MUCH_TIME,
         _CUES["period"][1]
@@ -157,7 +157,7 @@ _ASKED: dict[str, tuple[str, str]] = {
     # how long; only a duration answers it ("더 오래 걸리나요?" asks whether, and "… 전체 환불과
     # 같습니다" answers it)
     "duration": (
-        r"얼마\s*(?:나|동안)\s*(?:걸|기다|오래)|(?:며칠|몇\s*(?:일|시간|분|초|주|개월|달))\s*"
+        r"얼마\s*동안|얼마나\s*(?:걸|기다|오래)|(?:며칠|몇\s*(?:일|시간|분|초|주|개월|달))\s*"
         r"(?:이나|정도|쯤|만에|걸|후|뒤|안에|내로|동안|이면|지나)|"
         r"\bhow (?:long|soon)\b|\bhow many (?:days|hours|weeks|months|minutes|seconds)\b|" + _HOW_MUCH_TIME,
         r"\d+(?:\s*[~-]\s*\d+)?\s*(?:일|년|개월|달|시간|분|초(?!과)|주|영업일)|이내|내로|만에|즉시|당일|익일|"
@@ -264,7 +264,14 @@ def asked_for(question: str) -> frozenset[str]:
     return frozenset(out)
 
 
+# the situation a sentence answers, before its colon ("시야제한석인 줄 몰랐다며 무료 취소를 요청하는
+# 경우: 결제 전 안내 문구가 나옵니다"): what it names is the customer's case, not the answer (its
+# "무료" had answered "얼마나 싸게 파나요?" on a fresh ticketing KB)
+_SITUATION = re.compile(r"^[^:：]{2,60}(?:경우|때|요청|문의|주장|불만|상황|\bwants? to\b[^:]*)\s*[:：]\s+")
+
+
 def _carries(name: str, text: str) -> bool:
+    text = _SITUATION.sub("", text)
     if name.startswith("count:"):
         return bool(_COUNTED[name.split(":", 1)[1]].search(text))
     return bool(_ASKED_A[name].search(text))

@@ -151,7 +151,16 @@ def told_sentence(
         return None  # the join changed the stem it was given: a garbled word is never sent
     head = text[spans[start][0] : spans[stem][0]]
     if cut[1] > cut[0]:
-        head = text[spans[start][0] : spans[cut[0]][0]] + text[spans[cut[1]][0] : spans[stem][0]]
+        # "이사로 동네를 바꾸려는 고객에게는 …" → "이사로 동네를 바꾸려는 경우 …": a modifier of
+        # the customer named keeps a noun to modify
+        case = "경우 " if cut[0] > start and tokens[cut[0] - 1][1] == "ETM" else ""
+        if (
+            cut[0] > start
+            and tokens[cut[0] - 1][1].startswith("N")
+            and spans[cut[0] - 1][1] + 1 >= spans[cut[0]][0]
+        ):
+            return None  # "초진 고객이 …": without 고객 the noun before it is left to modify nothing
+        head = text[spans[start][0] : spans[cut[0]][0]] + case + text[spans[cut[1]][0] : spans[stem][0]]
     return str(head + last).strip().rstrip(",") + "."
 
 

@@ -305,7 +305,11 @@ def _classify_ko(text: str, tokens: list[tuple[str, str]], spans: list[tuple[int
         limit = _AGENT_LIMIT.search(text) and _NEGATED_END.search(text)  # "상담원은 … 묻지 않습니다"
         if limit and not _INTERNAL_PHRASES.search(_AGENT_LIMIT.sub(" ", text)):
             return RoleLabel("general", "what agents never do: a rule for every customer")
-        return RoleLabel("agent_note", "internal or third-person cue")
+        # "…: 방문 수거가 불가함을 안내하고, 나누어 포장할 수 있는지 확인합니다": what the first
+        # step tells may be sent on its own ("…: 방문 수거가 불가합니다"), checked like every rewrite
+        first = None if _to_the_customer(tokens) else agent_first_step(text, tokens, spans)
+        told_first = None if first is None else _step_rewrite_told(text, tokens, spans, first)
+        return RoleLabel("agent_note", "internal or third-person cue", told_first)
     if _nominal_note(tokens, end):
         return RoleLabel("agent_note", "note ending")
     if _CASE_PHRASES.search(text) or customer_state(tokens):

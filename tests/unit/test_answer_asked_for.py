@@ -164,6 +164,13 @@ def test_an_answer_carries_what_was_asked_or_not() -> None:
     assert unanswered([cannot], frozenset({"cost"})) == frozenset({"cost"})
     assert unanswered(["매년 1월에서 4월 사이에만 신청할 수 있다."], period) == frozenset()
     assert unanswered(["표준 서비스를 제공합니다."], frozenset({"quantity"})) == frozenset({"quantity"})
+    # the situation before the colon is the customer's case, not the answer
+    quantity = frozenset({"quantity"})
+    situation = "시야제한석인 줄 몰랐다며 무료 취소를 요청하는 경우: 결제 전 안내 문구가 나옵니다."
+    assert unanswered([situation], quantity) == quantity
+    fee = "재배송을 두 번째로 요청하는 경우: 2회째부터는 2,000원이 부과됩니다."
+    assert unanswered([fee], quantity) == frozenset()
+    assert unanswered(["접수 기한: 상품 수령일로부터 30일 이내."], period) == frozenset()
 
 
 def test_a_count_is_answered_in_its_kind_of_counter() -> None:

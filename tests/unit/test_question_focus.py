@@ -65,3 +65,10 @@ def test_may_the_modal_is_no_month() -> None:
 def test_how_much_notice_asks_for_a_time_not_money(question: str, focus: set[str]) -> None:
     """ "30 days' notice" answers "How much notice …?"; it was read as a cost question."""
     assert question_focus(question) == frozenset(focus)
+
+
+@pytest.mark.parametrize("question", ["재입고 알림 신청은 얼마 동안 유효한가요?", "얼마 동안 보관해 주나요?"])
+def test_for_how_long_asks_for_a_time(question: str) -> None:
+    """ "얼마 동안" always asks how long (the 90-day rule had lost to a sentence with no time)."""
+    assert question_focus(question) == {"period"}
+    assert {"period", "duration"} <= asked_for(question)

@@ -38,6 +38,28 @@ from tests.tinykb import article_kb
             "안내하고, 이후 정비소까지 견인이 필요하면 긴급출동을 배정합니다.",
             "고속도로 갓길에서 차가 멈춘 경우: 한국도로공사 긴급견인이 안전지대까지 무료로 옮겨 줍니다.",
         ),
+        # ... also where the rest hands the case on or asks the agent for more ("…에 이관합니다",
+        # "… 권합니다"); what was found in one case is never told ("…지났음을 안내하고")
+        (
+            "착불 상품을 무인택배함에 넣어 달라는 요청: 착불 상품은 무인택배함 보관이 불가함을 안내하고 "
+            "직접 수령이나 영업소 수령을 권합니다.",
+            "착불 상품을 무인택배함에 넣어 달라는 요청: 착불 상품은 무인택배함 보관이 불가합니다.",
+        ),
+        (
+            "포장재를 이미 버린 경우: 보상이 제한될 수 있음을 안내하고, 남아 있는 사진 자료를 최대한 받아 "
+            "심사에 첨부합니다.",
+            "포장재를 이미 버린 경우: 보상이 제한될 수 있습니다.",
+        ),
+        (
+            "파손을 늦게 발견한 경우: 접수 기한이 지났음을 안내하고, 특수 사정은 보상심사팀에 이관합니다.",
+            None,
+        ),
+        # the customer named after a modifier leaves "경우" in their place; after a noun, nothing
+        (
+            "이사로 동네를 바꾸려는 고객에게는 새 동네에서 먼저 인증한 뒤 기존 동네를 삭제하도록 안내합니다.",
+            "이사로 동네를 바꾸려는 경우 새 동네에서 먼저 인증한 뒤 기존 동네를 삭제해 주시기 바랍니다.",
+        ),
+        ("만 15세 고객이 킥보드를 타려는 경우: 전동킥보드는 만 16세부터이므로 자전거를 안내합니다.", None),
     ],
 )
 def test_the_agents_first_step_is_a_note(note: str, rewrite: str | None) -> None:
