@@ -125,7 +125,7 @@ class Candidate:
         if REVIEW_MARKER in self.text or REVIEW_MARKER in self.context:
             return False
         if self.chunk.section == "steps":
-            return bool(self.role.rewrite)
+            return bool(self.role.rewrite) and not self.role.sendable
         return self.role.sendable or bool(self.role.rewrite)
 
     @property
@@ -146,7 +146,7 @@ class Candidate:
         customer cannot open ("… 신청할 수 있습니다(KB-012)." → "… 신청할 수 있습니다.").
         Computed once per candidate (candidates are cached per chunk; composing one answer reads
         this ~220 times on the sample KB)."""
-        text = self.role.rewrite if self.role.rewrite and not self.role.sendable else self.text
+        text = self.role.rewrite or self.text  # a general sentence's is its wording to the customer
         return without_article_ids(text)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from korean.role_label import RoleLabel
-from korean.second_person import second_person, they_told
+from korean.second_person import second_person, situation_told, they_told
 
 __all__ = ["classify_en"]
 
@@ -52,8 +52,8 @@ _EN_AGENT = re.compile(
 )
 _EN_AGENT_IMPERATIVE = re.compile(
     # an instruction, also after "Also"/"Then"/… or a condition ("If it is in transit, explain …")
-    r"^\s*(?:(?:also|then|next|finally|first|afterwards|now)\s*,?\s+|if\b[^,.]{1,80},\s*)?"
-    r"(?:ask|tell|inform|advise|escalate|transfer|offer|explain|record|log|note|enter|search|"
+    r"(?:^|;)\s*(?:(?:also|then|next|finally|first|afterwards|now)\s*,?\s+|if\b[^,.]{1,80},\s*)?"
+    r"(?:ask|tell|inform|advise|escalate|transfer|offer|explain|mention|suggest|record|log|note|enter|search|"
     r"look up|pull up|apologi[sz]e|verify|confirm|check|make sure|let the|direct|instruct|remind|"
     r"update the|gather|collect|get the|validate|notify|find out|type in|make up|shuffle|skip the|"
     r"get (?:full name|account id|the customer)|pick these)\b",
@@ -143,7 +143,8 @@ def classify_en(text: str) -> RoleLabel:
         return RoleLabel("agent_note", "en: the customer in the third person / the support tool")
     if _EN_CASE.search(text):
         return RoleLabel("case_report", "en: done or promised for this case")
-    return RoleLabel("general", "en: no case or note cue")
+    # a guide's "Member wants …: …" is told to that member ("If you want …: …")
+    return RoleLabel("general", "en: no case or note cue", _general(situation_told(text)))
 
 
 def _general(told: str | None) -> str | None:

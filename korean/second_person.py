@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["second_person", "they_told"]
+__all__ = ["second_person", "situation_told", "they_told"]
 
 _SUBORDINATE = r"until|unless|if|when|once|after|before|because|where|while|whether"
 _LEAD = rf"(?P<lead>^\s*|[:;,.]\s*|\b(?:{_SUBORDINATE}|and|but|or|so|that|then)\s+)"
@@ -167,3 +167,65 @@ def they_told(sentence: str) -> str | None:
         return word.capitalize() if m[0][0].isupper() else word
 
     return re.sub(r"\b(?:they|them|their|theirs|themselves)\b", swap, sentence, flags=re.IGNORECASE)
+
+
+# a situation as agents' guides label it ("Member wants to freeze for one week only: the minimum
+# is 14 days; they can freeze …", "Member lost a phone that held downloads: Remove the lost phone
+# …"): told to the customer as "If you want to freeze …: …; you can freeze …"
+_SITUATION = re.compile(
+    r"^(?:(?:a|the)\s+)?(?:member|customer|user|subscriber)\s+"
+    r"(?P<adv>(?:no longer|already|still|never|just|also|now)\s+)?(?P<verb>[a-z']+)"
+    r"(?P<rest>[^:;]{0,120}?)\s*:\s+(?P<body>\S.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_YOU_FORMS = {
+    "is": "are",
+    "was": "were",
+    "has": "have",
+    "does": "do",
+    "isn't": "aren't",
+    "wasn't": "weren't",
+    "hasn't": "haven't",
+    "doesn't": "don't",
+}
+_NOT_VERBS = frozenset("on in at with of from for who whose whom that which and or a an the to by".split())
+_THE_MEMBER = re.compile(
+    r"\bthe (?:member|customer)\b(?=\s+(?:can|cannot|can't|must|may|should|will|needs to|has to)\b)",
+    re.IGNORECASE,
+)
+
+
+def _agreed_with_you(verb: str) -> str | None:
+    """ "wants" → "want", "is" → "are"; a past tense or modal as it is; None for what is no verb."""
+    low = verb.lower()
+    if low in _YOU_FORMS:
+        return _YOU_FORMS[low]
+    if low in _NOT_VERBS or not re.fullmatch(r"[a-z']+", low):
+        return None
+    if low.endswith("ies"):
+        return verb[:-3] + "y"
+    if re.search(r"(?:ch|sh|x|z|ss|o)es$", low):
+        return verb[:-2]
+    if low.endswith("s") and not low.endswith("ss"):
+        return verb[:-1]
+    return verb  # lost, let, could, wanted: the same with "you"
+
+
+def situation_told(sentence: str) -> str | None:
+    """A guide's "Member <does something>: <what applies>" told to that member ("If you want …:
+    … you can …"), or None when a part of it cannot be said to them."""
+    m = _SITUATION.match(sentence.strip())
+    if m is None:
+        return None
+    verb = _agreed_with_you(m["verb"])
+    if verb is None:
+        return None
+    if re.search(r"\b(?:and|or)\s+[a-z]+s\b", m["rest"], re.IGNORECASE):
+        return None  # "is frozen and wants to cancel": a second verb to agree (or a plural noun)
+    label = f"{m['adv'] or ''}{verb}{m['rest']}"
+    body = _THE_MEMBER.sub("you", m["body"])
+    if re.search(r"\b(?:they|them|their|theirs|themselves)\b", f"{label} {body}", re.IGNORECASE):
+        return they_told(f"If they {label}: {body}")  # each "they" checked, or None
+    if re.search(r"\bthe (?:member|customer)\b", body, re.I) or _OTHER_PERSON.search(f"{label} {body}"):
+        return None
+    return f"If you {label}: {body}"

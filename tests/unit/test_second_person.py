@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from korean.roles import classify
-from korean.second_person import second_person, they_told
+from korean.second_person import second_person, situation_told, they_told
 
 
 @pytest.mark.parametrize(
@@ -117,3 +117,54 @@ def test_what_they_did_or_want_gets_no_rewrite(sentence: str) -> None:
 def test_they_is_someone_else_where_you_is_the_reader() -> None:
     # "you" already names the reader: "they" are other people ("… a discussion they are in")
     assert they_told("If you post in a discussion that they are involved in, they can see it.") is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "told"),
+    [
+        (
+            "Member wants to join a fourth waitlist: the limit is 3; they must leave one of their "
+            "current waitlists first.",
+            "If you want to join a fourth waitlist: the limit is 3; you must leave one of your "
+            "current waitlists first.",
+        ),
+        (
+            "Member lost a phone that held downloads: Remove the lost phone under Account > Devices.",
+            "If you lost a phone that held downloads: Remove the lost phone under Account > Devices.",
+        ),
+        (
+            "Member no longer uses the phone number on the account: Use the email reset instead.",
+            "If you no longer use the phone number on the account: Use the email reset instead.",
+        ),
+    ],
+)
+def test_a_guides_situation_is_told_to_the_member(sentence: str, told: str) -> None:
+    """A fresh gym KB had sent "Member wants …: …; they must …" as written."""
+    assert situation_told(sentence) == told
+    label = classify(sentence)
+    assert label.role == "general" and label.rewrite == told
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Member is frozen and wants to cancel: the freeze ends on the day the request is received.",
+        "Member on Basic wants an extra member: extra members are available on Standard and Premium.",
+        "Member says his card was stolen: block the card at once.",
+        "Waitlist already has 10 people: the member cannot join it.",
+    ],
+)
+def test_a_situation_that_cannot_be_said_to_them_is_left(sentence: str) -> None:
+    assert situation_told(sentence) is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Member asks for the joining fee back: the joining fee is not refundable; mention the rejoin rule.",
+        "Waitlist already has 10 people: the member cannot join it; suggest another time of the same class.",
+        "Suggest splitting the order into smaller orders.",
+    ],
+)
+def test_what_the_agent_is_to_say_or_suggest_is_a_note(sentence: str) -> None:
+    assert classify(sentence).role == "agent_note"
