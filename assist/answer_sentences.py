@@ -94,7 +94,6 @@ _NAMES_BACK = re.compile(
     r"\b(?:this|that|these|those)\s+(?P<head_en>amount|fee|period|date|charge|price|limit|time)s?\b",
     re.I,
 )
-_FIRST_CLAUSE = re.compile(r"^[^,]*")
 _CONDITION = re.compile(r"(?:면|뒤|후|때)\s")
 
 
@@ -321,9 +320,8 @@ def points_back(sentence: str) -> bool:
     """The sentence means what it says only after the one before it ("이때 …", "단, …")."""
     if _POINTS_BACK.search(sentence):
         return True
-    first = _FIRST_CLAUSE.match(sentence)
-    assert first is not None  # "^[^,]*" matches every string
-    return any(not _names_its_own(sentence[: m.start()], m) for m in _NAMES_BACK.finditer(first.group()))
+    first_clause = sentence.split(",", 1)[0]
+    return any(not _names_its_own(sentence[: m.start()], m) for m in _NAMES_BACK.finditer(first_clause))
 
 
 def _names_its_own(before: str, named: re.Match[str]) -> bool:

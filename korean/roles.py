@@ -250,9 +250,7 @@ def _classify_ko(text: str, tokens: list[tuple[str, str]], spans: list[tuple[int
             return RoleLabel("general", "what agents never do: a rule for every customer")
         # "…: 방문 수거가 불가함을 안내하고, 나누어 포장할 수 있는지 확인합니다": what the first
         # step tells may be sent on its own ("…: 방문 수거가 불가합니다"), checked like every rewrite
-        first = None if _to_the_customer(tokens) else agent_first_step(text, tokens, spans)
-        told_first = None if first is None else _step_rewrite_told(text, tokens, spans, first)
-        return RoleLabel("agent_note", "internal or third-person cue", told_first)
+        return RoleLabel("agent_note", "internal or third-person cue", _first_step(text, tokens, spans)[1])
     if _nominal_note(tokens, end):
         return RoleLabel("agent_note", "note ending")
     if _CASE_PHRASES.search(text) or customer_state(tokens):
@@ -276,9 +274,8 @@ def _classify_ko(text: str, tokens: list[tuple[str, str]], spans: list[tuple[int
         or (_TEAM_ASKED.search(text) and not _to_the_customer(tokens))
     ):
         return RoleLabel("agent_note", "instruction to the agent")
-    first_step = None if _to_the_customer(tokens) else agent_first_step(text, tokens, spans)
-    if first_step is not None:
-        customer_part = _step_rewrite_told(text, tokens, spans, first_step)
+    has_step, customer_part = _first_step(text, tokens, spans)
+    if has_step:
         return RoleLabel("agent_note", "the agent's first step", customer_part)
     return RoleLabel("general", "no case or note cue")
 
@@ -319,13 +316,17 @@ def _step_rewrite(step: re.Match[str]) -> str | None:
     return _sendable(f"{step['when'].strip()} {step['what'].strip()} 안내를 받으실 수 있습니다.")
 
 
-def _step_rewrite_told(
-    text: str, tokens: list[tuple[str, str]], spans: list[tuple[int, int]], at: int
-) -> str | None:
-    """What a first step tells the customer, as a sentence of its own (:func:`_rewrite`):
-    "… 2,000원이 부과됨을 미리 안내하고, …" → "… 2,000원이 부과됩니다."."""
+def _first_step(
+    text: str, tokens: list[tuple[str, str]], spans: list[tuple[int, int]]
+) -> tuple[bool, str | None]:
+    """Whether the sentence opens with the agent's own step (:func:`agent_first_step`; never in a
+    sentence said to the customer), and what that step tells the customer as a sentence of its own
+    (:func:`_rewrite`): "… 2,000원이 부과됨을 미리 안내하고, …" → "… 2,000원이 부과됩니다."."""
+    at = None if _to_the_customer(tokens) else agent_first_step(text, tokens, spans)
+    if at is None:
+        return False, None
     told = step_told(tokens, at)
-    return None if told is None else _rewrite(text, tokens, spans, told)
+    return True, None if told is None else _rewrite(text, tokens, spans, told)
 
 
 def _rewrite(

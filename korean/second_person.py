@@ -51,6 +51,12 @@ def _present(verb: str) -> str | None:
     low = verb.lower()
     if low in _STATE or _PAST.search(low) or not low.endswith("s") or low.endswith("ss") or len(low) < 3:
         return None
+    return _without_s(verb)
+
+
+def _without_s(verb: str) -> str:
+    """The form of a third person singular present ("adds", "pushes", "carries") after "you"."""
+    low = verb.lower()
     if low.endswith("ies"):
         return verb[:-3] + "y"
     if re.search(r"(?:ch|sh|x|z|o)es$", low):
@@ -202,12 +208,10 @@ def _agreed_with_you(verb: str) -> str | None:
         return _YOU_FORMS[low]
     if low in _NOT_VERBS or not re.fullmatch(r"[a-z']+", low):
         return None
-    if low.endswith("ies"):
-        return verb[:-3] + "y"
-    if re.search(r"(?:ch|sh|x|z|ss|o)es$", low):
-        return verb[:-2]
+    if re.search(r"sses$", low):
+        return verb[:-2]  # "misses" (the rule of :func:`_without_s` leaves "misse")
     if low.endswith("s") and not low.endswith("ss"):
-        return verb[:-1]
+        return _without_s(verb)
     return verb  # lost, let, could, wanted: the same with "you"
 
 
