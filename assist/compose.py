@@ -303,10 +303,14 @@ def _compose(
         # sentence of all retrieved articles instead gave 0.193 and lost colloquial coverage)
         rows_of_doc = scored[script_best[1].doc_id]
         own = max((f for f, c in rows_of_doc if c.chunk.chunk_id == script_best[2].chunk_id), default=0.0)
-        rival = max((f for f, _ in rows_of_doc), default=0.0)
+        rival, rival_cand = max(rows_of_doc, key=lambda r: r[0], default=(0.0, None))
+        # ... or the sentence that fits better lacks the time or cost asked for outright, which
+        # the script's answer gives ("가스 출동 부르면 돈드나요??": "비용은 무료입니다" over the
+        # leak procedure; unanswered() below checks the script's side)
+        rival_misses = bool(wanted and rival_cand is not None and unanswered([rival_cand.send_text], wanted))
         if (
             cands
-            and (own >= rival or script_best[0] >= _SCRIPT_STRONG)
+            and (own >= rival or script_best[0] >= _SCRIPT_STRONG or rival_misses)
             and all(c.role.sendable or asked_the_same(c, question) for c in cands)
             and not any(_said_before(c, said) for c in cands)
             and (not focus or max(serves(c.text, focus) for c in cands) > 0)

@@ -290,3 +290,37 @@ def test_how_many_is_answered_by_a_count() -> None:
         "You can add up to two cards.",
     ):
         assert not unanswered([carries], count), carries
+
+
+GAS = """# 가스 누출 긴급 출동
+
+## 요약
+가스 냄새가 날 때의 행동 요령과 긴급 출동 접수, 출동 비용 기준을 안내합니다.
+
+## 정책
+- 가스 냄새가 나면 밸브를 잠그고 환기한 뒤 집 밖으로 나가 긴급 출동을 불러 주세요.
+- 긴급 출동은 24시간 접수하며, 가스 냄새가 잠깐 났다가 사라진 경우에도 출동을 불러 주시면 점검합니다.
+- 이웃 세대나 계단의 가스 냄새도 같은 기준으로 출동을 부르면 됩니다.
+- 가스 출동을 부르면 기사가 밸브와 배관을 모두 점검해 드립니다.
+
+## 상담 스크립트
+Q: 가스 출동 부르면 돈이 드나요?
+A: 긴급 출동과 누출 점검 비용은 무료입니다. 다만 고객 소유 시설이 원인이면 수리 비용은 고객 부담입니다.
+
+## 문서 관리 및 업데이트
+최종 수정일: 2026-10-01
+담당자: 안전관리팀
+"""
+
+
+def test_a_script_answer_with_the_cost_asked_for_beats_a_closer_sentence_without_it(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # the policy sentences share more words with the inquiry, but none says what it costs; the
+    # script whose question asks the same gives it ("비용은 무료입니다"): a fresh gas KB had handed
+    # "가스 출동 부르면 돈드나요??" off for want of a cost, or led with the procedure
+    kb = KnowledgeBase(article_kb(tmp_path_factory.mktemp("gas"), "gas.md", GAS))
+    answer = answer_question(kb, "가스 출동 부르면 돈드나요??", threshold=0.0, log=False)
+    assert not answer.abstained, answer
+    assert answer.answer.startswith("긴급 출동과 누출 점검 비용은 무료입니다."), answer
+    assert "출동을 부르면 됩니다" not in answer.answer, answer
