@@ -6,8 +6,9 @@ before it is embedded and BM25-tokenised (stored text and chunk tokens are never
 
 - :func:`normalize_query` collapses emotive noise (ㅠㅠㅠ, ㅋㅋ, !!!, ??), applies the lexicon's
   replacements at word starts (one compiled regex per lexicon; particles after a noun are
-  re-fitted: 비번을 → 비밀번호를), and splits long glued Hangul words where Kiwi's morpheme
-  analysis shows a new word starting (환불언제되요 → 환불 언제 돼요), restores the past tense
+  re-fitted: 비번을 → 비밀번호를), and splits glued Hangul words where Kiwi's morpheme
+  analysis shows a new word starting (환불언제되요 → 환불 언제 돼요; in a word of 3-4
+  syllables only before a verb or an adverb: 안생김 → 안 생김, 보내도됨 → 보내도 됨), restores the past tense
   typed without Shift (왓는데 → 왔는데) and runs the replacements again on the words the spacing
   freed. ``Kiwi.space()`` was
   tried for this and rejected: it splits noun compounds that the KB writes glued and BM25
@@ -39,8 +40,10 @@ __all__ = [
 
 # Emotive noise: runs of crying/laughing jamo, dashes, tildes and repeated punctuation.
 _NOISE = re.compile(r"[ㅠㅜ]{2,}|ㅋ{2,}|ㅎ{2,}|ㅡ{2,}|;{2,}|~{2,}|[?!]{2,}|\.{4,}")
-_HANGUL_RUN = re.compile(r"[가-힣]{5,}")
-_MAX_GLUED_WORDS = 16  # Kiwi analyses ~0.3 ms a word; long inquiries keep the rest as written
+# words Kiwi is asked to space: 3+ Hangul syllables, or a negation glued to a one-syllable verb (안됨)
+_HANGUL_RUN = re.compile(r"[가-힣]{3,}|(?<![가-힣])[안못][가-힣](?![가-힣])")
+_LONG_RUN = re.compile(r"[가-힣]{5,}")
+_MAX_GLUED_WORDS = 24  # Kiwi analyses ~0.02 ms a word warm; long inquiries keep the rest as written
 
 
 def _noise_repl(m: re.Match[str]) -> str:
@@ -108,6 +111,24 @@ def _apply(text: str, lexicon: Lexicon) -> str:
 _RIGHT_OK = frozenset({"NNG", "NNP", "NR", "VV", "VA", "MAG", "XR"})
 _NOUNISH = frozenset({"NNG", "NNP", "NNB", "NR", "XR", "XSN", "MAG"})
 _NOUNS = frozenset({"NNG", "NNP", "NR", "XR"})
+# in a short word (2-4 syllables) only two glued spellings are split: a negation before its verb
+# (안생김 → 안 생김, 못써요 → 못 써요, 왜안됨 → 왜 안 됨) and 되다 after an ending, a particle or an adverb
+# (보내도됨 → 보내도 됨, 보관해야됨 → 보관해야 됨, 언제되요 → 언제 돼요). Other short words
+# are more often one word (그만두면, 돌려보낸), a compound or a name (지난달, 타고링, 티켓나래):
+# splitting them moved answers on the fresh KBs without making any right
+_NEGATION = frozenset({"안", "못"})
+
+
+def _short_split_ok(left: tuple[str, str], right: tuple[str, str]) -> bool:
+    """A space between ``left`` and ``right`` ((tag, form) of the morphemes on either side) in a
+    2-4 syllable word."""
+    if right[0] == "MAG" and right[1] in _NEGATION:
+        return left[0] == "MAG" or left[0].startswith(("J", "E"))
+    if right[0] not in ("VV", "VA"):
+        return False
+    if left[0] == "MAG" and left[1] in _NEGATION:
+        return True
+    return right[1] == "되" and (left[0] == "MAG" or left[0].startswith(("J", "E")))
 
 
 def _base(tag: object) -> str:
@@ -122,22 +143,24 @@ def _split_ok(left: str, right: str, right_form: str) -> bool:
     return left.startswith("J") or (left.startswith("E") and left != "EP")
 
 
-def _cuts(word: str, tokens: Sequence[object]) -> list[int]:
-    """Offsets in ``word`` (no spaces) where a space should go."""
-    starts: dict[int, tuple[str, str]] = {}
-    ends: dict[int, str] = {}
+def _cuts(word: str, tokens: Sequence[object], *, short: bool = False) -> list[int]:
+    """Offsets in ``word`` (no spaces) where a space should go (``short``: a 2-4 syllable word,
+    see :func:`_short_split_ok`)."""
+    starts: dict[int, tuple[str, str]] = {}  # offset -> (tag, form) of the morpheme starting there
+    ends: dict[int, tuple[str, str]] = {}  # ... and of the one ending there
     for tok in tokens:
         start, length = tok.start, tok.len  # type: ignore[attr-defined]
         if length > 0:
             starts.setdefault(start, (_base(tok.tag), tok.form))  # type: ignore[attr-defined]
-            ends[start + length] = _base(tok.tag)  # type: ignore[attr-defined]
+            ends[start + length] = (_base(tok.tag), tok.form)  # type: ignore[attr-defined]
     return [
         o
         for o in sorted(set(starts) & set(ends))
         if 0 < o < len(word)
         and "가" <= word[o - 1] <= "힣"
         and "가" <= word[o] <= "힣"
-        and _split_ok(ends[o], *starts[o])
+        and _split_ok(ends[o][0], *starts[o])
+        and (not short or _short_split_ok(ends[o], starts[o]))
     ]
 
 
@@ -154,7 +177,11 @@ def _analysed_words(text: str, wanted: re.Pattern[str]) -> list[tuple[int, int, 
 
 
 def _space_glued(text: str) -> str:
-    cuts = [lo + o for lo, hi, toks in _analysed_words(text, _HANGUL_RUN) for o in _cuts(text[lo:hi], toks)]
+    cuts = [
+        lo + o
+        for lo, hi, toks in _analysed_words(text, _HANGUL_RUN)
+        for o in _cuts(text[lo:hi], toks, short=not _LONG_RUN.search(text[lo:hi]))
+    ]
     if not cuts:
         return text
     bounds = [0, *cuts, len(text)]

@@ -125,8 +125,8 @@ def test_word_start_matching_and_particles(bundled: Lexicon) -> None:
 def test_glob_marks() -> None:
     lexicon = lex("됬*\t됐\n*되요\t돼요\n*햇어*\t했어\n결제 씹힘\t결제 안 됨\n")
     assert normalize_query("됬나요", lexicon) == "됐나요"
-    assert normalize_query("안되요", lexicon) == "안돼요"
-    assert normalize_query("되요되요x", lexicon) == "되요되요x"  # *되요 must end a word
+    assert normalize_query("환불되요", lexicon) == "환불돼요"
+    assert normalize_query("되요x", lexicon) == "되요x"  # *되요 must end a word
     assert normalize_query("주문햇어요", lexicon) == "주문했어요"
     assert normalize_query("결제씹힘 결제   씹힘", lexicon) == "결제 안 됨 결제 안 됨"
     assert "안 됨" not in normalize_query("카드결제씹힘", lexicon)  # no leading '*'
@@ -139,7 +139,7 @@ def test_normalize_examples(bundled: Lexicon) -> None:
     assert normalize_query("배송이안와요", bundled) == "배송이 안 와요"
     assert normalize_query("결제가 두번됬어요!!!", bundled) == "결제가 두번 됐어요!"
     assert normalize_query("로그인 버튼이 엇어요", bundled) == "로그인 버튼이 없어요"
-    assert normalize_query("결재가 안되요", bundled) == "결제가 안돼요"
+    assert normalize_query("결재가 안되요", bundled) == "결제가 안 돼요"
     assert normalize_query("어케 해요??", bundled) == "어떻게 해요?"
     assert normalize_query("앱이 자꾸 튕겨요", bundled) == "앱이 자꾸 꺼져요"
     assert normalize_query("앱튕김", bundled) == "앱 강제 종료"
@@ -155,7 +155,35 @@ def test_normalize_examples(bundled: Lexicon) -> None:
 @pytest.mark.parametrize(
     ("typed", "normalised"),
     [
-        ("승인문자 왓는데 주문은 안생김", "승인문자 왔는데 주문은 안생김"),
+        # short glued words: a negation before its verb, 되다 after an ending, particle or adverb
+        ("주문은 안생김", "주문은 안 생김"),
+        ("포인트 500점밖에 없는데 못써요?", "포인트 500점밖에 없는데 못 써요?"),
+        ("카드 등록 안됨?", "카드 등록 안 됨?"),
+        ("예약취소 왜안됨?", "예약취소 왜 안 됨?"),
+        ("반품할때 다른 택배사로 보내도됨?", "반품할때 다른 택배사로 보내도 됨?"),
+        ("잘못온거 언제까지 보관해야됨?", "잘못온거 언제까지 보관해야 됨?"),
+        ("환불 언제되요", "환불 언제 돼요"),
+        # ... and no other short word: one word, a compound, a name, a typo Kiwi reads as a verb
+        ("강의 그만두면 환불돼요?", "강의 그만두면 환불돼요?"),
+        ("신청했는데 언제와요?", "신청했는데 언제와요?"),
+        ("지난달 요금", "지난달 요금"),
+        ("타고링 이용권", "타고링 이용권"),
+        ("티켓나래 기프트카드", "티켓나래 기프트카드"),
+        ("요금재 바꿨는데", "요금재 바꿨는데"),
+        ("제자리에 세워 뒀어요", "제자리에 세워 뒀어요"),
+        ("안내 문자", "안내 문자"),
+    ],
+)
+def test_short_glued_words_are_spaced_only_after_a_negation_or_before_doeda(
+    bundled: Lexicon, typed: str, normalised: str
+) -> None:
+    assert normalize_query(typed, bundled) == normalised
+
+
+@pytest.mark.parametrize(
+    ("typed", "normalised"),
+    [
+        ("승인문자 왓는데 주문은 안생김", "승인문자 왔는데 주문은 안 생김"),
         ("결제돼버렷어요", "결제돼버렸어요"),
         ("하루 넘엇는데 상했어요", "하루 넘었는데 상했어요"),
         ("재입고되자마자 가격 올랏네", "재입고되자마자 가격 올랐네"),
