@@ -147,6 +147,12 @@ def test_normalize_examples(bundled: Lexicon) -> None:
     assert normalize_query("쿠폰이 안먹혀요", bundled) == "쿠폰 적용이 안 돼요"
     assert normalize_query("핸펀 번호 바꼇어요", bundled) == "휴대폰 번호 바뀌었어요"
     assert normalize_query("동반자도 반값됨?", bundled) == "동반자도 50% 할인됨?"
+    # chat abbreviations: ㄱㄴ (가능), 머임/뭐임 (뭐예요), 어딧 (어디 있), 결취 (결제 취소)
+    assert normalize_query("교환 ㄱㄴ?", bundled) == "교환 가능?"
+    assert normalize_query("반품ㄱㄴ?", bundled) == "반품가능?"
+    assert normalize_query("이거 머임?", bundled) == "이거 뭐예요?"
+    assert normalize_query("쿠폰함 어딧어요", bundled) == "쿠폰함 어디 있어요"
+    assert normalize_query("결취 언제됨", bundled) == "결제 취소 언제 됨"
     # glued compounds stay glued (one BM25 token in the KB), nothing else to do: the same object
     for text in ("네이버페이로 결제한 영수증", "개인통관고유부호 어디서 받아요", "", "   "):
         assert normalize_query(text, bundled) is text
