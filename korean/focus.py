@@ -184,6 +184,16 @@ _ASKED: dict[str, tuple[str, str]] = {
         + _AMOUNT
         + r"|(?:비용|수수료|요금|운임|돈|추가|별도|따로)[^.?!]{0,25}(?:없|않)(?:습니다|어요|음|아요)|\bno\b",
     ),
+    # how much a sum of money is (_MONEY_HOW_MUCH): a sum, a rate or "no fee" answers it, not
+    # 전액/차감/부담 ("… 연회비 전액을 돌려줍니다", "취소된 연회비는 다음 결제일에 차감됩니다" beside
+    # the refund formula had answered "가족카드 발급하면 연회비는 얼마예요?" at 0.98 on a fresh card
+    # KB that never states the fee)
+    "sum": (
+        _MONEY_HOW_MUCH,
+        r"\d[\d,.]*\s*(?:만|억|천|백)?\s*(?:원|won|krw|달러|\$|%|퍼센트)|\$\s*\d|무료|\bfree\b|"
+        r"\bno (?:fee|charge|cost)\b|"
+        r"(?:비용|수수료|요금|운임|돈|추가|별도|따로)[^.?!]{0,25}(?:없|않)(?:습니다|어요|음|아요)",
+    ),
     "quantity": (
         # ... and how much cheaper or dearer ("일반 좌석보다 얼마나 싸게 파나요?", "얼마나 할인되나요?"):
         # an amount or a rate answers it, not how the seats are marked

@@ -48,7 +48,7 @@ NO_TIME = ARTICLE.replace("- 세금계산서 발행 요청이 접수되면 정�
         # a deadline, or whether it takes longer: not how long
         ("며칠까지 신청해야 돼요?", {"period"}),
         ("부분 환불은 전체 환불보다 더 오래 걸리나요?", set()),
-        ("반품 배송비 얼마예요?", {"cost", "quantity"}),
+        ("반품 배송비 얼마예요?", {"cost", "quantity", "sum"}),
         ("표준 서비스 기간은 얼마인가요?", {"quantity"}),
         ("반품 배송비는 누가 내요?", {"cost"}),
         ("How much is the fee?", {"cost"}),
@@ -91,8 +91,8 @@ NO_TIME = ARTICLE.replace("- 세금계산서 발행 요청이 접수되면 정�
         # a count in a sentence that tells (ended by a full stop) is not asked for
         ("받은 책 중간에 몇 장이 빠져 있고 인쇄가 번져 있어요. 새 책으로 받을 수 있나요?", set()),
         # how much a sum of money is: a money noun before 얼마
-        ("가족카드 발급하면 연회비는 얼마예요?", {"cost", "quantity"}),
-        ("중도 해지하면 위약금이 얼마인가요?", {"cost", "quantity"}),
+        ("가족카드 발급하면 연회비는 얼마예요?", {"cost", "quantity", "sum"}),
+        ("중도 해지하면 위약금이 얼마인가요?", {"cost", "quantity", "sum"}),
         ("적립금 유효기간은 얼마예요?", {"quantity"}),
         ("How many cards can I add?", {"count"}),
         ("긴급출동 몇번 남았는지 어케봄?", set()),  # how to check a count, not the count
@@ -191,7 +191,14 @@ def test_a_count_is_answered_in_its_kind_of_counter() -> None:
 def test_how_much_money_is_answered_by_a_sum_not_any_number() -> None:
     fee = asked_for("가족카드 발급하면 연회비는 얼마예요?")
     refund_rule = "연회비에 남은 일수를 곱하고 365로 나눈 금액이며, 영업일 10일 안에 입금됩니다."
-    assert unanswered([refund_rule], fee) == frozenset({"cost"})
+    assert unanswered([refund_rule], fee) == frozenset({"cost", "sum"})
+    # the whole answer sent at 0.98: the refund rules around the fee name no sum of it
+    refund_rules = [
+        refund_rule,
+        "단, 카드 발급일로부터 14일 안에 해지하면 연회비 전액을 돌려줍니다.",
+        "면제 기준을 충족했는데 연회비가 청구된 경우: 취소된 연회비는 다음 결제일에 차감됩니다.",
+    ]
+    assert unanswered(refund_rules, fee) == frozenset({"sum"})
     for carries in ("가족카드 연회비는 5,000원입니다.", "연회비가 무료입니다.", "물품 가격의 3.5%입니다."):
         assert unanswered([carries], fee) == frozenset(), carries
     no_fee = "조리 시작 전 취소는 수수료가 없습니다."
