@@ -22,6 +22,11 @@ _REASON_EC = frozenset({"므로", "으므로"})  # "…되지 않으므로 신�
 QUOTE_EC = frozenset({"다고", "ᆫ다고", "는다고", "라고", "으라고", "냐고", "느냐고", "자고", "도록", "게끔"})
 # connectives after which another act follows ("재전송하며, …", "요청하고, …")
 _ACT_EC = frozenset({"고", "며", "으며", "어서", "아서"})
+# an earlier request in the same note, in the agent's causative ("새 계좌를 등록하도록 하고, 밀린
+# 보험료는 … 내도록 안내합니다"): to the customer, "등록하시고"; another verb's causative has no
+# safe rewrite here
+_CAUSATIVE_HA = re.compile(r"하도록\s+하고\s*,")
+_CAUSATIVE = re.compile(r"도록\s+하(?:고|며|여)\b")
 # what agents do and customers do not
 _AGENT_ACTS = frozenset("안내 설명 전달 고지 통보 요청 공유 발급 전송 조회 기록 입력 이관".split())
 
@@ -150,6 +155,10 @@ def told_sentence(
     if content[0][0] not in again:
         return None  # the join changed the stem it was given: a garbled word is never sent
     head = text[spans[start][0] : spans[stem][0]]
+    if quote in ("도록", "게끔"):
+        head = _CAUSATIVE_HA.sub("하시고,", head)
+    if _CAUSATIVE.search(head):
+        return None
     if cut[1] > cut[0]:
         # "이사로 동네를 바꾸려는 고객에게는 …" → "이사로 동네를 바꾸려는 경우 …": a modifier of
         # the customer named keeps a noun to modify

@@ -470,6 +470,14 @@ def test_no_rewrite_of_what_one_customer_was_told(note: str, rewrite: str | None
             "고객이 원하면 다음 달부터 주기를 바꿀 수 있다고 안내합니다.",
             "원하면 다음 달부터 주기를 바꿀 수 있습니다.",
         ),
+        # an earlier request in the agent's causative ("등록하도록 하고") is asked of the customer
+        # too: it had been sent as written beside the rewritten last clause (a fresh insurance KB)
+        (
+            "출금이 실패한 경우: 앱에서 새 계좌를 등록하도록 하고, 밀린 보험료는 먼저 내도록 안내합니다.",
+            "출금이 실패한 경우: 앱에서 새 계좌를 등록하시고, 밀린 보험료는 먼저 내 주시기 바랍니다.",
+        ),
+        # ... another verb's causative has no safe request form here: no rewrite
+        ("사진을 보내도록 하고, 환불은 사흘 뒤에 받도록 안내합니다.", None),
     ],
 )
 def test_a_rewrite_is_a_whole_sentence_in_good_korean(note: str, rewrite: str | None) -> None:
