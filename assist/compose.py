@@ -43,7 +43,7 @@ from assist.unmentioned import ASKS_IF, also_left_out, unmentioned
 from core.types import Chunk, DocHit
 from indexes.hybrid import HybridIndex
 from korean.contrasts import contrary_case
-from korean.focus import asked_for, question_focus, serves, unanswered
+from korean.focus import asked_for, bare_reply, question_focus, serves, unanswered
 from korean.sentences import split_sentences
 from korean.things import scene_nouns
 
@@ -318,6 +318,8 @@ def _compose(
             and not also_left_out([c.text for c in cands], question)
             and not contrary_case([c.text for c in cands], question)
         ):
+            if len(cands) > 1 and script_best[0] < _SCRIPT_STRONG and bare_reply(cands[0].send_text):
+                cands = cands[1:]  # "네, 가능합니다." answered the script's own yes/no question
             result.sentences, result.strategy, result.doc = cands[: max(limit, 4)], "script", script_best[1]
             result.features["focus_served"] = max(serves(c.text, focus) for c in cands)
             return result

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["ASKED", "FOCI", "asked_for", "question_focus", "serves", "unanswered"]
+__all__ = ["ASKED", "FOCI", "asked_for", "bare_reply", "question_focus", "serves", "unanswered"]
 
 # "how much notice / time / longer / in advance" asks for a time, not money ("How much notice do I
 # need to give to cancel?" was read as a cost question, and "30 days' notice" as no answer to it)
@@ -290,3 +290,21 @@ def _carries(name: str, text: str) -> bool:
 def unanswered(texts: Sequence[str], asked: frozenset[str]) -> frozenset[str]:
     """The foci of ``asked`` that none of ``texts`` (an answer's sentences) carries."""
     return frozenset(name for name in asked if not any(_carries(name, t) for t in texts))
+
+
+# a bare reply ("네, 가능합니다.", "아니요.", "Yes.") says only yes or no to the question it was
+# written for: a 상담 스크립트 answer's opener, left out where the inquiry is another question
+# ("착불로 보내면 수수료가 추가되나요?" had got "네, 가능합니다." first, then the fee, on a fresh
+# courier KB whose script asked whether cash on delivery is possible)
+_BARE_REPLY = re.compile(
+    r"^\s*(?:(?:네|예|아니요|아니오)\s*[,.]?\s*(?:(?:신청|변경|취소|이용|사용)?\s*(?:가능합니다|가능해요)|"
+    r"됩니다|돼요|안 됩니다|안 돼요|불가능합니다|불가합니다|그렇습니다|맞습니다)?|"
+    r"(?:yes|no)(?:,\s*(?:you can|it is|it does|we do|you do|you can't|it isn't|it doesn't|we don't))?)"
+    r"\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def bare_reply(sentence: str) -> bool:
+    """The sentence is only a yes or a no (with at most "가능합니다"/"됩니다"/"you can")."""
+    return bool(_BARE_REPLY.match(sentence))

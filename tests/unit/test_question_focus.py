@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from korean.focus import asked_for, question_focus, serves, unanswered
+from korean.focus import asked_for, bare_reply, question_focus, serves, unanswered
 
 
 @pytest.mark.parametrize(
@@ -72,3 +72,21 @@ def test_for_how_long_asks_for_a_time(question: str) -> None:
     """ "얼마 동안" always asks how long (the 90-day rule had lost to a sentence with no time)."""
     assert question_focus(question) == {"period"}
     assert {"period", "duration"} <= asked_for(question)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "bare"),
+    [
+        ("네, 가능합니다.", True),
+        ("아니요.", True),
+        ("예, 됩니다!", True),
+        ("Yes.", True),
+        ("No, you can't.", True),
+        # a yes or no that goes on to say something is content
+        ("네, 수령하신 지 7일 이내라면 반품 신청이 가능합니다.", False),
+        ("No, entry is personal.", False),
+        ("가능합니다.", False),
+    ],
+)
+def test_a_bare_reply_is_only_a_yes_or_a_no(sentence: str, bare: bool) -> None:
+    assert bare_reply(sentence) is bare
