@@ -7,12 +7,12 @@ before it is embedded and BM25-tokenised (stored text and chunk tokens are never
 - :func:`normalize_query` collapses emotive noise (ㅠㅠㅠ, ㅋㅋ, !!!, ??), applies the lexicon's
   replacements at word starts (one compiled regex per lexicon; particles after a noun are
   re-fitted: 비번을 → 비밀번호를), and splits glued Hangul words where Kiwi's morpheme
-  analysis shows a new word starting (환불언제되요 → 환불 언제 돼요; in a word of 3-4
-  syllables only before a verb or an adverb: 안생김 → 안 생김, 보내도됨 → 보내도 됨), restores the past tense
-  typed without Shift (왓는데 → 왔는데) and runs the replacements again on the words the spacing
-  freed. ``Kiwi.space()`` was
-  tried for this and rejected: it splits noun compounds that the KB writes glued and BM25
-  keeps as one token (현금영수증, 네이버페이, 개인통관고유부호 → 개인 통관 고유 부호) and makes
+  analysis shows a new word starting (환불언제되요 → 환불 언제 돼요; in a word of 2-4
+  syllables only after a negation or before 되다: 안생김 → 안 생김, 보내도됨 → 보내도 됨),
+  restores the past tense typed without Shift (왓는데 → 왔는데) and runs the replacements
+  again on the words the spacing freed. ``Kiwi.space()`` was tried for this and rejected: it
+  splits noun compounds that the KB writes glued and BM25 keeps as one token (현금영수증,
+  네이버페이, 개인통관고유부호 → 개인 통관 고유 부호) and makes
   grammar errors (거절됐다는데 → 거절됐다 는데), on about half of the sample-KB inquiries.
 - :func:`expand_tokens` adds the BM25 synonyms of query tokens (휴대폰 → 핸드폰, 스마트폰 …).
 - :func:`typo_tokens` is Kiwi's typo-tolerant analysis of a query (이저버렸어요 → 잊어버리,

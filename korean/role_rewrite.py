@@ -155,10 +155,6 @@ def told_sentence(
     if content[0][0] not in again:
         return None  # the join changed the stem it was given: a garbled word is never sent
     head = text[spans[start][0] : spans[stem][0]]
-    if quote in ("도록", "게끔"):
-        head = _CAUSATIVE_HA.sub("하시고,", head)
-    if _CAUSATIVE.search(head):
-        return None
     if cut[1] > cut[0]:
         # "이사로 동네를 바꾸려는 고객에게는 …" → "이사로 동네를 바꾸려는 경우 …": a modifier of
         # the customer named keeps a noun to modify
@@ -170,6 +166,10 @@ def told_sentence(
         ):
             return None  # "초진 고객이 …": without 고객 the noun before it is left to modify nothing
         head = text[spans[start][0] : spans[cut[0]][0]] + case + text[spans[cut[1]][0] : spans[stem][0]]
+    if quote in ("도록", "게끔"):
+        head = _CAUSATIVE_HA.sub("하시고,", head)
+    if _CAUSATIVE.search(head):
+        return None
     return str(head + last).strip().rstrip(",") + "."
 
 

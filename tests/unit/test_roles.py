@@ -476,6 +476,11 @@ def test_no_rewrite_of_what_one_customer_was_told(note: str, rewrite: str | None
             "출금이 실패한 경우: 앱에서 새 계좌를 등록하도록 하고, 밀린 보험료는 먼저 내도록 안내합니다.",
             "출금이 실패한 경우: 앱에서 새 계좌를 등록하시고, 밀린 보험료는 먼저 내 주시기 바랍니다.",
         ),
+        # ... also where the note names the customer first (the words naming them are cut)
+        (
+            "고객에게는 앱에서 새 계좌를 등록하도록 하고, 밀린 보험료는 먼저 내도록 안내합니다.",
+            "앱에서 새 계좌를 등록하시고, 밀린 보험료는 먼저 내 주시기 바랍니다.",
+        ),
         # ... another verb's causative has no safe request form here: no rewrite
         ("사진을 보내도록 하고, 환불은 사흘 뒤에 받도록 안내합니다.", None),
     ],
