@@ -107,10 +107,15 @@ def serves(sentence: str, focus: frozenset[str]) -> float:
 # well its words match. On the sample KB safety set, the confident answers to such period
 # questions that held no time were 6 of 32 and none stated what was asked (3 cited the wrong
 # section; 3 the right one with an apology, a neighbouring step or a rule without the number).
-_AMOUNT = (
-    r"\d[\d,.]*\s*(?:만|억|천|백)?\s*(?:원|won|krw|달러|\$|%|퍼센트)|\$\s*\d|무료|전액|"
+# a sum of money or a rate, or that there is none ("how much is the fee?" is answered by these)
+_SUM = (
+    r"\d[\d,.]*\s*(?:만|억|천|백)?\s*(?:원|won|krw|달러|\$|%|퍼센트)|\$\s*\d|무료|"
     r"\bfree\b|\bno (?:fee|charge|cost)\b"
 )
+_AMOUNT = _SUM + r"|전액"
+# "… 없습니다" says there is no fee only where it speaks of one: "이미 한 번 바꾸신 건은 다시
+# 변경하실 수 없습니다" is no answer to "재배송 또 해달라하면 돈받음??" (sent at 0.86)
+_NO_FEE = r"(?:비용|수수료|요금|운임|돈|추가|별도|따로)[^.?!]{0,25}(?:없|않)(?:습니다|어요|음|아요)"
 # the counters of "how many" (몇 개, 몇 장, 몇 번 …) and of a count in words (두 장, 세 번)
 _COUNTERS = r"(?:개|장|번|회|명|대|건|가지|군데|매)"
 # how much a sum of money is: a money noun (연회비, 수수료, 위약금, 보험료, 부가세, 잔액, 가격 …)
@@ -177,12 +182,7 @@ _ASKED: dict[str, tuple[str, str]] = {
         + r"|\bis there (?:a|any) (?:fee|charge|cost)\b|"
         r"\bwhat(?:'s| is| are) the (?:fee|cost|charge)s?\b|"
         r"\bdo you charge\b|\bwill i be charged\b|\bdoes it cost\b|\bwho pays\b",
-        # "… 없습니다" says there is no fee only where it speaks of one: "이미 한 번 바꾸신 건은 다시
-        # 변경하실 수 없습니다" is no answer to "재배송 또 해달라하면 돈받음??" (sent at 0.86)
-        _CUES["cost"][1]
-        + "|"
-        + _AMOUNT
-        + r"|(?:비용|수수료|요금|운임|돈|추가|별도|따로)[^.?!]{0,25}(?:없|않)(?:습니다|어요|음|아요)|\bno\b",
+        _CUES["cost"][1] + "|" + _AMOUNT + "|" + _NO_FEE + r"|\bno\b",
     ),
     # how much a sum of money is (_MONEY_HOW_MUCH): a sum, a rate or "no fee" answers it, not
     # 전액/차감/부담 ("… 연회비 전액을 돌려줍니다", "취소된 연회비는 다음 결제일에 차감됩니다" beside
@@ -190,9 +190,7 @@ _ASKED: dict[str, tuple[str, str]] = {
     # KB that never states the fee)
     "sum": (
         _MONEY_HOW_MUCH,
-        r"\d[\d,.]*\s*(?:만|억|천|백)?\s*(?:원|won|krw|달러|\$|%|퍼센트)|\$\s*\d|무료|\bfree\b|"
-        r"\bno (?:fee|charge|cost)\b|"
-        r"(?:비용|수수료|요금|운임|돈|추가|별도|따로)[^.?!]{0,25}(?:없|않)(?:습니다|어요|음|아요)",
+        _SUM + "|" + _NO_FEE,
     ),
     "quantity": (
         # ... and how much cheaper or dearer ("일반 좌석보다 얼마나 싸게 파나요?", "얼마나 할인되나요?"):

@@ -59,8 +59,8 @@ def _without_s(verb: str) -> str:
     low = verb.lower()
     if low.endswith("ies"):
         return verb[:-3] + "y"
-    if re.search(r"(?:ch|sh|x|z|o)es$", low):
-        return verb[:-2]
+    if re.search(r"(?:ch|sh|ss|x|z|o)es$", low):
+        return verb[:-2]  # pushes, misses, fixes
     return verb[:-1]
 
 
@@ -208,8 +208,6 @@ def _agreed_with_you(verb: str) -> str | None:
         return _YOU_FORMS[low]
     if low in _NOT_VERBS or not re.fullmatch(r"[a-z']+", low):
         return None
-    if re.search(r"sses$", low):
-        return verb[:-2]  # "misses" (the rule of :func:`_without_s` leaves "misse")
     if low.endswith("s") and not low.endswith("ss"):
         return _without_s(verb)
     return verb  # lost, let, could, wanted: the same with "you"

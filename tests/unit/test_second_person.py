@@ -32,6 +32,11 @@ from korean.second_person import second_person, situation_told, they_told
             "If the customer closes or skips the issuer's window, the payment fails.",
             "If you close or skip the issuer's window, the payment fails.",
         ),
+        # -sses loses -es, not -s ("misse" before the shared -s rule handled it)
+        (
+            "If the customer cancels and misses the deadline, the fee applies.",
+            "If you cancel and miss the deadline, the fee applies.",
+        ),
         ("The customer is charged in KRW.", "You are charged in KRW."),
         (
             "In transit: we cannot change it. The customer must ask the courier.",
@@ -131,6 +136,10 @@ def test_they_is_someone_else_where_you_is_the_reader() -> None:
         (
             "Member lost a phone that held downloads: Remove the lost phone under Account > Devices.",
             "If you lost a phone that held downloads: Remove the lost phone under Account > Devices.",
+        ),
+        (
+            "Member misses a class: the session is deducted from the pack.",
+            "If you miss a class: the session is deducted from the pack.",
         ),
         (
             "Member no longer uses the phone number on the account: Use the email reset instead.",
