@@ -194,8 +194,11 @@ def _report_predicate(tokens: Sequence[tuple[str, str]], end: int) -> int | None
     ):
         j -= 1
     if j >= 0 and tokens[j][1] == "NNG" and tokens[j][0] in _REPORT_NOUNS:
-        if tokens[j][0] in _CUSTOMER_ASKS and _polite_request(tokens[j + 1 : end + 1]):
+        chain = tokens[j + 1 : end + 1]
+        if tokens[j][0] in _CUSTOMER_ASKS and _polite_request(chain):
             return None  # "…를 확인해 주세요", "고객센터로 문의해 주세요": asked of the customer
+        if tokens[j][0] == "말씀" and _polite_request(chain) and ("드리", "VV") not in chain:
+            return None  # "그래도 같은 증상이면 다시 말씀해 주십시오": the customer is asked to tell
         return j
     return None
 

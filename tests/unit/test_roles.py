@@ -416,6 +416,9 @@ def test_english_guidelines_vs_customer_text(sentence: str, role: str) -> None:
         ("주문 내역에서 배송 상태를 확인해 주세요.", "general"),
         ("해결되지 않으면 고객센터로 문의해 주세요.", "general"),
         ("주문번호를 확인해 주십시오.", "general"),
+        # 말씀 + "해 주십시오": the customer is asked to tell (a 상담 스크립트 answer's last line)
+        ("그래도 같은 증상이면 다시 말씀해 주십시오.", "general"),
+        ("약국에 방문하셔서 성함을 말씀해 주세요.", "general"),
         # ... but telling the agent what to say, or reporting what was done, is not
         ("고객에게 반품 절차를 안내해 주세요.", "agent_note"),
         ("고객 정보를 확인합니다.", "agent_note"),
