@@ -13,7 +13,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["ASKED", "FOCI", "asked_for", "bare_reply", "question_focus", "serves", "unanswered"]
+__all__ = [
+    "ASKED",
+    "FOCI",
+    "asked_for",
+    "bare_reply",
+    "closing_request",
+    "question_focus",
+    "serves",
+    "unanswered",
+]
 
 # "how much notice / time / longer / in advance" asks for a time, not money ("How much notice do I
 # need to give to cancel?" was read as a cost question, and "30 days' notice" as no answer to it)
@@ -222,6 +231,17 @@ _ASKED: dict[str, tuple[str, str]] = {
         r"하나|둘|셋|" + _NO_LIMIT + "|"
         r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|once|twice|unlimited|no limit|any number)\b",
     ),
+    # how to reach someone ("고객센터 전화번호 알려주세요", "What's your support email?"): a phone
+    # number, an e-mail address or a web address answers it, not the opening hours beside them
+    # (sent at 0.92 on the sample KB with the chat hours first and the number third)
+    "contact": (
+        r"(?:전화\s*번호|연락처|대표\s*번호|상담\s*번호|센터\s*번호|이메일\s*주소|메일\s*주소|팩스\s*번호)"
+        r"(?:은|는|이|가|을|를|도)?\s*(?:좀\s*)?(?:알려|가르쳐|뭐|몇\s*번|어떻게\s*되|어디|궁금)|"
+        r"\bwhat(?:'s| is) (?:your|the) (?:phone|telephone|contact|support|customer service) "
+        r"(?:number|line|e-?mail(?: address)?)\b|\bwhat(?:'s| is) your (?:e-?mail(?: address)?)\b|"
+        r"\bhow (?:do|can) i (?:call|phone|e-?mail) you\b",
+        r"\d{2,4}-\d{3,4}(?:-\d{4})?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://|www\.",
+    ),
     # a promotion in a period to come ("올해 하반기에도 쿠폰 행사가 있나요?", "다음 달에도 세일해요?"):
     # the articles describe the promotions that run now; only a sentence that says when they run
     # (상시, 매년, 매월, 하반기, 11월 …) answers whether one will run then
@@ -306,3 +326,18 @@ _BARE_REPLY = re.compile(
 def bare_reply(sentence: str) -> bool:
     """The sentence is only a yes or a no (with at most "가능합니다"/"됩니다"/"you can")."""
     return bool(_BARE_REPLY.match(sentence))
+
+
+# a closing request ("그래도 같은 증상이면 다시 말씀해 주십시오.", "진행 중 막히는 부분이 있으면 말씀해
+# 주시기 바랍니다.", "If it happens again, let us know."): how a 상담 스크립트 answer ends, asking
+# the customer to come back; it answers nothing on its own and never leads an answer
+_CLOSING = re.compile(
+    r"(?<![을를]\s)(?<![을를])(?:다시\s*)?(?:말씀|연락|문의)(?:해|하여)?\s*(?:주세요|주십시오|주시기\s*바랍니다|주시면\s*됩니다)\s*[.!]?\s*$|"
+    r"\b(?:let us know|contact us|get in touch|reach out)\b[^.!?]{0,30}[.!]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def closing_request(sentence: str) -> bool:
+    """The sentence ends by asking the customer to tell or contact us (again)."""
+    return bool(_CLOSING.search(sentence))

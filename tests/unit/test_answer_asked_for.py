@@ -117,6 +117,14 @@ NO_TIME = ARTICLE.replace("- 세금계산서 발행 요청이 접수되면 정�
         ("다음 달 1일에 쿠폰 들어와요?", set()),
         ("뭐가 문제일까요?", set()),
         ("이렇게 해도 괜찮은가요?", set()),
+        # how to reach someone: a number or an address, not the opening hours beside it
+        ("고객센터 전화번호 알려주세요", {"contact"}),
+        ("상담 연락처가 어떻게 되나요?", {"contact"}),
+        ("What is your support email?", {"contact"}),
+        ("How can I call you?", {"contact"}),
+        # changing one's own number or address asks how, not for ours
+        ("전화번호 바꾸고 싶어요", set()),
+        ("이메일 주소 변경 어떻게 해요", set()),
     ],
 )
 def test_what_is_asked_for_outright(question: str, asked: set[str]) -> None:
@@ -331,3 +339,11 @@ def test_a_script_answer_with_the_cost_asked_for_beats_a_closer_sentence_without
     assert not answer.abstained, answer
     assert answer.answer.startswith("긴급 출동과 누출 점검 비용은 무료입니다."), answer
     assert "출동을 부르면 됩니다" not in answer.answer, answer
+
+
+def test_only_a_number_or_an_address_gives_the_contact_asked_for() -> None:
+    contact = frozenset({"contact"})
+    assert not unanswered(["전화 상담(1588-0000): 평일 09:00~18:00, 점심시간 12:00~13:00 제외."], contact)
+    assert not unanswered(["입점 문의는 help@baromarket.example 로 보내 주세요."], contact)
+    assert unanswered(["채팅 상담: 평일 09:00~22:00, 주말·공휴일 10:00~18:00"], contact) == contact
+    assert unanswered(["2026-03-04: 운영 시간 변경"], contact) == contact  # a date is no number to call
