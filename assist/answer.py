@@ -104,7 +104,7 @@ def assess(
     said = said_sentences(
         [str(m.get("content", "")) for m in (history or []) if m.get("role") == "assistant"]
     )
-    comp = compose(evidence, question, index, docs=docs, said=said)
+    comp = compose(evidence, question, index, docs=docs, said=said, lexicon=kb.lexicon)
     confidence, values = answer_confidence(evidence, comp, index, kb.settings.data_dir)
     return comp, confidence, values
 

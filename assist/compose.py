@@ -38,14 +38,16 @@ from rapidfuzz import fuzz
 from assist.answer_sentences import Candidate, asked_the_same, candidates_of, doc_chunks, vector_text
 from assist.evidence import Evidence
 from assist.sentence_vectors import sentence_vectors
-from assist.term_fit import overlap, script_fit, term_set, weights
+from assist.term_fit import as_searched, overlap, script_fit, term_set, weights
 from assist.unmentioned import ASKS_IF, also_left_out, unmentioned
 from core.types import Chunk, DocHit
 from indexes.hybrid import HybridIndex
+from korean.colloquial import expand_tokens
 from korean.contrasts import contrary_case
-from korean.focus import asked_for, bare_reply, question_focus, serves, unanswered
+from korean.focus import asked_for, bare_reply, closing_request, question_focus, serves, unanswered
+from korean.lexicon import Lexicon
 from korean.sentences import split_sentences
-from korean.things import scene_nouns
+from korean.things import scene_nouns, thing_nouns
 
 __all__ = ["FIT_WEIGHTS", "Composition", "compose", "said_sentences"]
 
@@ -114,6 +116,24 @@ def _left_out(texts: Sequence[str], wanted: frozenset[str], question: str) -> st
 
 
 @functools.lru_cache(maxsize=20_000)
+def _asked_things(asked: str) -> tuple[str, ...]:
+    """The things a script question names (its content nouns), analysed once per question."""
+    return tuple(thing_nouns(asked))
+
+
+def _asks_more(asked: str, inquiry: str, qterms: frozenset[str], lexicon: Lexicon | None) -> bool:
+    """The script question ``asked`` names a thing the inquiry does not (nor a synonym of it):
+    "정기배송 해지하면 위약금 있어요?" answers the penalty, not "정기배송 해지하고 싶어요"."""
+    for thing in _asked_things(asked):
+        if thing in qterms or thing in inquiry:
+            continue
+        if lexicon is not None and any(s in qterms for s in expand_tokens([thing], lexicon)[1:]):
+            continue
+        return True
+    return False
+
+
+@functools.lru_cache(maxsize=20_000)
 def _scene(heading: str) -> tuple[str, ...]:
     """A situation heading's scene nouns, analysed once per heading (Kiwi: ~0.5 ms a call)."""
     return tuple(scene_nouns(heading))
@@ -153,6 +173,7 @@ def compose(
     sendable_only: bool = True,
     limit: int = _MAX_SENTENCES,
     said: Sequence[str] = (),
+    lexicon: Lexicon | None = None,
 ) -> Composition:
     """The best answer sentences for ``question`` from the top documents of ``evidence``.
 
@@ -162,17 +183,21 @@ def compose(
     The answer is chosen as without them and the repeated sentences are left out, so what stays
     is what the last answer did not say (its neighbours, the other section's rule); when every
     chosen sentence was said before, the answer is chosen again among the sentences not said.
+    ``lexicon``: the one the inquiry was searched with; script questions are compared in the
+    same wording (:func:`assist.term_fit.as_searched`).
     """
-    comp = _compose(evidence, question, index, docs, sendable_only, limit, ())
+    comp = _compose(evidence, question, index, docs, sendable_only, limit, (), lexicon)
     if not said:
         return comp
     fresh = [c for c in comp.sentences if not _said_before(c, said)]
     if len(fresh) == len(comp.sentences):
         return comp
+    while len(fresh) > 1 and closing_request(fresh[0].send_text):
+        fresh = fresh[1:]  # what was said went: "… 다시 말씀해 주십시오" does not lead what is left
     if fresh:
         comp.sentences = fresh
         return comp
-    return _compose(evidence, question, index, docs, sendable_only, limit, said)
+    return _compose(evidence, question, index, docs, sendable_only, limit, said, lexicon)
 
 
 def _antecedent_in(cand: Candidate, among: Iterable[Candidate]) -> Candidate | None:
@@ -208,6 +233,7 @@ def _compose(
     sendable_only: bool,
     limit: int,
     said: Sequence[str],
+    lexicon: Lexicon | None,
 ) -> Composition:
     docs = list(docs if docs is not None else evidence.knowledge)[:3]
     focus = question_focus(question)
@@ -249,20 +275,21 @@ def _compose(
         for chunk in doc_chunks(index, doc.doc_id) or [h.chunk for h in doc.chunks]
         if chunk.section == "scripts" and chunk.meta.get("question")
     ]
+    inquiry = as_searched(question, lexicon)  # this turn, in the wording script questions get
+    asked = [as_searched(str(chunk.meta["question"]), lexicon) for _, chunk in scripts]
     qsims: list[float] = [0.0] * len(scripts)
     if qvec is not None and scripts:
-        asked = [str(chunk.meta["question"]) for _, chunk in scripts]
         qsims = (sentence_vectors(index.embedder, asked) @ qvec).tolist()
     question_fit: dict[str, float] = {}
-    script_best: tuple[float, DocHit, Chunk] | None = None
+    script_best: tuple[float, DocHit, Chunk, str] | None = None  # fit, article, Q/A, its question
     first_two = {d.doc_id for d, _ in per_doc[:2]}
-    for (doc, chunk), qsim in zip(scripts, qsims, strict=True):
-        fit = script_fit(question, qterms, chunk, w)
+    for (doc, chunk), text, qsim in zip(scripts, asked, qsims, strict=True):
+        fit = script_fit(inquiry, qterms, text, w)
         if qvec is not None:
             fit = 0.5 * fit + 0.5 * min(1.0, max(0.0, (qsim - _COS_LOW) / (_COS_HIGH - _COS_LOW)))
         question_fit[chunk.chunk_id] = fit
         if doc.doc_id in first_two and (script_best is None or fit > script_best[0]):
-            script_best = (fit, doc, chunk)
+            script_best = (fit, doc, chunk, text)
 
     best: tuple[float, DocHit, Candidate] | None = None
     scored: dict[str, list[tuple[float, Candidate]]] = {d.doc_id: [] for d in docs}
@@ -284,8 +311,8 @@ def _compose(
         scored[doc.doc_id].append((fit, cand))
         if cand.context and any(n not in qterms and n not in question for n in _scene(cand.context)):
             fit *= _OTHER_SCENE  # not first: a situation set where the inquiry never goes
-        if best is None or fit > best[0]:
-            best = (fit, doc, cand)
+        if (best is None or fit > best[0]) and not closing_request(cand.send_text):
+            best = (fit, doc, cand)  # "… 다시 말씀해 주십시오" ends a script's answer, never leads one
 
     result.features = {
         "sentence_dense": sims.get(vector_text(best[2]), 0.0) if best else 0.0,
@@ -308,9 +335,12 @@ def _compose(
         # the script's answer gives ("가스 출동 부르면 돈드나요??": "비용은 무료입니다" over the
         # leak procedure; unanswered() below checks the script's side)
         rival_misses = bool(wanted and rival_cand is not None and unanswered([rival_cand.send_text], wanted))
+        # ... but a script question that names a thing the inquiry does not answers another question
+        # ("정기배송 해지하면 위약금 있어요?" for "정기배송 해지하고 싶어요")
+        asks_more = own < rival and _asks_more(script_best[3], inquiry, qterms, lexicon)
         if (
             cands
-            and (own >= rival or script_best[0] >= _SCRIPT_STRONG or rival_misses)
+            and (own >= rival or (script_best[0] >= _SCRIPT_STRONG and not asks_more) or rival_misses)
             and all(c.role.sendable or asked_the_same(c, question) for c in cands)
             and not any(_said_before(c, said) for c in cands)
             and (not focus or max(serves(c.text, focus) for c in cands) > 0)
@@ -357,6 +387,7 @@ def _compose(
             return result
         fit0, chosen = stand_in
         first = chosen[-1]
+    lead = list(chosen)  # the best sentence after what it points back at
     for fit, cand in rows:
         if len(chosen) >= limit:
             break
@@ -385,11 +416,17 @@ def _compose(
             ),
             None,
         )
-        if other is not None and limit > 1:  # the best sentence always stays
+        if other is not None and limit > 1:  # the best sentence and its chain always stay
             extra = [other]
-            chosen = chosen[: limit - 1]
-    # the best sentence and its neighbours in source order, then the other section's sentence
-    answer = sorted(chosen, key=lambda c: c.order) + extra
+            chosen = chosen[: max(limit - 1, len(lead))]
+    # the best sentence leads, its neighbours follow in source order, then the other section's
+    # sentence ("주문 제작 상품은 … 취소할 수 없습니다" before the partial-cancel rule above it); the
+    # steps of a procedure keep their order
+    rest = [c for c in chosen if c not in lead]
+    if first.chunk.section == "procedure" or any(c.chunk.section == "procedure" for c in rest):
+        answer = sorted(chosen, key=lambda c: c.order) + extra
+    else:
+        answer = lead + sorted(rest, key=lambda c: c.order) + extra
     texts = [c.send_text for c in answer]
     # no sentence gives the time, amount or other thing asked for, or they speak of the contrary
     # case (국제선 for 국내선): a hand-off

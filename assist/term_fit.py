@@ -26,13 +26,27 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz
 
 from assist.kept_lru import KeptLRU
-from core.types import Chunk
 from indexes.lexical import tokenize
+from korean.colloquial import normalize_query
+from korean.lexicon import Lexicon
 
-__all__ = ["hold_terms", "overlap", "reserve_terms", "script_fit", "term_set", "terms_held", "weights"]
+__all__ = [
+    "as_searched",
+    "hold_terms",
+    "overlap",
+    "reserve_terms",
+    "script_fit",
+    "term_set",
+    "terms_held",
+    "weights",
+]
 
 # texts; the warm-up raises it to every answer sentence of the index
 _TERMS: KeptLRU[str, tuple[str, ...]] = KeptLRU(100_000)
+
+
+# script questions in the wording inquiries are searched in, per lexicon (its fingerprint)
+_SEARCHED: KeptLRU[tuple[str, str], str] = KeptLRU(20_000)
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -82,9 +96,23 @@ def overlap(q: frozenset[str], ts: frozenset[str], w: dict[str, float], default:
     return sum(w.get(t, default) for t in q & ts) / total if total else 0.0
 
 
-def script_fit(question: str, qterms: frozenset[str], chunk: Chunk, w: dict[str, float]) -> float:
-    """How well a script Q/A chunk's question fits the inquiry (0 without a question)."""
-    asked = str(chunk.meta.get("question", ""))
+def as_searched(text: str, lexicon: Lexicon | None) -> str:
+    """``text`` (a 상담 스크립트 question) normalised as an inquiry is before it is searched
+    (:func:`korean.colloquial.normalize_query`), so the two compare in one wording: "비밀번호를
+    까먹었어요." is "비밀번호를 잊어버렸어요." as "비번 까먹었어요" becomes "비밀번호 잊어버렸어요"."""
+    if lexicon is None:
+        return text
+    key = (lexicon.fingerprint, text)
+    hit = _SEARCHED.get(key)
+    if hit is None:
+        hit = normalize_query(text, lexicon)
+        _SEARCHED.put(key, hit)
+    return hit
+
+
+def script_fit(question: str, qterms: frozenset[str], asked: str, w: dict[str, float]) -> float:
+    """How well a script Q/A's question ``asked`` fits the inquiry ``question`` (both in the
+    searched wording: :func:`as_searched`); 0 without a question."""
     if not asked:
         return 0.0
     default = max(w.values(), default=1.0)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assist.term_fit import overlap, script_fit, term_set, weights
-from core.types import Chunk
+from assist.term_fit import as_searched, overlap, script_fit, term_set, weights
+from korean.lexicon import load_lexicon
 
 
 def test_a_term_in_every_candidate_weighs_less_than_a_rare_one() -> None:
@@ -27,19 +27,28 @@ def test_overlap_is_the_weighted_share_of_the_question_terms_found() -> None:
     assert overlap(frozenset(), frozenset({"적립금"}), w, 1.0) == 0.0
 
 
-def _script(question: str) -> Chunk:
-    meta = {"question": question} if question else {}
-    return Chunk("a#s-0", "a", "article", "t", "scripts", "A: 네", "A: 네", meta=meta)
-
-
 def test_a_script_question_fits_by_its_words_and_not_without_one() -> None:
     question = "적립금 유효기간이 얼마나 되나요?"
     qterms = term_set(question)
     w = weights([qterms, term_set("적립금 소멸 안내")])
-    same = script_fit(question, qterms, _script("적립금 유효기간은 얼마나 되나요?"), w)
-    other = script_fit(question, qterms, _script("배송지는 어디서 바꾸나요?"), w)
+    same = script_fit(question, qterms, "적립금 유효기간은 얼마나 되나요?", w)
+    other = script_fit(question, qterms, "배송지는 어디서 바꾸나요?", w)
     assert 0.8 < same <= 1.0 and other < 0.5
-    assert script_fit(question, qterms, _script(""), w) == 0.0
+    assert script_fit(question, qterms, "", w) == 0.0
+
+
+def test_a_script_question_is_compared_in_the_wording_the_inquiry_is_searched_in() -> None:
+    # "비번 까먹었어요" is searched as "비밀번호 잊어버렸어요"; the script question "비밀번호를
+    # 까먹었어요." said the same thing in the words the lexicon rewrites, and fitted 0.71 only
+    lexicon = load_lexicon(None)
+    inquiry = as_searched("비번 까먹었어요", lexicon)
+    asked = as_searched("비밀번호를 까먹었어요.", lexicon)
+    assert "잊어버렸" in inquiry and "잊어버렸" in asked
+    qterms = term_set(inquiry)
+    w = weights([qterms, term_set("비밀번호 규칙은 8~20자입니다")])
+    assert script_fit(inquiry, qterms, asked, w) > 0.9
+    assert script_fit(inquiry, qterms, "비밀번호를 까먹었어요.", w) < 0.8
+    assert as_searched("비밀번호를 까먹었어요.", None) == "비밀번호를 까먹었어요."
 
 
 def test_the_term_cache_drops_the_least_recently_used_and_a_reserve_never_shrinks_it(
