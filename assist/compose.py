@@ -421,9 +421,12 @@ def _compose(
             chosen = chosen[: max(limit - 1, len(lead))]
     # the best sentence leads, its neighbours follow in source order, then the other section's
     # sentence ("주문 제작 상품은 … 취소할 수 없습니다" before the partial-cancel rule above it); the
-    # steps of a procedure keep their order
+    # steps of a procedure keep their order, and a situation's sentence follows the rule it
+    # qualifies ("마일리지는 적립일로부터 2년 …" before "취소한 예약에 쓴 … 경우: … 30일입니다")
     rest = [c for c in chosen if c not in lead]
-    if first.chunk.section == "procedure" or any(c.chunk.section == "procedure" for c in rest):
+    in_order = first.chunk.section == "procedure" or any(c.chunk.section == "procedure" for c in rest)
+    situation = first.chunk.section == "situations"
+    if in_order or (situation and any(c.chunk.section != "situations" for c in rest)):
         answer = sorted(chosen, key=lambda c: c.order) + extra
     else:
         answer = lead + sorted(rest, key=lambda c: c.order) + extra
