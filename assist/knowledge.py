@@ -333,7 +333,7 @@ class KnowledgeBase:
         t0 = time.perf_counter()
         index = self.index
         try:
-            done = warm(index, store=store_path(self.settings.data_dir, index.embedder))
+            done = warm(index, store=store_path(self.settings.data_dir, index.embedder), lexicon=self.lexicon)
         except Exception as exc:  # a failed warm-up only costs speed: never take serving down
             log.warning("answer sentences were not pre-embedded (%s)", type(exc).__name__)
             return

@@ -28,10 +28,11 @@ from assist.answer_sentences import (
 )
 from assist.sentence_store import load_vectors, stored_dtype, text_key, write_vectors
 from assist.sentence_vectors import held_rows, held_texts, remember, reserve, sentence_vectors
-from assist.term_fit import hold_terms, reserve_terms
+from assist.term_fit import as_searched, hold_terms, reserve_terms
 from core.types import Chunk
 from indexes.embedder import Embedder
 from indexes.hybrid import HybridIndex
+from korean.lexicon import Lexicon
 
 __all__ = ["WarmResult", "answer_sentence_texts", "warm"]
 
@@ -47,10 +48,11 @@ class WarmResult:
     terms: int = 0  # candidate texts tokenised (assist.term_fit.hold_terms)
 
 
-def answer_sentence_texts(index: HybridIndex) -> list[str]:
+def answer_sentence_texts(index: HybridIndex, lexicon: Lexicon | None = None) -> list[str]:
     """What the warm-up embeds: every answer sentence (as embedded) and script question of the
-    index's articles and documents."""
-    return _sentence_texts(_answer_chunks_of(index))
+    index's articles and documents (the questions also as compared with an inquiry searched
+    with ``lexicon``: :func:`assist.term_fit.as_searched`)."""
+    return _sentence_texts(_answer_chunks_of(index), lexicon)
 
 
 def _answer_chunks_of(index: HybridIndex) -> list[Chunk]:
@@ -61,16 +63,17 @@ def _answer_chunks_of(index: HybridIndex) -> list[Chunk]:
     return chunks
 
 
-def _sentence_texts(chunks: Sequence[Chunk]) -> list[str]:
+def _sentence_texts(chunks: Sequence[Chunk], lexicon: Lexicon | None) -> list[str]:
     texts = [vector_text(cand) for chunk in chunks for cand in chunk_candidates(chunk)]
-    return list(dict.fromkeys(texts + _script_questions(chunks)))
+    return list(dict.fromkeys(texts + _script_questions(chunks, lexicon)))
 
 
-def _script_questions(chunks: Sequence[Chunk]) -> list[str]:
-    return [str(c.meta["question"]) for c in chunks if c.section == "scripts" and c.meta.get("question")]
+def _script_questions(chunks: Sequence[Chunk], lexicon: Lexicon | None) -> list[str]:
+    asked = [str(c.meta["question"]) for c in chunks if c.section == "scripts" and c.meta.get("question")]
+    return list(dict.fromkeys(asked + [as_searched(q, lexicon) for q in asked]))
 
 
-def _warm_terms(chunks: Sequence[Chunk]) -> int:
+def _warm_terms(chunks: Sequence[Chunk], lexicon: Lexicon | None) -> int:
     """Tokenise every candidate's words as an answer weighs them (``pool_text``, ``fit_text``)
     and every script question (``script_fit``): Kiwi costs ~1 ms a sentence, and the first
     question about an article no one asked about yet otherwise pays it for all the article's
@@ -78,7 +81,7 @@ def _warm_terms(chunks: Sequence[Chunk]) -> int:
     here). Returns the texts tokenised."""
     cands = [cand for chunk in chunks for cand in chunk_candidates(chunk)]
     words = [t for cand in cands for t in (cand.pool_text, cand.fit_text)]
-    texts = list(dict.fromkeys(words + _script_questions(chunks)))
+    texts = list(dict.fromkeys(words + _script_questions(chunks, lexicon)))
     reserve_terms(headroom(len(texts)) + 100_000)  # and room for inquiries and said sentences
     hold_terms(texts)
     return len(texts)
@@ -91,10 +94,13 @@ def warm(
     store: Path | None = None,
     save_every_s: float = 60.0,
     clock: Callable[[], float] = time.monotonic,
+    lexicon: Lexicon | None = None,
 ) -> WarmResult:
     """Split, label, tokenise and embed every answer sentence of the index's articles ahead of
     the first questions (the serving start-up runs this in a background thread).
 
+    ``lexicon``: the one inquiries are searched with (script questions are compared with them in
+    its wording, :func:`assist.term_fit.as_searched`, and embedded so as well).
     ``store`` (``assist.sentence_store``): vectors stored by an earlier start are read from it
     and only the others are embedded; the vectors of the current sentences are written back at
     the end, and every ``save_every_s`` meanwhile, so a long warm-up cut short is not lost.
@@ -104,9 +110,9 @@ def warm(
     ``sentence_vectors.reserve``): what the warm-up does is kept, not pushed out by its own end."""
     embedder = index.embedder
     chunks = _answer_chunks_of(index)
-    texts = _sentence_texts(chunks)
+    texts = _sentence_texts(chunks, lexicon)
     reserve(embedder, headroom(len(texts)))  # every one of them stays (sentence_vectors.reserve)
-    result = WarmResult(sentences=len(texts), terms=_warm_terms(chunks))
+    result = WarmResult(sentences=len(texts), terms=_warm_terms(chunks, lexicon))
     if store is not None:
         saved = load_vectors(store, embedder.dim, np.float16)
         found = {t: saved[k] for t in texts if (k := text_key(t)) in saved}

@@ -68,10 +68,10 @@ def main() -> None:
         store.unlink()
     before = rss_mb()
     t0 = time.perf_counter()
-    done = warm(index, store=store)
+    done = warm(index, store=store, lexicon=kb.lexicon)
     seconds = time.perf_counter() - t0
     after = rss_mb()  # before the checks below read the file and copy the cache
-    texts = answer_sentence_texts(index)
+    texts = answer_sentence_texts(index, kb.lexicon)
     in_memory = len(held_texts(index.embedder, texts))
     on_disk = len({text_key(t) for t in texts} & set(load_vectors(store, index.embedder.dim)))
     print(f"answer sentences {done.sentences:,}: {done.stored:,} read from the stored vectors, "

@@ -117,7 +117,7 @@ def test_warm_embeds_every_answer_sentence_once(kb: KnowledgeBase) -> None:
     from assist import sentence_warmup
 
     index = kb.index
-    done = sentence_warmup.warm(index)
+    done = sentence_warmup.warm(index, lexicon=kb.lexicon)
     assert done.sentences > 10
     calls: list[int] = []
     embed = index.embedder.embed_documents
