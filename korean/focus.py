@@ -182,8 +182,10 @@ _ASKED: dict[str, tuple[str, str]] = {
     ),
     "cost": (
         r"(?:비용|수수료|요금|배송비|택배비)(?:은|는|이|가|도)?\s*(?:얼마|있|없|들|붙|나와|나오|내야|부과|청구|누가)|"
-        + _MONEY_HOW_MUCH
-        + "|"
+        # ... and who pays it, with the payer said ("오배송 받았는데 택배비 제가 내요?", sent at 0.88
+        # on the sample KB with the kinds of wrong delivery, not that the company pays)
+        r"(?:비용|수수료|요금|배송비|택배비|반품비|교환비|운임|위약금)(?:은|는|이|가|도)?\s*"
+        r"(?:제가|내가|저희가|고객이|구매자가)\s*(?:다\s*)?(?:내|물|부담)|" + _MONEY_HOW_MUCH + "|"
         r"누가\s*(?:내|부담)|부담(?:은|는)?\s*누가|(?:제가|고객이|저희가)\s*부담|"
         + _COSTS_MONEY
         + "|"
@@ -230,6 +232,16 @@ _ASKED: dict[str, tuple[str, str]] = {
         r"\d|(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|몇)\s*" + _COUNTERS + r"|"
         r"하나|둘|셋|" + _NO_LIMIT + "|"
         r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|once|twice|unlimited|no limit|any number)\b",
+    ),
+    # whether more than one can be had or used at once ("배송지 여러 개 등록할 수 있어요?", "자동이체
+    # 출금 계좌를 두 개 등록해서 … 나눠 빠져나가게 할 수 있나요?", the second sent at 0.86 on a
+    # fresh gas KB with the payment methods): a count in a counter, "no limit" or a sentence on
+    # more than one (여러, 복수, 중복, 동시에, 하나만, 각각, 함께) answers it, not a count of days
+    "several": (
+        r"(?:여러|두|세|네|[2-9])\s*" + _COUNTERS + r"(?:를|을|씩|나|도|까지|이상)?\s+[^?.!]{0,20}"
+        r"(?:등록|쓸|써|사용|같이|함께|동시|합쳐|중복|만들|걸어|걸|받)[^?.!]{0,25}"
+        r"(?:수\s*(?:있|잇)|되나|돼요|되요|됨|가능|나요)",
+        _WORD_NUMBERS + _COUNTERS + "|" + _NO_LIMIT + r"|여러|복수|중복|동시에|하나만|각각|함께|같이",
     ),
     # how to reach someone ("고객센터 전화번호 알려주세요", "What's your support email?"): a phone
     # number, an e-mail address or a web address answers it, not the opening hours beside them

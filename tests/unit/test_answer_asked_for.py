@@ -117,6 +117,14 @@ NO_TIME = ARTICLE.replace("- 세금계산서 발행 요청이 접수되면 정�
         ("다음 달 1일에 쿠폰 들어와요?", set()),
         ("뭐가 문제일까요?", set()),
         ("이렇게 해도 괜찮은가요?", set()),
+        # who pays, with the payer said: the fee asked for
+        ("오배송 받았는데 택배비 제가 내요?", {"cost"}),
+        ("왕복 배송비도 제가 물어야 하나요?", {"cost"}),
+        ("배송비 제가 확인해야 하나요?", set()),
+        # whether more than one can be had at once: a count or a sentence on more than one
+        ("배송지 여러개 등록할 수 있어요?", {"several"}),
+        ("자동이체 출금 계좌를 두 개 등록해서 요금을 반씩 나눠 빠져나가게 할 수 있나요?", {"several"}),
+        ("두개시켰는데 하나만옴 오배송임?", set()),  # what came, not whether two can be had
         # how to reach someone: a number or an address, not the opening hours beside it
         ("고객센터 전화번호 알려주세요", {"contact"}),
         ("상담 연락처가 어떻게 되나요?", {"contact"}),
@@ -347,3 +355,13 @@ def test_only_a_number_or_an_address_gives_the_contact_asked_for() -> None:
     assert not unanswered(["입점 문의는 help@baromarket.example 로 보내 주세요."], contact)
     assert unanswered(["채팅 상담: 평일 09:00~22:00, 주말·공휴일 10:00~18:00"], contact) == contact
     assert unanswered(["2026-03-04: 운영 시간 변경"], contact) == contact  # a date is no number to call
+
+
+def test_only_a_count_or_more_than_one_answers_whether_several_can_be_had() -> None:
+    several = frozenset({"several"})
+    assert not unanswered(["배송지는 최대 10개까지 등록할 수 있습니다."], several)
+    assert not unanswered(["한 주문에 상품 쿠폰 1장과 장바구니 쿠폰 1장을 함께 쓸 수 있습니다."], several)
+    assert not unanswered(["감면은 중복 적용되지 않습니다."], several)
+    # a count of days is no answer to whether two accounts can be registered
+    retry = "자동이체 잔액이 부족하면 납기일 다음 영업일과 7일째에 다시 출금합니다."
+    assert unanswered([retry], several) == several
