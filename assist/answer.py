@@ -21,11 +21,12 @@ from typing import Literal
 from sqlalchemy.orm import Session
 
 from assist.answer_sentences import answer_texts
-from assist.compose import Composition, compose, said_sentences
+from assist.compose import Composition, compose
 from assist.confidence import answer_confidence
 from assist.consistency import log_writer
 from assist.evidence import Evidence, clean_query, gather
 from assist.knowledge import KnowledgeBase
+from assist.said import said_sentences
 from assist.schemas import Answer, Citation
 from assist.speech import dominant_level, to_level
 from core.types import Chunk

@@ -29,7 +29,6 @@ calibrated probability that the answer is right.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -37,19 +36,19 @@ from rapidfuzz import fuzz
 
 from assist.answer_sentences import Candidate, asked_the_same, candidates_of, doc_chunks, vector_text
 from assist.evidence import Evidence
+from assist.said import said_before
 from assist.sentence_vectors import sentence_vectors
-from assist.term_fit import as_searched, overlap, script_fit, term_set, weights
+from assist.term_fit import as_searched, asks_more, overlap, script_fit, term_set, weights
 from assist.unmentioned import ASKS_IF, also_left_out, unmentioned
 from core.types import Chunk, DocHit
 from indexes.hybrid import HybridIndex
-from korean.colloquial import expand_tokens
+from korean.colloquial import normalize_query
 from korean.contrasts import contrary_case
 from korean.focus import asked_for, bare_reply, closing_request, question_focus, serves, unanswered
 from korean.lexicon import Lexicon
-from korean.sentences import split_sentences
-from korean.things import scene_nouns, thing_nouns
+from korean.things import scene_nouns
 
-__all__ = ["FIT_WEIGHTS", "Composition", "compose", "said_sentences"]
+__all__ = ["FIT_WEIGHTS", "Composition", "compose"]
 
 _MAX_SENTENCES = 3
 # sentence fit = terms · dense · focus · article score. Eight weightings were scored on the two
@@ -116,24 +115,6 @@ def _left_out(texts: Sequence[str], wanted: frozenset[str], question: str) -> st
 
 
 @functools.lru_cache(maxsize=20_000)
-def _asked_things(asked: str) -> tuple[str, ...]:
-    """The things a script question names (its content nouns), analysed once per question."""
-    return tuple(thing_nouns(asked))
-
-
-def _asks_more(asked: str, inquiry: str, qterms: frozenset[str], lexicon: Lexicon | None) -> bool:
-    """The script question ``asked`` names a thing the inquiry does not (nor a synonym of it):
-    "정기배송 해지하면 위약금 있어요?" answers the penalty, not "정기배송 해지하고 싶어요"."""
-    for thing in _asked_things(asked):
-        if thing in qterms or thing in inquiry:
-            continue
-        if lexicon is not None and any(s in qterms for s in expand_tokens([thing], lexicon)[1:]):
-            continue
-        return True
-    return False
-
-
-@functools.lru_cache(maxsize=20_000)
 def _scene(heading: str) -> tuple[str, ...]:
     """A situation heading's scene nouns, analysed once per heading (Kiwi: ~0.5 ms a call)."""
     return tuple(scene_nouns(heading))
@@ -142,26 +123,6 @@ def _scene(heading: str) -> tuple[str, ...]:
 def _repeats(cand: Candidate, chosen: Sequence[Candidate]) -> bool:
     """The sentence says again what a chosen one says (rapidfuzz token-set ratio ≥ 80)."""
     return any(fuzz.token_set_ratio(cand.send_text, c.send_text) >= 80 for c in chosen)
-
-
-_CITATION = re.compile(r"\s*\[\d+\]")
-
-
-def said_sentences(turns: Sequence[str]) -> list[str]:
-    """The sentences of earlier assistant turns, without their citation marks."""
-    return [s for turn in turns for s in split_sentences(_CITATION.sub("", turn)) if s.strip()]
-
-
-def _said_before(cand: Candidate, said: Sequence[str]) -> bool:
-    """The conversation already told the customer this (a follow-up such as "그래도 똑같으면요?"
-    asks for what comes next, not for the last answer again): at least 75 % of the sentence's
-    morphemes are in one said sentence, whatever its endings or speech level. One way only: a
-    sentence that says more than a short earlier one ("환불 계좌로 입금됩니다." → "… 영업일
-    1~2일 안에 입금됩니다.") is what the follow-up asks for."""
-    terms = term_set(cand.send_text)
-    if not terms:
-        return any(cand.send_text.strip() == s.strip() for s in said)
-    return any(len(terms & term_set(s)) >= 0.75 * len(terms) for s in said)
 
 
 def compose(
@@ -179,7 +140,7 @@ def compose(
 
     ``sendable_only`` (chatbot answers) keeps only general sentences; reply drafts pass False
     and decide per sentence (rewrite, slot or drop) themselves. ``said``: sentences the
-    conversation's earlier assistant turns sent (:func:`said_sentences`); none is sent again.
+    conversation's earlier assistant turns sent (:func:`assist.said.said_sentences`); none is sent again.
     The answer is chosen as without them and the repeated sentences are left out, so what stays
     is what the last answer did not say (its neighbours, the other section's rule); when every
     chosen sentence was said before, the answer is chosen again among the sentences not said.
@@ -189,7 +150,7 @@ def compose(
     comp = _compose(evidence, question, index, docs, sendable_only, limit, (), lexicon)
     if not said:
         return comp
-    fresh = [c for c in comp.sentences if not _said_before(c, said)]
+    fresh = [c for c in comp.sentences if not said_before(c, said)]
     if len(fresh) == len(comp.sentences):
         return comp
     while len(fresh) > 1 and closing_request(fresh[0].send_text):
@@ -257,7 +218,7 @@ def _compose(
         for doc, cands in per_doc
         for cand in cands
         if (cand.sendable or not sendable_only or asked_the_same(cand, question))
-        and not (said and _said_before(cand, said))
+        and not (said and said_before(cand, said))
     ]
     qvec = evidence.trace.query_vector
     sims: dict[str, float] = {}
@@ -275,7 +236,9 @@ def _compose(
         for chunk in doc_chunks(index, doc.doc_id) or [h.chunk for h in doc.chunks]
         if chunk.section == "scripts" and chunk.meta.get("question")
     ]
-    inquiry = as_searched(question, lexicon)  # this turn, in the wording script questions get
+    # this turn, in the wording script questions get (not kept in as_searched's cache: what a
+    # customer wrote is held no longer than the request)
+    inquiry = normalize_query(question, lexicon) if lexicon is not None else question
     asked = [as_searched(str(chunk.meta["question"]), lexicon) for _, chunk in scripts]
     qsims: list[float] = [0.0] * len(scripts)
     if qvec is not None and scripts:
@@ -337,12 +300,12 @@ def _compose(
         rival_misses = bool(wanted and rival_cand is not None and unanswered([rival_cand.send_text], wanted))
         # ... but a script question that names a thing the inquiry does not answers another question
         # ("정기배송 해지하면 위약금 있어요?" for "정기배송 해지하고 싶어요")
-        asks_more = own < rival and _asks_more(script_best[3], inquiry, qterms, lexicon)
+        names_more = own < rival and asks_more(script_best[3], inquiry, qterms, lexicon)
         if (
             cands
-            and (own >= rival or (script_best[0] >= _SCRIPT_STRONG and not asks_more) or rival_misses)
+            and (own >= rival or (script_best[0] >= _SCRIPT_STRONG and not names_more) or rival_misses)
             and all(c.role.sendable or asked_the_same(c, question) for c in cands)
-            and not any(_said_before(c, said) for c in cands)
+            and not any(said_before(c, said) for c in cands)
             and (not focus or max(serves(c.text, focus) for c in cands) > 0)
             and not unanswered([c.text for c in cands], wanted)
             and not also_left_out([c.text for c in cands], question)

@@ -2,7 +2,9 @@
 
 Weights are local IDF over a candidate pool (:func:`weights`), so a word in every candidate sentence
 (적립금 in a points article) counts little and a rare one (유효기간) a lot. A 상담 스크립트 question fits
-by rapidfuzz token-set ratio plus that overlap both ways (:func:`script_fit`).
+by rapidfuzz token-set ratio plus that overlap both ways (:func:`script_fit`), compared in the
+wording the inquiry is searched in (:func:`as_searched`); :func:`asks_more` tells a script question
+that names a thing the inquiry does not.
 
 Term sets are cached per text (least recently used dropped first, 100k by default): Kiwi costs
 about a millisecond a sentence, and an answer weighs every sentence of its three top articles.
@@ -27,11 +29,13 @@ from rapidfuzz import fuzz
 
 from assist.kept_lru import KeptLRU
 from indexes.lexical import tokenize
-from korean.colloquial import normalize_query
+from korean.colloquial import expand_tokens, normalize_query
 from korean.lexicon import Lexicon
+from korean.things import thing_nouns
 
 __all__ = [
     "as_searched",
+    "asks_more",
     "hold_terms",
     "overlap",
     "reserve_terms",
@@ -45,7 +49,8 @@ __all__ = [
 _TERMS: KeptLRU[str, tuple[str, ...]] = KeptLRU(100_000)
 
 
-# script questions in the wording inquiries are searched in, per lexicon (its fingerprint)
+# script questions (article text, never an inquiry) in the wording inquiries are searched in, per
+# lexicon (its fingerprint)
 _SEARCHED: KeptLRU[tuple[str, str], str] = KeptLRU(20_000)
 
 
@@ -120,3 +125,21 @@ def script_fit(question: str, qterms: frozenset[str], asked: str, w: dict[str, f
     forward = overlap(qterms, term_set(asked), w, default)
     back = overlap(term_set(asked), qterms, w, default)
     return 0.4 * fuzzy + 0.35 * forward + 0.25 * back
+
+
+@functools.lru_cache(maxsize=20_000)
+def _asked_things(asked: str) -> tuple[str, ...]:
+    """The things a script question names (its content nouns), analysed once per question."""
+    return tuple(thing_nouns(asked))
+
+
+def asks_more(asked: str, inquiry: str, qterms: frozenset[str], lexicon: Lexicon | None) -> bool:
+    """The script question ``asked`` names a thing the inquiry does not (nor a synonym of it):
+    "정기배송 해지하면 위약금 있어요?" answers the penalty, not "정기배송 해지하고 싶어요"."""
+    for thing in _asked_things(asked):
+        if thing in qterms or thing in inquiry:
+            continue
+        if lexicon is not None and any(s in qterms for s in expand_tokens([thing], lexicon)[1:]):
+            continue
+        return True
+    return False

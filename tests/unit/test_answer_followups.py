@@ -9,8 +9,8 @@ import pytest
 
 from assist.answer import answer_question
 from assist.answer_sentences import candidates_of
-from assist.compose import _said_before, said_sentences
 from assist.knowledge import KnowledgeBase
+from assist.said import said_before, said_sentences
 from core.types import Chunk
 from tests.tinykb import article_kb
 
@@ -92,5 +92,5 @@ def test_a_sentence_that_says_more_than_the_last_answer_is_not_a_repeat() -> Non
         body="- 무통장입금 환불은 등록된 환불 계좌로 영업일 1~2일 안에 입금됩니다.",
     )
     (cand,) = candidates_of([chunk])
-    assert not _said_before(cand, ["환불 계좌로 입금됩니다."])
-    assert _said_before(cand, ["무통장입금 환불은 등록된 환불 계좌로 영업일 1~2일 안에 입금돼요."])
+    assert not said_before(cand, ["환불 계좌로 입금됩니다."])
+    assert said_before(cand, ["무통장입금 환불은 등록된 환불 계좌로 영업일 1~2일 안에 입금돼요."])

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assist.compose import _asks_more
-from assist.term_fit import as_searched, term_set
+from assist.term_fit import as_searched, asks_more, term_set
 from korean.lexicon import load_lexicon, parse_lexicon
 
 
@@ -25,11 +24,11 @@ from korean.lexicon import load_lexicon, parse_lexicon
 def test_a_script_question_that_names_more_than_the_inquiry(asked: str, inquiry: str, more: bool) -> None:
     lexicon = load_lexicon(None)
     searched = as_searched(inquiry, lexicon)
-    assert _asks_more(as_searched(asked, lexicon), searched, term_set(searched), lexicon) is more
+    assert asks_more(as_searched(asked, lexicon), searched, term_set(searched), lexicon) is more
 
 
 def test_a_synonym_of_the_script_questions_word_names_it() -> None:
     lexicon = parse_lexicon("=\t박스,상자\n")
     inquiry = "상자가 찌그러져서 왔어요"
-    assert not _asks_more("박스가 찌그러져 왔어요.", inquiry, term_set(inquiry), lexicon)
-    assert _asks_more("박스가 찌그러져 왔어요.", inquiry, term_set(inquiry), None)
+    assert not asks_more("박스가 찌그러져 왔어요.", inquiry, term_set(inquiry), lexicon)
+    assert asks_more("박스가 찌그러져 왔어요.", inquiry, term_set(inquiry), None)
