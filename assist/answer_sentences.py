@@ -22,6 +22,7 @@ from core.records import REVIEW_MARKER
 from core.types import Chunk
 from indexes.chunk_store import read_through, unkept
 from indexes.hybrid import HybridIndex
+from korean.role_cues import CHECKED
 from korean.roles import RoleLabel, classify
 from korean.sentences import split_sentences
 
@@ -245,6 +246,10 @@ def chunk_candidates(chunk: Chunk) -> list[Candidate]:
     # what a sentence pointing back points at: the sentence before it in the same block -- the
     # same line, or the line (bullet) above; a heading or a blank line starts a new block
     previous = ""
+    # a script answer that reported what was checked for one customer ("확인해 보니 고객님 계정은
+    # 카카오로 가입된 계정입니다.") goes on from that case: what follows rests on it ("로그인 화면에서
+    # '카카오로 로그인'을 눌러 주시면 …", "제한은 3월 11일에 자동으로 해제됩니다.")
+    checked = False
     lines = body.splitlines()
     lead, lead_indent = "", -1  # a nested list's lead-in and its indentation, when sent item by item
     skip_to = 0
@@ -277,7 +282,12 @@ def chunk_candidates(chunk: Chunk) -> list[Candidate]:
             if len(text) >= 4 and not _REPLY_WORD.fullmatch(text):
                 before = previous if points_back(text) else ""
                 echo = echoed(text, context) if chunk.section == "scripts" else frozenset()
-                out.append(Candidate(held, text, 0, _role(text, echo), context, before, echo, lead))
+                role = _role(text, echo)
+                if chunk.section == "scripts":
+                    if checked and role.role == "general":
+                        role = RoleLabel("case_report", "follows what was checked for one customer")
+                    checked = checked or (role.role == "case_report" and _reports_a_check(text, role))
+                out.append(Candidate(held, text, 0, role, context, before, echo, lead))
                 previous = text
     _CANDIDATES.put(key, out)
     return out
@@ -350,6 +360,12 @@ def _role(text: str, echo: frozenset[str]) -> RoleLabel:
     언제 재입고돼요?" → "… 270 사이즈 재입고 알림도 …") states that customer's case."""
     label = classify(text)
     return echo_label(echo) if echo and label.role == "general" else label
+
+
+def _reports_a_check(text: str, role: RoleLabel) -> bool:
+    """A case report that says what was checked or done for one customer (not a rule in a
+    case's words): what a script answer says after it rests on that case."""
+    return role.reason.startswith("en: done") or bool(CHECKED.search(text))
 
 
 def echo_label(echo: frozenset[str]) -> RoleLabel:

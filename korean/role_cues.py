@@ -7,7 +7,15 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["AGENT_LIMIT", "CASE_PHRASES", "INTERNAL_LATE", "INTERNAL_PHRASES", "NEGATED_END", "TEAM_ASKED"]
+__all__ = [
+    "AGENT_LIMIT",
+    "CASE_PHRASES",
+    "CHECKED",
+    "INTERNAL_LATE",
+    "INTERNAL_PHRASES",
+    "NEGATED_END",
+    "TEAM_ASKED",
+]
 
 CASE_PHRASES = re.compile(
     # "확인 결과 고객님 주문은 …" (what checking found for one customer), not "확인 결과는 7일
@@ -71,3 +79,13 @@ TEAM_ASKED = re.compile(r"[가-힣A-Za-z]{0,8}팀\s*(?:에게|에(?!서)|으로|
 # what agents never or cannot do is a promise to every customer, not a note to the agent
 AGENT_LIMIT = re.compile(r"상담(?:원|사)(?:은|는|이|가|도)\s")
 NEGATED_END = re.compile(r"(?:않|없)(?:습니다|아요|어요)\s*[.!]?\s*$")
+
+# what was checked or done for one customer, said to them ("확인해 보니 고객님 계정은 …", "고객님
+# 건은 제가 모레 오전으로 다시 예약해 드렸습니다"): a 상담 스크립트 answer that says so goes on from
+# that case. Narrower than CASE_PHRASES, whose time words (지금, 이번, 예정입니다) also mark rules
+# said in a case's words ("결제 화면 종료 현상은 현재 … 확인되어 수정 중입니다")
+CHECKED = re.compile(
+    r"확인\s*해\s*보니|확인해\s*봤|(?:확인|조회)\s*결과(?!(?:는|가|를|도|에)\s)|조회\s*해\s*보니|"
+    r"살펴\s*보니|알아\s*보니|고객님\s*(?:의\s*)?(?!본인|께|에게|께서)[가-힣]{1,6}(?<!께서)(?:은|는|이|가)\s|"
+    r"드렸(?:습니다|어요|고|으며|으니)|요청하신\s*대로"
+)
