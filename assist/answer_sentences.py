@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assist.kept_lru import KeptLRU
+from assist.script_case import echoed, reports_a_check, sentence_role, values_of
 from core.records import REVIEW_MARKER
 from core.types import Chunk
 from indexes.chunk_store import read_through, unkept
 from indexes.hybrid import HybridIndex
-from korean.role_cues import CHECKED
 from korean.roles import RoleLabel, classify
 from korean.sentences import split_sentences
 
@@ -35,13 +35,10 @@ __all__ = [
     "candidates_of",
     "chunk_candidates",
     "doc_chunks",
-    "echo_label",
-    "echoed",
     "headroom",
     "points_back",
     "reserve_candidates",
     "script_answer_text",
-    "values_of",
     "vector_text",
     "without_article_ids",
     "without_reply_word",
@@ -53,10 +50,6 @@ _HEADING_WORDS = re.compile(r"[\s()\[\]·,/]+")
 _THIRD_PERSON = re.compile(r"(?<!다른 )고객|(?<!other )\bcustomers?\b", re.IGNORECASE)
 _HEADING = re.compile(r"^\s*(?:\*\*(?P<b>.+?)\*\*|#{1,6}\s*(?P<h>.+?))\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
-# a number with its unit ("4주", "270 사이즈", "3,000원"): a value one customer may have asked about
-_VALUE = re.compile(
-    r"\d[\d,.]*\s*(?:주(?!문)|일(?![반부])|개월|달|년|시간|분|원|%|사이즈|회|장|개|번|kg|cm|mm)"
-)
 # "(KB-012)", "(KB-007 참조)", "(KB-017, KB-018)", "(see PF-002)": a parenthesis holding only
 # document ids; "(노쇼 제한 기준은 CL-002)": one saying where the rule is written
 _DOC_ID = r"[A-Z]{2,}-(?:EN-)?\d+[\w-]*"
@@ -271,7 +264,7 @@ def chunk_candidates(chunk: Chunk) -> list[Candidate]:
             head = _BULLET.sub("", line).strip()
             whole = whole_list(head, [_BULLET.sub("", lines[i]).strip() for i in items])
             if whole:  # a short list is one answer: its lead-in says what the items are values of
-                out.append(Candidate(held, whole, 0, _role(whole, frozenset()), context))
+                out.append(Candidate(held, whole, 0, sentence_role(whole, frozenset()), context))
                 skip_to, previous = items[-1] + 1, ""
             else:  # a long one item by item, each sent after its lead-in, never the lead-in alone
                 lead, lead_indent, previous = head, indent, ""
@@ -282,11 +275,11 @@ def chunk_candidates(chunk: Chunk) -> list[Candidate]:
             if len(text) >= 4 and not _REPLY_WORD.fullmatch(text):
                 before = previous if points_back(text) else ""
                 echo = echoed(text, context) if chunk.section == "scripts" else frozenset()
-                role = _role(text, echo)
+                role = sentence_role(text, echo)
                 if chunk.section == "scripts":
                     if checked and role.role == "general":
                         role = RoleLabel("case_report", "follows what was checked for one customer")
-                    checked = checked or (role.role == "case_report" and _reports_a_check(text, role))
+                    checked = checked or (role.role == "case_report" and reports_a_check(text, role))
                 out.append(Candidate(held, text, 0, role, context, before, echo, lead))
                 previous = text
     _CANDIDATES.put(key, out)
@@ -346,36 +339,6 @@ def asked_the_same(cand: Candidate, inquiry: str) -> bool:
     """A script sentence held back only for repeating its question's values ("4주"), and this
     inquiry asks about those values too: for this customer it is the answer."""
     return bool(cand.echo) and not cand.echo - values_of(inquiry)
-
-
-def echoed(text: str, question: str) -> frozenset[str]:
-    """The values of ``question`` that ``text`` repeats ("4주" in "… 4주 간격으로 …" after
-    "2주에서 4주로 바꿀 수 있나요?"): a script answer saying them states that customer's case."""
-    return frozenset(values_of(text) & values_of(question)) if question else frozenset()
-
-
-def _role(text: str, echo: frozenset[str]) -> RoleLabel:
-    """The sentence's role; a script answer sentence that repeats a value of its own question
-    ("배송 주기를 2주에서 4주로 바꿀 수 있나요?" → "… 4주 간격으로 결제되고 배송돼요", "270사이즈
-    언제 재입고돼요?" → "… 270 사이즈 재입고 알림도 …") states that customer's case."""
-    label = classify(text)
-    return echo_label(echo) if echo and label.role == "general" else label
-
-
-def _reports_a_check(text: str, role: RoleLabel) -> bool:
-    """A case report that says what was checked or done for one customer (not a rule in a
-    case's words): what a script answer says after it rests on that case."""
-    return role.reason.startswith("en: done") or bool(CHECKED.search(text))
-
-
-def echo_label(echo: frozenset[str]) -> RoleLabel:
-    """The role of a sentence repeating its script question's values: that customer's case."""
-    return RoleLabel("case_report", f"repeats its script question's {', '.join(sorted(echo))}")
-
-
-def values_of(text: str) -> set[str]:
-    """The numbers with their units in ``text`` ("4주", "270사이즈", "3,000원"), spaces removed."""
-    return {re.sub(r"\s+", "", v) for v in _VALUE.findall(text)}
 
 
 def answer_chunks(chunks: Sequence[Chunk]) -> list[Chunk]:

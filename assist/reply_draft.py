@@ -26,17 +26,15 @@ from rapidfuzz import fuzz
 from assist.answer import citation_for
 from assist.answer_sentences import (
     answer_texts,
-    echo_label,
-    echoed,
     points_back,
     script_answer_text,
-    values_of,
     without_article_ids,
 )
 from assist.compose import Composition
 from assist.evidence import Evidence
 from assist.prompts import render
 from assist.schemas import Citation, ReplyDraft, ReplyDraftSentence, SpeechLevel
+from assist.script_case import echo_label, echoed, values_of
 from assist.speech import dominant_level, to_level
 from core.records import REVIEW_MARKER
 from core.settings import Settings
