@@ -6,15 +6,19 @@ Shared by chatbot answers (``assist.answer``) and agents' reply drafts (``assist
    정책, 단계별 절차, 주요 상황 및 해결책 and 상담 스크립트 answers (all chunks of the top
    articles, not only the retrieved ones), each labelled by :mod:`korean.roles`.
 2. A 상담 스크립트 Q/A is used whole only when its question matches the inquiry (rapidfuzz
-   over the script question plus weighted term overlap) and every answer sentence is general.
+   over the script question plus weighted term overlap, both in the searched wording) and every
+   answer sentence is general; not over a better-fitting sentence of its article when its
+   question names a thing the inquiry does not (:func:`assist.term_fit.asks_more`).
 3. Otherwise sentences are scored by question fit: weighted overlap with the question's terms
    (weights are local IDF over the candidate pool, so 적립금 in every sentence counts little and
    유효기간 a lot; a script answer's sentences also count its question's words), dense
    similarity to the question (a 주요 상황 sentence embedded with its heading) and the retrieval
    score of its article; whether a sentence serves the question's focus (기간/방법/가능 여부 …,
    :mod:`korean.focus`) gates whole script answers and is a confidence feature. The best sentence
-   and up to two close neighbours of the same article are kept, in source order, then the best
-   sentence of another section of that article when it fits nearly as well.
+   and up to two close neighbours of the same article are kept, the best one first (the steps of
+   a procedure, and a situation after its rule, in source order), then the best sentence of
+   another section of that article when it fits nearly as well. A script answer's closing line
+   ("… 다시 말씀해 주십시오") never leads.
 4. A question that asks for a time, a cost or a quantity outright (:func:`korean.focus.asked_for`)
    is answered only with sentences that carry one: the best sentence that does answers when it
    fits at least ``_ASKED_FIT`` as well as the best one; otherwise there is no answer (a
