@@ -29,7 +29,7 @@ from rapidfuzz import fuzz
 
 from assist.kept_lru import KeptLRU
 from indexes.lexical import tokenize
-from korean.colloquial import expand_tokens, normalize_query
+from korean.colloquial import normalize_query, unknown_tokens
 from korean.lexicon import Lexicon
 from korean.things import thing_nouns
 
@@ -136,10 +136,4 @@ def _asked_things(asked: str) -> tuple[str, ...]:
 def asks_more(asked: str, inquiry: str, qterms: frozenset[str], lexicon: Lexicon | None) -> bool:
     """The script question ``asked`` names a thing the inquiry does not (nor a synonym of it):
     "정기배송 해지하면 위약금 있어요?" answers the penalty, not "정기배송 해지하고 싶어요"."""
-    for thing in _asked_things(asked):
-        if thing in qterms or thing in inquiry:
-            continue
-        if lexicon is not None and any(s in qterms for s in expand_tokens([thing], lexicon)[1:]):
-            continue
-        return True
-    return False
+    return any(t not in inquiry for t in unknown_tokens(_asked_things(asked), qterms.__contains__, lexicon))
