@@ -15,9 +15,9 @@ Shared by chatbot answers (``assist.answer``) and agents' reply drafts (``assist
    similarity to the question (a 주요 상황 sentence embedded with its heading) and the retrieval
    score of its article; whether a sentence serves the question's focus (기간/방법/가능 여부 …,
    :mod:`korean.focus`) gates whole script answers and is a confidence feature. The best sentence
-   and up to two close neighbours of the same article are kept, the best one first (the steps of
-   a procedure, and a situation after its rule, in source order), then the best sentence of
-   another section of that article when it fits nearly as well. A script answer's closing line
+   and up to two close neighbours of the same article are kept, the best one first (a situation
+   after the rule it qualifies), then the best sentence of another section of that article when
+   it fits nearly as well. A script answer's closing line
    ("… 다시 말씀해 주십시오") never leads.
 4. A question that asks for a time, a cost or a quantity outright (:func:`korean.focus.asked_for`)
    is answered only with sentences that carry one: the best sentence that does answers when it
@@ -387,13 +387,11 @@ def _compose(
             extra = [other]
             chosen = chosen[: max(limit - 1, len(lead))]
     # the best sentence leads, its neighbours follow in source order, then the other section's
-    # sentence ("주문 제작 상품은 … 취소할 수 없습니다" before the partial-cancel rule above it); the
-    # steps of a procedure keep their order, and a situation's sentence follows the rule it
-    # qualifies ("마일리지는 적립일로부터 2년 …" before "취소한 예약에 쓴 … 경우: … 30일입니다")
+    # sentence ("주문 제작 상품은 … 취소할 수 없습니다" before the partial-cancel rule above it); a
+    # situation's sentence follows the rule it qualifies ("마일리지는 적립일로부터 2년 …" before
+    # "취소한 예약에 쓴 … 경우: … 30일입니다")
     rest = [c for c in chosen if c not in lead]
-    in_order = first.chunk.section == "procedure" or any(c.chunk.section == "procedure" for c in rest)
-    situation = first.chunk.section == "situations"
-    if in_order or (situation and any(c.chunk.section != "situations" for c in rest)):
+    if first.chunk.section == "situations" and any(c.chunk.section != "situations" for c in rest):
         answer = sorted(chosen, key=lambda c: c.order) + extra
     else:
         answer = lead + sorted(rest, key=lambda c: c.order) + extra
