@@ -17,16 +17,20 @@ __all__ = [
     "TEAM_ASKED",
 ]
 
-CASE_PHRASES = re.compile(
-    # "확인 결과 고객님 주문은 …" (what checking found for one customer), not "확인 결과는 7일
-    # 이내에 알림톡으로 안내합니다" (the result as the topic of a rule)
+# "확인 결과 고객님 주문은 …" (what checking found for one customer), not "확인 결과는 7일 이내에
+# 알림톡으로 안내합니다" (the result as the topic of a rule)
+_CHECK_FOUND = (
     r"확인\s*해\s*보니|확인해\s*봤|(?:확인|조회)\s*결과(?!(?:는|가|를|도|에)\s)|조회\s*해\s*보니|"
-    r"살펴\s*보니|알아\s*보니|"
+    r"살펴\s*보니|알아\s*보니"
+)
+# "고객님 카드는 2개월 전에 발급된 카드라 …", "고객님의 회선이 …": what this customer's thing is
+_CUSTOMERS_THING = r"고객님\s*(?:의\s*)?(?!본인|께|에게|께서)[가-힣]{1,6}(?<!께서)(?:은|는|이|가)\s"
+
+CASE_PHRASES = re.compile(
+    _CHECK_FOUND + "|"
     r"확인\s*되었|확인\s*됐|확인되네|확인되는데|확인되셨|확인돼요|확인됩니다|"
     r"말씀하신|문의하신|문의\s*주신|요청하신|주문하신\s*(?:상품|건|주문)|신청하신|"
-    r"고객님\s*(?:의\s*)?(?:주문|계정|적립금|쿠폰|결제|환불|배송|상품|건)|"
-    # "고객님 카드는 2개월 전에 발급된 카드라 …", "고객님의 회선이 …": what this customer's thing is
-    r"고객님\s*(?:의\s*)?(?!본인|께|에게|께서)[가-힣]{1,6}(?<!께서)(?:은|는|이|가)\s|"
+    r"고객님\s*(?:의\s*)?(?:주문|계정|적립금|쿠폰|결제|환불|배송|상품|건)|" + _CUSTOMERS_THING + "|"
     # "고객님께 적용되는 수수료율은 연 17.9%입니다": the rate, fee or limit set for this customer
     r"(?:고객|회원)님?(?:께|에게)\s*(?:적용|부과|청구|부여|책정|지급)(?:되는|된|될|되고|되어|돼)|"
     r"해당\s*(?:주문|건|상품|결제)|해당\s*[가-힣]{1,6}\s+건|"
@@ -85,7 +89,5 @@ NEGATED_END = re.compile(r"(?:않|없)(?:습니다|아요|어요)\s*[.!]?\s*$")
 # that case. Narrower than CASE_PHRASES, whose time words (지금, 이번, 예정입니다) also mark rules
 # said in a case's words ("결제 화면 종료 현상은 현재 … 확인되어 수정 중입니다")
 CHECKED = re.compile(
-    r"확인\s*해\s*보니|확인해\s*봤|(?:확인|조회)\s*결과(?!(?:는|가|를|도|에)\s)|조회\s*해\s*보니|"
-    r"살펴\s*보니|알아\s*보니|고객님\s*(?:의\s*)?(?!본인|께|에게|께서)[가-힣]{1,6}(?<!께서)(?:은|는|이|가)\s|"
-    r"드렸(?:습니다|어요|고|으며|으니)|요청하신\s*대로"
+    _CHECK_FOUND + "|" + _CUSTOMERS_THING + "|" + r"드렸(?:습니다|어요|고|으며|으니)|요청하신\s*대로"
 )
