@@ -15,6 +15,7 @@ from assist.evidence import Evidence, clean_query, gather
 from assist.knowledge import KnowledgeBase
 from assist.reply_draft import build_reply_draft
 from assist.schemas import ArticleSuggestion, SectionMatch, Suggestion, TicketSuggestion
+from assist.sentence_rank import by_best_sentence
 from assist.tags import suggest_tag
 from core.types import DocHit
 from storage import log_query, save_suggestion
@@ -111,7 +112,10 @@ def suggest(
         id=uuid.uuid4().hex,
         ticket_id=ticket_id,
         articles=[
-            _article(d, today=today, max_age_days=kb.settings.stale_after_days) for d in evidence.articles
+            _article(d, today=today, max_age_days=kb.settings.stale_after_days)
+            for d in by_best_sentence(
+                evidence.articles, kb.index, evidence.trace.query_vector, kb.settings.sentence_rank
+            )
         ],
         tickets=[_ticket(d) for d in evidence.tickets],
         tag=tag,

@@ -214,6 +214,15 @@ class Settings(BaseSettings):
         description="Least fit of a 상담 스크립트 Q/A to use it for a draft reply built without a composed "
         "answer (suggestions follow the chatbot's answer).",
     )
+    sentence_rank: float = Field(
+        1.0,
+        ge=0,
+        le=3,
+        description="How much their best-matching sentence re-ranks the articles listed beside a ticket "
+        "(suggestions): an article whose closest answer sentence or script question is further from the "
+        "inquiry than the best article's loses this many top scores per 0.05 of e5 cosine. 0 = the "
+        "retrieval order (README: best-sentence re-rank).",
+    )
     ticket_vote: float = Field(
         0.0,
         ge=0,
