@@ -26,6 +26,7 @@ from assist.answer_sentences import (
     reserve_candidates,
     vector_text,
 )
+from assist.sentence_rank import reserve_texts
 from assist.sentence_store import load_vectors, stored_dtype, text_key, write_vectors
 from assist.sentence_vectors import held_rows, held_texts, remember, reserve, sentence_vectors
 from assist.term_fit import as_searched, hold_terms, reserve_terms
@@ -60,6 +61,7 @@ def _answer_chunks_of(index: HybridIndex) -> list[Chunk]:
     docs = dict.fromkeys(k.doc_id for k in index.chunk_keys() if k.doc_type != "ticket")
     chunks = [c for doc_id in docs for c in answer_chunks(doc_chunks(index, doc_id))]
     reserve_candidates(headroom(len(chunks)))
+    reserve_texts(len(chunks))  # the suggestions' best-sentence re-rank (assist.sentence_rank)
     return chunks
 
 
