@@ -149,3 +149,16 @@ def test_suggestions_list_the_re_ranked_articles(two_articles: Path) -> None:
     assert listed_on[0] == "points"
     scores = [a.score for a in suggest(on, QUERY, log=False).articles]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_an_article_below_the_first_k_can_be_listed(two_articles: Path) -> None:
+    from core.settings import Settings
+
+    on = KnowledgeBase(Settings(data_dir=two_articles, embedder="hash"))  # type: ignore[call-arg]
+    off = KnowledgeBase(Settings(data_dir=two_articles, embedder="hash", sentence_rank=0))  # type: ignore[call-arg]
+    assert [a.article_id for a in suggest(off, QUERY, k=1, log=False).articles] == ["coupon"]
+    one = suggest(on, QUERY, k=1, log=False)
+    assert [a.article_id for a in one.articles] == ["points"]  # re-ranked from twice the articles shown
+    assert len(one.tickets) <= 1
+    # the reply draft and its confidence come from the first k articles, re-rank or not
+    assert one.confidence == suggest(off, QUERY, k=1, log=False).confidence
