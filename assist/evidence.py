@@ -44,6 +44,9 @@ class Evidence:
     docs: list[DocHit]
     lang: str
     trace: SearchTrace = field(default_factory=SearchTrace)
+    # more articles than ``articles``, ranked the same way, when ``gather`` was asked for a pool
+    # (the suggestions' list re-ranks it: assist.sentence_rank); empty otherwise
+    article_pool: list[DocHit] = field(default_factory=list)
 
     @property
     def knowledge(self) -> list[DocHit]:
@@ -83,10 +86,13 @@ def gather(
     k: int = 5,
     doc_types: Collection[str] | None = None,
     exclude: Collection[str] = (),
+    article_pool: int = 0,
 ) -> Evidence:
     """Search once over all chunk types and split the results per document type; articles are
     re-ranked by the closest resolved tickets' tags (:func:`ticket_votes`, ``KMS_TICKET_VOTE``).
-    ``exclude``: document ids to leave out (a ticket asking about itself)."""
+    ``exclude``: document ids to leave out (a ticket asking about itself). ``article_pool``: also
+    that many articles, from the same search and votes, in ``Evidence.article_pool`` (``articles``
+    stay the first ``k``, as any other caller gets them)."""
     trace = SearchTrace()
     hits = kb.searcher.search_chunks(query, kb.params(doc_types=doc_types), trace=trace)
     if exclude:
@@ -96,11 +102,17 @@ def gather(
         by_type.setdefault(hit.chunk.doc_type, []).append(hit)
     weight = kb.settings.ticket_vote  # 0 (default): no votes, so k of each, as without them
     tickets = aggregate(by_type["ticket"], k=max(k, VOTING_TICKETS) if weight else k)
+    voting = tickets[:VOTING_TICKETS]
     articles = aggregate(by_type["article"], k=2 * k if weight else k)
+    pool: list[DocHit] = []
+    if article_pool > k:
+        pool = aggregate(by_type["article"], k=2 * article_pool if weight else article_pool)
+        pool = ticket_votes(pool, voting, weight)[:article_pool]
     return Evidence(
         query=query,
         chunk_hits=hits,
-        articles=ticket_votes(articles, tickets[:VOTING_TICKETS], weight)[:k],
+        articles=ticket_votes(articles, voting, weight)[:k],
+        article_pool=pool,
         tickets=tickets[:k],
         docs=aggregate(by_type["doc"], k=k),
         lang=detect_lang(query),

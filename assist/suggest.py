@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -100,11 +99,9 @@ def suggest(
     subj = clean_query(subject, kb.settings, field_name="subject") if subject and subject.strip() else ""
     query = f"{subj}\n{text}" if subj else text
     own = (f"ticket:{ticket_id}",) if ticket_id else ()  # a stored ticket is no evidence about itself
-    # twice the articles: the best-sentence re-rank may lift one from below the first k
-    # (welfare_qa_ko, 300 questions: right article in the first five 277 -> 283 from 10, 277 from 5)
-    found: Evidence = gather(kb, query, k=_POOL * k, exclude=own)
-    # what /v1/answer sees for the same text, so the reply draft and confidence are the same
-    evidence = replace(found, articles=found.articles[:k], tickets=found.tickets[:k], docs=found.docs[:k])
+    # twice the articles for the list: the best-sentence re-rank may lift one from below the first
+    # k (welfare_qa_ko, 300 questions: right article in the first five 277 -> 283 from 10, 277 from 5)
+    evidence: Evidence = gather(kb, query, k=k, exclude=own, article_pool=_POOL * k)
     t_draft = time.perf_counter()
     # the same composition and calibrated confidence as /v1/answer for the same text
     comp, confidence, _ = assess(kb, evidence, text, {"article", "doc"})
@@ -122,7 +119,10 @@ def suggest(
         articles=[
             _article(d, today=today, max_age_days=kb.settings.stale_after_days)
             for d in by_best_sentence(
-                found.articles, kb.index, found.trace.query_vector, kb.settings.sentence_rank
+                evidence.article_pool or evidence.articles,
+                kb.index,
+                evidence.trace.query_vector,
+                kb.settings.sentence_rank,
             )[:k]
         ],
         tickets=[_ticket(d) for d in evidence.tickets],

@@ -84,3 +84,17 @@ def test_calibration_leaves_a_ticket_out_of_its_own_answer(built: Path, tmp_path
     rows = from_tickets(kb, [("환불 언제 들어와요?", ["고객::환불::요청"], "T-2"), ("포장 되나요", ["x"])])
     assert rows[0].gold == frozenset({"refund"}) and rows[0].source_id == "ticket:T-2"
     assert rows[1].gold == frozenset() and rows[1].source_id is None
+
+
+@pytest.mark.parametrize("vote", [0.0, 0.5])
+def test_an_article_pool_leaves_the_evidence_as_it_was(built: Path, tmp_path: Path, vote: float) -> None:
+    kb = KnowledgeBase(copy_kb(built, tmp_path / "kb", ticket_vote=vote))
+    query = "환불 언제 들어와요?"
+    plain = gather(kb, query, k=2)
+    pooled = gather(kb, query, k=2, article_pool=4)
+    assert plain.article_pool == []
+    assert [(d.doc_id, d.score) for d in pooled.articles] == [(d.doc_id, d.score) for d in plain.articles]
+    assert [d.doc_id for d in pooled.tickets] == [d.doc_id for d in plain.tickets]
+    assert [d.doc_id for d in pooled.docs] == [d.doc_id for d in plain.docs]
+    assert len(plain.articles) < len(pooled.article_pool) <= 4  # the tiny KB has three articles
+    assert {d.doc_id for d in plain.articles} <= {d.doc_id for d in pooled.article_pool}
