@@ -9,7 +9,8 @@ check that the knowledge base mentions each of them (:mod:`assist.unmentioned`) 
 
 A word counts when it is Latin, at least three letters, not a function word, not a word of time
 (today, weekend: when, not what), not a person (cousin, friend: who, not what), not the
-customer's own (the words after "my": "sent to my workplace"), not a word that
+customer's own (the words after "my": "sent to my workplace"; but :func:`asked_how_objects`
+gives the own thing an asked action is done to, "cancel my subscription"), not a word that
 only asks or hedges (possible, allowed, still) and not a light verb (use, get, see). An action
 counts ("Can I *pause* my membership?") as Korean predicate nouns do. Words are lowercased, not
 stemmed: the index's tokenizer decides how they compare (``indexes.lexical.stem_en``), and
@@ -21,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["asked_how_words", "asked_if_words", "word_forms"]
+__all__ = ["asked_how_objects", "asked_how_words", "asked_if_words", "word_forms"]
 
 # a sentence that asks whether: an auxiliary first (after an optional "and", "so", "also" …)
 _YES_NO = re.compile(
@@ -111,6 +112,34 @@ def asked_how_words(question: str) -> list[str]:
     """
     clauses = (_wh_clause(sentence.strip()) for sentence in _SENTENCE_END.split(question.strip()))
     return [w for w in _content_words(c for c in clauses if c) if w not in _INFO_KINDS]
+
+
+# after these, "my …" is where or with what (sent to my workplace, without my card), not the thing
+# an action is done to
+_PREPOSITIONS = frozenset(
+    """to at near in on from for with without of about into onto by after before during under
+    over via through within across behind beside between inside outside around against""".split()
+)
+
+
+def asked_how_objects(question: str) -> list[str]:
+    """The customer's own thing an asked action is done to ("How do I cancel my subscription?" →
+    subscription; "How long do you keep my personal data …?" → personal, data), as
+    :func:`asked_how_words` leaves them out; not "my …" after a preposition ("the status of my
+    refund", "without my card"), which is the case's circumstance."""
+    out: list[str] = []
+    for sentence in _SENTENCE_END.split(question.strip()):
+        clause = _wh_clause(sentence.strip())
+        words = [w.lower() for w in _WORD.findall(clause)]
+        for i, w in enumerate(words):
+            if w not in _OWNERS or i == 0 or words[i - 1] in _PREPOSITIONS:
+                continue
+            for after in words[i + 1 :]:
+                if after in _FUNCTION or after in _PREPOSITIONS:
+                    break
+                if len(after) >= 3 and after not in _TIME and after not in _PEOPLE and after not in out:
+                    out.append(after)
+    return out
 
 
 def _content_words(clauses: Iterable[str]) -> list[str]:

@@ -21,7 +21,7 @@ from korean.things import (
     asked_what_things,
     thing_nouns,
 )
-from korean.things_en import asked_how_words, asked_if_words
+from korean.things_en import asked_how_objects, asked_how_words, asked_if_words
 from tests.tinykb import article_kb
 
 ARTICLE = """# 청구서·요금 납부 안내
@@ -409,3 +409,33 @@ def test_an_answer_that_leaves_out_what_is_asked_about_as_well_is_handed_off(kb:
     assert not also_left_out(["요금 납부일은 매월 25일이며 청구서와 상관없습니다."], also)
     assert also_left_out(["청구서는 이메일로 받을 수 있습니다."], also)
     assert not also_left_out(["청구서는 이메일로 받을 수 있습니다."], "청구서를 이메일로 받을 수 있나요?")
+
+
+@pytest.mark.parametrize(
+    ("question", "objects"),
+    [
+        # the customer's own thing an asked action is done to is what is asked about
+        ("How do I cancel my subscription?", ["subscription"]),
+        (
+            "How long do you keep my personal data after I cancel my membership?",
+            ["personal", "data", "membership"],
+        ),
+        ("How do I change my delivery address?", ["delivery", "address"]),
+        # "my …" after a preposition is the case's circumstance; no question, no object
+        ("What is the status of my refund?", []),
+        ("how do i get in without my card", []),
+        ("I cancelled my order.", []),
+    ],
+)
+def test_the_things_an_english_how_question_acts_on(question: str, objects: list[str]) -> None:
+    assert asked_how_objects(question) == objects
+
+
+def test_an_english_how_question_about_an_unmentioned_own_thing_is_handed_off(kb_en: KnowledgeBase) -> None:
+    # "subscription" was the customer's own, so never checked: answered from the bills article
+    answer = answer_question(kb_en, "How do I cancel my subscription?", threshold=0.0, log=False)
+    assert answer.abstained and answer.confidence == 0.0, answer
+    assert "subscription" in (answer.handoff_reason or "")  # the word as written, not its stem
+    # an own thing the article names is answered
+    answer = answer_question(kb_en, "How do I pay my bill?", threshold=0.0, log=False)
+    assert not answer.abstained and answer.citations, answer
