@@ -55,7 +55,8 @@ StreamNest rows was seen while writing it; "pls" and "nxt" of two gym rows becam
 The customer's own thing an asked action is done to (:func:`korean.things_en.asked_how_objects`:
 "How do I cancel my subscription?", sent at 0.97 from the sample KB's refund article) is checked
 whatever the share: fresh KBs, rows to hand off that were answered at 0.81 28 → 25 (GYM-046,
-STREAM-044, STREAM-070), nothing else changed on either safety set.
+STREAM-044, STREAM-070), nothing else changed on either safety set; banking77 answerability the
+same at 0.81 (coverage/FAR AUC 0.8180 → 0.8198).
 Sentence adverbs (anyway, maybe, actually …) are no content words: "I forgot my phone and my fob
 is at home. Can the staff let me in anyway?" (gym) had been handed off for "anyway" and is now
 answered right at 0.93; nothing else changed on gym, StreamNest, the sample KB or banking77.

@@ -122,17 +122,33 @@ _PREPOSITIONS = frozenset(
 )
 
 
+# after these, "my …" is what the sentence is about, not what an action is done to ("Why is my
+# debit card declined?", "Why didn't my top-up go through?")
+_AUXILIARIES = frozenset(
+    """is are was were be been am do does did has have had will would can could should may might
+    must shall isn aren wasn weren don doesn didn hasn haven hadn won wouldn couldn shouldn""".split()
+)
+
+
 def asked_how_objects(question: str) -> list[str]:
     """The customer's own thing an asked action is done to ("How do I cancel my subscription?" →
     subscription; "How long do you keep my personal data …?" → personal, data), as
     :func:`asked_how_words` leaves them out; not "my …" after a preposition ("the status of my
-    refund", "without my card"), which is the case's circumstance."""
+    refund", "without my card"), which is the case's circumstance, nor after an auxiliary ("Why is
+    my card declined?"), where it is what the sentence is about."""
     out: list[str] = []
     for sentence in _SENTENCE_END.split(question.strip()):
         clause = _wh_clause(sentence.strip())
         words = [w.lower() for w in _WORD.findall(clause)]
         for i, w in enumerate(words):
-            if w not in _OWNERS or i == 0 or words[i - 1] in _PREPOSITIONS:
+            prev = words[i - 1] if i else ""
+            if (
+                w not in _OWNERS
+                or not prev
+                or prev in _PREPOSITIONS
+                or prev in _AUXILIARIES
+                or prev.endswith("n't")
+            ):
                 continue
             for after in words[i + 1 :]:
                 if after in _FUNCTION or after in _PREPOSITIONS:

@@ -425,6 +425,9 @@ def test_an_answer_that_leaves_out_what_is_asked_about_as_well_is_handed_off(kb:
         ("What is the status of my refund?", []),
         ("how do i get in without my card", []),
         ("I cancelled my order.", []),
+        # after an auxiliary, "my …" is what the sentence is about
+        ("Why is my debit card being declined when I have money?", []),
+        ("Why didn't my topup go through?", []),
     ],
 )
 def test_the_things_an_english_how_question_acts_on(question: str, objects: list[str]) -> None:
