@@ -103,15 +103,15 @@ def gather(
     weight = kb.settings.ticket_vote  # 0 (default): no votes, so k of each, as without them
     tickets = aggregate(by_type["ticket"], k=max(k, VOTING_TICKETS) if weight else k)
     voting = tickets[:VOTING_TICKETS]
-    articles = aggregate(by_type["article"], k=2 * k if weight else k)
-    pool: list[DocHit] = []
-    if article_pool > k:
-        pool = aggregate(by_type["article"], k=2 * article_pool if weight else article_pool)
-        pool = ticket_votes(pool, voting, weight)[:article_pool]
+    # aggregated once, as deep as the pool: the first n documents of a deeper aggregate are the
+    # aggregate of n (documents in order of their first hit, each with its best chunks)
+    depth = max(k, article_pool)
+    ranked = aggregate(by_type["article"], k=2 * depth if weight else depth)
+    pool = ticket_votes(ranked, voting, weight)[:article_pool] if article_pool > k else []
     return Evidence(
         query=query,
         chunk_hits=hits,
-        articles=ticket_votes(articles, voting, weight)[:k],
+        articles=ticket_votes(ranked[: 2 * k if weight else k], voting, weight)[:k],
         article_pool=pool,
         tickets=tickets[:k],
         docs=aggregate(by_type["doc"], k=k),

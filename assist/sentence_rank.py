@@ -42,7 +42,7 @@ from assist.sentence_vectors import sentence_vectors
 from core.types import Chunk, DocHit
 from indexes.hybrid import HybridIndex
 
-__all__ = ["best_sentence_cosines", "by_best_sentence", "reserve_texts"]
+__all__ = ["best_sentence_cosines", "by_best_sentence", "chunk_texts", "reserve_texts"]
 
 # a cosine distance of the bundled e5 model that costs one top score at weight 1 (its
 # query-sentence cosines of one inquiry span about 0.80-0.92)
@@ -59,7 +59,10 @@ def reserve_texts(n: int) -> None:
     _TEXTS.reserve(headroom(n))
 
 
-def _chunk_texts(chunk: Chunk) -> tuple[str, ...]:
+def chunk_texts(chunk: Chunk) -> tuple[str, ...]:
+    """What an answer chunk's sentences (:func:`assist.answer_sentences.vector_text`) and its
+    script question are embedded as, once per chunk version: the re-rank compares them with an
+    inquiry and the serving warm-up embeds them (:mod:`assist.sentence_warmup`)."""
     key = (chunk.chunk_id, chunk.hash)
     hit = _TEXTS.get(key)
     if hit is None:
@@ -78,7 +81,7 @@ def best_sentence_cosines(index: HybridIndex, docs: Sequence[DocHit], qvec: np.n
     owners: list[str] = []
     for doc in docs:
         for chunk in answer_chunks(doc_chunks(index, doc.doc_id) or [h.chunk for h in doc.chunks]):
-            for text in _chunk_texts(chunk):
+            for text in chunk_texts(chunk):
                 texts.append(text)
                 owners.append(doc.doc_id)
     if not texts:

@@ -24,9 +24,8 @@ from assist.answer_sentences import (
     doc_chunks,
     headroom,
     reserve_candidates,
-    vector_text,
 )
-from assist.sentence_rank import reserve_texts
+from assist.sentence_rank import chunk_texts, reserve_texts
 from assist.sentence_store import load_vectors, stored_dtype, text_key, write_vectors
 from assist.sentence_vectors import held_rows, held_texts, remember, reserve, sentence_vectors
 from assist.term_fit import as_searched, hold_terms, reserve_terms
@@ -66,7 +65,7 @@ def _answer_chunks_of(index: HybridIndex) -> list[Chunk]:
 
 
 def _sentence_texts(chunks: Sequence[Chunk], lexicon: Lexicon | None) -> list[str]:
-    texts = [vector_text(cand) for chunk in chunks for cand in chunk_candidates(chunk)]
+    texts = [text for chunk in chunks for text in chunk_texts(chunk)]
     return list(dict.fromkeys(texts + _script_questions(chunks, lexicon)))
 
 

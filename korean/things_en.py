@@ -153,7 +153,7 @@ def asked_how_objects(question: str) -> list[str]:
             for after in words[i + 1 :]:
                 if after in _FUNCTION or after in _PREPOSITIONS:
                     break
-                if len(after) >= 3 and after not in _TIME and after not in _PEOPLE and after not in out:
+                if _content(after) and after not in out:
                     out.append(after)
     return out
 
@@ -169,11 +169,23 @@ def _content_words(clauses: Iterable[str]) -> list[str]:
                 continue
             if w in _FUNCTION and w != "own":
                 owned = False
-            if owned or len(w) < 3 or w in _FUNCTION or w in _TIME or w in _PEOPLE or w.endswith("'s"):
+            if owned or not _content(w):
                 continue
             if w not in out:
                 out.append(w)
     return out
+
+
+def _content(word: str) -> bool:
+    """A lowercased word that can name a thing: three letters or more, not a function word, a
+    word of time or a person, nor a possessive ("friend's")."""
+    return (
+        len(word) >= 3
+        and word not in _FUNCTION
+        and word not in _TIME
+        and word not in _PEOPLE
+        and not word.endswith("'s")
+    )
 
 
 def _wh_clause(sentence: str) -> str:

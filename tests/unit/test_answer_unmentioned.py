@@ -421,6 +421,7 @@ def test_an_answer_that_leaves_out_what_is_asked_about_as_well_is_handed_off(kb:
             ["personal", "data", "membership"],
         ),
         ("How do I change my delivery address?", ["delivery", "address"]),
+        ("How do I cancel my friend's membership?", ["membership"]),  # whose it is, not what
         # "my …" after a preposition is the case's circumstance; no question, no object
         ("What is the status of my refund?", []),
         ("how do i get in without my card", []),
