@@ -10,6 +10,7 @@ import re
 
 from korean.role_cues import CHECKED
 from korean.roles import RoleLabel, classify
+from korean.roles_en import DONE_FOR_CASE
 
 __all__ = ["echo_label", "echoed", "reports_a_check", "sentence_role", "values_of"]
 
@@ -36,7 +37,7 @@ def sentence_role(text: str, echo: frozenset[str]) -> RoleLabel:
 def reports_a_check(text: str, role: RoleLabel) -> bool:
     """A case report that says what was checked or done for one customer (not a rule in a
     case's words): what a script answer says after it rests on that case."""
-    return role.reason.startswith("en: done") or bool(CHECKED.search(text))
+    return role.reason == DONE_FOR_CASE or bool(CHECKED.search(text))
 
 
 def echo_label(echo: frozenset[str]) -> RoleLabel:

@@ -9,7 +9,11 @@ import re
 from korean.role_label import RoleLabel
 from korean.second_person import second_person, situation_told, they_told
 
-__all__ = ["classify_en"]
+__all__ = ["DONE_FOR_CASE", "classify_en"]
+
+# the reason of an English sentence that reports what was done or promised for one customer
+# (assist.script_case.reports_a_check reads it: what a script answer says after it is that case's)
+DONE_FOR_CASE = "en: done or promised for this case"
 
 _EN_CASE = re.compile(
     r"\b(?:I|we)(?:'ve| have| had|'d)?\s+(?:just\s+|already\s+)?(?:checked|confirmed|processed|refunded|"
@@ -142,7 +146,7 @@ def classify_en(text: str) -> RoleLabel:
     if _EN_BARE_CUSTOMER.search(text) or _EN_TOOL.search(text) or gives_them:
         return RoleLabel("agent_note", "en: the customer in the third person / the support tool")
     if _EN_CASE.search(text):
-        return RoleLabel("case_report", "en: done or promised for this case")
+        return RoleLabel("case_report", DONE_FOR_CASE)
     # a guide's "Member wants …: …" is told to that member ("If you want …: …")
     return RoleLabel("general", "en: no case or note cue", _general(situation_told(text)))
 
