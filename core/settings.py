@@ -215,12 +215,12 @@ class Settings(BaseSettings):
         "answer (suggestions follow the chatbot's answer).",
     )
     sentence_rank: float = Field(
-        1.0,
+        0.5,
         ge=0,
         le=3,
         description="How much their best-matching sentence re-ranks the articles listed beside a ticket "
-        "(suggestions): an article whose closest answer sentence or script question is further from the "
-        "inquiry than the best article's loses this many top scores per 0.05 of e5 cosine. 0 = the "
+        "(suggestions): an article whose closest answer sentence, script question or title is further from "
+        "the inquiry than the best article's loses this many top scores per 0.05 of e5 cosine. 0 = the "
         "retrieval order (README: best-sentence re-rank).",
     )
     ticket_vote: float = Field(

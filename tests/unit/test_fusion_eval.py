@@ -104,3 +104,24 @@ def test_the_product_row_scores_the_fusion_the_settings_search_with(fusion: str,
         assert all(p.weight_model is weight_model_for(None) for p in product)
     for m in ("recall@1", "recall@5", "mrr@10", "ndcg@10"):
         assert metrics[f"product/{m}"] == metrics[f"{fusion}/{m}"]
+
+
+def _articles_split() -> Split:
+    """Two articles: the coupon one shares more of the question's words, the points one has the
+    question itself as a 상담 스크립트 question (tests/unit/test_sentence_rank.py's case)."""
+    from tests.unit.test_sentence_rank import COUPON, POINTS, QUERY
+
+    index, _ = store.build([*COUPON, *POINTS], HashEmbedder(), store.IndexConfig())
+    queries = [Query("q", QUERY, {"points": 1.0})]
+    return Split("articles", index, lambda **o: SearchParams(**o), queries, [], {"files": ["articles"]})
+
+
+@pytest.mark.parametrize("weight", [0.0, 1.0])
+def test_the_suggested_row_is_the_agents_list_the_best_sentence_re_rank_makes(weight: float) -> None:
+    """ "suggested" scores the product's search with its first articles re-ranked by their best
+    sentence (assist.sentence_rank), as a suggestion lists them; at weight 0 it is the product row."""
+    split = _articles_split()
+    metrics, latency = _evaluate(split, {}, Settings(sentence_rank=weight))
+    assert "suggested" in latency and metrics["product/recall@1"] == 0.0  # retrieval: coupon first
+    assert metrics["suggested/recall@1"] == (1.0 if weight else 0.0)
+    assert metrics["suggested/recall@5"] == metrics["product/recall@5"] == 1.0
