@@ -18,6 +18,7 @@ from indexes.fusion_weight import WeightModel, query_features, weight_model_for
 from indexes.lexical import LexicalIndex, tokenize
 from indexes.ranker import FusionRanker, QueryStats, feature_matrix, ranker_for
 from indexes.segments import DeltaOp, DenseView, LexicalView, Main, Segments
+from indexes.spelling import corrected
 from korean.colloquial import expand_tokens, normalize_query, unknown_tokens
 from korean.lexicon import Lexicon
 
@@ -283,6 +284,8 @@ class HybridIndex:
         if use_lexical:
             t0 = time.perf_counter()
             qtokens = tokenize(query, typos=lexicon is not None)
+            if lexicon is not None:  # English misspellings, as Kiwi's typo model reads Korean ones
+                qtokens = corrected(qtokens, seg.knows, seg.nearest_term)
             trace.query_tokens = list(qtokens)
             if lexicon is not None:  # only synonyms that occur somewhere can change a score
                 extra = expand_tokens(qtokens, lexicon)[len(qtokens) :]

@@ -28,6 +28,7 @@ from core.types import Chunk, vector_id
 from indexes.chunk_store import ChunkFile, ChunkKey, LiveChunks, key_of
 from indexes.dense import DenseIndex
 from indexes.lexical import Bm25Stats, LexicalIndex, doc_terms
+from indexes.spelling import Spelling
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,11 @@ class Main:
     @cached_property
     def pos_by_id(self) -> dict[str, int]:
         return {cid: i for i, cid in enumerate(self.chunk_ids)}
+
+    @cached_property
+    def spelling(self) -> Spelling:
+        """The English stems of the BM25 vocabulary (query spelling, :mod:`indexes.spelling`)."""
+        return Spelling(self.lexical.terms)
 
     @cached_property
     def doc_rows(self) -> dict[str, list[int]]:
@@ -261,6 +267,10 @@ class Segments:
 
     def knows(self, token: str) -> bool:
         return bool(token) and self.stats.df(token) > 0
+
+    def nearest_term(self, token: str) -> str | None:
+        """The live English stem one slip from ``token`` (:mod:`indexes.spelling`), if any."""
+        return self.main.spelling.nearest(token, self.d_post)
 
     def lex_scores(self, query_tokens: Sequence[str]) -> np.ndarray:
         """BM25 of every row for the query with the live corpus's statistics (dead rows: 0)."""

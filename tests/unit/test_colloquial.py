@@ -226,7 +226,14 @@ def test_real_s_final_stems_are_not_past_tense(bundled: Lexicon) -> None:
 
 
 def test_chat_english_abbreviations_and_misspellings(bundled: Lexicon) -> None:
-    assert normalize_query("cant login lol forgot pw", bundled) == "cant login lol forgot password"
+    assert normalize_query("cant login lol forgot pw", bundled) == "can not login lol forgot password"
+    # contractions typed without the apostrophe, til
+    assert normalize_query("im on monthly, how long til i can get in", bundled) == (
+        "I am on monthly, how long until i can get in"
+    )
+    assert normalize_query("couldnt make my class, doesnt the app show it", bundled) == (
+        "could not make my class, does not the app show it"
+    )
     assert normalize_query("Sum1 changed the email on my ACCT!!! help", bundled) == (
         "someone changed the email on my account! help"
     )
