@@ -13,7 +13,7 @@ and only on :data:`PUBLIC`'s: the :data:`HELD_OUT` sets (``abcd_kb``) are split 
 fitted on, so the fit data, and a model saved with ``--save``, are what they were without them.
 
 - ``product``: the search the product runs with these settings; ``suggested``: that search with its
-  first ten articles re-ranked by their best sentence (:mod:`assist.sentence_rank`), the five an
+  first twenty articles re-ranked by their best sentence (:mod:`assist.sentence_rank`), the five an
   agent sees beside a ticket being the first five of it.
 - ``adaptive``: the shipped model, fitted on the fit splits of the three public fit datasets; on
   abcd_kb, the sample KB and the fresh KBs this is fully held out (none of their questions is ever
