@@ -159,6 +159,7 @@ def test_normalize_examples(bundled: Lexicon) -> None:
     assert normalize_query("담날 배송돼요?", bundled) == "다음 날 배송돼요?"
     assert normalize_query("낼모레 출국", bundled) == "내일모레 출국"
     assert normalize_query("언제 출고댐?", bundled) == "언제 출고됨?"
+    assert normalize_query("결제가 안됌", bundled) == "결제가 안 됨"
     assert normalize_query("이선좌 계속 뜸", bundled) == "이미 선택된 좌석 계속 뜸"
     assert normalize_query("신카로 결제", bundled) == "신용카드로 결제"
     # glued compounds stay glued (one BM25 token in the KB), nothing else to do: the same object
