@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from korean.case_topic import address_end
 from korean.kiwi import KIWI_LOCK, kiwi
 
 __all__ = ["PUNCT_TAGS", "QUOTE_EC", "customer_state", "step_told", "told_content", "told_sentence"]
@@ -239,7 +240,8 @@ def _about_the_customer(tokens: Sequence[tuple[str, str]], named: tuple[int, int
     # what they did ("고객님은 3월에 발급하셔서 매년 3월 결제일에 청구된다고": 시, their own act)
     form, tag = tokens[ecs[0] - 1]
     before = [f for f, t in tokens[named[1] : ecs[0]] if t == "EP"]
-    return tag == "VCP" or form in ("있", "없") or any(f in ("시", "으시") for f in before)
+    # "고객님은 약정이 4개월 남아 …", "… 가입 30일이 지나 …": time left or gone on their contract
+    return tag == "VCP" or form in ("있", "없", "남", "지나") or any(f in ("시", "으시") for f in before)
 
 
 def customer_state(tokens: Sequence[tuple[str, str]]) -> bool:
@@ -254,11 +256,15 @@ def _customer_named(tokens: Sequence[tuple[str, str]], before: int) -> tuple[int
     a token range, or None."""
     found = None
     for i in range(before):
-        if tokens[i][0] not in ("고객", "고객님"):
-            continue
-        j = i + 1
-        if j < before and tokens[j] == ("님", "XSN"):
-            j += 1
+        if tokens[i][0] == "고객" and tokens[i][1] == "NNG":
+            j = i + 1
+            if j < before and tokens[j] in (("님", "XSN"), ("분", "XSN"), ("분", "NNB")):
+                j += 1
+        else:
+            end = address_end(tokens, i)  # 손님, 회원님, 환자분, 가입자님 …
+            if end is None:
+                continue
+            j = end
         if j >= before or tokens[j][1] not in ("JKB", "JX", "JKS"):
             continue
         while j < before and tokens[j][1] in ("JKB", "JX", "JKS", "SP"):

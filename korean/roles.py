@@ -37,6 +37,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from korean.agent_steps import agent_first_step, by_channel
+from korean.case_topic import thing_state
 from korean.kiwi import KIWI_LOCK, kiwi
 from korean.role_cues import AGENT_LIMIT as _AGENT_LIMIT
 from korean.role_cues import CASE_PHRASES as _CASE_PHRASES
@@ -221,6 +222,17 @@ def _nominal_note(tokens: Sequence[tuple[str, str]], end: int) -> bool:
     form, tag = tokens[end]
     if tag in ("ETN", "EF") and form in ("ᆷ", "음"):
         return True
+    # "…요청해 둠, 결과 받으면 콜백", "카드사 확인 요청함, 회신 대기 중": a note's first clause
+    # ends the same way, before a comma
+    # (not a list item in brackets: "기사 민원(불친절, 물품 던짐, …)은 …")
+    depth = 0
+    for j in range(1, end):
+        depth += (tokens[j][1] == "SSO") - (tokens[j][1] == "SSC")
+        nominal = tokens[j] in (("ᆷ", "ETN"), ("음", "ETN")) and tokens[j - 1][1] in ("VV", "XSV", "VX")
+        if nominal and tokens[j + 1] == (",", "SP") and depth <= 0:
+            return True
+    if form == "중" and tag == "NNB" and end > 0 and tokens[end - 1][0] in _NOTE_NOUNS:
+        return True  # "회신 대기 중."
     return tag == "NNG" and form in _NOTE_NOUNS
 
 
@@ -256,7 +268,7 @@ def _classify_ko(text: str, tokens: list[tuple[str, str]], spans: list[tuple[int
         return RoleLabel("agent_note", "internal or third-person cue", _first_step(text, tokens, spans)[1])
     if _nominal_note(tokens, end):
         return RoleLabel("agent_note", "note ending")
-    if _CASE_PHRASES.search(text) or customer_state(tokens):
+    if _CASE_PHRASES.search(text) or customer_state(tokens) or thing_state(tokens):
         return RoleLabel("case_report", "case cue")
     if _past_clause(tokens):
         return RoleLabel("case_report", "past-tense event")
