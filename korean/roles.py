@@ -69,6 +69,9 @@ _AGENT_VERBS = frozenset("안내 조회 입력 기록 이관 요청 전달 메�
 _CUSTOMER_ASKS = frozenset("확인 요청 문의 부탁".split())
 _REQUEST_EF = frozenset({"세요", "으세요", "셔요", "십시오", "ᆸ시오", "으십시오"})
 _NOTE_NOUNS = frozenset("완료 요망 필요 예정 처리 안내 확인 요청 접수 전달 이관 조치 진행 대기 발송".split())
+# ... and, where a full stop ends the line (a heading or a list item may end in them: "### 특정 상품
+# 상세 화면에서만 종료"), what a call log says was done: "… 발송 후 통화 종료.", "… 물류팀 공유."
+_LOG_NOUNS = frozenset("종료 공유 등록 콜백 회신 전송 보류 거절 재통화 재안내 재연락 참고 결재".split())
 _CONDITIONAL_EC = frozenset({"다면", "으면", "면", "더라도", "어도", "아도", "어야", "더니", "다가", "거나"})
 _CONDITION_NOUNS = frozenset({"경우", "때"})
 _PROMISE_EF = ("ᆯ게요", "을게요", "ᆯ께요", "ᆯ게", "을게")
@@ -233,6 +236,8 @@ def _nominal_note(tokens: Sequence[tuple[str, str]], end: int) -> bool:
             return True
     if form == "중" and tag == "NNB" and end > 0 and tokens[end - 1][0] in _NOTE_NOUNS:
         return True  # "회신 대기 중."
+    if tag == "NNG" and form in _LOG_NOUNS and tokens[end + 1 :] == [(".", "SF")]:
+        return True
     return tag == "NNG" and form in _NOTE_NOUNS
 
 

@@ -25,7 +25,7 @@ _EN_CASE = re.compile(
     # no-show", "I have waived the $15 fee"): one case, never a rule
     r"\bI(?:'ve| have)\s+(?:just\s+|already\s+|now\s+)?(?:\w+ed|sent|made|given|taken|put|set|done|"
     r"paid|kept|left|told|written|spoken)\b|"
-    r"\bI can see\b|\bI see that\b|\blooks like your\b|^\s*it (?:looks|seems) like\b|"
+    r"\bI can see\b|\bI see that\b|\blooks like your\b|^\s*it (?:looks|seems)(?: like| that| as if)?\b|"
     r"\b(?:I|we)(?:'ll| will| am going to| are going to)\b|\byour order (?:#|number|no\.?|\d)|"
     r"\b(?:has|have) been (?:refunded|cancell?ed|shipped|processed|credited|issued|sent)\b|"
     r"\byesterday\b|\blast (?:week|month)\b|\bthis order\b|"
@@ -52,8 +52,11 @@ _EN_AGENT = re.compile(
     r"^\s*(?:waiting (?:on|for)|pending)\b|\bthe customer\b|"
     # a log line: what the agent did, without a subject ("Called the hotel to confirm …"), or who
     # approved it ("Refund approved by supervisor, …")
-    r"^\s*(?:called|phoned|emailed|messaged|texted|spoke (?:to|with)|contacted|rang|chased)\b|"
+    r"^\s*(?:called|phoned|emailed|messaged|texted|spoke (?:to|with)|contacted|rang|chased|resent|reissued|"
+    r"escalated|refunded|credited)\b(?! (?:items?|orders?|payments?|amounts?)\b)|"
+    r"\bwithout (?:a |the )?(?:supervisor|manager|team lead)\b|"
     r"\bapproved by (?:the )?(?:supervisor|manager|team lead|finance)\b|"
+    r"\bfollow up (?:in|on|with|tomorrow)\b|"
     r"\bcustomers?'s?\b(?= (?:said|says|was|is|asked|wanted|wants|reported|called|"
     r"claims|needs))|"
     r"\b(?:told|informed|advised|explained to|reminded) (?:the )?(?:customer|cx|them|him|her)\b|"

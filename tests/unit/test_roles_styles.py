@@ -1,7 +1,7 @@
 """Sentence roles beyond the shop KB's wording: other domains, other ways of addressing the customer
-and other note styles (eval/data/sentence_roles_styles.jsonl, 230 sentences written for this test:
+and other note styles (eval/data/sentence_roles_styles.jsonl, 302 sentences written for this test:
 car rental, schools, apartments, games, pharmacies, airlines, telecoms, insurance, clinics, banks,
-hotels, SaaS … in five batches)."""
+hotels, SaaS … in seven batches)."""
 
 from __future__ import annotations
 
@@ -30,20 +30,21 @@ def test_the_styles_set_is_mixed() -> None:
 
 
 def test_roles_on_other_domains_and_styles() -> None:
-    # measured 2026-12-05: before, accuracy 0.7957 and 40 of the 123 sentences called general were
-    # not (one customer's seat, line, laptop or receipt as the topic, addressed as 손님, 회원님,
-    # 환자분 …; notes ending "…요청함, 회신 대기 중"; "Your subscription renewed on May 4"); after
-    # the address terms, the customer's own thing (korean.case_topic), comma-ended notes and the
-    # English record cues: 0.9565, 5 of 89. The rules were written from batches 1-4; batch 5
-    # (38 sentences) was written after them: 3 errors before, 2 after (one English cue was then
-    # added from it: 1). The sample and fresh KBs' 9,291 sentences: one label changed (a note's
-    # rewrite naming "다음 주 화요일", that customer's date, is no longer sent).
+    # measured 2026-12-05, the labeller at the start of the day then now: accuracy 0.7781 ->
+    # 0.9636, one case's claims called general 59 of 166 -> 6 of 114 (one customer's seat, line,
+    # laptop or receipt as the topic, addressed as 손님, 회원님, 환자분 …; notes ending "…요청함,
+    # 회신 대기 중" or "… 물류팀 공유."; "Your subscription renewed on May 4"). Written in seven
+    # batches; such claims per batch 7 / 2 / 16 / 7 / 2 / 10 / 9 at the start, 1 / 0 / 2 / 2 / 0 /
+    # 0 / 1 now. Batches 4-7 were each first measured with the rules the batches before them had
+    # led to: errors 7 of 39, 2 of 38, 8 of 39, 9 of 33 (8, 3, 10, 10 with the day's first rules):
+    # new wording still finds gaps. The sample and fresh KBs' 9,291 sentences: one label changed
+    # (a note's rewrite naming "다음 주 화요일", that customer's date, is no longer sent).
     rows = _rows()
     confusion = Counter((r["role"], classify(r["text"]).role) for r in rows)
     accuracy = sum(v for (gold, got), v in confusion.items() if gold == got) / len(rows)
     said_general = sum(v for (_, got), v in confusion.items() if got == "general")
     leaked = sum(v for (gold, got), v in confusion.items() if got == "general" and gold != "general")
-    assert accuracy >= 0.93, confusion
+    assert accuracy >= 0.94, confusion
     assert leaked / max(said_general, 1) <= 0.08, confusion
 
 
