@@ -15,7 +15,7 @@ from assist.knowledge import KnowledgeBase
 from core.settings import Settings
 from indexes.hybrid import SearchParams, SearchTrace
 from indexes.lexical import tokenize
-from korean.colloquial import expand_tokens, normalize_query
+from korean.colloquial import expand_tokens, normalize_query, typo_tokens
 from korean.lexicon import (
     BUNDLED,
     Lexicon,
@@ -284,6 +284,22 @@ def test_typo_tolerant_query_tokens() -> None:
     assert "결제" in tokenize("결졔가 안 돼요", typos=True)
     text = "환불은 결제 취소 후 3~5영업일 안에 카드사로 처리됩니다."  # correct text: same tokens
     assert tokenize(text, typos=True) == tokenize(text)
+
+
+@pytest.mark.parametrize(
+    ("query", "kept", "not_read_as"),
+    [
+        ("받은거 불량인데 교환됨?", "불량", "분량"),
+        ("군대에 가게 돼서 전역하고 이어서 쓸 수 있나요?", "전역", "저녁"),
+        ("끌올 버튼 회색이라 안눌림", "끌", "롤"),
+    ],
+)
+def test_a_dictionary_noun_is_never_corrected_into_another(query: str, kept: str, not_read_as: str) -> None:
+    forms = [t.form for t in typo_tokens(query)]
+    assert kept in forms and not_read_as not in forms
+    # ... while unknown strings and endings are still corrected
+    assert "결제" in [t.form for t in typo_tokens("결졔 안되요")]
+    assert "적립금" in [t.form for t in typo_tokens("적립끔 언제 들어와요")]
 
 
 # ------------------------------------------------------------------ cache and user file
