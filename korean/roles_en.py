@@ -39,6 +39,13 @@ _EN_CASE = re.compile(
     r"device|card|ticket|workspace|trial) "
     r"(?:\w+ed|left|went|came|got|sent|shipped|arrived|began|ran out)\b(?! (?:by|to|with|within|before)\b)|"
     r"\bthis (?:morning|afternoon|evening)\b|\bearlier today\b|"
+    # where this customer's thing is now, or what it did not do: "Your replacement is on its way",
+    # "Your package is currently held at customs", "Your promo code did not apply because …"
+    r"\byour (?:[\w-]+ ){0,2}(?:is|are) (?:on its way|currently|now|being|still|already|out for|held|"
+    r"awaiting|pending|scheduled)\b|"
+    r"\byour (?:[\w-]+ ){0,2}(?:did not|didn't|was not|wasn't|has not|hasn't|could not|couldn't)\b|"
+    r"\b(?:visited|came|arrived|called|delivered|replaced|installed|repaired|inspected|collected)\b"
+    r"[\w ]{0,30}\b(?:on|last) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
     # what their record shows: "Your booking shows two adults …", "The balance left on your gift card"
     r"\byour (?:\w+ ){0,2}(?:shows|says|lists|reads)\b|"
     r"\b(?:balance|amount|total|credit) (?:left |remaining )?on your\b|"
@@ -49,7 +56,8 @@ _EN_CASE = re.compile(
     re.IGNORECASE,
 )
 _EN_AGENT = re.compile(
-    r"^\s*(?:waiting (?:on|for)|pending)\b|\bthe customer\b|"
+    r"^\s*(?:waiting (?:on|for)|pending|internal\s*:)|\bthe customer\b|\bmacros?\b|"
+    r"^\s*(?:confirmed|verified) (?:identity|id|the caller|caller)\b|"
     # a log line: what the agent did, without a subject ("Called the hotel to confirm …"), or who
     # approved it ("Refund approved by supervisor, …")
     r"^\s*(?:called|phoned|emailed|messaged|texted|spoke (?:to|with)|contacted|rang|chased|resent|reissued|"
@@ -128,6 +136,8 @@ _EN_YOU_THEM = re.compile(
 _EN_QUESTION = re.compile(r"^\s*(?:what|when|where|which|who|how)\b.*\?[\s,]*$", re.IGNORECASE | re.DOTALL)
 _EN_UNENDED = re.compile(r"^[^.!?:;]*[^.!?:;)\s]\s*$")
 _EN_YOU = re.compile(r"\byou(?:r|rs)?\b", re.IGNORECASE)
+_EN_CONDITION = re.compile(r"\s*(?:if|when|once|as soon as|whenever)\b[^,]{1,120},", re.IGNORECASE)
+_EN_WILL = re.compile(r"\b(?:I|we)(?:'ll| will)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 # the customer as "them" in what the agent is told to do ("Also instruct them to close …"); with
 # "you" in the sentence "them" is someone the customer deals with ("ask them [your bank] to …")
@@ -165,10 +175,17 @@ def classify_en(text: str) -> RoleLabel:
     gives_them = to_customer and _EN_YOU_THEM.search(text)
     if _EN_BARE_CUSTOMER.search(text) or _EN_TOOL.search(text) or gives_them:
         return RoleLabel("agent_note", "en: the customer in the third person / the support tool")
-    if _EN_CASE.search(text):
+    if _EN_CASE.search(text) and not _promised_on_condition(text):
         return RoleLabel("case_report", DONE_FOR_CASE)
     # a guide's "Member wants …: …" is told to that member ("If you want …: …")
     return RoleLabel("general", "en: no case or note cue", _general(situation_told(text)))
+
+
+def _promised_on_condition(text: str) -> bool:
+    """ "If the item arrives damaged, send us a photo … and we will replace it.": what we will do
+    is promised to whoever meets the condition, a rule; the sentence's only case cue is that."""
+    head = _EN_CONDITION.match(text)
+    return head is not None and not _EN_CASE.search(_EN_WILL.sub(" ", text))
 
 
 def _general(told: str | None) -> str | None:
