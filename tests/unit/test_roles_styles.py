@@ -1,7 +1,7 @@
 """Sentence roles beyond the shop KB's wording: other domains, other ways of addressing the customer
-and other note styles (eval/data/sentence_roles_styles.jsonl, 332 sentences written for this test:
+and other note styles (eval/data/sentence_roles_styles.jsonl, 368 sentences written for this test:
 car rental, schools, apartments, games, pharmacies, airlines, telecoms, insurance, clinics, banks,
-hotels, SaaS … in eight batches)."""
+hotels, SaaS … in nine batches)."""
 
 from __future__ import annotations
 
@@ -30,17 +30,18 @@ def test_the_styles_set_is_mixed() -> None:
 
 
 def test_roles_on_other_domains_and_styles() -> None:
-    # measured 2026-12-05, the labeller at the start of the day then now: accuracy 0.7771 ->
-    # 0.9669, one case's claims called general 65 of 181 -> 6 of 124 (one customer's seat, line,
+    # measured 2026-12-05, the labeller at the start of the day then now: accuracy 0.7880 ->
+    # 0.9674, one case's claims called general 68 of 205 -> 6 of 145 (one customer's seat, line,
     # laptop or receipt as the topic, addressed as 손님, 회원님, 환자분 …; notes ending "…요청함,
-    # 회신 대기 중" or "… 물류팀 공유."; "Your subscription renewed on May 4"). Written in eight
-    # batches (the eighth English only); such claims per batch 7 / 2 / 16 / 7 / 2 / 10 / 9 / 6 at
-    # the start, 1 / 0 / 2 / 2 / 0 / 0 / 1 / 0 now. Batches 4-8 were each first measured with the
-    # rules the batches before them had led to: errors 7 of 39, 2 of 38, 8 of 39, 9 of 33, 7 of 30
-    # (8, 3, 10, 10, 7 with the day's first rules): new wording still finds gaps. The sample and
-    # fresh KBs' 9,291 sentences: three labels changed (a note's rewrite naming "다음 주 화요일",
-    # that customer's date, is no longer sent; two English promises on a condition, "If it's not
-    # there after 7 business days, … and we'll trace it.", are rules).
+    # 회신 대기 중" or "… 물류팀 공유."; "Your subscription renewed on May 4"). Written in nine
+    # batches (the eighth English only, the ninth KB-article wording); such claims per batch
+    # 7 / 2 / 16 / 7 / 2 / 10 / 9 / 6 / 3 at the start, 1 / 0 / 2 / 2 / 0 / 0 / 1 / 0 / 0 now.
+    # Batches 4-9 were each first measured with the rules the batches before them had led to:
+    # errors 7 of 39, 2 of 38, 8 of 39, 9 of 33, 7 of 30, 4 of 36 (8, 3, 10, 10, 7, 4 with the
+    # day's first rules): new wording still finds gaps. The sample and fresh KBs' 9,291 sentences:
+    # three labels changed (a note's rewrite naming "다음 주 화요일", that customer's date, is no
+    # longer sent; two English promises on a condition, "If it's not there after 7 business days,
+    # … and we'll trace it.", are rules).
     rows = _rows()
     confusion = Counter((r["role"], classify(r["text"]).role) for r in rows)
     accuracy = sum(v for (gold, got), v in confusion.items() if gold == got) / len(rows)
@@ -94,6 +95,8 @@ def test_roles_on_other_domains_and_styles() -> None:
         ("Your promo code did not apply because the order total was below $30.", "case_report"),
         ("The technician visited on Monday and replaced the faulty part.", "case_report"),
         ("Internal: do not mention the warehouse fire to customers.", "agent_note"),
+        ("연장 요청이 3회 이상이면 지점장 확인 후 승인합니다.", "agent_note"),
+        ("향정신성 약물 처방 문의는 상담에서 답하지 말고 진료과로 연결합니다.", "agent_note"),
         ('Use macro "Late delivery apology" for these cases.', "agent_note"),
         ("If the item arrives damaged, send us a photo within 7 days and we will replace it.", "general"),
     ],
