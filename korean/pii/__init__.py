@@ -7,6 +7,8 @@ keeps the company's own numbers. ``allow=`` keeps more (the ``KMS_PII_ALLOW`` se
 - :mod:`korean.pii.numbers` — e-mail, 주민/외국인등록번호, 여권, 운전면허, card, 사업자, phone,
   account, and the company numbers that always stay (1588-..., 080-...).
 - :mod:`korean.pii.identity` — @handles, names in address forms, order/customer references.
+- :mod:`korean.pii.places` — street addresses, car plates, names customers give themselves,
+  account holders, login ids.
 - :mod:`korean.pii.mask` — choosing among overlaps, modes, allow-list, particles after placeholders.
 - :mod:`korean.pii.spans` — kinds, placeholders and the width-normalised shadow text.
 """

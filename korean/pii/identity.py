@@ -59,9 +59,12 @@ _ADDRESSED = re.compile(
 )
 _LABELS = (
     "고객명|고객 ?이름|이름|성함|성명|예금주|수령인|수취인|받는 ?분|보내는 ?분"
-    "|주문자|신청인|신청자|명의자|가입자|보호자|작성자|구매자"
+    "|주문자|신청인|신청자|명의자|가입자|보호자|작성자|구매자|받는 ?사람|보내는 ?사람"
+    "|입금자명|입금자|예약자명"
 )
-_LABELLED = re.compile(rf"(?<![{_HANGUL}\[])(?:{_LABELS})[ \t]*[:：]?[ \t]*({_NAME})")
+# labels only ever followed by a name (not 보호자 계정으로, 보내는 분 부담으로, 명의자 사망으로)
+_NAME_ONLY = ("입금자명", "입금자", "예약자명", "예금주", "성함", "성명", "고객명", "이름")
+_LABELLED = re.compile(rf"(?<![{_HANGUL}\[])(?:{_LABELS})[ \t]*[:：]?[ \t]*(?!(?:{_LABELS}))({_NAME})")
 _TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?[ \t]+([A-Z][a-z]+(?:[ \t-][A-Z][a-z]+)?)\b")
 _GREETED = re.compile(
     r"\b(?:Dear|Hi|Hello|Hey|Thanks|Thank you)[ \t]+([A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?)(?=[ \t]*(?:[,!:\n]|$))"
@@ -83,7 +86,9 @@ _CUSTOMER_LABEL = (
 )
 _REF = r"([A-Za-z]{0,4}-?\d[0-9A-Za-z]*(?:-[0-9A-Za-z]+)*)(?![0-9A-Za-z_\-])"
 _ORDER = re.compile(
-    rf"(?<![{_HANGUL}\[])(?:{_ORDER_LABEL})[ \t]*(?:[:：][ \t]*)?#?[ \t]*{_REF}", re.IGNORECASE
+    rf"(?<![{_HANGUL}\[])(?:{_ORDER_LABEL})(?:[ \t]+(?:number[ \t]+)?(?:is|was))?"
+    rf"[ \t]*(?:[:：][ \t]*)?#?[ \t]*{_REF}",
+    re.IGNORECASE,
 )
 _CUSTOMER = re.compile(rf"(?<!\[)(?:{_CUSTOMER_LABEL})[ \t]*(?:[:：][ \t]*)?#?[ \t]*{_REF}", re.IGNORECASE)
 _NAME_CUES = re.compile(rf"님|[ \t]씨|{_LABELS}|\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Dear|Hi|Hello|Hey|Thanks|Thank)\b")
@@ -117,6 +122,8 @@ def _names(text: str) -> Iterator[Candidate]:
         glued = m.end(1) < len(text) and "가" <= text[m.end(1)] <= "힣"
         if colon and len(name) == 4 and (name[3] in _PARTICLES or glued):
             name = name[:3]
+        elif not colon and len(name) == 4 and name[3] in _PARTICLES and m.group(0).startswith(_NAME_ONLY):
+            name = name[:3]  # "입금자명 김하나로 3만원 보냈어요": these labels are followed by a name
         elif not colon and (len(name) != 3 or name.endswith(_PARTICLES) or name.startswith(_LABEL_STOP)):
             continue  # "수령인 정보를 ..." is no name: without a colon only a bare full name counts
         if not any(name.endswith(role) for role in _ROLES):

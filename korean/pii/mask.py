@@ -27,6 +27,7 @@ from typing import Literal
 
 from korean.pii.identity import find_identities
 from korean.pii.numbers import find_numbers
+from korean.pii.places import find_places
 from korean.pii.spans import PLACEHOLDER_BY_KIND, PRIORITY, Candidate, shadow
 
 __all__ = ["MaskMode", "PiiMatch", "compile_allow", "find_pii", "fix_particle", "mask_pii"]
@@ -70,7 +71,7 @@ def compile_allow(entries: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
 
 
 def _candidates(text: str, mode: MaskMode, allow: Sequence[str]) -> list[Candidate]:
-    found = [*find_numbers(text), *find_identities(text)]
+    found = [*find_numbers(text), *find_identities(text), *find_places(text)]
     for pattern in compile_allow(tuple(allow)):
         found.extend(
             Candidate("keep", m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()

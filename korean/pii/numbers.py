@@ -19,8 +19,8 @@ Rules (an earlier kind wins an overlap, see ``spans.PLACEHOLDER_BY_KIND``):
 - 사업자등록번호 ``XXX-XX-XXXXX`` (unless a bank word precedes it: an account); with spaces or
   no separator only after a 사업자/business word.
 - phone: mobile 010/011/016-019, 070, 050X (``(010) ...`` too); landlines 02/0[3-6][1-5] with
-  separators; ``+82`` forms. Mobiles are personal; landlines, 070 and ``+82-2-...`` are what an
-  article may keep.
+  separators; ``+82`` forms; North American ``(415) 555-0132`` and ``+1 …`` (personal). Mobiles
+  are personal; landlines, 070 and ``+82-2-...`` are what an article may keep.
 - account: after a bank word, digit groups joined by ``-`` or spaces (10-16 digits) or 10-14
   digits in a row; without one, 3-5 ``-`` groups of 10-14 digits that are not a date.
 - kept everywhere: 대표번호 15XX/16XX/18XX-XXXX and 080 numbers (company lines, never personal).
@@ -70,6 +70,9 @@ _PHONES = [
                 + _SEP + r"\d{4}" + _E), 0),
     (re.compile(r"(?<![\w+])\+[ \t]?82" + _SEP + r"?(?:\(0\)" + _SEP + r"?|0)?(1[016789]|2|[3-6][1-5]|70)"
                 + _SEP + r"?\d{3,4}" + _SEP + r"?\d{4}" + _E), 2),
+    # North American: "(415) 555-0132", "+1 415 555 0132"
+    (re.compile(r"(?:(?<![\w+])\+?1[ \t.-]?)?(?<![\w])\((\d{3})\)[ \t]?\d{3}[ \t.-]\d{4}" + _E), 1),
+    (re.compile(r"(?<![\w+])\+1[ \t.-]?(\d{3})[ \t.-]\d{3}[ \t.-]\d{4}" + _E), 1),
 ]  # (pattern, how to tell a mobile: 1 = always, 0 = never, 2 = group 1 starts with "1")
 _COMPANY = [
     re.compile(_B + r"1(?:5[0-9]{2}|6[0-9]{2}|8[0-9]{2})" + _SEP + r"?\d{4}" + _E),

@@ -33,6 +33,8 @@ PLACEHOLDER_BY_KIND: dict[str, str] = {
     "account": "[계좌번호]",
     "order": "[주문번호]",
     "customer": "[고객번호]",
+    "address": "[주소]",
+    "plate": "[차량번호]",
     "handle": "[아이디]",
     "name": "[이름]",
 }

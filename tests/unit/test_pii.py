@@ -193,7 +193,7 @@ def test_idempotent_on_random_digit_soup() -> None:
 def test_placeholders_are_never_masked() -> None:
     text = " ".join(sorted(PII_PLACEHOLDERS))
     assert mask_pii(text) == text
-    assert len(PII_PLACEHOLDERS) == 13
+    assert len(PII_PLACEHOLDERS) == 15  # 13 kinds, then addresses and car plates (korean.pii.places)
 
 
 def test_luhn() -> None:
