@@ -192,7 +192,10 @@ _ASKED: dict[str, tuple[str, str]] = {
         + _HOW_MUCH_MONEY
         + r"|\bis there (?:a|any) (?:fee|charge|cost)\b|"
         r"\bwhat(?:'s| is| are) the (?:fee|cost|charge)s?\b|"
-        r"\bdo you charge\b|\bwill i be charged\b|\bdoes it cost\b|\bwho pays\b",
+        r"\bdo you charge\b|\bwill i be charged\b|\bdoes it cost\b|\bwho pays\b|"
+        # "Does MediNest charge a fee when …?", "Are there any fees for …?"
+        r"\b(?:do|does|will|would) (?:\w+ ){1,2}charge\b|\bcharge (?:a|an|any) (?:extra )?fee\b|"
+        r"\bare there (?:any )?(?:extra )?(?:fees|charges)\b",
         _CUES["cost"][1] + "|" + _AMOUNT + "|" + _NO_FEE + r"|\bno\b",
     ),
     # how much a sum of money is (_MONEY_HOW_MUCH): a sum, a rate or "no fee" answers it, not
@@ -251,7 +254,8 @@ _ASKED: dict[str, tuple[str, str]] = {
         r"(?:은|는|이|가|을|를|도)?\s*(?:좀\s*)?(?:알려|가르쳐|뭐|몇\s*번|어떻게\s*되|어디|궁금)|"
         r"\bwhat(?:'s| is) (?:your|the) (?:phone|telephone|contact|support|customer service) "
         r"(?:number|line|e-?mail(?: address)?)\b|\bwhat(?:'s| is) your (?:e-?mail(?: address)?)\b|"
-        r"\bhow (?:do|can) i (?:call|phone|e-?mail) you\b",
+        r"\bhow (?:do|can) i (?:call|phone|e-?mail) you\b|"
+        r"\b(?:what|which) (?:fax|phone|telephone|contact|support) (?:number|line|e-?mail(?: address)?)\b",
         r"\d{2,4}-\d{3,4}(?:-\d{4})?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://|www\.",
     ),
     # a promotion in a period to come ("올해 하반기에도 쿠폰 행사가 있나요?", "다음 달에도 세일해요?"):

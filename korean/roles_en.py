@@ -69,6 +69,8 @@ _EN_AGENT = re.compile(
     r"claims|needs))|"
     r"\b(?:told|informed|advised|explained to|reminded) (?:the )?(?:customer|cx|them|him|her)\b|"
     r"\bescalat(?:e|ed) to\b|\bticket\b|\bagent\b|\bin the (?:admin|back ?office|crm)\b|^\s*(?:note|fyi)\s*:|"
+    # the support tool's own menus: "add the coupon manually under Admin > Coupons"
+    r"\b(?:admin|back ?office|crm|helpdesk|zendesk)\s*>|"
     r"^\s*(?:explained|suggested|advised|informed|told|offered|noted|asked|start by|explain that)\b|"
     r"\bI (?:explained|suggested|advised|told|informed|offered|noted|asked)\b|\bask the [\w ]{0,30}team\b|"
     # agent guidelines: the support tool's actions and forms, the chat as "the conversation"

@@ -35,6 +35,7 @@ __all__ = [
     "asked_if_things",
     "asked_to_do",
     "asked_what_things",
+    "circumstance_token",
     "question_nouns",
     "scene_nouns",
     "thing_nouns",
@@ -240,6 +241,15 @@ def thing_nouns(text: str) -> list[str]:
             continue
         out.append(tok.form)
     return out
+
+
+# question words, as BM25 tokens ("어떻게" → 어떻): they ask, they name nothing
+_ASKING_TOKENS = frozenset("어떻 어떤 어디 언제 왜 뭐 무엇 무슨 얼마 누구 몇 어느".split())
+
+
+def circumstance_token(token: str) -> bool:
+    """A query token that says when or asks, never what about: 이번, 주말, 오늘, 금요일, 어떻, 언제 …"""
+    return token in _TIME or token in _ASKING_TOKENS or bool(_WEEKDAY.match(token))
 
 
 def question_nouns(text: str) -> list[str]:

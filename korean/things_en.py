@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["asked_how_objects", "asked_how_words", "asked_if_words", "word_forms"]
+__all__ = ["asked_how_action", "asked_how_objects", "asked_how_words", "asked_if_words", "word_forms"]
 
 # a sentence that asks whether: an auxiliary first (after an optional "and", "so", "also" …)
 _YES_NO = re.compile(
@@ -155,6 +155,26 @@ def asked_how_objects(question: str) -> list[str]:
                     break
                 if _content(after) and after not in out:
                     out.append(after)
+    return out
+
+
+# "How do I remove …?", "How can we cancel …", "how to unlink …": the action asked about
+_HOW_ACTION = re.compile(
+    r"\bhow (?:do|can|should|could|would) (?:i|we|you)(?: (?:just|still|ever|actually|now))? ([a-z]{3,})\b|"
+    r"\bhow to ([a-z]{3,})\b",
+    re.IGNORECASE,
+)
+
+
+def asked_how_action(question: str) -> list[str]:
+    """The action a how-question asks about ("How do I remove an old insurance plan …?" → remove):
+    a knowledge base that never names it does not say how (sent at 0.94 on an unseen pharmacy KB
+    with how to add a plan)."""
+    out: list[str] = []
+    for m in _HOW_ACTION.finditer(question):
+        verb = (m.group(1) or m.group(2)).lower()
+        if verb not in _FUNCTION and _content(verb) and verb not in out:
+            out.append(verb)
     return out
 
 
