@@ -11,17 +11,16 @@ Such a sentence is a case report (:func:`thing_state`) when what follows states 
 the copula ("단종 모델이라", "열이라", "…인 상태입니다"), an adjective or 필요하다 ("흐려서",
 "필요해", "어렵습니다"), something found on it or missing ("침수 흔적이 있어"), work in progress
 ("검토 중입니다"), a check that failed ("확인되지 않습니다") or its own date ("다음 달 15일에 만기가
-돌아옵니다"). It stays general when it grants,
-conditions or asks ("구매하신 상품은 수령 후 7일 이내에 반품을 신청하실 수 있습니다", "… 가능합니다",
-"…하시면 …", "… 경우 …"), or says what happens next without a state ("보내 주신 서류는 영업일
-기준 2일 안에 검토 결과를 문자로 알려 드립니다").
+돌아옵니다"). It stays general when it grants, conditions or asks ("구매하신 상품은 수령 후 7일
+이내에 반품을 신청하실 수 있습니다", "… 가능합니다", "…하시면 …", "… 경우 …"), or says what happens
+next without a state ("보내 주신 서류는 영업일 기준 2일 안에 검토 결과를 문자로 알려 드립니다").
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["address_end", "thing_state"]
+__all__ = ["STATE_EC", "address_end", "thing_state"]
 
 # nouns that address the customer with 님 or 분 (회원님, 가입자님, 환자분, 학생분 …); 손님 and
 # 고객님 are one word
@@ -32,7 +31,8 @@ _ADDRESSED = frozenset(
 _WHOLE = frozenset({"손님", "고객님"})
 _SUFFIX = frozenset({("님", "XSN"), ("분", "NNB"), ("분", "XSN")})
 _TOPIC = frozenset({"JX", "JKS"})
-_STATE_EC = frozenset({"라", "이라", "라서", "이라서", "어", "아", "어서", "아서", "여서", "여"})
+# "…이라", "…라서", "…있어", "…여서": a state given as the reason for what follows
+STATE_EC = frozenset({"라", "이라", "라서", "이라서", "어", "아", "어서", "아서", "여서", "여"})
 _CONDITION_EC = frozenset({"면", "으면", "다면", "라면", "이라면", "거나", "더라도", "어도", "아도"})
 _CONDITION_NOUNS = frozenset({"경우", "때", "시"})
 _REQUEST_EF = frozenset({"세요", "으세요", "십시오", "ᆸ시오", "으십시오"})
@@ -112,10 +112,10 @@ def _states(tokens: Sequence[tuple[str, str]]) -> bool:
         if (
             tag in ("VCP", "VA", "XSA")
             and after[1] in ("EC", "EF", "EP")
-            and (after[1] != "EC" or after[0] in _STATE_EC)
+            and (after[1] != "EC" or after[0] in STATE_EC)
         ):
             return True
-        if form in ("있", "없") and tag.startswith("V") and after[1] == "EC" and after[0] in _STATE_EC:
+        if form in ("있", "없") and tag.startswith("V") and after[1] == "EC" and after[0] in STATE_EC:
             return True
         if (form, tag) == ("있", "VX") and after[1] in ("EF", "EP"):
             return True  # "… 예약되어 있어요", "… 잡혀 있습니다": where it stands now

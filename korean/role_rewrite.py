@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from korean.case_topic import address_end
+from korean.case_topic import STATE_EC, address_end
 from korean.kiwi import KIWI_LOCK, kiwi
 
 __all__ = ["PUNCT_TAGS", "QUOTE_EC", "customer_state", "step_told", "told_content", "told_sentence"]
@@ -221,10 +221,6 @@ def _someone_else_acts(tokens: Sequence[tuple[str, str]]) -> bool:
     return False
 
 
-# "…이라", "…라서", "…있어", "…여서": the customer's state given as the reason for what follows
-_STATE_EC = frozenset({"라", "이라", "라서", "이라서", "어", "아", "어서", "아서", "여서", "여"})
-
-
 def _about_the_customer(tokens: Sequence[tuple[str, str]], named: tuple[int, int], quote_at: int) -> bool:
     """The customer is the topic or subject of what was said and the first clause states their
     state ("고객님은 VIP 등급이라 무료 배송이 가능하다고 안내드렸습니다", "고객님은 미납이 있어 …":
@@ -234,7 +230,7 @@ def _about_the_customer(tokens: Sequence[tuple[str, str]], named: tuple[int, int
     if "JKB" in particles or not {"JX", "JKS"} & set(particles):
         return False  # "고객에게는", "고객님께": the one told
     ecs = [k for k in range(named[1], quote_at) if tokens[k][1] == "EC"]
-    if not ecs or tokens[ecs[0]][0] not in _STATE_EC or ecs[0] == 0:
+    if not ecs or tokens[ecs[0]][0] not in STATE_EC or ecs[0] == 0:
         return False
     # a state: "…이라" (the copula), "…이 있어/없어" -- not an act ("…을 위해", "…해서") -- or
     # what they did ("고객님은 3월에 발급하셔서 매년 3월 결제일에 청구된다고": 시, their own act)

@@ -41,14 +41,14 @@ _EN_CASE = re.compile(
     r"\bthis (?:morning|afternoon|evening)\b|\bearlier today\b|"
     # where this customer's thing is now, or what it did not do: "Your replacement is on its way",
     # "Your package is currently held at customs", "Your promo code did not apply because …"
-    r"\byour (?:[\w-]+ ){0,2}(?:is|are) (?:on its way|currently|now|being|still|already|out for|held|"
+    r"\byour (?:[\w-]+ ){0,2}(?:is|are) (?:on its way|currently|still|already|out for|held|"
     r"awaiting|pending|scheduled)\b|"
     r"\byour (?:[\w-]+ ){0,2}(?:did not|didn't|was not|wasn't|has not|hasn't|could not|couldn't)\b|"
     r"\b(?:visited|came|arrived|called|delivered|replaced|installed|repaired|inspected|collected)\b"
     r"[\w ]{0,30}\b(?:on|last) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|"
     # what their record shows: "Your booking shows two adults …", "The balance left on your gift card"
     r"\byour (?:\w+ ){0,2}(?:shows|says|lists|reads)\b|"
-    r"\b(?:balance|amount|total|credit) (?:left |remaining )?on your\b|"
+    r"\b(?:balance|credit) (?:left |remaining )?on your\b|"
     r"\b(?:was|were|had been)\s+(?:\w+ed|made|sent|shown|paid|taken|given)\b|\bshowed\b|\bhas already\b|"
     # one person's own experience (a customer's or a forum answer's), not a rule
     r"\bwhen I (?:tried|did|went|called|clicked|opened|used|checked)\b|\bI (?:tried|think I|thought)\b|"

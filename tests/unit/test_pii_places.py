@@ -87,6 +87,7 @@ def test_no_value_survives(text: str, secrets: list[str]) -> None:
         "Bring your ID card to the front desk.",
         "3번 출구로 5분 걸어오시면 됩니다.",
         "30일 1000원 할인 쿠폰",
+        "고객 요구 사항으로 3일 안에 처리합니다.",
         "I'm Korean and I live in Seoul.",
         "저는 주문 취소하고 싶어요",
         "송장번호 [주문번호] 조회가 안 돼요",
