@@ -166,14 +166,22 @@ _HOW_ACTION = re.compile(
 )
 
 
+# ways of reaching or seeing something: asked in the customer's words more often than the KB's
+# ("How can I lookup where funds came from?", "How do I view the card …?": banking77, answered right)
+_ACCESS_VERBS = frozenset(
+    "view see find check look lookup locate access get know tell use do make log sign go reach contact "
+    "open track obtain receive read show".split()
+)
+
+
 def asked_how_action(question: str) -> list[str]:
     """The action a how-question asks about ("How do I remove an old insurance plan …?" → remove):
     a knowledge base that never names it does not say how (sent at 0.94 on an unseen pharmacy KB
-    with how to add a plan)."""
+    with how to add a plan). Not a way of reaching or seeing something (:data:`_ACCESS_VERBS`)."""
     out: list[str] = []
     for m in _HOW_ACTION.finditer(question):
         verb = (m.group(1) or m.group(2)).lower()
-        if verb not in _FUNCTION and _content(verb) and verb not in out:
+        if verb not in _FUNCTION and verb not in _ACCESS_VERBS and _content(verb) and verb not in out:
             out.append(verb)
     return out
 
