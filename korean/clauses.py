@@ -60,9 +60,16 @@ def _said_apart(text: str) -> list[str]:
     return [text[a:b] for a, b in itertools.pairwise([0, *cuts, len(text)])]
 
 
+# the polite ending as Kiwi splits it after a sentence-final ending
+_POLITE = frozenset("요 여 용".split())
+
+
 def _ends_sentence(tokens: Sequence[Any], i: int) -> bool:
-    """Token ``i`` is a sentence-final ending that more words (not only symbols) follow."""
-    return tokens[i].tag == "EF" and any(not t.tag.startswith("S") for t in tokens[i + 1 :])
+    """Token ``i`` is a sentence-final ending that more words (not only symbols, nor the polite 요
+    that Kiwi splits from "…인가요?", "…일까요?") follow."""
+    return tokens[i].tag == "EF" and any(
+        not t.tag.startswith("S") and not (t.tag == "JX" and t.form in _POLITE) for t in tokens[i + 1 :]
+    )
 
 
 def asking_tokens(text: str) -> Sequence[Any]:

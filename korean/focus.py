@@ -220,6 +220,14 @@ _ASKED: dict[str, tuple[str, str]] = {
         r"몇\s*(?:초|분)(?:\s*(?:동안|안에|이내|내에|내로|전|후|뒤|만에|이나|정도|쯤)|(?![가-힣]))",
         r"\d+\s*(?:초|분(?![의할실류석])|시간)|즉시|바로|곧바로|\b(?:seconds?|minutes?|hours?)\b",
     ),
+    # how many hours ("우천 취소 여부는 경기 몇 시간 전에 결정되나요?", answered at 1.00 on a fresh
+    # ticketing KB with "경기 시작 전 우천 취소는 전액 자동 환불됩니다"): a number of hours, minutes or
+    # days, or a day word, answers it; a bare 전/후 does not
+    "hours": (
+        r"몇\s*시간(?:\s*(?:동안|안에|이내|내에|내로|전|후|뒤|만에|이나|정도|쯤|마다)|(?![가-힣]))",
+        r"\d+\s*(?:초|분(?![의할실류석])|시간|일|영업일)|즉시|바로|곧바로|하루|이틀|전날|당일|익일|자정|"
+        r"\b(?:seconds?|minutes?|hours?|days?)\b",
+    ),
     # how many ("결제 수단은 몇 개까지 등록할 수 있나요?", "How many cards can I add?"): a count, in
     # digits or words, or that there is no limit; which methods can be registered is no answer
     "count": (

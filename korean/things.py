@@ -34,6 +34,7 @@ __all__ = [
     "asked_given_things",
     "asked_if_things",
     "asked_to_do",
+    "asked_what_modifiers",
     "asked_what_things",
     "circumstance_token",
     "question_nouns",
@@ -48,7 +49,7 @@ _TIME = frozenset(
     "다음달 담달 저번달 올해 작년 내년 재작년 지난해 금년 요즘 최근 아까 방금 저번 "
     "지난번 이번 다음 며칠 몇일 하루 이틀 사흘 나흘 닷새 엿새 이레 여드레 아흐레 열흘 "
     "보름 일주일 한달 주말 평일 오전 오후 아침 저녁 새벽 한밤 점심 중순 초순 하순 "
-    "월초 월말 연말 연초 상반기 하반기 분기 당일 익일 전날 다음날 주중 휴일 공휴일 "
+    "월초 월말 연말 연초 상반기 하반기 분기 당일 익일 전날 다음날 주중 휴일 공휴일 월간 연간 "
     "명절".split()
 )
 _WEEKDAY = re.compile(r"^[월화수목금토일](?:요일|욜)$")
@@ -88,8 +89,14 @@ _LIGHT_ACTIONS = frozenset("얘기 이야기 대화 말씀 연락 문의 상담 
 _ASKING_NOUNS = frozenset(
     "얼마 무엇 뭐뭐 머머 뭐임 머임 액수 금액 총액 상한액 한도액 수준 규모 형태 종류 방식 명칭 이름 "
     "기준 조건 자격 요건 범위 기간 기한 시기 시점 장소 위치 연락처 절차 방법 서류 비율 횟수 빈도 "
-    "연령 나이 차이 차이점 특징 목적 역할 효과 내용 항목 사항 구체 메뉴 화면 버튼".split()
+    "연령 나이 차이 차이점 특징 목적 역할 효과 내용 항목 사항 구체 메뉴 화면 버튼 크기 무게".split()
 )
+
+
+# question words, as BM25 tokens ("어떻게" → 어떻): they ask, they name nothing
+_ASKING_TOKENS = frozenset("어떻 어떤 어디 언제 왜 뭐 무엇 무슨 얼마 누구 몇 어느".split())
+# question words that Kiwi reads as nouns
+_WH_NOUNS = frozenset("얼마 무엇 뭐 뭘 뭔 뭐뭐 머머 뭐임 머임 언제 어디 누구".split())
 
 
 def asked_if_things(question: str) -> list[str]:
@@ -198,6 +205,32 @@ def asked_what_things(question: str) -> list[str]:
     열면 프로그램이 꺼져 버려요" asks nothing).
     """
     out: list[str] = []
+    for form, role in _what_nouns(question):
+        if role == "head" and form not in _ASKING_NOUNS and form not in out:
+            out.append(form)
+    return out
+
+
+def asked_what_modifiers(question: str) -> list[str]:
+    """The nouns that narrow what a question word asks about: the modifiers of the asking clause's
+    compounds ("공기청정기 탈취 필터는 몇 개월마다 교체해 주나요?" → 공기, 청정기, 탈취; "수리 보증
+    기간은 몇 개월인가요?" → 수리, 보증). A knowledge base that knows 필터 or 기간 but never writes
+    탈취 or 보증 does not say what is asked (an unseen rental KB's 헤파 필터 and A/S rules had been
+    sent at 0.98)."""
+    out: list[str] = []
+    for form, role in _what_nouns(question):
+        if role == "modifier" and form not in out:
+            out.append(form)
+    return out
+
+
+def _what_nouns(question: str) -> list[tuple[str, str]]:
+    """The nouns of each asking clause that count as things, as ``(form, role)``: ``head`` (what is
+    asked about, or the kind of information asked for: 금액, 기간) or ``modifier`` (a noun of the
+    compound that the question word asks about: 주문 in "주문 금액은 어떤 식으로 …", 탈취 in "탈취
+    필터는 몇 개월마다 …"; not one of a relative clause's subject, "경도 장애인이 받는 …").
+    Adverbials and predicate nouns (소액결제로, 유효한가요) are neither."""
+    out: list[tuple[str, str]] = []
     for sentence in _SENTENCE_END.split(question):
         if not sentence.strip() or not _WH.search(sentence):
             continue
@@ -205,17 +238,33 @@ def asked_what_things(question: str) -> list[str]:
         asking = _asking_tokens(text)
         if not asking or not _WH.search(text[asking[0].start :]):
             continue
+        compound: list[str] = []  # the modifiers met since the last noun that ended a compound
+        asked: list[str] = []  # the modifiers of the last head before the question word
+        heads: list[str] = []
+        wh_seen = False
         for i, tok in enumerate(asking):
+            wh_seen = wh_seen or tok.form in _ASKING_TOKENS or tok.form in _WH_NOUNS
+            if tok.tag == "ETM" and not wh_seen:
+                heads = []  # a relative clause's nouns describe the head after it ("장애인이 받는 지원금")
             if tok.tag.split("-", 1)[0] not in ("NNG", "NNP") or len(tok.form) < 2:
+                if not tok.tag.startswith(("NN", "XSN")):
+                    compound = []
                 continue
             j = i + 1
             while j < len(asking) and asking[j].tag == "XSN":
                 j += 1  # 요금제, 위약금: the suffix belongs to the head
             nxt = asking[j].tag if j < len(asking) else "SF"
-            if nxt.startswith(("NN", "JKB", "JKG", "JC", "XSV", "XSA", "XR", "SL", "SH")):
-                continue  # a modifier, an adverbial or a predicate noun, not what is asked about
-            if _counts_as_thing(tok.form) and tok.form not in _ASKING_NOUNS and tok.form not in out:
-                out.append(tok.form)
+            if nxt.startswith("NN"):
+                compound.append(tok.form)
+                continue
+            if not nxt.startswith(("JKB", "JKG", "JC", "XSV", "XSA", "XR", "SL", "SH")):
+                if _counts_as_thing(tok.form):
+                    heads.append(tok.form)
+                if not wh_seen and tok.form not in _WH_NOUNS:
+                    asked = [m for m in compound if _counts_as_thing(m) and m not in _ASKING_NOUNS]
+            compound = []
+        out.extend((h, "head") for h in heads)
+        out.extend((m, "modifier") for m in asked)
     return out
 
 
@@ -241,10 +290,6 @@ def thing_nouns(text: str) -> list[str]:
             continue
         out.append(tok.form)
     return out
-
-
-# question words, as BM25 tokens ("어떻게" → 어떻): they ask, they name nothing
-_ASKING_TOKENS = frozenset("어떻 어떤 어디 언제 왜 뭐 무엇 무슨 얼마 누구 몇 어느".split())
 
 
 def circumstance_token(token: str) -> bool:
