@@ -220,6 +220,15 @@ _ASKED: dict[str, tuple[str, str]] = {
         r"몇\s*(?:초|분)(?:\s*(?:동안|안에|이내|내에|내로|전|후|뒤|만에|이나|정도|쯤)|(?![가-힣]))",
         r"\d+\s*(?:초|분(?![의할실류석])|시간)|즉시|바로|곧바로|\b(?:seconds?|minutes?|hours?)\b",
     ),
+    # a rate ("작가님 후원하면 작가님한테 실제로 몇 퍼센트 들어가요?", sent at 0.995 on an unseen
+    # webtoon KB with the minimum and daily limit of a donation, "What percentage …?"): only a
+    # percentage or a fraction answers it
+    "rate": (
+        r"몇\s*(?:퍼센트|%|프로(?![가-힣]*(?:그램|모션|필)))|(?:비율|퍼센트|수수료율|적립률|할인율)(?:은|는|이|가)?\s*"
+        r"(?:얼마|몇|어떻게)|\bwhat (?:percentage|percent|share|portion|fraction)\b|\bhow many percent\b",
+        r"\d+(?:\.\d+)?\s*(?:%|퍼센트|프로(?![가-힣]))|절반|전액|전부|\d+\s*분의\s*\d+|\bpercent\b|\bhalf\b|"
+        r"\ball of\b|\bnone of\b|\bfull\b",
+    ),
     # how many hours ("우천 취소 여부는 경기 몇 시간 전에 결정되나요?", answered at 1.00 on a fresh
     # ticketing KB with "경기 시작 전 우천 취소는 전액 자동 환불됩니다"): a number of hours, minutes or
     # days, or a day word, answers it; a bare 전/후 does not

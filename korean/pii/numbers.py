@@ -44,7 +44,11 @@ _DASH = r"(?:[ \t]?-[ \t]?)"
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 _ROLE_MAIL = re.compile(
     r"(?:cs|help|helpdesk|support|info|contact|service|admin|noreply|no-reply|privacy|webmaster|sales"
-    r"|customer|care|hello|biz|partner|press|pr|recruit|ir|tax|billing|order|orders|shop|team|master)"
+    r"|customer|care|hello|biz|partner|press|pr|recruit|ir|tax|billing|order|orders|shop|team|master"
+    # mailboxes of a function ("Invoice emails are sent from invoices@ledgerly-mail.com")
+    r"|invoices?|receipts?|payments?|accounts?|refunds?|returns?|security|legal|dpo|feedback|notifications?"
+    r"|alerts?|donotreply|do-not-reply|reply|jobs|careers|marketing|media|events|abuse|postmaster|office"
+    r"|cx|qna|ask|reservations?|bookings?|store|compliance|finance|accounting|mail|news|newsletter)"
     r"(?:[._-][a-z0-9]+)?@",
     re.IGNORECASE,
 )

@@ -1,6 +1,8 @@
-"""What a question word asks about, narrowed by its compound (korean.things.asked_what_modifiers),
-the clause that asks after a relative clause, the polite 요 Kiwi splits from "…인가요?", and how
-many hours (korean.focus): what a second round of unseen KBs showed."""
+"""What a second round of unseen KBs showed the hand-off checks missing: what a question word asks
+about, narrowed by its compound (korean.things.asked_what_modifiers), the clause that asks after a
+relative clause, the polite 요 Kiwi splits from "…인가요?", how many hours and what rate
+(korean.focus), an English yes/no question with a question word inside it and names of other
+products (korean.things_en)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from assist.knowledge import KnowledgeBase
 from korean.clauses import sentences
 from korean.focus import asked_for, unanswered
 from korean.things import asked_what_modifiers, asked_what_things
+from korean.things_en import asked_how_words, asked_if_words, named_words
 from tests.tinykb import article_kb
 
 ARTICLE = """# 필터 교체 안내
@@ -84,3 +87,58 @@ def test_how_many_hours_wants_a_number_of_hours(question: str, asked: bool) -> N
     if asked:
         assert unanswered(["경기 시작 전 우천 취소는 전액 자동 환불됩니다."], asked_for(question))
         assert not unanswered(["경기 시작 3시간 전에 결정하며, 환불은 즉시 됩니다."], asked_for(question))
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("작가님 후원하면 작가님한테 실제로 몇 퍼센트 들어가요?", True),
+        ("수수료는 몇 프로예요?", True),
+        ("What percentage goes to the author?", True),
+        ("몇 프로그램이 있나요?", False),
+    ],
+)
+def test_a_rate_wants_a_percentage(question: str, asked: bool) -> None:
+    assert ("rate" in asked_for(question)) is asked
+    if asked:
+        assert unanswered(["후원은 1회 최소 10코인부터 가능합니다."], asked_for(question))
+        assert not unanswered(["구매 금액의 5%를 적립합니다."], asked_for(question))
+
+
+def test_an_english_yes_no_question_asks_whether_up_to_its_question_word() -> None:
+    question = "Does the bank feed automatically categorise imported transactions or suggest which invoice "
+    question += "they match?"
+    assert "categorise" in asked_if_words(question) and "suggest" in asked_if_words(question)
+    assert asked_how_words(question) == ["invoice", "match"]
+    assert asked_if_words("Can you tell me what the fee is?") == []
+    assert asked_if_words("can i get a description of how to use a disposable virtual card") == []
+    assert asked_if_words("What is the fee? Can I pay it later?") == ["pay"]  # later: time
+
+
+def test_names_are_words_written_with_a_capital_inside_a_sentence() -> None:
+    assert named_words("How do I reset my password in QuickBooks Online?") == ["quickbooks", "online"]
+    assert named_words("Can I pay with Apple Pay? I live in the UK.") == ["apple", "pay", "uk"]
+    assert named_words("Where is the closest Mastercard ATM?") == []
+    assert named_words("Refund please. My card was charged twice") == []
+
+
+ARTICLE_EN = """# Passwords and sign-in
+
+## Policy
+- To reset your password, choose Forgot password on the sign-in page and follow the emailed link.
+- 5 wrong passwords in a row lock sign-in for 30 minutes.
+
+## Document management and updates
+Last updated: 2026-10-01
+Owner: Security team
+"""
+
+
+def test_a_how_question_about_another_product_is_handed_off(tmp_path_factory: pytest.TempPathFactory) -> None:
+    kb_en = KnowledgeBase(article_kb(tmp_path_factory.mktemp("named"), "passwords.md", ARTICLE_EN))
+    answer = answer_question(
+        kb_en, "How do I reset my password in QuickBooks Online?", threshold=0.0, log=False
+    )
+    assert answer.abstained and answer.confidence == 0.0, answer
+    answer = answer_question(kb_en, "How do I reset my password?", threshold=0.0, log=False)
+    assert not answer.abstained and answer.citations, answer

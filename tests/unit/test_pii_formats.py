@@ -64,6 +64,17 @@ def test_articles_keep_company_mail_accounts_and_handles() -> None:
 
 
 @pytest.mark.parametrize(
+    "address",
+    ["invoices@ledgerly-mail.com", "refunds@shop.example", "security-team@corp.io", "no-reply@a.kr"],
+)
+def test_articles_keep_a_function_mailbox(address: str) -> None:
+    text = f"Invoice emails are sent from {address} with the reply-to set to the sender."
+    assert mask_pii(text, mode="article") == text
+    assert address not in mask_pii(text)
+    assert "kim.minsu88@gmail.com" not in mask_pii("연락처 kim.minsu88@gmail.com", mode="article")
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("010-1234-5678으로 연락 주세요", "[전화번호]로 연락 주세요"),
