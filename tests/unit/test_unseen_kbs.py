@@ -1,4 +1,4 @@
-"""The three KBs written by helpers who never saw the code (eval/data/unseen_kbs, README: kms eval
+"""The KBs written by helpers who never saw the code (eval/data/unseen_kbs, README: kms eval
 safety-kbs --root eval/data/unseen_kbs) load as safety sets, and every answer they expect names an
 article of their own KB."""
 
@@ -17,7 +17,7 @@ CLASSES = {"direct", "paraphrase", "colloquial", "neighbour", "uncovered", "off_
 
 def test_the_unseen_kbs_are_complete() -> None:
     names = fresh_kb_names(UNSEEN)
-    assert names == ["pharmacy", "rental", "stay"]
+    assert names == ["invoicing", "pharmacy", "rental", "stay", "webtoon"]
     for name in names:
         rows = load_safety(UNSEEN / name / "questions.jsonl")
         assert len(rows) >= 60 and set(Counter(r.cls for r in rows)) == CLASSES, name
