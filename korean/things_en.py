@@ -275,7 +275,7 @@ def named_words(question: str) -> list[str]:
             w = word.lower()
             if w in _PLACE_PREPOSITIONS:
                 after = True
-            elif after and word[0].isupper() and w != "i":
+            elif after and word[0].isupper() and w != "i" and w not in _TIME and w not in _MONTHS:
                 if w not in out:
                     out.append(w)
             elif w not in ("the", "a", "an"):
@@ -284,6 +284,10 @@ def named_words(question: str) -> list[str]:
 
 
 _PLACE_PREPOSITIONS = frozenset("in on at with via from through using into".split())
+_MONTHS = frozenset(
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+)
 
 
 def word_forms(word: str) -> frozenset[str]:
