@@ -59,6 +59,12 @@ _SELF = re.compile(
     rf"(?:(?:제[ \t]?)?(?:이름은|이름이|성함은)|저는|전|저)[ \t]+({_NAME})"
     r"(?=(?:이고|이구요|이에요|예요|입니다|인데요|인데|이라고|라고|이며|이요)(?:[^가-힣]|$))"
 )
+# a name said on its own after the name was asked or mentioned: "동생 이름으로 주문했어요 윤서아요",
+# "받는 분 성함이요? 김민준이요"
+_NAMED = re.compile(
+    r"(?:이름|성함|명의|주문자|수령인|받는[ \t]?(?:분|사람)|예금주|입금자)[^\n]{0,40}?(?:[ \t.,!?~]|^)"
+    rf"(?!성함|이름|명의)({_NAME})(?=(이요|요|이에요|예요|입니다|이고|인데요|이구요)(?:[^가-힣]|$))"
+)
 # after the account number (masked first: masking repeats until nothing is found), optionally its bank
 _HOLDER = re.compile(
     rf"\[계좌번호\][ \t]*(?:[가-힣]{{1,6}}(?:은행|뱅크)|농협|신협|수협|우체국)?[ \t]*"
@@ -85,19 +91,55 @@ _NOT_NAMES = frozenset(
     "정회원 신입생 신규가입 이용자 가입자 예금주 본인인 대학생 직장인 외국인 개인사업".split()
 )
 _CUES = re.compile(
-    r"[시군구]\s|동[ \t]?\d|주민|생년|\d[ \t]?[가-힣][ \t]?\d|저|이름|\[계좌번호\]|\d{8}|name|ID|id|"
+    r"[시군구]\s|동[ \t]?\d|주민|생년|\d[ \t]?[가-힣][ \t]?\d|저|이름|성함|명의|주문자|수령인|받는|예금주|입금자|"
+    r"\[계좌번호\]|\d{8}|name|ID|id|"
     r"아이디|닉|login|I'm|I am|"
     r"[Tt]his is|holder|[Rr]ecipient|\d [A-Z]"
 )
 
 
+def _batchim(syllable: str) -> bool:
+    """A Hangul syllable that ends in a consonant (윤서아: no; 김민준: yes)."""
+    code = ord(syllable) - 0xAC00
+    return 0 <= code < 11172 and code % 28 != 0
+
+
+def _said_as_noun(text: str, start: int, end: int) -> bool:
+    """Kiwi reads ``text[start:end]`` as nouns only (윤서아/NNP, 김민/NNP 준/NNG), not as a verb
+    with its ending ("진행돼요", "안내해요", "고쳐줘요" before 요 look like names to the regex)."""
+    from korean.kiwi import KIWI_LOCK, kiwi
+
+    with KIWI_LOCK:
+        tokens = kiwi().tokenize(text)
+    inside = [t for t in tokens if start <= t.start < end]
+    return bool(inside) and all(t.tag.startswith("NN") for t in inside)
+
+
+def _takes(name: str, ending: str) -> bool:
+    """The name takes this ending: 요/예요 after a vowel (not 이: "정말이요" is a word and the copula),
+    이요/이에요 after a consonant, the rest after either."""
+    if ending in ("요", "예요"):
+        return not _batchim(name[-1]) and name[-1] != "이"
+    if ending in ("이요", "이에요"):
+        return _batchim(name[-1])
+    return True
+
+
 def _names(text: str) -> Iterator[Candidate]:
-    for pattern in (_SELF, _HOLDER):
+    for pattern in (_SELF, _HOLDER, _NAMED):
         for m in pattern.finditer(text):
             name = m.group(1)
             # "… [계좌번호] 여기로 넣어주세요": a word with a particle, not a holder
             particle = pattern is _HOLDER and name.endswith(tuple("로에를을도만와과"))
-            if name not in _NOT_NAMES and not name.endswith(("님", "씨", "분")) and not particle:
+            copula = pattern is _NAMED and not (
+                _takes(name, m.group(2)) and _said_as_noun(text, m.start(1), m.end(1))
+            )
+            if (
+                name not in _NOT_NAMES
+                and not name.endswith(("님", "씨", "분"))
+                and not particle
+                and not copula
+            ):
                 yield Candidate("name", m.start(1), m.end(1))
     for m in _MY_NAME.finditer(text):
         group = next(g for g in (1, 2, 3) if m.group(g))

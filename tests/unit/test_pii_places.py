@@ -103,6 +103,16 @@ def test_articles_keep_their_own_address() -> None:
     assert "[주소]" in mask_pii(text)
 
 
+def test_a_name_said_on_its_own_after_the_name_was_mentioned() -> None:
+    assert mask_pii("동생 이름으로 주문했어요 윤서아요") == "동생 이름으로 주문했어요 [이름]요"
+    assert mask_pii("받는 분 성함이요? 김민준이요") == "받는 분 성함이요? [이름]이요"
+    assert mask_pii("이름 바꾸고 싶어요 정말이요") == "이름 바꾸고 싶어요 정말이요"
+    assert (
+        mask_pii("주문자 이름이 다른데 괜찮나요? 박서준입니다")
+        == "주문자 이름이 다른데 괜찮나요? [이름]입니다"
+    )
+
+
 def test_known_gaps() -> None:
-    # a name after its sentence, and a card's last four digits, are not found (left as written)
-    assert "윤서아" in mask_pii("동생 이름으로 주문했어요 윤서아요")
+    # a card's last four digits are not found (left as written)
+    assert "1234" in mask_pii("카드 끝자리 1234로 결제했어요")
