@@ -21,16 +21,16 @@ from collections.abc import Iterator
 
 from korean.pii.spans import Candidate, digits
 
-__all__ = ["find_identities"]
+__all__ = ["COMPOUND_SURNAMES", "SURNAMES", "find_identities"]
 
 _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_][A-Za-z0-9_.]{1,29}(?<!\.)")
 
-_SURNAMES = (
+SURNAMES = (
     "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진나지엄채원천방공현"
     "함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국은편용예경봉사부가복태목형계피두감음빈동온호범"
     "좌팽승간상갈탁어"
 )
-_COMPOUND = "남궁|황보|제갈|선우|독고|사공|서문|동방"
+COMPOUND_SURNAMES = "남궁|황보|제갈|선우|독고|사공|서문|동방"
 _ROLES = frozenset(
     """고객 회원 손님 사장 회장 원장 실장 팀장 부장 과장 차장 국장 소장 점장 반장 학장
     총장 관장 기장 선장 대장 주인장 이사 상무 전무 대리 주임 사원 직원 의원 위원 교수
@@ -52,7 +52,7 @@ _LABEL_STOP = tuple(
     " 정확 동일 일치 본인 확인 정정 기재 입력 등록 표시 조회 문의 번호 변동".split()
 )
 _HANGUL = "가-힣"
-_NAME = rf"(?:(?:{_COMPOUND})[{_HANGUL}]{{1,2}}|[{_SURNAMES}][{_HANGUL}]{{1,3}})"
+_NAME = rf"(?:(?:{COMPOUND_SURNAMES})[{_HANGUL}]{{1,2}}|[{SURNAMES}][{_HANGUL}]{{1,3}})"
 # 김민수님, 김민수고객님, 김민수 님, 김민수 고객님, 김민수 씨
 _ADDRESSED = re.compile(
     rf"(?<![{_HANGUL}\[])({_NAME})(?:(?:[ \t]?(?:고객|회원)?님)|(?:[ \t]씨(?![{_HANGUL}]{{2}})))"
@@ -103,7 +103,7 @@ def _korean_name(name: str, apart: bool) -> bool:
     if any(name.endswith(role) for role in _ROLES) or name in _ROLES:
         return False
     if apart:
-        compound = any(name.startswith(s) for s in _COMPOUND.split("|"))
+        compound = any(name.startswith(s) for s in COMPOUND_SURNAMES.split("|"))
         if len(name) != (4 if compound else 3) or name.endswith(_ADNOMINAL):
             return False
     return True

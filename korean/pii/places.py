@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from korean.pii.identity import COMPOUND_SURNAMES, SURNAMES
 from korean.pii.spans import Candidate
 
 __all__ = ["find_places"]
@@ -49,11 +50,7 @@ _PLATE = re.compile(
     rf"(?<![0-9가-힣])\d{{2,3}}[ \t]?[{_PLATE_LETTERS}][ \t]?\d{{4}}(?![0-9])"
     r"(?![ \t]?(?:원|개|명|건|회|일|년|분|초|시간|km|대|장|권|점))"
 )
-_NAME = (
-    r"(?:남궁|황보|제갈|선우|독고|사공|서문|동방)[가-힣]{1,2}"
-    r"|[김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진나지엄채원천방공현"
-    r"함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국은편용예경봉][가-힣]{2}"
-)
+_NAME = rf"(?:(?:{COMPOUND_SURNAMES})[가-힣]{{1,2}}|[{SURNAMES}][가-힣]{{2}})"
 # a name the customer gives, glued to the copula: "박지영이고", "최수진인데요", "김민수입니다"
 _SELF = re.compile(
     rf"(?:(?:제[ \t]?)?(?:이름은|이름이|성함은)|저는|전|저)[ \t]+({_NAME})"
