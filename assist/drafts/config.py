@@ -83,7 +83,10 @@ class DraftSettings(BaseSettings):
         "complete", description="Linkage of the base agglomerative clustering."
     )
     merge_centroid: float = Field(
-        0.975, gt=0, le=1, description="Groups merge when their centroids are at least this cosine-similar ..."
+        0.975,
+        gt=0,
+        le=1,
+        description="Groups merge when their centroids are at least this cosine-similar ...",
     )
     merge_keywords: float = Field(
         0.5, ge=0, le=1, description="... and their keyword sets share this share of the smaller set."
