@@ -28,7 +28,7 @@ from typing import Literal
 from korean.pii.identity import find_identities
 from korean.pii.numbers import find_numbers
 from korean.pii.places import find_places
-from korean.pii.spans import PLACEHOLDER_BY_KIND, PRIORITY, Candidate, shadow
+from korean.pii.spans import PLACEHOLDER_BY_KIND, PRIORITY, Candidate, final_consonant, shadow
 
 __all__ = ["MaskMode", "PiiMatch", "compile_allow", "find_pii", "fix_particle", "mask_pii"]
 
@@ -114,12 +114,6 @@ _PARTICLE = re.compile(
 )
 
 
-def _final(word: str) -> int:
-    """Final consonant index of the last syllable (0 = vowel-final, 8 = ㄹ)."""
-    ch = word[-1]
-    return (ord(ch) - 0xAC00) % 28 if "가" <= ch <= "힣" else 0
-
-
 # after a space only particles that are never a word of their own ("이" may be "this")
 _SPACED_PARTICLE = re.compile(r" (은|는|을|를|으로|로|과|와)(?=[^가-힣]|$)")
 
@@ -131,7 +125,7 @@ def fix_particle(placeholder: str, rest: str) -> str:
     if not m:
         return rest
     consonant, vowel = _PARTICLE_PAIRS[m.group(1)]
-    final = _final(placeholder.strip("[]"))
+    final = final_consonant(placeholder.strip("[]"))
     right = vowel if final == 0 or (final == 8 and consonant == "으로") else consonant
     return rest[: m.start(1)] + right + rest[m.end(1) :]
 

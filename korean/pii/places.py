@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator
 
 from korean.pii.identity import COMPOUND_SURNAMES, SURNAMES
-from korean.pii.spans import Candidate
+from korean.pii.spans import Candidate, final_consonant
 
 __all__ = ["find_places"]
 
@@ -95,12 +95,6 @@ _CUES = re.compile(
 )
 
 
-def _batchim(syllable: str) -> bool:
-    """A Hangul syllable that ends in a consonant (윤서아: no; 김민준: yes)."""
-    code = ord(syllable) - 0xAC00
-    return 0 <= code < 11172 and code % 28 != 0
-
-
 def _said_as_noun(text: str, start: int, end: int) -> bool:
     """Kiwi reads ``text[start:end]`` as nouns only (윤서아/NNP, 김민/NNP 준/NNG), not as a verb
     with its ending ("진행돼요", "안내해요", "고쳐줘요" before 요 look like names to the regex)."""
@@ -116,9 +110,9 @@ def _takes(name: str, ending: str) -> bool:
     """The name takes this ending: 요/예요 after a vowel (not 이: "정말이요" is a word and the copula),
     이요/이에요 after a consonant, the rest after either."""
     if ending in ("요", "예요"):
-        return not _batchim(name[-1]) and name[-1] != "이"
+        return not final_consonant(name) and name[-1] != "이"
     if ending in ("이요", "이에요"):
-        return _batchim(name[-1])
+        return bool(final_consonant(name))
     return True
 
 

@@ -17,6 +17,7 @@ __all__ = [
     "Candidate",
     "context_before",
     "digits",
+    "final_consonant",
     "shadow",
 ]
 
@@ -63,6 +64,12 @@ _SHADOW = _FULL_WIDTH | _DASHES | _SPACES
 def shadow(text: str) -> str:
     """``text`` with width and dash variants mapped to ASCII, one character for one."""
     return text.translate(_SHADOW)
+
+
+def final_consonant(word: str) -> int:
+    """Final consonant index of the word's last syllable (0 = vowel-final or not Hangul, 8 = ㄹ)."""
+    ch = word[-1]
+    return (ord(ch) - 0xAC00) % 28 if "가" <= ch <= "힣" else 0
 
 
 def digits(s: str) -> str:
