@@ -95,8 +95,8 @@ _ASKING_NOUNS = frozenset(
 
 # question words, as BM25 tokens ("어떻게" → 어떻): they ask, they name nothing
 _ASKING_TOKENS = frozenset("어떻 어떤 어디 언제 왜 뭐 무엇 무슨 얼마 누구 몇 어느".split())
-# question words that Kiwi reads as nouns
-_WH_NOUNS = frozenset("얼마 무엇 뭐 뭘 뭔 뭐뭐 머머 뭐임 머임 언제 어디 누구".split())
+# ... and every form of them Kiwi gives (뭘, 뭔, chat spellings): where a question word stands
+_QUESTION_WORDS = _ASKING_TOKENS | frozenset("뭘 뭔 뭐뭐 머머 뭐임 머임".split())
 
 
 def asked_if_things(question: str) -> list[str]:
@@ -243,7 +243,7 @@ def _what_nouns(question: str) -> list[tuple[str, str]]:
         heads: list[str] = []
         wh_seen = False
         for i, tok in enumerate(asking):
-            wh_seen = wh_seen or tok.form in _ASKING_TOKENS or tok.form in _WH_NOUNS
+            wh_seen = wh_seen or tok.form in _QUESTION_WORDS
             if tok.tag == "ETM" and not wh_seen:
                 heads = []  # a relative clause's nouns describe the head after it ("장애인이 받는 지원금")
             if tok.tag.split("-", 1)[0] not in ("NNG", "NNP") or len(tok.form) < 2:
@@ -260,7 +260,7 @@ def _what_nouns(question: str) -> list[tuple[str, str]]:
             if not nxt.startswith(("JKB", "JKG", "JC", "XSV", "XSA", "XR", "SL", "SH")):
                 if _counts_as_thing(tok.form):
                     heads.append(tok.form)
-                if not wh_seen and tok.form not in _WH_NOUNS:
+                if not wh_seen and tok.form not in _QUESTION_WORDS:
                     asked = [m for m in compound if _counts_as_thing(m) and m not in _ASKING_NOUNS]
             compound = []
         out.extend((h, "head") for h in heads)
