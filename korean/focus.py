@@ -152,6 +152,10 @@ _COUNTER_KINDS: dict[str, str] = {
 }
 _WORD_NUMBERS = r"(?:\d[\d,]*|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|스무|하나|둘|셋)\s*"
 _NO_LIMIT = r"무제한|제한\s*(?:이|은)?\s*없|제한하지"
+# what follows a count of time asked for ("몇 분 이내에", "몇 시간 전에"), and a time in seconds,
+# minutes or hours (or at once) that answers it
+_AFTER_A_TIME = "동안|안에|이내|내에|내로|전|후|뒤|만에|이나|정도|쯤"
+_WITHIN_HOURS = r"\d+\s*(?:초|분(?![의할실류석])|시간)|즉시|바로|곧바로"
 _ASKED: dict[str, tuple[str, str]] = {
     "period": (
         r"언제(?!\s*든)|며칠|몇\s*(?:일|시|시간|달|년|개월|주)(?![가-힣])|"
@@ -217,8 +221,8 @@ _ASKED: dict[str, tuple[str, str]] = {
     # fresh bank KB with "인증서의 유효기간은 3년"): a time in seconds, minutes or hours, not in
     # days or years (몇 분 before 이/가/까지 may be how many people, 분 as honorific: not asked here)
     "minutes": (
-        r"몇\s*(?:초|분)(?:\s*(?:동안|안에|이내|내에|내로|전|후|뒤|만에|이나|정도|쯤)|(?![가-힣]))",
-        r"\d+\s*(?:초|분(?![의할실류석])|시간)|즉시|바로|곧바로|\b(?:seconds?|minutes?|hours?)\b",
+        r"몇\s*(?:초|분)(?:\s*(?:" + _AFTER_A_TIME + r")|(?![가-힣]))",
+        _WITHIN_HOURS + r"|\b(?:seconds?|minutes?|hours?)\b",
     ),
     # a rate ("작가님 후원하면 작가님한테 실제로 몇 퍼센트 들어가요?", sent at 0.995 on an unseen
     # webtoon KB with the minimum and daily limit of a donation, "What percentage …?"): only a
@@ -233,9 +237,9 @@ _ASKED: dict[str, tuple[str, str]] = {
     # ticketing KB with "경기 시작 전 우천 취소는 전액 자동 환불됩니다"): a number of hours, minutes or
     # days, or a day word, answers it; a bare 전/후 does not
     "hours": (
-        r"몇\s*시간(?:\s*(?:동안|안에|이내|내에|내로|전|후|뒤|만에|이나|정도|쯤|마다)|(?![가-힣]))",
-        r"\d+\s*(?:초|분(?![의할실류석])|시간|일|영업일)|즉시|바로|곧바로|하루|이틀|전날|당일|익일|자정|"
-        r"\b(?:seconds?|minutes?|hours?|days?)\b",
+        r"몇\s*시간(?:\s*(?:" + _AFTER_A_TIME + r"|마다)|(?![가-힣]))",
+        _WITHIN_HOURS
+        + r"|\d+\s*(?:일|영업일)|하루|이틀|전날|당일|익일|자정|\b(?:seconds?|minutes?|hours?|days?)\b",
     ),
     # how many ("결제 수단은 몇 개까지 등록할 수 있나요?", "How many cards can I add?"): a count, in
     # digits or words, or that there is no limit; which methods can be registered is no answer
