@@ -51,6 +51,13 @@ test) and pass it down. The defaults were chosen by measurement with the bundled
   (0.5-0.7 all P/R 0.717/0.846 → 0.723/0.872; 0.6-0.7 fewest duplicates), checked on seeds 7
   (unchanged), 23 (0.744/0.744 → 0.750/0.769 at 0.5-0.6, unchanged at 0.7; 0.4 lost seed 7's
   recall), gaps_ko (unchanged) and paraKQC (P/R unchanged, NMI 0.9875 → 0.9900).
+- what the articles' scripts ask (``assist.drafts.script_fit``; eval/README.md): an update
+  proposal needs the tickets at 0.91 of the article's script questions (``update_question_floor``;
+  telco_ins P/R 0.875/0.70 → 0.889/0.80, delivery_bank 0.857/0.60 → 0.889/0.80, the others
+  unchanged), and a gap whose tickets are no closer to each other than to the scripts of their
+  nearest articles, within 0.012, is covered (``unasked_margin``; travel_air 0.583/0.70 →
+  1.0/0.70, banking77 0.756/0.795 → 0.818/0.692, telco_ins → 1.0/0.70, delivery_bank → 0.875/0.70;
+  0.008: travel_air 0.778/0.70, telco_ins 1.0/0.80, banking77 0.794/0.692).
 - topic identity: ticket overlap first; centroid cosine only at 0.98 (see ``match_centroid``).
 """
 
@@ -186,6 +193,22 @@ class DraftSettings(BaseSettings):
         gt=0,
         le=1,
         description="A gap topic at least this close (median cosine) to one article proposes updating it.",
+    )
+    unasked_margin: float = Field(
+        0.012,
+        ge=0,
+        lt=1,
+        description="A topic the cosine rules call a gap is covered when its tickets are at most this much "
+        "closer to each other than to the script questions of their nearest articles (median over the "
+        "tickets): a script already asks what they ask (0: not checked; assist.drafts.script_fit).",
+    )
+    update_question_floor: float = Field(
+        0.91,
+        ge=0,
+        le=1,
+        description="... and when its tickets are at least this close (median best cosine, as queries) to "
+        "one of that article's script questions; below it the topic asks what the article does not and "
+        "proposes a new article (0: not checked; assist.drafts.script_fit, kms eval gaps).",
     )
     update_share: float = Field(
         0.6, gt=0, le=1, description="... when that article is the nearest one for this share of its tickets."

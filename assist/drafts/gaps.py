@@ -7,6 +7,11 @@
   ``coverage_ceiling`` it does not either when one of the topic's top keywords appears in no
   article at all (the bundled e5 model rates every same-domain text as fairly similar; a word no
   article uses is the sharper sign). Measured with ``kms eval gaps``.
+- **asked by a script** (:mod:`assist.drafts.script_fit`): a topic the rules here and below call
+  a gap is covered after all when its tickets are no closer to each other than to the script
+  questions of their nearest articles, give or take ``unasked_margin`` (median over the tickets):
+  an article was written to answer what they ask, even where its chunks' cosine is low (a thin
+  article). Only a veto: where it is above the margin the cosine rules stand.
 - **article fit** (:func:`article_fits`): the article nearest to most of a topic's tickets, and
   how well it fits this topic (median best cosine of its tickets to that article's chunks) against
   every other topic of the run. An article answers the topic it fits best: a topic for which
@@ -76,6 +81,23 @@ class Coverage:
         if self.sims is None or not cols:
             return np.zeros(len(self.best), dtype=np.float32)
         return np.asarray(self.sims[:, cols].max(axis=1), dtype=np.float32)
+
+    def nearest_articles(self, rows: Sequence[int], n: int = 3) -> list[str]:
+        """The ``n`` articles nearest to each of ``rows``' tickets (by their best chunk), together."""
+        if self.sims is None or not self.chunk_articles:
+            return [a for a in dict.fromkeys(self.articles[r] for r in rows) if a is not None]
+        found: dict[str, None] = {}
+        width = min(len(self.chunk_articles), 32 * n)
+        for r in rows:
+            sims = self.sims[r]
+            top = np.argpartition(-sims, width - 1)[:width] if width < len(sims) else np.arange(len(sims))
+            mine: dict[str, None] = {}
+            for c in top[np.argsort(-sims[top], kind="stable")].tolist():
+                mine.setdefault(self.chunk_articles[c])
+                if len(mine) >= n:
+                    break
+            found.update(mine)
+        return list(found)
 
 
 def article_coverage(kb: KnowledgeBase, vectors: np.ndarray) -> Coverage:
@@ -198,6 +220,7 @@ class GapAssessment:
     missing_keywords: list[str] = field(default_factory=list)  # top keywords (or pair) no article has
     article_fit: float | None = None  # median cosine of its tickets to its nearest article
     rival_fit: float | None = None  # ... the best such median of another topic (article_fits)
+    unasked: float | None = None  # tickets' fellow minus script-question cosine (script_fit)
 
     @property
     def is_gap(self) -> bool:
@@ -224,6 +247,7 @@ class GapAssessment:
             "missing_keywords": self.missing_keywords,
             "article_fit": None if self.article_fit is None else round(self.article_fit, 4),
             "rival_fit": None if self.rival_fit is None else round(self.rival_fit, 4),
+            "unasked": None if self.unasked is None else round(self.unasked, 4),
             "reasons": self.reasons,
             "is_gap": self.is_gap,
         }
@@ -239,12 +263,18 @@ def assess(
     keywords: Sequence[str] = (),
     articles_text: ArticleText | None = None,
     fit: tuple[float, float] | None = None,
+    unasked: float | None = None,
 ) -> GapAssessment:
     """The gap verdict of one topic (its rows into the run's coverage, its ticket ids, its top
     keywords, the text of every article chunk and its :func:`article_fits` pair).
 
     A top keyword no article uses is missing; so is the topic's pair of top keywords when no
     single article chunk uses both (제휴 and 카드 each appear somewhere, 제휴카드 청구할인 nowhere).
+
+    ``unasked`` (:meth:`assist.drafts.script_fit.ScriptQuestionFit.unasked`: how much closer the
+    tickets are to each other than to the nearest articles' script questions; None when those
+    articles have no scripts): at most ``config.unasked_margin``, a script already asks what these
+    customers ask, and the topic is covered whatever the cosine rules say.
     """
     median = float(np.median(coverage.best[list(rows)])) if rows else 0.0
     text = articles_text or ArticleText([])
@@ -272,6 +302,8 @@ def assess(
             and own - rival >= config.owner_margin
         ):
             weak = False  # its nearest article was written for it
+    if weak and unasked is not None and config.unasked_margin > 0 and unasked <= config.unasked_margin:
+        weak = False  # its customers ask what a script of the nearest articles already asks
     return GapAssessment(
         coverage=median,
         weak_coverage=weak,
@@ -283,4 +315,5 @@ def assess(
         missing_keywords=missing,
         article_fit=None if fit is None else fit[0],
         rival_fit=None if fit is None else fit[1],
+        unasked=unasked,
     )

@@ -20,7 +20,7 @@ Texts are PII-masked here (tickets are stored unmasked).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +43,7 @@ class Proposal:
     article_share: float = 0.0
     add_scripts: list[dict[str, str]] = field(default_factory=list)
     add_situations: list[str] = field(default_factory=list)
+    question_fit: float | None = None  # median best cosine of its tickets to the article's script questions
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -51,6 +52,7 @@ class Proposal:
             "article_share": round(self.article_share, 4),
             "add_scripts": self.add_scripts,
             "add_situations": self.add_situations,
+            "question_fit": None if self.question_fit is None else round(self.question_fit, 4),
         }
 
 
@@ -82,8 +84,14 @@ def propose(
     tickets: Sequence[TicketRecord],
     coverage: Coverage,
     config: DraftSettings,
+    question_fit: Callable[[str, Sequence[int]], float | None] | None = None,
 ) -> Proposal:
-    """The proposal of one gap topic (``rows`` into the run's coverage; ``tickets`` the topic's)."""
+    """The proposal of one gap topic (``rows`` into the run's coverage; ``tickets`` the topic's).
+
+    ``question_fit(article_id, rows)``: the median best cosine of the tickets to the article's
+    script questions (:class:`assist.drafts.script_fit.ScriptQuestionFit`); below
+    ``update_question_floor`` the topic asks what the article was not written to answer and
+    proposes a new article. None (no scripts, or not given): not checked."""
     if not gap.is_gap:
         return Proposal("none")
     if not gap.nearest or not rows:
@@ -95,10 +103,14 @@ def propose(
     fit, rival = gap.article_fit, gap.rival_fit
     if fit is not None and rival is not None and rival - fit >= config.owner_margin:
         return Proposal("new", article_share=share)  # the article is another topic's
+    asked = question_fit(article, rows) if question_fit is not None else None
+    if asked is not None and asked < config.update_question_floor:
+        return Proposal("new", article_share=share, question_fit=asked)
     return Proposal(
         "update",
         article_id=article,
         article_share=share,
         add_scripts=_scripts(tickets, coverage.best[list(rows)]),
         add_situations=list(gap.missing_keywords),
+        question_fit=asked,
     )

@@ -36,6 +36,7 @@ CONFIG = DraftSettings(
     min_size=4,
     coverage_threshold=0.5,
     coverage_ceiling=0.5,
+    unasked_margin=0.0,  # the cosine rules decide here (test_gap_unasked tests the script-question rule)
 )
 NOW = datetime.now(UTC)
 

@@ -166,7 +166,9 @@ def test_the_eval_and_the_product_run_the_same_clustering_with_the_same_settings
 
 def test_a_gap_topic_close_to_one_article_proposes_updating_it(drafts_kb: KnowledgeBase) -> None:
     config = data.CONFIG.model_copy(update={"coverage_threshold": 0.99, "coverage_ceiling": 0.99})
-    config = config.model_copy(update={"update_floor": 0.5, "update_share": 0.6})
+    config = config.model_copy(
+        update={"update_floor": 0.5, "update_share": 0.6, "update_question_floor": 0.0}
+    )
     result = generate(drafts_kb, config)
     kinds = {}
     for draft_id in result.created:
@@ -179,6 +181,14 @@ def test_a_gap_topic_close_to_one_article_proposes_updating_it(drafts_kb: Knowle
     assert scripts and {s["ticket"] for s in scripts} <= {f"PW-{n}" for n in range(1, 6)}
     assert all(s["question"] in data.PASSWORD_Q and s["answer"] == data.PASSWORD_A for s in scripts)
     assert kinds["PU"]["kind"] == kinds["DM"]["kind"] == "new"
+    # how close its tickets are to KB-PW's script questions is recorded; a floor above it: a new article
+    asked = kinds["PW"]["question_fit"]
+    assert isinstance(asked, float) and 0.0 < asked < 1.0
+    again = generate(drafts_kb, config.model_copy(update={"update_question_floor": asked + 0.01}))
+    evidence = [get_draft(drafts_kb, d).evidence for d in again.updated]
+    proposals = {e["ticket_ids"][0].split("-")[0]: e["proposal"] for e in evidence}
+    assert proposals["PW"]["kind"] == "new" and proposals["PW"]["question_fit"] == asked
+    assert again.update_proposals == []
 
 
 def test_generate_counts_the_resolved_tickets_outside_the_window(drafts_kb: KnowledgeBase) -> None:
