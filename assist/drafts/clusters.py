@@ -88,6 +88,7 @@ class TopicParams:
     merge_keywords: float = 0.5
     keyword_share: float = 0.3
     attach_similarity: float = 0.88
+    attach_margin: float = 0.0  # ... and only when its nearest centroid beats the second by this much
     common_share: float = 0.1  # a noun in more than this share of all texts links nothing when splitting
     regroup_centroid: float = 0.95
     regroup_keywords: int = 2
@@ -267,12 +268,12 @@ def find_topics(vectors: np.ndarray, tokens: Sequence[Sequence[str]], params: To
     labels = np.full(n, -1, dtype=np.int64)
     for lab, g in enumerate(topics):
         labels[g] = lab
-    _attach(labels, arr, params.attach_similarity)
+    _attach(labels, arr, params.attach_similarity, params.attach_margin)
     seeded = _seed(np.flatnonzero(labels < 0).tolist(), arr, sets, df, params)
     if seeded:
         for lab, g in enumerate(seeded, start=int(labels.max()) + 1):
             labels[g] = lab
-        _attach(labels, arr, params.attach_similarity)
+        _attach(labels, arr, params.attach_similarity, params.attach_margin)
     labels = _regroup(_without_subject(labels, sets, params.subject_share), arr, tokens, params)
     while _attach_by_keyword(labels, arr, tokens, params.keyword_attach):
         pass  # joined tickets move their topics' centroids: the others are compared again
@@ -290,8 +291,9 @@ def _without_subject(labels: np.ndarray, sets: Sequence[set[str]], share: float)
     return out
 
 
-def _attach(labels: np.ndarray, arr: np.ndarray, similarity: float) -> None:
-    """Each unlabelled row joins the topic whose centroid is nearest, at ``similarity`` or more."""
+def _attach(labels: np.ndarray, arr: np.ndarray, similarity: float, margin: float = 0.0) -> None:
+    """Each unlabelled row joins the topic whose centroid is nearest, at ``similarity`` or more and
+    by ``margin`` over the second nearest (a row between two topics joins neither)."""
     topics = _groups(labels)
     leftovers = np.flatnonzero(labels < 0)
     if not topics or not len(leftovers):
@@ -300,7 +302,9 @@ def _attach(labels: np.ndarray, arr: np.ndarray, similarity: float) -> None:
     cents = np.vstack([unit_mean(arr[g]) for g in topics])
     sims = arr[leftovers] @ cents.T
     best = sims.argmax(axis=1)
-    ok = sims[np.arange(len(leftovers)), best] >= similarity
+    top = sims[np.arange(len(leftovers)), best]
+    second = np.partition(sims, -2, axis=1)[:, -2] if sims.shape[1] > 1 else np.full(len(top), -1.0)
+    ok = (top >= similarity) & (top - second >= margin)
     labels[leftovers[ok]] = ids[best[ok]]
 
 

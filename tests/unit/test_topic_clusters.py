@@ -66,6 +66,16 @@ def test_leftovers_join_the_nearest_topic_above_the_attach_similarity() -> None:
     assert find_topics(vectors, tokens, far).tolist()[4:] == [-1, -1]
 
 
+def test_a_leftover_between_two_topics_joins_neither_with_an_attach_margin() -> None:
+    a, b = unit(1.0), unit(0.9, 0.436)  # two topics, centroids 0.9 alike
+    between = unit(0.975, 0.222)  # 0.975 to a, 0.974 to b
+    vectors = np.vstack([around(a, 4, 7), around(b, 4, 8), between[None]])
+    tokens = [["선물", "포장"]] * 4 + [["렌탈", "해지"]] * 4 + [["기타"]]
+    assert find_topics(vectors, tokens, P).tolist() == [0] * 4 + [1] * 4 + [0]  # nearest, however narrowly
+    assert find_topics(vectors, tokens, replace(P, attach_margin=0.01)).tolist()[-1] == -1
+    assert find_topics(vectors, tokens, replace(P, attach_margin=0.0005)).tolist()[-1] == 0
+
+
 def test_keyword_attach_compares_again_once_joined_tickets_move_a_topic() -> None:
     a, b = unit(1.0), unit(0.0, 1.0)
     near = unit(0.85, 0.0, 0.527)  # cosine 0.85 to topic a: joins it by its keyword in the first pass
