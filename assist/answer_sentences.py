@@ -39,6 +39,7 @@ __all__ = [
     "points_back",
     "reserve_candidates",
     "script_answer_text",
+    "script_questions",
     "vector_text",
     "without_article_ids",
     "without_reply_word",
@@ -197,6 +198,11 @@ def script_answer_text(chunk: Chunk) -> str:
     body = chunk.body
     marker = body.find("A: ")
     return body[marker + 3 :].strip() if marker >= 0 else str(chunk.meta.get("answer", "")).strip()
+
+
+def script_questions(chunks: Sequence[Chunk]) -> list[str]:
+    """The script questions (상담 스크립트 ``Q:`` lines, kept in the chunk's meta) of ``chunks``, in order."""
+    return [str(c.meta["question"]) for c in chunks if c.section == "scripts" and c.meta.get("question")]
 
 
 def doc_chunks(index: HybridIndex, doc_id: str) -> list[Chunk]:

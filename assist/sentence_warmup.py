@@ -24,6 +24,7 @@ from assist.answer_sentences import (
     doc_chunks,
     headroom,
     reserve_candidates,
+    script_questions,
 )
 from assist.sentence_rank import chunk_texts, reserve_texts
 from assist.sentence_store import load_vectors, stored_dtype, text_key, write_vectors
@@ -70,7 +71,7 @@ def _sentence_texts(chunks: Sequence[Chunk], lexicon: Lexicon | None) -> list[st
 
 
 def _script_questions(chunks: Sequence[Chunk], lexicon: Lexicon | None) -> list[str]:
-    asked = [str(c.meta["question"]) for c in chunks if c.section == "scripts" and c.meta.get("question")]
+    asked = script_questions(chunks)
     return list(dict.fromkeys(asked + [as_searched(q, lexicon) for q in asked]))
 
 

@@ -24,16 +24,16 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
+from assist.answer_sentences import script_questions
 from assist.drafts.clusters import embed_inquiries, inquiry_texts
 from assist.knowledge import KnowledgeBase
 
-__all__ = ["ScriptQuestionFit", "fellow_nearest", "script_questions"]
+__all__ = ["ScriptQuestionFit", "article_questions", "fellow_nearest"]
 
 
-def script_questions(kb: KnowledgeBase, article_id: str) -> list[str]:
+def article_questions(kb: KnowledgeBase, article_id: str) -> list[str]:
     """The script questions (``Q:`` lines of 상담 스크립트) of one article, in order, once each."""
-    chunks = kb.index.doc_chunks(f"article:{article_id}")
-    asked = [str(c.meta["question"]) for c in chunks if c.section == "scripts" and c.meta.get("question")]
+    asked = script_questions(kb.index.doc_chunks(f"article:{article_id}"))
     return list(dict.fromkeys(q for q in asked if q.strip()))
 
 
@@ -54,7 +54,7 @@ class ScriptQuestionFit:
 
     def _of(self, article_id: str) -> np.ndarray | None:
         if article_id not in self._questions:
-            asked = script_questions(self._kb, article_id)
+            asked = article_questions(self._kb, article_id)
             self._questions[article_id] = (
                 embed_inquiries(self._kb.embedder, inquiry_texts(asked, self._kb.lexicon)) if asked else None
             )

@@ -12,7 +12,7 @@ import test_drafts_data as data
 from assist.drafts.config import DraftSettings
 from assist.drafts.gaps import Coverage, assess
 from assist.drafts.mining import inquiry_vectors, ticket_inquiries
-from assist.drafts.script_fit import ScriptQuestionFit, fellow_nearest, script_questions
+from assist.drafts.script_fit import ScriptQuestionFit, article_questions, fellow_nearest
 from assist.knowledge import KnowledgeBase
 
 template_dir, drafts_kb = data.template_dir, data.drafts_kb  # fixtures
@@ -22,7 +22,7 @@ def test_a_topic_is_covered_when_its_customers_ask_what_a_script_asks(drafts_kb:
     tickets = data.base_tickets()
     vectors = inquiry_vectors(drafts_kb, ticket_inquiries(drafts_kb, tickets))
     rows = {p: [i for i, t in enumerate(tickets) if t.ticket_id.startswith(p)] for p in ("PW", "PU", "DM")}
-    assert script_questions(drafts_kb, "KB-PW") and script_questions(drafts_kb, "KB-NONE") == []
+    assert article_questions(drafts_kb, "KB-PW") and article_questions(drafts_kb, "KB-NONE") == []
     fit = ScriptQuestionFit(drafts_kb, vectors)
     unasked = {p: fit.unasked(r, ["KB-PW"]) for p, r in rows.items()}
     assert all(v is not None for v in unasked.values())
