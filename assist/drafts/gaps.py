@@ -36,7 +36,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -220,7 +220,7 @@ class GapAssessment:
     missing_keywords: list[str] = field(default_factory=list)  # top keywords (or pair) no article has
     article_fit: float | None = None  # median cosine of its tickets to its nearest article
     rival_fit: float | None = None  # ... the best such median of another topic (article_fits)
-    unasked: float | None = None  # tickets' fellow minus script-question cosine (script_fit)
+    unasked: float | None = None  # tickets' fellow minus script-question cosine (script_fit; gaps only)
 
     @property
     def is_gap(self) -> bool:
@@ -263,7 +263,7 @@ def assess(
     keywords: Sequence[str] = (),
     articles_text: ArticleText | None = None,
     fit: tuple[float, float] | None = None,
-    unasked: float | None = None,
+    unasked: Callable[[], float | None] | None = None,
 ) -> GapAssessment:
     """The gap verdict of one topic (its rows into the run's coverage, its ticket ids, its top
     keywords, the text of every article chunk and its :func:`article_fits` pair).
@@ -271,9 +271,10 @@ def assess(
     A top keyword no article uses is missing; so is the topic's pair of top keywords when no
     single article chunk uses both (제휴 and 카드 each appear somewhere, 제휴카드 청구할인 nowhere).
 
-    ``unasked`` (:meth:`assist.drafts.script_fit.ScriptQuestionFit.unasked`: how much closer the
+    ``unasked()`` (:meth:`assist.drafts.script_fit.ScriptQuestionFit.unasked`: how much closer the
     tickets are to each other than to the nearest articles' script questions; None when those
-    articles have no scripts): at most ``config.unasked_margin``, a script already asks what these
+    articles have no scripts), asked only of a topic the cosine rules call a gap (it embeds the
+    articles' questions): at most ``config.unasked_margin``, a script already asks what these
     customers ask, and the topic is covered whatever the cosine rules say.
     """
     median = float(np.median(coverage.best[list(rows)])) if rows else 0.0
@@ -302,7 +303,8 @@ def assess(
             and own - rival >= config.owner_margin
         ):
             weak = False  # its nearest article was written for it
-    if weak and unasked is not None and config.unasked_margin > 0 and unasked <= config.unasked_margin:
+    asked = unasked() if weak and unasked is not None and config.unasked_margin > 0 else None
+    if asked is not None and asked <= config.unasked_margin:
         weak = False  # its customers ask what a script of the nearest articles already asks
     return GapAssessment(
         coverage=median,
@@ -315,5 +317,5 @@ def assess(
         missing_keywords=missing,
         article_fit=None if fit is None else fit[0],
         rival_fit=None if fit is None else fit[1],
-        unasked=unasked,
+        unasked=asked,
     )

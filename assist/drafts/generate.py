@@ -260,6 +260,11 @@ def generate(
     ]
     fits = article_fits(coverage, [cl.rows for cl in clusters])
     asked_fit = ScriptQuestionFit(kb, vectors)
+
+    def unasked_of(rows: list[int]) -> Callable[[], float | None]:
+        """Asked by assess only of a topic the cosine rules call a gap: it embeds script questions."""
+        return lambda: asked_fit.unasked(rows, coverage.nearest_articles(rows, _ASKED_ARTICLES))
+
     articles_text = article_text(kb)
     background = DocFreq(nouns)
 
@@ -294,7 +299,7 @@ def generate(
                 keywords=words[: config.gap_keywords],
                 articles_text=articles_text,
                 fit=fits[ci],
-                unasked=asked_fit.unasked(cl.rows, coverage.nearest_articles(cl.rows, _ASKED_ARTICLES)),
+                unasked=unasked_of(cl.rows),
             )
             result.gaps += int(gap.is_gap)
             topic = matches.get(ci)

@@ -45,15 +45,17 @@ def test_a_gap_is_covered_after_all_when_a_script_asks_what_its_customers_ask() 
     high = Coverage(best=np.full(3, 0.93, dtype=np.float32), articles=["KB-1"] * 3)  # cosine: covered
     assert assess(rows, ids, low, {}, cfg).is_gap and not assess(rows, ids, high, {}, cfg).is_gap
     margin = cfg.unasked_margin
-    assert not assess(rows, ids, low, {}, cfg, unasked=margin - 0.005).is_gap  # a script asks it
-    assert not assess(rows, ids, low, {}, cfg, unasked=margin).is_gap
-    assert assess(rows, ids, low, {}, cfg, unasked=margin + 0.005).is_gap  # no script does: cosine stands
-    assert not assess(rows, ids, high, {}, cfg, unasked=margin + 0.005).is_gap  # only a veto
-    assert assess(rows, ids, low, {}, cfg, unasked=margin + 0.005).as_json()["unasked"] == round(
+    assert not assess(rows, ids, low, {}, cfg, unasked=lambda: margin - 0.005).is_gap  # a script asks it
+    assert not assess(rows, ids, low, {}, cfg, unasked=lambda: margin).is_gap
+    assert assess(
+        rows, ids, low, {}, cfg, unasked=lambda: margin + 0.005
+    ).is_gap  # no script does: cosine stands
+    assert not assess(rows, ids, high, {}, cfg, unasked=lambda: margin + 0.005).is_gap  # only a veto
+    assert assess(rows, ids, low, {}, cfg, unasked=lambda: margin + 0.005).as_json()["unasked"] == round(
         margin + 0.005, 4
     )
     off = cfg.model_copy(update={"unasked_margin": 0.0})
-    assert assess(rows, ids, low, {}, off, unasked=-1.0).is_gap  # 0: not checked
+    assert assess(rows, ids, low, {}, off, unasked=lambda: -1.0).is_gap  # 0: not checked
 
 
 def test_nearest_articles_are_each_tickets_top_articles_together() -> None:
