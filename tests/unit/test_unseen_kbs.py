@@ -17,7 +17,7 @@ CLASSES = {"direct", "paraphrase", "colloquial", "neighbour", "uncovered", "off_
 
 def test_the_unseen_kbs_are_complete() -> None:
     names = fresh_kb_names(UNSEEN)
-    assert names == ["invoicing", "pet", "pharmacy", "rental", "stay", "webtoon"]
+    assert names == ["appliance", "ebook", "invoicing", "pet", "pharmacy", "rental", "stay", "webtoon"]
     for name in names:
         rows = load_safety(UNSEEN / name / "questions.jsonl")
         assert len(rows) >= 60 and set(Counter(r.cls for r in rows)) == CLASSES, name
@@ -25,4 +25,6 @@ def test_the_unseen_kbs_are_complete() -> None:
         assert len(articles) >= 7, name
         expected = {d for r in rows for d in r.doc_ids}
         assert expected and expected <= articles, (name, expected - articles)
-        assert sum(1 for r in rows if not r.answerable) >= 25, name
+        assert sum(1 for r in rows if not r.answerable) >= 20, (
+            name
+        )  # uncovered, off-domain, half the neighbours
