@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from core.errors import EmbedderError
+from indexes.query_batch import QueryBatcher
 from indexes.spm_tokens import FILE as SPM_FILE
 from indexes.spm_tokens import SpmTokens
 
@@ -95,6 +96,8 @@ class OnnxEmbedder:
         self.passage_prefix = passage_prefix
         self.batch_size = batch_size
         self._lock = threading.RLock()  # the tokenizer's padding state is shared; runs are serialised
+        # one inquiry per call from the serving path: concurrent ones are embedded in one run
+        self._queries = QueryBatcher(lambda texts: self._encode(texts, self.query_prefix, self._session))
 
     def load_tokenizer(self) -> JsonTokens | SpmTokens:
         """The whole tokenizer, loaded now if it was not yet: the folder's sentencepiece model
@@ -158,6 +161,8 @@ class OnnxEmbedder:
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         if self._query_session is self._session:
+            if len(texts) == 1:
+                return self._queries.one(texts[0])[None, :]
             return self._encode(texts, self.query_prefix, self._session)
         # the int8 graph scales activations per run, over the whole batch and its padding: one
         # inquiry per run, so a text gets the vector it gets alone (as a live inquiry), in any batch

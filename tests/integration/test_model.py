@@ -172,3 +172,24 @@ def test_model_ranks_korean_paraphrase_first(real_settings: Settings) -> None:
     )
     q = emb.embed_queries(["환불 언제 되나요"])[0]
     assert int(np.argmax(docs @ q)) == 0
+
+
+def test_inquiries_embedded_together_get_the_vectors_they_get_alone(real_settings: Settings) -> None:
+    """The server embeds concurrent inquiries in one run (indexes.query_batch): that must not
+    change any inquiry's vector, so its answer's confidence is the one it gets alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    emb = load_embedder(real_settings)
+    texts = [
+        "환불 언제 돼요",
+        "비밀번호를 잊어버렸는데 어떻게 재설정하나요?",
+        "해외에서 결제한 카드 대금이 두 번 청구됐어요. 하나는 취소되나요?",
+        "How do I change my delivery address after the order shipped?",
+        "쿠폰",
+        "주문한 지 일주일이 넘었는데 아직 출고 준비 중이라고만 나와요 언제 받을 수 있을까요",
+    ] * 2
+    alone = np.vstack([emb.embed_queries([t]) for t in texts])
+    assert np.array_equal(emb.embed_queries(texts), alone)  # one batch, padded to the longest
+    with ThreadPoolExecutor(6) as pool:
+        together = np.vstack(list(pool.map(lambda t: emb.embed_queries([t]), texts)))
+    assert np.array_equal(together, alone)
