@@ -60,6 +60,26 @@ def _call_in_threads(
     return results, threads
 
 
+def _behind_a_held_run(
+    batcher: QueryBatcher, run: GatedRun, groups: Sequence[Sequence[str]]
+) -> dict[str, object]:
+    """Every caller's result: "first" is called and its run held at the gate, then each group of
+    texts is called at once and has queued before the next group is; then the gate opens."""
+    calls = [_call_in_threads(batcher, ["first"])]
+    assert run.started.wait(10)
+    waiting = 0
+    for group in groups:
+        calls.append(_call_in_threads(batcher, group))
+        waiting += len(group)
+        _queued(batcher, waiting)
+    run.gate.set()
+    threads = [t for _, started in calls for t in started]
+    for t in threads:
+        t.join(10)
+    assert not any(t.is_alive() for t in threads)
+    return {text: got for results, _ in calls for text, got in results.items()}
+
+
 def test_a_call_alone_runs_at_once_with_its_own_text() -> None:
     run = GatedRun()
     run.gate.set()
@@ -73,15 +93,9 @@ def test_a_call_alone_runs_at_once_with_its_own_text() -> None:
 def test_calls_that_arrive_during_a_run_share_the_next_one() -> None:
     run = GatedRun()
     batcher = QueryBatcher(run, max_batch=8)
-    first, threads = _call_in_threads(batcher, ["first"])
-    assert run.started.wait(10)
-    rest, more = _call_in_threads(batcher, ["b", "cc", "ddd"])
-    _queued(batcher, 3)
-    run.gate.set()
-    for t in threads + more:
-        t.join(10)
+    results = _behind_a_held_run(batcher, run, [["b", "cc", "ddd"]])
     assert run.calls[0] == ["first"] and sorted(run.calls[1]) == ["b", "cc", "ddd"] and len(run.calls) == 2
-    for text, vector in {**first, **rest}.items():
+    for text, vector in results.items():
         assert np.array_equal(vector, _vector(text)), text  # each caller its own row
     assert (batcher.batches, batcher.texts) == (2, 4)
 
@@ -89,15 +103,7 @@ def test_calls_that_arrive_during_a_run_share_the_next_one() -> None:
 def test_a_batch_takes_at_most_max_batch_texts_oldest_first() -> None:
     run = GatedRun()
     batcher = QueryBatcher(run, max_batch=2)
-    _, threads = _call_in_threads(batcher, ["first"])
-    assert run.started.wait(10)
-    texts = ["a", "b", "c", "d", "e"]
-    for i, text in enumerate(texts):  # one by one, so the queue's order is known
-        threads += _call_in_threads(batcher, [text])[1]
-        _queued(batcher, i + 1)
-    run.gate.set()
-    for t in threads:
-        t.join(10)
+    _behind_a_held_run(batcher, run, [[t] for t in "abcde"])  # one by one: the queue's order is known
     assert run.calls == [["first"], ["a", "b"], ["c", "d"], ["e"]]
 
 
@@ -105,16 +111,9 @@ def test_a_failed_run_fails_each_of_its_callers_and_the_next_call_works() -> Non
     run = GatedRun()
     run.fail_on = "bad"
     batcher = QueryBatcher(run)
-    first, threads = _call_in_threads(batcher, ["first"])
-    assert run.started.wait(10)
-    rest, more = _call_in_threads(batcher, ["bad", "good"])
-    _queued(batcher, 2)
-    run.gate.set()
-    for t in threads + more:
-        t.join(10)
-    assert not any(t.is_alive() for t in threads + more)
-    assert np.array_equal(first["first"], _vector("first"))
-    assert all(isinstance(rest[t], RuntimeError) for t in ("bad", "good"))
+    results = _behind_a_held_run(batcher, run, [["bad", "good"]])
+    assert np.array_equal(results["first"], _vector("first"))
+    assert all(isinstance(results[t], RuntimeError) for t in ("bad", "good"))
     run.fail_on = None
     assert np.array_equal(batcher.one("good"), _vector("good"))
 
