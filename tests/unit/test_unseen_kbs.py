@@ -17,7 +17,18 @@ CLASSES = {"direct", "paraphrase", "colloquial", "neighbour", "uncovered", "off_
 
 def test_the_unseen_kbs_are_complete() -> None:
     names = fresh_kb_names(UNSEEN)
-    assert names == ["appliance", "ebook", "invoicing", "pet", "pharmacy", "rental", "stay", "webtoon"]
+    assert names == [
+        "appliance",
+        "cowork",
+        "ebook",
+        "invoicing",
+        "laundry",
+        "pet",
+        "pharmacy",
+        "rental",
+        "stay",
+        "webtoon",
+    ]
     for name in names:
         rows = load_safety(UNSEEN / name / "questions.jsonl")
         assert len(rows) >= 60 and set(Counter(r.cls for r in rows)) == CLASSES, name
