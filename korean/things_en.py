@@ -54,7 +54,7 @@ _FUNCTION = frozenset(
     instead either neither nor whether ok okay please hi hello hey thanks thank yes yeah sure want
     without within once twice
     cant dont wont didnt doesnt isnt arent wasnt werent couldnt shouldnt wouldnt havent hasnt hadnt
-    im ive youre thats theres whats pls plz thx
+    im ive youre thats theres whats pls plz thx lol lmao btw u ur onto well
     wanted wants like need needs needed able possible allowed allow okay fine way thing things stuff
     something anything everything nothing one ones someone anyone anybody somebody it's i'm i've
     i'd i'll you're don't doesn't didn't can't cannot won't isn't aren't wasn't there's that's
@@ -101,7 +101,7 @@ _TIME = frozenset(
 _PEOPLE = frozenset(
     """friend friends family mom mother dad father parent parents wife husband partner son daughter
     kid kids child children brother sister cousin grandma grandpa grandmother grandfather boyfriend
-    girlfriend roommate colleague coworker boss person people someone else""".split()
+    girlfriend roommate colleague coworker boss person people someone else guy guys folks ppl""".split()
 )
 
 

@@ -221,6 +221,25 @@ def test_an_typed_as_an_ending_is_fixed_and_the_ending_is_left_alone(bundled: Le
         assert normalize_query(text, bundled) is text, text
 
 
+@pytest.mark.parametrize(
+    ("typed", "normalised"),
+    [
+        ("받은지 이틀됐는데 교환되나용", "받은지 이틀 됐는데 교환되나요"),
+        ("환불 해주세용 언제 될까욤", "환불 해주세요 언제 될까요"),
+        ("비데 고장남 ㅠㅠ 수리비 내야돼요?", "비데 고장 남 ㅠ 수리비 내야 돼요?"),
+        ("울집 댕댕이 같이 가도 됨?", "우리 집 강아지 같이 가도 됨?"),
+        ("냥이 미용 공짜로 되나요", "고양이 미용 무료로 되나요"),
+    ],
+)
+def test_cute_endings_and_everyday_chat_words(bundled: Lexicon, typed: str, normalised: str) -> None:
+    assert normalize_query(typed, bundled) == normalised
+
+
+def test_words_that_end_in_yong_are_left_alone(bundled: Lexicon) -> None:
+    for text in ("배송 비용 얼마예요", "쿠폰 사용 내용 이용", "울 니트 세탁 방어용 필름"):
+        assert normalize_query(text, bundled) == text, text
+
+
 def test_real_s_final_stems_are_not_past_tense(bundled: Lexicon) -> None:
     for text in ("사진 찍고 웃는데", "옷 벗어요", "갓 태어난 아기 옷", "그거 다 쓴 것 같은데", "빼앗는데"):
         assert normalize_query(text, bundled) is text, text
