@@ -37,6 +37,7 @@ __all__ = [
     "asked_what_modifiers",
     "asked_what_things",
     "circumstance_token",
+    "names_a_subject",
     "question_nouns",
     "scene_nouns",
     "thing_nouns",
@@ -271,6 +272,12 @@ def _what_nouns(question: str) -> list[tuple[str, str]]:
 
 def _counts_as_thing(form: str) -> bool:
     return form not in _TIME and form not in _NOT_THINGS and not _WEEKDAY.match(form)
+
+
+def names_a_subject(noun: str) -> bool:
+    """Whether a noun can be what something is about: not a person (부모님, 선생님), a time (아침,
+    전날, 오전), a feeling or an abstract word (경우, 문제, 상황)."""
+    return _counts_as_thing(noun)
 
 
 def thing_nouns(text: str) -> list[str]:

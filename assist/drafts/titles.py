@@ -2,7 +2,10 @@
 
 The topic's noun phrases are Kiwi noun runs (NNG/NNP/SL, adjacent in the text or one space
 apart, never across a line break: subject and inquiry are separate lines) and their
-sub-runs, taken from each ticket's subject and inquiry with their spacing as written. A phrase
+sub-runs, taken from each ticket's subject and inquiry with their spacing as written; a phrase
+never ends in a time, a person or an abstract word (아침, 교수님, 부모님, 경우:
+``korean.things.names_a_subject``) nor in a case's number (주문번호, 예약 번호): on a fresh
+checkup-centre set drafts had been titled "아침 안내", "교수님 안내", "주문번호·부탁 안내". A phrase
 scores by the share of the topic's tickets that use it times the mean background idf of its
 nouns (words every inquiry uses sink), with a small bonus per extra noun so "휴대폰 소액결제"
 beats "소액결제" when they are equally common. The best phrase leads; a second one that is
@@ -27,6 +30,7 @@ from dataclasses import dataclass
 
 from assist.drafts.keywords import DocFreq
 from korean.kiwi import KIWI_LOCK, kiwi
+from korean.things import names_a_subject
 
 __all__ = ["best_phrase", "noun_phrases", "title_from_phrases", "topic_title"]
 
@@ -41,8 +45,10 @@ _GENERIC = frozenset(
     "문의 고객 고객님 확인 안내 요청 처리 감사 상담 상담원 답변 경우 부분 문제 해결 관련 진행 말씀 방법 가능 "
     "이용 사용 내용 정도 지금 오늘 어제 이번 저번 하나 그거 이거 혹시 다시 정말 계속 때문 어디 언제 얼마 뭐 "
     "건 것 수 거 때 중 후 전 번 분 좀 네 저 제 왜 어떻게 여기 거기 이것 저것 동안 방금 아까 며칠 "
-    "일 월".split()
+    "일 월 부탁 대신 교수 교수님".split()
 )
+# what a customer quotes to name the case (주문번호 2026…, 예약 번호), never what a topic is about
+_CASE_NUMBERS = frozenset("주문 예약 송장 운송장 접수".split())
 _HEADS = frozenset("문의 안내 방법 절차 가이드 처리 기준 정책 신청 해결".split())
 # English titles end in an English head: "Card delivery guide", "Declined transfer issues"
 _GENERIC_EN = frozenset(
@@ -123,10 +129,22 @@ def noun_phrases(text: str) -> set[_Phrase]:
                 nouns = tuple(form for form, _, _ in part)
                 if nouns[0] in _GENERIC or nouns[-1] in _GENERIC or any(len(n) < 2 for n in nouns):
                     continue
+                if not names_a_subject(nouns[-1]) or _names_a_case(nouns):
+                    continue  # 아침, 교수님, 부모님, 주문번호: when, who, which case -- not what about
+                if j < len(run) and run[j][0] == "번호" and nouns[-1] in _CASE_NUMBERS:
+                    continue  # 주문 of 주문 번호
                 if len(set(nouns)) < len(nouns):  # "account. Account" runs across a full stop
                     continue
                 out.add(_Phrase(text[part[0][1] : part[-1][2]], nouns))
     return out
+
+
+def _names_a_case(nouns: Sequence[str]) -> bool:
+    """A phrase ending in a case's number: 주문번호, 예약 번호, 번호 alone (not 비밀번호, 전화번호)."""
+    last = nouns[-1]
+    if last == "번호":
+        return len(nouns) == 1 or nouns[-2] in _CASE_NUMBERS
+    return last.endswith("번호") and last[: -len("번호")] in _CASE_NUMBERS
 
 
 def _score(share: float, nouns: Sequence[str], background: DocFreq) -> float:

@@ -237,6 +237,28 @@ def test_titles_are_noun_phrases_with_a_head_noun() -> None:
     assert title_from_phrases(["편의점", "픽업"], ["반송"]) == "편의점 픽업·반송 안내"
 
 
+def test_titles_name_what_is_asked_not_the_case_time_or_person() -> None:
+    # every inquiry quotes its order number and says when: neither is what the topic is about
+    texts = [
+        "주문번호 20261105-3321 교환 배송비 얼마예요 부탁드려요",
+        "주문번호 20261028-1147 교환 배송비 누가 내요?",
+        "아침에 교환 배송비 결제하라고 떠요 주문번호 20261103-0582",
+        "교환 배송비 부담 기준 알려 주세요 주문번호 20261101-0001",
+    ]
+    title = topic_title(texts, _freq(texts))
+    assert title.startswith("교환 배송비") and "주문" not in title and "번호" not in title, title
+    texts = [
+        "아침 금식 중 물 마셔도 되나요 교수님",
+        "검진 전날 아침 금식 시간",
+        "아침 금식인데 물은요",
+        "금식 언제부터 아침",
+    ]
+    assert topic_title(texts, _freq(texts)).endswith("금식 안내")  # 아침 may lead, never stand alone
+    # a password or a phone number is a subject, a case's number is not
+    texts = ["비밀번호 재설정이 안 돼요", "비밀번호 찾기", "비밀번호 변경하고 싶어요"]
+    assert topic_title(texts, _freq(texts)).startswith("비밀번호")
+
+
 def test_english_topics_get_english_titles_without_stop_words() -> None:
     # banking77 drafts were titled "my card·the 안내", "to·How 안내", "Account·account 안내"
     texts = [
