@@ -236,7 +236,7 @@ def test_cute_endings_and_everyday_chat_words(bundled: Lexicon, typed: str, norm
 
 
 def test_words_that_end_in_yong_are_left_alone(bundled: Lexicon) -> None:
-    for text in ("배송 비용 얼마예요", "쿠폰 사용 내용 이용", "울 니트 세탁 방어용 필름"):
+    for text in ("배송 비용 얼마예요", "쿠폰 사용 내용 이용", "울 니트 세탁 방어용 필름", "재해용 비상키트"):
         assert normalize_query(text, bundled) == text, text
 
 
