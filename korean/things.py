@@ -231,24 +231,20 @@ def _what_nouns(question: str) -> list[tuple[str, str]]:
                 compound.append(tok.form)
                 continue
             if not nxt.startswith(("JKB", "JKG", "JC", "XSV", "XSA", "XR", "SL", "SH")):
-                if _counts_as_thing(tok.form):
+                if names_a_subject(tok.form):
                     heads.append(tok.form)
                 if not wh_seen and tok.form not in _QUESTION_WORDS:
-                    asked = [m for m in compound if _counts_as_thing(m) and m not in _ASKING_NOUNS]
+                    asked = [m for m in compound if names_a_subject(m) and m not in _ASKING_NOUNS]
             compound = []
         out.extend((h, "head") for h in heads)
         out.extend((m, "modifier") for m in asked)
     return out
 
 
-def _counts_as_thing(form: str) -> bool:
-    return form not in _TIME and form not in _NOT_THINGS and not _WEEKDAY.match(form)
-
-
 def names_a_subject(noun: str) -> bool:
     """Whether a noun can be what something is about: not a person (부모님, 선생님), a time (아침,
     전날, 오전), a feeling or an abstract word (경우, 문제, 상황)."""
-    return _counts_as_thing(noun)
+    return noun not in _TIME and noun not in _NOT_THINGS and not _WEEKDAY.match(noun)
 
 
 def thing_nouns(text: str) -> list[str]:
@@ -265,7 +261,7 @@ def thing_nouns(text: str) -> list[str]:
             and (tok.form in _WHETHER_NOUNS or tok.form in _LIGHT_ACTIONS)
         ):
             continue  # 허용되나요, 가능해요, 얘기할: the asking, not what is asked about
-        if not _counts_as_thing(tok.form) or tok.form in out:
+        if not names_a_subject(tok.form) or tok.form in out:
             continue
         out.append(tok.form)
     return out
@@ -282,7 +278,7 @@ def question_nouns(text: str) -> list[str]:
     하죠?") is about something else, while one known word ("일본 가는데 짐 5키로 정도 오바될거같아요
     …": 짐) ties it to the knowledge base."""
     forms = (t.form for t in _analysed(after_service(text)) if t.tag.split("-", 1)[0] in ("NNG", "NNP"))
-    return [f for f in dict.fromkeys(forms) if _counts_as_thing(f)]
+    return [f for f in dict.fromkeys(forms) if names_a_subject(f)]
 
 
 # particles that make a noun the scene of a situation: "해외에서", "개명으로", "예약에", "가족에게"
@@ -304,7 +300,7 @@ def scene_nouns(heading: str) -> list[str]:
             and len(tok.form) >= 2
             and nxt.tag == "JKB"
             and nxt.form in _SCENE_PARTICLES
-            and _counts_as_thing(tok.form)
+            and names_a_subject(tok.form)
             and tok.form not in out
         ):
             out.append(tok.form)
@@ -346,7 +342,7 @@ def asked_to_do(question: str) -> list[str]:
             and not _done_before(tokens[i + 4 :])
             and tok.form not in _LIGHT_ACTIONS
             and tok.form not in _CHECKING
-            and _counts_as_thing(tok.form)
+            and names_a_subject(tok.form)
             and tok.form not in out
         ):
             out.append(tok.form)
@@ -375,7 +371,7 @@ def asked_also_things(question: str) -> list[str]:
         while j > 0 and tokens[j - 1].tag.split("-", 1)[0] in ("NNG", "NNP", "SL", "SH"):
             j -= 1
         phrase = [t.form for t in tokens[j:i]]
-        if not phrase or not _counts_as_thing(phrase[-1]):
+        if not phrase or not names_a_subject(phrase[-1]):
             continue  # a person ("배우자도 함께") or an abstract noun is not a thing
-        out.extend(f for f in phrase if len(f) >= 2 and _counts_as_thing(f) and f not in out)
+        out.extend(f for f in phrase if len(f) >= 2 and names_a_subject(f) and f not in out)
     return out
