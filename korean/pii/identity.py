@@ -9,9 +9,15 @@ customer references.
   surname plus one to three syllables (three syllables in all when it stands apart from the
   address word), and never a role word (상담사님, 고객님, 담당자님, 팀장님, 기사님 ...). Only the
   name is replaced: ``[이름] 고객님``.
-- order ``주문번호 2024-12345``, ``주문번호: A1234567``, ``order #12345``, 송장/운송장, 예약, 결제,
-  거래, 접수번호; customer ``고객번호``, ``회원번호``, ``고객 ID``, ``customer id``, ``member no``.
-  The reference needs four digits; the label is kept: ``주문번호 [주문번호]``.
+- order ``주문번호 2024-12345``, ``주문번호: A1234567``, ``order #12345``, 송장/운송장, 예약(번호),
+  예매번호, 결제, 거래, 접수번호, 영수증 (번호), 증권번호, 티켓번호 (``번호`` apart or joined); an
+  app store's order or receipt number after its label (``영수증 번호 GPA.3371-2290-1183-55210``);
+  customer ``고객번호``, ``회원번호``, ``고객 ID``, ``UID``, ``유저 ID``, ``계정 ID``, ``플레이어 ID``,
+  ``customer id``, ``member no``, ``account id``. The reference needs four digits; the label is
+  kept: ``주문번호 [주문번호]``.
+- a booking or case code written on its own: two to five capital letters and six or more digits
+  as one word (``HT4412007 예약 취소``, ``ICNKE12345``); a model name ends in letters or has a
+  dash (``OLED65C1``, ``SM-G998N``) and stays.
 """
 
 from __future__ import annotations
@@ -74,23 +80,31 @@ _NOT_NAMES = frozenset(
     "Agent Manager Admin Folks Both You".split()
 )
 
+_NO = r"(?:[ \t]?번호)"  # 주문번호, 주문 번호
 _ORDER_LABEL = (
-    r"주문번호|주문|예약번호|결제번호|거래번호|접수번호|운송장번호|운송장|송장번호|송장|반품번호|교환번호"
+    rf"주문{_NO}?|예약{_NO}?|예매{_NO}|결제{_NO}|거래{_NO}|접수{_NO}|운송장{_NO}?|송장{_NO}?|반품{_NO}"
+    rf"|교환{_NO}|영수증{_NO}?|증권{_NO}|티켓{_NO}|승인{_NO}"
     r"|\border(?:[ \t]?(?:no\.?|number|id))?|\binvoice(?:[ \t]?(?:no\.?|number))?"
     r"|\btracking(?:[ \t]?(?:no\.?|number))?"
     r"|\bbooking(?:[ \t]?(?:no\.?|number|id))?|\breservation(?:[ \t]?(?:no\.?|number))?"
 )
 _CUSTOMER_LABEL = (
-    r"고객번호|회원번호|고객[ \t]?ID|회원[ \t]?ID|고객[ \t]?아이디|회원[ \t]?아이디|멤버십[ \t]?번호|가입번호"
-    r"|\bcustomer[ \t]?(?:no\.?|number|id|#)|\bmember(?:ship)?[ \t]?(?:no\.?|number|id|#)|\buser[ \t]?id"
+    r"고객번호|회원번호|(?:고객|회원|유저|계정|플레이어|캐릭터)[ \t]?(?:ID|아이디|번호)"
+    r"|멤버십[ \t]?번호|가입번호|\bUID\b|\bcustomer[ \t]?(?:no\.?|number|id|#)"
+    r"|\bmember(?:ship)?[ \t]?(?:no\.?|number|id|#)"
+    r"|\buser[ \t]?id|\baccount[ \t]?(?:no\.?|number|id|#)|\bplayer[ \t]?id"
 )
-_REF = r"([A-Za-z]{0,4}-?\d[0-9A-Za-z]*(?:-[0-9A-Za-z]+)*)(?![0-9A-Za-z_\-])"
+# a reference: up to six letters, then digits, letters and inner dashes or dots (GPA.3371-2290-...)
+_REF = r"([A-Za-z]{0,6}[-.]?\d[0-9A-Za-z]*(?:[-.][0-9A-Za-z]+)*)(?![0-9A-Za-z_\-])"
 _ORDER = re.compile(
     rf"(?<![{_HANGUL}\[])(?:{_ORDER_LABEL})(?:[ \t]+(?:number[ \t]+)?(?:is|was))?"
     rf"[ \t]*(?:[:：][ \t]*)?#?[ \t]*{_REF}",
     re.IGNORECASE,
 )
-_CUSTOMER = re.compile(rf"(?<!\[)(?:{_CUSTOMER_LABEL})[ \t]*(?:[:：][ \t]*)?#?[ \t]*{_REF}", re.IGNORECASE)
+_CUSTOMER = re.compile(
+    rf"(?<!\[)(?:{_CUSTOMER_LABEL})(?:[ \t]+(?:is|was))?[ \t]*(?:[:：][ \t]*)?#?[ \t]*{_REF}", re.IGNORECASE
+)
+_CODE = re.compile(r"(?<![0-9A-Za-z_.\-])[A-Z]{2,5}\d{6,}(?![0-9A-Za-z_\-]|\.\d)")
 _NAME_CUES = re.compile(rf"님|[ \t]씨|{_LABELS}|\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Dear|Hi|Hello|Hey|Thanks|Thank)\b")
 _FOUR_DIGITS = re.compile(r"\d(?:\D{0,3}\d){3}")
 _UNITS = r"(?:원|개|건|일|월|년|시|분|초|명|회|차|장|권|병|박|달러|엔|%|kg\b|g\b)"
@@ -142,6 +156,8 @@ def _refs(text: str) -> Iterator[Candidate]:
                 continue  # an amount or a date: "주문 3000원", "주문 2026년"
             if len(digits(ref)) >= 4 and not _DATE.match(ref):
                 yield Candidate(kind, m.start(1), m.end(1))
+    for m in _CODE.finditer(text):
+        yield Candidate("order", m.start(), m.end())
 
 
 def find_identities(text: str) -> Iterator[Candidate]:

@@ -9,7 +9,8 @@ their own words: street addresses, car plates, self-introductions, account holde
   Smith") or as an account's holder after its number ("110-123-456789 신한은행 김철수", once the
   number is masked).
 - login id after its label ("회원 ID kimminsu88", "아이디는 baro_lee"), with a digit, ``_`` or ``.``
-  (so "ID card" stays).
+  (so "ID card" stays); any id or nickname in quotes after its label ("닉네임 '달빛기사'", "캐릭터명
+  \"흑염룡\"", "nickname 'DarkKnight'"): a game's players name each other by it.
 
 Found in 25 unseen customer lines written for the check (tests/unit/test_pii_places.py): nine
 leaked before (names, addresses, a plate, an id, an English order reference and a US phone).
@@ -83,6 +84,11 @@ _LOGIN = re.compile(
     r"[ \t]*(?:는|은|가)?[ \t]*"
     r"[:：]?[ \t]*([A-Za-z가-힣][A-Za-z가-힣0-9_.]{2,29})(?![A-Za-z0-9_.@])"
 )
+_QUOTED_LOGIN = re.compile(
+    r"(?:아이디|닉네임|닉|캐릭터[ \t]?(?:이름|명)|캐릭명|(?<![A-Za-z])(?:ID|Id|id)"
+    r"|username|user name|nickname)"
+    r"[ \t]*(?:는|은|이|가)?[ \t]*[:：]?[ \t]*(['\"‘“「『])([^'\"‘’“”「」『』\n]{1,30})(['\"’”」』])"
+)
 # never a name: words that a self-introduction or an account line may have where a name would be
 _NOT_NAMES = frozenset(
     "정회원 신입생 신규가입 이용자 가입자 예금주 본인인 대학생 직장인 외국인 개인사업".split()
@@ -90,7 +96,7 @@ _NOT_NAMES = frozenset(
 _CUES = re.compile(
     r"[시군구]\s|동[ \t]?\d|주민|생년|\d[ \t]?[가-힣][ \t]?\d|저|이름|성함|명의|주문자|수령인|받는|"
     r"예금주|입금자|\[계좌번호\]|\d{8}|name|ID|id|"
-    r"아이디|닉|login|I'm|I am|"
+    r"아이디|닉|캐릭|login|I'm|I am|"
     r"[Tt]his is|holder|[Rr]ecipient|\d [A-Z]"
 )
 
@@ -160,3 +166,5 @@ def find_places(text: str) -> Iterator[Candidate]:
         login = m.group(1)
         if any(c.isdigit() or c in "_." for c in login):
             yield Candidate("handle", m.start(1), m.end(1))
+    for m in _QUOTED_LOGIN.finditer(text):
+        yield Candidate("handle", m.start(2), m.end(2))
