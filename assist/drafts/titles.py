@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from assist.drafts.keywords import DocFreq
 from korean.kiwi import KIWI_LOCK, kiwi
+from korean.pii import PII_PLACEHOLDERS
 from korean.things import names_a_subject
 
 __all__ = ["best_phrase", "noun_phrases", "title_from_phrases", "topic_title"]
@@ -49,6 +50,8 @@ _GENERIC = frozenset(
 )
 # what a customer quotes to name the case (주문번호 2026…, 예약 번호), never what a topic is about
 _CASE_NUMBERS = frozenset("주문 예약 송장 운송장 접수".split())
+# a masked value, with the quotes a nickname was written in
+_MASKED = re.compile(r"['\"‘“]?(?:" + "|".join(map(re.escape, sorted(PII_PLACEHOLDERS))) + r")['\"’”]?")
 _HEADS = frozenset("문의 안내 방법 절차 가이드 처리 기준 정책 신청 해결".split())
 # English titles end in an English head: "Card delivery guide", "Declined transfer issues"
 _GENERIC_EN = frozenset(
@@ -119,13 +122,34 @@ def _runs(text: str) -> list[list[tuple[str, int, int]]]:
     return runs
 
 
+def _masked_values(text: str) -> tuple[str, set[int]]:
+    """``text`` with each masked value ("[고객번호]", "'[아이디]'") blanked out as a line break of
+    its length (no noun run crosses it) and the offsets where those values start."""
+    starts: set[int] = set()
+    for m in _MASKED.finditer(text):
+        starts.add(m.start())
+        text = text[: m.start()] + "\n" * (m.end() - m.start()) + text[m.end() :]
+    return text, starts
+
+
+def _labels_a_value(text: str, end: int, starts: set[int]) -> bool:
+    """The words ending at ``end`` are followed, after spaces only, by a masked value: they are its
+    label (UID [고객번호], 닉네임 '[아이디]', 영수증 번호 [주문번호]), which case it is, not a subject."""
+    rest = len(text[end:]) - len(text[end:].lstrip(" \t"))
+    return end + rest in starts
+
+
 def noun_phrases(text: str) -> set[_Phrase]:
-    """Every noun run of ``text`` and its sub-runs of up to :data:`MAX_NOUNS` nouns."""
+    """Every noun run of ``text`` and its sub-runs of up to :data:`MAX_NOUNS` nouns; never a
+    masked value's placeholder nor the label right before one."""
     out: set[_Phrase] = set()
+    text, values = _masked_values(text) if "[" in text else (text, set())
     for run in _runs(text):
         for i in range(len(run)):
             for j in range(i + 1, min(len(run), i + MAX_NOUNS) + 1):
                 part = run[i:j]
+                if values and _labels_a_value(text, part[-1][2], values):
+                    continue
                 nouns = tuple(form for form, _, _ in part)
                 if nouns[0] in _GENERIC or nouns[-1] in _GENERIC or any(len(n) < 2 for n in nouns):
                     continue

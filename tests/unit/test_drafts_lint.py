@@ -259,6 +259,23 @@ def test_titles_name_what_is_asked_not_the_case_time_or_person() -> None:
     assert topic_title(texts, _freq(texts)).startswith("비밀번호")
 
 
+def test_a_masked_value_and_its_label_never_title_a_draft() -> None:
+    # a game's players quote their UID and nickname (masked before anything is stored): the held-out
+    # game set had drafts titled "UID 안내" and "닉네임·아이디 안내" (아이디 from the placeholder)
+    texts = [
+        "UID [고객번호] 계정 정지 사유 알려주세요",
+        "3서버 UID [고객번호]입니다 정지 풀어주세요",
+        "UID [고객번호] 계정 정지 재검토 요청",
+        "닉네임 '[아이디]' 계정 정지 사유 문의합니다",
+        "루나섭 UID [고객번호] 계정 정지됐어요",
+    ]
+    title = topic_title(texts, _freq(texts))
+    assert "정지" in title and not any(w in title for w in ("UID", "닉네임", "아이디", "고객", "번호")), title
+    # the label is left out only where a masked value follows it
+    texts = ["닉네임 변경 쿨타임", "닉네임 변경 비용", "닉네임 변경 '[아이디]'로 하고 싶어요"]
+    assert topic_title(texts, _freq(texts)).startswith("닉네임 변경")
+
+
 def test_english_topics_get_english_titles_without_stop_words() -> None:
     # banking77 drafts were titled "my card·the 안내", "to·How 안내", "Account·account 안내"
     texts = [
