@@ -50,6 +50,7 @@ _GENERIC = frozenset(
 )
 # what a customer quotes to name the case (주문번호 2026…, 예약 번호), never what a topic is about
 _CASE_NUMBERS = frozenset("주문 예약 송장 운송장 접수".split())
+_SENTENCE_ENDINGS = ("니다", "어요", "아요", "해요", "세요", "네요", "나요", "까요")
 # a masked value, with the quotes a nickname was written in
 _MASKED = re.compile(r"['\"‘“]?(?:" + "|".join(map(re.escape, sorted(PII_PLACEHOLDERS))) + r")['\"’”]?")
 _HEADS = frozenset("문의 안내 방법 절차 가이드 처리 기준 정책 신청 해결".split())
@@ -95,6 +96,8 @@ def _runs(text: str) -> list[list[tuple[str, int, int]]]:
     current: list[tuple[str, int, int]] = []
     for form, tag, tok_start, end in tokens:
         noun = tag in _NOUN_TAGS or (tag == "XSN" and current)
+        if tag == "NNP" and form.endswith(_SENTENCE_ENDINGS):
+            noun = False  # Kiwi reads "유저 신고합니다 닉네임" as 신고합니다/NNP: a verb, not a name
         if tag == "SL":  # "pending." is a word and a full stop
             form = form.rstrip(".,!?:;'’")
             end = tok_start + len(form)

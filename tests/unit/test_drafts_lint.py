@@ -16,7 +16,7 @@ from assist.drafts.examples import (
 from assist.drafts.keywords import DocFreq, noun_tokens
 from assist.drafts.lint import case_problem, has_placeholder, lint_draft
 from assist.drafts.phrasing import read_resolution, to_step
-from assist.drafts.titles import title_from_phrases, topic_title
+from assist.drafts.titles import noun_phrases, title_from_phrases, topic_title
 from core.records import REQUIRED_SECTIONS, TicketRecord
 
 _BACKGROUND = [
@@ -271,6 +271,8 @@ def test_a_masked_value_and_its_label_never_title_a_draft() -> None:
     ]
     title = topic_title(texts, _freq(texts))
     assert "정지" in title and not any(w in title for w in ("UID", "닉네임", "아이디", "고객", "번호")), title
+    # Kiwi tags 신고합니다 a proper noun before another noun: a verb never ends a title
+    assert not any("니다" in p.text for p in noun_phrases("핵 쓰는 유저 신고합니다 닉네임 '[아이디]'"))
     # the label is left out only where a masked value follows it
     texts = ["닉네임 변경 쿨타임", "닉네임 변경 비용", "닉네임 변경 '[아이디]'로 하고 싶어요"]
     assert topic_title(texts, _freq(texts)).startswith("닉네임 변경")
