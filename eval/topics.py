@@ -2,7 +2,7 @@
 
 ``product`` (the default) is the drafts feature's own clustering, run through the same functions
 with the same settings as ``kms drafts generate`` (:func:`product_topics`:
-``assist.drafts.clusters.inquiry_texts`` → ``embed_inquiries`` → ``noun_tokens`` →
+``assist.drafts.clusters.inquiry_texts`` → ``embed_inquiries`` → ``inquiry_nouns`` →
 ``find_topics`` with ``DraftSettings().topic_params()``). The three older methods below are kept
 for comparison only (``--method agglomerative`` …): the product does not run them.
 
@@ -35,7 +35,6 @@ import numpy as np
 from assist.clustering import community_seeds, take_communities
 from assist.drafts import clusters
 from assist.drafts.config import DraftSettings
-from assist.drafts.keywords import noun_tokens
 from assist.knowledge import KnowledgeBase
 from core.settings import Settings
 from eval import plots
@@ -133,7 +132,7 @@ def product_topics(
     config = config or DraftSettings()
     normalised = clusters.inquiry_texts(texts, KnowledgeBase(settings).lexicon)
     vectors = clusters.embed_inquiries(embedder, normalised)
-    return clusters.find_topics(vectors, noun_tokens(normalised), config.topic_params())
+    return clusters.find_topics(vectors, clusters.inquiry_nouns(normalised), config.topic_params())
 
 
 def _singletons(labels: np.ndarray) -> list[str]:

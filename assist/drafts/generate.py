@@ -30,6 +30,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from assist.drafts.ahead import embed_ahead
+from assist.drafts.clusters import inquiry_nouns
 from assist.drafts.compose import DraftContent, TopicDocs, compose
 from assist.drafts.config import DraftSettings
 from assist.drafts.demand import assign, draft_demand, embed_questions, question_gaps, window_questions
@@ -42,7 +43,7 @@ from assist.drafts.gaps import (
     coverage_split,
     feedback_counts,
 )
-from assist.drafts.keywords import DocFreq, keywords, noun_tokens
+from assist.drafts.keywords import DocFreq, keywords
 from assist.drafts.lines import make_line
 from assist.drafts.mining import (
     Cluster,
@@ -245,7 +246,7 @@ def generate(
     tick("vectors", 0, 1)
     vectors = inquiry_vectors(kb, texts)
     tick("vectors", 1, 1)
-    nouns = noun_tokens(texts)
+    nouns = inquiry_nouns(texts)
     coverage = article_coverage(kb, vectors)
     clusters = [  # a covered part and an uncovered part of one topic are two topics
         cluster_of(part, vectors, ids)

@@ -13,7 +13,7 @@ import pytest
 import test_drafts_data as data
 
 from assist.drafts import DraftSettings, clusters, generate, get_draft
-from assist.drafts.clusters import TopicParams, find_topics, inquiry_texts, unify_synonyms
+from assist.drafts.clusters import TopicParams, find_topics, inquiry_nouns, inquiry_texts, unify_synonyms
 from assist.drafts.keywords import noun_tokens
 from assist.knowledge import KnowledgeBase
 from eval.datasets import load_items
@@ -98,6 +98,16 @@ def test_inquiries_are_pii_masked_and_normalised_like_queries() -> None:
     texts = inquiry_texts(["비번  까먹었어요ㅠㅠ", "환불언제되요 010-1234-5678"], load_lexicon(None))
     assert texts == ["비밀번호 잊어버렸어요ㅠ", "환불 언제 돼요 [전화번호]"]
     assert inquiry_texts(["a  b"], None) == ["a b"]
+
+
+def test_a_masked_values_placeholder_gives_the_topic_no_noun() -> None:
+    asked = ["UID 88213045 계정 정지", "닉네임 '흑염룡' 정지 사유", "주문번호 2026110512345 배송"]
+    texts = inquiry_texts(asked, None)
+    assert "[고객번호]" in texts[0]  # the placeholder stays in the embedded text
+    nouns = inquiry_nouns(texts)
+    assert nouns[0] == [w for w in noun_tokens(texts)[0] if w not in ("고객", "번호")]
+    assert "아이디" not in nouns[1] and {"닉네임", "정지", "사유"} <= set(nouns[1])
+    assert nouns[2].count("번호") == 1  # 주문번호's own 번호, not the placeholder's
 
 
 def test_every_spelling_of_a_s_is_one_word_and_says_repair_in_the_clustered_text() -> None:
