@@ -33,10 +33,9 @@ from assist.drafts import clusters
 from assist.drafts.clusters import TopicParams
 from assist.drafts.config import DraftSettings
 from assist.drafts.gaps import ArticleText, article_coverage, assess
-from assist.drafts.keywords import DocFreq, keywords, noun_tokens
+from assist.drafts.keywords import DocFreq, keywords
 from assist.drafts.schemas import QuestionGap
 from assist.knowledge import KnowledgeBase
-from korean.pii import PII_PLACEHOLDERS
 from storage import unanswered_texts
 
 __all__ = [
@@ -51,7 +50,6 @@ __all__ = [
     "question_gaps",
     "question_topics",
     "window_questions",
-    "without_placeholders",
 ]
 
 MAX_QUESTIONS = 2_000  # the latest of the window (agglomerative clustering holds an n×n matrix)
@@ -84,13 +82,6 @@ def embed_questions(kb: KnowledgeBase, texts: Sequence[str]) -> Questions:
     """The texts with their vectors, embedded as the run's ticket inquiries are."""
     inquiries = clusters.inquiry_texts(list(texts), kb.lexicon)
     return Questions(list(texts), clusters.embed_inquiries(kb.embedder, inquiries))
-
-
-def without_placeholders(text: str) -> str:
-    """``text`` without masking placeholders (``[전화번호]`` is no word of the question)."""
-    for placeholder in PII_PLACEHOLDERS:
-        text = text.replace(placeholder, " ")
-    return text
 
 
 def _unit_rows(centroids: Sequence[np.ndarray], dim: int) -> np.ndarray:
@@ -142,7 +133,7 @@ def question_topics(
     tickets: per topic, in label order, its members and its ``k`` tf-idf keywords against all the
     questions (masking placeholders are no words). The report's unanswered topics and the draft
     run's question gaps both call it, each with its own texts."""
-    tokens = noun_tokens([without_placeholders(t) for t in texts])
+    tokens = clusters.inquiry_nouns(texts)
     labels = clusters.find_topics(vectors, tokens, params)
     background = DocFreq(tokens)
     topics: list[tuple[list[int], list[str]]] = []
