@@ -128,18 +128,15 @@ def _runs(text: str) -> list[list[tuple[str, int, int]]]:
 def _masked_values(text: str) -> tuple[str, set[int]]:
     """``text`` with each masked value ("[고객번호]", "'[아이디]'") blanked out as a line break of
     its length (no noun run crosses it) and the offsets where those values start."""
-    starts: set[int] = set()
-    for m in _MASKED.finditer(text):
-        starts.add(m.start())
-        text = text[: m.start()] + "\n" * (m.end() - m.start()) + text[m.end() :]
-    return text, starts
+    starts = {m.start() for m in _MASKED.finditer(text)}
+    return _MASKED.sub(lambda m: "\n" * len(m.group()), text), starts
 
 
 def _labels_a_value(text: str, end: int, starts: set[int]) -> bool:
     """The words ending at ``end`` are followed, after spaces only, by a masked value: they are its
     label (UID [고객번호], 닉네임 '[아이디]', 영수증 번호 [주문번호]), which case it is, not a subject."""
-    rest = len(text[end:]) - len(text[end:].lstrip(" \t"))
-    return end + rest in starts
+    after = text[end:]
+    return end + len(after) - len(after.lstrip(" \t")) in starts
 
 
 def noun_phrases(text: str) -> set[_Phrase]:
