@@ -8,7 +8,6 @@ per kind, for the ingest report (counts only, never the values).
 from __future__ import annotations
 
 import functools
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -16,11 +15,10 @@ from typing import Any
 
 from core.records import ArticleRecord, TicketRecord
 from core.types import Chunk
-from korean.pii import PII_PLACEHOLDERS, PLACEHOLDER_BY_KIND, MaskMode, compile_allow, mask_pii
+from korean.pii import PLACEHOLDER_BY_KIND, PLACEHOLDER_PATTERN, MaskMode, compile_allow, mask_pii
 
 __all__ = ["mask_chunk", "mask_identity", "mask_record_article", "mask_record_ticket", "mask_value"]
 
-_PLACEHOLDERS = re.compile("|".join(re.escape(p) for p in sorted(PII_PLACEHOLDERS)))
 CUSTOMER_PLACEHOLDER = PLACEHOLDER_BY_KIND["customer"]
 
 
@@ -28,7 +26,7 @@ def mask_identity(value: str, *, allow: Sequence[str] = (), counts: Counter[str]
     """A field that *is* a customer's identity (``customer_ref``): masked as text, and if anything
     but placeholders is left (``C-1042``, a bare name), the whole value becomes ``[고객번호]``."""
     masked = mask_pii(value, allow=allow, counts=counts)
-    rest = _PLACEHOLDERS.sub("", masked)
+    rest = PLACEHOLDER_PATTERN.sub("", masked)
     if not any(ch.isalnum() for ch in rest) or any(p.search(value) for p in compile_allow(tuple(allow))):
         return masked
     if counts is not None:

@@ -72,7 +72,7 @@ from indexes.embedder import Embedder, exact_query_vectors
 from korean.abbrev import gloss_after_service
 from korean.colloquial import normalize_query
 from korean.lexicon import PARTICLE_CHAIN, Lexicon
-from korean.pii import PII_PLACEHOLDERS, mask_pii
+from korean.pii import PLACEHOLDER_PATTERN, mask_pii
 from korean.pii.mask import fix_particle
 
 __all__ = [
@@ -85,7 +85,6 @@ __all__ = [
 ]
 
 _BATCH = 64
-_PLACEHOLDERS = re.compile("|".join(map(re.escape, sorted(PII_PLACEHOLDERS))))
 
 
 @dataclass(frozen=True)
@@ -127,7 +126,7 @@ def inquiry_nouns(texts: Sequence[str]) -> list[list[str]]:
     """The nouns of each :func:`inquiry_texts` text, none read out of a masked value's placeholder
     ("[아이디]" is no 아이디 the customer asked about; eval/README.md: neutral on eleven gap sets).
     Handed-off questions are clustered with the same nouns (``demand.question_topics``)."""
-    return noun_tokens([_PLACEHOLDERS.sub(" ", text) for text in texts])
+    return noun_tokens([PLACEHOLDER_PATTERN.sub(" ", text) for text in texts])
 
 
 def unify_synonyms(texts: Sequence[str], lexicon: Lexicon) -> list[str]:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from assist.drafts.keywords import DocFreq
 from korean.kiwi import KIWI_LOCK, kiwi
-from korean.pii import PII_PLACEHOLDERS
+from korean.pii import PLACEHOLDER_PATTERN
 from korean.things import names_a_subject
 
 __all__ = ["best_phrase", "noun_phrases", "title_from_phrases", "topic_title"]
@@ -52,7 +52,7 @@ _GENERIC = frozenset(
 _CASE_NUMBERS = frozenset("주문 예약 송장 운송장 접수".split())
 _SENTENCE_ENDINGS = ("니다", "어요", "아요", "해요", "세요", "네요", "나요", "까요")
 # a masked value, with the quotes a nickname was written in
-_MASKED = re.compile(r"['\"‘“]?(?:" + "|".join(map(re.escape, sorted(PII_PLACEHOLDERS))) + r")['\"’”]?")
+_MASKED = re.compile(r"['\"‘“]?(?:" + PLACEHOLDER_PATTERN.pattern + r")['\"’”]?")
 _HEADS = frozenset("문의 안내 방법 절차 가이드 처리 기준 정책 신청 해결".split())
 # English titles end in an English head: "Card delivery guide", "Declined transfer issues"
 _GENERIC_EN = frozenset(

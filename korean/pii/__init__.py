@@ -15,11 +15,12 @@ keeps the company's own numbers. ``allow=`` keeps more (the ``KMS_PII_ALLOW`` se
 
 from korean.pii.mask import MaskMode, PiiMatch, compile_allow, find_pii, fix_particle, mask_pii
 from korean.pii.numbers import luhn_ok
-from korean.pii.spans import PII_PLACEHOLDERS, PLACEHOLDER_BY_KIND
+from korean.pii.spans import PII_PLACEHOLDERS, PLACEHOLDER_BY_KIND, PLACEHOLDER_PATTERN
 
 __all__ = [
     "PII_PLACEHOLDERS",
     "PLACEHOLDER_BY_KIND",
+    "PLACEHOLDER_PATTERN",
     "MaskMode",
     "PiiMatch",
     "compile_allow",

@@ -40,6 +40,7 @@ PLACEHOLDER_BY_KIND: dict[str, str] = {
     "name": "[이름]",
 }
 PII_PLACEHOLDERS: frozenset[str] = frozenset(PLACEHOLDER_BY_KIND.values())
+PLACEHOLDER_PATTERN: re.Pattern[str] = re.compile("|".join(re.escape(p) for p in sorted(PII_PLACEHOLDERS)))
 PRIORITY: dict[str, int] = {"keep": -1} | {kind: i for i, kind in enumerate(PLACEHOLDER_BY_KIND)}
 
 
