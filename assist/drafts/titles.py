@@ -2,7 +2,8 @@
 
 The topic's noun phrases are Kiwi noun runs (NNG/NNP/SL, adjacent in the text or one space
 apart, never across a line break: subject and inquiry are separate lines) and their
-sub-runs, taken from each ticket's subject and inquiry with their spacing as written; a phrase
+sub-runs, taken from each ticket's subject and inquiry with their spacing as written (a
+one-syllable noun Kiwi cuts off a compound is joined again: 월정액, not 월 + 정액); a phrase
 never ends in a time, a person or an abstract word (아침, 교수님, 부모님, 경우:
 ``korean.things.names_a_subject``) nor in a case's number (주문번호, 예약 번호): on a fresh
 checkup-centre set drafts had been titled "아침 안내", "교수님 안내", "주문번호·부탁 안내". A phrase
@@ -90,6 +91,11 @@ def _runs(text: str) -> list[list[tuple[str, int, int]]]:
             # Kiwi cuts some English words in pieces ("account" -> ac + count): one word again
             form, _, start, _ = tokens[-1]
             tokens[-1] = (form + tok.form, "SL", start, tok.start + tok.len)
+        elif tag in ("NNG", "NNP") and tokens and _glued_prefix(text, tokens[-1], tok.start):
+            # Kiwi cuts a one-syllable noun off a compound (월정액 -> 월 + 정액, 핀번호 -> 핀 + 번호):
+            # one word again, or the title reads "정액 안내"
+            form, _, start, _ = tokens[-1]
+            tokens[-1] = (form + tok.form, tag, start, tok.start + tok.len)
         else:
             tokens.append((tok.form, tag, tok.start, tok.start + tok.len))
     runs: list[list[tuple[str, int, int]]] = []
@@ -123,6 +129,23 @@ def _runs(text: str) -> list[list[tuple[str, int, int]]]:
     if current:
         runs.append(current)
     return runs
+
+
+def _glued_prefix(text: str, prev: tuple[str, str, int, int], start: int) -> bool:
+    """``prev`` is a one-syllable noun that begins a word and is written together with the noun at
+    ``start`` (월정액, 쇼룸, 위내시경); not after a number (4인가족, 2차비용)."""
+    form, tag, prev_start, prev_end = prev
+    if tag != "NNG" or len(form) != 1 or prev_end != start:
+        return False
+    return prev_start == 0 or not text[prev_start - 1].isalnum()
+
+
+def _idf(background: DocFreq, noun: str) -> float:
+    """A noun's background idf; a compound joined here (월정액) is counted as its head (정액),
+    which the background's nouns hold in its place."""
+    if noun not in background.df and len(noun) > 2 and noun[1:] in background.df:
+        return background.idf(noun[1:])
+    return background.idf(noun)
 
 
 def _masked_values(text: str) -> tuple[str, set[int]]:
@@ -172,7 +195,7 @@ def _names_a_case(nouns: Sequence[str]) -> bool:
 
 
 def _score(share: float, nouns: Sequence[str], background: DocFreq) -> float:
-    idf = sum(background.idf(n) for n in nouns) / len(nouns)
+    idf = sum(_idf(background, n) for n in nouns) / len(nouns)
     return share * idf * (1 + 0.15 * (len(nouns) - 1))
 
 
@@ -230,10 +253,10 @@ def _extended(best: tuple[str, ...], scored: Sequence[tuple[float, tuple[str, ..
 
 
 def _pairs_with(best: Sequence[str], other: Sequence[str]) -> bool:
-    """A second phrase for the title: no noun of ``best``, or the same leading nouns and a different
-    last one ("소액결제 차단" + "소액결제 한도")."""
-    if not set(best) & set(other):
-        return True
+    """A second phrase for the title: no noun of ``best`` (nor a compound ending in one), or the
+    same leading nouns and a different last one ("소액결제 차단" + "소액결제 한도")."""
+    if not any(a.endswith(b) or b.endswith(a) for a in best for b in other):
+        return True  # 지메일 shares 메일 with "메일 계정": one compound's head is the other's noun
     return len(best) == len(other) > 1 and tuple(best[:-1]) == tuple(other[:-1]) and best[-1] != other[-1]
 
 
