@@ -15,6 +15,8 @@ customer references.
   customer ``고객번호``, ``회원번호``, ``고객 ID``, ``UID``, ``유저 ID``, ``계정 ID``, ``플레이어 ID``,
   ``customer id``, ``member no``, ``account id``. The reference needs four digits; the label is
   kept: ``주문번호 [주문번호]``.
+- a Korean name in Latin letters (``HONG GIL DONG``, ``KIM MINSU``; mixed case after 영문명 or
+  여권): :mod:`korean.pii.romanized`.
 - a booking or case code written on its own: two to five capital letters and six or more digits
   as one word (``HT4412007 예약 취소``, ``ICNKE12345``); a model name ends in letters or has a
   dash (``OLED65C1``, ``SM-G998N``) and stays.
@@ -25,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from korean.pii.romanized import find_romanized_names
 from korean.pii.spans import Candidate, digits
 
 __all__ = ["COMPOUND_SURNAMES", "SURNAMES", "find_identities"]
@@ -110,6 +113,7 @@ _FOUR_DIGITS = re.compile(r"\d(?:\D{0,3}\d){3}")
 _UNITS = r"(?:원|개|건|일|월|년|시|분|초|명|회|차|장|권|병|박|달러|엔|%|kg\b|g\b)"
 _UNIT = re.compile(rf"{_UNITS}|[ \t]{_UNITS}(?![가-힣])")
 _DATE = re.compile(r"\d{2,4}[-./]\d{1,2}[-./]\d{1,2}$")
+_LATIN_PAIR = re.compile(r"[A-Za-z][ \t]+[A-Z]")
 
 
 def _korean_name(name: str, apart: bool) -> bool:
@@ -169,3 +173,5 @@ def find_identities(text: str) -> Iterator[Candidate]:
         yield from _names(text)
     if _FOUR_DIGITS.search(text):
         yield from _refs(text)
+    if _LATIN_PAIR.search(text):
+        yield from find_romanized_names(text)  # HONG GIL DONG, 영문명 Kim Minsu
