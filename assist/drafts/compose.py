@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from assist.drafts.clusters import unify_synonyms
 from assist.drafts.examples import script_lines, script_question, situation_lines
 from assist.drafts.gaps import GapAssessment
 from assist.drafts.keywords import DocFreq, keywords
@@ -31,6 +32,8 @@ from assist.drafts.titles import topic_title
 from assist.grounding import is_supported
 from assist.knowledge import KnowledgeBase
 from core.records import SECTION_KEYS, TicketRecord
+from korean.colloquial import normalize_query
+from korean.lexicon import Lexicon
 
 __all__ = ["DraftContent", "TopicDocs", "common_tag", "compose", "management_lines"]
 
@@ -168,13 +171,21 @@ def _summary(subject: str, docs: TopicDocs, said: dict[str, list[Said]]) -> list
     return lines
 
 
+def title_texts(tickets: Sequence[TicketRecord], lexicon: Lexicon) -> list[str]:
+    """Subject and inquiry of each ticket (two lines: no title phrase crosses from one to the
+    other) in the KB's wording, as the topic was clustered: colloquial Korean normalised (비번 ->
+    비밀번호) and each dictionary synonym group written as one word. Two held-out sets' drafts were
+    titled "비번·비밀번호 안내" and "부모님 메일 주소·이메일 안내"."""
+    lines = [normalize_query(f"{t.subject}\n{t.inquiry}", lexicon) for t in tickets]
+    return unify_synonyms(lines, lexicon)
+
+
 def compose(kb: KnowledgeBase, docs: TopicDocs, gap: GapAssessment, *, today: date) -> DraftContent:
     """All nine sections of the draft for one gap topic, and its review notes."""
     ids = docs.ids
     words = keywords(docs.nouns, docs.background, k=5)
     rep = docs.tickets[docs.medoid]
-    texts = [f"{t.subject}\n{t.inquiry}" for t in docs.tickets]
-    title = topic_title(texts, docs.background, fallback=rep.subject)
+    title = topic_title(title_texts(docs.tickets, kb.lexicon), docs.background, fallback=rep.subject)
     subject = _subject(title)
     tag, tag_ids = common_tag(docs.tickets)
     said = {t.ticket_id: read_resolution(t.resolution) for t in docs.tickets if t.resolution.strip()}

@@ -54,6 +54,8 @@ _CASE_NUMBERS = frozenset("주문 예약 송장 운송장 접수".split())
 _SENTENCE_ENDINGS = ("니다", "어요", "아요", "해요", "세요", "네요", "나요", "까요")
 # a masked value, with the quotes a nickname was written in
 _MASKED = re.compile(r"['\"‘“]?(?:" + PLACEHOLDER_PATTERN.pattern + r")['\"’”]?")
+# a person addressed with 님 (기사님, 선생님) or a count of days (일주일째): who or when, not what
+_WHO_WHEN = ("님", "째")
 _HEADS = frozenset("문의 안내 방법 절차 가이드 처리 기준 정책 신청 해결".split())
 # English titles end in an English head: "Card delivery guide", "Declined transfer issues"
 _GENERIC_EN = frozenset(
@@ -176,7 +178,7 @@ def noun_phrases(text: str) -> set[_Phrase]:
                 nouns = tuple(form for form, _, _ in part)
                 if nouns[0] in _GENERIC or nouns[-1] in _GENERIC or any(len(n) < 2 for n in nouns):
                     continue
-                if not names_a_subject(nouns[-1]) or _names_a_case(nouns):
+                if not names_a_subject(nouns[-1]) or _names_a_case(nouns) or nouns[-1].endswith(_WHO_WHEN):
                     continue  # 아침, 교수님, 부모님, 주문번호: when, who, which case -- not what about
                 if j < len(run) and run[j][0] == "번호" and nouns[-1] in _CASE_NUMBERS:
                     continue  # 주문 of 주문 번호
@@ -253,10 +255,10 @@ def _extended(best: tuple[str, ...], scored: Sequence[tuple[float, tuple[str, ..
 
 
 def _pairs_with(best: Sequence[str], other: Sequence[str]) -> bool:
-    """A second phrase for the title: no noun of ``best`` (nor a compound ending in one), or the
-    same leading nouns and a different last one ("소액결제 차단" + "소액결제 한도")."""
-    if not any(a.endswith(b) or b.endswith(a) for a in best for b in other):
-        return True  # 지메일 shares 메일 with "메일 계정": one compound's head is the other's noun
+    """A second phrase for the title: no noun of ``best`` (nor one inside another: 영상 and 동영상),
+    or the same leading nouns and a different last one ("소액결제 차단" + "소액결제 한도")."""
+    if not any(a in b or b in a for a in best for b in other):
+        return True  # 동영상 or 배송비 repeats 영상 or 배송: a noun inside another is the same word again
     return len(best) == len(other) > 1 and tuple(best[:-1]) == tuple(other[:-1]) and best[-1] != other[-1]
 
 

@@ -278,21 +278,6 @@ def test_a_masked_value_and_its_label_never_title_a_draft() -> None:
     assert topic_title(texts, _freq(texts)).startswith("닉네임 변경")
 
 
-def test_a_compound_kiwi_cuts_a_syllable_off_titles_as_written() -> None:
-    # Kiwi reads 월정액 as 월 + 정액: the held-out game set's subscription draft was "정액 안내"
-    texts = ["월정액 해지하고 싶어요", "월정액 결제가 두 번 됐어요", "월정액 자동결제 끄는 법"]
-    texts.append("월정액 환불 되나요")
-    assert topic_title(texts, _freq(texts)).startswith("월정액")
-    assert {p.text for p in noun_phrases("핀번호 분실했어요")} == {"핀번호", "핀번호 분실", "분실"}
-    # after a number it is a counter, not a prefix: 4인가족 gives no "인가족"
-    assert not any("인가족" in p.text for p in noun_phrases("4인가족 요금제 문의"))
-    # a second phrase whose noun ends in the first's (or the other way) repeats it: not "동영상·영상"
-    texts = ["강의 영상이 안 나와요", "동영상 강의 재생이 안 돼요", "영상 끊김 심해요"]
-    texts += ["동영상 소리가 안 나와요", "영상 화질이 나빠요", "동영상 다운로드"]
-    background = DocFreq(noun_tokens([*_BACKGROUND * 6, "결제 오류", "알람 설정", *texts]))
-    assert topic_title(texts, background) == "동영상·강의 안내"
-
-
 def test_english_topics_get_english_titles_without_stop_words() -> None:
     # banking77 drafts were titled "my card·the 안내", "to·How 안내", "Account·account 안내"
     texts = [
