@@ -47,7 +47,7 @@ from assist.unmentioned import ASKS_IF, also_left_out, unmentioned
 from core.types import Chunk, DocHit
 from indexes.hybrid import HybridIndex
 from korean.colloquial import normalize_query
-from korean.contrasts import contrary_case
+from korean.contrasts import contrary_case, excluded_case
 from korean.focus import asked_for, bare_reply, closing_request, question_focus, serves, unanswered
 from korean.lexicon import Lexicon
 from korean.things import scene_nouns
@@ -115,6 +115,8 @@ def _left_out(texts: Sequence[str], wanted: frozenset[str], question: str) -> st
         return "no sentence names what is asked about as well"
     if contrary_case(texts, question):
         return "the closest sentences speak of the other case"
+    if excluded_case(texts, question):
+        return "the closest sentences speak of what the question rules out"
     return ""
 
 
@@ -314,6 +316,7 @@ def _compose(
             and not unanswered([c.text for c in cands], wanted)
             and not also_left_out([c.text for c in cands], question)
             and not contrary_case([c.text for c in cands], question)
+            and not excluded_case([c.text for c in cands], question)
         ):
             if len(cands) > 1 and script_best[0] < _SCRIPT_STRONG and bare_reply(cands[0].send_text):
                 cands = cands[1:]  # "네, 가능합니다." answered the script's own yes/no question

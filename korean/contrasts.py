@@ -14,6 +14,12 @@ The pairs are qualifiers of a customer's case, matched as written (Korean) or as
 (English); a side counts only when the other side is absent from the same text, so "국내선과
 국제선 모두" answers both. 개인 excludes 개인정보 (personal data is no individual customer type) and
 "personal" excludes personal training/data/details.
+
+A case the customer rules out themselves is the other such pair: "킹사이즈 이불 빨래 얼마에요? 구스
+아니고 그냥 솜이불" was answered at 1.0 with the goose-down price, "에어컨 말고 세탁기 통 분해 세척
+서비스도 있나요?" with the air-conditioner cleaning. :func:`excluded_case` tells when the answer
+speaks of what the question ruled out (the nouns before 말고 / 아니고) and names nothing of what it
+asks instead (the nouns right after).
 """
 
 from __future__ import annotations
@@ -21,7 +27,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["contrary_case"]
+from korean.kiwi import KIWI_LOCK, kiwi
+
+__all__ = ["contrary_case", "excluded_case"]
 
 _PAIRS: tuple[tuple[str, str], ...] = (
     (r"국내선", r"국제선"),
@@ -55,3 +63,44 @@ def contrary_case(texts: Sequence[str], question: str) -> bool:
             ):
                 return True
     return False
+
+
+_NOUNS = ("NNG", "NNP", "SL", "XR")
+_SKIPPED = ("MA", "NP", "JKG")  # adverbs and 제/내 between 말고 and what is asked instead
+
+
+def _excluded_and_instead(question: str) -> list[tuple[set[str], str]]:
+    """(the nouns ruled out, the noun asked for instead) of each "X 말고 Y" / "X(는) 아니고 Y" in
+    ``question``: the noun run before, the first noun after (past adverbs and 제/내)."""
+    if "말고" not in question and "아니고" not in question:
+        return []
+    with KIWI_LOCK:
+        tokens = kiwi().tokenize(question)
+    out: list[tuple[set[str], str]] = []
+    for i in range(1, len(tokens) - 1):
+        word, ending = tokens[i], tokens[i + 1]
+        if not ((word.form, word.tag) in (("말", "VV"), ("아니", "VCN")) and ending.form == "고"):
+            continue
+        before = i - 1
+        while before >= 0 and tokens[before].tag.startswith("J"):  # 사고까지는 아니고
+            before -= 1
+        ruled: set[str] = set()
+        while before >= 0 and tokens[before].tag in _NOUNS:
+            ruled.add(tokens[before].form)
+            before -= 1
+        after = i + 2
+        while after < len(tokens) and tokens[after].tag.startswith(_SKIPPED):
+            after += 1  # 아니고 그냥 솜이불, 말고 제 계좌로
+        if ruled and after < len(tokens) and tokens[after].tag in _NOUNS:
+            out.append((ruled, tokens[after].form))
+    return out
+
+
+def excluded_case(texts: Sequence[str], question: str) -> bool:
+    """The question rules a case out ("구스 아니고 솜이불", "에어컨 말고 세탁기") and the answer's
+    sentences ``texts`` speak of it while naming nothing the question asks instead."""
+    said = " ".join(texts)
+    return any(
+        any(n in said for n in ruled - {instead}) and instead not in said
+        for ruled, instead in _excluded_and_instead(question)
+    )

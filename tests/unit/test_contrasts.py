@@ -1,5 +1,5 @@
-"""korean.contrasts.contrary_case: an answer about one of two exclusive cases for a question
-about the other is no answer."""
+"""korean.contrasts: an answer about one of two exclusive cases for a question about the other
+(contrary_case), or about the case the customer ruled out (excluded_case), is no answer."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from assist.answer import answer_question
 from assist.knowledge import KnowledgeBase
-from korean.contrasts import contrary_case
+from korean.contrasts import contrary_case, excluded_case
 from tests.tinykb import article_kb
 
 
@@ -70,3 +70,44 @@ def test_a_question_about_the_contrary_case_is_handed_off(tmp_path: Path) -> Non
     assert answer.abstained and answer.confidence == 0.0, answer
     answer = answer_question(kb, question.replace("국내선", "국제선"), threshold=0.0, log=False)
     assert not answer.abstained and "국제선" in answer.answer, answer
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "excluded"),
+    [
+        # two unseen-KB rows answered at 1.0 with what the customer ruled out
+        (
+            "킹사이즈 이불 빨래 얼마에용~? 구스 아니고 그냥 솜이불",
+            "구스다운 이불은 사이즈와 관계없이 25,000원입니다.",
+            True,
+        ),
+        (
+            "에어컨 말고 세탁기 통 분해 세척 서비스도 있나요?",
+            "에어컨 분해 세척 서비스는 1대 8만 원입니다.",
+            True,
+        ),
+        ("적립금 말고 제 계좌로 받을 수 있나요?", "보상금은 적립금으로 지급합니다.", True),
+        # the answer names what is asked instead, or nothing ruled out
+        (
+            "외국 카드 말고 해외 간편결제 수단은 뭐가 되나요?",
+            "해외 간편결제는 알리페이와 페이팔을 쓸 수 있습니다.",
+            False,
+        ),
+        (
+            "구스 아니고 솜이불은 얼마예요?",
+            "솜이불은 킹사이즈 15,000원, 구스다운 이불은 25,000원입니다.",
+            False,
+        ),
+        ("에어컨 말고 세탁기도 돼요?", "세척 서비스는 앱에서 신청합니다.", False),
+        # 아닌 (an adnominal: "not even family") rules nothing out of the answer
+        (
+            "가족도 아닌 지인한테 넘기려면 비용이 드나요?",
+            "가족에게 명의를 넘길 때는 수수료가 없습니다.",
+            False,
+        ),
+    ],
+)
+def test_an_answer_about_what_the_question_rules_out_is_no_answer(
+    question: str, answer: str, excluded: bool
+) -> None:
+    assert excluded_case([answer], question) is excluded
