@@ -18,8 +18,8 @@ The pairs are qualifiers of a customer's case, matched as written (Korean) or as
 A case the customer rules out themselves is the other such pair: "킹사이즈 이불 빨래 얼마에요? 구스
 아니고 그냥 솜이불" was answered at 1.0 with the goose-down price, "에어컨 말고 세탁기 통 분해 세척
 서비스도 있나요?" with the air-conditioner cleaning. :func:`excluded_case` tells when the answer
-speaks of what the question ruled out (the nouns before 말고 / 아니고) and names nothing of what it
-asks instead (the nouns right after).
+speaks of what the question ruled out (the nouns before 말고 / 아니고) and does not name what it
+asks for instead (the first noun after).
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def _excluded_and_instead(question: str) -> list[tuple[set[str], str]]:
 
 def excluded_case(texts: Sequence[str], question: str) -> bool:
     """The question rules a case out ("구스 아니고 솜이불", "에어컨 말고 세탁기") and the answer's
-    sentences ``texts`` speak of it while naming nothing the question asks instead."""
+    sentences ``texts`` speak of it without naming what the question asks for instead."""
     said = " ".join(texts)
     return any(
         any(n in said for n in ruled - {instead}) and instead not in said
