@@ -24,6 +24,7 @@ asks for instead (the first noun after).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -69,14 +70,16 @@ _NOUNS = ("NNG", "NNP", "SL", "XR")
 _SKIPPED = ("MA", "NP", "JKG")  # adverbs and 제/내 between 말고 and what is asked instead
 
 
-def _excluded_and_instead(question: str) -> list[tuple[set[str], str]]:
+@functools.lru_cache(maxsize=4_096)
+def _excluded_and_instead(question: str) -> tuple[tuple[frozenset[str], str], ...]:
     """(the nouns ruled out, the noun asked for instead) of each "X 말고 Y" / "X(는) 아니고 Y" in
-    ``question``: the noun run before, the first noun after (past adverbs and 제/내)."""
+    ``question``: the noun run before, the first noun after (past adverbs and 제/내). Kept per
+    question: one composition asks it of the script's answer and of the sentences'."""
     if "말고" not in question and "아니고" not in question:
-        return []
+        return ()
     with KIWI_LOCK:
         tokens = kiwi().tokenize(question)
-    out: list[tuple[set[str], str]] = []
+    out: list[tuple[frozenset[str], str]] = []
     for i in range(1, len(tokens) - 1):
         word, ending = tokens[i], tokens[i + 1]
         if not ((word.form, word.tag) in (("말", "VV"), ("아니", "VCN")) and ending.form == "고"):
@@ -92,8 +95,8 @@ def _excluded_and_instead(question: str) -> list[tuple[set[str], str]]:
         while after < len(tokens) and tokens[after].tag.startswith(_SKIPPED):
             after += 1  # 아니고 그냥 솜이불, 말고 제 계좌로
         if ruled and after < len(tokens) and tokens[after].tag in _NOUNS:
-            out.append((ruled, tokens[after].form))
-    return out
+            out.append((frozenset(ruled), tokens[after].form))
+    return tuple(out)
 
 
 def excluded_case(texts: Sequence[str], question: str) -> bool:
