@@ -8,14 +8,7 @@ from assist.drafts.keywords import DocFreq, noun_tokens
 from assist.drafts.titles import noun_phrases, topic_title
 from core.records import TicketRecord
 from korean.lexicon import load_lexicon
-
-_BACKGROUND = [
-    "배송 언제 와요",
-    "환불 언제 돼요",
-    "주문 취소하고 싶어요",
-    "쿠폰 사용이 안 돼요",
-    "로그인이 안 돼요",
-]
+from tests.unit.test_drafts_lint import _BACKGROUND
 
 
 def _freq(texts: list[str]) -> DocFreq:
