@@ -18,6 +18,7 @@ NAMES = sorted(p.stem for p in SETS.glob("*.jsonl"))
 
 def test_every_set_is_listed() -> None:
     assert NAMES == [
+        "car_sharing",
         "card_company",
         "clinic_checkup",
         "delivery_bank",
@@ -35,7 +36,7 @@ def test_a_set_is_twenty_or_more_intents_of_distinct_inquiries(name: str) -> Non
     rows = [json.loads(line) for line in (SETS / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()]
     assert all(set(row) == {"text", "label"} for row in rows)
     per_label = Counter(row["label"] for row in rows)
-    assert len(per_label) == (40 if name == "card_company" else 20)
+    assert len(per_label) == (40 if name in ("card_company", "car_sharing") else 20)
     assert min(per_label.values()) >= 15  # 15 a label in the first four sets, 20 or 25 since
     texts = [row["text"].strip() for row in rows]
     assert all(texts) and len(set(texts)) == len(texts)
