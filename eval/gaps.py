@@ -47,7 +47,14 @@ from eval.result import EvalRun, Figure, Table, dataset_fingerprint
 from ingest.pipeline import ingest_paths
 from storage import DraftRow, TopicRow
 
-__all__ = ["PUBLISH_BLOCKERS", "build_corpus_kb", "lint_counts", "run_gaps", "score_drafts"]
+__all__ = [
+    "PUBLISH_BLOCKERS",
+    "build_corpus_kb",
+    "labelled_verdicts",
+    "lint_counts",
+    "run_gaps",
+    "score_drafts",
+]
 
 ATTACHED_TARGET = 0.9
 # lint codes a generated draft must never carry (issue targets: 0 each); ``duplicate`` and
@@ -143,10 +150,11 @@ def score_drafts(
 
 def product_run(
     kb_settings: Settings, config: DraftSettings
-) -> tuple[list[tuple[str, list[str]]], list[list[str]]]:
-    """One ``generate`` over every ticket: (proposal kind, ticket ids) per draft, members per topic."""
+) -> tuple[list[tuple[str, list[str]]], list[list[str]], list[dict[str, Any]]]:
+    """One ``generate`` over every ticket: (proposal kind, ticket ids) per draft, members per topic,
+    and per topic what decided its gap verdict (``GenerateResult.verdicts``)."""
     kb = KnowledgeBase(kb_settings)
-    generate(kb, config, since="all")
+    verdicts = [{**v, "embedder": kb.embedder.model_id} for v in generate(kb, config, since="all").verdicts]
     with kb.sessions() as session:
         drafts = [
             (
@@ -156,7 +164,23 @@ def product_run(
             for row in session.scalars(select(DraftRow).order_by(DraftRow.id))
         ]
         topics = [list(t.member_ids or []) for t in session.scalars(select(TopicRow).order_by(TopicRow.id))]
-    return drafts, topics
+    return drafts, topics, verdicts
+
+
+def labelled_verdicts(verdicts: Sequence[dict[str, Any]], corpus: GapCorpus) -> list[dict[str, Any]]:
+    """Each topic's verdict with its gold: the intent most of its tickets have, whether no article
+    covers it (``uncovered``: the label ``kms eval gaps-fit`` fits on) and that intent's share."""
+    uncovered = set(corpus.uncovered)
+    out = []
+    for v in verdicts:
+        ids = list(v["ticket_ids"])
+        label = _majority(ids, corpus.label_of)
+        share = sum(1 for i in ids if corpus.label_of.get(i) == label) / len(ids) if ids else 0.0
+        rest = {k: val for k, val in v.items() if k != "ticket_ids"}
+        out.append(
+            {**rest, "tickets": len(ids), "intent": label, "uncovered": label in uncovered, "purity": share}
+        )
+    return out
 
 
 def lint_counts(kb_settings: Settings) -> dict[str, float | int]:
@@ -210,7 +234,7 @@ def run_gaps(
     report(progress, "ingest", 1)
     report(progress, "generate", 0, 1)
     t0 = time.perf_counter()
-    drafts, topics = product_run(kb_settings, config)
+    drafts, topics, verdicts = product_run(kb_settings, config)
     timings["generate"] = time.perf_counter() - t0
     report(progress, "generate", 1)
     scores = score_drafts(drafts, topics, corpus)
@@ -231,9 +255,10 @@ def run_gaps(
         kind="gaps",
         primary_metric="gap_f1",
         details={
+            "verdicts": labelled_verdicts(verdicts, corpus),
             "attached_by_intent": {
                 lab: {"tickets": n, "attached": got} for lab, (n, got) in scores["attached_by_intent"].items()
-            }
+            },
         },
         metrics=metrics,
         config={"drafts": config.model_dump(mode="json"), "embedder": kb_settings.embedder},

@@ -85,9 +85,13 @@ def _print_detail(draft: DraftDetail) -> None:
     out.print(f"{head} · 티켓 (tickets) {draft.size}건 · 증가 (growth) +{draft.growth:g}", highlight=False)
     if draft.coverage is not None:
         reasons = ", ".join(_both(f"drafts.reason.{r}") for r in draft.reasons) or "-"
-        out.print(
-            f"{_both('drafts.coverage')} {draft.coverage:.3f} · {_both('drafts.cli.reasons')}: {reasons}"
+        chance = (
+            f" · {_both('drafts.gap_probability')} {draft.gap_probability:.2f}"
+            if draft.gap_probability is not None
+            else ""
         )
+        why = f"{_both('drafts.cli.reasons')}: {reasons}"
+        out.print(f"{_both('drafts.coverage')} {draft.coverage:.3f}{chance} · {why}")
     if draft.article_id:
         out.print(f"{_both('drafts.published_as')}: {draft.article_id}", highlight=False)
     elif draft.merged_into:

@@ -218,6 +218,18 @@ class DraftSettings(BaseSettings):
         "closer to each other than to the script questions of their nearest articles (median over the "
         "tickets): a script already asks what they ask (0: not checked; assist.drafts.script_fit).",
     )
+    verdict: Literal["model", "rules"] = Field(
+        "model",
+        description="How a topic is judged a gap: 'model' (the fitted probability of "
+        "assist.drafts.gap_model where its inputs can be measured, the rules elsewhere) or 'rules' only.",
+    )
+    gap_probability: float = Field(
+        0.45,
+        gt=0,
+        lt=1,
+        description="The fitted verdict calls a topic a gap from this probability (kms eval gaps-fit: "
+        "fewest leave-one-dataset-out errors over 11 labelled runs at 0.45 of 0.35-0.55).",
+    )
     update_question_floor: float = Field(
         0.91,
         ge=0,

@@ -27,6 +27,10 @@
   회사 중 메일이 많은 곳, which an article answers). Its tickets' best cosines are cut where the
   two sides are furthest apart (Otsu, at least ``min_size`` a side); the cut holds when the sides'
   medians differ by ``coverage_split`` and lie on either side of ``coverage_ceiling``.
+- **fitted verdict** (:mod:`assist.drafts.gap_model`): where a topic's script-question fit and its
+  article fit against the run's other topics can be measured, a logistic regression over those
+  (and the share of tickets nearest the article, the missing keywords) replaces the rules above;
+  it was fitted on labelled ``kms eval gaps`` runs and records its embedding model.
 - **feedback**: suggestions stored for the topic's tickets whose feedback was ``rejected`` or
   ``edited`` with a normalised edit distance above ``bad_edit_distance``; with at least
   ``feedback_min`` feedback rows and a bad share of ``feedback_bad_share`` or more, agents did
@@ -44,6 +48,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assist.drafts.config import DraftSettings
+from assist.drafts.gap_model import MAX_MISSING, GapModel
 from assist.knowledge import KnowledgeBase
 from storage import FeedbackRow, SuggestionRow
 
@@ -220,7 +225,11 @@ class GapAssessment:
     missing_keywords: list[str] = field(default_factory=list)  # top keywords (or pair) no article has
     article_fit: float | None = None  # median cosine of its tickets to its nearest article
     rival_fit: float | None = None  # ... the best such median of another topic (article_fits)
-    unasked: float | None = None  # tickets' fellow minus script-question cosine (script_fit; gaps only)
+    unasked: float | None = None  # tickets' fellow minus script-question cosine (script_fit)
+    # the fitted verdict (assist.drafts.gap_model): its inputs and the probability of a gap, when it decided
+    features: dict[str, float] | None = None
+    probability: float | None = None
+    rules_gap: bool | None = None  # what the cosine rules alone said (kept beside the model's verdict)
 
     @property
     def is_gap(self) -> bool:
@@ -235,6 +244,15 @@ class GapAssessment:
             out.append("bad_feedback")
         return out
 
+    def verdict_json(self) -> dict[str, object]:
+        """The verdict and what decided it (``kms eval gaps`` records it per topic; the fit reads it)."""
+        return {
+            "is_gap": self.is_gap,
+            "rules_gap": self.is_gap if self.rules_gap is None else self.rules_gap or self.bad_feedback,
+            "gap_probability": self.probability,
+            "verdict_features": self.features,
+        }
+
     def as_json(self) -> dict[str, object]:
         return {
             "coverage": round(self.coverage, 4),
@@ -248,6 +266,11 @@ class GapAssessment:
             "article_fit": None if self.article_fit is None else round(self.article_fit, 4),
             "rival_fit": None if self.rival_fit is None else round(self.rival_fit, 4),
             "unasked": None if self.unasked is None else round(self.unasked, 4),
+            "gap_probability": self.probability,
+            "verdict_features": None
+            if self.features is None
+            else {k: round(v, 4) for k, v in self.features.items()},
+            "rules_gap": self.rules_gap,
             "reasons": self.reasons,
             "is_gap": self.is_gap,
         }
@@ -264,6 +287,7 @@ def assess(
     articles_text: ArticleText | None = None,
     fit: tuple[float, float] | None = None,
     unasked: Callable[[], float | None] | None = None,
+    model: GapModel | None = None,
 ) -> GapAssessment:
     """The gap verdict of one topic (its rows into the run's coverage, its ticket ids, its top
     keywords, the text of every article chunk and its :func:`article_fits` pair).
@@ -273,9 +297,13 @@ def assess(
 
     ``unasked()`` (:meth:`assist.drafts.script_fit.ScriptQuestionFit.unasked`: how much closer the
     tickets are to each other than to the nearest articles' script questions; None when those
-    articles have no scripts), asked only of a topic the cosine rules call a gap (it embeds the
-    articles' questions): at most ``config.unasked_margin``, a script already asks what these
+    articles have no scripts): at most ``config.unasked_margin``, a script already asks what these
     customers ask, and the topic is covered whatever the cosine rules say.
+
+    ``model`` (:mod:`assist.drafts.gap_model`): where its four inputs can be measured (script
+    questions near the topic, another topic in the run) its probability decides instead of the
+    rules (a gap from ``config.gap_probability``); the rules' verdict is kept as ``rules_gap``.
+    The inputs are recorded without a model too (``kms eval gaps`` fits on them).
     """
     median = float(np.median(coverage.best[list(rows)])) if rows else 0.0
     text = articles_text or ArticleText([])
@@ -285,10 +313,10 @@ def assess(
     total = sum(feedback.get(t, (0, 0))[0] for t in ids)
     bad = sum(feedback.get(t, (0, 0))[1] for t in ids)
     nearest = _nearest(rows, coverage)
+    share = nearest[0][1] / len(rows) if nearest else 0.0  # of its tickets, those nearest to that article
     weak = median < config.coverage_threshold or (median < config.coverage_ceiling and bool(missing))
     if fit is not None and nearest:
         own, rival = fit
-        share = nearest[0][1] / len(rows)  # of its tickets, those nearest to that article
         if (
             not weak
             and median < config.rival_ceiling
@@ -303,9 +331,26 @@ def assess(
             and own - rival >= config.owner_margin
         ):
             weak = False  # its nearest article was written for it
-    asked = unasked() if weak and unasked is not None and config.unasked_margin > 0 else None
-    if asked is not None and asked <= config.unasked_margin:
+    # the fitted verdict's inputs: they need the tickets' script-question fit and another topic of
+    # the run (a rival fit of 0 is no rival: one topic alone reads as its article's owner)
+    measurable = fit is not None and bool(nearest) and fit[1] > 0 and unasked is not None
+    margin = config.unasked_margin
+    asked = unasked() if unasked is not None and (measurable or (weak and margin > 0)) else None
+    if weak and margin > 0 and asked is not None and asked <= margin:
         weak = False  # its customers ask what a script of the nearest articles already asks
+    features: dict[str, float] | None = None
+    probability: float | None = None
+    rules_gap: bool | None = None
+    if measurable and asked is not None and fit is not None:
+        features = {
+            "unasked": asked,
+            "own_margin": fit[0] - fit[1],
+            "nearest_share": share,
+            "missing_keywords": float(min(len(missing), MAX_MISSING)),
+        }
+        if model is not None:
+            probability = model.predict(features)
+            rules_gap, weak = weak, probability >= config.gap_probability
     return GapAssessment(
         coverage=median,
         weak_coverage=weak,
@@ -318,4 +363,7 @@ def assess(
         article_fit=None if fit is None else fit[0],
         rival_fit=None if fit is None else fit[1],
         unasked=asked,
+        features=features,
+        probability=probability,
+        rules_gap=rules_gap,
     )

@@ -34,6 +34,7 @@ from assist.drafts.clusters import inquiry_nouns
 from assist.drafts.compose import DraftContent, TopicDocs, compose
 from assist.drafts.config import DraftSettings
 from assist.drafts.demand import assign, draft_demand, embed_questions, question_gaps, window_questions
+from assist.drafts.gap_model import GapModel, load_gap_model
 from assist.drafts.gaps import (
     GapAssessment,
     article_coverage,
@@ -191,6 +192,21 @@ def _handle(
         run.proposals.append(row.id)
 
 
+def _verdict_model(kb: KnowledgeBase, config: DraftSettings) -> GapModel | None:
+    """The fitted gap verdict to use, or None for the rules (``config.verdict``, the model's embedder)."""
+    if config.verdict != "model":
+        return None
+    model = load_gap_model(kb.settings.data_dir)
+    if model is not None and not model.fits_embedder(kb.embedder.model_id):
+        log.info(
+            "gap model fitted with %s, not %s: the rules decide",
+            model.fit.get("embedder"),
+            kb.embedder.model_id,
+        )
+        return None
+    return model
+
+
 def _embed_ahead(kb: KnowledgeBase, draft_ids: list[int], tick: Progress) -> None:
     """The new-article drafts' chunks embedded now, so their approval does not wait for the model."""
     tick("embed ahead", 0, len(draft_ids))
@@ -268,6 +284,7 @@ def generate(
 
     articles_text = article_text(kb)
     background = DocFreq(nouns)
+    verdict_model = _verdict_model(kb, config)
 
     def docs(cl: Cluster) -> TopicDocs:
         return TopicDocs(
@@ -301,8 +318,10 @@ def generate(
                 articles_text=articles_text,
                 fit=fits[ci],
                 unasked=unasked_of(cl.rows),
+                model=verdict_model,
             )
             result.gaps += int(gap.is_gap)
+            result.verdicts.append({"ticket_ids": list(cl.ids), **gap.verdict_json()})
             topic = matches.get(ci)
             if topic is None:
                 key = topic_key(cl.ids)

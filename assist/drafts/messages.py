@@ -34,6 +34,7 @@ DRAFT_MESSAGES: dict[str, tuple[str, str]] = {
     "drafts.edit": ("섹션 편집", "Edit sections"),
     "drafts.sources": ("근거", "Sources"),
     "drafts.coverage": ("문서 유사도", "Coverage"),
+    "drafts.gap_probability": ("미포함 확률", "Gap probability"),
     "drafts.reason.weak_coverage": ("기존 문서 부족", "weak coverage"),
     "drafts.reason.bad_feedback": ("추천 불만족", "bad feedback"),
     "drafts.review": ("검토", "Review"),

@@ -69,6 +69,11 @@ class DraftSummary(BaseModel):
         "this draft's (assist.drafts.demand); drafts are listed by tickets + these.",
     )
     coverage: float | None = Field(None, description="Median best article cosine of the topic's tickets.")
+    gap_probability: float | None = Field(
+        None,
+        description="Probability that no article answers the topic (assist.drafts.gap_model), "
+        "where it decided.",
+    )
     reasons: list[str] = Field(default_factory=list, description="'weak_coverage' and/or 'bad_feedback'.")
     article_id: str | None = None
     merged_into: str | None = None
@@ -129,3 +134,7 @@ class GenerateResult(BaseModel):
     since_days: float | None = None
     min_size: int
     method: str
+    verdicts: list[dict[str, Any]] = Field(
+        default_factory=list,
+        exclude=True,  # per topic: ticket ids and what decided its gap verdict (kms eval gaps)
+    )

@@ -108,6 +108,7 @@ def summary(row: DraftRow) -> DraftSummary:
         growth=row.growth,
         unanswered=row.unanswered or 0,
         coverage=float(coverage) if coverage is not None else None,
+        gap_probability=float(p) if (p := evidence.get("gap_probability")) is not None else None,
         reasons=list(evidence.get("reasons", [])),
         article_id=row.article_id,
         merged_into=row.merged_into,

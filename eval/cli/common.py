@@ -244,12 +244,12 @@ def _finish(
 
 
 def _print_summary(run: EvalRun, comparison: Comparison | None) -> None:
-    """Retrieval/topics/bench: their result tables; other kinds: the flat metrics (with the diff)."""
+    """Retrieval/topics/bench/gaps-fit: their result tables; other kinds: the flat metrics (with the diff)."""
     from rich.table import Table
 
     from eval.report import metric_label
 
-    if run.kind in ("retrieval", "topics", "bench") and comparison is None:
+    if run.kind in ("retrieval", "topics", "bench", "gaps-fit") and comparison is None:
         for t in run.tables:
             table = Table(title=t.title)
             for col in t.columns:

@@ -1,5 +1,6 @@
 """`kms eval gaps`: gap precision/recall, duplicate drafts and tickets attached, through the
-product's ingest and draft generation (see :mod:`eval.gaps`)."""
+product's ingest and draft generation (see :mod:`eval.gaps`); `kms eval gaps-fit`: the gap verdict
+fitted on such runs (see :mod:`eval.gap_fit`)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,10 @@ from eval.cli.common import (
     reported,
 )
 from eval.errors import EvalConfigError
+
+# assist.drafts.gap_model.MODEL_FILE, spelled out so that the help page needs no import of the
+# drafts layer (tests/unit/test_cli_lazy.py checks that the two agree)
+GAP_MODEL_FILE = "gap_model.json"
 
 
 @eval_app.command("gaps")
@@ -85,3 +90,37 @@ def gaps_cmd(
         with tempfile.TemporaryDirectory(prefix="kms-eval-gaps-") as tmp, _progress() as progress:
             run = run_gaps(corpus, settings, Path(tmp), cache=cache, progress=progress)
         report.finish(run)
+
+
+@eval_app.command("gaps-fit")
+@reported
+def gaps_fit_cmd(
+    reports: Annotated[
+        list[Path], typer.Argument(help="report.json files of kms eval gaps runs (two or more datasets).")
+    ],
+    save: Annotated[
+        Path | None,
+        typer.Option(
+            "--save",
+            help=f"Write the model fitted on all of them here (DATA_DIR/{GAP_MODEL_FILE} makes the product "
+            "use it; assist/data/gap_model.json is the bundled one).",
+        ),
+    ] = None,
+    threshold: Annotated[
+        float,
+        typer.Option(
+            "--threshold", min=0.01, max=0.99, help="Gap from this probability (KMS_DRAFTS_GAP_PROBABILITY)."
+        ),
+    ] = 0.45,
+    report: ReportTo = REPORT_DEFAULTS,
+) -> None:
+    """Fit the gap verdict on labelled `kms eval gaps` runs: per dataset, the verdict errors of the
+    rules and of a model fitted without that dataset; the model fitted on all with --save."""
+    from eval.gap_fit import load_fit_sets, run_gap_fit
+
+    with _errors():
+        run, model = run_gap_fit(load_fit_sets(reports), threshold=threshold)
+        report.finish(run)
+        if save is not None:
+            model.save(save)
+            typer.echo(f"gap model: {save}")

@@ -34,9 +34,12 @@ def test_names_spelled_out_for_the_help_pages_match_the_library() -> None:
     from assist.cli.access_commands import ROLES as CLI_ROLES
     from assist.cli.kb_commands import PRODUCTS as CLI_PRODUCTS
     from assist.confidence import MODEL_FILE
+    from assist.drafts.gap_model import MODEL_FILE as GAP_MODEL_FILE
+    from eval.cli.gaps_commands import GAP_MODEL_FILE as CLI_GAP_MODEL_FILE
     from eval.cli.safety_commands import MODEL_FILE as CLI_MODEL_FILE
     from ingest.sources.helpdesk import PRODUCTS
 
     assert CLI_ROLES == ROLES
     assert CLI_PRODUCTS == PRODUCTS
     assert CLI_MODEL_FILE == MODEL_FILE
+    assert CLI_GAP_MODEL_FILE == GAP_MODEL_FILE
