@@ -5,7 +5,8 @@ the KB's articles are thin (a title and a few script questions, as on every held
 the bundled e5 model puts a covered topic's tickets as close to its article as an uncovered
 topic's to its neighbour, and a fixed level misjudges whole sets (furniture_home: 11 of 14
 covered topics called gaps). This model weighs four signals together, each relative to the run
-rather than an absolute cosine, so a KB of rich articles and one of thin ones read alike:
+rather than an absolute cosine, so a KB of rich articles and one of thin ones read alike; it
+overrules the rules where it is sure (``DraftSettings.gap_veto`` / ``gap_override``):
 
 - ``unasked``: the tickets' median of (best cosine to a fellow ticket) − (best cosine to a script
   question of their three nearest articles) (:meth:`assist.drafts.script_fit.ScriptQuestionFit.unasked`);
@@ -17,7 +18,8 @@ rather than an absolute cosine, so a KB of rich articles and one of thin ones re
 
 A logistic regression over them is fitted on labelled runs of ``kms eval gaps`` (every topic of
 the run, labelled by whether most of its tickets belong to an intent no article covers) with
-``kms eval gaps-fit``, which also reports its leave-one-dataset-out errors against the rules. The
+``kms eval gaps-fit``, which also reports, leave one dataset out, the verdict errors and gap
+precision/recall of the rules alone and of the rules overruled by the model. The
 model file records the embedding model it was fitted with; with another model, or where a
 feature is missing (no script question near the topic, a one-article KB), the rules decide.
 

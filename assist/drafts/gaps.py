@@ -29,8 +29,9 @@
   medians differ by ``coverage_split`` and lie on either side of ``coverage_ceiling``.
 - **fitted verdict** (:mod:`assist.drafts.gap_model`): where a topic's script-question fit and its
   article fit against the run's other topics can be measured, a logistic regression over those
-  (and the share of tickets nearest the article, the missing keywords) replaces the rules above;
-  it was fitted on labelled ``kms eval gaps`` runs and records its embedding model.
+  (and the share of tickets nearest the article, the missing keywords) overrules the rules above
+  when it is sure either way (``gap_veto``, ``gap_override``); it was fitted on labelled
+  ``kms eval gaps`` runs and records its embedding model.
 - **feedback**: suggestions stored for the topic's tickets whose feedback was ``rejected`` or
   ``edited`` with a normalised edit distance above ``bad_edit_distance``; with at least
   ``feedback_min`` feedback rows and a bad share of ``feedback_bad_share`` or more, agents did
@@ -301,8 +302,9 @@ def assess(
     customers ask, and the topic is covered whatever the cosine rules say.
 
     ``model`` (:mod:`assist.drafts.gap_model`): where its four inputs can be measured (script
-    questions near the topic, another topic in the run) its probability decides instead of the
-    rules (a gap from ``config.gap_probability``); the rules' verdict is kept as ``rules_gap``.
+    questions near the topic, another topic in the run) its probability overrules the rules when it
+    is sure: a gap by the rules below ``config.gap_veto`` is covered, a covered topic from
+    ``config.gap_override`` up is a gap. The rules' verdict is kept as ``rules_gap``.
     The inputs are recorded without a model too (``kms eval gaps`` fits on them).
     """
     median = float(np.median(coverage.best[list(rows)])) if rows else 0.0
@@ -350,7 +352,8 @@ def assess(
         }
         if model is not None:
             probability = model.predict(features)
-            rules_gap, weak = weak, probability >= config.gap_probability
+            rules_gap = weak
+            weak = (weak and probability >= config.gap_veto) or probability >= config.gap_override
     return GapAssessment(
         coverage=median,
         weak_coverage=weak,

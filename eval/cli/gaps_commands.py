@@ -106,20 +106,33 @@ def gaps_fit_cmd(
             "use it; assist/data/gap_model.json is the bundled one).",
         ),
     ] = None,
-    threshold: Annotated[
+    veto: Annotated[
         float,
         typer.Option(
-            "--threshold", min=0.01, max=0.99, help="Gap from this probability (KMS_DRAFTS_GAP_PROBABILITY)."
+            "--veto",
+            min=0,
+            max=1,
+            help="A rules gap below this probability is covered (KMS_DRAFTS_GAP_VETO).",
         ),
-    ] = 0.45,
+    ] = 0.4,
+    override: Annotated[
+        float,
+        typer.Option(
+            "--override",
+            min=0,
+            max=1,
+            help="A rules-covered topic from this probability is a gap (KMS_DRAFTS_GAP_OVERRIDE).",
+        ),
+    ] = 0.7,
     report: ReportTo = REPORT_DEFAULTS,
 ) -> None:
-    """Fit the gap verdict on labelled `kms eval gaps` runs: per dataset, the verdict errors of the
-    rules and of a model fitted without that dataset; the model fitted on all with --save."""
+    """Fit the gap verdict on labelled `kms eval gaps` runs: per dataset, verdict errors and gap P/R of
+    the rules and of the rules overruled by a model fitted without that dataset; --save writes the
+    model fitted on all of them."""
     from eval.gap_fit import load_fit_sets, run_gap_fit
 
     with _errors():
-        run, model = run_gap_fit(load_fit_sets(reports), threshold=threshold)
+        run, model = run_gap_fit(load_fit_sets(reports), veto=veto, override=override)
         report.finish(run)
         if save is not None:
             model.save(save)

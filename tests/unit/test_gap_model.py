@@ -57,20 +57,25 @@ def test_the_data_dirs_model_comes_first_then_the_bundled_one(tmp_path: Path) ->
     assert load_gap_model(tmp_path) == GapModel.load_cached(BUNDLED)  # unreadable: the next one
 
 
-def test_the_model_decides_where_its_inputs_are_measured_and_the_rules_elsewhere() -> None:
+def test_the_model_overrules_the_rules_where_it_is_sure_and_only_where_its_inputs_are_measured() -> None:
     cfg = DraftSettings()
     model = _model()
     rows, ids = [0, 1, 2, 3], ["a", "b", "c", "d"]
-    # cosine rules: covered (0.93, no missing keyword) - the model reads a gap
-    cov = Coverage(best=np.full(4, 0.93, dtype=np.float32), articles=["KB-1"] * 4)
+    # cosine rules: covered (0.93, no missing keyword); the model is sure of a gap: overruled
+    cov = Coverage(best=np.full(4, 0.93, dtype=np.float32), articles=["KB-1", "KB-1", "KB-2", "KB-3"])
     gap = assess(rows, ids, cov, {}, cfg, fit=(0.86, 0.90), unasked=lambda: 0.05, model=model)
-    assert gap.is_gap and gap.rules_gap is False and gap.probability is not None and gap.probability >= 0.5
-    assert gap.features == {"unasked": 0.05, "own_margin": pytest.approx(-0.04), "nearest_share": 1.0,
+    assert gap.probability is not None and gap.probability >= cfg.gap_override
+    assert gap.is_gap and gap.rules_gap is False
+    assert gap.features == {"unasked": 0.05, "own_margin": pytest.approx(-0.04), "nearest_share": 0.5,
                             "missing_keywords": 0.0}  # fmt: skip
     assert gap.verdict_json()["rules_gap"] is False and gap.as_json()["gap_probability"] == gap.probability
-    # cosine rules: a gap (0.85) - the model reads the script-asked, owned article as covered
+    # ... only sure: between veto and override the rules stand
+    unsure = cfg.model_copy(update={"gap_override": 0.999})
+    assert not assess(rows, ids, cov, {}, unsure, fit=(0.86, 0.90), unasked=lambda: 0.05, model=model).is_gap
+    # cosine rules: a gap (0.85); the model is sure the owned, script-asked article covers it: vetoed
     low = Coverage(best=np.full(4, 0.85, dtype=np.float32), articles=["KB-1"] * 4)
     covered = assess(rows, ids, low, {}, cfg, fit=(0.90, 0.87), unasked=lambda: 0.013, model=model)
+    assert covered.probability is not None and covered.probability < cfg.gap_veto
     assert not covered.is_gap and covered.rules_gap is True
     # no rival topic in the run, no script question near it, or no model: the rules decide
     alone = assess(rows, ids, cov, {}, cfg, fit=(0.86, 0.0), unasked=lambda: 0.05, model=model)
@@ -93,10 +98,11 @@ def _report(path: Path, name: str, rows: list[tuple[float, float, bool, bool]], 
             },
             "rules_gap": rule,
             "uncovered": unc,
+            "intent": f"{'u' if unc else 'c'}{k}",
             "embedder": "e5-test",
         }
-        for u, m, rule, unc in rows
-    ] + [{"verdict_features": None, "rules_gap": True, "uncovered": True}]  # not measurable: left out
+        for k, (u, m, rule, unc) in enumerate(rows)
+    ] + [{"verdict_features": None, "rules_gap": True, "uncovered": True, "intent": "x"}]  # not measurable
     data = {"kind": "gaps", "dataset": {"name": name}, "details": {"verdicts": verdicts}, **over}
     path.mkdir(parents=True, exist_ok=True)
     (path / "report.json").write_text(json.dumps(data), encoding="utf-8")
@@ -115,13 +121,17 @@ def test_gaps_fit_scores_each_dataset_with_a_model_fitted_on_the_others(tmp_path
         for name, rule_gap in (("one", True), ("two", False), ("three", True))
     ]
     sets = load_fit_sets(reports)
-    assert [len(s.labels) for s in sets] == [6, 6, 6] and sets[0].embedder == "e5-test"
-    run, model = run_gap_fit(sets)
-    rows = {r[0]: r for r in run.tables[0].rows}
-    assert rows["one"][3:6] == [3, 0, 3]  # the rules called every covered topic a gap
-    assert rows["two"][3:6] == [3, 3, 6]  # ... and here missed every gap too
-    assert run.metrics["rules_errors"] == 12 and run.metrics["lodo_errors"] == 0
+    assert [len(s.labels) for s in sets] == [6, 6, 6] and sets[0].uncovered_intents == 4  # x counts
+    run, model = run_gap_fit(sets, veto=0.4, override=0.7)
+    per = run.details["per_dataset"]
+    # the rules called every covered topic a gap (and in "two" missed every gap): P 3/6, R 3/4
+    assert per["one"]["rules"] == {"false_gap": 3, "missed": 0, "precision": 0.5, "recall": 0.75}
+    assert per["two"]["rules"] == {"false_gap": 3, "missed": 3, "precision": 0.0, "recall": 0.0}
+    assert per["one"]["model"] == {"false_gap": 0, "missed": 0, "precision": 1.0, "recall": 0.75}
+    assert per["two"]["model"]["missed"] == 0 and per["two"]["model"]["false_gap"] == 0
+    assert run.metrics["rules_false_gap"] == 9 and run.metrics["model_false_gap"] == 0
     assert model.fit["embedder"] == "e5-test" and model.fit["rows"] == 18 and run.figures
+    assert len(run.tables[0].rows) == 3
     with pytest.raises(EvalConfigError, match="at least two"):
         run_gap_fit(sets[:1])
 
