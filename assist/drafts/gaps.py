@@ -252,6 +252,7 @@ class GapAssessment:
             "rules_gap": self.is_gap if self.rules_gap is None else self.rules_gap or self.bad_feedback,
             "gap_probability": self.probability,
             "verdict_features": self.features,
+            "coverage": round(self.coverage, 4),  # no input (an absolute cosine): kept for checks
         }
 
     def as_json(self) -> dict[str, object]:
