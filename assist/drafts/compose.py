@@ -129,13 +129,30 @@ def _article_texts(kb: KnowledgeBase) -> list[str]:
     return ["\n".join(parts) for parts in texts.values()]
 
 
+def _why_uncovered(gap: GapAssessment) -> str:
+    """The gap verdict in words, as it was reached: the fitted verdict overruling the cosine rules,
+    or the rules (a low median cosine, top keywords no article uses)."""
+    chance = f" (미포함 확률 {gap.probability:.2f})" if gap.probability is not None else ""
+    if gap.probability is not None and gap.rules_gap is False:
+        spread = f"{gap.unasked:.3f}" if gap.unasked is not None else "-"
+        return (
+            f"기존 문서와의 유사도(중앙값 {gap.coverage:.2f})로는 다루는 문서가 있어 보이지만, "
+            f"고객 문의끼리가 가까운 문서의 상담 스크립트 질문보다 더 가까워(차이 {spread}) "
+            f"이 주제를 다루는 문서가 없을 가능성이 높습니다{chance}."
+        )
+    alone = [w for w in gap.missing_keywords if "+" not in w]
+    pairs = [w.replace("+", ", ") for w in gap.missing_keywords if "+" in w]
+    missing = f" 어느 문서에도 없는 핵심어: {', '.join(alone)}." if alone else ""
+    missing += f" 한 문서에 함께 쓰이지 않는 핵심어: {'; '.join(pairs)}." if pairs else ""
+    low = f"기존 문서와의 유사도(중앙값 {gap.coverage:.2f})가 낮아 이 주제를 다루는 문서가 없습니다"
+    return f"{low}{chance}.{missing}"
+
+
 def review_notes(gap: GapAssessment, candidates: Sequence[str]) -> list[str]:
     """Why the draft exists and what was left out: for reviewers (draft evidence), never sections."""
     notes: list[str] = []
     if gap.weak_coverage:
-        notes.append(
-            f"기존 문서와의 유사도(중앙값 {gap.coverage:.2f})가 낮아 이 주제를 다루는 문서가 없습니다."
-        )
+        notes.append(_why_uncovered(gap))
     if gap.bad_feedback:
         notes.append(
             f"이 주제의 추천 답변 피드백 {gap.feedback_total}건 중 {gap.feedback_bad}건이 거절되거나 "

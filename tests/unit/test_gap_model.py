@@ -150,3 +150,21 @@ def test_gaps_fit_names_the_report_it_cannot_use(tmp_path: Path) -> None:
         load_fit_sets([old])
     with pytest.raises(EvalConfigError, match=r"not a readable report\.json"):
         load_fit_sets([tmp_path / "missing.json"])
+
+
+def test_the_review_note_says_how_the_gap_was_found() -> None:
+    from assist.drafts.compose import review_notes
+
+    cfg = DraftSettings()
+    rows, ids = [0, 1, 2, 3], ["a", "b", "c", "d"]
+    cov = Coverage(best=np.full(4, 0.93, dtype=np.float32), articles=["KB-1", "KB-1", "KB-2", "KB-3"])
+    overruled = assess(rows, ids, cov, {}, cfg, fit=(0.86, 0.90), unasked=lambda: 0.05, model=_model())
+    note = review_notes(overruled, [])[0]
+    assert "유사도(중앙값 0.93)로는 다루는 문서가 있어 보이지만" in note and "(차이 0.050)" in note
+    assert f"미포함 확률 {overruled.probability:.2f}" in note and "낮아" not in note
+    low = Coverage(best=np.full(4, 0.85, dtype=np.float32), articles=["KB-1"] * 4)
+    by_rules = assess(rows, ids, low, {}, cfg, keywords=["제휴", "청구할인"])
+    assert review_notes(by_rules, []) == [
+        "기존 문서와의 유사도(중앙값 0.85)가 낮아 이 주제를 다루는 문서가 없습니다. "
+        "어느 문서에도 없는 핵심어: 제휴, 청구할인."
+    ]
