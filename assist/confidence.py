@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,12 +85,6 @@ class ConfidenceModel(StandardLogistic):
     """Standardised logistic regression over :data:`FEATURES`."""
 
     features: tuple[str, ...] = FEATURES
-
-    def predict(self, values: dict[str, float]) -> float:
-        z = self.intercept
-        for name, c, m, s in zip(self.features, self.coef, self.mean, self.scale, strict=True):
-            z += c * (values.get(name, 0.0) - m) / (s or 1.0)
-        return round(1 / (1 + math.exp(-max(min(z, 40.0), -40.0))), 4)
 
 
 def fit_model(

@@ -9,7 +9,9 @@ on. This module holds that shape once: the fields, the JSON round trip, the atom
 from __future__ import annotations
 
 import json
+import math
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
@@ -27,6 +29,13 @@ class StandardLogistic:
     scale: list[float]
     features: tuple[str, ...] = ()
     fit: dict[str, Any] = field(default_factory=dict)
+
+    def predict(self, values: Mapping[str, float]) -> float:
+        """The probability for named feature values (a missing one counts as 0), rounded to 4 places."""
+        z = self.intercept
+        for name, c, m, s in zip(self.features, self.coef, self.mean, self.scale, strict=True):
+            z += c * (values.get(name, 0.0) - m) / (s or 1.0)
+        return round(1 / (1 + math.exp(-max(min(z, 40.0), -40.0))), 4)
 
     def to_json(self) -> dict[str, Any]:
         return {

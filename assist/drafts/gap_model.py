@@ -30,7 +30,6 @@ Lookup order: ``DATA_DIR/gap_model.json`` (fitted on your own labelled runs), th
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,12 +52,6 @@ class GapModel(StandardLogistic):
     """Standardised logistic regression over :data:`FEATURES`: the probability of a gap."""
 
     features: tuple[str, ...] = FEATURES
-
-    def predict(self, values: dict[str, float]) -> float:
-        z = self.intercept
-        for name, c, m, s in zip(self.features, self.coef, self.mean, self.scale, strict=True):
-            z += c * (values[name] - m) / (s or 1.0)
-        return round(1 / (1 + math.exp(-max(min(z, 40.0), -40.0))), 4)
 
     def fits_embedder(self, model_id: str) -> bool:
         """Fitted on this embedding model's cosines (a model file without the record fits any)."""
