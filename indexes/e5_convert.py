@@ -324,7 +324,7 @@ def convert(source: Path, dest: Path) -> Path:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    log.info("converted %s -> %s", source, dest)
+    log.debug("converted %s -> %s", source, dest)
     return dest
 
 
@@ -343,9 +343,9 @@ def materialise(models_dir: Path) -> Path:
                 log.warning("cannot add %s to %s (%s); using tokenizer.json", SPM_FILE, dest, exc)
         return dest
     source = bundled_model_file()
-    log.warning("converting the bundled embedding model (once per data dir): %s -> %s", source.name, dest)
+    log.info("converting the bundled embedding model (once per data dir): %s -> %s", source.name, dest)
     t0 = time.perf_counter()
     with heartbeat(CONVERT_STEP):
         convert(source, dest)
-    log.warning("converted the model in %.0f s", time.perf_counter() - t0)
+    log.info("converted the model in %.0f s", time.perf_counter() - t0)
     return dest

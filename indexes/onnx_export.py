@@ -76,7 +76,7 @@ def externalise(model: Path) -> bool:
         return False
     import onnx
 
-    log.warning("moving the weights of %s into %s (once per data dir)", model, data_file(model).name)
+    log.info("moving the weights of %s into %s (once per data dir)", model, data_file(model).name)
     t0 = time.perf_counter()
     tmp = model.with_name(f".{model.name}.{secrets.token_hex(3)}.partial")
     tmp.mkdir()
@@ -97,7 +97,7 @@ def externalise(model: Path) -> bool:
             os.replace(tmp / model.name, model)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    log.warning("moved the weights in %.0f s", time.perf_counter() - t0)
+    log.info("moved the weights in %.0f s", time.perf_counter() - t0)
     return True
 
 
@@ -278,7 +278,7 @@ def ensure_onnx(folder: Path, precision: str, *, source: Path | None = None) -> 
     target.parent.mkdir(parents=True, exist_ok=True)
     fp32 = onnx_file(folder, "fp32")
     if not fp32.is_file():
-        log.warning("exporting the embedding model to ONNX (once per data dir, about a minute): %s", fp32)
+        log.info("exporting the embedding model to ONNX (once per data dir, about a minute): %s", fp32)
         t0 = time.perf_counter()
         try:
             with heartbeat(STEPS["fp32"]):
@@ -289,7 +289,7 @@ def ensure_onnx(folder: Path, precision: str, *, source: Path | None = None) -> 
                 f"set KMS_EMBED_RUNTIME=torch"
             ) from exc
         externalise(fp32)
-        log.warning("exported %s in %.0f s", fp32.name, time.perf_counter() - t0)
+        log.info("exported %s in %.0f s", fp32.name, time.perf_counter() - t0)
     if precision == "int8":
         _derive("int8", "quantising the ONNX model to int8", target, lambda: _quantise(fp32, target))
     elif precision == "q4" and source is not None:
@@ -305,12 +305,12 @@ def ensure_onnx(folder: Path, precision: str, *, source: Path | None = None) -> 
 def _derive(step: str, doing: str, target: Path, write: Callable[[], None]) -> None:
     """Write ``target`` from the fp32 export (``write``) with log lines and a heartbeat, then move
     its weights beside it (:func:`externalise`)."""
-    log.warning("%s (once per data dir): %s", doing, target)
+    log.info("%s (once per data dir): %s", doing, target)
     t0 = time.perf_counter()
     with heartbeat(STEPS[step]):
         write()
     externalise(target)
-    log.warning("wrote %s in %.0f s", target.name, time.perf_counter() - t0)
+    log.info("wrote %s in %.0f s", target.name, time.perf_counter() - t0)
 
 
 def ensure_query_onnx(folder: Path, *, source: Path | None = None) -> Path:

@@ -91,10 +91,33 @@ def console_heartbeat(step: str) -> AbstractContextManager[object]:
     return show(console, step)
 
 
+# the one-time model steps (converting the bundled model, the ONNX export): progress a user waits
+# through, so shown as plain lines, not as warnings
+_STEP_LOGGERS = ("indexes.e5_convert", "indexes.onnx_export")
+
+
+class _CliFormatter(logging.Formatter):
+    """A progress line (INFO) as its message alone; a warning or error with its level and source."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.levelno < logging.WARNING:
+            return record.getMessage()
+        return f"{record.levelname} {record.name}: {record.getMessage()}"
+
+
+def configure_logging() -> None:
+    """Warnings and errors of every library; the model steps' progress lines too."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(_CliFormatter())
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
+    for name in _STEP_LOGGERS:
+        logging.getLogger(name).setLevel(logging.INFO)
+
+
 def main() -> None:
     """Console-script entry: run the app, turning domain errors into one-line messages."""
     quiet_model_loading()
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging()
     heartbeat.set_reporter(console_heartbeat)
     _register()
     try:

@@ -206,7 +206,7 @@ def test_converting_the_bundled_model_runs_in_a_heartbeat(
         return dest
 
     monkeypatch.setattr(e5_convert, "convert", convert)
-    with _recording(steps), caplog.at_level(logging.WARNING, logger="indexes.e5_convert"):
+    with _recording(steps), caplog.at_level(logging.INFO, logger="indexes.e5_convert"):
         e5_convert.materialise(tmp_path / "models")
     assert steps == [e5_convert.CONVERT_STEP]
     assert any(m.startswith("converting the bundled embedding model") for m in caplog.messages)
