@@ -16,9 +16,10 @@ title: "처리" after a problem word (오류, 지연, 누락 …), else "안내"
 head (문의, 안내, 방법 …) keeps its own.
 
 An English topic (more Latin than Hangul letters) gets an English title from the same phrases:
-English stop words and chat verbs are no nouns, a second phrase joins only when it is more than
-one word (a single one is mostly a verb), and the head is "guide" ("issues" after a problem
-word): "Virtual card guide".
+English stop words, chat verbs and times are no nouns, no phrase ends in a participle or a bare
+modifier ("Tried guide", "Long guide" on banking77; "pending transaction" stays), a second phrase
+joins only when it is more than one word (a single one is mostly a verb), and the head is "guide"
+("issues" after a problem word): "Virtual card guide".
 """
 
 from __future__ import annotations
@@ -60,10 +61,22 @@ _HEADS = frozenset("문의 안내 방법 절차 가이드 처리 기준 정책 �
 # English titles end in an English head: "Card delivery guide", "Declined transfer issues"
 _GENERIC_EN = frozenset(
     "hi hello help please thanks want need get got know still just really ok okay can't don't "
-    "didn't won't isn't doesn't i'm i've it's what's didn doesn isn wasn couldn don won ve ll app".split()
+    "didn't won't isn't doesn't i'm i've it's what's didn doesn isn wasn couldn don won ve ll app "
+    # chat verbs and times: when, not what about ("Did guide", "Week·new card guide")
+    "did does make made use used try trying check expire "
+    "today yesterday day days week weeks month months year years hour hours minute minutes time".split()
 )
 _HEADS_EN = frozenset("guide help issue issues policy process faq".split())
 _PROBLEMS_EN = frozenset("error failed failure declined delay delayed missing lost stolen blocked".split())
+# an English phrase never ends in a verb form or a bare modifier ("Tried guide", "Waiting guide",
+# "New guide", "Ago·cash deposit guide" on banking77): Kiwi tags every Latin word SL, noun or not.
+# Participles (-ed, -ing) and these words may lead a phrase ("pending transfer") but not end one;
+# the -ing nouns of support topics and the problem words above may
+_NOT_LAST_EN = frozenset(
+    "new old long ago late wrong incorrect same different extra still open stole stolen tried "
+    "recognize recognise unblock cancel activate verify receive send top".split()
+)
+_ING_NOUNS_EN = frozenset("banking billing booking shipping pricing setting roaming funding wording".split())
 _PROBLEMS = frozenset("오류 실패 지연 누락 장애 불가 중복 오배송 파손 미수령 미지급 미입금 분실 먹통".split())
 
 
@@ -164,6 +177,18 @@ def _labels_a_value(text: str, end: int, starts: set[int]) -> bool:
     return end + len(after) - len(after.lstrip(" \t")) in starts
 
 
+def _ends_in_no_noun_en(word: str) -> bool:
+    """An English word that cannot end a title phrase: a participle or a bare modifier (lower case
+    only: PIN, ATM and other acronyms are nouns)."""
+    if not word.isascii() or not word.islower() or word in _PROBLEMS_EN:
+        return False
+    if word in _NOT_LAST_EN:
+        return True
+    return (word.endswith("ed") and len(word) >= 5) or (
+        word.endswith("ing") and len(word) >= 6 and word not in _ING_NOUNS_EN
+    )
+
+
 def noun_phrases(text: str) -> set[_Phrase]:
     """Every noun run of ``text`` and its sub-runs of up to :data:`MAX_NOUNS` nouns; never a
     masked value's placeholder nor the label right before one."""
@@ -183,6 +208,8 @@ def noun_phrases(text: str) -> set[_Phrase]:
                 if j < len(run) and run[j][0] == "번호" and nouns[-1] in _CASE_NUMBERS:
                     continue  # 주문 of 주문 번호
                 if len(set(nouns)) < len(nouns):  # "account. Account" runs across a full stop
+                    continue
+                if _ends_in_no_noun_en(nouns[-1]):
                     continue
                 out.add(_Phrase(text[part[0][1] : part[-1][2]], nouns))
     return out

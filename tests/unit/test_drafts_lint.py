@@ -294,6 +294,18 @@ def test_english_topics_get_english_titles_without_stop_words() -> None:
     ]
     assert topic_title(texts, _freq(texts)) == "Account guide"  # "freeze" is a verb; one word joins no title
     assert title_from_phrases(["card", "payment"], ["declined"]) == "Card payment·declined issues"
+    # no English title ends in a verb form or a bare modifier (banking77: "Tried guide", "Waiting
+    # guide", "Long guide", "Ago·cash deposit guide"), while a participle may lead a noun
+    texts = [
+        "\nI tried to pay and my pending transaction is still there",
+        "\nWhy is my transaction pending for so long?",
+        "\nA pending transaction since yesterday, I tried twice",
+        "\npending transaction, waiting for ages",
+    ]
+    assert topic_title(texts, _freq(texts)) == "Pending transaction guide"
+    assert {p.text for p in noun_phrases("Someone stole my card")} == {"card"}
+    assert {p.text for p in noun_phrases("my card was stolen")} == {"card", "stolen"}  # a problem word
+    assert not noun_phrases("I tried waiting a long time ago") and noun_phrases("my banking app billing")
     # an acronym in a Korean topic is no English stop word, and the head stays Korean
     texts = [
         "AS 수리\nAS 수리 어디서 받아요",
