@@ -62,6 +62,7 @@ from assist.drafts.rewrite import rewrite
 from assist.drafts.schemas import GenerateResult
 from assist.drafts.script_fit import ScriptQuestionFit
 from assist.drafts.store import latest_draft, load_topics, require_draft, revisions, save_coverage
+from assist.drafts.titles import names_a_thing
 from assist.drafts.topics import match_topics, topic_key
 from assist.knowledge import KnowledgeBase
 from storage import DraftRow, TopicRow
@@ -114,7 +115,8 @@ def distinct_title(content: DraftContent, taken: set[str]) -> None:
     if content.title not in taken:
         return
     low = content.title.lower()
-    for word in content.keywords:
+    # a word that names a thing first; a verb form only when nothing else tells the titles apart
+    for word in sorted(content.keywords, key=lambda w: not names_a_thing(w)):
         title = f"{content.title} ({word})"
         if word.lower() not in low and title not in taken:
             old = content.lines["title"][0]

@@ -35,7 +35,7 @@ from korean.kiwi import KIWI_LOCK, kiwi
 from korean.pii import PLACEHOLDER_PATTERN
 from korean.things import names_a_subject
 
-__all__ = ["best_phrase", "noun_phrases", "title_from_phrases", "topic_title"]
+__all__ = ["best_phrase", "names_a_thing", "noun_phrases", "title_from_phrases", "topic_title"]
 
 FALLBACK_TITLE = "반복 문의 안내"
 _HANGUL = re.compile(r"[가-힣]")
@@ -187,6 +187,13 @@ def _ends_in_no_noun_en(word: str) -> bool:
     return (word.endswith("ed") and len(word) >= 5) or (
         word.endswith("ing") and len(word) >= 6 and word not in _ING_NOUNS_EN
     )
+
+
+def names_a_thing(word: str) -> bool:
+    """A keyword that can tell two titles apart: not an English stop word, chat verb, time,
+    participle or bare modifier ("Card guide (accepted)", "Transfer guide (did)" on banking77)."""
+    low = word.lower()
+    return not (word.isascii() and (low in _english_stop_words() or _ends_in_no_noun_en(low)))
 
 
 def noun_phrases(text: str) -> set[_Phrase]:

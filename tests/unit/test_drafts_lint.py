@@ -347,11 +347,17 @@ def test_a_runs_drafts_do_not_share_a_title() -> None:
         return DraftContent(title, None, words, {"title": [make_line(title, ["T-1"], "generated")]})
 
     taken = {"Card guide", "Card guide (delivery)"}
-    first, second = content("Card guide", ["card", "delivery", "contactless"]), content("PIN guide", ["pin"])
+    first = content("Card guide", ["card", "accepted", "delivery", "did", "contactless"])
+    second = content("PIN guide", ["pin"])
     distinct_title(first, taken)
     distinct_title(second, taken)
     assert first.title == "Card guide (contactless)" and first.lines["title"][0].text == first.title
     assert first.lines["title"][0].tickets == ("T-1",) and second.title == "PIN guide"
+    # a verb form or a stop word tells no title apart ("Card guide (accepted)", "Transfer guide (did)")
+    third, fourth = content("Card guide", ["accepted", "did", "배송"]), content("Card guide", ["did"])
+    distinct_title(third, taken)
+    distinct_title(fourth, taken)
+    assert third.title == "Card guide (배송)" and fourth.title == "Card guide (did)"  # better than none
 
 
 def test_a_resolution_that_says_nothing_is_no_situation_and_english_situations_read_english() -> None:
