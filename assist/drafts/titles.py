@@ -73,7 +73,7 @@ _PROBLEMS_EN = frozenset("error failed failure declined delay delayed missing lo
 # Participles (-ed, -ing) and these words may lead a phrase ("pending transfer") but not end one;
 # the -ing nouns of support topics and the problem words above may
 _NOT_LAST_EN = frozenset(
-    "new old long ago late wrong incorrect same different extra still open stole stolen tried "
+    "new old long ago late wrong incorrect same different extra still open stole tried "
     "recognize recognise unblock cancel activate verify receive send top".split()
 )
 _ING_NOUNS_EN = frozenset("banking billing booking shipping pricing setting roaming funding wording".split())
