@@ -302,7 +302,7 @@ def _compose(
         rival, rival_cand = max(rows_of_doc, key=lambda r: r[0], default=(0.0, None))
         # ... or the sentence that fits better lacks the time or cost asked for outright, which
         # the script's answer gives ("가스 출동 부르면 돈드나요??": "비용은 무료입니다" over the
-        # leak procedure; unanswered() below checks the script's side)
+        # leak procedure; _left_out() below checks the script's side)
         rival_misses = bool(wanted and rival_cand is not None and unanswered([rival_cand.send_text], wanted))
         # ... but a script question that names a thing the inquiry does not answers another question
         # ("정기배송 해지하면 위약금 있어요?" for "정기배송 해지하고 싶어요")
@@ -313,10 +313,7 @@ def _compose(
             and all(c.role.sendable or asked_the_same(c, question) for c in cands)
             and not any(said_before(c, said) for c in cands)
             and (not focus or max(serves(c.text, focus) for c in cands) > 0)
-            and not unanswered([c.text for c in cands], wanted)
-            and not also_left_out([c.text for c in cands], question)
-            and not contrary_case([c.text for c in cands], question)
-            and not excluded_case([c.text for c in cands], question)
+            and not _left_out([c.text for c in cands], wanted, question)  # the sentences' checks too
         ):
             if len(cands) > 1 and script_best[0] < _SCRIPT_STRONG and bare_reply(cands[0].send_text):
                 cands = cands[1:]  # "네, 가능합니다." answered the script's own yes/no question
