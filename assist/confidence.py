@@ -25,7 +25,7 @@ from assist.answer_sentences import doc_chunks
 from assist.compose import Composition
 from assist.evidence import Evidence
 from indexes.hybrid import HybridIndex
-from indexes.logistic import StandardLogistic, fit_standard_logistic
+from indexes.logistic import StandardLogistic
 
 log = logging.getLogger(__name__)
 
@@ -96,14 +96,7 @@ def fit_model(
     if len(set(labels)) < 2:
         raise ValueError("calibration needs both right and wrong answers among the labelled questions")
     x = np.array([[r.get(f, 0.0) for f in FEATURES] for r in rows], dtype=float)
-    fitted = fit_standard_logistic(x, np.asarray(labels), c=1.0, max_iter=1000)
-    return ConfidenceModel(
-        coef=fitted.coef,
-        intercept=fitted.intercept,
-        mean=fitted.mean,
-        scale=fitted.scale,
-        fit={**fit_info, "rows": len(rows), "positives": int(sum(labels))},
-    )
+    return ConfidenceModel.fitted_on(x, labels, fit_info=fit_info)
 
 
 _CACHE: dict[Path, tuple[float, ConfidenceModel]] = {}

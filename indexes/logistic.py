@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
@@ -36,6 +36,19 @@ class StandardLogistic:
         for name, c, m, s in zip(self.features, self.coef, self.mean, self.scale, strict=True):
             z += c * (values.get(name, 0.0) - m) / (s or 1.0)
         return round(1 / (1 + math.exp(-max(min(z, 40.0), -40.0))), 4)
+
+    @classmethod
+    def fitted_on(cls, x: np.ndarray, labels: Sequence[int], *, fit_info: Mapping[str, Any]) -> Self:
+        """A model of this class fitted on feature rows ``x`` and 0/1 ``labels`` (C 1, 1000
+        iterations), its fit record ``fit_info`` with the rows and positives counted."""
+        fitted = fit_standard_logistic(x, np.asarray(labels), c=1.0, max_iter=1000)
+        return cls(
+            coef=fitted.coef,
+            intercept=fitted.intercept,
+            mean=fitted.mean,
+            scale=fitted.scale,
+            fit={**fit_info, "rows": len(x), "positives": int(sum(labels))},
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from indexes.logistic import StandardLogistic, fit_standard_logistic
+from indexes.logistic import StandardLogistic
 
 __all__ = ["BUNDLED", "FEATURES", "MODEL_FILE", "GapModel", "fit_gap_model", "load_gap_model"]
 
@@ -68,14 +68,7 @@ def fit_gap_model(
     if len(set(labels)) < 2:
         raise ValueError("fitting the gap verdict needs both covered and uncovered topics")
     x = np.array([[r[f] for f in FEATURES] for r in rows], dtype=float)
-    fitted = fit_standard_logistic(x, np.asarray(labels), c=1.0, max_iter=1000)
-    return GapModel(
-        coef=fitted.coef,
-        intercept=fitted.intercept,
-        mean=fitted.mean,
-        scale=fitted.scale,
-        fit={**fit_info, "rows": len(rows), "positives": int(sum(labels))},
-    )
+    return GapModel.fitted_on(x, labels, fit_info=fit_info)
 
 
 def load_gap_model(data_dir: Path | None) -> GapModel | None:
