@@ -147,10 +147,13 @@ def run_gap_fit(
         p_, r_ = float(metrics[f"{side}_mean_precision"] or 0), float(metrics[f"{side}_mean_recall"] or 0)
         metrics[f"{side}_f1_of_means"] = round(2 * p_ * r_ / (p_ + r_), 4) if p_ + r_ else 0.0
     rows = [
-        [name, len(s.labels), s.uncovered_intents]
-        + [p[side][k] for side in ("rules", "model") for k in ("false_gap", "missed", "precision", "recall")]
+        [s.name, len(s.labels), s.uncovered_intents]
+        + [
+            per[s.name][side][k]
+            for side in ("rules", "model")
+            for k in ("false_gap", "missed", "precision", "recall")
+        ]
         for s in sets
-        for name, p in [(s.name, per[s.name])]
     ]
     run = EvalRun(
         kind="gaps-fit",
