@@ -292,7 +292,8 @@ def test_english_topics_get_english_titles_without_stop_words() -> None:
         "\nPlease freeze my account now",
         "\nhow do I freeze my account?",
     ]
-    assert topic_title(texts, _freq(texts)) == "Account guide"  # "freeze" is a verb; one word joins no title
+    # "freeze" is a verb: it names the action (assist.drafts.titles_en), never a noun of the title
+    assert topic_title(texts, _freq(texts)) == "Freeze account"
     assert title_from_phrases(["card", "payment"], ["declined"]) == "Card payment·declined issues"
     # no English title ends in a verb form or a bare modifier (banking77: "Tried guide", "Waiting
     # guide", "Long guide", "Ago·cash deposit guide"), while a participle may lead a noun

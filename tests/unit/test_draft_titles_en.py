@@ -1,0 +1,74 @@
+"""English draft titles name the action asked for (assist.drafts.titles_en)."""
+
+from __future__ import annotations
+
+from assist.drafts.keywords import DocFreq, noun_tokens
+from assist.drafts.titles import _english_stop_words, topic_title
+from assist.drafts.titles_en import action_title
+from tests.unit.test_drafts_lint import _BACKGROUND
+
+
+def _title(texts: list[str]) -> str:
+    return topic_title(texts, DocFreq(noun_tokens([*_BACKGROUND, *texts])))
+
+
+def test_a_verb_and_its_object_title_an_english_topic() -> None:
+    # banking77: "Link guide", and two topics titled "Account guide" (closing one, the age to open one)
+    link = [
+        "\nHow do I link one of your cards if I have one already?",
+        "\nHow do I link a card that I already have?",
+        "\nI would like to link my card. How do I do it?",
+        "\nHow do I link a new card?",
+        "\nCan I link another card to my account?",
+    ]
+    assert _title(link) == "Link card"
+    close = [
+        "\nThe service of this company sucks, I need to terminate my account.",
+        "\nPlease delete my account.",
+        "\nPlease close my account. I am unsatisfied with your service.",
+        "\nThis company is terrible! Can you delete my account?",
+        "\nI want to delete my account",
+    ]
+    assert _title(close) == "Delete account"
+    opening = [
+        "\nWhat is the age to open an account?",
+        "\nHow young can someone be in order to open an account?",
+        "\nCould I open an account for my children?",
+        "\nHow old do we have to be?",
+    ]
+    assert _title(opening) == "Open account"
+
+
+def test_the_object_is_written_as_the_tickets_write_it() -> None:
+    texts = [
+        "\nHow can I change my PIN?",
+        "\nI want to change my PIN at an ATM",
+        "\nwhere do i change my pin",
+        "\nCan I change the PIN of my card?",
+    ]
+    assert _title(texts) == "Change PIN"
+
+
+def test_no_action_title_from_helpers_chat_verbs_participles_or_a_rare_action() -> None:
+    stop = _english_stop_words()
+    # "would like to", "need to" are skipped to the verb; have/get/know are never the action
+    assert action_title(["I would like to get a card", "I need to get a card"], ["card"], stop) is None
+    # only a base form is the verb ("I tried verifying my ID")
+    assert action_title(["I tried verifying my ID", "I tried verifying my ID"], ["ID"], stop) is None
+    # one ticket of five is no topic's action
+    texts = ["How do I top up?", "Can I link my card?", "top up failed", "top up pending", "top-up"]
+    assert action_title(texts, ["card"], stop) is None
+    # a best phrase of two words keeps its noun title
+    freeze = ["I want to freeze my card", "please freeze my card"]
+    assert action_title(freeze, ["virtual", "card"], stop) is None
+    assert action_title(freeze, ["card"], stop) == "Freeze card"
+
+
+def test_a_topic_whose_best_phrase_is_no_verb_nor_object_keeps_its_noun_title() -> None:
+    texts = [
+        "\nHow do I get a virtual card?",
+        "\nCan I have a virtual card for online shopping?",
+        "\nWhere can I order my virtual card?",
+        "\nI need a virtual card, how can I get one?",
+    ]
+    assert _title(texts) == "Virtual card guide"
