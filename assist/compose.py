@@ -43,11 +43,11 @@ from assist.evidence import Evidence
 from assist.said import said_before
 from assist.sentence_vectors import sentence_vectors
 from assist.term_fit import as_searched, asks_more, overlap, script_fit, term_set, weights
-from assist.unmentioned import ASKS_IF, also_left_out, unmentioned
+from assist.unanswered import why_unanswered
+from assist.unmentioned import ASKS_IF, unmentioned
 from core.types import Chunk, DocHit
 from indexes.hybrid import HybridIndex
 from korean.colloquial import normalize_query
-from korean.contrasts import contrary_case, excluded_case
 from korean.focus import asked_for, bare_reply, closing_request, question_focus, serves, unanswered
 from korean.lexicon import Lexicon
 from korean.things import scene_nouns
@@ -104,20 +104,6 @@ class Composition:
     features: dict[str, float] = field(default_factory=dict)
     # why no sentence was chosen (the hand-off's reason in words), when composition found one
     why_none: str = ""
-
-
-def _left_out(texts: Sequence[str], wanted: frozenset[str], question: str) -> str:
-    """Why the answer's sentences ``texts`` do not answer the question, or "" when they do."""
-    kinds = unanswered(texts, wanted)
-    if kinds:
-        return "no sentence gives the " + ", ".join(sorted(kinds)) + " asked for"
-    if also_left_out(texts, question):
-        return "no sentence names what is asked about as well"
-    if contrary_case(texts, question):
-        return "the closest sentences speak of the other case"
-    if excluded_case(texts, question):
-        return "the closest sentences speak of what the question rules out"
-    return ""
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -302,7 +288,7 @@ def _compose(
         rival, rival_cand = max(rows_of_doc, key=lambda r: r[0], default=(0.0, None))
         # ... or the sentence that fits better lacks the time or cost asked for outright, which
         # the script's answer gives ("가스 출동 부르면 돈드나요??": "비용은 무료입니다" over the
-        # leak procedure; _left_out() below checks the script's side)
+        # leak procedure; why_unanswered() below checks the script's side)
         rival_misses = bool(wanted and rival_cand is not None and unanswered([rival_cand.send_text], wanted))
         # ... but a script question that names a thing the inquiry does not answers another question
         # ("정기배송 해지하면 위약금 있어요?" for "정기배송 해지하고 싶어요")
@@ -313,7 +299,7 @@ def _compose(
             and all(c.role.sendable or asked_the_same(c, question) for c in cands)
             and not any(said_before(c, said) for c in cands)
             and (not focus or max(serves(c.text, focus) for c in cands) > 0)
-            and not _left_out([c.text for c in cands], wanted, question)  # the sentences' checks too
+            and not why_unanswered([c.text for c in cands], wanted, question)  # the sentences' checks too
         ):
             if len(cands) > 1 and script_best[0] < _SCRIPT_STRONG and bare_reply(cands[0].send_text):
                 cands = cands[1:]  # "네, 가능합니다." answered the script's own yes/no question
@@ -398,7 +384,7 @@ def _compose(
     texts = [c.send_text for c in answer]
     # no sentence gives the time, amount or other thing asked for, or they speak of the contrary
     # case (국제선 for 국내선): a hand-off
-    result.why_none = _left_out(texts, wanted, question)
+    result.why_none = why_unanswered(texts, wanted, question)
     if result.why_none:
         return result
     result.sentences = answer
