@@ -13,6 +13,7 @@ Only a base form counts as the verb (not "tried", "verifying"), never a helper o
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -43,6 +44,13 @@ _NOT_OBJECT = frozenset(
 MIN_SHARE = 0.25
 
 
+@functools.cache
+def _not_verbs() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # scikit-learn loads in seconds
+
+    return _VAGUE | _NOT_OBJECT | _DETERMINERS | frozenset(ENGLISH_STOP_WORDS)
+
+
 def _actions(text: str) -> set[tuple[str, tuple[str, ...]]]:
     """The (verb, object words) pairs of one inquiry, lowercased."""
     words = [w.lower() for w in _WORD.findall(text)]
@@ -56,8 +64,8 @@ def _actions(text: str) -> set[tuple[str, tuple[str, ...]]]:
         if j >= len(words) - 1:
             continue
         verb = words[j]
-        if verb in _VAGUE or verb in _NOT_OBJECT or len(verb) < 3 or verb.endswith(("ed", "ing", "'s")):
-            continue
+        if verb in _not_verbs() or len(verb) < 3 or verb.endswith(("ed", "ing", "'s")):
+            continue  # "went to the ATM": no verb after "to"
         k = j + 1
         while k < len(words) and words[k] in _DETERMINERS:
             k += 1

@@ -55,6 +55,8 @@ def test_no_action_title_from_helpers_chat_verbs_participles_or_a_rare_action() 
     assert action_title(["I would like to get a card", "I need to get a card"], ["card"], stop) is None
     # only a base form is the verb ("I tried verifying my ID")
     assert action_title(["I tried verifying my ID", "I tried verifying my ID"], ["ID"], stop) is None
+    # a function word after "to" is no verb ("went to the ATM")
+    assert action_title(["I went to the ATM", "we went to the ATM"], ["ATM"], stop) is None
     # one ticket of five is no topic's action
     texts = ["How do I top up?", "Can I link my card?", "top up failed", "top up pending", "top-up"]
     assert action_title(texts, ["card"], stop) is None
