@@ -59,6 +59,7 @@ console = CliConsole(stderr=True)
 def _register() -> None:
     from assist.cli import (  # noqa: F401  (registers commands on import)
         access_commands,
+        ask_command,
         draft_commands,
         index_commands,
         integration_commands,

@@ -268,7 +268,7 @@ def parse_doc_type(value: str) -> str:
     return kind.removesuffix("s")
 
 
-def empty_kb_error(settings: Settings) -> KmsError | None:
+def empty_kb_error(settings: Settings, nothing: str = "nothing to search") -> KmsError | None:
     """The error for a data dir with nothing indexed yet (read from the manifest: no model loads)."""
     from indexes import store
 
@@ -278,7 +278,7 @@ def empty_kb_error(settings: Settings) -> KmsError | None:
         return None
     state = "no index" if manifest is None else "an empty index"
     return KmsError(
-        f"nothing to search: {settings.data_dir} has {state}; run `kms ingest PATH` first "
+        f"{nothing}: {settings.data_dir} has {state}; run `kms ingest PATH` first "
         "(your articles and tickets) or `kms init --sample` (the sample KB)"
     )
 

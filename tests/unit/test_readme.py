@@ -52,7 +52,7 @@ def test_the_first_hour_walk_through_runs_as_documented(
     monkeypatch.setenv("KMS_EMBEDDER", "hash")
     monkeypatch.delenv("KMS_AUTH", raising=False)
     commands = first_hour_commands()
-    assert [c[0] for c in commands] == ["init", "ingest", "ingest", "search", "stats", "users"]
+    assert [c[0] for c in commands] == ["init", "ingest", "ingest", "search", "ask", "stats", "users"]
     outputs = []
     for args in commands:
         monkeypatch.setattr(sys, "argv", ["kms", *args])
@@ -62,10 +62,11 @@ def test_the_first_hour_walk_through_runs_as_documented(
         assert exit_info.value.code in (0, None), f"kms {shlex.join(args)}: {captured.err}"
         assert "{'" not in captured.out and "Traceback" not in captured.err
         outputs.append(captured.out)
-    init, articles, tickets, search, stats, user = outputs
+    init, articles, tickets, search, ask, stats, user = outputs
     assert "/signin/link/" in init
     assert articles.splitlines()[0].startswith("문서 (articles): 31 new")
     assert tickets.splitlines()[1] == "티켓 (tickets): 428 new"
     assert "검색: 환불 언제 되나요" in search and "KB-003-refund" in search
+    assert ask.startswith(("답변 (sent)\n", "상담원 연결 (hand-off)\n")) and "신뢰도 (confidence) " in ask
     assert "index: idx-" in stats
     assert "user kim created (agent)" in user and "/signin/link/" in user
