@@ -21,7 +21,8 @@ modifier ("Tried guide", "Long guide" on banking77; "pending transaction" stays)
 joins only when it is more than one word (a single one is mostly a verb), and the head is "guide"
 ("issues" after a problem word): "Virtual card guide". When that best phrase is one word that is
 the verb or the object of an action most tickets ask for, the action titles the topic ("Link
-card", "Delete account": :mod:`assist.drafts.titles_en`).
+card", "Delete account"), or else the way most tickets say it fails ("Card not working"):
+:mod:`assist.drafts.titles_en`.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assist.drafts.keywords import DocFreq
-from assist.drafts.titles_en import action_title
+from assist.drafts.titles_en import action_title, problem_title
 from korean.kiwi import KIWI_LOCK, kiwi
 from korean.pii import PLACEHOLDER_PATTERN
 from korean.things import names_a_subject
@@ -328,9 +329,10 @@ def topic_title(texts: Sequence[str], background: DocFreq, *, fallback: str = ""
     best = _extended(best, scored)
     joined_texts = " ".join(texts)
     english = len(_LATIN_LETTER.findall(joined_texts)) > len(_HANGUL.findall(joined_texts))
-    action = action_title(texts, best, _english_stop_words()) if english else None
-    if action is not None:  # "Link card", not "Link guide"
-        return action
+    if english:  # "Link card", "Card not working", not "Link guide", "Card guide"
+        named = action_title(texts, best, _english_stop_words()) or problem_title(texts, best)
+        if named is not None:
+            return named
     second = next(
         (
             nouns

@@ -1,14 +1,17 @@
-"""English draft titles that name the action asked for: "Link card", "Change name", "Delete account".
+"""English draft titles that say what is asked: "Link card", "Delete account", "Card not working".
 
 English inquiries are built around a verb ("How do I link a card?", "I need to change my name",
 "Please terminate my account"), and a title from noun phrases alone keeps only the noun or the verb
 ("Link guide", "Change guide", "Account guide" twice on banking77: closing an account and the age
 to open one). When the topic's best noun phrase is one word and a verb with its object is common
 among the tickets (the verb right after "I", "to", "please", a modal or "how do I", helper verbs
-such as "would like to" skipped; the object is the noun run after it, determiners skipped), the
-title is that verb and object as written most: "Link card", "Delete account", "Open account".
-Only a base form counts as the verb (not "tried", "verifying"), never a helper or a chat verb
-(have, get, know, think …), and the object is a noun run of at most two words that is no stop word.
+such as "would like to" skipped; or a clause's first word, an imperative, where the topic also
+uses that verb after such a word; the object is the noun run after it, determiners skipped), the
+title is that verb and object as written most: "Link card", "Delete account", "Freeze account".
+Only a base form counts as the verb (not "tried", "verifying"), never a helper, a function word or
+a chat verb (have, get, know, think …). When no action fits and most tickets say that the noun
+fails the same way ("my card does not work", "My card stopped working"), the problem titles it:
+"Card not working".
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-__all__ = ["action_title"]
+__all__ = ["action_title", "problem_title"]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 # the verb follows one of these words ("how do I link", "need to change", "please close", "can you
@@ -34,12 +37,21 @@ _VAGUE = frozenset(
     "be am is are was were been have has had get got know think help tell let go say see find make "
     "made use used do does did is i'm i've it's ask keep understand".split()
 )
-_DETERMINERS = frozenset("my a an the this that your our his her their some one any another".split())
-# never an object's word
-_NOT_OBJECT = frozenset(
-    "it this that them me you us him her there here what how when why where which who if for to "
-    "with from on in at by of about up out so and or but because as do does did is are be".split()
+_DETERMINERS = frozenset(
+    "my a an the this that your our his her their some one any another all every each".split()
 )
+# never an object's word (nor one with an apostrophe: "Freeze my account it's been hacked")
+_NOT_OBJECT = (
+    frozenset(
+        "it this that them me you us him her there here what how when why where which who if for to "
+        "with from on in at by of about up out so and or but because as now asap again yet too "
+        "already anymore soon".split()
+    )
+    | _HELPERS
+    | _VAGUE
+)
+_SENTENCE = re.compile(r"[.!?,;\n]+")  # a clause after a comma may be an imperative
+_START = "<s>"  # a sentence's start, before its first word
 # share of a topic's tickets that must ask the same action, at least two tickets
 MIN_SHARE = 0.25
 
@@ -51,30 +63,32 @@ def _not_verbs() -> frozenset[str]:
     return _VAGUE | _NOT_OBJECT | _DETERMINERS | frozenset(ENGLISH_STOP_WORDS)
 
 
-def _actions(text: str) -> set[tuple[str, tuple[str, ...]]]:
-    """The (verb, object words) pairs of one inquiry, lowercased."""
-    words = [w.lower() for w in _WORD.findall(text)]
-    out: set[tuple[str, tuple[str, ...]]] = set()
-    for i, word in enumerate(words[:-1]):
-        if word not in _BEFORE_VERB:
-            continue
-        j = i + 1
-        while j < len(words) and words[j] in _HELPERS:
-            j += 1
-        if j >= len(words) - 1:
-            continue
-        verb = words[j]
-        if verb in _not_verbs() or len(verb) < 3 or verb.endswith(("ed", "ing", "'s")):
-            continue  # "went to the ATM": no verb after "to"
-        k = j + 1
-        while k < len(words) and words[k] in _DETERMINERS:
-            k += 1
-        obj: list[str] = []
-        while k < len(words) and len(obj) < 2 and words[k] not in _NOT_OBJECT:
-            obj.append(words[k])
-            k += 1
-        if obj and not (len(obj) == 2 and obj[1] in _DETERMINERS):
-            out.add((verb, tuple(obj)))
+def _actions(text: str) -> set[tuple[str, tuple[str, ...], bool]]:
+    """The (verb, object words, at a sentence's start) triples of one inquiry, lowercased: the verb
+    after a trigger word, or a sentence's first word (an imperative: "Freeze my account")."""
+    out: set[tuple[str, tuple[str, ...], bool]] = set()
+    for sentence in _SENTENCE.split(text):
+        words = [_START, *(w.lower() for w in _WORD.findall(sentence))]
+        for i, word in enumerate(words[:-1]):
+            if word not in _BEFORE_VERB and word != _START:
+                continue
+            j = i + 1
+            while j < len(words) and words[j] in _HELPERS:
+                j += 1
+            if j >= len(words) - 1:
+                continue
+            verb = words[j]
+            if verb in _not_verbs() or len(verb) < 3 or verb.endswith(("ed", "ing", "'s")):
+                continue  # "went to the ATM": no verb after "to"
+            k = j + 1
+            while k < len(words) and words[k] in _DETERMINERS:
+                k += 1
+            obj: list[str] = []
+            while k < len(words) and len(obj) < 2 and words[k] not in _NOT_OBJECT and "'" not in words[k]:
+                obj.append(words[k])
+                k += 1
+            if obj and not (len(obj) == 2 and obj[1] in _DETERMINERS):
+                out.add((verb, tuple(obj), word == _START and j == i + 1))
     return out
 
 
@@ -85,9 +99,12 @@ def action_title(texts: Sequence[str], best: Sequence[str], stop_words: frozense
     if len(best) != 1 or not texts:
         return None
     key = best[0].lower()
+    found = [_actions(text) for text in texts]
+    # a sentence's first word is a verb only where the topic also uses it after "I", "to" …
+    verbs = {verb for triples in found for verb, _obj, start in triples if not start}
     pairs: Counter[tuple[str, tuple[str, ...]]] = Counter()
-    for text in texts:
-        for verb, obj in _actions(text):
+    for triples in found:
+        for verb, obj in {(v, o) for v, o, start in triples if not start or v in verbs}:
             if obj[-1] in stop_words:
                 continue
             pairs[verb, obj] += 1
@@ -108,3 +125,52 @@ def _as_written(obj: Sequence[str], texts: Sequence[str]) -> str:
     pattern = re.compile(r"\b" + r"\s+".join(re.escape(w) for w in obj) + r"\b", re.IGNORECASE)
     forms = Counter(" ".join(m.group(0).split()) for text in texts for m in pattern.finditer(text))
     return max(forms.items(), key=lambda kv: (kv[1], kv[0]))[0] if forms else " ".join(obj)
+
+
+# what fails, as a title says it: "my card does not work", "card stopped working" -> "Card not working"
+_FAILS = {
+    "work": "not working",
+    "working": "not working",
+    "go": "not going through",
+    "gone": "not going through",
+    "arrive": "not arrived",
+    "arrived": "not arrived",
+    "load": "not loading",
+    "loading": "not loading",
+    "open": "not opening",
+    "opening": "not opening",
+}
+# with every word that ends in n't (doesn't, isn't, won't)
+_NEGATION = frozenset("not never stopped doesnt isnt didnt wont hasnt cant".split())
+_LOOK_AHEAD = 4  # words after the noun in which the negation and the failing verb stand
+
+
+def problem_title(texts: Sequence[str], best: Sequence[str]) -> str | None:
+    """A "noun not working" title for an English topic whose best noun phrase ``best`` is one noun that at
+    least :data:`MIN_SHARE` of ``texts`` (two at least) say fails the same way ("my card does not
+    work", "My card stopped working"); else None."""
+    if len(best) != 1 or not texts:
+        return None
+    key = best[0].lower()
+    said: Counter[str] = Counter()
+    for text in texts:
+        words = [w.lower() for w in _WORD.findall(text)]
+        found: set[str] = set()
+        for i, word in enumerate(words):
+            if word.rstrip("s") != key.rstrip("s"):
+                continue
+            after = words[i + 1 : i + 1 + _LOOK_AHEAD]
+            neg = next((j for j, w in enumerate(after) if w in _NEGATION or w.endswith("n't")), None)
+            if neg is None:
+                continue
+            fail = next((_FAILS[w] for w in after[neg + 1 : neg + 3] if w in _FAILS), None)
+            if fail is not None:
+                found.add(fail)
+        said.update(found)
+    if not said:
+        return None
+    fail, n = max(said.items(), key=lambda kv: (kv[1], kv[0]))
+    if n < max(2.0, MIN_SHARE * len(texts)):
+        return None
+    noun = _as_written([key], texts)
+    return f"{noun[:1].upper()}{noun[1:]} {fail}"  # "PIN not working", "Card not working"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assist.drafts.keywords import DocFreq, noun_tokens
 from assist.drafts.titles import _english_stop_words, topic_title
-from assist.drafts.titles_en import action_title
+from assist.drafts.titles_en import action_title, problem_title
 from tests.unit.test_drafts_lint import _BACKGROUND
 
 
@@ -74,3 +74,36 @@ def test_a_topic_whose_best_phrase_is_no_verb_nor_object_keeps_its_noun_title() 
         "\nI need a virtual card, how can I get one?",
     ]
     assert _title(texts) == "Virtual card guide"
+
+
+def test_an_imperative_counts_where_the_topic_also_asks_it_after_i_or_to() -> None:
+    stop = _english_stop_words()
+    # banking77's "Freeze guide": two imperatives, one after a comma, and "How do I freeze …"
+    texts = [
+        "How do I freeze my account?",
+        "Freeze my account it's been hacked.",
+        "Someone has my card number, freeze my account.",
+        "Someone else is using my card, freeze it.",
+        "someone is using my account",
+        "Someone is using my account to do online shopping! Please freeze it asap",
+        "There is a problem with my card.",
+    ]
+    assert action_title(texts, ["freeze"], stop) == "Freeze account"
+    # a sentence's first word alone is no verb: "Card declined" asks no action
+    assert action_title(["Card declined at the shop", "Card declined again"], ["card"], stop) is None
+
+
+def test_a_noun_most_tickets_say_fails_titles_the_problem() -> None:
+    texts = [
+        "I think something went wrong with my card delivery as I haven't received it yet.",
+        "My card does not work",
+        "The card I have doesn't work.",
+        "My card stopped working",
+        "My actual card isn't working.",
+        "I can't get my card to work.",
+    ]
+    assert problem_title(texts, ["card"]) == "Card not working"
+    assert _title(["\n" + t for t in texts]) == "Card not working"
+    # one ticket of four is no topic's problem; a noun the tickets never say fails has none
+    assert problem_title([*texts[:1], "My card is blue", "card", "my card does not work"], ["card"]) is None
+    assert problem_title(["Where is my card accepted?", "Which shops accept my card?"], ["card"]) is None
