@@ -20,19 +20,17 @@ embedding model of the runs (the product uses a model only with that embedding m
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assist.drafts.gap_model import FEATURES, GapModel, fit_gap_model
+from assist.drafts.gap_model import FEATURES, GapModel, fit_gap_model, overruled
 from eval import plots
 from eval.errors import EvalConfigError
 from eval.result import EvalRun, Figure, Table
 
 __all__ = ["FitSet", "load_fit_sets", "run_gap_fit"]
-
-Decide = Callable[[float, bool], bool]  # (probability, rules' verdict) -> gap
 
 
 @dataclass(frozen=True)
@@ -91,12 +89,6 @@ def load_fit_sets(reports: Sequence[Path]) -> list[FitSet]:
     return sets
 
 
-def product_decision(veto: float, override: float) -> Decide:
-    """The product's verdict (:func:`assist.drafts.gaps.assess`): the rules, overruled where the model
-    is sure."""
-    return lambda p, rules: (rules and p >= veto) or p >= override
-
-
 def _score(fs: FitSet, gaps: Sequence[bool]) -> dict[str, float | int]:
     """Verdict errors, and gap precision/recall with the gap topics as the run's drafts."""
     false_gap = sum(1 for g, y in zip(gaps, fs.labels, strict=True) if g and not y)
@@ -128,11 +120,13 @@ def run_gap_fit(
         raise EvalConfigError(
             "give at least two reports: each dataset is scored by a model fitted on the others"
         )
-    decide = product_decision(veto, override)
     per: dict[str, dict[str, dict[str, float | int]]] = {}
     for held in sets:
         model = _fit([s for s in sets if s is not held], {})
-        fitted = [decide(model.predict(f), r) for f, r in zip(held.features, held.rules, strict=True)]
+        fitted = [
+            overruled(r, model.predict(f), veto=veto, override=override)
+            for f, r in zip(held.features, held.rules, strict=True)
+        ]
         per[held.name] = {"rules": _score(held, held.rules), "model": _score(held, fitted)}
     info = {"embedder": sets[0].embedder, "datasets": [s.dataset for s in sets]}
     model = _fit(sets, {**info, "gap_veto": veto, "gap_override": override, "command": "kms eval gaps-fit"})

@@ -37,7 +37,7 @@ from typing import Any
 
 from indexes.logistic import StandardLogistic
 
-__all__ = ["BUNDLED", "FEATURES", "MODEL_FILE", "GapModel", "fit_gap_model", "load_gap_model"]
+__all__ = ["BUNDLED", "FEATURES", "MODEL_FILE", "GapModel", "fit_gap_model", "load_gap_model", "overruled"]
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,13 @@ class GapModel(StandardLogistic):
         """Fitted on this embedding model's cosines (a model file without the record fits any)."""
         fitted = str(self.fit.get("embedder") or "")
         return not fitted or fitted == model_id
+
+
+def overruled(rules_gap: bool, probability: float, *, veto: float, override: float) -> bool:
+    """The verdict where the model decides: the rules' gap stands unless its probability is below
+    ``veto``; a topic the rules call covered is a gap from ``override`` up. The product
+    (:func:`assist.drafts.gaps.assess`) and ``kms eval gaps-fit`` both decide through this."""
+    return (rules_gap and probability >= veto) or probability >= override
 
 
 def fit_gap_model(

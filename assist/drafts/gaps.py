@@ -49,7 +49,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assist.drafts.config import DraftSettings
-from assist.drafts.gap_model import MAX_MISSING, GapModel
+from assist.drafts.gap_model import MAX_MISSING, GapModel, overruled
 from assist.knowledge import KnowledgeBase
 from storage import FeedbackRow, SuggestionRow
 
@@ -354,7 +354,7 @@ def assess(
         if model is not None:
             probability = model.predict(features)
             rules_gap = weak
-            weak = (weak and probability >= config.gap_veto) or probability >= config.gap_override
+            weak = overruled(weak, probability, veto=config.gap_veto, override=config.gap_override)
     return GapAssessment(
         coverage=median,
         weak_coverage=weak,
