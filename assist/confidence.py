@@ -14,7 +14,6 @@ the bundled e5 model). ``/v1/answer``, ``/v1/chat/completions`` and ``/v1/sugges
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -99,26 +98,18 @@ def fit_model(
     return ConfidenceModel.fitted_on(x, labels, fit_info=fit_info)
 
 
-_CACHE: dict[Path, tuple[float, ConfidenceModel]] = {}
-
-
 def load_model(data_dir: Path | None) -> ConfidenceModel:
-    """The data dir's fitted model if there is one, else the bundled one (cached by mtime)."""
+    """The data dir's fitted model if there is one, else the bundled one (read again when the file
+    changes: :meth:`indexes.logistic.StandardLogistic.load_cached`)."""
     for path in ([data_dir / MODEL_FILE] if data_dir else []) + [BUNDLED]:
         try:
-            mtime = path.stat().st_mtime
+            path.stat()
         except OSError:
             continue
-        cached = _CACHE.get(path)
-        if cached and cached[0] == mtime:
-            return cached[1]
         try:
-            model = ConfidenceModel.from_json(json.loads(path.read_text(encoding="utf-8")))
+            return ConfidenceModel.load_cached(path)
         except (ValueError, KeyError, TypeError) as exc:
             log.warning("confidence model %s is unreadable (%s); using the next one", path, exc)
-            continue
-        _CACHE[path] = (mtime, model)
-        return model
     raise FileNotFoundError(f"no confidence model: {BUNDLED} is missing from the installation")
 
 
