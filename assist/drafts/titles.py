@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assist.drafts.keywords import DocFreq
-from assist.drafts.titles_en import action_title, problem_title
+from assist.drafts.titles_en import action_title, english_stop_words, problem_title
 from korean.kiwi import KIWI_LOCK, kiwi
 from korean.pii import PLACEHOLDER_PATTERN
 from korean.things import names_a_subject
@@ -92,9 +92,7 @@ class _Phrase:
 
 @functools.cache
 def _english_stop_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # scikit-learn loads in seconds
-
-    return frozenset(ENGLISH_STOP_WORDS) | _GENERIC_EN
+    return english_stop_words() | _GENERIC_EN
 
 
 def _runs(text: str) -> list[list[tuple[str, int, int]]]:

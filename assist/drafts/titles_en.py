@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-__all__ = ["action_title", "problem_title"]
+__all__ = ["action_title", "english_stop_words", "problem_title"]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 # the verb follows one of these words ("how do I link", "need to change", "please close", "can you
@@ -57,10 +57,16 @@ MIN_SHARE = 0.25
 
 
 @functools.cache
-def _not_verbs() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS  # scikit-learn loads in seconds
+def english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words, loaded on first use (scikit-learn loads in seconds)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return _VAGUE | _NOT_OBJECT | _DETERMINERS | frozenset(ENGLISH_STOP_WORDS)
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+@functools.cache
+def _not_verbs() -> frozenset[str]:
+    return _VAGUE | _NOT_OBJECT | _DETERMINERS | english_stop_words()
 
 
 def _actions(text: str) -> set[tuple[str, tuple[str, ...], bool]]:
