@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from assist.cli.app import app
-from assist.cli.kb_commands import _warm_up_analyser, empty_kb_error, out
+from assist.cli.kb_commands import empty_kb_error, out, warm_up_analyser
 
 if TYPE_CHECKING:
     from assist.schemas import Answer
@@ -41,7 +41,7 @@ def ask(
     empty = empty_kb_error(settings, "nothing to answer from")
     if empty is not None:  # before the model loads: an empty data dir has nothing to answer from
         raise empty
-    _warm_up_analyser(question)
+    warm_up_analyser(question)
     from assist.answer import answer_question
     from assist.knowledge import KnowledgeBase
 

@@ -283,7 +283,7 @@ def empty_kb_error(settings: Settings, nothing: str = "nothing to search") -> Km
     )
 
 
-def _warm_up_analyser(query: str) -> None:
+def warm_up_analyser(query: str) -> None:
     """Build Kiwi's analyser (seconds the first time in a process) by tokenising the query."""
     from korean.colloquial import typo_tokens
 
@@ -316,7 +316,7 @@ def search(
     # model on a second thread meanwhile made the command slower, not faster (measured: Kiwi +
     # ONNX Runtime 11.1-15.5 s one after the other, 14.9-16.2 s on two threads, load avg 2-5).
     if fusion != "dense":
-        _warm_up_analyser(query)
+        warm_up_analyser(query)
     from rich.table import Table
 
     from assist.knowledge import KnowledgeBase
