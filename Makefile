@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest worker processes (pytest-xdist): one per core, four at most; `make test TEST_WORKERS=0` runs
+# the suite in this process
+TEST_WORKERS ?= auto
 
 .PHONY: run test install install-dev lint bench clean
 
@@ -52,7 +55,7 @@ test: install-dev
 	KMS_DATA_DIR=$(CURDIR)/test-output/eval-sample-kms $(BIN)/kms eval safety \
 		--baseline eval/baselines/sample_kb_safety/report.json --tolerance 0.05 --fail-on-regression \
 		--out test-output/eval-safety
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses 4
 
 bench: install
 	$(BIN)/kms bench --sizes 1000,10000

@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 from contextlib import AbstractContextManager
+from typing import Any
 
 import typer
 from rich.console import Console, ConsoleDimensions
@@ -23,18 +24,25 @@ class CliConsole(Console):
     Written to a pipe, a file or a CI log it soft-wraps (a line is as long as its text) and lays
     tables out without a width limit, so an error stays one line and ``kms drafts show
     --markdown > file`` writes the Markdown as it is. Whether the stream is a terminal is decided
-    at each print (a test runner swaps sys.stdout/sys.stderr)."""
+    at each print (a test runner swaps sys.stdout/sys.stderr). A width from the COLUMNS
+    environment variable (set by some CI runners and by pytest-xdist's workers) applies to a
+    terminal only; one given in code applies everywhere."""
+
+    def __init__(self, *args: Any, width: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, width=width, **kwargs)
+        self._width_in_code = width is not None
 
     @property  # type: ignore[override]
     def size(self) -> ConsoleDimensions:
         dimensions = super().size
-        if self._width is None and not self.is_terminal:
+        if not self._width_in_code and not self.is_terminal:
             return ConsoleDimensions(NO_WRAP_WIDTH, dimensions.height)
         return dimensions
 
     @size.setter
     def size(self, new_size: tuple[int, int]) -> None:
         self._width, self._height = new_size
+        self._width_in_code = True
 
     @property  # type: ignore[override]
     def soft_wrap(self) -> bool:

@@ -31,7 +31,15 @@ def test_markdown_written_to_a_file_is_not_rewrapped() -> None:
     assert sink.getvalue() == markdown
 
 
-def test_a_table_to_a_pipe_keeps_each_row_on_one_line() -> None:
+@pytest.mark.parametrize("columns", [None, "80"])
+def test_a_table_to_a_pipe_keeps_each_row_on_one_line(
+    monkeypatch: pytest.MonkeyPatch, columns: str | None
+) -> None:
+    # COLUMNS=80 is what some CI runners (and pytest-xdist's workers) export: not a terminal's width
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
     sink = io.StringIO()
     table = Table("섹션", "문장")
     table.add_row("scripts", "긴 문장 " * 60)
@@ -44,6 +52,13 @@ def test_a_terminal_still_wraps() -> None:
     sink = io.StringIO()
     CliConsole(file=sink, force_terminal=True, width=40, color_system=None).print("word " * 30)
     assert len(sink.getvalue().splitlines()) > 1
+
+
+def test_a_terminal_follows_the_columns_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    sink = io.StringIO()
+    CliConsole(file=sink, force_terminal=True, color_system=None).print("word " * 30)
+    assert max(len(line) for line in sink.getvalue().splitlines()) <= 40
 
 
 def test_a_known_error_is_one_line_without_a_traceback(
