@@ -9,9 +9,11 @@ such as "would like to" skipped; or a clause's first word, an imperative, where 
 uses that verb after such a word; the object is the noun run after it, determiners skipped), the
 title is that verb and object as written most: "Link card", "Delete account", "Freeze account".
 Only a base form counts as the verb (not "tried", "verifying"), never a helper, a function word or
-a chat verb (have, get, know, think …). When no action fits and most tickets say that the noun
-fails the same way ("my card does not work", "My card stopped working"), the problem titles it:
-"Card not working".
+a chat verb (have, get, know, think …). When no action fits and a quarter of the tickets say that
+the noun (or a two-noun phrase) fails ("my card does not work", "My card stopped working", "My
+transfer didn't go through", "my cash withdrawal is still pending"), the problem titles it, worded
+as most of them word it: "Card not working", "Transfer not going through", "Cash withdrawal
+pending" (banking77 had "Transfer guide" three times, "Card payment guide", "Cash withdrawal guide").
 """
 
 from __future__ import annotations
@@ -145,38 +147,66 @@ _FAILS = {
     "loading": "not loading",
     "open": "not opening",
     "opening": "not opening",
+    "show": "not showing",
+    "showing": "not showing",
+    "shown": "not showing",
+    "appear": "not showing",
+    "appearing": "not showing",
 }
+# a state that is the problem, said right after the noun ("my transfer failed", "transfer is pending")
+_STATES = {"failed": "failed", "declined": "declined", "pending": "pending"}
+# the only words between the noun and its state ("has been declined", "is showing as pending")
+_LINKS = frozenset(
+    "is are was were has have had been be being still stay stays remain remains got gets "
+    "showing shows as always keeps just".split()
+)
 # with every word that ends in n't (doesn't, isn't, won't)
 _NEGATION = frozenset("not never stopped doesnt isnt didnt wont hasnt cant".split())
 _LOOK_AHEAD = 4  # words after the noun in which the negation and the failing verb stand
+_FAIL_AHEAD = 3  # words after the negation in which the failing verb stands ("not seem to work")
+
+
+def _failures(words: Sequence[str], phrase: Sequence[str]) -> set[str]:
+    """How the text's lowercased ``words`` say ``phrase`` fails ("not working", "pending" …)."""
+    found: set[str] = set()
+    n = len(phrase)
+    for i in range(len(words) - n + 1):
+        here = words[i : i + n]
+        if here[:-1] != list(phrase[:-1]) or here[-1].rstrip("s") != phrase[-1].rstrip("s"):
+            continue
+        if i and words[i - 1] in _STATES:  # "a pending transfer", "the failed transfer"
+            found.add(_STATES[words[i - 1]])
+        after = words[i + n : i + n + _LOOK_AHEAD]
+        neg = next((j for j, w in enumerate(after) if w in _NEGATION or w.endswith("n't")), None)
+        if neg is not None:
+            fail = next((_FAILS[w] for w in after[neg + 1 : neg + 1 + _FAIL_AHEAD] if w in _FAILS), None)
+            if fail is not None:
+                found.add(fail)
+                continue
+        for w in after:
+            if w in _STATES:
+                found.add(_STATES[w])
+            if w not in _LINKS:
+                break
+    return found
 
 
 def problem_title(texts: Sequence[str], best: Sequence[str]) -> str | None:
-    """A "noun not working" title for an English topic whose best noun phrase ``best`` is one noun that at
-    least :data:`MIN_SHARE` of ``texts`` (two at least) say fails the same way ("my card does not
-    work", "My card stopped working"); else None."""
-    if len(best) != 1 or not texts:
+    """A "noun not working" title for an English topic whose best noun phrase ``best`` (one or two
+    nouns) at least :data:`MIN_SHARE` of ``texts`` (two at least) say fails ("my card does not
+    work", "My card stopped working", "My transfer failed", "my transfer is pending"), worded as
+    most of them say it; else None."""
+    if not best or len(best) > 2 or not texts:
         return None
-    key = best[0].lower()
+    phrase = [w.lower() for w in best]
     said: Counter[str] = Counter()
+    failing = 0
     for text in texts:
-        words = [w.lower() for w in _WORD.findall(text)]
-        found: set[str] = set()
-        for i, word in enumerate(words):
-            if word.rstrip("s") != key.rstrip("s"):
-                continue
-            after = words[i + 1 : i + 1 + _LOOK_AHEAD]
-            neg = next((j for j, w in enumerate(after) if w in _NEGATION or w.endswith("n't")), None)
-            if neg is None:
-                continue
-            fail = next((_FAILS[w] for w in after[neg + 1 : neg + 3] if w in _FAILS), None)
-            if fail is not None:
-                found.add(fail)
+        found = _failures([w.lower() for w in _WORD.findall(text)], phrase)
         said.update(found)
-    if not said:
+        failing += bool(found)
+    if not said or failing < max(2.0, MIN_SHARE * len(texts)):
         return None
-    fail, n = max(said.items(), key=lambda kv: (kv[1], kv[0]))
-    if n < max(2.0, MIN_SHARE * len(texts)):
-        return None
-    noun = _as_written([key], texts)
-    return f"{noun[:1].upper()}{noun[1:]} {fail}"  # "PIN not working", "Card not working"
+    fail, _n = max(said.items(), key=lambda kv: (kv[1], kv[0]))
+    noun = _as_written(phrase, texts)
+    return f"{noun[:1].upper()}{noun[1:]} {fail}"  # "PIN not working", "Transfer pending"

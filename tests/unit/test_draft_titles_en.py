@@ -107,3 +107,31 @@ def test_a_noun_most_tickets_say_fails_titles_the_problem() -> None:
     # one ticket of four is no topic's problem; a noun the tickets never say fails has none
     assert problem_title([*texts[:1], "My card is blue", "card", "my card does not work"], ["card"]) is None
     assert problem_title(["Where is my card accepted?", "Which shops accept my card?"], ["card"]) is None
+
+
+def test_a_state_or_a_two_word_noun_that_fails_titles_the_problem() -> None:
+    # banking77's failed transfers: "go through", "seem to work" and "failed" are one problem, worded
+    # as most tickets word it
+    texts = [
+        "I have completed a transfer but it is not showing up.",
+        "I had a transfer blocked",
+        "My attempted transfer failed.",
+        "My transfer will not go through.",
+        "My transfer didn't go through.",
+        "My transfer did not seem to work.",
+        "My transfer didn't work",
+    ]
+    assert problem_title(texts, ["transfer"]) == "Transfer not going through"
+    pending = [
+        "Cash withdrawal still pending?",
+        "How long with my cash withdrawal stay pending for?",
+        "Why is there a fee on my cash withdrawal?",
+        "My cash withdrawals are still pending",
+    ]
+    assert problem_title(pending, ["cash", "withdrawal"]) == "Cash withdrawal pending"
+    before = ["My transfer is pending.", "I have a pending transfer", "How long do transfers take?"]
+    assert problem_title(before, ["transfer"]) == "Transfer pending"
+    # a state said of something else, or denied, is no problem of the noun
+    noisy = ["The transfer from my pending account", "A transfer to a pending payee", "transfer not pending"]
+    assert problem_title(noisy, ["transfer"]) is None
+    assert problem_title(["My card is pending", "my transfer is pending"], ["card", "payment"]) is None
