@@ -34,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assist.drafts.keywords import DocFreq
-from assist.drafts.titles_en import action_title, english_stop_words, problem_title
+from assist.drafts.titles_en import action_title, english_stop_words, problem_title, state_title
 from korean.kiwi import KIWI_LOCK, kiwi
 from korean.pii import PLACEHOLDER_PATTERN
 from korean.things import names_a_subject
@@ -328,7 +328,10 @@ def topic_title(texts: Sequence[str], background: DocFreq, *, fallback: str = ""
     joined_texts = " ".join(texts)
     english = len(_LATIN_LETTER.findall(joined_texts)) > len(_HANGUL.findall(joined_texts))
     if english:  # "Link card", "Card not working", not "Link guide", "Card guide"
-        named = action_title(texts, best, _english_stop_words()) or problem_title(texts, best)
+        stop = _english_stop_words()
+        named = (
+            action_title(texts, best, stop) or problem_title(texts, best) or state_title(texts, best, stop)
+        )
         if named is not None:
             return named
     second = next(

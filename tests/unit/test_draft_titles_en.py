@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assist.drafts.keywords import DocFreq, noun_tokens
 from assist.drafts.titles import _english_stop_words, topic_title
-from assist.drafts.titles_en import action_title, problem_title
+from assist.drafts.titles_en import action_title, problem_title, state_title
 from tests.unit.test_drafts_lint import _BACKGROUND
 
 
@@ -135,3 +135,30 @@ def test_a_state_or_a_two_word_noun_that_fails_titles_the_problem() -> None:
     noisy = ["The transfer from my pending account", "A transfer to a pending payee", "transfer not pending"]
     assert problem_title(noisy, ["transfer"]) is None
     assert problem_title(["My card is pending", "my transfer is pending"], ["card", "payment"]) is None
+
+
+def test_a_problem_word_alone_is_titled_with_what_it_is_said_of() -> None:
+    stop = _english_stop_words()
+    # banking77's "Declined issues": what is declined, across was / has been / getting, or after it
+    texts = [
+        "I have a card payment that was declined, but why?",
+        "I was trying to purchase something at the store today and my card has been declined.",
+        "Why is my debit card being declined when I have money?",
+        "I tried using my card and it kept getting declined, Why?",
+        "My transfers are being declined.",
+        "I really need money from my card today, but my card is getting declined.",
+    ]
+    assert state_title(texts, ["declined"], stop) == "Card declined"
+    assert _title(["\n" + t for t in texts]) == "Card declined"
+    # the thing as the tickets write it, an acronym in capitals when a third of them do
+    pins = [
+        "My PIN is blocked, what do I do?",
+        "How do I deal with a blocked PIN?",
+        "my pin is blocked",
+        "pin",
+    ]
+    assert state_title(pins, ["blocked"], stop) == "PIN blocked"
+    # said of different things, of nothing, or not a problem word: no such title
+    assert state_title(["My card was declined", "my transfer was declined"], ["declined"], stop) is None
+    assert state_title(["I was declined", "It got declined"], ["declined"], stop) is None
+    assert state_title(["My card was declined", "my card was declined"], ["card"], stop) is None
