@@ -29,7 +29,7 @@ def _heartbeat_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name.startswith("heartbeat: ")]
 
 
-def _wait_for(lines: Sequence[object], count: int, timeout: float = 3.0) -> None:
+def _wait_for(lines: Sequence[object], count: int, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while len(lines) < count and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -127,7 +127,7 @@ def test_the_cli_prints_plain_lines_when_not_a_terminal() -> None:
     console = Console(file=out, width=200)
     assert not console.is_terminal
     with console_heartbeat(console, "ONNX 내보내기 (ONNX export)", interval=TICK):
-        deadline = time.monotonic() + 3
+        deadline = time.monotonic() + 10
         while "진행 중" not in out.getvalue() and time.monotonic() < deadline:
             time.sleep(0.01)
     lines = out.getvalue().splitlines()
