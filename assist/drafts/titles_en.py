@@ -222,11 +222,13 @@ def problem_title(texts: Sequence[str], best: Sequence[str]) -> str | None:
 _STATE_WORDS = frozenset("failed declined delayed missing lost stolen blocked".split())
 # a particle that makes one noun of the word before it ("top up", "sign up", "log in")
 _PARTICLES = frozenset("up in out".split())
+# between the thing and its state ("my card keeps getting declined", "a payment that was declined")
+_BEFORE_STATE = _LINKS | frozenset("getting get keep be that".split())
 
 
 def state_title(texts: Sequence[str], best: Sequence[str], stop_words: frozenset[str]) -> str | None:
-    """ "Card declined", "PIN blocked" for an English topic whose best phrase ``best`` is a problem word
-    alone ("declined"), when at least :data:`MIN_SHARE` of ``texts`` (two at least) say it of the
+    """A "Card declined" or "PIN blocked" title for an English topic whose best phrase ``best`` is a
+    problem word alone ("declined"), when at least :data:`MIN_SHARE` of ``texts`` (two at least) say it of the
     same thing: right before it, across "is", "was", "has been" … ("my card has been declined",
     "My PIN is blocked"), or right after it ("a blocked PIN"); else None."""
     if len(best) != 1 or best[0].lower() not in _STATE_WORDS or not texts:
@@ -251,7 +253,7 @@ def state_title(texts: Sequence[str], best: Sequence[str], stop_words: frozenset
             if word != state:
                 continue
             j = k - 1
-            while j >= 0 and words[j] in _LINKS | {"getting", "get", "keep", "keeps", "be", "that"}:
+            while j >= 0 and words[j] in _BEFORE_STATE:
                 j -= 1
             for noun in (thing(words, j), thing(words, k + 1)):
                 if noun is not None:
