@@ -16,7 +16,7 @@ as most of them word it: "Card not working", "Transfer not going through", "Cash
 pending" (banking77 had "Transfer guide" three times, "Card payment guide", "Cash withdrawal guide").
 A problem word that is the topic's phrase alone ("declined", "blocked") is titled with what most
 tickets say it of: "Card declined", "PIN blocked", "Transfer declined" (banking77: "Declined
-issues" twice, "Blocked issues").
+issues" twice, "Blocked issues", "Stolen issues": "Someone stole my card" counts).
 """
 
 from __future__ import annotations
@@ -222,15 +222,23 @@ def problem_title(texts: Sequence[str], best: Sequence[str]) -> str | None:
 _STATE_WORDS = frozenset("failed declined delayed missing lost stolen blocked".split())
 # a particle that makes one noun of the word before it ("top up", "sign up", "log in")
 _PARTICLES = frozenset("up in out".split())
+# the active verb of a state: what is after it is what the state is said of ("Someone stole my card")
+_ACTIVE = {
+    "stolen": frozenset({"stole", "steal"}),
+    "declined": frozenset({"decline", "declining"}),
+    "blocked": frozenset({"block", "blocking"}),
+    "lost": frozenset({"lose", "losing"}),
+}
 # between the thing and its state ("my card keeps getting declined", "a payment that was declined")
 _BEFORE_STATE = _LINKS | frozenset("getting get keep be that".split())
 
 
 def state_title(texts: Sequence[str], best: Sequence[str], stop_words: frozenset[str]) -> str | None:
     """A "Card declined" or "PIN blocked" title for an English topic whose best phrase ``best`` is a
-    problem word alone ("declined"), when at least :data:`MIN_SHARE` of ``texts`` (two at least) say it of the
-    same thing: right before it, across "is", "was", "has been" … ("my card has been declined",
-    "My PIN is blocked"), or right after it ("a blocked PIN"); else None."""
+    problem word alone ("declined"), when at least :data:`MIN_SHARE` of ``texts`` (two at least)
+    say it of the same thing: right before it, across "is", "was", "has been" … ("my card has been
+    declined", "My PIN is blocked"), or right after it or its active verb ("a blocked PIN",
+    "Someone stole my card"); else None."""
     if len(best) != 1 or best[0].lower() not in _STATE_WORDS or not texts:
         return None
     state = best[0].lower()
@@ -250,12 +258,15 @@ def state_title(texts: Sequence[str], best: Sequence[str], stop_words: frozenset
         words = [w.lower() for w in _WORD.findall(text)]
         found: set[tuple[str, ...]] = set()
         for k, word in enumerate(words):
-            if word != state:
+            if word != state and word not in _ACTIVE.get(state, ()):
                 continue
             j = k - 1
             while j >= 0 and words[j] in _BEFORE_STATE:
                 j -= 1
-            for noun in (thing(words, j), thing(words, k + 1)):
+            after = k + 1
+            while after < len(words) and words[after] in _DETERMINERS:
+                after += 1
+            for noun in (thing(words, j) if word == state else None, thing(words, after)):
                 if noun is not None:
                     found.add(noun)
                     break

@@ -158,6 +158,9 @@ def test_a_problem_word_alone_is_titled_with_what_it_is_said_of() -> None:
         "pin",
     ]
     assert state_title(pins, ["blocked"], stop) == "PIN blocked"
+    # the active verb's object counts too: banking77's "Stolen issues"
+    stolen = ["Help! Someone stole my card!", "My card was stolen!", "someone stole my money", "Bags stolen"]
+    assert state_title(stolen, ["stolen"], stop) == "Card stolen"
     # said of different things, of nothing, or not a problem word: no such title
     assert state_title(["My card was declined", "my transfer was declined"], ["declined"], stop) is None
     assert state_title(["I was declined", "It got declined"], ["declined"], stop) is None
