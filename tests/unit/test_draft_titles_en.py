@@ -161,6 +161,14 @@ def test_a_problem_word_alone_is_titled_with_what_it_is_said_of() -> None:
     # the active verb's object counts too: banking77's "Stolen issues"
     stolen = ["Help! Someone stole my card!", "My card was stolen!", "someone stole my money", "Bags stolen"]
     assert state_title(stolen, ["stolen"], stop) == "Card stolen"
+    # "failed" is also said with a failing verb; a verb and its particle are one thing
+    top_up = [
+        "Is there a reason my top up hasn't gone through",
+        "I think my top up did not work",
+        "My top-up isn't working.",
+        "Why did the app deny my top up?",
+    ]
+    assert state_title(top_up, ["failed"], stop) == "Top up failed"
     # said of different things, of nothing, or not a problem word: no such title
     assert state_title(["My card was declined", "my transfer was declined"], ["declined"], stop) is None
     assert state_title(["I was declined", "It got declined"], ["declined"], stop) is None
