@@ -82,6 +82,11 @@ _NOT_LAST_EN = frozenset(
 )
 _ING_NOUNS_EN = frozenset("banking billing booking shipping pricing setting roaming funding wording".split())
 _PROBLEMS = frozenset("오류 실패 지연 누락 장애 불가 중복 오배송 파손 미수령 미지급 미입금 분실 먹통".split())
+# nouns that say what kind, not what: alone they title nothing ("기본 안내" for questions about the
+# basic check-up, 기본 검진); a phrase that holds one and a noun after it titles such a topic
+_MODIFIERS = frozenset(
+    "기본 일반 추가 전체 개별 자동 수동 정기 신규 기존 최초 최종 단순 부분 무료 유료 온라인 오프라인".split()
+)
 
 
 @dataclass(frozen=True)
@@ -325,6 +330,17 @@ def topic_title(texts: Sequence[str], background: DocFreq, *, fallback: str = ""
         return f"{fallback} 문의" if fallback else FALLBACK_TITLE
     best_score, best = scored[0]
     best = _extended(best, scored)
+    if len(best) == 1 and best[0] in _MODIFIERS:  # "기본" -> "기본 검진" when a third of the tickets write it
+        least = max(2.0, len(texts) / 3)
+        headed = [
+            (score, n)
+            for score, n in scored
+            if len(n) > 1
+            and n[0] == best[0]
+            and n[-1] not in _MODIFIERS
+            and sum(written[n].values()) >= least
+        ]
+        best = max(headed)[1] if headed else best
     joined_texts = " ".join(texts)
     english = len(_LATIN_LETTER.findall(joined_texts)) > len(_HANGUL.findall(joined_texts))
     if english:  # "Link card", "Card not working", not "Link guide", "Card guide"

@@ -59,3 +59,24 @@ def test_titles_read_the_kbs_wording_not_the_customers_slang() -> None:
     assert texts[0] == "비밀번호 변경\n비밀번호 바꿀라는데 안 돼요"  # still two lines: no phrase crosses them
     title = topic_title(texts, _freq(texts))
     assert title.startswith("비밀번호") and "비번" not in title and "·" not in title, title
+
+
+def test_a_noun_that_says_what_kind_is_titled_with_what_it_qualifies() -> None:
+    # the held-out clinic set: questions about the basic check-up were "기본 안내"
+    texts = [
+        "기본 검진에 복부 CT 추가할 수 있나요?",
+        "검진예약 문의드립니다. 40대 여성이고 기본 검진 생각중이에요",
+        "종합검진 기본 코스에 위내시경 포함돼 있나요?",
+        "기본형이랑 정밀형 차이가 뭐예요?",
+        "국가검진 기본항목에 내시경도 포함돼요?",
+    ]
+    assert topic_title(texts, _freq(texts)).startswith("기본 검진")
+    # ... but only when a third of the tickets write that phrase: a mix keeps the bare word
+    mixed = [
+        *texts[2:],
+        "기본 계좌를 바꾸고 싶어요",
+        "기본 화질 고정하는 법",
+        "기본으로 바꿀래요",
+        "기본 검진 문의",
+    ]
+    assert not topic_title(mixed, _freq(mixed)).startswith("기본 검진")
