@@ -173,6 +173,10 @@ _LOOK_AHEAD = 4  # words after the noun in which the negation and the failing ve
 _FAIL_AHEAD = 3  # words after the negation in which the failing verb stands ("not seem to work")
 
 
+def _negation(word: str) -> bool:
+    return word in _NEGATION or word.endswith("n't")
+
+
 def _failures(words: Sequence[str], phrase: Sequence[str]) -> set[str]:
     """How the text's lowercased ``words`` say ``phrase`` fails ("not working", "pending" …)."""
     found: set[str] = set()
@@ -184,7 +188,7 @@ def _failures(words: Sequence[str], phrase: Sequence[str]) -> set[str]:
         if i and words[i - 1] in _STATES:  # "a pending transfer", "the failed transfer"
             found.add(_STATES[words[i - 1]])
         after = words[i + n : i + n + _LOOK_AHEAD]
-        neg = next((j for j, w in enumerate(after) if w in _NEGATION or w.endswith("n't")), None)
+        neg = next((j for j, w in enumerate(after) if _negation(w)), None)
         if neg is not None:
             fail = next((_FAILS[w] for w in after[neg + 1 : neg + 1 + _FAIL_AHEAD] if w in _FAILS), None)
             if fail is not None:
@@ -236,8 +240,7 @@ _BEFORE_STATE = _LINKS | frozenset("getting get keep be that".split())
 
 def _negates_a_failing_verb(words: Sequence[str], k: int) -> bool:
     """``words[k]`` is a negation a failing verb follows ("hasn't gone through", "did not work")."""
-    word = words[k]
-    if word not in _NEGATION and not word.endswith("n't"):
+    if not _negation(words[k]):
         return False
     return any(w in _FAILS for w in words[k + 1 : k + 1 + _FAIL_AHEAD])
 
@@ -256,7 +259,8 @@ def state_title(texts: Sequence[str], best: Sequence[str], stop_words: frozenset
     def thing(words: Sequence[str], j: int) -> tuple[str, ...] | None:
         word = words[j] if 0 <= j < len(words) else ""
         before = words[j - 1] if j > 0 else ""
-        if word in _PARTICLES and before and before not in _NOT_OBJECT | _DETERMINERS and "'" not in before:
+        verb = before and before not in _NOT_OBJECT | _DETERMINERS | _ACTIVE.get(state, frozenset()) | {state}
+        if word in _PARTICLES and verb and "'" not in before:  # not "declined in" of "declined in a shop"
             return (before, word)  # "my top up failed" ("top" is one of scikit-learn's stop words)
         if not word or word in stop_words or word in _HELPERS or word in _DETERMINERS or "'" in word:
             return None

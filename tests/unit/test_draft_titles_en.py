@@ -169,6 +169,14 @@ def test_a_problem_word_alone_is_titled_with_what_it_is_said_of() -> None:
         "Why did the app deny my top up?",
     ]
     assert state_title(top_up, ["failed"], stop) == "Top up failed"
+    # a preposition after the state is no particle of it ("declined in a shop" names no "declined in")
+    shops = [
+        "My card was declined in a shop",
+        "card declined in store",
+        "declined in the app",
+        "declined in shop",
+    ]
+    assert state_title(shops, ["declined"], stop) == "Card declined"
     # said of different things, of nothing, or not a problem word: no such title
     assert state_title(["My card was declined", "my transfer was declined"], ["declined"], stop) is None
     assert state_title(["I was declined", "It got declined"], ["declined"], stop) is None
