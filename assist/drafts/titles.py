@@ -21,8 +21,9 @@ modifier ("Tried guide", "Long guide" on banking77; "pending transaction" stays)
 joins only when it is more than one word (a single one is mostly a verb), and the head is "guide"
 ("issues" after a problem word): "Virtual card guide". When that best phrase is one word that is
 the verb or the object of an action most tickets ask for, the action titles the topic ("Link
-card", "Delete account"), or else the way most tickets say it fails ("Card not working"):
-:mod:`assist.drafts.titles_en`.
+card", "Delete account"), or else the way a quarter of the tickets say it fails ("Card not
+working"), or what a problem word alone is said of ("Card declined"): :mod:`assist.drafts.titles_en`.
+A Korean noun that says what kind (기본, 자동) titles with the phrase it qualifies ("기본 검진").
 """
 
 from __future__ import annotations

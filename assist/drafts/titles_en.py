@@ -62,6 +62,20 @@ _START = "<s>"  # a sentence's start, before its first word
 MIN_SHARE = 0.25
 
 
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def _least(texts: Sequence[str]) -> float:
+    """How many of a topic's tickets must say a thing for it to title the topic."""
+    return max(2.0, MIN_SHARE * len(texts))
+
+
+def _headed(phrase: str, rest: str) -> str:
+    """``phrase`` as written, its first letter capitalised, then ``rest``: "PIN blocked"."""
+    return f"{phrase[:1].upper()}{phrase[1:]} {rest}"
+
+
 @functools.cache
 def english_stop_words() -> frozenset[str]:
     """scikit-learn's English stop words, loaded on first use (scikit-learn loads in seconds)."""
@@ -80,7 +94,7 @@ def _actions(text: str) -> set[tuple[str, tuple[str, ...], bool]]:
     after a trigger word, or a sentence's first word (an imperative: "Freeze my account")."""
     out: set[tuple[str, tuple[str, ...], bool]] = set()
     for sentence in _SENTENCE.split(text):
-        words = [_START, *(w.lower() for w in _WORD.findall(sentence))]
+        words = [_START, *_words(sentence)]
         for i, word in enumerate(words[:-1]):
             if word not in _BEFORE_VERB and word != _START:
                 continue
@@ -122,7 +136,7 @@ def action_title(texts: Sequence[str], best: Sequence[str], stop_words: frozense
             pairs[verb, obj] += 1
             if len(obj) == 2:  # "link my new card" also asks to link a card
                 pairs[verb, obj[-1:]] += 1
-    least = max(2.0, MIN_SHARE * len(texts))
+    least = _least(texts)
     fitting = [(n, verb, obj) for (verb, obj), n in pairs.items() if n >= least and key in (verb, obj[-1])]
     if not fitting:
         return None
@@ -213,14 +227,14 @@ def problem_title(texts: Sequence[str], best: Sequence[str]) -> str | None:
     said: Counter[str] = Counter()
     failing = 0
     for text in texts:
-        found = _failures([w.lower() for w in _WORD.findall(text)], phrase)
+        found = _failures(_words(text), phrase)
         said.update(found)
         failing += bool(found)
-    if not said or failing < max(2.0, MIN_SHARE * len(texts)):
+    if not said or failing < _least(texts):
         return None
     fail, _n = max(said.items(), key=lambda kv: (kv[1], kv[0]))
     noun = _as_written(phrase, texts)
-    return f"{noun[:1].upper()}{noun[1:]} {fail}"  # "PIN not working", "Transfer pending"
+    return _headed(noun, fail)  # "PIN not working", "Transfer pending"
 
 
 # a problem word a topic's phrase can be alone ("Declined issues"): what is declined titles it
@@ -270,7 +284,7 @@ def state_title(texts: Sequence[str], best: Sequence[str], stop_words: frozenset
 
     said: Counter[tuple[str, ...]] = Counter()
     for text in texts:
-        words = [w.lower() for w in _WORD.findall(text)]
+        words = _words(text)
         found: set[tuple[str, ...]] = set()
         for k, word in enumerate(words):
             # "failed" is also said as a failing verb: "my top up hasn't gone through", "did not work"
@@ -294,7 +308,6 @@ def state_title(texts: Sequence[str], best: Sequence[str], stop_words: frozenset
     if not said:
         return None
     noun, n = max(said.items(), key=lambda kv: (kv[1], kv[0]))
-    if n < max(2.0, MIN_SHARE * len(texts)):
+    if n < _least(texts):
         return None
-    written = _as_written(noun, texts)
-    return f"{written[:1].upper()}{written[1:]} {state}"
+    return _headed(_as_written(noun, texts), state)
